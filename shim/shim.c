@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT */
+/* shim.c - (being written) */
+int shim_placeholder;

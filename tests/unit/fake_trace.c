@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/* fake_trace.c - in-memory traces for unit tests. */
+#include "fake_trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void *grow(void *arr, uint32_t n, size_t elem)
+{
+	void *p = realloc(arr, (n + 1) * elem);
+	if (!p)
+		abort();
+	memset((char *)p + n * elem, 0, elem);
+	return p;
+}
+
+void fake_trace_init(struct fake_trace *t)
+{
+	memset(t, 0, sizeof *t);
+	t->now = 1000000;
+	struct trace_catalog *c = &t->cat;
+	c->processes = grow(NULL, 0, sizeof *c->processes);
+	c->nprocesses = 1;
+	struct trace_process *p = &c->processes[0];
+	p->pid = 1000;
+	p->parent = TRACE_NONE;
+	p->parent_thread = TRACE_NONE;
+	p->prev_image = TRACE_NONE;
+	p->exe = strdup("/usr/bin/prog");
+	p->argv = calloc(2, sizeof(char *));
+	p->argv[0] = strdup("prog");
+	p->argc = 1;
+	p->file = strdup("fake");
+	p->stack_depth = 16;
+	c->objects = grow(NULL, 0, sizeof *c->objects);
+	c->nobjects = 1;
+	c->stacks = grow(NULL, 0, sizeof *c->stacks);
+	c->nstacks = 1;
+	c->start_ns = t->now;
+	fake_thread(t, TRACE_NONE, "prog");
+}
+
+void fake_trace_release(struct fake_trace *t)
+{
+	trace_catalog_release(&t->cat);
+	free(t->ev);
+	memset(t, 0, sizeof *t);
+}
+
+uint32_t fake_thread(struct fake_trace *t, uint32_t parent, const char *name)
+{
+	struct trace_catalog *c = &t->cat;
+	c->threads = grow(c->threads, c->nthreads, sizeof *c->threads);
+	struct trace_thread *th = &c->threads[c->nthreads];
+	th->id = c->nthreads;
+	th->index = c->nthreads;
+	th->tid = 1000 + c->nthreads;
+	th->name = name ? strdup(name) : NULL;
+	th->parent = parent;
+	th->handle = 0x7f0000001000ull + 0x1000ull * c->nthreads;
+	th->start_ns = t->now;
+	c->processes[0].nthreads++;
+	return c->nthreads++;
+}
+
+uint32_t fake_object(struct fake_trace *t, enum trace_obj_kind kind, uint64_t addr)
+{
+	struct trace_catalog *c = &t->cat;
+	c->objects = grow(c->objects, c->nobjects, sizeof *c->objects);
+	struct trace_object *o = &c->objects[c->nobjects];
+	o->id = c->nobjects;
+	o->key = addr;
+	o->kind = (uint8_t)kind;
+	o->first_ns = t->now;
+	return c->nobjects++;
+}
+
+uint32_t fake_stack(struct fake_trace *t, uint64_t pc0, uint32_t depth)
+{
+	struct trace_catalog *c = &t->cat;
+	c->stacks = grow(c->stacks, c->nstacks, sizeof *c->stacks);
+	struct trace_stack *s = &c->stacks[c->nstacks];
+	s->depth = depth;
+	s->pc = calloc(depth ? depth : 1, sizeof(uint64_t));
+	for (uint32_t i = 0; i < depth; i++)
+		s->pc[i] = pc0 + 0x10 * i;
+	return c->nstacks++;
+}
+
+void fake_trace_at(struct fake_trace *t, uint64_t ts_ns)
+{
+	t->now = ts_ns;
+}
+
+static struct trace_event *append(struct fake_trace *t, uint32_t thread, unsigned op,
+				  uint32_t obj, enum trace_phase phase)
+{
+	if (t->nev == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->ev = realloc(t->ev, t->cap * sizeof *t->ev);
+		if (!t->ev)
+			abort();
+	}
+	struct trace_event *e = &t->ev[t->nev++];
+	memset(e, 0, sizeof *e);
+	e->ts_ns = e->begin_ns = t->now;
+	t->now += 1000;
+	e->thread = thread;
+	e->op = (uint8_t)op;
+	e->phase = (uint8_t)phase;
+	const struct trace_op_desc *d = trace_op_desc(op);
+	e->kind = d ? d->kind : TRACE_OBJ_NONE;
+	e->obj = obj;
+	e->peer_thread = TRACE_NONE;
+	e->seq = t->nev;
+	struct trace_catalog *c = &t->cat;
+	if (e->ts_ns > c->end_ns)
+		c->end_ns = e->ts_ns;
+	if (thread < c->nthreads) {
+		c->threads[thread].end_ns = e->ts_ns;
+		c->threads[thread].events++;
+	}
+	c->events++;
+	if (phase == TRACE_PHASE_END)
+		c->by_op[op & TRACE_OP_MASK]++;
+	return e;
+}
+
+struct trace_event *fake_event(struct fake_trace *t, uint32_t thread, unsigned op, uint32_t obj)
+{
+	return append(t, thread, op, obj, TRACE_PHASE_END);
+}
+
+struct trace_event *fake_begin(struct fake_trace *t, uint32_t thread, unsigned op, uint32_t obj)
+{
+	return append(t, thread, op, obj, TRACE_PHASE_BEGIN);
+}
+
+struct trace_event *fake_lock(struct fake_trace *t, uint32_t thread, uint32_t mutex, uint32_t stack)
+{
+	struct trace_event *e = fake_event(t, thread, TRACE_OP_MUTEX_LOCK, mutex);
+	e->stack = stack;
+	return e;
+}
+
+struct trace_event *fake_unlock(struct fake_trace *t, uint32_t thread, uint32_t mutex, uint32_t stack)
+{
+	struct trace_event *e = fake_event(t, thread, TRACE_OP_MUTEX_UNLOCK, mutex);
+	e->stack = stack;
+	return e;
+}

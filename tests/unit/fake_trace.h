@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* fake_trace.h - builds a catalog and an event sequence in memory, for unit
+ * tests of analyzers and renderers (no process, no files). Times advance by
+ * 1000 ns per event unless set with fake_trace_at(). */
+#ifndef CTRACE_FAKE_TRACE_H
+#define CTRACE_FAKE_TRACE_H
+
+#include "trace_event.h"
+
+struct fake_trace {
+	struct trace_catalog cat;
+	struct trace_event *ev;
+	size_t nev, cap;
+	uint64_t now;
+};
+
+/* One process (pid 1000, argv {"prog"}), its main thread (id 0). */
+void fake_trace_init(struct fake_trace *t);
+void fake_trace_release(struct fake_trace *t);
+
+/* A new thread created by PARENT (TRACE_NONE for none); returns its id. */
+uint32_t fake_thread(struct fake_trace *t, uint32_t parent, const char *name);
+/* A new object of KIND at ADDR; returns its id. */
+uint32_t fake_object(struct fake_trace *t, enum trace_obj_kind kind, uint64_t addr);
+/* A stack of DEPTH frames starting at pc0, pc0+0x10...; returns its id. */
+uint32_t fake_stack(struct fake_trace *t, uint64_t pc0, uint32_t depth);
+
+/* Sets the time of the next event. */
+void fake_trace_at(struct fake_trace *t, uint64_t ts_ns);
+
+/* Appends an END event of OP by THREAD on OBJ (result 0, begin_ns = ts_ns);
+ * returns it for further edits (valid until the next append). */
+struct trace_event *fake_event(struct fake_trace *t, uint32_t thread, unsigned op, uint32_t obj);
+/* Appends a BEGIN event. */
+struct trace_event *fake_begin(struct fake_trace *t, uint32_t thread, unsigned op, uint32_t obj);
+
+/* Shorthands: a mutex lock (END, no wait), an unlock. */
+struct trace_event *fake_lock(struct fake_trace *t, uint32_t thread, uint32_t mutex, uint32_t stack);
+struct trace_event *fake_unlock(struct fake_trace *t, uint32_t thread, uint32_t mutex, uint32_t stack);
+
+#endif

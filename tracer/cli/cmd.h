@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd.h - the subcommands of `ctrace`, one file each (cmd_<name>.c). Each
+ * returns the process exit status: 0 ok, 1 findings, 2 usage or bad input. */
+#ifndef CTRACE_CMD_H
+#define CTRACE_CMD_H
+
+int cmd_run(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_view(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
+int cmd_cc(int argc, char **argv);
+
+/* Prints "ctrace: CMD: MSG" on stderr and returns 2 (usage / input error). */
+int cmd_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Directory holding the ctrace executable (for the shim and plugins). */
+const char *cmd_self_dir(void);
+
+#endif

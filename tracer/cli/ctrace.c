@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/* ctrace.c - the hub: one table of subcommands, shared chores (stdout check
+ * at exit), and the exit status convention of the contract. */
+#include "cmd.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "run", cmd_run, "run a program under the tracer: ctrace run [-o DIR] [options] -- PROG [ARGS...]" },
+	{ "report", cmd_report, "analyze a trace: ctrace report [--format=text|json|sarif] [--only=...] DIR" },
+	{ "info", cmd_info, "what a trace holds: ctrace info [--format=text|json] DIR" },
+	{ "export", cmd_export, "export a trace: ctrace export --format=perfetto|chrome|ctf -o OUT DIR" },
+	{ "view", cmd_view, "self-contained HTML timeline: ctrace view -o OUT.html DIR" },
+	{ "timeline", cmd_timeline, "timeline in the terminal: ctrace timeline [--from T] [--to T] DIR" },
+	{ "cc", cmd_cc, "compile with race instrumentation: ctrace cc [compiler args]" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: ctrace <command> [options]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+}
+
+int cmd_fail(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "ctrace: %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 2;
+}
+
+const char *cmd_self_dir(void)
+{
+	static char dir[PATH_MAX];
+	if (!dir[0]) {
+		ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+		if (n <= 0)
+			return ".";
+		dir[n] = 0;
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = 0;
+	}
+	return dir;
+}
+
+/* A full disk or closed pipe on stdout is a failure, not a silent success. */
+static int finish_stdout(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			fprintf(stderr, "ctrace: error writing output: %s\n", strerror(errno));
+		return status ? status : 2;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("ctrace 0.1 (trace format 1)\n");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return finish_stdout(commands[i].fn(argc - 1, argv + 1));
+	fprintf(stderr, "ctrace: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/* trace_catalog.c - names and predicates over ops and object kinds, so that
+ * every analyzer agrees on what an op means; releasing a catalog. */
+#include "trace_event.h"
+
+#include <stdlib.h>
+
+const char *trace_obj_kind_name(enum trace_obj_kind kind)
+{
+	switch (kind) {
+	case TRACE_OBJ_NONE: return "none";
+	case TRACE_OBJ_THREAD: return "thread";
+	case TRACE_OBJ_MUTEX: return "mutex";
+	case TRACE_OBJ_RWLOCK: return "rwlock";
+	case TRACE_OBJ_SPINLOCK: return "spinlock";
+	case TRACE_OBJ_COND: return "cond";
+	case TRACE_OBJ_SEM: return "sem";
+	case TRACE_OBJ_BARRIER: return "barrier";
+	case TRACE_OBJ_MQ: return "mq";
+	case TRACE_OBJ_ONCE: return "once";
+	case TRACE_OBJ_SPAWN: return "spawn";
+	case TRACE_OBJ_KIND_COUNT: break;
+	}
+	return "unknown";
+}
+
+bool trace_op_is_lock_acquire(unsigned op)
+{
+	switch (op) {
+	case TRACE_OP_MUTEX_LOCK: case TRACE_OP_MUTEX_TRYLOCK: case TRACE_OP_MUTEX_TIMEDLOCK:
+	case TRACE_OP_MUTEX_CLOCKLOCK: case TRACE_OP_MTX_LOCK: case TRACE_OP_MTX_TRYLOCK:
+	case TRACE_OP_MTX_TIMEDLOCK: case TRACE_OP_RWLOCK_RDLOCK: case TRACE_OP_RWLOCK_TRYRDLOCK:
+	case TRACE_OP_RWLOCK_TIMEDRDLOCK: case TRACE_OP_RWLOCK_CLOCKRDLOCK:
+	case TRACE_OP_RWLOCK_WRLOCK: case TRACE_OP_RWLOCK_TRYWRLOCK:
+	case TRACE_OP_RWLOCK_TIMEDWRLOCK: case TRACE_OP_RWLOCK_CLOCKWRLOCK:
+	case TRACE_OP_SPIN_LOCK: case TRACE_OP_SPIN_TRYLOCK:
+		return true;
+	}
+	return false;
+}
+
+bool trace_op_is_lock_release(unsigned op)
+{
+	return op == TRACE_OP_MUTEX_UNLOCK || op == TRACE_OP_MTX_UNLOCK ||
+	       op == TRACE_OP_RWLOCK_UNLOCK || op == TRACE_OP_SPIN_UNLOCK;
+}
+
+bool trace_op_is_trylock(unsigned op)
+{
+	return op == TRACE_OP_MUTEX_TRYLOCK || op == TRACE_OP_MTX_TRYLOCK ||
+	       op == TRACE_OP_RWLOCK_TRYRDLOCK || op == TRACE_OP_RWLOCK_TRYWRLOCK ||
+	       op == TRACE_OP_SPIN_TRYLOCK;
+}
+
+bool trace_op_is_read_lock(unsigned op)
+{
+	return op == TRACE_OP_RWLOCK_RDLOCK || op == TRACE_OP_RWLOCK_TRYRDLOCK ||
+	       op == TRACE_OP_RWLOCK_TIMEDRDLOCK || op == TRACE_OP_RWLOCK_CLOCKRDLOCK;
+}
+
+bool trace_op_is_cond_wait(unsigned op)
+{
+	return op == TRACE_OP_COND_WAIT || op == TRACE_OP_COND_TIMEDWAIT ||
+	       op == TRACE_OP_COND_CLOCKWAIT || op == TRACE_OP_CND_WAIT ||
+	       op == TRACE_OP_CND_TIMEDWAIT;
+}
+
+bool trace_op_is_init(unsigned op)
+{
+	switch (op) {
+	case TRACE_OP_MUTEX_INIT: case TRACE_OP_MTX_INIT: case TRACE_OP_RWLOCK_INIT:
+	case TRACE_OP_SPIN_INIT: case TRACE_OP_COND_INIT: case TRACE_OP_CND_INIT:
+	case TRACE_OP_SEM_INIT: case TRACE_OP_SEM_OPEN: case TRACE_OP_BARRIER_INIT:
+	case TRACE_OP_MQ_OPEN:
+		return true;
+	}
+	return false;
+}
+
+bool trace_op_is_destroy(unsigned op)
+{
+	switch (op) {
+	case TRACE_OP_MUTEX_DESTROY: case TRACE_OP_MTX_DESTROY: case TRACE_OP_RWLOCK_DESTROY:
+	case TRACE_OP_SPIN_DESTROY: case TRACE_OP_COND_DESTROY: case TRACE_OP_CND_DESTROY:
+	case TRACE_OP_SEM_DESTROY: case TRACE_OP_SEM_CLOSE: case TRACE_OP_BARRIER_DESTROY:
+		return true;
+	}
+	return false;
+}
+
+bool trace_op_is_join(unsigned op)
+{
+	return op == TRACE_OP_JOIN || op == TRACE_OP_TRYJOIN_NP || op == TRACE_OP_TIMEDJOIN_NP ||
+	       op == TRACE_OP_CLOCKJOIN_NP || op == TRACE_OP_THRD_JOIN;
+}
+
+bool trace_op_is_create(unsigned op)
+{
+	return op == TRACE_OP_CREATE || op == TRACE_OP_THRD_CREATE;
+}
+
+void trace_catalog_release(struct trace_catalog *c)
+{
+	for (uint32_t i = 0; i < c->nprocesses; i++) {
+		struct trace_process *p = &c->processes[i];
+		free(p->exe);
+		free(p->file);
+		free(p->maps_file);
+		for (uint32_t a = 0; p->argv && a < p->argc; a++)
+			free(p->argv[a]);
+		free(p->argv);
+	}
+	for (uint32_t i = 0; i < c->nthreads; i++)
+		free(c->threads[i].name);
+	for (uint32_t i = 0; i < c->nobjects; i++)
+		free(c->objects[i].name);
+	for (uint32_t i = 0; i < c->nstacks; i++)
+		free(c->stacks[i].pc);
+	free(c->processes);
+	free(c->threads);
+	free(c->objects);
+	free(c->stacks);
+	*c = (struct trace_catalog){ 0 };
+}

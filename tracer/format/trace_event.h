@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/* trace_event.h - the decoded model every analyzer and exporter consumes:
+ * one struct trace_event per record, and a catalog of the processes, threads,
+ * objects and stacks the events refer to by id. The reader fills both; tests
+ * may fill them by hand (tests/unit/fake_trace.h). */
+#ifndef CTRACE_TRACE_EVENT_H
+#define CTRACE_TRACE_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "trace_format.h"
+
+#define TRACE_NONE UINT32_MAX  /* "no thread / no process" */
+
+enum trace_phase {
+	TRACE_PHASE_END   = 0, /* the call completed (or a non-call record) */
+	TRACE_PHASE_BEGIN = 1, /* a blocking call was requested and may wait */
+};
+
+/* One record, in merged order: per object, the true order of operations;
+ * per thread, program order; otherwise by time. */
+struct trace_event {
+	uint64_t ts_ns;         /* CLOCK_MONOTONIC ns when the operation took
+	                           effect (lock: acquired; unlock: released) */
+	uint64_t begin_ns;      /* END of a call: when it was requested (its
+	                           BEGIN's ts_ns, or ts_ns if it never waited) */
+	uint32_t thread;        /* trace-wide thread id (catalog index) */
+	uint32_t process;       /* process index */
+	uint8_t op;             /* enum trace_op, never with TRACE_OP_BEGIN */
+	uint8_t phase;          /* enum trace_phase */
+	uint8_t kind;           /* enum trace_obj_kind of obj */
+	uint8_t had_begin;      /* END: a BEGIN record preceded it (the call was
+	                           announced as possibly blocking) */
+	uint32_t obj;           /* object id (catalog), 0 = none */
+	uint32_t obj2;          /* second object: cond waits: the mutex;
+	                           COND_RELEASE/REACQUIRE: the cond */
+	int32_t result;         /* 0 = success, else an errno value (C11 codes
+	                           are mapped: thrd_busy=EBUSY, thrd_timedout=
+	                           ETIMEDOUT, thrd_nomem=ENOMEM, thrd_error=EINVAL) */
+	uint32_t stack;         /* stack id (catalog), 0 = none */
+	uint32_t peer_thread;   /* create/join/detach/cancel: the other thread,
+	                           THREAD_START: the parent; else TRACE_NONE */
+	uint64_t args[3];       /* per op, see trace_ops.c and docs/trace-format.md */
+	const char *str;        /* per op (names); borrowed until the next event */
+	uint64_t seq;           /* order stamp on obj within its stripe */
+};
+
+struct trace_process {
+	uint32_t pid, ppid;
+	uint32_t parent;            /* process index of the traced parent, or TRACE_NONE */
+	uint32_t parent_thread;     /* thread id in the parent that forked, or TRACE_NONE */
+	uint32_t exec_gen;          /* 0 = first image of this pid, 1 after one exec... */
+	uint32_t prev_image;        /* process index of the image this one exec'd from, or TRACE_NONE */
+	char *exe;                  /* (owned) */
+	char **argv;                /* (owned) NULL-terminated */
+	uint32_t argc;
+	uint64_t start_ns, end_ns;  /* first and last event/calibration seen */
+	uint32_t exit_flags;        /* enum trace_exit_flags */
+	int32_t exit_status, exit_signal;
+	uint64_t dropped;           /* all causes, from the header's live counter */
+	uint64_t stacks_dropped;
+	uint32_t stack_depth;       /* configured maximum */
+	char *file;                 /* (owned) events file path */
+	char *maps_file;            /* (owned) maps file path (may not exist) */
+	uint32_t first_thread;      /* trace-wide id of its thread index 0 */
+	uint32_t nthreads;
+};
+
+struct trace_thread {
+	uint32_t id;                /* trace-wide; the first process's main thread is 0 */
+	uint32_t process;
+	uint32_t index;             /* index within its process (0 = main thread) */
+	uint32_t tid;               /* kernel tid, 0 if unknown */
+	char *name;                 /* (owned) last name set, or NULL */
+	uint32_t parent;            /* creating thread id, or TRACE_NONE */
+	uint32_t create_stack;      /* stack of the pthread_create call, 0 = none */
+	uint64_t handle;            /* pthread_t value */
+	uint64_t start_ns, end_ns;  /* first and last event */
+	uint8_t end_how;            /* enum trace_thread_end, valid if ended */
+	bool ended;
+	uint64_t events;            /* records read */
+	uint64_t dropped;           /* from this thread's DROPPED records */
+};
+
+struct trace_object {
+	uint32_t id;                /* >= 1 */
+	uint32_t process;
+	uint64_t key;               /* address (mq: TRACE_KEY_MQ_FLAG | name hash) */
+	uint8_t kind;               /* enum trace_obj_kind */
+	bool initialized;           /* an INIT call was seen (vs static initializer) */
+	bool destroyed;
+	uint64_t attr;              /* INIT arg 0 (mutex: enum trace_mutex_attr bits) */
+	uint64_t attr2;             /* INIT arg 1 (sem: pshared) */
+	uint32_t init_stack;        /* stack of its init, or of its first use */
+	uint32_t first_thread;
+	uint64_t first_ns;
+	uint32_t incarnation;       /* 0, 1, ... for objects reusing an address */
+	char *name;                 /* (owned) mq / named sem name, or NULL */
+};
+
+struct trace_stack {
+	uint32_t process;
+	uint32_t depth;
+	uint64_t *pc;               /* (owned) innermost first */
+};
+
+/* The catalog: plain growable arrays, indexed by id. Index 0 of objects and
+ * stacks is unused (id 0 = none). */
+struct trace_catalog {
+	struct trace_process *processes; uint32_t nprocesses;
+	struct trace_thread *threads;    uint32_t nthreads;
+	struct trace_object *objects;    uint32_t nobjects;   /* incl. unused [0] */
+	struct trace_stack *stacks;      uint32_t nstacks;    /* incl. unused [0] */
+	uint64_t start_ns, end_ns;       /* whole trace */
+	uint64_t events, dropped, bytes;
+	uint64_t by_op[TRACE_OP_COUNT];  /* completed calls (END) per op */
+};
+
+static inline const struct trace_object *
+trace_catalog_object(const struct trace_catalog *c, uint32_t id)
+{
+	return id && id < c->nobjects ? &c->objects[id] : NULL;
+}
+
+static inline const struct trace_stack *
+trace_catalog_stack(const struct trace_catalog *c, uint32_t id)
+{
+	return id && id < c->nstacks ? &c->stacks[id] : NULL;
+}
+
+static inline const struct trace_thread *
+trace_catalog_thread(const struct trace_catalog *c, uint32_t id)
+{
+	return id < c->nthreads ? &c->threads[id] : NULL;
+}
+
+/* Names for printing: "mutex", "rwlock", "spinlock", "cond", "sem",
+ * "barrier", "mq", "thread", "once" (the JSON lock kinds). */
+const char *trace_obj_kind_name(enum trace_obj_kind kind);
+
+/* Predicates over ops, so analyzers agree on what an op means. */
+bool trace_op_is_lock_acquire(unsigned op);   /* lock, trylock, timed, clock, rd/wr, spin, mtx */
+bool trace_op_is_lock_release(unsigned op);   /* unlock of mutex, rwlock, spin, mtx */
+bool trace_op_is_trylock(unsigned op);
+bool trace_op_is_read_lock(unsigned op);      /* rwlock rd variants */
+bool trace_op_is_cond_wait(unsigned op);
+bool trace_op_is_init(unsigned op);
+bool trace_op_is_destroy(unsigned op);
+bool trace_op_is_join(unsigned op);
+bool trace_op_is_create(unsigned op);
+
+void trace_catalog_release(struct trace_catalog *c);
+
+#endif

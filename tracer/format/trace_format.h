@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+/* trace_format.h - THE on-disk schema of a ctrace trace (version 1).
+ * Shared by the writer (in the shim) and the reader. docs/trace-format.md
+ * explains it in prose; this header is the authority. Never renumber. */
+#ifndef CTRACE_TRACE_FORMAT_H
+#define CTRACE_TRACE_FORMAT_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define TRACE_FORMAT_VERSION 1
+
+/* A process image writes one events file, "proc-<pid>-<gen>.ctr" (gen counts
+ * the execs of that pid), made of chunks. Every chunk starts at a multiple of
+ * TRACE_ALIGN; a chunk's header is written before any record in it, and bytes
+ * never written read as zero, so a reader that finds a zero header skips
+ * TRACE_ALIGN bytes and looks again. */
+#define TRACE_ALIGN        4096u
+#define TRACE_CHUNK_MAGIC  0x43524354u /* "TCRC" little endian: 'T','C','R','C' */
+
+enum trace_chunk_type {
+	TRACE_CHUNK_PROCESS = 1, /* the first chunk: struct trace_process_header */
+	TRACE_CHUNK_EVENTS  = 2, /* one thread's records */
+	TRACE_CHUNK_STACKS  = 3, /* stack table entries (struct trace_stack_entry) */
+};
+
+enum trace_clock {
+	TRACE_CLOCK_MONOTONIC = 1, /* ticks are CLOCK_MONOTONIC nanoseconds */
+	TRACE_CLOCK_TSC       = 2, /* ticks are rdtsc values (invariant TSC) */
+};
+
+/* A pair of readings taken at the same instant, to map ticks to ns. */
+struct trace_calibration {
+	uint64_t tick;
+	uint64_t mono_ns;
+};
+
+struct trace_chunk_header {            /* 64 bytes, at the start of every chunk */
+	uint32_t magic;                /* TRACE_CHUNK_MAGIC */
+	uint16_t version;              /* TRACE_FORMAT_VERSION */
+	uint16_t type;                 /* enum trace_chunk_type */
+	uint32_t size;                 /* bytes, header included, multiple of TRACE_ALIGN */
+	uint32_t thread;               /* EVENTS: thread index in the process */
+	uint32_t seq;                  /* EVENTS: 0, 1, 2... per thread; STACKS: per process */
+	uint32_t pid;
+	struct trace_calibration cal;  /* taken when the chunk was opened */
+	uint64_t base_tick;            /* EVENTS: ticks deltas start from */
+	uint8_t reserved[16];
+};
+
+#define TRACE_ARGV_MAX 2048
+#define TRACE_PATH_MAX 512
+
+/* The first chunk of the file, TRACE_ALIGN bytes. Fields after the header
+ * are written once at start, except the "live" ones updated atomically. */
+struct trace_process_header {
+	struct trace_chunk_header h;   /* type TRACE_CHUNK_PROCESS, thread 0, seq 0 */
+	uint32_t pid, ppid;
+	uint32_t parent_pid;           /* traced parent process (fork) or 0 */
+	uint32_t parent_thread;        /* thread index in the parent that forked */
+	uint32_t exec_gen;             /* 0 for the first image of this pid */
+	uint32_t clock;                /* enum trace_clock */
+	uint32_t stripes;              /* number of order stripes (power of two) */
+	uint32_t stack_depth;          /* configured maximum frames per stack */
+	uint64_t start_realtime_ns;    /* CLOCK_REALTIME at start */
+	uint64_t parent_fork_tick;     /* fork: parent's tick at the fork event */
+	/* live, updated while the process runs: */
+	uint64_t dropped;              /* events dropped, all threads, all causes */
+	uint32_t threads;              /* thread indexes handed out so far */
+	uint32_t exit_flags;           /* TRACE_EXIT_* */
+	int32_t exit_status;           /* valid with TRACE_EXIT_STATUS */
+	int32_t exit_signal;           /* valid with TRACE_EXIT_SIGNAL */
+	struct trace_calibration exit_cal; /* valid with TRACE_EXIT_CAL */
+	uint64_t stacks_dropped;       /* stacks not stored (table full) */
+	uint8_t reserved[64];
+	uint32_t argv_len;             /* bytes of argv used: NUL-separated args */
+	char exe[TRACE_PATH_MAX];      /* /proc/self/exe at start, NUL-terminated */
+	char argv[TRACE_ARGV_MAX];
+};
+
+enum trace_exit_flags {
+	TRACE_EXIT_STATUS = 1,  /* exit()/_exit() seen, exit_status valid */
+	TRACE_EXIT_SIGNAL = 2,  /* a fatal signal was seen, exit_signal valid */
+	TRACE_EXIT_CAL    = 4,  /* exit_cal valid */
+	TRACE_EXIT_EXEC   = 8,  /* the image was replaced by exec */
+};
+
+/* A STACKS chunk holds entries back to back after its header; an entry is
+ * valid once its id is non-zero (the id is written last). */
+struct trace_stack_entry {
+	uint32_t id;                   /* >= 1, unique in the process */
+	uint16_t depth;                /* frames that follow */
+	uint16_t reserved;
+	uint64_t pc[];                 /* innermost first; pc[0] is the call site */
+};
+
+/* ---------------------------------------------------------------------------
+ * Records. In an EVENTS chunk, records follow the header back to back until a
+ * zero byte (the op byte is written last, after the rest of the record).
+ *
+ *   u8   op               trace_op, | TRACE_OP_BEGIN for the request of a
+ *                         blocking call that had to wait
+ *   var  tick delta       zigzag, from the previous record of this chunk
+ *                         (the first from the header's base_tick)
+ *   then per op, from trace_op_desc:
+ *   var  stack            stack id, 0 = none                   (calls)
+ *   u8   slot             object slot, defined by TRACE_OP_OBJ_DEF  (OBJ)
+ *   var  seq delta        zigzag, from the slot's previous seq (OBJ)
+ *   u8   slot2            second object (no seq)                (OBJ2)
+ *   var  result           zigzag; not in BEGIN records          (calls)
+ *   var  arg[n]           unsigned, n = nargs                   (ARGS)
+ *   u8   len, bytes       a string                              (STR)
+ *
+ * var = LEB128 unsigned varint; zigzag maps signed to unsigned. Each record
+ * with an object carries a seq: a per-stripe counter (stripe = hash of the
+ * object key) taken atomically while the operation takes effect, so sorting
+ * a stripe by seq gives the true order of operations on each object.
+ * Slots and the tick delta restart empty at each chunk, so every chunk
+ * decodes alone. */
+
+#define TRACE_OP_BEGIN   0x80u
+#define TRACE_OP_MASK    0x7fu
+#define TRACE_SLOTS      256u
+#define TRACE_STR_MAX    255u
+#define TRACE_RECORD_MAX 400u  /* reserve at the end of a chunk */
+
+enum trace_op {
+	TRACE_OP_NONE = 0,
+	/* meta records (no stack, no result) */
+	TRACE_OP_OBJ_DEF       = 1,  /* u8 slot, var key: defines a slot */
+	TRACE_OP_DROPPED       = 2,  /* var count: events this thread lost here */
+	TRACE_OP_THREAD_START  = 3,  /* obj (spawn key, seq), args: parent thread
+	                                index (~0 = none), tid, pthread_t; str: name */
+	TRACE_OP_THREAD_END    = 4,  /* obj = own pthread_t, args: enum trace_thread_end */
+	TRACE_OP_COND_RELEASE  = 5,  /* obj = mutex, slot2 = cond: the wait releases it */
+	TRACE_OP_COND_REACQUIRE= 6,  /* obj = mutex, slot2 = cond: the wait got it back */
+	TRACE_OP_SIGNAL        = 7,  /* args: signo (a fatal signal arrived) */
+	TRACE_OP_MAPS          = 8,  /* args: snapshot number written to the maps file */
+
+	/* threads */
+	TRACE_OP_CREATE = 16, TRACE_OP_JOIN, TRACE_OP_TRYJOIN_NP, TRACE_OP_TIMEDJOIN_NP,
+	TRACE_OP_CLOCKJOIN_NP, TRACE_OP_DETACH, TRACE_OP_EXIT, TRACE_OP_CANCEL,
+	TRACE_OP_SETNAME_NP, TRACE_OP_ONCE,
+	TRACE_OP_THRD_CREATE = 26, TRACE_OP_THRD_JOIN, TRACE_OP_THRD_DETACH,
+	TRACE_OP_THRD_EXIT, TRACE_OP_CALL_ONCE,
+	/* mutexes */
+	TRACE_OP_MUTEX_INIT = 32, TRACE_OP_MUTEX_DESTROY, TRACE_OP_MUTEX_LOCK,
+	TRACE_OP_MUTEX_TRYLOCK, TRACE_OP_MUTEX_TIMEDLOCK, TRACE_OP_MUTEX_CLOCKLOCK,
+	TRACE_OP_MUTEX_UNLOCK, TRACE_OP_MUTEX_CONSISTENT,
+	TRACE_OP_MTX_INIT = 40, TRACE_OP_MTX_DESTROY, TRACE_OP_MTX_LOCK,
+	TRACE_OP_MTX_TRYLOCK, TRACE_OP_MTX_TIMEDLOCK, TRACE_OP_MTX_UNLOCK,
+	/* rwlocks */
+	TRACE_OP_RWLOCK_INIT = 48, TRACE_OP_RWLOCK_DESTROY, TRACE_OP_RWLOCK_RDLOCK,
+	TRACE_OP_RWLOCK_TRYRDLOCK, TRACE_OP_RWLOCK_TIMEDRDLOCK, TRACE_OP_RWLOCK_CLOCKRDLOCK,
+	TRACE_OP_RWLOCK_WRLOCK, TRACE_OP_RWLOCK_TRYWRLOCK, TRACE_OP_RWLOCK_TIMEDWRLOCK,
+	TRACE_OP_RWLOCK_CLOCKWRLOCK, TRACE_OP_RWLOCK_UNLOCK,
+	/* spinlocks */
+	TRACE_OP_SPIN_INIT = 60, TRACE_OP_SPIN_DESTROY, TRACE_OP_SPIN_LOCK,
+	TRACE_OP_SPIN_TRYLOCK, TRACE_OP_SPIN_UNLOCK,
+	/* condition variables */
+	TRACE_OP_COND_INIT = 66, TRACE_OP_COND_DESTROY, TRACE_OP_COND_WAIT,
+	TRACE_OP_COND_TIMEDWAIT, TRACE_OP_COND_CLOCKWAIT, TRACE_OP_COND_SIGNAL,
+	TRACE_OP_COND_BROADCAST,
+	TRACE_OP_CND_INIT = 73, TRACE_OP_CND_DESTROY, TRACE_OP_CND_WAIT,
+	TRACE_OP_CND_TIMEDWAIT, TRACE_OP_CND_SIGNAL, TRACE_OP_CND_BROADCAST,
+	/* semaphores */
+	TRACE_OP_SEM_INIT = 80, TRACE_OP_SEM_DESTROY, TRACE_OP_SEM_OPEN, TRACE_OP_SEM_CLOSE,
+	TRACE_OP_SEM_UNLINK, TRACE_OP_SEM_WAIT, TRACE_OP_SEM_TRYWAIT, TRACE_OP_SEM_TIMEDWAIT,
+	TRACE_OP_SEM_CLOCKWAIT, TRACE_OP_SEM_POST,
+	/* barriers */
+	TRACE_OP_BARRIER_INIT = 90, TRACE_OP_BARRIER_DESTROY, TRACE_OP_BARRIER_WAIT,
+	/* POSIX message queues */
+	TRACE_OP_MQ_OPEN = 96, TRACE_OP_MQ_CLOSE, TRACE_OP_MQ_UNLINK, TRACE_OP_MQ_SEND,
+	TRACE_OP_MQ_TIMEDSEND, TRACE_OP_MQ_RECEIVE, TRACE_OP_MQ_TIMEDRECEIVE, TRACE_OP_MQ_NOTIFY,
+	/* processes */
+	TRACE_OP_FORK = 108, TRACE_OP_EXEC, TRACE_OP_PROC_EXIT, TRACE_OP__EXIT,
+	TRACE_OP_ABORT, TRACE_OP_DLOPEN, TRACE_OP_POSIX_SPAWN,
+
+	TRACE_OP_COUNT = 128
+};
+
+enum trace_thread_end {
+	TRACE_THREAD_END_RETURN  = 0, /* the start routine returned */
+	TRACE_THREAD_END_EXIT    = 1, /* pthread_exit / thrd_exit */
+	TRACE_THREAD_END_UNWOUND = 2, /* cancelled, or ended without passing our trampoline */
+};
+
+/* What kind of object an op works on. */
+enum trace_obj_kind {
+	TRACE_OBJ_NONE = 0, TRACE_OBJ_THREAD, TRACE_OBJ_MUTEX, TRACE_OBJ_RWLOCK,
+	TRACE_OBJ_SPINLOCK, TRACE_OBJ_COND, TRACE_OBJ_SEM, TRACE_OBJ_BARRIER,
+	TRACE_OBJ_MQ, TRACE_OBJ_ONCE, TRACE_OBJ_SPAWN, TRACE_OBJ_KIND_COUNT
+};
+
+/* Mutex attributes packed into arg[0] of *_INIT records. */
+enum trace_mutex_attr {
+	TRACE_MUTEX_TYPE_MASK  = 0x3,  /* 0 normal, 1 recursive, 2 errorcheck, 3 default(adaptive) */
+	TRACE_MUTEX_ROBUST     = 0x4,
+	TRACE_MUTEX_PSHARED    = 0x8,
+	TRACE_MUTEX_TIMED      = 0x10, /* C11 mtx_timed */
+	TRACE_MUTEX_PROTO_SHIFT= 5,    /* protocol: 0 none, 1 inherit, 2 protect */
+};
+enum trace_mutex_type {
+	TRACE_MUTEX_NORMAL = 0, TRACE_MUTEX_RECURSIVE = 1, TRACE_MUTEX_ERRORCHECK = 2,
+	TRACE_MUTEX_DEFAULT = 3,
+};
+
+/* Object keys of things that are not addresses. */
+#define TRACE_KEY_MQ_FLAG (1ull << 63) /* mq: flag | 63-bit hash of the queue name */
+
+enum trace_op_flags {
+	TRACE_F_CALL     = 1 << 0, /* an intercepted function: stack + result */
+	TRACE_F_OBJ      = 1 << 1, /* slot + seq */
+	TRACE_F_OBJ2     = 1 << 2, /* slot2 */
+	TRACE_F_STR      = 1 << 3, /* string at the end */
+	TRACE_F_BLOCKING = 1 << 4, /* may have a BEGIN record */
+};
+
+/* The per-op schema: what follows the tick delta. */
+struct trace_op_desc {
+	const char *name;      /* by_kind name: "mutex_lock", "cond_wait", ... */
+	uint8_t kind;          /* enum trace_obj_kind of obj */
+	uint8_t flags;         /* enum trace_op_flags */
+	uint8_t nargs;         /* args in END/CALL records */
+	uint8_t nargs_begin;   /* args in BEGIN records */
+};
+
+/* Indexed by enum trace_op; name == NULL marks an unused value. */
+extern const struct trace_op_desc trace_op_descs[TRACE_OP_COUNT];
+
+static inline const struct trace_op_desc *trace_op_desc(unsigned op)
+{
+	op &= TRACE_OP_MASK;
+	return trace_op_descs[op].name ? &trace_op_descs[op] : NULL;
+}
+
+/* ---- encoding helpers, shared by writer and reader ---- */
+
+static inline uint64_t trace_zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t trace_unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+static inline uint8_t *trace_put_var(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+/* Decodes a varint from [*p, end). Returns 0 on success, -1 if truncated or
+ * longer than 10 bytes. */
+static inline int trace_get_var(const uint8_t **p, const uint8_t *end, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	const uint8_t *q = *p;
+	while (q < end && shift < 70) {
+		uint8_t b = *q++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*p = q;
+			*out = v;
+			return 0;
+		}
+		shift += 7;
+	}
+	return -1;
+}
+
+/* The stripe an object key orders on; stripes is a power of two. */
+static inline uint32_t trace_stripe(uint64_t key, uint32_t stripes)
+{
+	uint64_t h = (key >> 3) * 0x9E3779B97F4A7C15ull;
+	return (uint32_t)(h >> 40) & (stripes - 1);
+}
+
+/* The slot a writer puts an object key in (a direct-mapped cache). */
+static inline uint32_t trace_slot_of(uint64_t key)
+{
+	uint64_t h = (key >> 3) * 0xff51afd7ed558ccdull;
+	return (uint32_t)(h >> 56);
+}
+
+#endif

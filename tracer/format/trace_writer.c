@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: MIT */
+/* trace_writer.c - chunk allocation, record encoding, the stack table.
+ * Only syscalls and atomics here: this runs inside the traced program, from
+ * any thread, at any time (constructors, signal handlers, after fork). */
+#include "trace_writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FIRST_CHUNK   (4u * TRACE_ALIGN)
+#define MAX_CHUNK     (256u * TRACE_ALIGN)
+#define STACK_CHUNK   (16u * TRACE_ALIGN)
+#define RETRY_AFTER   1024u   /* drops before retrying a failed allocation */
+
+uint64_t trace_mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t trace_writer_tick(const struct trace_writer *w)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (w->clock == TRACE_CLOCK_TSC)
+		return __builtin_ia32_rdtsc();
+#endif
+	(void)w;
+	return trace_mono_ns();
+}
+
+static struct trace_calibration calibrate(const struct trace_writer *w)
+{
+	struct trace_calibration c;
+	c.tick = trace_writer_tick(w);
+	c.mono_ns = trace_mono_ns();
+	return c;
+}
+
+/* Appends decimal v at p (no stdio: it may allocate). */
+static char *put_dec(char *p, uint64_t v)
+{
+	char tmp[24];
+	int n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+static char *put_str(char *p, const char *end, const char *s)
+{
+	while (*s && p < end)
+		*p++ = *s++;
+	return p;
+}
+
+/* Reserves SIZE bytes of file, backed by real blocks (so a full disk fails
+ * here, not as SIGBUS on a later store), and maps them. */
+static uint8_t *map_chunk(struct trace_writer *w, uint32_t size, uint64_t *off_out)
+{
+	uint64_t off = atomic_fetch_add(&w->file_end, size);
+	if (posix_fallocate(w->fd, (off_t)off, size) != 0)
+		return NULL;
+	int flags = MAP_SHARED | (size >= 16 * TRACE_ALIGN ? MAP_POPULATE : 0);
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, w->fd, (off_t)off);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (off_out)
+		*off_out = off;
+	return p;
+}
+
+/* The magic goes last so a reader never sees a half-written header. */
+static void write_chunk_header(struct trace_writer *w, uint8_t *chunk, uint16_t type,
+			       uint32_t size, uint32_t thread, uint32_t seq, uint64_t base)
+{
+	struct trace_chunk_header *h = (struct trace_chunk_header *)chunk;
+	h->version = TRACE_FORMAT_VERSION;
+	h->type = type;
+	h->size = size;
+	h->thread = thread;
+	h->seq = seq;
+	h->pid = w->pid;
+	h->cal = calibrate(w);
+	h->base_tick = base;
+	atomic_store_explicit((_Atomic uint32_t *)&h->magic, TRACE_CHUNK_MAGIC, memory_order_release);
+}
+
+static void *map_anon(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int open_file(struct trace_writer *w, const char *dir, uint32_t pid, uint32_t *gen)
+{
+	for (uint32_t g = 0; g < 10000; g++) {
+		char *end = w->path + sizeof w->path - 32;
+		char *p = put_str(w->path, end, dir);
+		p = put_str(p, end, "/proc-");
+		p = put_dec(p, pid);
+		*p++ = '-';
+		p = put_dec(p, g);
+		p = put_str(p, w->path + sizeof w->path - 1, ".ctr");
+		*p = 0;
+		int fd = open(w->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			*gen = g;
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+static void fill_process_header(struct trace_writer *w, const struct trace_writer_config *cfg,
+				uint32_t gen)
+{
+	struct trace_process_header *ph = w->hdr;
+	ph->pid = cfg->pid;
+	ph->ppid = cfg->ppid;
+	ph->parent_pid = cfg->parent_pid;
+	ph->parent_thread = cfg->parent_thread;
+	ph->parent_fork_tick = cfg->parent_fork_tick;
+	ph->exec_gen = gen;
+	ph->clock = cfg->clock;
+	ph->stripes = TRACE_WRITER_STRIPES;
+	ph->stack_depth = cfg->stack_depth;
+	struct timespec rt;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	ph->start_realtime_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
+	if (cfg->exe) {
+		size_t n = strnlen(cfg->exe, TRACE_PATH_MAX - 1);
+		memcpy(ph->exe, cfg->exe, n);
+	}
+	if (cfg->argv) {
+		uint32_t n = cfg->argv_len < TRACE_ARGV_MAX ? cfg->argv_len : TRACE_ARGV_MAX;
+		memcpy(ph->argv, cfg->argv, n);
+		ph->argv_len = n;
+	}
+	write_chunk_header(w, (uint8_t *)ph, TRACE_CHUNK_PROCESS, TRACE_ALIGN, 0, 0, 0);
+}
+
+int trace_writer_open(struct trace_writer *w, const struct trace_writer_config *cfg)
+{
+	memset(w, 0, sizeof *w);
+	atomic_flag_clear(&w->stack_lock);
+	w->clock = cfg->clock;
+	w->pid = cfg->pid;
+	w->stack_depth = cfg->stack_depth;
+	atomic_store(&w->next_thread, 1);
+	uint32_t gen = 0;
+	w->fd = open_file(w, cfg->dir, cfg->pid, &gen);
+	if (w->fd < 0)
+		return w->fd;
+	w->stripes = map_anon(TRACE_WRITER_STRIPES * sizeof(struct trace_stripe));
+	w->stack_slots = map_anon(TRACE_WRITER_STACK_SLOTS * sizeof(struct trace_stack_slot));
+	w->hdr = (struct trace_process_header *)map_chunk(w, TRACE_ALIGN, NULL);
+	if (!w->stripes || !w->stack_slots || !w->hdr) {
+		int e = -(errno ? errno : ENOMEM);
+		trace_writer_abandon(w);
+		return e;
+	}
+	fill_process_header(w, cfg, gen);
+	return 0;
+}
+
+void trace_writer_set_exit(struct trace_writer *w, uint32_t flag, int value)
+{
+	struct trace_process_header *ph = w->hdr;
+	if (!ph)
+		return;
+	if (flag == TRACE_EXIT_STATUS)
+		ph->exit_status = value;
+	else if (flag == TRACE_EXIT_SIGNAL)
+		ph->exit_signal = value;
+	ph->exit_cal = calibrate(w);
+	atomic_fetch_or((_Atomic uint32_t *)&ph->exit_flags, flag | TRACE_EXIT_CAL);
+}
+
+void trace_writer_abandon(struct trace_writer *w)
+{
+	if (w->hdr)
+		munmap(w->hdr, TRACE_ALIGN);
+	if (w->stack_chunk)
+		munmap(w->stack_chunk, STACK_CHUNK);
+	if (w->stripes)
+		munmap(w->stripes, TRACE_WRITER_STRIPES * sizeof(struct trace_stripe));
+	if (w->stack_slots)
+		munmap(w->stack_slots, TRACE_WRITER_STACK_SLOTS * sizeof(struct trace_stack_slot));
+	if (w->fd >= 0)
+		close(w->fd);
+	w->hdr = NULL;
+	w->stack_chunk = NULL;
+	w->stripes = NULL;
+	w->stack_slots = NULL;
+	w->fd = -1;
+}
+
+uint32_t trace_writer_new_thread(struct trace_writer *w)
+{
+	uint32_t idx = atomic_fetch_add(&w->next_thread, 1);
+	_Atomic uint32_t *count = (_Atomic uint32_t *)&w->hdr->threads;
+	uint32_t cur = atomic_load(count);
+	while (cur < idx + 1 && !atomic_compare_exchange_weak(count, &cur, idx + 1))
+		;
+	return idx;
+}
+
+/* ---- stacks ---- */
+
+static uint64_t hash_stack(const uint64_t *pc, uint32_t depth)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ depth;
+	for (uint32_t i = 0; i < depth; i++) {
+		h ^= pc[i];
+		h *= 0x100000001b3ull;
+		h ^= h >> 29;
+	}
+	return h | 1;  /* 0 marks an empty slot */
+}
+
+static void stack_lock(struct trace_writer *w)
+{
+	unsigned spins = 0;
+	while (atomic_flag_test_and_set_explicit(&w->stack_lock, memory_order_acquire))
+		if (++spins % 64 == 0)
+			sched_yield();
+}
+
+/* Appends an entry to the stack arena; under stack_lock. Returns its id or 0. */
+static uint32_t store_stack(struct trace_writer *w, const uint64_t *pc, uint32_t depth)
+{
+	size_t need = sizeof(struct trace_stack_entry) + depth * sizeof(uint64_t);
+	if (!w->stack_chunk || w->stack_pos + need > w->stack_end) {
+		if (w->stack_chunk)
+			munmap(w->stack_chunk, STACK_CHUNK);
+		w->stack_chunk = map_chunk(w, STACK_CHUNK, NULL);
+		if (!w->stack_chunk)
+			return 0;
+		write_chunk_header(w, w->stack_chunk, TRACE_CHUNK_STACKS, STACK_CHUNK, 0,
+				   w->stack_chunk_seq++, 0);
+		w->stack_pos = w->stack_chunk + sizeof(struct trace_chunk_header);
+		w->stack_end = w->stack_chunk + STACK_CHUNK;
+	}
+	struct trace_stack_entry *e = (struct trace_stack_entry *)w->stack_pos;
+	uint32_t id = ++w->stack_next_id;
+	e->depth = (uint16_t)depth;
+	memcpy(e->pc, pc, depth * sizeof(uint64_t));
+	atomic_store_explicit((_Atomic uint32_t *)&e->id, id, memory_order_release);
+	w->stack_pos += need;
+	return id;
+}
+
+uint32_t trace_writer_intern_stack(struct trace_writer *w, const uint64_t *pc, uint32_t depth)
+{
+	if (depth == 0)
+		return 0;
+	if (depth > TRACE_STACK_DEPTH_MAX)
+		depth = TRACE_STACK_DEPTH_MAX;
+	uint64_t h = hash_stack(pc, depth);
+	const uint32_t mask = TRACE_WRITER_STACK_SLOTS - 1, probes = 64;
+	for (int locked = 0; locked < 2; locked++) {
+		if (locked)
+			stack_lock(w);
+		for (uint32_t i = 0; i < probes; i++) {
+			struct trace_stack_slot *s = &w->stack_slots[(h + i) & mask];
+			uint64_t v = atomic_load_explicit(&s->hash, memory_order_acquire);
+			if (v == h) {
+				if (locked)
+					atomic_flag_clear_explicit(&w->stack_lock, memory_order_release);
+				return s->id;
+			}
+			if (v == 0 && locked) {
+				uint32_t id = store_stack(w, pc, depth);
+				if (id) {
+					s->id = id;
+					atomic_store_explicit(&s->hash, h, memory_order_release);
+				} else {
+					atomic_fetch_add((_Atomic uint64_t *)&w->hdr->stacks_dropped, 1);
+				}
+				atomic_flag_clear_explicit(&w->stack_lock, memory_order_release);
+				return id;
+			}
+			if (v == 0)
+				break;
+		}
+	}
+	atomic_fetch_add((_Atomic uint64_t *)&w->hdr->stacks_dropped, 1);
+	atomic_flag_clear_explicit(&w->stack_lock, memory_order_release);
+	return 0;
+}
+
+/* ---- streams ---- */
+
+static void clear_slots(struct trace_stream *s)
+{
+	for (unsigned i = 0; i < TRACE_SLOTS; i++)
+		s->slot_key[i] = UINT64_MAX;
+}
+
+void trace_stream_init(struct trace_stream *s, struct trace_writer *w, uint32_t thread)
+{
+	memset(s, 0, sizeof *s);
+	s->w = w;
+	s->thread = thread;
+	s->next_size = FIRST_CHUNK;
+	clear_slots(s);
+}
+
+static void count_drop(struct trace_stream *s)
+{
+	s->dropped++;
+	if (s->w->hdr)
+		atomic_fetch_add((_Atomic uint64_t *)&s->w->hdr->dropped, 1);
+}
+
+void trace_stream_count_drop(struct trace_stream *s)
+{
+	count_drop(s);
+}
+
+static int next_chunk(struct trace_stream *s, uint64_t tick)
+{
+	if (s->chunk) {
+		munmap(s->chunk, s->chunk_size);
+		s->chunk = NULL;
+		s->pos = s->limit = NULL;
+	}
+	if (s->retry_in) {
+		s->retry_in--;
+		return -1;
+	}
+	uint8_t *c = map_chunk(s->w, s->next_size, &s->chunk_off);
+	if (!c) {
+		s->retry_in = RETRY_AFTER;
+		return -1;
+	}
+	s->chunk = c;
+	s->chunk_size = s->next_size;
+	write_chunk_header(s->w, c, TRACE_CHUNK_EVENTS, s->chunk_size, s->thread,
+			   s->chunk_seq++, tick);
+	s->pos = c + sizeof(struct trace_chunk_header);
+	s->limit = c + s->chunk_size - TRACE_RECORD_MAX;
+	s->last_tick = tick;
+	if (s->next_size < MAX_CHUNK)
+		s->next_size *= 2;
+	clear_slots(s);
+	return 0;
+}
+
+/* Makes the record at s->pos visible: the op byte goes last, so a reader
+ * (live, or after a kill) sees either nothing or the whole record. */
+static void publish(struct trace_stream *s, uint8_t op, uint8_t *end)
+{
+	atomic_store_explicit((_Atomic uint8_t *)s->pos, op, memory_order_release);
+	s->pos = end;
+}
+
+static uint32_t slot_for(struct trace_stream *s, uint64_t key, uint32_t avoid)
+{
+	uint32_t h = trace_slot_of(key);
+	if (s->slot_key[h] == key)
+		return h;
+	if (s->slot_key[h ^ 1] == key)
+		return h ^ 1;
+	uint32_t slot = h == avoid ? h ^ 1 : h;
+	uint8_t *p = s->pos + 1;
+	*p++ = (uint8_t)slot;
+	p = trace_put_var(p, key);
+	publish(s, TRACE_OP_OBJ_DEF, p);
+	s->slot_key[slot] = key;
+	s->slot_seq[slot] = 0;
+	return slot;
+}
+
+static void write_dropped(struct trace_stream *s, uint64_t tick)
+{
+	uint8_t *p = s->pos + 1;
+	p = trace_put_var(p, trace_zigzag((int64_t)(tick - s->last_tick)));
+	s->last_tick = tick;
+	p = trace_put_var(p, s->dropped);
+	publish(s, TRACE_OP_DROPPED, p);
+	s->dropped = 0;
+}
+
+int trace_stream_write(struct trace_stream *s, const struct trace_rec *rec)
+{
+	if (!s->chunk || s->pos > s->limit) {
+		if (next_chunk(s, rec->tick) < 0) {
+			count_drop(s);
+			return -1;
+		}
+	}
+	if (s->dropped)
+		write_dropped(s, rec->tick);
+	const struct trace_op_desc *d = trace_op_desc(rec->op);
+	bool begin = rec->op & TRACE_OP_BEGIN;
+	uint32_t slot = TRACE_SLOTS, slot2 = TRACE_SLOTS;
+	if (d->flags & TRACE_F_OBJ)
+		slot = slot_for(s, rec->key, TRACE_SLOTS);
+	if (d->flags & TRACE_F_OBJ2)
+		slot2 = slot_for(s, rec->key2, slot);
+
+	uint8_t *p = s->pos + 1;
+	p = trace_put_var(p, trace_zigzag((int64_t)(rec->tick - s->last_tick)));
+	s->last_tick = rec->tick;
+	if (d->flags & TRACE_F_CALL)
+		p = trace_put_var(p, rec->stack);
+	if (d->flags & TRACE_F_OBJ) {
+		*p++ = (uint8_t)slot;
+		p = trace_put_var(p, trace_zigzag((int64_t)(rec->seq - s->slot_seq[slot])));
+		s->slot_seq[slot] = rec->seq;
+	}
+	if (d->flags & TRACE_F_OBJ2)
+		*p++ = (uint8_t)slot2;
+	if ((d->flags & TRACE_F_CALL) && !begin)
+		p = trace_put_var(p, trace_zigzag(rec->result));
+	unsigned nargs = begin ? d->nargs_begin : d->nargs;
+	for (unsigned i = 0; i < nargs; i++)
+		p = trace_put_var(p, rec->args[i]);
+	if (d->flags & TRACE_F_STR) {
+		size_t n = rec->str ? strnlen(rec->str, TRACE_STR_MAX) : 0;
+		*p++ = (uint8_t)n;
+		memcpy(p, rec->str ? rec->str : "", n);
+		p += n;
+	}
+	publish(s, rec->op, p);
+	return 0;
+}
+
+void trace_stream_close(struct trace_stream *s)
+{
+	if (!s->chunk)
+		return;
+	/* Punch whole unused pages: blocks back to the disk, zeros to readers. */
+	uint32_t used = (uint32_t)(s->pos - s->chunk);
+	uint32_t keep = (used + TRACE_ALIGN - 1) & ~(TRACE_ALIGN - 1);
+	if (keep < s->chunk_size)
+		fallocate(s->w->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			  (off_t)(s->chunk_off + keep), s->chunk_size - keep);
+	munmap(s->chunk, s->chunk_size);
+	s->chunk = NULL;
+	s->pos = s->limit = NULL;
+}

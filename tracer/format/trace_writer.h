@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* trace_writer.h - writes one process image's trace file: chunks allocated
+ * from a file mapped MAP_SHARED (so every record survives SIGKILL in the page
+ * cache), one stream per thread, the stack table and the order stamps.
+ *
+ * Async-signal-safe and malloc-free after trace_writer_open: it uses only
+ * syscalls and atomics. It takes no lock on the event path; the stack table
+ * takes a spinlock only to insert a stack never seen before. A stream belongs
+ * to one thread; the caller guards against re-entry (signal handlers). */
+#ifndef CTRACE_TRACE_WRITER_H
+#define CTRACE_TRACE_WRITER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trace_format.h"
+
+#define TRACE_WRITER_STRIPES     4096u
+#define TRACE_WRITER_STACK_SLOTS (1u << 18)
+#define TRACE_STACK_DEPTH_MAX    64u
+
+struct trace_writer_config {
+	const char *dir;           /* trace directory (must exist) */
+	uint32_t pid, ppid;
+	uint32_t parent_pid;       /* traced parent (fork) or 0 */
+	uint32_t parent_thread;
+	uint64_t parent_fork_tick;
+	uint32_t stack_depth;
+	enum trace_clock clock;
+	const char *exe;           /* may be NULL */
+	const char *argv;          /* NUL-separated, argv_len bytes, may be NULL */
+	uint32_t argv_len;
+};
+
+struct trace_stripe {
+	_Atomic uint64_t seq;
+	char pad[64 - sizeof(uint64_t)];
+};
+
+struct trace_stack_slot {
+	_Atomic uint64_t hash;     /* 0 = empty; written last */
+	uint32_t id;
+	uint32_t pad;
+};
+
+struct trace_writer {
+	int fd;
+	enum trace_clock clock;
+	uint32_t stack_depth;
+	uint32_t pid;
+	char path[TRACE_PATH_MAX];
+	struct trace_process_header *hdr;     /* mapped first chunk */
+	_Atomic uint64_t file_end;            /* next free file offset */
+	struct trace_stripe *stripes;         /* TRACE_WRITER_STRIPES, mmap'd */
+	struct trace_stack_slot *stack_slots; /* TRACE_WRITER_STACK_SLOTS, mmap'd */
+	atomic_flag stack_lock;
+	uint32_t stack_next_id;               /* under stack_lock */
+	uint8_t *stack_chunk, *stack_pos, *stack_end; /* under stack_lock */
+	uint32_t stack_chunk_seq;
+	_Atomic uint32_t next_thread;         /* thread indexes; 0 is the main thread */
+};
+
+struct trace_stream {
+	struct trace_writer *w;
+	uint8_t *chunk;            /* mapped chunk, or NULL */
+	uint64_t chunk_off;        /* its offset in the file */
+	uint8_t *pos, *limit;      /* next record; last start for a full record */
+	uint32_t chunk_size, chunk_seq, next_size;
+	uint32_t thread;           /* index in the process */
+	uint64_t last_tick;
+	uint64_t dropped;          /* lost, not yet reported by a DROPPED record */
+	uint32_t retry_in;         /* drops before trying to allocate again */
+	uint64_t slot_key[TRACE_SLOTS];
+	uint64_t slot_seq[TRACE_SLOTS];
+};
+
+/* One record to write; which fields are used is given by the op's
+ * trace_op_desc and whether op carries TRACE_OP_BEGIN. */
+struct trace_rec {
+	uint8_t op;
+	uint64_t tick;
+	uint32_t stack;
+	uint64_t key, seq;         /* TRACE_F_OBJ */
+	uint64_t key2;             /* TRACE_F_OBJ2 */
+	int64_t result;            /* calls, not in BEGIN */
+	uint64_t args[3];
+	const char *str;           /* TRACE_F_STR, truncated to TRACE_STR_MAX */
+};
+
+/* Creates DIR/proc-<pid>-<gen>.ctr with the first free gen and its process
+ * header. Returns 0 or a negative errno. */
+int trace_writer_open(struct trace_writer *w, const struct trace_writer_config *cfg);
+
+/* Records the exit of the process image in the header. */
+void trace_writer_set_exit(struct trace_writer *w, uint32_t flag, int value);
+
+/* Unmaps everything without writing (a forked child abandons its parent's
+ * writer before opening its own). */
+void trace_writer_abandon(struct trace_writer *w);
+
+/* The clock every tick comes from. */
+uint64_t trace_writer_tick(const struct trace_writer *w);
+uint64_t trace_mono_ns(void);
+
+/* The order stamp for an operation on KEY: call it at the moment the
+ * operation takes effect (before a release, after an acquire). */
+static inline uint64_t trace_writer_stamp(struct trace_writer *w, uint64_t key)
+{
+	struct trace_stripe *s = &w->stripes[trace_stripe(key, TRACE_WRITER_STRIPES)];
+	return atomic_fetch_add_explicit(&s->seq, 1, memory_order_relaxed);
+}
+
+/* The id of a stack (interned once per process). 0 if the table is full. */
+uint32_t trace_writer_intern_stack(struct trace_writer *w, const uint64_t *pc, uint32_t depth);
+
+/* Thread indexes: 0 for the main thread, then 1, 2, ... */
+uint32_t trace_writer_new_thread(struct trace_writer *w);
+
+void trace_stream_init(struct trace_stream *s, struct trace_writer *w, uint32_t thread);
+
+/* Writes one record. Returns 0, or -1 if it was dropped (no space: counted,
+ * and reported by a DROPPED record once space is back). */
+int trace_stream_write(struct trace_stream *s, const struct trace_rec *rec);
+
+/* Counts an event lost before reaching the writer (re-entry from a signal
+ * handler): reported like other drops. */
+void trace_stream_count_drop(struct trace_stream *s);
+
+/* Leaves the current chunk: gives its unused tail back to the file system. */
+void trace_stream_close(struct trace_stream *s);
+
+#endif
