@@ -116,6 +116,9 @@ void trace_catalog_release(struct trace_catalog *c)
 		free(c->objects[i].name);
 	for (uint32_t i = 0; i < c->nstacks; i++)
 		free(c->stacks[i].pc);
+	for (uint32_t a = 0; c->run.argv && a < c->run.argc; a++)
+		free(c->run.argv[a]);
+	free(c->run.argv);
 	free(c->processes);
 	free(c->threads);
 	free(c->objects);

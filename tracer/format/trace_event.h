@@ -106,6 +106,19 @@ struct trace_stack {
 	uint64_t *pc;               /* (owned) innermost first */
 };
 
+/* What `ctrace run` recorded in DIR/run.info (absent for traces made by
+ * preloading the shim by hand). */
+struct trace_run {
+	bool present;
+	uint32_t pid;               /* the program's pid */
+	int32_t exit_status;        /* as a shell reports it: 128+N for signal N; -1 unknown */
+	int32_t exit_signal;        /* 0 if it exited */
+	bool ended_by_ctrace;       /* the hang watchdog ended it */
+	uint64_t start_ns, end_ns;  /* CLOCK_MONOTONIC */
+	double tsc_hz;              /* rdtsc rate measured by ctrace run, 0 if unknown */
+	char **argv; uint32_t argc; /* (owned) */
+};
+
 /* The catalog: plain growable arrays, indexed by id. Index 0 of objects and
  * stacks is unused (id 0 = none). */
 struct trace_catalog {
@@ -114,7 +127,10 @@ struct trace_catalog {
 	struct trace_object *objects;    uint32_t nobjects;   /* incl. unused [0] */
 	struct trace_stack *stacks;      uint32_t nstacks;    /* incl. unused [0] */
 	uint64_t start_ns, end_ns;       /* whole trace */
-	uint64_t events, dropped, bytes;
+	uint64_t events, dropped;
+	uint64_t bytes;                  /* disk used by the trace directory */
+	uint64_t record_bytes;           /* bytes of event records decoded */
+	struct trace_run run;
 	uint64_t by_op[TRACE_OP_COUNT];  /* completed calls (END) per op */
 };
 

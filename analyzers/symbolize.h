@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* symbolize.h - program counters to functions, files and lines, offline,
+ * with elfutils libdwfl over the memory maps saved in the trace
+ * (trace_maps.h); addresses to the global variables that hold them.
+ * Every stack pc is a return address: lookups use pc-1, reports show pc. */
+#ifndef CTRACE_SYMBOLIZE_H
+#define CTRACE_SYMBOLIZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace_event.h"
+
+struct sym_frame {
+	uint64_t pc;
+	const char *function;   /* demangled name, or NULL */
+	const char *file;       /* source file, or NULL */
+	uint32_t line;          /* 0 = unknown */
+	const char *module;     /* path of the ELF object, or NULL */
+	bool inlined;           /* inlined into the frame that follows */
+};
+
+struct symbolizer;
+
+/* CAT is borrowed and must outlive the symbolizer. Never fails: without
+ * maps or debug info, frames carry just pc and module. */
+struct symbolizer *symbolizer_new(const struct trace_catalog *cat);
+
+/* The frames of STACK (a catalog stack id), innermost first, inlined calls
+ * expanded. *frames stays valid until symbolizer_free. Returns the count. */
+size_t symbolizer_stack(struct symbolizer *s, uint32_t stack, const struct sym_frame **frames);
+
+/* One frame for PC in PROCESS (same lifetime rules). */
+const struct sym_frame *symbolizer_pc(struct symbolizer *s, uint32_t process, uint64_t pc);
+
+/* The global or static variable holding ADDR in PROCESS, as a C-like
+ * expression: "g_lock", "forks[3]", "table+0x18"; NULL if none. */
+const char *symbolizer_data_symbol(struct symbolizer *s, uint32_t process, uint64_t addr);
+
+/* Notes worth telling the user, one line each: a module changed since the
+ * run (build-id mismatch), missing, or without debug info. */
+size_t symbolizer_notes(struct symbolizer *s, const char *const **notes);
+
+void symbolizer_free(struct symbolizer *s);
+
+#endif
