@@ -1,4 +1,144 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_run.c - (being written) */
+/* cmd_run.c - `ctrace run [-o DIR] [options] -- PROG [ARGS...]`: runs PROG
+ * under the shim, watches for hangs while it runs, prints a summary and
+ * exits with PROG's own status (128+N if it died of signal N). */
 #include "cmd.h"
-int cmd_run(int argc, char **argv) { (void)argc; (void)argv; return cmd_fail("run", "not yet"); }
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "launch.h"
+#include "run_info.h"
+#include "run_summary.h"
+#include "watchdog.h"
+
+static const char run_usage[] =
+	"usage: ctrace run [-o DIR] [--stack-depth N] [--on-deadlock=kill|wait]\n"
+	"                  [--stall-timeout=SECONDS] [--quiet] -- PROG [ARGS...]";
+
+struct run_options {
+	const char *dir;
+	unsigned stack_depth;
+	bool kill_on_deadlock;
+	double stall_timeout_s;
+	bool quiet;
+};
+
+static int parse_options(int argc, char **argv, struct run_options *o)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "stack-depth", required_argument, NULL, 'd' },
+		{ "on-deadlock", required_argument, NULL, 'k' },
+		{ "stall-timeout", required_argument, NULL, 's' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	char *end;
+	while ((c = getopt_long(argc, argv, "+o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->dir = optarg; break;
+		case 'q': o->quiet = true; break;
+		case 'd':
+			o->stack_depth = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || o->stack_depth > 64)
+				return cmd_fail("run", "--stack-depth takes 0 to 64");
+			break;
+		case 'k':
+			if (strcmp(optarg, "kill") && strcmp(optarg, "wait"))
+				return cmd_fail("run", "--on-deadlock takes kill or wait");
+			o->kill_on_deadlock = !strcmp(optarg, "kill");
+			break;
+		case 's':
+			o->stall_timeout_s = strtod(optarg, &end);
+			if (*end || o->stall_timeout_s < 0)
+				return cmd_fail("run", "--stall-timeout takes seconds (0 = off)");
+			break;
+		case 'h': puts(run_usage); exit(0);
+		default: fprintf(stderr, "%s\n", run_usage); return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "%s\n", run_usage);
+		return 2;
+	}
+	return 0;
+}
+
+/* Creates DIR (absolute, for a program that may chdir); refuses one that
+ * already holds a trace. */
+static int prepare_dir(const char *dir, char *abs, size_t size)
+{
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return cmd_fail("run", "cannot create %s: %s", dir, strerror(errno));
+	if (!realpath(dir, abs))
+		return cmd_fail("run", "%s: %s", dir, strerror(errno));
+	DIR *d = opendir(abs);
+	if (!d)
+		return cmd_fail("run", "%s: %s", abs, strerror(errno));
+	struct dirent *e;
+	bool used = false;
+	while ((e = readdir(d)))
+		used |= !strncmp(e->d_name, "proc-", 5) || !strcmp(e->d_name, "run.info");
+	closedir(d);
+	(void)size;
+	return used ? cmd_fail("run", "%s already holds a trace; remove it or choose another -o", abs) : 0;
+}
+
+static int supervise(struct launch *l, const struct run_options *o, bool *ended_by_ctrace)
+{
+	struct watchdog *wd = watchdog_new(l->dir, o->stall_timeout_s);
+	while (!launch_wait(l, 200)) {
+		if (wd && watchdog_check(wd, stderr)) {
+			if (!o->kill_on_deadlock)
+				continue;
+			*ended_by_ctrace = true;
+			launch_kill(l, SIGKILL);
+			launch_wait(l, -1);
+			break;
+		}
+	}
+	watchdog_free(wd);
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_options o = { .stack_depth = 16, .kill_on_deadlock = true, .stall_timeout_s = 10 };
+	int r = parse_options(argc, argv, &o);
+	if (r)
+		return r;
+	char **prog = argv + optind;
+	char abs[PATH_MAX];
+	if (o.dir && (r = prepare_dir(o.dir, abs, sizeof abs)))
+		return r;
+	struct launch l = { .argv = prog, .dir = o.dir ? abs : NULL, .stack_depth = o.stack_depth };
+	struct ct_error err = { 0 };
+	/* The program owns the terminal's signals; we outlive it to report. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	if ((r = launch_start(&l, &err))) {
+		if (o.dir)
+			rmdir(abs);
+		return cmd_fail("run", "%s", err.msg), r;
+	}
+	run_info_write_start(l.dir, &l);
+	bool ended_by_ctrace = false;
+	supervise(&l, &o, &ended_by_ctrace);
+	run_info_write_end(l.dir, &l, ended_by_ctrace);
+	if (!o.quiet)
+		run_summary_print(l.dir, stderr);
+	if (ended_by_ctrace && l.exit_status == 0)
+		return 1;
+	return l.exit_status;
+}

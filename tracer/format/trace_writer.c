@@ -454,3 +454,11 @@ void trace_stream_close(struct trace_stream *s)
 	s->chunk = NULL;
 	s->pos = s->limit = NULL;
 }
+
+void trace_stream_abandon(struct trace_stream *s)
+{
+	if (s->chunk)
+		munmap(s->chunk, s->chunk_size);
+	s->chunk = NULL;
+	s->pos = s->limit = NULL;
+}

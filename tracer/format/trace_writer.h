@@ -127,6 +127,10 @@ int trace_stream_write(struct trace_stream *s, const struct trace_rec *rec);
  * handler): reported like other drops. */
 void trace_stream_count_drop(struct trace_stream *s);
 
+/* Forgets the current chunk without touching the file (a forked child
+ * holding its parent's mappings). */
+void trace_stream_abandon(struct trace_stream *s);
+
 /* Leaves the current chunk: gives its unused tail back to the file system. */
 void trace_stream_close(struct trace_stream *s);
 

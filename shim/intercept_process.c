@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/* intercept_process.c - fork, the exec family, posix_spawn, exit, _exit,
+ * abort, dlopen. Records are already in the page cache, so nothing needs
+ * flushing before an exec or an exit; what matters is handing our
+ * environment on, so the new image is traced into the same directory even
+ * if the program built its own environment. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emit.h"
+#include "real.h"
+
+#define ENV_MAX 4096
+
+extern char **environ;
+
+static bool env_has(char *const envp[], const char *entry)
+{
+	size_t n = strchr(entry, '=') - entry + 1;
+	for (size_t i = 0; envp && envp[i]; i++)
+		if (!strncmp(envp[i], entry, n))
+			return true;
+	return false;
+}
+
+/* envp with our variables added where missing, in OUT (ENV_MAX slots).
+ * Returns envp itself when nothing is missing or it is too large. */
+static char *const *env_for_exec(char *const envp[], char **out)
+{
+	const char *ours[] = { shim.env_preload, shim.env_dir, shim.env_depth };
+	size_t n = 0;
+	while (envp && envp[n])
+		n++;
+	if (n + 4 > ENV_MAX || atomic_load(&shim.state) != SHIM_ACTIVE)
+		return envp;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		out[m++] = envp[i];
+	for (size_t i = 0; i < 3; i++)
+		if (ours[i][0] && !env_has(envp, ours[i]))
+			out[m++] = (char *)ours[i];
+	out[m] = NULL;
+	return m == n ? envp : out;
+}
+
+/* Records the exec attempt when this is our own process (not a vfork
+ * child borrowing the parent's memory). */
+static bool exec_begin(struct shim_call *c, uintptr_t pc0, uintptr_t sp, const char *path)
+{
+	if (!shim_enter(c, pc0, sp) || !shim_is_own_process())
+		return false;
+	shim_emit(c, TRACE_OP_EXEC | TRACE_OP_BEGIN, 0, 0, 0, 0, 0, 0, path);
+	trace_writer_set_exit(&shim.writer, TRACE_EXIT_EXEC, 0);
+	return true;
+}
+
+static int exec_failed(struct shim_call *c, bool recorded, const char *path)
+{
+	int e = errno;
+	if (recorded)
+		shim_emit(c, TRACE_OP_EXEC, 0, 0, e, 0, 0, 0, path);
+	errno = e;
+	return -1;
+}
+
+SHIM_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+{
+	struct shim_call c;
+	char *env[ENV_MAX];
+	bool rec = exec_begin(&c, SHIM_SITE(), path);
+	shim_real.execve(path, argv, env_for_exec(envp, env));
+	return exec_failed(&c, rec, path);
+}
+
+SHIM_EXPORT int execv(const char *path, char *const argv[])
+{
+	struct shim_call c;
+	char *env[ENV_MAX];
+	bool rec = exec_begin(&c, SHIM_SITE(), path);
+	shim_real.execve(path, argv, env_for_exec(environ, env));
+	return exec_failed(&c, rec, path);
+}
+
+SHIM_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+	struct shim_call c;
+	char *env[ENV_MAX];
+	bool rec = exec_begin(&c, SHIM_SITE(), file);
+	shim_real.execvpe(file, argv, env_for_exec(envp, env));
+	return exec_failed(&c, rec, file);
+}
+
+SHIM_EXPORT int execvp(const char *file, char *const argv[])
+{
+	struct shim_call c;
+	char *env[ENV_MAX];
+	bool rec = exec_begin(&c, SHIM_SITE(), file);
+	shim_real.execvpe(file, argv, env_for_exec(environ, env));
+	return exec_failed(&c, rec, file);
+}
+
+SHIM_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
+{
+	struct shim_call c;
+	char *env[ENV_MAX];
+	bool rec = exec_begin(&c, SHIM_SITE(), "(fd)");
+	shim_real.fexecve(fd, argv, env_for_exec(envp, env));
+	return exec_failed(&c, rec, "(fd)");
+}
+
+/* execl* take their arguments inline: gather them, then go through the
+ * wrappers above. */
+static size_t collect_args(const char *arg0, va_list ap, char **argv, char ***envp)
+{
+	size_t n = 0;
+	argv[n++] = (char *)arg0;
+	while (arg0 && n < ENV_MAX - 1 && (argv[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	argv[n] = NULL;
+	if (envp)
+		*envp = va_arg(ap, char **);
+	return n;
+}
+
+SHIM_EXPORT int execl(const char *path, const char *arg, ...)
+{
+	char *argv[ENV_MAX];
+	va_list ap;
+	va_start(ap, arg);
+	collect_args(arg, ap, argv, NULL);
+	va_end(ap);
+	return execv(path, argv);
+}
+
+SHIM_EXPORT int execlp(const char *file, const char *arg, ...)
+{
+	char *argv[ENV_MAX];
+	va_list ap;
+	va_start(ap, arg);
+	collect_args(arg, ap, argv, NULL);
+	va_end(ap);
+	return execvp(file, argv);
+}
+
+SHIM_EXPORT int execle(const char *path, const char *arg, ...)
+{
+	char *argv[ENV_MAX], **envp;
+	va_list ap;
+	va_start(ap, arg);
+	collect_args(arg, ap, argv, &envp);
+	va_end(ap);
+	return execve(path, argv, envp);
+}
+
+static int spawn_record(struct shim_call *c, bool rec, const char *path, pid_t *pid, int r)
+{
+	if (rec)
+		shim_emit(c, TRACE_OP_POSIX_SPAWN, 0, 0, r, r == 0 && pid ? (uint64_t)*pid : 0, 0, 0, path);
+	return r;
+}
+
+SHIM_EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+			    const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	struct shim_call c;
+	char *env[ENV_MAX];
+	bool rec = shim_enter(&c, SHIM_SITE());
+	int r = shim_real.posix_spawn(pid, path, fa, attr, argv, env_for_exec(envp, env));
+	return spawn_record(&c, rec, path, pid, r);
+}
+
+SHIM_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
+			     const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	struct shim_call c;
+	char *env[ENV_MAX];
+	bool rec = shim_enter(&c, SHIM_SITE());
+	int r = shim_real.posix_spawnp(pid, file, fa, attr, argv, env_for_exec(envp, env));
+	return spawn_record(&c, rec, file, pid, r);
+}
+
+SHIM_EXPORT pid_t fork(void)
+{
+	struct shim_call c;
+	if (!shim_enter(&c, SHIM_SITE()) || !shim_is_own_process())
+		return shim_real.fork();
+	shim_begin(&c, TRACE_OP_FORK, NULL);
+	pid_t pid = shim_real.fork();  /* the child side is set up by our atfork handler */
+	if (pid != 0)
+		shim_emit(&c, TRACE_OP_FORK, 0, 0, pid < 0 ? errno : 0, pid < 0 ? 0 : (uint64_t)pid, 0, 0, 0);
+	return pid;
+}
+
+static void record_exit(uintptr_t pc0, uintptr_t sp, unsigned op, int status)
+{
+	struct shim_call c;
+	if (!shim_enter(&c, pc0, sp) || !shim_is_own_process())
+		return;
+	shim_emit(&c, op, 0, 0, 0, (uint64_t)(int64_t)status, 0, 0, 0);
+	trace_writer_set_exit(&shim.writer, TRACE_EXIT_STATUS, status);
+}
+
+SHIM_EXPORT void exit(int status)
+{
+	record_exit(SHIM_SITE(), TRACE_OP_PROC_EXIT, status);
+	shim_real.exit(status);
+}
+
+SHIM_EXPORT void _exit(int status)
+{
+	record_exit(SHIM_SITE(), TRACE_OP__EXIT, status);
+	shim_real._exit(status);
+}
+
+SHIM_EXPORT void _Exit(int status)
+{
+	record_exit(SHIM_SITE(), TRACE_OP__EXIT, status);
+	shim_real._Exit(status);
+}
+
+SHIM_EXPORT void abort(void)
+{
+	struct shim_call c;
+	if (shim_enter(&c, SHIM_SITE()) && shim_is_own_process())
+		shim_end(&c, TRACE_OP_ABORT, NULL, 0);
+	shim_real.abort();
+}
+
+SHIM_EXPORT void *dlopen(const char *file, int mode)
+{
+	struct shim_call c;
+	if (!shim_enter(&c, SHIM_SITE()))
+		return shim_real.dlopen(file, mode);
+	c.t->in_dlopen++;
+	void *h = shim_real.dlopen(file, mode);
+	c.t->in_dlopen--;
+	uint32_t snapshot = h ? shim_maps_snapshot() : 0;
+	shim_emit(&c, TRACE_OP_DLOPEN, 0, 0, h ? 0 : ENOENT, snapshot, 0, 0, file ? file : "");
+	return h;
+}

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/* intercept_thread.c - thread lifecycle: create (through a trampoline that
+ * starts the child's stream), join, detach, exit, cancel, names, once; the
+ * C11 thrd_* and call_once. The parent's CREATE BEGIN and the child's
+ * THREAD_START are stamped on the same spawn block, so the child can never
+ * be ordered before its creation. */
+#include <errno.h>
+#include <sys/mman.h>
+
+#include "emit.h"
+#include "real.h"
+
+struct spawn {
+	void *(*fn)(void *);
+	int (*thrd_fn)(void *);
+	void *arg;
+	uint32_t index, parent;
+	struct spawn *next;
+};
+
+static atomic_flag spawn_lock = ATOMIC_FLAG_INIT;
+static struct spawn *spawn_free_list;
+
+static struct spawn *spawn_new(struct shim_thread *parent, void *(*fn)(void *),
+			       int (*thrd_fn)(void *), void *arg)
+{
+	while (atomic_flag_test_and_set_explicit(&spawn_lock, memory_order_acquire))
+		;
+	if (!spawn_free_list) {
+		size_t size = 64 * 1024;
+		struct spawn *slab = mmap(NULL, size, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		for (size_t i = 0; slab != MAP_FAILED && i < size / sizeof *slab; i++) {
+			slab[i].next = spawn_free_list;
+			spawn_free_list = &slab[i];
+		}
+	}
+	struct spawn *sp = spawn_free_list;
+	if (sp)
+		spawn_free_list = sp->next;
+	atomic_flag_clear_explicit(&spawn_lock, memory_order_release);
+	if (sp)
+		*sp = (struct spawn){ fn, thrd_fn, arg, trace_writer_new_thread(&shim.writer),
+				      parent->index, NULL };
+	return sp;
+}
+
+static void spawn_free(struct spawn *sp)
+{
+	while (atomic_flag_test_and_set_explicit(&spawn_lock, memory_order_acquire))
+		;
+	sp->next = spawn_free_list;
+	spawn_free_list = sp;
+	atomic_flag_clear_explicit(&spawn_lock, memory_order_release);
+}
+
+static struct shim_thread *child_begin(struct spawn *sp)
+{
+	uintptr_t lo = 0, hi = 0;
+	pthread_attr_t a;
+	if (pthread_getattr_np(pthread_self(), &a) == 0) {
+		void *addr;
+		size_t size;
+		if (pthread_attr_getstack(&a, &addr, &size) == 0) {
+			lo = (uintptr_t)addr;
+			hi = lo + size;
+		}
+		pthread_attr_destroy(&a);
+	}
+	return shim_thread_begin(sp->index, (uintptr_t)sp, sp->parent, lo, hi);
+}
+
+static void *thread_main(void *p)
+{
+	struct spawn *sp = p, copy = *sp;
+	struct shim_thread *t = child_begin(sp);
+	spawn_free(sp);
+	void *ret = copy.fn(copy.arg);
+	if (t)
+		shim_thread_end(t, TRACE_THREAD_END_RETURN);
+	return ret;
+}
+
+static int thrd_main(void *p)
+{
+	struct spawn *sp = p, copy = *sp;
+	struct shim_thread *t = child_begin(sp);
+	spawn_free(sp);
+	int ret = copy.thrd_fn(copy.arg);
+	if (t)
+		shim_thread_end(t, TRACE_THREAD_END_RETURN);
+	return ret;
+}
+
+SHIM_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *),
+			       void *arg)
+{
+	struct shim_call c;
+	struct spawn *sp;
+	if (!shim_enter(&c, SHIM_SITE()) || !(sp = spawn_new(c.t, fn, NULL, arg)))
+		return shim_real.pthread_create(th, attr, fn, arg);
+	uint32_t index = sp->index;
+	shim_emit(&c, TRACE_OP_CREATE | TRACE_OP_BEGIN, (uintptr_t)sp, 0, 0, index, 0, 0, 0);
+	int r = shim_real.pthread_create(th, attr, thread_main, sp);
+	if (r)
+		spawn_free(sp);
+	shim_emit(&c, TRACE_OP_CREATE, (uintptr_t)sp, 0, r, index, r ? 0 : (uint64_t)*th, 0, 0);
+	return r;
+}
+
+SHIM_EXPORT int pthread_join(pthread_t th, void **ret)
+{
+	struct shim_call c;
+	if (!shim_enter(&c, SHIM_SITE()))
+		return shim_real.pthread_join(th, ret);
+	shim_begin(&c, TRACE_OP_JOIN, (const void *)th);
+	int r = shim_real.pthread_join(th, ret);
+	shim_end(&c, TRACE_OP_JOIN, (const void *)th, r);
+	return r;
+}
+
+SHIM_EXPORT int pthread_tryjoin_np(pthread_t th, void **ret)
+{
+	struct shim_call c;
+	if (!shim_enter(&c, SHIM_SITE()))
+		return shim_real.pthread_tryjoin_np(th, ret);
+	int r = shim_real.pthread_tryjoin_np(th, ret);
+	shim_end(&c, TRACE_OP_TRYJOIN_NP, (const void *)th, r);
+	return r;
+}
+
+SHIM_EXPORT int pthread_timedjoin_np(pthread_t th, void **ret, const struct timespec *abs)
+{
+	struct shim_call c;
+	if (!shim_enter(&c, SHIM_SITE()))
+		return shim_real.pthread_timedjoin_np(th, ret, abs);
+	shim_begin(&c, TRACE_OP_TIMEDJOIN_NP, (const void *)th);
+	int r = shim_real.pthread_timedjoin_np(th, ret, abs);
+	shim_end(&c, TRACE_OP_TIMEDJOIN_NP, (const void *)th, r);
+	return r;
+}
+
+SHIM_EXPORT int pthread_clockjoin_np(pthread_t th, void **ret, clockid_t clk,
+				     const struct timespec *abs)
+{
+	struct shim_call c;
+	if (!shim_enter(&c, SHIM_SITE()))
+		return shim_real.pthread_clockjoin_np(th, ret, clk, abs);
+	shim_begin(&c, TRACE_OP_CLOCKJOIN_NP, (const void *)th);
+	int r = shim_real.pthread_clockjoin_np(th, ret, clk, abs);
+	shim_end(&c, TRACE_OP_CLOCKJOIN_NP, (const void *)th, r);
+	return r;
+}
+
+SHIM_EXPORT int pthread_detach(pthread_t th)
+{
+	struct shim_call c;
+	if (!shim_enter(&c, SHIM_SITE()))
+		return shim_real.pthread_detach(th);
+	shim_pre(&c, (const void *)th);
+	int r = shim_real.pthread_detach(th);
+	shim_end(&c, TRACE_OP_DETACH, (const void *)th, r);
+	return r;
+}
+
+SHIM_EXPORT void pthread_exit(void *ret)
+{
+	struct shim_call c;
+	if (shim_enter(&c, SHIM_SITE())) {
+		shim_end(&c, TRACE_OP_EXIT, NULL, 0);
+		shim_thread_end(c.t, TRACE_THREAD_END_EXIT);
+	}
+	shim_real.pthread_exit(ret);
+}
+
+SHIM_EXPORT int pthread_cancel(pthread_t th)
+{
+	struct shim_call c;
+	if (!shim_enter(&c, SHIM_SITE()))
+		return shim_real.pthread_cancel(th);
+	shim_pre(&c, (const void *)th);
+	int r = shim_real.pthread_cancel(th);
+	shim_end(&c, TRACE_OP_CANCEL, (const void *)th, r);
+	return r;
+}
+
+SHIM_EXPORT int pthread_setname_np(pthread_t th, const char *name)
+{
+	struct shim_call c;
+	if (!shim_enter(&c, SHIM_SITE()))
+		return shim_real.pthread_setname_np(th, name);
+	int r = shim_real.pthread_setname_np(th, name);
+	shim_emit(&c, TRACE_OP_SETNAME_NP, (uint64_t)th, 0, r, 0, 0, 0, name);
+	return r;
+}
+
+SHIM_EXPORT int pthread_once(pthread_once_t *once, void (*init)(void))
+{
+	struct shim_call c;
+	if (!shim_enter(&c, SHIM_SITE()))
+		return shim_real.pthread_once(once, init);
+	shim_begin(&c, TRACE_OP_ONCE, once);
+	int r = shim_real.pthread_once(once, init);
+	shim_end(&c, TRACE_OP_ONCE, once, r);
+	return r;
+}
+
+/* ---- C11 ---- */
+
+SHIM_EXPORT int thrd_create(thrd_t *th, thrd_start_t fn, void *arg)
+{
+	struct shim_call c;
+	struct spawn *sp;
+	if (!shim_enter(&c, SHIM_SITE()) || !(sp = spawn_new(c.t, NULL, fn, arg)))
+		return shim_real.thrd_create(th, fn, arg);
+	uint32_t index = sp->index;
+	shim_emit(&c, TRACE_OP_THRD_CREATE | TRACE_OP_BEGIN, (uintptr_t)sp, 0, 0, index, 0, 0, 0);
+	int r = shim_real.thrd_create(th, thrd_main, sp);
+	if (r != thrd_success)
+		spawn_free(sp);
+	shim_emit(&c, TRACE_OP_THRD_CREATE, (uintptr_t)sp, 0, shim_thrd_result(r), index,
+		  r == thrd_success ? (uint64_t)*th : 0, 0, 0);
+	return r;
+}
+
+SHIM_EXPORT int thrd_join(thrd_t th, int *res)
+{
+	struct shim_call c;
+	if (!shim_enter(&c, SHIM_SITE()))
+		return shim_real.thrd_join(th, res);
+	shim_begin(&c, TRACE_OP_THRD_JOIN, (const void *)th);
+	int r = shim_real.thrd_join(th, res);
+	shim_end(&c, TRACE_OP_THRD_JOIN, (const void *)th, shim_thrd_result(r));
+	return r;
+}
+
+SHIM_EXPORT int thrd_detach(thrd_t th)
+{
+	struct shim_call c;
+	if (!shim_enter(&c, SHIM_SITE()))
+		return shim_real.thrd_detach(th);
+	shim_pre(&c, (const void *)th);
+	int r = shim_real.thrd_detach(th);
+	shim_end(&c, TRACE_OP_THRD_DETACH, (const void *)th, shim_thrd_result(r));
+	return r;
+}
+
+SHIM_EXPORT void thrd_exit(int res)
+{
+	struct shim_call c;
+	if (shim_enter(&c, SHIM_SITE())) {
+		shim_end(&c, TRACE_OP_THRD_EXIT, NULL, 0);
+		shim_thread_end(c.t, TRACE_THREAD_END_EXIT);
+	}
+	shim_real.thrd_exit(res);
+}
+
+SHIM_EXPORT void call_once(once_flag *flag, void (*init)(void))
+{
+	struct shim_call c;
+	if (!shim_enter(&c, SHIM_SITE())) {
+		shim_real.call_once(flag, init);
+		return;
+	}
+	shim_begin(&c, TRACE_OP_CALL_ONCE, flag);
+	shim_real.call_once(flag, init);
+	shim_end(&c, TRACE_OP_CALL_ONCE, flag, 0);
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/* real.h - the real functions behind every interceptor, resolved at once
+ * with dlsym(RTLD_NEXT) (dlvsym for the versioned pthread_cond_*). The
+ * mutex, rwlock, once and key functions start out bound to libc's
+ * __pthread_* aliases, so calls made while resolving (an interposed malloc
+ * taking a lock inside dlsym) still work. */
+#ifndef CTRACE_SHIM_REAL_H
+#define CTRACE_SHIM_REAL_H
+
+#include <dlfcn.h>
+#include <mqueue.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <spawn.h>
+#include <threads.h>
+#include <time.h>
+
+struct shim_real {
+	/* threads */
+	int (*pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+	int (*pthread_join)(pthread_t, void **);
+	int (*pthread_tryjoin_np)(pthread_t, void **);
+	int (*pthread_timedjoin_np)(pthread_t, void **, const struct timespec *);
+	int (*pthread_clockjoin_np)(pthread_t, void **, clockid_t, const struct timespec *);
+	int (*pthread_detach)(pthread_t);
+	void (*pthread_exit)(void *) __attribute__((noreturn));
+	int (*pthread_cancel)(pthread_t);
+	int (*pthread_setname_np)(pthread_t, const char *);
+	int (*pthread_once)(pthread_once_t *, void (*)(void));
+	int (*pthread_key_create)(pthread_key_t *, void (*)(void *));
+	int (*pthread_setspecific)(pthread_key_t, const void *);
+	int (*thrd_create)(thrd_t *, thrd_start_t, void *);
+	int (*thrd_join)(thrd_t, int *);
+	int (*thrd_detach)(thrd_t);
+	void (*thrd_exit)(int) __attribute__((noreturn));
+	void (*call_once)(once_flag *, void (*)(void));
+	/* mutexes */
+	int (*pthread_mutex_init)(pthread_mutex_t *, const pthread_mutexattr_t *);
+	int (*pthread_mutex_destroy)(pthread_mutex_t *);
+	int (*pthread_mutex_lock)(pthread_mutex_t *);
+	int (*pthread_mutex_trylock)(pthread_mutex_t *);
+	int (*pthread_mutex_timedlock)(pthread_mutex_t *, const struct timespec *);
+	int (*pthread_mutex_clocklock)(pthread_mutex_t *, clockid_t, const struct timespec *);
+	int (*pthread_mutex_unlock)(pthread_mutex_t *);
+	int (*pthread_mutex_consistent)(pthread_mutex_t *);
+	int (*mtx_init)(mtx_t *, int);
+	void (*mtx_destroy)(mtx_t *);
+	int (*mtx_lock)(mtx_t *);
+	int (*mtx_trylock)(mtx_t *);
+	int (*mtx_timedlock)(mtx_t *, const struct timespec *);
+	int (*mtx_unlock)(mtx_t *);
+	/* rwlocks */
+	int (*pthread_rwlock_init)(pthread_rwlock_t *, const pthread_rwlockattr_t *);
+	int (*pthread_rwlock_destroy)(pthread_rwlock_t *);
+	int (*pthread_rwlock_rdlock)(pthread_rwlock_t *);
+	int (*pthread_rwlock_tryrdlock)(pthread_rwlock_t *);
+	int (*pthread_rwlock_timedrdlock)(pthread_rwlock_t *, const struct timespec *);
+	int (*pthread_rwlock_clockrdlock)(pthread_rwlock_t *, clockid_t, const struct timespec *);
+	int (*pthread_rwlock_wrlock)(pthread_rwlock_t *);
+	int (*pthread_rwlock_trywrlock)(pthread_rwlock_t *);
+	int (*pthread_rwlock_timedwrlock)(pthread_rwlock_t *, const struct timespec *);
+	int (*pthread_rwlock_clockwrlock)(pthread_rwlock_t *, clockid_t, const struct timespec *);
+	int (*pthread_rwlock_unlock)(pthread_rwlock_t *);
+	/* spinlocks */
+	int (*pthread_spin_init)(pthread_spinlock_t *, int);
+	int (*pthread_spin_destroy)(pthread_spinlock_t *);
+	int (*pthread_spin_lock)(pthread_spinlock_t *);
+	int (*pthread_spin_trylock)(pthread_spinlock_t *);
+	int (*pthread_spin_unlock)(pthread_spinlock_t *);
+	/* condition variables */
+	int (*pthread_cond_init)(pthread_cond_t *, const pthread_condattr_t *);
+	int (*pthread_cond_destroy)(pthread_cond_t *);
+	int (*pthread_cond_wait)(pthread_cond_t *, pthread_mutex_t *);
+	int (*pthread_cond_timedwait)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
+	int (*pthread_cond_clockwait)(pthread_cond_t *, pthread_mutex_t *, clockid_t,
+				      const struct timespec *);
+	int (*pthread_cond_signal)(pthread_cond_t *);
+	int (*pthread_cond_broadcast)(pthread_cond_t *);
+	int (*cnd_init)(cnd_t *);
+	void (*cnd_destroy)(cnd_t *);
+	int (*cnd_wait)(cnd_t *, mtx_t *);
+	int (*cnd_timedwait)(cnd_t *, mtx_t *, const struct timespec *);
+	int (*cnd_signal)(cnd_t *);
+	int (*cnd_broadcast)(cnd_t *);
+	/* semaphores */
+	int (*sem_init)(sem_t *, int, unsigned);
+	int (*sem_destroy)(sem_t *);
+	sem_t *(*sem_open)(const char *, int, ...);
+	int (*sem_close)(sem_t *);
+	int (*sem_unlink)(const char *);
+	int (*sem_wait)(sem_t *);
+	int (*sem_trywait)(sem_t *);
+	int (*sem_timedwait)(sem_t *, const struct timespec *);
+	int (*sem_clockwait)(sem_t *, clockid_t, const struct timespec *);
+	int (*sem_post)(sem_t *);
+	/* barriers */
+	int (*pthread_barrier_init)(pthread_barrier_t *, const pthread_barrierattr_t *, unsigned);
+	int (*pthread_barrier_destroy)(pthread_barrier_t *);
+	int (*pthread_barrier_wait)(pthread_barrier_t *);
+	/* message queues */
+	mqd_t (*mq_open)(const char *, int, ...);
+	mqd_t (*__mq_open_2)(const char *, int);
+	int (*mq_close)(mqd_t);
+	int (*mq_unlink)(const char *);
+	int (*mq_send)(mqd_t, const char *, size_t, unsigned);
+	int (*mq_timedsend)(mqd_t, const char *, size_t, unsigned, const struct timespec *);
+	ssize_t (*mq_receive)(mqd_t, char *, size_t, unsigned *);
+	ssize_t (*mq_timedreceive)(mqd_t, char *, size_t, unsigned *, const struct timespec *);
+	int (*mq_notify)(mqd_t, const struct sigevent *);
+	/* processes */
+	pid_t (*fork)(void);
+	int (*execve)(const char *, char *const[], char *const[]);
+	int (*execv)(const char *, char *const[]);
+	int (*execvp)(const char *, char *const[]);
+	int (*execvpe)(const char *, char *const[], char *const[]);
+	int (*fexecve)(int, char *const[], char *const[]);
+	int (*posix_spawn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+			   const posix_spawnattr_t *, char *const[], char *const[]);
+	int (*posix_spawnp)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+			    const posix_spawnattr_t *, char *const[], char *const[]);
+	void (*exit)(int) __attribute__((noreturn));
+	void (*_exit)(int) __attribute__((noreturn));
+	void (*_Exit)(int) __attribute__((noreturn));
+	void (*abort)(void) __attribute__((noreturn));
+	void *(*dlopen)(const char *, int);
+	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
+	sighandler_t (*signal)(int, sighandler_t);
+};
+
+extern struct shim_real shim_real;
+
+/* Resolves every entry (idempotent; safe to call from any interceptor).
+ * Returns 0 once all are resolved, -1 while resolution is under way on
+ * this thread (a recursive call from inside dlsym). */
+int shim_real_resolve(void);
+
+#endif

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/* shim.h - the shim's process-wide and per-thread state.
+ * Per-thread state lives in mmap'd blocks reached through one initial-exec
+ * TLS pointer (big TLS would shrink every thread's stack). Blocks are never
+ * unmapped, only recycled, so a pointer to one stays valid. */
+#ifndef CTRACE_SHIM_SHIM_H
+#define CTRACE_SHIM_SHIM_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trace_writer.h"
+
+#define SHIM_STACK_CACHE     256u  /* entries per thread */
+#define SHIM_STACK_VERIFY    16u   /* frames checked on a cache hit */
+
+/* A cached stack: valid for a call from pc0 with the caller's stack pointer
+ * at sp, as long as the return addresses still sit where they were found. */
+struct shim_stack_entry {
+	uintptr_t pc0, sp;
+	uint32_t id;
+	uint32_t nverify;
+	uint32_t off[SHIM_STACK_VERIFY];    /* slot offsets from sp */
+	uintptr_t pc[SHIM_STACK_VERIFY];    /* expected values (frames 1..) */
+};
+
+struct shim_thread {
+	struct trace_stream stream;
+	uint32_t index;              /* thread index in the process */
+	int in_shim;                 /* > 0 while the shim works: re-entry forwards */
+	int in_dlopen;               /* no unwinding: the loader lock may be held */
+	int in_unwind;               /* inside libunwind: its lock calls are ours */
+	bool ended;                  /* THREAD_END written */
+	uint64_t handle;             /* pthread_self() */
+	uintptr_t stack_lo, stack_hi;/* thread stack bounds; 0 = unknown */
+	struct shim_thread *next_all;
+	struct shim_thread *next_free;
+	struct shim_stack_entry cache[SHIM_STACK_CACHE];
+};
+
+enum shim_state {
+	SHIM_UNINIT = 0, SHIM_STARTING, SHIM_ACTIVE, SHIM_OFF,
+};
+
+struct shim_process {
+	_Atomic int state;                  /* enum shim_state */
+	struct trace_writer writer;
+	uint32_t stack_depth;
+	uint32_t pid;
+	char dir[TRACE_PATH_MAX];
+	/* environment to hand on across exec (the program may drop it) */
+	char env_preload[TRACE_PATH_MAX + 16];
+	char env_dir[TRACE_PATH_MAX + 16];
+	char env_depth[48];
+	_Atomic uint64_t early_drops;       /* events lost before the writer existed */
+	uint32_t maps_snapshots;
+	atomic_flag maps_lock;
+	_Atomic(struct shim_thread *) all;  /* every state ever made */
+};
+
+extern struct shim_process shim;
+
+/* The calling thread's state, created on first use; NULL when the shim is
+ * not active or no memory can be had (the caller then forwards). */
+struct shim_thread *shim_thread_self(void);
+
+/* Starts the shim (from the constructor or the first intercepted call).
+ * Returns true once it is active. */
+bool shim_start(void);
+
+/* Creates the state of a thread started through our trampoline and writes
+ * its THREAD_START (ordered after the creator's CREATE on SPAWN_KEY). */
+struct shim_thread *shim_thread_begin(uint32_t index, uint64_t spawn_key, uint32_t parent,
+				      uintptr_t stack_lo, uintptr_t stack_hi);
+
+/* Writes the thread's THREAD_END once. */
+void shim_thread_end(struct shim_thread *t, enum trace_thread_end how);
+
+/* A forked child: abandon the parent's files, open our own. */
+void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t fork_tick);
+
+/* Appends a snapshot of the memory map to the maps file; returns its number. */
+uint32_t shim_maps_snapshot(void);
+
+/* Installs the fatal-signal recorders where the program keeps the default. */
+void shim_signals_install(void);
+
+/* True if the calling process is the one the writer belongs to (false in a
+ * vfork child or a child forked behind our back). */
+bool shim_is_own_process(void);
+
+#endif

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/* signals.c - recording fatal signals. Where the program keeps a signal's
+ * default action, the shim installs a recorder that writes a SIGNAL record
+ * (with the stack), marks the process header, restores the default and
+ * re-raises, so the process dies exactly as it would have. sigaction() and
+ * signal() are wrapped so the program never sees our recorder: it reads
+ * SIG_DFL, and whatever it installs replaces ours. */
+#include "shim.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "emit.h"
+#include "real.h"
+#include "stack.h"
+
+static const int fatal_signals[] = {
+	SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS, SIGTERM,
+	SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGXCPU, SIGXFSZ,
+};
+
+static _Atomic unsigned char recorder_installed[NSIG];
+
+static void record_fatal_signal(int signo, siginfo_t *si, void *uc)
+{
+	(void)si;
+	(void)uc;
+	int saved = errno;
+	struct shim_thread *t = shim_thread_self();
+	if (t && !t->in_shim && shim_is_own_process()) {
+		t->in_shim++;
+		struct shim_call c = { .t = t, .stack = shim_stack_capture_signal(t) };
+		t->in_shim--;
+		shim_emit(&c, TRACE_OP_SIGNAL, 0, 0, signo, signo, 0, 0, NULL);
+		trace_writer_set_exit(&shim.writer, TRACE_EXIT_SIGNAL, signo);
+	}
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	shim_real.sigaction(signo, &dfl, NULL);
+	recorder_installed[signo] = 0;
+	raise(signo);  /* delivered with the default action once we return */
+	errno = saved;
+}
+
+void shim_signals_install(void)
+{
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+		int s = fatal_signals[i];
+		struct sigaction old, act;
+		if (shim_real.sigaction(s, NULL, &old) != 0 || (old.sa_flags & SA_SIGINFO) ||
+		    old.sa_handler != SIG_DFL)
+			continue;
+		memset(&act, 0, sizeof act);
+		act.sa_sigaction = record_fatal_signal;
+		act.sa_flags = SA_SIGINFO | SA_ONSTACK;
+		sigfillset(&act.sa_mask);
+		if (shim_real.sigaction(s, &act, NULL) == 0)
+			recorder_installed[s] = 1;
+	}
+}
+
+__attribute__((visibility("default")))
+int sigaction(int signo, const struct sigaction *act, struct sigaction *old)
+{
+	if (shim_real_resolve() < 0 || !shim_real.sigaction) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (signo <= 0 || signo >= NSIG || !recorder_installed[signo])
+		return shim_real.sigaction(signo, act, old);
+	if (old) {
+		memset(old, 0, sizeof *old);
+		old->sa_handler = SIG_DFL;
+	}
+	if (!act)
+		return 0;
+	recorder_installed[signo] = 0;
+	return shim_real.sigaction(signo, act, NULL);
+}
+
+__attribute__((visibility("default")))
+sighandler_t signal(int signo, sighandler_t handler)
+{
+	if (shim_real_resolve() < 0 || !shim_real.signal)
+		return SIG_ERR;
+	if (signo <= 0 || signo >= NSIG || !recorder_installed[signo])
+		return shim_real.signal(signo, handler);
+	recorder_installed[signo] = 0;
+	shim_real.signal(signo, handler);
+	return SIG_DFL;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/* stack.c - the stack cache.
+ *
+ * Unwinding costs 120-280 ns (formats.md E.1); most calls come again from a
+ * call site already seen, with the same stack. A cache entry is keyed by the
+ * call's return address and stack pointer, and remembers where each return
+ * address of the chain sat on the stack (offsets from sp, found by scanning
+ * once). A hit re-reads those words: if every return address is still in
+ * its slot, the chain is the same. Frames beyond the scanned window (deep,
+ * above a huge frame) are not checked. The cache is used only when sp lies
+ * in the thread's known stack, so the reads stay inside mapped memory. */
+#include "stack.h"
+
+#include <string.h>
+#include <libunwind.h>
+
+#define SCAN_WINDOW (32u * 1024u)  /* bytes above sp searched for slots */
+#define SKIP_MAX    8u             /* shim frames before pc0 */
+
+static uint32_t cache_index(uintptr_t pc0, uintptr_t sp)
+{
+	uint64_t h = (uint64_t)pc0 * 0x9E3779B97F4A7C15ull ^ (uint64_t)sp * 0xC2B2AE3D27D4EB4Full;
+	return (uint32_t)(h >> 56) % SHIM_STACK_CACHE;
+}
+
+static bool entry_matches(const struct shim_stack_entry *e, uintptr_t pc0, uintptr_t sp)
+{
+	if (e->pc0 != pc0 || e->sp != sp)
+		return false;
+	for (uint32_t i = 0; i < e->nverify; i++)
+		if (*(const uintptr_t *)(sp + e->off[i]) != e->pc[i])
+			return false;
+	return true;
+}
+
+/* Finds the slots of frames 1.. above sp; false if frame 1's is not found
+ * (then nothing is cached for this key). */
+static bool entry_fill(struct shim_stack_entry *e, struct shim_thread *t, uintptr_t sp,
+		       const uint64_t *pc, uint32_t depth)
+{
+	uintptr_t end = sp + SCAN_WINDOW < t->stack_hi ? sp + SCAN_WINDOW : t->stack_hi;
+	uintptr_t a = sp;
+	uint32_t n = 0;
+	for (uint32_t i = 1; i < depth && n < SHIM_STACK_VERIFY; i++) {
+		while (a + sizeof(uintptr_t) <= end && *(const uintptr_t *)a != pc[i])
+			a += sizeof(uintptr_t);
+		if (a + sizeof(uintptr_t) > end)
+			break;
+		e->off[n] = (uint32_t)(a - sp);
+		e->pc[n] = (uintptr_t)pc[i];
+		n++;
+		a += sizeof(uintptr_t);
+	}
+	if (depth > 1 && n == 0)
+		return false;
+	e->nverify = n;
+	return true;
+}
+
+static uint32_t unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc, uint32_t *depth_out)
+{
+	void *buf[TRACE_STACK_DEPTH_MAX + SKIP_MAX];
+	uint32_t want = shim.stack_depth + SKIP_MAX;
+	t->in_unwind++;
+	int n = unw_backtrace(buf, (int)want);
+	t->in_unwind--;
+	int start = -1;
+	for (int i = 0; i < n && i <= (int)SKIP_MAX; i++)
+		if ((uintptr_t)buf[i] == pc0) {
+			start = i;
+			break;
+		}
+	uint32_t depth = 0;
+	if (start < 0)
+		pc[depth++] = pc0;  /* unusual frames: keep at least the call site */
+	else
+		for (int i = start; i < n && depth < shim.stack_depth; i++)
+			pc[depth++] = (uintptr_t)buf[i];
+	*depth_out = depth;
+	return trace_writer_intern_stack(&shim.writer, pc, depth);
+}
+
+uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
+{
+	if (!shim.stack_depth)
+		return 0;
+	uint64_t pc[TRACE_STACK_DEPTH_MAX];
+	if (t->in_dlopen) {
+		pc[0] = pc0;
+		return trace_writer_intern_stack(&shim.writer, pc, 1);
+	}
+	bool cacheable = t->stack_hi && sp >= t->stack_lo && sp < t->stack_hi;
+	struct shim_stack_entry *e = &t->cache[cache_index(pc0, sp)];
+	if (cacheable && entry_matches(e, pc0, sp))
+		return e->id;
+	uint32_t depth;
+	uint32_t id = unwind(t, pc0, pc, &depth);
+	if (cacheable && id && entry_fill(e, t, sp, pc, depth)) {
+		e->pc0 = pc0;
+		e->sp = sp;
+		e->id = id;
+	}
+	return id;
+}
+
+uint32_t shim_stack_capture_signal(struct shim_thread *t)
+{
+	if (!shim.stack_depth)
+		return 0;
+	void *buf[TRACE_STACK_DEPTH_MAX + 2];
+	uint64_t pc[TRACE_STACK_DEPTH_MAX];
+	t->in_unwind++;
+	int n = unw_backtrace(buf, (int)shim.stack_depth + 2);
+	t->in_unwind--;
+	uint32_t depth = 0;
+	for (int i = 1; i < n && depth < shim.stack_depth; i++)  /* 0 is the handler */
+		pc[depth++] = (uintptr_t)buf[i];
+	return trace_writer_intern_stack(&shim.writer, pc, depth);
+}
+
+void shim_stack_forget(struct shim_thread *t)
+{
+	memset(t->cache, 0, sizeof t->cache);
+}

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/* info_print.c - formatting a trace's catalog for `ctrace info`. */
+#include "info_print.h"
+
+#include <inttypes.h>
+
+#include "json_writer.h"
+
+/* The program: what `ctrace run` saw, else the first process image. */
+struct program {
+	char **argv;
+	uint32_t argc;
+	uint32_t pid;
+	int exit_status;    /* -1 unknown */
+	uint64_t duration_ns;
+};
+
+static struct program program_of(const struct trace_catalog *c)
+{
+	struct program p = { .exit_status = -1, .duration_ns = c->end_ns - c->start_ns };
+	if (c->run.present) {
+		p.argv = c->run.argv;
+		p.argc = c->run.argc;
+		p.pid = c->run.pid;
+		p.exit_status = c->run.exit_status;
+		if (c->run.end_ns > c->run.start_ns)
+			p.duration_ns = c->run.end_ns - c->run.start_ns;
+	} else if (c->nprocesses) {
+		const struct trace_process *pr = &c->processes[0];
+		p.argv = pr->argv;
+		p.argc = pr->argc;
+		p.pid = pr->pid;
+		if (pr->exit_flags & TRACE_EXIT_STATUS)
+			p.exit_status = pr->exit_status;
+		else if (pr->exit_flags & TRACE_EXIT_SIGNAL)
+			p.exit_status = 128 + pr->exit_signal;
+	}
+	return p;
+}
+
+static uint64_t objects_of_kind(const struct trace_catalog *c, unsigned kind)
+{
+	uint64_t n = 0;
+	for (uint32_t i = 1; i < c->nobjects; i++)
+		n += c->objects[i].kind == kind;
+	return n;
+}
+
+/* Sync objects: everything but the internal spawn and thread handles. */
+static uint64_t sync_objects(const struct trace_catalog *c)
+{
+	uint64_t n = 0;
+	for (uint32_t i = 1; i < c->nobjects; i++)
+		n += c->objects[i].kind != TRACE_OBJ_SPAWN && c->objects[i].kind != TRACE_OBJ_THREAD;
+	return n;
+}
+
+static uint64_t stack_count(const struct trace_catalog *c)
+{
+	return c->nstacks ? c->nstacks - 1 : 0;
+}
+
+void info_print_oneline(const struct trace_reader *r, FILE *out)
+{
+	const struct trace_catalog *c = trace_reader_catalog(r);
+	fprintf(out, "%" PRIu64 " events, %u threads in %u process%s, %" PRIu64 " dropped, %" PRIu64
+		" bytes", c->events, c->nthreads, c->nprocesses, c->nprocesses == 1 ? "" : "es",
+		c->dropped, c->bytes);
+}
+
+static void print_program_text(const struct trace_catalog *c, FILE *out)
+{
+	struct program p = program_of(c);
+	fprintf(out, "program:   ");
+	for (uint32_t i = 0; i < p.argc; i++)
+		fprintf(out, "%s%s", i ? " " : "", p.argv[i]);
+	fprintf(out, "\npid:       %u", p.pid);
+	if (p.exit_status >= 0)
+		fprintf(out, " (exit status %d)", p.exit_status);
+	fprintf(out, "\nduration:  %.6f s\n", p.duration_ns / 1e9);
+	fprintf(out, "processes: %u\n", c->nprocesses);
+	for (uint32_t i = 0; i < c->nprocesses; i++) {
+		const struct trace_process *pr = &c->processes[i];
+		fprintf(out, "  [%u] pid %u%s %s, %u threads, %" PRIu64 " dropped\n", i, pr->pid,
+			pr->exec_gen ? " (after exec)" : pr->parent != TRACE_NONE ? " (forked)" : "",
+			pr->exe ? pr->exe : "?", pr->nthreads, pr->dropped);
+	}
+}
+
+static void print_threads_text(const struct trace_catalog *c, FILE *out)
+{
+	fprintf(out, "threads:   %u\n", c->nthreads);
+	for (uint32_t i = 0; i < c->nthreads; i++) {
+		const struct trace_thread *t = &c->threads[i];
+		fprintf(out, "  T%-4u tid %-7u %-16s %10" PRIu64 " events", t->id, t->tid,
+			t->name ? t->name : "-", t->events);
+		if (t->parent != TRACE_NONE)
+			fprintf(out, "  created by T%u", t->parent);
+		if (t->dropped)
+			fprintf(out, "  %" PRIu64 " dropped", t->dropped);
+		fputc('\n', out);
+	}
+}
+
+void info_print_text(const struct trace_reader *r, FILE *out)
+{
+	const struct trace_catalog *c = trace_reader_catalog(r);
+	print_program_text(c, out);
+	print_threads_text(c, out);
+	fprintf(out, "events:    %" PRIu64 "\n", c->events);
+	for (unsigned op = 0; op < TRACE_OP_COUNT; op++)
+		if (c->by_op[op])
+			fprintf(out, "  %-20s %" PRIu64 "\n", trace_op_descs[op].name, c->by_op[op]);
+	fprintf(out, "objects:   %" PRIu64 "\n", sync_objects(c));
+	for (unsigned k = TRACE_OBJ_MUTEX; k <= TRACE_OBJ_ONCE; k++)
+		if (objects_of_kind(c, k))
+			fprintf(out, "  %-20s %" PRIu64 "\n", trace_obj_kind_name(k), objects_of_kind(c, k));
+	fprintf(out, "stacks:    %" PRIu64 "\n", stack_count(c));
+	fprintf(out, "dropped:   %" PRIu64 "\n", c->dropped);
+	fprintf(out, "bytes:     %" PRIu64 " on disk, %" PRIu64 " of records", c->bytes, c->record_bytes);
+	if (c->events)
+		fprintf(out, " (%.2f bytes/event)", (double)c->record_bytes / (double)c->events);
+	fputc('\n', out);
+	if (trace_reader_order_gaps(r))
+		fprintf(out, "order gaps: %" PRIu64 " (records lost between an operation and its write)\n",
+			trace_reader_order_gaps(r));
+}
+
+static void print_program_json(struct json_writer *w, const struct trace_catalog *c)
+{
+	struct program p = program_of(c);
+	json_writer_key(w, "program");
+	json_writer_begin_object(w);
+	json_writer_key(w, "argv");
+	json_writer_begin_array(w);
+	for (uint32_t i = 0; i < p.argc; i++)
+		json_writer_string(w, p.argv[i]);
+	json_writer_end_array(w);
+	json_writer_key_uint(w, "pid", p.pid);
+	if (p.exit_status >= 0)
+		json_writer_key_int(w, "exit_status", p.exit_status);
+	else
+		json_writer_key_null(w, "exit_status");
+	json_writer_key_uint(w, "duration_ns", p.duration_ns);
+	json_writer_end_object(w);
+}
+
+static void print_thread_list_json(struct json_writer *w, const struct trace_catalog *c)
+{
+	json_writer_key(w, "thread_list");
+	json_writer_begin_array(w);
+	for (uint32_t i = 0; i < c->nthreads; i++) {
+		const struct trace_thread *t = &c->threads[i];
+		json_writer_begin_object(w);
+		json_writer_key_uint(w, "id", t->id);
+		json_writer_key_uint(w, "process", t->process);
+		json_writer_key_uint(w, "tid", t->tid);
+		if (t->name)
+			json_writer_key_string(w, "name", t->name);
+		else
+			json_writer_key_null(w, "name");
+		json_writer_key_uint(w, "events", t->events);
+		json_writer_key_uint(w, "dropped", t->dropped);
+		json_writer_end_object(w);
+	}
+	json_writer_end_array(w);
+}
+
+void info_print_json(const struct trace_reader *r, FILE *out)
+{
+	const struct trace_catalog *c = trace_reader_catalog(r);
+	struct json_writer w;
+	json_writer_init(&w, out);
+	json_writer_begin_object(&w);
+	print_program_json(&w, c);
+	json_writer_key_uint(&w, "processes", c->nprocesses);
+	json_writer_key_uint(&w, "threads", c->nthreads);
+	json_writer_key_uint(&w, "events", c->events);
+	json_writer_key_uint(&w, "dropped", c->dropped);
+	json_writer_key_uint(&w, "bytes", c->bytes);
+	json_writer_key_uint(&w, "record_bytes", c->record_bytes);
+	json_writer_key_uint(&w, "stacks", stack_count(c));
+	json_writer_key_uint(&w, "objects", sync_objects(c));
+	json_writer_key_uint(&w, "order_gaps", trace_reader_order_gaps(r));
+	json_writer_key(&w, "by_kind");
+	json_writer_begin_object(&w);
+	for (unsigned op = 0; op < TRACE_OP_COUNT; op++)
+		if (c->by_op[op])
+			json_writer_key_uint(&w, trace_op_descs[op].name, c->by_op[op]);
+	json_writer_end_object(&w);
+	print_thread_list_json(&w, c);
+	json_writer_end_object(&w);
+	json_writer_finish(&w);
+	fputc('\n', out);
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/* watchdog.c - live hang detection for `ctrace run`. */
+#include "watchdog.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "hang.h"
+#include "trace_reader.h"
+
+struct watchdog {
+	const char *dir;
+	uint64_t stall_ns;
+	struct trace_reader *reader;    /* opened once the program has written */
+	struct hang_detector *hang;
+	bool reported;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+struct watchdog *watchdog_new(const char *dir, double stall_timeout_s)
+{
+	struct watchdog *wd = calloc(1, sizeof *wd);
+	if (!wd)
+		return NULL;
+	wd->dir = dir;
+	wd->stall_ns = (uint64_t)(stall_timeout_s * 1e9);
+	return wd;
+}
+
+static bool attach(struct watchdog *wd)
+{
+	if (wd->reader)
+		return true;
+	wd->reader = trace_reader_open(wd->dir, TRACE_READER_LIVE, NULL);
+	if (!wd->reader)
+		return false;
+	wd->hang = hang_detector_new(trace_reader_catalog(wd->reader));
+	return wd->hang != NULL;
+}
+
+/* The hang report, the moment it is seen (the program is still there). */
+static void watchdog_print(struct watchdog *wd, struct report *rep, FILE *out)
+{
+	(void)wd;
+	fprintf(out, "ctrace: the program is hung: %zu deadlock or stall finding(s)\n", rep->ndeadlocks);
+	fflush(out);
+}
+
+bool watchdog_check(struct watchdog *wd, FILE *out)
+{
+	if (!wd || wd->reported || !attach(wd))
+		return false;
+	trace_reader_poll(wd->reader);
+	struct trace_event ev;
+	while (trace_reader_next(wd->reader, &ev) == TRACE_READER_EVENT)
+		hang_detector_feed(wd->hang, &ev);
+	struct report rep;
+	report_init(&rep);
+	bool hung = hang_detector_check(wd->hang, mono_ns(), wd->stall_ns, &rep) > 0;
+	if (hung) {
+		wd->reported = true;
+		watchdog_print(wd, &rep, out);
+	}
+	report_release(&rep);
+	return hung;
+}
+
+void watchdog_free(struct watchdog *wd)
+{
+	if (!wd)
+		return;
+	hang_detector_free(wd->hang);
+	trace_reader_free(wd->reader);
+	free(wd);
+}

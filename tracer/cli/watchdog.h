@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* watchdog.h - `ctrace run`'s live hang detection: follows the trace while
+ * the program runs (a live reader), feeds the hang detector, and reports a
+ * deadlock or a stall once, the moment it is seen. */
+#ifndef CTRACE_WATCHDOG_H
+#define CTRACE_WATCHDOG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct watchdog;
+
+/* DIR is borrowed. STALL_TIMEOUT_S = 0 disables stall detection. Never
+ * fails: returns NULL only when out of memory (then nothing is watched). */
+struct watchdog *watchdog_new(const char *dir, double stall_timeout_s);
+
+/* Reads what the program wrote since the last call. Returns true (once)
+ * when the program is hung; the report has then been printed to OUT and
+ * saved in DIR/hang.json. */
+bool watchdog_check(struct watchdog *wd, FILE *out);
+
+void watchdog_free(struct watchdog *wd);
+
+#endif
