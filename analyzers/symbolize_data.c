@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: MIT */
+/* symbolize_data.c - an address to the global or static variable holding
+ * it: the ELF symbol table finds the variable, its DWARF type turns the
+ * offset into indexes and members ("forks[3]", "table[2].lock"); without
+ * DWARF, "name+0x18". Heap and stack addresses are not looked at here. */
+#include "symbolize_internal.h"
+
+#include "strbuf.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SYM_TYPE_DEPTH 16   /* nesting of arrays and members followed */
+#define SYM_ARRAY_DIMS 8
+#define SYM_SCOPE_DEPTH 32  /* nesting of namespaces, functions, blocks */
+
+struct sym_var {
+	uint64_t addr;          /* DWARF (link-time) address */
+	Dwarf_Off die;
+};
+
+struct sym_data_index {
+	struct sym_var *vars;   /* sorted by addr */
+	size_t nvars, vars_cap;
+};
+
+void sym_data_index_free(struct sym_data_index *d)
+{
+	if (!d)
+		return;
+	free(d->vars);
+	free(d);
+}
+
+/* ---- DWARF variables by address ---- */
+
+static void vars_add(struct sym_data_index *d, uint64_t addr, Dwarf_Off die)
+{
+	if (d->nvars == d->vars_cap) {
+		d->vars_cap = d->vars_cap ? 2 * d->vars_cap : 256;
+		d->vars = realloc(d->vars, d->vars_cap * sizeof *d->vars);
+		if (!d->vars)
+			abort();
+	}
+	d->vars[d->nvars++] = (struct sym_var){ addr, die };
+}
+
+static void vars_add_die(struct sym_data_index *d, Dwarf_Die *var)
+{
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t nops;
+
+	if (!dwarf_attr(var, DW_AT_location, &a) || dwarf_getlocation(&a, &ops, &nops) != 0)
+		return;
+	if (nops == 1 && ops[0].atom == DW_OP_addr)
+		vars_add(d, ops[0].number, dwarf_dieoffset(var));
+}
+
+/* Variables with a static address live at file scope, in namespaces, and
+ * (function statics) in functions and their blocks. */
+static void vars_walk(struct sym_data_index *d, Dwarf_Die *parent, int depth)
+{
+	Dwarf_Die child;
+	if (depth > SYM_SCOPE_DEPTH || dwarf_child(parent, &child) != 0)
+		return;
+	do {
+		switch (dwarf_tag(&child)) {
+		case DW_TAG_variable:
+			vars_add_die(d, &child);
+			break;
+		case DW_TAG_namespace:
+		case DW_TAG_subprogram:
+		case DW_TAG_lexical_block:
+		case DW_TAG_module:
+			vars_walk(d, &child, depth + 1);
+			break;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+static int var_cmp(const void *a, const void *b)
+{
+	const struct sym_var *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (x->die > y->die) - (x->die < y->die);
+}
+
+static void vars_build(struct sym_data_index *d, Dwarf *dwarf)
+{
+	Dwarf_CU *cu = NULL;
+	Dwarf_Die cudie;
+	uint8_t unit_type;
+
+	while (dwarf_get_units(dwarf, cu, &cu, NULL, &unit_type, &cudie, NULL) == 0)
+		if (unit_type == DW_UT_compile || unit_type == DW_UT_partial)
+			vars_walk(d, &cudie, 0);
+	if (d->nvars)
+		qsort(d->vars, d->nvars, sizeof *d->vars, var_cmp);
+}
+
+static bool var_die(struct sym_module *m, uint64_t dwarf_addr, Dwarf_Die *die)
+{
+	if (!m->data) {
+		if (!(m->data = calloc(1, sizeof *m->data)))
+			abort();
+		vars_build(m->data, m->dwarf);
+	}
+	struct sym_data_index *d = m->data;
+	size_t lo = 0, hi = d->nvars;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->vars[mid].addr < dwarf_addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->nvars && d->vars[lo].addr == dwarf_addr
+		&& dwarf_offdie(m->dwarf, d->vars[lo].die, die);
+}
+
+/* ---- offsets into types ---- */
+
+static bool type_of(Dwarf_Die *die, Dwarf_Die *type)
+{
+	Dwarf_Attribute a;
+	return dwarf_formref_die(dwarf_attr_integrate(die, DW_AT_type, &a), type) != NULL;
+}
+
+/* Types declared in system headers (pthread_mutex_t, std::mutex) are where
+ * a lock starts: their insides are not worth naming. */
+static bool type_is_system(Dwarf_Die *die)
+{
+	const char *file = dwarf_decl_file(die);
+	return file && !strncmp(file, "/usr/", 5);
+}
+
+static uint64_t subrange_count(Dwarf_Die *sub)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word count, upper, lower = 0;
+	if (dwarf_formudata(dwarf_attr(sub, DW_AT_count, &a), &count) == 0)
+		return count;
+	if (dwarf_formudata(dwarf_attr(sub, DW_AT_upper_bound, &a), &upper) != 0)
+		return 0;
+	dwarf_formudata(dwarf_attr(sub, DW_AT_lower_bound, &a), &lower);
+	return upper >= lower ? upper - lower + 1 : 0;
+}
+
+/* "[i][j]" for *OFF into the array ARR; *ELEM gets the element type and
+ * *OFF what is left inside the element. */
+static bool array_index(struct strbuf *sb, Dwarf_Die *arr, uint64_t *off, Dwarf_Die *elem)
+{
+	uint64_t count[SYM_ARRAY_DIMS], stride[SYM_ARRAY_DIMS];
+	Dwarf_Word esize;
+	Dwarf_Die sub;
+	int ndims = 0;
+
+	if (!type_of(arr, elem) || dwarf_aggregate_size(elem, &esize) != 0 || !esize)
+		return false;
+	if (dwarf_child(arr, &sub) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&sub) == DW_TAG_subrange_type && ndims < SYM_ARRAY_DIMS)
+			count[ndims++] = subrange_count(&sub);
+	} while (dwarf_siblingof(&sub, &sub) == 0);
+	if (!ndims)
+		return false;
+	stride[ndims - 1] = esize;
+	for (int i = ndims - 2; i >= 0; i--) {
+		if (!count[i + 1])
+			return false;
+		stride[i] = stride[i + 1] * count[i + 1];
+	}
+	for (int i = 0; i < ndims; i++) {
+		strbuf_addf(sb, "[%" PRIu64 "]", *off / stride[i]);
+		*off %= stride[i];
+	}
+	return true;
+}
+
+/* ".member" holding *OFF in the struct ST (base classes add no name). */
+static bool member_at(struct strbuf *sb, Dwarf_Die *st, uint64_t *off, Dwarf_Die *mtype)
+{
+	Dwarf_Die child;
+	if (dwarf_child(st, &child) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&child);
+		Dwarf_Attribute a;
+		Dwarf_Word loc, size;
+		if ((tag != DW_TAG_member && tag != DW_TAG_inheritance)
+		    || dwarf_hasattr(&child, DW_AT_bit_size)
+		    || dwarf_formudata(dwarf_attr(&child, DW_AT_data_member_location, &a), &loc) != 0
+		    || !type_of(&child, mtype) || dwarf_aggregate_size(mtype, &size) != 0)
+			continue;
+		if (*off < loc || *off - loc >= size)
+			continue;
+		const char *name = tag == DW_TAG_member ? dwarf_diename(&child) : NULL;
+		if (name)
+			strbuf_addf(sb, ".%s", name);
+		*off -= loc;
+		return true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+/* Appends to SB the path to OFF inside a value of type TYPE. */
+static void describe_offset(struct strbuf *sb, Dwarf_Die *type, uint64_t off)
+{
+	Dwarf_Die t = *type, peeled, next;
+
+	for (int depth = 0; depth < SYM_TYPE_DEPTH; depth++) {
+		if (dwarf_peel_type(&t, &peeled) != 0)
+			break;
+		int tag = dwarf_tag(&peeled);
+		bool ok = false;
+		if (tag == DW_TAG_array_type) {
+			ok = array_index(sb, &peeled, &off, &next);
+		} else if (tag == DW_TAG_structure_type || tag == DW_TAG_class_type) {
+			if (!off && (type_is_system(&t) || type_is_system(&peeled)))
+				break;
+			ok = member_at(sb, &peeled, &off, &next);
+		}
+		if (!ok)
+			break;
+		t = next;
+	}
+	if (off)
+		strbuf_addf(sb, "+0x%" PRIx64, off);
+}
+
+/* The variable's name: the symbol's (it carries C++ namespaces), unless
+ * that is a compiler-made local name such as "count.0". */
+static const char *var_name(const char *sym_name, Dwarf_Die *var)
+{
+	if (var && strchr(sym_name, '.')) {
+		const char *name = dwarf_diename(var);
+		if (name)
+			return name;
+	}
+	return sym_name;
+}
+
+const char *sym_module_data(struct symbolizer *s, struct sym_module *m, uint64_t addr)
+{
+	sym_symbols_load(m);
+	const struct sym_symbol *o = sym_symtab_at(&m->objects, addr);
+	if (!o)
+		return NULL;
+	const char *sym_name = sym_clean_name(s, o->name);
+	uint64_t off = addr - o->addr;
+	struct strbuf sb = STRBUF_INIT;
+	Dwarf_Die var, type;
+	bool have_var = m->dwarf && var_die(m, o->addr - m->dwarf_bias, &var);
+
+	strbuf_addstr(&sb, var_name(sym_name, have_var ? &var : NULL));
+	if (have_var && type_of(&var, &type))
+		describe_offset(&sb, &type, off);
+	else if (off)
+		strbuf_addf(&sb, "+0x%" PRIx64, off);
+	const char *name = sym_intern(s, sb.buf);
+	strbuf_release(&sb);
+	return name;
+}
