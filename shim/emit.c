@@ -16,11 +16,11 @@ bool shim_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 		return false;
 	struct shim_thread *t = shim_thread_self();
 	if (!t)
-		return false;
+		return false;  /* past the thread's end (libc's own cleanup) */
 	if (t->in_shim) {
 		/* Inside the shim: libunwind's own locks, or a signal handler
 		 * that interrupted a record. Only the latter is a lost event. */
-		if (!t->in_unwind)
+		if (!(t->in_unwind && shim_stack_is_unwinder(pc0)))
 			trace_stream_count_drop(&t->stream);
 		return false;
 	}

@@ -5,6 +5,7 @@
  * THREAD_START are stamped on the same spawn block, so the child can never
  * be ordered before its creation. */
 #include <errno.h>
+#include <signal.h>
 #include <sys/mman.h>
 
 #include "emit.h"
@@ -16,6 +17,7 @@ struct spawn {
 	void *arg;
 	uint32_t index, parent;
 	struct spawn *next;
+	sigset_t sigmask;          /* the creator's: the child gets it back */
 };
 
 static atomic_flag spawn_lock = ATOMIC_FLAG_INIT;
@@ -41,8 +43,18 @@ static struct spawn *spawn_new(struct shim_thread *parent, void *(*fn)(void *),
 	atomic_flag_clear_explicit(&spawn_lock, memory_order_release);
 	if (sp)
 		*sp = (struct spawn){ fn, thrd_fn, arg, trace_writer_new_thread(&shim.writer),
-				      parent->index, NULL };
+				      parent->index, NULL, { { 0 } } };
 	return sp;
+}
+
+/* The child starts with every signal blocked (it inherits the creator's
+ * mask at creation): a process signal must not reach it before its state
+ * exists. The trampoline restores the creator's mask. */
+static void block_signals(struct spawn *sp)
+{
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &sp->sigmask);
 }
 
 static void spawn_free(struct spawn *sp)
@@ -54,20 +66,22 @@ static void spawn_free(struct spawn *sp)
 	atomic_flag_clear_explicit(&spawn_lock, memory_order_release);
 }
 
+/* The state comes first; the stack bounds (which the stack cache needs)
+ * follow. */
 static struct shim_thread *child_begin(struct spawn *sp)
 {
-	uintptr_t lo = 0, hi = 0;
+	struct shim_thread *t = shim_thread_begin(sp->index, (uintptr_t)sp, sp->parent, 0, 0);
 	pthread_attr_t a;
-	if (pthread_getattr_np(pthread_self(), &a) == 0) {
+	if (t && pthread_getattr_np(pthread_self(), &a) == 0) {
 		void *addr;
 		size_t size;
 		if (pthread_attr_getstack(&a, &addr, &size) == 0) {
-			lo = (uintptr_t)addr;
-			hi = lo + size;
+			t->stack_lo = (uintptr_t)addr;
+			t->stack_hi = (uintptr_t)addr + size;
 		}
 		pthread_attr_destroy(&a);
 	}
-	return shim_thread_begin(sp->index, (uintptr_t)sp, sp->parent, lo, hi);
+	return t;
 }
 
 static void *thread_main(void *p)
@@ -75,6 +89,7 @@ static void *thread_main(void *p)
 	struct spawn *sp = p, copy = *sp;
 	struct shim_thread *t = child_begin(sp);
 	spawn_free(sp);
+	pthread_sigmask(SIG_SETMASK, &copy.sigmask, NULL);
 	void *ret = copy.fn(copy.arg);
 	if (t)
 		shim_thread_end(t, TRACE_THREAD_END_RETURN);
@@ -86,6 +101,7 @@ static int thrd_main(void *p)
 	struct spawn *sp = p, copy = *sp;
 	struct shim_thread *t = child_begin(sp);
 	spawn_free(sp);
+	pthread_sigmask(SIG_SETMASK, &copy.sigmask, NULL);
 	int ret = copy.thrd_fn(copy.arg);
 	if (t)
 		shim_thread_end(t, TRACE_THREAD_END_RETURN);
@@ -101,7 +117,10 @@ SHIM_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *
 		return shim_real.pthread_create(th, attr, fn, arg);
 	uint32_t index = sp->index;
 	shim_emit(&c, TRACE_OP_CREATE | TRACE_OP_BEGIN, (uintptr_t)sp, 0, 0, index, 0, 0, 0);
+	block_signals(sp);
+	sigset_t mask = sp->sigmask;
 	int r = shim_real.pthread_create(th, attr, thread_main, sp);
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	if (r)
 		spawn_free(sp);
 	shim_emit(&c, TRACE_OP_CREATE, (uintptr_t)sp, 0, r, index, r ? 0 : (uint64_t)*th, 0, 0);
@@ -197,6 +216,11 @@ SHIM_EXPORT int pthread_setname_np(pthread_t th, const char *name)
 SHIM_EXPORT int pthread_once(pthread_once_t *once, void (*init)(void))
 {
 	struct shim_call c;
+	struct shim_thread *t = shim_thread_peek();
+	if (t && t->in_call_once) {
+		t->in_call_once = 0;  /* call_once's own pthread_once: one call, not two */
+		return shim_real.pthread_once(once, init);
+	}
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_once(once, init);
 	shim_begin(&c, TRACE_OP_ONCE, once);
@@ -215,7 +239,10 @@ SHIM_EXPORT int thrd_create(thrd_t *th, thrd_start_t fn, void *arg)
 		return shim_real.thrd_create(th, fn, arg);
 	uint32_t index = sp->index;
 	shim_emit(&c, TRACE_OP_THRD_CREATE | TRACE_OP_BEGIN, (uintptr_t)sp, 0, 0, index, 0, 0, 0);
+	block_signals(sp);
+	sigset_t mask = sp->sigmask;
 	int r = shim_real.thrd_create(th, thrd_main, sp);
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	if (r != thrd_success)
 		spawn_free(sp);
 	shim_emit(&c, TRACE_OP_THRD_CREATE, (uintptr_t)sp, 0, shim_thrd_result(r), index,
@@ -263,6 +290,8 @@ SHIM_EXPORT void call_once(once_flag *flag, void (*init)(void))
 		return;
 	}
 	shim_begin(&c, TRACE_OP_CALL_ONCE, flag);
+	c.t->in_call_once = 1;
 	shim_real.call_once(flag, init);
+	c.t->in_call_once = 0;
 	shim_end(&c, TRACE_OP_CALL_ONCE, flag, 0);
 }

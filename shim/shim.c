@@ -23,9 +23,6 @@ struct shim_process shim = { .maps_lock = ATOMIC_FLAG_INIT };
 
 __thread struct shim_thread *shim_tls __attribute__((tls_model("initial-exec")));
 
-/* A thread past its key destructor: its calls are forwarded. */
-#define SHIM_THREAD_GONE ((struct shim_thread *)1)
-
 static pthread_key_t thread_key;
 static atomic_flag free_lock = ATOMIC_FLAG_INIT;
 static struct shim_thread *free_list;
@@ -135,6 +132,8 @@ static struct shim_thread *thread_adopt(void)
 	struct shim_thread *t = state_setup(index, lo, hi);
 	if (t)
 		thread_start_record(t, t->handle, UINT32_MAX);
+	else  /* no memory for a state: this event is lost, and counted */
+		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->dropped, 1);
 	return t;
 }
 
@@ -269,6 +268,7 @@ static bool process_start(void)
 		return false;
 	if (shim_real.pthread_key_create(&thread_key, thread_key_destructor) != 0)
 		return false;
+	shim_stack_init();
 	if (open_writer(0, 0, 0) < 0)
 		return false;
 	atomic_store_explicit(&shim.state, SHIM_ACTIVE, memory_order_release);

@@ -31,6 +31,7 @@ struct shim_thread {
 	int in_shim;                 /* > 0 while the shim works: re-entry forwards */
 	int in_dlopen;               /* no unwinding: the loader lock may be held */
 	int in_unwind;               /* inside libunwind: its lock calls are ours */
+	int in_call_once;            /* C11 call_once runs pthread_once: one call */
 	bool ended;                  /* THREAD_END written */
 	uint64_t handle;             /* pthread_self() */
 	uintptr_t stack_lo, stack_hi;/* thread stack bounds; 0 = unknown */
@@ -60,6 +61,17 @@ struct shim_process {
 };
 
 extern struct shim_process shim;
+
+extern __thread struct shim_thread *shim_tls __attribute__((tls_model("initial-exec")));
+
+/* A thread past its key destructor: its calls are forwarded. */
+#define SHIM_THREAD_GONE ((struct shim_thread *)1)
+
+/* The calling thread's state if it has one (never creates it). */
+static inline struct shim_thread *shim_thread_peek(void)
+{
+	return shim_tls == SHIM_THREAD_GONE ? NULL : shim_tls;
+}
 
 /* The calling thread's state, created on first use; NULL when the shim is
  * not active or no memory can be had (the caller then forwards). */

@@ -11,6 +11,7 @@
  * in the thread's known stack, so the reads stay inside mapped memory. */
 #include "stack.h"
 
+#include <link.h>
 #include <string.h>
 #include <libunwind.h>
 
@@ -116,6 +117,37 @@ uint32_t shim_stack_capture_signal(struct shim_thread *t)
 	for (int i = 1; i < n && depth < shim.stack_depth; i++)  /* 0 is the handler */
 		pc[depth++] = (uintptr_t)buf[i];
 	return trace_writer_intern_stack(&shim.writer, pc, depth);
+}
+
+static uintptr_t unwinder_lo, unwinder_hi;
+
+static int find_unwinder(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	uintptr_t target = (uintptr_t)data, lo = UINTPTR_MAX, hi = 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD)
+			continue;
+		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+		lo = a < lo ? a : lo;
+		hi = a + ph->p_memsz > hi ? a + ph->p_memsz : hi;
+	}
+	if (target < lo || target >= hi)
+		return 0;
+	unwinder_lo = lo;
+	unwinder_hi = hi;
+	return 1;
+}
+
+void shim_stack_init(void)
+{
+	dl_iterate_phdr(find_unwinder, (void *)(uintptr_t)unw_backtrace);
+}
+
+bool shim_stack_is_unwinder(uintptr_t pc)
+{
+	return pc >= unwinder_lo && pc < unwinder_hi;
 }
 
 void shim_stack_forget(struct shim_thread *t)

@@ -1,10 +1,171 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_export.c - `ctrace export` (being built: see the open issues). */
+/* cmd_export.c - `ctrace export --format=perfetto|chrome|ctf -o OUT DIR`:
+ * options, the exporter (viewer/export.h, viewer/export_ctf.h), a progress
+ * bar on a terminal, exit status 0 or 2. Findings and symbols are plugged
+ * in from viewer/timeline_support.h. */
 #include "cmd.h"
+#include "event_source.h"
+#include "export.h"
+#include "export_ctf.h"
+#include "progress.h"
+#include "timeline_support.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char export_usage[] =
+	"usage: ctrace export --format=perfetto|chrome|ctf -o OUT [--no-findings] [--hot-locks=N] DIR\n"
+	"  perfetto: a protobuf trace for ui.perfetto.dev; chrome: JSON for chrome://tracing;\n"
+	"  ctf: a CTF directory for babeltrace2 and Trace Compass. OUT \"-\" = stdout (not ctf).";
+
+enum export_format { EXPORT_NONE, EXPORT_PERFETTO, EXPORT_CHROME, EXPORT_CTF };
+
+struct export_args {
+	enum export_format format;
+	const char *out;
+	const char *dir;
+	bool no_findings;
+	unsigned hot_locks;
+};
+
+static int export_option(struct export_args *a, const char *s)
+{
+	if (!strcmp(s, "--format=perfetto")) {
+		a->format = EXPORT_PERFETTO;
+	} else if (!strcmp(s, "--format=chrome") || !strcmp(s, "--format=json")) {
+		a->format = EXPORT_CHROME;
+	} else if (!strcmp(s, "--format=ctf")) {
+		a->format = EXPORT_CTF;
+	} else if (!strcmp(s, "--no-findings")) {
+		a->no_findings = true;
+	} else if (!strncmp(s, "--hot-locks=", 12)) {
+		char *end;
+		long n = strtol(s + 12, &end, 10);
+		if (*end || n < 1 || n > 64)
+			return cmd_fail("export", "bad --hot-locks '%s' (1..64)", s + 12);
+		a->hot_locks = (unsigned)n;
+	} else if (!strncmp(s, "-o", 2) && s[2]) {
+		a->out = s + 2;
+	} else if (!strncmp(s, "--output=", 9)) {
+		a->out = s + 9;
+	} else {
+		return cmd_fail("export", "unknown option '%s'\n%s", s, export_usage);
+	}
+	return 0;
+}
+
+static int export_parse(int argc, char **argv, struct export_args *a)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		int rc = 0;
+		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+			printf("%s\n", export_usage);
+			return 1;
+		} else if ((!strcmp(s, "-o") || !strcmp(s, "--output") || !strcmp(s, "--format")) &&
+			   i + 1 < argc) {
+			char opt[256];
+			snprintf(opt, sizeof opt, "%s%s%s", s[1] == 'o' ? "-o" : s,
+				 s[1] == 'o' ? "" : "=", argv[++i]);
+			rc = export_option(a, opt);
+		} else if (s[0] == '-' && s[1]) {
+			rc = export_option(a, s);
+		} else if (!a->dir) {
+			a->dir = s;
+		} else {
+			rc = cmd_fail("export", "one trace directory only\n%s", export_usage);
+		}
+		if (rc)
+			return rc;
+	}
+	if (!a->format || !a->out || !a->dir)
+		return cmd_fail("export", "%s", export_usage);
+	if (a->format == EXPORT_CTF && !strcmp(a->out, "-"))
+		return cmd_fail("export", "ctf writes a directory: give -o DIR");
+	return 0;
+}
+
+/* Writes to a temporary file beside OUT, renamed on success, so a failure
+ * never leaves half a trace under the requested name. */
+static int export_file(const struct export_args *a, struct event_source *src,
+		       const struct export_options *opt, struct ct_error *err)
+{
+	int (*fn)(struct event_source *, FILE *, const struct export_options *, struct ct_error *) =
+		a->format == EXPORT_PERFETTO ? export_perfetto : export_chrome;
+	if (!strcmp(a->out, "-"))
+		return fn(src, stdout, opt, err);
+	struct strbuf tmp = STRBUF_INIT;
+	strbuf_addf(&tmp, "%s.tmp%d", a->out, (int)getpid());
+	FILE *f = fopen(tmp.buf, "wb");
+	int rc = 0;
+	if (!f) {
+		rc = -errno;
+		ct_error_set(err, tmp.buf, -1, "%s", strerror(errno));
+	} else {
+		rc = fn(src, f, opt, err);
+		if (fclose(f) != 0 && !rc) {
+			rc = -EIO;
+			ct_error_set(err, tmp.buf, -1, "%s", strerror(errno));
+		}
+	}
+	if (!rc && rename(tmp.buf, a->out) != 0) {
+		rc = -errno;
+		ct_error_set(err, a->out, -1, "%s", strerror(errno));
+	}
+	if (rc)
+		unlink(tmp.buf);
+	strbuf_release(&tmp);
+	return rc;
+}
+
+static int export_timeline(const struct export_args *a, struct event_source *src,
+			   struct progress_bar *bar, struct ct_error *err)
+{
+	struct tl_symbols *sym = tl_symbols_new(event_source_catalog(src));
+	struct tl_analysis *an = a->no_findings ? NULL : tl_analysis_new(event_source_catalog(src), sym);
+	struct export_options opt = {
+		.names = tl_symbols_names(sym), .hot_locks = a->hot_locks,
+		.progress = progress_bar_update, .progress_ctx = bar,
+	};
+	if (an) {
+		opt.scan_event = tl_analysis_scan_event;
+		opt.scan_done = tl_analysis_scan_done;
+		opt.scan_ctx = an;
+	}
+	int rc = export_file(a, src, &opt, err);
+	tl_analysis_free(an);
+	tl_symbols_free(sym);
+	return rc;
+}
 
 int cmd_export(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cmd_fail("export", "not available in this build yet");
+	struct export_args a = { 0 };
+	int rc = export_parse(argc, argv, &a);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	struct ct_error err = { 0 };
+	struct event_source src;
+	char buf[1024];
+	if (event_source_open(&src, a.dir, &err) < 0)
+		return cmd_fail("export", "%s", ct_error_format(&err, buf, sizeof buf));
+	struct progress_bar bar;
+	progress_bar_init(&bar, stderr, "export");
+	if (a.format == EXPORT_CTF) {
+		struct export_ctf_progress p = { progress_bar_update, &bar };
+		rc = export_ctf_source(&src, a.out, &p, &err);
+	} else {
+		rc = export_timeline(&a, &src, &bar, &err);
+	}
+	progress_bar_finish(&bar);
+	const struct ct_error *rerr = event_source_error(&src);
+	if (!rc && rerr)
+		fprintf(stderr, "ctrace: export: warning: %s\n", ct_error_format(rerr, buf, sizeof buf));
+	event_source_release(&src);
+	if (rc)
+		return cmd_fail("export", "%s", ct_error_format(&err, buf, sizeof buf));
+	return 0;
 }

@@ -1,10 +1,179 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_report.c - `ctrace report` (being built: see the open issues). */
+/* cmd_report.c - `ctrace report`: options, the report pipeline
+ * (analyzers/report_build.h), the printer, the exit status of the contract:
+ * 0 nothing found, 1 findings, 2 usage error or unreadable trace. */
 #include "cmd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyzer.h"
+#include "print.h"
+#include "report_build.h"
+#include "suppress.h"
+
+static const char report_usage[] =
+	"usage: ctrace report [--format=text|json|sarif] [--only=deadlocks,races,contention,misuse]\n"
+	"                     [--suppressions=FILE] [--color=auto|always|never]\n"
+	"                     [--stall-timeout=SECONDS] [--no-symbols] DIR\n";
+
+enum report_format { REPORT_FORMAT_TEXT, REPORT_FORMAT_JSON, REPORT_FORMAT_SARIF };
+
+struct report_args {
+	enum report_format format;
+	unsigned only;
+	const char *suppressions;
+	const char *color;
+	const char *dir;
+	double stall_timeout_s;
+	int no_symbols;
+};
+
+static int report_usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "ctrace: report: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s", report_usage);
+	return 2;
+}
+
+static int report_parse_format(const char *v, enum report_format *f)
+{
+	if (!strcmp(v, "text"))
+		*f = REPORT_FORMAT_TEXT;
+	else if (!strcmp(v, "json"))
+		*f = REPORT_FORMAT_JSON;
+	else if (!strcmp(v, "sarif"))
+		*f = REPORT_FORMAT_SARIF;
+	else
+		return -1;
+	return 0;
+}
+
+static int report_parse_option(struct report_args *a, const char *arg)
+{
+	struct ct_error err = { 0 };
+	char *end;
+	if (!strncmp(arg, "--format=", 9)) {
+		if (report_parse_format(arg + 9, &a->format) < 0)
+			return report_usage_error("unknown format '%s'", arg + 9);
+	} else if (!strncmp(arg, "--only=", 7)) {
+		if (analyzer_parse_only(arg + 7, &a->only, &err) < 0)
+			return report_usage_error("%s", err.msg);
+	} else if (!strncmp(arg, "--suppressions=", 15)) {
+		a->suppressions = arg + 15;
+	} else if (!strncmp(arg, "--color=", 8)) {
+		a->color = arg + 8;
+		if (strcmp(a->color, "auto") && strcmp(a->color, "always") && strcmp(a->color, "never"))
+			return report_usage_error("bad --color value '%s'", a->color);
+	} else if (!strncmp(arg, "--stall-timeout=", 16)) {
+		a->stall_timeout_s = strtod(arg + 16, &end);
+		if (*end || a->stall_timeout_s <= 0)
+			return report_usage_error("bad --stall-timeout value '%s'", arg + 16);
+	} else if (!strcmp(arg, "--no-symbols")) {
+		a->no_symbols = 1;
+	} else {
+		return report_usage_error("unknown option '%s'", arg);
+	}
+	return 0;
+}
+
+static int report_parse_args(struct report_args *a, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			fputs(report_usage, stdout);
+			return 1;
+		}
+		if (arg[0] == '-' && arg[1] == '-' && arg[2]) {
+			if (report_parse_option(a, arg))
+				return 2;
+			continue;
+		}
+		if (a->dir)
+			return report_usage_error("one trace directory only (got '%s' too)", arg);
+		a->dir = arg;
+	}
+	if (!a->dir)
+		return report_usage_error("%s", "missing trace directory");
+	return 0;
+}
+
+/* "ctrace: reading trace  42%" on a terminal, redrawn in place. */
+static void report_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	int *shown = ctx;
+	if (total < (16u << 20))
+		return;
+	unsigned pct = done >= total ? 100 : (unsigned)(done * 100 / total);
+	fprintf(stderr, "\rctrace: reading trace %3u%% (%llu of %llu MB)", pct,
+		(unsigned long long)(done >> 20), (unsigned long long)(total >> 20));
+	*shown = 1;
+}
+
+static int report_print(const struct report_args *a, const struct report *r)
+{
+	struct print_options popt = { 0 };
+	popt.color = a->color && !strcmp(a->color, "always");
+	if (!a->color || !strcmp(a->color, "auto"))
+		popt.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	switch (a->format) {
+	case REPORT_FORMAT_TEXT:
+		return print_text(stdout, r, &popt);
+	case REPORT_FORMAT_JSON:
+		return print_json(stdout, r, &popt);
+	case REPORT_FORMAT_SARIF:
+		return print_sarif(stdout, r, &popt);
+	}
+	return -EINVAL;
+}
+
+static int report_run(const struct report_args *a, struct suppressions *supp)
+{
+	struct report_build_options opt = { .only = a->only, .suppressions = supp,
+					    .no_symbols = a->no_symbols };
+	struct ct_error err = { 0 };
+	struct report r;
+	char buf[1024];
+	int progress_shown = 0;
+	opt.analysis.stall_timeout_ns = (uint64_t)(a->stall_timeout_s * 1e9);
+	if (isatty(STDERR_FILENO)) {
+		opt.progress = report_progress;
+		opt.progress_ctx = &progress_shown;
+	}
+	report_init(&r);
+	int rc = report_build(a->dir, &opt, &r, &err);
+	if (progress_shown)
+		fprintf(stderr, "\r\033[K");
+	if (rc < 0) {
+		report_release(&r);
+		return cmd_fail("report", "%s", ct_error_format(&err, buf, sizeof(buf)));
+	}
+	int status = report_findings(&r) ? 1 : 0;
+	if (report_print(a, &r) < 0)
+		status = 2;
+	report_release(&r);
+	if (rc == REPORT_BUILD_PARTIAL)
+		return cmd_fail("report", "%s", ct_error_format(&err, buf, sizeof(buf)));
+	return status;
+}
 
 int cmd_report(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cmd_fail("report", "not available in this build yet");
+	struct report_args a = { .format = REPORT_FORMAT_TEXT };
+	struct suppressions supp = SUPPRESSIONS_INIT;
+	struct ct_error err = { 0 };
+	char buf[1024];
+	int rc = report_parse_args(&a, argc, argv);
+	if (rc)
+		return rc == 1 ? 0 : 2;
+	if (a.suppressions && suppressions_load(&supp, a.suppressions, &err) < 0)
+		return cmd_fail("report", "%s", ct_error_format(&err, buf, sizeof(buf)));
+	rc = report_run(&a, &supp);
+	suppressions_release(&supp);
+	return rc;
 }

@@ -1,10 +1,145 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_timeline.c - `ctrace timeline` (being built: see the open issues). */
+/* cmd_timeline.c - `ctrace timeline [--from T] [--to T] [--width N]
+ * [--color=auto|always|never] DIR`: options, the terminal's width and
+ * colors, viewer/render_tui.c, exit status 0 or 2. */
 #include "cmd.h"
+#include "event_source.h"
+#include "progress.h"
+#include "render_tui.h"
+#include "timeline_support.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+static const char timeline_usage[] =
+	"usage: ctrace timeline [--from T] [--to T] [--width N] [--color=auto|always|never]\n"
+	"                       [--no-findings] DIR\n"
+	"  T: a time after the start of the trace, with a unit: 500ns, 20us, 1.5ms, 2s";
+
+struct timeline_args {
+	const char *from, *to, *color;
+	unsigned width;
+	bool no_findings;
+	const char *dir;
+};
+
+static int timeline_option(struct timeline_args *a, const char *name, const char *value)
+{
+	if (!strcmp(name, "--from")) {
+		a->from = value;
+	} else if (!strcmp(name, "--to")) {
+		a->to = value;
+	} else if (!strcmp(name, "--color")) {
+		if (strcmp(value, "auto") && strcmp(value, "always") && strcmp(value, "never"))
+			return cmd_fail("timeline", "bad --color value '%s'", value);
+		a->color = value;
+	} else if (!strcmp(name, "--width")) {
+		char *end;
+		long n = strtol(value, &end, 10);
+		if (*end || n < 20 || n > 10000)
+			return cmd_fail("timeline", "bad --width '%s' (20..10000)", value);
+		a->width = (unsigned)n;
+	} else {
+		return cmd_fail("timeline", "unknown option '%s'\n%s", name, timeline_usage);
+	}
+	return 0;
+}
+
+static int timeline_parse(int argc, char **argv, struct timeline_args *a)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		const char *eq = strchr(s, '=');
+		int rc = 0;
+		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+			printf("%s\n", timeline_usage);
+			return 1;
+		} else if (!strcmp(s, "--no-findings")) {
+			a->no_findings = true;
+		} else if (!strncmp(s, "--", 2) && eq) {
+			char name[64];
+			snprintf(name, sizeof name, "%.*s", (int)(eq - s), s);
+			rc = timeline_option(a, name, eq + 1);
+		} else if (!strncmp(s, "--", 2) && i + 1 < argc) {
+			rc = timeline_option(a, s, argv[++i]);
+		} else if (s[0] == '-' && s[1]) {
+			rc = cmd_fail("timeline", "unknown option '%s'\n%s", s, timeline_usage);
+		} else if (!a->dir) {
+			a->dir = s;
+		} else {
+			rc = cmd_fail("timeline", "one trace directory only\n%s", timeline_usage);
+		}
+		if (rc)
+			return rc;
+	}
+	if (!a->dir)
+		return cmd_fail("timeline", "%s", timeline_usage);
+	return 0;
+}
+
+/* The options the renderer needs from the arguments and the terminal. */
+static int timeline_setup(const struct timeline_args *a, struct tui_options *o)
+{
+	if (a->from && tui_parse_time(a->from, &o->from_ns) < 0)
+		return cmd_fail("timeline", "bad time '%s' (e.g. 500ns, 20us, 1.5ms, 2s)", a->from);
+	if (a->to && tui_parse_time(a->to, &o->to_ns) < 0)
+		return cmd_fail("timeline", "bad time '%s' (e.g. 500ns, 20us, 1.5ms, 2s)", a->to);
+	if (a->to && o->to_ns <= o->from_ns)
+		return cmd_fail("timeline", "--to must come after --from");
+	bool tty = isatty(STDOUT_FILENO);
+	struct winsize ws;
+	o->width = a->width;
+	if (!o->width && tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		o->width = ws.ws_col;
+	if (!o->width)
+		o->width = TUI_DEFAULT_WIDTH;
+	const char *term = getenv("TERM");
+	if (!a->color || !strcmp(a->color, "auto"))
+		o->color = tty && !getenv("NO_COLOR") && term && strcmp(term, "dumb");
+	else
+		o->color = !strcmp(a->color, "always");
+	return 0;
+}
 
 int cmd_timeline(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cmd_fail("timeline", "not available in this build yet");
+	struct timeline_args a = { 0 };
+	struct tui_options opt = { 0 };
+	int rc = timeline_parse(argc, argv, &a);
+	if (!rc)
+		rc = timeline_setup(&a, &opt);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	struct ct_error err = { 0 };
+	struct event_source src;
+	char buf[1024];
+	if (event_source_open(&src, a.dir, &err) < 0)
+		return cmd_fail("timeline", "%s", ct_error_format(&err, buf, sizeof buf));
+	struct tl_symbols *sym = tl_symbols_new(event_source_catalog(&src));
+	struct tl_analysis *an = a.no_findings ? NULL : tl_analysis_new(event_source_catalog(&src), sym);
+	struct progress_bar bar;
+	progress_bar_init(&bar, stderr, "timeline");
+	opt.names = tl_symbols_names(sym);
+	opt.progress = progress_bar_update;
+	opt.progress_ctx = &bar;
+	if (an) {
+		opt.scan_event = tl_analysis_scan_event;
+		opt.scan_done = tl_analysis_scan_done;
+		opt.scan_ctx = an;
+	}
+	rc = render_tui(&src, &opt, stdout, &err);
+	progress_bar_finish(&bar);
+	const struct ct_error *rerr = event_source_error(&src);
+	if (!rc && rerr)
+		fprintf(stderr, "ctrace: timeline: warning: %s\n", ct_error_format(rerr, buf, sizeof buf));
+	tl_analysis_free(an);
+	tl_symbols_free(sym);
+	event_source_release(&src);
+	if (rc)
+		return cmd_fail("timeline", "%s", ct_error_format(&err, buf, sizeof buf));
+	return 0;
 }

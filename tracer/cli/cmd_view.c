@@ -1,10 +1,164 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_view.c - `ctrace view` (being built: see the open issues). */
+/* cmd_view.c - `ctrace view -o OUT.html DIR`: runs the analyzers over the
+ * trace, symbolizes, and has viewer/render_html.c write one self-contained
+ * page. Options, calls and exit status only. */
 #include "cmd.h"
+#include "analyzer.h"
+#include "event_source.h"
+#include "render_html.h"
+#include "report.h"
+#include "symbolize.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char view_usage[] = "usage: ctrace view -o OUT.html DIR";
+
+struct view_args {
+	const char *out;        /* "-" = stdout */
+	const char *dir;
+};
+
+static int view_parse(int argc, char **argv, struct view_args *a)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+			printf("%s\n", view_usage);
+			return 1;
+		} else if ((!strcmp(s, "-o") || !strcmp(s, "--output")) && i + 1 < argc) {
+			a->out = argv[++i];
+		} else if (!strncmp(s, "--output=", 9)) {
+			a->out = s + 9;
+		} else if (!strncmp(s, "-o", 2) && s[2]) {
+			a->out = s + 2;
+		} else if (s[0] == '-' && s[1]) {
+			return cmd_fail("view", "unknown option '%s'\n%s", s, view_usage);
+		} else if (!a->dir) {
+			a->dir = s;
+		} else {
+			return cmd_fail("view", "one trace directory only\n%s", view_usage);
+		}
+	}
+	if (!a->out || !a->dir)
+		return cmd_fail("view", "%s", view_usage);
+	return 0;
+}
+
+static void view_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	(void)ctx;
+	if (total)
+		fprintf(stderr, "\rctrace: view: %3u%%", (unsigned)(done * 100 / total));
+	if (!total || done >= total)
+		fputs("\r\033[K", stderr);
+}
+
+static size_t view_stack(void *ctx, uint32_t stack, struct render_html_frame *out, size_t max)
+{
+	const struct sym_frame *f;
+	size_t n = symbolizer_stack(ctx, stack, &f);
+	if (n > max)
+		n = max;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (struct render_html_frame){ f[i].pc, f[i].function, f[i].file,
+			f[i].line, f[i].module };
+	return n;
+}
+
+static const char *view_object_symbol(void *ctx, const struct trace_object *o)
+{
+	if (o->kind == TRACE_OBJ_MQ)
+		return NULL;
+	return symbolizer_data_symbol(ctx, o->process, o->key);
+}
+
+/* Integration point: the findings of every analyzer, in one pass over SRC
+ * (then rewound for the page). */
+static int view_analyze(struct event_source *src, struct report *rep, struct ct_error *err)
+{
+	struct analysis *a = analysis_new(event_source_catalog(src), ANALYZER_ALL, NULL);
+	struct trace_event ev;
+	if (!a) {
+		ct_error_set(err, "", -1, "out of memory");
+		return -ENOMEM;
+	}
+	while (event_source_next(src, &ev))
+		analysis_feed(a, &ev);
+	analysis_finish(a, rep);
+	analysis_free(a);
+	report_finalize(rep);
+	return event_source_rewind(src, err);
+}
+
+/* Writes the page to a temporary file beside OUT, renamed on success, so a
+ * failure never leaves half a page. */
+static int view_write(const char *out, struct event_source *src,
+		      const struct render_html_options *opt, struct ct_error *err)
+{
+	if (!strcmp(out, "-"))
+		return render_html(src, opt, stdout, err);
+	size_t len = strlen(out) + 16;
+	char *tmp = malloc(len);
+	if (!tmp)
+		return -ENOMEM;
+	snprintf(tmp, len, "%s.tmp%d", out, (int)getpid());
+	FILE *f = fopen(tmp, "w");
+	int rc = 0;
+	if (!f) {
+		rc = -errno;
+		ct_error_set(err, tmp, -1, "%s", strerror(errno));
+	} else {
+		rc = render_html(src, opt, f, err);
+		if (fclose(f) != 0 && !rc) {
+			rc = -EIO;
+			ct_error_set(err, tmp, -1, "%s", strerror(errno));
+		}
+	}
+	if (!rc && rename(tmp, out) != 0) {
+		rc = -errno;
+		ct_error_set(err, out, -1, "%s", strerror(errno));
+	}
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
 
 int cmd_view(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cmd_fail("view", "not available in this build yet");
+	struct view_args a = { 0 };
+	int rc = view_parse(argc, argv, &a);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+
+	struct ct_error err = { 0 };
+	struct event_source src;
+	struct report rep;
+	char buf[1024];
+	if (event_source_open(&src, a.dir, &err) < 0)
+		return cmd_fail("view", "%s", ct_error_format(&err, buf, sizeof(buf)));
+	report_init(&rep);
+	rc = view_analyze(&src, &rep, &err);
+	struct symbolizer *sym = rc ? NULL : symbolizer_new(event_source_catalog(&src));
+	struct render_html_symbols symbols = { sym, view_stack, view_object_symbol };
+	struct render_html_options opt = {
+		.report = &rep, .symbols = sym ? &symbols : NULL,
+		.progress = isatty(STDERR_FILENO) ? view_progress : NULL,
+	};
+	if (!rc)
+		rc = view_write(a.out, &src, &opt, &err);
+	const struct ct_error *rerr = event_source_error(&src);
+	if (!rc && rerr)
+		fprintf(stderr, "ctrace: view: warning: %s\n", ct_error_format(rerr, buf, sizeof(buf)));
+	if (sym)
+		symbolizer_free(sym);
+	report_release(&rep);
+	event_source_release(&src);
+	if (rc)
+		return cmd_fail("view", "%s", ct_error_format(&err, buf, sizeof(buf)));
+	return 0;
 }

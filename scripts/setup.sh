@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# setup.sh - installs what ctrace needs on Debian 12, builds it, and runs it
+# on the bundled example program.
+set -eu
+cd "$(dirname "$0")/.."
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+$SUDO apt-get update -qq
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	build-essential cmake pkg-config clang libclang-rt-14-dev jq \
+	libunwind-dev libdw-dev libelf-dev libbabeltrace2-dev babeltrace2 \
+	libcmocka-dev protobuf-compiler libxml2-utils nodejs npm chromium >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)"
+cc -O2 -g -pthread examples/bank.c -o build/example-bank
+rm -rf build/example-trace
+build/ctrace run -o build/example-trace -- build/example-bank
+build/ctrace info build/example-trace

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# test.sh - every test: a Release build with warnings as errors and the full
+# ctest suite (unit, end-to-end, fuzzing for a bounded time), then the host
+# code (reader, analyzers, viewer, CLI) again under ASan+UBSan.
+set -eu
+cd "$(dirname "$0")/.."
+unset DEBUGINFOD_URLS
+jobs=$(nproc)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCTRACE_WERROR=ON >/dev/null
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure -j"$jobs" --timeout 300)
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCTRACE_SANITIZE=ON -DCTRACE_WERROR=ON >/dev/null
+cmake --build build-asan -j"$jobs"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs" --timeout 300 -E 'fuzz|browser|e2e_many_threads|e2e_disk_full')

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# run_case.sh - one end-to-end case: `ctrace run` a program, check its exit
+# status, then check `ctrace info` and/or `ctrace report` JSON with jq.
+# Environment: CTRACE, CASE, EXPECT (exit status), INFO_JQ, REPORT_JQ (jq
+# files whose expression must be true; the program's last stdout line, if
+# it is JSON, is $out), RUN_OPTS, STDIN_FILE, EXPECT_STDOUT, EXPECT_STDERR
+# (a grep -E pattern). Arguments: PROG [ARGS...].
+set -u
+work=$(mktemp -d "${TMPDIR:-/tmp}/ctrace-e2e-${CASE}.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+dir="$work/trace"
+fail() {
+	echo "FAIL ($CASE): $*"
+	echo "--- stderr of ctrace run:"; tail -n 40 "$work/stderr"
+	exit 1
+}
+# shellcheck disable=SC2086
+"$CTRACE" run -o "$dir" ${RUN_OPTS:-} -- "$@" >"$work/stdout" 2>"$work/stderr" <"${STDIN_FILE:-/dev/null}"
+status=$?
+[ "$status" = "${EXPECT:-0}" ] || fail "exit status $status, expected ${EXPECT:-0}"
+if [ -n "${EXPECT_STDOUT:-}" ]; then
+	[ "$(cat "$work/stdout")" = "$EXPECT_STDOUT" ] || fail "stdout was '$(head -c 200 "$work/stdout")'"
+fi
+if [ -n "${EXPECT_STDERR:-}" ]; then
+	grep -Eq "$EXPECT_STDERR" "$work/stderr" || fail "stderr does not match /$EXPECT_STDERR/"
+fi
+progout=$(tail -n 1 "$work/stdout" 2>/dev/null)
+{ [ -n "$progout" ] && echo "$progout" | jq -e 'type == "object"' >/dev/null 2>&1; } || progout='{}'
+check() { # check NAME JSONFILE JQFILE
+	jq -e --argjson out "$progout" -f "$3" "$2" >/dev/null || {
+		echo "--- $1:"; head -c 4000 "$2"; echo
+		fail "$1 does not satisfy $(basename "$3"): $(tr '\n' ' ' <"$3")"
+	}
+}
+if [ -n "${INFO_JQ:-}" ]; then
+	"$CTRACE" info --format=json "$dir" >"$work/info.json" 2>"$work/info.err" ||
+		fail "ctrace info failed: $(cat "$work/info.err")"
+	check "ctrace info" "$work/info.json" "$INFO_JQ"
+fi
+if [ -n "${REPORT_JQ:-}" ]; then
+	"$CTRACE" report --format=json "$dir" >"$work/report.json" 2>"$work/report.err"
+	rs=$?
+	[ "$rs" = 0 ] || [ "$rs" = 1 ] || fail "ctrace report exit $rs: $(cat "$work/report.err")"
+	check "ctrace report" "$work/report.json" "$REPORT_JQ"
+fi
+echo "PASS ($CASE)"
