@@ -19,8 +19,9 @@ bool shim_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 		return false;  /* past the thread's end (libc's own cleanup) */
 	if (t->in_shim) {
 		/* Inside the shim: libunwind's own locks, or a signal handler
-		 * that interrupted a record. Only the latter is a lost event. */
-		if (!(t->in_unwind && shim_stack_is_unwinder(pc0)))
+		 * that interrupted a record. Only the latter is a lost event;
+		 * one that interrupts the unwinder itself goes uncounted. */
+		if (!t->in_unwind)
 			trace_stream_count_drop(&t->stream);
 		return false;
 	}
