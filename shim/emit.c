@@ -35,11 +35,20 @@ bool shim_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 	return true;
 }
 
-void shim_pre(struct shim_call *c, const volatile void *obj)
+void shim_pre(struct shim_call *c, unsigned op, const volatile void *obj)
 {
-	c->tick = trace_writer_tick(&shim.writer);
-	c->seq = trace_writer_stamp(&shim.writer, (uintptr_t)obj);
+	struct shim_thread *t = c->t;
+	int saved = errno;
+	t->in_shim++;
+	struct trace_rec rec = {
+		.op = (uint8_t)op, .stack = c->stack, .key = (uintptr_t)obj,
+		.tick = trace_writer_tick(&shim.writer),
+	};
+	rec.seq = trace_writer_stamp(&shim.writer, rec.key);
+	trace_stream_reserve(&t->stream, &rec, &c->res);
 	c->pre = true;
+	t->in_shim--;
+	errno = saved;
 }
 
 void shim_emit(struct shim_call *c, unsigned op, uint64_t key, uint64_t key2, int64_t result,
@@ -48,20 +57,19 @@ void shim_emit(struct shim_call *c, unsigned op, uint64_t key, uint64_t key2, in
 	struct shim_thread *t = c->t;
 	int saved = errno;
 	t->in_shim++;
-	struct trace_rec rec = {
-		.op = (uint8_t)op, .stack = c->stack, .key = key, .key2 = key2,
-		.result = result, .args = { a0, a1, a2 }, .str = str,
-	};
 	if (c->pre) {
-		rec.tick = c->tick;
-		rec.seq = c->seq;
+		trace_stream_commit(&t->stream, &c->res, result);
 		c->pre = false;
 	} else {
-		rec.tick = trace_writer_tick(&shim.writer);
+		struct trace_rec rec = {
+			.op = (uint8_t)op, .stack = c->stack, .key = key, .key2 = key2,
+			.result = result, .args = { a0, a1, a2 }, .str = str,
+			.tick = trace_writer_tick(&shim.writer),
+		};
 		if (trace_op_descs[op & TRACE_OP_MASK].flags & TRACE_F_OBJ)
 			rec.seq = trace_writer_stamp(&shim.writer, key);
+		trace_stream_write(&t->stream, &rec);
 	}
-	trace_stream_write(&t->stream, &rec);
 	t->in_shim--;
 	errno = saved;
 }

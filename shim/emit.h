@@ -5,7 +5,7 @@
  *   if (!shim_enter(&c, SHIM_SITE()))
  *           return shim_real.f(args);         // re-entry, not started, ...
  *   shim_begin(&c, OP, obj);                  // only if it may block
- *   shim_pre(&c, obj);                        // only for a release: stamp now
+ *   shim_pre(&c, OP, obj);                    // only for a release: record now
  *   int r = shim_real.f(args);
  *   shim_end(&c, OP, obj, r);
  *   return r;
@@ -25,8 +25,8 @@
 struct shim_call {
 	struct shim_thread *t;
 	uint32_t stack;          /* captured at enter */
-	bool pre;                /* tick and seq were taken by shim_pre */
-	uint64_t tick, seq;
+	bool pre;                /* shim_pre reserved the record */
+	struct trace_reservation res;
 };
 
 /* The caller's return address and stack pointer, for the stack cache.
@@ -40,10 +40,11 @@ struct shim_call {
  * the call's stack has been captured. */
 bool shim_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp);
 
-/* Takes the timestamp and order stamp now, for an operation that takes
- * effect inside the real call that follows (unlock, post, signal): the
- * record is written after the call, with its result. */
-void shim_pre(struct shim_call *c, const volatile void *obj);
+/* For an operation that takes effect inside the real call that follows
+ * (unlock, post, signal, destroy): takes the timestamp and order stamp now
+ * and reserves the record at this place in the stream; the shim_end that
+ * follows only fills in the result and publishes it. */
+void shim_pre(struct shim_call *c, unsigned op, const volatile void *obj);
 
 /* Writes one record: OP (| TRACE_OP_BEGIN for a request) on KEY (and KEY2),
  * with RESULT and the op's args and string as trace_ops.c defines them. */

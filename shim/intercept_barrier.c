@@ -23,7 +23,7 @@ SHIM_EXPORT int pthread_barrier_destroy(pthread_barrier_t *b)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_barrier_destroy(b);
-	shim_pre(&c, b);
+	shim_pre(&c, TRACE_OP_BARRIER_DESTROY, b);
 	int r = shim_real.pthread_barrier_destroy(b);
 	shim_end(&c, TRACE_OP_BARRIER_DESTROY, b, r);
 	return r;

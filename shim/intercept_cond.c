@@ -42,7 +42,7 @@ SHIM_EXPORT int pthread_cond_destroy(pthread_cond_t *cv)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_cond_destroy(cv);
-	shim_pre(&c, cv);
+	shim_pre(&c, TRACE_OP_COND_DESTROY, cv);
 	int r = shim_real.pthread_cond_destroy(cv);
 	shim_end(&c, TRACE_OP_COND_DESTROY, cv, r);
 	return r;
@@ -88,7 +88,7 @@ SHIM_EXPORT int pthread_cond_signal(pthread_cond_t *cv)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_cond_signal(cv);
-	shim_pre(&c, cv);
+	shim_pre(&c, TRACE_OP_COND_SIGNAL, cv);
 	int r = shim_real.pthread_cond_signal(cv);
 	shim_end(&c, TRACE_OP_COND_SIGNAL, cv, r);
 	return r;
@@ -99,7 +99,7 @@ SHIM_EXPORT int pthread_cond_broadcast(pthread_cond_t *cv)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_cond_broadcast(cv);
-	shim_pre(&c, cv);
+	shim_pre(&c, TRACE_OP_COND_BROADCAST, cv);
 	int r = shim_real.pthread_cond_broadcast(cv);
 	shim_end(&c, TRACE_OP_COND_BROADCAST, cv, r);
 	return r;
@@ -124,7 +124,7 @@ SHIM_EXPORT void cnd_destroy(cnd_t *cv)
 		shim_real.cnd_destroy(cv);
 		return;
 	}
-	shim_pre(&c, cv);
+	shim_pre(&c, TRACE_OP_CND_DESTROY, cv);
 	shim_real.cnd_destroy(cv);
 	shim_end(&c, TRACE_OP_CND_DESTROY, cv, 0);
 }
@@ -156,7 +156,7 @@ SHIM_EXPORT int cnd_signal(cnd_t *cv)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.cnd_signal(cv);
-	shim_pre(&c, cv);
+	shim_pre(&c, TRACE_OP_CND_SIGNAL, cv);
 	int r = shim_real.cnd_signal(cv);
 	shim_end(&c, TRACE_OP_CND_SIGNAL, cv, shim_thrd_result(r));
 	return r;
@@ -167,7 +167,7 @@ SHIM_EXPORT int cnd_broadcast(cnd_t *cv)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.cnd_broadcast(cv);
-	shim_pre(&c, cv);
+	shim_pre(&c, TRACE_OP_CND_BROADCAST, cv);
 	int r = shim_real.cnd_broadcast(cv);
 	shim_end(&c, TRACE_OP_CND_BROADCAST, cv, shim_thrd_result(r));
 	return r;

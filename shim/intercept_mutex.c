@@ -36,7 +36,7 @@ SHIM_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_mutex_destroy(m);
-	shim_pre(&c, m);
+	shim_pre(&c, TRACE_OP_MUTEX_DESTROY, m);
 	int r = shim_real.pthread_mutex_destroy(m);
 	shim_end(&c, TRACE_OP_MUTEX_DESTROY, m, r);
 	return r;
@@ -99,7 +99,7 @@ SHIM_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_mutex_unlock(m);
-	shim_pre(&c, m);
+	shim_pre(&c, TRACE_OP_MUTEX_UNLOCK, m);
 	int r = shim_real.pthread_mutex_unlock(m);
 	shim_end(&c, TRACE_OP_MUTEX_UNLOCK, m, r);
 	return r;
@@ -136,7 +136,7 @@ SHIM_EXPORT void mtx_destroy(mtx_t *m)
 		shim_real.mtx_destroy(m);
 		return;
 	}
-	shim_pre(&c, m);
+	shim_pre(&c, TRACE_OP_MTX_DESTROY, m);
 	shim_real.mtx_destroy(m);
 	shim_end(&c, TRACE_OP_MTX_DESTROY, m, 0);
 }
@@ -184,7 +184,7 @@ SHIM_EXPORT int mtx_unlock(mtx_t *m)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.mtx_unlock(m);
-	shim_pre(&c, m);
+	shim_pre(&c, TRACE_OP_MTX_UNLOCK, m);
 	int r = shim_real.mtx_unlock(m);
 	shim_end(&c, TRACE_OP_MTX_UNLOCK, m, shim_thrd_result(r));
 	return r;

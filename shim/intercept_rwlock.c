@@ -27,7 +27,7 @@ SHIM_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *l)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_rwlock_destroy(l);
-	shim_pre(&c, l);
+	shim_pre(&c, TRACE_OP_RWLOCK_DESTROY, l);
 	int r = shim_real.pthread_rwlock_destroy(l);
 	shim_end(&c, TRACE_OP_RWLOCK_DESTROY, l, r);
 	return r;
@@ -142,7 +142,7 @@ SHIM_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *l)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_rwlock_unlock(l);
-	shim_pre(&c, l);
+	shim_pre(&c, TRACE_OP_RWLOCK_UNLOCK, l);
 	int r = shim_real.pthread_rwlock_unlock(l);
 	shim_end(&c, TRACE_OP_RWLOCK_UNLOCK, l, r);
 	return r;

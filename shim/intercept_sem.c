@@ -24,7 +24,7 @@ SHIM_EXPORT int sem_destroy(sem_t *s)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.sem_destroy(s);
-	shim_pre(&c, s);
+	shim_pre(&c, TRACE_OP_SEM_DESTROY, s);
 	int r = shim_real.sem_destroy(s);
 	shim_end(&c, TRACE_OP_SEM_DESTROY, s, shim_errno_result(r));
 	return r;
@@ -55,7 +55,7 @@ SHIM_EXPORT int sem_close(sem_t *s)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.sem_close(s);
-	shim_pre(&c, s);
+	shim_pre(&c, TRACE_OP_SEM_CLOSE, s);
 	int r = shim_real.sem_close(s);
 	shim_end(&c, TRACE_OP_SEM_CLOSE, s, shim_errno_result(r));
 	return r;
@@ -137,7 +137,7 @@ SHIM_EXPORT int sem_post(sem_t *s)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.sem_post(s);
-	shim_pre(&c, s);
+	shim_pre(&c, TRACE_OP_SEM_POST, s);
 	int r = shim_real.sem_post(s);
 	shim_end(&c, TRACE_OP_SEM_POST, s, shim_errno_result(r));
 	return r;

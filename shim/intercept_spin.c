@@ -21,7 +21,7 @@ SHIM_EXPORT int pthread_spin_destroy(pthread_spinlock_t *l)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_spin_destroy(l);
-	shim_pre(&c, l);
+	shim_pre(&c, TRACE_OP_SPIN_DESTROY, l);
 	int r = shim_real.pthread_spin_destroy(l);
 	shim_end(&c, TRACE_OP_SPIN_DESTROY, l, r);
 	return r;
@@ -56,7 +56,7 @@ SHIM_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_spin_unlock(l);
-	shim_pre(&c, l);
+	shim_pre(&c, TRACE_OP_SPIN_UNLOCK, l);
 	int r = shim_real.pthread_spin_unlock(l);
 	shim_end(&c, TRACE_OP_SPIN_UNLOCK, l, r);
 	return r;

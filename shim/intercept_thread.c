@@ -176,7 +176,7 @@ SHIM_EXPORT int pthread_detach(pthread_t th)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_detach(th);
-	shim_pre(&c, (const void *)th);
+	shim_pre(&c, TRACE_OP_DETACH, (const void *)th);
 	int r = shim_real.pthread_detach(th);
 	shim_end(&c, TRACE_OP_DETACH, (const void *)th, r);
 	return r;
@@ -197,7 +197,7 @@ SHIM_EXPORT int pthread_cancel(pthread_t th)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_cancel(th);
-	shim_pre(&c, (const void *)th);
+	shim_pre(&c, TRACE_OP_CANCEL, (const void *)th);
 	int r = shim_real.pthread_cancel(th);
 	shim_end(&c, TRACE_OP_CANCEL, (const void *)th, r);
 	return r;
@@ -266,7 +266,7 @@ SHIM_EXPORT int thrd_detach(thrd_t th)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.thrd_detach(th);
-	shim_pre(&c, (const void *)th);
+	shim_pre(&c, TRACE_OP_THRD_DETACH, (const void *)th);
 	int r = shim_real.thrd_detach(th);
 	shim_end(&c, TRACE_OP_THRD_DETACH, (const void *)th, shim_thrd_result(r));
 	return r;

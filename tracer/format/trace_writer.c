@@ -68,8 +68,13 @@ static char *put_str(char *p, const char *end, const char *s)
 static uint8_t *map_chunk(struct trace_writer *w, uint32_t size, uint64_t *off_out)
 {
 	uint64_t off = atomic_fetch_add(&w->file_end, size);
-	if (posix_fallocate(w->fd, (off_t)off, size) != 0)
+	if (posix_fallocate(w->fd, (off_t)off, size) != 0) {
+		/* Give the range back if nobody took one after it, so a full
+		 * disk does not leave the file growing with holes. */
+		uint64_t end = off + size;
+		atomic_compare_exchange_strong(&w->file_end, &end, off);
 		return NULL;
+	}
 	int flags = MAP_SHARED | (size >= 16 * TRACE_ALIGN ? MAP_POPULATE : 0);
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, w->fd, (off_t)off);
 	if (p == MAP_FAILED)
@@ -395,16 +400,11 @@ static void write_dropped(struct trace_stream *s, uint64_t tick)
 	s->dropped = 0;
 }
 
-int trace_stream_write(struct trace_stream *s, const struct trace_rec *rec)
+/* Encodes REC at s->pos (everything but the op byte). With RESULT_AT, the
+ * result goes in as a fixed two-byte varint placeholder whose address is
+ * returned there, to be filled once the call returns. Returns the end. */
+static uint8_t *encode(struct trace_stream *s, const struct trace_rec *rec, uint8_t **result_at)
 {
-	if (!s->chunk || s->pos > s->limit) {
-		if (next_chunk(s, rec->tick) < 0) {
-			count_drop(s);
-			return -1;
-		}
-	}
-	if (s->dropped)
-		write_dropped(s, rec->tick);
 	const struct trace_op_desc *d = trace_op_desc(rec->op);
 	bool begin = rec->op & TRACE_OP_BEGIN;
 	uint32_t slot = TRACE_SLOTS, slot2 = TRACE_SLOTS;
@@ -412,7 +412,6 @@ int trace_stream_write(struct trace_stream *s, const struct trace_rec *rec)
 		slot = slot_for(s, rec->key, TRACE_SLOTS);
 	if (d->flags & TRACE_F_OBJ2)
 		slot2 = slot_for(s, rec->key2, slot);
-
 	uint8_t *p = s->pos + 1;
 	p = trace_put_var(p, trace_zigzag((int64_t)(rec->tick - s->last_tick)));
 	s->last_tick = rec->tick;
@@ -425,8 +424,14 @@ int trace_stream_write(struct trace_stream *s, const struct trace_rec *rec)
 	}
 	if (d->flags & TRACE_F_OBJ2)
 		*p++ = (uint8_t)slot2;
-	if ((d->flags & TRACE_F_CALL) && !begin)
-		p = trace_put_var(p, trace_zigzag(rec->result));
+	if ((d->flags & TRACE_F_CALL) && !begin) {
+		if (result_at) {
+			*result_at = p;
+			p += 2;
+		} else {
+			p = trace_put_var(p, trace_zigzag(rec->result));
+		}
+	}
 	unsigned nargs = begin ? d->nargs_begin : d->nargs;
 	for (unsigned i = 0; i < nargs; i++)
 		p = trace_put_var(p, rec->args[i]);
@@ -436,8 +441,59 @@ int trace_stream_write(struct trace_stream *s, const struct trace_rec *rec)
 		memcpy(p, rec->str ? rec->str : "", n);
 		p += n;
 	}
-	publish(s, rec->op, p);
+	return p;
+}
+
+/* Room for one more record (and the DROPPED record owed before it). While
+ * a reservation is open its chunk must stay mapped: a record that would
+ * need a new chunk then is dropped (counted). */
+static int make_room(struct trace_stream *s, uint64_t tick)
+{
+	if (!s->chunk || s->pos > s->limit) {
+		if (s->reserved || next_chunk(s, tick) < 0) {
+			count_drop(s);
+			return -1;
+		}
+	}
+	if (s->dropped)
+		write_dropped(s, tick);
 	return 0;
+}
+
+int trace_stream_write(struct trace_stream *s, const struct trace_rec *rec)
+{
+	if (make_room(s, rec->tick) < 0)
+		return -1;
+	publish(s, rec->op, encode(s, rec, NULL));
+	return 0;
+}
+
+int trace_stream_reserve(struct trace_stream *s, const struct trace_rec *rec,
+			 struct trace_reservation *res)
+{
+	res->start = NULL;
+	if (make_room(s, rec->tick) < 0)
+		return -1;
+	res->op = rec->op;
+	uint8_t *end = encode(s, rec, &res->result_at);  /* may publish OBJ_DEFs first */
+	res->start = s->pos;  /* its op byte stays 0: readers stop here until commit */
+	s->pos = end;
+	s->reserved++;
+	return 0;
+}
+
+void trace_stream_commit(struct trace_stream *s, struct trace_reservation *res, int64_t result)
+{
+	if (!res->start)
+		return;
+	uint64_t z = trace_zigzag(result);
+	if (z > 0x3fff)
+		z = trace_zigzag(-1);  /* out of range: say "failed" */
+	res->result_at[0] = (uint8_t)(0x80 | (z & 0x7f));
+	res->result_at[1] = (uint8_t)(z >> 7);
+	atomic_store_explicit((_Atomic uint8_t *)res->start, res->op, memory_order_release);
+	s->reserved--;
+	res->start = NULL;
 }
 
 void trace_stream_close(struct trace_stream *s)

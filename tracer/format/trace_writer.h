@@ -71,6 +71,7 @@ struct trace_stream {
 	uint64_t last_tick;
 	uint64_t dropped;          /* lost, not yet reported by a DROPPED record */
 	uint32_t retry_in;         /* drops before trying to allocate again */
+	uint32_t reserved;         /* reservations not yet committed */
 	uint64_t slot_key[TRACE_SLOTS];
 	uint64_t slot_seq[TRACE_SLOTS];
 };
@@ -122,6 +123,21 @@ void trace_stream_init(struct trace_stream *s, struct trace_writer *w, uint32_t 
 /* Writes one record. Returns 0, or -1 if it was dropped (no space: counted,
  * and reported by a DROPPED record once space is back). */
 int trace_stream_write(struct trace_stream *s, const struct trace_rec *rec);
+
+/* A record written before the call it describes returns (a release: its
+ * order stamp must be taken before the real call, and its place in the
+ * stream must match, or a signal handler's records written in between
+ * would precede it). Everything but the result is encoded at once; the
+ * record becomes visible at commit. */
+struct trace_reservation {
+	uint8_t *start;            /* NULL if the reservation failed (dropped) */
+	uint8_t *result_at;        /* two-byte varint placeholder */
+	uint8_t op;
+};
+
+int trace_stream_reserve(struct trace_stream *s, const struct trace_rec *rec,
+			 struct trace_reservation *res);
+void trace_stream_commit(struct trace_stream *s, struct trace_reservation *res, int64_t result);
 
 /* Counts an event lost before reaching the writer (re-entry from a signal
  * handler): reported like other drops. */
