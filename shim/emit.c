@@ -9,10 +9,9 @@
 #include "real.h"
 #include "stack.h"
 
-bool shim_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
+bool shim_enter_slow(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 {
-	if (__builtin_expect(atomic_load_explicit(&shim.state, memory_order_acquire) != SHIM_ACTIVE, 0)
-	    && !shim_start())
+	if (atomic_load_explicit(&shim.state, memory_order_acquire) != SHIM_ACTIVE && !shim_start())
 		return false;
 	struct shim_thread *t = shim_thread_self();
 	if (!t)
@@ -27,51 +26,98 @@ bool shim_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 	}
 	c->t = t;
 	c->pre = false;
-	int saved = errno;
+	int saved = *t->errno_at;
 	t->in_shim++;
 	c->stack = shim_stack_capture(t, pc0, sp);
 	t->in_shim--;
-	errno = saved;
+	*t->errno_at = saved;
 	return true;
+}
+
+/* Records that fit trace_stream_write_simple, by op byte (BEGIN bit incl.). */
+static bool simple_op[256];
+
+void shim_emit_init(void)
+{
+	for (unsigned op = 0; op < TRACE_OP_COUNT; op++) {
+		const struct trace_op_desc *d = trace_op_desc(op);
+		if (!d || (d->flags & (TRACE_F_CALL | TRACE_F_OBJ)) != (TRACE_F_CALL | TRACE_F_OBJ) ||
+		    (d->flags & (TRACE_F_OBJ2 | TRACE_F_STR)))
+			continue;
+		simple_op[op] = d->nargs == 0;
+		simple_op[op | TRACE_OP_BEGIN] = (d->flags & TRACE_F_BLOCKING) && d->nargs_begin == 0;
+	}
+}
+
+/* The general path, for a record whose tick and seq are already taken. */
+static void write_general(struct shim_thread *t, struct trace_rec *rec)
+{
+	int saved = *t->errno_at;  /* a new chunk means syscalls */
+	trace_stream_write(&t->stream, rec);
+	*t->errno_at = saved;
 }
 
 void shim_pre(struct shim_call *c, unsigned op, const volatile void *obj)
 {
 	struct shim_thread *t = c->t;
-	int saved = errno;
+	uint64_t key = (uintptr_t)obj;
 	t->in_shim++;
-	struct trace_rec rec = {
-		.op = (uint8_t)op, .stack = c->stack, .key = (uintptr_t)obj,
-		.tick = trace_writer_tick(&shim.writer),
-	};
-	rec.seq = trace_writer_stamp(&shim.writer, rec.key);
-	trace_stream_reserve(&t->stream, &rec, &c->res);
+	uint64_t tick = trace_writer_tick(&shim.writer);
+	uint64_t seq = trace_writer_stamp(&shim.writer, key);
+	if (!trace_stream_reserve_simple(&t->stream, (uint8_t)op, tick, c->stack, key, seq, &c->res)) {
+		struct trace_rec rec = { .op = (uint8_t)op, .stack = c->stack, .key = key,
+					 .tick = tick, .seq = seq };
+		int saved = *t->errno_at;
+		trace_stream_reserve(&t->stream, &rec, &c->res);
+		*t->errno_at = saved;
+	}
 	c->pre = true;
 	t->in_shim--;
-	errno = saved;
+}
+
+void shim_emit_simple(struct shim_call *c, unsigned op, uint64_t key, int64_t result)
+{
+	struct shim_thread *t = c->t;
+	if (c->pre) {
+		t->in_shim++;
+		trace_stream_commit(&t->stream, &c->res, result);
+		c->pre = false;
+		t->in_shim--;
+		return;
+	}
+	if (!simple_op[op & 0xff]) {
+		shim_emit(c, op, key, 0, result, 0, 0, 0, 0);
+		return;
+	}
+	t->in_shim++;
+	uint64_t tick = trace_writer_tick(&shim.writer);
+	uint64_t seq = trace_writer_stamp(&shim.writer, key);
+	if (!trace_stream_write_simple(&t->stream, (uint8_t)op, tick, c->stack, key, seq, result)) {
+		struct trace_rec rec = { .op = (uint8_t)op, .stack = c->stack, .key = key,
+					 .tick = tick, .seq = seq, .result = result };
+		write_general(t, &rec);
+	}
+	t->in_shim--;
 }
 
 void shim_emit(struct shim_call *c, unsigned op, uint64_t key, uint64_t key2, int64_t result,
 	       uint64_t a0, uint64_t a1, uint64_t a2, const char *str)
 {
 	struct shim_thread *t = c->t;
-	int saved = errno;
-	t->in_shim++;
 	if (c->pre) {
-		trace_stream_commit(&t->stream, &c->res, result);
-		c->pre = false;
-	} else {
-		struct trace_rec rec = {
-			.op = (uint8_t)op, .stack = c->stack, .key = key, .key2 = key2,
-			.result = result, .args = { a0, a1, a2 }, .str = str,
-			.tick = trace_writer_tick(&shim.writer),
-		};
-		if (trace_op_descs[op & TRACE_OP_MASK].flags & TRACE_F_OBJ)
-			rec.seq = trace_writer_stamp(&shim.writer, key);
-		trace_stream_write(&t->stream, &rec);
+		shim_emit_simple(c, op, key, result);
+		return;
 	}
+	t->in_shim++;
+	struct trace_rec rec = {
+		.op = (uint8_t)op, .stack = c->stack, .key = key, .key2 = key2,
+		.result = result, .args = { a0, a1, a2 }, .str = str,
+		.tick = trace_writer_tick(&shim.writer),
+	};
+	if (trace_op_descs[op & TRACE_OP_MASK].flags & TRACE_F_OBJ)
+		rec.seq = trace_writer_stamp(&shim.writer, key);
+	write_general(t, &rec);
 	t->in_shim--;
-	errno = saved;
 }
 
 int shim_errno_result(int ret)

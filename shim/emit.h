@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "shim.h"
+#include "stack.h"
 
 /* Interceptors are the shim's only exported functions. */
 #define SHIM_EXPORT __attribute__((visibility("default")))
@@ -35,10 +36,28 @@ struct shim_call {
 #define SHIM_SITE() (uintptr_t)__builtin_return_address(0), \
 	(uintptr_t)__builtin_frame_address(0) + 16
 
+/* The slow half of shim_enter: starting the shim, a new thread, a stack
+ * not in the cache, re-entry. */
+bool shim_enter_slow(struct shim_call *c, uintptr_t pc0, uintptr_t sp);
+
 /* False: forward to the real function and record nothing (the shim is off,
  * not started, or this thread is already inside it). True: c is ready and
  * the call's stack has been captured. */
-bool shim_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp);
+static inline bool shim_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
+{
+	struct shim_thread *t = shim_tls;
+	if (__builtin_expect(t && t != SHIM_THREAD_GONE && !t->in_shim, 1) &&
+	    atomic_load_explicit(&shim.state, memory_order_relaxed) == SHIM_ACTIVE) {
+		uint32_t id = shim_stack_cached(t, pc0, sp);
+		if (__builtin_expect(id != UINT32_MAX, 1)) {
+			c->t = t;
+			c->pre = false;
+			c->stack = id;
+			return true;
+		}
+	}
+	return shim_enter_slow(c, pc0, sp);
+}
 
 /* For an operation that takes effect inside the real call that follows
  * (unlock, post, signal, destroy): takes the timestamp and order stamp now
@@ -51,14 +70,18 @@ void shim_pre(struct shim_call *c, unsigned op, const volatile void *obj);
 void shim_emit(struct shim_call *c, unsigned op, uint64_t key, uint64_t key2, int64_t result,
 	       uint64_t a0, uint64_t a1, uint64_t a2, const char *str);
 
+/* shim_emit for ops with one object, no args and no string (most calls):
+ * the fast path. */
+void shim_emit_simple(struct shim_call *c, unsigned op, uint64_t key, int64_t result);
+
 static inline void shim_begin(struct shim_call *c, unsigned op, const volatile void *obj)
 {
-	shim_emit(c, op | TRACE_OP_BEGIN, (uintptr_t)obj, 0, 0, 0, 0, 0, 0);
+	shim_emit_simple(c, op | TRACE_OP_BEGIN, (uintptr_t)obj, 0);
 }
 
 static inline void shim_end(struct shim_call *c, unsigned op, const volatile void *obj, int result)
 {
-	shim_emit(c, op, (uintptr_t)obj, 0, result, 0, 0, 0, 0);
+	shim_emit_simple(c, op, (uintptr_t)obj, result);
 }
 
 /* errno-style functions: -1 means failure with errno. */

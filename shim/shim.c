@@ -90,6 +90,7 @@ static struct shim_thread *state_setup(uint32_t index, uintptr_t stack_lo, uintp
 	t->in_shim = t->in_dlopen = t->in_unwind = 0;
 	t->ended = false;
 	t->handle = (uint64_t)pthread_self();
+	t->errno_at = &errno;
 	t->stack_lo = stack_lo;
 	t->stack_hi = stack_hi;
 	shim_tls = t;
@@ -269,6 +270,7 @@ static bool process_start(void)
 	if (shim_real.pthread_key_create(&thread_key, thread_key_destructor) != 0)
 		return false;
 	shim_stack_init();
+	shim_emit_init();
 	if (open_writer(0, 0, 0) < 0)
 		return false;
 	atomic_store_explicit(&shim.state, SHIM_ACTIVE, memory_order_release);

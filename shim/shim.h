@@ -34,6 +34,7 @@ struct shim_thread {
 	int in_call_once;            /* C11 call_once runs pthread_once: one call */
 	bool ended;                  /* THREAD_END written */
 	uint64_t handle;             /* pthread_self() */
+	int *errno_at;               /* &errno of this thread: no PLT call per record */
 	uintptr_t stack_lo, stack_hi;/* thread stack bounds; 0 = unknown */
 	struct shim_thread *next_all;
 	struct shim_thread *next_free;
@@ -94,6 +95,9 @@ void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t
 
 /* Appends a snapshot of the memory map to the maps file; returns its number. */
 uint32_t shim_maps_snapshot(void);
+
+/* Prepares the record fast paths (at start). */
+void shim_emit_init(void);
 
 /* Installs the fatal-signal recorders where the program keeps the default. */
 void shim_signals_install(void);

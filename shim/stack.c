@@ -18,22 +18,6 @@
 #define SCAN_WINDOW (32u * 1024u)  /* bytes above sp searched for slots */
 #define SKIP_MAX    8u             /* shim frames before pc0 */
 
-static uint32_t cache_index(uintptr_t pc0, uintptr_t sp)
-{
-	uint64_t h = (uint64_t)pc0 * 0x9E3779B97F4A7C15ull ^ (uint64_t)sp * 0xC2B2AE3D27D4EB4Full;
-	return (uint32_t)(h >> 56) % SHIM_STACK_CACHE;
-}
-
-static bool entry_matches(const struct shim_stack_entry *e, uintptr_t pc0, uintptr_t sp)
-{
-	if (e->pc0 != pc0 || e->sp != sp)
-		return false;
-	for (uint32_t i = 0; i < e->nverify; i++)
-		if (*(const uintptr_t *)(sp + e->off[i]) != e->pc[i])
-			return false;
-	return true;
-}
-
 /* Finds the slots of frames 1.. above sp; false if frame 1's is not found
  * (then nothing is cached for this key). */
 static bool entry_fill(struct shim_stack_entry *e, struct shim_thread *t, uintptr_t sp,
@@ -90,10 +74,11 @@ uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
 		pc[0] = pc0;
 		return trace_writer_intern_stack(&shim.writer, pc, 1);
 	}
+	uint32_t cached = shim_stack_cached(t, pc0, sp);
+	if (cached != UINT32_MAX)
+		return cached;
 	bool cacheable = t->stack_hi && sp >= t->stack_lo && sp < t->stack_hi;
-	struct shim_stack_entry *e = &t->cache[cache_index(pc0, sp)];
-	if (cacheable && entry_matches(e, pc0, sp))
-		return e->id;
+	struct shim_stack_entry *e = &t->cache[shim_stack_cache_index(pc0, sp)];
 	uint32_t depth;
 	uint32_t id = unwind(t, pc0, pc, &depth);
 	if (cacheable && id && entry_fill(e, t, sp, pc, depth)) {

@@ -9,6 +9,29 @@
 
 #include "shim.h"
 
+static inline uint32_t shim_stack_cache_index(uintptr_t pc0, uintptr_t sp)
+{
+	uint64_t h = (uint64_t)pc0 * 0x9E3779B97F4A7C15ull ^ (uint64_t)sp * 0xC2B2AE3D27D4EB4Full;
+	return (uint32_t)(h >> 56) % SHIM_STACK_CACHE;
+}
+
+/* The cached stack id for this call, or UINT32_MAX on a miss (then call
+ * shim_stack_capture). Reads only inside the thread's known stack. */
+static inline uint32_t shim_stack_cached(const struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
+{
+	if (!shim.stack_depth)
+		return 0;
+	if (t->in_dlopen || !t->stack_hi || sp < t->stack_lo || sp >= t->stack_hi)
+		return UINT32_MAX;
+	const struct shim_stack_entry *e = &t->cache[shim_stack_cache_index(pc0, sp)];
+	if (e->pc0 != pc0 || e->sp != sp)
+		return UINT32_MAX;
+	for (uint32_t i = 0; i < e->nverify; i++)
+		if (*(const uintptr_t *)(sp + e->off[i]) != e->pc[i])
+			return UINT32_MAX;
+	return e->id;
+}
+
 /* The stack id for a call whose return address is PC0 and whose caller's
  * stack pointer is SP (0 when stacks are off or cannot be stored). */
 uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp);

@@ -24,16 +24,6 @@ uint64_t trace_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-uint64_t trace_writer_tick(const struct trace_writer *w)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	if (w->clock == TRACE_CLOCK_TSC)
-		return __builtin_ia32_rdtsc();
-#endif
-	(void)w;
-	return trace_mono_ns();
-}
-
 static struct trace_calibration calibrate(const struct trace_writer *w)
 {
 	struct trace_calibration c;
@@ -482,19 +472,6 @@ int trace_stream_reserve(struct trace_stream *s, const struct trace_rec *rec,
 	return 0;
 }
 
-void trace_stream_commit(struct trace_stream *s, struct trace_reservation *res, int64_t result)
-{
-	if (!res->start)
-		return;
-	uint64_t z = trace_zigzag(result);
-	if (z > 0x3fff)
-		z = trace_zigzag(-1);  /* out of range: say "failed" */
-	res->result_at[0] = (uint8_t)(0x80 | (z & 0x7f));
-	res->result_at[1] = (uint8_t)(z >> 7);
-	atomic_store_explicit((_Atomic uint8_t *)res->start, res->op, memory_order_release);
-	s->reserved--;
-	res->start = NULL;
-}
 
 void trace_stream_close(struct trace_stream *s)
 {

@@ -76,6 +76,17 @@ struct trace_stream {
 	uint64_t slot_seq[TRACE_SLOTS];
 };
 
+/* A record written before the call it describes returns (a release: its
+ * order stamp must be taken before the real call, and its place in the
+ * stream must match, or a signal handler's records written in between
+ * would precede it). Everything but the result is encoded at once; the
+ * record becomes visible at commit. */
+struct trace_reservation {
+	uint8_t *start;            /* NULL if the reservation failed (dropped) */
+	uint8_t *result_at;        /* two-byte varint placeholder */
+	uint8_t op;
+};
+
 /* One record to write; which fields are used is given by the op's
  * trace_op_desc and whether op carries TRACE_OP_BEGIN. */
 struct trace_rec {
@@ -100,9 +111,17 @@ void trace_writer_set_exit(struct trace_writer *w, uint32_t flag, int value);
  * writer before opening its own). */
 void trace_writer_abandon(struct trace_writer *w);
 
-/* The clock every tick comes from. */
-uint64_t trace_writer_tick(const struct trace_writer *w);
 uint64_t trace_mono_ns(void);
+
+/* The clock every tick comes from (inline: it runs for every record). */
+static inline uint64_t trace_writer_tick(const struct trace_writer *w)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (w->clock == TRACE_CLOCK_TSC)
+		return __builtin_ia32_rdtsc();
+#endif
+	return trace_mono_ns();
+}
 
 /* The order stamp for an operation on KEY: call it at the moment the
  * operation takes effect (before a release, after an acquire). */
@@ -120,24 +139,91 @@ uint32_t trace_writer_new_thread(struct trace_writer *w);
 
 void trace_stream_init(struct trace_stream *s, struct trace_writer *w, uint32_t thread);
 
+/* Varint for the common small values, unrolled. */
+static inline uint8_t *trace_put_var_fast(uint8_t *p, uint64_t v)
+{
+	if (v < 0x80) {
+		*p = (uint8_t)v;
+		return p + 1;
+	}
+	if (v < 0x4000) {
+		p[0] = (uint8_t)(v | 0x80);
+		p[1] = (uint8_t)(v >> 7);
+		return p + 2;
+	}
+	return trace_put_var(p, v);
+}
+
+/* The fast path for most records: a call on one object whose slot is
+ * already defined, with a result (END) or without (BEGIN), no args, no
+ * string, nothing owed. Returns false when the general path must be
+ * taken (nothing written then). */
+static inline bool trace_stream_write_simple(struct trace_stream *s, uint8_t op, uint64_t tick,
+					     uint32_t stack, uint64_t key, uint64_t seq,
+					     int64_t result)
+{
+	uint8_t *p = s->pos;
+	uint32_t h = trace_slot_of(key);
+	if (__builtin_expect(!p || p > s->limit || s->dropped || s->slot_key[h] != key, 0))
+		return false;
+	uint8_t *q = trace_put_var_fast(p + 1, trace_zigzag((int64_t)(tick - s->last_tick)));
+	q = trace_put_var_fast(q, stack);
+	*q++ = (uint8_t)h;
+	q = trace_put_var_fast(q, trace_zigzag((int64_t)(seq - s->slot_seq[h])));
+	if (!(op & TRACE_OP_BEGIN))
+		q = trace_put_var_fast(q, trace_zigzag(result));
+	s->last_tick = tick;
+	s->slot_seq[h] = seq;
+	__atomic_store_n(p, op, __ATOMIC_RELEASE);
+	s->pos = q;
+	return true;
+}
+
+/* The same shape, reserved (see struct trace_reservation). */
+static inline bool trace_stream_reserve_simple(struct trace_stream *s, uint8_t op, uint64_t tick,
+					       uint32_t stack, uint64_t key, uint64_t seq,
+					       struct trace_reservation *res)
+{
+	uint8_t *p = s->pos;
+	uint32_t h = trace_slot_of(key);
+	if (__builtin_expect(!p || p > s->limit || s->dropped || s->slot_key[h] != key, 0))
+		return false;
+	uint8_t *q = trace_put_var_fast(p + 1, trace_zigzag((int64_t)(tick - s->last_tick)));
+	q = trace_put_var_fast(q, stack);
+	*q++ = (uint8_t)h;
+	q = trace_put_var_fast(q, trace_zigzag((int64_t)(seq - s->slot_seq[h])));
+	s->last_tick = tick;
+	s->slot_seq[h] = seq;
+	res->start = p;     /* its op byte is still 0: unpublished */
+	res->result_at = q;
+	res->op = op;
+	s->pos = q + 2;
+	s->reserved++;
+	return true;
+}
+
+/* Fills in the result and publishes a reserved record. */
+static inline void trace_stream_commit(struct trace_stream *s, struct trace_reservation *res,
+				       int64_t result)
+{
+	if (!res->start)
+		return;
+	uint64_t z = trace_zigzag(result);
+	if (z > 0x3fff)
+		z = trace_zigzag(-1);  /* out of range: say "failed" */
+	res->result_at[0] = (uint8_t)(0x80 | (z & 0x7f));
+	res->result_at[1] = (uint8_t)(z >> 7);
+	__atomic_store_n(res->start, res->op, __ATOMIC_RELEASE);
+	s->reserved--;
+	res->start = NULL;
+}
+
 /* Writes one record. Returns 0, or -1 if it was dropped (no space: counted,
  * and reported by a DROPPED record once space is back). */
 int trace_stream_write(struct trace_stream *s, const struct trace_rec *rec);
 
-/* A record written before the call it describes returns (a release: its
- * order stamp must be taken before the real call, and its place in the
- * stream must match, or a signal handler's records written in between
- * would precede it). Everything but the result is encoded at once; the
- * record becomes visible at commit. */
-struct trace_reservation {
-	uint8_t *start;            /* NULL if the reservation failed (dropped) */
-	uint8_t *result_at;        /* two-byte varint placeholder */
-	uint8_t op;
-};
-
 int trace_stream_reserve(struct trace_stream *s, const struct trace_rec *rec,
 			 struct trace_reservation *res);
-void trace_stream_commit(struct trace_stream *s, struct trace_reservation *res, int64_t result);
 
 /* Counts an event lost before reaching the writer (re-entry from a signal
  * handler): reported like other drops. */
