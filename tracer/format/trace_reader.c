@@ -1,25 +1,422 @@
 /* SPDX-License-Identifier: MIT */
-/* trace_reader.c - (being written) */
-#include "trace_reader.h"
+/* trace_reader.c - the reader's API and the merge: per-thread heads in a
+ * heap by time, heads whose order stamp is not next on their stripe parked
+ * until it is, order gaps skipped when nothing else can move. */
+#include "trace_reader_priv.h"
 
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
-struct trace_reader {
-	struct trace_catalog cat;
-};
+void rd_problem(struct trace_reader *r, const char *file, int64_t off, const char *fmt, ...)
+{
+	if (!r->nerr++) {
+		char msg[sizeof r->err.msg];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		va_end(ap);
+		ct_error_set(&r->err, file, off, "%s", msg);
+	}
+}
+
+uint64_t rd_clock_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Grows arr to hold need elements. Returns the new array (the old one stays
+ * valid on failure, NULL returned). */
+void *rd_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem)
+{
+	if (need <= *cap)
+		return arr;
+	uint32_t n = *cap ? *cap : 8;
+	while (n < need)
+		n = n > UINT32_MAX / 2 ? need : n * 2;
+	void *p = realloc(arr, (size_t)n * elem);
+	if (p)
+		*cap = n;
+	return p;
+}
+
+/* ---- the heap of ready heads, by (ts_ns, thread) ---- */
+
+static bool before(const struct rd_cursor *a, const struct rd_cursor *b)
+{
+	if (a->head.ev.ts_ns != b->head.ev.ts_ns)
+		return a->head.ev.ts_ns < b->head.ev.ts_ns;
+	return a->thread < b->thread;
+}
+
+static void heap_set(struct trace_reader *r, uint32_t i, struct rd_cursor *c)
+{
+	r->heap[i] = c;
+	c->heap_pos = i;
+}
+
+void rd_heap_push(struct trace_reader *r, struct rd_cursor *c)
+{
+	uint32_t i = r->nheap++;
+	c->state = RD_READY;
+	while (i) {
+		uint32_t up = (i - 1) / 2;
+		if (!before(c, r->heap[up]))
+			break;
+		heap_set(r, i, r->heap[up]);
+		i = up;
+	}
+	heap_set(r, i, c);
+}
+
+static struct rd_cursor *heap_pop(struct trace_reader *r)
+{
+	struct rd_cursor *top = r->heap[0];
+	struct rd_cursor *last = r->heap[--r->nheap];
+	uint32_t i = 0, n = r->nheap;
+	for (;;) {
+		uint32_t k = 2 * i + 1;
+		if (k >= n)
+			break;
+		if (k + 1 < n && before(r->heap[k + 1], r->heap[k]))
+			k++;
+		if (!before(r->heap[k], last))
+			break;
+		heap_set(r, i, r->heap[k]);
+		i = k;
+	}
+	if (n)
+		heap_set(r, i, last);
+	return top;
+}
+
+/* ---- order stamps ---- */
+
+static bool is_ready(const struct rd_cursor *c)
+{
+	const struct rd_file *f = c->file;
+	return !c->head.has_obj || !f->stripes || c->head.ev.seq <= f->next_seq[c->head.stripe];
+}
+
+static void park(struct trace_reader *r, struct rd_cursor *c)
+{
+	struct rd_file *f = c->file;
+	c->state = RD_PARKED;
+	c->park_next = f->parked[c->head.stripe];
+	f->parked[c->head.stripe] = c;
+	r->nparked++;
+}
+
+static void wake(struct trace_reader *r, struct rd_file *f, uint32_t stripe)
+{
+	struct rd_cursor **pp = &f->parked[stripe];
+	while (*pp) {
+		struct rd_cursor *c = *pp;
+		if (c->head.ev.seq <= f->next_seq[stripe]) {
+			*pp = c->park_next;
+			r->nparked--;
+			rd_heap_push(r, c);
+		} else {
+			pp = &c->park_next;
+		}
+	}
+}
+
+static void advance_seq(struct trace_reader *r, const struct rd_cursor *c)
+{
+	struct rd_file *f = c->file;
+	if (!c->head.has_obj || !f->stripes)
+		return;
+	uint32_t s = c->head.stripe;
+	if (c->head.ev.seq >= f->next_seq[s])
+		f->next_seq[s] = c->head.ev.seq + 1;
+	if (f->parked[s])
+		wake(r, f, s);
+}
+
+/* Puts c where its decode result says: heap, parking, waiting or done. */
+static void place(struct trace_reader *r, struct rd_cursor *c, int st)
+{
+	if (st == 0)
+		c->state = RD_DONE;
+	else if (st < 0)
+		c->state = RD_WAIT;
+	else if (is_ready(c))
+		rd_heap_push(r, c);
+	else
+		park(r, c);
+}
+
+void rd_classify(struct trace_reader *r, struct rd_cursor *c)
+{
+	place(r, c, rd_decode(r, c));
+}
+
+/* Nothing is ready but heads are parked: some seq was taken and never
+ * written. Skip the smallest gap (tie: the earliest head). */
+static void skip_gap(struct trace_reader *r)
+{
+	struct rd_cursor *best = NULL;
+	uint64_t best_gap = 0;
+	for (uint32_t i = 0; i < r->cat.nthreads; i++) {
+		struct rd_cursor *c = r->cursors[i];
+		if (c->state != RD_PARKED)
+			continue;
+		uint64_t gap = c->head.ev.seq - c->file->next_seq[c->head.stripe];
+		if (!best || gap < best_gap || (gap == best_gap && before(c, best))) {
+			best = c;
+			best_gap = gap;
+		}
+	}
+	if (!best)
+		return;
+	r->gaps += best_gap;
+	best->file->next_seq[best->head.stripe] = best->head.ev.seq;
+	wake(r, best->file, best->head.stripe);
+}
+
+/* Live: cursors waiting for data try again. Returns true if any moved. */
+static bool retry_waiting(struct trace_reader *r)
+{
+	bool moved = false;
+	for (uint32_t i = 0; i < r->cat.nthreads; i++) {
+		struct rd_cursor *c = r->cursors[i];
+		if (c->state == RD_WAIT) {
+			rd_classify(r, c);
+			moved |= c->state != RD_WAIT;
+		}
+	}
+	return moved;
+}
+
+/* The heap is empty. Returns 1 to look again, 0 at the end, -1 (live) to
+ * wait for more data. */
+static int unstick(struct trace_reader *r)
+{
+	if (rd_live(r) && retry_waiting(r))
+		return 1;
+	if (r->nparked) {
+		if (rd_live(r)) {
+			/* the missing record may still be written */
+			uint64_t now = rd_clock_now();
+			if (!r->stuck_since)
+				r->stuck_since = now;
+			if (now - r->stuck_since < RD_WAIT_NS)
+				return -1;
+		}
+		skip_gap(r);
+		return 1;
+	}
+	return rd_live(r) ? -1 : 0;
+}
+
+int trace_reader_next(struct trace_reader *r, struct trace_event *ev)
+{
+	struct rd_cursor *c = NULL;
+	if (r->emitted) {
+		struct rd_cursor *e = r->emitted;
+		int st = rd_decode(r, e);
+		r->emitted = NULL;
+		/* fast path: the same thread again, no heap traffic */
+		if (st > 0 && is_ready(e) && (!r->nheap || before(e, r->heap[0])))
+			c = e;
+		else
+			place(r, e, st);
+	}
+	while (!c) {
+		if (r->nheap) {
+			c = heap_pop(r);
+			break;
+		}
+		int st = unstick(r);
+		if (st <= 0)
+			return st < 0 ? TRACE_READER_AGAIN : TRACE_READER_DONE;
+	}
+	rd_emit(r, c, ev);
+	advance_seq(r, c);
+	c->state = RD_EMITTED;
+	r->emitted = c;
+	r->stuck_since = 0;
+	return TRACE_READER_EVENT;
+}
+
+uint64_t trace_reader_drain(struct trace_reader *r)
+{
+	struct trace_event ev;
+	uint64_t n = 0;
+	while (trace_reader_next(r, &ev) == TRACE_READER_EVENT)
+		n++;
+	return n;
+}
+
+/* ---- open and free ---- */
+
+static int add_file(struct rd_file ***files, uint32_t *n, uint32_t *cap, struct rd_file *f)
+{
+	struct rd_file **a = rd_grow(*files, cap, *n + 1, sizeof *a);
+	if (!a) {
+		rd_file_free(f);
+		return -ENOMEM;
+	}
+	a[(*n)++] = f;
+	*files = a;
+	return 0;
+}
+
+static int add_name(char ***names, uint32_t *n, const char *name)
+{
+	char **p = realloc(*names, (*n + 1) * sizeof *p);
+	if (!p)
+		return -ENOMEM;
+	*names = p;
+	p[*n] = strdup(name);
+	if (!p[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+/* Opens the files NAMES; valid ones go to *files (walked, owned by the
+ * caller, also on failure), live files not ready yet to r->pending. */
+int rd_open_files(struct trace_reader *r, char **names, uint32_t n, struct rd_file ***files,
+		  uint32_t *nfiles)
+{
+	uint32_t cap = 0;
+	*files = NULL;
+	*nfiles = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		bool retry;
+		struct rd_file *f = rd_file_open(r, names[i], &retry);
+		int e = 0;
+		if (f) {
+			rd_file_walk(r, f);
+			e = add_file(files, nfiles, &cap, f);
+		} else if (retry) {
+			e = add_name(&r->pending, &r->npending, names[i]);
+		} else if (rd_live(r)) {
+			e = add_name(&r->ignored, &r->nignored, names[i]);
+		}
+		if (e < 0)
+			return e;
+	}
+	return 0;
+}
+
+static void free_names(char **names, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static int open_dir(struct trace_reader *r, struct ct_error *err)
+{
+	char **names;
+	uint32_t n;
+	if (rd_list_dir(r, &names, &n) < 0)
+		return ct_error_set(err, r->dir, -1, "cannot read trace directory: %s",
+				    strerror(errno));
+	struct rd_file **files;
+	uint32_t nfiles;
+	int e = rd_open_files(r, names, n, &files, &nfiles);
+	free_names(names, n);
+	if (e == 0 && !nfiles && !(rd_live(r) && r->npending)) {
+		free(files);
+		if (r->nerr && err)
+			*err = r->err;
+		else
+			ct_error_set(err, r->dir, -1,
+				     "not a ctrace trace (no proc-*.ctr events file)");
+		return -1;
+	}
+	if (e == 0) {
+		e = rd_setup_files(r, files, nfiles);
+	} else {
+		for (uint32_t i = 0; i < nfiles; i++)
+			rd_file_free(files[i]);
+	}
+	free(files);
+	if (e < 0)
+		return ct_error_set(err, r->dir, -1, "%s", strerror(-e));
+	return 0;
+}
 
 struct trace_reader *trace_reader_open(const char *dir, unsigned flags, struct ct_error *err)
 {
-	(void)flags;
-	ct_error_set(err, dir, -1, "reader not implemented yet");
-	return NULL;
+	struct trace_reader *r = calloc(1, sizeof *r);
+	if (!r) {
+		ct_error_set(err, dir, -1, "out of memory");
+		return NULL;
+	}
+	r->flags = flags;
+	for (unsigned op = 0; op < TRACE_OP_COUNT; op++)
+		r->op_life[op] = trace_op_is_init(op) ? RD_LIFE_INIT :
+				 trace_op_is_destroy(op) ? RD_LIFE_DESTROY : RD_LIFE_USE;
+	r->dir = strdup(dir);
+	r->cat.objects = calloc(1, sizeof *r->cat.objects);
+	r->cat.stacks = calloc(1, sizeof *r->cat.stacks);
+	r->obj_next = calloc(1, sizeof *r->obj_next);
+	r->cat.nobjects = r->cat.nstacks = r->objects_cap = r->stacks_cap = 1;
+	if (!r->dir || !r->cat.objects || !r->cat.stacks || !r->obj_next) {
+		ct_error_set(err, dir, -1, "out of memory");
+		trace_reader_free(r);
+		return NULL;
+	}
+	if (open_dir(r, err) < 0) {
+		trace_reader_free(r);
+		return NULL;
+	}
+	rd_read_run_info(r);
+	rd_setup_clocks(r);
+	rd_dir_usage(r);
+	rd_update_process_facts(r);
+	for (uint32_t i = 0; i < r->cat.nthreads; i++)
+		rd_classify(r, r->cursors[i]);
+	return r;
 }
 
-int trace_reader_next(struct trace_reader *r, struct trace_event *ev) { (void)r; (void)ev; return 0; }
-void trace_reader_poll(struct trace_reader *r) { (void)r; }
-const struct trace_catalog *trace_reader_catalog(const struct trace_reader *r) { return &r->cat; }
-const struct ct_error *trace_reader_error(const struct trace_reader *r) { (void)r; return NULL; }
-unsigned trace_reader_error_count(const struct trace_reader *r) { (void)r; return 0; }
-uint64_t trace_reader_order_gaps(const struct trace_reader *r) { (void)r; return 0; }
-uint64_t trace_reader_drain(struct trace_reader *r) { (void)r; return 0; }
-void trace_reader_free(struct trace_reader *r) { free(r); }
+void trace_reader_free(struct trace_reader *r)
+{
+	if (!r)
+		return;
+	for (uint32_t i = 0; i < r->nfiles; i++)
+		rd_file_free(r->files[i]);
+	free(r->files);
+	free_names(r->pending, r->npending);
+	free_names(r->ignored, r->nignored);
+	free(r->cursors);
+	free(r->heap);
+	free(r->obj_next);
+	rd_map_release(&r->objects);
+	rd_map_release(&r->handles);
+	rd_map_release(&r->early_parent);
+	rd_map_release(&r->early_stack);
+	trace_catalog_release(&r->cat);
+	free(r->dir);
+	free(r);
+}
+
+const struct trace_catalog *trace_reader_catalog(const struct trace_reader *r)
+{
+	return &r->cat;
+}
+
+const struct ct_error *trace_reader_error(const struct trace_reader *r)
+{
+	return r->nerr ? &r->err : NULL;
+}
+
+unsigned trace_reader_error_count(const struct trace_reader *r)
+{
+	return r->nerr;
+}
+
+uint64_t trace_reader_order_gaps(const struct trace_reader *r)
+{
+	return r->gaps;
+}

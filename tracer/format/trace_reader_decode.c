@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: MIT */
+/* trace_reader_decode.c - one thread's records, one ahead: walking its
+ * chunks in seq order, validating and decoding each record into the
+ * cursor's head, BEGIN/END pairing. No catalog updates here (emit does). */
+#include "trace_reader_priv.h"
+
+#include <string.h>
+
+enum rd_bad {
+	RD_OK,
+	RD_BAD_OP,
+	RD_BAD_BEGIN,
+	RD_BAD_SLOT,
+	RD_BAD_VAR,
+	RD_BAD_STR,
+};
+
+static inline bool slot_defined(const struct rd_cursor *c, unsigned slot)
+{
+	return c->slot_defined[slot / 64] >> (slot % 64) & 1;
+}
+
+static int enter_chunk(struct trace_reader *r, struct rd_cursor *c)
+{
+	if (c->ci >= c->nchunks)
+		return rd_live(r) ? -1 : 0;
+	const struct rd_chunk *k = &c->chunks[c->ci];
+	uint32_t expect = c->entered_any ? c->last_seq + 1 : 0;
+	if (rd_live(r) && k->seq != expect) {
+		/* the missing chunk may still turn up (header being written) */
+		uint64_t now = rd_clock_now();
+		if (!c->wait_since)
+			c->wait_since = now;
+		if (now - c->wait_since < RD_WAIT_NS)
+			return -1;
+	}
+	c->wait_since = 0;
+	c->in_chunk = true;
+	c->entered_any = true;
+	c->last_seq = k->seq;
+	c->pos = k->off + sizeof(struct trace_chunk_header);
+	c->end = k->off + k->size;
+	memcpy(&c->tick, c->file->map + k->off + offsetof(struct trace_chunk_header, base_tick),
+	       sizeof c->tick);
+	memset(c->slot_defined, 0, sizeof c->slot_defined);
+	memset(c->slot_obj, 0, sizeof c->slot_obj);
+	c->head.ev.thread = c->thread;
+	c->head.ev.process = c->file->process;
+	return 1;
+}
+
+static void leave_chunk(struct rd_cursor *c)
+{
+	c->in_chunk = false;
+	c->ci++;
+}
+
+/* A zero op byte: the end of the chunk's records, or (live) the end of what
+ * is written so far. Live, a chunk is over once the thread has a later one;
+ * the byte is read once more since the writer may have published a last
+ * record before opening that chunk. Returns false to wait. */
+static bool at_zero(struct trace_reader *r, struct rd_cursor *c)
+{
+	if (rd_live(r)) {
+		if (c->ci + 1 >= c->nchunks)
+			return false;
+		if (__atomic_load_n(c->file->map + c->pos, __ATOMIC_ACQUIRE))
+			return true;
+	}
+	leave_chunk(c);
+	return true;
+}
+
+/* The parsers take CHECKED as a constant: when at least TRACE_RECORD_MAX
+ * bytes remain (the writer's bound on a record), bounds need no checks. */
+static inline __attribute__((always_inline))
+bool get_var(const uint8_t **p, const uint8_t *end, uint64_t *v, bool checked)
+{
+	const uint8_t *q = *p;
+	if ((!checked || q < end) && !(q[0] & 0x80)) {
+		*v = q[0];
+		*p = q + 1;
+		return true;
+	}
+	if ((!checked || q + 1 < end) && !(q[1] & 0x80)) {
+		*v = (q[0] & 0x7fu) | (uint64_t)q[1] << 7;
+		*p = q + 2;
+		return true;
+	}
+	return trace_get_var(p, end, v) == 0;
+}
+
+static inline __attribute__((always_inline))
+enum rd_bad parse_obj_def(struct rd_cursor *c, const uint8_t **pp, const uint8_t *end,
+			  bool checked)
+{
+	const uint8_t *p = *pp;
+	uint64_t key;
+	if (checked && p >= end)
+		return RD_BAD_VAR;
+	unsigned slot = *p++;
+	if (!get_var(&p, end, &key, checked))
+		return RD_BAD_VAR;
+	c->slot_key[slot] = key;
+	c->slot_seq[slot] = 0;
+	c->slot_obj[slot] = 0;
+	c->slot_defined[slot / 64] |= 1ull << (slot % 64);
+	*pp = p;
+	return RD_OK;
+}
+
+static inline __attribute__((always_inline))
+enum rd_bad parse_objs(struct rd_cursor *c, struct rd_head *h, unsigned flags,
+		       const uint8_t **pp, const uint8_t *end, bool checked)
+{
+	const uint8_t *p = *pp;
+	uint64_t v;
+	h->has_obj = flags & TRACE_F_OBJ;
+	h->has_obj2 = flags & TRACE_F_OBJ2;
+	h->ev.seq = 0;
+	if (h->has_obj) {
+		if (checked && p >= end)
+			return RD_BAD_VAR;
+		h->slot = *p++;
+		if (!slot_defined(c, h->slot))
+			return RD_BAD_SLOT;
+		if (!get_var(&p, end, &v, checked))
+			return RD_BAD_VAR;
+		h->key = c->slot_key[h->slot];
+		h->ev.seq = c->slot_seq[h->slot] + (uint64_t)trace_unzigzag(v);
+	}
+	if (h->has_obj2) {
+		if (checked && p >= end)
+			return RD_BAD_VAR;
+		h->slot2 = *p++;
+		if (!slot_defined(c, h->slot2))
+			return RD_BAD_SLOT;
+		h->key2 = c->slot_key[h->slot2];
+	}
+	*pp = p;
+	return RD_OK;
+}
+
+static int32_t clamp_result(int64_t v)
+{
+	return v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : (int32_t)v;
+}
+
+static inline __attribute__((always_inline))
+enum rd_bad parse_tail(struct rd_head *h, const struct trace_op_desc *d, bool begin,
+		       const uint8_t **pp, const uint8_t *end, bool checked)
+{
+	const uint8_t *p = *pp;
+	uint64_t v;
+	h->ev.result = 0;
+	if ((d->flags & TRACE_F_CALL) && !begin) {
+		if (!get_var(&p, end, &v, checked))
+			return RD_BAD_VAR;
+		h->ev.result = clamp_result(trace_unzigzag(v));
+	}
+	unsigned nargs = begin ? d->nargs_begin : d->nargs;
+	h->ev.args[0] = h->ev.args[1] = h->ev.args[2] = 0;
+	for (unsigned i = 0; i < nargs && i < 3; i++)
+		if (!get_var(&p, end, &h->ev.args[i], checked))
+			return RD_BAD_VAR;
+	h->ev.str = NULL;
+	if (d->flags & TRACE_F_STR) {
+		if (checked && p >= end)
+			return RD_BAD_STR;
+		unsigned len = *p++;
+		if (checked && (size_t)(end - p) < len)
+			return RD_BAD_STR;
+		memcpy(h->str, p, len);
+		h->str[len] = 0;
+		h->ev.str = h->str;
+		p += len;
+	}
+	*pp = p;
+	return RD_OK;
+}
+
+/* Decodes the record at p into c (OBJ_DEF) or c->head. */
+static inline __attribute__((always_inline))
+enum rd_bad parse_record(struct rd_cursor *c, const uint8_t **pp, const uint8_t *end,
+			 bool *is_head, bool checked)
+{
+	const uint8_t *p = *pp;
+	uint8_t opb = *p++;
+	unsigned op = opb & TRACE_OP_MASK;
+	const struct trace_op_desc *d = trace_op_desc(op);
+	bool begin = opb & TRACE_OP_BEGIN;
+	struct rd_head *h = &c->head;
+	uint64_t v;
+	enum rd_bad bad;
+
+	*is_head = false;
+	if (!d)
+		return RD_BAD_OP;
+	if (begin && !(d->flags & TRACE_F_BLOCKING))
+		return RD_BAD_BEGIN;
+	if (op == TRACE_OP_OBJ_DEF) {
+		bad = parse_obj_def(c, &p, end, checked);
+		*pp = p;
+		return bad;
+	}
+	if (!get_var(&p, end, &v, checked))
+		return RD_BAD_VAR;
+	uint64_t tick = c->tick + (uint64_t)trace_unzigzag(v);
+	h->ev.op = (uint8_t)op;
+	h->ev.phase = begin ? TRACE_PHASE_BEGIN : TRACE_PHASE_END;
+	h->ev.kind = d->kind;
+	h->stack = 0;
+	if (d->flags & TRACE_F_CALL) {
+		if (!get_var(&p, end, &v, checked))
+			return RD_BAD_VAR;
+		h->stack = v <= UINT32_MAX ? (uint32_t)v : 0;
+	}
+	bad = parse_objs(c, h, d->flags, &p, end, checked);
+	if (bad == RD_OK)
+		bad = parse_tail(h, d, begin, &p, end, checked);
+	if (bad != RD_OK)
+		return bad;
+	/* commit only a whole record: live, a cut one is read again later */
+	c->tick = tick;
+	if (h->has_obj)
+		c->slot_seq[h->slot] = h->ev.seq;
+	*is_head = true;
+	*pp = p;
+	return RD_OK;
+}
+
+/* BEGIN/END pairing, per thread: a small stack, for nested calls from signal
+ * handlers; an END takes the nearest BEGIN of its op. */
+static void pair(struct rd_cursor *c, struct trace_event *ev)
+{
+	ev->begin_ns = ev->ts_ns;
+	ev->had_begin = 0;
+	if (ev->phase == TRACE_PHASE_BEGIN) {
+		if (c->nbegins == RD_BEGIN_DEPTH) {
+			memmove(&c->begins[0], &c->begins[1],
+				(RD_BEGIN_DEPTH - 1) * sizeof c->begins[0]);
+			c->nbegins--;
+		}
+		c->begins[c->nbegins++] = (struct rd_begin){ ev->op, ev->ts_ns };
+		return;
+	}
+	for (uint32_t i = c->nbegins; i-- > 0;) {
+		if (c->begins[i].op != ev->op)
+			continue;
+		ev->begin_ns = c->begins[i].ts_ns;
+		ev->had_begin = 1;
+		memmove(&c->begins[i], &c->begins[i + 1],
+			(c->nbegins - i - 1) * sizeof c->begins[0]);
+		c->nbegins--;
+		return;
+	}
+}
+
+static void report_bad(struct trace_reader *r, struct rd_cursor *c, enum rd_bad bad)
+{
+	const char *path = c->file->path;
+	int64_t off = (int64_t)c->pos;
+	uint8_t opb = c->file->map[c->pos];
+	const struct trace_op_desc *d = trace_op_desc(opb);
+	switch (bad) {
+	case RD_OK:
+		break;
+	case RD_BAD_OP:
+		rd_problem(r, path, off, "unknown op 0x%02x", opb);
+		break;
+	case RD_BAD_BEGIN:
+		rd_problem(r, path, off, "BEGIN flag on non-blocking op %s", d ? d->name : "?");
+		break;
+	case RD_BAD_SLOT:
+		rd_problem(r, path, off, "%s record uses an undefined object slot",
+			   d ? d->name : "?");
+		break;
+	case RD_BAD_VAR:
+		rd_problem(r, path, off, "%s record truncated or malformed", d ? d->name : "?");
+		break;
+	case RD_BAD_STR:
+		rd_problem(r, path, off, "%s record: string runs past the end of the chunk",
+			   d ? d->name : "?");
+		break;
+	}
+}
+
+static void finish_head(struct rd_cursor *c)
+{
+	struct rd_head *h = &c->head;
+	const struct rd_file *f = c->file;
+	h->ev.ts_ns = rd_ticks_to_ns(&f->clock, c->tick);
+	if (h->ev.phase == TRACE_PHASE_BEGIN || c->nbegins) {
+		pair(c, &h->ev);
+	} else {
+		h->ev.begin_ns = h->ev.ts_ns;
+		h->ev.had_begin = 0;
+	}
+	h->stripe = h->has_obj && f->stripes ? trace_stripe(h->key, f->stripes) : 0;
+}
+
+/* Decodes c's next event into c->head: 1 = got one, 0 = the stream ended,
+ * -1 = (live) nothing more written yet. A bad record is reported and drops
+ * the rest of its chunk. */
+int rd_decode(struct trace_reader *r, struct rd_cursor *c)
+{
+	for (;;) {
+		if (!c->in_chunk) {
+			int e = enter_chunk(r, c);
+			if (e <= 0)
+				return e;
+		}
+		const uint8_t *map = c->file->map;
+		uint64_t lim = c->end < c->file->map_size ? c->end : c->file->map_size;
+		if (c->pos >= lim) {
+			if (lim < c->end && rd_live(r))
+				return -1;
+			leave_chunk(c);
+			continue;
+		}
+		uint8_t opb = rd_live(r) ? __atomic_load_n(map + c->pos, __ATOMIC_ACQUIRE)
+					 : map[c->pos];
+		if (!opb) {
+			if (!at_zero(r, c))
+				return -1;
+			continue;
+		}
+		const uint8_t *p = map + c->pos;
+		bool is_head;
+		enum rd_bad bad = lim - c->pos >= TRACE_RECORD_MAX ?
+				  parse_record(c, &p, map + lim, &is_head, false) :
+				  parse_record(c, &p, map + lim, &is_head, true);
+		if (bad != RD_OK) {
+			if (lim < c->end && rd_live(r) && bad != RD_BAD_OP && bad != RD_BAD_BEGIN &&
+			    bad != RD_BAD_SLOT)
+				return -1; /* the rest is beyond the mapping: wait for a remap */
+			report_bad(r, c, bad);
+			leave_chunk(c);
+			continue;
+		}
+		r->cat.record_bytes += (uint64_t)(p - (map + c->pos));
+		c->pos = (uint64_t)(p - map);
+		if (is_head) {
+			finish_head(c);
+			return 1;
+		}
+	}
+}

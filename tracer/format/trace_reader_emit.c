@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/* trace_reader_emit.c - a decoded head becomes a struct trace_event, and the
+ * catalog learns from it: objects and their incarnations, stacks, thread
+ * names, parents and ends, counters. Runs in merged order. */
+#include "trace_reader_priv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- (process, key) -> value map ---- */
+
+static uint32_t map_hash(uint32_t process, uint64_t key)
+{
+	uint64_t h = (key ^ ((uint64_t)process << 47) ^ process) * 0x9E3779B97F4A7C15ull;
+	return (uint32_t)(h >> 32);
+}
+
+uint32_t rd_map_get(const struct rd_map *m, uint32_t process, uint64_t key)
+{
+	if (!m->cap)
+		return 0;
+	uint32_t mask = m->cap - 1;
+	for (uint32_t i = map_hash(process, key) & mask;; i = (i + 1) & mask) {
+		const struct rd_map_ent *e = &m->ent[i];
+		if (!e->val)
+			return 0;
+		if (e->key == key && e->process == process)
+			return e->val;
+	}
+}
+
+static struct rd_map_ent *map_slot(struct rd_map *m, uint32_t process, uint64_t key)
+{
+	uint32_t mask = m->cap - 1;
+	for (uint32_t i = map_hash(process, key) & mask;; i = (i + 1) & mask) {
+		struct rd_map_ent *e = &m->ent[i];
+		if (!e->val || (e->key == key && e->process == process))
+			return e;
+	}
+}
+
+static int map_grow(struct rd_map *m)
+{
+	uint32_t cap = m->cap ? m->cap * 2 : 64;
+	struct rd_map_ent *old = m->ent;
+	struct rd_map_ent *ent = calloc(cap, sizeof *ent);
+	if (!ent)
+		return -ENOMEM;
+	uint32_t old_cap = m->cap;
+	m->ent = ent;
+	m->cap = cap;
+	for (uint32_t i = 0; i < old_cap; i++)
+		if (old[i].val)
+			*map_slot(m, old[i].process, old[i].key) = old[i];
+	free(old);
+	return 0;
+}
+
+void rd_map_put(struct rd_map *m, uint32_t process, uint64_t key, uint32_t val)
+{
+	if ((m->n + 1) * 2 > m->cap && map_grow(m) < 0)
+		return;
+	struct rd_map_ent *e = map_slot(m, process, key);
+	if (!e->val)
+		m->n++;
+	*e = (struct rd_map_ent){ key, process, val };
+}
+
+void rd_map_release(struct rd_map *m)
+{
+	free(m->ent);
+	*m = (struct rd_map){ 0 };
+}
+
+/* ---- objects ---- */
+
+static uint32_t new_object(struct trace_reader *r, const struct trace_event *ev, uint64_t key,
+			   uint8_t kind, uint32_t prev)
+{
+	struct trace_catalog *cat = &r->cat;
+	uint32_t cap = r->objects_cap;
+	struct trace_object *objs = rd_grow(cat->objects, &cap, cat->nobjects + 1, sizeof *objs);
+	if (!objs)
+		return 0;
+	cat->objects = objs;
+	if (cap != r->objects_cap) {
+		uint32_t *next = realloc(r->obj_next, cap * sizeof *next);
+		if (!next)
+			return 0;
+		r->obj_next = next;
+		r->objects_cap = cap;
+	}
+	uint32_t id = cat->nobjects++;
+	objs[id] = (struct trace_object){
+		.id = id, .process = ev->process, .key = key, .kind = kind,
+		.init_stack = ev->stack, .first_thread = ev->thread, .first_ns = ev->ts_ns,
+		.incarnation = prev ? objs[prev].incarnation + 1 : 0,
+	};
+	r->obj_next[id] = 0;
+	if (prev)
+		r->obj_next[prev] = id;
+	rd_map_put(&r->objects, ev->process, key, id);
+	return id;
+}
+
+/* The current object of the key a slot holds (cached per slot). */
+static inline uint32_t resolve(struct trace_reader *r, struct rd_cursor *c, unsigned slot,
+			       uint64_t key, uint8_t kind, const struct trace_event *ev)
+{
+	if (!key)
+		return 0;
+	uint32_t id = c->slot_obj[slot];
+	if (id) {
+		while (r->obj_next[id])
+			id = r->obj_next[id];
+	} else {
+		id = rd_map_get(&r->objects, ev->process, key);
+		if (!id)
+			id = new_object(r, ev, key, kind, 0);
+	}
+	c->slot_obj[slot] = id;
+	return id;
+}
+
+/* obj of the event: init and destroy calls that succeeded start and end an
+ * incarnation; everything else stays on the current one (use after destroy
+ * remains visible). */
+static uint32_t object_event(struct trace_reader *r, struct rd_cursor *c,
+			     const struct trace_op_desc *d, const struct trace_event *ev)
+{
+	const struct rd_head *h = &c->head;
+	uint32_t id = resolve(r, c, h->slot, h->key, d->kind, ev);
+	if (!id || h->ev.phase != TRACE_PHASE_END || h->ev.result)
+		return id;
+	struct trace_object *o = &r->cat.objects[id];
+	switch ((enum rd_life)r->op_life[h->ev.op]) {
+	case RD_LIFE_USE:
+		return id;
+	case RD_LIFE_DESTROY:
+		o->destroyed = true;
+		return id;
+	case RD_LIFE_INIT:
+		break;
+	}
+	if (o->destroyed || o->kind != d->kind) {
+		uint32_t nid = new_object(r, ev, h->key, d->kind, id);
+		if (!nid)
+			return id;
+		id = c->slot_obj[h->slot] = nid;
+		o = &r->cat.objects[id];
+	}
+	if (!o->initialized) {
+		o->initialized = true;
+		o->attr = h->ev.args[0];
+		o->attr2 = h->ev.args[1];
+		o->init_stack = ev->stack;
+	}
+	if ((d->flags & TRACE_F_STR) && h->str[0] && !o->name)
+		o->name = strdup(h->str);
+	return id;
+}
+
+/* ---- stacks ---- */
+
+static uint32_t stack_id(struct trace_reader *r, struct rd_file *f, uint32_t id)
+{
+	if (id < f->stack_map_len && f->stack_map[id])
+		return f->stack_map[id];
+	if (rd_live(r) && id > f->stack_max_id && id < RD_STACK_ID_MAX) {
+		/* interned after the last poll: look again */
+		rd_file_refresh(r, f);
+		if (id < f->stack_map_len)
+			return f->stack_map[id];
+	}
+	return 0;
+}
+
+/* ---- threads ---- */
+
+static uint32_t thread_of_index(const struct rd_file *f, uint64_t index)
+{
+	const struct rd_cursor *c = index < UINT32_MAX ? rd_file_thread(f, (uint32_t)index) : NULL;
+	return c ? c->thread : TRACE_NONE;
+}
+
+static void set_name(struct trace_thread *t, const char *name)
+{
+	char *s = strdup(name);
+	if (!s)
+		return;
+	free(t->name);
+	t->name = s;
+}
+
+static void thread_start(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev)
+{
+	struct trace_thread *t = &r->cat.threads[c->thread];
+	const struct rd_head *h = &c->head;
+	t->tid = (uint32_t)h->ev.args[1];
+	t->handle = h->ev.args[2];
+	if (h->str[0])
+		set_name(t, h->str);
+	uint32_t parent = thread_of_index(c->file, h->ev.args[0]);
+	if (parent != TRACE_NONE && parent != c->thread)
+		t->parent = ev->peer_thread = parent;
+	rd_map_put(&r->handles, ev->process, h->ev.args[2], c->thread + 1);
+}
+
+static void thread_create(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev)
+{
+	uint64_t index = c->head.ev.args[0];
+	uint32_t child = thread_of_index(c->file, index);
+	if (child == TRACE_NONE && rd_live(r) && index < UINT32_MAX) {
+		/* the child has written nothing yet: link it when it appears */
+		rd_map_put(&r->early_parent, ev->process, index, c->thread + 1);
+		if (ev->stack)
+			rd_map_put(&r->early_stack, ev->process, index, ev->stack);
+	}
+	if (child == TRACE_NONE || child == c->thread)
+		return;
+	ev->peer_thread = child;
+	r->cat.threads[child].parent = c->thread;
+	if (ev->stack)
+		r->cat.threads[child].create_stack = ev->stack;
+}
+
+static void thread_by_handle(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev)
+{
+	const struct rd_head *h = &c->head;
+	uint32_t v = rd_map_get(&r->handles, ev->process, h->key);
+	if (!v)
+		return;
+	ev->peer_thread = v - 1;
+	if (h->ev.op == TRACE_OP_SETNAME_NP && h->ev.phase == TRACE_PHASE_END && !h->ev.result)
+		set_name(&r->cat.threads[v - 1], h->str);
+}
+
+static void thread_ops(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev)
+{
+	const struct rd_head *h = &c->head;
+	struct trace_thread *t = &r->cat.threads[c->thread];
+	switch (h->ev.op) {
+	case TRACE_OP_THREAD_START:
+		thread_start(r, c, ev);
+		break;
+	case TRACE_OP_THREAD_END:
+		t->ended = true;
+		t->end_how = h->ev.args[0] <= TRACE_THREAD_END_UNWOUND ? (uint8_t)h->ev.args[0]
+								     : TRACE_THREAD_END_UNWOUND;
+		if (!t->handle)
+			t->handle = h->key;
+		break;
+	case TRACE_OP_CREATE: case TRACE_OP_THRD_CREATE:
+		thread_create(r, c, ev);
+		break;
+	case TRACE_OP_JOIN: case TRACE_OP_TRYJOIN_NP: case TRACE_OP_TIMEDJOIN_NP:
+	case TRACE_OP_CLOCKJOIN_NP: case TRACE_OP_DETACH: case TRACE_OP_CANCEL:
+	case TRACE_OP_SETNAME_NP: case TRACE_OP_THRD_JOIN: case TRACE_OP_THRD_DETACH:
+		thread_by_handle(r, c, ev);
+		break;
+	case TRACE_OP_DROPPED:
+		t->dropped += h->ev.args[0];
+		r->dropped_records += h->ev.args[0];
+		if (r->dropped_records > r->cat.dropped)
+			r->cat.dropped = r->dropped_records;
+		break;
+	default:
+		break;
+	}
+}
+
+static void count(struct trace_reader *r, struct rd_cursor *c, const struct trace_event *ev,
+		  const struct trace_op_desc *d)
+{
+	struct trace_catalog *cat = &r->cat;
+	struct trace_thread *t = &cat->threads[c->thread];
+	struct trace_process *p = &cat->processes[ev->process];
+	uint64_t ts = ev->ts_ns;
+	if (!t->events++ || ts < t->start_ns)
+		t->start_ns = ts;
+	if (ts > t->end_ns)
+		t->end_ns = ts;
+	cat->events++;
+	if (!cat->start_ns || ts < cat->start_ns)
+		cat->start_ns = ts;
+	if (ts > cat->end_ns)
+		cat->end_ns = ts;
+	if (ts < p->start_ns)
+		p->start_ns = ts;
+	if (ts > p->end_ns)
+		p->end_ns = ts;
+	if ((d->flags & TRACE_F_CALL) && ev->phase == TRACE_PHASE_END)
+		cat->by_op[ev->op]++;
+}
+
+/* Fills ev from c's head and updates the catalog. */
+void rd_emit(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev)
+{
+	const struct rd_head *h = &c->head;
+	const struct trace_op_desc *d = &trace_op_descs[h->ev.op];
+	uint32_t stack = h->stack ? stack_id(r, c->file, h->stack) : 0;
+	*ev = h->ev;
+	ev->stack = stack;
+	ev->peer_thread = TRACE_NONE;
+	ev->obj = h->has_obj ? object_event(r, c, d, ev) : 0;
+	/* cond waits: obj2 is the mutex; cond_release/reacquire: the cond */
+	uint8_t kind2 = d->kind == TRACE_OBJ_COND ? TRACE_OBJ_MUTEX : TRACE_OBJ_COND;
+	ev->obj2 = h->has_obj2 ? resolve(r, c, h->slot2, h->key2, kind2, ev) : 0;
+	if (h->ev.op < TRACE_OP_MUTEX_INIT)
+		thread_ops(r, c, ev);
+	count(r, c, ev, d);
+}
