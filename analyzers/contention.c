@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: MIT */
+/* contention.c - lockstats: per lock (mutex, rwlock, spinlock) acquisitions,
+ * contended acquisitions, wait and hold times (totals, maxima, log2
+ * histograms), owner changes; per waiting site the holders that made it wait
+ * (blame: each critical section running while a thread waited is charged
+ * the overlap). Waits on condition variables, semaphores, barriers, joins
+ * and queues are lockstats of those kinds, with no hold time. */
+#include "analyzer.h"
+#include "op_class.h"
+#include "u64map.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CT_NONE UINT32_MAX
+
+struct ct_holder {
+	uint32_t thread, stack;
+	uint64_t since_ns;
+};
+
+/* The fields every acquire/release touches come first (one cache line). */
+struct ct_lock {
+	struct ct_holder writer;    /* thread CT_NONE = not write-held */
+	uint32_t depth;
+	uint32_t last_owner;
+	uint32_t nreaders, nwaiters;
+	uint64_t acquisitions, hold_ns, max_hold_ns, owner_changes;
+	uint64_t *hist;             /* (owned) wait then hold buckets, or NULL */
+	bool used;
+	struct ct_holder *readers;  uint32_t cap_readers;
+	uint32_t *waiters;          uint32_t cap_waiters;  /* threads in a BEGIN */
+	uint64_t contended, timeouts, wait_ns, max_wait_ns;
+};
+
+struct ct_blame {
+	uint32_t stack;
+	uint64_t ns;
+};
+
+struct ct_thread {
+	uint64_t begin_ns;          /* of the pending wait */
+	uint32_t cond_stack;        /* of the cond wait in progress */
+	struct ct_blame *blame;     uint32_t nblame, cap_blame;
+};
+
+struct ct_site {
+	uint32_t lock, stack;
+	uint64_t contended, wait_ns, max_wait_ns;
+	struct ct_blame *blame;     uint32_t nblame, cap_blame;
+};
+
+struct contention {
+	const struct trace_catalog *cat;
+	struct ct_lock *locks;      uint32_t nlocks;
+	struct ct_thread *threads;  uint32_t nthreads;
+	struct ct_site *sites;      uint32_t nsites, cap_sites;
+	struct u64map site_map;     /* (lock, stack) -> site */
+};
+
+static void *ct_zgrow(void *arr, uint32_t *n, uint32_t want, size_t elem)
+{
+	if (want <= *n)
+		return arr;
+	uint32_t m = want > *n * 2 ? want : *n * 2;
+	char *p = realloc(arr, (size_t)m * elem);
+	if (!p)
+		abort();
+	memset(p + (size_t)*n * elem, 0, (size_t)(m - *n) * elem);
+	*n = m;
+	return p;
+}
+
+static void *ct_push(void *arr, uint32_t *cap, uint32_t n, size_t elem)
+{
+	if (n < *cap)
+		return arr;
+	*cap = *cap ? *cap * 2 : 4;
+	void *p = realloc(arr, (size_t)*cap * elem);
+	if (!p)
+		abort();
+	return p;
+}
+
+static inline struct ct_lock *ct_lock(struct contention *ct, uint32_t id)
+{
+	if (id < ct->nlocks) {
+		ct->locks[id].used = true;
+		return &ct->locks[id];
+	}
+	uint32_t old = ct->nlocks;
+	ct->locks = ct_zgrow(ct->locks, &ct->nlocks, id + 1, sizeof(*ct->locks));
+	for (uint32_t i = old; i < ct->nlocks; i++) {
+		ct->locks[i].last_owner = CT_NONE;
+		ct->locks[i].writer.thread = CT_NONE;
+	}
+	struct ct_lock *l = &ct->locks[id];
+	l->used = true;
+	return l;
+}
+
+static inline struct ct_thread *ct_thread(struct contention *ct, uint32_t id)
+{
+	if (id < ct->nthreads)
+		return &ct->threads[id];
+	ct->threads = ct_zgrow(ct->threads, &ct->nthreads, id + 1, sizeof(*ct->threads));
+	return &ct->threads[id];
+}
+
+static void ct_hist(struct ct_lock *l, bool hold, uint64_t ns)
+{
+	if (!l->hist) {
+		l->hist = calloc(2 * REPORT_HIST_BUCKETS, sizeof(*l->hist));
+		if (!l->hist)
+			abort();
+	}
+	l->hist[(hold ? REPORT_HIST_BUCKETS : 0) + report_hist_bucket(ns)]++;
+}
+
+static void ct_add_blame(struct ct_blame **arr, uint32_t *n, uint32_t *cap, uint32_t stack, uint64_t ns)
+{
+	for (uint32_t i = 0; i < *n; i++) {
+		if ((*arr)[i].stack == stack) {
+			(*arr)[i].ns += ns;
+			return;
+		}
+	}
+	*arr = ct_push(*arr, cap, *n, sizeof(**arr));
+	(*arr)[(*n)++] = (struct ct_blame){ stack, ns };
+}
+
+/* ---- waiting ---- */
+
+static void ct_wait_begin(struct contention *ct, const struct trace_event *ev)
+{
+	struct ct_thread *t = ct_thread(ct, ev->thread);
+	t->begin_ns = ev->ts_ns;
+	t->nblame = 0;
+	struct ct_lock *l = ct_lock(ct, ev->obj);
+	l->waiters = ct_push(l->waiters, &l->cap_waiters, l->nwaiters, sizeof(*l->waiters));
+	l->waiters[l->nwaiters++] = ev->thread;
+}
+
+/* A holder's critical section ends at end_ns: charge every waiter the time
+ * it overlapped with the wait. */
+static void ct_charge(struct contention *ct, struct ct_lock *l, const struct ct_holder *h, uint64_t end_ns)
+{
+	for (uint32_t i = 0; i < l->nwaiters; i++) {
+		uint32_t w = l->waiters[i];
+		if (w == h->thread || w >= ct->nthreads)
+			continue;
+		struct ct_thread *t = &ct->threads[w];
+		uint64_t from = t->begin_ns > h->since_ns ? t->begin_ns : h->since_ns;
+		if (end_ns > from)
+			ct_add_blame(&t->blame, &t->nblame, &t->cap_blame, h->stack, end_ns - from);
+	}
+}
+
+static struct ct_site *ct_site(struct contention *ct, uint32_t lock, uint32_t stack)
+{
+	int added;
+	uint32_t *slot = u64map_put(&ct->site_map, u64map_pair(lock, stack), ct->nsites, &added);
+	if (!added)
+		return &ct->sites[*slot];
+	ct->sites = ct_push(ct->sites, &ct->cap_sites, ct->nsites, sizeof(*ct->sites));
+	struct ct_site *s = &ct->sites[ct->nsites++];
+	memset(s, 0, sizeof(*s));
+	s->lock = lock;
+	s->stack = stack;
+	return s;
+}
+
+/* The END of a call that may have waited on OBJ. */
+static void ct_wait_end(struct contention *ct, const struct trace_event *ev, bool timed_out)
+{
+	struct ct_lock *l = ct_lock(ct, ev->obj);
+	uint64_t wait = ev->ts_ns > ev->begin_ns ? ev->ts_ns - ev->begin_ns : 0;
+	for (uint32_t i = 0; ev->had_begin && i < l->nwaiters; i++) {
+		if (l->waiters[i] == ev->thread) {
+			l->waiters[i] = l->waiters[--l->nwaiters];
+			break;
+		}
+	}
+	if (!timed_out)
+		l->acquisitions++;
+	else
+		l->timeouts++;
+	if (!wait)
+		return;
+	l->contended++;
+	l->wait_ns += wait;
+	if (wait > l->max_wait_ns)
+		l->max_wait_ns = wait;
+	ct_hist(l, false, wait);
+	struct ct_site *s = ct_site(ct, ev->obj, ev->stack);
+	s->contended++;
+	s->wait_ns += wait;
+	if (wait > s->max_wait_ns)
+		s->max_wait_ns = wait;
+	if (!ev->had_begin || ev->thread >= ct->nthreads)
+		return;
+	struct ct_thread *t = &ct->threads[ev->thread];
+	for (uint32_t i = 0; i < t->nblame; i++)
+		ct_add_blame(&s->blame, &s->nblame, &s->cap_blame, t->blame[i].stack, t->blame[i].ns);
+	t->nblame = 0;
+}
+
+/* ---- holding ---- */
+
+static void ct_acquired(struct contention *ct, struct ct_lock *l, uint32_t thread, bool read,
+			uint32_t stack, uint64_t now)
+{
+	if (l->last_owner != CT_NONE && l->last_owner != thread)
+		l->owner_changes++;
+	l->last_owner = thread;
+	if (read) {
+		l->readers = ct_push(l->readers, &l->cap_readers, l->nreaders, sizeof(*l->readers));
+		l->readers[l->nreaders++] = (struct ct_holder){ thread, stack, now };
+	} else if (l->writer.thread == thread) {
+		l->depth++;
+	} else {
+		l->writer = (struct ct_holder){ thread, stack, now };
+		l->depth = 1;
+	}
+	(void)ct;
+}
+
+static void ct_held_for(struct ct_lock *l, uint64_t ns)
+{
+	l->hold_ns += ns;
+	if (ns > l->max_hold_ns)
+		l->max_hold_ns = ns;
+	ct_hist(l, true, ns);
+}
+
+static void ct_released(struct contention *ct, struct ct_lock *l, uint32_t thread, uint64_t now, bool all)
+{
+	for (uint32_t i = l->nreaders; i-- > 0;) {
+		if (l->readers[i].thread != thread)
+			continue;
+		struct ct_holder h = l->readers[i];
+		l->readers[i] = l->readers[--l->nreaders];
+		ct_held_for(l, now > h.since_ns ? now - h.since_ns : 0);
+		if (l->nwaiters)
+			ct_charge(ct, l, &h, now);
+		return;
+	}
+	if (l->writer.thread == CT_NONE)
+		return;
+	if (l->writer.thread == thread && !all && --l->depth > 0)
+		return;
+	struct ct_holder h = l->writer;
+	l->writer.thread = CT_NONE;
+	l->depth = 0;
+	ct_held_for(l, now > h.since_ns ? now - h.since_ns : 0);
+	if (l->nwaiters)
+		ct_charge(ct, l, &h, now);
+}
+
+/* ---- dispatch ---- */
+
+static bool ct_is_wait(unsigned op)
+{
+	switch (op) {
+	case TRACE_OP_COND_WAIT: case TRACE_OP_COND_TIMEDWAIT: case TRACE_OP_COND_CLOCKWAIT:
+	case TRACE_OP_CND_WAIT: case TRACE_OP_CND_TIMEDWAIT:
+	case TRACE_OP_SEM_WAIT: case TRACE_OP_SEM_TIMEDWAIT: case TRACE_OP_SEM_CLOCKWAIT:
+	case TRACE_OP_BARRIER_WAIT:
+	case TRACE_OP_JOIN: case TRACE_OP_TIMEDJOIN_NP: case TRACE_OP_CLOCKJOIN_NP: case TRACE_OP_THRD_JOIN:
+	case TRACE_OP_MQ_SEND: case TRACE_OP_MQ_TIMEDSEND: case TRACE_OP_MQ_RECEIVE:
+	case TRACE_OP_MQ_TIMEDRECEIVE:
+		return true;
+	}
+	return false;
+}
+
+static void ct_forget_waiter(struct contention *ct, const struct trace_event *ev)
+{
+	if (ev->obj >= ct->nlocks)
+		return;
+	struct ct_lock *l = &ct->locks[ev->obj];
+	for (uint32_t i = 0; i < l->nwaiters; i++) {
+		if (l->waiters[i] == ev->thread) {
+			l->waiters[i] = l->waiters[--l->nwaiters];
+			return;
+		}
+	}
+}
+
+static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
+{
+	struct ct_lock *l = ct_lock(ct, ev->obj);
+	if (ev->phase == TRACE_PHASE_BEGIN) {
+		if ((op_class(ev->op) & OPC_ACQUIRE))
+			ct_wait_begin(ct, ev);
+		return;
+	}
+	if (ev->op == TRACE_OP_COND_RELEASE) {
+		ct_released(ct, l, ev->thread, ev->ts_ns, true);
+	} else if (ev->op == TRACE_OP_COND_REACQUIRE) {
+		l->acquisitions++;
+		ct_acquired(ct, l, ev->thread, false, ct_thread(ct, ev->thread)->cond_stack, ev->ts_ns);
+	} else if ((op_class(ev->op) & OPC_ACQUIRE)) {
+		if (ev->result == 0 || ev->result == EOWNERDEAD) {
+			ct_wait_end(ct, ev, false);
+			l = &ct->locks[ev->obj];
+			ct_acquired(ct, l, ev->thread, (op_class(ev->op) & OPC_READ), ev->stack, ev->ts_ns);
+		} else if (ev->result == ETIMEDOUT) {
+			ct_wait_end(ct, ev, true);
+		} else {
+			ct_forget_waiter(ct, ev);
+		}
+	} else if ((op_class(ev->op) & OPC_RELEASE) && ev->result == 0) {
+		ct_released(ct, l, ev->thread, ev->ts_ns, false);
+	}
+}
+
+static void ct_wait_event(struct contention *ct, const struct trace_event *ev)
+{
+	if (!ct_is_wait(ev->op))
+		return;
+	if ((op_class(ev->op) & OPC_COND) && ev->phase == TRACE_PHASE_BEGIN)
+		ct_thread(ct, ev->thread)->cond_stack = ev->stack;
+	if (ev->phase == TRACE_PHASE_BEGIN)
+		ct_wait_begin(ct, ev);
+	else if (ev->result == 0 || ev->result == ETIMEDOUT)
+		ct_wait_end(ct, ev, ev->result == ETIMEDOUT);
+	else
+		ct_forget_waiter(ct, ev);
+}
+
+static void ct_feed(void *state, const struct trace_event *ev)
+{
+	struct contention *ct = state;
+	if (!ev->obj || ev->thread == TRACE_NONE)
+		return;
+	switch (ev->kind) {
+	case TRACE_OBJ_MUTEX: case TRACE_OBJ_RWLOCK: case TRACE_OBJ_SPINLOCK:
+		ct_lock_event(ct, ev);
+		return;
+	case TRACE_OBJ_COND: case TRACE_OBJ_SEM: case TRACE_OBJ_BARRIER: case TRACE_OBJ_MQ:
+	case TRACE_OBJ_THREAD:
+		ct_wait_event(ct, ev);
+		return;
+	case TRACE_OBJ_NONE: case TRACE_OBJ_ONCE: case TRACE_OBJ_SPAWN: case TRACE_OBJ_KIND_COUNT:
+		return;
+	}
+}
+
+/* ---- the analyzer ---- */
+
+static bool ct_is_lock_kind(const struct trace_catalog *cat, uint32_t id)
+{
+	const struct trace_object *o = trace_catalog_object(cat, id);
+	return o && (o->kind == TRACE_OBJ_MUTEX || o->kind == TRACE_OBJ_RWLOCK ||
+		     o->kind == TRACE_OBJ_SPINLOCK);
+}
+
+static void ct_fill(struct report_lockstat *s, const struct ct_lock *l)
+{
+	s->acquisitions = l->acquisitions;
+	s->contended = l->contended;
+	s->timeouts = l->timeouts;
+	s->wait_ns = l->wait_ns;
+	s->max_wait_ns = l->max_wait_ns;
+	s->hold_ns = l->hold_ns;
+	s->max_hold_ns = l->max_hold_ns;
+	s->owner_changes = l->owner_changes;
+	if (l->hist) {
+		memcpy(s->wait_hist, l->hist, sizeof(s->wait_hist));
+		memcpy(s->hold_hist, l->hist + REPORT_HIST_BUCKETS, sizeof(s->hold_hist));
+	}
+}
+
+static void ct_finish(void *state, struct report *out)
+{
+	struct contention *ct = state;
+	size_t base = out->nlockstats;
+	uint32_t *index = malloc(((size_t)ct->nlocks + 1) * sizeof(*index));
+	if (!index)
+		abort();
+	for (uint32_t id = 0; id < ct->nlocks; id++) {
+		const struct ct_lock *l = &ct->locks[id];
+		index[id] = CT_NONE;
+		if (!l->used || (!ct_is_lock_kind(ct->cat, id) && !l->acquisitions && !l->timeouts))
+			continue;
+		index[id] = (uint32_t)(out->nlockstats - base);
+		ct_fill(report_add_lockstat(out, id), l);
+	}
+	for (uint32_t i = 0; i < ct->nsites; i++) {
+		const struct ct_site *cs = &ct->sites[i];
+		if (cs->lock >= ct->nlocks || index[cs->lock] == CT_NONE)
+			continue;
+		struct report_site *s = report_lockstat_add_site(&out->lockstats[base + index[cs->lock]],
+								 cs->stack);
+		s->contended = cs->contended;
+		s->wait_ns = cs->wait_ns;
+		s->max_wait_ns = cs->max_wait_ns;
+		for (uint32_t b = 0; b < cs->nblame; b++)
+			report_site_add_blame(s, cs->blame[b].stack, cs->blame[b].ns);
+	}
+	free(index);
+}
+
+static void *ct_begin(const struct trace_catalog *cat, const struct analysis_options *opt)
+{
+	(void)opt;
+	struct contention *ct = calloc(1, sizeof(*ct));
+	if (!ct)
+		abort();
+	ct->cat = cat;
+	return ct;
+}
+
+static void ct_free(void *state)
+{
+	struct contention *ct = state;
+	for (uint32_t i = 0; i < ct->nlocks; i++) {
+		free(ct->locks[i].readers);
+		free(ct->locks[i].waiters);
+		free(ct->locks[i].hist);
+	}
+	for (uint32_t i = 0; i < ct->nthreads; i++)
+		free(ct->threads[i].blame);
+	for (uint32_t i = 0; i < ct->nsites; i++)
+		free(ct->sites[i].blame);
+	free(ct->locks);
+	free(ct->threads);
+	free(ct->sites);
+	u64map_release(&ct->site_map);
+	free(ct);
+}
+
+const struct analyzer analyzer_contention = {
+	.name = "contention",
+	.category = ANALYZER_CONTENTION,
+	.begin = ct_begin,
+	.feed = ct_feed,
+	.finish = ct_finish,
+	.free = ct_free,
+};

@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: MIT */
+/* lock_order_cycles.c - the cycles of the lock-order graph (Johnson's
+ * elementary-cycle enumeration inside strongly connected components, each
+ * cycle once, starting at its smallest lock id) and the instance search that
+ * keeps only cycles that can really deadlock (see lock_order.h). */
+#include "lock_order.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LO_MAX_DEPTH 1000          /* longest cycle followed */
+#define LO_MAX_STEPS 20000000ull   /* enumeration work bound */
+
+struct lo_graph {
+	uint32_t n;                /* nodes = locks with edges, sorted by id */
+	uint32_t *lock;            /* node -> lock id */
+	uint32_t *adj_start;       /* CSR: out edges of node v */
+	uint32_t *adj;             /* edge indexes, sorted by target node */
+	uint32_t *target;          /* edge index -> target node */
+	uint32_t *scc;             /* node -> component id */
+	uint32_t *scc_size;
+};
+
+struct lo_search {
+	struct lock_order *lo;
+	struct lo_graph *g;
+	struct report *out;
+	uint32_t start;
+	bool *blocked;
+	uint32_t **bset; uint32_t *nb, *capb;  /* Johnson's B lists */
+	uint32_t *path;  uint32_t depth;       /* edge indexes on the current path */
+	uint64_t steps, cycles, reported, dropped;
+	bool truncated;
+	/* instance search */
+	const struct lo_inst **pick;
+	struct lo_inst wildcard;
+	uint64_t budget;
+	bool exhausted;            /* budget ran out: assume it can deadlock */
+};
+
+/* Out of memory aborts (host tools, as strbuf). */
+static void *lo_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p)
+		abort();
+	return p;
+}
+
+static int lo_u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static uint32_t lo_node_of(const struct lo_graph *g, uint32_t lock)
+{
+	uint32_t *p = bsearch(&lock, g->lock, g->n, sizeof(*g->lock), lo_u32_cmp);
+	return (uint32_t)(p - g->lock);
+}
+
+static int lo_edge_by_target(const void *a, const void *b, void *ctx)
+{
+	const struct lock_order *lo = ctx;
+	const struct lo_edge *x = &lo->edges[*(const uint32_t *)a];
+	const struct lo_edge *y = &lo->edges[*(const uint32_t *)b];
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return x->to < y->to ? -1 : x->to > y->to;
+}
+
+static void lo_graph_build(struct lock_order *lo, struct lo_graph *g)
+{
+	uint32_t *ids = lo_xcalloc((size_t)lo->nedges * 2 + 1, sizeof(*ids));
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < lo->nedges; i++) {
+		ids[n++] = lo->edges[i].from;
+		ids[n++] = lo->edges[i].to;
+	}
+	qsort(ids, n, sizeof(*ids), lo_u32_cmp);
+	uint32_t m = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (!m || ids[m - 1] != ids[i])
+			ids[m++] = ids[i];
+	g->n = m;
+	g->lock = ids;
+	g->adj = lo_xcalloc((size_t)lo->nedges + 1, sizeof(*g->adj));
+	g->target = lo_xcalloc((size_t)lo->nedges + 1, sizeof(*g->target));
+	g->adj_start = lo_xcalloc((size_t)m + 1, sizeof(*g->adj_start));
+	for (uint32_t i = 0; i < lo->nedges; i++)
+		g->adj[i] = i;
+	qsort_r(g->adj, lo->nedges, sizeof(*g->adj), lo_edge_by_target, lo);
+	for (uint32_t i = 0; i < lo->nedges; i++) {
+		g->target[i] = lo_node_of(g, lo->edges[i].to);
+		g->adj_start[lo_node_of(g, lo->edges[i].from) + 1]++;
+	}
+	for (uint32_t v = 0; v < m; v++)
+		g->adj_start[v + 1] += g->adj_start[v];
+}
+
+/* Tarjan's strongly connected components, iterative. */
+static void lo_graph_scc(struct lo_graph *g)
+{
+	uint32_t n = g->n, next_index = 0, ncomp = 0, sp = 0, cp = 0;
+	uint32_t *index = lo_xcalloc(n + 1, sizeof(*index)), *low = lo_xcalloc(n + 1, sizeof(*low));
+	uint32_t *stack = lo_xcalloc(n + 1, sizeof(*stack)), *call = lo_xcalloc(n + 1, sizeof(*call));
+	uint32_t *iter = lo_xcalloc(n + 1, sizeof(*iter));
+	bool *on = lo_xcalloc(n + 1, sizeof(*on));
+	g->scc = lo_xcalloc(n + 1, sizeof(*g->scc));
+	g->scc_size = lo_xcalloc(n + 1, sizeof(*g->scc_size));
+	for (uint32_t v = 0; v < n; v++)
+		index[v] = LO_NONE;
+	for (uint32_t root = 0; root < n; root++) {
+		if (index[root] != LO_NONE)
+			continue;
+		call[cp++] = root;
+		index[root] = low[root] = next_index++;
+		iter[root] = g->adj_start[root];
+		stack[sp++] = root;
+		on[root] = true;
+		while (cp) {
+			uint32_t v = call[cp - 1];
+			if (iter[v] < g->adj_start[v + 1]) {
+				uint32_t w = g->target[g->adj[iter[v]++]];
+				if (index[w] == LO_NONE) {
+					index[w] = low[w] = next_index++;
+					iter[w] = g->adj_start[w];
+					stack[sp++] = w;
+					on[w] = true;
+					call[cp++] = w;
+				} else if (on[w] && index[w] < low[v]) {
+					low[v] = index[w];
+				}
+				continue;
+			}
+			if (low[v] == index[v]) {
+				uint32_t w;
+				do {
+					w = stack[--sp];
+					on[w] = false;
+					g->scc[w] = ncomp;
+					g->scc_size[ncomp]++;
+				} while (w != v);
+				ncomp++;
+			}
+			cp--;
+			if (cp && low[v] < low[call[cp - 1]])
+				low[call[cp - 1]] = low[v];
+		}
+	}
+	free(index);
+	free(low);
+	free(stack);
+	free(call);
+	free(iter);
+	free(on);
+}
+
+static void lo_graph_free(struct lo_graph *g)
+{
+	free(g->lock);
+	free(g->adj_start);
+	free(g->adj);
+	free(g->target);
+	free(g->scc);
+	free(g->scc_size);
+}
+
+/* ---- instance search ---- */
+
+static bool lo_sets_compatible(const struct lo_heldset *a, const struct lo_heldset *b)
+{
+	uint32_t i = 0, j = 0;
+	while (i < a->n && j < b->n) {
+		uint64_t la = a->locks[i] >> 1, lb = b->locks[j] >> 1;
+		if (la == lb) {
+			if (!((a->locks[i] & 1) && (b->locks[j] & 1)))
+				return false;
+			i++, j++;
+		} else if (la < lb) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return true;
+}
+
+static bool lo_snap_ordered(const struct lock_order *lo, uint32_t ta, uint32_t sa, uint32_t tb,
+			    uint32_t sb)
+{
+	if (sa == LO_NONE || sb == LO_NONE)
+		return false;
+	const struct vclock *a = &lo->snaps[sa], *b = &lo->snaps[sb];
+	return vclock_covers(b, ta, vclock_get(a, ta)) || vclock_covers(a, tb, vclock_get(b, tb));
+}
+
+static bool lo_concurrent(const struct lock_order *lo, const struct lo_inst *a, const struct lo_inst *b)
+{
+	if (a->thread == LO_NONE || b->thread == LO_NONE)
+		return true;
+	uint32_t sa[2] = { a->snap_first, a->snap_last }, sb[2] = { b->snap_first, b->snap_last };
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++)
+			if (!lo_snap_ordered(lo, a->thread, sa[i], b->thread, sb[j]))
+				return true;
+	return false;
+}
+
+static bool lo_pair_ok(struct lo_search *s, const struct lo_inst *a, const struct lo_inst *b,
+		       bool concurrent)
+{
+	if (a->thread != LO_NONE && a->thread == b->thread)
+		return false;
+	if (a->thread != LO_NONE && b->thread != LO_NONE &&
+	    !lo_sets_compatible(&s->lo->sets[a->heldset], &s->lo->sets[b->heldset]))
+		return false;
+	return !concurrent || lo_concurrent(s->lo, a, b);
+}
+
+/* Does x (acquiring the lock y holds) really block on y? */
+static bool lo_blocks(const struct lo_inst *x, const struct lo_inst *y)
+{
+	return !(x->acq_read && y->hold_read);
+}
+
+static bool lo_pick(struct lo_search *s, uint32_t i, uint32_t n, bool concurrent)
+{
+	if (i == n)
+		return lo_blocks(s->pick[n - 1], s->pick[0]);
+	const struct lo_edge *e = &s->lo->edges[s->path[i]];
+	for (uint32_t k = e->first;; k = s->lo->insts[k].next) {
+		const struct lo_inst *x = k == LO_NONE ? &s->wildcard : &s->lo->insts[k];
+		if (k == LO_NONE && !e->overflow)
+			return false;
+		if (s->budget-- == 0) {
+			s->exhausted = true;
+			return true;
+		}
+		bool ok = !i || lo_blocks(s->pick[i - 1], x);
+		for (uint32_t j = 0; ok && j < i; j++)
+			ok = lo_pair_ok(s, s->pick[j], x, concurrent);
+		s->pick[i] = x;
+		if (ok && lo_pick(s, i + 1, n, concurrent))
+			return true;
+		if (k == LO_NONE)
+			return false;
+	}
+}
+
+static void lo_report_cycle(struct lo_search *s, bool concurrent)
+{
+	struct report_deadlock *d = report_add_deadlock(s->out, REPORT_DEADLOCK_LOCK_ORDER);
+	d->concurrent = concurrent;
+	if (!concurrent)
+		d->note = strdup("every way this cycle occurred in this run was ordered by thread "
+				 "create/join, so it could not deadlock here; the lock order is still "
+				 "inconsistent");
+	for (uint32_t i = 0; i < s->depth; i++) {
+		const struct lo_edge *e = &s->lo->edges[s->path[i]];
+		const struct lo_inst *x = s->pick[i];
+		if (x->thread == LO_NONE)
+			x = &s->lo->insts[e->first];
+		struct report_edge *re = report_deadlock_add_edge(d);
+		re->thread = x->thread;
+		re->holding = e->from;
+		re->acquiring = e->to;
+		re->holding_stack = x->holding_stack;
+		re->acquiring_stack = x->acquiring_stack;
+		re->holding_read = x->hold_read;
+		re->acquiring_read = x->acq_read;
+	}
+}
+
+static void lo_found_cycle(struct lo_search *s)
+{
+	s->cycles++;
+	s->budget = LO_SEARCH_BUDGET;
+	s->exhausted = false;
+	bool concurrent = lo_pick(s, 0, s->depth, true);
+	if (!concurrent) {
+		s->budget = LO_SEARCH_BUDGET;
+		if (!lo_pick(s, 0, s->depth, false))
+			return;
+	}
+	if (s->exhausted)
+		for (uint32_t i = 0; i < s->depth; i++)
+			s->pick[i] = &s->lo->insts[s->lo->edges[s->path[i]].first];
+	if (s->reported >= LO_MAX_REPORTED) {
+		s->dropped++;
+		return;
+	}
+	s->reported++;
+	lo_report_cycle(s, concurrent);
+}
+
+/* ---- Johnson's circuit search from s->start ---- */
+
+static void lo_unblock(struct lo_search *s, uint32_t u)
+{
+	s->blocked[u] = false;
+	while (s->nb[u]) {
+		uint32_t w = s->bset[u][--s->nb[u]];
+		if (s->blocked[w])
+			lo_unblock(s, w);
+	}
+}
+
+static void lo_block_on(struct lo_search *s, uint32_t w, uint32_t v)
+{
+	for (uint32_t i = 0; i < s->nb[w]; i++)
+		if (s->bset[w][i] == v)
+			return;
+	if (s->nb[w] == s->capb[w]) {
+		s->capb[w] = s->capb[w] ? s->capb[w] * 2 : 4;
+		s->bset[w] = realloc(s->bset[w], s->capb[w] * sizeof(uint32_t));
+		if (!s->bset[w])
+			abort();
+	}
+	s->bset[w][s->nb[w]++] = v;
+}
+
+static bool lo_in_scope(const struct lo_search *s, uint32_t w)
+{
+	return w >= s->start && s->g->scc[w] == s->g->scc[s->start];
+}
+
+static bool lo_circuit(struct lo_search *s, uint32_t v)
+{
+	bool found = false;
+	s->blocked[v] = true;
+	for (uint32_t k = s->g->adj_start[v]; k < s->g->adj_start[v + 1]; k++) {
+		uint32_t e = s->g->adj[k], w = s->g->target[e];
+		if (!lo_in_scope(s, w) || s->truncated)
+			continue;
+		if (++s->steps > LO_MAX_STEPS || s->cycles >= LO_MAX_CYCLES || s->depth >= LO_MAX_DEPTH) {
+			s->truncated = true;
+			continue;
+		}
+		s->path[s->depth++] = e;
+		if (w == s->start) {
+			lo_found_cycle(s);
+			found = true;
+		} else if (!s->blocked[w] && lo_circuit(s, w)) {
+			found = true;
+		}
+		s->depth--;
+	}
+	if (found || s->truncated) {
+		lo_unblock(s, v);
+	} else {
+		for (uint32_t k = s->g->adj_start[v]; k < s->g->adj_start[v + 1]; k++) {
+			uint32_t w = s->g->target[s->g->adj[k]];
+			if (lo_in_scope(s, w))
+				lo_block_on(s, w, v);
+		}
+	}
+	return found;
+}
+
+static void lo_search_all(struct lo_search *s)
+{
+	uint32_t n = s->g->n;
+	s->blocked = lo_xcalloc(n + 1, sizeof(*s->blocked));
+	s->bset = lo_xcalloc(n + 1, sizeof(*s->bset));
+	s->nb = lo_xcalloc(n + 1, sizeof(*s->nb));
+	s->capb = lo_xcalloc(n + 1, sizeof(*s->capb));
+	s->path = lo_xcalloc(LO_MAX_DEPTH + 1, sizeof(*s->path));
+	s->pick = lo_xcalloc(LO_MAX_DEPTH + 1, sizeof(*s->pick));
+	for (uint32_t v = 0; v < n && !s->truncated; v++) {
+		if (s->g->scc_size[s->g->scc[v]] < 2)
+			continue;
+		s->start = v;
+		for (uint32_t u = v; u < n; u++) {
+			s->blocked[u] = false;
+			s->nb[u] = 0;
+		}
+		lo_circuit(s, v);
+	}
+	for (uint32_t v = 0; v < n; v++)
+		free(s->bset[v]);
+	free(s->bset);
+	free(s->blocked);
+	free(s->nb);
+	free(s->capb);
+	free(s->path);
+	free(s->pick);
+}
+
+void lock_order_report_cycles(struct lock_order *lo, struct report *out)
+{
+	struct lo_graph g = { 0 };
+	if (!lo->nedges)
+		return;
+	lo_graph_build(lo, &g);
+	lo_graph_scc(&g);
+	struct lo_search s = { .lo = lo, .g = &g, .out = out };
+	s.wildcard = (struct lo_inst){ .thread = LO_NONE, .snap_first = LO_NONE,
+				       .snap_last = LO_NONE, .next = LO_NONE };
+	lo_search_all(&s);
+	if (s.truncated)
+		report_add_note(out, "lock-order: the cycle search stopped early (%llu cycles examined); "
+				"some cycles may be missing", (unsigned long long)s.cycles);
+	if (s.dropped)
+		report_add_note(out, "lock-order: %llu more lock-order cycles not shown",
+				(unsigned long long)s.dropped);
+	lo_graph_free(&g);
+}

@@ -1,0 +1,513 @@
+/* SPDX-License-Identifier: MIT */
+/* misuse.c - API misuse of locks, condition variables, semaphores and
+ * barriers (see misuse.h): unlock-not-locked/-owner, relock-non-recursive,
+ * destroy-locked, destroy-with-waiters, use-after-destroy, cond-wait-not-held,
+ * cond-mixed-mutex, exit-holding-lock, sem-overflow, barrier-misuse; the
+ * "misuse" analyzer. Thread calls and error results: misuse_calls.c. */
+#include "misuse.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *mu_zgrow(void *arr, uint32_t *n, uint32_t want, size_t elem)
+{
+	if (want <= *n)
+		return arr;
+	uint32_t m = want > *n * 2 ? want : *n * 2;
+	char *p = realloc(arr, (size_t)m * elem);
+	if (!p)
+		abort();
+	memset(p + (size_t)*n * elem, 0, (size_t)(m - *n) * elem);
+	*n = m;
+	return p;
+}
+
+struct mu_lock *mu_lock_slow(struct misuse *mu, uint32_t id)
+{
+	uint32_t old = mu->nlocks;
+	mu->locks = mu_zgrow(mu->locks, &mu->nlocks, id + 1, sizeof(*mu->locks));
+	for (uint32_t i = old; i < mu->nlocks; i++)
+		mu->locks[i].owner = MU_NONE;
+	return &mu->locks[id];
+}
+
+struct mu_thread *mu_thread_slow(struct misuse *mu, uint32_t id)
+{
+	mu->threads = mu_zgrow(mu->threads, &mu->nthreads, id + 1, sizeof(*mu->threads));
+	return &mu->threads[id];
+}
+
+static uint64_t mu_key(enum report_misuse_kind kind, uint32_t lock, uint32_t stack)
+{
+	uint64_t k = ((uint64_t)lock << 32 | stack) * 0x9e3779b97f4a7c15ull;
+	return (k ^ ((uint64_t)kind * 0xff51afd7ed558ccdull)) & ~(1ull << 63);
+}
+
+struct report_misuse *mu_report(struct misuse *mu, enum report_misuse_kind kind, uint32_t thread,
+				uint32_t lock, uint32_t stack, const char *fmt, ...)
+{
+	int added;
+	uint32_t *slot = u64map_put(&mu->index, mu_key(kind, lock, stack), MU_NONE, &added);
+	for (uint32_t i = *slot; i != MU_NONE; i = mu->found[i].next) {
+		struct report_misuse *m = &mu->found[i].m;
+		if (m->kind == kind && m->lock == lock && m->stack == stack) {
+			m->count++;
+			return m;
+		}
+	}
+	if (mu->nfound == mu->cap_found) {
+		mu->cap_found = mu->cap_found ? mu->cap_found * 2 : 16;
+		mu->found = realloc(mu->found, mu->cap_found * sizeof(*mu->found));
+		if (!mu->found)
+			abort();
+	}
+	struct mu_finding *f = &mu->found[mu->nfound];
+	memset(f, 0, sizeof(*f));
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&f->m.message, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	f->m.kind = kind;
+	f->m.thread = thread;
+	f->m.lock = lock;
+	f->m.stack = stack;
+	f->m.count = 1;
+	f->m.other_thread = TRACE_NONE;
+	f->next = *slot;
+	*slot = mu->nfound++;
+	return &f->m;
+}
+
+const char *mu_describe(const struct misuse *mu, uint32_t obj, char *buf, size_t size)
+{
+	const struct trace_object *o = trace_catalog_object(mu->cat, obj);
+	if (!o)
+		snprintf(buf, size, "object #%" PRIu32, obj);
+	else if (o->name)
+		snprintf(buf, size, "%s '%s'", trace_obj_kind_name(o->kind), o->name);
+	else
+		snprintf(buf, size, "%s 0x%" PRIx64, trace_obj_kind_name(o->kind), o->key);
+	return buf;
+}
+
+static int mu_mutex_type(const struct misuse *mu, uint32_t lock)
+{
+	const struct trace_object *o = trace_catalog_object(mu->cat, lock);
+	if (!o || o->kind != TRACE_OBJ_MUTEX)
+		return TRACE_MUTEX_NORMAL;
+	return (int)(o->attr & TRACE_MUTEX_TYPE_MASK);
+}
+
+/* ---- held locks ---- */
+
+static void mu_hold(struct misuse *mu, uint32_t thread, uint32_t lock, uint32_t stack)
+{
+	struct mu_thread *t = mu_thread(mu, thread);
+	if (t->nheld == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 4;
+		t->held = realloc(t->held, t->cap * sizeof(*t->held));
+		if (!t->held)
+			abort();
+	}
+	t->held[t->nheld++] = (struct mu_held){ lock, stack };
+}
+
+static void mu_unhold(struct misuse *mu, uint32_t thread, uint32_t lock)
+{
+	struct mu_thread *t = mu_thread(mu, thread);
+	for (uint32_t i = t->nheld; i-- > 0;) {
+		if (t->held[i].lock == lock) {
+			t->held[i] = t->held[--t->nheld];   /* order does not matter */
+			return;
+		}
+	}
+}
+
+static bool mu_holds_read(const struct mu_lock *l, uint32_t thread)
+{
+	for (uint32_t i = 0; i < l->nreaders; i++)
+		if (l->readers[i] == thread)
+			return true;
+	return false;
+}
+
+/* ---- acquisitions ---- */
+
+/* A request by a thread that already holds the lock in a way that blocks. */
+static bool mu_is_self_block(const struct misuse *mu, const struct mu_lock *l, uint32_t lock,
+			     uint32_t thread, bool read)
+{
+	if (l->owner == thread)
+		return mu_mutex_type(mu, lock) != TRACE_MUTEX_RECURSIVE;
+	return !read && mu_holds_read(l, thread);
+}
+
+static void mu_relock(struct misuse *mu, const struct trace_event *ev, const struct mu_lock *l)
+{
+	char what[96];
+	struct report_misuse *m = mu_report(mu, REPORT_MISUSE_RELOCK_NON_RECURSIVE, ev->thread, ev->obj,
+					    ev->stack, "thread relocks %s that it already holds%s",
+					    mu_describe(mu, ev->obj, what, sizeof(what)),
+					    ev->result == EDEADLK ? " (EDEADLK)" : ": it waits for itself");
+	m->other_thread = ev->thread;
+	m->other_stack = l->owner_stack;
+}
+
+static void mu_acquire_begin(struct misuse *mu, const struct trace_event *ev)
+{
+	struct mu_lock *l = mu_lock(mu, ev->obj);
+	struct mu_thread *t = mu_thread(mu, ev->thread);
+	t->relock_reported = false;
+	if (mu_is_self_block(mu, l, ev->obj, ev->thread, (op_class(ev->op) & OPC_READ))) {
+		mu_relock(mu, ev, l);
+		mu_thread(mu, ev->thread)->relock_reported = true;
+	}
+}
+
+static void mu_acquired(struct misuse *mu, uint32_t thread, uint32_t lock, bool read, uint32_t stack)
+{
+	struct mu_lock *l = mu_lock(mu, lock);
+	if (read) {
+		if (l->nreaders == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 4;
+			l->readers = realloc(l->readers, l->cap * sizeof(*l->readers));
+			if (!l->readers)
+				abort();
+		}
+		l->readers[l->nreaders++] = thread;
+	} else if (l->owner == thread) {
+		l->depth++;
+		return;
+	} else {
+		l->owner = thread;
+		l->depth = 1;
+		l->owner_stack = stack;
+	}
+	mu_hold(mu, thread, lock, stack);
+}
+
+static void mu_acquire_end(struct misuse *mu, const struct trace_event *ev)
+{
+	struct mu_thread *t = mu_thread(mu, ev->thread);
+	bool reported = t->relock_reported && ev->had_begin;
+	t->relock_reported = false;
+	if (ev->result == EDEADLK) {
+		if (!reported)
+			mu_relock(mu, ev, mu_lock(mu, ev->obj));
+		return;
+	}
+	if (ev->result == 0 || ev->result == EOWNERDEAD)
+		mu_acquired(mu, ev->thread, ev->obj, (op_class(ev->op) & OPC_READ), ev->stack);
+}
+
+/* ---- releases ---- */
+
+static void mu_bad_unlock(struct misuse *mu, const struct trace_event *ev, uint32_t owner,
+			  uint32_t owner_stack)
+{
+	char what[96];
+	mu_describe(mu, ev->obj, what, sizeof(what));
+	if (owner == MU_NONE) {
+		mu_report(mu, REPORT_MISUSE_UNLOCK_NOT_LOCKED, ev->thread, ev->obj, ev->stack,
+			  "unlock of %s that is not locked", what);
+		return;
+	}
+	struct report_misuse *m = mu_report(mu, REPORT_MISUSE_UNLOCK_NOT_OWNER, ev->thread, ev->obj,
+					    ev->stack, "unlock of %s held by thread T%" PRIu32,
+					    what, owner);
+	m->other_thread = owner;
+	m->other_stack = owner_stack;
+}
+
+static void mu_release(struct misuse *mu, const struct trace_event *ev)
+{
+	struct mu_lock *l = mu_lock(mu, ev->obj);
+	uint32_t me = ev->thread;
+	if (ev->result != 0 && ev->result != EPERM)
+		return;
+	for (uint32_t i = l->nreaders; i-- > 0;) {
+		if (l->readers[i] == me) {
+			l->readers[i] = l->readers[--l->nreaders];
+			mu_unhold(mu, me, ev->obj);
+			return;
+		}
+	}
+	if (l->owner == me) {
+		if (--l->depth == 0) {
+			l->owner = MU_NONE;
+			mu_unhold(mu, me, ev->obj);
+		}
+		return;
+	}
+	uint32_t owner = l->owner != MU_NONE ? l->owner : l->nreaders ? l->readers[0] : MU_NONE;
+	mu_bad_unlock(mu, ev, owner, l->owner != MU_NONE ? l->owner_stack : 0);
+	l = mu_lock(mu, ev->obj);
+	if (ev->result == 0 && l->owner != MU_NONE) {
+		/* glibc really unlocks a normal mutex for a non-owner */
+		mu_unhold(mu, l->owner, ev->obj);
+		l->owner = MU_NONE;
+		l->depth = 0;
+	}
+}
+
+/* ---- condition variables ---- */
+
+static void mu_cond_wait_start(struct misuse *mu, const struct trace_event *ev)
+{
+	char what[96], mx[96];
+	uint32_t mutex = ev->obj2;
+	struct mu_lock *m = mu_lock(mu, mutex);
+	if (mutex && m->owner != ev->thread)
+		mu_report(mu, REPORT_MISUSE_COND_WAIT_NOT_HELD, ev->thread, ev->obj, ev->stack,
+			  "wait on %s with %s not held by this thread",
+			  mu_describe(mu, ev->obj, what, sizeof(what)),
+			  mu_describe(mu, mutex, mx, sizeof(mx)));
+	struct mu_lock *c = mu_lock(mu, ev->obj);
+	if (!mutex)
+		return;
+	if (!c->cond_mutex) {
+		c->cond_mutex = mutex;
+		c->cond_mutex_thread = ev->thread;
+		return;
+	}
+	if (c->cond_mutex == mutex)
+		return;
+	char first[96];
+	struct report_misuse *r = mu_report(mu, REPORT_MISUSE_COND_MIXED_MUTEX, ev->thread, ev->obj,
+					    ev->stack, "wait on %s with %s; it was used with %s before%s",
+					    mu_describe(mu, ev->obj, what, sizeof(what)),
+					    mu_describe(mu, mutex, mx, sizeof(mx)),
+					    mu_describe(mu, c->cond_mutex, first, sizeof(first)),
+					    c->waiters > (ev->phase == TRACE_PHASE_BEGIN) ?
+						    " (by threads waiting at the same time)" : "");
+	r->other_lock = c->cond_mutex;
+	r->other_thread = c->cond_mutex_thread;
+}
+
+/* ---- destroy and use after destroy ---- */
+
+static void mu_destroy(struct misuse *mu, const struct trace_event *ev)
+{
+	char what[96];
+	struct mu_lock *l = mu_lock(mu, ev->obj);
+	mu_describe(mu, ev->obj, what, sizeof(what));
+	if (l->owner != MU_NONE || l->nreaders) {
+		uint32_t owner = l->owner != MU_NONE ? l->owner : l->readers[0];
+		struct report_misuse *m = mu_report(mu, REPORT_MISUSE_DESTROY_LOCKED, ev->thread, ev->obj,
+						    ev->stack, "destroy of %s while thread T%" PRIu32
+						    " holds it", what, owner);
+		m->other_thread = owner;
+		m->other_stack = l->owner != MU_NONE ? l->owner_stack : 0;
+	} else if (l->waiters) {
+		mu_report(mu, REPORT_MISUSE_DESTROY_WITH_WAITERS, ev->thread, ev->obj, ev->stack,
+			  "destroy of %s while %" PRIu32 " thread%s wait%s on it", what, l->waiters,
+			  l->waiters == 1 ? "" : "s", l->waiters == 1 ? "s" : "");
+	}
+	l = mu_lock(mu, ev->obj);
+	if (ev->result == 0 && ev->op != TRACE_OP_SEM_CLOSE)
+		l->destroyed = true;
+}
+
+static bool mu_use_after_destroy(struct misuse *mu, const struct trace_event *ev)
+{
+	if (!ev->obj || ev->obj >= mu->nlocks || !mu->locks[ev->obj].destroyed ||
+	    (op_class(ev->op) & OPC_INIT))
+		return false;
+	char what[96], fn[48];
+	mu_report(mu, REPORT_MISUSE_USE_AFTER_DESTROY, ev->thread, ev->obj, ev->stack,
+		  "%s on %s after it was destroyed", report_op_function(ev->op, fn, sizeof(fn)),
+		  mu_describe(mu, ev->obj, what, sizeof(what)));
+	return true;
+}
+
+/* ---- thread and process end ---- */
+
+static void mu_exit_holding(struct misuse *mu, uint32_t thread, bool process)
+{
+	struct mu_thread *t = mu_thread(mu, thread);
+	for (uint32_t i = 0; i < t->nheld; i++) {
+		char what[96];
+		struct mu_held h = mu->threads[thread].held[i];
+		mu_report(mu, REPORT_MISUSE_EXIT_HOLDING_LOCK, thread, h.lock, h.stack,
+			  "%s while holding %s (acquired here)",
+			  process ? "process exit" : "thread exit",
+			  mu_describe(mu, h.lock, what, sizeof(what)));
+	}
+}
+
+/* ---- dispatch ---- */
+
+static bool mu_is_wait(unsigned op)
+{
+	return (op_class(op) & OPC_COND) || op == TRACE_OP_SEM_WAIT || op == TRACE_OP_SEM_TIMEDWAIT ||
+	       op == TRACE_OP_SEM_CLOCKWAIT || op == TRACE_OP_BARRIER_WAIT;
+}
+
+static void mu_begin_event(struct misuse *mu, const struct trace_event *ev)
+{
+	struct mu_thread *t = mu_thread(mu, ev->thread);
+	t->pending_op = ev->op;
+	t->pending_obj = ev->obj;
+	t->pending_stack = ev->stack;
+	t->pending_waiter = false;
+	if ((op_class(ev->op) & OPC_ACQUIRE)) {
+		mu_acquire_begin(mu, ev);
+		return;
+	}
+	if (!mu_is_wait(ev->op) || !ev->obj)
+		return;
+	t->pending_waiter = true;
+	mu_lock(mu, ev->obj)->waiters++;
+	if ((op_class(ev->op) & OPC_COND))
+		mu_cond_wait_start(mu, ev);
+}
+
+/* The END of the pending call: its wait is over. */
+static void mu_end_pending(struct misuse *mu, const struct trace_event *ev)
+{
+	struct mu_thread *t = mu_thread(mu, ev->thread);
+	if (t->pending_op != ev->op)
+		return;
+	t->pending_op = 0;
+	if (t->pending_waiter && t->pending_obj < mu->nlocks && mu->locks[t->pending_obj].waiters)
+		mu->locks[t->pending_obj].waiters--;
+	t->pending_waiter = false;
+}
+
+static void mu_barrier_wait(struct misuse *mu, const struct trace_event *ev)
+{
+	const struct trace_object *o = trace_catalog_object(mu->cat, ev->obj);
+	char what[96];
+	if (!o || o->initialized)
+		return;
+	mu_report(mu, REPORT_MISUSE_BARRIER_MISUSE, ev->thread, ev->obj, ev->stack,
+		  "wait on %s that was never initialized", mu_describe(mu, ev->obj, what, sizeof(what)));
+}
+
+static void mu_reset(struct misuse *mu, uint32_t obj)
+{
+	struct mu_lock *l = mu_lock(mu, obj);
+	if (l->owner != MU_NONE)
+		mu_unhold(mu, l->owner, obj);
+	l = mu_lock(mu, obj);
+	l->owner = MU_NONE;
+	l->nreaders = 0;
+	l->depth = 0;
+	l->destroyed = false;
+}
+
+static void mu_end_event(struct misuse *mu, const struct trace_event *ev)
+{
+	unsigned op = ev->op;
+	if (op == TRACE_OP_COND_RELEASE) {
+		struct mu_lock *l = mu_lock(mu, ev->obj);
+		if (l->owner == ev->thread) {
+			l->owner = MU_NONE;
+			l->depth = 0;
+			mu_unhold(mu, ev->thread, ev->obj);
+		}
+	} else if (op == TRACE_OP_COND_REACQUIRE) {
+		mu_acquired(mu, ev->thread, ev->obj, false, mu_thread(mu, ev->thread)->pending_stack);
+	} else if ((op_class(op) & OPC_ACQUIRE)) {
+		mu_acquire_end(mu, ev);
+	} else if ((op_class(op) & OPC_RELEASE)) {
+		mu_release(mu, ev);
+	} else if ((op_class(op) & OPC_DESTROY)) {
+		mu_destroy(mu, ev);
+	} else if ((op_class(op) & OPC_INIT) && ev->result == 0 && ev->obj) {
+		mu_reset(mu, ev->obj);
+	} else if (op == TRACE_OP_SEM_POST && ev->result == EOVERFLOW) {
+		char what[96];
+		mu_report(mu, REPORT_MISUSE_SEM_OVERFLOW, ev->thread, ev->obj, ev->stack,
+			  "sem_post on %s overflows its value (EOVERFLOW)",
+			  mu_describe(mu, ev->obj, what, sizeof(what)));
+	} else if (op == TRACE_OP_BARRIER_WAIT && !ev->had_begin) {
+		mu_barrier_wait(mu, ev);
+	} else if (op == TRACE_OP_THREAD_END) {
+		mu_exit_holding(mu, ev->thread, false);
+	} else if (op == TRACE_OP_PROC_EXIT || op == TRACE_OP__EXIT) {
+		mu_exit_holding(mu, ev->thread, true);
+	}
+}
+
+static void mu_feed(void *state, const struct trace_event *ev)
+{
+	struct misuse *mu = state;
+	if (ev->thread == TRACE_NONE)
+		return;
+	bool destroyed = false;
+	if (ev->obj && ev->kind != TRACE_OBJ_SPAWN && ev->kind != TRACE_OBJ_THREAD &&
+	    ev->kind != TRACE_OBJ_MQ && ev->kind != TRACE_OBJ_ONCE)
+		destroyed = mu_use_after_destroy(mu, ev);
+	if (ev->phase == TRACE_PHASE_BEGIN) {
+		mu_begin_event(mu, ev);
+		if (ev->op == TRACE_OP_BARRIER_WAIT)
+			mu_barrier_wait(mu, ev);
+		return;
+	}
+	mu_end_pending(mu, ev);
+	if (ev->kind == TRACE_OBJ_THREAD || ev->kind == TRACE_OBJ_SPAWN)
+		mu_thread_call(mu, ev);
+	mu_end_event(mu, ev);
+	/* The error of a call on a destroyed object is explained already. */
+	if (ev->result != 0 && !destroyed)
+		mu_check_result(mu, ev);
+}
+
+/* ---- the analyzer ---- */
+
+static void *mu_begin(const struct trace_catalog *cat, const struct analysis_options *opt)
+{
+	(void)opt;
+	struct misuse *mu = calloc(1, sizeof(*mu));
+	if (!mu)
+		abort();
+	mu->cat = cat;
+	return mu;
+}
+
+static void mu_finish(void *state, struct report *out)
+{
+	struct misuse *mu = state;
+	for (uint32_t i = 0; i < mu->nfound; i++) {
+		const struct report_misuse *f = &mu->found[i].m;
+		struct report_misuse *m = report_add_misuse(out, f->kind, f->thread, f->lock, f->stack,
+							    "%s", f->message);
+		m->count = f->count;
+		m->other_thread = f->other_thread;
+		m->other_lock = f->other_lock;
+		m->other_stack = f->other_stack;
+		m->op = f->op;
+		m->error = f->error;
+	}
+}
+
+static void mu_free(void *state)
+{
+	struct misuse *mu = state;
+	for (uint32_t i = 0; i < mu->nlocks; i++)
+		free(mu->locks[i].readers);
+	for (uint32_t i = 0; i < mu->nthreads; i++)
+		free(mu->threads[i].held);
+	for (uint32_t i = 0; i < mu->nfound; i++)
+		free(mu->found[i].m.message);
+	free(mu->locks);
+	free(mu->threads);
+	free(mu->found);
+	u64map_release(&mu->index);
+	free(mu);
+}
+
+const struct analyzer analyzer_misuse = {
+	.name = "misuse",
+	.category = ANALYZER_MISUSE,
+	.begin = mu_begin,
+	.feed = mu_feed,
+	.finish = mu_finish,
+	.free = mu_free,
+};

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/* misuse_calls.c - join-invalid (double join, join of a detached thread or
+ * of itself, detach twice) and bad-argument: a call that returned an error
+ * that is not part of its normal protocol (EBUSY of a trylock, ETIMEDOUT of
+ * a timed wait...) and that no other rule explains. */
+#include "misuse.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *mu_errno_name(int err, char *buf, size_t size)
+{
+	const char *name = strerrorname_np(err);
+	if (name)
+		return name;
+	snprintf(buf, size, "errno %d", err);
+	return buf;
+}
+
+static void mu_join_invalid(struct misuse *mu, const struct trace_event *ev, const char *why)
+{
+	char fn[48];
+	struct report_misuse *m = mu_report(mu, REPORT_MISUSE_JOIN_INVALID, ev->thread, 0, ev->stack,
+					    "%s: %s", report_op_function(ev->op, fn, sizeof(fn)), why);
+	m->other_thread = ev->peer_thread;
+	m->op = ev->op;
+	m->error = ev->result;
+}
+
+static void mu_join(struct misuse *mu, const struct trace_event *ev)
+{
+	uint32_t peer = ev->peer_thread;
+	char why[96];
+	if (peer == ev->thread || ev->result == EDEADLK) {
+		mu_join_invalid(mu, ev, "a thread joins itself (or two threads join each other)");
+		return;
+	}
+	if (ev->result == EINVAL || ev->result == ESRCH) {
+		const char *how = ev->result == EINVAL ? "detached or already joined" : "no such thread";
+		if (peer != TRACE_NONE)
+			snprintf(why, sizeof(why), "thread T%" PRIu32 " is not joinable (%s)", peer, how);
+		else
+			snprintf(why, sizeof(why), "the thread is not joinable (%s)", how);
+		mu_join_invalid(mu, ev, why);
+		return;
+	}
+	if (ev->result != 0 || peer == TRACE_NONE)
+		return;
+	struct mu_thread *t = mu_thread(mu, peer);
+	if (t->joined || t->detached) {
+		snprintf(why, sizeof(why), "thread T%" PRIu32 " was already %s", peer,
+			 t->joined ? "joined" : "detached");
+		mu_join_invalid(mu, ev, why);
+	}
+	t = mu_thread(mu, peer);
+	t->joined = true;
+}
+
+static void mu_detach(struct misuse *mu, const struct trace_event *ev)
+{
+	uint32_t peer = ev->peer_thread;
+	char why[96];
+	if (ev->result == EINVAL || ev->result == ESRCH) {
+		mu_join_invalid(mu, ev, ev->result == EINVAL ? "the thread is not joinable (already detached)"
+							     : "no such thread");
+		return;
+	}
+	if (ev->result != 0 || peer == TRACE_NONE)
+		return;
+	struct mu_thread *t = mu_thread(mu, peer);
+	if (t->joined || t->detached) {
+		snprintf(why, sizeof(why), "thread T%" PRIu32 " was already %s", peer,
+			 t->joined ? "joined" : "detached");
+		mu_join_invalid(mu, ev, why);
+	}
+	t = mu_thread(mu, peer);
+	t->detached = true;
+}
+
+void mu_thread_call(struct misuse *mu, const struct trace_event *ev)
+{
+	if ((op_class(ev->op) & OPC_JOIN) && ev->op != TRACE_OP_TRYJOIN_NP)
+		mu_join(mu, ev);
+	else if (ev->op == TRACE_OP_TRYJOIN_NP && ev->result != EBUSY)
+		mu_join(mu, ev);
+	else if (ev->op == TRACE_OP_DETACH || ev->op == TRACE_OP_THRD_DETACH)
+		mu_detach(mu, ev);
+}
+
+static bool mu_is_timed(unsigned op)
+{
+	switch (op) {
+	case TRACE_OP_MUTEX_TIMEDLOCK: case TRACE_OP_MUTEX_CLOCKLOCK: case TRACE_OP_MTX_TIMEDLOCK:
+	case TRACE_OP_RWLOCK_TIMEDRDLOCK: case TRACE_OP_RWLOCK_CLOCKRDLOCK:
+	case TRACE_OP_RWLOCK_TIMEDWRLOCK: case TRACE_OP_RWLOCK_CLOCKWRLOCK:
+	case TRACE_OP_COND_TIMEDWAIT: case TRACE_OP_COND_CLOCKWAIT: case TRACE_OP_CND_TIMEDWAIT:
+	case TRACE_OP_SEM_TIMEDWAIT: case TRACE_OP_SEM_CLOCKWAIT: case TRACE_OP_TIMEDJOIN_NP:
+	case TRACE_OP_CLOCKJOIN_NP: case TRACE_OP_MQ_TIMEDSEND: case TRACE_OP_MQ_TIMEDRECEIVE:
+		return true;
+	}
+	return false;
+}
+
+static bool mu_is_open_or_unlink(unsigned op)
+{
+	return op == TRACE_OP_SEM_OPEN || op == TRACE_OP_SEM_UNLINK || op == TRACE_OP_MQ_OPEN ||
+	       op == TRACE_OP_MQ_UNLINK;
+}
+
+/* Errors that are part of a call's normal protocol, or reported by a more
+ * precise rule (misuse.c, mu_thread_call). */
+static bool mu_is_expected(unsigned op, int err)
+{
+	switch (err) {
+	case EBUSY:
+		return (op_class(op) & OPC_TRY) || op == TRACE_OP_TRYJOIN_NP || (op_class(op) & OPC_DESTROY);
+	case ETIMEDOUT:
+		return mu_is_timed(op);
+	case EAGAIN:
+		return op == TRACE_OP_SEM_TRYWAIT || (op >= TRACE_OP_MQ_SEND && op <= TRACE_OP_MQ_TIMEDRECEIVE) ||
+		       (op_class(op) & OPC_TRY);
+	case EINTR:
+		return (op >= TRACE_OP_SEM_WAIT && op <= TRACE_OP_SEM_CLOCKWAIT) ||
+		       (op >= TRACE_OP_MQ_SEND && op <= TRACE_OP_MQ_TIMEDRECEIVE);
+	case EOWNERDEAD:
+		return (op_class(op) & OPC_ACQUIRE);
+	case EDEADLK:
+		return (op_class(op) & OPC_ACQUIRE) || (op_class(op) & OPC_JOIN);
+	case EPERM:
+		return (op_class(op) & OPC_RELEASE) || (op_class(op) & OPC_COND);
+	case EOVERFLOW:
+		return op == TRACE_OP_SEM_POST;
+	case ENOENT:
+	case EEXIST:
+		return mu_is_open_or_unlink(op);
+	case EINVAL:
+	case ESRCH:
+		return (op_class(op) & OPC_JOIN) || op == TRACE_OP_DETACH || op == TRACE_OP_THRD_DETACH;
+	}
+	return false;
+}
+
+void mu_check_result(struct misuse *mu, const struct trace_event *ev)
+{
+	const struct trace_op_desc *d = trace_op_desc(ev->op);
+	if (!d || !(d->flags & TRACE_F_CALL) || ev->result <= 0)
+		return;
+	switch (d->kind) {
+	case TRACE_OBJ_NONE: /* process calls (fork, exec...) are not sync misuse */
+		return;
+	case TRACE_OBJ_THREAD: case TRACE_OBJ_MUTEX: case TRACE_OBJ_RWLOCK: case TRACE_OBJ_SPINLOCK:
+	case TRACE_OBJ_COND: case TRACE_OBJ_SEM: case TRACE_OBJ_BARRIER: case TRACE_OBJ_MQ:
+	case TRACE_OBJ_ONCE: case TRACE_OBJ_SPAWN: case TRACE_OBJ_KIND_COUNT:
+		break;
+	}
+	if (mu_is_expected(ev->op, ev->result))
+		return;
+	char fn[48], en[32], what[96] = "";
+	if (ev->obj)
+		mu_describe(mu, ev->obj, what, sizeof(what));
+	struct report_misuse *m = mu_report(mu, REPORT_MISUSE_BAD_ARGUMENT, ev->thread,
+					    ev->kind == TRACE_OBJ_SPAWN || ev->kind == TRACE_OBJ_THREAD ?
+						    0 : ev->obj,
+					    ev->stack, "%s%s%s returned %s (%s)",
+					    report_op_function(ev->op, fn, sizeof(fn)), what[0] ? " on " : "",
+					    what, mu_errno_name(ev->result, en, sizeof(en)),
+					    strerror(ev->result));
+	m->op = ev->op;
+	m->error = ev->result;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/* print_common.c - shared wording of the printers (see print_common.h). */
+#include "print_common.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *print_basename(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	return slash ? slash + 1 : path ? path : "";
+}
+
+const char *print_lock_label(const struct report *r, uint32_t id, char *buf, size_t size)
+{
+	const struct report_lock *l = report_lock_find(r, id);
+	if (!l) {
+		snprintf(buf, size, "object #%" PRIu32, id);
+		return buf;
+	}
+	const char *kind = trace_obj_kind_name(l->kind);
+	char th[96];
+	if (l->kind == TRACE_OBJ_THREAD && l->thread != TRACE_NONE)
+		snprintf(buf, size, "thread %s", print_thread_label(r, l->thread, th, sizeof(th)));
+	else if (l->symbol)
+		snprintf(buf, size, "%s '%s' (0x%" PRIx64 ")", kind, l->symbol, l->address);
+	else if (l->name)
+		snprintf(buf, size, "%s '%s'", kind, l->name);
+	else
+		snprintf(buf, size, "%s M%" PRIu32 " (0x%" PRIx64 ")", kind, l->id, l->address);
+	return buf;
+}
+
+const char *print_thread_label(const struct report *r, uint32_t id, char *buf, size_t size)
+{
+	if (id == TRACE_NONE) {
+		snprintf(buf, size, "T?");
+		return buf;
+	}
+	const struct report_thread *t = report_thread_find(r, id);
+	if (t && t->name)
+		snprintf(buf, size, "T%" PRIu32 " '%s'", id, t->name);
+	else if (id == 0)
+		snprintf(buf, size, "T0 (main thread)");
+	else
+		snprintf(buf, size, "T%" PRIu32, id);
+	return buf;
+}
+
+const char *print_duration(uint64_t ns, char *buf, size_t size)
+{
+	if (ns < 1000)
+		snprintf(buf, size, "%" PRIu64 " ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, size, "%.1f us", (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, size, "%.1f ms", (double)ns / 1e6);
+	else
+		snprintf(buf, size, "%.2f s", (double)ns / 1e9);
+	return buf;
+}
+
+const struct report_frame *print_top_frame_with_file(const struct report *r, uint32_t stack)
+{
+	const struct report_stack *s = report_stack_find(r, stack);
+	for (size_t i = 0; s && i < s->nframes; i++)
+		if (s->frames[i].file)
+			return &s->frames[i];
+	return NULL;
+}
+
+const struct report_frame *print_top_frame_with_function(const struct report *r, uint32_t stack)
+{
+	const struct report_stack *s = report_stack_find(r, stack);
+	for (size_t i = 0; s && i < s->nframes; i++)
+		if (s->frames[i].function)
+			return &s->frames[i];
+	return NULL;
+}
+
+const char *print_stack_where(const struct report *r, uint32_t stack, char *buf, size_t size)
+{
+	const struct report_frame *f = print_top_frame_with_file(r, stack);
+	if (!f)
+		f = print_top_frame_with_function(r, stack);
+	const struct report_stack *s = report_stack_find(r, stack);
+	if (f && f->file && f->function)
+		snprintf(buf, size, "%s:%" PRIu32 " in %s", f->file, f->line, f->function);
+	else if (f && f->file)
+		snprintf(buf, size, "%s:%" PRIu32, f->file, f->line);
+	else if (f)
+		snprintf(buf, size, "%s", f->function);
+	else if (s && s->nframes)
+		snprintf(buf, size, "0x%" PRIx64, s->frames[0].pc);
+	else
+		snprintf(buf, size, "(no stack)");
+	return buf;
+}
+
+const char *print_deadlock_headline(const struct report_deadlock *d)
+{
+	return report_deadlock_kind_title(d->kind);
+}

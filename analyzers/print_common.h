@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* print_common.h - private to the printers: how locks, threads, durations
+ * and frames are named in text (shared by print_text.c, print_summary.c and
+ * the SARIF messages), so every format words them the same way. */
+#ifndef CTRACE_PRINT_COMMON_H
+#define CTRACE_PRINT_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report.h"
+
+/* "mutex 'g_lock' (0x601040)", "mq '/jobs'", "mutex M7 (0x7f12...)". */
+const char *print_lock_label(const struct report *r, uint32_t id, char *buf, size_t size);
+/* "T1 'worker'" / "T0 (main thread)" / "T?" */
+const char *print_thread_label(const struct report *r, uint32_t id, char *buf, size_t size);
+/* "850 ns", "12.3 us", "4.1 ms", "2.05 s" */
+const char *print_duration(uint64_t ns, char *buf, size_t size);
+/* The innermost frame of a stack that has a file, or NULL. */
+const struct report_frame *print_top_frame_with_file(const struct report *r, uint32_t stack);
+/* The innermost frame with a function name, or NULL. */
+const struct report_frame *print_top_frame_with_function(const struct report *r, uint32_t stack);
+/* "file:line in func" / "func" / "0x1234" for the top of a stack. */
+const char *print_stack_where(const struct report *r, uint32_t stack, char *buf, size_t size);
+/* The headline of a finding and its kind name. */
+const char *print_deadlock_headline(const struct report_deadlock *d);
+/* Path without directories. */
+const char *print_basename(const char *path);
+
+#endif

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* print_summary.c - the few lines `ctrace run` ends with: how many findings
+ * of each kind, and the most contended lock with where it was waited for. */
+#include "print.h"
+
+#include <errno.h>
+#include <inttypes.h>
+
+#include "print_common.h"
+
+static void summary_kind(FILE *out, bool *first, size_t n, const char *name)
+{
+	if (!n)
+		return;
+	fprintf(out, "%s%zu %s", *first ? "" : ", ", n, name);
+	*first = false;
+}
+
+static void summary_findings(FILE *out, const struct report *r)
+{
+	size_t dl[3] = { 0 }, mu[REPORT_MISUSE_KIND_COUNT] = { 0 };
+	bool first = true;
+	for (size_t i = 0; i < r->ndeadlocks; i++)
+		dl[r->deadlocks[i].kind]++;
+	for (size_t i = 0; i < r->nmisuses; i++)
+		mu[r->misuses[i].kind]++;
+	fprintf(out, "ctrace: %zu finding%s: ", report_findings(r), report_findings(r) == 1 ? "" : "s");
+	for (int k = 0; k < 3; k++)
+		summary_kind(out, &first, dl[k], report_deadlock_kind_name((enum report_deadlock_kind)k));
+	summary_kind(out, &first, r->nraces, "data-race");
+	for (int k = 0; k < REPORT_MISUSE_KIND_COUNT; k++)
+		summary_kind(out, &first, mu[k], report_misuse_kind_name((enum report_misuse_kind)k));
+	fputc('\n', out);
+}
+
+static void summary_contention(FILE *out, const struct report *r)
+{
+	const struct report_lockstat *top = NULL;
+	for (size_t i = 0; i < r->nlockstats && !top; i++) {
+		const struct report_lock *l = report_lock_find(r, r->lockstats[i].lock);
+		if (l && (l->kind == TRACE_OBJ_MUTEX || l->kind == TRACE_OBJ_RWLOCK ||
+			  l->kind == TRACE_OBJ_SPINLOCK) && r->lockstats[i].contended)
+			top = &r->lockstats[i];
+	}
+	if (!top)
+		return;
+	char lock[160], d[32], where[512];
+	fprintf(out, "ctrace: most contended: %s: waited %s in %" PRIu64 " of %" PRIu64 " acquisitions",
+		print_lock_label(r, top->lock, lock, sizeof(lock)), print_duration(top->wait_ns, d, sizeof(d)),
+		top->contended, top->acquisitions);
+	if (top->nsites)
+		fprintf(out, ", mostly at %s", print_stack_where(r, top->sites[0].stack, where, sizeof(where)));
+	fputc('\n', out);
+}
+
+int print_summary(FILE *out, const struct report *r, const struct print_options *opt)
+{
+	(void)opt;
+	if (report_findings(r))
+		summary_findings(out, r);
+	else
+		fprintf(out, "ctrace: no deadlock, race or misuse found\n");
+	if (r->suppressed)
+		fprintf(out, "ctrace: %" PRIu64 " finding%s suppressed\n", r->suppressed,
+			r->suppressed == 1 ? "" : "s");
+	summary_contention(out, r);
+	return fflush(out) || ferror(out) ? -EIO : 0;
+}

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/* report.c - the findings model (see report.h): adding, folding identical
+ * findings, deterministic sorting, lookups, names, freeing. No printing and
+ * no symbolization here (report_resolve.c). */
+#include "report.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *report_grow(void *arr, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return arr;
+	size_t want = *cap ? *cap * 2 : 8;
+	void *p = realloc(arr, want * elem);
+	if (!p)
+		abort();
+	*cap = want;
+	return p;
+}
+
+void report_init(struct report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->program.exit_status = -1;
+}
+
+static void report_release_findings(struct report *r)
+{
+	for (size_t i = 0; i < r->ndeadlocks; i++) {
+		free(r->deadlocks[i].note);
+		free(r->deadlocks[i].cycle);
+	}
+	for (size_t i = 0; i < r->nraces; i++) {
+		free(r->races[i].symbol);
+		free(r->races[i].accesses[0].locks_held);
+		free(r->races[i].accesses[1].locks_held);
+	}
+	for (size_t i = 0; i < r->nlockstats; i++) {
+		for (size_t j = 0; j < r->lockstats[i].nsites; j++)
+			free(r->lockstats[i].sites[j].blamed);
+		free(r->lockstats[i].sites);
+	}
+	for (size_t i = 0; i < r->nmisuses; i++)
+		free(r->misuses[i].message);
+	free(r->deadlocks);
+	free(r->races);
+	free(r->lockstats);
+	free(r->misuses);
+}
+
+static void report_release_context(struct report *r)
+{
+	for (uint32_t i = 0; i < r->program.argc; i++)
+		free(r->program.argv[i]);
+	free(r->program.argv);
+	for (size_t i = 0; i < r->nthreads; i++)
+		free(r->threads[i].name);
+	free(r->threads);
+	for (size_t i = 0; i < r->nlocks; i++) {
+		free(r->locks[i].symbol);
+		free(r->locks[i].name);
+	}
+	free(r->locks);
+	for (size_t i = 0; i < r->nstacks; i++) {
+		for (size_t j = 0; j < r->stacks[i].nframes; j++) {
+			free(r->stacks[i].frames[j].function);
+			free(r->stacks[i].frames[j].file);
+			free(r->stacks[i].frames[j].module);
+		}
+		free(r->stacks[i].frames);
+	}
+	free(r->stacks);
+	for (size_t i = 0; i < r->nnotes; i++)
+		free(r->notes[i]);
+	free(r->notes);
+}
+
+void report_release(struct report *r)
+{
+	report_release_findings(r);
+	report_release_context(r);
+	report_init(r);
+}
+
+struct report_deadlock *report_add_deadlock(struct report *r, enum report_deadlock_kind kind)
+{
+	r->deadlocks = report_grow(r->deadlocks, &r->cap_deadlocks, r->ndeadlocks, sizeof(*r->deadlocks));
+	struct report_deadlock *d = &r->deadlocks[r->ndeadlocks++];
+	memset(d, 0, sizeof(*d));
+	d->kind = kind;
+	d->concurrent = true;
+	return d;
+}
+
+struct report_edge *report_deadlock_add_edge(struct report_deadlock *d)
+{
+	struct report_edge *e = realloc(d->cycle, (d->ncycle + 1) * sizeof(*e));
+	if (!e)
+		abort();
+	d->cycle = e;
+	e = &d->cycle[d->ncycle++];
+	memset(e, 0, sizeof(*e));
+	e->owner = TRACE_NONE;
+	e->waiting_for = TRACE_NONE;
+	e->thread = TRACE_NONE;
+	return e;
+}
+
+struct report_lockstat *report_add_lockstat(struct report *r, uint32_t lock)
+{
+	r->lockstats = report_grow(r->lockstats, &r->cap_lockstats, r->nlockstats, sizeof(*r->lockstats));
+	struct report_lockstat *s = &r->lockstats[r->nlockstats++];
+	memset(s, 0, sizeof(*s));
+	s->lock = lock;
+	return s;
+}
+
+struct report_site *report_lockstat_add_site(struct report_lockstat *s, uint32_t stack)
+{
+	struct report_site *p = realloc(s->sites, (s->nsites + 1) * sizeof(*p));
+	if (!p)
+		abort();
+	s->sites = p;
+	p = &s->sites[s->nsites++];
+	memset(p, 0, sizeof(*p));
+	p->stack = stack;
+	return p;
+}
+
+void report_site_add_blame(struct report_site *site, uint32_t stack, uint64_t wait_ns)
+{
+	for (size_t i = 0; i < site->nblamed; i++) {
+		if (site->blamed[i].stack == stack) {
+			site->blamed[i].wait_ns += wait_ns;
+			return;
+		}
+	}
+	struct report_blame *b = realloc(site->blamed, (site->nblamed + 1) * sizeof(*b));
+	if (!b)
+		abort();
+	site->blamed = b;
+	site->blamed[site->nblamed++] = (struct report_blame){ stack, wait_ns };
+}
+
+struct report_race *report_add_race(struct report *r)
+{
+	r->races = report_grow(r->races, &r->cap_races, r->nraces, sizeof(*r->races));
+	struct report_race *x = &r->races[r->nraces++];
+	memset(x, 0, sizeof(*x));
+	return x;
+}
+
+struct report_misuse *report_add_misuse(struct report *r, enum report_misuse_kind kind,
+					uint32_t thread, uint32_t lock, uint32_t stack,
+					const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	r->misuses = report_grow(r->misuses, &r->cap_misuses, r->nmisuses, sizeof(*r->misuses));
+	struct report_misuse *m = &r->misuses[r->nmisuses++];
+	memset(m, 0, sizeof(*m));
+	m->kind = kind;
+	m->thread = thread;
+	m->lock = lock;
+	m->stack = stack;
+	m->message = msg;
+	m->count = 1;
+	m->other_thread = TRACE_NONE;
+	return m;
+}
+
+void report_add_note(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	for (size_t i = 0; i < r->nnotes; i++) {
+		if (!strcmp(r->notes[i], msg)) {
+			free(msg);
+			return;
+		}
+	}
+	r->notes = report_grow(r->notes, &r->cap_notes, r->nnotes, sizeof(*r->notes));
+	r->notes[r->nnotes++] = msg;
+}
+
+const struct report_lock *report_lock_find(const struct report *r, uint32_t id)
+{
+	size_t lo = 0, hi = r->nlocks;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->locks[mid].id == id)
+			return &r->locks[mid];
+		if (r->locks[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct report_stack *report_stack_find(const struct report *r, uint32_t id)
+{
+	size_t lo = 0, hi = r->nstacks;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->stacks[mid].id == id)
+			return &r->stacks[mid];
+		if (r->stacks[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct report_thread *report_thread_find(const struct report *r, uint32_t id)
+{
+	if (id < r->nthreads && r->threads[id].id == id)
+		return &r->threads[id];
+	for (size_t i = 0; i < r->nthreads; i++)
+		if (r->threads[i].id == id)
+			return &r->threads[i];
+	return NULL;
+}
+
+size_t report_findings(const struct report *r)
+{
+	return r->ndeadlocks + r->nraces + r->nmisuses;
+}
+
+unsigned report_hist_bucket(uint64_t ns)
+{
+	if (ns == 0)
+		return 0;
+	unsigned b = 64 - (unsigned)__builtin_clzll(ns);
+	return b < REPORT_HIST_BUCKETS ? b : REPORT_HIST_BUCKETS - 1;
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* report_build.c - reader -> analyzers -> resolve (symbolizer) ->
+ * suppressions -> finalize, in one streaming pass (see report_build.h). */
+#include "report_build.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sys/stat.h>
+
+#include "print.h"
+#include "report_resolve.h"
+#include "symbolize.h"
+#include "trace_reader.h"
+
+#define REPORT_PROGRESS_EVERY 65536
+
+static uint64_t report_trace_size(const struct trace_catalog *cat)
+{
+	uint64_t total = 0;
+	struct stat st;
+	for (uint32_t i = 0; i < cat->nprocesses; i++)
+		if (cat->processes[i].file && stat(cat->processes[i].file, &st) == 0)
+			total += (uint64_t)st.st_size;
+	return total;
+}
+
+static void report_read_all(struct trace_reader *rd, struct analysis *an,
+			    const struct report_build_options *opt)
+{
+	const struct trace_catalog *cat = trace_reader_catalog(rd);
+	uint64_t total = opt->progress ? report_trace_size(cat) : 0;
+	uint64_t n = 0;
+	struct trace_event ev;
+	while (trace_reader_next(rd, &ev) == TRACE_READER_EVENT) {
+		analysis_feed(an, &ev);
+		if (opt->progress && ++n % REPORT_PROGRESS_EVERY == 0)
+			opt->progress(opt->progress_ctx, cat->record_bytes, total);
+	}
+	if (opt->progress)
+		opt->progress(opt->progress_ctx, total, total);
+}
+
+static void report_symbolize(struct report *out, const struct trace_catalog *cat, bool no_symbols)
+{
+	if (no_symbols) {
+		report_resolve(out, cat, NULL);
+		return;
+	}
+	struct symbolizer *sym = symbolizer_new(cat);
+	struct report_symbols rs;
+	report_symbols_from_symbolizer(&rs, sym);
+	report_resolve(out, cat, &rs);
+	symbolizer_free(sym);
+}
+
+int report_build(const char *dir, const struct report_build_options *opt, struct report *out,
+		 struct ct_error *err)
+{
+	static const struct report_build_options defaults = { 0 };
+	if (!opt)
+		opt = &defaults;
+	struct trace_reader *rd = trace_reader_open(dir, 0, err);
+	if (!rd)
+		return -ENOENT;
+	const struct trace_catalog *cat = trace_reader_catalog(rd);
+	struct analysis *an = analysis_new(cat, opt->only ? opt->only : ANALYZER_ALL, &opt->analysis);
+	report_read_all(rd, an, opt);
+	analysis_finish(an, out);
+	analysis_free(an);
+	report_symbolize(out, cat, opt->no_symbols);
+	int status = REPORT_BUILD_OK;
+	const struct ct_error *problem = trace_reader_error(rd);
+	if (problem) {
+		char buf[1024];
+		report_add_note(out, "the trace is damaged (%u problem%s; the report covers what was valid): %s",
+				trace_reader_error_count(rd), trace_reader_error_count(rd) == 1 ? "" : "s",
+				ct_error_format(problem, buf, sizeof(buf)));
+		if (err)
+			*err = *problem;
+		status = REPORT_BUILD_PARTIAL;
+	}
+	if (trace_reader_order_gaps(rd))
+		report_add_note(out, "%" PRIu64 " operations were never recorded (threads killed mid-call); "
+				"their order was inferred", trace_reader_order_gaps(rd));
+	if (opt->suppressions)
+		suppressions_apply(opt->suppressions, out);
+	report_finalize(out);
+	trace_reader_free(rd);
+	return status;
+}
+
+int report_summary(const char *dir, FILE *out)
+{
+	struct report r;
+	struct ct_error err = { 0 };
+	char buf[1024];
+	report_init(&r);
+	int rc = report_build(dir, NULL, &r, &err);
+	if (rc < 0) {
+		fprintf(out, "ctrace: cannot analyze the trace: %s\n", ct_error_format(&err, buf, sizeof(buf)));
+		report_release(&r);
+		return 2;
+	}
+	print_summary(out, &r, NULL);
+	if (rc == REPORT_BUILD_PARTIAL)
+		fprintf(out, "ctrace: the trace is damaged: %s\n", ct_error_format(&err, buf, sizeof(buf)));
+	if (report_findings(&r) || r.nlockstats)
+		fprintf(out, "ctrace: details: ctrace report %s\n", dir);
+	int status = report_findings(&r) ? 1 : 0;
+	report_release(&r);
+	return status;
+}

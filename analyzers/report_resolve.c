@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/* report_resolve.c - fills a report's context from the catalog: program,
+ * threads, trace counters, and the lock and stack tables (symbolized through
+ * struct report_symbols). The real symbolizer adapter is in
+ * report_symbolizer.c so tests can link without libdw. */
+#include "report_resolve.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct id_set {
+	uint32_t *ids;
+	size_t n, cap;
+};
+
+static void id_set_add(struct id_set *s, uint32_t id)
+{
+	if (!id || id == TRACE_NONE)
+		return;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->ids = realloc(s->ids, s->cap * sizeof(*s->ids));
+		if (!s->ids)
+			abort();
+	}
+	s->ids[s->n++] = id;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void id_set_sort(struct id_set *s)
+{
+	if (!s->n)
+		return;
+	qsort(s->ids, s->n, sizeof(*s->ids), u32_cmp);
+	size_t m = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (!m || s->ids[m - 1] != s->ids[i])
+			s->ids[m++] = s->ids[i];
+	s->n = m;
+}
+
+static char *dup_or_null(const char *s)
+{
+	if (!s)
+		return NULL;
+	char *d = strdup(s);
+	if (!d)
+		abort();
+	return d;
+}
+
+static void collect_ids(const struct report *r, struct id_set *locks, struct id_set *stacks)
+{
+	for (size_t i = 0; i < r->ndeadlocks; i++) {
+		for (size_t j = 0; j < r->deadlocks[i].ncycle; j++) {
+			const struct report_edge *e = &r->deadlocks[i].cycle[j];
+			id_set_add(locks, e->holding);
+			id_set_add(locks, e->acquiring);
+			id_set_add(stacks, e->holding_stack);
+			id_set_add(stacks, e->acquiring_stack);
+		}
+	}
+	for (size_t i = 0; i < r->nmisuses; i++) {
+		id_set_add(locks, r->misuses[i].lock);
+		id_set_add(locks, r->misuses[i].other_lock);
+		id_set_add(stacks, r->misuses[i].stack);
+		id_set_add(stacks, r->misuses[i].other_stack);
+	}
+	for (size_t i = 0; i < r->nlockstats; i++) {
+		const struct report_lockstat *s = &r->lockstats[i];
+		id_set_add(locks, s->lock);
+		for (size_t j = 0; j < s->nsites; j++) {
+			id_set_add(stacks, s->sites[j].stack);
+			for (size_t k = 0; k < s->sites[j].nblamed; k++)
+				id_set_add(stacks, s->sites[j].blamed[k].stack);
+		}
+	}
+	for (size_t i = 0; i < r->nraces; i++)
+		for (int a = 0; a < 2; a++)
+			id_set_add(stacks, r->races[i].accesses[a].stack);
+}
+
+static void resolve_locks(struct report *r, const struct trace_catalog *cat, const struct id_set *ids,
+			  const struct report_symbols *sym, struct id_set *stacks)
+{
+	r->locks = calloc(ids->n + 1, sizeof(*r->locks));
+	if (!r->locks)
+		abort();
+	for (size_t i = 0; i < ids->n; i++) {
+		const struct trace_object *o = trace_catalog_object(cat, ids->ids[i]);
+		struct report_lock *l = &r->locks[r->nlocks++];
+		l->id = ids->ids[i];
+		l->thread = TRACE_NONE;
+		if (!o)
+			continue;
+		l->process = o->process;
+		l->address = o->key;
+		l->kind = (enum trace_obj_kind)o->kind;
+		l->name = dup_or_null(o->name);
+		l->init_stack = o->init_stack;
+		l->attr = o->attr;
+		l->initialized = o->initialized;
+		l->thread = TRACE_NONE;
+		for (uint32_t t = 0; o->kind == TRACE_OBJ_THREAD && t < cat->nthreads; t++)
+			if (cat->threads[t].handle == o->key && cat->threads[t].process == o->process)
+				l->thread = t;
+		if (sym && sym->data_symbol && o->kind != TRACE_OBJ_MQ)
+			l->symbol = dup_or_null(sym->data_symbol(sym->ctx, o->process, o->key));
+		id_set_add(stacks, o->init_stack);
+	}
+}
+
+/* Frames of ctrace's own preload library (its thread trampoline) are noise
+ * in a user's stack. */
+static bool is_shim_frame(const struct sym_frame *f)
+{
+	const char *slash = f->module ? strrchr(f->module, '/') : NULL;
+	const char *base = slash ? slash + 1 : f->module;
+	return base && !strncmp(base, "libctrace-shim", 14);
+}
+
+static void resolve_frames(struct report_stack *rs, const struct trace_stack *cs,
+			   const struct report_symbols *sym)
+{
+	const struct sym_frame *f = NULL;
+	size_t n = sym && sym->stack ? sym->stack(sym->ctx, rs->id, &f) : 0;
+	if (n && f) {
+		rs->frames = calloc(n, sizeof(*rs->frames));
+		if (!rs->frames)
+			abort();
+		for (size_t i = 0; i < n; i++) {
+			if (is_shim_frame(&f[i]))
+				continue;
+			struct report_frame *d = &rs->frames[rs->nframes++];
+			d->pc = f[i].pc;
+			d->function = dup_or_null(f[i].function);
+			d->file = dup_or_null(f[i].file);
+			d->line = f[i].line;
+			d->module = dup_or_null(f[i].module);
+			d->inlined = f[i].inlined;
+		}
+		return;
+	}
+	rs->frames = calloc(cs->depth + 1, sizeof(*rs->frames));
+	if (!rs->frames)
+		abort();
+	for (uint32_t i = 0; i < cs->depth; i++)
+		rs->frames[i].pc = cs->pc[i];
+	rs->nframes = cs->depth;
+}
+
+static void resolve_stacks(struct report *r, const struct trace_catalog *cat, const struct id_set *ids,
+			   const struct report_symbols *sym)
+{
+	r->stacks = calloc(ids->n + 1, sizeof(*r->stacks));
+	if (!r->stacks)
+		abort();
+	for (size_t i = 0; i < ids->n; i++) {
+		const struct trace_stack *cs = trace_catalog_stack(cat, ids->ids[i]);
+		if (!cs)
+			continue;
+		struct report_stack *rs = &r->stacks[r->nstacks++];
+		rs->id = ids->ids[i];
+		rs->process = cs->process;
+		resolve_frames(rs, cs, sym);
+	}
+}
+
+static char **dup_argv(char *const *argv, uint32_t argc)
+{
+	char **out = calloc(argc + 1, sizeof(*out));
+	if (!out)
+		abort();
+	for (uint32_t i = 0; i < argc; i++)
+		out[i] = dup_or_null(argv[i] ? argv[i] : "");
+	return out;
+}
+
+static void resolve_program(struct report *r, const struct trace_catalog *cat)
+{
+	struct report_program *p = &r->program;
+	const struct trace_process *first = cat->nprocesses ? &cat->processes[0] : NULL;
+	if (cat->run.present) {
+		p->argv = dup_argv(cat->run.argv, cat->run.argc);
+		p->argc = cat->run.argc;
+		p->pid = cat->run.pid;
+		p->has_exit_status = cat->run.exit_status >= 0;
+		p->exit_status = cat->run.exit_status;
+		if (cat->run.end_ns > cat->run.start_ns)
+			p->duration_ns = cat->run.end_ns - cat->run.start_ns;
+	} else if (first) {
+		p->argv = dup_argv(first->argv, first->argc);
+		p->argc = first->argc;
+		p->pid = first->pid;
+		if (first->exit_flags & TRACE_EXIT_SIGNAL) {
+			p->has_exit_status = true;
+			p->exit_status = 128 + first->exit_signal;
+		} else if (first->exit_flags & TRACE_EXIT_STATUS) {
+			p->has_exit_status = true;
+			p->exit_status = first->exit_status;
+		}
+	}
+	if (!p->duration_ns && cat->end_ns > cat->start_ns)
+		p->duration_ns = cat->end_ns - cat->start_ns;
+}
+
+static void resolve_threads(struct report *r, const struct trace_catalog *cat, struct id_set *stacks)
+{
+	r->threads = calloc(cat->nthreads + 1, sizeof(*r->threads));
+	if (!r->threads)
+		abort();
+	for (uint32_t i = 0; i < cat->nthreads; i++) {
+		const struct trace_thread *t = &cat->threads[i];
+		struct report_thread *rt = &r->threads[r->nthreads++];
+		rt->id = t->id;
+		rt->tid = t->tid;
+		rt->pid = t->process < cat->nprocesses ? cat->processes[t->process].pid : 0;
+		rt->name = dup_or_null(t->name);
+		rt->parent = t->parent;
+		rt->create_stack = t->create_stack;
+		id_set_add(stacks, t->create_stack);
+	}
+}
+
+void report_resolve(struct report *r, const struct trace_catalog *cat,
+		    const struct report_symbols *sym)
+{
+	struct id_set locks = { 0 }, stacks = { 0 };
+	collect_ids(r, &locks, &stacks);
+	id_set_sort(&locks);
+	resolve_locks(r, cat, &locks, sym, &stacks);
+	resolve_program(r, cat);
+	resolve_threads(r, cat, &stacks);
+	id_set_sort(&stacks);
+	resolve_stacks(r, cat, &stacks, sym);
+	r->trace.events = cat->events;
+	r->trace.dropped = cat->dropped;
+	r->trace.bytes = cat->bytes;
+	if (cat->dropped)
+		report_add_note(r, "%llu events were dropped while tracing: findings may be incomplete",
+				(unsigned long long)cat->dropped);
+	const char *const *notes = NULL;
+	size_t nnotes = sym && sym->notes ? sym->notes(sym->ctx, &notes) : 0;
+	for (size_t i = 0; i < nnotes; i++)
+		report_add_note(r, "%s", notes[i]);
+	free(locks.ids);
+	free(stacks.ids);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* u64map.c - open addressing with linear probing (see u64map.h). */
+#include "u64map.h"
+
+#include <stdlib.h>
+
+static void u64map_grow(struct u64map *m)
+{
+	size_t cap = m->keys ? (m->mask + 1) * 2 : 64;
+	uint64_t *keys = malloc(cap * sizeof(*keys));
+	uint32_t *vals = malloc(cap * sizeof(*vals));
+	if (!keys || !vals)
+		abort();
+	for (size_t i = 0; i < cap; i++)
+		keys[i] = U64MAP_EMPTY;
+	for (size_t i = 0; m->keys && i <= m->mask; i++) {
+		if (m->keys[i] == U64MAP_EMPTY)
+			continue;
+		size_t j = u64map_hash(m->keys[i]) & (cap - 1);
+		while (keys[j] != U64MAP_EMPTY)
+			j = (j + 1) & (cap - 1);
+		keys[j] = m->keys[i];
+		vals[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = keys;
+	m->vals = vals;
+	m->mask = cap - 1;
+}
+
+uint32_t *u64map_put(struct u64map *m, uint64_t key, uint32_t init, int *added)
+{
+	if (!m->keys || (m->count + 1) * 4 > (m->mask + 1) * 3)
+		u64map_grow(m);
+	size_t i = u64map_hash(key) & m->mask;
+	while (m->keys[i] != U64MAP_EMPTY && m->keys[i] != key)
+		i = (i + 1) & m->mask;
+	if (added)
+		*added = m->keys[i] == U64MAP_EMPTY;
+	if (m->keys[i] == U64MAP_EMPTY) {
+		m->keys[i] = key;
+		m->vals[i] = init;
+		m->count++;
+	}
+	return &m->vals[i];
+}
+
+void u64map_release(struct u64map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	*m = (struct u64map)U64MAP_INIT;
+}

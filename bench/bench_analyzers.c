@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/* bench_analyzers.c - throughput of the analyzers (deadlocks, misuse and
+ * contention together, and each alone) on a large generated event stream:
+ * threads taking nested locks in a consistent order (some contended, with
+ * BEGIN records), condition variable waits and semaphores. Prints events/s
+ * of CPU time (one core; the machine may be shared).
+ *
+ * usage: bench_analyzers [MILLIONS_OF_EVENTS (default 40)] [THREADS (16)] [LOCKS (4096)] [ANALYZER] */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analyzer.h"
+#include "report.h"
+
+/* Generated once, replayed with shifted times. Small enough to stay in
+ * cache, as events do when the reader hands them over one at a time: the
+ * figure is the analyzers' cost, not memory bandwidth. */
+#define BLOCK_EVENTS (1u << 15)
+
+struct gen {
+	struct trace_catalog cat;
+	struct trace_event *ev;
+	size_t n;
+	uint64_t now;
+	uint64_t rng;
+	uint32_t nthreads, nlocks, cond, sem;
+};
+
+static uint32_t gen_rand(struct gen *g, uint32_t n)
+{
+	g->rng ^= g->rng << 13;
+	g->rng ^= g->rng >> 7;
+	g->rng ^= g->rng << 17;
+	return (uint32_t)(g->rng % n);
+}
+
+static struct trace_event *gen_event(struct gen *g, uint32_t thread, unsigned op, uint32_t obj,
+				     enum trace_phase phase)
+{
+	struct trace_event *e = &g->ev[g->n++];
+	const struct trace_op_desc *d = trace_op_desc(op);
+	memset(e, 0, sizeof(*e));
+	e->ts_ns = e->begin_ns = g->now;
+	g->now += 50;
+	e->thread = thread;
+	e->op = (uint8_t)op;
+	e->phase = (uint8_t)phase;
+	e->kind = d ? d->kind : TRACE_OBJ_NONE;
+	e->obj = obj;
+	e->stack = 1 + (obj & 63);
+	e->peer_thread = TRACE_NONE;
+	return e;
+}
+
+static void gen_lock(struct gen *g, uint32_t t, uint32_t lock, int contended)
+{
+	if (contended) {
+		uint64_t begin = g->now;
+		gen_event(g, t, TRACE_OP_MUTEX_LOCK, lock, TRACE_PHASE_BEGIN);
+		g->now += 400;
+		struct trace_event *e = gen_event(g, t, TRACE_OP_MUTEX_LOCK, lock, TRACE_PHASE_END);
+		e->begin_ns = begin;
+		e->had_begin = 1;
+	} else {
+		gen_event(g, t, TRACE_OP_MUTEX_LOCK, lock, TRACE_PHASE_END);
+	}
+}
+
+static void gen_cond_wait(struct gen *g, uint32_t t, uint32_t mutex)
+{
+	gen_lock(g, t, mutex, 0);
+	gen_event(g, t, TRACE_OP_COND_WAIT, g->cond, TRACE_PHASE_BEGIN)->obj2 = mutex;
+	gen_event(g, t, TRACE_OP_COND_RELEASE, mutex, TRACE_PHASE_END)->obj2 = g->cond;
+	gen_event(g, t, TRACE_OP_COND_REACQUIRE, mutex, TRACE_PHASE_END)->obj2 = g->cond;
+	struct trace_event *e = gen_event(g, t, TRACE_OP_COND_WAIT, g->cond, TRACE_PHASE_END);
+	e->obj2 = mutex;
+	e->had_begin = 1;
+	e->begin_ns = e->ts_ns - 150;
+	gen_event(g, t, TRACE_OP_MUTEX_UNLOCK, mutex, TRACE_PHASE_END);
+}
+
+/* One block of events; every lock taken in it is released in it, so the
+ * block can be replayed. */
+static void gen_block(struct gen *g)
+{
+	while (g->n + 16 < BLOCK_EVENTS) {
+		uint32_t t = gen_rand(g, g->nthreads);
+		uint32_t r = gen_rand(g, 100);
+		/* most single acquisitions hit a few hot locks, as in real programs */
+		uint32_t hot = g->nlocks < 64 ? g->nlocks - 1 : 63;
+		uint32_t l1 = 1 + gen_rand(g, gen_rand(g, 10) < 8 ? hot : g->nlocks - 1), l2;
+		if (r < 60) {
+			/* nested sections come from a bounded set of code paths:
+			 * 512 (outer, inner) pairs, in a consistent order */
+			uint32_t site = gen_rand(g, 512);
+			l1 = 1 + site * 7 % (g->nlocks / 2);
+			l2 = g->nlocks / 2 + site * 13 % (g->nlocks / 2 - 1);
+		} else {
+			l2 = l1;
+		}
+		if (r < 8) {
+			gen_cond_wait(g, t, 1);
+		} else if (r < 12) {
+			gen_event(g, t, TRACE_OP_SEM_POST, g->sem, TRACE_PHASE_END);
+			gen_event(g, t, TRACE_OP_SEM_WAIT, g->sem, TRACE_PHASE_END);
+		} else {
+			gen_lock(g, t, l1, r < 20);
+			if (l2 != l1 && r < 60) {
+				gen_lock(g, t, l2, r < 25);
+				gen_event(g, t, TRACE_OP_MUTEX_UNLOCK, l2, TRACE_PHASE_END);
+			}
+			gen_event(g, t, TRACE_OP_MUTEX_UNLOCK, l1, TRACE_PHASE_END);
+		}
+	}
+}
+
+static void gen_catalog(struct gen *g)
+{
+	struct trace_catalog *c = &g->cat;
+	c->nprocesses = 1;
+	c->processes = calloc(1, sizeof(*c->processes));
+	c->processes[0].parent = c->processes[0].parent_thread = c->processes[0].prev_image = TRACE_NONE;
+	c->nthreads = g->nthreads;
+	c->threads = calloc(g->nthreads, sizeof(*c->threads));
+	for (uint32_t i = 0; i < g->nthreads; i++) {
+		c->threads[i].id = i;
+		c->threads[i].parent = i ? 0 : TRACE_NONE;
+	}
+	c->nobjects = g->nlocks + 2;
+	c->objects = calloc(c->nobjects, sizeof(*c->objects));
+	for (uint32_t i = 1; i < c->nobjects; i++) {
+		c->objects[i].id = i;
+		c->objects[i].key = 0x100000 + 64ull * i;
+		c->objects[i].kind = TRACE_OBJ_MUTEX;
+	}
+	g->cond = g->nlocks;
+	g->sem = g->nlocks + 1;
+	c->objects[g->cond].kind = TRACE_OBJ_COND;
+	c->objects[g->sem].kind = TRACE_OBJ_SEM;
+	c->nstacks = 65;
+	c->stacks = calloc(c->nstacks, sizeof(*c->stacks));
+	for (uint32_t i = 1; i < c->nstacks; i++) {
+		c->stacks[i].depth = 1;
+		c->stacks[i].pc = calloc(1, sizeof(uint64_t));
+		c->stacks[i].pc[0] = 0x400000 + 16 * i;
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Feeds `total` events (the block, replayed) to the analyzers of MASK, or
+ * to ONE analyzer alone; returns the CPU seconds spent in the analyzers. */
+static double bench(struct gen *g, unsigned mask, const struct analyzer *one, uint64_t total,
+		    size_t *findings)
+{
+	struct analysis *an = one ? NULL : analysis_new(&g->cat, mask, NULL);
+	struct analysis_options opt = { 0 };
+	void *state = one ? one->begin(&g->cat, &opt) : NULL;
+	uint64_t done = 0, span = g->now;
+	double spent = 0;
+	for (unsigned round = 0; done < total; round++) {
+		if (round)
+			for (size_t i = 0; i < g->n; i++) {
+				g->ev[i].ts_ns += span;
+				g->ev[i].begin_ns += span;
+			}
+		size_t n = g->n < total - done ? g->n : (size_t)(total - done);
+		double t0 = now_s();
+		for (size_t i = 0; i < n; i++) {
+			/* as report_build does: the reader fills one event at a time */
+			struct trace_event ev = g->ev[i];
+			if (one)
+				one->feed(state, &ev);
+			else
+				analysis_feed(an, &ev);
+		}
+		spent += now_s() - t0;
+		done += n;
+	}
+	struct report r;
+	report_init(&r);
+	double t0 = now_s();
+	if (one)
+		one->finish(state, &r);
+	else
+		analysis_finish(an, &r);
+	report_finalize(&r);
+	spent += now_s() - t0;
+	*findings = report_findings(&r);
+	report_release(&r);
+	if (one)
+		one->free(state);
+	else
+		analysis_free(an);
+	return spent;
+}
+
+static void bench_print(const char *name, uint64_t total, double s, size_t findings)
+{
+	printf("%-28s %8.2f M events/s  (%.2f s, %zu findings)\n", name, total / s / 1e6, s, findings);
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t total = (argc > 1 ? strtoull(argv[1], NULL, 10) : 40) * 1000000ull;
+	struct gen g = { .now = 1000000, .rng = 0x9e3779b97f4a7c15ull };
+	g.nthreads = argc > 2 ? (uint32_t)atoi(argv[2]) : 16;
+	g.nlocks = argc > 3 ? (uint32_t)atoi(argv[3]) : 4096;
+	if (g.nthreads < 1 || g.nlocks < 2 || total == 0) {
+		fprintf(stderr, "usage: bench_analyzers [MILLIONS] [THREADS] [LOCKS]\n");
+		return 2;
+	}
+	g.ev = malloc(BLOCK_EVENTS * sizeof(*g.ev));
+	if (!g.ev)
+		return 1;
+	gen_catalog(&g);
+	gen_block(&g);
+	const unsigned all = ANALYZER_DEADLOCKS | ANALYZER_MISUSE | ANALYZER_CONTENTION;
+	const struct analyzer *const *table;
+	size_t n = analyzers_table(&table), findings = 0;
+	printf("%llu events, %u threads, %u locks\n", (unsigned long long)total, g.nthreads, g.nlocks);
+	const char *only = argc > 4 ? argv[4] : NULL;
+	if (!only)
+		bench_print("deadlocks+misuse+contention", total, bench(&g, all, NULL, total, &findings),
+			    findings);
+	for (size_t i = 0; i < n; i++) {
+		if (!(table[i]->category & all) || (only && strcmp(only, table[i]->name)))
+			continue;
+		double s = bench(&g, 0, table[i], total, &findings);
+		bench_print(table[i]->name, total, s, findings);
+	}
+	trace_catalog_release(&g.cat);
+	free(g.ev);
+	return 0;
+}

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: MIT
+# End-to-end cases of the analyzers (issue 3): one program per finding kind,
+# the real hang and stall (ended by the watchdog), the no-false-alarm
+# patterns, and the contention ranking with holder blame. Each runs under
+# `ctrace run`; `ctrace report --format=json` is checked with the .jq file.
+set(P programs)
+ctrace_e2e(abba_inversion SOURCE ${P}/abba_inversion.c REPORT_JQ ${P}/abba_inversion.jq)
+ctrace_e2e(abc_cycle SOURCE ${P}/abc_cycle.c REPORT_JQ ${P}/abc_cycle.jq)
+ctrace_e2e(no_false_alarms SOURCE ${P}/no_false_alarms.c REPORT_JQ ${P}/no_false_alarms.jq)
+ctrace_e2e(ordered_by_create SOURCE ${P}/ordered_by_create.c REPORT_JQ ${P}/ordered_by_create.jq)
+# Really hung: the watchdog ends them (SIGKILL: 137) well within the timeout.
+ctrace_e2e(real_deadlock SOURCE ${P}/real_deadlock.c EXPECT 137 REPORT_JQ ${P}/real_deadlock.jq
+  TIMEOUT 30)
+ctrace_e2e(self_deadlock SOURCE ${P}/self_deadlock.c EXPECT 137 REPORT_JQ ${P}/self_deadlock.jq
+  TIMEOUT 30)
+ctrace_e2e(stall_cond SOURCE ${P}/stall_cond.c EXPECT 137 RUN_OPTS --stall-timeout=1
+  REPORT_JQ ${P}/stall_cond.jq TIMEOUT 30)
+ctrace_e2e(contention_blame SOURCE ${P}/contention_blame.c REPORT_JQ ${P}/contention_blame.jq)
+ctrace_e2e(misuse_none SOURCE ${P}/misuse.c ARGS recursive-ok REPORT_JQ ${P}/misuse.jq)
+foreach(kind unlock-not-locked unlock-not-owner relock-non-recursive destroy-locked
+    destroy-with-waiters use-after-destroy cond-wait-not-held cond-mixed-mutex
+    exit-holding-lock join-invalid sem-overflow bad-argument)
+  ctrace_e2e(misuse_${kind} PROGRAM $<TARGET_FILE:e2e_misuse_none> ARGS ${kind}
+    REPORT_JQ ${P}/misuse.jq)
+endforeach()

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/* misuse.c - one API misuse per run, chosen by argv[1] (a misuse kind). The
+ * last stdout line tells the check what to expect: {"kind": K, "lock": SYM,
+ * "function": F} (misuse.jq). "recursive-ok" misuses nothing. */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static pthread_mutex_t plain_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t checked_lock;
+static pthread_mutex_t other_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond_var = PTHREAD_COND_INITIALIZER;
+static sem_t sema;
+static pthread_barrier_t barrier;
+
+static void init_errorcheck(pthread_mutex_t *m, int type)
+{
+	pthread_mutexattr_t a;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, type);
+	pthread_mutex_init(m, &a);
+	pthread_mutexattr_destroy(&a);
+}
+
+static struct timespec soon(int ms)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += ms * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	return ts;
+}
+
+static void *do_unlock_other(void *arg)
+{
+	pthread_mutex_unlock(&plain_lock);   /* main holds it */
+	return arg;
+}
+
+static void *do_exit_holding(void *arg)
+{
+	pthread_mutex_lock(&plain_lock);
+	return arg;
+}
+
+static void *do_wait_forever(void *arg)
+{
+	sem_wait(&sema);
+	return arg;
+}
+
+static void run_thread(void *(*fn)(void *))
+{
+	pthread_t t;
+	pthread_create(&t, NULL, fn, NULL);
+	pthread_join(t, NULL);
+}
+
+static void do_misuse(const char *kind)
+{
+	if (!strcmp(kind, "unlock-not-locked")) {
+		pthread_mutex_unlock(&plain_lock);
+	} else if (!strcmp(kind, "unlock-not-owner")) {
+		pthread_mutex_lock(&plain_lock);
+		run_thread(do_unlock_other);
+	} else if (!strcmp(kind, "relock-non-recursive")) {
+		init_errorcheck(&checked_lock, PTHREAD_MUTEX_ERRORCHECK);
+		pthread_mutex_lock(&checked_lock);
+		for (int i = 0; i < 3; i++)
+			if (pthread_mutex_lock(&checked_lock) != EDEADLK)
+				puts("no EDEADLK?");
+		pthread_mutex_unlock(&checked_lock);
+	} else if (!strcmp(kind, "destroy-locked")) {
+		pthread_mutex_lock(&plain_lock);
+		pthread_mutex_destroy(&plain_lock);
+		pthread_mutex_unlock(&plain_lock);
+	} else if (!strcmp(kind, "destroy-with-waiters")) {
+		pthread_t t;
+		sem_init(&sema, 0, 0);
+		pthread_create(&t, NULL, do_wait_forever, NULL);
+		usleep(200000);
+		sem_destroy(&sema);   /* the waiter never returns; exit ends it */
+	} else if (!strcmp(kind, "use-after-destroy")) {
+		pthread_mutex_destroy(&other_lock);
+		pthread_mutex_lock(&other_lock);
+		pthread_mutex_unlock(&other_lock);
+	} else if (!strcmp(kind, "cond-wait-not-held")) {
+		struct timespec ts = soon(10);
+		init_errorcheck(&checked_lock, PTHREAD_MUTEX_ERRORCHECK);
+		pthread_cond_timedwait(&cond_var, &checked_lock, &ts);
+	} else if (!strcmp(kind, "cond-mixed-mutex")) {
+		struct timespec ts = soon(10);
+		pthread_mutex_lock(&plain_lock);
+		pthread_cond_timedwait(&cond_var, &plain_lock, &ts);
+		pthread_mutex_unlock(&plain_lock);
+		ts = soon(10);
+		pthread_mutex_lock(&other_lock);
+		pthread_cond_timedwait(&cond_var, &other_lock, &ts);
+		pthread_mutex_unlock(&other_lock);
+	} else if (!strcmp(kind, "exit-holding-lock")) {
+		run_thread(do_exit_holding);
+	} else if (!strcmp(kind, "join-invalid")) {
+		pthread_join(pthread_self(), NULL);
+	} else if (!strcmp(kind, "sem-overflow")) {
+		sem_init(&sema, 0, SEM_VALUE_MAX);
+		sem_post(&sema);
+	} else if (!strcmp(kind, "bad-argument")) {
+		pthread_barrier_init(&barrier, NULL, 0);
+	} else if (!strcmp(kind, "recursive-ok")) {
+		init_errorcheck(&checked_lock, PTHREAD_MUTEX_RECURSIVE);
+		for (int i = 0; i < 3; i++)
+			pthread_mutex_lock(&checked_lock);
+		for (int i = 0; i < 3; i++)
+			pthread_mutex_unlock(&checked_lock);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *kind = argc > 1 ? argv[1] : "recursive-ok";
+	do_misuse(kind);
+	printf("{\"kind\": \"%s\"}\n", kind);
+	fflush(stdout);
+	return 0;
+}

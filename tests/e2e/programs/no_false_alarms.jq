@@ -1,0 +1,1 @@
+.deadlocks == [] and .misuse == [] and (.contention | length) >= 5

@@ -1,0 +1,8 @@
+([.deadlocks[] | select(.kind == "deadlock")] | length) == 1
+and ([.deadlocks[] | select(.kind == "deadlock")][0] as $d
+     | ($d.cycle | length) == 2
+     and ([$d.cycle[].acquiring.symbol] | sort) == ["lock_a", "lock_b"]
+     and ([$d.cycle[].holding.symbol] | sort) == ["lock_a", "lock_b"]
+     and ($d.cycle | all(.owner != null and .op == "mutex_lock"))
+     and ([$d.cycle[].acquiring_stack[0].function] | sort) == ["holds_a_wants_b", "holds_b_wants_a"]
+     and ([$d.cycle[].holding_stack[0].function] | sort) == ["holds_a_wants_b", "holds_b_wants_a"])

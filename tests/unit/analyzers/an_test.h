@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* an_test.h - helpers for the analyzer unit tests: run one analyzer (or
+ * all) over a fake_trace, and build blocking calls (BEGIN + END). */
+#ifndef CTRACE_AN_TEST_H
+#define CTRACE_AN_TEST_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "analyzer.h"
+#include "fake_trace.h"
+#include "report.h"
+
+static inline void an_run(const struct analyzer *a, struct fake_trace *t, struct report *r)
+{
+	struct analysis_options opt = { 0 };
+	void *s = a->begin(&t->cat, &opt);
+	for (size_t i = 0; i < t->nev; i++)
+		a->feed(s, &t->ev[i]);
+	a->finish(s, r);
+	a->free(s);
+}
+
+/* A lock call that waited: BEGIN at begin_ns, END (acquired) at end_ns. */
+static inline struct trace_event *an_lock_wait(struct fake_trace *t, uint32_t thread, unsigned op,
+					       uint32_t lock, uint32_t stack, uint64_t begin_ns,
+					       uint64_t end_ns)
+{
+	fake_trace_at(t, begin_ns);
+	fake_begin(t, thread, op, lock)->stack = stack;
+	fake_trace_at(t, end_ns);
+	struct trace_event *e = fake_event(t, thread, op, lock);
+	e->stack = stack;
+	e->begin_ns = begin_ns;
+	e->had_begin = 1;
+	return e;
+}
+
+/* An END of OP with a stack and a result. */
+static inline struct trace_event *an_call(struct fake_trace *t, uint32_t thread, unsigned op,
+					  uint32_t obj, uint32_t stack, int32_t result)
+{
+	struct trace_event *e = fake_event(t, thread, op, obj);
+	e->stack = stack;
+	e->result = result;
+	return e;
+}
+
+/* Thread lifecycle: parent creates child (CREATE END), child starts. */
+static inline uint32_t an_spawn(struct fake_trace *t, uint32_t parent, const char *name)
+{
+	uint32_t child = fake_thread(t, parent, name);
+	struct trace_event *e = fake_event(t, parent, TRACE_OP_CREATE, 0);
+	e->peer_thread = child;
+	e = fake_event(t, child, TRACE_OP_THREAD_START, 0);
+	e->peer_thread = parent;
+	return child;
+}
+
+static inline void an_end_thread(struct fake_trace *t, uint32_t thread)
+{
+	fake_event(t, thread, TRACE_OP_THREAD_END, 0);
+}
+
+static inline void an_join(struct fake_trace *t, uint32_t joiner, uint32_t joined)
+{
+	struct trace_event *e = fake_event(t, joiner, TRACE_OP_JOIN, 0);
+	e->peer_thread = joined;
+}
+
+#endif

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/* test_contention.c - analyzers/contention.c: per-lock counters, wait and
+ * hold times, histograms, owner changes, per-site waits and holder blame,
+ * waits on other objects, ordering and "every lock appears". */
+#include "an_test.h"
+
+#define US 1000ull
+
+struct ct_fixture {
+	struct fake_trace t;
+	struct report r;
+	uint32_t m, idle, t1, t2, t3;
+	uint32_t s_hold1, s_hold2, s_wait;
+};
+
+static int setup(void **state)
+{
+	struct ct_fixture *f = calloc(1, sizeof(*f));
+	fake_trace_init(&f->t);
+	report_init(&f->r);
+	f->m = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x1000);
+	f->idle = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x2000);
+	f->t1 = an_spawn(&f->t, 0, "t1");
+	f->t2 = an_spawn(&f->t, 0, "t2");
+	f->t3 = an_spawn(&f->t, 0, "t3");
+	f->s_hold1 = fake_stack(&f->t, 0x100, 1);
+	f->s_hold2 = fake_stack(&f->t, 0x200, 1);
+	f->s_wait = fake_stack(&f->t, 0x300, 1);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ct_fixture *f = *state;
+	report_release(&f->r);
+	fake_trace_release(&f->t);
+	free(f);
+	return 0;
+}
+
+static const struct report_lockstat *stat_of(const struct report *r, uint32_t lock)
+{
+	for (size_t i = 0; i < r->nlockstats; i++)
+		if (r->lockstats[i].lock == lock)
+			return &r->lockstats[i];
+	fail_msg("no lockstat for lock %u", lock);
+	return NULL;
+}
+
+static void at(struct ct_fixture *f, uint64_t us)
+{
+	fake_trace_at(&f->t, 10000000 + us * US);
+}
+
+/*  t1 holds m [0, 100us) from s_hold1; t2 holds m [100, 130us) from s_hold2;
+ *  t3 waits from 10us to 130us at s_wait: blamed 90us on s_hold1 and 30us
+ *  on s_hold2. */
+static void scenario(struct ct_fixture *f)
+{
+	at(f, 0);
+	fake_lock(&f->t, f->t1, f->m, f->s_hold1);
+	at(f, 5);
+	fake_begin(&f->t, f->t2, TRACE_OP_MUTEX_LOCK, f->m)->stack = f->s_hold2;
+	at(f, 10);
+	fake_begin(&f->t, f->t3, TRACE_OP_MUTEX_LOCK, f->m)->stack = f->s_wait;
+	at(f, 100);
+	fake_unlock(&f->t, f->t1, f->m, 0);
+	at(f, 100);
+	struct trace_event *e = fake_lock(&f->t, f->t2, f->m, f->s_hold2);
+	e->had_begin = 1;
+	e->begin_ns = 10000000 + 5 * US;
+	at(f, 130);
+	fake_unlock(&f->t, f->t2, f->m, 0);
+	at(f, 130);
+	e = fake_lock(&f->t, f->t3, f->m, f->s_wait);
+	e->had_begin = 1;
+	e->begin_ns = 10000000 + 10 * US;
+	at(f, 140);
+	fake_unlock(&f->t, f->t3, f->m, 0);
+}
+
+static void run(struct ct_fixture *f)
+{
+	an_run(&analyzer_contention, &f->t, &f->r);
+	report_finalize(&f->r);
+}
+
+static void test_counters(void **state)
+{
+	struct ct_fixture *f = *state;
+	scenario(f);
+	run(f);
+	const struct report_lockstat *s = stat_of(&f->r, f->m);
+	assert_int_equal(s->acquisitions, 3);
+	assert_int_equal(s->contended, 2);
+	assert_int_equal(s->wait_ns, 95 * US + 120 * US);
+	assert_int_equal(s->max_wait_ns, 120 * US);
+	assert_int_equal(s->hold_ns, 100 * US + 30 * US + 10 * US);
+	assert_int_equal(s->max_hold_ns, 100 * US);
+	assert_int_equal(s->owner_changes, 2);
+	uint64_t waits = 0, holds = 0;
+	for (int b = 0; b < REPORT_HIST_BUCKETS; b++) {
+		waits += s->wait_hist[b];
+		holds += s->hold_hist[b];
+	}
+	assert_int_equal(waits, 2);
+	assert_int_equal(holds, 3);
+	assert_int_equal(s->hold_hist[report_hist_bucket(100 * US)], 1);
+}
+
+static void test_sites_and_blame(void **state)
+{
+	struct ct_fixture *f = *state;
+	scenario(f);
+	run(f);
+	const struct report_lockstat *s = stat_of(&f->r, f->m);
+	assert_int_equal(s->nsites, 2);
+	/* sorted by wait: the s_wait site first */
+	assert_int_equal(s->sites[0].stack, f->s_wait);
+	assert_int_equal(s->sites[0].wait_ns, 120 * US);
+	assert_int_equal(s->sites[0].contended, 1);
+	assert_int_equal(s->sites[0].nblamed, 2);
+	assert_int_equal(s->sites[0].blamed_holder_stack, f->s_hold1);
+	assert_int_equal(s->sites[0].blamed[0].wait_ns, 90 * US);
+	assert_int_equal(s->sites[0].blamed[1].stack, f->s_hold2);
+	assert_int_equal(s->sites[0].blamed[1].wait_ns, 30 * US);
+	assert_int_equal(s->sites[1].stack, f->s_hold2);
+	assert_int_equal(s->sites[1].blamed_holder_stack, f->s_hold1);
+	assert_int_equal(s->sites[1].blamed[0].wait_ns, 95 * US);
+}
+
+static void test_every_lock_sorted(void **state)
+{
+	struct ct_fixture *f = *state;
+	an_call(&f->t, f->t1, TRACE_OP_MUTEX_INIT, f->idle, 0, 0);
+	scenario(f);
+	run(f);
+	assert_int_equal(f->r.nlockstats, 2);
+	assert_int_equal(f->r.lockstats[0].lock, f->m);
+	assert_int_equal(f->r.lockstats[1].lock, f->idle);
+	assert_int_equal(f->r.lockstats[1].acquisitions, 0);
+}
+
+static void test_equal_waits_tie_break_by_id(void **state)
+{
+	struct ct_fixture *f = *state;
+	fake_lock(&f->t, f->t1, f->idle, 0);
+	fake_unlock(&f->t, f->t1, f->idle, 0);
+	fake_lock(&f->t, f->t1, f->m, 0);
+	fake_unlock(&f->t, f->t1, f->m, 0);
+	run(f);
+	assert_int_equal(f->r.nlockstats, 2);
+	assert_int_equal(f->r.lockstats[0].lock, f->m);
+	assert_int_equal(f->r.lockstats[1].lock, f->idle);
+}
+
+/* Readers holding an rwlock both make a writer wait. */
+static void test_rwlock_readers_blamed(void **state)
+{
+	struct ct_fixture *f = *state;
+	uint32_t rw = fake_object(&f->t, TRACE_OBJ_RWLOCK, 0x3000);
+	at(f, 0);
+	an_call(&f->t, f->t1, TRACE_OP_RWLOCK_RDLOCK, rw, f->s_hold1, 0);
+	an_call(&f->t, f->t2, TRACE_OP_RWLOCK_RDLOCK, rw, f->s_hold2, 0);
+	at(f, 10);
+	fake_begin(&f->t, f->t3, TRACE_OP_RWLOCK_WRLOCK, rw)->stack = f->s_wait;
+	at(f, 50);
+	an_call(&f->t, f->t1, TRACE_OP_RWLOCK_UNLOCK, rw, 0, 0);
+	at(f, 70);
+	an_call(&f->t, f->t2, TRACE_OP_RWLOCK_UNLOCK, rw, 0, 0);
+	at(f, 70);
+	struct trace_event *e = an_call(&f->t, f->t3, TRACE_OP_RWLOCK_WRLOCK, rw, f->s_wait, 0);
+	e->had_begin = 1;
+	e->begin_ns = 10000000 + 10 * US;
+	run(f);
+	const struct report_lockstat *s = stat_of(&f->r, rw);
+	assert_int_equal(s->acquisitions, 3);
+	assert_int_equal(s->contended, 1);
+	assert_int_equal(s->nsites, 1);
+	assert_int_equal(s->sites[0].nblamed, 2);
+	assert_int_equal(s->sites[0].blamed_holder_stack, f->s_hold2);
+	assert_int_equal(s->sites[0].blamed[0].wait_ns, 60 * US);
+	assert_int_equal(s->sites[0].blamed[1].wait_ns, 40 * US);
+}
+
+static void test_timeout_counted_as_wait(void **state)
+{
+	struct ct_fixture *f = *state;
+	fake_lock(&f->t, f->t1, f->m, 0);
+	an_lock_wait(&f->t, f->t2, TRACE_OP_MUTEX_TIMEDLOCK, f->m, f->s_wait, 20000000, 21000000)->result =
+		ETIMEDOUT;
+	run(f);
+	const struct report_lockstat *s = stat_of(&f->r, f->m);
+	assert_int_equal(s->acquisitions, 1);
+	assert_int_equal(s->timeouts, 1);
+	assert_int_equal(s->contended, 1);
+	assert_int_equal(s->wait_ns, 1000000);
+}
+
+static void test_cond_and_join_waits(void **state)
+{
+	struct ct_fixture *f = *state;
+	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x4000);
+	uint32_t th = fake_object(&f->t, TRACE_OBJ_THREAD, 0x7f0000002000ull);
+	an_lock_wait(&f->t, f->t1, TRACE_OP_COND_WAIT, cv, f->s_wait, 30000000, 30500000)->obj2 = f->m;
+	an_lock_wait(&f->t, 0, TRACE_OP_JOIN, th, f->s_hold1, 31000000, 33000000)->peer_thread = f->t1;
+	run(f);
+	const struct report_lockstat *c = stat_of(&f->r, cv);
+	assert_int_equal(c->acquisitions, 1);
+	assert_int_equal(c->wait_ns, 500000);
+	assert_int_equal(c->hold_ns, 0);
+	const struct report_lockstat *j = stat_of(&f->r, th);
+	assert_int_equal(j->wait_ns, 2000000);
+	assert_int_equal(f->r.lockstats[0].lock, th);   /* largest wait first */
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_counters), T(test_sites_and_blame), T(test_every_lock_sorted),
+		T(test_equal_waits_tie_break_by_id), T(test_rwlock_readers_blamed),
+		T(test_timeout_counted_as_wait), T(test_cond_and_join_waits),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

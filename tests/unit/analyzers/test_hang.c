@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/* test_hang.c - analyzers/hang.c: wait-for cycles through mutex, rwlock and
+ * spinlock owners in the final (or live) state, self-deadlock, a dead
+ * owner, stalls, and the settle time of the live check. */
+#include "an_test.h"
+
+#include "hang.h"
+
+#define MS 1000000ull
+
+struct hg_fixture {
+	struct fake_trace t;
+	struct report r;
+	uint32_t a, b, t1, t2;
+	uint32_t s_a1, s_b1, s_b2, s_a2;
+};
+
+static int setup(void **state)
+{
+	struct hg_fixture *f = calloc(1, sizeof(*f));
+	fake_trace_init(&f->t);
+	report_init(&f->r);
+	f->a = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x1000);
+	f->b = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x2000);
+	f->t1 = an_spawn(&f->t, 0, "t1");
+	f->t2 = an_spawn(&f->t, 0, "t2");
+	f->s_a1 = fake_stack(&f->t, 0x100, 1);
+	f->s_b1 = fake_stack(&f->t, 0x200, 1);
+	f->s_b2 = fake_stack(&f->t, 0x300, 1);
+	f->s_a2 = fake_stack(&f->t, 0x400, 1);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct hg_fixture *f = *state;
+	report_release(&f->r);
+	fake_trace_release(&f->t);
+	free(f);
+	return 0;
+}
+
+/* t1 holds a and waits for b; t2 holds b and waits for a. Main joins. */
+static void abba_hang(struct hg_fixture *f)
+{
+	fake_lock(&f->t, f->t1, f->a, f->s_a1);
+	fake_lock(&f->t, f->t2, f->b, f->s_b2);
+	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, f->b)->stack = f->s_b1;
+	fake_begin(&f->t, f->t2, TRACE_OP_MUTEX_LOCK, f->a)->stack = f->s_a2;
+	fake_begin(&f->t, 0, TRACE_OP_JOIN, 0);
+}
+
+static int check_final(struct hg_fixture *f, uint64_t end, uint64_t stall)
+{
+	struct hang_detector *h = hang_detector_new(&f->t.cat);
+	for (size_t i = 0; i < f->t.nev; i++)
+		hang_detector_feed(h, &f->t.ev[i]);
+	int rc = hang_detector_check_final(h, end, stall, &f->r);
+	hang_detector_free(h);
+	return rc;
+}
+
+static void test_abba_cycle(void **state)
+{
+	struct hg_fixture *f = *state;
+	abba_hang(f);
+	assert_int_equal(check_final(f, f->t.now + 10 * MS, 0), 1);
+	assert_int_equal(f->r.ndeadlocks, 1);
+	const struct report_deadlock *d = &f->r.deadlocks[0];
+	assert_int_equal(d->kind, REPORT_DEADLOCK_HANG);
+	assert_int_equal(d->ncycle, 2);
+	const struct report_edge *e = &d->cycle[0];
+	assert_int_equal(e->thread, f->t1);
+	assert_int_equal(e->acquiring, f->b);
+	assert_int_equal(e->owner, f->t2);
+	assert_int_equal(e->acquiring_stack, f->s_b1);
+	assert_int_equal(e->holding, f->a);
+	assert_int_equal(e->holding_stack, f->s_a1);
+	assert_int_equal(e->op, TRACE_OP_MUTEX_LOCK);
+	assert_true(e->wait_ns > 0);
+	e = &d->cycle[1];
+	assert_int_equal(e->thread, f->t2);
+	assert_int_equal(e->acquiring, f->a);
+	assert_int_equal(e->owner, f->t1);
+	assert_int_equal(e->holding, f->b);
+	assert_int_equal(e->holding_stack, f->s_b2);
+}
+
+static void test_live_settle_time(void **state)
+{
+	struct hg_fixture *f = *state;
+	abba_hang(f);
+	struct hang_detector *h = hang_detector_new(&f->t.cat);
+	for (size_t i = 0; i < f->t.nev; i++)
+		hang_detector_feed(h, &f->t.ev[i]);
+	/* just formed: not yet */
+	assert_int_equal(hang_detector_check(h, f->t.now, 0, &f->r), 0);
+	assert_int_equal(f->r.ndeadlocks, 0);
+	assert_int_equal(hang_detector_check(h, f->t.now + HANG_SETTLE_NS + MS, 0, &f->r), 1);
+	assert_int_equal(f->r.ndeadlocks, 1);
+	hang_detector_free(h);
+}
+
+/* The lock was handed over: t1 waited, t2 released, t1 got it. */
+static void test_no_cycle_after_handover(void **state)
+{
+	struct hg_fixture *f = *state;
+	fake_lock(&f->t, f->t2, f->a, 0);
+	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, f->a);
+	fake_unlock(&f->t, f->t2, f->a, 0);
+	fake_lock(&f->t, f->t1, f->a, 0)->had_begin = 1;
+	fake_begin(&f->t, f->t2, TRACE_OP_MUTEX_LOCK, f->a);   /* t2 waits for t1: no cycle */
+	assert_int_equal(check_final(f, f->t.now + 10 * MS, 0), 0);
+	assert_int_equal(f->r.ndeadlocks, 0);
+}
+
+static void test_self_relock(void **state)
+{
+	struct hg_fixture *f = *state;
+	fake_lock(&f->t, f->t1, f->a, f->s_a1);
+	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, f->a)->stack = f->s_b1;
+	assert_int_equal(check_final(f, f->t.now + MS, 0), 1);
+	assert_int_equal(f->r.ndeadlocks, 1);
+	const struct report_deadlock *d = &f->r.deadlocks[0];
+	assert_int_equal(d->ncycle, 1);
+	assert_int_equal(d->cycle[0].owner, f->t1);
+	assert_int_equal(d->cycle[0].holding, f->a);
+	assert_int_equal(d->cycle[0].acquiring, f->a);
+	assert_int_equal(d->cycle[0].holding_stack, f->s_a1);
+	assert_non_null(d->note);
+}
+
+static void test_recursive_relock_not_hang(void **state)
+{
+	struct hg_fixture *f = *state;
+	f->t.cat.objects[f->a].attr = TRACE_MUTEX_RECURSIVE;
+	f->t.cat.objects[f->a].initialized = true;
+	fake_lock(&f->t, f->t1, f->a, 0);
+	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, f->a);
+	assert_int_equal(check_final(f, f->t.now + MS, 0), 0);
+}
+
+/* rwlock: t1 holds x for reading and waits for a; t2 holds a and wants x
+ * for writing: blocked by the reader. */
+static void test_rwlock_reader_cycle(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t x = fake_object(&f->t, TRACE_OBJ_RWLOCK, 0x5000);
+	an_call(&f->t, f->t1, TRACE_OP_RWLOCK_RDLOCK, x, 0, 0);
+	fake_lock(&f->t, f->t2, f->a, 0);
+	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, f->a);
+	fake_begin(&f->t, f->t2, TRACE_OP_RWLOCK_WRLOCK, x);
+	assert_int_equal(check_final(f, f->t.now + MS, 0), 1);
+	assert_int_equal(f->r.deadlocks[0].ncycle, 2);
+	assert_true(f->r.deadlocks[0].cycle[0].holding_read || f->r.deadlocks[0].cycle[1].holding_read);
+}
+
+/* Two readers and a reader waiting: no conflict, no cycle. */
+static void test_rwlock_readers_no_cycle(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t x = fake_object(&f->t, TRACE_OBJ_RWLOCK, 0x5000);
+	an_call(&f->t, f->t1, TRACE_OP_RWLOCK_RDLOCK, x, 0, 0);
+	fake_lock(&f->t, f->t2, f->a, 0);
+	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, f->a);
+	fake_begin(&f->t, f->t2, TRACE_OP_RWLOCK_RDLOCK, x);
+	assert_int_equal(check_final(f, f->t.now + MS, 0), 0);
+}
+
+static void test_spinlock_cycle(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t x = fake_object(&f->t, TRACE_OBJ_SPINLOCK, 0x5000);
+	an_call(&f->t, f->t1, TRACE_OP_SPIN_LOCK, x, 0, 0);
+	fake_lock(&f->t, f->t2, f->a, 0);
+	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, f->a);
+	fake_begin(&f->t, f->t2, TRACE_OP_SPIN_LOCK, x);
+	assert_int_equal(check_final(f, f->t.now + MS, 0), 1);
+}
+
+static void test_dead_owner(void **state)
+{
+	struct hg_fixture *f = *state;
+	fake_lock(&f->t, f->t2, f->a, 0);
+	an_end_thread(&f->t, f->t2);
+	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, f->a);
+	assert_int_equal(check_final(f, f->t.now + MS, 0), 1);
+	assert_int_equal(f->r.ndeadlocks, 1);
+	assert_int_equal(f->r.deadlocks[0].cycle[0].owner, f->t2);
+}
+
+/* Everyone waits on a cond / join for a long time: a stall. */
+static void test_stall(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x7000);
+	uint32_t th1 = fake_object(&f->t, TRACE_OBJ_THREAD, f->t.cat.threads[f->t1].handle);
+	fake_lock(&f->t, f->t1, f->a, 0);
+	struct trace_event *e = fake_begin(&f->t, f->t1, TRACE_OP_COND_WAIT, cv);
+	e->obj2 = f->a;
+	fake_event(&f->t, f->t1, TRACE_OP_COND_RELEASE, f->a)->obj2 = cv;
+	fake_begin(&f->t, f->t2, TRACE_OP_SEM_WAIT, fake_object(&f->t, TRACE_OBJ_SEM, 0x8000));
+	fake_begin(&f->t, 0, TRACE_OP_JOIN, th1);
+	uint64_t end = f->t.now + 5000 * MS;
+	assert_int_equal(check_final(f, end, 1000 * MS), 1);
+	assert_int_equal(f->r.ndeadlocks, 1);
+	const struct report_deadlock *d = &f->r.deadlocks[0];
+	assert_int_equal(d->kind, REPORT_DEADLOCK_STALL);
+	assert_int_equal(d->ncycle, 3);
+	assert_int_equal(d->cycle[0].thread, 0);
+	assert_int_equal(d->cycle[0].waiting_for, f->t1);
+	assert_int_equal(d->cycle[1].acquiring, cv);
+	assert_int_equal(d->cycle[1].holding, 0);   /* the wait released its mutex */
+}
+
+static void test_no_stall_when_one_runs_or_too_short(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x7000);
+	fake_begin(&f->t, f->t1, TRACE_OP_COND_WAIT, cv);
+	fake_begin(&f->t, 0, TRACE_OP_JOIN, 0);
+	fake_lock(&f->t, f->t2, f->a, 0);              /* t2 is running */
+	assert_int_equal(check_final(f, f->t.now + 5000 * MS, 1000 * MS), 0);
+	fake_begin(&f->t, f->t2, TRACE_OP_COND_WAIT, cv);
+	assert_int_equal(check_final(f, f->t.now + 10 * MS, 1000 * MS), 0);   /* too short */
+	assert_int_equal(check_final(f, f->t.now + 10 * MS, 0), 0);           /* disabled */
+	assert_int_equal(f->r.ndeadlocks, 0);
+}
+
+/* A process that exited is not stalled even if its threads were blocked. */
+static void test_exited_process_no_stall(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x7000);
+	fake_begin(&f->t, f->t1, TRACE_OP_COND_WAIT, cv);
+	fake_begin(&f->t, f->t2, TRACE_OP_COND_WAIT, cv);
+	fake_event(&f->t, 0, TRACE_OP_PROC_EXIT, 0);
+	assert_int_equal(check_final(f, f->t.now + 5000 * MS, 1000 * MS), 0);
+}
+
+/* The analyzer form checks the final state of the trace. */
+static void test_analyzer_final_state(void **state)
+{
+	struct hg_fixture *f = *state;
+	abba_hang(f);
+	an_run(&analyzer_hang, &f->t, &f->r);
+	assert_int_equal(f->r.ndeadlocks, 1);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_abba_cycle),
+		T(test_live_settle_time),
+		T(test_no_cycle_after_handover),
+		T(test_self_relock),
+		T(test_recursive_relock_not_hang),
+		T(test_rwlock_reader_cycle),
+		T(test_rwlock_readers_no_cycle),
+		T(test_spinlock_cycle),
+		T(test_dead_owner),
+		T(test_stall),
+		T(test_no_stall_when_one_runs_or_too_short),
+		T(test_exited_process_no_stall),
+		T(test_analyzer_final_state),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/* test_printers.c - the text, JSON and SARIF printers against golden files
+ * (tests/golden/report/sample.*) on the fixed sample report; the JSON and
+ * SARIF outputs checked with jq (structure of SARIF 2.1.0, contract fields).
+ * CTRACE_UPDATE_GOLDEN=1 rewrites the golden files. */
+#include "sample_report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "print.h"
+
+typedef int (*printer_fn)(FILE *, const struct report *, const struct print_options *);
+
+static char *render(printer_fn fn, const struct report *r, const struct print_options *opt)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(fn(f, r, opt), 0);
+	fclose(f);
+	return text;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, m);
+	fclose(f);
+	fclose(m);
+	return text;
+}
+
+static void golden(const char *name, const char *actual)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", CTRACE_GOLDEN_DIR, name);
+	if (getenv("CTRACE_UPDATE_GOLDEN")) {
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(actual, f);
+		fclose(f);
+		return;
+	}
+	char *expected = read_file(path);
+	if (!expected)
+		fail_msg("missing golden file %s (run with CTRACE_UPDATE_GOLDEN=1)", path);
+	if (strcmp(expected, actual)) {
+		print_error("--- %s differs; actual output:\n%s\n", path, actual);
+		fail();
+	}
+	free(expected);
+}
+
+/* jq -e FILTER-FILE over TEXT must succeed. */
+static void jq_check(const char *text, const char *filter_file, const char *expr)
+{
+	if (!CTRACE_JQ[0])
+		fail_msg("jq is needed for this test");
+	char tmp[] = "/tmp/ctrace-an-XXXXXX";
+	int fd = mkstemp(tmp);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	char cmd[2048];
+	if (filter_file)
+		snprintf(cmd, sizeof(cmd), "'%s' -e -f '%s' '%s' >/dev/null", CTRACE_JQ, filter_file, tmp);
+	else
+		snprintf(cmd, sizeof(cmd), "'%s' -e '%s' '%s' >/dev/null", CTRACE_JQ, expr, tmp);
+	int rc = system(cmd);
+	unlink(tmp);
+	if (rc != 0)
+		fail_msg("jq check failed: %s", filter_file ? filter_file : expr);
+}
+
+struct pr_fixture {
+	struct fake_trace t;
+	struct report r;
+};
+
+static int setup(void **state)
+{
+	struct pr_fixture *f = calloc(1, sizeof(*f));
+	fake_trace_init(&f->t);
+	report_init(&f->r);
+	sample_trace(&f->t);
+	sample_report(&f->t, &f->r, true);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct pr_fixture *f = *state;
+	report_release(&f->r);
+	fake_trace_release(&f->t);
+	free(f);
+	return 0;
+}
+
+static void test_sample_findings(void **state)
+{
+	struct pr_fixture *f = *state;
+	assert_int_equal(f->r.ndeadlocks, 1);
+	assert_int_equal(f->r.nmisuses, 2);
+	assert_int_equal(report_findings(&f->r), 3);
+}
+
+static void test_text_golden(void **state)
+{
+	struct pr_fixture *f = *state;
+	struct print_options opt = { 0 };
+	char *text = render(print_text, &f->r, &opt);
+	golden("sample.txt", text);
+	free(text);
+}
+
+static void test_text_color_only_when_asked(void **state)
+{
+	struct pr_fixture *f = *state;
+	struct print_options opt = { .color = true };
+	char *plain = render(print_text, &f->r, NULL);
+	char *color = render(print_text, &f->r, &opt);
+	assert_null(strchr(plain, '\033'));
+	assert_non_null(strstr(color, "\033[1;31mWARNING: ctrace: lock-order inversion"));
+	free(plain);
+	free(color);
+}
+
+static void test_json_golden(void **state)
+{
+	struct pr_fixture *f = *state;
+	struct print_options opt = { .json_indent = 2 };
+	char *text = render(print_json, &f->r, &opt);
+	golden("sample.json", text);
+	free(text);
+}
+
+/* The contract's fields, checked on the compact output. */
+static void test_json_contract(void **state)
+{
+	struct pr_fixture *f = *state;
+	char *text = render(print_json, &f->r, NULL);
+	jq_check(text, NULL,
+		 ".ctrace_report == 1 and (.program | has(\"argv\") and has(\"pid\") and has(\"exit_status\") "
+		 "and has(\"duration_ns\")) and (.threads[0] | has(\"id\") and has(\"tid\") and has(\"name\") "
+		 "and has(\"parent\") and has(\"create_stack\")) and .races == [] "
+		 "and .deadlocks[0].kind == \"lock-order-inversion\" and (.deadlocks[0].cycle | length) == 2 "
+		 "and (.deadlocks[0].cycle[0] | has(\"thread\") and has(\"holding\") and has(\"acquiring\") "
+		 "and has(\"holding_stack\") and has(\"acquiring_stack\")) "
+		 "and .deadlocks[0].cycle[0].holding.symbol == \"lock_a\" "
+		 "and (.deadlocks[0].cycle[0].holding | has(\"id\") and has(\"address\") and has(\"kind\") "
+		 "and has(\"init_stack\")) "
+		 "and (.deadlocks[0].cycle[0].acquiring_stack[0] | keys == [\"file\",\"function\",\"line\",\"module\",\"pc\"]) "
+		 "and ([.contention[].wait_ns] == ([.contention[].wait_ns] | sort | reverse)) "
+		 "and (.contention[0] | has(\"lock\") and has(\"acquisitions\") and has(\"contended\") "
+		 "and has(\"wait_ns\") and has(\"max_wait_ns\") and has(\"hold_ns\") and has(\"max_hold_ns\") "
+		 "and has(\"sites\")) and (.contention[0].sites[0] | has(\"stack\") and has(\"contended\") "
+		 "and has(\"wait_ns\") and has(\"blamed_holder_stack\")) "
+		 "and ([.misuse[].kind] == [\"unlock-not-owner\", \"bad-argument\"]) "
+		 "and (.misuse[0] | has(\"kind\") and has(\"thread\") and has(\"lock\") and has(\"stack\") "
+		 "and has(\"message\")) and (.trace | has(\"events\") and has(\"dropped\") and has(\"bytes\"))");
+	free(text);
+}
+
+static void test_sarif_golden_and_structure(void **state)
+{
+	struct pr_fixture *f = *state;
+	struct print_options opt = { .json_indent = 2 };
+	char *text = render(print_sarif, &f->r, &opt);
+	golden("sample.sarif", text);
+	jq_check(text, CTRACE_SARIF_CHECK, NULL);
+	free(text);
+}
+
+/* An empty report is valid SARIF too (results: []). */
+static void test_sarif_empty(void **state)
+{
+	struct report r;
+	(void)state;
+	report_init(&r);
+	char *text = render(print_sarif, &r, NULL);
+	jq_check(text, NULL, ".version == \"2.1.0\" and .runs[0].results == [] and "
+			     "(.runs[0].tool.driver.rules | length) == 17");
+	free(text);
+	report_release(&r);
+}
+
+static void test_summary(void **state)
+{
+	struct pr_fixture *f = *state;
+	char *text = render(print_summary, &f->r, NULL);
+	assert_non_null(strstr(text, "ctrace: 3 findings: 1 lock-order-inversion, 1 unlock-not-owner, 1 bad-argument\n"));
+	assert_non_null(strstr(text, "ctrace: most contended: mutex 'lock_a' (0x601000): waited 19.0 us"));
+	free(text);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_sample_findings), T(test_text_golden), T(test_text_color_only_when_asked),
+		T(test_json_golden), T(test_json_contract), T(test_sarif_golden_and_structure),
+		cmocka_unit_test(test_sarif_empty), T(test_summary),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
