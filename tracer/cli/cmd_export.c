@@ -39,6 +39,8 @@ static int export_option(struct export_args *a, const char *s)
 		a->format = EXPORT_CHROME;
 	} else if (!strcmp(s, "--format=ctf")) {
 		a->format = EXPORT_CTF;
+	} else if (!strncmp(s, "--format=", 9)) {
+		return cmd_fail("export", "unknown format '%s' (perfetto, chrome or ctf)", s + 9);
 	} else if (!strcmp(s, "--no-findings")) {
 		a->no_findings = true;
 	} else if (!strncmp(s, "--hot-locks=", 12)) {
@@ -65,11 +67,11 @@ static int export_parse(int argc, char **argv, struct export_args *a)
 		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
 			printf("%s\n", export_usage);
 			return 1;
-		} else if ((!strcmp(s, "-o") || !strcmp(s, "--output") || !strcmp(s, "--format")) &&
-			   i + 1 < argc) {
-			char opt[256];
-			snprintf(opt, sizeof opt, "%s%s%s", s[1] == 'o' ? "-o" : s,
-				 s[1] == 'o' ? "" : "=", argv[++i]);
+		} else if ((!strcmp(s, "-o") || !strcmp(s, "--output")) && i + 1 < argc) {
+			a->out = argv[++i];
+		} else if (!strcmp(s, "--format") && i + 1 < argc) {
+			char opt[64];
+			snprintf(opt, sizeof opt, "--format=%s", argv[++i]);
 			rc = export_option(a, opt);
 		} else if (s[0] == '-' && s[1]) {
 			rc = export_option(a, s);

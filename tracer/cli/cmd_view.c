@@ -10,6 +10,8 @@
 #include "symbolize.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +54,8 @@ static void view_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	(void)ctx;
 	if (total)
-		fprintf(stderr, "\rctrace: view: %3u%%", (unsigned)(done * 100 / total));
+		fprintf(stderr, "\r\033[Kctrace: view: writing the page, %3u%%",
+			(unsigned)(done * 100 / total));
 	if (!total || done >= total)
 		fputs("\r\033[K", stderr);
 }
@@ -78,7 +81,8 @@ static const char *view_object_symbol(void *ctx, const struct trace_object *o)
 
 /* Integration point: the findings of every analyzer, in one pass over SRC
  * (then rewound for the page). */
-static int view_analyze(struct event_source *src, struct report *rep, struct ct_error *err)
+static int view_analyze(struct event_source *src, struct report *rep, bool tty,
+			struct ct_error *err)
 {
 	struct analysis *a = analysis_new(event_source_catalog(src), ANALYZER_ALL, NULL);
 	struct trace_event ev;
@@ -86,8 +90,12 @@ static int view_analyze(struct event_source *src, struct report *rep, struct ct_
 		ct_error_set(err, "", -1, "out of memory");
 		return -ENOMEM;
 	}
-	while (event_source_next(src, &ev))
+	while (event_source_next(src, &ev)) {
 		analysis_feed(a, &ev);
+		if (tty && (event_source_position(src) & 0xffff) == 0)
+			fprintf(stderr, "\r\033[Kctrace: view: analyzing, %" PRIu64 " events",
+				event_source_position(src));
+	}
 	analysis_finish(a, rep);
 	analysis_free(a);
 	report_finalize(rep);
@@ -142,12 +150,13 @@ int cmd_view(int argc, char **argv)
 	if (event_source_open(&src, a.dir, &err) < 0)
 		return cmd_fail("view", "%s", ct_error_format(&err, buf, sizeof(buf)));
 	report_init(&rep);
-	rc = view_analyze(&src, &rep, &err);
+	bool tty = isatty(STDERR_FILENO);
+	rc = view_analyze(&src, &rep, tty, &err);
 	struct symbolizer *sym = rc ? NULL : symbolizer_new(event_source_catalog(&src));
 	struct render_html_symbols symbols = { sym, view_stack, view_object_symbol };
 	struct render_html_options opt = {
 		.report = &rep, .symbols = sym ? &symbols : NULL,
-		.progress = isatty(STDERR_FILENO) ? view_progress : NULL,
+		.progress = tty ? view_progress : NULL,
 	};
 	if (!rc)
 		rc = view_write(a.out, &src, &opt, &err);

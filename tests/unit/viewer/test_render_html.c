@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/* test_render_html.c - the `ctrace view` page (viewer/render_html.c) on a
+ * synthetic trace with a deadlock and a contended lock: the template is
+ * filled, nothing is fetched from the network, and the embedded data parses
+ * (checked by jq, a real JSON parser) with the expected lanes, spans,
+ * findings, locks and symbolized stacks. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "event_source.h"
+#include "fake_trace.h"
+#include "render_html.h"
+#include "report.h"
+
+#define DATA_OPEN "<script type=\"application/json\" id=\"ctrace-data\">"
+
+struct scene {
+	struct fake_trace t;
+	struct report rep;
+	uint32_t a, b, c;          /* locks */
+	uint32_t sa, sb, sc;       /* stacks */
+};
+
+/* main creates three workers; w1 and w2 deadlock on a/b (their last
+ * waits never end); w3 waits for c while main holds it. */
+static void scene_build(struct scene *s)
+{
+	struct fake_trace *t = &s->t;
+	fake_trace_init(t);
+	uint32_t w1 = fake_thread(t, 0, "worker-a");
+	uint32_t w2 = fake_thread(t, 0, "worker-b");
+	uint32_t w3 = fake_thread(t, 0, "waiter </script> & co");
+	s->a = fake_object(t, TRACE_OBJ_MUTEX, 0x4040a0);
+	s->b = fake_object(t, TRACE_OBJ_MUTEX, 0x4040c8);
+	s->c = fake_object(t, TRACE_OBJ_MUTEX, 0x7ffd1000);
+	s->sa = fake_stack(t, 0x401100, 3);
+	s->sb = fake_stack(t, 0x401200, 3);
+	s->sc = fake_stack(t, 0x401300, 2);
+
+	fake_lock(t, 0, s->c, s->sc);
+	fake_lock(t, w1, s->a, s->sa);
+	fake_lock(t, w2, s->b, s->sb);
+	fake_begin(t, w3, TRACE_OP_MUTEX_LOCK, s->c)->stack = s->sc;
+	fake_begin(t, w1, TRACE_OP_MUTEX_LOCK, s->b)->stack = s->sb;
+	fake_begin(t, w2, TRACE_OP_MUTEX_LOCK, s->a)->stack = s->sa;
+	fake_unlock(t, 0, s->c, s->sc);
+	struct trace_event *e = fake_lock(t, w3, s->c, s->sc);
+	e->begin_ns = e->ts_ns - 4000;
+	e->had_begin = 1;
+	fake_unlock(t, w3, s->c, s->sc);
+
+	report_init(&s->rep);
+	struct report_deadlock *d = report_add_deadlock(&s->rep, REPORT_DEADLOCK_HANG);
+	struct report_edge *x = report_deadlock_add_edge(d);
+	*x = (struct report_edge){ .thread = w1, .holding = s->a, .acquiring = s->b,
+		.holding_stack = s->sa, .acquiring_stack = s->sb, .owner = w2,
+		.waiting_for = TRACE_NONE };
+	x = report_deadlock_add_edge(d);
+	*x = (struct report_edge){ .thread = w2, .holding = s->b, .acquiring = s->a,
+		.holding_stack = s->sb, .acquiring_stack = s->sa, .owner = w1,
+		.waiting_for = TRACE_NONE };
+	struct report_lockstat *ls = report_add_lockstat(&s->rep, s->c);
+	ls->acquisitions = 2;
+	ls->contended = 1;
+	ls->wait_ns = 4000;
+	report_lockstat_add_site(ls, s->sc)->contended = 1;
+	report_finalize(&s->rep);
+}
+
+static void scene_release(struct scene *s)
+{
+	report_release(&s->rep);
+	fake_trace_release(&s->t);
+}
+
+static size_t fake_frames(void *ctx, uint32_t stack, struct render_html_frame *out, size_t max)
+{
+	static const char *const fn[] = { "take_first", "worker", "start_thread" };
+	(void)ctx;
+	size_t n = stack % 2 ? 3 : 2;
+	for (size_t i = 0; i < n && i < max; i++)
+		out[i] = (struct render_html_frame){ 0x401000 + stack * 0x100 + i * 0x10, fn[i],
+			"deadlock.c", (uint32_t)(10 + i), "/tmp/prog" };
+	return n < max ? n : max;
+}
+
+static const char *fake_symbol(void *ctx, const struct trace_object *o)
+{
+	(void)ctx;
+	return o->key == 0x4040a0 ? "lock_a" : o->key == 0x4040c8 ? "lock_b" : NULL;
+}
+
+/* Renders the scene; returns the page (malloc'd) and its rc. */
+static char *render(struct scene *s, const struct render_html_options *opt, int *rc)
+{
+	struct event_source src;
+	struct ct_error err = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	event_source_from_array(&src, &s->t.cat, s->t.ev, s->t.nev);
+	*rc = render_html(&src, opt, f, &err);
+	event_source_release(&src);
+	fclose(f);
+	return buf;
+}
+
+/* The embedded JSON, written to a file for jq. */
+static void save_data(const char *page, const char *path)
+{
+	const char *p = strstr(page, DATA_OPEN);
+	assert_non_null(p);
+	p += strlen(DATA_OPEN);
+	const char *end = strstr(p, "</script>");
+	assert_non_null(end);
+	/* nothing inside may close the element early */
+	const char *close = strstr(p, "</");
+	assert_true(close == end);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite(p, 1, (size_t)(end - p), f);
+	fclose(f);
+}
+
+/* jq -e EXPR on the data: its exit status (0 = true). */
+static int jq(const char *path, const char *expr)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "jq -e '%s' '%s' >/dev/null", expr, path);
+	int st = system(cmd);
+	if (st)
+		print_message("jq false: %s\n", expr);
+	return st;
+}
+
+static void test_page_shell(void **state)
+{
+	(void)state;
+	struct scene s;
+	int rc;
+	scene_build(&s);
+	struct render_html_options opt = { .report = &s.rep };
+	char *page = render(&s, &opt, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(page, "<!DOCTYPE html>"));
+	assert_null(strstr(page, "<!--ctrace:"));         /* every marker filled */
+	assert_non_null(strstr(page, "<title>ctrace: prog</title>"));
+	assert_non_null(strstr(page, "CT.boot()"));        /* the JS is inline */
+	assert_non_null(strstr(page, "#tl-scroll"));       /* the CSS is inline */
+	assert_null(strstr(page, "src=\"http"));           /* no network */
+	assert_null(strstr(page, "href=\"http"));
+	assert_null(strstr(page, "<script src"));
+	/* the thread name with markup is escaped in the data */
+	assert_null(strstr(page, "waiter </script>"));
+	assert_non_null(strstr(page, "waiter \\u003c/script\\u003e \\u0026 co"));
+	free(page);
+	scene_release(&s);
+}
+
+static void test_data_parses(void **state)
+{
+	(void)state;
+	if (system("jq --version >/dev/null 2>&1") != 0)
+		skip();
+	struct scene s;
+	int rc;
+	scene_build(&s);
+	struct render_html_symbols sym = { NULL, fake_frames, fake_symbol };
+	struct render_html_options opt = { .report = &s.rep, .symbols = &sym,
+		.findings_note = "from a test" };
+	char *page = render(&s, &opt, &rc);
+	assert_int_equal(rc, 0);
+	char path[] = "/tmp/ctrace-view-data-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	save_data(page, path);
+	free(page);
+
+	assert_int_equal(jq(path, ".ctrace_view == 1"), 0);
+	assert_int_equal(jq(path, "[.lanes[].thread] == [0,1,2,3]"), 0);
+	assert_int_equal(jq(path, "[.threads[].name] == [\"prog\",\"worker-a\",\"worker-b\",\"waiter </script> & co\"]"), 0);
+	/* every span table has columns of one length, times add up */
+	assert_int_equal(jq(path, "all(.lanes[] | .spans, .holds; "
+			 "(.t | length) as $n | all(.d, .s, .o, .k; length == $n))"), 0);
+	assert_int_equal(jq(path, ".duration_ns as $dur | all(.lanes[]; "
+			 "(.spans.t | add) + .spans.d[-1] <= $dur and all(.spans.d[]; . >= 0))"), 0);
+	/* worker-a: running, then waiting for lock b until the end, held by worker-b */
+	assert_int_equal(jq(path, ".states as $st | .lanes[1].spans | "
+			 "[.s[] | $st[.]] == [\"running\", \"wait lock\"] and .o[-1] == 2 and .h[-1] == 2"), 0);
+	assert_int_equal(jq(path, ".lanes[1].holds.o == [1]"), 0);
+	/* the waiter's wait on c names main as the holder */
+	assert_int_equal(jq(path, ".states as $st | .lanes[3].spans | "
+			 "[range(.s | length) as $i | select($st[.s[$i]] == \"wait lock\") | .h[$i]] == [0]"), 0);
+	/* findings by id, marks on both threads of the cycle */
+	assert_int_equal(jq(path, ".findings.deadlocks[0].kind == \"deadlock\" and "
+			 "[.findings.deadlocks[0].cycle[].thread] == [1,2]"), 0);
+	assert_int_equal(jq(path, ".findings.contention[0].lock == 3 and .findings.contention[0].wait_ns == 4000"), 0);
+	assert_int_equal(jq(path, "[.marks[] | select(.finding == \"deadlocks:0\") | .thread] | sort == [1,2]"), 0);
+	assert_int_equal(jq(path, ".findings_note == \"from a test\""), 0);
+	/* locks and stacks referenced are embedded, symbolized */
+	assert_int_equal(jq(path, "[.locks[].id] == [1,2,3] and .locks[0].symbol == \"lock_a\" and "
+			 ".locks[2].symbol == null and .locks[0].address == \"0x4040a0\""), 0);
+	assert_int_equal(jq(path, ".stacks[\"1\"][0][1] == \"take_first\" and .stacks[\"1\"][0][2] == \"deadlock.c\" and "
+			 "(.stacks | keys | sort) == [\"1\",\"2\",\"3\"]"), 0);
+	unlink(path);
+	scene_release(&s);
+}
+
+/* Without a symbolizer, raw pcs from the catalog; without a report, no
+ * findings and no marks. */
+static void test_no_report(void **state)
+{
+	(void)state;
+	if (system("jq --version >/dev/null 2>&1") != 0)
+		skip();
+	struct scene s;
+	int rc;
+	scene_build(&s);
+	char *page = render(&s, NULL, &rc);
+	assert_int_equal(rc, 0);
+	char path[] = "/tmp/ctrace-view-data-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	save_data(page, path);
+	free(page);
+	assert_int_equal(jq(path, ".findings.deadlocks == [] and .marks == [] and (.lanes | length) == 4"), 0);
+	assert_int_equal(jq(path, ".stacks[\"1\"] == [[\"0x401100\",null,null,0,null],"
+			 "[\"0x401110\",null,null,0,null],[\"0x401120\",null,null,0,null]]"), 0);
+	unlink(path);
+	scene_release(&s);
+}
+
+static void test_write_error(void **state)
+{
+	(void)state;
+	FILE *f = fopen("/dev/full", "w");
+	if (!f)
+		skip();
+	struct scene s;
+	struct event_source src;
+	struct ct_error err = { 0 };
+	scene_build(&s);
+	event_source_from_array(&src, &s.t.cat, s.t.ev, s.t.nev);
+	assert_int_equal(render_html(&src, NULL, f, &err), -EIO);
+	assert_non_null(strstr(err.msg, "writing the page failed"));
+	fclose(f);
+	event_source_release(&src);
+	scene_release(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_page_shell),
+		cmocka_unit_test(test_data_parses),
+		cmocka_unit_test(test_no_report),
+		cmocka_unit_test(test_write_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
