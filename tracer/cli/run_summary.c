@@ -3,6 +3,7 @@
 #include "run_summary.h"
 
 #include "info_print.h"
+#include "report_build.h"
 #include "trace_reader.h"
 
 void run_summary_print(const char *dir, FILE *out)
@@ -22,4 +23,5 @@ void run_summary_print(const char *dir, FILE *out)
 		fprintf(out, "ctrace: trace damaged: %s\n",
 			ct_error_format(trace_reader_error(r), line, sizeof line));
 	trace_reader_free(r);
+	report_summary(dir, out);
 }

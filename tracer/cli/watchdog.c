@@ -2,10 +2,15 @@
 /* watchdog.c - live hang detection for `ctrace run`. */
 #include "watchdog.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "hang.h"
+#include "print.h"
+#include "report_resolve.h"
+#include "symbolize.h"
 #include "trace_reader.h"
 
 struct watchdog {
@@ -44,12 +49,26 @@ static bool attach(struct watchdog *wd)
 	return wd->hang != NULL;
 }
 
-/* The hang report, the moment it is seen (the program is still there). */
+/* The hang report, the moment it is seen (the program is still there):
+ * symbolized text on OUT, and the JSON in DIR/hang.json. */
 static void watchdog_print(struct watchdog *wd, struct report *rep, FILE *out)
 {
-	(void)wd;
-	fprintf(out, "ctrace: the program is hung: %zu deadlock or stall finding(s)\n", rep->ndeadlocks);
+	struct symbolizer *sym = symbolizer_new(trace_reader_catalog(wd->reader));
+	struct report_symbols names;
+	report_symbols_from_symbolizer(&names, sym);
+	report_resolve(rep, trace_reader_catalog(wd->reader), &names);
+	report_finalize(rep);
+	struct print_options opt = { .color = isatty(fileno(out)) };
+	print_text(out, rep, &opt);
 	fflush(out);
+	char path[4096];
+	snprintf(path, sizeof path, "%s/hang.json", wd->dir);
+	FILE *f = fopen(path, "w");
+	if (f) {
+		print_json(f, rep, &(struct print_options){ .json_indent = 2 });
+		fclose(f);
+	}
+	symbolizer_free(sym);
 }
 
 bool watchdog_check(struct watchdog *wd, FILE *out)
