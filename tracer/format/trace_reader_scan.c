@@ -340,6 +340,24 @@ static void walk_bad_header(struct trace_reader *r, struct rd_file *f, uint64_t 
 /* Finds the chunks from f->walk_from on. Live, a zero header may be a chunk
  * being allocated: the next walk starts again at the first such hole, jumping
  * over the chunks already known. */
+/* Headers are read with pread, not through the mapping: most of the 4 KiB
+ * steps of a scan land in holes, and on a full tmpfs a read fault on a hole
+ * needs a page it cannot get (SIGBUS), while read(2) returns zeros. Live,
+ * a header whose magic is seen is read again: its other fields were
+ * written before the magic. */
+static void read_header(const struct rd_file *f, uint64_t o, struct trace_chunk_header *h,
+			bool live)
+{
+	for (int pass = 0; pass < (live ? 2 : 1); pass++) {
+		if (pread(f->fd, h, sizeof *h, (off_t)o) != (ssize_t)sizeof *h) {
+			memset(h, 0, sizeof *h);
+			return;
+		}
+		if (!h->magic)
+			return;
+	}
+}
+
 void rd_file_walk(struct trace_reader *r, struct rd_file *f)
 {
 	char buf[128];
@@ -351,9 +369,8 @@ void rd_file_walk(struct trace_reader *r, struct rd_file *f)
 			continue;
 		}
 		struct trace_chunk_header h;
-		uint32_t magic = load_u32(f->map + o, rd_live(r));
-		memcpy(&h, f->map + o, sizeof h);
-		h.magic = magic;
+		read_header(f, o, &h, rd_live(r));
+		uint32_t magic = h.magic;
 		const char *why = magic ? check_header(&h, buf, sizeof buf) : NULL;
 		if (!magic && hole == UINT64_MAX)
 			hole = o;

@@ -478,7 +478,9 @@ void trace_stream_close(struct trace_stream *s)
 	if (!s->chunk)
 		return;
 	/* Punch whole unused pages: blocks back to the disk, zeros to readers. */
-	uint32_t used = (uint32_t)(s->pos - s->chunk);
+	/* Keep the page of the zero byte that ends the records too: readers
+	 * look at it, and reading a hole may need a page (tmpfs when full). */
+	uint32_t used = (uint32_t)(s->pos - s->chunk) + 1;
 	uint32_t keep = (used + TRACE_ALIGN - 1) & ~(TRACE_ALIGN - 1);
 	if (keep < s->chunk_size)
 		fallocate(s->w->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
