@@ -163,8 +163,9 @@ static void thread_key_destructor(void *p)
 	if (!t || t == SHIM_THREAD_GONE)
 		return;
 	shim_thread_end(t, TRACE_THREAD_END_UNWOUND);
-	trace_stream_close(&t->stream);
+	t->in_shim++;  /* a signal handler now must not write: the chunk goes away */
 	shim_tls = SHIM_THREAD_GONE;
+	trace_stream_close(&t->stream);
 	state_free(t);
 }
 

@@ -329,9 +329,10 @@ void trace_stream_count_drop(struct trace_stream *s)
 static int next_chunk(struct trace_stream *s, uint64_t tick)
 {
 	if (s->chunk) {
-		munmap(s->chunk, s->chunk_size);
+		uint8_t *old = s->chunk;
 		s->chunk = NULL;
 		s->pos = s->limit = NULL;
+		munmap(old, s->chunk_size);
 	}
 	if (s->retry_in) {
 		s->retry_in--;
@@ -477,23 +478,22 @@ void trace_stream_close(struct trace_stream *s)
 {
 	if (!s->chunk)
 		return;
-	/* Punch whole unused pages: blocks back to the disk, zeros to readers. */
-	/* Keep the page of the zero byte that ends the records too: readers
-	 * look at it, and reading a hole may need a page (tmpfs when full). */
+	/* Punch whole unused pages: blocks back to the disk, zeros to readers.
+	 * The page of the zero byte that ends the records stays: readers look
+	 * at it, and reading a hole may need a page (tmpfs when full). */
 	uint32_t used = (uint32_t)(s->pos - s->chunk) + 1;
 	uint32_t keep = (used + TRACE_ALIGN - 1) & ~(TRACE_ALIGN - 1);
 	if (keep < s->chunk_size)
 		fallocate(s->w->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 			  (off_t)(s->chunk_off + keep), s->chunk_size - keep);
-	munmap(s->chunk, s->chunk_size);
-	s->chunk = NULL;
-	s->pos = s->limit = NULL;
+	trace_stream_abandon(s);
 }
 
 void trace_stream_abandon(struct trace_stream *s)
 {
-	if (s->chunk)
-		munmap(s->chunk, s->chunk_size);
+	uint8_t *chunk = s->chunk;
 	s->chunk = NULL;
 	s->pos = s->limit = NULL;
+	if (chunk)
+		munmap(chunk, s->chunk_size);
 }
