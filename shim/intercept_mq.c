@@ -34,8 +34,8 @@ static mqd_t record_open(struct shim_call *c, const char *name, int oflag, mqd_t
 	uint64_t key = name_key(name);
 	if (fd >= 0 && fd < MQ_FDS)
 		atomic_store(&mq_keys[fd], key);
-	shim_emit(c, TRACE_OP_MQ_OPEN, key, 0, fd == (mqd_t)-1 ? errno : 0, (uint64_t)oflag,
-		  (uint64_t)(int64_t)fd, 0, name);
+	shim_emit(c, TRACE_OP_MQ_OPEN, key, 0, fd == (mqd_t)-1 ? errno : 0, (uint64_t)(int64_t)fd,
+		  (uint64_t)oflag, 0, name);
 	return fd;
 }
 

@@ -51,7 +51,9 @@ static const char *ctf_arg_name(unsigned op, unsigned i)
 	case TRACE_OP_MQ_SEND: case TRACE_OP_MQ_TIMEDSEND:
 	case TRACE_OP_MQ_RECEIVE: case TRACE_OP_MQ_TIMEDRECEIVE:
 		return mq[i];
-	case TRACE_OP_MQ_OPEN: case TRACE_OP_MQ_CLOSE: case TRACE_OP_MQ_NOTIFY:
+	case TRACE_OP_MQ_OPEN:
+		return i == 0 ? "fd" : i == 1 ? "oflag" : NULL;
+	case TRACE_OP_MQ_CLOSE: case TRACE_OP_MQ_NOTIFY:
 		return i == 0 ? "fd" : NULL;
 	case TRACE_OP_THREAD_START:
 		return start[i];
