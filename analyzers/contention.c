@@ -5,6 +5,7 @@
  * (blame: each critical section running while a thread waited is charged
  * the overlap). Waits on condition variables, semaphores, barriers, joins
  * and queues are lockstats of those kinds, with no hold time. */
+#include "grow.h"
 #include "analyzer.h"
 #include "op_class.h"
 #include "u64map.h"
@@ -59,18 +60,6 @@ struct contention {
 	struct u64map site_map;     /* (lock, stack) -> site */
 };
 
-static void *ct_zgrow(void *arr, uint32_t *n, uint32_t want, size_t elem)
-{
-	if (want <= *n)
-		return arr;
-	uint32_t m = want > *n * 2 ? want : *n * 2;
-	char *p = realloc(arr, (size_t)m * elem);
-	if (!p)
-		abort();
-	memset(p + (size_t)*n * elem, 0, (size_t)(m - *n) * elem);
-	*n = m;
-	return p;
-}
 
 static void *ct_push(void *arr, uint32_t *cap, uint32_t n, size_t elem)
 {
@@ -90,7 +79,7 @@ static inline struct ct_lock *ct_lock(struct contention *ct, uint32_t id)
 		return &ct->locks[id];
 	}
 	uint32_t old = ct->nlocks;
-	ct->locks = ct_zgrow(ct->locks, &ct->nlocks, id + 1, sizeof(*ct->locks));
+	ct->locks = grow_zeroed(ct->locks, &ct->nlocks, id + 1, sizeof(*ct->locks));
 	for (uint32_t i = old; i < ct->nlocks; i++) {
 		ct->locks[i].last_owner = CT_NONE;
 		ct->locks[i].writer.thread = CT_NONE;
@@ -104,7 +93,7 @@ static inline struct ct_thread *ct_thread(struct contention *ct, uint32_t id)
 {
 	if (id < ct->nthreads)
 		return &ct->threads[id];
-	ct->threads = ct_zgrow(ct->threads, &ct->nthreads, id + 1, sizeof(*ct->threads));
+	ct->threads = grow_zeroed(ct->threads, &ct->nthreads, id + 1, sizeof(*ct->threads));
 	return &ct->threads[id];
 }
 

@@ -4,6 +4,8 @@
  * "hang" analyzer, which runs it over a whole trace and checks the final
  * state. */
 #include "hang.h"
+
+#include "grow.h"
 #include "analyzer.h"
 #include "op_class.h"
 
@@ -41,24 +43,12 @@ struct hang_detector {
 	bool *exited;               uint32_t nexited;   /* per process */
 };
 
-static void *hg_zgrow(void *arr, uint32_t *n, uint32_t want, size_t elem)
-{
-	if (want <= *n)
-		return arr;
-	uint32_t m = want > *n * 2 ? want : *n * 2;
-	char *p = realloc(arr, (size_t)m * elem);
-	if (!p)
-		abort();
-	memset(p + (size_t)*n * elem, 0, (size_t)(m - *n) * elem);
-	*n = m;
-	return p;
-}
 
 static inline struct hg_thread *hg_thread(struct hang_detector *h, uint32_t id)
 {
 	if (id < h->nthreads)
 		return &h->threads[id];
-	h->threads = hg_zgrow(h->threads, &h->nthreads, id + 1, sizeof(*h->threads));
+	h->threads = grow_zeroed(h->threads, &h->nthreads, id + 1, sizeof(*h->threads));
 	return &h->threads[id];
 }
 
@@ -67,7 +57,7 @@ static inline struct hg_lock *hg_lock(struct hang_detector *h, uint32_t id)
 	if (id < h->nlocks)
 		return &h->locks[id];
 	uint32_t old = h->nlocks;
-	h->locks = hg_zgrow(h->locks, &h->nlocks, id + 1, sizeof(*h->locks));
+	h->locks = grow_zeroed(h->locks, &h->nlocks, id + 1, sizeof(*h->locks));
 	for (uint32_t i = old; i < h->nlocks; i++)
 		h->locks[i].owner = HG_NONE;
 	return &h->locks[id];
@@ -146,7 +136,7 @@ static void hg_destroyed(struct hang_detector *h, uint32_t lock)
 
 static void hg_process_exited(struct hang_detector *h, uint32_t process)
 {
-	h->exited = hg_zgrow(h->exited, &h->nexited, process + 1, sizeof(*h->exited));
+	h->exited = grow_zeroed(h->exited, &h->nexited, process + 1, sizeof(*h->exited));
 	h->exited[process] = true;
 }
 

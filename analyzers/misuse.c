@@ -6,6 +6,8 @@
  * "misuse" analyzer. Thread calls and error results: misuse_calls.c. */
 #include "misuse.h"
 
+#include "grow.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -13,23 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *mu_zgrow(void *arr, uint32_t *n, uint32_t want, size_t elem)
-{
-	if (want <= *n)
-		return arr;
-	uint32_t m = want > *n * 2 ? want : *n * 2;
-	char *p = realloc(arr, (size_t)m * elem);
-	if (!p)
-		abort();
-	memset(p + (size_t)*n * elem, 0, (size_t)(m - *n) * elem);
-	*n = m;
-	return p;
-}
 
 struct mu_lock *mu_lock_slow(struct misuse *mu, uint32_t id)
 {
 	uint32_t old = mu->nlocks;
-	mu->locks = mu_zgrow(mu->locks, &mu->nlocks, id + 1, sizeof(*mu->locks));
+	mu->locks = grow_zeroed(mu->locks, &mu->nlocks, id + 1, sizeof(*mu->locks));
 	for (uint32_t i = old; i < mu->nlocks; i++)
 		mu->locks[i].owner = MU_NONE;
 	return &mu->locks[id];
@@ -37,7 +27,7 @@ struct mu_lock *mu_lock_slow(struct misuse *mu, uint32_t id)
 
 struct mu_thread *mu_thread_slow(struct misuse *mu, uint32_t id)
 {
-	mu->threads = mu_zgrow(mu->threads, &mu->nthreads, id + 1, sizeof(*mu->threads));
+	mu->threads = grow_zeroed(mu->threads, &mu->nthreads, id + 1, sizeof(*mu->threads));
 	return &mu->threads[id];
 }
 
