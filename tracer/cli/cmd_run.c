@@ -133,6 +133,10 @@ int cmd_run(int argc, char **argv)
 		return cmd_fail("run", "%s", err.msg), r;
 	}
 	run_info_write_start(l.dir, &l);
+	/* The watchdog reads every event while the program runs: it must yield
+	 * the cores to the program; when the program hangs, they are free. */
+	if (nice(10) == -1 && errno)
+		errno = 0;
 	bool ended_by_ctrace = false;
 	supervise(&l, &o, &ended_by_ctrace);
 	run_info_write_end(l.dir, &l, ended_by_ctrace);
