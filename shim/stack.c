@@ -18,6 +18,52 @@
 #define SCAN_WINDOW (32u * 1024u)  /* bytes above sp searched for slots */
 #define SKIP_MAX    8u             /* shim frames before pc0 */
 
+struct text_range {
+	uintptr_t target, lo, hi;
+};
+
+static struct text_range unwinder, self;
+
+/* The range of the loaded object holding range->target. */
+static int find_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	struct text_range *range = data;
+	uintptr_t target = range->target, lo = UINTPTR_MAX, hi = 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD)
+			continue;
+		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+		lo = a < lo ? a : lo;
+		hi = a + ph->p_memsz > hi ? a + ph->p_memsz : hi;
+	}
+	if (target < lo || target >= hi)
+		return 0;
+	range->lo = lo;
+	range->hi = hi;
+	return 1;
+}
+
+void shim_stack_init(void)
+{
+	unwinder.target = (uintptr_t)unw_backtrace;
+	dl_iterate_phdr(find_object, &unwinder);
+	self.target = (uintptr_t)shim_stack_init;
+	dl_iterate_phdr(find_object, &self);
+}
+
+bool shim_stack_is_unwinder(uintptr_t pc)
+{
+	return pc >= unwinder.lo && pc < unwinder.hi;
+}
+
+/* Frames of the shim itself (the thread trampoline) are not the program's. */
+static bool is_shim_frame(uintptr_t pc)
+{
+	return pc >= self.lo && pc < self.hi;
+}
+
 /* Finds the slots of frames 1.. above sp; false if frame 1's is not found
  * (then nothing is cached for this key). */
 static bool entry_fill(struct shim_stack_entry *e, struct shim_thread *t, uintptr_t sp,
@@ -60,7 +106,8 @@ static uint32_t unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc, uint3
 		pc[depth++] = pc0;  /* unusual frames: keep at least the call site */
 	else
 		for (int i = start; i < n && depth < shim.stack_depth; i++)
-			pc[depth++] = (uintptr_t)buf[i];
+			if (!is_shim_frame((uintptr_t)buf[i]))
+				pc[depth++] = (uintptr_t)buf[i];
 	*depth_out = depth;
 	return trace_writer_intern_stack(&shim.writer, pc, depth);
 }
@@ -100,39 +147,9 @@ uint32_t shim_stack_capture_signal(struct shim_thread *t)
 	t->in_unwind--;
 	uint32_t depth = 0;
 	for (int i = 1; i < n && depth < shim.stack_depth; i++)  /* 0 is the handler */
-		pc[depth++] = (uintptr_t)buf[i];
+		if (!is_shim_frame((uintptr_t)buf[i]))
+			pc[depth++] = (uintptr_t)buf[i];
 	return trace_writer_intern_stack(&shim.writer, pc, depth);
-}
-
-static uintptr_t unwinder_lo, unwinder_hi;
-
-static int find_unwinder(struct dl_phdr_info *info, size_t size, void *data)
-{
-	(void)size;
-	uintptr_t target = (uintptr_t)data, lo = UINTPTR_MAX, hi = 0;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		if (ph->p_type != PT_LOAD)
-			continue;
-		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
-		lo = a < lo ? a : lo;
-		hi = a + ph->p_memsz > hi ? a + ph->p_memsz : hi;
-	}
-	if (target < lo || target >= hi)
-		return 0;
-	unwinder_lo = lo;
-	unwinder_hi = hi;
-	return 1;
-}
-
-void shim_stack_init(void)
-{
-	dl_iterate_phdr(find_unwinder, (void *)(uintptr_t)unw_backtrace);
-}
-
-bool shim_stack_is_unwinder(uintptr_t pc)
-{
-	return pc >= unwinder_lo && pc < unwinder_hi;
 }
 
 void shim_stack_forget(struct shim_thread *t)
