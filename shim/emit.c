@@ -34,8 +34,7 @@ bool shim_enter_slow(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 	return true;
 }
 
-/* Records that fit trace_stream_write_simple, by op byte (BEGIN bit incl.). */
-static bool simple_op[256];
+bool shim_simple_op[256];
 
 void shim_emit_init(void)
 {
@@ -44,8 +43,8 @@ void shim_emit_init(void)
 		if (!d || (d->flags & (TRACE_F_CALL | TRACE_F_OBJ)) != (TRACE_F_CALL | TRACE_F_OBJ) ||
 		    (d->flags & (TRACE_F_OBJ2 | TRACE_F_STR)))
 			continue;
-		simple_op[op] = d->nargs == 0;
-		simple_op[op | TRACE_OP_BEGIN] = (d->flags & TRACE_F_BLOCKING) && d->nargs_begin == 0;
+		shim_simple_op[op] = d->nargs == 0;
+		shim_simple_op[op | TRACE_OP_BEGIN] = (d->flags & TRACE_F_BLOCKING) && d->nargs_begin == 0;
 	}
 }
 
@@ -55,6 +54,14 @@ static void write_general(struct shim_thread *t, struct trace_rec *rec)
 	int saved = *t->errno_at;  /* a new chunk means syscalls */
 	trace_stream_write(&t->stream, rec);
 	*t->errno_at = saved;
+}
+
+void shim_write_general(struct shim_thread *t, unsigned op, uint64_t key, uint32_t stack,
+			uint64_t tick, uint64_t seq, int64_t result)
+{
+	struct trace_rec rec = { .op = (uint8_t)op, .stack = stack, .key = key, .tick = tick,
+				 .seq = seq, .result = result };
+	write_general(t, &rec);
 }
 
 void shim_pre(struct shim_call *c, unsigned op, const volatile void *obj)
@@ -75,7 +82,8 @@ void shim_pre(struct shim_call *c, unsigned op, const volatile void *obj)
 	t->in_shim--;
 }
 
-void shim_emit_simple(struct shim_call *c, unsigned op, uint64_t key, int64_t result)
+void shim_emit(struct shim_call *c, unsigned op, uint64_t key, uint64_t key2, int64_t result,
+	       uint64_t a0, uint64_t a1, uint64_t a2, const char *str)
 {
 	struct shim_thread *t = c->t;
 	if (c->pre) {
@@ -83,29 +91,6 @@ void shim_emit_simple(struct shim_call *c, unsigned op, uint64_t key, int64_t re
 		trace_stream_commit(&t->stream, &c->res, result);
 		c->pre = false;
 		t->in_shim--;
-		return;
-	}
-	if (!simple_op[op & 0xff]) {
-		shim_emit(c, op, key, 0, result, 0, 0, 0, 0);
-		return;
-	}
-	t->in_shim++;
-	uint64_t tick = trace_writer_tick(&shim.writer);
-	uint64_t seq = trace_writer_stamp(&shim.writer, key);
-	if (!trace_stream_write_simple(&t->stream, (uint8_t)op, tick, c->stack, key, seq, result)) {
-		struct trace_rec rec = { .op = (uint8_t)op, .stack = c->stack, .key = key,
-					 .tick = tick, .seq = seq, .result = result };
-		write_general(t, &rec);
-	}
-	t->in_shim--;
-}
-
-void shim_emit(struct shim_call *c, unsigned op, uint64_t key, uint64_t key2, int64_t result,
-	       uint64_t a0, uint64_t a1, uint64_t a2, const char *str)
-{
-	struct shim_thread *t = c->t;
-	if (c->pre) {
-		shim_emit_simple(c, op, key, result);
 		return;
 	}
 	t->in_shim++;

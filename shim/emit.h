@@ -70,9 +70,35 @@ void shim_pre(struct shim_call *c, unsigned op, const volatile void *obj);
 void shim_emit(struct shim_call *c, unsigned op, uint64_t key, uint64_t key2, int64_t result,
 	       uint64_t a0, uint64_t a1, uint64_t a2, const char *str);
 
+/* Ops whose records fit trace_stream_write_simple, by op byte. */
+extern bool shim_simple_op[256];
+
+/* The general path for a record whose tick and seq are already taken. */
+void shim_write_general(struct shim_thread *t, unsigned op, uint64_t key, uint32_t stack,
+			uint64_t tick, uint64_t seq, int64_t result);
+
 /* shim_emit for ops with one object, no args and no string (most calls):
- * the fast path. */
-void shim_emit_simple(struct shim_call *c, unsigned op, uint64_t key, int64_t result);
+ * the fast path, inline in every interceptor. Also commits a record that
+ * shim_pre reserved. */
+static inline void shim_emit_simple(struct shim_call *c, unsigned op, uint64_t key, int64_t result)
+{
+	struct shim_thread *t = c->t;
+	t->in_shim++;
+	if (c->pre) {
+		trace_stream_commit(&t->stream, &c->res, result);
+		c->pre = false;
+	} else if (__builtin_expect(shim_simple_op[op & 0xff], 1)) {
+		uint64_t tick = trace_writer_tick(&shim.writer);
+		uint64_t seq = trace_writer_stamp(&shim.writer, key);
+		if (!trace_stream_write_simple(&t->stream, (uint8_t)op, tick, c->stack, key, seq, result))
+			shim_write_general(t, op, key, c->stack, tick, seq, result);
+	} else {
+		t->in_shim--;
+		shim_emit(c, op, key, 0, result, 0, 0, 0, 0);
+		return;
+	}
+	t->in_shim--;
+}
 
 static inline void shim_begin(struct shim_call *c, unsigned op, const volatile void *obj)
 {

@@ -17,12 +17,16 @@
 
 /* A cached stack: valid for a call from pc0 with the caller's stack pointer
  * at sp, as long as the return addresses still sit where they were found. */
+struct shim_stack_slot {
+	uintptr_t at;                       /* where a return address sits */
+	uintptr_t pc;                       /* the value it must still have */
+};
+
 struct shim_stack_entry {
 	uintptr_t pc0, sp;
 	uint32_t id;
 	uint32_t nverify;
-	uint32_t off[SHIM_STACK_VERIFY];    /* slot offsets from sp */
-	uintptr_t pc[SHIM_STACK_VERIFY];    /* expected values (frames 1..) */
+	struct shim_stack_slot slot[SHIM_STACK_VERIFY]; /* frames 1.. */
 };
 
 struct shim_thread {

@@ -4,7 +4,7 @@
  * Unwinding costs 120-280 ns (formats.md E.1); most calls come again from a
  * call site already seen, with the same stack. A cache entry is keyed by the
  * call's return address and stack pointer, and remembers where each return
- * address of the chain sat on the stack (offsets from sp, found by scanning
+ * address of the chain sat on the stack (found by scanning
  * once). A hit re-reads those words: if every return address is still in
  * its slot, the chain is the same. Frames beyond the scanned window (deep,
  * above a huge frame) are not checked. The cache is used only when sp lies
@@ -77,8 +77,8 @@ static bool entry_fill(struct shim_stack_entry *e, struct shim_thread *t, uintpt
 			a += sizeof(uintptr_t);
 		if (a + sizeof(uintptr_t) > end)
 			break;
-		e->off[n] = (uint32_t)(a - sp);
-		e->pc[n] = (uintptr_t)pc[i];
+		e->slot[n].at = a;
+		e->slot[n].pc = (uintptr_t)pc[i];
 		n++;
 		a += sizeof(uintptr_t);
 	}

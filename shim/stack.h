@@ -26,8 +26,9 @@ static inline uint32_t shim_stack_cached(const struct shim_thread *t, uintptr_t 
 	const struct shim_stack_entry *e = &t->cache[shim_stack_cache_index(pc0, sp)];
 	if (e->pc0 != pc0 || e->sp != sp)
 		return UINT32_MAX;
-	for (uint32_t i = 0; i < e->nverify; i++)
-		if (*(const uintptr_t *)(sp + e->off[i]) != e->pc[i])
+	/* Same sp, so the slots are at the same addresses (inside the stack). */
+	for (const struct shim_stack_slot *v = e->slot, *end = v + e->nverify; v < end; v++)
+		if (*(const uintptr_t *)v->at != v->pc)
 			return UINT32_MAX;
 	return e->id;
 }
