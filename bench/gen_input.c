@@ -67,15 +67,21 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	unsigned long long size = strtoull(argv[1], &end, 10), written = 0;
-	if (*end || !size)
-		return fprintf(stderr, "gen_input: bad size %s\n", argv[1]), 2;
+	if (*end || !size) {
+		fprintf(stderr, "gen_input: bad size %s\n", argv[1]);
+		return 2;
+	}
 	for (uint64_t n = 0; written < size; n++) {
 		int len = line_format(line, sizeof line, n);
 		if ((unsigned long long)len > size - written)
 			len = (int)(size - written);
 		if (fwrite(line, 1, (size_t)len, stdout) != (size_t)len)
-			return perror("gen_input"), 1;
+			break;
 		written += (unsigned long long)len;
 	}
-	return fflush(stdout) ? (perror("gen_input"), 1) : 0;
+	if (fflush(stdout) || written < size) {
+		perror("gen_input");
+		return 1;
+	}
+	return 0;
 }

@@ -131,7 +131,7 @@ print_targets()
 	local r worst_ns=- worst_row="" worst_b=- worst_brow="" v ok
 	for r in "${ROWS[@]}"; do
 		[ "${ROW_CMD[$r]:0:3}" = "@wl" ] && [ -n "${R[$r:events]:-}" ] || continue
-		v=$(cell_nsev "${R[$r:c16]:-}" "${R[$r:native]}" "${R[$r:events]}")
+		v=$(cell_nsev "${R[$r:c16_cpu]:-}" "${R[$r:native_cpu]:-}" "${R[$r:events]}")
 		[ "$v" != - ] && [ "$v" != FAIL ] && { [ "$worst_ns" = - ] || [ "$(le "$worst_ns" "$v")" = 1 ]; } &&
 			worst_ns=$v worst_row=$r
 		v=$(cell_div "${R[$r:record_bytes]:-}" "${R[$r:events]}" %.2f)
@@ -140,7 +140,8 @@ print_targets()
 	echo
 	echo "targets (issue 2):"
 	v=$(cell_nsev "${R[uncontended:c16]:-}" "${R[uncontended:native]:-}" "${R[uncontended:events]:-}")
-	printf '  <= 25 ns/event: uncontended %s ns/ev -> %s; worst workload %s %s ns/ev -> %s\n' "$v" \
+	printf '  <= 25 ns/event: uncontended %s ns/ev (cpu %s) -> %s; worst workload by cpu ns/ev: %s %s -> %s\n' \
+		"$v" "$(cell_nsev "${R[uncontended:c16_cpu]:-}" "${R[uncontended:native_cpu]:-}" "${R[uncontended:events]:-}")" \
 		"$(verdict "$(le "$v" 25)")" "${worst_row:--}" "$worst_ns" "$(verdict "$(le "$worst_ns" 25)")"
 	printf '  <= 16 B/event (records, stacks excluded): worst %s %s B/ev -> %s\n' "${worst_brow:--}" \
 		"$worst_b" "$(verdict "$(le "$worst_b" 16)")"
@@ -148,10 +149,12 @@ print_targets()
 	read -ra words <<<"${ROW_CMD[uncontended]}"
 	v=$(cell_nsev "${R[uncontended:c16]:-}" "${R[uncontended:native]:-}" "${words[2]}")
 	printf '  <= 50 ns added per uncontended pair, default stacks: %s ns -> %s\n' "$v" "$(verdict "$(le "$v" 50)")"
-	v=$(calc "${R[rate:events]:--}" / "$(calc "${R[rate:duration_ns]:--}" / 1e3)")
-	ok=$([ "${R[rate:dropped]:-x}" = 0 ] && le 20 "$v" || echo 0)
-	printf '  0 dropped at 20M events/s: %s M events/s recorded, %s dropped -> %s\n' \
-		"$(fmt %.1f "$v")" "${R[rate:dropped]:--}" "$(verdict "$ok")"
+	if [ -n "${R[rate:native]:-}" ]; then
+		v=$(calc "${R[rate:events]:--}" / "$(calc "${R[rate:duration_ns]:--}" / 1e3)")
+		ok=$([ "${R[rate:dropped]:-x}" = 0 ] && le 20 "$v" || echo 0)
+		printf '  0 dropped at 20M events/s: %s M events/s recorded, %s dropped -> %s\n' \
+			"$(fmt %.1f "$v")" "${R[rate:dropped]:--}" "$(verdict "$ok")"
+	fi
 	for r in pigz xz zstd; do
 		[ -n "${R[$r:c16]:-}" ] || continue
 		v=$(calc "$(num_or_dash "${R[$r:c16]}")" / "${R[$r:native]}")
@@ -246,6 +249,6 @@ run_profile()
 		return
 	fi
 	perf report -i "$data" --stdio --no-children --sort dso,symbol --percent-limit 0.5 2>>"$LOG" |
-		grep -v '^#' | grep -v '^$' | head -30 | sed 's/^/   /'
+		grep -v '^#' | grep -v '^$' | head -30 | sed 's/[[:space:]-]*$//; s/^/   /'
 	rm -rf "$dir" "$data"
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <mqueue.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,14 +29,18 @@ static void *stage_main(void *arg)
 		uint64_t v = (uint64_t)i;
 		prio = (unsigned)(i & 3);
 		if (s->in != (mqd_t)-1) {
-			if (mq_receive(s->in, msg, sizeof msg, &prio) < 0)
-				return perror("mq_receive"), NULL;
+			if (mq_receive(s->in, msg, sizeof msg, &prio) < 0) {
+				perror("mq_receive");
+				exit(1);
+			}
 			memcpy(&v, msg, sizeof v);
 			v = v * 3 + 1;
 		}
 		memcpy(msg, &v, sizeof v);
-		if (s->out != (mqd_t)-1 && mq_send(s->out, msg, sizeof msg, prio) < 0)
-			return perror("mq_send"), NULL;
+		if (s->out != (mqd_t)-1 && mq_send(s->out, msg, sizeof msg, prio) < 0) {
+			perror("mq_send");
+			exit(1);
+		}
 		s->sum += v;
 	}
 	return NULL;

@@ -3,7 +3,6 @@
  * semaphores, ITERS round trips: every wait really blocks. */
 #include <semaphore.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "workload.h"
 
