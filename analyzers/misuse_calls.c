@@ -124,6 +124,8 @@ static bool mu_is_expected(unsigned op, int err)
 	case EINTR:
 		return (op >= TRACE_OP_SEM_WAIT && op <= TRACE_OP_SEM_CLOCKWAIT) ||
 		       (op >= TRACE_OP_MQ_SEND && op <= TRACE_OP_MQ_TIMEDRECEIVE);
+	case ECANCELED:  /* the thread was cancelled inside a wait (the shim says so) */
+		return true;
 	case EOWNERDEAD:
 		return (op_class(op) & OPC_ACQUIRE);
 	case EDEADLK:

@@ -20,6 +20,20 @@ static void wait_end(struct shim_call *c, unsigned op, const void *cv, const voi
 	shim_emit(c, op, (uintptr_t)cv, (uintptr_t)m, r, 0, 0, 0, 0);
 }
 
+/* A wait is a cancellation point: a cancelled waiter gets its mutex back
+ * before its cleanup handlers run, and never returns to us. */
+struct wait_ctx {
+	struct shim_call *c;
+	unsigned op;
+	const void *cv, *m;
+};
+
+static void wait_cancelled(void *arg)
+{
+	struct wait_ctx *w = arg;
+	wait_end(w->c, w->op, w->cv, w->m, ECANCELED);
+}
+
 SHIM_EXPORT int pthread_cond_init(pthread_cond_t *cv, const pthread_condattr_t *a)
 {
 	struct shim_call c;
@@ -54,7 +68,11 @@ SHIM_EXPORT int pthread_cond_wait(pthread_cond_t *cv, pthread_mutex_t *m)
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_cond_wait(cv, m);
 	wait_begin(&c, TRACE_OP_COND_WAIT, cv, m);
-	int r = shim_real.pthread_cond_wait(cv, m);
+	struct wait_ctx w = { &c, TRACE_OP_COND_WAIT, cv, m };
+	int r;
+	pthread_cleanup_push(wait_cancelled, &w);
+	r = shim_real.pthread_cond_wait(cv, m);
+	pthread_cleanup_pop(0);
 	wait_end(&c, TRACE_OP_COND_WAIT, cv, m, r);
 	return r;
 }
@@ -66,7 +84,11 @@ SHIM_EXPORT int pthread_cond_timedwait(pthread_cond_t *cv, pthread_mutex_t *m,
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_cond_timedwait(cv, m, abs);
 	wait_begin(&c, TRACE_OP_COND_TIMEDWAIT, cv, m);
-	int r = shim_real.pthread_cond_timedwait(cv, m, abs);
+	struct wait_ctx w = { &c, TRACE_OP_COND_TIMEDWAIT, cv, m };
+	int r;
+	pthread_cleanup_push(wait_cancelled, &w);
+	r = shim_real.pthread_cond_timedwait(cv, m, abs);
+	pthread_cleanup_pop(0);
 	wait_end(&c, TRACE_OP_COND_TIMEDWAIT, cv, m, r);
 	return r;
 }
@@ -78,7 +100,11 @@ SHIM_EXPORT int pthread_cond_clockwait(pthread_cond_t *cv, pthread_mutex_t *m, c
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_cond_clockwait(cv, m, clk, abs);
 	wait_begin(&c, TRACE_OP_COND_CLOCKWAIT, cv, m);
-	int r = shim_real.pthread_cond_clockwait(cv, m, clk, abs);
+	struct wait_ctx w = { &c, TRACE_OP_COND_CLOCKWAIT, cv, m };
+	int r;
+	pthread_cleanup_push(wait_cancelled, &w);
+	r = shim_real.pthread_cond_clockwait(cv, m, clk, abs);
+	pthread_cleanup_pop(0);
 	wait_end(&c, TRACE_OP_COND_CLOCKWAIT, cv, m, r);
 	return r;
 }
@@ -135,7 +161,11 @@ SHIM_EXPORT int cnd_wait(cnd_t *cv, mtx_t *m)
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.cnd_wait(cv, m);
 	wait_begin(&c, TRACE_OP_CND_WAIT, cv, m);
-	int r = shim_real.cnd_wait(cv, m);
+	struct wait_ctx w = { &c, TRACE_OP_CND_WAIT, cv, m };
+	int r;
+	pthread_cleanup_push(wait_cancelled, &w);
+	r = shim_real.cnd_wait(cv, m);
+	pthread_cleanup_pop(0);
 	wait_end(&c, TRACE_OP_CND_WAIT, cv, m, shim_thrd_result(r));
 	return r;
 }
@@ -146,7 +176,11 @@ SHIM_EXPORT int cnd_timedwait(cnd_t *cv, mtx_t *m, const struct timespec *abs)
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.cnd_timedwait(cv, m, abs);
 	wait_begin(&c, TRACE_OP_CND_TIMEDWAIT, cv, m);
-	int r = shim_real.cnd_timedwait(cv, m, abs);
+	struct wait_ctx w = { &c, TRACE_OP_CND_TIMEDWAIT, cv, m };
+	int r;
+	pthread_cleanup_push(wait_cancelled, &w);
+	r = shim_real.cnd_timedwait(cv, m, abs);
+	pthread_cleanup_pop(0);
 	wait_end(&c, TRACE_OP_CND_TIMEDWAIT, cv, m, shim_thrd_result(r));
 	return r;
 }

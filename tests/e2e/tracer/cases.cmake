@@ -48,3 +48,6 @@ ctrace_e2e(static_refused PROGRAM $<TARGET_FILE:e2e_static_prog> EXPECT 2
 add_test(NAME e2e_disk_full COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/${T}/disk_full.sh
   $<TARGET_FILE:ctrace> $<TARGET_FILE:e2e_counts>)
 set_tests_properties(e2e_disk_full PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
+
+# Cancelled inside a condition wait: the mutex reacquisition is recorded.
+ctrace_e2e(cancel_wait SOURCE ${T}/cancel_wait.c REPORT_JQ ${T}/cancel_wait.jq)
