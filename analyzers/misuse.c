@@ -214,6 +214,54 @@ static void mu_bad_unlock(struct misuse *mu, const struct trace_event *ev, uint3
 	m->other_stack = owner_stack;
 }
 
+/* ---- fork: a child's main thread starts holding what its parent held ---- */
+
+static void mu_fork_snapshot(struct misuse *mu, const struct trace_event *ev)
+{
+	struct mu_thread *t = mu_thread(mu, ev->thread);
+	free(t->fork_keys);
+	t->fork_keys = calloc(t->nheld ? t->nheld : 1, sizeof(*t->fork_keys));
+	if (!t->fork_keys)
+		abort();
+	t->nfork_keys = 0;
+	for (uint32_t i = 0; i < t->nheld; i++) {
+		const struct trace_object *o = trace_catalog_object(mu->cat, t->held[i].lock);
+		if (o)
+			t->fork_keys[t->nfork_keys++] = o->key;
+	}
+}
+
+static void mu_fork_child_start(struct misuse *mu, const struct trace_event *ev)
+{
+	const struct trace_thread *th = trace_catalog_thread(mu->cat, ev->thread);
+	if (!th || th->index != 0 || th->process >= mu->cat->nprocesses)
+		return;
+	uint32_t parent = mu->cat->processes[th->process].parent_thread;
+	if (parent == TRACE_NONE || parent >= mu->nthreads)
+		return;
+	const struct mu_thread *pt = mu_thread(mu, parent);
+	struct mu_thread *t = mu_thread(mu, ev->thread);
+	t->fork_keys = calloc(pt->nfork_keys ? pt->nfork_keys : 1, sizeof(*t->fork_keys));
+	if (!t->fork_keys)
+		abort();
+	memcpy(t->fork_keys, pt->fork_keys, pt->nfork_keys * sizeof(*t->fork_keys));
+	t->nfork_keys = pt->nfork_keys;
+}
+
+/* An unlock of a lock this thread inherited across fork (consumed once). */
+static bool mu_inherited_unlock(struct misuse *mu, const struct trace_event *ev)
+{
+	struct mu_thread *t = mu_thread(mu, ev->thread);
+	const struct trace_object *o = trace_catalog_object(mu->cat, ev->obj);
+	for (uint32_t i = 0; o && i < t->nfork_keys; i++) {
+		if (t->fork_keys[i] == o->key) {
+			t->fork_keys[i] = t->fork_keys[--t->nfork_keys];
+			return true;
+		}
+	}
+	return false;
+}
+
 static void mu_release(struct misuse *mu, const struct trace_event *ev)
 {
 	struct mu_lock *l = mu_lock(mu, ev->obj);
@@ -235,6 +283,8 @@ static void mu_release(struct misuse *mu, const struct trace_event *ev)
 		return;
 	}
 	uint32_t owner = l->owner != MU_NONE ? l->owner : l->nreaders ? l->readers[0] : MU_NONE;
+	if (owner == MU_NONE && mu_inherited_unlock(mu, ev))
+		return;
 	mu_bad_unlock(mu, ev, owner, l->owner != MU_NONE ? l->owner_stack : 0);
 	l = mu_lock(mu, ev->obj);
 	if (ev->result == 0 && l->owner != MU_NONE) {
@@ -434,6 +484,10 @@ static void mu_feed(void *state, const struct trace_event *ev)
 	if (ev->obj && ev->kind != TRACE_OBJ_SPAWN && ev->kind != TRACE_OBJ_THREAD &&
 	    ev->kind != TRACE_OBJ_MQ && ev->kind != TRACE_OBJ_ONCE)
 		destroyed = mu_use_after_destroy(mu, ev);
+	if (ev->op == TRACE_OP_FORK && ev->phase == TRACE_PHASE_BEGIN)
+		mu_fork_snapshot(mu, ev);
+	else if (ev->op == TRACE_OP_THREAD_START)
+		mu_fork_child_start(mu, ev);
 	if (ev->phase == TRACE_PHASE_BEGIN) {
 		mu_begin_event(mu, ev);
 		if (ev->op == TRACE_OP_BARRIER_WAIT)
@@ -482,8 +536,10 @@ static void mu_free(void *state)
 	struct misuse *mu = state;
 	for (uint32_t i = 0; i < mu->nlocks; i++)
 		free(mu->locks[i].readers);
-	for (uint32_t i = 0; i < mu->nthreads; i++)
+	for (uint32_t i = 0; i < mu->nthreads; i++) {
 		free(mu->threads[i].held);
+		free(mu->threads[i].fork_keys);
+	}
 	for (uint32_t i = 0; i < mu->nfound; i++)
 		free(mu->found[i].m.message);
 	free(mu->locks);

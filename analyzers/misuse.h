@@ -42,6 +42,11 @@ struct mu_thread {
 	bool pending_waiter;       /* counted in the object's waiters */
 	bool relock_reported;      /* the pending call was already reported */
 	bool joined, detached;
+	/* fork: the keys of the locks this thread held when it forked (its
+	 * latest fork); in a forked child's main thread, those it inherited
+	 * and has not unlocked yet. An inherited unlock is no misuse. */
+	uint64_t *fork_keys;
+	uint32_t nfork_keys;
 };
 
 struct mu_finding {

@@ -187,7 +187,7 @@ SHIM_EXPORT pid_t fork(void)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()) || !shim_is_own_process())
 		return shim_real.fork();
-	shim_begin(&c, TRACE_OP_FORK, NULL);
+	/* The request is recorded by our prepare handler, after the program's. */
 	pid_t pid = shim_real.fork();  /* the child side is set up by our atfork handler */
 	if (pid != 0)
 		shim_emit(&c, TRACE_OP_FORK, 0, 0, pid < 0 ? errno : 0, pid < 0 ? 0 : (uint64_t)pid, 0, 0, 0);

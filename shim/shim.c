@@ -249,8 +249,15 @@ static struct {
 	uint64_t tick;
 } fork_origin;
 
+/* Runs last of the prepare handlers (ours was registered first): the
+ * program's own have taken their locks, so the FORK request recorded here
+ * marks the state the child inherits. Also sees forks made inside libc
+ * (daemon) that our wrapper never sees. */
 static void fork_prepare(void)
 {
+	struct shim_call c;
+	if (shim_is_own_process() && shim_enter(&c, SHIM_SITE()))
+		shim_begin(&c, TRACE_OP_FORK, NULL);
 	struct shim_thread *t = shim_tls;
 	fork_origin.pid = shim.pid;
 	fork_origin.thread = t && t != SHIM_THREAD_GONE ? t->index : UINT32_MAX;

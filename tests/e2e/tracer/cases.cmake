@@ -51,3 +51,6 @@ set_tests_properties(e2e_disk_full PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
 
 # Cancelled inside a condition wait: the mutex reacquisition is recorded.
 ctrace_e2e(cancel_wait SOURCE ${T}/cancel_wait.c REPORT_JQ ${T}/cancel_wait.jq)
+
+# pthread_atfork handlers: the child unlocks what the parent locked.
+ctrace_e2e(atfork SOURCE ${T}/atfork.c REPORT_JQ ${T}/atfork.jq)

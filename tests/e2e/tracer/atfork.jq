@@ -1,0 +1,1 @@
+.misuse == [] and .deadlocks == [] and $out.child == 0
