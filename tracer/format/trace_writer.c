@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,10 +56,39 @@ static char *put_str(char *p, const char *end, const char *s)
 
 /* Reserves SIZE bytes of file, backed by real blocks (so a full disk fails
  * here, not as SIGBUS on a later store), and maps them. */
+/* Programs close every descriptor (daemons) or dup2 over ours: before
+ * writing through it, make sure the fd is still our file, else reopen it by
+ * path, so the program's own file is never touched. Returns the fd or -1. */
+static int own_fd(struct trace_writer *w)
+{
+	int fd = atomic_load(&w->fd);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_dev == w->dev &&
+	    (uint64_t)st.st_ino == w->ino)
+		return fd;
+	while (atomic_flag_test_and_set_explicit(&w->fd_lock, memory_order_acquire))
+		sched_yield();
+	int cur = atomic_load(&w->fd);
+	if (cur == fd) {
+		int nfd = open(w->path, O_RDWR | O_CLOEXEC);
+		if (nfd >= 0 && (fstat(nfd, &st) != 0 || (uint64_t)st.st_ino != w->ino)) {
+			close(nfd);  /* the file was replaced: stop writing */
+			nfd = -1;
+		}
+		atomic_store(&w->fd, nfd);  /* the old number is the program's now: not closed */
+		cur = nfd;
+	}
+	atomic_flag_clear_explicit(&w->fd_lock, memory_order_release);
+	return cur;
+}
+
 static uint8_t *map_chunk(struct trace_writer *w, uint32_t size, uint64_t *off_out)
 {
+	int fd = own_fd(w);
+	if (fd < 0)
+		return NULL;
 	uint64_t off = atomic_fetch_add(&w->file_end, size);
-	if (posix_fallocate(w->fd, (off_t)off, size) != 0) {
+	if (posix_fallocate(fd, (off_t)off, size) != 0) {
 		/* Give the range back if nobody took one after it, so a full
 		 * disk does not leave the file growing with holes. */
 		uint64_t end = off + size;
@@ -66,7 +96,7 @@ static uint8_t *map_chunk(struct trace_writer *w, uint32_t size, uint64_t *off_o
 		return NULL;
 	}
 	int flags = MAP_SHARED | (size >= 16 * TRACE_ALIGN ? MAP_POPULATE : 0);
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, w->fd, (off_t)off);
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, fd, (off_t)off);
 	if (p == MAP_FAILED)
 		return NULL;
 	if (off_out)
@@ -156,9 +186,14 @@ int trace_writer_open(struct trace_writer *w, const struct trace_writer_config *
 	w->stack_depth = cfg->stack_depth;
 	atomic_store(&w->next_thread, 1);
 	uint32_t gen = 0;
-	w->fd = open_file(w, cfg->dir, cfg->pid, &gen);
-	if (w->fd < 0)
-		return w->fd;
+	int fd = open_file(w, cfg->dir, cfg->pid, &gen);
+	if (fd < 0)
+		return fd;
+	struct stat st;
+	fstat(fd, &st);
+	w->dev = (uint64_t)st.st_dev;
+	w->ino = (uint64_t)st.st_ino;
+	atomic_store(&w->fd, fd);
 	w->stripes = map_anon(TRACE_WRITER_STRIPES * sizeof(struct trace_stripe));
 	w->stack_slots = map_anon(TRACE_WRITER_STACK_SLOTS * sizeof(struct trace_stack_slot));
 	w->hdr = (struct trace_process_header *)map_chunk(w, TRACE_ALIGN, NULL);
@@ -194,8 +229,11 @@ void trace_writer_abandon(struct trace_writer *w)
 		munmap(w->stripes, TRACE_WRITER_STRIPES * sizeof(struct trace_stripe));
 	if (w->stack_slots)
 		munmap(w->stack_slots, TRACE_WRITER_STACK_SLOTS * sizeof(struct trace_stack_slot));
-	if (w->fd >= 0)
-		close(w->fd);
+	int fd = atomic_load(&w->fd);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_ino == w->ino &&
+	    (uint64_t)st.st_dev == w->dev)
+		close(fd);  /* only if it is still ours */
 	w->hdr = NULL;
 	w->stack_chunk = NULL;
 	w->stripes = NULL;
@@ -484,7 +522,7 @@ void trace_stream_close(struct trace_stream *s)
 	uint32_t used = (uint32_t)(s->pos - s->chunk) + 1;
 	uint32_t keep = (used + TRACE_ALIGN - 1) & ~(TRACE_ALIGN - 1);
 	if (keep < s->chunk_size)
-		fallocate(s->w->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		fallocate(own_fd(s->w), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 			  (off_t)(s->chunk_off + keep), s->chunk_size - keep);
 	trace_stream_abandon(s);
 }

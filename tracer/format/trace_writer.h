@@ -45,7 +45,9 @@ struct trace_stack_slot {
 };
 
 struct trace_writer {
-	int fd;
+	_Atomic int fd;
+	uint64_t dev, ino;                    /* identity of our file (fd may be stolen) */
+	atomic_flag fd_lock;
 	enum trace_clock clock;
 	uint32_t stack_depth;
 	uint32_t pid;

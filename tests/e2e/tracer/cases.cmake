@@ -54,3 +54,7 @@ ctrace_e2e(cancel_wait SOURCE ${T}/cancel_wait.c REPORT_JQ ${T}/cancel_wait.jq)
 
 # pthread_atfork handlers: the child unlocks what the parent locked.
 ctrace_e2e(atfork SOURCE ${T}/atfork.c REPORT_JQ ${T}/atfork.jq)
+
+# A program that closes every descriptor and reuses the numbers.
+ctrace_e2e(close_fds SOURCE ${T}/close_fds.c ARGS ${CMAKE_CURRENT_BINARY_DIR}/close_fds.txt
+  INFO_JQ ${T}/close_fds.jq)
