@@ -122,7 +122,8 @@ int cmd_run(int argc, char **argv)
 	char abs[PATH_MAX];
 	if (o.dir && (r = prepare_dir(o.dir, abs, sizeof abs)))
 		return r;
-	struct launch l = { .argv = prog, .dir = o.dir ? abs : NULL, .stack_depth = o.stack_depth };
+	struct launch l = { .argv = prog, .dir = o.dir ? abs : NULL, .stack_depth = o.stack_depth,
+			    .pidfd = -1 };
 	struct ct_error err = { 0 };
 	/* The program owns the terminal's signals; we outlive it to report. */
 	signal(SIGINT, SIG_IGN);

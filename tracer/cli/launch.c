@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -186,26 +187,46 @@ int launch_start(struct launch *l, struct ct_error *err)
 	return 0;
 }
 
+static int reap(struct launch *l, bool block)
+{
+	int status;
+	pid_t r = waitpid(l->pid, &status, block ? 0 : WNOHANG);
+	if (r == l->pid) {
+		if (l->pidfd >= 0)
+			close(l->pidfd);
+		l->pidfd = -1;
+		l->end_tick = launch_tick();
+		l->end_ns = launch_mono_ns();
+		l->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+		l->exit_status = WIFSIGNALED(status) ? 128 + l->exit_signal : WEXITSTATUS(status);
+		return 1;
+	}
+	if (r < 0 && errno != EINTR) {
+		l->exit_status = 2;
+		return 1;
+	}
+	return 0;
+}
+
+/* A pidfd becomes readable the moment the child ends: no polling delay
+ * added to short programs. Without one (old kernels), sleep in short steps. */
 int launch_wait(struct launch *l, int timeout_ms)
 {
+	if (l->pidfd < 0)
+		l->pidfd = (int)syscall(SYS_pidfd_open, l->pid, 0);
 	uint64_t deadline = launch_mono_ns() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000ull;
 	for (;;) {
-		int status;
-		pid_t r = waitpid(l->pid, &status, WNOHANG);
-		if (r == l->pid) {
-			l->end_tick = launch_tick();
-			l->end_ns = launch_mono_ns();
-			l->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-			l->exit_status = WIFSIGNALED(status) ? 128 + l->exit_signal : WEXITSTATUS(status);
+		if (reap(l, false))
 			return 1;
-		}
-		if (r < 0 && errno != EINTR) {
-			l->exit_status = 2;
-			return 1;
-		}
-		if (timeout_ms >= 0 && launch_mono_ns() >= deadline)
+		int64_t left = timeout_ms < 0 ? -1 : (int64_t)(deadline - launch_mono_ns()) / 1000000;
+		if (timeout_ms >= 0 && left <= 0)
 			return 0;
-		poll(NULL, 0, 10);
+		if (l->pidfd >= 0) {
+			struct pollfd p = { .fd = l->pidfd, .events = POLLIN };
+			poll(&p, 1, (int)(left < 0 ? -1 : left));
+		} else {
+			poll(NULL, 0, left < 0 || left > 10 ? 10 : (int)left);
+		}
 	}
 }
 

@@ -17,6 +17,7 @@ struct launch {
 	unsigned stack_depth;
 	/* results */
 	pid_t pid;
+	int pidfd;                /* -1 until launch_wait opens it */
 	char path[4096];          /* the program as found on PATH */
 	char dir_buf[4096];       /* the default directory, once named */
 	int exit_status;          /* as a shell reports it: 128+N for signal N */
