@@ -239,8 +239,8 @@ static void mu_fork_child_start(struct misuse *mu, const struct trace_event *ev)
 	uint32_t parent = mu->cat->processes[th->process].parent_thread;
 	if (parent == TRACE_NONE || parent >= mu->nthreads)
 		return;
+	struct mu_thread *t = mu_thread(mu, ev->thread);  /* first: it may grow the array */
 	const struct mu_thread *pt = mu_thread(mu, parent);
-	struct mu_thread *t = mu_thread(mu, ev->thread);
 	t->fork_keys = calloc(pt->nfork_keys ? pt->nfork_keys : 1, sizeof(*t->fork_keys));
 	if (!t->fork_keys)
 		abort();

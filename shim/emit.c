@@ -14,13 +14,18 @@ bool shim_enter_slow(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 	if (atomic_load_explicit(&shim.state, memory_order_acquire) != SHIM_ACTIVE && !shim_start())
 		return false;
 	struct shim_thread *t = shim_thread_self();
-	if (!t)
-		return false;  /* past the thread's end (libc's own cleanup) */
+	if (!t) {
+		/* Past the thread's end: libunwind's key destructor (not the
+		 * program's), or a signal handler of the program: lost, counted. */
+		if (!shim_stack_is_unwinder(pc0) &&
+		    atomic_load_explicit(&shim.state, memory_order_relaxed) == SHIM_ACTIVE)
+			atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->dropped, 1);
+		return false;
+	}
 	if (t->in_shim) {
-		/* Inside the shim: libunwind's own locks, or a signal handler
-		 * that interrupted a record. Only the latter is a lost event;
-		 * one that interrupts the unwinder itself goes uncounted. */
-		if (!t->in_unwind)
+		/* Inside the shim: libunwind's own locks (called from its code),
+		 * or a signal handler that interrupted the shim: a lost event. */
+		if (!(t->in_unwind && shim_stack_is_unwinder(pc0)))
 			trace_stream_count_drop(&t->stream);
 		return false;
 	}
