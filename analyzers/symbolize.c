@@ -246,8 +246,8 @@ static struct sym_process *process_get(struct symbolizer *s, uint32_t process)
 	return p;
 }
 
-/* The module of P holding ADDR, opened; NULL if none. */
-static struct sym_module *module_at(struct symbolizer *s, struct sym_process *p, uint64_t addr)
+/* The module of P holding ADDR, not opened yet maybe; NULL if none. */
+static struct sym_module *module_find(struct sym_process *p, uint64_t addr)
 {
 	size_t lo = 0, hi = p->nmods;
 	while (lo < hi) {
@@ -259,8 +259,34 @@ static struct sym_module *module_at(struct symbolizer *s, struct sym_process *p,
 	}
 	if (lo == p->nmods || addr < p->mods[lo].lo)
 		return NULL;
-	struct sym_module *m = &p->mods[lo];
-	if (m->state == SYM_MODULE_UNOPENED) {
+	return &p->mods[lo];
+}
+
+/* Another process holding the very same module at the same place (a forked
+ * child has its parent's layout), already opened: its frames are ours, and
+ * its debug info need not be loaded again. UINT32_MAX if none. */
+static uint32_t module_twin(struct symbolizer *s, uint32_t process, struct sym_module *m)
+{
+	if (!m->twin_checked) {
+		m->twin_checked = true;
+		m->twin = UINT32_MAX;
+		for (uint32_t i = 0; m->build_id && i < s->nprocs && m->twin == UINT32_MAX; i++) {
+			if (i == process || !s->procs[i].loaded)
+				continue;
+			const struct sym_module *o = module_find(&s->procs[i], m->lo);
+			if (o && o->state == SYM_MODULE_OK && o->lo == m->lo && o->hi == m->hi &&
+			    o->bias == m->bias && o->build_id && !strcmp(o->build_id, m->build_id))
+				m->twin = i;
+		}
+	}
+	return m->twin;
+}
+
+/* The module of P holding ADDR, opened; NULL if none. */
+static struct sym_module *module_at(struct symbolizer *s, struct sym_process *p, uint64_t addr)
+{
+	struct sym_module *m = module_find(p, addr);
+	if (m && m->state == SYM_MODULE_UNOPENED) {
 		if (!p->dwfl)
 			p->dwfl = sym_dwfl_new();
 		sym_module_open(s, p->dwfl, m);
@@ -295,8 +321,16 @@ static size_t frames_of(struct symbolizer *s, uint32_t process, uint64_t pc,
 	memset(&buf[0], 0, sizeof buf[0]);
 	buf[0].pc = pc;
 	struct sym_process *p = process_get(s, process);
-	struct sym_module *m = p && pc ? module_at(s, p, pc - 1) : NULL;
-	if (m)
+	struct sym_module *m = p && pc ? module_find(p, pc - 1) : NULL;
+	uint32_t twin = m && m->state == SYM_MODULE_UNOPENED ? module_twin(s, process, m) : UINT32_MAX;
+	if (twin != UINT32_MAX) {
+		const struct sym_frame *shared;
+		n = frames_of(s, twin, pc, &shared);
+		table_add(&s->frames, process, pc, (void *)shared, (uint32_t)n);
+		*out = shared;
+		return n;
+	}
+	if (m && (m = module_at(s, p, pc - 1)))
 		n = sym_module_frames(s, m, pc, buf, SYM_MAX_FRAMES);
 	struct sym_frame *frames = sym_alloc(s, n * sizeof *frames);
 	memcpy(frames, buf, n * sizeof *frames);

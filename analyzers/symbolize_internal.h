@@ -43,6 +43,8 @@ struct sym_module {
 	const char *name;            /* path interned (borrowed from the symbolizer),
 	                                set when opened */
 	enum sym_module_state state;
+	bool twin_checked;           /* looked for the same module in another process */
+	uint32_t twin;               /* that process (its frames are ours), or UINT32_MAX */
 	Dwfl_Module *dwmod;          /* (weak) when SYM_MODULE_OK */
 	Dwarf *dwarf;                /* (weak) NULL: no debug info */
 	Dwarf_Addr dwarf_bias;       /* runtime address - DWARF address */
