@@ -95,8 +95,28 @@ static int prepare_dir(const char *dir, char *abs, size_t size)
 	return used ? cmd_fail("run", "%s already holds a trace; remove it or choose another -o", abs) : 0;
 }
 
+/* SIGTERM or SIGHUP to ctrace (a job timeout, a closed terminal) goes to the
+ * program, and ctrace stays to write what it saw. */
+static volatile sig_atomic_t program_pid;
+
+static void forward_signal(int signo)
+{
+	if (program_pid > 0)
+		kill((pid_t)program_pid, signo);
+}
+
+static void forward_signals(pid_t pid)
+{
+	program_pid = pid;
+	struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 static int supervise(struct launch *l, const struct run_options *o, bool *ended_by_ctrace)
 {
+	forward_signals(l->pid);
 	struct watchdog *wd = watchdog_new(l->dir, o->stall_timeout_s);
 	while (!launch_wait(l, 200)) {
 		if (wd && watchdog_check(wd, stderr)) {
