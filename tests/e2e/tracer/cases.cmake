@@ -58,3 +58,8 @@ ctrace_e2e(atfork SOURCE ${T}/atfork.c REPORT_JQ ${T}/atfork.jq)
 # A program that closes every descriptor and reuses the numbers.
 ctrace_e2e(close_fds SOURCE ${T}/close_fds.c ARGS ${CMAKE_CURRENT_BINARY_DIR}/close_fds.txt
   INFO_JQ ${T}/close_fds.jq)
+
+# SIGTERM to ctrace run goes to the program; ctrace records its end.
+add_test(NAME e2e_forward_term COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/${T}/forward_term.sh
+  $<TARGET_FILE:ctrace>)
+set_tests_properties(e2e_forward_term PROPERTIES TIMEOUT 60)
