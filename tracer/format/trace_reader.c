@@ -103,27 +103,55 @@ static bool is_ready(const struct rd_cursor *c)
 	return !c->head.has_obj || !f->stripes || c->head.ev.seq <= f->next_seq[c->head.stripe];
 }
 
+static void park_push(struct rd_park *p, struct rd_cursor *c)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 4;
+		p->v = realloc(p->v, p->cap * sizeof *p->v);
+		if (!p->v)
+			abort();
+	}
+	uint32_t i = p->n++;
+	while (i && p->v[(i - 1) / 2]->head.ev.seq > c->head.ev.seq) {
+		p->v[i] = p->v[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	p->v[i] = c;
+}
+
+static struct rd_cursor *park_pop(struct rd_park *p)
+{
+	struct rd_cursor *top = p->v[0], *last = p->v[--p->n];
+	uint32_t i = 0;
+	for (;;) {
+		uint32_t k = 2 * i + 1;
+		if (k >= p->n)
+			break;
+		if (k + 1 < p->n && p->v[k + 1]->head.ev.seq < p->v[k]->head.ev.seq)
+			k++;
+		if (p->v[k]->head.ev.seq >= last->head.ev.seq)
+			break;
+		p->v[i] = p->v[k];
+		i = k;
+	}
+	if (p->n)
+		p->v[i] = last;
+	return top;
+}
+
 static void park(struct trace_reader *r, struct rd_cursor *c)
 {
-	struct rd_file *f = c->file;
 	c->state = RD_PARKED;
-	c->park_next = f->parked[c->head.stripe];
-	f->parked[c->head.stripe] = c;
+	park_push(&c->file->parked[c->head.stripe], c);
 	r->nparked++;
 }
 
 static void wake(struct trace_reader *r, struct rd_file *f, uint32_t stripe)
 {
-	struct rd_cursor **pp = &f->parked[stripe];
-	while (*pp) {
-		struct rd_cursor *c = *pp;
-		if (c->head.ev.seq <= f->next_seq[stripe]) {
-			*pp = c->park_next;
-			r->nparked--;
-			rd_heap_push(r, c);
-		} else {
-			pp = &c->park_next;
-		}
+	struct rd_park *p = &f->parked[stripe];
+	while (p->n && p->v[0]->head.ev.seq <= f->next_seq[stripe]) {
+		r->nparked--;
+		rd_heap_push(r, park_pop(p));
 	}
 }
 
@@ -135,7 +163,7 @@ static void advance_seq(struct trace_reader *r, const struct rd_cursor *c)
 	uint32_t s = c->head.stripe;
 	if (c->head.ev.seq >= f->next_seq[s])
 		f->next_seq[s] = c->head.ev.seq + 1;
-	if (f->parked[s])
+	if (f->parked[s].n)
 		wake(r, f, s);
 }
 

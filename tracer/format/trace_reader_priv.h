@@ -72,8 +72,15 @@ struct rd_cursor {
 	uint32_t nbegins;
 	enum rd_state state;
 	uint32_t heap_pos;
-	struct rd_cursor *park_next;
 	struct rd_head head;
+};
+
+/* The cursors parked on one stripe, a min-heap by their head's seq: only the
+ * smallest can be next, so waking costs O(log n) even with thousands of
+ * threads contending for one lock. */
+struct rd_park {
+	struct rd_cursor **v;        /* (owned) */
+	uint32_t n, cap;
 };
 
 struct rd_known {                /* a chunk already accounted for */
@@ -107,7 +114,7 @@ struct rd_file {
 	uint32_t process;            /* catalog index, TRACE_NONE until assigned */
 	uint32_t stripes;            /* 0 = no usable order stamps */
 	uint64_t *next_seq;          /* (owned) per stripe */
-	struct rd_cursor **parked;   /* (owned) per stripe: list of parked cursors */
+	struct rd_park *parked;      /* (owned) per stripe: parked cursors by seq */
 	struct rd_cursor **threads;  /* (owned array) sorted by index */
 	uint32_t nthreads, threads_cap;
 	struct rd_known *known;      /* (owned) sorted by offset */

@@ -185,6 +185,8 @@ void rd_file_free(struct rd_file *f)
 	if (f->fd >= 0)
 		close(f->fd);
 	free(f->next_seq);
+	for (uint32_t i = 0; f->parked && i < f->stripes; i++)
+		free(f->parked[i].v);
 	free(f->parked);
 	free(f->known);
 	free(f->stack_chunks);
