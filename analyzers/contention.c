@@ -3,7 +3,10 @@
  * contended acquisitions, wait and hold times (totals, maxima, log2
  * histograms), owner changes; per waiting site the holders that made it wait
  * (blame: each critical section running while a thread waited is charged
- * the overlap). Waits on condition variables, semaphores, barriers, joins
+ * the overlap). Blame is computed lazily: a lock keeps the time it has been
+ * held per holder stack; a wait snapshots those totals when it begins and
+ * charges the difference when it ends, so a release costs the same with
+ * one waiter or thousands. Waits on condition variables, semaphores, barriers, joins
  * and queues are lockstats of those kinds, with no hold time. */
 #include "grow.h"
 #include "analyzer.h"
@@ -26,12 +29,12 @@ struct ct_lock {
 	struct ct_holder writer;    /* thread CT_NONE = not write-held */
 	uint32_t depth;
 	uint32_t last_owner;
-	uint32_t nreaders, nwaiters;
+	uint32_t nreaders;
 	uint64_t acquisitions, hold_ns, max_hold_ns, owner_changes;
 	uint64_t *hist;             /* (owned) wait then hold buckets, or NULL */
 	bool used;
 	struct ct_holder *readers;  uint32_t cap_readers;
-	uint32_t *waiters;          uint32_t cap_waiters;  /* threads in a BEGIN */
+	struct ct_blame *held;      uint32_t nheld, cap_held; /* settled hold time per stack */
 	uint64_t contended, timeouts, wait_ns, max_wait_ns;
 };
 
@@ -43,7 +46,7 @@ struct ct_blame {
 struct ct_thread {
 	uint64_t begin_ns;          /* of the pending wait */
 	uint32_t cond_stack;        /* of the cond wait in progress */
-	struct ct_blame *blame;     uint32_t nblame, cap_blame;
+	struct ct_blame *blame;     uint32_t nblame, cap_blame; /* hold times at its begin */
 };
 
 struct ct_site {
@@ -58,6 +61,7 @@ struct contention {
 	struct ct_thread *threads;  uint32_t nthreads;
 	struct ct_site *sites;      uint32_t nsites, cap_sites;
 	struct u64map site_map;     /* (lock, stack) -> site */
+	uint32_t *stacks;           uint32_t cap_stacks;   /* scratch of ct_stacks */
 };
 
 
@@ -121,28 +125,58 @@ static void ct_add_blame(struct ct_blame **arr, uint32_t *n, uint32_t *cap, uint
 
 /* ---- waiting ---- */
 
+/* How long critical sections from STACK have held L up to NOW: the settled
+ * ones plus those running. */
+static uint64_t ct_held_time(const struct ct_lock *l, uint32_t stack, uint64_t now)
+{
+	uint64_t ns = 0;
+	for (uint32_t i = 0; i < l->nheld; i++)
+		if (l->held[i].stack == stack) {
+			ns = l->held[i].ns;
+			break;
+		}
+	if (l->writer.thread != CT_NONE && l->writer.stack == stack && now > l->writer.since_ns)
+		ns += now - l->writer.since_ns;
+	for (uint32_t i = 0; i < l->nreaders; i++)
+		if (l->readers[i].stack == stack && now > l->readers[i].since_ns)
+			ns += now - l->readers[i].since_ns;
+	return ns;
+}
+
+static void ct_stack_add(struct contention *ct, uint32_t *n, uint32_t stack, bool check)
+{
+	for (uint32_t k = 0; check && k < *n; k++)
+		if (ct->stacks[k] == stack)
+			return;
+	ct->stacks = ct_push(ct->stacks, &ct->cap_stacks, *n, sizeof(*ct->stacks));
+	ct->stacks[(*n)++] = stack;
+}
+
+/* The distinct holder stacks of L now (settled or running), in ct->stacks:
+ * the settled ones are distinct already, the running ones may repeat. */
+static uint32_t ct_stacks(struct contention *ct, const struct ct_lock *l)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < l->nheld; i++)
+		ct_stack_add(ct, &n, l->held[i].stack, false);
+	if (l->writer.thread != CT_NONE)
+		ct_stack_add(ct, &n, l->writer.stack, true);
+	for (uint32_t i = 0; i < l->nreaders; i++)
+		ct_stack_add(ct, &n, l->readers[i].stack, true);
+	return n;
+}
+
 static void ct_wait_begin(struct contention *ct, const struct trace_event *ev)
 {
 	struct ct_thread *t = ct_thread(ct, ev->thread);
 	t->begin_ns = ev->ts_ns;
 	t->nblame = 0;
 	struct ct_lock *l = ct_lock(ct, ev->obj);
-	l->waiters = ct_push(l->waiters, &l->cap_waiters, l->nwaiters, sizeof(*l->waiters));
-	l->waiters[l->nwaiters++] = ev->thread;
-}
-
-/* A holder's critical section ends at end_ns: charge every waiter the time
- * it overlapped with the wait. */
-static void ct_charge(struct contention *ct, struct ct_lock *l, const struct ct_holder *h, uint64_t end_ns)
-{
-	for (uint32_t i = 0; i < l->nwaiters; i++) {
-		uint32_t w = l->waiters[i];
-		if (w == h->thread || w >= ct->nthreads)
-			continue;
-		struct ct_thread *t = &ct->threads[w];
-		uint64_t from = t->begin_ns > h->since_ns ? t->begin_ns : h->since_ns;
-		if (end_ns > from)
-			ct_add_blame(&t->blame, &t->nblame, &t->cap_blame, h->stack, end_ns - from);
+	uint32_t n = ct_stacks(ct, l);
+	for (uint32_t i = 0; i < n; i++) {
+		t->blame = ct_push(t->blame, &t->cap_blame, t->nblame, sizeof(*t->blame));
+		t->blame[t->nblame++] = (struct ct_blame){ ct->stacks[i],
+							   ct_held_time(l, ct->stacks[i], ev->ts_ns) };
 	}
 }
 
@@ -160,17 +194,29 @@ static struct ct_site *ct_site(struct contention *ct, uint32_t lock, uint32_t st
 	return s;
 }
 
+/* The wait that began with the snapshot in T ended at NOW: each critical
+ * section is charged how much longer it has held the lock since. */
+static void ct_charge_wait(struct contention *ct, const struct ct_lock *l, struct ct_site *s,
+			   struct ct_thread *t, uint64_t now)
+{
+	uint32_t n = ct_stacks(ct, l);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t stack = ct->stacks[i];
+		uint64_t before = 0, after = ct_held_time(l, stack, now);
+		for (uint32_t k = 0; k < t->nblame; k++)
+			if (t->blame[k].stack == stack)
+				before = t->blame[k].ns;
+		if (after > before)
+			ct_add_blame(&s->blame, &s->nblame, &s->cap_blame, stack, after - before);
+	}
+	t->nblame = 0;
+}
+
 /* The END of a call that may have waited on OBJ. */
 static void ct_wait_end(struct contention *ct, const struct trace_event *ev, bool timed_out)
 {
 	struct ct_lock *l = ct_lock(ct, ev->obj);
 	uint64_t wait = ev->ts_ns > ev->begin_ns ? ev->ts_ns - ev->begin_ns : 0;
-	for (uint32_t i = 0; ev->had_begin && i < l->nwaiters; i++) {
-		if (l->waiters[i] == ev->thread) {
-			l->waiters[i] = l->waiters[--l->nwaiters];
-			break;
-		}
-	}
 	if (!timed_out)
 		l->acquisitions++;
 	else
@@ -189,10 +235,7 @@ static void ct_wait_end(struct contention *ct, const struct trace_event *ev, boo
 		s->max_wait_ns = wait;
 	if (!ev->had_begin || ev->thread >= ct->nthreads)
 		return;
-	struct ct_thread *t = &ct->threads[ev->thread];
-	for (uint32_t i = 0; i < t->nblame; i++)
-		ct_add_blame(&s->blame, &s->nblame, &s->cap_blame, t->blame[i].stack, t->blame[i].ns);
-	t->nblame = 0;
+	ct_charge_wait(ct, l, s, &ct->threads[ev->thread], ev->ts_ns);
 }
 
 /* ---- holding ---- */
@@ -215,6 +258,13 @@ static void ct_acquired(struct contention *ct, struct ct_lock *l, uint32_t threa
 	(void)ct;
 }
 
+/* A critical section ended: its time joins its stack's settled total. */
+static void ct_settle(struct ct_lock *l, const struct ct_holder *h, uint64_t now)
+{
+	if (now > h->since_ns)
+		ct_add_blame(&l->held, &l->nheld, &l->cap_held, h->stack, now - h->since_ns);
+}
+
 static void ct_held_for(struct ct_lock *l, uint64_t ns)
 {
 	l->hold_ns += ns;
@@ -223,7 +273,7 @@ static void ct_held_for(struct ct_lock *l, uint64_t ns)
 	ct_hist(l, true, ns);
 }
 
-static void ct_released(struct contention *ct, struct ct_lock *l, uint32_t thread, uint64_t now, bool all)
+static void ct_released(struct ct_lock *l, uint32_t thread, uint64_t now, bool all)
 {
 	for (uint32_t i = l->nreaders; i-- > 0;) {
 		if (l->readers[i].thread != thread)
@@ -231,8 +281,7 @@ static void ct_released(struct contention *ct, struct ct_lock *l, uint32_t threa
 		struct ct_holder h = l->readers[i];
 		l->readers[i] = l->readers[--l->nreaders];
 		ct_held_for(l, now > h.since_ns ? now - h.since_ns : 0);
-		if (l->nwaiters)
-			ct_charge(ct, l, &h, now);
+		ct_settle(l, &h, now);
 		return;
 	}
 	if (l->writer.thread == CT_NONE)
@@ -243,8 +292,7 @@ static void ct_released(struct contention *ct, struct ct_lock *l, uint32_t threa
 	l->writer.thread = CT_NONE;
 	l->depth = 0;
 	ct_held_for(l, now > h.since_ns ? now - h.since_ns : 0);
-	if (l->nwaiters)
-		ct_charge(ct, l, &h, now);
+	ct_settle(l, &h, now);
 }
 
 /* ---- dispatch ---- */
@@ -266,15 +314,8 @@ static bool ct_is_wait(unsigned op)
 
 static void ct_forget_waiter(struct contention *ct, const struct trace_event *ev)
 {
-	if (ev->obj >= ct->nlocks)
-		return;
-	struct ct_lock *l = &ct->locks[ev->obj];
-	for (uint32_t i = 0; i < l->nwaiters; i++) {
-		if (l->waiters[i] == ev->thread) {
-			l->waiters[i] = l->waiters[--l->nwaiters];
-			return;
-		}
-	}
+	if (ev->thread < ct->nthreads)
+		ct->threads[ev->thread].nblame = 0;  /* the snapshot of a wait that never ended */
 }
 
 static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
@@ -286,7 +327,7 @@ static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
 		return;
 	}
 	if (ev->op == TRACE_OP_COND_RELEASE) {
-		ct_released(ct, l, ev->thread, ev->ts_ns, true);
+		ct_released(l, ev->thread, ev->ts_ns, true);
 	} else if (ev->op == TRACE_OP_COND_REACQUIRE) {
 		l->acquisitions++;
 		ct_acquired(ct, l, ev->thread, false, ct_thread(ct, ev->thread)->cond_stack, ev->ts_ns);
@@ -301,7 +342,7 @@ static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
 			ct_forget_waiter(ct, ev);
 		}
 	} else if ((op_class(ev->op) & OPC_RELEASE) && ev->result == 0) {
-		ct_released(ct, l, ev->thread, ev->ts_ns, false);
+		ct_released(l, ev->thread, ev->ts_ns, false);
 	}
 }
 
@@ -407,7 +448,7 @@ static void ct_free(void *state)
 	struct contention *ct = state;
 	for (uint32_t i = 0; i < ct->nlocks; i++) {
 		free(ct->locks[i].readers);
-		free(ct->locks[i].waiters);
+		free(ct->locks[i].held);
 		free(ct->locks[i].hist);
 	}
 	for (uint32_t i = 0; i < ct->nthreads; i++)
@@ -417,6 +458,7 @@ static void ct_free(void *state)
 	free(ct->locks);
 	free(ct->threads);
 	free(ct->sites);
+	free(ct->stacks);
 	u64map_release(&ct->site_map);
 	free(ct);
 }
