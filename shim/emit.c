@@ -91,11 +91,8 @@ void shim_emit(struct shim_call *c, unsigned op, uint64_t key, uint64_t key2, in
 	       uint64_t a0, uint64_t a1, uint64_t a2, const char *str)
 {
 	struct shim_thread *t = c->t;
-	if (c->pre) {
-		t->in_shim++;
-		trace_stream_commit(&t->stream, &c->res, result);
-		c->pre = false;
-		t->in_shim--;
+	if (c->pre) {  /* the record was reserved: only its result is left */
+		shim_emit_simple(c, op, key, result);
 		return;
 	}
 	t->in_shim++;
