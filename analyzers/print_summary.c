@@ -56,6 +56,8 @@ static void summary_contention(FILE *out, const struct report *r)
 int print_summary(FILE *out, const struct report *r, const struct print_options *opt)
 {
 	(void)opt;
+	fprintf(out, "ctrace: %" PRIu64 " events, %zu thread%s, %" PRIu64 " dropped, %" PRIu64 " bytes\n",
+		r->trace.events, r->nthreads, r->nthreads == 1 ? "" : "s", r->trace.dropped, r->trace.bytes);
 	if (report_findings(r))
 		summary_findings(out, r);
 	else

@@ -60,14 +60,6 @@ static uint64_t stack_count(const struct trace_catalog *c)
 	return c->nstacks ? c->nstacks - 1 : 0;
 }
 
-void info_print_oneline(const struct trace_reader *r, FILE *out)
-{
-	const struct trace_catalog *c = trace_reader_catalog(r);
-	fprintf(out, "%" PRIu64 " events, %u threads in %u process%s, %" PRIu64 " dropped, %" PRIu64
-		" bytes", c->events, c->nthreads, c->nprocesses, c->nprocesses == 1 ? "" : "es",
-		c->dropped, c->bytes);
-}
-
 static void print_program_text(const struct trace_catalog *c, FILE *out)
 {
 	struct program p = program_of(c);

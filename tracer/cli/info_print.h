@@ -11,7 +11,4 @@
 void info_print_text(const struct trace_reader *r, FILE *out);
 void info_print_json(const struct trace_reader *r, FILE *out);
 
-/* One line: "N events, T threads in P processes, D dropped, B bytes". */
-void info_print_oneline(const struct trace_reader *r, FILE *out);
-
 #endif
