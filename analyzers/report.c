@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,14 +197,19 @@ void report_add_note(struct report *r, const char *fmt, ...)
 	r->notes[r->nnotes++] = msg;
 }
 
-const struct report_lock *report_lock_find(const struct report *r, uint32_t id)
+/* Binary search of ARR (N elements of ELEM bytes, sorted by their first
+ * field, a uint32_t id). */
+static const void *find_by_id(const void *arr, size_t n, size_t elem, uint32_t id)
 {
-	size_t lo = 0, hi = r->nlocks;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (r->locks[mid].id == id)
-			return &r->locks[mid];
-		if (r->locks[mid].id < id)
+		const char *e = (const char *)arr + mid * elem;
+		uint32_t at;
+		memcpy(&at, e, sizeof at);
+		if (at == id)
+			return e;
+		if (at < id)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -211,19 +217,17 @@ const struct report_lock *report_lock_find(const struct report *r, uint32_t id)
 	return NULL;
 }
 
+_Static_assert(offsetof(struct report_lock, id) == 0, "find_by_id needs the id first");
+_Static_assert(offsetof(struct report_stack, id) == 0, "find_by_id needs the id first");
+
+const struct report_lock *report_lock_find(const struct report *r, uint32_t id)
+{
+	return find_by_id(r->locks, r->nlocks, sizeof *r->locks, id);
+}
+
 const struct report_stack *report_stack_find(const struct report *r, uint32_t id)
 {
-	size_t lo = 0, hi = r->nstacks;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (r->stacks[mid].id == id)
-			return &r->stacks[mid];
-		if (r->stacks[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return find_by_id(r->stacks, r->nstacks, sizeof *r->stacks, id);
 }
 
 const struct report_thread *report_thread_find(const struct report *r, uint32_t id)
