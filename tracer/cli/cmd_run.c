@@ -77,7 +77,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
 
 /* Creates DIR (absolute, for a program that may chdir); refuses one that
  * already holds a trace. */
-static int prepare_dir(const char *dir, char *abs, size_t size)
+static int prepare_dir(const char *dir, char *abs)
 {
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return cmd_fail("run", "cannot create %s: %s", dir, strerror(errno));
@@ -91,7 +91,6 @@ static int prepare_dir(const char *dir, char *abs, size_t size)
 	while ((e = readdir(d)))
 		used |= !strncmp(e->d_name, "proc-", 5) || !strcmp(e->d_name, "run.info");
 	closedir(d);
-	(void)size;
 	return used ? cmd_fail("run", "%s already holds a trace; remove it or choose another -o", abs) : 0;
 }
 
@@ -140,7 +139,7 @@ int cmd_run(int argc, char **argv)
 		return r;
 	char **prog = argv + optind;
 	char abs[PATH_MAX];
-	if (o.dir && (r = prepare_dir(o.dir, abs, sizeof abs)))
+	if (o.dir && (r = prepare_dir(o.dir, abs)))
 		return r;
 	struct launch l = { .argv = prog, .dir = o.dir ? abs : NULL, .stack_depth = o.stack_depth,
 			    .pidfd = -1 };

@@ -20,20 +20,14 @@
 #include <unistd.h>
 
 #include "cmd.h"
-
-uint64_t launch_mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
+#include "trace_writer.h"
 
 uint64_t launch_tick(void)
 {
 #if defined(__x86_64__)
 	return __builtin_ia32_rdtsc();
 #else
-	return launch_mono_ns();
+	return trace_mono_ns();
 #endif
 }
 
@@ -155,7 +149,7 @@ int launch_start(struct launch *l, struct ct_error *err)
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return ct_error_set(err, NULL, -1, "pipe: %s", strerror(errno)), 2;
 	l->start_tick = launch_tick();
-	l->start_ns = launch_mono_ns();
+	l->start_ns = trace_mono_ns();
 	l->pid = fork();
 	if (l->pid < 0)
 		return ct_error_set(err, NULL, -1, "fork: %s", strerror(errno)), 2;
@@ -196,7 +190,7 @@ static int reap(struct launch *l, bool block)
 			close(l->pidfd);
 		l->pidfd = -1;
 		l->end_tick = launch_tick();
-		l->end_ns = launch_mono_ns();
+		l->end_ns = trace_mono_ns();
 		l->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 		l->exit_status = WIFSIGNALED(status) ? 128 + l->exit_signal : WEXITSTATUS(status);
 		return 1;
@@ -214,11 +208,11 @@ int launch_wait(struct launch *l, int timeout_ms)
 {
 	if (l->pidfd < 0)
 		l->pidfd = (int)syscall(SYS_pidfd_open, l->pid, 0);
-	uint64_t deadline = launch_mono_ns() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000ull;
+	uint64_t deadline = trace_mono_ns() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000ull;
 	for (;;) {
 		if (reap(l, false))
 			return 1;
-		int64_t left = timeout_ms < 0 ? -1 : (int64_t)(deadline - launch_mono_ns()) / 1000000;
+		int64_t left = timeout_ms < 0 ? -1 : (int64_t)(deadline - trace_mono_ns()) / 1000000;
 		if (timeout_ms >= 0 && left <= 0)
 			return 0;
 		if (l->pidfd >= 0) {

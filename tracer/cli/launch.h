@@ -43,6 +43,5 @@ const char *launch_shim_path(void);
 
 /* Ticks of the clock the shim uses when the TSC is usable. */
 uint64_t launch_tick(void);
-uint64_t launch_mono_ns(void);
 
 #endif

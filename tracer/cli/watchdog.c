@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <time.h>
 
 #include "hang.h"
 #include "print.h"
 #include "report_resolve.h"
 #include "symbolize.h"
 #include "trace_reader.h"
+#include "trace_writer.h"
 
 struct watchdog {
 	const char *dir;
@@ -20,13 +20,6 @@ struct watchdog {
 	struct hang_detector *hang;
 	bool reported;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 struct watchdog *watchdog_new(const char *dir, double stall_timeout_s)
 {
@@ -81,7 +74,7 @@ bool watchdog_check(struct watchdog *wd, FILE *out)
 		hang_detector_feed(wd->hang, &ev);
 	struct report rep;
 	report_init(&rep);
-	bool hung = hang_detector_check(wd->hang, mono_ns(), wd->stall_ns, &rep) > 0;
+	bool hung = hang_detector_check(wd->hang, trace_mono_ns(), wd->stall_ns, &rep) > 0;
 	if (hung) {
 		wd->reported = true;
 		watchdog_print(wd, &rep, out);
