@@ -18,21 +18,13 @@
 #define REC0 (CHUNK0 + sizeof(struct trace_chunk_header))
 #define SIG_SIZE 5                         /* a SIGNAL record with small values */
 
-static char dir[256];
+static char *const dir = tw_dir;
 static char file[512];
 
 static int setup(void **state)
 {
-	(void)state;
-	tw_mkdir(dir);
+	tw_setup(state);
 	tw_file(file, sizeof file, dir, 900);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tw_rmdir(dir);
 	return 0;
 }
 
@@ -289,16 +281,16 @@ static void test_header_only(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_bad_op, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_record_next_chunk, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_chunk_magic, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_zero_chunk, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_undefined_slot, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_stack_entry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_traces, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_garbage_beside_valid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_header_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_op, setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_record_next_chunk, setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_chunk_magic, setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_zero_chunk, setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_undefined_slot, setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_stack_entry, setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_truncated, setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_not_traces, setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_beside_valid, setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_header_only, setup, tw_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,21 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char dir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	tw_mkdir(dir);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tw_rmdir(dir);
-	return 0;
-}
+static char *const dir = tw_dir;
 
 /* Reads until AGAIN; returns the events read. */
 static size_t read_available(struct trace_reader *r, struct tw_events *e)
@@ -212,10 +198,10 @@ static void test_live_early_create(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_live, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_live_late_record, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_live_pending_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_live_early_create, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_live_late_record, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_live_pending_file, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_live_early_create, tw_setup, tw_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,21 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static char dir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	tw_mkdir(dir);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tw_rmdir(dir);
-	return 0;
-}
+static char *const dir = tw_dir;
 
 /* B's lock has an earlier tick than A's unlock but a later seq: A's unlock
  * must come first. Unrelated objects go by time. */
@@ -184,10 +170,10 @@ static void test_processes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_timestamps_lie, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_seq_gap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_many_chunks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_processes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timestamps_lie, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_seq_gap, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_many_chunks, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_processes, tw_setup, tw_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

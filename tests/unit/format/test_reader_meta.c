@@ -13,21 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char dir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	tw_mkdir(dir);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tw_rmdir(dir);
-	return 0;
-}
+static char *const dir = tw_dir;
 
 static void stack_rec(struct tw *t, uint64_t tick, uint32_t stack)
 {
@@ -278,11 +264,11 @@ static void test_run_info(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_stacks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_calibration_fit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_calibration_fallback, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_processes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_run_info, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stacks, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_calibration_fit, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_calibration_fallback, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_processes, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_run_info, tw_setup, tw_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,21 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char dir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	tw_mkdir(dir);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tw_rmdir(dir);
-	return 0;
-}
+static char *const dir = tw_dir;
 
 static uint64_t key_of(unsigned op)
 {
@@ -455,15 +441,15 @@ static void test_threads(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_every_op, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_begin_end, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_strings, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_two_objects, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dropped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_slot_eviction, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_negative_seq_delta, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_incarnations, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_op, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_begin_end, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_strings, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_two_objects, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_dropped, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_slot_eviction, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_negative_seq_delta, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_incarnations, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_threads, tw_setup, tw_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

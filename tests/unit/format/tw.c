@@ -143,3 +143,19 @@ void tw_events_release(struct tw_events *e)
 	free(e->strs);
 	memset(e, 0, sizeof *e);
 }
+
+char tw_dir[256];
+
+int tw_setup(void **state)
+{
+	(void)state;
+	tw_mkdir(tw_dir);
+	return 0;
+}
+
+int tw_teardown(void **state)
+{
+	(void)state;
+	tw_rmdir(tw_dir);
+	return 0;
+}

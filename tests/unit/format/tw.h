@@ -22,6 +22,11 @@ void tw_mkdir(char *dir);
 /* Removes the directory and everything in it. */
 void tw_rmdir(const char *dir);
 
+/* cmocka fixtures: a fresh tw_dir before each test, removed after. */
+extern char tw_dir[256];
+int tw_setup(void **state);
+int tw_teardown(void **state);
+
 /* Opens the writer of process PID in DIR (exe "/bin/prog", argv "prog a b"). */
 void tw_open(struct tw *t, const char *dir, uint32_t pid, enum trace_clock clock);
 /* The stream of thread index IDX (0 = main), created on first use. */
