@@ -31,6 +31,7 @@ bool shim_enter_slow(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 	}
 	c->t = t;
 	c->pre = false;
+	c->tick = 0;
 	int saved = *t->errno_at;
 	t->in_shim++;
 	c->stack = shim_stack_capture(t, pc0, sp);
@@ -69,30 +70,24 @@ void shim_write_general(struct shim_thread *t, unsigned op, uint64_t key, uint32
 	write_general(t, &rec);
 }
 
-void shim_pre(struct shim_call *c, unsigned op, const volatile void *obj)
+void shim_pre_general(struct shim_call *c, unsigned op, uint64_t key, uint64_t tick,
+		      uint64_t seq)
 {
 	struct shim_thread *t = c->t;
-	uint64_t key = (uintptr_t)obj;
-	t->in_shim++;
-	uint64_t tick = trace_writer_tick(&shim.writer);
-	uint64_t seq = trace_writer_stamp(&shim.writer, key);
-	if (!trace_stream_reserve_simple(&t->stream, (uint8_t)op, tick, c->stack, key, seq, &c->res)) {
-		struct trace_rec rec = { .op = (uint8_t)op, .stack = c->stack, .key = key,
-					 .tick = tick, .seq = seq };
-		int saved = *t->errno_at;
-		trace_stream_reserve(&t->stream, &rec, &c->res);
-		*t->errno_at = saved;
-	}
-	c->pre = true;
-	t->in_shim--;
+	struct trace_rec rec = { .op = (uint8_t)op, .stack = c->stack, .key = key,
+				 .tick = tick, .seq = seq };
+	int saved = *t->errno_at;
+	trace_stream_reserve(&t->stream, &rec, &c->res);
+	*t->errno_at = saved;
 }
 
-void shim_emit(struct shim_call *c, unsigned op, uint64_t key, uint64_t key2, int64_t result,
-	       uint64_t a0, uint64_t a1, uint64_t a2, const char *str)
+void shim_emit_how(struct shim_call *c, enum trace_order_how how, unsigned op, uint64_t key,
+		   uint64_t key2, int64_t result, uint64_t a0, uint64_t a1, uint64_t a2,
+		   const char *str)
 {
 	struct shim_thread *t = c->t;
 	if (c->pre) {  /* the record was reserved: only its result is left */
-		shim_emit_simple(c, op, key, result);
+		shim_emit_simple(c, how, op, key, result);
 		return;
 	}
 	t->in_shim++;
@@ -101,8 +96,9 @@ void shim_emit(struct shim_call *c, unsigned op, uint64_t key, uint64_t key2, in
 		.result = result, .args = { a0, a1, a2 }, .str = str,
 		.tick = trace_writer_tick(&shim.writer),
 	};
+	c->tick = 0;  /* the general path may follow a slow call: fresh ticks only */
 	if (trace_op_descs[op & TRACE_OP_MASK].flags & TRACE_F_OBJ)
-		rec.seq = trace_writer_stamp(&shim.writer, key);
+		rec.seq = trace_stream_stamp(&t->stream, key, how);
 	write_general(t, &rec);
 	t->in_shim--;
 }

@@ -11,12 +11,16 @@
 static void wait_begin(struct shim_call *c, unsigned op, const void *cv, const void *m)
 {
 	shim_emit(c, op | TRACE_OP_BEGIN, (uintptr_t)cv, (uintptr_t)m, 0, 0, 0, 0, 0);
-	shim_emit(c, TRACE_OP_COND_RELEASE, (uintptr_t)m, (uintptr_t)cv, 0, 0, 0, 0, 0);
+	shim_emit_how(c, TRACE_ORDER_RELEASE, TRACE_OP_COND_RELEASE, (uintptr_t)m, (uintptr_t)cv, 0,
+		      0, 0, 0, 0);
 }
 
 static void wait_end(struct shim_call *c, unsigned op, const void *cv, const void *m, int r)
 {
-	shim_emit(c, TRACE_OP_COND_REACQUIRE, (uintptr_t)m, (uintptr_t)cv, 0, 0, 0, 0, 0);
+	/* a wait that timed out or was cancelled holds the mutex again too */
+	bool held = r == 0 || r == ETIMEDOUT || r == ECANCELED;
+	shim_emit_how(c, held ? TRACE_ORDER_ACQUIRE : TRACE_ORDER_NONE, TRACE_OP_COND_REACQUIRE,
+		      (uintptr_t)m, (uintptr_t)cv, 0, 0, 0, 0, 0);
 	shim_emit(c, op, (uintptr_t)cv, (uintptr_t)m, r, 0, 0, 0, 0);
 }
 

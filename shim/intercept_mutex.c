@@ -21,6 +21,12 @@ static uint64_t mutex_attr_bits(const pthread_mutexattr_t *a)
 	       ((uint64_t)proto << TRACE_MUTEX_PROTO_SHIFT);
 }
 
+/* A lock call that returns one of these holds the mutex. */
+static bool mutex_held(int r)
+{
+	return r == 0 || r == EOWNERDEAD;
+}
+
 SHIM_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
 {
 	struct shim_call c;
@@ -52,7 +58,7 @@ SHIM_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 		shim_begin(&c, TRACE_OP_MUTEX_LOCK, m);
 		r = shim_real.pthread_mutex_lock(m);
 	}
-	shim_end(&c, TRACE_OP_MUTEX_LOCK, m, r);
+	shim_acquired(&c, TRACE_OP_MUTEX_LOCK, m, r, mutex_held(r));
 	return r;
 }
 
@@ -62,7 +68,7 @@ SHIM_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_mutex_trylock(m);
 	int r = shim_real.pthread_mutex_trylock(m);
-	shim_end(&c, TRACE_OP_MUTEX_TRYLOCK, m, r);
+	shim_acquired(&c, TRACE_OP_MUTEX_TRYLOCK, m, r, mutex_held(r));
 	return r;
 }
 
@@ -76,7 +82,7 @@ SHIM_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespe
 		shim_begin(&c, TRACE_OP_MUTEX_TIMEDLOCK, m);
 		r = shim_real.pthread_mutex_timedlock(m, abs);
 	}
-	shim_end(&c, TRACE_OP_MUTEX_TIMEDLOCK, m, r);
+	shim_acquired(&c, TRACE_OP_MUTEX_TIMEDLOCK, m, r, mutex_held(r));
 	return r;
 }
 
@@ -90,7 +96,7 @@ SHIM_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk, const
 		shim_begin(&c, TRACE_OP_MUTEX_CLOCKLOCK, m);
 		r = shim_real.pthread_mutex_clocklock(m, clk, abs);
 	}
-	shim_end(&c, TRACE_OP_MUTEX_CLOCKLOCK, m, r);
+	shim_acquired(&c, TRACE_OP_MUTEX_CLOCKLOCK, m, r, mutex_held(r));
 	return r;
 }
 
@@ -99,7 +105,7 @@ SHIM_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_mutex_unlock(m);
-	shim_pre(&c, TRACE_OP_MUTEX_UNLOCK, m);
+	shim_pre_release(&c, TRACE_OP_MUTEX_UNLOCK, m);
 	int r = shim_real.pthread_mutex_unlock(m);
 	shim_end(&c, TRACE_OP_MUTEX_UNLOCK, m, r);
 	return r;
@@ -151,7 +157,7 @@ SHIM_EXPORT int mtx_lock(mtx_t *m)
 		shim_begin(&c, TRACE_OP_MTX_LOCK, m);
 		r = shim_real.mtx_lock(m);
 	}
-	shim_end(&c, TRACE_OP_MTX_LOCK, m, shim_thrd_result(r));
+	shim_acquired(&c, TRACE_OP_MTX_LOCK, m, shim_thrd_result(r), r == thrd_success);
 	return r;
 }
 
@@ -161,7 +167,7 @@ SHIM_EXPORT int mtx_trylock(mtx_t *m)
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.mtx_trylock(m);
 	int r = shim_real.mtx_trylock(m);
-	shim_end(&c, TRACE_OP_MTX_TRYLOCK, m, shim_thrd_result(r));
+	shim_acquired(&c, TRACE_OP_MTX_TRYLOCK, m, shim_thrd_result(r), r == thrd_success);
 	return r;
 }
 
@@ -175,7 +181,7 @@ SHIM_EXPORT int mtx_timedlock(mtx_t *m, const struct timespec *abs)
 		shim_begin(&c, TRACE_OP_MTX_TIMEDLOCK, m);
 		r = shim_real.mtx_timedlock(m, abs);
 	}
-	shim_end(&c, TRACE_OP_MTX_TIMEDLOCK, m, shim_thrd_result(r));
+	shim_acquired(&c, TRACE_OP_MTX_TIMEDLOCK, m, shim_thrd_result(r), r == thrd_success);
 	return r;
 }
 
@@ -184,7 +190,7 @@ SHIM_EXPORT int mtx_unlock(mtx_t *m)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.mtx_unlock(m);
-	shim_pre(&c, TRACE_OP_MTX_UNLOCK, m);
+	shim_pre_release(&c, TRACE_OP_MTX_UNLOCK, m);
 	int r = shim_real.mtx_unlock(m);
 	shim_end(&c, TRACE_OP_MTX_UNLOCK, m, shim_thrd_result(r));
 	return r;

@@ -43,7 +43,7 @@ SHIM_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t *l)
 		shim_begin(&c, TRACE_OP_RWLOCK_RDLOCK, l);
 		r = shim_real.pthread_rwlock_rdlock(l);
 	}
-	shim_end(&c, TRACE_OP_RWLOCK_RDLOCK, l, r);
+	shim_acquired_shared(&c, TRACE_OP_RWLOCK_RDLOCK, l, r, r == 0);
 	return r;
 }
 
@@ -53,7 +53,7 @@ SHIM_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *l)
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_rwlock_tryrdlock(l);
 	int r = shim_real.pthread_rwlock_tryrdlock(l);
-	shim_end(&c, TRACE_OP_RWLOCK_TRYRDLOCK, l, r);
+	shim_acquired_shared(&c, TRACE_OP_RWLOCK_TRYRDLOCK, l, r, r == 0);
 	return r;
 }
 
@@ -67,7 +67,7 @@ SHIM_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct tim
 		shim_begin(&c, TRACE_OP_RWLOCK_TIMEDRDLOCK, l);
 		r = shim_real.pthread_rwlock_timedrdlock(l, abs);
 	}
-	shim_end(&c, TRACE_OP_RWLOCK_TIMEDRDLOCK, l, r);
+	shim_acquired_shared(&c, TRACE_OP_RWLOCK_TIMEDRDLOCK, l, r, r == 0);
 	return r;
 }
 
@@ -81,7 +81,7 @@ SHIM_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t clk, c
 		shim_begin(&c, TRACE_OP_RWLOCK_CLOCKRDLOCK, l);
 		r = shim_real.pthread_rwlock_clockrdlock(l, clk, abs);
 	}
-	shim_end(&c, TRACE_OP_RWLOCK_CLOCKRDLOCK, l, r);
+	shim_acquired_shared(&c, TRACE_OP_RWLOCK_CLOCKRDLOCK, l, r, r == 0);
 	return r;
 }
 
@@ -95,7 +95,7 @@ SHIM_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t *l)
 		shim_begin(&c, TRACE_OP_RWLOCK_WRLOCK, l);
 		r = shim_real.pthread_rwlock_wrlock(l);
 	}
-	shim_end(&c, TRACE_OP_RWLOCK_WRLOCK, l, r);
+	shim_acquired(&c, TRACE_OP_RWLOCK_WRLOCK, l, r, r == 0);
 	return r;
 }
 
@@ -105,7 +105,7 @@ SHIM_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *l)
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_rwlock_trywrlock(l);
 	int r = shim_real.pthread_rwlock_trywrlock(l);
-	shim_end(&c, TRACE_OP_RWLOCK_TRYWRLOCK, l, r);
+	shim_acquired(&c, TRACE_OP_RWLOCK_TRYWRLOCK, l, r, r == 0);
 	return r;
 }
 
@@ -119,7 +119,7 @@ SHIM_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct tim
 		shim_begin(&c, TRACE_OP_RWLOCK_TIMEDWRLOCK, l);
 		r = shim_real.pthread_rwlock_timedwrlock(l, abs);
 	}
-	shim_end(&c, TRACE_OP_RWLOCK_TIMEDWRLOCK, l, r);
+	shim_acquired(&c, TRACE_OP_RWLOCK_TIMEDWRLOCK, l, r, r == 0);
 	return r;
 }
 
@@ -133,7 +133,7 @@ SHIM_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t clk, c
 		shim_begin(&c, TRACE_OP_RWLOCK_CLOCKWRLOCK, l);
 		r = shim_real.pthread_rwlock_clockwrlock(l, clk, abs);
 	}
-	shim_end(&c, TRACE_OP_RWLOCK_CLOCKWRLOCK, l, r);
+	shim_acquired(&c, TRACE_OP_RWLOCK_CLOCKWRLOCK, l, r, r == 0);
 	return r;
 }
 
@@ -142,7 +142,7 @@ SHIM_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *l)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_rwlock_unlock(l);
-	shim_pre(&c, TRACE_OP_RWLOCK_UNLOCK, l);
+	shim_pre_release(&c, TRACE_OP_RWLOCK_UNLOCK, l);
 	int r = shim_real.pthread_rwlock_unlock(l);
 	shim_end(&c, TRACE_OP_RWLOCK_UNLOCK, l, r);
 	return r;

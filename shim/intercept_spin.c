@@ -37,7 +37,7 @@ SHIM_EXPORT int pthread_spin_lock(pthread_spinlock_t *l)
 		shim_begin(&c, TRACE_OP_SPIN_LOCK, l);
 		r = shim_real.pthread_spin_lock(l);
 	}
-	shim_end(&c, TRACE_OP_SPIN_LOCK, l, r);
+	shim_acquired(&c, TRACE_OP_SPIN_LOCK, l, r, r == 0);
 	return r;
 }
 
@@ -47,7 +47,7 @@ SHIM_EXPORT int pthread_spin_trylock(pthread_spinlock_t *l)
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_spin_trylock(l);
 	int r = shim_real.pthread_spin_trylock(l);
-	shim_end(&c, TRACE_OP_SPIN_TRYLOCK, l, r);
+	shim_acquired(&c, TRACE_OP_SPIN_TRYLOCK, l, r, r == 0);
 	return r;
 }
 
@@ -56,7 +56,7 @@ SHIM_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_spin_unlock(l);
-	shim_pre(&c, TRACE_OP_SPIN_UNLOCK, l);
+	shim_pre_release(&c, TRACE_OP_SPIN_UNLOCK, l);
 	int r = shim_real.pthread_spin_unlock(l);
 	shim_end(&c, TRACE_OP_SPIN_UNLOCK, l, r);
 	return r;

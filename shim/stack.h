@@ -9,7 +9,7 @@
 
 #include "shim.h"
 
-static inline uint32_t shim_stack_cache_index(uintptr_t pc0, uintptr_t sp)
+TRACE_HOT uint32_t shim_stack_cache_index(uintptr_t pc0, uintptr_t sp)
 {
 	uint64_t h = (uint64_t)pc0 * 0x9E3779B97F4A7C15ull ^ (uint64_t)sp * 0xC2B2AE3D27D4EB4Full;
 	return (uint32_t)(h >> 56) % SHIM_STACK_CACHE;
@@ -17,7 +17,7 @@ static inline uint32_t shim_stack_cache_index(uintptr_t pc0, uintptr_t sp)
 
 /* The cached stack id for this call, or UINT32_MAX on a miss (then call
  * shim_stack_capture). Reads only inside the thread's known stack. */
-static inline uint32_t shim_stack_cached(const struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
+TRACE_HOT uint32_t shim_stack_cached(const struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
 {
 	if (!shim.stack_depth)
 		return 0;

@@ -63,7 +63,7 @@ static void process_header(struct trace_process_header *ph, unsigned mode)
 	};
 	ph->pid = 1;
 	ph->clock = mode & FUZZ_TSC ? TRACE_CLOCK_TSC : TRACE_CLOCK_MONOTONIC;
-	ph->stripes = 4096;
+	ph->order_groups = 4096;
 	ph->stack_depth = 64;
 	memcpy(ph->argv, argv, sizeof argv);
 	ph->argv_len = sizeof argv;

@@ -44,7 +44,7 @@ struct trace_event {
 	                           THREAD_START: the parent; else TRACE_NONE */
 	uint64_t args[3];       /* per op, see trace_ops.c and docs/trace-format.md */
 	const char *str;        /* per op (names); borrowed until the next event */
-	uint64_t seq;           /* order stamp on obj within its stripe */
+	uint64_t seq;           /* order stamp on obj in its order group; 0 = not ordered */
 };
 
 struct trace_process {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* trace_format.h - THE on-disk schema of a ctrace trace (version 1).
+/* trace_format.h - THE on-disk schema of a ctrace trace (version 2).
  * Shared by the writer (in the shim) and the reader. docs/trace-format.md
  * explains it in prose; this header is the authority. Never renumber. */
 #ifndef CTRACE_TRACE_FORMAT_H
@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define TRACE_FORMAT_VERSION 1
+#define TRACE_FORMAT_VERSION 2
 
 /* A process image writes one events file, "proc-<pid>-<gen>.ctr" (gen counts
  * the execs of that pid), made of chunks. Every chunk starts at a multiple of
@@ -60,7 +60,7 @@ struct trace_process_header {
 	uint32_t parent_thread;        /* thread index in the parent that forked */
 	uint32_t exec_gen;             /* 0 for the first image of this pid */
 	uint32_t clock;                /* enum trace_clock */
-	uint32_t stripes;              /* number of order stripes (power of two) */
+	uint32_t order_groups;         /* number of order groups (see records) */
 	uint32_t stack_depth;          /* configured maximum frames per stack */
 	uint64_t start_realtime_ns;    /* CLOCK_REALTIME at start */
 	uint64_t parent_fork_tick;     /* fork: parent's tick at the fork event */
@@ -111,10 +111,19 @@ struct trace_stack_entry {
  *   var  arg[n]           unsigned, n = nargs                   (ARGS)
  *   u8   len, bytes       a string                              (STR)
  *
- * var = LEB128 unsigned varint; zigzag maps signed to unsigned. Each record
- * with an object carries a seq: a per-stripe counter (stripe = hash of the
- * object key) taken atomically while the operation takes effect, so sorting
- * a stripe by seq gives the true order of operations on each object.
+ * var = LEB128 unsigned varint; zigzag maps signed to unsigned.
+ *
+ * Order. Each object key belongs to one order group, given by the OBJ_DEF
+ * that defines its slot. A group is a counter: an operation that takes
+ * effect on an object takes the next value of its group's counter (its seq,
+ * from 1) at that moment (before a release, after an acquisition), so
+ * sorting a group by seq gives the true order of operations on each of its
+ * objects, whatever the clocks say. Most objects have a group of their own;
+ * when the writer's table is full, objects share groups. The seq field is
+ * 0 for a record that takes no part in the order (the request of a lock, a
+ * failed acquisition: observations, ordered by time only), else
+ * zigzag(seq - the slot's previous seq in this chunk) + 1.
+ *
  * Slots and the tick delta restart empty at each chunk, so every chunk
  * decodes alone. */
 
@@ -127,7 +136,7 @@ struct trace_stack_entry {
 enum trace_op {
 	TRACE_OP_NONE = 0,
 	/* meta records (no stack, no result) */
-	TRACE_OP_OBJ_DEF       = 1,  /* u8 slot, var key: defines a slot */
+	TRACE_OP_OBJ_DEF       = 1,  /* u8 slot, var key, var group: defines a slot */
 	TRACE_OP_DROPPED       = 2,  /* var count: events this thread lost here */
 	TRACE_OP_THREAD_START  = 3,  /* obj (spawn key, seq), args: parent thread
 	                                index (~0 = none), tid, pthread_t; str: name */
@@ -210,7 +219,7 @@ enum trace_mutex_type {
 
 enum trace_op_flags {
 	TRACE_F_CALL     = 1 << 0, /* an intercepted function: stack + result */
-	TRACE_F_OBJ      = 1 << 1, /* slot + seq */
+	TRACE_F_OBJ      = 1 << 1, /* slot + seq field */
 	TRACE_F_OBJ2     = 1 << 2, /* slot2 */
 	TRACE_F_STR      = 1 << 3, /* string at the end */
 	TRACE_F_BLOCKING = 1 << 4, /* may have a BEGIN record */
@@ -276,11 +285,10 @@ static inline int trace_get_var(const uint8_t **p, const uint8_t *end, uint64_t 
 	return -1;
 }
 
-/* The stripe an object key orders on; stripes is a power of two. */
-static inline uint32_t trace_stripe(uint64_t key, uint32_t stripes)
+/* The seq field of a record (see "Order"): 0 = not ordered. */
+static inline uint64_t trace_seq_field(uint64_t seq, uint64_t prev)
 {
-	uint64_t h = (key >> 3) * 0x9E3779B97F4A7C15ull;
-	return (uint32_t)(h >> 40) & (stripes - 1);
+	return seq ? trace_zigzag((int64_t)(seq - prev)) + 1 : 0;
 }
 
 /* The slot a writer puts an object key in (a direct-mapped cache). */

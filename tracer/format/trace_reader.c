@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* trace_reader.c - the reader's API and the merge: per-thread heads in a
- * heap by time, heads whose order stamp is not next on their stripe parked
+ * heap by time, heads whose order stamp is not next in their order group parked
  * until it is, order gaps skipped when nothing else can move. */
 #include "trace_reader_priv.h"
 
@@ -100,7 +100,7 @@ static struct rd_cursor *heap_pop(struct trace_reader *r)
 static bool is_ready(const struct rd_cursor *c)
 {
 	const struct rd_file *f = c->file;
-	return !c->head.has_obj || !f->stripes || c->head.ev.seq <= f->next_seq[c->head.stripe];
+	return !c->head.ordered || c->head.ev.seq <= f->last_seq[c->head.group] + 1;
 }
 
 static void park_push(struct rd_park *p, struct rd_cursor *c)
@@ -142,14 +142,14 @@ static struct rd_cursor *park_pop(struct rd_park *p)
 static void park(struct trace_reader *r, struct rd_cursor *c)
 {
 	c->state = RD_PARKED;
-	park_push(&c->file->parked[c->head.stripe], c);
+	park_push(&c->file->parked[c->head.group], c);
 	r->nparked++;
 }
 
-static void wake(struct trace_reader *r, struct rd_file *f, uint32_t stripe)
+static void wake(struct trace_reader *r, struct rd_file *f, uint32_t group)
 {
-	struct rd_park *p = &f->parked[stripe];
-	while (p->n && p->v[0]->head.ev.seq <= f->next_seq[stripe]) {
+	struct rd_park *p = &f->parked[group];
+	while (p->n && p->v[0]->head.ev.seq <= f->last_seq[group] + 1) {
 		r->nparked--;
 		rd_heap_push(r, park_pop(p));
 	}
@@ -158,13 +158,13 @@ static void wake(struct trace_reader *r, struct rd_file *f, uint32_t stripe)
 static void advance_seq(struct trace_reader *r, const struct rd_cursor *c)
 {
 	struct rd_file *f = c->file;
-	if (!c->head.has_obj || !f->stripes)
+	if (!c->head.ordered)
 		return;
-	uint32_t s = c->head.stripe;
-	if (c->head.ev.seq >= f->next_seq[s])
-		f->next_seq[s] = c->head.ev.seq + 1;
-	if (f->parked[s].n)
-		wake(r, f, s);
+	uint32_t g = c->head.group;
+	if (c->head.ev.seq > f->last_seq[g])
+		f->last_seq[g] = c->head.ev.seq;
+	if (f->parked[g].n)
+		wake(r, f, g);
 }
 
 /* Puts c where its decode result says: heap, parking, waiting or done. */
@@ -195,7 +195,7 @@ static void skip_gap(struct trace_reader *r)
 		struct rd_cursor *c = r->cursors[i];
 		if (c->state != RD_PARKED)
 			continue;
-		uint64_t gap = c->head.ev.seq - c->file->next_seq[c->head.stripe];
+		uint64_t gap = c->head.ev.seq - (c->file->last_seq[c->head.group] + 1);
 		if (!best || gap < best_gap || (gap == best_gap && before(c, best))) {
 			best = c;
 			best_gap = gap;
@@ -204,8 +204,8 @@ static void skip_gap(struct trace_reader *r)
 	if (!best)
 		return;
 	r->gaps += best_gap;
-	best->file->next_seq[best->head.stripe] = best->head.ev.seq;
-	wake(r, best->file, best->head.stripe);
+	best->file->last_seq[best->head.group] = best->head.ev.seq - 1;
+	wake(r, best->file, best->head.group);
 }
 
 /* Live: cursors waiting for data try again. Returns true if any moved. */

@@ -13,6 +13,7 @@ enum rd_bad {
 	RD_BAD_SLOT,
 	RD_BAD_VAR,
 	RD_BAD_STR,
+	RD_BAD_GROUP,
 };
 
 static inline bool slot_defined(const struct rd_cursor *c, unsigned slot)
@@ -98,10 +99,14 @@ enum rd_bad parse_obj_def(struct rd_cursor *c, const uint8_t **pp, const uint8_t
 	uint64_t key;
 	if (checked && p >= end)
 		return RD_BAD_VAR;
+	uint64_t group;
 	unsigned slot = *p++;
-	if (!get_var(&p, end, &key, checked))
+	if (!get_var(&p, end, &key, checked) || !get_var(&p, end, &group, checked))
 		return RD_BAD_VAR;
+	if (group >= c->file->groups && c->file->groups)
+		return RD_BAD_GROUP;
 	c->slot_key[slot] = key;
+	c->slot_group[slot] = (uint32_t)group;
 	c->slot_seq[slot] = 0;
 	c->slot_obj[slot] = 0;
 	c->slot_defined[slot / 64] |= 1ull << (slot % 64);
@@ -127,7 +132,8 @@ enum rd_bad parse_objs(struct rd_cursor *c, struct rd_head *h, unsigned flags,
 		if (!get_var(&p, end, &v, checked))
 			return RD_BAD_VAR;
 		h->key = c->slot_key[h->slot];
-		h->ev.seq = c->slot_seq[h->slot] + (uint64_t)trace_unzigzag(v);
+		if (v)  /* 0: an observation, not ordered */
+			h->ev.seq = c->slot_seq[h->slot] + (uint64_t)trace_unzigzag(v - 1);
 	}
 	if (h->has_obj2) {
 		if (checked && p >= end)
@@ -222,7 +228,7 @@ enum rd_bad parse_record(struct rd_cursor *c, const uint8_t **pp, const uint8_t 
 		return bad;
 	/* commit only a whole record: live, a cut one is read again later */
 	c->tick = tick;
-	if (h->has_obj)
+	if (h->has_obj && h->ev.seq)
 		c->slot_seq[h->slot] = h->ev.seq;
 	*is_head = true;
 	*pp = p;
@@ -282,6 +288,10 @@ static void report_bad(struct trace_reader *r, struct rd_cursor *c, enum rd_bad 
 		rd_problem(r, path, off, "%s record: string runs past the end of the chunk",
 			   d ? d->name : "?");
 		break;
+	case RD_BAD_GROUP:
+		rd_problem(r, path, off, "object definition names an order group beyond the %u of the file",
+			   c->file->groups);
+		break;
 	}
 }
 
@@ -296,7 +306,8 @@ static void finish_head(struct rd_cursor *c)
 		h->ev.begin_ns = h->ev.ts_ns;
 		h->ev.had_begin = 0;
 	}
-	h->stripe = h->has_obj && f->stripes ? trace_stripe(h->key, f->stripes) : 0;
+	h->ordered = h->has_obj && h->ev.seq && f->groups;
+	h->group = h->ordered ? c->slot_group[h->slot] : 0;
 }
 
 /* Decodes c's next event into c->head: 1 = got one, 0 = the stream ended,
@@ -332,7 +343,7 @@ int rd_decode(struct trace_reader *r, struct rd_cursor *c)
 				  parse_record(c, &p, map + lim, &is_head, true);
 		if (bad != RD_OK) {
 			if (lim < c->end && rd_live(r) && bad != RD_BAD_OP && bad != RD_BAD_BEGIN &&
-			    bad != RD_BAD_SLOT)
+			    bad != RD_BAD_SLOT && bad != RD_BAD_GROUP)
 				return -1; /* the rest is beyond the mapping: wait for a remap */
 			report_bad(r, c, bad);
 			leave_chunk(c);

@@ -14,7 +14,7 @@
 
 #define RD_BEGIN_DEPTH   8          /* nested BEGINs per thread (signal handlers) */
 #define RD_STACK_ID_MAX  (1u << 20) /* larger process stack ids are corrupt */
-#define RD_STRIPES_MAX   (1u << 20)
+#define RD_GROUPS_MAX    (1u << 24)
 #define RD_CHUNK_MAX     (1u << 30)
 #define RD_WAIT_NS       1000000000ull /* live: how long a gap may persist */
 
@@ -28,7 +28,7 @@ struct rd_chunk {
 /* Where a cursor stands. */
 enum rd_state {
 	RD_READY,    /* head decoded, in the heap */
-	RD_PARKED,   /* head decoded, its seq is not next on its stripe yet */
+	RD_PARKED,   /* head decoded, its seq is not next in its order group yet */
 	RD_EMITTED,  /* head yielded: decode the next one before anything else */
 	RD_WAIT,     /* live: no record yet (or a seq gap not yet 1 s old) */
 	RD_DONE,     /* stream ended */
@@ -40,9 +40,10 @@ struct rd_head {
 	struct trace_event ev;
 	uint64_t key, key2;
 	uint32_t stack;              /* process-local stack id */
-	uint32_t stripe;
+	uint32_t group;              /* order group, if ordered */
 	uint8_t slot, slot2;
 	bool has_obj, has_obj2;
+	bool ordered;                /* has a seq to wait for */
 	char str[TRACE_STR_MAX + 1]; /* copied: the mapping may move (live) */
 };
 
@@ -67,6 +68,7 @@ struct rd_cursor {
 	uint64_t slot_defined[TRACE_SLOTS / 64];
 	uint64_t slot_key[TRACE_SLOTS];
 	uint64_t slot_seq[TRACE_SLOTS];
+	uint32_t slot_group[TRACE_SLOTS];
 	uint32_t slot_obj[TRACE_SLOTS]; /* emit side: object of the slot, 0 = look up */
 	struct rd_begin begins[RD_BEGIN_DEPTH];
 	uint32_t nbegins;
@@ -75,7 +77,7 @@ struct rd_cursor {
 	struct rd_head head;
 };
 
-/* The cursors parked on one stripe, a min-heap by their head's seq: only the
+/* The cursors parked on one order group, a min-heap by their head's seq: only the
  * smallest can be next, so waking costs O(log n) even with thousands of
  * threads contending for one lock. */
 struct rd_park {
@@ -112,9 +114,9 @@ struct rd_file {
 	uint64_t st_size;
 	struct trace_process_header hdr; /* copy, live fields refreshed */
 	uint32_t process;            /* catalog index, TRACE_NONE until assigned */
-	uint32_t stripes;            /* 0 = no usable order stamps */
-	uint64_t *next_seq;          /* (owned) per stripe */
-	struct rd_park *parked;      /* (owned) per stripe: parked cursors by seq */
+	uint32_t groups;             /* order groups; 0 = no usable order stamps */
+	uint64_t *last_seq;          /* (owned) per group: the last seq yielded */
+	struct rd_park *parked;      /* (owned) per group: parked cursors by seq */
 	struct rd_cursor **threads;  /* (owned array) sorted by index */
 	uint32_t nthreads, threads_cap;
 	struct rd_known *known;      /* (owned) sorted by offset */

@@ -117,17 +117,18 @@ int rd_file_remap(struct trace_reader *r, struct rd_file *f)
 
 static int setup_order(struct trace_reader *r, struct rd_file *f)
 {
-	uint32_t s = f->hdr.stripes;
-	if (!s || (s & (s - 1)) || s > RD_STRIPES_MAX) {
-		rd_problem(r, f->path, offsetof(struct trace_process_header, stripes),
-			   "bad stripe count %u: events are ordered by time only", s);
+	uint32_t n = f->hdr.order_groups;
+	if (!n || n > RD_GROUPS_MAX) {
+		rd_problem(r, f->path, offsetof(struct trace_process_header, order_groups),
+			   "bad order group count %u: events are ordered by time only", n);
 		return 0;
 	}
-	f->next_seq = calloc(s, sizeof *f->next_seq);
-	f->parked = calloc(s, sizeof *f->parked);
-	if (!f->next_seq || !f->parked)
+	/* large and mostly untouched: calloc maps zero pages lazily */
+	f->last_seq = calloc(n, sizeof *f->last_seq);
+	f->parked = calloc(n, sizeof *f->parked);
+	if (!f->last_seq || !f->parked)
 		return -ENOMEM;
-	f->stripes = s;
+	f->groups = n;
 	return 0;
 }
 
@@ -184,8 +185,8 @@ void rd_file_free(struct rd_file *f)
 		munmap((void *)f->map, f->map_size);
 	if (f->fd >= 0)
 		close(f->fd);
-	free(f->next_seq);
-	for (uint32_t i = 0; f->parked && i < f->stripes; i++)
+	free(f->last_seq);
+	for (uint32_t i = 0; f->parked && i < f->groups; i++)
 		free(f->parked[i].v);
 	free(f->parked);
 	free(f->known);

@@ -16,7 +16,13 @@
 
 #include "trace_format.h"
 
-#define TRACE_WRITER_STRIPES     4096u
+/* For the few functions on every record's path: inlined whatever the
+ * compiler's budget says (a call and its register saves cost more here). */
+#define TRACE_HOT static inline __attribute__((always_inline))
+
+#define TRACE_GROUPS_PRIVATE     (1u << 18)  /* groups of one object each */
+#define TRACE_GROUPS_SHARED      4096u       /* groups shared once those are taken */
+#define TRACE_GROUPS             (TRACE_GROUPS_PRIVATE + TRACE_GROUPS_SHARED)
 #define TRACE_WRITER_STACK_SLOTS (1u << 18)
 #define TRACE_STACK_DEPTH_MAX    64u
 
@@ -33,9 +39,24 @@ struct trace_writer_config {
 	uint32_t argv_len;
 };
 
-struct trace_stripe {
-	_Atomic uint64_t seq;
-	char pad[64 - sizeof(uint64_t)];
+/* An order group's counter (trace_format.h, "Order"). A private group also
+ * remembers which stream holds its object exclusively (a mutex, spinlock or
+ * write lock): the holder is the only thread that may stamp it then, so it
+ * counts with a plain store instead of a locked instruction. One cache line
+ * each: objects used by different threads must not share one. */
+struct trace_order {
+	_Atomic uint64_t key;      /* 0 = free (private groups) */
+	_Atomic uint64_t seq;      /* last seq taken */
+	_Atomic uintptr_t holder;  /* the stream holding the object exclusively, or 0 */
+	char pad[64 - 3 * sizeof(uint64_t)];
+};
+
+/* How an operation takes part in its object's order. */
+enum trace_order_how {
+	TRACE_ORDER_NONE,          /* an observation: no seq (a request, a failed try) */
+	TRACE_ORDER_SHARED,        /* may run concurrently with others on the object */
+	TRACE_ORDER_ACQUIRE,       /* the caller now holds the object exclusively */
+	TRACE_ORDER_RELEASE,       /* the caller is about to release it */
 };
 
 struct trace_stack_slot {
@@ -54,7 +75,7 @@ struct trace_writer {
 	char path[TRACE_PATH_MAX];
 	struct trace_process_header *hdr;     /* mapped first chunk */
 	_Atomic uint64_t file_end;            /* next free file offset */
-	struct trace_stripe *stripes;         /* TRACE_WRITER_STRIPES, mmap'd */
+	struct trace_order *order;            /* TRACE_GROUPS, mmap'd */
 	struct trace_stack_slot *stack_slots; /* TRACE_WRITER_STACK_SLOTS, mmap'd */
 	atomic_flag stack_lock;
 	uint32_t stack_next_id;               /* under stack_lock */
@@ -76,6 +97,7 @@ struct trace_stream {
 	uint32_t reserved;         /* reservations not yet committed */
 	uint64_t slot_key[TRACE_SLOTS];
 	uint64_t slot_seq[TRACE_SLOTS];
+	uint32_t slot_group[TRACE_SLOTS];
 };
 
 /* A record written before the call it describes returns (a release: its
@@ -95,7 +117,7 @@ struct trace_rec {
 	uint8_t op;
 	uint64_t tick;
 	uint32_t stack;
-	uint64_t key, seq;         /* TRACE_F_OBJ */
+	uint64_t key, seq;         /* TRACE_F_OBJ; seq 0: not ordered */
 	uint64_t key2;             /* TRACE_F_OBJ2 */
 	int64_t result;            /* calls, not in BEGIN */
 	uint64_t args[3];
@@ -116,7 +138,7 @@ void trace_writer_abandon(struct trace_writer *w);
 uint64_t trace_mono_ns(void);
 
 /* The clock every tick comes from (inline: it runs for every record). */
-static inline uint64_t trace_writer_tick(const struct trace_writer *w)
+TRACE_HOT uint64_t trace_writer_tick(const struct trace_writer *w)
 {
 #if defined(__x86_64__) || defined(__i386__)
 	if (w->clock == TRACE_CLOCK_TSC)
@@ -125,12 +147,47 @@ static inline uint64_t trace_writer_tick(const struct trace_writer *w)
 	return trace_mono_ns();
 }
 
-/* The order stamp for an operation on KEY: call it at the moment the
- * operation takes effect (before a release, after an acquire). */
+/* The order group of KEY: found or claimed in the writer's table. */
+uint32_t trace_writer_group(struct trace_writer *w, uint64_t key);
+
+/* A seq on GROUP taken with a locked instruction: safe from any thread. */
+TRACE_HOT uint64_t trace_writer_stamp_group(struct trace_writer *w, uint32_t group)
+{
+	return atomic_fetch_add_explicit(&w->order[group].seq, 1, memory_order_relaxed) + 1;
+}
+
+/* The seq for an operation on KEY that may run concurrently with others. */
 static inline uint64_t trace_writer_stamp(struct trace_writer *w, uint64_t key)
 {
-	struct trace_stripe *s = &w->stripes[trace_stripe(key, TRACE_WRITER_STRIPES)];
-	return atomic_fetch_add_explicit(&s->seq, 1, memory_order_relaxed);
+	return trace_writer_stamp_group(w, trace_writer_group(w, key));
+}
+
+/* The seq for an operation of stream S on KEY, taken HOW (0 for NONE): call
+ * it at the moment the operation takes effect (before a release, after an
+ * acquisition). The holder of a private group counts with plain loads and
+ * stores: nobody else may stamp the object while it is held (a thread that
+ * does anyway, unlocking what it does not hold, may cost one seq). */
+TRACE_HOT uint64_t trace_stream_stamp(struct trace_stream *s, uint64_t key,
+					  enum trace_order_how how)
+{
+	if (how == TRACE_ORDER_NONE)
+		return 0;
+	uint32_t h = trace_slot_of(key);
+	uint32_t g = s->slot_key[h] == key ? s->slot_group[h] : trace_writer_group(s->w, key);
+	struct trace_order *o = &s->w->order[g];
+	uintptr_t me = (uintptr_t)s;
+	if (how == TRACE_ORDER_SHARED || g >= TRACE_GROUPS_PRIVATE)
+		return trace_writer_stamp_group(s->w, g);
+	if (how == TRACE_ORDER_RELEASE) {
+		if (atomic_load_explicit(&o->holder, memory_order_relaxed) != me)
+			return trace_writer_stamp_group(s->w, g);
+		atomic_store_explicit(&o->holder, 0, memory_order_relaxed);
+	} else {
+		atomic_store_explicit(&o->holder, me, memory_order_relaxed);
+	}
+	uint64_t seq = atomic_load_explicit(&o->seq, memory_order_relaxed) + 1;
+	atomic_store_explicit(&o->seq, seq, memory_order_relaxed);
+	return seq;
 }
 
 /* The id of a stack (interned once per process). 0 if the table is full. */
@@ -142,7 +199,7 @@ uint32_t trace_writer_new_thread(struct trace_writer *w);
 void trace_stream_init(struct trace_stream *s, struct trace_writer *w, uint32_t thread);
 
 /* Varint for the common small values, unrolled. */
-static inline uint8_t *trace_put_var_fast(uint8_t *p, uint64_t v)
+TRACE_HOT uint8_t *trace_put_var_fast(uint8_t *p, uint64_t v)
 {
 	if (v < 0x80) {
 		*p = (uint8_t)v;
@@ -160,7 +217,7 @@ static inline uint8_t *trace_put_var_fast(uint8_t *p, uint64_t v)
  * already defined, with a result (END) or without (BEGIN), no args, no
  * string, nothing owed. Returns false when the general path must be
  * taken (nothing written then). */
-static inline bool trace_stream_write_simple(struct trace_stream *s, uint8_t op, uint64_t tick,
+TRACE_HOT bool trace_stream_write_simple(struct trace_stream *s, uint8_t op, uint64_t tick,
 					     uint32_t stack, uint64_t key, uint64_t seq,
 					     int64_t result)
 {
@@ -171,18 +228,19 @@ static inline bool trace_stream_write_simple(struct trace_stream *s, uint8_t op,
 	uint8_t *q = trace_put_var_fast(p + 1, trace_zigzag((int64_t)(tick - s->last_tick)));
 	q = trace_put_var_fast(q, stack);
 	*q++ = (uint8_t)h;
-	q = trace_put_var_fast(q, trace_zigzag((int64_t)(seq - s->slot_seq[h])));
+	q = trace_put_var_fast(q, trace_seq_field(seq, s->slot_seq[h]));
 	if (!(op & TRACE_OP_BEGIN))
 		q = trace_put_var_fast(q, trace_zigzag(result));
 	s->last_tick = tick;
-	s->slot_seq[h] = seq;
+	if (seq)
+		s->slot_seq[h] = seq;
 	__atomic_store_n(p, op, __ATOMIC_RELEASE);
 	s->pos = q;
 	return true;
 }
 
 /* The same shape, reserved (see struct trace_reservation). */
-static inline bool trace_stream_reserve_simple(struct trace_stream *s, uint8_t op, uint64_t tick,
+TRACE_HOT bool trace_stream_reserve_simple(struct trace_stream *s, uint8_t op, uint64_t tick,
 					       uint32_t stack, uint64_t key, uint64_t seq,
 					       struct trace_reservation *res)
 {
@@ -193,9 +251,10 @@ static inline bool trace_stream_reserve_simple(struct trace_stream *s, uint8_t o
 	uint8_t *q = trace_put_var_fast(p + 1, trace_zigzag((int64_t)(tick - s->last_tick)));
 	q = trace_put_var_fast(q, stack);
 	*q++ = (uint8_t)h;
-	q = trace_put_var_fast(q, trace_zigzag((int64_t)(seq - s->slot_seq[h])));
+	q = trace_put_var_fast(q, trace_seq_field(seq, s->slot_seq[h]));
 	s->last_tick = tick;
-	s->slot_seq[h] = seq;
+	if (seq)
+		s->slot_seq[h] = seq;
 	res->start = p;     /* its op byte is still 0: unpublished */
 	res->result_at = q;
 	res->op = op;
@@ -205,7 +264,7 @@ static inline bool trace_stream_reserve_simple(struct trace_stream *s, uint8_t o
 }
 
 /* Fills in the result and publishes a reserved record. */
-static inline void trace_stream_commit(struct trace_stream *s, struct trace_reservation *res,
+TRACE_HOT void trace_stream_commit(struct trace_stream *s, struct trace_reservation *res,
 				       int64_t result)
 {
 	if (!res->start)

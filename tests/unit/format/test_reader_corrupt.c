@@ -136,14 +136,21 @@ static void test_undefined_slot(void **state)
 	tw_rec(&t, 0, TRACE_OP_SEM_POST, 100, 0x10, 0);
 	tw_rec(&t, 0, TRACE_OP_SEM_POST, 110, 0x10, 1);
 	tw_close(&t);
-	/* OBJ_DEF: op, slot, key (3 bytes); then op, tick, stack, SLOT... */
-	uint64_t def = REC0, rec = REC0 + 3;
-	uint8_t slot;
+	/* OBJ_DEF: op, slot, var key, var group; then op, tick, stack, SLOT... */
+	uint64_t def = REC0;
+	uint8_t buf[32], slot;
 	FILE *f = fopen(file, "r");
 	assert_non_null(f);
-	fseek(f, (long)def + 1, SEEK_SET);
-	assert_int_equal(fread(&slot, 1, 1, f), 1);
+	fseek(f, (long)def, SEEK_SET);
+	assert_int_equal(fread(buf, 1, sizeof buf, f), sizeof buf);
 	fclose(f);
+	slot = buf[1];
+	const uint8_t *p = buf + 2;
+	uint64_t key, group;
+	assert_int_equal(trace_get_var(&p, buf + sizeof buf, &key), 0);
+	assert_int_equal(trace_get_var(&p, buf + sizeof buf, &group), 0);
+	assert_int_equal(key, 0x10);
+	uint64_t rec = def + (uint64_t)(p - buf);
 	patch_byte(rec + 3, (uint8_t)(slot + 1));
 	struct tw_events e;
 	struct trace_reader *r = tw_read(dir, &e);
