@@ -47,7 +47,7 @@ struct trace_writer_config {
 struct trace_order {
 	_Atomic uint64_t key;      /* 0 = free (private groups) */
 	_Atomic uint64_t seq;      /* last seq taken */
-	_Atomic uintptr_t holder;  /* the stream holding the object exclusively, or 0 */
+	_Atomic uint64_t holder;   /* 1 + index of the thread holding it exclusively, or 0 */
 	char pad[64 - 3 * sizeof(uint64_t)];
 };
 
@@ -168,14 +168,14 @@ static inline uint64_t trace_writer_stamp(struct trace_writer *w, uint64_t key)
  * stores: nobody else may stamp the object while it is held (a thread that
  * does anyway, unlocking what it does not hold, may cost one seq). */
 TRACE_HOT uint64_t trace_stream_stamp(struct trace_stream *s, uint64_t key,
-					  enum trace_order_how how)
+				     enum trace_order_how how)
 {
 	if (how == TRACE_ORDER_NONE)
 		return 0;
 	uint32_t h = trace_slot_of(key);
 	uint32_t g = s->slot_key[h] == key ? s->slot_group[h] : trace_writer_group(s->w, key);
 	struct trace_order *o = &s->w->order[g];
-	uintptr_t me = (uintptr_t)s;
+	uint64_t me = (uint64_t)s->thread + 1;  /* never reused in a process, unlike s */
 	if (how == TRACE_ORDER_SHARED || g >= TRACE_GROUPS_PRIVATE)
 		return trace_writer_stamp_group(s->w, g);
 	if (how == TRACE_ORDER_RELEASE) {

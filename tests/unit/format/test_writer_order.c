@@ -30,7 +30,10 @@ static void test_holder_stamps(void **state)
 
 	assert_int_equal(trace_stream_stamp(b, m, TRACE_ORDER_NONE), 0);
 	assert_int_equal(trace_stream_stamp(a, m, TRACE_ORDER_ACQUIRE), 1);
-	assert_int_equal(atomic_load(&o->holder), (uintptr_t)a);
+	assert_int_equal(atomic_load(&o->holder), a->thread + 1);
+	/* with its slot defined (a record written), the group comes from it */
+	tw_rec(&t, 0, TRACE_OP_MUTEX_LOCK, 10, m, 1);
+	tw_rec(&t, 1, TRACE_OP_MUTEX_LOCK | TRACE_OP_BEGIN, 11, m, 0);
 	/* b's request while a holds it: an observation, the counter untouched */
 	assert_int_equal(trace_stream_stamp(b, m, TRACE_ORDER_NONE), 0);
 	assert_int_equal(atomic_load(&o->seq), 1);
@@ -39,7 +42,7 @@ static void test_holder_stamps(void **state)
 	/* a release by a thread that does not hold it: atomic, holder unchanged */
 	assert_int_equal(trace_stream_stamp(b, m, TRACE_ORDER_ACQUIRE), 3);
 	assert_int_equal(trace_stream_stamp(a, m, TRACE_ORDER_RELEASE), 4);
-	assert_int_equal(atomic_load(&o->holder), (uintptr_t)b);
+	assert_int_equal(atomic_load(&o->holder), b->thread + 1);
 	assert_int_equal(trace_stream_stamp(b, m, TRACE_ORDER_RELEASE), 5);
 	assert_int_equal(atomic_load(&o->holder), 0);
 	assert_int_equal(trace_stream_stamp(a, m, TRACE_ORDER_SHARED), 6);
