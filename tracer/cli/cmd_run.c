@@ -116,7 +116,7 @@ static void forward_signals(pid_t pid)
 static int supervise(struct launch *l, const struct run_options *o, bool *ended_by_ctrace)
 {
 	forward_signals(l->pid);
-	struct watchdog *wd = watchdog_new(l->dir, o->stall_timeout_s);
+	struct watchdog *wd = watchdog_new(l->dir, l->pid, o->stall_timeout_s);
 	while (!launch_wait(l, 200)) {
 		if (wd && watchdog_check(wd, stderr)) {
 			if (!o->kill_on_deadlock)

@@ -10,13 +10,17 @@
 
 struct watchdog;
 
-/* DIR is borrowed. STALL_TIMEOUT_S = 0 disables stall detection. Never
- * fails: returns NULL only when out of memory (then nothing is watched). */
-struct watchdog *watchdog_new(const char *dir, double stall_timeout_s);
+/* DIR is borrowed; PID is the program's. STALL_TIMEOUT_S = 0 disables
+ * stall detection. Never fails: returns NULL only when out of memory (then
+ * nothing is watched). */
+struct watchdog *watchdog_new(const char *dir, int pid, double stall_timeout_s);
 
-/* Reads what the program wrote since the last call. Returns true (once)
- * when the program is hung; the report has then been printed to OUT and
- * saved in DIR/hang.json. */
+/* Reads what the program wrote since the last call: all of it when some
+ * thread of the program used no CPU since the last call (it may be stuck),
+ * else for at most a fifth of the time since the last call (the cores are
+ * the program's; a thread that hangs goes idle, and then the watchdog
+ * catches up). Returns true (once) when the program is hung; the
+ * report has then been printed to OUT and saved in DIR/hang.json. */
 bool watchdog_check(struct watchdog *wd, FILE *out);
 
 void watchdog_free(struct watchdog *wd);

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* deadlock_while_busy.c - two threads really deadlock while a third keeps
+ * locking and unlocking its own mutex as fast as it can (for up to 60 s).
+ * The watchdog, which reads less while every thread is busy, must still see
+ * the deadlock soon: the deadlocked threads go idle. */
+#include <pthread.h>
+#include <time.h>
+
+static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t lock_b = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t own = PTHREAD_MUTEX_INITIALIZER;
+static pthread_barrier_t both_hold;
+static volatile unsigned long spins;
+
+static void *holds_a_wants_b(void *arg)
+{
+	pthread_mutex_lock(&lock_a);
+	pthread_barrier_wait(&both_hold);
+	pthread_mutex_lock(&lock_b);
+	return arg;
+}
+
+static void *holds_b_wants_a(void *arg)
+{
+	pthread_mutex_lock(&lock_b);
+	pthread_barrier_wait(&both_hold);
+	pthread_mutex_lock(&lock_a);
+	return arg;
+}
+
+static void *busy(void *arg)
+{
+	time_t end = time(NULL) + 60;
+	while (time(NULL) < end)
+		for (int i = 0; i < 100000; i++) {
+			pthread_mutex_lock(&own);
+			spins++;
+			pthread_mutex_unlock(&own);
+		}
+	return arg;
+}
+
+int main(void)
+{
+	pthread_t t1, t2, t3;
+	pthread_barrier_init(&both_hold, NULL, 2);
+	pthread_create(&t3, NULL, busy, NULL);
+	struct timespec half = { 0, 500 * 1000 * 1000 };
+	nanosleep(&half, NULL);  /* the watchdog sees a busy program first */
+	pthread_create(&t1, NULL, holds_a_wants_b, NULL);
+	pthread_create(&t2, NULL, holds_b_wants_a, NULL);
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	pthread_join(t3, NULL);
+	return 0;
+}
