@@ -198,6 +198,8 @@ main()
 		bench_row "$row"
 	done
 	[ -z "$ONLY" ] && echo "bench: 20M events/s check" >&2 && bench_rate
+	[ -z "$ONLY" ] || [[ ,$ONLY, == *,uncontended,* ]] && echo "bench: steady pair cost" >&2 &&
+		bench_pair_min
 	print_table
 	print_footer
 	[ -z "$ONLY" ] && run_host_benchmarks

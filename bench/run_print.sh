@@ -99,6 +99,15 @@ print_pairs()
 		printf ' %s %s ns,' "$label" "$(cell_nsev "${R[uncontended:${v%%:*}]}" "$n" "$pairs")"
 	done
 	printf ' mutrace %s\n' "$([ $HAVE_MUTRACE -eq 1 ] && echo 'not run' || echo 'not installed')"
+	if [ -n "${R[pairmin:native]:-}" ] && [ "${R[pairmin:native]}" != - ]; then
+		printf 'steady uncontended pair (fastest of 100 batches, robust to noise): native %s ns; added per pair:' \
+			"${R[pairmin:native]}"
+		for v in c16:ctrace c0:"ctrace stacks off" shim:"shim only"; do
+			printf ' %s %s ns,' "${v#*:}" \
+				"$(fmt %.1f "$(calc "${R[pairmin:${v%%:*}]:--}" - "${R[pairmin:native]}")")"
+		done
+		echo
+	fi
 	if [ -n "${R[uncontended:info_s]:-}" ] && [ -n "${R[uncontended:events]:-}" ]; then
 		printf 'ctrace info read the uncontended trace (%s events) in %.2f s: %.1f M events/s\n' \
 			"${R[uncontended:events]}" "${R[uncontended:info_s]% *}" \
@@ -149,6 +158,11 @@ print_targets()
 	read -ra words <<<"${ROW_CMD[uncontended]}"
 	v=$(cell_nsev "${R[uncontended:c16]:-}" "${R[uncontended:native]:-}" "${words[2]}")
 	printf '  <= 50 ns added per uncontended pair, default stacks: %s ns -> %s\n' "$v" "$(verdict "$(le "$v" 50)")"
+	if [ -n "${R[pairmin:c16]:-}" ] && [ "${R[pairmin:c16]}" != - ]; then
+		v=$(fmt %.1f "$(calc "${R[pairmin:c16]}" - "${R[pairmin:native]}")")
+		printf '    steady (fastest batches): %s ns per pair = %s ns per event -> %s\n' "$v" \
+			"$(fmt %.1f "$(calc "$v" / 2)")" "$(verdict "$(le "$v" 50)")"
+	fi
 	if [ -n "${R[rate:native]:-}" ]; then
 		v=$(calc "${R[rate:events]:--}" / "$(calc "${R[rate:duration_ns]:--}" / 1e3)")
 		ok=$([ "${R[rate:dropped]:-x}" = 0 ] && le 20 "$v" || echo 0)

@@ -97,3 +97,22 @@ bench_rate()
 	R[rate:shim_duration_ns]=$(json_num "$info" duration_ns)
 	rm -rf "$WORK/trace-shim"
 }
+
+# The steady cost of an uncontended pair, robust to noise: the fastest of
+# 100 timed batches (bench/workloads/mutex_pair_min.c), best of 3 runs, per
+# variant, into R[pairmin:VARIANT] (ns per pair).
+bench_pair_min()
+{
+	local variant out=$WORK/pairmin.out i v best
+	for variant in native c16 c0 shim; do
+		best=""
+		for i in 1 2 3; do
+			run_once "$variant" "$WORK/trace-pairmin" "$out" \
+				"$WL_DIR/mutex_pair_min" 200000 100 >/dev/null || continue
+			v=$(awk '$1 == "min_ns_per_pair" { print $2 }' "$out")
+			[ -n "$v" ] && { [ -z "$best" ] || [ "$(le "$v" "$best")" = 1 ]; } && best=$v
+		done
+		R[pairmin:$variant]=${best:--}
+	done
+	rm -rf "$WORK/trace-pairmin"
+}
