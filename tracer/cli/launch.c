@@ -25,7 +25,7 @@
 uint64_t launch_tick(void)
 {
 #if defined(__x86_64__)
-	return __builtin_ia32_rdtsc();
+	return trace_tsc_tick();
 #else
 	return trace_mono_ns();
 #endif

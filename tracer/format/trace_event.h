@@ -115,7 +115,7 @@ struct trace_run {
 	int32_t exit_signal;        /* 0 if it exited */
 	bool ended_by_ctrace;       /* the hang watchdog ended it */
 	uint64_t start_ns, end_ns;  /* CLOCK_MONOTONIC */
-	double tsc_hz;              /* rdtsc rate measured by ctrace run, 0 if unknown */
+	double tsc_hz;              /* TSC tick rate measured by ctrace run, 0 if unknown */
 	char **argv; uint32_t argc; /* (owned) */
 };
 

@@ -26,8 +26,19 @@ enum trace_chunk_type {
 
 enum trace_clock {
 	TRACE_CLOCK_MONOTONIC = 1, /* ticks are CLOCK_MONOTONIC nanoseconds */
-	TRACE_CLOCK_TSC       = 2, /* ticks are rdtsc values (invariant TSC) */
+	TRACE_CLOCK_TSC       = 2, /* ticks are rdtsc values >> TRACE_TSC_SHIFT (invariant TSC) */
 };
+
+/* TSC ticks drop their low bits: ~1.7 ns at 2.3 GHz is resolution enough,
+ * and the deltas between a thread's records then mostly fit one byte. */
+#define TRACE_TSC_SHIFT 2
+
+#if defined(__x86_64__) || defined(__i386__)
+static inline __attribute__((always_inline)) uint64_t trace_tsc_tick(void)
+{
+	return __builtin_ia32_rdtsc() >> TRACE_TSC_SHIFT;
+}
+#endif
 
 /* A pair of readings taken at the same instant, to map ticks to ns. */
 struct trace_calibration {

@@ -8,7 +8,7 @@
  *   start_mono_ns <n>
  *   start_realtime_ns <n>
  *   arg <argument, C-escaped: \\ \n \t \xHH>     (one line per argv element)
- *   tsc_hz <float>            rdtsc ticks per second over the run
+ *   tsc_hz <float>            TSC ticks (rdtsc >> TRACE_TSC_SHIFT) per second over the run
  *   end_mono_ns <n>
  *   exit_status <n>           128+N if it died of signal N
  *   exit_signal <n>           0 if it exited

@@ -142,7 +142,7 @@ TRACE_HOT uint64_t trace_writer_tick(const struct trace_writer *w)
 {
 #if defined(__x86_64__) || defined(__i386__)
 	if (w->clock == TRACE_CLOCK_TSC)
-		return __builtin_ia32_rdtsc();
+		return trace_tsc_tick();
 #endif
 	return trace_mono_ns();
 }
