@@ -26,11 +26,12 @@ TRACE_HOT uint32_t shim_stack_cached(const struct shim_thread *t, uintptr_t pc0,
 	const struct shim_stack_entry *e = &t->cache[shim_stack_cache_index(pc0, sp)];
 	if (e->pc0 != pc0 || e->sp != sp)
 		return UINT32_MAX;
-	/* Same sp, so the slots are at the same addresses (inside the stack). */
+	/* Same sp, so the slots are at the same addresses (inside the stack).
+	 * Branch-free over the slots: one test at the end. */
+	uintptr_t diff = 0;
 	for (const struct shim_stack_slot *v = e->slot, *end = v + e->nverify; v < end; v++)
-		if (*(const uintptr_t *)v->at != v->pc)
-			return UINT32_MAX;
-	return e->id;
+		diff |= *(const uintptr_t *)v->at ^ v->pc;
+	return diff ? UINT32_MAX : e->id;
 }
 
 /* The stack id for a call whose return address is PC0 and whose caller's
