@@ -79,17 +79,29 @@ const struct report_frame *print_top_frame_with_function(const struct report *r,
 	return NULL;
 }
 
+/* The innermost frame that has a name: the program's own code even when it
+ * was built without debug information (libc's frames above it have some). */
+static const struct report_frame *top_named_frame(const struct report *r, uint32_t stack)
+{
+	const struct report_stack *s = report_stack_find(r, stack);
+	for (size_t i = 0; s && i < s->nframes; i++)
+		if (s->frames[i].file || s->frames[i].function)
+			return &s->frames[i];
+	return NULL;
+}
+
 const char *print_stack_where(const struct report *r, uint32_t stack, char *buf, size_t size)
 {
-	const struct report_frame *f = print_top_frame_with_file(r, stack);
-	if (!f)
-		f = print_top_frame_with_function(r, stack);
+	const struct report_frame *f = top_named_frame(r, stack);
 	const struct report_stack *s = report_stack_find(r, stack);
 	if (f && f->file && f->function)
 		snprintf(buf, size, "%s:%" PRIu32 " in %s", f->file, f->line, f->function);
 	else if (f && f->file)
 		snprintf(buf, size, "%s:%" PRIu32, f->file, f->line);
-	else if (f)
+	else if (f && f->module) {
+		const char *base = strrchr(f->module, '/');
+		snprintf(buf, size, "%s (%s)", f->function, base ? base + 1 : f->module);
+	} else if (f)
 		snprintf(buf, size, "%s", f->function);
 	else if (s && s->nframes)
 		snprintf(buf, size, "0x%" PRIx64, s->frames[0].pc);
