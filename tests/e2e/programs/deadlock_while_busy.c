@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* deadlock_while_busy.c - two threads really deadlock while a third keeps
- * locking and unlocking its own mutex as fast as it can (for up to 60 s).
+ * the CPU busy, locking and unlocking its own mutex around a little work
+ * (about a million pairs a second, for up to 60 s).
  * The watchdog, which reads less while every thread is busy, must still see
  * the deadlock soon: the deadlocked threads go idle. */
 #include <pthread.h>
@@ -10,7 +11,7 @@ static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t lock_b = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t own = PTHREAD_MUTEX_INITIALIZER;
 static pthread_barrier_t both_hold;
-static volatile unsigned long spins;
+static volatile unsigned long spins, work;
 
 static void *holds_a_wants_b(void *arg)
 {
@@ -32,10 +33,12 @@ static void *busy(void *arg)
 {
 	time_t end = time(NULL) + 60;
 	while (time(NULL) < end)
-		for (int i = 0; i < 100000; i++) {
+		for (int i = 0; i < 10000; i++) {
 			pthread_mutex_lock(&own);
 			spins++;
 			pthread_mutex_unlock(&own);
+			for (int k = 0; k < 300; k++)
+				work++;
 		}
 	return arg;
 }
