@@ -11,4 +11,8 @@ cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs" --timeout 300)
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCTRACE_SANITIZE=ON -DCTRACE_WERROR=ON >/dev/null
 cmake --build build-asan -j"$jobs"
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs" --timeout 300 -E 'fuzz|browser|e2e_many_threads|e2e_disk_full')
+# Not under ASan: the fuzzer and the browser (their own runs above), the
+# load tests, and real_deadlock_busy, whose busy thread writes events faster
+# than an instrumented watchdog reads them (that is its point).
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs" --timeout 300 \
+	-E 'fuzz|browser|e2e_many_threads|e2e_disk_full|e2e_real_deadlock_busy')

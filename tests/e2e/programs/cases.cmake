@@ -12,8 +12,8 @@ ctrace_e2e(ordered_by_create SOURCE ${P}/ordered_by_create.c REPORT_JQ ${P}/orde
 ctrace_e2e(real_deadlock SOURCE ${P}/real_deadlock.c EXPECT 137 REPORT_JQ ${P}/real_deadlock.jq
   TIMEOUT 30)
 # ... even while another thread keeps the program busy (up to 60 s).
-ctrace_e2e(deadlock_while_busy SOURCE ${P}/deadlock_while_busy.c EXPECT 137
-  REPORT_JQ ${P}/deadlock_while_busy.jq TIMEOUT 90)
+ctrace_e2e(real_deadlock_busy PROGRAM $<TARGET_FILE:e2e_real_deadlock> ARGS busy EXPECT 137
+  REPORT_JQ ${P}/real_deadlock.jq TIMEOUT 90)
 ctrace_e2e(self_deadlock SOURCE ${P}/self_deadlock.c EXPECT 137 REPORT_JQ ${P}/self_deadlock.jq
   TIMEOUT 30)
 ctrace_e2e(stall_cond SOURCE ${P}/stall_cond.c EXPECT 137 RUN_OPTS --stall-timeout=1

@@ -1,12 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /* real_deadlock.c - two threads really deadlock (each holds one lock and
  * waits for the other's). `ctrace run` must detect it while it hangs,
- * report it and end the program. */
+ * report it and end the program.
+ *
+ * With the argument "busy", a third thread keeps the CPU busy meanwhile,
+ * locking and unlocking its own mutex around a little work (traced, about
+ * ten million events a second, for up to 60 s): more than the watchdog
+ * reads while every thread is busy, so it must see that the deadlocked
+ * threads went idle and catch up. */
 #include <pthread.h>
+#include <string.h>
+#include <time.h>
 
 static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t lock_b = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t own = PTHREAD_MUTEX_INITIALIZER;
 static pthread_barrier_t both_hold;
+static volatile unsigned long spins, work;
 
 static void *holds_a_wants_b(void *arg)
 {
@@ -24,10 +34,29 @@ static void *holds_b_wants_a(void *arg)
 	return arg;
 }
 
-int main(void)
+static void *busy(void *arg)
 {
-	pthread_t t1, t2;
+	time_t end = time(NULL) + 60;
+	while (time(NULL) < end)
+		for (int i = 0; i < 10000; i++) {
+			pthread_mutex_lock(&own);
+			spins++;
+			pthread_mutex_unlock(&own);
+			for (int k = 0; k < 30; k++)
+				work++;
+		}
+	return arg;
+}
+
+int main(int argc, char **argv)
+{
+	pthread_t t1, t2, t3;
 	pthread_barrier_init(&both_hold, NULL, 2);
+	if (argc > 1 && !strcmp(argv[1], "busy")) {
+		pthread_create(&t3, NULL, busy, NULL);
+		struct timespec half = { 0, 500 * 1000 * 1000 };
+		nanosleep(&half, NULL);  /* the watchdog sees a busy program first */
+	}
 	pthread_create(&t1, NULL, holds_a_wants_b, NULL);
 	pthread_create(&t2, NULL, holds_b_wants_a, NULL);
 	pthread_join(t1, NULL);

@@ -6,3 +6,4 @@ and ([.deadlocks[] | select(.kind == "deadlock")][0] as $d
      and ($d.cycle | all(.owner != null and .op == "mutex_lock"))
      and ([$d.cycle[].acquiring_stack[0].function] | sort) == ["holds_a_wants_b", "holds_b_wants_a"]
      and ([$d.cycle[].holding_stack[0].function] | sort) == ["holds_a_wants_b", "holds_b_wants_a"])
+and .program.duration_ns < 20000000000  # caught while it hangs, not after a minute
