@@ -142,7 +142,19 @@ static struct rd_cursor *park_pop(struct rd_park *p)
 static void park(struct trace_reader *r, struct rd_cursor *c)
 {
 	c->state = RD_PARKED;
-	park_push(&c->file->parked[c->head.group], c);
+	struct rd_file *f = c->file;
+	uint32_t g = c->head.group;
+	if (!f->parked[g].cap) {  /* remembered, so freeing touches only these */
+		if (f->npark_groups == f->park_groups_cap) {
+			f->park_groups_cap = f->park_groups_cap ? f->park_groups_cap * 2 : 16;
+			f->park_groups = realloc(f->park_groups,
+						 f->park_groups_cap * sizeof *f->park_groups);
+			if (!f->park_groups)
+				abort();
+		}
+		f->park_groups[f->npark_groups++] = g;
+	}
+	park_push(&f->parked[g], c);
 	r->nparked++;
 }
 

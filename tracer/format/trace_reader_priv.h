@@ -117,6 +117,8 @@ struct rd_file {
 	uint32_t groups;             /* order groups; 0 = no usable order stamps */
 	uint64_t *last_seq;          /* (owned) per group: the last seq yielded */
 	struct rd_park *parked;      /* (owned) per group: parked cursors by seq */
+	uint32_t *park_groups;       /* (owned) the groups whose parked array is allocated */
+	uint32_t npark_groups, park_groups_cap;
 	struct rd_cursor **threads;  /* (owned array) sorted by index */
 	uint32_t nthreads, threads_cap;
 	struct rd_known *known;      /* (owned) sorted by offset */

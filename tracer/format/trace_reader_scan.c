@@ -186,8 +186,9 @@ void rd_file_free(struct rd_file *f)
 	if (f->fd >= 0)
 		close(f->fd);
 	free(f->last_seq);
-	for (uint32_t i = 0; f->parked && i < f->groups; i++)
-		free(f->parked[i].v);
+	for (uint32_t i = 0; f->parked && i < f->npark_groups; i++)
+		free(f->parked[f->park_groups[i]].v);
+	free(f->park_groups);
 	free(f->parked);
 	free(f->known);
 	free(f->stack_chunks);
