@@ -118,40 +118,57 @@ run_once()
 	printf '%s' "$t"
 }
 
-# measure ROW VARIANT REPS: "WALL CPU", the medians of REPS runs ("FAIL"
-# if a run failed or printed another checksum than the native run).
-measure()
-{
-	local row=$1 variant=$2 reps=$3 i t
-	local dir=$WORK/trace-$variant out=$WORK/out-$variant
-	local -a cmd walls=() cpus=()
-	mapfile -t cmd < <(row_cmd "${ROW_CMD[$row]}" "$variant")
-	for ((i = 0; i < reps; i++)); do
-		if ! t=$(run_once "$variant" "$dir" "$out" "${cmd[@]}"); then
-			echo "$row/$variant: run failed: ${cmd[*]}" >>"$LOG"
-			printf 'FAIL'
-			return
-		fi
-		if [ "${ROW_CMD[$row]:0:3}" = "@wl" ] && [ "${variant:0:2}" != hg ] &&
-		   [ "$variant" != native ] && ! cmp -s "$out" "$WORK/out-native"; then
-			echo "$row/$variant: checksum differs from native" >>"$LOG"
-			printf 'FAIL'
-			return
-		fi
-		walls+=("${t% *}")
-		cpus+=("${t#* }")
-	done
-	printf '%s %s' "$(median "${walls[@]}")" "$(median "${cpus[@]}")"
-}
-
-# measure_into ROW VARIANT REPS: measure, into R[ROW:VARIANT] (wall) and
-# R[ROW:VARIANT_cpu].
+# measure_into ROW REPS VARIANT...: REPS rounds, each running every VARIANT
+# once in turn (so that a drift of the machine weighs on all alike), into
+# R[ROW:VARIANT] (the median wall time) and R[ROW:VARIANT_cpu]; "FAIL" if a
+# run failed or printed another checksum than the native run.
 measure_into()
 {
-	local t
-	t=$(measure "$@")
-	R[$1:$2]=${t% *}
-	[ "$t" = FAIL ] || R[$1:$2_cpu]=${t#* }
+	local row=$1 reps=$2 i v t
+	shift 2
+	local -A walls=() cpus=() cmds=()
+	for v in "$@"; do
+		cmds[$v]=$(row_cmd "${ROW_CMD[$row]}" "$v")
+		R[$row:$v]=""
+	done
+	for ((i = 0; i < reps; i++)); do
+		for v in "$@"; do
+			[ "${R[$row:$v]}" = FAIL ] && continue
+			local -a cmd
+			mapfile -t cmd <<<"${cmds[$v]}"
+			if ! t=$(run_once "$v" "$WORK/trace-$v" "$WORK/out-$v" "${cmd[@]}"); then
+				echo "$row/$v: run failed: ${cmd[*]}" >>"$LOG"
+				R[$row:$v]=FAIL
+				continue
+			fi
+			if [ "${ROW_CMD[$row]:0:3}" = "@wl" ] && [ "${v:0:2}" != hg ] &&
+			   [ "$v" != native ] && ! cmp -s "$WORK/out-$v" "$WORK/out-native"; then
+				echo "$row/$v: checksum differs from native" >>"$LOG"
+				R[$row:$v]=FAIL
+				continue
+			fi
+			walls[$v]+=" ${t% *}"
+			cpus[$v]+=" ${t#* }"
+		done
+	done
+	for v in "$@"; do
+		[ "${R[$row:$v]}" = FAIL ] && continue
+		# shellcheck disable=SC2086
+		R[$row:$v]=$(median ${walls[$v]})
+		# shellcheck disable=SC2086
+		R[$row:${v}_cpu]=$(median ${cpus[$v]})
+	done
+}
+
+# measure ROW VARIANT REPS: "WALL CPU" (or "FAIL") of measure_into, for one variant.
+measure()
+{
+	measure_into "$1" "$3" "$2"
+	if [ "${R[$1:$2]}" = FAIL ]; then
+		printf FAIL
+	else
+		printf '%s %s' "${R[$1:$2]}" "${R[$1:$2_cpu]}"
+	fi
 }
 
 # ctrace_info DIR FILE: `ctrace info --format=json` of a trace into FILE

@@ -23,7 +23,7 @@ bench_helgrind()
 bench_lttng()
 {
 	local row=$1
-	measure_into "$row" lttng "$REPS2"
+	measure_into "$row" "$REPS2" lttng
 	[ "${R[$row:lttng]}" = FAIL ] && return
 	read -r "R[$row:lttng_events]" "R[$row:lttng_discarded]" < <(lttng_count "$WORK/trace-lttng")
 	R[$row:lttng_bytes]=$(du -sb "$WORK/trace-lttng" | cut -f1)
@@ -49,23 +49,22 @@ bench_ctrace_info()
 bench_row()
 {
 	local row=$1 v
-	measure_into "$row" native "$REPS"
+	# native and ctrace in alternation: a drifting machine weighs on both
+	measure_into "$row" "$REPS" native c16
 	if [ "${R[$row:native]}" = FAIL ]; then
 		note "$row: the native run failed (see $LOG)"
 		return
 	fi
-	measure_into "$row" c16 "$REPS"
 	bench_ctrace_info "$row"
-	measure_into "$row" c0 "$REPS2"
+	measure_into "$row" "$REPS2" c0 shim
 	ctrace_info "$WORK/trace-c0" "$WORK/info-c0.json"
 	R[$row:dropped0]=$(json_num "$WORK/info-c0.json" dropped)
-	measure_into "$row" shim "$REPS2"
 	ctrace_info "$WORK/trace-shim" "$WORK/info-shim.json"
 	R[$row:dropped_shim]=$(json_num "$WORK/info-shim.json" dropped)
 	rm -rf "$WORK"/trace-c16 "$WORK"/trace-c0 "$WORK"/trace-shim
 	[ $HAVE_LTTNG -eq 1 ] && bench_lttng "$row"
 	if [ "${ROW_CMD[$row]:0:3}" = "@wl" ]; then
-		[ $HAVE_TSAN -eq 1 ] && measure_into "$row" tsan "$REPS2"
+		[ $HAVE_TSAN -eq 1 ] && measure_into "$row" "$REPS2" tsan
 		[ $HAVE_HG -eq 1 ] && bench_helgrind "$row"
 	fi
 	for v in c16 c0 shim lttng tsan hg; do
@@ -83,14 +82,14 @@ bench_rate()
 	local -a words
 	read -ra words <<<"$RATE_SPEC"
 	R[rate:pairs]=${words[2]}
-	measure_into rate native "$REPS"
-	measure_into rate c16 1
+	measure_into rate "$REPS" native
+	measure_into rate 1 c16
 	ctrace_info "$WORK/trace-c16" "$info" || note "20M check: ctrace info failed, its counts may be short"
 	R[rate:events]=$(json_num "$info" events)
 	R[rate:dropped]=$(json_num "$info" dropped)
 	R[rate:duration_ns]=$(json_num "$info" duration_ns)
 	rm -rf "$WORK/trace-c16"
-	measure_into rate shim 1
+	measure_into rate 1 shim
 	ctrace_info "$WORK/trace-shim" "$info" || note "20M check: ctrace info failed on the shim-only trace"
 	R[rate:shim_events]=$(json_num "$info" events)
 	R[rate:shim_dropped]=$(json_num "$info" dropped)
