@@ -197,6 +197,9 @@ main()
 		echo "bench: $row" >&2
 		bench_row "$row"
 	done
+	# the rows wrote gigabytes of trace: let the kernel write them back
+	# first, or the check measures the disk's backlog, not the tracer
+	sync
 	[ -z "$ONLY" ] && echo "bench: 20M events/s check" >&2 && bench_rate
 	[ -z "$ONLY" ] || [[ ,$ONLY, == *,uncontended,* ]] && echo "bench: steady pair cost" >&2 &&
 		bench_pair_min
