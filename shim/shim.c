@@ -88,6 +88,7 @@ static struct shim_thread *state_setup(uint32_t index, uintptr_t stack_lo, uintp
 	trace_stream_init(&t->stream, &shim.writer, index);
 	t->index = index;
 	t->in_shim = t->in_dlopen = t->in_unwind = 0;
+	t->unwinds = 0;
 	t->ended = false;
 	t->handle = (uint64_t)pthread_self();
 	t->errno_at = &errno;

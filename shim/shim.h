@@ -36,6 +36,7 @@ struct shim_thread {
 	int in_dlopen;               /* no unwinding: the loader lock may be held */
 	int in_unwind;               /* inside libunwind: its lock calls are ours */
 	int in_call_once;            /* C11 call_once runs pthread_once: one call */
+	uint32_t unwinds;            /* stacks unwound by this thread */
 	bool ended;                  /* THREAD_END written */
 	uint64_t handle;             /* pthread_self() */
 	int *errno_at;               /* &errno of this thread: no PLT call per record */

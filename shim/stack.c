@@ -17,6 +17,7 @@
 
 #define SCAN_WINDOW (32u * 1024u)  /* bytes above sp searched for slots */
 #define SKIP_MAX    8u             /* shim frames before pc0 */
+#define STEP_FIRST  8u             /* a thread's first unwinds go by unw_step */
 
 struct text_range {
 	uintptr_t target, lo, hi;
@@ -88,12 +89,34 @@ static bool entry_fill(struct shim_stack_entry *e, struct shim_thread *t, uintpt
 	return true;
 }
 
+/* unw_backtrace's fast path keeps a trace cache per thread, 256 KiB that
+ * libunwind fills at the thread's first call: about 100 us of page faults
+ * here, more than a short-lived thread spends on anything else. A thread's
+ * first STEP_FIRST stacks are taken the slow, cache-free way (a few us
+ * each); a thread that needs more lives long enough to pay for the cache. */
+static int step_backtrace(void **buf, int size)
+{
+	unw_context_t uc;
+	unw_cursor_t cursor;
+	if (unw_getcontext(&uc) < 0 || unw_init_local(&cursor, &uc) < 0)
+		return 0;
+	int n = 0;
+	do {
+		unw_word_t ip;
+		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 || !ip)
+			break;
+		buf[n++] = (void *)ip;
+	} while (n < size && unw_step(&cursor) > 0);
+	return n;
+}
+
 static uint32_t unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc, uint32_t *depth_out)
 {
 	void *buf[TRACE_STACK_DEPTH_MAX + SKIP_MAX];
 	uint32_t want = shim.stack_depth + SKIP_MAX;
 	t->in_unwind++;
-	int n = unw_backtrace(buf, (int)want);
+	int n = t->unwinds < STEP_FIRST ? step_backtrace(buf, (int)want) : unw_backtrace(buf, (int)want);
+	t->unwinds++;
 	t->in_unwind--;
 	int start = -1;
 	for (int i = 0; i < n && i <= (int)SKIP_MAX; i++)
