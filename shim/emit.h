@@ -84,9 +84,8 @@ TRACE_HOT uint64_t shim_call_tick(struct shim_call *c)
 void shim_pre_general(struct shim_call *c, unsigned op, uint64_t key, uint64_t tick,
 		      uint64_t seq);
 
-TRACE_HOT void shim_pre_how(struct shim_call *c, unsigned op,
-								const volatile void *obj,
-								enum trace_order_how how)
+TRACE_HOT void shim_pre_how(struct shim_call *c, unsigned op, const volatile void *obj,
+			    enum trace_order_how how)
 {
 	struct shim_thread *t = c->t;
 	uint64_t key = (uintptr_t)obj;
@@ -117,7 +116,7 @@ void shim_emit_how(struct shim_call *c, enum trace_order_how how, unsigned op, u
 		   uint64_t key2, int64_t result, uint64_t a0, uint64_t a1, uint64_t a2,
 		   const char *str);
 
-TRACE_HOT void shim_emit(struct shim_call *c, unsigned op, uint64_t key, uint64_t key2,
+static inline void shim_emit(struct shim_call *c, unsigned op, uint64_t key, uint64_t key2,
 			     int64_t result, uint64_t a0, uint64_t a1, uint64_t a2, const char *str)
 {
 	shim_emit_how(c, TRACE_ORDER_SHARED, op, key, key2, result, a0, a1, a2, str);
@@ -133,10 +132,8 @@ void shim_write_general(struct shim_thread *t, unsigned op, uint64_t key, uint32
 /* shim_emit for ops with one object, no args and no string (most calls):
  * the fast path, inline in every interceptor. Also commits a record that
  * shim_pre reserved. */
-TRACE_HOT void shim_emit_simple(struct shim_call *c,
-								    enum trace_order_how how,
-								    unsigned op, uint64_t key,
-								    int64_t result)
+TRACE_HOT void shim_emit_simple(struct shim_call *c, enum trace_order_how how, unsigned op,
+				uint64_t key, int64_t result)
 {
 	struct shim_thread *t = c->t;
 	t->in_shim++;
@@ -170,7 +167,7 @@ TRACE_HOT void shim_end(struct shim_call *c, unsigned op, const volatile void *o
 /* The end of a lock call: HELD says whether the caller now holds the lock
  * exclusively (a failed or refused attempt is only an observation). */
 TRACE_HOT void shim_acquired(struct shim_call *c, unsigned op, const volatile void *obj,
-				 int result, bool held)
+			     int result, bool held)
 {
 	shim_emit_simple(c, held ? TRACE_ORDER_ACQUIRE : TRACE_ORDER_NONE, op, (uintptr_t)obj,
 			 result);
@@ -178,7 +175,7 @@ TRACE_HOT void shim_acquired(struct shim_call *c, unsigned op, const volatile vo
 
 /* The end of a shared acquisition (read lock): ordered if it succeeded. */
 TRACE_HOT void shim_acquired_shared(struct shim_call *c, unsigned op,
-					const volatile void *obj, int result, bool held)
+				    const volatile void *obj, int result, bool held)
 {
 	shim_emit_simple(c, held ? TRACE_ORDER_SHARED : TRACE_ORDER_NONE, op, (uintptr_t)obj,
 			 result);

@@ -218,8 +218,7 @@ TRACE_HOT uint8_t *trace_put_var_fast(uint8_t *p, uint64_t v)
  * string, nothing owed. Returns false when the general path must be
  * taken (nothing written then). */
 TRACE_HOT bool trace_stream_write_simple(struct trace_stream *s, uint8_t op, uint64_t tick,
-					     uint32_t stack, uint64_t key, uint64_t seq,
-					     int64_t result)
+					 uint32_t stack, uint64_t key, uint64_t seq, int64_t result)
 {
 	uint8_t *p = s->pos;
 	uint32_t h = trace_slot_of(key);
@@ -241,8 +240,8 @@ TRACE_HOT bool trace_stream_write_simple(struct trace_stream *s, uint8_t op, uin
 
 /* The same shape, reserved (see struct trace_reservation). */
 TRACE_HOT bool trace_stream_reserve_simple(struct trace_stream *s, uint8_t op, uint64_t tick,
-					       uint32_t stack, uint64_t key, uint64_t seq,
-					       struct trace_reservation *res)
+					   uint32_t stack, uint64_t key, uint64_t seq,
+					   struct trace_reservation *res)
 {
 	uint8_t *p = s->pos;
 	uint32_t h = trace_slot_of(key);
@@ -265,7 +264,7 @@ TRACE_HOT bool trace_stream_reserve_simple(struct trace_stream *s, uint8_t op, u
 
 /* Fills in the result and publishes a reserved record. */
 TRACE_HOT void trace_stream_commit(struct trace_stream *s, struct trace_reservation *res,
-				       int64_t result)
+				   int64_t result)
 {
 	if (!res->start)
 		return;
