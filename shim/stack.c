@@ -94,7 +94,7 @@ static bool entry_fill(struct shim_stack_entry *e, struct shim_thread *t, uintpt
  * here, more than a short-lived thread spends on anything else. A thread's
  * first STEP_FIRST stacks are taken the slow, cache-free way (a few us
  * each); a thread that needs more lives long enough to pay for the cache. */
-static int step_backtrace(void **buf, int size)
+static __attribute__((noinline)) int step_backtrace(void **buf, int size)
 {
 	unw_context_t uc;
 	unw_cursor_t cursor;
@@ -112,10 +112,12 @@ static int step_backtrace(void **buf, int size)
 
 static uint32_t unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc, uint32_t *depth_out)
 {
-	void *buf[TRACE_STACK_DEPTH_MAX + SKIP_MAX];
+	void *buf[TRACE_STACK_DEPTH_MAX + SKIP_MAX + 1];
 	uint32_t want = shim.stack_depth + SKIP_MAX;
 	t->in_unwind++;
-	int n = t->unwinds < STEP_FIRST ? step_backtrace(buf, (int)want) : unw_backtrace(buf, (int)want);
+	/* step_backtrace's own frame comes first: one more for the same depth */
+	int n = t->unwinds < STEP_FIRST ? step_backtrace(buf, (int)want + 1)
+					: unw_backtrace(buf, (int)want);
 	t->unwinds++;
 	t->in_unwind--;
 	int start = -1;

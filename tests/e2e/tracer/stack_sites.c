@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* stack_sites.c - one thread unlocks an errorcheck mutex it does not hold
- * from 12 call sites of the same caller: 12 findings, each with its real
- * stack. A thread's first stacks are unwound with unw_step, later ones with
- * unw_backtrace's cached fast path (shim/stack.c): both must give the same
- * frames. */
+ * from 12 call sites of the same caller, 20 calls deep: 12 findings, each
+ * with its real stack, cut at the default 16 frames. A thread's first
+ * stacks are unwound with unw_step, later ones with unw_backtrace's cached
+ * fast path (shim/stack.c): both must give the same frames. */
 #include <pthread.h>
 
 static pthread_mutex_t m;
@@ -24,9 +24,18 @@ static __attribute__((noinline)) void caller(void)
 	__asm__ volatile("");
 }
 
+static __attribute__((noinline)) void deep(int n)
+{
+	if (n)
+		deep(n - 1);
+	else
+		caller();
+	__asm__ volatile("");
+}
+
 static void *thread_main(void *arg)
 {
-	caller();
+	deep(20);
 	return arg;
 }
 
