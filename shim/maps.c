@@ -110,6 +110,20 @@ static void out_build_id(struct out *o, struct dl_phdr_info *info)
 	out_cstr(o, "-");
 }
 
+void shim_object_range(const struct dl_phdr_info *info, uintptr_t *lo, uintptr_t *hi)
+{
+	*lo = UINTPTR_MAX;
+	*hi = 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD)
+			continue;
+		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+		*lo = a < *lo ? a : *lo;
+		*hi = a + ph->p_memsz > *hi ? a + ph->p_memsz : *hi;
+	}
+}
+
 static int module_line(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
@@ -123,15 +137,8 @@ static int module_line(struct dl_phdr_info *info, size_t size, void *data)
 	}
 	if (path[0] != '/')
 		return 0;  /* the vdso and other file-less objects */
-	uintptr_t lo = UINTPTR_MAX, hi = 0;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		if (ph->p_type != PT_LOAD)
-			continue;
-		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
-		lo = a < lo ? a : lo;
-		hi = a + ph->p_memsz > hi ? a + ph->p_memsz : hi;
-	}
+	uintptr_t lo, hi;
+	shim_object_range(info, &lo, &hi);
 	if (hi == 0)
 		return 0;
 	out_cstr(o, "module ");

@@ -98,6 +98,12 @@ void shim_thread_end(struct shim_thread *t, enum trace_thread_end how);
 /* A forked child: abandon the parent's files, open our own. */
 void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t fork_tick);
 
+struct dl_phdr_info;
+
+/* The address range [*lo, *hi) of a loaded object's PT_LOAD segments
+ * (*hi = 0 if it has none). */
+void shim_object_range(const struct dl_phdr_info *info, uintptr_t *lo, uintptr_t *hi);
+
 /* Appends a snapshot of the memory map to the maps file; returns its number. */
 uint32_t shim_maps_snapshot(void);
 

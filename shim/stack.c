@@ -30,15 +30,8 @@ static int find_object(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
 	struct text_range *range = data;
-	uintptr_t target = range->target, lo = UINTPTR_MAX, hi = 0;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		if (ph->p_type != PT_LOAD)
-			continue;
-		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
-		lo = a < lo ? a : lo;
-		hi = a + ph->p_memsz > hi ? a + ph->p_memsz : hi;
-	}
+	uintptr_t target = range->target, lo, hi;
+	shim_object_range(info, &lo, &hi);
 	if (target < lo || target >= hi)
 		return 0;
 	range->lo = lo;
