@@ -29,6 +29,22 @@ static void mu_join_invalid(struct misuse *mu, const struct trace_event *ev, con
 	m->error = ev->result;
 }
 
+/* A join or detach of PEER that succeeded: a finding if PEER was already
+ * joined or detached. Returns PEER's state (after the finding is made,
+ * which may move the array). */
+static struct mu_thread *mu_thread_ended(struct misuse *mu, const struct trace_event *ev,
+					 uint32_t peer)
+{
+	struct mu_thread *t = mu_thread(mu, peer);
+	if (t->joined || t->detached) {
+		char why[96];
+		snprintf(why, sizeof(why), "thread T%" PRIu32 " was already %s", peer,
+			 t->joined ? "joined" : "detached");
+		mu_join_invalid(mu, ev, why);
+	}
+	return mu_thread(mu, peer);
+}
+
 static void mu_join(struct misuse *mu, const struct trace_event *ev)
 {
 	uint32_t peer = ev->peer_thread;
@@ -46,37 +62,20 @@ static void mu_join(struct misuse *mu, const struct trace_event *ev)
 		mu_join_invalid(mu, ev, why);
 		return;
 	}
-	if (ev->result != 0 || peer == TRACE_NONE)
-		return;
-	struct mu_thread *t = mu_thread(mu, peer);
-	if (t->joined || t->detached) {
-		snprintf(why, sizeof(why), "thread T%" PRIu32 " was already %s", peer,
-			 t->joined ? "joined" : "detached");
-		mu_join_invalid(mu, ev, why);
-	}
-	t = mu_thread(mu, peer);
-	t->joined = true;
+	if (ev->result == 0 && peer != TRACE_NONE)
+		mu_thread_ended(mu, ev, peer)->joined = true;
 }
 
 static void mu_detach(struct misuse *mu, const struct trace_event *ev)
 {
 	uint32_t peer = ev->peer_thread;
-	char why[96];
 	if (ev->result == EINVAL || ev->result == ESRCH) {
 		mu_join_invalid(mu, ev, ev->result == EINVAL ? "the thread is not joinable (already detached)"
 							     : "no such thread");
 		return;
 	}
-	if (ev->result != 0 || peer == TRACE_NONE)
-		return;
-	struct mu_thread *t = mu_thread(mu, peer);
-	if (t->joined || t->detached) {
-		snprintf(why, sizeof(why), "thread T%" PRIu32 " was already %s", peer,
-			 t->joined ? "joined" : "detached");
-		mu_join_invalid(mu, ev, why);
-	}
-	t = mu_thread(mu, peer);
-	t->detached = true;
+	if (ev->result == 0 && peer != TRACE_NONE)
+		mu_thread_ended(mu, ev, peer)->detached = true;
 }
 
 void mu_thread_call(struct misuse *mu, const struct trace_event *ev)
