@@ -15,6 +15,14 @@ int cmd_cc(int argc, char **argv);
 /* Prints "ctrace: CMD: MSG" on stderr and returns 2 (usage / input error). */
 int cmd_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Parses the value of OPTION as an integer in [LO, HI] into *OUT. Returns
+ * 0, or cmd_fail's 2 with "bad OPTION 'VALUE' (LO..HI)". */
+int cmd_parse_uint(const char *cmd, const char *option, const char *value, unsigned lo,
+		   unsigned hi, unsigned *out);
+
+/* Checks a --color value (auto, always, never); else cmd_fail's 2. */
+int cmd_check_color(const char *cmd, const char *value);
+
 /* Directory holding the ctrace executable (for the shim and plugins). */
 const char *cmd_self_dir(void);
 

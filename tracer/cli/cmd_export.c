@@ -44,11 +44,7 @@ static int export_option(struct export_args *a, const char *s)
 	} else if (!strcmp(s, "--no-findings")) {
 		a->no_findings = true;
 	} else if (!strncmp(s, "--hot-locks=", 12)) {
-		char *end;
-		long n = strtol(s + 12, &end, 10);
-		if (*end || n < 1 || n > 64)
-			return cmd_fail("export", "bad --hot-locks '%s' (1..64)", s + 12);
-		a->hot_locks = (unsigned)n;
+		return cmd_parse_uint("export", "--hot-locks", s + 12, 1, 64, &a->hot_locks);
 	} else if (!strncmp(s, "-o", 2) && s[2]) {
 		a->out = s + 2;
 	} else if (!strncmp(s, "--output=", 9)) {

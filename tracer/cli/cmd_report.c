@@ -67,8 +67,8 @@ static int report_parse_option(struct report_args *a, const char *arg)
 		a->suppressions = arg + 15;
 	} else if (!strncmp(arg, "--color=", 8)) {
 		a->color = arg + 8;
-		if (strcmp(a->color, "auto") && strcmp(a->color, "always") && strcmp(a->color, "never"))
-			return report_usage_error("bad --color value '%s'", a->color);
+		if (cmd_check_color("report", a->color))
+			return fprintf(stderr, "%s", report_usage), 2;
 	} else if (!strncmp(arg, "--stall-timeout=", 16)) {
 		a->stall_timeout_s = strtod(arg + 16, &end);
 		if (*end || a->stall_timeout_s <= 0)

@@ -50,9 +50,8 @@ static int parse_options(int argc, char **argv, struct run_options *o)
 		case 'o': o->dir = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'd':
-			o->stack_depth = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || o->stack_depth > 64)
-				return cmd_fail("run", "--stack-depth takes 0 to 64");
+			if (cmd_parse_uint("run", "--stack-depth", optarg, 0, 64, &o->stack_depth))
+				return 2;
 			break;
 		case 'k':
 			if (strcmp(optarg, "kill") && strcmp(optarg, "wait"))

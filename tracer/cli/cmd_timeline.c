@@ -34,15 +34,10 @@ static int timeline_option(struct timeline_args *a, const char *name, const char
 	} else if (!strcmp(name, "--to")) {
 		a->to = value;
 	} else if (!strcmp(name, "--color")) {
-		if (strcmp(value, "auto") && strcmp(value, "always") && strcmp(value, "never"))
-			return cmd_fail("timeline", "bad --color value '%s'", value);
 		a->color = value;
+		return cmd_check_color("timeline", value);
 	} else if (!strcmp(name, "--width")) {
-		char *end;
-		long n = strtol(value, &end, 10);
-		if (*end || n < 20 || n > 10000)
-			return cmd_fail("timeline", "bad --width '%s' (20..10000)", value);
-		a->width = (unsigned)n;
+		return cmd_parse_uint("timeline", "--width", value, 20, 10000, &a->width);
 	} else {
 		return cmd_fail("timeline", "unknown option '%s'\n%s", name, timeline_usage);
 	}

@@ -45,6 +45,25 @@ int cmd_fail(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
+int cmd_parse_uint(const char *cmd, const char *option, const char *value, unsigned lo,
+		   unsigned hi, unsigned *out)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(value, &end, 10);
+	if (!*value || *end || errno || n < lo || n > hi)
+		return cmd_fail(cmd, "bad %s '%s' (%u..%u)", option, value, lo, hi);
+	*out = (unsigned)n;
+	return 0;
+}
+
+int cmd_check_color(const char *cmd, const char *value)
+{
+	if (strcmp(value, "auto") && strcmp(value, "always") && strcmp(value, "never"))
+		return cmd_fail(cmd, "bad --color value '%s' (auto, always or never)", value);
+	return 0;
+}
+
 const char *cmd_self_dir(void)
 {
 	static char dir[PATH_MAX];
