@@ -3,6 +3,7 @@
  * the real trylock: if that succeeds the call never waited and one record
  * says so; only a busy lock gets a BEGIN record before the real lock. */
 #include <errno.h>
+#include <sys/single_threaded.h>
 
 #include "emit.h"
 #include "real.h"
@@ -19,6 +20,31 @@ static uint64_t mutex_attr_bits(const pthread_mutexattr_t *a)
 	return ((uint64_t)type & TRACE_MUTEX_TYPE_MASK) | (robust ? TRACE_MUTEX_ROBUST : 0) |
 	       (pshared == PTHREAD_PROCESS_SHARED ? TRACE_MUTEX_PSHARED : 0) |
 	       ((uint64_t)proto << TRACE_MUTEX_PROTO_SHIFT);
+}
+
+/* True if locking M cannot make the caller wait: the process has one
+ * thread and M is a free private mutex of a basic type. glibc then locks
+ * with a plain store, as it knows the same; trylock's atomic instruction
+ * would cost the program more than the whole lock. Another process can
+ * take a process-shared mutex at any moment: those go by trylock. */
+static bool mutex_free_alone(const pthread_mutex_t *m)
+{
+	/* __kind: the type in bits 0-1, then robust, PI, PP, pshared, elision */
+	return __libc_single_threaded && (m->__data.__kind & ~3) == 0 && m->__data.__lock == 0;
+}
+
+/* The first attempt of a lock call: EBUSY if it has to wait. */
+static int mutex_try(pthread_mutex_t *m)
+{
+	return mutex_free_alone(m) ? shim_real.pthread_mutex_lock(m)
+				   : shim_real.pthread_mutex_trylock(m);
+}
+
+static int mtx_try(mtx_t *m)
+{
+	/* glibc's mtx_t is a pthread_mutex_t */
+	return mutex_free_alone((const pthread_mutex_t *)m) ? shim_real.mtx_lock(m)
+							     : shim_real.mtx_trylock(m);
 }
 
 /* A lock call that returns one of these holds the mutex. */
@@ -53,7 +79,7 @@ SHIM_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_mutex_lock(m);
-	int r = shim_real.pthread_mutex_trylock(m);
+	int r = mutex_try(m);
 	if (r == EBUSY) {
 		shim_begin(&c, TRACE_OP_MUTEX_LOCK, m);
 		r = shim_real.pthread_mutex_lock(m);
@@ -77,7 +103,7 @@ SHIM_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespe
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_mutex_timedlock(m, abs);
-	int r = shim_real.pthread_mutex_trylock(m);
+	int r = mutex_try(m);
 	if (r == EBUSY) {
 		shim_begin(&c, TRACE_OP_MUTEX_TIMEDLOCK, m);
 		r = shim_real.pthread_mutex_timedlock(m, abs);
@@ -91,7 +117,7 @@ SHIM_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk, const
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_mutex_clocklock(m, clk, abs);
-	int r = shim_real.pthread_mutex_trylock(m);
+	int r = mutex_try(m);
 	if (r == EBUSY) {
 		shim_begin(&c, TRACE_OP_MUTEX_CLOCKLOCK, m);
 		r = shim_real.pthread_mutex_clocklock(m, clk, abs);
@@ -152,7 +178,7 @@ SHIM_EXPORT int mtx_lock(mtx_t *m)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.mtx_lock(m);
-	int r = shim_real.mtx_trylock(m);
+	int r = mtx_try(m);
 	if (r == thrd_busy) {
 		shim_begin(&c, TRACE_OP_MTX_LOCK, m);
 		r = shim_real.mtx_lock(m);
@@ -176,7 +202,7 @@ SHIM_EXPORT int mtx_timedlock(mtx_t *m, const struct timespec *abs)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.mtx_timedlock(m, abs);
-	int r = shim_real.mtx_trylock(m);
+	int r = mtx_try(m);
 	if (r == thrd_busy) {
 		shim_begin(&c, TRACE_OP_MTX_TIMEDLOCK, m);
 		r = shim_real.mtx_timedlock(m, abs);

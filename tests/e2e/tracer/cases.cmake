@@ -6,6 +6,9 @@ ctrace_e2e(counts SOURCE ${T}/counts.c ARGS 100000 INFO_JQ ${T}/counts.jq)
 ctrace_e2e(counts_no_stacks SOURCE ${T}/counts.c ARGS 100000 RUN_OPTS --stack-depth=0
   INFO_JQ ${T}/counts.jq)
 ctrace_e2e(families SOURCE ${T}/families.c INFO_JQ ${T}/families.jq)
+# No thread: free private mutexes are locked directly, as glibc does.
+ctrace_e2e(single_thread SOURCE ${T}/single_thread.c ARGS 100000 INFO_JQ ${T}/single_thread.jq
+  REPORT_JQ ${T}/single_thread_report.jq)
 ctrace_e2e(crash_segv SOURCE ${T}/crash.c EXPECT 139 INFO_JQ ${T}/crash.jq)
 ctrace_e2e(killed SOURCE ${T}/killed.c EXPECT 137 INFO_JQ ${T}/killed.jq)
 ctrace_e2e(many_threads SOURCE ${T}/many_threads.c INFO_JQ ${T}/many_threads.jq TIMEOUT 120)
