@@ -16,17 +16,17 @@ TRACE_HOT uint32_t shim_stack_cache_index(uintptr_t pc0, uintptr_t sp)
 }
 
 /* The cached stack id for this call, or UINT32_MAX on a miss (then call
- * shim_stack_capture). Reads only inside the thread's known stack. */
+ * shim_stack_capture). Reads only inside the thread's known stack: an
+ * entry is filled only for a call whose sp lay in it, with its slots below
+ * its top, and the cache is forgotten when the thread's state is reused. */
 TRACE_HOT uint32_t shim_stack_cached(const struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
 {
 	if (!shim.stack_depth)
 		return 0;
-	if (t->in_dlopen || !t->stack_hi || sp < t->stack_lo || sp >= t->stack_hi)
-		return UINT32_MAX;
 	const struct shim_stack_entry *e = &t->cache[shim_stack_cache_index(pc0, sp)];
 	if (e->pc0 != pc0 || e->sp != sp)
 		return UINT32_MAX;
-	/* Same sp, so the slots are at the same addresses (inside the stack).
+	/* Same sp, so the slots are at the same addresses.
 	 * Branch-free over the slots: one test at the end. */
 	uintptr_t diff = 0;
 	for (const struct shim_stack_slot *v = e->slot, *end = v + e->nverify; v < end; v++)
