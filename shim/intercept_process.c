@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* intercept_process.c - fork, the exec family, posix_spawn, exit, _exit,
- * abort, dlopen. Records are already in the page cache, so nothing needs
+/* intercept_process.c - main's start, fork, the exec family, posix_spawn,
+ * exit, _exit, abort, dlopen. Records are already in the page cache, so nothing needs
  * flushing before an exec or an exit; what matters is handing our
  * environment on, so the new image is traced into the same directory even
  * if the program built its own environment. */
@@ -14,6 +14,37 @@
 #include "real.h"
 
 #define ENV_MAX 4096
+
+/* ---- main ---- */
+
+static int (*program_main)(int, char **, char **);
+
+/* Calls the program's main with this frame as the main thread's stack
+ * root (stack.h) until main returns or the thread is unwound
+ * (pthread_exit); exit handlers then run on frames that replace it. */
+static int main_trampoline(int argc, char **argv, char **envp)
+{
+	struct shim_thread *t = shim_thread_self();
+	if (t)
+		shim_stack_set_root(t, (uintptr_t)__builtin_frame_address(0));
+	int r;
+	pthread_cleanup_push(shim_stack_root_unwound, t);
+	r = program_main(argc, argv, envp);
+	pthread_cleanup_pop(1);
+	return r;
+}
+
+/* The program's _start calls this with its main. */
+SHIM_EXPORT int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
+				  void (*init)(void), void (*fini)(void), void (*rtld_fini)(void),
+				  void *stack_end)
+{
+	if (shim_real_resolve() < 0 || !shim_real.libc_start_main)
+		abort();  /* cannot happen: libc defines it */
+	program_main = main;
+	return shim_real.libc_start_main(main_trampoline, argc, argv, init, fini, rtld_fini,
+					 stack_end);
+}
 
 extern char **environ;
 

@@ -84,27 +84,38 @@ static struct shim_thread *child_begin(struct spawn *sp)
 	return t;
 }
 
-static void *thread_main(void *p)
+/* The child's side: its state, the creator's signal mask, then the start
+ * routine, with this frame as the thread's stack root (stack.h) until the
+ * routine returns or is unwound. */
+static void child_run(struct spawn *sp, void **ret, int *thrd_ret)
 {
-	struct spawn *sp = p, copy = *sp;
+	struct spawn copy = *sp;
 	struct shim_thread *t = child_begin(sp);
 	spawn_free(sp);
 	pthread_sigmask(SIG_SETMASK, &copy.sigmask, NULL);
-	void *ret = copy.fn(copy.arg);
+	if (t)
+		shim_stack_set_root(t, (uintptr_t)__builtin_frame_address(0));
+	pthread_cleanup_push(shim_stack_root_unwound, t);
+	if (copy.thrd_fn)
+		*thrd_ret = copy.thrd_fn(copy.arg);
+	else
+		*ret = copy.fn(copy.arg);
+	pthread_cleanup_pop(1);
 	if (t)
 		shim_thread_end(t, TRACE_THREAD_END_RETURN);
+}
+
+static void *thread_main(void *p)
+{
+	void *ret = NULL;
+	child_run(p, &ret, NULL);
 	return ret;
 }
 
 static int thrd_main(void *p)
 {
-	struct spawn *sp = p, copy = *sp;
-	struct shim_thread *t = child_begin(sp);
-	spawn_free(sp);
-	pthread_sigmask(SIG_SETMASK, &copy.sigmask, NULL);
-	int ret = copy.thrd_fn(copy.arg);
-	if (t)
-		shim_thread_end(t, TRACE_THREAD_END_RETURN);
+	int ret = 0;
+	child_run(p, NULL, &ret);
 	return ret;
 }
 

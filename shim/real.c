@@ -152,6 +152,7 @@ static const struct real_entry real_entries[] = {
 	{ "fexecve", NULL, offsetof(struct shim_real, fexecve) },
 	{ "posix_spawn", NULL, offsetof(struct shim_real, posix_spawn) },
 	{ "posix_spawnp", NULL, offsetof(struct shim_real, posix_spawnp) },
+	{ "__libc_start_main", NULL, offsetof(struct shim_real, libc_start_main) },
 	{ "exit", NULL, offsetof(struct shim_real, exit) },
 	{ "_exit", NULL, offsetof(struct shim_real, _exit) },
 	{ "_Exit", NULL, offsetof(struct shim_real, _Exit) },

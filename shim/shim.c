@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,11 +90,13 @@ static struct shim_thread *state_setup(uint32_t index, uintptr_t stack_lo, uintp
 	t->index = index;
 	t->in_shim = t->in_dlopen = t->in_unwind = 0;
 	t->unwinds = 0;
+	t->key_rounds = 0;
 	t->ended = false;
 	t->handle = (uint64_t)pthread_self();
 	t->errno_at = &errno;
 	t->stack_lo = stack_lo;
 	t->stack_hi = stack_hi;
+	t->stack_root = SHIM_ROOT_NONE;
 	shim_tls = t;
 	shim_real.pthread_setspecific(thread_key, t);
 	return t;
@@ -158,11 +161,19 @@ void shim_thread_end(struct shim_thread *t, enum trace_thread_end how)
 	t->ended = true;
 }
 
+/* The state goes last: the program's key destructors run in the same
+ * rounds as ours and may still lock. glibc runs the destructors in up to
+ * PTHREAD_DESTRUCTOR_ITERATIONS rounds while a value is set again: ours
+ * sets its own again until the last round. */
 static void thread_key_destructor(void *p)
 {
 	struct shim_thread *t = p;
 	if (!t || t == SHIM_THREAD_GONE)
 		return;
+	if (++t->key_rounds < PTHREAD_DESTRUCTOR_ITERATIONS) {
+		shim_real.pthread_setspecific(thread_key, t);
+		return;
+	}
 	shim_thread_end(t, TRACE_THREAD_END_UNWOUND);
 	t->in_shim++;  /* a signal handler now must not write: the chunk goes away */
 	shim_tls = SHIM_THREAD_GONE;

@@ -37,10 +37,12 @@ struct shim_thread {
 	int in_unwind;               /* inside libunwind: its lock calls are ours */
 	int in_call_once;            /* C11 call_once runs pthread_once: one call */
 	uint32_t unwinds;            /* stacks unwound by this thread */
+	uint32_t key_rounds;         /* rounds of key destructors seen */
 	bool ended;                  /* THREAD_END written */
 	uint64_t handle;             /* pthread_self() */
 	int *errno_at;               /* &errno of this thread: no PLT call per record */
 	uintptr_t stack_lo, stack_hi;/* thread stack bounds; 0 = unknown */
+	uintptr_t stack_root;        /* the thread's root frames start here (stack.h) */
 	struct shim_thread *next_all;
 	struct shim_thread *next_free;
 	struct shim_stack_entry cache[SHIM_STACK_CACHE];

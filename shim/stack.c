@@ -58,28 +58,45 @@ static bool is_shim_frame(uintptr_t pc)
 	return pc >= self.lo && pc < self.hi;
 }
 
-/* Finds the slots of frames 1.. above sp; false if frame 1's is not found
- * (then nothing is cached for this key). */
+/* Finds the slots of frames 1.. above sp, up to the thread's root; false
+ * if frame 1's is not found (then nothing is cached for this key). */
 static bool entry_fill(struct shim_stack_entry *e, struct shim_thread *t, uintptr_t sp,
 		       const uint64_t *pc, uint32_t depth)
 {
 	uintptr_t end = sp + SCAN_WINDOW < t->stack_hi ? sp + SCAN_WINDOW : t->stack_hi;
 	uintptr_t a = sp;
 	uint32_t n = 0;
+	bool rooted = false;
 	for (uint32_t i = 1; i < depth && n < SHIM_STACK_VERIFY; i++) {
 		while (a + sizeof(uintptr_t) <= end && *(const uintptr_t *)a != pc[i])
 			a += sizeof(uintptr_t);
 		if (a + sizeof(uintptr_t) > end)
 			break;
+		if (a >= t->stack_root) {
+			rooted = true;
+			break;
+		}
 		e->slot[n].at = a;
 		e->slot[n].pc = (uintptr_t)pc[i];
 		n++;
 		a += sizeof(uintptr_t);
 	}
-	if (depth > 1 && n == 0)
+	if (depth > 1 && n == 0 && !rooted)
 		return false;
 	e->nverify = n;
 	return true;
+}
+
+void shim_stack_set_root(struct shim_thread *t, uintptr_t root)
+{
+	t->stack_root = root;
+	shim_stack_forget(t);
+}
+
+void shim_stack_root_unwound(void *t)
+{
+	if (t)
+		shim_stack_set_root(t, SHIM_ROOT_NONE);
 }
 
 /* unw_backtrace's fast path keeps a trace cache per thread, 256 KiB that

@@ -26,17 +26,34 @@ TRACE_HOT uint32_t shim_stack_cached(const struct shim_thread *t, uintptr_t pc0,
 	const struct shim_stack_entry *e = &t->cache[shim_stack_cache_index(pc0, sp)];
 	if (e->pc0 != pc0 || e->sp != sp)
 		return UINT32_MAX;
-	/* Same sp, so the slots are at the same addresses.
-	 * Branch-free over the slots: one test at the end. */
-	uintptr_t diff = 0;
-	for (const struct shim_stack_slot *v = e->slot, *end = v + e->nverify; v < end; v++)
-		diff |= *(const uintptr_t *)v->at ^ v->pc;
+	/* Same sp, so the slots are at the same addresses. The first (often
+	 * the only one below the thread's root) is checked outside the loop;
+	 * branch-free over the slots: one test at the end. */
+	uint32_t n = e->nverify;
+	uintptr_t diff = n ? *(const uintptr_t *)e->slot[0].at ^ e->slot[0].pc : 0;
+	for (uint32_t k = 1; k < n; k++)
+		diff |= *(const uintptr_t *)e->slot[k].at ^ e->slot[k].pc;
 	return diff ? UINT32_MAX : e->id;
 }
 
 /* The stack id for a call whose return address is PC0 and whose caller's
  * stack pointer is SP (0 when stacks are off or cannot be stored). */
 uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp);
+
+/* A cached stack's return addresses are checked up to the thread's root:
+ * the frame of the trampoline that runs the program's code on the thread
+ * (the shim's thread start, or main's caller) and the frames of libc
+ * below it. They stay as they are until that code returns or is unwound,
+ * so no call can share the cached frames below the root and differ above.
+ * The trampoline sets ROOT to its frame before it calls the program, and
+ * SHIM_ROOT_NONE after (then everything is checked). Forgets the thread's
+ * cached stacks: they may count on the old root. */
+#define SHIM_ROOT_NONE UINTPTR_MAX
+void shim_stack_set_root(struct shim_thread *t, uintptr_t root);
+
+/* For pthread_cleanup_push in a trampoline: the root is gone with the
+ * frames unwound by pthread_exit or a cancellation. */
+void shim_stack_root_unwound(void *t);
 
 /* Finds where libunwind is loaded (once, at start). */
 void shim_stack_init(void);

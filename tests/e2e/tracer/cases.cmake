@@ -13,6 +13,7 @@ ctrace_e2e(crash_segv SOURCE ${T}/crash.c EXPECT 139 INFO_JQ ${T}/crash.jq)
 ctrace_e2e(killed SOURCE ${T}/killed.c EXPECT 137 INFO_JQ ${T}/killed.jq)
 ctrace_e2e(many_threads SOURCE ${T}/many_threads.c INFO_JQ ${T}/many_threads.jq TIMEOUT 120)
 ctrace_e2e(stack_sites SOURCE ${T}/stack_sites.c REPORT_JQ ${T}/stack_sites.jq)
+ctrace_e2e(stack_root SOURCE ${T}/stack_root.c REPORT_JQ ${T}/stack_root.jq)
 ctrace_e2e(static_init SOURCE ${T}/static_init.c INFO_JQ ${T}/static_init.jq)
 ctrace_e2e(cxx_sync SOURCE ${T}/cxx_sync.cpp INFO_JQ ${T}/cxx_sync.jq)
 ctrace_e2e(mq_pipeline SOURCE ${T}/mq_pipeline.c INFO_JQ ${T}/mq_pipeline.jq
