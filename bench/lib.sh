@@ -120,8 +120,10 @@ run_once()
 
 # measure_into ROW REPS VARIANT...: REPS rounds, each running every VARIANT
 # once in turn (so that a drift of the machine weighs on all alike), into
-# R[ROW:VARIANT] (the median wall time) and R[ROW:VARIANT_cpu]; "FAIL" if a
-# run failed or printed another checksum than the native run.
+# R[ROW:VARIANT] (the median wall time), R[ROW:VARIANT_min] (the fastest:
+# a neighbour on the machine can slow a run, never speed it up) and
+# R[ROW:VARIANT_cpu]; "FAIL" if a run failed or printed another checksum
+# than the native run.
 measure_into()
 {
 	local row=$1 reps=$2 i v t
@@ -155,6 +157,8 @@ measure_into()
 		[ "${R[$row:$v]}" = FAIL ] && continue
 		# shellcheck disable=SC2086
 		R[$row:$v]=$(median ${walls[$v]})
+		# shellcheck disable=SC2086
+		R[$row:${v}_min]=$(printf '%s\n' ${walls[$v]} | sort -g | head -n 1)
 		# shellcheck disable=SC2086
 		R[$row:${v}_cpu]=$(median ${cpus[$v]})
 	done

@@ -158,6 +158,9 @@ print_targets()
 	read -ra words <<<"${ROW_CMD[uncontended]}"
 	v=$(cell_nsev "${R[uncontended:c16]:-}" "${R[uncontended:native]:-}" "${words[2]}")
 	printf '  <= 50 ns added per uncontended pair, default stacks: %s ns -> %s\n' "$v" "$(verdict "$(le "$v" 50)")"
+	v=$(cell_nsev "${R[uncontended:c16_min]:-}" "${R[uncontended:native_min]:-}" "${words[2]}")
+	printf '    fastest whole runs: %s ns per pair = %s ns per event -> %s\n' "$v" \
+		"$(fmt %.1f "$(calc "$v" / 2)")" "$(verdict "$(le "$v" 50)")"
 	if [ -n "${R[pairmin:c16]:-}" ] && [ "${R[pairmin:c16]}" != - ]; then
 		v=$(fmt %.1f "$(calc "${R[pairmin:c16]}" - "${R[pairmin:native]}")")
 		printf '    steady (fastest batches): %s ns per pair = %s ns per event -> %s\n' "$v" \
@@ -172,7 +175,10 @@ print_targets()
 	for r in pigz xz zstd; do
 		[ -n "${R[$r:c16]:-}" ] || continue
 		v=$(calc "$(num_or_dash "${R[$r:c16]}")" / "${R[$r:native]}")
-		printf '  <= 1.05x on %s: %s -> %s\n' "$r" "$(fmt %.3fx "$v")" "$(verdict "$(le "$v" 1.05)")"
+		local f
+		f=$(calc "$(num_or_dash "${R[$r:c16_min]:--}")" / "${R[$r:native_min]:--}")
+		printf '  <= 1.05x on %s: median %s -> %s; fastest runs %s -> %s\n' "$r" "$(fmt %.3fx "$v")" \
+			"$(verdict "$(le "$v" 1.05)")" "$(fmt %.3fx "$f")" "$(verdict "$(le "$f" 1.05)")"
 	done
 }
 
