@@ -14,6 +14,7 @@
 
 #define SHIM_STACK_CACHE     256u  /* entries per thread */
 #define SHIM_STACK_VERIFY    16u   /* frames checked on a cache hit */
+#define SHIM_STACK_ROOTED    32u   /* entries remembered as counting on the root */
 
 /* A cached stack: valid for a call from pc0 with the caller's stack pointer
  * at sp, as long as the return addresses still sit where they were found. */
@@ -43,6 +44,8 @@ struct shim_thread {
 	int *errno_at;               /* &errno of this thread: no PLT call per record */
 	uintptr_t stack_lo, stack_hi;/* thread stack bounds; 0 = unknown */
 	uintptr_t stack_root;        /* the thread's root frames start here (stack.h) */
+	uint32_t nrooted;            /* cache entries that count on the root: */
+	uint8_t rooted[SHIM_STACK_ROOTED];  /* their indexes (more: all are forgotten) */
 	struct shim_thread *next_all;
 	struct shim_thread *next_free;
 	struct shim_stack_entry cache[SHIM_STACK_CACHE];

@@ -19,6 +19,8 @@
 #define SKIP_MAX    8u             /* shim frames before pc0 */
 #define STEP_FIRST  8u             /* a thread's first unwinds go by unw_step */
 
+_Static_assert(SHIM_STACK_CACHE <= 256, "rooted entries are listed as bytes");
+
 struct text_range {
 	uintptr_t target, lo, hi;
 };
@@ -58,22 +60,22 @@ static bool is_shim_frame(uintptr_t pc)
 	return pc >= self.lo && pc < self.hi;
 }
 
-/* Finds the slots of frames 1.. above sp, up to the thread's root; false
- * if frame 1's is not found (then nothing is cached for this key). */
+/* Finds the slots of frames 1.. above sp, up to the thread's root (then
+ * *ROOTED is set); false if frame 1's is not found (then nothing is cached
+ * for this key). */
 static bool entry_fill(struct shim_stack_entry *e, struct shim_thread *t, uintptr_t sp,
-		       const uint64_t *pc, uint32_t depth)
+		       const uint64_t *pc, uint32_t depth, bool *rooted)
 {
 	uintptr_t end = sp + SCAN_WINDOW < t->stack_hi ? sp + SCAN_WINDOW : t->stack_hi;
 	uintptr_t a = sp;
 	uint32_t n = 0;
-	bool rooted = false;
 	for (uint32_t i = 1; i < depth && n < SHIM_STACK_VERIFY; i++) {
 		while (a + sizeof(uintptr_t) <= end && *(const uintptr_t *)a != pc[i])
 			a += sizeof(uintptr_t);
 		if (a + sizeof(uintptr_t) > end)
 			break;
 		if (a >= t->stack_root) {
-			rooted = true;
+			*rooted = true;
 			break;
 		}
 		e->slot[n].at = a;
@@ -81,7 +83,7 @@ static bool entry_fill(struct shim_stack_entry *e, struct shim_thread *t, uintpt
 		n++;
 		a += sizeof(uintptr_t);
 	}
-	if (depth > 1 && n == 0 && !rooted)
+	if (depth > 1 && n == 0 && !*rooted)
 		return false;
 	e->nverify = n;
 	return true;
@@ -89,8 +91,13 @@ static bool entry_fill(struct shim_stack_entry *e, struct shim_thread *t, uintpt
 
 void shim_stack_set_root(struct shim_thread *t, uintptr_t root)
 {
+	if (t->nrooted > SHIM_STACK_ROOTED)
+		shim_stack_forget(t);
+	else
+		for (uint32_t i = 0; i < t->nrooted; i++)
+			t->cache[t->rooted[i]].pc0 = 0;
+	t->nrooted = 0;
 	t->stack_root = root;
-	shim_stack_forget(t);
 }
 
 void shim_stack_root_unwound(void *t)
@@ -163,10 +170,15 @@ uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
 	struct shim_stack_entry *e = &t->cache[shim_stack_cache_index(pc0, sp)];
 	uint32_t depth;
 	uint32_t id = unwind(t, pc0, pc, &depth);
-	if (cacheable && id && entry_fill(e, t, sp, pc, depth)) {
+	bool rooted = false;
+	if (cacheable && id && entry_fill(e, t, sp, pc, depth, &rooted)) {
 		e->pc0 = pc0;
 		e->sp = sp;
 		e->id = id;
+		if (rooted && t->nrooted < SHIM_STACK_ROOTED)
+			t->rooted[t->nrooted] = (uint8_t)(e - t->cache);
+		if (rooted && t->nrooted <= SHIM_STACK_ROOTED)
+			t->nrooted++;  /* past SHIM_STACK_ROOTED: too many to list */
 	}
 	return id;
 }
@@ -190,4 +202,5 @@ uint32_t shim_stack_capture_signal(struct shim_thread *t)
 void shim_stack_forget(struct shim_thread *t)
 {
 	memset(t->cache, 0, sizeof t->cache);
+	t->nrooted = 0;
 }

@@ -46,8 +46,8 @@ uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp);
  * below it. They stay as they are until that code returns or is unwound,
  * so no call can share the cached frames below the root and differ above.
  * The trampoline sets ROOT to its frame before it calls the program, and
- * SHIM_ROOT_NONE after (then everything is checked). Forgets the thread's
- * cached stacks: they may count on the old root. */
+ * SHIM_ROOT_NONE after (then everything is checked). Forgets the cached
+ * stacks that counted on the old root. */
 #define SHIM_ROOT_NONE UINTPTR_MAX
 void shim_stack_set_root(struct shim_thread *t, uintptr_t root);
 
