@@ -20,6 +20,11 @@ int cmd_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf
 int cmd_parse_uint(const char *cmd, const char *option, const char *value, unsigned lo,
 		   unsigned hi, unsigned *out);
 
+/* Every subcommand reads its options with getopt_long, with opterr 0 and
+ * an optstring that starts with ':'. For its '?' or ':' C: "unknown
+ * option 'X'" or "option 'X' needs a value", then USAGE; returns 2. */
+int cmd_bad_option(const char *cmd, int c, char **argv, const char *usage);
+
 /* Checks a --color value (auto, always, never); else cmd_fail's 2. */
 int cmd_check_color(const char *cmd, const char *value);
 

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,54 +32,49 @@ struct export_args {
 	unsigned hot_locks;
 };
 
-static int export_option(struct export_args *a, const char *s)
+static int export_option(struct export_args *a, int c, char **argv)
 {
-	if (!strcmp(s, "--format=perfetto")) {
-		a->format = EXPORT_PERFETTO;
-	} else if (!strcmp(s, "--format=chrome") || !strcmp(s, "--format=json")) {
-		a->format = EXPORT_CHROME;
-	} else if (!strcmp(s, "--format=ctf")) {
-		a->format = EXPORT_CTF;
-	} else if (!strncmp(s, "--format=", 9)) {
-		return cmd_fail("export", "unknown format '%s' (perfetto, chrome or ctf)", s + 9);
-	} else if (!strcmp(s, "--no-findings")) {
-		a->no_findings = true;
-	} else if (!strncmp(s, "--hot-locks=", 12)) {
-		return cmd_parse_uint("export", "--hot-locks", s + 12, 1, 64, &a->hot_locks);
-	} else if (!strncmp(s, "-o", 2) && s[2]) {
-		a->out = s + 2;
-	} else if (!strncmp(s, "--output=", 9)) {
-		a->out = s + 9;
-	} else {
-		return cmd_fail("export", "unknown option '%s'\n%s", s, export_usage);
+	switch (c) {
+	case 'f':
+		if (!strcmp(optarg, "perfetto"))
+			a->format = EXPORT_PERFETTO;
+		else if (!strcmp(optarg, "chrome") || !strcmp(optarg, "json"))
+			a->format = EXPORT_CHROME;
+		else if (!strcmp(optarg, "ctf"))
+			a->format = EXPORT_CTF;
+		else
+			return cmd_fail("export", "unknown format '%s' (perfetto, chrome or ctf)", optarg);
+		return 0;
+	case 'o': a->out = optarg; return 0;
+	case 'n': a->no_findings = true; return 0;
+	case 'k': return cmd_parse_uint("export", "--hot-locks", optarg, 1, 64, &a->hot_locks);
+	default: return cmd_bad_option("export", c, argv, export_usage);
 	}
-	return 0;
 }
 
 static int export_parse(int argc, char **argv, struct export_args *a)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		int rc = 0;
-		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "no-findings", no_argument, NULL, 'n' },
+		{ "hot-locks", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, rc;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+		if (c == 'h') {
 			printf("%s\n", export_usage);
 			return 1;
-		} else if ((!strcmp(s, "-o") || !strcmp(s, "--output")) && i + 1 < argc) {
-			a->out = argv[++i];
-		} else if (!strcmp(s, "--format") && i + 1 < argc) {
-			char opt[64];
-			snprintf(opt, sizeof opt, "--format=%s", argv[++i]);
-			rc = export_option(a, opt);
-		} else if (s[0] == '-' && s[1]) {
-			rc = export_option(a, s);
-		} else if (!a->dir) {
-			a->dir = s;
-		} else {
-			rc = cmd_fail("export", "one trace directory only\n%s", export_usage);
 		}
-		if (rc)
+		if ((rc = export_option(a, c, argv)))
 			return rc;
 	}
+	if (optind < argc - 1)
+		return cmd_fail("export", "one trace directory only\n%s", export_usage);
+	a->dir = optind < argc ? argv[optind] : NULL;
 	if (!a->format || !a->out || !a->dir)
 		return cmd_fail("export", "%s", export_usage);
 	if (a->format == EXPORT_CTF && !strcmp(a->out, "-"))

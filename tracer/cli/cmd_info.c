@@ -2,6 +2,7 @@
 /* cmd_info.c - `ctrace info [--format=text|json] DIR`: what a trace holds. */
 #include "cmd.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,21 +13,24 @@ static const char info_usage[] = "usage: ctrace info [--format=text|json] DIR";
 
 int cmd_info(int argc, char **argv)
 {
-	const char *format = "text", *dir = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (!strncmp(argv[i], "--format=", 9))
-			format = argv[i] + 9;
-		else if (!strcmp(argv[i], "--format") && i + 1 < argc)
-			format = argv[++i];
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return puts(info_usage), 0;
-		else if (argv[i][0] == '-' || dir)
-			return cmd_fail("info", "%s", info_usage);
-		else
-			dir = argv[i];
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *format = "text";
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': format = optarg; break;
+		case 'h': return puts(info_usage), 0;
+		default: return cmd_bad_option("info", c, argv, info_usage);
+		}
 	}
-	if (!dir || (strcmp(format, "text") && strcmp(format, "json")))
+	if (optind != argc - 1 || (strcmp(format, "text") && strcmp(format, "json")))
 		return cmd_fail("info", "%s", info_usage);
+	const char *dir = argv[optind];
 	struct ct_error err = { 0 };
 	char line[1024];
 	struct trace_reader *r = trace_reader_open(dir, 0, &err);

@@ -5,6 +5,7 @@
 #include "cmd.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,53 +54,68 @@ static int report_parse_format(const char *v, enum report_format *f)
 	return 0;
 }
 
-static int report_parse_option(struct report_args *a, const char *arg)
+static int report_parse_option(struct report_args *a, int c, char **argv)
 {
 	struct ct_error err = { 0 };
 	char *end;
-	if (!strncmp(arg, "--format=", 9)) {
-		if (report_parse_format(arg + 9, &a->format) < 0)
-			return report_usage_error("unknown format '%s'", arg + 9);
-	} else if (!strncmp(arg, "--only=", 7)) {
-		if (analyzer_parse_only(arg + 7, &a->only, &err) < 0)
+	switch (c) {
+	case 'f':
+		if (report_parse_format(optarg, &a->format) < 0)
+			return report_usage_error("unknown format '%s'", optarg);
+		break;
+	case 'O':
+		if (analyzer_parse_only(optarg, &a->only, &err) < 0)
 			return report_usage_error("%s", err.msg);
-	} else if (!strncmp(arg, "--suppressions=", 15)) {
-		a->suppressions = arg + 15;
-	} else if (!strncmp(arg, "--color=", 8)) {
-		a->color = arg + 8;
+		break;
+	case 'S':
+		a->suppressions = optarg;
+		break;
+	case 'c':
+		a->color = optarg;
 		if (cmd_check_color("report", a->color))
 			return fprintf(stderr, "%s", report_usage), 2;
-	} else if (!strncmp(arg, "--stall-timeout=", 16)) {
-		a->stall_timeout_s = strtod(arg + 16, &end);
+		break;
+	case 't':
+		a->stall_timeout_s = strtod(optarg, &end);
 		if (*end || a->stall_timeout_s <= 0)
-			return report_usage_error("bad --stall-timeout value '%s'", arg + 16);
-	} else if (!strcmp(arg, "--no-symbols")) {
+			return report_usage_error("bad --stall-timeout value '%s'", optarg);
+		break;
+	case 'n':
 		a->no_symbols = 1;
-	} else {
-		return report_usage_error("unknown option '%s'", arg);
+		break;
+	default:
+		return cmd_bad_option("report", c, argv, report_usage);
 	}
 	return 0;
 }
 
 static int report_parse_args(struct report_args *a, int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "only", required_argument, NULL, 'O' },
+		{ "suppressions", required_argument, NULL, 'S' },
+		{ "color", required_argument, NULL, 'c' },
+		{ "stall-timeout", required_argument, NULL, 't' },
+		{ "no-symbols", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (c == 'h') {
 			fputs(report_usage, stdout);
 			return 1;
 		}
-		if (arg[0] == '-' && arg[1] == '-' && arg[2]) {
-			if (report_parse_option(a, arg))
-				return 2;
-			continue;
-		}
-		if (a->dir)
-			return report_usage_error("one trace directory only (got '%s' too)", arg);
-		a->dir = arg;
+		if (report_parse_option(a, c, argv))
+			return 2;
 	}
-	if (!a->dir)
+	if (optind >= argc)
 		return report_usage_error("%s", "missing trace directory");
+	if (optind < argc - 1)
+		return report_usage_error("one trace directory only (got '%s' too)", argv[optind + 1]);
+	a->dir = argv[optind];
 	return 0;
 }
 

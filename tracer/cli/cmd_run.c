@@ -45,7 +45,8 @@ static int parse_options(int argc, char **argv, struct run_options *o)
 	};
 	int c;
 	char *end;
-	while ((c = getopt_long(argc, argv, "+o:qh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->dir = optarg; break;
 		case 'q': o->quiet = true; break;
@@ -64,7 +65,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
 				return cmd_fail("run", "--stall-timeout takes seconds (0 = off)");
 			break;
 		case 'h': puts(run_usage); exit(0);
-		default: fprintf(stderr, "%s\n", run_usage); return 2;
+		default: return cmd_bad_option("run", c, argv, run_usage);
 		}
 	}
 	if (optind >= argc) {

@@ -9,6 +9,7 @@
 #include "timeline_support.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,52 +28,43 @@ struct timeline_args {
 	const char *dir;
 };
 
-static int timeline_option(struct timeline_args *a, const char *name, const char *value)
+static int timeline_option(struct timeline_args *a, int c, char **argv)
 {
-	if (!strcmp(name, "--from")) {
-		a->from = value;
-	} else if (!strcmp(name, "--to")) {
-		a->to = value;
-	} else if (!strcmp(name, "--color")) {
-		a->color = value;
-		return cmd_check_color("timeline", value);
-	} else if (!strcmp(name, "--width")) {
-		return cmd_parse_uint("timeline", "--width", value, 20, 10000, &a->width);
-	} else {
-		return cmd_fail("timeline", "unknown option '%s'\n%s", name, timeline_usage);
+	switch (c) {
+	case 'f': a->from = optarg; return 0;
+	case 't': a->to = optarg; return 0;
+	case 'c': a->color = optarg; return cmd_check_color("timeline", optarg);
+	case 'w': return cmd_parse_uint("timeline", "--width", optarg, 20, 10000, &a->width);
+	case 'n': a->no_findings = true; return 0;
+	default: return cmd_bad_option("timeline", c, argv, timeline_usage);
 	}
-	return 0;
 }
 
 static int timeline_parse(int argc, char **argv, struct timeline_args *a)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		const char *eq = strchr(s, '=');
-		int rc = 0;
-		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+	static const struct option longopts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "color", required_argument, NULL, 'c' },
+		{ "width", required_argument, NULL, 'w' },
+		{ "no-findings", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, rc;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (c == 'h') {
 			printf("%s\n", timeline_usage);
 			return 1;
-		} else if (!strcmp(s, "--no-findings")) {
-			a->no_findings = true;
-		} else if (!strncmp(s, "--", 2) && eq) {
-			char name[64];
-			snprintf(name, sizeof name, "%.*s", (int)(eq - s), s);
-			rc = timeline_option(a, name, eq + 1);
-		} else if (!strncmp(s, "--", 2) && i + 1 < argc) {
-			rc = timeline_option(a, s, argv[++i]);
-		} else if (s[0] == '-' && s[1]) {
-			rc = cmd_fail("timeline", "unknown option '%s'\n%s", s, timeline_usage);
-		} else if (!a->dir) {
-			a->dir = s;
-		} else {
-			rc = cmd_fail("timeline", "one trace directory only\n%s", timeline_usage);
 		}
-		if (rc)
+		if ((rc = timeline_option(a, c, argv)))
 			return rc;
 	}
-	if (!a->dir)
-		return cmd_fail("timeline", "%s", timeline_usage);
+	if (optind != argc - 1)
+		return cmd_fail("timeline", "%s%s", optind < argc ? "one trace directory only\n" : "",
+				timeline_usage);
+	a->dir = argv[optind];
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,25 +27,23 @@ struct view_args {
 
 static int view_parse(int argc, char **argv, struct view_args *a)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-			printf("%s\n", view_usage);
-			return 1;
-		} else if ((!strcmp(s, "-o") || !strcmp(s, "--output")) && i + 1 < argc) {
-			a->out = argv[++i];
-		} else if (!strncmp(s, "--output=", 9)) {
-			a->out = s + 9;
-		} else if (!strncmp(s, "-o", 2) && s[2]) {
-			a->out = s + 2;
-		} else if (s[0] == '-' && s[1]) {
-			return cmd_fail("view", "unknown option '%s'\n%s", s, view_usage);
-		} else if (!a->dir) {
-			a->dir = s;
-		} else {
-			return cmd_fail("view", "one trace directory only\n%s", view_usage);
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': a->out = optarg; break;
+		case 'h': printf("%s\n", view_usage); return 1;
+		default: return cmd_bad_option("view", c, argv, view_usage);
 		}
 	}
+	if (optind < argc - 1)
+		return cmd_fail("view", "one trace directory only\n%s", view_usage);
+	a->dir = optind < argc ? argv[optind] : NULL;
 	if (!a->out || !a->dir)
 		return cmd_fail("view", "%s", view_usage);
 	return 0;

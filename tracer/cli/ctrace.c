@@ -4,6 +4,7 @@
 #include "cmd.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,6 +56,14 @@ int cmd_parse_uint(const char *cmd, const char *option, const char *value, unsig
 		return cmd_fail(cmd, "bad %s '%s' (%u..%u)", option, value, lo, hi);
 	*out = (unsigned)n;
 	return 0;
+}
+
+int cmd_bad_option(const char *cmd, int c, char **argv, const char *usage)
+{
+	const char *arg = argv[optind - 1];
+	if (c == ':')
+		return cmd_fail(cmd, "option '%s' needs a value\n%s", arg, usage);
+	return cmd_fail(cmd, "unknown option '%s'\n%s", arg, usage);
 }
 
 int cmd_check_color(const char *cmd, const char *value)

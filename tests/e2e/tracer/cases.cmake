@@ -48,6 +48,10 @@ target_link_libraries(e2e_static_prog PRIVATE Threads::Threads)
 ctrace_e2e(static_refused PROGRAM $<TARGET_FILE:e2e_static_prog> EXPECT 2
   ENV "EXPECT_STDERR=statically linked")
 
+# Options: the same forms and errors in every subcommand.
+add_test(NAME e2e_cli_options COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli_options.sh
+  $<TARGET_FILE:ctrace> $<TARGET_FILE:e2e_counts>)
+
 # A full disk: the program runs on, drops are counted (needs root for a
 # small tmpfs; skipped otherwise).
 add_test(NAME e2e_disk_full COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/${T}/disk_full.sh
