@@ -20,10 +20,17 @@ int cmd_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf
 int cmd_parse_uint(const char *cmd, const char *option, const char *value, unsigned lo,
 		   unsigned hi, unsigned *out);
 
-/* Every subcommand reads its options with getopt_long, with opterr 0 and
- * an optstring that starts with ':'. For its '?' or ':' C: "unknown
- * option 'X'" or "option 'X' needs a value", then USAGE; returns 2. */
-int cmd_bad_option(const char *cmd, int c, char **argv, const char *usage);
+struct option;
+
+/* Reads the options of subcommand CMD with getopt_long: --name=value and
+ * --name value alike; SHORTOPTS as getopt takes them (a leading '+' stops
+ * at the first operand); -h and --help print USAGE. Calls OPTION(CTX, C)
+ * for each, with optarg set; it returns 0 or an exit status. Returns 0
+ * (the operands are argv[optind..]), 1 after the help, OPTION's status, or
+ * 2 for an unknown option or a missing value (said on stderr with USAGE). */
+int cmd_options(const char *cmd, int argc, char **argv, const char *shortopts,
+		const struct option *longopts, const char *usage,
+		int (*option)(void *ctx, int c), void *ctx);
 
 /* Checks a --color value (auto, always, never); else cmd_fail's 2. */
 int cmd_check_color(const char *cmd, const char *value);

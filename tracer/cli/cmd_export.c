@@ -32,8 +32,9 @@ struct export_args {
 	unsigned hot_locks;
 };
 
-static int export_option(struct export_args *a, int c, char **argv)
+static int export_option(void *ctx, int c)
 {
+	struct export_args *a = ctx;
 	switch (c) {
 	case 'f':
 		if (!strcmp(optarg, "perfetto"))
@@ -48,8 +49,8 @@ static int export_option(struct export_args *a, int c, char **argv)
 	case 'o': a->out = optarg; return 0;
 	case 'n': a->no_findings = true; return 0;
 	case 'k': return cmd_parse_uint("export", "--hot-locks", optarg, 1, 64, &a->hot_locks);
-	default: return cmd_bad_option("export", c, argv, export_usage);
 	}
+	return 0;
 }
 
 static int export_parse(int argc, char **argv, struct export_args *a)
@@ -62,16 +63,9 @@ static int export_parse(int argc, char **argv, struct export_args *a)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, rc;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			printf("%s\n", export_usage);
-			return 1;
-		}
-		if ((rc = export_option(a, c, argv)))
-			return rc;
-	}
+	int rc = cmd_options("export", argc, argv, "o:", longopts, export_usage, export_option, a);
+	if (rc)
+		return rc;
 	if (optind < argc - 1)
 		return cmd_fail("export", "one trace directory only\n%s", export_usage);
 	a->dir = optind < argc ? argv[optind] : NULL;

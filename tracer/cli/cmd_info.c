@@ -11,6 +11,13 @@
 
 static const char info_usage[] = "usage: ctrace info [--format=text|json] DIR";
 
+static int info_option(void *ctx, int c)
+{
+	(void)c;  /* --format only */
+	*(const char **)ctx = optarg;
+	return 0;
+}
+
 int cmd_info(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -19,15 +26,9 @@ int cmd_info(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *format = "text";
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f': format = optarg; break;
-		case 'h': return puts(info_usage), 0;
-		default: return cmd_bad_option("info", c, argv, info_usage);
-		}
-	}
+	int rc = cmd_options("info", argc, argv, "", longopts, info_usage, info_option, &format);
+	if (rc)
+		return rc == 1 ? 0 : rc;
 	if (optind != argc - 1 || (strcmp(format, "text") && strcmp(format, "json")))
 		return cmd_fail("info", "%s", info_usage);
 	const char *dir = argv[optind];

@@ -54,8 +54,9 @@ static int report_parse_format(const char *v, enum report_format *f)
 	return 0;
 }
 
-static int report_parse_option(struct report_args *a, int c, char **argv)
+static int report_parse_option(void *ctx, int c)
 {
+	struct report_args *a = ctx;
 	struct ct_error err = { 0 };
 	char *end;
 	switch (c) {
@@ -83,8 +84,6 @@ static int report_parse_option(struct report_args *a, int c, char **argv)
 	case 'n':
 		a->no_symbols = 1;
 		break;
-	default:
-		return cmd_bad_option("report", c, argv, report_usage);
 	}
 	return 0;
 }
@@ -101,16 +100,9 @@ static int report_parse_args(struct report_args *a, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(report_usage, stdout);
-			return 1;
-		}
-		if (report_parse_option(a, c, argv))
-			return 2;
-	}
+	int rc = cmd_options("report", argc, argv, "", longopts, report_usage, report_parse_option, a);
+	if (rc)
+		return rc;
 	if (optind >= argc)
 		return report_usage_error("%s", "missing trace directory");
 	if (optind < argc - 1)

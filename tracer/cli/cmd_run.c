@@ -32,6 +32,28 @@ struct run_options {
 	bool quiet;
 };
 
+static int run_option(void *ctx, int c)
+{
+	struct run_options *o = ctx;
+	char *end;
+	switch (c) {
+	case 'o': o->dir = optarg; break;
+	case 'q': o->quiet = true; break;
+	case 'd': return cmd_parse_uint("run", "--stack-depth", optarg, 0, 64, &o->stack_depth);
+	case 'k':
+		if (strcmp(optarg, "kill") && strcmp(optarg, "wait"))
+			return cmd_fail("run", "--on-deadlock takes kill or wait");
+		o->kill_on_deadlock = !strcmp(optarg, "kill");
+		break;
+	case 's':
+		o->stall_timeout_s = strtod(optarg, &end);
+		if (*end || o->stall_timeout_s < 0)
+			return cmd_fail("run", "--stall-timeout takes seconds (0 = off)");
+		break;
+	}
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct run_options *o)
 {
 	static const struct option longopts[] = {
@@ -43,31 +65,11 @@ static int parse_options(int argc, char **argv, struct run_options *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
-	char *end;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:o:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': o->dir = optarg; break;
-		case 'q': o->quiet = true; break;
-		case 'd':
-			if (cmd_parse_uint("run", "--stack-depth", optarg, 0, 64, &o->stack_depth))
-				return 2;
-			break;
-		case 'k':
-			if (strcmp(optarg, "kill") && strcmp(optarg, "wait"))
-				return cmd_fail("run", "--on-deadlock takes kill or wait");
-			o->kill_on_deadlock = !strcmp(optarg, "kill");
-			break;
-		case 's':
-			o->stall_timeout_s = strtod(optarg, &end);
-			if (*end || o->stall_timeout_s < 0)
-				return cmd_fail("run", "--stall-timeout takes seconds (0 = off)");
-			break;
-		case 'h': puts(run_usage); exit(0);
-		default: return cmd_bad_option("run", c, argv, run_usage);
-		}
-	}
+	int rc = cmd_options("run", argc, argv, "+o:q", longopts, run_usage, run_option, o);
+	if (rc == 1)
+		exit(0);
+	if (rc)
+		return rc;
 	if (optind >= argc) {
 		fprintf(stderr, "%s\n", run_usage);
 		return 2;

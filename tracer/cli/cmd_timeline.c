@@ -28,16 +28,17 @@ struct timeline_args {
 	const char *dir;
 };
 
-static int timeline_option(struct timeline_args *a, int c, char **argv)
+static int timeline_option(void *ctx, int c)
 {
+	struct timeline_args *a = ctx;
 	switch (c) {
 	case 'f': a->from = optarg; return 0;
 	case 't': a->to = optarg; return 0;
 	case 'c': a->color = optarg; return cmd_check_color("timeline", optarg);
 	case 'w': return cmd_parse_uint("timeline", "--width", optarg, 20, 10000, &a->width);
 	case 'n': a->no_findings = true; return 0;
-	default: return cmd_bad_option("timeline", c, argv, timeline_usage);
 	}
+	return 0;
 }
 
 static int timeline_parse(int argc, char **argv, struct timeline_args *a)
@@ -51,16 +52,9 @@ static int timeline_parse(int argc, char **argv, struct timeline_args *a)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, rc;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			printf("%s\n", timeline_usage);
-			return 1;
-		}
-		if ((rc = timeline_option(a, c, argv)))
-			return rc;
-	}
+	int rc = cmd_options("timeline", argc, argv, "", longopts, timeline_usage, timeline_option, a);
+	if (rc)
+		return rc;
 	if (optind != argc - 1)
 		return cmd_fail("timeline", "%s%s", optind < argc ? "one trace directory only\n" : "",
 				timeline_usage);

@@ -25,6 +25,13 @@ struct view_args {
 	const char *dir;
 };
 
+static int view_option(void *ctx, int c)
+{
+	(void)c;  /* -o / --output only */
+	((struct view_args *)ctx)->out = optarg;
+	return 0;
+}
+
 static int view_parse(int argc, char **argv, struct view_args *a)
 {
 	static const struct option longopts[] = {
@@ -32,15 +39,9 @@ static int view_parse(int argc, char **argv, struct view_args *a)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': a->out = optarg; break;
-		case 'h': printf("%s\n", view_usage); return 1;
-		default: return cmd_bad_option("view", c, argv, view_usage);
-		}
-	}
+	int rc = cmd_options("view", argc, argv, "o:", longopts, view_usage, view_option, a);
+	if (rc)
+		return rc;
 	if (optind < argc - 1)
 		return cmd_fail("view", "one trace directory only\n%s", view_usage);
 	a->dir = optind < argc ? argv[optind] : NULL;

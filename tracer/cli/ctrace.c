@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,12 +59,28 @@ int cmd_parse_uint(const char *cmd, const char *option, const char *value, unsig
 	return 0;
 }
 
-int cmd_bad_option(const char *cmd, int c, char **argv, const char *usage)
+int cmd_options(const char *cmd, int argc, char **argv, const char *shortopts,
+		const struct option *longopts, const char *usage,
+		int (*option)(void *ctx, int c), void *ctx)
 {
-	const char *arg = argv[optind - 1];
-	if (c == ':')
-		return cmd_fail(cmd, "option '%s' needs a value\n%s", arg, usage);
-	return cmd_fail(cmd, "unknown option '%s'\n%s", arg, usage);
+	char opts[64];
+	bool stop = shortopts[0] == '+';
+	snprintf(opts, sizeof opts, "%s:%sh", stop ? "+" : "", shortopts + stop);
+	int c, rc;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
+		if (c == 'h') {
+			printf("%s%s", usage, usage[strlen(usage) - 1] == '\n' ? "" : "\n");
+			return 1;
+		}
+		if (c == ':')
+			return cmd_fail(cmd, "option '%s' needs a value\n%s", argv[optind - 1], usage);
+		if (c == '?')
+			return cmd_fail(cmd, "unknown option '%s'\n%s", argv[optind - 1], usage);
+		if ((rc = option(ctx, c)))
+			return rc;
+	}
+	return 0;
 }
 
 int cmd_check_color(const char *cmd, const char *value)
