@@ -214,47 +214,52 @@ TRACE_HOT uint8_t *trace_put_var_fast(uint8_t *p, uint64_t v)
 }
 
 /* The fast path for most records: a call on one object whose slot is
- * already defined, with a result (END) or without (BEGIN), no args, no
- * string, nothing owed. Returns false when the general path must be
- * taken (nothing written then). */
-TRACE_HOT bool trace_stream_write_simple(struct trace_stream *s, uint8_t op, uint64_t tick,
-					 uint32_t stack, uint64_t key, uint64_t seq, int64_t result)
+ * already defined, no args, no string, nothing owed. Writes all but the op
+ * byte and the result after s->pos (tick, stack, slot, seq) and advances
+ * the stream's deltas; returns where the result goes, or NULL when the
+ * general path must be taken (nothing written then). */
+TRACE_HOT uint8_t *trace_stream_put_simple(struct trace_stream *s, uint64_t tick, uint32_t stack,
+					   uint64_t key, uint64_t seq)
 {
 	uint8_t *p = s->pos;
 	uint32_t h = trace_slot_of(key);
 	if (__builtin_expect(!p || p > s->limit || s->dropped || s->slot_key[h] != key, 0))
-		return false;
+		return NULL;
 	uint8_t *q = trace_put_var_fast(p + 1, trace_zigzag((int64_t)(tick - s->last_tick)));
 	q = trace_put_var_fast(q, stack);
 	*q++ = (uint8_t)h;
 	q = trace_put_var_fast(q, trace_seq_field(seq, s->slot_seq[h]));
-	if (!(op & TRACE_OP_BEGIN))
-		q = trace_put_var_fast(q, trace_zigzag(result));
 	s->last_tick = tick;
 	if (seq)
 		s->slot_seq[h] = seq;
+	return q;
+}
+
+/* A simple record with a result (END) or without (BEGIN), published at
+ * once. False when the general path must be taken. */
+TRACE_HOT bool trace_stream_write_simple(struct trace_stream *s, uint8_t op, uint64_t tick,
+					 uint32_t stack, uint64_t key, uint64_t seq, int64_t result)
+{
+	uint8_t *p = s->pos, *q = trace_stream_put_simple(s, tick, stack, key, seq);
+	if (!q)
+		return false;
+	if (!(op & TRACE_OP_BEGIN))
+		q = trace_put_var_fast(q, trace_zigzag(result));
 	__atomic_store_n(p, op, __ATOMIC_RELEASE);
 	s->pos = q;
 	return true;
 }
 
-/* The same shape, reserved (see struct trace_reservation). */
+/* The same, reserved (see struct trace_reservation): the result is a
+ * two-byte placeholder and the op byte stays 0 until the commit. */
 TRACE_HOT bool trace_stream_reserve_simple(struct trace_stream *s, uint8_t op, uint64_t tick,
 					   uint32_t stack, uint64_t key, uint64_t seq,
 					   struct trace_reservation *res)
 {
-	uint8_t *p = s->pos;
-	uint32_t h = trace_slot_of(key);
-	if (__builtin_expect(!p || p > s->limit || s->dropped || s->slot_key[h] != key, 0))
+	uint8_t *p = s->pos, *q = trace_stream_put_simple(s, tick, stack, key, seq);
+	if (!q)
 		return false;
-	uint8_t *q = trace_put_var_fast(p + 1, trace_zigzag((int64_t)(tick - s->last_tick)));
-	q = trace_put_var_fast(q, stack);
-	*q++ = (uint8_t)h;
-	q = trace_put_var_fast(q, trace_seq_field(seq, s->slot_seq[h]));
-	s->last_tick = tick;
-	if (seq)
-		s->slot_seq[h] = seq;
-	res->start = p;     /* its op byte is still 0: unpublished */
+	res->start = p;
 	res->result_at = q;
 	res->op = op;
 	s->pos = q + 2;
