@@ -32,6 +32,11 @@ int cmd_options(const char *cmd, int argc, char **argv, const char *shortopts,
 		const struct option *longopts, const char *usage,
 		int (*option)(void *ctx, int c), void *ctx);
 
+/* After cmd_options: the one operand, a trace directory, into *DIR.
+ * Returns 0, or 2 ("missing trace directory", "one trace directory only"
+ * with USAGE on stderr). */
+int cmd_trace_dir(const char *cmd, int argc, char **argv, const char *usage, const char **dir);
+
 /* Checks a --color value (auto, always, never); else cmd_fail's 2. */
 int cmd_check_color(const char *cmd, const char *value);
 

@@ -64,12 +64,9 @@ static int export_parse(int argc, char **argv, struct export_args *a)
 		{ NULL, 0, NULL, 0 },
 	};
 	int rc = cmd_options("export", argc, argv, "o:", longopts, export_usage, export_option, a);
-	if (rc)
+	if (rc || (rc = cmd_trace_dir("export", argc, argv, export_usage, &a->dir)))
 		return rc;
-	if (optind < argc - 1)
-		return cmd_fail("export", "one trace directory only\n%s", export_usage);
-	a->dir = optind < argc ? argv[optind] : NULL;
-	if (!a->format || !a->out || !a->dir)
+	if (!a->format || !a->out)
 		return cmd_fail("export", "%s", export_usage);
 	if (a->format == EXPORT_CTF && !strcmp(a->out, "-"))
 		return cmd_fail("export", "ctf writes a directory: give -o DIR");

@@ -25,13 +25,12 @@ int cmd_info(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *format = "text";
+	const char *format = "text", *dir;
 	int rc = cmd_options("info", argc, argv, "", longopts, info_usage, info_option, &format);
-	if (rc)
+	if (rc || (rc = cmd_trace_dir("info", argc, argv, info_usage, &dir)))
 		return rc == 1 ? 0 : rc;
-	if (optind != argc - 1 || (strcmp(format, "text") && strcmp(format, "json")))
+	if (strcmp(format, "text") && strcmp(format, "json"))
 		return cmd_fail("info", "%s", info_usage);
-	const char *dir = argv[optind];
 	struct ct_error err = { 0 };
 	char line[1024];
 	struct trace_reader *r = trace_reader_open(dir, 0, &err);

@@ -101,14 +101,7 @@ static int report_parse_args(struct report_args *a, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int rc = cmd_options("report", argc, argv, "", longopts, report_usage, report_parse_option, a);
-	if (rc)
-		return rc;
-	if (optind >= argc)
-		return report_usage_error("%s", "missing trace directory");
-	if (optind < argc - 1)
-		return report_usage_error("one trace directory only (got '%s' too)", argv[optind + 1]);
-	a->dir = argv[optind];
-	return 0;
+	return rc ? rc : cmd_trace_dir("report", argc, argv, report_usage, &a->dir);
 }
 
 /* "ctrace: reading trace  42%" on a terminal, redrawn in place. */

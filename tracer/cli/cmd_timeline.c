@@ -53,13 +53,7 @@ static int timeline_parse(int argc, char **argv, struct timeline_args *a)
 		{ NULL, 0, NULL, 0 },
 	};
 	int rc = cmd_options("timeline", argc, argv, "", longopts, timeline_usage, timeline_option, a);
-	if (rc)
-		return rc;
-	if (optind != argc - 1)
-		return cmd_fail("timeline", "%s%s", optind < argc ? "one trace directory only\n" : "",
-				timeline_usage);
-	a->dir = argv[optind];
-	return 0;
+	return rc ? rc : cmd_trace_dir("timeline", argc, argv, timeline_usage, &a->dir);
 }
 
 /* The options the renderer needs from the arguments and the terminal. */

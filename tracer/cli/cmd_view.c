@@ -40,12 +40,9 @@ static int view_parse(int argc, char **argv, struct view_args *a)
 		{ NULL, 0, NULL, 0 },
 	};
 	int rc = cmd_options("view", argc, argv, "o:", longopts, view_usage, view_option, a);
-	if (rc)
+	if (rc || (rc = cmd_trace_dir("view", argc, argv, view_usage, &a->dir)))
 		return rc;
-	if (optind < argc - 1)
-		return cmd_fail("view", "one trace directory only\n%s", view_usage);
-	a->dir = optind < argc ? argv[optind] : NULL;
-	if (!a->out || !a->dir)
+	if (!a->out)
 		return cmd_fail("view", "%s", view_usage);
 	return 0;
 }

@@ -83,6 +83,17 @@ int cmd_options(const char *cmd, int argc, char **argv, const char *shortopts,
 	return 0;
 }
 
+int cmd_trace_dir(const char *cmd, int argc, char **argv, const char *usage, const char **dir)
+{
+	if (optind >= argc)
+		return cmd_fail(cmd, "missing trace directory\n%s", usage);
+	if (optind < argc - 1)
+		return cmd_fail(cmd, "one trace directory only (got '%s' too)\n%s", argv[optind + 1],
+				usage);
+	*dir = argv[optind];
+	return 0;
+}
+
 int cmd_check_color(const char *cmd, const char *value)
 {
 	if (strcmp(value, "auto") && strcmp(value, "always") && strcmp(value, "never"))
