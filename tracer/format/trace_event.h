@@ -20,7 +20,16 @@ enum trace_phase {
 };
 
 /* One record, in merged order: per object, the true order of operations;
- * per thread, program order; otherwise by time. */
+ * per thread, program order; otherwise by time.
+ *
+ * Gaps. A TRACE_OP_DROPPED event on thread T (args[0] = events lost, 0 if
+ * unknown) means T's stream lost events at that point: the shim could not
+ * record them, or the trace is damaged there (a bad record, a missing or
+ * zeroed chunk). What T did in between is unknown: it may have taken or
+ * released any lock, ended a wait, and so on. Analyzers must not turn that
+ * unknown into findings (a lock released in the gap is not "held at exit",
+ * an unlock after the gap is not "not locked"). obj_gap says the same of one
+ * object. */
 struct trace_event {
 	uint64_t ts_ns;         /* CLOCK_MONOTONIC ns when the operation took
 	                           effect (lock: acquired; unlock: released) */
@@ -33,6 +42,10 @@ struct trace_event {
 	uint8_t kind;           /* enum trace_obj_kind of obj */
 	uint8_t had_begin;      /* END: a BEGIN record preceded it (the call was
 	                           announced as possibly blocking) */
+	uint8_t obj_gap;        /* an operation on obj (some thread's) was lost
+	                           just before this one: the merge skipped its
+	                           order stamp, so obj's state before this event
+	                           is unknown */
 	uint32_t obj;           /* object id (catalog), 0 = none */
 	uint32_t obj2;          /* second object: cond waits: the mutex;
 	                           COND_RELEASE/REACQUIRE: the cond */

@@ -216,6 +216,7 @@ static void skip_gap(struct trace_reader *r)
 	if (!best)
 		return;
 	r->gaps += best_gap;
+	best->head.ev.obj_gap = 1;
 	best->file->last_seq[best->head.group] = best->head.ev.seq - 1;
 	wake(r, best->file, best->head.group);
 }

@@ -213,6 +213,7 @@ enum rd_bad parse_record(struct rd_cursor *c, const uint8_t **pp, const uint8_t 
 		return RD_BAD_VAR;
 	uint64_t tick = c->tick + (uint64_t)trace_unzigzag(v);
 	h->ev.op = (uint8_t)op;
+	h->ev.obj_gap = 0;
 	h->ev.phase = begin ? TRACE_PHASE_BEGIN : TRACE_PHASE_END;
 	h->ev.kind = d->kind;
 	h->stack = 0;
