@@ -134,10 +134,10 @@ static void hg_destroyed(struct hang_detector *h, uint32_t lock)
 	l->nreaders = 0;
 }
 
-static void hg_process_exited(struct hang_detector *h, uint32_t process)
+static void hg_process_exited(struct hang_detector *h, uint32_t process, bool exited)
 {
 	h->exited = grow_zeroed(h->exited, &h->nexited, process + 1, sizeof(*h->exited));
-	h->exited[process] = true;
+	h->exited[process] = exited;
 }
 
 static void hg_end_event(struct hang_detector *h, struct hg_thread *t, const struct trace_event *ev)
@@ -158,10 +158,10 @@ static void hg_end_event(struct hang_detector *h, struct hg_thread *t, const str
 			hg_destroyed(h, ev->obj);
 	} else if (ev->op == TRACE_OP_THREAD_END) {
 		t->ended = true;
-	} else if (ev->op == TRACE_OP_PROC_EXIT || ev->op == TRACE_OP__EXIT ||
-		   ev->op == TRACE_OP_EXEC) {
-		if (ev->op != TRACE_OP_EXEC || ev->result == 0)
-			hg_process_exited(h, ev->process);
+	} else if (ev->op == TRACE_OP_PROC_EXIT || ev->op == TRACE_OP__EXIT) {
+		hg_process_exited(h, ev->process, true);
+	} else if (ev->op == TRACE_OP_EXEC) {
+		hg_process_exited(h, ev->process, false);  /* it failed: the image goes on */
 	}
 }
 
@@ -171,6 +171,12 @@ void hang_detector_feed(struct hang_detector *h, const struct trace_event *ev)
 		return;
 	struct hg_thread *t = hg_thread(h, ev->thread);
 	t->seen = true;
+	if (ev->phase == TRACE_PHASE_BEGIN && ev->op == TRACE_OP_EXEC) {
+		/* Not a wait: the image is being replaced, and is over unless
+		 * the exec fails (its END then says so). */
+		hg_process_exited(h, ev->process, true);
+		return;
+	}
 	if (ev->phase == TRACE_PHASE_BEGIN) {
 		t->blocked = true;
 		t->op = ev->op;

@@ -19,9 +19,13 @@
 
 static int (*program_main)(int, char **, char **);
 
+static void record_exit(uintptr_t pc0, uintptr_t sp, unsigned op, int status);
+
 /* Calls the program's main with this frame as the main thread's stack
  * root (stack.h) until main returns or the thread is unwound
- * (pthread_exit); exit handlers then run on frames that replace it. */
+ * (pthread_exit); exit handlers then run on frames that replace it.
+ * Returning from main is exit(status), which libc calls from inside
+ * itself, past our exit(): the exit is recorded here. */
 static int main_trampoline(int argc, char **argv, char **envp)
 {
 	struct shim_thread *t = shim_thread_self();
@@ -31,6 +35,7 @@ static int main_trampoline(int argc, char **argv, char **envp)
 	pthread_cleanup_push(shim_stack_root_unwound, t);
 	r = program_main(argc, argv, envp);
 	pthread_cleanup_pop(1);
+	record_exit(SHIM_SITE(), TRACE_OP_PROC_EXIT, r);
 	return r;
 }
 
@@ -91,8 +96,10 @@ static bool exec_begin(struct shim_call *c, uintptr_t pc0, uintptr_t sp, const c
 static int exec_failed(struct shim_call *c, bool recorded, const char *path)
 {
 	int e = errno;
-	if (recorded)
+	if (recorded) {
+		trace_writer_clear_exit(&shim.writer, TRACE_EXIT_EXEC);
 		shim_emit(c, TRACE_OP_EXEC, 0, 0, e, 0, 0, 0, path);
+	}
 	errno = e;
 	return -1;
 }

@@ -102,7 +102,7 @@ static void child_run(struct spawn *sp, void **ret, int *thrd_ret)
 		*ret = copy.fn(copy.arg);
 	pthread_cleanup_pop(1);
 	if (t)
-		shim_thread_end(t, TRACE_THREAD_END_RETURN);
+		t->end_how = TRACE_THREAD_END_RETURN;  /* THREAD_END: shim.h */
 }
 
 static void *thread_main(void *p)
@@ -198,7 +198,7 @@ SHIM_EXPORT void pthread_exit(void *ret)
 	struct shim_call c;
 	if (shim_enter(&c, SHIM_SITE())) {
 		shim_end(&c, TRACE_OP_EXIT, NULL, 0);
-		shim_thread_end(c.t, TRACE_THREAD_END_EXIT);
+		c.t->end_how = TRACE_THREAD_END_EXIT;  /* cleanup handlers run next */
 	}
 	shim_real.pthread_exit(ret);
 }
@@ -288,7 +288,7 @@ SHIM_EXPORT void thrd_exit(int res)
 	struct shim_call c;
 	if (shim_enter(&c, SHIM_SITE())) {
 		shim_end(&c, TRACE_OP_THRD_EXIT, NULL, 0);
-		shim_thread_end(c.t, TRACE_THREAD_END_EXIT);
+		c.t->end_how = TRACE_THREAD_END_EXIT;
 	}
 	shim_real.thrd_exit(res);
 }

@@ -92,6 +92,7 @@ static struct shim_thread *state_setup(uint32_t index, uintptr_t stack_lo, uintp
 	t->unwinds = 0;
 	t->key_rounds = 0;
 	t->ended = false;
+	t->end_how = TRACE_THREAD_END_UNWOUND;
 	t->handle = (uint64_t)pthread_self();
 	t->errno_at = &errno;
 	t->stack_lo = stack_lo;
@@ -174,7 +175,7 @@ static void thread_key_destructor(void *p)
 		shim_real.pthread_setspecific(thread_key, t);
 		return;
 	}
-	shim_thread_end(t, TRACE_THREAD_END_UNWOUND);
+	shim_thread_end(t, t->end_how);
 	t->in_shim++;  /* a signal handler now must not write: the chunk goes away */
 	shim_tls = SHIM_THREAD_GONE;
 	trace_stream_close(&t->stream);

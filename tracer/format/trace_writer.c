@@ -241,6 +241,12 @@ void trace_writer_set_exit(struct trace_writer *w, uint32_t flag, int value)
 	atomic_fetch_or((_Atomic uint32_t *)&ph->exit_flags, flag | TRACE_EXIT_CAL);
 }
 
+void trace_writer_clear_exit(struct trace_writer *w, uint32_t flag)
+{
+	if (w->hdr)
+		atomic_fetch_and((_Atomic uint32_t *)&w->hdr->exit_flags, ~flag);
+}
+
 void trace_writer_abandon(struct trace_writer *w)
 {
 	if (w->hdr)

@@ -130,6 +130,8 @@ int trace_writer_open(struct trace_writer *w, const struct trace_writer_config *
 
 /* Records the exit of the process image in the header. */
 void trace_writer_set_exit(struct trace_writer *w, uint32_t flag, int value);
+/* Takes back an exit flag (an exec that failed after all). */
+void trace_writer_clear_exit(struct trace_writer *w, uint32_t flag);
 
 /* Unmaps everything without writing (a forked child abandons its parent's
  * writer before opening its own). */

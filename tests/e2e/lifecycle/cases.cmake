@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: MIT
+# End-to-end cases of a process's and a thread's life (issue 9): an image
+# replaced by exec is over, not blocked; a thread ends after its cleanup
+# handlers and key destructors; returning from main is an exit.
+set(L lifecycle)
+# Exec wrappers: the stall timeout passes while the new image sleeps; the
+# old image must not count as a thread blocked in exec.
+ctrace_e2e(exec_env PROGRAM env ARGS sleep 2 RUN_OPTS --stall-timeout=1
+  REPORT_JQ ${L}/no_finding.jq)
+ctrace_e2e(exec_sh PROGRAM sh ARGS -c "exec sleep 2" RUN_OPTS --stall-timeout=1
+  REPORT_JQ ${L}/no_finding.jq)
+ctrace_e2e(cleanup_unlock SOURCE ${L}/cleanup_unlock.c REPORT_JQ ${L}/no_finding.jq
+  ENV EXPECT_STDOUT=done)
+ctrace_e2e(main_return SOURCE ${L}/main_return.c EXPECT 3 INFO_JQ ${L}/main_return_info.jq
+  REPORT_JQ ${L}/main_return.jq)

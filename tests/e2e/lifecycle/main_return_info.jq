@@ -1,0 +1,1 @@
+.by_kind.proc_exit == 1

@@ -1,0 +1,1 @@
+.deadlocks == [] and .misuse == [] and .program.exit_status == 0
