@@ -199,7 +199,7 @@ static void thread_start(struct trace_reader *r, struct rd_cursor *c, struct tra
 	const struct rd_head *h = &c->head;
 	t->tid = (uint32_t)h->ev.args[1];
 	t->handle = h->ev.args[2];
-	if (h->str[0])
+	if (h->str[0] && !t->name)  /* a name given by its creator already is newer */
 		set_name(t, h->str);
 	uint32_t parent = thread_of_index(c->file, h->ev.args[0]);
 	if (parent != TRACE_NONE && parent != c->thread)
@@ -221,6 +221,10 @@ static void thread_create(struct trace_reader *r, struct rd_cursor *c, struct tr
 		return;
 	ev->peer_thread = child;
 	r->cat.threads[child].parent = c->thread;
+	/* From now on the handle is the child's, even before its first
+	 * record: a handle may be one of an ended thread, reused. */
+	if (c->head.ev.phase == TRACE_PHASE_END && !c->head.ev.result && c->head.ev.args[1])
+		rd_map_put(&r->handles, ev->process, c->head.ev.args[1], child + 1);
 	if (ev->stack)
 		r->cat.threads[child].create_stack = ev->stack;
 }

@@ -13,3 +13,5 @@ ctrace_e2e(cleanup_unlock SOURCE ${L}/cleanup_unlock.c REPORT_JQ ${L}/no_finding
   ENV EXPECT_STDOUT=done)
 ctrace_e2e(main_return SOURCE ${L}/main_return.c EXPECT 3 INFO_JQ ${L}/main_return_info.jq
   REPORT_JQ ${L}/main_return.jq)
+# A name set by handle belongs to the thread that had the handle then.
+ctrace_e2e(reused_handle SOURCE ${L}/reused_handle.c REPORT_JQ ${L}/reused_handle.jq)
