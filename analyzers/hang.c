@@ -22,16 +22,20 @@ struct hg_thread {
 	uint8_t op;
 	uint32_t obj, stack;
 	uint64_t begin_ns;
+	uint32_t gaps;              /* lost events so far: what it held before is unknown */
 };
 
+/* A hold is known only if its thread lost no events since (gaps). */
 struct hg_holder {
 	uint32_t thread, stack;     /* stack: where it acquired the lock */
+	uint32_t gaps;              /* the thread's gaps at the acquisition */
 };
 
 struct hg_lock {
 	uint32_t owner;             /* writer / mutex owner, HG_NONE */
 	uint32_t depth;             /* recursive holds by owner */
 	uint32_t owner_stack;
+	uint32_t owner_gaps;        /* the owner's gaps when it took the lock */
 	struct hg_holder *readers;  /* (owned) one entry per read acquisition */
 	uint32_t nreaders, cap;
 };
@@ -89,6 +93,7 @@ void hang_detector_free(struct hang_detector *h)
 static void hg_acquired(struct hang_detector *h, uint32_t thread, uint32_t lock, bool read,
 			uint32_t stack)
 {
+	uint32_t gaps = hg_thread(h, thread)->gaps;
 	struct hg_lock *l = hg_lock(h, lock);
 	if (read) {
 		if (l->nreaders == l->cap) {
@@ -97,13 +102,14 @@ static void hg_acquired(struct hang_detector *h, uint32_t thread, uint32_t lock,
 			if (!l->readers)
 				abort();
 		}
-		l->readers[l->nreaders++] = (struct hg_holder){ thread, stack };
-	} else if (l->owner == thread) {
+		l->readers[l->nreaders++] = (struct hg_holder){ thread, stack, gaps };
+	} else if (l->owner == thread && l->owner_gaps == gaps) {
 		l->depth++;
 	} else {
 		l->owner = thread;
 		l->depth = 1;
 		l->owner_stack = stack;
+		l->owner_gaps = gaps;
 	}
 }
 
@@ -171,6 +177,14 @@ void hang_detector_feed(struct hang_detector *h, const struct trace_event *ev)
 		return;
 	struct hg_thread *t = hg_thread(h, ev->thread);
 	t->seen = true;
+	if (ev->op == TRACE_OP_DROPPED) {
+		/* Lost events: its pending call may have ended, its holds too. */
+		t->blocked = false;
+		t->gaps++;
+		return;
+	}
+	if (ev->obj_gap && ev->obj)
+		hg_destroyed(h, ev->obj);  /* an operation on it was lost: owners unknown */
 	if (ev->phase == TRACE_PHASE_BEGIN && ev->op == TRACE_OP_EXEC) {
 		/* Not a wait: the image is being replaced, and is over unless
 		 * the exec fails (its END then says so). */
@@ -233,6 +247,21 @@ static bool hg_is_recursive(const struct hang_detector *h, uint32_t lock)
 	       (o->attr & TRACE_MUTEX_TYPE_MASK) == TRACE_MUTEX_RECURSIVE;
 }
 
+/* The owner of L, if it is certain (HG_NONE otherwise): the owner lost no
+ * events since it took L. */
+static uint32_t hg_owner(const struct hang_detector *h, const struct hg_lock *l)
+{
+	if (l->owner == HG_NONE || l->owner >= h->nthreads ||
+	    h->threads[l->owner].gaps != l->owner_gaps)
+		return HG_NONE;
+	return l->owner;
+}
+
+static bool hg_reader_known(const struct hang_detector *h, const struct hg_holder *r)
+{
+	return r->thread < h->nthreads && h->threads[r->thread].gaps == r->gaps;
+}
+
 /* The threads T waits for: the owners its lock request conflicts with. */
 static uint32_t hg_waits_for(const struct hang_detector *h, uint32_t thread, uint32_t *out, uint32_t max)
 {
@@ -240,11 +269,11 @@ static uint32_t hg_waits_for(const struct hang_detector *h, uint32_t thread, uin
 	if (!hg_is_lock_wait(t) || t->obj >= h->nlocks)
 		return 0;
 	const struct hg_lock *l = &h->locks[t->obj];
-	uint32_t n = 0;
-	if (l->owner != HG_NONE && !(l->owner == thread && hg_is_recursive(h, t->obj)))
-		out[n++] = l->owner;
+	uint32_t n = 0, owner = hg_owner(h, l);
+	if (owner != HG_NONE && !(owner == thread && hg_is_recursive(h, t->obj)))
+		out[n++] = owner;
 	for (uint32_t i = 0; !t->read && i < l->nreaders && n < max; i++) {
-		bool dup = false;
+		bool dup = !hg_reader_known(h, &l->readers[i]);
 		for (uint32_t j = 0; j < n; j++)
 			dup |= out[j] == l->readers[i].thread;
 		if (!dup)
@@ -260,10 +289,10 @@ static uint32_t hg_held_stack(const struct hang_detector *h, uint32_t thread, ui
 	*read = false;
 	if (!l)
 		return 0;
-	if (l->owner == thread)
+	if (hg_owner(h, l) == thread)
 		return l->owner_stack;
 	for (uint32_t i = 0; i < l->nreaders; i++) {
-		if (l->readers[i].thread == thread) {
+		if (l->readers[i].thread == thread && hg_reader_known(h, &l->readers[i])) {
 			*read = true;
 			return l->readers[i].stack;
 		}
@@ -276,7 +305,7 @@ static uint32_t hg_any_held(const struct hang_detector *h, uint32_t thread)
 {
 	bool read;
 	for (uint32_t id = 1; id < h->nlocks; id++)
-		if (hg_held_stack(h, thread, id, &read) || h->locks[id].owner == thread)
+		if (hg_held_stack(h, thread, id, &read) || hg_owner(h, &h->locks[id]) == thread)
 			return id;
 	return 0;
 }
@@ -484,7 +513,10 @@ static void hang_finish(void *state, struct report *out)
 		end = a->cat->run.end_ns;
 	if (a->cat->run.present && a->cat->run.ended_by_ctrace)
 		stall = 1;
-	hang_detector_check_final(a->h, end, stall, out);
+	if (a->cat->running)  /* a snapshot: waits may be ending as it is read */
+		hang_detector_check(a->h, a->cat->read_ns, stall, out);
+	else
+		hang_detector_check_final(a->h, end, stall, out);
 }
 
 static void hang_free(void *state)

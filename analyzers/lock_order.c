@@ -271,12 +271,44 @@ static struct lo_held *lo_find_held(struct lo_thread *t, uint32_t lock)
 	return NULL;
 }
 
+static bool lo_drop(struct lo_thread *t, struct lo_held *h, bool all);
+
+/* LOCK is no longer held by the thread recorded as its writer (it was
+ * released where events were lost, or by another thread). */
+static void lo_unhold(struct lock_order *lo, uint32_t lock)
+{
+	uint32_t *holder = lo_holder(lo, lock);
+	if (*holder == LO_NONE || *holder >= lo->nthreads)
+		return;
+	struct lo_held *h = lo_find_held(&lo->threads[*holder], lock);
+	if (h)
+		lo_drop(&lo->threads[*holder], h, true);
+	*holder = LO_NONE;
+}
+
+/* THREAD lost events: it may have released anything it held. */
+static void lo_forget(struct lock_order *lo, uint32_t thread)
+{
+	struct lo_thread *t = lo_thread(lo, thread);
+	while (t->nheld) {
+		uint32_t lock = t->held[t->nheld - 1].lock;
+		uint32_t *holder = lo_holder(lo, lock);
+		if (*holder == thread)
+			*holder = LO_NONE;
+		lo_drop(t, &t->held[t->nheld - 1], true);
+	}
+}
+
 /* THREAD took LOCK (blocking = it could have waited for it). */
 static void lo_acquired(struct lock_order *lo, uint32_t thread, uint32_t lock, bool read,
 			uint32_t stack, bool blocking, bool got_it)
 {
 	struct lo_thread *t = lo_thread(lo, thread);
 	struct lo_held *h = lo_find_held(t, lock);
+	if (!h && got_it && !read && *lo_holder(lo, lock) != thread) {
+		lo_unhold(lo, lock);   /* its writer let it go unseen */
+		t = &lo->threads[thread];
+	}
 	if (h) {                /* recursive: cannot block on itself here */
 		h->depth += got_it;
 		return;
@@ -317,15 +349,9 @@ static void lo_released(struct lock_order *lo, uint32_t thread, uint32_t lock, b
 			*holder = LO_NONE;
 		return;
 	}
-	if (*holder == LO_NONE || *holder >= lo->nthreads)
-		return;
 	/* Unlocked by another thread than its owner (a misuse): the owner
 	 * no longer holds it either. */
-	struct lo_thread *owner = &lo->threads[*holder];
-	h = lo_find_held(owner, lock);
-	if (h)
-		lo_drop(owner, h, true);
-	*holder = LO_NONE;
+	lo_unhold(lo, lock);
 }
 
 static bool lo_result_acquired(int32_t result)
@@ -355,10 +381,16 @@ static void lo_feed(void *state, const struct trace_event *ev)
 {
 	struct lock_order *lo = state;
 
+	if (ev->op == TRACE_OP_DROPPED) {
+		lo_forget(lo, ev->thread);
+		return;
+	}
 	switch (ev->kind) {
 	case TRACE_OBJ_MUTEX:
 	case TRACE_OBJ_RWLOCK:
 	case TRACE_OBJ_SPINLOCK:
+		if (ev->obj_gap)
+			lo_unhold(lo, ev->obj);  /* an operation on it was lost */
 		if (ev->op == TRACE_OP_COND_RELEASE)
 			lo_released(lo, ev->thread, ev->obj, true);
 		else if (ev->op == TRACE_OP_COND_REACQUIRE)

@@ -77,6 +77,7 @@ static void report_release_context(struct report *r)
 	for (size_t i = 0; i < r->nnotes; i++)
 		free(r->notes[i]);
 	free(r->notes);
+	free(r->trace.running_note);
 }
 
 void report_release(struct report *r)

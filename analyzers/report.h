@@ -189,6 +189,9 @@ struct report_program {
 
 struct report_trace {
 	uint64_t events, dropped, bytes;
+	uint32_t problems;           /* damaged places met reading it */
+	bool running;                /* the program was still running (a snapshot) */
+	char *running_note;          /* (owned) then the one line that says so */
 };
 
 struct report {

@@ -70,6 +70,7 @@ int report_build(const char *dir, const struct report_build_options *opt, struct
 	report_symbolize(out, cat, opt->no_symbols);
 	int status = REPORT_BUILD_OK;
 	const struct ct_error *problem = trace_reader_error(rd);
+	out->trace.problems = trace_reader_error_count(rd);
 	if (problem) {
 		char buf[1024];
 		report_add_note(out, "the trace is damaged (%u problem%s; the report covers what was valid): %s",

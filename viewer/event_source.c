@@ -65,7 +65,8 @@ const struct trace_catalog *event_source_catalog(const struct event_source *src)
 
 /* The reader being rewound is read to its end first: its catalog is then
  * complete and stays as the source's catalog (ids are assigned in merged
- * order, so the second pass yields the same ids). */
+ * order, so the second pass, which reads no more than the first even if
+ * the program is still writing, yields the same ids). */
 int event_source_rewind(struct event_source *src, struct ct_error *err)
 {
 	if (!src->reader) {
@@ -76,16 +77,15 @@ int event_source_rewind(struct event_source *src, struct ct_error *err)
 		ct_error_set(err, "", -1, "cannot rewind a borrowed reader");
 		return -ENOTSUP;
 	}
-	struct trace_reader *fresh = trace_reader_open(src->dir, 0, err);
-	if (!fresh)
-		return -EIO;
 	if (!src->full) {
 		src->total = src->pos + trace_reader_drain(src->reader);
 		src->full = src->reader;
 	} else {
 		trace_reader_free(src->reader);
 	}
-	src->reader = fresh;
+	src->reader = trace_reader_reopen(src->full, err);
+	if (!src->reader)
+		return -EIO;
 	src->pos = 0;
 	return 0;
 }
@@ -110,6 +110,16 @@ const struct ct_error *event_source_error(const struct event_source *src)
 	if (src->full && trace_reader_error(src->full))
 		return trace_reader_error(src->full);
 	return src->reader ? trace_reader_error(src->reader) : NULL;
+}
+
+unsigned event_source_damage(const struct event_source *src, struct ct_error *first)
+{
+	const struct trace_reader *r = src->full && trace_reader_error(src->full) ? src->full
+									       : src->reader;
+	if (!r || !trace_reader_error(r))
+		return 0;
+	*first = *trace_reader_error(r);
+	return trace_reader_error_count(r);
 }
 
 void event_source_release(struct event_source *src)

@@ -77,6 +77,10 @@ uint64_t event_source_total(const struct event_source *src);
 /* The first problem the reader met (file, offset, reason), or NULL. */
 const struct ct_error *event_source_error(const struct event_source *src);
 
+/* How many problems the reader met (0: the trace is sound); the first is
+ * copied into *first (it outlives the source). */
+unsigned event_source_damage(const struct event_source *src, struct ct_error *first);
+
 /* Frees what the source owns (an opened reader); the struct may be reused. */
 void event_source_release(struct event_source *src);
 

@@ -37,6 +37,17 @@ int cmd_options(const char *cmd, int argc, char **argv, const char *shortopts,
  * with USAGE on stderr). */
 int cmd_trace_dir(const char *cmd, int argc, char **argv, const char *usage, const char **dir);
 
+struct ct_error;
+struct trace_catalog;
+
+/* A damaged trace, the same one line for every subcommand: "ctrace: CMD:
+ * FILE: offset N: REASON (K problems in all)" on stderr. Returns 2. */
+int cmd_damaged(const char *cmd, const struct ct_error *err, unsigned count);
+
+/* If the program of CAT was still running when it was read, one line on
+ * stderr says so and up to when the trace was read. */
+void cmd_note_running(const char *cmd, const struct trace_catalog *cat);
+
 /* Checks a --color value (auto, always, never); else cmd_fail's 2. */
 int cmd_check_color(const char *cmd, const char *value);
 

@@ -146,11 +146,11 @@ int cmd_export(int argc, char **argv)
 		rc = export_timeline(&a, &src, &bar, &err);
 	}
 	progress_bar_finish(&bar);
-	const struct ct_error *rerr = event_source_error(&src);
-	if (!rc && rerr)
-		fprintf(stderr, "ctrace: export: warning: %s\n", ct_error_format(rerr, buf, sizeof buf));
+	struct ct_error damage;
+	unsigned problems = event_source_damage(&src, &damage);
+	cmd_note_running("export", event_source_catalog(&src));
 	event_source_release(&src);
 	if (rc)
 		return cmd_fail("export", "%s", ct_error_format(&err, buf, sizeof buf));
-	return 0;
+	return problems ? cmd_damaged("export", &damage, problems) : 0;
 }

@@ -42,11 +42,9 @@ int cmd_info(int argc, char **argv)
 	else
 		info_print_text(r, stdout);
 	int status = 0;
-	if (trace_reader_error(r)) {
-		status = cmd_fail("info", "%s", ct_error_format(trace_reader_error(r), line, sizeof line));
-		if (trace_reader_error_count(r) > 1)
-			fprintf(stderr, "ctrace: info: (%u problems in all)\n", trace_reader_error_count(r));
-	}
+	cmd_note_running("info", trace_reader_catalog(r));
+	if (trace_reader_error(r))
+		status = cmd_damaged("info", trace_reader_error(r), trace_reader_error_count(r));
 	trace_reader_free(r);
 	return status;
 }

@@ -157,9 +157,12 @@ static int report_run(const struct report_args *a, struct suppressions *supp)
 	int status = report_findings(&r) ? 1 : 0;
 	if (report_print(a, &r) < 0)
 		status = 2;
+	unsigned problems = r.trace.problems;
+	if (r.trace.running_note)
+		fprintf(stderr, "ctrace: report: note: %s\n", r.trace.running_note);
 	report_release(&r);
 	if (rc == REPORT_BUILD_PARTIAL)
-		return cmd_fail("report", "%s", ct_error_format(&err, buf, sizeof(buf)));
+		return cmd_damaged("report", &err, problems);
 	return status;
 }
 

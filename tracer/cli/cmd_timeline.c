@@ -108,13 +108,13 @@ int cmd_timeline(int argc, char **argv)
 	}
 	rc = render_tui(&src, &opt, stdout, &err);
 	progress_bar_finish(&bar);
-	const struct ct_error *rerr = event_source_error(&src);
-	if (!rc && rerr)
-		fprintf(stderr, "ctrace: timeline: warning: %s\n", ct_error_format(rerr, buf, sizeof buf));
+	struct ct_error damage;
+	unsigned problems = event_source_damage(&src, &damage);
+	cmd_note_running("timeline", event_source_catalog(&src));
 	tl_analysis_free(an);
 	tl_symbols_free(sym);
 	event_source_release(&src);
 	if (rc)
 		return cmd_fail("timeline", "%s", ct_error_format(&err, buf, sizeof buf));
-	return 0;
+	return problems ? cmd_damaged("timeline", &damage, problems) : 0;
 }

@@ -157,14 +157,14 @@ int cmd_view(int argc, char **argv)
 	};
 	if (!rc)
 		rc = view_write(a.out, &src, &opt, &err);
-	const struct ct_error *rerr = event_source_error(&src);
-	if (!rc && rerr)
-		fprintf(stderr, "ctrace: view: warning: %s\n", ct_error_format(rerr, buf, sizeof(buf)));
+	struct ct_error damage;
+	unsigned problems = event_source_damage(&src, &damage);
+	cmd_note_running("view", event_source_catalog(&src));
 	if (sym)
 		symbolizer_free(sym);
 	report_release(&rep);
 	event_source_release(&src);
 	if (rc)
 		return cmd_fail("view", "%s", ct_error_format(&err, buf, sizeof(buf)));
-	return 0;
+	return problems ? cmd_damaged("view", &damage, problems) : 0;
 }

@@ -2,6 +2,8 @@
 /* ctrace.c - the hub: one table of subcommands, shared chores (stdout check
  * at exit), and the exit status convention of the contract. */
 #include "cmd.h"
+#include "ct_error.h"
+#include "trace_event.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -45,6 +47,22 @@ int cmd_fail(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return 2;
+}
+
+int cmd_damaged(const char *cmd, const struct ct_error *err, unsigned count)
+{
+	char buf[1024];
+	ct_error_format(err, buf, sizeof buf);
+	if (count > 1)
+		return cmd_fail(cmd, "%s (%u problems in all)", buf, count);
+	return cmd_fail(cmd, "%s", buf);
+}
+
+void cmd_note_running(const char *cmd, const struct trace_catalog *cat)
+{
+	char buf[256];
+	if (trace_catalog_running_note(cat, buf, sizeof buf))
+		fprintf(stderr, "ctrace: %s: note: %s\n", cmd, buf);
 }
 
 int cmd_parse_uint(const char *cmd, const char *option, const char *value, unsigned lo,

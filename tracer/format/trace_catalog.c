@@ -3,6 +3,7 @@
  * every analyzer agrees on what an op means; releasing a catalog. */
 #include "trace_event.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 const char *trace_obj_kind_name(enum trace_obj_kind kind)
@@ -124,4 +125,19 @@ void trace_catalog_release(struct trace_catalog *c)
 	free(c->objects);
 	free(c->stacks);
 	*c = (struct trace_catalog){ 0 };
+}
+
+const char *trace_catalog_running_note(const struct trace_catalog *c, char *buf, size_t size)
+{
+	const struct trace_process *p = NULL;
+	for (uint32_t i = 0; i < c->nprocesses && !p; i++)
+		if (c->processes[i].running)
+			p = &c->processes[i];
+	if (!c->running || !p)
+		return NULL;
+	uint64_t start = c->run.present && c->run.start_ns ? c->run.start_ns : c->start_ns;
+	double at = c->read_ns > start ? (double)(c->read_ns - start) / 1e9 : 0;
+	snprintf(buf, size, "the program is still running (pid %u): the trace was read up to "
+		 "%.3f s after its start; calls without an end are in progress", p->pid, at);
+	return buf;
 }

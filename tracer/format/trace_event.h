@@ -79,6 +79,7 @@ struct trace_process {
 	char *maps_file;            /* (owned) maps file path (may not exist) */
 	uint32_t first_thread;      /* trace-wide id of its thread index 0 */
 	uint32_t nthreads;
+	bool running;               /* still running when the trace was read */
 };
 
 struct trace_thread {
@@ -95,6 +96,7 @@ struct trace_thread {
 	bool ended;
 	uint64_t events;            /* records read */
 	uint64_t dropped;           /* from this thread's DROPPED records */
+	uint32_t gaps;              /* DROPPED events: places its stream lost events */
 };
 
 struct trace_object {
@@ -145,6 +147,10 @@ struct trace_catalog {
 	uint64_t record_bytes;           /* bytes of event records decoded */
 	struct trace_run run;
 	uint64_t by_op[TRACE_OP_COUNT];  /* completed calls (END) per op */
+	bool running;                    /* a process was still running: the trace is
+	                                    a snapshot (calls without END are in
+	                                    progress, not stuck) */
+	uint64_t read_ns;                /* CLOCK_MONOTONIC when it was opened */
 };
 
 static inline const struct trace_object *
@@ -181,5 +187,10 @@ bool trace_op_is_join(unsigned op);
 bool trace_op_is_create(unsigned op);
 
 void trace_catalog_release(struct trace_catalog *c);
+
+/* When a process of the trace was still running as it was read: "the
+ * program is still running (pid N): the trace was read up to 1.234 s after
+ * its start; calls without an end are in progress" into BUF; else NULL. */
+const char *trace_catalog_running_note(const struct trace_catalog *c, char *buf, size_t size);
 
 #endif

@@ -56,7 +56,12 @@ struct trace_chunk_header {            /* 64 bytes, at the start of every chunk 
 	uint32_t pid;
 	struct trace_calibration cal;  /* taken when the chunk was opened */
 	uint64_t base_tick;            /* EVENTS: ticks deltas start from */
-	uint8_t reserved[16];
+	uint32_t records_end;          /* EVENTS: where the zero byte that ends the
+	                                  records sits (from the chunk's start),
+	                                  written when the thread leaves the chunk;
+	                                  0 = not sealed (still being written, or
+	                                  the thread was stopped in it) */
+	uint8_t reserved[12];
 };
 
 #define TRACE_ARGV_MAX 2048

@@ -192,9 +192,15 @@ static void place(struct trace_reader *r, struct rd_cursor *c, int st)
 		park(r, c);
 }
 
+/* Decodes c's next event, unless it yielded all it may (reopen). */
+static int next_head(struct trace_reader *r, struct rd_cursor *c)
+{
+	return c->yielded >= c->limit ? 0 : rd_decode(r, c);
+}
+
 void rd_classify(struct trace_reader *r, struct rd_cursor *c)
 {
-	place(r, c, rd_decode(r, c));
+	place(r, c, next_head(r, c));
 }
 
 /* Nothing is ready but heads are parked: some seq was taken and never
@@ -241,6 +247,12 @@ static int unstick(struct trace_reader *r)
 {
 	if (rd_live(r) && retry_waiting(r))
 		return 1;
+	if (r->nparked && rd_snapshot(r)) {
+		/* an operation in progress: what follows it stays unread */
+		r->withheld += r->nparked;
+		r->nparked = 0;
+		return 0;
+	}
 	if (r->nparked) {
 		if (rd_live(r)) {
 			/* the missing record may still be written */
@@ -261,7 +273,7 @@ int trace_reader_next(struct trace_reader *r, struct trace_event *ev)
 	struct rd_cursor *c = NULL;
 	if (r->emitted) {
 		struct rd_cursor *e = r->emitted;
-		int st = rd_decode(r, e);
+		int st = next_head(r, e);
 		r->emitted = NULL;
 		/* fast path: the same thread again, no heap traffic */
 		if (st > 0 && is_ready(e) && (!r->nheap || before(e, r->heap[0])))
@@ -279,6 +291,7 @@ int trace_reader_next(struct trace_reader *r, struct trace_event *ev)
 			return st < 0 ? TRACE_READER_AGAIN : TRACE_READER_DONE;
 	}
 	rd_emit(r, c, ev);
+	c->yielded++;
 	advance_seq(r, c);
 	c->state = RD_EMITTED;
 	r->emitted = c;
@@ -322,8 +335,18 @@ static int add_name(char ***names, uint32_t *n, const char *name)
 	return 0;
 }
 
+static const struct rd_file *model_file(const struct trace_reader *m, const char *name)
+{
+	for (uint32_t i = 0; i < m->nfiles; i++)
+		if (!strcmp(m->files[i]->name, name))
+			return m->files[i];
+	return NULL;
+}
+
 /* Opens the files NAMES; valid ones go to *files (walked, owned by the
- * caller, also on failure), live files not ready yet to r->pending. */
+ * caller, also on failure), live files not ready yet to r->pending. A
+ * file whose image still writes it makes the reader a snapshot; a reopen
+ * takes only what its model read. */
 int rd_open_files(struct trace_reader *r, char **names, uint32_t n, struct rd_file ***files,
 		  uint32_t *nfiles)
 {
@@ -332,10 +355,18 @@ int rd_open_files(struct trace_reader *r, char **names, uint32_t n, struct rd_fi
 	*nfiles = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		bool retry;
+		const struct rd_file *m = r->model ? model_file(r->model, names[i]) : NULL;
+		if (r->model && !m)
+			continue;
 		struct rd_file *f = rd_file_open(r, names[i], &retry);
 		int e = 0;
 		if (f) {
+			f->running = m ? m->running : !rd_live(r) && rd_file_running(f);
+			if (f->running)
+				r->flags |= TRACE_READER_SNAPSHOT;
 			rd_file_walk(r, f);
+			if (m)
+				rd_file_limit(f, m);
 			e = add_file(files, nfiles, &cap, f);
 		} else if (retry) {
 			e = add_name(&r->pending, &r->npending, names[i]);
@@ -387,7 +418,8 @@ static int open_dir(struct trace_reader *r, struct ct_error *err)
 	return 0;
 }
 
-struct trace_reader *trace_reader_open(const char *dir, unsigned flags, struct ct_error *err)
+static struct trace_reader *reader_open(const char *dir, unsigned flags,
+				       const struct trace_reader *model, struct ct_error *err)
 {
 	struct trace_reader *r = calloc(1, sizeof *r);
 	if (!r) {
@@ -395,6 +427,8 @@ struct trace_reader *trace_reader_open(const char *dir, unsigned flags, struct c
 		return NULL;
 	}
 	r->flags = flags;
+	r->model = model;
+	r->cat.read_ns = rd_clock_now();
 	for (unsigned op = 0; op < TRACE_OP_COUNT; op++)
 		r->op_life[op] = trace_op_is_init(op) ? RD_LIFE_INIT :
 				 trace_op_is_destroy(op) ? RD_LIFE_DESTROY : RD_LIFE_USE;
@@ -416,9 +450,22 @@ struct trace_reader *trace_reader_open(const char *dir, unsigned flags, struct c
 	rd_setup_clocks(r);
 	rd_dir_usage(r);
 	rd_update_process_facts(r);
+	if (model)
+		r->cat.read_ns = model->cat.read_ns;
+	r->model = NULL;
 	for (uint32_t i = 0; i < r->cat.nthreads; i++)
 		rd_classify(r, r->cursors[i]);
 	return r;
+}
+
+struct trace_reader *trace_reader_open(const char *dir, unsigned flags, struct ct_error *err)
+{
+	return reader_open(dir, flags, NULL, err);
+}
+
+struct trace_reader *trace_reader_reopen(const struct trace_reader *r, struct ct_error *err)
+{
+	return reader_open(r->dir, r->flags & ~TRACE_READER_SNAPSHOT, r, err);
 }
 
 void trace_reader_free(struct trace_reader *r)
@@ -460,4 +507,9 @@ unsigned trace_reader_error_count(const struct trace_reader *r)
 uint64_t trace_reader_order_gaps(const struct trace_reader *r)
 {
 	return r->gaps;
+}
+
+uint64_t trace_reader_withheld(const struct trace_reader *r)
+{
+	return r->withheld;
 }

@@ -17,14 +17,27 @@
 struct trace_reader;
 
 enum trace_reader_flags {
-	TRACE_READER_LIVE = 1, /* files may still grow: trace_reader_next returns
-	                          TRACE_READER_AGAIN at the current end instead of
-	                          ending; call trace_reader_poll() and retry */
+	TRACE_READER_LIVE = 1,     /* files may still grow: trace_reader_next returns
+	                              TRACE_READER_AGAIN at the current end instead of
+	                              ending; call trace_reader_poll() and retry */
+	TRACE_READER_SNAPSHOT = 2, /* the program is still running: read what is
+	                              written now, as a prefix of the run that later
+	                              records cannot contradict: each thread up to its
+	                              last published record, no order gap skipped (the
+	                              missing record is an operation in progress: what
+	                              follows it is left out). Set by trace_reader_open
+	                              by itself when a process of the trace is still
+	                              running (catalog.running). */
 };
 
 /* Opens the trace directory DIR. Returns NULL and fills err (if non-NULL)
  * when DIR is not a readable ctrace trace (missing, empty, foreign). */
 struct trace_reader *trace_reader_open(const char *dir, unsigned flags, struct ct_error *err);
+
+/* Opens R's directory again for a second pass that yields exactly what R
+ * yielded (R read to its end): the same processes, threads, stacks and
+ * events, even if the program went on writing since. */
+struct trace_reader *trace_reader_reopen(const struct trace_reader *r, struct ct_error *err);
 
 enum trace_reader_status {
 	TRACE_READER_EVENT = 1,  /* *ev is filled */
@@ -52,6 +65,10 @@ unsigned trace_reader_error_count(const struct trace_reader *r);
 /* Order gaps: seq stamps taken but never written (a thread killed between
  * the operation and its record) that the merge had to skip. Not an error. */
 uint64_t trace_reader_order_gaps(const struct trace_reader *r);
+
+/* SNAPSHOT: events not yielded because they come after an operation still
+ * in progress (an order stamp taken, its record not written yet). */
+uint64_t trace_reader_withheld(const struct trace_reader *r);
 
 /* Reads the whole trace once, filling the catalog (for commands that only
  * need counts). Returns the number of events. */

@@ -4,7 +4,9 @@
  * cursor's head, BEGIN/END pairing. No catalog updates here (emit does). */
 #include "trace_reader_priv.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 enum rd_bad {
 	RD_OK,
@@ -21,6 +23,8 @@ static inline bool slot_defined(const struct rd_cursor *c, unsigned slot)
 	return c->slot_defined[slot / 64] >> (slot % 64) & 1;
 }
 
+/* Enters the next chunk: 1, or 2 if chunks before it are missing (lost
+ * data: the stream has a gap there), 0 at the end, -1 (live) to wait. */
 static int enter_chunk(struct trace_reader *r, struct rd_cursor *c)
 {
 	if (c->ci >= c->nchunks)
@@ -35,6 +39,13 @@ static int enter_chunk(struct trace_reader *r, struct rd_cursor *c)
 		if (now - c->wait_since < RD_WAIT_NS)
 			return -1;
 	}
+	int entered = 1;
+	if (k->seq != expect) {
+		rd_problem(r, c->file->path, (int64_t)k->off,
+			   "thread %u: chunk %u is missing before this one (lost data)", c->index,
+			   expect);
+		entered = 2;
+	}
 	c->wait_since = 0;
 	c->in_chunk = true;
 	c->entered_any = true;
@@ -47,7 +58,7 @@ static int enter_chunk(struct trace_reader *r, struct rd_cursor *c)
 	memset(c->slot_obj, 0, sizeof c->slot_obj);
 	c->head.ev.thread = c->thread;
 	c->head.ev.process = c->file->process;
-	return 1;
+	return entered;
 }
 
 static void leave_chunk(struct rd_cursor *c)
@@ -56,20 +67,91 @@ static void leave_chunk(struct rd_cursor *c)
 	c->ci++;
 }
 
+/* The offset of the first non-zero byte of the file in [from, to), or
+ * to. Holes (punched chunk tails) are skipped without reading them. */
+static uint64_t first_data(const struct rd_file *f, uint64_t from, uint64_t to)
+{
+	uint64_t buf[8192];
+	while (from < to) {
+		off_t d = lseek(f->fd, (off_t)from, SEEK_DATA);
+		if (d < 0 && errno == ENXIO)
+			return to;
+		if (d > (off_t)from)
+			from = (uint64_t)d;
+		if (from >= to)
+			return to;
+		uint64_t n = to - from < sizeof buf ? to - from : sizeof buf;
+		ssize_t got = pread(f->fd, buf, n, (off_t)from);
+		if (got <= 0)
+			return to;
+		const uint8_t *b = (const uint8_t *)buf;
+		for (ssize_t i = 0; i < got; i++)
+			if (b[i])
+				return from + (uint64_t)i;
+		from += (uint64_t)got;
+	}
+	return to;
+}
+
+/* The zero byte at c->pos ends the chunk's records: is that true, or is
+ * data lost there (a zeroed page)? A sealed chunk says where its records
+ * end; in one that is not (the thread was stopped in it), nothing but
+ * zeros may follow, except within a record's length: the body of a
+ * release whose op byte was never written (killed inside the call). A
+ * chunk with a successor was left full. Returns true if data is lost. */
+static bool records_cut(struct trace_reader *r, struct rd_cursor *c)
+{
+	const struct rd_chunk *k = &c->chunks[c->ci];
+	const char *path = c->file->path;
+	uint64_t end = k->off + k->size;
+	uint64_t lim = end < c->file->st_size ? end : c->file->st_size;
+	uint32_t sealed = 0;
+	if (pread(c->file->fd, &sealed, sizeof sealed,
+		  (off_t)(k->off + offsetof(struct trace_chunk_header, records_end))) != sizeof sealed)
+		sealed = 0;
+	if (sealed) {
+		if (k->off + sealed == c->pos)
+			return false;
+		rd_problem(r, path, (int64_t)c->pos, "thread %u: the records end here, but the chunk "
+			   "says they end at offset %llu (lost data)", c->index,
+			   (unsigned long long)(k->off + sealed));
+		return true;
+	}
+	uint64_t data = first_data(c->file, c->pos + 1, lim);
+	if (data < lim && data - c->pos >= TRACE_RECORD_MAX) {
+		rd_problem(r, path, (int64_t)c->pos, "thread %u: the records end here, but data "
+			   "follows at offset %llu (lost data)", c->index, (unsigned long long)data);
+		return true;
+	}
+	if (c->ci + 1 < c->nchunks && end - c->pos > TRACE_RECORD_MAX) {
+		rd_problem(r, path, (int64_t)c->pos, "thread %u: the records end %llu bytes before "
+			   "the end of a chunk that has a successor (lost data)", c->index,
+			   (unsigned long long)(end - c->pos));
+		return true;
+	}
+	return false;
+}
+
 /* A zero op byte: the end of the chunk's records, or (live) the end of what
  * is written so far. Live, a chunk is over once the thread has a later one;
  * the byte is read once more since the writer may have published a last
- * record before opening that chunk. Returns false to wait. */
-static bool at_zero(struct trace_reader *r, struct rd_cursor *c)
+ * record before opening that chunk. Returns 0 to wait, 1 when the chunk
+ * is left, 2 when it is left with data lost. */
+static int at_zero(struct trace_reader *r, struct rd_cursor *c)
 {
 	if (rd_live(r)) {
 		if (c->ci + 1 >= c->nchunks)
-			return false;
+			return 0;
 		if (__atomic_load_n(c->file->map + c->pos, __ATOMIC_ACQUIRE))
-			return true;
+			return 1;
 	}
+	if (c->file->running && c->ci + 1 >= c->nchunks) {
+		leave_chunk(c);  /* a snapshot: what the thread wrote so far */
+		return 1;
+	}
+	bool cut = records_cut(r, c);
 	leave_chunk(c);
-	return true;
+	return cut ? 2 : 1;
 }
 
 /* The parsers take CHECKED as a constant: when at least TRACE_RECORD_MAX
@@ -311,9 +393,30 @@ static void finish_head(struct rd_cursor *c)
 	h->group = h->ordered ? c->slot_group[h->slot] : 0;
 }
 
+/* Lost data in the stream (reported already): the head becomes a
+ * DROPPED event of an unknown count (trace_event.h, "Gaps"), at the time
+ * of the last record read. Pending BEGINs may have ended in the gap. */
+static int gap(struct rd_cursor *c)
+{
+	struct rd_head *h = &c->head;
+	h->ev.op = TRACE_OP_DROPPED;
+	h->ev.phase = TRACE_PHASE_END;
+	h->ev.kind = TRACE_OBJ_NONE;
+	h->ev.obj_gap = 0;
+	h->ev.result = 0;
+	h->ev.seq = 0;
+	h->ev.args[0] = h->ev.args[1] = h->ev.args[2] = 0;
+	h->ev.str = NULL;
+	h->stack = 0;
+	h->has_obj = h->has_obj2 = false;
+	c->nbegins = 0;
+	finish_head(c);
+	return 1;
+}
+
 /* Decodes c's next event into c->head: 1 = got one, 0 = the stream ended,
  * -1 = (live) nothing more written yet. A bad record is reported and drops
- * the rest of its chunk. */
+ * the rest of its chunk; lost data yields a DROPPED event. */
 int rd_decode(struct trace_reader *r, struct rd_cursor *c)
 {
 	for (;;) {
@@ -321,6 +424,8 @@ int rd_decode(struct trace_reader *r, struct rd_cursor *c)
 			int e = enter_chunk(r, c);
 			if (e <= 0)
 				return e;
+			if (e == 2)
+				return gap(c);
 		}
 		const uint8_t *map = c->file->map;
 		uint64_t lim = c->end < c->file->map_size ? c->end : c->file->map_size;
@@ -328,13 +433,18 @@ int rd_decode(struct trace_reader *r, struct rd_cursor *c)
 			if (lim < c->end && rd_live(r))
 				return -1;
 			leave_chunk(c);
+			if (lim < c->end)
+				return gap(c);  /* the file is truncated (reported by the walk) */
 			continue;
 		}
 		uint8_t opb = rd_live(r) ? __atomic_load_n(map + c->pos, __ATOMIC_ACQUIRE)
 					 : map[c->pos];
 		if (!opb) {
-			if (!at_zero(r, c))
+			int z = at_zero(r, c);
+			if (!z)
 				return -1;
+			if (z == 2)
+				return gap(c);
 			continue;
 		}
 		const uint8_t *p = map + c->pos;
@@ -348,7 +458,7 @@ int rd_decode(struct trace_reader *r, struct rd_cursor *c)
 				return -1; /* the rest is beyond the mapping: wait for a remap */
 			report_bad(r, c, bad);
 			leave_chunk(c);
-			continue;
+			return gap(c);
 		}
 		r->cat.record_bytes += (uint64_t)(p - (map + c->pos));
 		c->pos = (uint64_t)(p - map);

@@ -167,9 +167,12 @@ static uint32_t stack_id(struct trace_reader *r, struct rd_file *f, uint32_t id)
 {
 	if (id < f->stack_map_len && f->stack_map[id])
 		return f->stack_map[id];
-	if (rd_live(r) && id > f->stack_max_id && id < RD_STACK_ID_MAX) {
+	if ((rd_live(r) || f->running) && id > f->stack_max_id && id < RD_STACK_ID_MAX) {
 		/* interned after the last poll: look again */
-		rd_file_refresh(r, f);
+		if (rd_live(r))
+			rd_file_refresh(r, f);
+		else
+			rd_stacks_parse(r, f);
 		if (id < f->stack_map_len)
 			return f->stack_map[id];
 	}
@@ -264,6 +267,7 @@ static void thread_ops(struct trace_reader *r, struct rd_cursor *c, struct trace
 		thread_by_handle(r, c, ev);
 		break;
 	case TRACE_OP_DROPPED:
+		t->gaps++;
 		t->dropped += h->ev.args[0];
 		r->dropped_records += h->ev.args[0];
 		if (r->dropped_records > r->cat.dropped)

@@ -74,6 +74,8 @@ struct rd_cursor {
 	uint32_t nbegins;
 	enum rd_state state;
 	uint32_t heap_pos;
+	uint64_t yielded;            /* events emitted */
+	uint64_t limit;              /* events it may emit (reopen), UINT64_MAX */
 	struct rd_head head;
 };
 
@@ -129,6 +131,7 @@ struct rd_file {
 	uint32_t *stack_map;         /* (owned) process stack id -> catalog id */
 	uint32_t stack_map_len;
 	uint32_t stack_max_id;
+	bool running;                /* snapshot: its image is still writing it */
 	struct trace_calibration cal_lo, cal_hi; /* earliest and latest points */
 	uint32_t ncal;
 	struct rd_clock clock;
@@ -180,11 +183,18 @@ struct trace_reader {
 	uint64_t dropped_records;
 	uint64_t stuck_since;        /* live: reader clock when the merge got stuck */
 	bool run_info_reported;      /* a bad run.info is reported once, not per poll */
+	uint64_t withheld;           /* snapshot: parked events never yielded */
+	const struct trace_reader *model; /* reopen: read no more than it (weak) */
 };
 
 static inline bool rd_live(const struct trace_reader *r)
 {
 	return r->flags & TRACE_READER_LIVE;
+}
+
+static inline bool rd_snapshot(const struct trace_reader *r)
+{
+	return r->flags & TRACE_READER_SNAPSHOT;
 }
 
 static inline uint64_t rd_ticks_to_ns(const struct rd_clock *k, uint64_t tick)
@@ -216,6 +226,7 @@ int rd_file_remap(struct trace_reader *r, struct rd_file *f);
 void rd_file_walk(struct trace_reader *r, struct rd_file *f);
 void rd_file_read_live_fields(struct rd_file *f);
 void rd_stacks_parse(struct trace_reader *r, struct rd_file *f);
+void rd_file_limit(struct rd_file *f, const struct rd_file *m);
 struct rd_cursor *rd_file_thread(const struct rd_file *f, uint32_t index);
 
 /* trace_reader_decode.c */
@@ -233,6 +244,7 @@ void rd_dir_usage(struct trace_reader *r);
 int rd_setup_files(struct trace_reader *r, struct rd_file **files, uint32_t n);
 void rd_setup_threads(struct trace_reader *r, struct rd_file *f);
 void rd_update_process_facts(struct trace_reader *r);
+bool rd_file_running(const struct rd_file *f);
 
 /* trace_reader_clock.c */
 void rd_setup_clocks(struct trace_reader *r);

@@ -257,6 +257,7 @@ static struct rd_cursor *get_thread(struct rd_file *f, uint32_t index)
 	c->index = index;
 	c->thread = TRACE_NONE;
 	c->state = RD_WAIT;
+	c->limit = UINT64_MAX;
 	uint32_t at = f->nthreads;
 	while (at && f->threads[at - 1]->index > index) {
 		f->threads[at] = f->threads[at - 1];
@@ -384,6 +385,8 @@ void rd_file_walk(struct trace_reader *r, struct rd_file *f)
 			o += TRACE_ALIGN;
 			continue;
 		}
+		if (o + h.size > f->st_size && f->running)
+			break;  /* allocated since the file was mapped: not in the snapshot */
 		if (o + h.size > f->st_size && !rd_live(r))
 			rd_problem(r, f->path, (int64_t)o,
 				   "chunk of %u bytes runs past the end of the file (%llu bytes)",
@@ -391,9 +394,35 @@ void rd_file_walk(struct trace_reader *r, struct rd_file *f)
 		add_chunk(r, f, o, &h);
 		o += h.size;
 	}
-	if (!rd_live(r))
-		check_tail(r, f, o);
+	if (!rd_live(r) && !f->running)
+		check_tail(r, f, o);  /* a running image may be heading a chunk there */
 	f->walk_from = rd_live(r) && hole < o ? hole : o;
+}
+
+/* A reopen reads no more of F than its model M did: the same threads,
+ * chunks, events and stack entries (the program may have written more). */
+void rd_file_limit(struct rd_file *f, const struct rd_file *m)
+{
+	uint32_t kept = 0;
+	for (uint32_t i = 0; i < f->nthreads; i++) {
+		struct rd_cursor *c = f->threads[i];
+		const struct rd_cursor *mc = rd_file_thread(m, c->index);
+		if (!mc) {
+			free(c->chunks);
+			free(c);
+			continue;
+		}
+		if (c->nchunks > mc->nchunks)
+			c->nchunks = mc->nchunks;
+		c->limit = mc->yielded;
+		f->threads[kept++] = c;
+	}
+	f->nthreads = kept;
+	if (f->nstack_chunks > m->nstack_chunks)
+		f->nstack_chunks = m->nstack_chunks;
+	for (uint32_t i = 0; i < f->nstack_chunks; i++)
+		f->stack_chunks[i].end = m->stack_chunks[i].pos;
+	f->running = false;  /* nothing more to wait for */
 }
 
 /* ---- stacks ---- */
@@ -454,7 +483,7 @@ static void parse_stack_chunk(struct trace_reader *r, struct rd_file *f, struct 
 			return;
 		sc->pos += size;
 	}
-	if (!rd_live(r) || sc->pos + entry > sc->end)
+	if ((!rd_live(r) && !f->running) || sc->pos + entry > sc->end)
 		sc->done = true;
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /* ---- the directory ---- */
@@ -89,6 +90,40 @@ void rd_dir_usage(struct trace_reader *r)
 	r->cat.bytes = bytes;
 }
 
+/* ---- a program still running ---- */
+
+/* Whether the image that writes F is alive: it has not exited or exec'd,
+ * and its pid maps F (the shim keeps its process header mapped; a pid
+ * reused by another program does not map our file). */
+bool rd_file_running(const struct rd_file *f)
+{
+	struct stat st;
+	char path[64], line[4096];
+	if (f->hdr.exit_flags & (TRACE_EXIT_STATUS | TRACE_EXIT_SIGNAL | TRACE_EXIT_EXEC) ||
+	    fstat(f->fd, &st) < 0)
+		return false;
+	snprintf(path, sizeof path, "/proc/%u/maps", f->hdr.pid);
+	FILE *maps = fopen(path, "re");
+	if (!maps)
+		return false;
+	bool found = false;
+	while (!found && fgets(line, sizeof line, maps)) {
+		unsigned maj, min;
+		unsigned long long ino;
+		int at = 0;
+		if (sscanf(line, "%*s %*s %*s %x:%x %llu %n", &maj, &min, &ino, &at) < 3 ||
+		    ino != (unsigned long long)st.st_ino)
+			continue;
+		/* the device of some file systems (btrfs) differs in maps: the
+		 * path then tells */
+		const char *name = strrchr(line + at, '/');
+		found = makedev(maj, min) == st.st_dev ||
+			(name && !strncmp(name + 1, f->name, strlen(f->name)));
+	}
+	fclose(maps);
+	return found;
+}
+
 /* ---- processes and threads ---- */
 
 static int cmp_files(const void *a, const void *b)
@@ -146,6 +181,9 @@ static int add_process(struct trace_reader *r, struct rd_file *f)
 	if (asprintf(&p->maps_file, "%.*s%s", (int)(n - 4), f->path, TRACE_MAPS_SUFFIX) < 0)
 		p->maps_file = NULL;
 	split_argv(p, h->argv, h->argv_len);
+	p->running = f->running;
+	if (f->running)
+		cat->running = true;
 	return 0;
 }
 
