@@ -164,7 +164,9 @@ static void hg_end_event(struct hang_detector *h, struct hg_thread *t, const str
 			hg_destroyed(h, ev->obj);
 	} else if (ev->op == TRACE_OP_THREAD_END) {
 		t->ended = true;
-	} else if (ev->op == TRACE_OP_PROC_EXIT || ev->op == TRACE_OP__EXIT) {
+	} else if (ev->op == TRACE_OP_PROC_EXIT || ev->op == TRACE_OP__EXIT ||
+		   ev->op == TRACE_OP_SIGNAL) {
+		/* SIGNAL: a signal whose default action ends the process */
 		hg_process_exited(h, ev->process, true);
 	} else if (ev->op == TRACE_OP_EXEC) {
 		hg_process_exited(h, ev->process, false);  /* it failed: the image goes on */

@@ -255,6 +255,19 @@ static void test_exec_is_not_a_wait(void **state)
 	assert_int_equal(f->r.deadlocks[0].kind, REPORT_DEADLOCK_STALL);
 }
 
+/* A process ended by a signal while its threads wait (a pool worker that
+ * is terminated) is over, not stalled. */
+static void test_signalled_process_no_stall(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x7000);
+	fake_begin(&f->t, f->t1, TRACE_OP_SEM_WAIT, fake_object(&f->t, TRACE_OBJ_SEM, 0x8000));
+	fake_begin(&f->t, f->t2, TRACE_OP_COND_WAIT, cv);
+	fake_begin(&f->t, 0, TRACE_OP_JOIN, 0);
+	fake_event(&f->t, f->t1, TRACE_OP_SIGNAL, 0)->result = 15;
+	assert_int_equal(check_final(f, f->t.now + 5000 * MS, 1000 * MS), 0);
+}
+
 /* The analyzer form checks the final state of the trace. */
 static void test_analyzer_final_state(void **state)
 {
@@ -281,6 +294,7 @@ int main(void)
 		T(test_no_stall_when_one_runs_or_too_short),
 		T(test_exited_process_no_stall),
 		T(test_exec_is_not_a_wait),
+		T(test_signalled_process_no_stall),
 		T(test_analyzer_final_state),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
