@@ -15,3 +15,9 @@ ctrace_e2e(main_return SOURCE ${L}/main_return.c EXPECT 3 INFO_JQ ${L}/main_retu
   REPORT_JQ ${L}/main_return.jq)
 # A name set by handle belongs to the thread that had the handle then.
 ctrace_e2e(reused_handle SOURCE ${L}/reused_handle.c REPORT_JQ ${L}/reused_handle.jq)
+# Detached right after create: the handle is the new thread's.
+ctrace_e2e(detach_reuse SOURCE ${L}/detach_reuse.c ARGS 2000 REPORT_JQ ${L}/no_finding.jq
+  ENV EXPECT_STDOUT=ok)
+# A process ended by a signal while it waits is not a stall of the program.
+ctrace_e2e(killed_waiter SOURCE ${L}/killed_waiter.c RUN_OPTS --stall-timeout=1
+  REPORT_JQ ${L}/no_finding.jq ENV "EXPECT_STDOUT=child killed")
