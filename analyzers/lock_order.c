@@ -249,6 +249,10 @@ static void lo_add_instance(struct lock_order *lo, uint32_t thread, const struct
 		return;
 	}
 	struct lo_edge *e = lo_edge(lo, h->lock, to);
+	if (!e->ninst && !e->overflow)
+		e->thread = thread;
+	else if (e->thread != thread)
+		e->many_threads = true;
 	for (uint32_t i = e->first; i != LO_NONE; i = lo->insts[i].next) {
 		if (lo_inst_is(&lo->insts[i], h->lock, to, thread, t->held_hash, h->read, acq_read)) {
 			lo->insts[i].snap_last = lo_snapshot(lo, t);
@@ -290,6 +294,7 @@ static void lo_unhold(struct lock_order *lo, uint32_t lock)
 static void lo_forget(struct lock_order *lo, uint32_t thread)
 {
 	struct lo_thread *t = lo_thread(lo, thread);
+	t->requesting = false;
 	while (t->nheld) {
 		uint32_t lock = t->held[t->nheld - 1].lock;
 		uint32_t *holder = lo_holder(lo, lock);
@@ -359,11 +364,28 @@ static bool lo_result_acquired(int32_t result)
 	return result == 0 || result == EOWNERDEAD;
 }
 
+/* A request that may block: remembered until its END, for the end of the
+ * trace (a thread still blocked in it acquired nothing, but it waited
+ * for the lock while holding the others). */
+static void lo_request(struct lock_order *lo, const struct trace_event *ev, unsigned cls)
+{
+	struct lo_thread *t = lo_thread(lo, ev->thread);
+	t->requesting = true;
+	t->req_lock = ev->obj;
+	t->req_read = cls & OPC_READ;
+	t->req_stack = ev->stack;
+}
+
 static void lo_lock_event(struct lock_order *lo, const struct trace_event *ev)
 {
-	if (ev->phase != TRACE_PHASE_END)
-		return;
 	unsigned cls = op_class(ev->op);
+	if (ev->phase == TRACE_PHASE_BEGIN) {
+		if ((cls & OPC_ACQUIRE) && !(cls & OPC_TRY))
+			lo_request(lo, ev, cls);
+		return;
+	}
+	if (cls & OPC_ACQUIRE)
+		lo_thread(lo, ev->thread)->requesting = false;
 	if (cls & OPC_ACQUIRE) {
 		bool got = lo_result_acquired(ev->result);
 		bool tried = got || ev->result == ETIMEDOUT;
@@ -431,7 +453,13 @@ static void *lo_begin(const struct trace_catalog *cat, const struct analysis_opt
 
 static void lo_finish(void *state, struct report *out)
 {
-	lock_order_report_cycles(state, out);
+	struct lock_order *lo = state;
+	for (uint32_t i = 0; i < lo->nthreads; i++) {
+		struct lo_thread *t = &lo->threads[i];
+		if (t->started && t->requesting)
+			lo_acquired(lo, i, t->req_lock, t->req_read, t->req_stack, true, false);
+	}
+	lock_order_report_cycles(lo, out);
 }
 
 static void lo_free(void *state)

@@ -7,11 +7,14 @@
  * keeps a few distinct "instances": (thread, set of locks held, modes),
  * each with the stacks of its first occurrence and the thread's vector clock
  * (create/join order) at its first and latest occurrence. A cycle is
- * reported only if one instance per edge can be picked such that the
- * threads are distinct, no lock is held by two of them (a gate lock, unless
- * both hold it for reading), and every wait really blocks (not read-on-read);
- * it is "concurrent" if the picked instances are pairwise unordered by
- * create/join. */
+ * reported only if one instance per edge can be picked such that no lock
+ * is held by two of them (a gate lock, unless both hold it for reading) and
+ * every wait really blocks (not read-on-read). It is "concurrent" if the
+ * picked instances can be on distinct threads pairwise unordered by
+ * create/join; else "ordered" if on distinct threads; else it was made by
+ * one thread (its lock order is inconsistent all the same: lockdep, TSan and
+ * Helgrind report it). A request still blocked at the end of the trace (a
+ * real deadlock) counts as an acquisition while holding the others. */
 #ifndef CTRACE_LOCK_ORDER_H
 #define CTRACE_LOCK_ORDER_H
 
@@ -39,6 +42,9 @@ struct lo_held {
 struct lo_thread {
 	bool started;
 	bool has_pending;          /* a create is in flight: pending is its clock */
+	bool requesting;           /* a lock request (BEGIN) without its END: */
+	bool req_read;
+	uint32_t req_lock, req_stack;
 	struct lo_held *held;
 	uint32_t nheld, cap;
 	uint32_t heldset;          /* interned id of held, LO_NONE = stale */
@@ -72,6 +78,15 @@ struct lo_edge {
 	uint32_t first;            /* first instance */
 	uint32_t ninst;
 	bool overflow;             /* more distinct instances than kept */
+	uint32_t thread;           /* the thread of its first instance */
+	bool many_threads;         /* instances from more than that one */
+};
+
+/* How far apart the instances of a cycle could be picked. */
+enum lo_spread {
+	LO_CONCURRENT,             /* distinct threads, unordered by create/join */
+	LO_ORDERED,                /* distinct threads */
+	LO_ONE_THREAD,             /* the same thread may repeat */
 };
 
 struct lock_order {

@@ -33,7 +33,7 @@ struct lo_search {
 	bool truncated;
 	/* instance search */
 	const struct lo_inst **pick;
-	struct lo_inst wildcard;
+	struct lo_inst *wildcard;  /* per depth: an overflowed edge's other instances */
 	uint64_t budget;
 	bool exhausted;            /* budget ran out: assume it can deadlock */
 };
@@ -207,15 +207,17 @@ static bool lo_concurrent(const struct lock_order *lo, const struct lo_inst *a, 
 	return false;
 }
 
+/* A wildcard (heldset LO_NONE) stands for instances not kept: any held
+ * set, on any thread (LO_NONE) or on the edge's only thread. */
 static bool lo_pair_ok(struct lo_search *s, const struct lo_inst *a, const struct lo_inst *b,
-		       bool concurrent)
+		       enum lo_spread spread)
 {
-	if (a->thread != LO_NONE && a->thread == b->thread)
+	if (spread != LO_ONE_THREAD && a->thread != LO_NONE && a->thread == b->thread)
 		return false;
-	if (a->thread != LO_NONE && b->thread != LO_NONE &&
+	if (a->heldset != LO_NONE && b->heldset != LO_NONE &&
 	    !lo_sets_compatible(&s->lo->sets[a->heldset], &s->lo->sets[b->heldset]))
 		return false;
-	return !concurrent || lo_concurrent(s->lo, a, b);
+	return spread != LO_CONCURRENT || lo_concurrent(s->lo, a, b);
 }
 
 /* Does x (acquiring the lock y holds) really block on y? */
@@ -224,13 +226,16 @@ static bool lo_blocks(const struct lo_inst *x, const struct lo_inst *y)
 	return !(x->acq_read && y->hold_read);
 }
 
-static bool lo_pick(struct lo_search *s, uint32_t i, uint32_t n, bool concurrent)
+static bool lo_pick(struct lo_search *s, uint32_t i, uint32_t n, enum lo_spread spread)
 {
 	if (i == n)
 		return lo_blocks(s->pick[n - 1], s->pick[0]);
 	const struct lo_edge *e = &s->lo->edges[s->path[i]];
+	s->wildcard[i] = (struct lo_inst){ .thread = e->many_threads ? LO_NONE : e->thread,
+					   .heldset = LO_NONE, .snap_first = LO_NONE,
+					   .snap_last = LO_NONE, .next = LO_NONE };
 	for (uint32_t k = e->first;; k = s->lo->insts[k].next) {
-		const struct lo_inst *x = k == LO_NONE ? &s->wildcard : &s->lo->insts[k];
+		const struct lo_inst *x = k == LO_NONE ? &s->wildcard[i] : &s->lo->insts[k];
 		if (k == LO_NONE && !e->overflow)
 			return false;
 		if (s->budget-- == 0) {
@@ -239,27 +244,32 @@ static bool lo_pick(struct lo_search *s, uint32_t i, uint32_t n, bool concurrent
 		}
 		bool ok = !i || lo_blocks(s->pick[i - 1], x);
 		for (uint32_t j = 0; ok && j < i; j++)
-			ok = lo_pair_ok(s, s->pick[j], x, concurrent);
+			ok = lo_pair_ok(s, s->pick[j], x, spread);
 		s->pick[i] = x;
-		if (ok && lo_pick(s, i + 1, n, concurrent))
+		if (ok && lo_pick(s, i + 1, n, spread))
 			return true;
 		if (k == LO_NONE)
 			return false;
 	}
 }
 
-static void lo_report_cycle(struct lo_search *s, bool concurrent)
+static void lo_report_cycle(struct lo_search *s, enum lo_spread spread)
 {
 	struct report_deadlock *d = report_add_deadlock(s->out, REPORT_DEADLOCK_LOCK_ORDER);
-	d->concurrent = concurrent;
-	if (!concurrent)
+	d->concurrent = spread == LO_CONCURRENT;
+	d->one_thread = spread == LO_ONE_THREAD;
+	if (spread == LO_ORDERED)
 		d->note = strdup("every way this cycle occurred in this run was ordered by thread "
 				 "create/join, so it could not deadlock here; the lock order is still "
 				 "inconsistent");
+	else if (spread == LO_ONE_THREAD)
+		d->note = strdup("every way this cycle occurred in this run was in one thread, so it "
+				 "could not deadlock here; the lock order is still inconsistent, and "
+				 "two threads taking these paths at once can deadlock");
 	for (uint32_t i = 0; i < s->depth; i++) {
 		const struct lo_edge *e = &s->lo->edges[s->path[i]];
 		const struct lo_inst *x = s->pick[i];
-		if (x->thread == LO_NONE)
+		if (x->heldset == LO_NONE)  /* a wildcard: show the first instance */
 			x = &s->lo->insts[e->first];
 		struct report_edge *re = report_deadlock_add_edge(d);
 		re->thread = x->thread;
@@ -275,14 +285,16 @@ static void lo_report_cycle(struct lo_search *s, bool concurrent)
 static void lo_found_cycle(struct lo_search *s)
 {
 	s->cycles++;
-	s->budget = LO_SEARCH_BUDGET;
 	s->exhausted = false;
-	bool concurrent = lo_pick(s, 0, s->depth, true);
-	if (!concurrent) {
+	enum lo_spread spread;
+	bool found = false;
+	for (spread = LO_CONCURRENT; spread <= LO_ONE_THREAD && !found; spread++) {
 		s->budget = LO_SEARCH_BUDGET;
-		if (!lo_pick(s, 0, s->depth, false))
-			return;
+		found = lo_pick(s, 0, s->depth, spread);
 	}
+	if (!found)
+		return;
+	spread--;
 	if (s->exhausted)
 		for (uint32_t i = 0; i < s->depth; i++)
 			s->pick[i] = &s->lo->insts[s->lo->edges[s->path[i]].first];
@@ -291,7 +303,7 @@ static void lo_found_cycle(struct lo_search *s)
 		return;
 	}
 	s->reported++;
-	lo_report_cycle(s, concurrent);
+	lo_report_cycle(s, spread);
 }
 
 /* ---- Johnson's circuit search from s->start ---- */
@@ -367,6 +379,7 @@ static void lo_search_all(struct lo_search *s)
 	s->capb = lo_xcalloc(n + 1, sizeof(*s->capb));
 	s->path = lo_xcalloc(LO_MAX_DEPTH + 1, sizeof(*s->path));
 	s->pick = lo_xcalloc(LO_MAX_DEPTH + 1, sizeof(*s->pick));
+	s->wildcard = lo_xcalloc(LO_MAX_DEPTH + 1, sizeof(*s->wildcard));
 	for (uint32_t v = 0; v < n && !s->truncated; v++) {
 		if (s->g->scc_size[s->g->scc[v]] < 2)
 			continue;
@@ -385,6 +398,7 @@ static void lo_search_all(struct lo_search *s)
 	free(s->capb);
 	free(s->path);
 	free(s->pick);
+	free(s->wildcard);
 }
 
 void lock_order_report_cycles(struct lock_order *lo, struct report *out)
@@ -395,8 +409,6 @@ void lock_order_report_cycles(struct lock_order *lo, struct report *out)
 	lo_graph_build(lo, &g);
 	lo_graph_scc(&g);
 	struct lo_search s = { .lo = lo, .g = &g, .out = out };
-	s.wildcard = (struct lo_inst){ .thread = LO_NONE, .snap_first = LO_NONE,
-				       .snap_last = LO_NONE, .next = LO_NONE };
 	lo_search_all(&s);
 	if (s.truncated)
 		report_add_note(out, "lock-order: the cycle search stopped early (%llu cycles examined); "

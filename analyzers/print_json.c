@@ -156,7 +156,8 @@ static void json_deadlocks(struct json_writer *w, const struct report *r)
 		json_writer_end_array(w);
 		json_writer_key_bool(w, "concurrent", d->concurrent);
 		if (d->kind == REPORT_DEADLOCK_LOCK_ORDER && !d->concurrent)
-			json_writer_key_string(w, "ordered_by", "create/join");
+			json_writer_key_string(w, "ordered_by", d->one_thread ? "one-thread"
+									      : "create/join");
 		if (d->note)
 			json_writer_key_string(w, "note", d->note);
 		json_writer_end_object(w);

@@ -50,6 +50,8 @@ struct report_deadlock {
 	enum report_deadlock_kind kind;
 	bool concurrent;             /* lock-order: the edges may run at once (else
 	                                they are ordered by thread create/join) */
+	bool one_thread;             /* lock-order: every occurrence was by one
+	                                thread (not concurrent either) */
 	char *note;                  /* (owned) or NULL */
 	struct report_edge *cycle;   /* (owned) */
 	size_t ncycle;

@@ -14,9 +14,9 @@ static int deadlock_rank(const struct report_deadlock *d)
 	switch (d->kind) {
 	case REPORT_DEADLOCK_HANG: return 0;
 	case REPORT_DEADLOCK_STALL: return 1;
-	case REPORT_DEADLOCK_LOCK_ORDER: return d->concurrent ? 2 : 3;
+	case REPORT_DEADLOCK_LOCK_ORDER: return d->concurrent ? 2 : d->one_thread ? 4 : 3;
 	}
-	return 4;
+	return 5;
 }
 
 /* Same cycle: same kind and the same (holding, acquiring) sequence. */

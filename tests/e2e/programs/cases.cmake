@@ -7,6 +7,8 @@ set(P programs)
 ctrace_e2e(abba_inversion SOURCE ${P}/abba_inversion.c REPORT_JQ ${P}/abba_inversion.jq)
 ctrace_e2e(abc_cycle SOURCE ${P}/abc_cycle.c REPORT_JQ ${P}/abc_cycle.jq)
 ctrace_e2e(no_false_alarms SOURCE ${P}/no_false_alarms.c REPORT_JQ ${P}/no_false_alarms.jq)
+ctrace_e2e(one_thread_inversion SOURCE ${P}/one_thread_inversion.c
+  REPORT_JQ ${P}/one_thread_inversion.jq)
 ctrace_e2e(ordered_by_create SOURCE ${P}/ordered_by_create.c REPORT_JQ ${P}/ordered_by_create.jq)
 # Really hung: the watchdog ends them (SIGKILL: 137) well within the timeout.
 ctrace_e2e(real_deadlock SOURCE ${P}/real_deadlock.c EXPECT 137 REPORT_JQ ${P}/real_deadlock.jq

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* test_lock_order.c - analyzers/lock_order*.c on fake_trace streams: cycles
  * of any length, each once, with real stacks; and every no-false-alarm rule
- * (gate lock, trylock, read-only rwlock cycle, one thread, reused address),
- * plus the create/join ranking. */
+ * (gate lock, trylock, read-only rwlock cycle, reused address), plus the
+ * ranking of cycles ordered by create/join and of those made by one thread;
+ * a real deadlock is an inversion too; lost events make no edge. */
 #include "an_test.h"
 
 #include <string.h>
+
+#define LO_TEST_MANY_SETS 40   /* more held sets per edge than it keeps (32) */
 
 struct lo_fixture {
 	struct fake_trace t;
@@ -240,11 +243,84 @@ static void test_rwlock_read_hold_read_wait_not_blocking(void **state)
 	assert_int_equal(f->r.ndeadlocks, 0);
 }
 
-static void test_single_thread_cycle_ignored(void **state)
+/* One thread takes a then b here, b then a there: reported (lockdep, TSan
+ * and Helgrind do), after the cycles that can happen, with the reason. */
+static void test_single_thread_cycle_ranked_last(void **state)
 {
 	struct lo_fixture *f = *state;
 	nested(&f->t, f->t1, f->a, f->b, 0, 0);
 	nested(&f->t, f->t1, f->b, f->a, 0, 0);
+	nested(&f->t, f->t2, f->b, f->c, 0, 0);
+	nested(&f->t, f->t3, f->c, f->b, 0, 0);
+	run(f);
+	assert_int_equal(f->r.ndeadlocks, 2);
+	assert_true(f->r.deadlocks[0].concurrent);
+	assert_int_equal(f->r.deadlocks[0].cycle[0].holding, f->b);
+	const struct report_deadlock *d = &f->r.deadlocks[1];
+	assert_false(d->concurrent);
+	assert_true(d->one_thread);
+	assert_non_null(strstr(d->note, "in one thread"));
+	assert_int_equal(d->cycle[0].thread, f->t1);
+	assert_int_equal(d->cycle[1].thread, f->t1);
+}
+
+/* Under a gate lock one thread's two orders can never deadlock either. */
+static void test_single_thread_cycle_under_gate_ignored(void **state)
+{
+	struct lo_fixture *f = *state;
+	fake_lock(&f->t, f->t1, f->g, 0);
+	nested(&f->t, f->t1, f->a, f->b, 0, 0);
+	nested(&f->t, f->t1, f->b, f->a, 0, 0);
+	fake_unlock(&f->t, f->t1, f->g, 0);
+	run(f);
+	assert_int_equal(f->r.ndeadlocks, 0);
+}
+
+/* Past the instances an edge keeps (many held sets), the edge still knows
+ * it was taken by one thread only: the same verdict as with few sets. */
+static void test_single_thread_cycle_many_held_sets(void **state)
+{
+	struct lo_fixture *f = *state;
+	for (uint32_t i = 0; i < LO_TEST_MANY_SETS; i++) {
+		uint32_t extra = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x10000 + i * 0x40);
+		fake_lock(&f->t, f->t1, extra, 0);
+		nested(&f->t, f->t1, f->a, f->b, 0, 0);
+		nested(&f->t, f->t1, f->b, f->a, 0, 0);
+		fake_unlock(&f->t, f->t1, extra, 0);
+	}
+	run(f);
+	assert_int_equal(f->r.ndeadlocks, 1);
+	assert_true(f->r.deadlocks[0].one_thread);
+}
+
+/* Two threads really blocked on each other: the blocked requests close
+ * the cycle, which is an inversion too (the hang analyzer reports the
+ * deadlock itself). */
+static void test_blocked_requests_close_cycle(void **state)
+{
+	struct lo_fixture *f = *state;
+	uint32_t s1 = fake_stack(&f->t, 0x100, 2), s2 = fake_stack(&f->t, 0x200, 2);
+	fake_lock(&f->t, f->t1, f->a, s1);
+	fake_lock(&f->t, f->t2, f->b, s2);
+	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, f->b)->stack = s2;
+	fake_begin(&f->t, f->t2, TRACE_OP_MUTEX_LOCK, f->a)->stack = s1;
+	run(f);
+	assert_int_equal(f->r.ndeadlocks, 1);
+	const struct report_deadlock *d = &f->r.deadlocks[0];
+	assert_int_equal(d->kind, REPORT_DEADLOCK_LOCK_ORDER);
+	assert_true(d->concurrent);
+	assert_int_equal(d->cycle[0].acquiring_stack, s2);
+}
+
+/* A thread that lost events (a damaged trace) may have released what it
+ * held: no edge from those locks. */
+static void test_gap_forgets_held(void **state)
+{
+	struct lo_fixture *f = *state;
+	fake_lock(&f->t, f->t1, f->a, 0);
+	fake_event(&f->t, f->t1, TRACE_OP_DROPPED, 0);  /* the unlock of a was lost */
+	nested(&f->t, f->t1, f->b, f->c, 0, 0);  /* with a: a -> c, inverting t2's c -> a */
+	nested(&f->t, f->t2, f->c, f->a, 0, 0);
 	run(f);
 	assert_int_equal(f->r.ndeadlocks, 0);
 }
@@ -416,7 +492,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rwlock_read_only_cycle_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rwlock_write_read_cycle_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rwlock_read_hold_read_wait_not_blocking, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_single_thread_cycle_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_single_thread_cycle_ranked_last, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_single_thread_cycle_under_gate_ignored, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_single_thread_cycle_many_held_sets, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_blocked_requests_close_cycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gap_forgets_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reused_address_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recursive_relock_no_self_edge, setup, teardown),
 		cmocka_unit_test(test_create_ordered_ranked_below),
