@@ -80,9 +80,17 @@ int report_build(const char *dir, const struct report_build_options *opt, struct
 			*err = *problem;
 		status = REPORT_BUILD_PARTIAL;
 	}
-	if (trace_reader_order_gaps(rd))
-		report_add_note(out, "%" PRIu64 " operations were never recorded (threads killed mid-call); "
-				"their order was inferred", trace_reader_order_gaps(rd));
+	uint64_t unrecorded = trace_reader_order_gaps(rd);
+	if (unrecorded)
+		report_add_note(out, "%" PRIu64 " operation%s no record: %s inside the call when the "
+				"process ended or was killed (a thread still running at exit); the "
+				"order around %s inferred", unrecorded,
+				unrecorded == 1 ? " has" : "s have", unrecorded == 1 ? "its thread was" :
+				"their threads were", unrecorded == 1 ? "it was" : "them was");
+	if (trace_reader_withheld(rd))
+		report_add_note(out, "%" PRIu64 " thread%s read up to an operation in progress "
+				"(its record not written yet)", trace_reader_withheld(rd),
+				trace_reader_withheld(rd) == 1 ? " was" : "s were");
 	if (opt->suppressions)
 		suppressions_apply(opt->suppressions, out);
 	report_finalize(out);

@@ -114,8 +114,8 @@ void info_print_text(const struct trace_reader *r, FILE *out)
 		fprintf(out, " (%.2f bytes/event)", (double)c->record_bytes / (double)c->events);
 	fputc('\n', out);
 	if (trace_reader_order_gaps(r))
-		fprintf(out, "order gaps: %" PRIu64 " (records lost between an operation and its write)\n",
-			trace_reader_order_gaps(r));
+		fprintf(out, "order gaps: %" PRIu64 " (operations without a record: their thread was "
+			"inside the call when the process ended)\n", trace_reader_order_gaps(r));
 }
 
 static void print_program_json(struct json_writer *w, const struct trace_catalog *c)
