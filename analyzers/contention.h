@@ -8,11 +8,11 @@
  * program ever made: a lock's state lives in a slot from its first event
  * until it is destroyed (or the trace ends), then its statistics are folded
  * into its class. A class is the locks of one kind initialized at one stack
- * (the init call's, or the first use's for statically initialized locks),
- * as Linux's lockdep groups them. A class keeps its first members' numbers
- * apart (each is reported as itself) until it has CONTENTION_CLASS_MIN
- * members; from then on it has one statistics record for all of them, and
- * its new members count straight into it. */
+ * (the init call's, or the first use's for statically initialized locks;
+ * without stacks, at one address), as Linux's lockdep groups them. A class
+ * keeps its first members' numbers apart (each is reported as itself) until
+ * it has CONTENTION_CLASS_MIN members; from then on it has one statistics
+ * record for all of them, and its new members count straight into it. */
 #ifndef CTRACE_CONTENTION_H
 #define CTRACE_CONTENTION_H
 

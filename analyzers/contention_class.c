@@ -152,11 +152,23 @@ static void ct_stat_merge(struct contention *ct, uint32_t dst, uint32_t src)
 
 /* ---- classes ---- */
 
+/* (process, kind, init stack); without a stack (--stack-depth 0), the
+ * address stands for it, as lockdep keys static locks: the incarnations of
+ * one lock on the stack or reused heap are a class, globals stay apart. */
+static uint64_t ct_class_key(const struct trace_object *o)
+{
+	if (!o)
+		return UINT64_MAX - 1;
+	if (o->init_stack)
+		return (uint64_t)(o->process & 0xffffff) << 40 | (uint64_t)o->kind << 32 | o->init_stack;
+	return 1ull << 63 | (uint64_t)(o->kind & 0x7f) << 56 | (uint64_t)(o->process & 0xff) << 48 |
+	       (o->key & 0xffffffffffffull);
+}
+
 static uint32_t ct_class_of(struct contention *ct, uint32_t id)
 {
 	const struct trace_object *o = trace_catalog_object(ct->cat, id);
-	uint64_t process = o ? o->process & 0xffffff : 0xffffff;
-	uint64_t key = process << 40 | (uint64_t)(o ? o->kind : 0) << 32 | (o ? o->init_stack : 0);
+	uint64_t key = ct_class_key(o);
 	int added;
 	uint32_t *slot = u64map_put(&ct->class_map, key, ct->nclasses, &added);
 	if (!added)

@@ -39,9 +39,13 @@ const char *print_lockstat_label(const struct report *r, const struct report_loc
 	if (!s->instances || !l)
 		return print_lock_label(r, s->lock, buf, size);
 	char where[512];
-	snprintf(buf, size, "%s class of %" PRIu64 " instances %s at %s", trace_obj_kind_name(l->kind),
-		 s->instances, l->initialized ? "initialized" : "first used",
-		 print_stack_where(r, l->init_stack, where, sizeof(where)));
+	if (!l->init_stack)   /* no stacks: a class is one address */
+		snprintf(buf, size, "%s class of %" PRIu64 " instances at 0x%" PRIx64, trace_obj_kind_name(l->kind),
+			 s->instances, l->address);
+	else
+		snprintf(buf, size, "%s class of %" PRIu64 " instances %s at %s", trace_obj_kind_name(l->kind),
+			 s->instances, l->initialized ? "initialized" : "first used",
+			 print_stack_where(r, l->init_stack, where, sizeof(where)));
 	return buf;
 }
 

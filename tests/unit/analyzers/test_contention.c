@@ -344,6 +344,22 @@ static void test_use_after_destroy_one_lockstat(void **state)
 	assert_int_equal(f->r.lockstats[0].owner_changes, 0);
 }
 
+/* Without stacks (--stack-depth 0) a class is one address: a lock made
+ * again and again on the stack is one class, distinct globals are not. */
+static void test_class_without_stacks_by_address(void **state)
+{
+	struct ct_fixture *f = *state;
+	uint32_t first = short_lived(f, CONTENTION_CLASS_MIN + 1, 0);
+	for (unsigned i = 0; i < CONTENTION_CLASS_MIN + 1; i++) {
+		uint32_t g = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x601000 + i * 64);
+		fake_lock(&f->t, f->t2, g, 0);
+		fake_unlock(&f->t, f->t2, g, 0);
+	}
+	run(f);
+	assert_int_equal(f->r.nlockstats, 1 + CONTENTION_CLASS_MIN + 1);
+	assert_int_equal(stat_of(&f->r, first)->instances, CONTENTION_CLASS_MIN + 1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -353,7 +369,7 @@ int main(void)
 		T(test_timeout_counted_as_wait), T(test_cond_and_join_waits),
 		T(test_class_of_many_is_one_lockstat), T(test_class_of_few_shows_each),
 		T(test_class_sites_and_blame_add_up), T(test_class_memory_bounded),
-		T(test_use_after_destroy_one_lockstat),
+		T(test_use_after_destroy_one_lockstat), T(test_class_without_stacks_by_address),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
