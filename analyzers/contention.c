@@ -20,8 +20,8 @@
 
 static inline struct ct_lock *ct_lock(struct contention *ct, uint32_t id)
 {
-	if (id == ct->last_id)
-		return &ct->locks[ct->last_slot];
+	if (id < ct->nslot_of && ct->slot_of[id])
+		return &ct->locks[ct->slot_of[id] - 1];
 	return contention_lock(ct, id);
 }
 
@@ -230,6 +230,13 @@ static void ct_forget_waiter(struct contention *ct, const struct trace_event *ev
 		ct->threads[ev->thread].nblame = 0;  /* the snapshot of a wait that never ended */
 }
 
+/* A destroyed object's numbers leave its slot for its class. */
+static void ct_maybe_destroyed(struct contention *ct, const struct trace_event *ev)
+{
+	if ((op_class(ev->op) & OPC_DESTROY) && ev->phase == TRACE_PHASE_END && !ev->result)
+		contention_fold(ct, ev->obj);
+}
+
 static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
 {
 	struct ct_lock *l = ct_lock(ct, ev->obj);
@@ -255,13 +262,17 @@ static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
 		}
 	} else if ((op_class(ev->op) & OPC_RELEASE) && ev->result == 0) {
 		ct_released(ct, l, ev->thread, ev->ts_ns, false);
+	} else {
+		ct_maybe_destroyed(ct, ev);
 	}
 }
 
 static void ct_wait_event(struct contention *ct, const struct trace_event *ev)
 {
-	if (!ct_is_wait(ev->op))
+	if (!ct_is_wait(ev->op)) {
+		ct_maybe_destroyed(ct, ev);
 		return;
+	}
 	if ((op_class(ev->op) & OPC_COND) && ev->phase == TRACE_PHASE_BEGIN)
 		ct_thread(ct, ev->thread)->cond_stack = ev->stack;
 	if (ev->phase == TRACE_PHASE_BEGIN)
@@ -272,8 +283,11 @@ static void ct_wait_event(struct contention *ct, const struct trace_event *ev)
 		ct_forget_waiter(ct, ev);
 }
 
-static void ct_dispatch(struct contention *ct, const struct trace_event *ev)
+static void ct_feed(void *state, const struct trace_event *ev)
 {
+	struct contention *ct = state;
+	if (!ev->obj || ev->thread == TRACE_NONE)
+		return;
 	switch (ev->kind) {
 	case TRACE_OBJ_MUTEX: case TRACE_OBJ_RWLOCK: case TRACE_OBJ_SPINLOCK:
 		ct_lock_event(ct, ev);
@@ -285,18 +299,6 @@ static void ct_dispatch(struct contention *ct, const struct trace_event *ev)
 	case TRACE_OBJ_NONE: case TRACE_OBJ_ONCE: case TRACE_OBJ_SPAWN: case TRACE_OBJ_KIND_COUNT:
 		return;
 	}
-}
-
-/* Every event on an object of these kinds, and a destroy after them: a
- * destroyed lock's numbers leave its slot for its class. */
-static void ct_feed(void *state, const struct trace_event *ev)
-{
-	struct contention *ct = state;
-	if (!ev->obj || ev->thread == TRACE_NONE)
-		return;
-	ct_dispatch(ct, ev);
-	if (ev->phase == TRACE_PHASE_END && !ev->result && trace_op_is_destroy(ev->op))
-		contention_fold(ct, ev->obj);
 }
 
 /* ---- the analyzer ---- */
@@ -314,7 +316,6 @@ static void *ct_begin(const struct trace_catalog *cat, const struct analysis_opt
 		abort();
 	ct->cat = cat;
 	ct->free_lock = ct->free_stat = ct->free_site = CT_NONE;
-	ct->last_id = CT_NONE;
 	return ct;
 }
 

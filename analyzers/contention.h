@@ -5,7 +5,8 @@
  * and turns them into lockstats.
  *
  * Memory is bounded by live locks, classes and sites, not by every lock a
- * program ever made: a lock's state lives in a slot from its first event
+ * program ever made (but for a 4-byte index per object id): a lock's state
+ * lives in a slot from its first event
  * until it is destroyed (or the trace ends), then its statistics are folded
  * into its class. A class is the locks of one kind initialized at one stack
  * (the init call's, or the first use's for statically initialized locks;
@@ -93,8 +94,8 @@ struct ct_thread {
 struct contention {
 	const struct trace_catalog *cat;
 	struct ct_lock *locks;      uint32_t nlocks, cap_locks, free_lock;
-	struct u64map live;         /* object id -> slot in locks */
-	uint32_t last_id, last_slot; /* one-entry cache of live */
+	uint32_t *slot_of;          uint32_t nslot_of; /* object id -> slot + 1, 0 = none
+	                               (4 bytes per object: one load per event) */
 	struct ct_stat *stats;      uint32_t nstats, cap_stats, free_stat;
 	struct ct_site *sites;      uint32_t nsites, cap_sites, free_site;
 	struct u64map site_map;     /* (stat, stack) -> site */
@@ -106,9 +107,19 @@ struct contention {
 
 /* Grows ARR (N used of *CAP elements of ELEM bytes) to hold one more. */
 void *contention_push(void *arr, uint32_t *cap, uint32_t n, size_t elem);
-/* Adds NS to STACK's entry of a blame array. */
-void contention_add_blame(struct ct_blame **arr, uint32_t *n, uint32_t *cap, uint32_t stack,
-			  uint64_t ns);
+/* Adds NS to STACK's entry of a blame array (inline: every release). */
+static inline void contention_add_blame(struct ct_blame **arr, uint32_t *n, uint32_t *cap,
+					uint32_t stack, uint64_t ns)
+{
+	for (uint32_t i = 0; i < *n; i++) {
+		if ((*arr)[i].stack == stack) {
+			(*arr)[i].ns += ns;
+			return;
+		}
+	}
+	*arr = contention_push(*arr, cap, *n, sizeof(**arr));
+	(*arr)[(*n)++] = (struct ct_blame){ stack, ns };
+}
 
 /* The live slot of object ID, made (and put in its class) at its first
  * event. The pointer is valid until the next call that may add a slot. */

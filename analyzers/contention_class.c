@@ -4,6 +4,7 @@
  * lists), lock classes, folding a lock into its class, and the lockstats
  * made from them (see contention.h). Following the events is contention.c's. */
 #include "contention.h"
+#include "grow.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -18,19 +19,6 @@ void *contention_push(void *arr, uint32_t *cap, uint32_t n, size_t elem)
 	if (!p)
 		abort();
 	return p;
-}
-
-void contention_add_blame(struct ct_blame **arr, uint32_t *n, uint32_t *cap, uint32_t stack,
-			  uint64_t ns)
-{
-	for (uint32_t i = 0; i < *n; i++) {
-		if ((*arr)[i].stack == stack) {
-			(*arr)[i].ns += ns;
-			return;
-		}
-	}
-	*arr = contention_push(*arr, cap, *n, sizeof(**arr));
-	(*arr)[(*n)++] = (struct ct_blame){ stack, ns };
 }
 
 /* ---- pools: arrays whose freed elements are linked through a uint32_t
@@ -99,10 +87,10 @@ uint64_t *contention_hist(struct contention *ct, uint32_t stat)
 
 struct ct_site *contention_site(struct contention *ct, uint32_t stat, uint32_t stack)
 {
-	int added;
-	uint32_t *slot = u64map_put(&ct->site_map, u64map_pair(stat, stack), 0, &added);
-	if (!added)
-		return &ct->sites[*slot];
+	const uint32_t *known = u64map_get(&ct->site_map, u64map_pair(stat, stack));
+	if (known)
+		return &ct->sites[*known];
+	uint32_t *slot = u64map_put(&ct->site_map, u64map_pair(stat, stack), 0, NULL);
 	uint32_t i;
 	ct->sites = ct_pool_take(ct->sites, &ct->nsites, &ct->cap_sites, &ct->free_site,
 				 sizeof(*ct->sites), offsetof(struct ct_site, next), &i);
@@ -238,25 +226,20 @@ static void ct_class_leave(struct contention *ct, const struct ct_lock *l)
 
 struct ct_lock *contention_lock(struct contention *ct, uint32_t id)
 {
-	if (id == ct->last_id)
-		return &ct->locks[ct->last_slot];
-	int added;
-	uint32_t *slot = u64map_put(&ct->live, id, 0, &added);
-	uint32_t i = *slot;
-	if (added) {
-		ct->locks = ct_pool_take(ct->locks, &ct->nlocks, &ct->cap_locks, &ct->free_lock,
-					 sizeof(*ct->locks), offsetof(struct ct_lock, next_free), &i);
-		*slot = i;
-		struct ct_lock *l = &ct->locks[i];
-		memset(l, 0, sizeof(*l));
-		l->id = id;
-		l->last_owner = CT_NONE;
-		l->writer.thread = CT_NONE;
-		ct_class_join(ct, l, id);
-	}
-	ct->last_id = id;
-	ct->last_slot = i;
-	return &ct->locks[i];
+	if (id < ct->nslot_of && ct->slot_of[id])
+		return &ct->locks[ct->slot_of[id] - 1];
+	uint32_t i;
+	ct->locks = ct_pool_take(ct->locks, &ct->nlocks, &ct->cap_locks, &ct->free_lock,
+				 sizeof(*ct->locks), offsetof(struct ct_lock, next_free), &i);
+	ct->slot_of = grow_zeroed(ct->slot_of, &ct->nslot_of, id + 1, sizeof(*ct->slot_of));
+	ct->slot_of[id] = i + 1;
+	struct ct_lock *l = &ct->locks[i];
+	memset(l, 0, sizeof(*l));
+	l->id = id;
+	l->last_owner = CT_NONE;
+	l->writer.thread = CT_NONE;
+	ct_class_join(ct, l, id);
+	return l;
 }
 
 static void ct_fold_slot(struct contention *ct, uint32_t i)
@@ -264,9 +247,7 @@ static void ct_fold_slot(struct contention *ct, uint32_t i)
 	struct ct_lock *l = &ct->locks[i];
 	if (l->own_stat)
 		ct_class_leave(ct, l);
-	u64map_del(&ct->live, l->id);
-	if (ct->last_id == l->id)
-		ct->last_id = CT_NONE;
+	ct->slot_of[l->id] = 0;
 	free(l->readers);
 	free(l->held);
 	ct_pool_give(ct->locks, &ct->free_lock, i, sizeof(*l), offsetof(struct ct_lock, next_free));
@@ -275,9 +256,8 @@ static void ct_fold_slot(struct contention *ct, uint32_t i)
 
 void contention_fold(struct contention *ct, uint32_t id)
 {
-	const uint32_t *slot = u64map_get(&ct->live, id);
-	if (slot)
-		ct_fold_slot(ct, *slot);
+	if (id < ct->nslot_of && ct->slot_of[id])
+		ct_fold_slot(ct, ct->slot_of[id] - 1);
 }
 
 /* ---- lockstats ---- */
@@ -349,7 +329,7 @@ void contention_release(struct contention *ct)
 	free(ct->stats);
 	free(ct->sites);
 	free(ct->classes);
-	u64map_release(&ct->live);
+	free(ct->slot_of);
 	u64map_release(&ct->site_map);
 	u64map_release(&ct->class_map);
 }
