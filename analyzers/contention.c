@@ -7,90 +7,27 @@
  * held per holder stack; a wait snapshots those totals when it begins and
  * charges the difference when it ends, so a release costs the same with
  * one waiter or thousands. Waits on condition variables, semaphores, barriers, joins
- * and queues are lockstats of those kinds, with no hold time. */
+ * and queues are lockstats of those kinds, with no hold time. Where the
+ * numbers are kept (per live lock, per class) is contention_class.c's. */
 #include "grow.h"
 #include "analyzer.h"
+#include "contention.h"
 #include "op_class.h"
-#include "u64map.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CT_NONE UINT32_MAX
-
-struct ct_holder {
-	uint32_t thread, stack;
-	uint64_t since_ns;
-};
-
-/* The fields every acquire/release touches come first (one cache line). */
-struct ct_lock {
-	struct ct_holder writer;    /* thread CT_NONE = not write-held */
-	uint32_t depth;
-	uint32_t last_owner;
-	uint32_t nreaders;
-	uint64_t acquisitions, hold_ns, max_hold_ns, owner_changes;
-	uint64_t *hist;             /* (owned) wait then hold buckets, or NULL */
-	bool used;
-	struct ct_holder *readers;  uint32_t cap_readers;
-	struct ct_blame *held;      uint32_t nheld, cap_held; /* settled hold time per stack */
-	uint64_t contended, timeouts, wait_ns, max_wait_ns;
-};
-
-struct ct_blame {
-	uint32_t stack;
-	uint64_t ns;
-};
-
-struct ct_thread {
-	uint64_t begin_ns;          /* of the pending wait */
-	uint32_t cond_stack;        /* of the cond wait in progress */
-	struct ct_blame *blame;     uint32_t nblame, cap_blame; /* hold times at its begin */
-};
-
-struct ct_site {
-	uint32_t lock, stack;
-	uint64_t contended, wait_ns, max_wait_ns;
-	struct ct_blame *blame;     uint32_t nblame, cap_blame;
-};
-
-struct contention {
-	const struct trace_catalog *cat;
-	struct ct_lock *locks;      uint32_t nlocks;
-	struct ct_thread *threads;  uint32_t nthreads;
-	struct ct_site *sites;      uint32_t nsites, cap_sites;
-	struct u64map site_map;     /* (lock, stack) -> site */
-	uint32_t *stacks;           uint32_t cap_stacks;   /* scratch of ct_stacks */
-};
-
-
-static void *ct_push(void *arr, uint32_t *cap, uint32_t n, size_t elem)
-{
-	if (n < *cap)
-		return arr;
-	*cap = *cap ? *cap * 2 : 4;
-	void *p = realloc(arr, (size_t)*cap * elem);
-	if (!p)
-		abort();
-	return p;
-}
-
 static inline struct ct_lock *ct_lock(struct contention *ct, uint32_t id)
 {
-	if (id < ct->nlocks) {
-		ct->locks[id].used = true;
-		return &ct->locks[id];
-	}
-	uint32_t old = ct->nlocks;
-	ct->locks = grow_zeroed(ct->locks, &ct->nlocks, id + 1, sizeof(*ct->locks));
-	for (uint32_t i = old; i < ct->nlocks; i++) {
-		ct->locks[i].last_owner = CT_NONE;
-		ct->locks[i].writer.thread = CT_NONE;
-	}
-	struct ct_lock *l = &ct->locks[id];
-	l->used = true;
-	return l;
+	if (id < ct->nslot_of && ct->slot_of[id])
+		return &ct->locks[ct->slot_of[id] - 1];
+	return contention_lock(ct, id);
+}
+
+static inline struct ct_stat *ct_stat(struct contention *ct, const struct ct_lock *l)
+{
+	return &ct->stats[l->stat];
 }
 
 static inline struct ct_thread *ct_thread(struct contention *ct, uint32_t id)
@@ -101,26 +38,12 @@ static inline struct ct_thread *ct_thread(struct contention *ct, uint32_t id)
 	return &ct->threads[id];
 }
 
-static void ct_hist(struct ct_lock *l, bool hold, uint64_t ns)
+static void ct_hist(struct contention *ct, const struct ct_lock *l, bool hold, uint64_t ns)
 {
-	if (!l->hist) {
-		l->hist = calloc(2 * REPORT_HIST_BUCKETS, sizeof(*l->hist));
-		if (!l->hist)
-			abort();
-	}
-	l->hist[(hold ? REPORT_HIST_BUCKETS : 0) + report_hist_bucket(ns)]++;
-}
-
-static void ct_add_blame(struct ct_blame **arr, uint32_t *n, uint32_t *cap, uint32_t stack, uint64_t ns)
-{
-	for (uint32_t i = 0; i < *n; i++) {
-		if ((*arr)[i].stack == stack) {
-			(*arr)[i].ns += ns;
-			return;
-		}
-	}
-	*arr = ct_push(*arr, cap, *n, sizeof(**arr));
-	(*arr)[(*n)++] = (struct ct_blame){ stack, ns };
+	uint64_t *h = ct->stats[l->stat].hist;
+	if (!h)
+		h = contention_hist(ct, l->stat);
+	h[(hold ? REPORT_HIST_BUCKETS : 0) + report_hist_bucket(ns)]++;
 }
 
 /* ---- waiting ---- */
@@ -148,7 +71,7 @@ static void ct_stack_add(struct contention *ct, uint32_t *n, uint32_t stack, boo
 	for (uint32_t k = 0; check && k < *n; k++)
 		if (ct->stacks[k] == stack)
 			return;
-	ct->stacks = ct_push(ct->stacks, &ct->cap_stacks, *n, sizeof(*ct->stacks));
+	ct->stacks = contention_push(ct->stacks, &ct->cap_stacks, *n, sizeof(*ct->stacks));
 	ct->stacks[(*n)++] = stack;
 }
 
@@ -174,24 +97,10 @@ static void ct_wait_begin(struct contention *ct, const struct trace_event *ev)
 	struct ct_lock *l = ct_lock(ct, ev->obj);
 	uint32_t n = ct_stacks(ct, l);
 	for (uint32_t i = 0; i < n; i++) {
-		t->blame = ct_push(t->blame, &t->cap_blame, t->nblame, sizeof(*t->blame));
+		t->blame = contention_push(t->blame, &t->cap_blame, t->nblame, sizeof(*t->blame));
 		t->blame[t->nblame++] = (struct ct_blame){ ct->stacks[i],
 							   ct_held_time(l, ct->stacks[i], ev->ts_ns) };
 	}
-}
-
-static struct ct_site *ct_site(struct contention *ct, uint32_t lock, uint32_t stack)
-{
-	int added;
-	uint32_t *slot = u64map_put(&ct->site_map, u64map_pair(lock, stack), ct->nsites, &added);
-	if (!added)
-		return &ct->sites[*slot];
-	ct->sites = ct_push(ct->sites, &ct->cap_sites, ct->nsites, sizeof(*ct->sites));
-	struct ct_site *s = &ct->sites[ct->nsites++];
-	memset(s, 0, sizeof(*s));
-	s->lock = lock;
-	s->stack = stack;
-	return s;
 }
 
 /* The wait that began with the snapshot in T ended at NOW: each critical
@@ -207,7 +116,8 @@ static void ct_charge_wait(struct contention *ct, const struct ct_lock *l, struc
 			if (t->blame[k].stack == stack)
 				before = t->blame[k].ns;
 		if (after > before)
-			ct_add_blame(&s->blame, &s->nblame, &s->cap_blame, stack, after - before);
+			contention_add_blame(&s->blame, &s->nblame, &s->cap_blame, stack,
+					     after - before);
 	}
 	t->nblame = 0;
 }
@@ -216,19 +126,20 @@ static void ct_charge_wait(struct contention *ct, const struct ct_lock *l, struc
 static void ct_wait_end(struct contention *ct, const struct trace_event *ev, bool timed_out)
 {
 	struct ct_lock *l = ct_lock(ct, ev->obj);
+	struct ct_stat *st = ct_stat(ct, l);
 	uint64_t wait = ev->ts_ns > ev->begin_ns ? ev->ts_ns - ev->begin_ns : 0;
 	if (!timed_out)
-		l->acquisitions++;
+		st->acquisitions++;
 	else
-		l->timeouts++;
+		st->timeouts++;
 	if (!wait)
 		return;
-	l->contended++;
-	l->wait_ns += wait;
-	if (wait > l->max_wait_ns)
-		l->max_wait_ns = wait;
-	ct_hist(l, false, wait);
-	struct ct_site *s = ct_site(ct, ev->obj, ev->stack);
+	st->contended++;
+	st->wait_ns += wait;
+	if (wait > st->max_wait_ns)
+		st->max_wait_ns = wait;
+	ct_hist(ct, l, false, wait);
+	struct ct_site *s = contention_site(ct, l->stat, ev->stack);
 	s->contended++;
 	s->wait_ns += wait;
 	if (wait > s->max_wait_ns)
@@ -244,10 +155,10 @@ static void ct_acquired(struct contention *ct, struct ct_lock *l, uint32_t threa
 			uint32_t stack, uint64_t now)
 {
 	if (l->last_owner != CT_NONE && l->last_owner != thread)
-		l->owner_changes++;
+		ct_stat(ct, l)->owner_changes++;
 	l->last_owner = thread;
 	if (read) {
-		l->readers = ct_push(l->readers, &l->cap_readers, l->nreaders, sizeof(*l->readers));
+		l->readers = contention_push(l->readers, &l->cap_readers, l->nreaders, sizeof(*l->readers));
 		l->readers[l->nreaders++] = (struct ct_holder){ thread, stack, now };
 	} else if (l->writer.thread == thread) {
 		l->depth++;
@@ -255,32 +166,33 @@ static void ct_acquired(struct contention *ct, struct ct_lock *l, uint32_t threa
 		l->writer = (struct ct_holder){ thread, stack, now };
 		l->depth = 1;
 	}
-	(void)ct;
 }
 
 /* A critical section ended: its time joins its stack's settled total. */
 static void ct_settle(struct ct_lock *l, const struct ct_holder *h, uint64_t now)
 {
 	if (now > h->since_ns)
-		ct_add_blame(&l->held, &l->nheld, &l->cap_held, h->stack, now - h->since_ns);
+		contention_add_blame(&l->held, &l->nheld, &l->cap_held, h->stack, now - h->since_ns);
 }
 
-static void ct_held_for(struct ct_lock *l, uint64_t ns)
+static void ct_held_for(struct contention *ct, struct ct_lock *l, uint64_t ns)
 {
-	l->hold_ns += ns;
-	if (ns > l->max_hold_ns)
-		l->max_hold_ns = ns;
-	ct_hist(l, true, ns);
+	struct ct_stat *st = ct_stat(ct, l);
+	st->hold_ns += ns;
+	if (ns > st->max_hold_ns)
+		st->max_hold_ns = ns;
+	ct_hist(ct, l, true, ns);
 }
 
-static void ct_released(struct ct_lock *l, uint32_t thread, uint64_t now, bool all)
+static void ct_released(struct contention *ct, struct ct_lock *l, uint32_t thread, uint64_t now,
+			bool all)
 {
 	for (uint32_t i = l->nreaders; i-- > 0;) {
 		if (l->readers[i].thread != thread)
 			continue;
 		struct ct_holder h = l->readers[i];
 		l->readers[i] = l->readers[--l->nreaders];
-		ct_held_for(l, now > h.since_ns ? now - h.since_ns : 0);
+		ct_held_for(ct, l, now > h.since_ns ? now - h.since_ns : 0);
 		ct_settle(l, &h, now);
 		return;
 	}
@@ -291,7 +203,7 @@ static void ct_released(struct ct_lock *l, uint32_t thread, uint64_t now, bool a
 	struct ct_holder h = l->writer;
 	l->writer.thread = CT_NONE;
 	l->depth = 0;
-	ct_held_for(l, now > h.since_ns ? now - h.since_ns : 0);
+	ct_held_for(ct, l, now > h.since_ns ? now - h.since_ns : 0);
 	ct_settle(l, &h, now);
 }
 
@@ -318,6 +230,13 @@ static void ct_forget_waiter(struct contention *ct, const struct trace_event *ev
 		ct->threads[ev->thread].nblame = 0;  /* the snapshot of a wait that never ended */
 }
 
+/* A destroyed object's numbers leave its slot for its class. */
+static void ct_maybe_destroyed(struct contention *ct, const struct trace_event *ev)
+{
+	if ((op_class(ev->op) & OPC_DESTROY) && ev->phase == TRACE_PHASE_END && !ev->result)
+		contention_fold(ct, ev->obj);
+}
+
 static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
 {
 	struct ct_lock *l = ct_lock(ct, ev->obj);
@@ -327,14 +246,14 @@ static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
 		return;
 	}
 	if (ev->op == TRACE_OP_COND_RELEASE) {
-		ct_released(l, ev->thread, ev->ts_ns, true);
+		ct_released(ct, l, ev->thread, ev->ts_ns, true);
 	} else if (ev->op == TRACE_OP_COND_REACQUIRE) {
-		l->acquisitions++;
+		ct_stat(ct, l)->acquisitions++;
 		ct_acquired(ct, l, ev->thread, false, ct_thread(ct, ev->thread)->cond_stack, ev->ts_ns);
 	} else if ((op_class(ev->op) & OPC_ACQUIRE)) {
 		if (ev->result == 0 || ev->result == EOWNERDEAD) {
 			ct_wait_end(ct, ev, false);
-			l = &ct->locks[ev->obj];
+			l = ct_lock(ct, ev->obj);
 			ct_acquired(ct, l, ev->thread, (op_class(ev->op) & OPC_READ), ev->stack, ev->ts_ns);
 		} else if (ev->result == ETIMEDOUT) {
 			ct_wait_end(ct, ev, true);
@@ -342,14 +261,18 @@ static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
 			ct_forget_waiter(ct, ev);
 		}
 	} else if ((op_class(ev->op) & OPC_RELEASE) && ev->result == 0) {
-		ct_released(l, ev->thread, ev->ts_ns, false);
+		ct_released(ct, l, ev->thread, ev->ts_ns, false);
+	} else {
+		ct_maybe_destroyed(ct, ev);
 	}
 }
 
 static void ct_wait_event(struct contention *ct, const struct trace_event *ev)
 {
-	if (!ct_is_wait(ev->op))
+	if (!ct_is_wait(ev->op)) {
+		ct_maybe_destroyed(ct, ev);
 		return;
+	}
 	if ((op_class(ev->op) & OPC_COND) && ev->phase == TRACE_PHASE_BEGIN)
 		ct_thread(ct, ev->thread)->cond_stack = ev->stack;
 	if (ev->phase == TRACE_PHASE_BEGIN)
@@ -380,57 +303,9 @@ static void ct_feed(void *state, const struct trace_event *ev)
 
 /* ---- the analyzer ---- */
 
-static bool ct_is_lock_kind(const struct trace_catalog *cat, uint32_t id)
-{
-	const struct trace_object *o = trace_catalog_object(cat, id);
-	return o && (o->kind == TRACE_OBJ_MUTEX || o->kind == TRACE_OBJ_RWLOCK ||
-		     o->kind == TRACE_OBJ_SPINLOCK);
-}
-
-static void ct_fill(struct report_lockstat *s, const struct ct_lock *l)
-{
-	s->acquisitions = l->acquisitions;
-	s->contended = l->contended;
-	s->timeouts = l->timeouts;
-	s->wait_ns = l->wait_ns;
-	s->max_wait_ns = l->max_wait_ns;
-	s->hold_ns = l->hold_ns;
-	s->max_hold_ns = l->max_hold_ns;
-	s->owner_changes = l->owner_changes;
-	if (l->hist) {
-		memcpy(s->wait_hist, l->hist, sizeof(s->wait_hist));
-		memcpy(s->hold_hist, l->hist + REPORT_HIST_BUCKETS, sizeof(s->hold_hist));
-	}
-}
-
 static void ct_finish(void *state, struct report *out)
 {
-	struct contention *ct = state;
-	size_t base = out->nlockstats;
-	uint32_t *index = malloc(((size_t)ct->nlocks + 1) * sizeof(*index));
-	if (!index)
-		abort();
-	for (uint32_t id = 0; id < ct->nlocks; id++) {
-		const struct ct_lock *l = &ct->locks[id];
-		index[id] = CT_NONE;
-		if (!l->used || (!ct_is_lock_kind(ct->cat, id) && !l->acquisitions && !l->timeouts))
-			continue;
-		index[id] = (uint32_t)(out->nlockstats - base);
-		ct_fill(report_add_lockstat(out, id), l);
-	}
-	for (uint32_t i = 0; i < ct->nsites; i++) {
-		const struct ct_site *cs = &ct->sites[i];
-		if (cs->lock >= ct->nlocks || index[cs->lock] == CT_NONE)
-			continue;
-		struct report_site *s = report_lockstat_add_site(&out->lockstats[base + index[cs->lock]],
-								 cs->stack);
-		s->contended = cs->contended;
-		s->wait_ns = cs->wait_ns;
-		s->max_wait_ns = cs->max_wait_ns;
-		for (uint32_t b = 0; b < cs->nblame; b++)
-			report_site_add_blame(s, cs->blame[b].stack, cs->blame[b].ns);
-	}
-	free(index);
+	contention_report(state, out);
 }
 
 static void *ct_begin(const struct trace_catalog *cat, const struct analysis_options *opt)
@@ -440,26 +315,18 @@ static void *ct_begin(const struct trace_catalog *cat, const struct analysis_opt
 	if (!ct)
 		abort();
 	ct->cat = cat;
+	ct->free_lock = ct->free_stat = ct->free_site = CT_NONE;
 	return ct;
 }
 
 static void ct_free(void *state)
 {
 	struct contention *ct = state;
-	for (uint32_t i = 0; i < ct->nlocks; i++) {
-		free(ct->locks[i].readers);
-		free(ct->locks[i].held);
-		free(ct->locks[i].hist);
-	}
+	contention_release(ct);
 	for (uint32_t i = 0; i < ct->nthreads; i++)
 		free(ct->threads[i].blame);
-	for (uint32_t i = 0; i < ct->nsites; i++)
-		free(ct->sites[i].blame);
-	free(ct->locks);
 	free(ct->threads);
-	free(ct->sites);
 	free(ct->stacks);
-	u64map_release(&ct->site_map);
 	free(ct);
 }
 

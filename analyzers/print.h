@@ -13,9 +13,16 @@
 
 #include "report.h"
 
+/* print_options.contention_top: every lockstat. */
+#define PRINT_CONTENTION_ALL SIZE_MAX
+#define PRINT_TEXT_CONTENTION_TOP 10    /* per part: locks, then other waits */
+#define PRINT_JSON_CONTENTION_TOP 100
+
 struct print_options {
 	bool color;                /* text: ANSI colors (the caller decides: tty, --color) */
-	size_t contention_top;     /* text: lockstats shown, 0 = 10 */
+	size_t contention_top;     /* text, JSON: the first lockstats shown (the report
+	                              sorts them by wait), the rest counted in a note;
+	                              0 = the format's default (above) */
 	const char *tool_version;  /* SARIF driver version, NULL = "0.1" */
 	int json_indent;           /* JSON/SARIF: spaces per level, 0 = compact */
 };

@@ -32,6 +32,23 @@ const char *print_lock_label(const struct report *r, uint32_t id, char *buf, siz
 	return buf;
 }
 
+const char *print_lockstat_label(const struct report *r, const struct report_lockstat *s, char *buf,
+				 size_t size)
+{
+	const struct report_lock *l = report_lock_find(r, s->lock);
+	if (!s->instances || !l)
+		return print_lock_label(r, s->lock, buf, size);
+	char where[512];
+	if (!l->init_stack)   /* no stacks: a class is one address */
+		snprintf(buf, size, "%s class of %" PRIu64 " instances at 0x%" PRIx64, trace_obj_kind_name(l->kind),
+			 s->instances, l->address);
+	else
+		snprintf(buf, size, "%s class of %" PRIu64 " instances %s at %s", trace_obj_kind_name(l->kind),
+			 s->instances, l->initialized ? "initialized" : "first used",
+			 print_stack_where(r, l->init_stack, where, sizeof(where)));
+	return buf;
+}
+
 const char *print_thread_label(const struct report *r, uint32_t id, char *buf, size_t size)
 {
 	if (id == TRACE_NONE) {

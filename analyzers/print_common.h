@@ -12,6 +12,10 @@
 
 /* "mutex 'g_lock' (0x601040)", "mq '/jobs'", "mutex M7 (0x7f12...)". */
 const char *print_lock_label(const struct report *r, uint32_t id, char *buf, size_t size);
+/* A lockstat's lock: print_lock_label's, or for a class "mutex class of
+ * 4000 instances initialized at pool.c:12 in pool_add". */
+const char *print_lockstat_label(const struct report *r, const struct report_lockstat *s, char *buf,
+				 size_t size);
 /* "T1 'worker'" / "T0 (main thread)" / "T?" */
 const char *print_thread_label(const struct report *r, uint32_t id, char *buf, size_t size);
 /* "850 ns", "12.3 us", "4.1 ms", "2.05 s" */

@@ -236,15 +236,22 @@ static void json_site(struct json_writer *w, const struct report *r, const struc
 	json_writer_end_object(w);
 }
 
-static void json_contention(struct json_writer *w, const struct report *r)
+/* The first TOP lockstats (the report sorts them by wait), and how many
+ * more there are. */
+static void json_contention(struct json_writer *w, const struct report *r, size_t top)
 {
+	size_t n = r->nlockstats < top ? r->nlockstats : top;
 	json_writer_key(w, "contention");
 	json_writer_begin_array(w);
-	for (size_t i = 0; i < r->nlockstats; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct report_lockstat *s = &r->lockstats[i];
 		json_writer_begin_object(w);
 		json_writer_key(w, "lock");
 		json_lock(w, r, s->lock);
+		if (s->instances) {
+			json_writer_key_bool(w, "class", true);
+			json_writer_key_uint(w, "instances", s->instances);
+		}
 		json_writer_key_uint(w, "acquisitions", s->acquisitions);
 		json_writer_key_uint(w, "contended", s->contended);
 		json_writer_key_uint(w, "wait_ns", s->wait_ns);
@@ -263,6 +270,8 @@ static void json_contention(struct json_writer *w, const struct report *r)
 		json_writer_end_object(w);
 	}
 	json_writer_end_array(w);
+	if (r->nlockstats > n)
+		json_writer_key_uint(w, "contention_omitted", r->nlockstats - n);
 }
 
 static void json_misuse(struct json_writer *w, const struct report *r)
@@ -308,7 +317,7 @@ int print_json(FILE *out, const struct report *r, const struct print_options *op
 	json_threads(&w, r);
 	json_deadlocks(&w, r);
 	json_races(&w, r);
-	json_contention(&w, r);
+	json_contention(&w, r, opt && opt->contention_top ? opt->contention_top : PRINT_JSON_CONTENTION_TOP);
 	json_misuse(&w, r);
 	json_writer_key(&w, "trace");
 	json_writer_begin_object(&w);

@@ -44,10 +44,10 @@ static void summary_contention(FILE *out, const struct report *r)
 	}
 	if (!top)
 		return;
-	char lock[160], d[32], where[512];
-	fprintf(out, "ctrace: most contended: %s: waited %s in %" PRIu64 " of %" PRIu64 " acquisitions",
-		print_lock_label(r, top->lock, lock, sizeof(lock)), print_duration(top->wait_ns, d, sizeof(d)),
-		top->contended, top->acquisitions);
+	char lock[768], d[32], where[512];
+	fprintf(out, "ctrace: most contended: %s: waited %s in %" PRIu64 " of %" PRIu64 " acquisition%s",
+		print_lockstat_label(r, top, lock, sizeof(lock)), print_duration(top->wait_ns, d, sizeof(d)),
+		top->contended, top->acquisitions, top->acquisitions == 1 ? "" : "s");
 	if (top->nsites)
 		fprintf(out, ", mostly at %s", print_stack_where(r, top->sites[0].stack, where, sizeof(where)));
 	fputc('\n', out);

@@ -196,10 +196,29 @@ static void text_race(struct text *t, const struct report_race *x)
 	text_summary_line(t, "data race", x->accesses[0].stack);
 }
 
+/* What one wait on an object of KIND is (its plural adds an "s"). */
+static const char *text_wait_noun(enum trace_obj_kind kind)
+{
+	switch (kind) {
+	case TRACE_OBJ_MUTEX: case TRACE_OBJ_RWLOCK: case TRACE_OBJ_SPINLOCK:
+		return "contended acquisition";
+	case TRACE_OBJ_COND: return "condition wait";
+	case TRACE_OBJ_SEM: return "semaphore wait";
+	case TRACE_OBJ_BARRIER: return "barrier wait";
+	case TRACE_OBJ_THREAD: return "join";
+	case TRACE_OBJ_MQ: return "queue wait";
+	case TRACE_OBJ_NONE: case TRACE_OBJ_ONCE: case TRACE_OBJ_SPAWN: case TRACE_OBJ_KIND_COUNT:
+		break;
+	}
+	return "wait";
+}
+
 static void text_lockstat(struct text *t, const struct report_lockstat *s, bool lock)
 {
-	char a[160], d1[32], d2[32], d3[32], d4[32];
-	fprintf(t->out, "\n  %s%s%s\n", t->bold, print_lock_label(t->r, s->lock, a, sizeof(a)), t->reset);
+	char a[768], d1[32], d2[32], d3[32], d4[32];
+	const struct report_lock *l = report_lock_find(t->r, s->lock);
+	const char *noun = text_wait_noun(l ? l->kind : TRACE_OBJ_NONE);
+	fprintf(t->out, "\n  %s%s%s\n", t->bold, print_lockstat_label(t->r, s, a, sizeof(a)), t->reset);
 	if (lock) {
 		fprintf(t->out, "    acquisitions %" PRIu64 ", contended %" PRIu64 ", owner changes %" PRIu64 "\n",
 			s->acquisitions, s->contended, s->owner_changes);
@@ -213,8 +232,8 @@ static void text_lockstat(struct text *t, const struct report_lockstat *s, bool 
 	}
 	for (size_t i = 0; i < s->nsites && i < 3; i++) {
 		const struct report_site *site = &s->sites[i];
-		fprintf(t->out, "\n    Waited %s in %" PRIu64 " contended acquisitions at:\n",
-			print_duration(site->wait_ns, d1, sizeof(d1)), site->contended);
+		fprintf(t->out, "\n    Waited %s in %" PRIu64 " %s%s at:\n", print_duration(site->wait_ns, d1, sizeof(d1)),
+			site->contended, noun, site->contended == 1 ? "" : "s");
 		text_stack(t, site->stack);
 		if (!site->nblamed)
 			continue;
@@ -250,6 +269,8 @@ static void text_contention_part(struct text *t, bool locks, const char *title)
 		text_lockstat(t, &r->lockstats[i], locks);
 		shown++;
 	}
+	if (n > shown)
+		fprintf(t->out, "\n  (%zu more, with less waiting: ctrace report --contention=all)\n", n - shown);
 	fputc('\n', t->out);
 }
 
@@ -257,6 +278,24 @@ static void text_contention(struct text *t)
 {
 	text_contention_part(t, true, "Lock contention (locks)");
 	text_contention_part(t, false, "Waits (condition variables, semaphores, barriers, joins, queues)");
+}
+
+/* "ctrace: 1 stall, 0 races, 2 misuse findings": deadlocks by kind. */
+static void text_totals(struct text *t)
+{
+	const struct report *r = t->r;
+	size_t n[3] = { 0 };
+	for (size_t i = 0; i < r->ndeadlocks; i++)
+		n[r->deadlocks[i].kind]++;
+	fprintf(t->out, "ctrace: ");
+	if (!r->ndeadlocks)
+		fprintf(t->out, "0 deadlocks, ");
+	for (int k = 0; k < 3; k++)
+		if (n[k])
+			fprintf(t->out, "%zu %s%s, ", n[k], report_deadlock_kind_name((enum report_deadlock_kind)k),
+				n[k] == 1 ? "" : "s");
+	fprintf(t->out, "%zu race%s, %zu misuse finding%s", r->nraces, r->nraces == 1 ? "" : "s",
+		r->nmisuses, r->nmisuses == 1 ? "" : "s");
 }
 
 int print_text(FILE *out, const struct report *r, const struct print_options *opt)
@@ -267,7 +306,7 @@ int print_text(FILE *out, const struct report *r, const struct print_options *op
 		.red = color ? "\033[1;31m" : "", .bold = color ? "\033[1m" : "",
 		.blue = color ? "\033[34m" : "", .green = color ? "\033[32m" : "",
 		.reset = color ? "\033[0m" : "",
-		.top = opt && opt->contention_top ? opt->contention_top : 10,
+		.top = opt && opt->contention_top ? opt->contention_top : PRINT_TEXT_CONTENTION_TOP,
 	};
 	for (size_t i = 0; i < r->ndeadlocks; i++)
 		text_deadlock(&t, &r->deadlocks[i]);
@@ -278,9 +317,7 @@ int print_text(FILE *out, const struct report *r, const struct print_options *op
 	text_contention(&t);
 	for (size_t i = 0; i < r->nnotes; i++)
 		fprintf(out, "ctrace: note: %s\n", r->notes[i]);
-	fprintf(out, "ctrace: %zu deadlock%s, %zu race%s, %zu misuse finding%s", r->ndeadlocks,
-		r->ndeadlocks == 1 ? "" : "s", r->nraces, r->nraces == 1 ? "" : "s", r->nmisuses,
-		r->nmisuses == 1 ? "" : "s");
+	text_totals(&t);
 	if (r->suppressed)
 		fprintf(out, " (%" PRIu64 " suppressed)", r->suppressed);
 	fprintf(out, "; %" PRIu64 " events, %" PRIu64 " dropped\n", r->trace.events, r->trace.dropped);

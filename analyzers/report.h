@@ -93,8 +93,11 @@ struct report_site {
 	size_t nblamed;
 };
 
+/* One lock, or (instances > 0) a class of locks: every lock of one kind
+ * initialized at one stack (analyzers/contention.h), LOCK being its first. */
 struct report_lockstat {
 	uint32_t lock;
+	uint64_t instances;          /* a class: how many locks; 0 = one lock */
 	uint64_t acquisitions;       /* completed acquisitions / waits */
 	uint64_t contended;          /* waits (incl. timed waits that gave up) */
 	uint64_t timeouts;           /* timed waits that gave up (not acquisitions) */

@@ -46,6 +46,30 @@ uint32_t *u64map_put(struct u64map *m, uint64_t key, uint32_t init, int *added)
 	return &m->vals[i];
 }
 
+/* Backward-shift deletion: the entries after the hole that would no longer
+ * be reached from their home slot move into it, so no tombstones. */
+void u64map_del(struct u64map *m, uint64_t key)
+{
+	if (!m->keys)
+		return;
+	size_t i = u64map_hash(key) & m->mask;
+	while (m->keys[i] != key) {
+		if (m->keys[i] == U64MAP_EMPTY)
+			return;
+		i = (i + 1) & m->mask;
+	}
+	for (size_t j = (i + 1) & m->mask; m->keys[j] != U64MAP_EMPTY; j = (j + 1) & m->mask) {
+		size_t home = u64map_hash(m->keys[j]) & m->mask;
+		if (((j - home) & m->mask) < ((j - i) & m->mask))
+			continue;   /* its home lies after the hole: it stays */
+		m->keys[i] = m->keys[j];
+		m->vals[i] = m->vals[j];
+		i = j;
+	}
+	m->keys[i] = U64MAP_EMPTY;
+	m->count--;
+}
+
 void u64map_release(struct u64map *m)
 {
 	free(m->keys);

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* u64map.h - an open-addressing hash map from a 64-bit key to a 32-bit
  * value, for the analyzers' (lock, lock) and (lock, stack) tables. Keys are
- * any value except U64MAP_EMPTY; there is no removal. Out of memory aborts
- * (host tools only). */
+ * any value except U64MAP_EMPTY. Out of memory aborts (host tools only). */
 #ifndef CTRACE_U64MAP_H
 #define CTRACE_U64MAP_H
 
@@ -42,6 +41,8 @@ static inline uint32_t *u64map_get(const struct u64map *m, uint64_t key)
 }
 /* The slot for key, inserted with value `init` when absent (*added = 1). */
 uint32_t *u64map_put(struct u64map *m, uint64_t key, uint32_t init, int *added);
+/* Removes key if present (pointers from get/put are invalid afterwards). */
+void u64map_del(struct u64map *m, uint64_t key);
 void u64map_release(struct u64map *m);
 
 static inline uint64_t u64map_pair(uint32_t a, uint32_t b)

@@ -26,6 +26,8 @@ expect 0 '' info --format=json "$t"
 cmp -s "$work/out" "$work/info-space.json" || fail "info: --format json and --format=json differ"
 expect 0 '' report --format json --only misuse "$t"
 expect 0 '' report --format=sarif --only=misuse "$t"
+expect 0 '' report --only=contention --contention=all "$t"
+expect 0 '' report --format=json --only=contention --contention 5 "$t"
 expect 0 '' export --format perfetto -o "$work/t.pb" "$t"
 expect 0 '' export --format=chrome --output="$work/t.json" --hot-locks 4 "$t"
 expect 0 '' timeline --width 40 --color never --from 0ns "$t"
@@ -38,6 +40,8 @@ done
 expect 2 "option '--format' needs a value" info "$t" --format
 expect 2 "option '-o' needs a value" export --format=ctf "$t" -o
 expect 2 "unknown format 'bad'" report --format=bad "$t"
+expect 2 "bad --contention value '0'" report --contention=0 "$t"
+expect 2 "bad --contention value 'most'" report --contention most "$t"
 expect 2 "bad --width '10'" timeline --width=10 "$t"
 expect 2 "one trace directory only" view -o "$work/x.html" "$t" "$t"
 expect 2 "missing trace directory" report --format=json

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@
 static const char report_usage[] =
 	"usage: ctrace report [--format=text|json|sarif] [--only=deadlocks,races,contention,misuse]\n"
 	"                     [--suppressions=FILE] [--color=auto|always|never]\n"
-	"                     [--stall-timeout=SECONDS] [--no-symbols] DIR\n";
+	"                     [--stall-timeout=SECONDS] [--no-symbols] [--contention=all|N] DIR\n";
 
 enum report_format { REPORT_FORMAT_TEXT, REPORT_FORMAT_JSON, REPORT_FORMAT_SARIF };
 
@@ -31,6 +32,7 @@ struct report_args {
 	const char *dir;
 	double stall_timeout_s;
 	int no_symbols;
+	size_t contention_top;     /* 0 = the format's default */
 };
 
 static int report_usage_error(const char *fmt, const char *arg)
@@ -51,6 +53,22 @@ static int report_parse_format(const char *v, enum report_format *f)
 		*f = REPORT_FORMAT_SARIF;
 	else
 		return -1;
+	return 0;
+}
+
+/* --contention=all (every lockstat) or N (the N with the most waiting). */
+static int report_parse_contention(const char *v, size_t *top)
+{
+	char *end;
+	if (!strcmp(v, "all")) {
+		*top = PRINT_CONTENTION_ALL;
+		return 0;
+	}
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (*v < '1' || *v > '9' || *end || errno || n > SIZE_MAX - 1)
+		return report_usage_error("bad --contention value '%s' (all, or how many lockstats)", v);
+	*top = (size_t)n;
 	return 0;
 }
 
@@ -84,6 +102,8 @@ static int report_parse_option(void *ctx, int c)
 	case 'n':
 		a->no_symbols = 1;
 		break;
+	case 'C':
+		return report_parse_contention(optarg, &a->contention_top);
 	}
 	return 0;
 }
@@ -97,6 +117,7 @@ static int report_parse_args(struct report_args *a, int argc, char **argv)
 		{ "color", required_argument, NULL, 'c' },
 		{ "stall-timeout", required_argument, NULL, 't' },
 		{ "no-symbols", no_argument, NULL, 'n' },
+		{ "contention", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -118,7 +139,7 @@ static void report_progress(void *ctx, uint64_t done, uint64_t total)
 
 static int report_print(const struct report_args *a, const struct report *r)
 {
-	struct print_options popt = { 0 };
+	struct print_options popt = { .contention_top = a->contention_top };
 	popt.color = a->color && !strcmp(a->color, "always");
 	if (!a->color || !strcmp(a->color, "auto"))
 		popt.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;

@@ -28,3 +28,7 @@ foreach(kind unlock-not-locked unlock-not-owner relock-non-recursive destroy-loc
   ctrace_e2e(misuse_${kind} PROGRAM $<TARGET_FILE:e2e_misuse_none> ARGS ${kind}
     REPORT_JQ ${P}/misuse.jq)
 endforeach()
+# Millions of short-lived mutexes in the issue; 200 000 here: grouped into
+# classes by init stack, a bounded report (the time is not checked).
+ctrace_e2e(many_mutexes SOURCE ${P}/many_mutexes.c ARGS 200000 2 REPORT_JQ ${P}/many_mutexes.jq
+  TIMEOUT 120)

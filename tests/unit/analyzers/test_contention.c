@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* test_contention.c - analyzers/contention.c: per-lock counters, wait and
  * hold times, histograms, owner changes, per-site waits and holder blame,
- * waits on other objects, ordering and "every lock appears". */
+ * waits on other objects, ordering and "every lock appears"; lock classes
+ * (many locks initialized at one stack are one lockstat) and bounded memory. */
 #include "an_test.h"
+#include "contention.h"
 
 #define US 1000ull
 
@@ -215,6 +217,149 @@ static void test_cond_and_join_waits(void **state)
 	assert_int_equal(f->r.lockstats[0].lock, th);   /* largest wait first */
 }
 
+/* ---- classes: locks of one kind initialized at one stack ---- */
+
+/* N mutexes initialized at STACK, each locked by T1 (unlocked) and
+ * destroyed: the life of a short-lived lock. Returns the first id. */
+static uint32_t short_lived(struct ct_fixture *f, unsigned n, uint32_t stack)
+{
+	uint32_t first = 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t m = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x9000);
+		f->t.cat.objects[m].init_stack = stack;
+		f->t.cat.objects[m].initialized = true;
+		first = first ? first : m;
+		an_call(&f->t, f->t1, TRACE_OP_MUTEX_INIT, m, stack, 0);
+		fake_lock(&f->t, f->t1, m, f->s_hold1);
+		fake_unlock(&f->t, f->t1, m, 0);
+		an_call(&f->t, f->t1, TRACE_OP_MUTEX_DESTROY, m, stack, 0);
+	}
+	return first;
+}
+
+static void test_class_of_many_is_one_lockstat(void **state)
+{
+	struct ct_fixture *f = *state;
+	uint32_t s_init = fake_stack(&f->t, 0x500, 2);
+	uint32_t first = short_lived(f, CONTENTION_CLASS_MIN + 4, s_init);
+	fake_lock(&f->t, f->t2, f->m, f->s_hold2);
+	fake_unlock(&f->t, f->t2, f->m, 0);
+	run(f);
+	assert_int_equal(f->r.nlockstats, 2);
+	const struct report_lockstat *c = stat_of(&f->r, first);
+	assert_int_equal(c->instances, CONTENTION_CLASS_MIN + 4);
+	assert_int_equal(c->acquisitions, CONTENTION_CLASS_MIN + 4);
+	uint64_t holds = 0;
+	for (int b = 0; b < REPORT_HIST_BUCKETS; b++)
+		holds += c->hold_hist[b];
+	assert_int_equal(holds, CONTENTION_CLASS_MIN + 4);
+	assert_int_equal(stat_of(&f->r, f->m)->instances, 0);   /* alone: itself */
+}
+
+static void test_class_of_few_shows_each(void **state)
+{
+	struct ct_fixture *f = *state;
+	uint32_t s_init = fake_stack(&f->t, 0x500, 2);
+	uint32_t first = short_lived(f, CONTENTION_CLASS_MIN - 1, s_init);
+	run(f);
+	assert_int_equal(f->r.nlockstats, CONTENTION_CLASS_MIN - 1);
+	for (uint32_t i = 0; i < CONTENTION_CLASS_MIN - 1; i++) {
+		const struct report_lockstat *s = stat_of(&f->r, first + i);
+		assert_int_equal(s->instances, 0);
+		assert_int_equal(s->acquisitions, 1);
+	}
+}
+
+/* Each member of a class is held by T1 while T2 waits for it at s_wait:
+ * one site for the class, the waits and the blame added up. */
+static void test_class_sites_and_blame_add_up(void **state)
+{
+	struct ct_fixture *f = *state;
+	const unsigned n = CONTENTION_CLASS_MIN * 2;
+	uint32_t s_init = fake_stack(&f->t, 0x500, 2), first = 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t t0 = 20000000 + i * 100 * US;
+		uint32_t m = fake_object(&f->t, TRACE_OBJ_MUTEX, 0xa000 + i * 64);
+		f->t.cat.objects[m].init_stack = s_init;
+		first = first ? first : m;
+		fake_trace_at(&f->t, t0);
+		fake_lock(&f->t, f->t1, m, f->s_hold1);
+		fake_trace_at(&f->t, t0 + 2 * US);
+		fake_begin(&f->t, f->t2, TRACE_OP_MUTEX_LOCK, m)->stack = f->s_wait;
+		fake_trace_at(&f->t, t0 + 12 * US);
+		fake_unlock(&f->t, f->t1, m, 0);
+		fake_trace_at(&f->t, t0 + 12 * US);
+		struct trace_event *e = fake_lock(&f->t, f->t2, m, f->s_wait);
+		e->had_begin = 1;
+		e->begin_ns = t0 + 2 * US;
+		fake_unlock(&f->t, f->t2, m, 0);
+	}
+	run(f);
+	assert_int_equal(f->r.nlockstats, 1);
+	const struct report_lockstat *c = stat_of(&f->r, first);
+	assert_int_equal(c->instances, n);
+	assert_int_equal(c->acquisitions, 2 * n);
+	assert_int_equal(c->contended, n);
+	assert_int_equal(c->wait_ns, n * 10 * US);
+	assert_int_equal(c->max_wait_ns, 10 * US);
+	assert_int_equal(c->nsites, 1);
+	assert_int_equal(c->sites[0].stack, f->s_wait);
+	assert_int_equal(c->sites[0].contended, n);
+	assert_int_equal(c->sites[0].blamed_holder_stack, f->s_hold1);
+	assert_int_equal(c->sites[0].blamed[0].wait_ns, n * 10 * US);
+}
+
+/* Memory follows live locks and classes: after thousands of short-lived
+ * mutexes the analysis holds a slot or two and a class's records. */
+static void test_class_memory_bounded(void **state)
+{
+	struct ct_fixture *f = *state;
+	uint32_t s_init = fake_stack(&f->t, 0x500, 2);
+	short_lived(f, 5000, s_init);
+	struct analysis_options opt = { 0 };
+	struct contention *ct = analyzer_contention.begin(&f->t.cat, &opt);
+	for (size_t i = 0; i < f->t.nev; i++)
+		analyzer_contention.feed(ct, &f->t.ev[i]);
+	assert_true(ct->nlocks <= 2);
+	assert_true(ct->nstats <= CONTENTION_CLASS_MIN + 1);
+	assert_int_equal(ct->nclasses, 1);
+	analyzer_contention.finish(ct, &f->r);
+	analyzer_contention.free(ct);
+	assert_int_equal(f->r.nlockstats, 1);
+	assert_int_equal(f->r.lockstats[0].instances, 5000);
+}
+
+/* A lock used after it was destroyed is still one lockstat. */
+static void test_use_after_destroy_one_lockstat(void **state)
+{
+	struct ct_fixture *f = *state;
+	fake_lock(&f->t, f->t1, f->m, f->s_hold1);
+	fake_unlock(&f->t, f->t1, f->m, 0);
+	an_call(&f->t, f->t1, TRACE_OP_MUTEX_DESTROY, f->m, 0, 0);
+	fake_lock(&f->t, f->t2, f->m, f->s_hold2);
+	run(f);
+	assert_int_equal(f->r.nlockstats, 1);
+	assert_int_equal(f->r.lockstats[0].acquisitions, 2);
+	assert_int_equal(f->r.lockstats[0].instances, 0);
+	assert_int_equal(f->r.lockstats[0].owner_changes, 0);
+}
+
+/* Without stacks (--stack-depth 0) a class is one address: a lock made
+ * again and again on the stack is one class, distinct globals are not. */
+static void test_class_without_stacks_by_address(void **state)
+{
+	struct ct_fixture *f = *state;
+	uint32_t first = short_lived(f, CONTENTION_CLASS_MIN + 1, 0);
+	for (unsigned i = 0; i < CONTENTION_CLASS_MIN + 1; i++) {
+		uint32_t g = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x601000 + i * 64);
+		fake_lock(&f->t, f->t2, g, 0);
+		fake_unlock(&f->t, f->t2, g, 0);
+	}
+	run(f);
+	assert_int_equal(f->r.nlockstats, 1 + CONTENTION_CLASS_MIN + 1);
+	assert_int_equal(stat_of(&f->r, first)->instances, CONTENTION_CLASS_MIN + 1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -222,6 +367,9 @@ int main(void)
 		T(test_counters), T(test_sites_and_blame), T(test_every_lock_sorted),
 		T(test_equal_waits_tie_break_by_id), T(test_rwlock_readers_blamed),
 		T(test_timeout_counted_as_wait), T(test_cond_and_join_waits),
+		T(test_class_of_many_is_one_lockstat), T(test_class_of_few_shows_each),
+		T(test_class_sites_and_blame_add_up), T(test_class_memory_bounded),
+		T(test_use_after_destroy_one_lockstat), T(test_class_without_stacks_by_address),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

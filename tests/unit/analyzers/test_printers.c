@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_printers.c - the text, JSON and SARIF printers against golden files
  * (tests/golden/report/sample.*) on the fixed sample report; the JSON and
- * SARIF outputs checked with jq (structure of SARIF 2.1.0, contract fields).
+ * SARIF outputs checked with jq (structure of SARIF 2.1.0, contract fields);
+ * the top-N cut of contention, lock classes, and the wording of waits.
  * CTRACE_UPDATE_GOLDEN=1 rewrites the golden files. */
 #include "sample_report.h"
 
@@ -205,6 +206,95 @@ static void test_summary(void **state)
 	free(text);
 }
 
+/* ---- contention: the top lockstats, classes, how waits are called ---- */
+
+/* 150 contended mutexes, lockstat i waiting i+1 us; the one waiting most a
+ * class of 40 locks. Resolved (raw pcs) and finalized into r. */
+static void many_lockstats(struct fake_trace *t, struct report *r)
+{
+	uint32_t s_init = fake_stack(t, 0x406000, 2);
+	for (uint32_t i = 0; i < 150; i++) {
+		uint32_t m = fake_object(t, TRACE_OBJ_MUTEX, 0x10000 + i * 64);
+		t->cat.objects[m].init_stack = s_init;
+		t->cat.objects[m].initialized = true;
+		struct report_lockstat *s = report_add_lockstat(r, m);
+		s->acquisitions = 2;
+		s->contended = 1;
+		s->wait_ns = (i + 1) * 1000;
+		s->instances = i == 149 ? 40 : 0;
+	}
+	report_resolve(r, &t->cat, NULL);
+	report_finalize(r);
+}
+
+static void test_contention_top(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	struct report r;
+	fake_trace_init(&t);
+	report_init(&r);
+	many_lockstats(&t, &r);
+	char *json = render(print_json, &r, NULL);
+	jq_check(json, NULL, "(.contention | length) == 100 and .contention_omitted == 50 "
+			     "and .contention[0].class == true and .contention[0].instances == 40 "
+			     "and .contention[0].lock.init_stack[0].pc == \"0x406000\" "
+			     "and .contention[1].wait_ns == 149000 and (.contention[1] | has(\"class\") | not)");
+	struct print_options all = { .contention_top = PRINT_CONTENTION_ALL };
+	char *json_all = render(print_json, &r, &all);
+	jq_check(json_all, NULL, "(.contention | length) == 150 and (has(\"contention_omitted\") | not)");
+	char *text = render(print_text, &r, NULL);
+	assert_non_null(strstr(text, "Lock contention (locks): 150; top 10 by total wait:\n\n"
+				     "  mutex class of 40 instances initialized at 0x406000\n"));
+	assert_non_null(strstr(text, "(140 more, with less waiting: ctrace report --contention=all)"));
+	struct print_options three = { .contention_top = 3 };
+	char *text3 = render(print_text, &r, &three);
+	assert_non_null(strstr(text3, "(147 more, with less waiting"));
+	char *summary = render(print_summary, &r, NULL);
+	assert_non_null(strstr(summary, "ctrace: most contended: mutex class of 40 instances initialized "
+					"at 0x406000: waited 150.0 us in 1 of 2 acquisitions\n"));
+	free(json);
+	free(json_all);
+	free(text);
+	free(text3);
+	free(summary);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
+/* A join is a join, a condition wait a condition wait; one is singular. A
+ * stall counts as a stall. */
+static void test_wait_wording(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	struct report r;
+	fake_trace_init(&t);
+	report_init(&r);
+	uint32_t th = fake_object(&t, TRACE_OBJ_THREAD, 0x7f0000002000ull);
+	uint32_t cv = fake_object(&t, TRACE_OBJ_COND, 0x601080);
+	uint32_t st = fake_stack(&t, 0x401000, 2);
+	struct report_lockstat *s = report_add_lockstat(&r, th);
+	s->acquisitions = s->contended = 1;
+	s->wait_ns = 8900000;
+	report_lockstat_add_site(s, st)->contended = 1;
+	s = report_add_lockstat(&r, cv);
+	s->acquisitions = s->contended = 2;
+	s->wait_ns = 5000;
+	report_lockstat_add_site(s, st)->contended = 2;
+	report_add_deadlock(&r, REPORT_DEADLOCK_STALL);
+	report_resolve(&r, &t.cat, NULL);
+	report_finalize(&r);
+	char *text = render(print_text, &r, NULL);
+	assert_non_null(strstr(text, " in 1 join at:\n"));
+	assert_non_null(strstr(text, " in 2 condition waits at:\n"));
+	assert_null(strstr(text, "contended acquisition"));
+	assert_non_null(strstr(text, "ctrace: 1 stall, 0 races, 0 misuse findings;"));
+	free(text);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -212,6 +302,7 @@ int main(void)
 		T(test_sample_findings), T(test_text_golden), T(test_text_color_only_when_asked),
 		T(test_json_golden), T(test_json_contract), T(test_sarif_golden_and_structure),
 		cmocka_unit_test(test_sarif_empty), T(test_summary),
+		cmocka_unit_test(test_contention_top), cmocka_unit_test(test_wait_wording),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
