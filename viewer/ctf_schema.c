@@ -35,6 +35,7 @@ static const struct ctf_field_desc ctf_fields[CTF_FIELD_COUNT] = {
 	[CTF_FIELD_ARG1]        = { NULL, CTF_FC_U64 },
 	[CTF_FIELD_ARG2]        = { NULL, CTF_FC_U64 },
 	[CTF_FIELD_STR]         = { "str", CTF_FC_STRING },
+	[CTF_FIELD_PARENT_INDEX] = { "parent_index", CTF_FC_S32 },
 };
 
 /* Common context members, in order. */
@@ -45,7 +46,7 @@ enum { CTF_CTX_VPID, CTF_CTX_VTID, CTF_CTX_THREAD, CTF_CTX_PROCNAME };
 static const char *ctf_arg_name(unsigned op, unsigned i)
 {
 	static const char *const mq[] = { "fd", "size", "prio" };
-	static const char *const start[] = { "parent_index", "tid", "pthread" };
+	static const char *const start[] = { NULL, "tid", "pthread" }; /* 0: its own field */
 
 	switch (op) {
 	case TRACE_OP_MQ_SEND: case TRACE_OP_MQ_TIMEDSEND:
@@ -78,9 +79,19 @@ static const char *ctf_arg_name(unsigned op, unsigned i)
 	}
 }
 
-/* The payload members of OP's events in PHASE (see ctf_schema.h). */
-static uint8_t ctf_layout_fields(const struct trace_op_desc *d, unsigned phase, uint8_t *out)
+/* The field of OP's arg I: thread_start's parent index has its own, signed
+ * (~0 = none becomes -1, not 18446744073709551615). */
+static uint8_t ctf_arg_field(unsigned op, unsigned i)
 {
+	if (op == TRACE_OP_THREAD_START && i == 0)
+		return CTF_FIELD_PARENT_INDEX;
+	return (uint8_t)(CTF_FIELD_ARG0 + i);
+}
+
+/* The payload members of OP's events in PHASE (see ctf_schema.h). */
+static uint8_t ctf_layout_fields(unsigned op, unsigned phase, uint8_t *out)
+{
+	const struct trace_op_desc *d = trace_op_desc(op);
 	uint8_t n = 0;
 	unsigned nargs = phase == TRACE_PHASE_BEGIN ? d->nargs_begin : d->nargs;
 
@@ -106,7 +117,7 @@ static uint8_t ctf_layout_fields(const struct trace_op_desc *d, unsigned phase, 
 		out[n++] = CTF_FIELD_IP;
 	}
 	for (unsigned i = 0; i < nargs && i < 3; i++)
-		out[n++] = (uint8_t)(CTF_FIELD_ARG0 + i);
+		out[n++] = ctf_arg_field(op, i);
 	if (d->flags & TRACE_F_STR)
 		out[n++] = CTF_FIELD_STR;
 	return n;
@@ -203,7 +214,7 @@ static int ctf_event_class_init(struct ctf_schema *s, unsigned op, unsigned phas
 
 	snprintf(name, sizeof name, "ctrace:%s%s", d->name,
 		 phase == TRACE_PHASE_BEGIN ? "_begin" : "");
-	l->nfields = ctf_layout_fields(d, phase, l->fields);
+	l->nfields = ctf_layout_fields(op, phase, l->fields);
 	bt_event_class *ec = bt_event_class_create(s->sc);
 	if (!ec)
 		return -ENOMEM;
@@ -402,6 +413,9 @@ static int ctf_fill_member(bt_field *f, enum ctf_field which, const struct trace
 		return 0;
 	case CTF_FIELD_STR:
 		return ctf_set_string(f, ev->str);
+	case CTF_FIELD_PARENT_INDEX:
+		bt_field_integer_signed_set_value(f, ev->args[0] > INT32_MAX ? -1 : (int64_t)ev->args[0]);
+		return 0;
 	case CTF_FIELD_COUNT:
 		break;
 	}

@@ -15,7 +15,9 @@
  *                   obj2, obj2_id (second object), peer_thread, peer_tid
  *                   (thread ops), result (completed calls), stack, ip
  *                   (calls: stack id, innermost return address), the op's
- *                   args by name (fd, size, prio, ...), str. */
+ *                   args by name (fd, size, prio, ...), str. An arg that
+ *                   may be "none" is signed, -1 for none, as peer_thread
+ *                   is (thread_start's parent_index). */
 #ifndef CTRACE_CTF_SCHEMA_H
 #define CTRACE_CTF_SCHEMA_H
 
@@ -31,6 +33,7 @@ enum ctf_field {
 	CTF_FIELD_OBJ2, CTF_FIELD_OBJ2_ID, CTF_FIELD_PEER_THREAD, CTF_FIELD_PEER_TID,
 	CTF_FIELD_RESULT, CTF_FIELD_STACK, CTF_FIELD_IP,
 	CTF_FIELD_ARG0, CTF_FIELD_ARG1, CTF_FIELD_ARG2, CTF_FIELD_STR,
+	CTF_FIELD_PARENT_INDEX,          /* thread_start's arg 0, signed: -1 = none */
 	CTF_FIELD_COUNT
 };
 

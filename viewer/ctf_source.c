@@ -322,14 +322,19 @@ static int ctf_queue_event(struct ctf_iter *it, const struct trace_event *ev)
 	return 1;
 }
 
-/* Queues the end of the next stream still open. Returns 1, or 0 when all
- * are closed, or -ENOMEM. */
+/* Queues the end of the next stream still open: a thread that never ended
+ * (still running, or blocked in a hang) lasts until the run ended, so its
+ * last packet ends then, not at the trace's last event. Returns 1, or 0
+ * when all are closed, or -ENOMEM. */
 static int ctf_queue_close(struct ctf_iter *it)
 {
+	uint64_t end = event_source_end_ns(it->cs->src);
+	if (end < it->last_ts)
+		end = it->last_ts;
 	while (it->close_next < it->nthreads) {
 		struct ctf_thread_stream *ts = &it->threads[it->close_next++];
 		if (ts->stream)
-			return ctf_close_stream(it, ts, it->last_ts) ? -ENOMEM : 1;
+			return ctf_close_stream(it, ts, end) ? -ENOMEM : 1;
 	}
 	return 0;
 }

@@ -95,6 +95,14 @@ bool event_source_can_rewind(const struct event_source *src)
 	return !src->reader || src->owns_reader;
 }
 
+uint64_t event_source_end_ns(const struct event_source *src)
+{
+	const struct trace_catalog *cat = event_source_catalog(src);
+	if (cat->run.present && cat->run.end_ns > cat->end_ns)
+		return cat->run.end_ns;
+	return cat->end_ns;
+}
+
 uint64_t event_source_position(const struct event_source *src)
 {
 	return src->pos;

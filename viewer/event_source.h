@@ -67,6 +67,13 @@ int event_source_rewind(struct event_source *src, struct ct_error *err);
 /* Whether event_source_rewind() can work (arrays and opened directories). */
 bool event_source_can_rewind(const struct event_source *src);
 
+/* When the run ended: the end `ctrace run` recorded in DIR/run.info (the
+ * program exited, crashed or was ended by the hang watchdog, possibly long
+ * after its last event), else the trace's own end. A thread still running or
+ * blocked at the end of the trace is shown so until then; the hang analyzer
+ * measures its wait_ns up to the same time. */
+uint64_t event_source_end_ns(const struct event_source *src);
+
 /* Events yielded since the start or the last rewind. */
 uint64_t event_source_position(const struct event_source *src);
 

@@ -6,6 +6,7 @@
 #include "render_html.h"
 #include "render_html_priv.h"
 #include "html_assets.h"
+#include "timeline_support.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -130,8 +131,9 @@ struct html_findings {
 	size_t n, cap;
 };
 
-static int findings_add(struct html_findings *f, const char *list, size_t i, const char *kind,
-			uint32_t thread, uint32_t obj, uint32_t stack)
+/* Adds X (its message becomes the key "LIST:I"). */
+static int findings_add(struct html_findings *f, const char *list, size_t i,
+			const struct tl_finding *x)
 {
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? 2 * f->cap : 16;
@@ -146,14 +148,12 @@ static int findings_add(struct html_findings *f, const char *list, size_t i, con
 		f->cap = cap;
 	}
 	snprintf(f->keys[f->n], sizeof(f->keys[f->n]), "%s:%zu", list, i);
-	f->v[f->n] = (struct tl_finding){ .kind = kind, .thread = thread, .obj = obj,
-		.stack = stack };
-	f->n++;
+	f->v[f->n++] = *x;
 	return 0;
 }
 
-/* One instant per thread involved: each deadlock edge (where it acquires),
- * each misuse, each race access. */
+/* One instant per thread involved: each deadlock edge (where it acquires;
+ * a hang where its wait began), each misuse, each race access. */
 static int findings_from_report(const struct report *r, struct html_findings *f)
 {
 	int rc = 0;
@@ -161,20 +161,23 @@ static int findings_from_report(const struct report *r, struct html_findings *f)
 		return 0;
 	for (size_t i = 0; i < r->ndeadlocks && !rc; i++) {
 		const struct report_deadlock *d = &r->deadlocks[i];
-		for (size_t k = 0; k < d->ncycle && !rc; k++)
-			rc = findings_add(f, "deadlocks", i, report_deadlock_kind_name(d->kind),
-					  d->cycle[k].thread, d->cycle[k].acquiring,
-					  d->cycle[k].acquiring_stack);
+		for (size_t k = 0; k < d->ncycle && !rc; k++) {
+			struct tl_finding x = tl_finding_from_edge(d, &d->cycle[k]);
+			rc = findings_add(f, "deadlocks", i, &x);
+		}
 	}
 	for (size_t i = 0; i < r->nmisuses && !rc; i++) {
 		const struct report_misuse *m = &r->misuses[i];
-		rc = findings_add(f, "misuse", i, report_misuse_kind_name(m->kind), m->thread,
-				  m->lock, m->stack);
+		struct tl_finding x = { .kind = report_misuse_kind_name(m->kind),
+			.thread = m->thread, .obj = m->lock, .stack = m->stack };
+		rc = findings_add(f, "misuse", i, &x);
 	}
 	for (size_t i = 0; i < r->nraces && !rc; i++)
-		for (size_t k = 0; k < 2 && !rc; k++)
-			rc = findings_add(f, "races", i, "race", r->races[i].accesses[k].thread, 0,
-					  r->races[i].accesses[k].stack);
+		for (size_t k = 0; k < 2 && !rc; k++) {
+			const struct report_access *a = &r->races[i].accesses[k];
+			struct tl_finding x = { .kind = "race", .thread = a->thread, .stack = a->stack };
+			rc = findings_add(f, "races", i, &x);
+		}
 	/* keys[] does not move once every finding is added */
 	for (size_t k = 0; k < f->n; k++)
 		f->v[k].message = f->keys[k];
@@ -367,9 +370,8 @@ static int write_page(struct html_page *pg, FILE *out, struct ct_error *err)
 }
 
 /* One pass of the timeline (no counters, so no hot-lock scan). Spans still
- * open are closed when the run ended, if `ctrace run` recorded it: a real
- * deadlock lasts until the watchdog ended the program, not until the last
- * event. */
+ * open are closed when the run ended (event_source_end_ns): a real deadlock
+ * lasts until the watchdog ended the program, not until the last event. */
 static int page_timeline(struct event_source *src, const struct timeline_options *to,
 			 const struct tl_sink *sink, struct ct_error *err)
 {
@@ -381,18 +383,15 @@ static int page_timeline(struct event_source *src, const struct timeline_options
 		ct_error_set(err, "", -1, "view: out of memory");
 		return -ENOMEM;
 	}
+	timeline_set_end(tl, event_source_end_ns(src));
 	while (!rc && event_source_next(src, &ev)) {
 		rc = timeline_feed(tl, &ev, sink);
 		uint64_t n = event_source_position(src);
 		if (to->progress && (n & 0xffff) == 0)
 			to->progress(to->progress_ctx, n, total);
 	}
-	const struct trace_catalog *cat = event_source_catalog(src);
-	uint64_t end = cat->end_ns;
-	if (cat->run.present && cat->run.end_ns > end)
-		end = cat->run.end_ns;
 	if (!rc)
-		rc = timeline_finish(tl, end, sink);
+		rc = timeline_finish(tl, event_source_end_ns(src), sink);
 	if (to->progress)
 		to->progress(to->progress_ctx, total, total);
 	if (rc)

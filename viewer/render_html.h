@@ -20,7 +20,9 @@
  *         t (start minus the previous start), d (duration), s (state),
  *         o (object id), h (holder / joined thread, -1 none), k (stack id);
  *         spans do not overlap; holds are sorted by start, longest first
- *   marks [{thread, ts, kind, label, finding}]   finding = "deadlocks:0"...
+ *   marks [{thread, ts, kind, label, finding}]   finding = "deadlocks:0"...,
+ *         kind = color class: "deadlock", "stall", "lock-order-inversion",
+ *         "race", "misuse"; label = the finding's kind
  *   findings {deadlocks, races, misuse, contention}  as in the JSON report,
  *         with locks, threads and stacks given by id
  *   findings_note (optional), stacks {id: [[pc, function, file, line, module]]}

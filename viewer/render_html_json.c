@@ -141,12 +141,14 @@ static void write_lanes(struct html_page *pg, struct json_writer *w)
 	json_writer_end_array(w);
 }
 
-/* "deadlocks:0" -> "deadlock": the color class of a mark. */
-static const char *mark_kind(const char *key)
+/* The color class of a mark: a deadlocks entry keeps its own kind
+ * ("deadlock", "stall", "lock-order-inversion": a potential deadlock is not
+ * shown as a real one), then "race" or "misuse". */
+static const char *mark_kind(const struct html_mark *m)
 {
-	if (!strncmp(key, "deadlocks:", 10))
-		return "deadlock";
-	if (!strncmp(key, "races:", 6))
+	if (!strncmp(m->key, "deadlocks:", 10))
+		return m->label;
+	if (!strncmp(m->key, "races:", 6))
 		return "race";
 	return "misuse";
 }
@@ -160,7 +162,7 @@ static void write_marks(struct html_page *pg, struct json_writer *w)
 		json_writer_begin_object(w);
 		json_writer_key_uint(w, "thread", m->thread);
 		json_writer_key_uint(w, "ts", m->ts_ns > pg->t0 ? m->ts_ns - pg->t0 : 0);
-		json_writer_key_string(w, "kind", mark_kind(m->key));
+		json_writer_key_string(w, "kind", mark_kind(m));
 		json_writer_key_string(w, "label", m->label);
 		json_writer_key_string(w, "finding", m->key);
 		json_writer_end_object(w);

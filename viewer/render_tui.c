@@ -58,6 +58,7 @@ struct tui_mark {
 	uint64_t ts;
 	uint32_t thread, obj;
 	char *text;                   /* (owned) "kind: message" */
+	size_t seq;                   /* order of arrival: the last tie-break */
 };
 
 struct tui {
@@ -100,10 +101,10 @@ static void setup(struct tui *tu)
 {
 	const struct trace_catalog *cat = cat_of(tu);
 	const struct tui_options *o = tu->opt;
+	uint64_t end = event_source_end_ns(tu->src);
 	tu->ready = true;
 	tu->from = cat->start_ns + o->from_ns;
-	tu->to = o->to_ns && cat->start_ns + o->to_ns < cat->end_ns ? cat->start_ns + o->to_ns
-								    : cat->end_ns;
+	tu->to = o->to_ns && cat->start_ns + o->to_ns < end ? cat->start_ns + o->to_ns : end;
 	struct strbuf sb = STRBUF_INIT;
 	tu->namew = 4;
 	for (uint32_t t = 0; t < cat->nthreads; t++) {
@@ -249,7 +250,8 @@ static void finding(struct tui *tu, const struct tl_record *rec)
 	strbuf_addstr(&sb, in->finding->kind ? in->finding->kind : "finding");
 	if (in->finding->message)
 		strbuf_addf(&sb, ": %s", in->finding->message);
-	*m = (struct tui_mark){ rec->ts_ns, rec->thread, in->obj, strbuf_detach(&sb) };
+	*m = (struct tui_mark){ rec->ts_ns, rec->thread, in->obj, strbuf_detach(&sb),
+				tu->nmarks - 1 };
 	if (in->obj)
 		lock_of(tu, in->obj);
 }
@@ -298,6 +300,17 @@ static int lock_cmp(const void *a, const void *b)
 	return x->obj < y->obj ? -1 : x->obj > y->obj;
 }
 
+/* Findings in time order (they arrive by thread), then by thread. */
+static int mark_cmp(const void *a, const void *b)
+{
+	const struct tui_mark *x = a, *y = b;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	if (x->thread != y->thread)
+		return x->thread < y->thread ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 static char letter_of(const struct tui *tu, uint32_t obj)
 {
 	for (size_t i = 0; i < tu->nlocks; i++)
@@ -309,7 +322,8 @@ static char letter_of(const struct tui *tu, uint32_t obj)
 static void assign_letters(struct tui *tu)
 {
 	static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-	qsort(tu->locks, tu->nlocks, sizeof *tu->locks, lock_cmp);
+	if (tu->nlocks) /* locks is NULL without any: qsort(NULL, 0) is undefined */
+		qsort(tu->locks, tu->nlocks, sizeof *tu->locks, lock_cmp);
 	for (size_t i = 0; i < tu->nlocks; i++)
 		tu->locks[i].letter = i < sizeof letters - 1 ? letters[i] : '*';
 }
@@ -467,17 +481,22 @@ static void print_findings(struct tui *tu, FILE *out)
 {
 	char buf[32];
 	struct strbuf who = STRBUF_INIT;
-	if (tu->nmarks)
+	if (tu->nmarks) {
 		fprintf(out, "findings:\n");
+		qsort(tu->marks, tu->nmarks, sizeof *tu->marks, mark_cmp);
+	}
 	for (size_t i = 0; i < tu->nmarks; i++) {
 		const struct tui_mark *m = &tu->marks[i];
 		strbuf_reset(&who);
-		if (m->thread == TRACE_NONE)
-			strbuf_addstr(&who, "process");
-		else
+		strbuf_reset(&tu->line);
+		if (m->thread == TRACE_NONE) {
+			strbuf_addstr(&tu->line, "process");
+		} else { /* as the rows name it */
 			tl_thread_label(cat_of(tu), m->thread, &who);
+			strbuf_addf(&tu->line, "%.*s #%" PRIu32, (int)tu->namew, who.buf, m->thread);
+		}
 		fprintf(out, "  ! %-8s %-*s %s", tui_format_time(m->ts - cat_of(tu)->start_ns, buf, sizeof buf),
-			(int)tu->namew, who.buf, m->text);
+			(int)tu->namew + 6, tu->line.buf, m->text);
 		if (m->obj)
 			fprintf(out, " [%c]", letter_of(tu, m->obj));
 		fputc('\n', out);
@@ -495,7 +514,7 @@ static void print_all(struct tui *tu, FILE *out)
 	fprintf(out, "%s (pid %" PRIu32 "): %s .. %s of %s, 1 column = %s\n", prog, p ? p->pid : 0,
 		tui_format_time(tu->from - cat->start_ns, a, sizeof a),
 		tui_format_time(tu->to - cat->start_ns, b, sizeof b),
-		tui_format_time(cat->end_ns - cat->start_ns, total, sizeof total),
+		tui_format_time(event_source_end_ns(tu->src) - cat->start_ns, total, sizeof total),
 		tui_format_time((tu->to - tu->from) / tu->ncols, col, sizeof col));
 	print_axis(tu, out);
 	print_rows(tu, out);
@@ -537,7 +556,7 @@ int render_tui(struct event_source *src, const struct tui_options *opt, FILE *ou
 		setup(&tu);
 	if (!rc && tu.to <= tu.from) {
 		ct_error_set(err, "", -1, "the time window is empty (the trace lasts %" PRIu64 " ns)",
-			     cat_of(&tu)->end_ns - cat_of(&tu)->start_ns);
+			     event_source_end_ns(src) - cat_of(&tu)->start_ns);
 		rc = -EINVAL;
 	}
 	if (!rc)

@@ -272,16 +272,17 @@ void tl_thread_settle(struct timeline *tl, uint32_t t)
 		cut(tl, t);
 }
 
-/* Closes everything T has open at END_NS (innermost first), places its
- * remaining findings and ends it. */
+/* Places T's remaining findings (inside the spans still open: a hang's
+ * finding falls in the wait that never ends), closes everything T has open
+ * at END_NS (innermost first) and ends it. */
 void tl_thread_end(struct timeline *tl, uint32_t t, uint64_t end_ns, bool open_at_end)
 {
 	struct tl_thread_state *ts = tl_thread(tl, t);
 	if (end_ns < ts->last_ns)
 		end_ns = ts->last_ns;
+	tl_findings_flush(tl, t, end_ns);
 	while (ts->nopen)
 		tl_span_close(tl, t, ts->open[ts->nopen - 1].span, end_ns, true);
-	tl_findings_flush(tl, t, end_ns);
 	flush(tl, t);
 	struct tl_record r = {
 		.type = TL_REC_THREAD_END, .ts_ns = end_ns, .thread = t,
@@ -318,12 +319,9 @@ static char *dup_or_null(const char *s)
 	return d;
 }
 
-/* Findings timed from the end of the trace get their time once the end is
- * known (after the scan pass, or at the start of a single pass). */
-static void resolve_end_times(struct timeline *tl)
+void timeline_set_end(struct timeline *tl, uint64_t end)
 {
 	bool any = false;
-	uint64_t end = tl->cat->end_ns;
 	for (size_t i = 0; i < tl->nfindings; i++) {
 		struct tl_finding *f = &tl->findings[i];
 		if (f->ts_ns || !f->before_end_ns)
@@ -512,7 +510,7 @@ int timeline_run(struct event_source *src, const struct timeline_options *opt,
 	bool two = event_source_can_rewind(src);
 	if (two)
 		rc = scan_pass(tl, src, opt, err);
-	resolve_end_times(tl);
+	timeline_set_end(tl, event_source_end_ns(src));
 	uint64_t base = two ? event_source_total(src) : 0;
 	uint64_t total = two ? 2 * base : event_source_total(src);
 	struct trace_event ev;
@@ -523,7 +521,7 @@ int timeline_run(struct event_source *src, const struct timeline_options *opt,
 			progress(opt, base + n, total);
 	}
 	if (!rc)
-		rc = timeline_finish(tl, event_source_catalog(src)->end_ns, sink);
+		rc = timeline_finish(tl, event_source_end_ns(src), sink);
 	if (!rc)
 		progress(opt, total ? total : base + event_source_position(src), total);
 	else if (err && !err->msg[0])

@@ -48,8 +48,9 @@
  * received priority (and size, when one matches), i.e. POSIX order (highest
  * priority first, FIFO within a priority). Messages already in the queue when
  * tracing began, or sent by untraced processes, match nothing.
- * Spans still open at the end of a thread or of the trace are closed there
- * with open_at_end set (a real deadlock shows as waits that never end). */
+ * Spans still open at the end of a thread or of the run are closed there
+ * with open_at_end set (a real deadlock shows as waits that never end: from
+ * each request until the program ended, see timeline_run). */
 #ifndef CTRACE_TIMELINE_H
 #define CTRACE_TIMELINE_H
 
@@ -121,7 +122,8 @@ struct tl_finding {
 	                           first event with this stack (and obj, if
 	                           set), else at the thread's end */
 	uint64_t before_end_ns; /* with ts_ns 0: placed this long before the
-	                           end of the trace (a wait still open there) */
+	                           end of the run (a hang: the wait still open
+	                           there began then), see timeline_set_end */
 	uint32_t obj;           /* the lock concerned, 0 = none */
 	uint32_t stack;         /* catalog stack id, 0 = none */
 	const char *stack_text; /* or an already symbolized stack (one frame per
@@ -205,6 +207,11 @@ struct timeline *timeline_new(const struct trace_catalog *cat, const struct time
 /* Adds findings (copied) to show; before the first timeline_feed. */
 void timeline_add_findings(struct timeline *tl, const struct tl_finding *f, size_t n);
 
+/* The end of the run (event_source_end_ns), once known and before pass 2:
+ * findings given with before_end_ns get their time from it (without it they
+ * are placed as untimed findings are). */
+void timeline_set_end(struct timeline *tl, uint64_t end_ns);
+
 /* Pass 1 (optional): scan every event once to pick the hottest locks. If
  * skipped, the first locks seen contended get the counters. */
 void timeline_scan(struct timeline *tl, const struct trace_event *ev);
@@ -224,8 +231,10 @@ const struct tl_counter *timeline_counters(const struct timeline *tl, size_t *n)
 void timeline_free(struct timeline *tl);
 
 /* The driver: both passes over SRC (rewinding it; a source that cannot be
- * rewound is read once, without the hot-lock scan), then finish at the
- * catalog's end. Returns 0, or a negative errno with err filled. */
+ * rewound is read once, without the hot-lock scan), then finish at the end
+ * of the run (event_source_end_ns: a thread blocked at the end waits until
+ * the program ended, not until its last event). Returns 0, or a negative
+ * errno with err filled. */
 int timeline_run(struct event_source *src, const struct timeline_options *opt,
 		 const struct tl_sink *sink, struct ct_error *err);
 

@@ -380,14 +380,25 @@ static void place_findings(struct timeline *tl, uint32_t t, const struct trace_e
 	}
 }
 
+/* Timed findings not yet due (a hang that began after the thread's last
+ * event) keep their time, in order and kept between that event and AT_NS
+ * (the thread's end) so that its times never go back; then the untimed
+ * ones, at AT_NS. */
 void tl_findings_flush(struct timeline *tl, uint32_t t, uint64_t at_ns)
 {
 	struct tl_thread_state *th = tl_thread(tl, t);
 	if (!th->findings_located)
 		locate_findings(tl, t, th);
-	for (size_t i = th->ffirst; i < th->fend && th->fpending; i++)
-		if (!tl->fdone[i])
-			place_finding(tl, t, i, tl->findings[i].ts_ns > at_ns ? tl->findings[i].ts_ns : at_ns);
+	for (int timed = 1; timed >= 0; timed--) {
+		for (size_t i = th->ffirst; i < th->fend && th->fpending; i++) {
+			uint64_t ts = tl->findings[i].ts_ns;
+			if (tl->fdone[i] || (ts != 0) != timed)
+				continue;
+			if (ts < th->last_ns)
+				ts = th->last_ns;
+			place_finding(tl, t, i, timed && ts < at_ns ? ts : at_ns);
+		}
+	}
 }
 
 void tl_findings_rest(struct timeline *tl, uint64_t end_ns)

@@ -27,11 +27,13 @@ static void lock_label(const struct report *r, uint32_t id, struct strbuf *sb)
 		strbuf_addf(sb, "0x%" PRIx64, l->address);
 }
 
+/* "name #3" (threads often share a name: the number tells them apart, as
+ * the renderers' rows do), or "thread 3". */
 static void thread_label(const struct report *r, uint32_t id, struct strbuf *sb)
 {
 	const struct report_thread *t = report_thread_find(r, id);
 	if (t && t->name)
-		strbuf_addstr(sb, t->name);
+		strbuf_addf(sb, "%s #%" PRIu32, t->name, id);
 	else
 		strbuf_addf(sb, "thread %" PRIu32, id);
 }
@@ -59,6 +61,19 @@ static int add(struct tl_findings *out, const struct tl_finding *f, struct strbu
 	return 0;
 }
 
+struct tl_finding tl_finding_from_edge(const struct report_deadlock *d,
+					const struct report_edge *e)
+{
+	struct tl_finding f = {
+		.kind = report_deadlock_kind_name(d->kind), .thread = e->thread,
+		.obj = e->acquiring, .stack = e->acquiring_stack,
+	};
+	/* wait_ns runs to the end of the run, as timeline_set_end counts */
+	if (d->kind != REPORT_DEADLOCK_LOCK_ORDER)
+		f.before_end_ns = e->wait_ns ? e->wait_ns : 1;
+	return f;
+}
+
 static int from_deadlock(struct tl_findings *out, const struct report *r,
 			 const struct report_deadlock *d)
 {
@@ -66,13 +81,8 @@ static int from_deadlock(struct tl_findings *out, const struct report *r,
 	int rc = 0;
 	for (size_t k = 0; k < d->ncycle && !rc; k++) {
 		const struct report_edge *e = &d->cycle[k];
-		struct tl_finding f = {
-			.kind = report_deadlock_kind_name(d->kind), .thread = e->thread,
-			.obj = e->acquiring, .stack = e->acquiring_stack,
-		};
+		struct tl_finding f = tl_finding_from_edge(d, e);
 		bool blocked = d->kind != REPORT_DEADLOCK_LOCK_ORDER;
-		if (blocked)
-			f.before_end_ns = e->wait_ns ? e->wait_ns : 1;
 		if (e->holding) {
 			strbuf_addstr(&sb, blocked ? "holds " : "holding ");
 			lock_label(r, e->holding, &sb);

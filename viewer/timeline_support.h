@@ -32,6 +32,12 @@ struct tl_findings {
 	size_t nstrings;
 };
 
+/* The finding of edge E of deadlock D (no message): its thread, placed
+ * where it acquires (lock order) or, in a real hang or a stall, when its wait
+ * began (before_end_ns = the edge's wait_ns: see timeline_set_end). */
+struct tl_finding tl_finding_from_edge(const struct report_deadlock *d,
+				       const struct report_edge *e);
+
 /* One finding per thread involved, from a finalized report R: each edge of a
  * deadlock cycle (placed where that thread acquires or waits), each misuse
  * (at its call), each access of a race. Returns 0 or -ENOMEM. */

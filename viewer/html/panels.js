@@ -102,7 +102,7 @@ CT.Panels = class {
 		for (const [k, c] of Object.entries(CT.markColor))
 			if (marks.has(k))
 				leg.append(CT.el('span', { class: 'legend-item' },
-					CT.el('i', { class: 'mark', style: 'background:' + c }), k));
+					CT.el('i', { class: 'mark', style: 'background:' + c }), CT.markName[k]));
 	}
 
 	findingCount() {

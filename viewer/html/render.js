@@ -33,7 +33,11 @@ CT.stateColor = function (name, i) {
 	return spare[i % spare.length];
 };
 
-CT.markColor = { deadlock: '#b71c1c', misuse: '#ef6c00', race: '#ad1457' };
+/* Finding marks by class (the mark's kind), and their names in the legend. */
+CT.markColor = { deadlock: '#b71c1c', stall: '#4e342e', 'lock-order-inversion': '#6a1b9a',
+	misuse: '#ef6c00', race: '#ad1457' };
+CT.markName = { deadlock: 'deadlock', stall: 'stall', 'lock-order-inversion': 'lock-order inversion',
+	misuse: 'misuse', race: 'race' };
 
 /* Lays lanes out top to bottom; returns the total height. */
 CT.layoutLanes = function (model) {

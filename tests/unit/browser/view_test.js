@@ -2,7 +2,8 @@
 // view_test.js - loads a page written by `ctrace view` in Debian's chromium
 // (headless, through playwright-core) and checks it as a person would: no
 // console errors and no network, the expected thread lanes, a click on a
-// deadlock finding highlights its threads and spans, a click on a contended
+// deadlock finding highlights its threads and spans, the legend names the
+// lock-order inversion's marks as such (not "deadlock"), a click on a contended
 // lock shows its waits and holders, the wheel zooms, a click on a span shows
 // its stack. Saves a screenshot.
 //
@@ -88,6 +89,15 @@ async function run(file, shot, lanes) {
 			assert.equal(hl, st.threads.length, 'lane labels of the cycle not marked');
 			const details = await page.textContent('#details');
 			assert.match(details, /holds .* acquiring/);
+		});
+		await check('the legend names finding marks by their kind', async () => {
+			const items = await page.$$eval('#legend .legend-item', (els) => els.map((e) => e.textContent));
+			const kinds = await page.evaluate(() => [...new Set(window.ctraceView.model.lanes
+				.flatMap((l) => l.marks.map((m) => m.kind)))]);
+			assert.ok(kinds.includes('lock-order-inversion'), 'no lock-order mark: ' + JSON.stringify(kinds));
+			assert.ok(items.includes('lock-order inversion'), 'legend: ' + JSON.stringify(items));
+			if (!kinds.includes('deadlock'))
+				assert.ok(!items.includes('deadlock'), 'a lock-order mark called deadlock: ' + JSON.stringify(items));
 		});
 		await page.screenshot({ path: shot });
 		await check('a click on a contended lock shows its waits and holders', async () => {

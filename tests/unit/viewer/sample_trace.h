@@ -93,6 +93,66 @@ static inline struct tl_finding sample_finding(const struct sample_ids *id)
 	};
 }
 
+/* ---- a real deadlock, ended long after its last event ---- */
+
+#define HANG_RUN_END_NS 1020000ull  /* the watchdog ended the program here */
+
+struct hang_ids {
+	uint32_t left, right;
+	uint32_t a, b;
+	uint32_t st_a, st_b;
+	uint64_t left_waits_ns, right_waits_ns;  /* when each wait began */
+};
+
+static inline void hang_findings(const struct hang_ids *id, struct tl_finding f[2]);
+
+/* main joins "left"; left holds A and waits for B, right holds B and waits
+ * for A (the trace ends at 1004000, as the two requests are its last
+ * events); `ctrace run` recorded that the program ended at
+ * HANG_RUN_END_NS. F (if not NULL) gets the hang's two findings. */
+static inline void hang_trace(struct fake_trace *t, struct hang_ids *id, struct tl_finding f[2])
+{
+	fake_trace_init(t);
+	id->left = fake_thread(t, 0, "left");
+	id->right = fake_thread(t, 0, "right");
+	id->a = fake_object(t, TRACE_OBJ_MUTEX, 0x555555558040ull);
+	id->b = fake_object(t, TRACE_OBJ_MUTEX, 0x555555558080ull);
+	id->st_a = fake_stack(t, 0x401100, 2);
+	id->st_b = fake_stack(t, 0x401200, 2);
+	fake_begin(t, 0, TRACE_OP_JOIN, 0)->peer_thread = id->left;            /* 1000000 */
+	sample_ev(t, id->left, TRACE_OP_MUTEX_LOCK, id->a, id->st_a);
+	sample_ev(t, id->right, TRACE_OP_MUTEX_LOCK, id->b, id->st_b);
+	id->left_waits_ns = t->now;
+	fake_begin(t, id->left, TRACE_OP_MUTEX_LOCK, id->b)->stack = id->st_b;  /* 1003000 */
+	id->right_waits_ns = t->now;
+	fake_begin(t, id->right, TRACE_OP_MUTEX_LOCK, id->a)->stack = id->st_a; /* 1004000 */
+	t->cat.run.present = true;
+	t->cat.run.pid = 1000;
+	t->cat.run.start_ns = t->cat.start_ns;
+	t->cat.run.end_ns = HANG_RUN_END_NS;
+	t->cat.run.exit_status = 137;
+	t->cat.run.exit_signal = 9;
+	t->cat.run.ended_by_ctrace = true;
+	if (f)
+		hang_findings(id, f);
+}
+
+/* The hang's two findings, as the report gives them (timeline_findings.c):
+ * each thread's wait, wait_ns before the end of the run. */
+static inline void hang_findings(const struct hang_ids *id, struct tl_finding f[2])
+{
+	f[0] = (struct tl_finding){
+		.kind = "deadlock", .message = "holds mutex g_lock, waits for mutex 0x555555558080",
+		.thread = id->left, .obj = id->b, .stack = id->st_b,
+		.before_end_ns = HANG_RUN_END_NS - id->left_waits_ns,
+	};
+	f[1] = (struct tl_finding){
+		.kind = "deadlock", .message = "holds mutex 0x555555558080, waits for mutex g_lock",
+		.thread = id->right, .obj = id->a, .stack = id->st_a,
+		.before_end_ns = HANG_RUN_END_NS - id->right_waits_ns,
+	};
+}
+
 /* Fake symbols: the first mutex is a global, stacks are "fn_<pc>". */
 static inline const char *sample_object_symbol(void *ctx, const struct trace_object *o)
 {

@@ -3,7 +3,8 @@
  * the sample trace: it parses (python3's json, and jq), its events are
  * well formed for chrome://tracing and Perfetto (check_chrome.py: nesting,
  * async pairs, flows), timestamps are µs with ns precision relative to the
- * start, and the text equals the golden file. */
+ * start, and the text equals the golden file; a real deadlock's findings
+ * are at the time the waits began, its waits last until the run ended. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,16 +21,15 @@
 #include "export.h"
 #include "sample_trace.h"
 
-static char *export_sample(char **text, size_t *len)
+/* Exports T with FINDINGS (and the sample's fake symbols), releases T;
+ * returns the file's path and its text (both owned). */
+static char *export_trace(struct fake_trace *t, const struct tl_finding *findings, size_t n,
+			  char **text, size_t *len)
 {
-	struct fake_trace t;
-	struct sample_ids id;
-	sample_trace(&t, &id);
-	struct tl_names names = sample_names(&t);
-	struct tl_finding f = sample_finding(&id);
-	struct export_options opt = { .names = &names, .findings = &f, .nfindings = 1 };
+	struct tl_names names = sample_names(t);
+	struct export_options opt = { .names = &names, .findings = findings, .nfindings = n };
 	struct event_source src;
-	event_source_from_array(&src, &t.cat, t.ev, t.nev);
+	event_source_from_array(&src, &t->cat, t->ev, t->nev);
 	char path[] = "/tmp/ctrace-test-chrome-XXXXXX";
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
@@ -38,10 +38,19 @@ static char *export_sample(char **text, size_t *len)
 	assert_int_equal(export_chrome(&src, out, &opt, &err), 0);
 	fclose(out);
 	event_source_release(&src);
-	fake_trace_release(&t);
+	fake_trace_release(t);
 	*text = sample_read_file(path, len);
 	assert_non_null(*text);
 	return strdup(path);
+}
+
+static char *export_sample(char **text, size_t *len)
+{
+	struct fake_trace t;
+	struct sample_ids id;
+	sample_trace(&t, &id);
+	struct tl_finding f = sample_finding(&id);
+	return export_trace(&t, &f, 1, text, len);
 }
 
 static int run(const char *fmt, const char *arg)
@@ -78,6 +87,33 @@ static void test_json_parses_and_is_well_formed(void **state)
 	free(path);
 }
 
+/* A real deadlock ended by the watchdog: each finding is at the time its
+ * thread began to wait (3 and 4 µs, not 0), and the waits and threads end
+ * with the run (20 µs), not at the last event (4 µs). */
+static void test_hang_times(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	struct hang_ids id;
+	struct tl_finding f[2];
+	hang_trace(&t, &id, f);
+	char *text;
+	size_t len;
+	char *path = export_trace(&t, f, 2, &text, &len);
+	char check[1024];
+	snprintf(check, sizeof check, "python3 %s/check_chrome.py %%s", VIEWER_TEST_SOURCE_DIR);
+	assert_int_equal(run(check, path), 0);
+	assert_int_equal(run("jq -e '[.traceEvents[] | select(.cat == \"finding\") | "
+			     "[.tid, .ts, .args.kind]] == [[1001, 3.0, \"deadlock\"], [1002, 4.0, \"deadlock\"]]' "
+			     "%s > /dev/null", path), 0);
+	assert_int_equal(run("jq -e '[.traceEvents[] | select(.ph == \"E\" and .args.open_at_end) | .ts] "
+			     "| length == 8 and all(. == 20.0)' %s > /dev/null", path), 0);
+	assert_non_null(strstr(text, "\"name\":\"finding: deadlock\",\"cat\":\"finding\",\"ts\":3.000"));
+	free(text);
+	unlink(path);
+	free(path);
+}
+
 /* The checker is real: it rejects an unbalanced file. */
 static void test_checker_rejects_broken_nesting(void **state)
 {
@@ -98,6 +134,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_parses_and_is_well_formed),
+		cmocka_unit_test(test_hang_times),
 		cmocka_unit_test(test_checker_rejects_broken_nesting),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

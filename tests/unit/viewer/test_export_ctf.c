@@ -21,6 +21,7 @@
 #include "event_source.h"
 #include "export_ctf.h"
 #include "fake_trace.h"
+#include "sample_trace.h"
 #include "strbuf.h"
 #include "trace_writer.h"
 
@@ -273,6 +274,31 @@ static void test_export_clamps_time(void **state)
 	fake_trace_release(&t);
 }
 
+/* Threads blocked when the watchdog ended the program (a real deadlock):
+ * their streams, never ended by a thread_end, last until the run ended, so
+ * that a reader shows them waiting until then, not until the last event. */
+static void test_export_hang_until_run_end(void **state)
+{
+	struct fake_trace t;
+	struct hang_ids id;
+	struct tmp *d = *state;
+	int st;
+
+	hang_trace(&t, &id, NULL);
+	export_fake(&t, d->out);
+	char *out = run(&st, "babeltrace2 -c sink.text.details -p color=never '%s' | "
+			"grep -B2 'Packet end'", d->out);
+	assert_int_equal(st, 0);
+	assert_int_equal(count(out, "Packet end"), 3);
+	assert_int_equal(count(out, "[1,020,000 cycles"), 3);   /* HANG_RUN_END_NS */
+	free(out);
+	out = run(&st, "babeltrace2 '%s'", d->out);
+	assert_int_equal(st, 0);
+	assert_int_equal(count(out, "ctrace:mutex_lock_begin:"), 2);
+	free(out);
+	fake_trace_release(&t);
+}
+
 /* Long streams are cut into packets (readers seek by packet). */
 static void test_export_packets(void **state)
 {
@@ -437,6 +463,9 @@ static void test_export_real_trace(void **state)
 	assert_line(text, "ctrace:mutex_lock_begin:", "procname = \"worker\"");
 	assert_line(text, "ctrace:mutex_lock_begin:", "obj = 0x601040");
 	assert_line(text, "ctrace:thread_start:", "procname = \"main\"");
+	/* the main thread has no parent: -1, as peer_thread says, not 2^64-1 */
+	assert_line(text, "ctrace:thread_start:", "peer_thread = -1, peer_tid = 0, parent_index = -1,");
+	assert_int_equal(count(text, "parent_index = 0,"), 1);
 	/* the clock is placed in wall-clock time: seconds since the epoch */
 	double secs = strtod(text + 1, NULL);
 	assert_true(secs > (double)time(NULL) - 86400 && secs < (double)time(NULL) + 86400);
@@ -606,6 +635,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_text, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_export_counter, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_export_clamps_time, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_export_hang_until_run_end, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_export_packets, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_export_out_dir, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_export_progress, tmp_setup, tmp_teardown),

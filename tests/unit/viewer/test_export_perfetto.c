@@ -3,7 +3,8 @@
  * byte, and the Perfetto export of the sample trace: protoc decodes it
  * against perfetto_min.proto with no unknown field, the decoded text equals
  * the golden file, and a small decoder of our own checks what protoc cannot
- * (tracks described before use, slices balanced per track, flows closed). */
+ * (tracks described before use, slices balanced per track, flows closed);
+ * a real deadlock's findings and ends are at their times. */
 #include <errno.h>
 #include <regex.h>
 #include <setjmp.h>
@@ -245,16 +246,15 @@ static void check_stream(const uint8_t *data, size_t len, struct check *c)
 
 /* ---- the export ---- */
 
-static char *export_sample(size_t *len, struct check *c)
+/* Exports T with FINDINGS (and the sample's fake symbols), releases T,
+ * checks the stream into C if given; returns the file's path (owned). */
+static char *export_trace(struct fake_trace *t, const struct tl_finding *findings, size_t n,
+			  size_t *len, struct check *c)
 {
-	struct fake_trace t;
-	struct sample_ids id;
-	sample_trace(&t, &id);
-	struct tl_names names = sample_names(&t);
-	struct tl_finding f = sample_finding(&id);
-	struct export_options opt = { .names = &names, .findings = &f, .nfindings = 1 };
+	struct tl_names names = sample_names(t);
+	struct export_options opt = { .names = &names, .findings = findings, .nfindings = n };
 	struct event_source src;
-	event_source_from_array(&src, &t.cat, t.ev, t.nev);
+	event_source_from_array(&src, &t->cat, t->ev, t->nev);
 	char path[] = "/tmp/ctrace-test-pftrace-XXXXXX";
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
@@ -263,7 +263,7 @@ static char *export_sample(size_t *len, struct check *c)
 	assert_int_equal(export_perfetto(&src, out, &opt, &err), 0);
 	fclose(out);
 	event_source_release(&src);
-	fake_trace_release(&t);
+	fake_trace_release(t);
 	char *data = sample_read_file(path, len);
 	assert_non_null(data);
 	if (c)
@@ -271,6 +271,43 @@ static char *export_sample(size_t *len, struct check *c)
 	char *keep = strdup(path);
 	free(data);
 	return keep;
+}
+
+static char *export_sample(size_t *len, struct check *c)
+{
+	struct fake_trace t;
+	struct sample_ids id;
+	sample_trace(&t, &id);
+	struct tl_finding f = sample_finding(&id);
+	return export_trace(&t, &f, 1, len, c);
+}
+
+/* A real deadlock ended by the watchdog: the findings are instants where
+ * the waits began, every slice ends when the run ended. */
+static void test_export_hang_times(void **state)
+{
+	(void)state;
+	struct check c = { 0 };
+	struct fake_trace t;
+	struct hang_ids id;
+	struct tl_finding f[2];
+	size_t len;
+	hang_trace(&t, &id, f);
+	char *path = export_trace(&t, f, 2, &len, &c);
+	uint64_t instants[2], last_end = 0;
+	size_t ni = 0;
+	for (size_t i = 0; i < c.nev; i++) {
+		if (c.ev[i].type == 3 && ni < 2)
+			instants[ni++] = c.ev[i].ts;
+		if (c.ev[i].type == 2 && c.ev[i].ts > last_end)
+			last_end = c.ev[i].ts;
+	}
+	assert_int_equal(ni, 2);
+	assert_int_equal(instants[0], id.left_waits_ns);
+	assert_int_equal(instants[1], id.right_waits_ns);
+	assert_int_equal(last_end, HANG_RUN_END_NS);
+	unlink(path);
+	free(path);
 }
 
 static void test_export_structure(void **state)
@@ -352,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_pb_varints),
 		cmocka_unit_test(test_pb_nested_lengths_patched),
 		cmocka_unit_test(test_export_structure),
+		cmocka_unit_test(test_export_hang_times),
 		cmocka_unit_test(test_protoc_decodes_cleanly),
 		cmocka_unit_test(test_protoc_rejects_truncation),
 	};

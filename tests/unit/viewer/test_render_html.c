@@ -3,7 +3,8 @@
  * synthetic trace with a deadlock and a contended lock: the template is
  * filled, nothing is fetched from the network, and the embedded data parses
  * (checked by jq, a real JSON parser) with the expected lanes, spans,
- * findings, locks and symbolized stacks. */
+ * findings, locks and symbolized stacks; a hang's marks where it began and
+ * its waits until the run ended; marks colored by finding kind. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -131,6 +132,19 @@ static void save_data(const char *page, const char *path)
 	fclose(f);
 }
 
+/* Renders the scene and saves its data into PATH (a mkstemp template). */
+static void render_data(struct scene *s, const struct render_html_options *opt, char *path)
+{
+	int rc;
+	char *page = render(s, opt, &rc);
+	assert_int_equal(rc, 0);
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	save_data(page, path);
+	free(page);
+}
+
 /* jq -e EXPR on the data: its exit status (0 = true). */
 static int jq(const char *path, const char *expr)
 {
@@ -172,19 +186,12 @@ static void test_data_parses(void **state)
 	if (system("jq --version >/dev/null 2>&1") != 0)
 		skip();
 	struct scene s;
-	int rc;
 	scene_build(&s);
 	struct render_html_symbols sym = { NULL, fake_frames, fake_symbol };
 	struct render_html_options opt = { .report = &s.rep, .symbols = &sym,
 		.findings_note = "from a test" };
-	char *page = render(&s, &opt, &rc);
-	assert_int_equal(rc, 0);
 	char path[] = "/tmp/ctrace-view-data-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	save_data(page, path);
-	free(page);
+	render_data(&s, &opt, path);
 
 	assert_int_equal(jq(path, ".ctrace_view == 1"), 0);
 	assert_int_equal(jq(path, "[.lanes[].thread] == [0,1,2,3]"), 0);
@@ -224,19 +231,81 @@ static void test_no_report(void **state)
 	if (system("jq --version >/dev/null 2>&1") != 0)
 		skip();
 	struct scene s;
-	int rc;
 	scene_build(&s);
-	char *page = render(&s, NULL, &rc);
-	assert_int_equal(rc, 0);
 	char path[] = "/tmp/ctrace-view-data-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	save_data(page, path);
-	free(page);
+	render_data(&s, NULL, path);
 	assert_int_equal(jq(path, ".findings.deadlocks == [] and .marks == [] and (.lanes | length) == 4"), 0);
 	assert_int_equal(jq(path, ".stacks[\"1\"] == [[\"0x401100\",null,null,0,null],"
 			 "[\"0x401110\",null,null,0,null],[\"0x401120\",null,null,0,null]]"), 0);
+	unlink(path);
+	scene_release(&s);
+}
+
+/* Two workers deadlock on a/b after w1 took b once at the same call site
+ * (a loop); the watchdog ended the run at RUN_END. The report has the hang
+ * and, as the analyzers would, the lock-order inversion. */
+#define RUN_END 2000000ull
+static void hang_scene_build(struct scene *s, uint64_t *w1_waits)
+{
+	struct fake_trace *t = &s->t;
+	fake_trace_init(t);
+	uint32_t w1 = fake_thread(t, 0, "worker-a");
+	uint32_t w2 = fake_thread(t, 0, "worker-b");
+	s->a = fake_object(t, TRACE_OBJ_MUTEX, 0x4040a0);
+	s->b = fake_object(t, TRACE_OBJ_MUTEX, 0x4040c8);
+	s->sa = fake_stack(t, 0x401100, 3);
+	s->sb = fake_stack(t, 0x401200, 3);
+	fake_lock(t, w1, s->a, s->sa);
+	fake_lock(t, w1, s->b, s->sb);     /* the first round: no deadlock yet */
+	fake_unlock(t, w1, s->b, s->sb);
+	fake_lock(t, w2, s->b, s->sb);
+	*w1_waits = t->now;
+	fake_begin(t, w1, TRACE_OP_MUTEX_LOCK, s->b)->stack = s->sb;
+	uint64_t w2_waits = t->now;
+	fake_begin(t, w2, TRACE_OP_MUTEX_LOCK, s->a)->stack = s->sa;
+	t->cat.run = (struct trace_run){ .present = true, .start_ns = t->cat.start_ns,
+		.end_ns = RUN_END, .exit_status = 137, .exit_signal = 9, .ended_by_ctrace = true };
+	report_init(&s->rep);
+	enum report_deadlock_kind kinds[2] = { REPORT_DEADLOCK_HANG, REPORT_DEADLOCK_LOCK_ORDER };
+	for (int k = 0; k < 2; k++) {
+		struct report_deadlock *d = report_add_deadlock(&s->rep, kinds[k]);
+		bool hang = kinds[k] == REPORT_DEADLOCK_HANG;
+		*report_deadlock_add_edge(d) = (struct report_edge){ .thread = w1,
+			.holding = s->a, .acquiring = s->b, .holding_stack = s->sa,
+			.acquiring_stack = s->sb, .owner = hang ? w2 : TRACE_NONE,
+			.waiting_for = TRACE_NONE, .wait_ns = hang ? RUN_END - *w1_waits : 0 };
+		*report_deadlock_add_edge(d) = (struct report_edge){ .thread = w2,
+			.holding = s->b, .acquiring = s->a, .holding_stack = s->sb,
+			.acquiring_stack = s->sa, .owner = hang ? w1 : TRACE_NONE,
+			.waiting_for = TRACE_NONE, .wait_ns = hang ? RUN_END - w2_waits : 0 };
+	}
+	report_finalize(&s->rep);
+}
+
+/* A hang is marked where it began (w1's last request, not its first lock of
+ * b at that call site), the waits last until the run ended, and a
+ * lock-order inversion's marks are not colored as a deadlock. */
+static void test_hang_marks(void **state)
+{
+	(void)state;
+	if (system("jq --version >/dev/null 2>&1") != 0)
+		skip();
+	struct scene s;
+	uint64_t w1_waits;
+	hang_scene_build(&s, &w1_waits);
+	struct render_html_options opt = { .report = &s.rep };
+	char path[] = "/tmp/ctrace-view-data-XXXXXX";
+	render_data(&s, &opt, path);
+	char expr[512];
+	snprintf(expr, sizeof expr, ".start_ns as $t0 | .duration_ns == %llu - $t0 and "
+		 "([.marks[] | select(.kind == \"deadlock\" and .thread == 1) | .ts + $t0] == [%llu])",
+		 RUN_END, (unsigned long long)w1_waits);
+	assert_int_equal(jq(path, expr), 0);
+	assert_int_equal(jq(path, ".states as $st | .lanes[1].spans as $s | $st[$s.s[-1]] == \"wait lock\" "
+			 "and ($s.t | add) + $s.d[-1] == .duration_ns"), 0);
+	assert_int_equal(jq(path, "[.marks[].kind] | unique == [\"deadlock\", \"lock-order-inversion\"]"), 0);
+	assert_int_equal(jq(path, "[.marks[] | select(.kind == \"lock-order-inversion\") | .thread] "
+			 "| sort == [1,2]"), 0);
 	unlink(path);
 	scene_release(&s);
 }
@@ -265,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_page_shell),
 		cmocka_unit_test(test_data_parses),
 		cmocka_unit_test(test_no_report),
+		cmocka_unit_test(test_hang_marks),
 		cmocka_unit_test(test_write_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 
 #include "event_source.h"
 #include "fake_trace.h"
+#include "sample_trace.h"
 #include "timeline.h"
 
 /* ---- a sink that keeps copies of everything ---- */
@@ -429,6 +430,67 @@ static void test_deadlock_waits_stay_open(void **state)
 	release_all(&t, &c);
 }
 
+/* The instant of the finding of KIND on THREAD, or NULL. */
+static const struct rec *finding_of(const struct collect *c, uint32_t thread, const char *kind)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct rec *x = &c->v[i];
+		if (x->r.type == TL_REC_INSTANT && x->inst.kind == TL_INSTANT_FINDING &&
+		    x->r.thread == thread && !strcmp(x->fkind, kind))
+			return x;
+	}
+	return NULL;
+}
+
+/* A real deadlock the watchdog ended: the trace's last events are the two
+ * requests, the run ended long after. Each thread waits from its request
+ * until the end of the run (not the last event), and the hang's findings
+ * are where the waits began. */
+static void test_hang_waits_until_run_end(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	struct hang_ids id;
+	struct collect c = { 0 };
+	struct tl_finding f[4];
+	hang_trace(&t, &id, f);
+	assert_int_equal(t.cat.end_ns, 1004000);
+	/* a finding due after its thread's last event keeps its time; one
+	 * without time or call site goes to the thread's end, after it */
+	f[2] = (struct tl_finding){ .kind = "stall", .thread = 0, .before_end_ns = 10000 };
+	f[3] = (struct tl_finding){ .kind = "untimed", .thread = 0 };
+	struct timeline_options opt = { .findings = f, .nfindings = 4 };
+	run(&t, &opt, &c);
+	check_well_formed(&c);
+	const struct tl_span *wl = span_of(&c, id.left, TL_STATE_WAIT_LOCK, id.b, 0);
+	const struct tl_span *wr = span_of(&c, id.right, TL_STATE_WAIT_LOCK, id.a, 0);
+	const struct tl_span *wj = span_of(&c, 0, TL_STATE_WAIT_JOIN, 0, 0);
+	assert_non_null(wl);
+	assert_non_null(wr);
+	assert_non_null(wj);
+	assert_int_equal(wl->begin_ns, 1003000);
+	assert_int_equal(wl->end_ns, HANG_RUN_END_NS);
+	assert_true(wl->open_at_end);
+	assert_int_equal(wl->peer, id.right);
+	assert_int_equal(wr->begin_ns, 1004000);
+	assert_int_equal(wr->end_ns, HANG_RUN_END_NS);
+	assert_int_equal(wj->end_ns, HANG_RUN_END_NS);
+	assert_int_equal(span_of(&c, id.left, TL_STATE_HOLD, id.a, 0)->end_ns, HANG_RUN_END_NS);
+	size_t ends = 0;
+	for (size_t i = 0; i < c.n; i++)
+		if (c.v[i].r.type == TL_REC_THREAD_END) {
+			assert_true(c.v[i].r.open_at_end);
+			assert_int_equal(c.v[i].r.ts_ns, HANG_RUN_END_NS);
+			ends++;
+		}
+	assert_int_equal(ends, 3);
+	assert_int_equal(finding_of(&c, id.left, "deadlock")->r.ts_ns, 1003000);
+	assert_int_equal(finding_of(&c, id.right, "deadlock")->r.ts_ns, 1004000);
+	assert_int_equal(finding_of(&c, 0, "stall")->r.ts_ns, HANG_RUN_END_NS - 10000);
+	assert_int_equal(finding_of(&c, 0, "untimed")->r.ts_ns, HANG_RUN_END_NS);
+	release_all(&t, &c);
+}
+
 static void test_join_and_sem_waits(void **state)
 {
 	(void)state;
@@ -607,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_cond_wait),
 		cmocka_unit_test(test_mq_pairing_and_depth),
 		cmocka_unit_test(test_deadlock_waits_stay_open),
+		cmocka_unit_test(test_hang_waits_until_run_end),
 		cmocka_unit_test(test_join_and_sem_waits),
 		cmocka_unit_test(test_findings_placed),
 		cmocka_unit_test(test_hot_locks_by_wait_time),

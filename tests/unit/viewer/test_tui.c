@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_tui.c - the terminal timeline (viewer/render_tui.c): the sample
  * trace in plain text against a golden file, a zoomed window, colors only
- * when asked, and the time syntax of --from/--to. */
+ * when asked, a real deadlock drawn until the end of the run (golden too),
+ * a trace without locks, and the time syntax of --from/--to. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,20 +17,14 @@
 #include "render_tui.h"
 #include "sample_trace.h"
 
-/* Renders the sample with OPT (names and the finding added); returns the
- * text (owned). */
-static char *render(struct tui_options *opt, int *rc)
+/* Renders T with OPT (the sample's fake symbols added) and releases T;
+ * returns the text (owned). */
+static char *render_trace(struct fake_trace *t, struct tui_options *opt, int *rc)
 {
-	struct fake_trace t;
-	struct sample_ids id;
-	sample_trace(&t, &id);
-	struct tl_names names = sample_names(&t);
-	struct tl_finding f = sample_finding(&id);
+	struct tl_names names = sample_names(t);
 	opt->names = &names;
-	opt->findings = &f;
-	opt->nfindings = 1;
 	struct event_source src;
-	event_source_from_array(&src, &t.cat, t.ev, t.nev);
+	event_source_from_array(&src, &t->cat, t->ev, t->nev);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
@@ -38,8 +33,20 @@ static char *render(struct tui_options *opt, int *rc)
 	*rc = render_tui(&src, opt, out, &err);
 	fclose(out);
 	event_source_release(&src);
-	fake_trace_release(&t);
+	fake_trace_release(t);
 	return text;
+}
+
+/* The sample with OPT and its finding. */
+static char *render(struct tui_options *opt, int *rc)
+{
+	struct fake_trace t;
+	struct sample_ids id;
+	sample_trace(&t, &id);
+	struct tl_finding f = sample_finding(&id);
+	opt->findings = &f;
+	opt->nfindings = 1;
+	return render_trace(&t, opt, rc);
 }
 
 static void test_plain_golden(void **state)
@@ -94,6 +101,59 @@ static void test_color_only_when_asked(void **state)
 	free(text);
 }
 
+/* A real deadlock ended by the watchdog 16us after the trace's last event:
+ * both threads are drawn waiting until the end of the run, the findings
+ * are marked where the waits began (3us and 4us), not at 0 or the end. */
+static void test_hang_until_run_end(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	struct hang_ids id;
+	struct tl_finding f[2];
+	hang_trace(&t, &id, f);
+	struct tui_options opt = { .width = 100, .findings = f, .nfindings = 2 };
+	int rc;
+	char *text = render_trace(&t, &opt, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(text, "0 .. 20us of 20us"));
+	char *left = strstr(text, "left ");
+	char *right = strstr(text, "right ");
+	assert_non_null(left);
+	assert_non_null(right);
+	assert_non_null(strstr(left, "\u2588|\n"));     /* waits to the last column */
+	assert_non_null(strstr(right, "\u2588|\n"));
+	assert_non_null(strstr(text, "! 3us      left #1"));
+	assert_non_null(strstr(text, "! 4us      right #2"));
+	assert_non_null(strstr(text, "a wait never ended"));
+	assert_int_equal(sample_golden("hang.tui.txt", text, strlen(text)), 0);
+	free(text);
+}
+
+/* No lock at all (a semaphore and a join): no lock list, and nothing
+ * undefined on the way (the ASan/UBSan build runs this too). */
+static void test_no_locks(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	uint32_t w = fake_thread(&t, 0, "worker");
+	uint32_t s = fake_object(&t, TRACE_OBJ_SEM, 0x3000);
+	fake_begin(&t, 0, TRACE_OP_SEM_WAIT, s);
+	fake_event(&t, w, TRACE_OP_SEM_POST, s);
+	fake_event(&t, 0, TRACE_OP_SEM_WAIT, s)->had_begin = 1;
+	fake_event(&t, w, TRACE_OP_THREAD_END, 0);
+	fake_event(&t, 0, TRACE_OP_JOIN, 0)->peer_thread = w;
+	struct tui_options opt = { .width = 80 };
+	int rc;
+	char *text = render_trace(&t, &opt, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(text, "worker"));
+	assert_non_null(strstr(text, "\u2584"));         /* the sem wait */
+	assert_null(strstr(text, "locks:"));
+	assert_null(strstr(text, "findings:"));
+	free(text);
+}
+
 static void test_times(void **state)
 {
 	(void)state;
@@ -126,6 +186,8 @@ int main(void)
 		cmocka_unit_test(test_plain_golden),
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_color_only_when_asked),
+		cmocka_unit_test(test_hang_until_run_end),
+		cmocka_unit_test(test_no_locks),
 		cmocka_unit_test(test_times),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
