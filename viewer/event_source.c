@@ -98,6 +98,8 @@ bool event_source_can_rewind(const struct event_source *src)
 uint64_t event_source_end_ns(const struct event_source *src)
 {
 	const struct trace_catalog *cat = event_source_catalog(src);
+	if (cat->running && cat->read_ns > cat->end_ns)
+		return cat->read_ns;  /* still running: calls in progress until read */
 	if (cat->run.present && cat->run.end_ns > cat->end_ns)
 		return cat->run.end_ns;
 	return cat->end_ns;
