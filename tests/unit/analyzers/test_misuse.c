@@ -225,7 +225,9 @@ static void test_cond_wait_not_held(void **state)
 	e->obj2 = f->m;
 	e->had_begin = 1;
 	run(f);
-	only(f, REPORT_MISUSE_COND_WAIT_NOT_HELD, cv, f->s1);
+	/* lock: the mutex that was not held; cond: the condition variable */
+	const struct report_misuse *m = only(f, REPORT_MISUSE_COND_WAIT_NOT_HELD, f->m, f->s1);
+	assert_int_equal(m->cond, cv);
 }
 
 static void cond_wait(struct mu_fixture *f, uint32_t thread, uint32_t cv, uint32_t mutex, uint32_t stack)
@@ -260,8 +262,9 @@ static void test_cond_mixed_mutex(void **state)
 	cond_wait(f, f->t1, cv, f->m, f->s1);
 	cond_wait(f, f->t2, cv, m2, f->s2);
 	run(f);
-	const struct report_misuse *m = only(f, REPORT_MISUSE_COND_MIXED_MUTEX, cv, f->s2);
+	const struct report_misuse *m = only(f, REPORT_MISUSE_COND_MIXED_MUTEX, m2, f->s2);
 	assert_int_equal(m->other_lock, f->m);
+	assert_int_equal(m->cond, cv);
 }
 
 static void test_exit_holding_lock(void **state)
