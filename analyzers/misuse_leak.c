@@ -147,7 +147,8 @@ void mu_leak_finish(struct misuse *mu)
 			m = mu_report(mu, REPORT_MISUSE_THREAD_LEAK, s.creator, 0, s.stack,
 				      "a thread created here was neither joined nor detached when "
 				      "the process exited");
-		m->other_thread = s.child == MU_NONE ? TRACE_NONE : s.child;
+		if (m->count == 1)   /* a folded finding keeps its first thread */
+			m->other_thread = s.child == MU_NONE ? TRACE_NONE : s.child;
 	}
 }
 
