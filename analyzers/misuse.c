@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* misuse.c - API misuse of locks (see misuse.h): unlock-not-locked/-owner,
  * relock-non-recursive, trylock-self-held, exit-holding-lock; the state of
- * held locks, fork inheritance, the event dispatch and the "misuse"
- * analyzer. Waits, condition variables and the life cycle of objects:
- * misuse_cond.c; gaps: misuse_gap.c; thread calls and error results:
- * misuse_calls.c; thread-leak: misuse_leak.c. */
+ * held locks, the event dispatch and the "misuse" analyzer. Waits,
+ * condition variables and the life cycle of objects: misuse_cond.c; gaps:
+ * misuse_gap.c; thread calls and error results: misuse_calls.c;
+ * thread-leak: misuse_leak.c; fork: misuse_fork.c. */
 #include "misuse.h"
 
 #include "grow.h"
@@ -235,54 +235,6 @@ static void mu_bad_unlock(struct misuse *mu, const struct trace_event *ev, uint3
 					    owner);
 	m->other_thread = owner;
 	m->other_stack = owner_stack;
-}
-
-/* ---- fork: a child's main thread starts holding what its parent held ---- */
-
-static void mu_fork_snapshot(struct misuse *mu, const struct trace_event *ev)
-{
-	struct mu_thread *t = mu_thread(mu, ev->thread);
-	free(t->fork_keys);
-	t->fork_keys = calloc(t->nheld ? t->nheld : 1, sizeof(*t->fork_keys));
-	if (!t->fork_keys)
-		abort();
-	t->nfork_keys = 0;
-	for (uint32_t i = 0; i < t->nheld; i++) {
-		const struct trace_object *o = trace_catalog_object(mu->cat, t->held[i].lock);
-		if (o)
-			t->fork_keys[t->nfork_keys++] = o->key;
-	}
-}
-
-static void mu_fork_child_start(struct misuse *mu, const struct trace_event *ev)
-{
-	const struct trace_thread *th = trace_catalog_thread(mu->cat, ev->thread);
-	if (!th || th->index != 0 || th->process >= mu->cat->nprocesses)
-		return;
-	uint32_t parent = mu->cat->processes[th->process].parent_thread;
-	if (parent == TRACE_NONE || parent >= mu->nthreads)
-		return;
-	struct mu_thread *t = mu_thread(mu, ev->thread);  /* first: it may grow the array */
-	const struct mu_thread *pt = mu_thread(mu, parent);
-	t->fork_keys = calloc(pt->nfork_keys ? pt->nfork_keys : 1, sizeof(*t->fork_keys));
-	if (!t->fork_keys)
-		abort();
-	memcpy(t->fork_keys, pt->fork_keys, pt->nfork_keys * sizeof(*t->fork_keys));
-	t->nfork_keys = pt->nfork_keys;
-}
-
-/* An unlock of a lock this thread inherited across fork (consumed once). */
-static bool mu_inherited_unlock(struct misuse *mu, const struct trace_event *ev)
-{
-	struct mu_thread *t = mu_thread(mu, ev->thread);
-	const struct trace_object *o = trace_catalog_object(mu->cat, ev->obj);
-	for (uint32_t i = 0; o && i < t->nfork_keys; i++) {
-		if (t->fork_keys[i] == o->key) {
-			t->fork_keys[i] = t->fork_keys[--t->nfork_keys];
-			return true;
-		}
-	}
-	return false;
 }
 
 /* A release by a thread that does not hold the lock as far as we know. */

@@ -128,6 +128,14 @@ void mu_unhold(struct misuse *mu, uint32_t thread, uint32_t lock);
 /* LOCK is held by no one (its holders' lists forgotten too). */
 void mu_lock_clear(struct misuse *mu, uint32_t lock);
 
+/* ---- fork (misuse_fork.c) ---- */
+/* A fork's BEGIN: what the forking thread holds now. */
+void mu_fork_snapshot(struct misuse *mu, const struct trace_event *ev);
+/* A THREAD_START: a forked child's main thread inherits that. */
+void mu_fork_child_start(struct misuse *mu, const struct trace_event *ev);
+/* An unlock of a lock this thread inherited across fork (consumed once). */
+bool mu_inherited_unlock(struct misuse *mu, const struct trace_event *ev);
+
 /* ---- gaps (misuse_gap.c) ---- */
 /* A DROPPED event: THREAD's held locks become unknown, its pending call is
  * forgotten, and it may hold any lock not known since. */
