@@ -68,15 +68,6 @@ static void json_lock(struct json_writer *w, const struct report *r, uint32_t id
 	json_writer_end_object(w);
 }
 
-static void json_thread_id(struct json_writer *w, const char *key, uint32_t id)
-{
-	json_writer_key(w, key);
-	if (id == TRACE_NONE)
-		json_writer_null(w);
-	else
-		json_writer_uint(w, id);
-}
-
 static void json_program(struct json_writer *w, const struct report *r)
 {
 	const struct report_program *p = &r->program;
@@ -107,7 +98,7 @@ static void json_threads(struct json_writer *w, const struct report *r)
 		json_writer_key_uint(w, "id", t->id);
 		json_writer_key_uint(w, "tid", t->tid);
 		json_writer_key_string(w, "name", t->name);
-		json_thread_id(w, "parent", t->parent);
+		report_json_thread(w, "parent", t->parent);
 		json_writer_key(w, "create_stack");
 		json_stack(w, r, t->create_stack);
 		json_writer_key_uint(w, "pid", t->pid);

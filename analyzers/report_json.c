@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-static void rj_thread(struct json_writer *w, const char *key, uint32_t id)
+void report_json_thread(struct json_writer *w, const char *key, uint32_t id)
 {
 	json_writer_key(w, key);
 	if (id == TRACE_NONE)
@@ -32,7 +32,7 @@ static void rj_edge(struct json_writer *w, const struct report_deadlock *d, cons
 		    const struct report_json_refs *refs)
 {
 	json_writer_begin_object(w);
-	rj_thread(w, "thread", e->thread);
+	report_json_thread(w, "thread", e->thread);
 	rj_lock(w, refs, "holding", e->holding);
 	rj_lock(w, refs, "acquiring", e->acquiring);
 	rj_stack(w, refs, "holding_stack", e->holding_stack);
@@ -40,12 +40,12 @@ static void rj_edge(struct json_writer *w, const struct report_deadlock *d, cons
 	json_writer_key_bool(w, "holding_read", e->holding_read);
 	json_writer_key_bool(w, "acquiring_read", e->acquiring_read);
 	if (d->kind != REPORT_DEADLOCK_LOCK_ORDER) {
-		rj_thread(w, "owner", e->owner);
+		report_json_thread(w, "owner", e->owner);
 		const struct trace_op_desc *od = trace_op_desc(e->op);
 		json_writer_key_string(w, "op", od ? od->name : NULL);
 		json_writer_key_uint(w, "wait_ns", e->wait_ns);
 		if (e->waiting_for != TRACE_NONE)
-			rj_thread(w, "waiting_for", e->waiting_for);
+			report_json_thread(w, "waiting_for", e->waiting_for);
 	}
 	json_writer_end_object(w);
 }
@@ -80,7 +80,7 @@ void report_json_race(struct json_writer *w, const struct report_race *x,
 	for (int a = 0; a < 2; a++) {
 		const struct report_access *ac = &x->accesses[a];
 		json_writer_begin_object(w);
-		rj_thread(w, "thread", ac->thread);
+		report_json_thread(w, "thread", ac->thread);
 		json_writer_key_string(w, "op", ac->write ? "write" : "read");
 		json_writer_key_bool(w, "atomic", ac->atomic);
 		rj_stack(w, refs, "stack", ac->stack);
@@ -100,7 +100,7 @@ void report_json_misuse(struct json_writer *w, const struct report_misuse *m,
 {
 	json_writer_begin_object(w);
 	json_writer_key_string(w, "kind", report_misuse_kind_name(m->kind));
-	rj_thread(w, "thread", m->thread);
+	report_json_thread(w, "thread", m->thread);
 	rj_lock(w, refs, "lock", m->lock);
 	rj_stack(w, refs, "stack", m->stack);
 	json_writer_key_string(w, "message", m->message);
@@ -108,7 +108,7 @@ void report_json_misuse(struct json_writer *w, const struct report_misuse *m,
 			       report_severity_name(report_misuse_kind_severity(m->kind)));
 	json_writer_key_uint(w, "count", m->count);
 	if (m->other_thread != TRACE_NONE)
-		rj_thread(w, "other_thread", m->other_thread);
+		report_json_thread(w, "other_thread", m->other_thread);
 	if (m->other_lock)
 		rj_lock(w, refs, "other_lock", m->other_lock);
 	if (m->cond)

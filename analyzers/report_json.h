@@ -21,6 +21,9 @@ struct report_json_refs {
 	void (*stack)(void *ctx, struct json_writer *w, uint32_t id);
 };
 
+/* KEY: thread id ID, or null for TRACE_NONE. */
+void report_json_thread(struct json_writer *w, const char *key, uint32_t id);
+
 /* Each writes one JSON object (a value: the caller wrote the key, or is in
  * an array). */
 void report_json_deadlock(struct json_writer *w, const struct report_deadlock *d,

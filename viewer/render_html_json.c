@@ -10,14 +10,6 @@
 
 #define HTML_STACK_MAX 128
 
-static void key_thread(struct json_writer *w, const char *key, uint32_t t)
-{
-	if (t == TRACE_NONE)
-		json_writer_key_null(w, key);
-	else
-		json_writer_key_uint(w, key, t);
-}
-
 static void key_lock(struct html_page *pg, struct json_writer *w, const char *key, uint32_t id)
 {
 	if (!id) {
@@ -80,7 +72,7 @@ static void write_threads(struct html_page *pg, struct json_writer *w)
 		json_writer_key_uint(w, "pid", th->process < cat->nprocesses ?
 				     cat->processes[th->process].pid : 0);
 		json_writer_key_string(w, "name", th->name);
-		key_thread(w, "parent", th->parent);
+		report_json_thread(w, "parent", th->parent);
 		key_stack(pg, w, "create_stack", th->create_stack);
 		json_writer_end_object(w);
 	}
@@ -285,7 +277,7 @@ static void write_locks(struct html_page *pg, struct json_writer *w)
 		json_writer_key_string(w, "symbol", lock_symbol(pg, o));
 		json_writer_key_string(w, "name", o->name);
 		if (o->kind == TRACE_OBJ_THREAD)
-			key_thread(w, "thread", lock_thread(pg->cat, o));
+			report_json_thread(w, "thread", lock_thread(pg->cat, o));
 		key_stack(pg, w, "init_stack", o->init_stack);
 		json_writer_end_object(w);
 	}

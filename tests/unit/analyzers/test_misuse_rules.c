@@ -7,20 +7,38 @@
 
 /* ---- destroy after a wake (POSIX: legal) ---- */
 
+/* THREAD locks the mutex and begins a wait on CV with it. */
+static void waits(struct mu_fixture *f, uint32_t thread, uint32_t cv)
+{
+	fake_lock(&f->t, thread, f->m, 0);
+	cond_wait_begin(f, thread, cv, f->m, f->s1);
+}
+
+/* THREAD's wait returns; it unlocks the mutex. */
+static void returns(struct mu_fixture *f, uint32_t thread, uint32_t cv)
+{
+	cond_wait_end(f, thread, cv, f->m, f->s1);
+	fake_unlock(&f->t, thread, f->m, 0);
+}
+
+/* Main signals or broadcasts CV holding the mutex. */
+static void wakes(struct mu_fixture *f, unsigned op, uint32_t cv)
+{
+	fake_lock(&f->t, 0, f->m, 0);
+	an_call(&f->t, 0, op, cv, 0, 0);
+	fake_unlock(&f->t, 0, f->m, 0);
+}
+
 /* Broadcast under the mutex, destroy after the unlock; the waiter's
  * reacquisition and return come after the destroy. */
 static void test_destroy_after_broadcast_silent(void **state)
 {
 	struct mu_fixture *f = *state;
 	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x2000);
-	fake_lock(&f->t, f->t1, f->m, 0);
-	cond_wait_begin(f, f->t1, cv, f->m, f->s1);
-	fake_lock(&f->t, 0, f->m, 0);
-	an_call(&f->t, 0, TRACE_OP_COND_BROADCAST, cv, 0, 0);
-	fake_unlock(&f->t, 0, f->m, 0);
+	waits(f, f->t1, cv);
+	wakes(f, TRACE_OP_COND_BROADCAST, cv);
 	an_call(&f->t, 0, TRACE_OP_COND_DESTROY, cv, f->s2, 0);
-	cond_wait_end(f, f->t1, cv, f->m, f->s1);
-	fake_unlock(&f->t, f->t1, f->m, 0);
+	returns(f, f->t1, cv);
 	run(f);
 	none(f);
 }
@@ -30,18 +48,12 @@ static void test_destroy_after_signal_silent(void **state)
 {
 	struct mu_fixture *f = *state;
 	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x2000);
-	fake_lock(&f->t, f->t1, f->m, 0);
-	cond_wait_begin(f, f->t1, cv, f->m, f->s1);
-	fake_lock(&f->t, f->t2, f->m, 0);
-	cond_wait_begin(f, f->t2, cv, f->m, f->s1);
-	fake_lock(&f->t, 0, f->m, 0);
-	an_call(&f->t, 0, TRACE_OP_COND_SIGNAL, cv, 0, 0);
-	fake_unlock(&f->t, 0, f->m, 0);
+	waits(f, f->t1, cv);
+	waits(f, f->t2, cv);
+	wakes(f, TRACE_OP_COND_SIGNAL, cv);
 	an_call(&f->t, 0, TRACE_OP_COND_DESTROY, cv, f->s2, 0);
-	cond_wait_end(f, f->t1, cv, f->m, f->s1);
-	fake_unlock(&f->t, f->t1, f->m, 0);
-	cond_wait_end(f, f->t2, cv, f->m, f->s1);
-	fake_unlock(&f->t, f->t2, f->m, 0);
+	returns(f, f->t1, cv);
+	returns(f, f->t2, cv);
 	run(f);
 	none(f);
 }
@@ -51,13 +63,9 @@ static void test_destroy_waiter_after_signal(void **state)
 {
 	struct mu_fixture *f = *state;
 	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x2000);
-	fake_lock(&f->t, f->t1, f->m, 0);
-	cond_wait_begin(f, f->t1, cv, f->m, f->s1);
-	fake_lock(&f->t, 0, f->m, 0);
-	an_call(&f->t, 0, TRACE_OP_COND_SIGNAL, cv, 0, 0);
-	fake_unlock(&f->t, 0, f->m, 0);
-	fake_lock(&f->t, f->t2, f->m, 0);
-	cond_wait_begin(f, f->t2, cv, f->m, f->s1);
+	waits(f, f->t1, cv);
+	wakes(f, TRACE_OP_COND_SIGNAL, cv);
+	waits(f, f->t2, cv);
 	an_call(&f->t, 0, TRACE_OP_COND_DESTROY, cv, f->s2, 0);
 	run(f);
 	const struct report_misuse *m = only(f, REPORT_MISUSE_DESTROY_WITH_WAITERS, cv, f->s2);
@@ -70,10 +78,8 @@ static void test_wait_after_destroy_reported_once(void **state)
 	struct mu_fixture *f = *state;
 	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x2000);
 	an_call(&f->t, 0, TRACE_OP_COND_DESTROY, cv, f->s2, 0);
-	fake_lock(&f->t, f->t1, f->m, 0);
-	cond_wait_begin(f, f->t1, cv, f->m, f->s1);
-	cond_wait_end(f, f->t1, cv, f->m, f->s1);
-	fake_unlock(&f->t, f->t1, f->m, 0);
+	waits(f, f->t1, cv);
+	returns(f, f->t1, cv);
 	run(f);
 	const struct report_misuse *m = only(f, REPORT_MISUSE_USE_AFTER_DESTROY, cv, f->s1);
 	assert_int_equal(m->count, 1);
@@ -122,8 +128,7 @@ static void test_reinit_cond_and_barrier_with_waiters(void **state)
 	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x2000);
 	uint32_t bar = fake_object(&f->t, TRACE_OBJ_BARRIER, 0x4000);
 	f->t.cat.objects[bar].initialized = true;
-	fake_lock(&f->t, f->t1, f->m, 0);
-	cond_wait_begin(f, f->t1, cv, f->m, f->s1);
+	waits(f, f->t1, cv);
 	fake_begin(&f->t, f->t2, TRACE_OP_BARRIER_WAIT, bar);
 	an_call(&f->t, 0, TRACE_OP_COND_INIT, cv, f->s1, 0);
 	an_call(&f->t, 0, TRACE_OP_BARRIER_INIT, bar, f->s2, 0);
@@ -147,11 +152,8 @@ static void test_reinit_legal_silent(void **state)
 	an_call(&f->t, 0, TRACE_OP_MUTEX_INIT, f->m, f->s1, 0);
 	an_call(&f->t, 0, TRACE_OP_MUTEX_DESTROY, f->m, f->s1, 0);
 	an_call(&f->t, 0, TRACE_OP_MUTEX_INIT, f->m, f->s1, 0);
-	fake_lock(&f->t, f->t1, f->m, 0);
-	cond_wait_begin(f, f->t1, cv, f->m, f->s1);
-	fake_lock(&f->t, 0, f->m, 0);
-	an_call(&f->t, 0, TRACE_OP_COND_BROADCAST, cv, 0, 0);
-	fake_unlock(&f->t, 0, f->m, 0);
+	waits(f, f->t1, cv);
+	wakes(f, TRACE_OP_COND_BROADCAST, cv);
 	an_call(&f->t, 0, TRACE_OP_COND_DESTROY, cv, f->s2, 0);
 	an_call(&f->t, 0, TRACE_OP_COND_INIT, cv, f->s2, 0);
 	fake_begin(&f->t, f->t2, TRACE_OP_SEM_WAIT, sem);
