@@ -362,6 +362,12 @@ static void mu_end_event(struct misuse *mu, const struct trace_event *ev)
 		}
 	} else if (op == TRACE_OP_COND_REACQUIRE) {
 		mu_acquired(mu, ev->thread, ev->obj, false, mu_thread(mu, ev->thread)->pending_stack);
+	} else if ((op_class(op) & OPC_COND) && ev->result == EPERM && ev->obj2) {
+		/* the wait found the mutex not held: its reacquisition did not
+		 * take it (the shim records one for every wait) */
+		struct mu_lock *l = mu_lock(mu, ev->obj2);
+		if (l->owner == ev->thread)
+			mu_lock_clear(mu, ev->obj2);
 	} else if ((op_class(op) & OPC_ACQUIRE)) {
 		mu_acquire_end(mu, ev);
 	} else if ((op_class(op) & OPC_RELEASE)) {

@@ -171,6 +171,22 @@ static void test_cond_wait_not_held(void **state)
 	assert_int_equal(m->cond, cv);
 }
 
+/* The wait failed (EPERM): its reacquisition record took nothing, so the
+ * thread does not exit holding the mutex. */
+static void test_cond_wait_eperm_holds_nothing(void **state)
+{
+	struct mu_fixture *f = *state;
+	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x2000);
+	cond_wait_begin(f, f->t1, cv, f->m, f->s1);
+	fake_event(&f->t, f->t1, TRACE_OP_COND_REACQUIRE, f->m)->obj2 = cv;
+	struct trace_event *e = an_call(&f->t, f->t1, TRACE_OP_COND_WAIT, cv, f->s1, EPERM);
+	e->obj2 = f->m;
+	e->had_begin = 1;
+	an_call(&f->t, f->t1, TRACE_OP_PROC_EXIT, 0, f->s2, 0);
+	run(f);
+	only(f, REPORT_MISUSE_COND_WAIT_NOT_HELD, f->m, f->s1);
+}
+
 static void test_cond_proper_use_silent(void **state)
 {
 	struct mu_fixture *f = *state;
@@ -338,7 +354,8 @@ int main(void)
 		T(test_relock_normal), T(test_relock_errorcheck_once), T(test_recursive_legit_silent),
 		T(test_recursive_over_unlock), T(test_destroy_locked), T(test_destroy_cond_with_waiters),
 		T(test_destroy_sem_and_barrier_with_waiters), T(test_destroy_after_wait_ok),
-		T(test_use_after_destroy), T(test_cond_wait_not_held), T(test_cond_proper_use_silent),
+		T(test_use_after_destroy), T(test_cond_wait_not_held), T(test_cond_wait_eperm_holds_nothing),
+		T(test_cond_proper_use_silent),
 		T(test_cond_mixed_mutex), T(test_exit_holding_lock), T(test_process_exit_holding_lock),
 		T(test_join_double), T(test_join_detached_and_self), T(test_rwlock_unlock_not_held),
 		T(test_rwlock_unlock_other_readers), T(test_rwlock_wrlock_while_reading),
