@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* report_resolve.c - fills a report's context from the catalog: program,
  * threads, trace counters, the lock and stack tables (symbolized through
- * struct report_symbols), and misuse messages naming their objects. The real symbolizer adapter is in
- * report_symbolizer.c so tests can link without libdw. */
+ * struct report_symbols), and misuse messages naming their objects. The
+ * real symbolizer adapter is in report_symbolizer.c so tests can link
+ * without libdw. */
 #include "report_resolve.h"
 
 #include "strbuf.h"

@@ -187,7 +187,8 @@ static void test_json_cond_objects_named(void **state)
 		 "[.misuse[] | select(.kind | startswith(\"cond-\"))] | length == 2 and all(.[]; "
 		 ".lock.symbol == \"state_lock\" and .lock.kind == \"mutex\" "
 		 "and .cond.symbol == \"ready_cv\" and .cond.kind == \"cond\" "
-		 "and (.message | contains(\"cond \\u0027ready_cv\\u0027\") and contains(\"mutex \\u0027state_lock\\u0027\")))");
+		 "and (.message | contains(\"cond \\u0027ready_cv\\u0027\") "
+		 "and contains(\"mutex \\u0027state_lock\\u0027\")))");
 	jq_check(text, NULL,
 		 "[.misuse[] | {kind, severity}] == [{kind: \"unlock-not-owner\", severity: \"warning\"}, "
 		 "{kind: \"cond-wait-not-held\", severity: \"warning\"}, "
