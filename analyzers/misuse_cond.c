@@ -93,7 +93,8 @@ void mu_cond_signal(struct misuse *mu, const struct trace_event *ev)
 	char fn[48];
 	struct report_misuse *r = mu_report(mu, REPORT_MISUSE_COND_SIGNAL_NOT_HELD, ev->thread, mutex,
 					    ev->stack, "%s on {cond} without holding {lock}, which "
-					    "its waiters use: a wakeup may be lost",
+					    "its waiters use (allowed, but a wakeup is lost if "
+					    "their condition changed without it)",
 					    report_op_function(ev->op, fn, sizeof(fn)));
 	r->cond = ev->obj;
 	r->op = ev->op;
