@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* misuse.c - API misuse of locks, condition variables, semaphores and
- * barriers (see misuse.h): unlock-not-locked/-owner, relock-non-recursive,
- * destroy-locked, destroy-with-waiters, use-after-destroy, cond-wait-not-held,
- * cond-mixed-mutex, exit-holding-lock, sem-overflow, barrier-misuse; the
- * "misuse" analyzer. Thread calls and error results: misuse_calls.c. */
+/* misuse.c - API misuse of locks (see misuse.h): unlock-not-locked/-owner,
+ * relock-non-recursive, trylock-self-held, exit-holding-lock; the state of
+ * held locks, the event dispatch and the "misuse" analyzer. Waits,
+ * condition variables and the life cycle of objects: misuse_cond.c; gaps:
+ * misuse_gap.c; thread calls and error results: misuse_calls.c;
+ * thread-leak: misuse_leak.c; fork: misuse_fork.c. */
 #include "misuse.h"
 
 #include "grow.h"
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 struct mu_lock *mu_lock_slow(struct misuse *mu, uint32_t id)
 {
@@ -73,24 +73,11 @@ struct report_misuse *mu_report(struct misuse *mu, enum report_misuse_kind kind,
 	return &f->m;
 }
 
-const char *mu_describe(const struct misuse *mu, uint32_t obj, char *buf, size_t size)
-{
-	const struct trace_object *o = trace_catalog_object(mu->cat, obj);
-	if (!o)
-		snprintf(buf, size, "object #%" PRIu32, obj);
-	else if (o->name)
-		snprintf(buf, size, "%s '%s'", trace_obj_kind_name(o->kind), o->name);
-	else
-		snprintf(buf, size, "%s 0x%" PRIx64, trace_obj_kind_name(o->kind), o->key);
-	return buf;
-}
-
-static int mu_mutex_type(const struct misuse *mu, uint32_t lock)
+bool mu_is_recursive(const struct misuse *mu, uint32_t lock)
 {
 	const struct trace_object *o = trace_catalog_object(mu->cat, lock);
-	if (!o || o->kind != TRACE_OBJ_MUTEX)
-		return TRACE_MUTEX_NORMAL;
-	return (int)(o->attr & TRACE_MUTEX_TYPE_MASK);
+	return o && o->kind == TRACE_OBJ_MUTEX &&
+	       (o->attr & TRACE_MUTEX_TYPE_MASK) == TRACE_MUTEX_RECURSIVE;
 }
 
 /* ---- held locks ---- */
@@ -107,7 +94,7 @@ static void mu_hold(struct misuse *mu, uint32_t thread, uint32_t lock, uint32_t 
 	t->held[t->nheld++] = (struct mu_held){ lock, stack };
 }
 
-static void mu_unhold(struct misuse *mu, uint32_t thread, uint32_t lock)
+void mu_unhold(struct misuse *mu, uint32_t thread, uint32_t lock)
 {
 	struct mu_thread *t = mu_thread(mu, thread);
 	for (uint32_t i = t->nheld; i-- > 0;) {
@@ -116,6 +103,20 @@ static void mu_unhold(struct misuse *mu, uint32_t thread, uint32_t lock)
 			return;
 		}
 	}
+}
+
+void mu_lock_clear(struct misuse *mu, uint32_t lock)
+{
+	struct mu_lock *l = mu_lock(mu, lock);
+	uint32_t owner = l->owner;
+	for (uint32_t i = 0; i < l->nreaders; i++)
+		mu_unhold(mu, l->readers[i], lock);
+	if (owner != MU_NONE)
+		mu_unhold(mu, owner, lock);
+	l = mu_lock(mu, lock);
+	l->owner = MU_NONE;
+	l->depth = 0;
+	l->nreaders = 0;
 }
 
 static bool mu_holds_read(const struct mu_lock *l, uint32_t thread)
@@ -133,16 +134,14 @@ static bool mu_is_self_block(const struct misuse *mu, const struct mu_lock *l, u
 			     uint32_t thread, bool read)
 {
 	if (l->owner == thread)
-		return mu_mutex_type(mu, lock) != TRACE_MUTEX_RECURSIVE;
+		return !mu_is_recursive(mu, lock);
 	return !read && mu_holds_read(l, thread);
 }
 
 static void mu_relock(struct misuse *mu, const struct trace_event *ev, const struct mu_lock *l)
 {
-	char what[96];
 	struct report_misuse *m = mu_report(mu, REPORT_MISUSE_RELOCK_NON_RECURSIVE, ev->thread, ev->obj,
-					    ev->stack, "thread relocks %s that it already holds%s",
-					    mu_describe(mu, ev->obj, what, sizeof(what)),
+					    ev->stack, "thread relocks {lock} that it already holds%s",
 					    ev->result == EDEADLK ? " (EDEADLK)" : ": it waits for itself");
 	m->other_thread = ev->thread;
 	m->other_stack = l->owner_stack;
@@ -161,6 +160,8 @@ static void mu_acquire_begin(struct misuse *mu, const struct trace_event *ev)
 
 static void mu_acquired(struct misuse *mu, uint32_t thread, uint32_t lock, bool read, uint32_t stack)
 {
+	if (!read)
+		mu_lock_known(mu, lock, thread);
 	struct mu_lock *l = mu_lock(mu, lock);
 	if (read) {
 		if (l->nreaders == l->cap) {
@@ -181,11 +182,35 @@ static void mu_acquired(struct misuse *mu, uint32_t thread, uint32_t lock, bool 
 	mu_hold(mu, thread, lock, stack);
 }
 
+/* A trylock that failed because the caller itself holds the lock (for
+ * writing; or for reading, when it tried to write). */
+static void mu_trylock_failed(struct misuse *mu, const struct trace_event *ev)
+{
+	struct mu_lock *l = mu_lock(mu, ev->obj);
+	bool self = l->owner == ev->thread ||
+		    (!(op_class(ev->op) & OPC_READ) && mu_holds_read(l, ev->thread));
+	if (!self || mu_is_recursive(mu, ev->obj))
+		return;
+	char fn[48];
+	struct report_misuse *m = mu_report(mu, REPORT_MISUSE_TRYLOCK_SELF_HELD, ev->thread, ev->obj,
+					    ev->stack, "%s of {lock} failed (%s): this thread holds it",
+					    report_op_function(ev->op, fn, sizeof(fn)),
+					    ev->result == EDEADLK ? "EDEADLK" : "EBUSY");
+	m->other_thread = ev->thread;
+	m->other_stack = l->owner == ev->thread ? l->owner_stack : 0;
+	m->error = ev->result;
+}
+
 static void mu_acquire_end(struct misuse *mu, const struct trace_event *ev)
 {
 	struct mu_thread *t = mu_thread(mu, ev->thread);
 	bool reported = t->relock_reported && ev->had_begin;
+	bool try = op_class(ev->op) & OPC_TRY;
 	t->relock_reported = false;
+	if (try && (ev->result == EBUSY || ev->result == EDEADLK)) {
+		mu_trylock_failed(mu, ev);
+		return;
+	}
 	if (ev->result == EDEADLK) {
 		if (!reported)
 			mu_relock(mu, ev, mu_lock(mu, ev->obj));
@@ -200,66 +225,31 @@ static void mu_acquire_end(struct misuse *mu, const struct trace_event *ev)
 static void mu_bad_unlock(struct misuse *mu, const struct trace_event *ev, uint32_t owner,
 			  uint32_t owner_stack)
 {
-	char what[96];
-	mu_describe(mu, ev->obj, what, sizeof(what));
 	if (owner == MU_NONE) {
 		mu_report(mu, REPORT_MISUSE_UNLOCK_NOT_LOCKED, ev->thread, ev->obj, ev->stack,
-			  "unlock of %s that is not locked", what);
+			  "unlock of {lock} that is not locked");
 		return;
 	}
 	struct report_misuse *m = mu_report(mu, REPORT_MISUSE_UNLOCK_NOT_OWNER, ev->thread, ev->obj,
-					    ev->stack, "unlock of %s held by thread T%" PRIu32,
-					    what, owner);
+					    ev->stack, "unlock of {lock} held by thread T%" PRIu32,
+					    owner);
 	m->other_thread = owner;
 	m->other_stack = owner_stack;
 }
 
-/* ---- fork: a child's main thread starts holding what its parent held ---- */
-
-static void mu_fork_snapshot(struct misuse *mu, const struct trace_event *ev)
+/* A release by a thread that does not hold the lock as far as we know. */
+static void mu_release_unheld(struct misuse *mu, const struct trace_event *ev)
 {
-	struct mu_thread *t = mu_thread(mu, ev->thread);
-	free(t->fork_keys);
-	t->fork_keys = calloc(t->nheld ? t->nheld : 1, sizeof(*t->fork_keys));
-	if (!t->fork_keys)
-		abort();
-	t->nfork_keys = 0;
-	for (uint32_t i = 0; i < t->nheld; i++) {
-		const struct trace_object *o = trace_catalog_object(mu->cat, t->held[i].lock);
-		if (o)
-			t->fork_keys[t->nfork_keys++] = o->key;
-	}
-}
-
-static void mu_fork_child_start(struct misuse *mu, const struct trace_event *ev)
-{
-	const struct trace_thread *th = trace_catalog_thread(mu->cat, ev->thread);
-	if (!th || th->index != 0 || th->process >= mu->cat->nprocesses)
+	struct mu_lock *l = mu_lock(mu, ev->obj);
+	uint32_t owner = l->owner != MU_NONE ? l->owner : l->nreaders ? l->readers[0] : MU_NONE;
+	if (owner == MU_NONE && mu_inherited_unlock(mu, ev))
 		return;
-	uint32_t parent = mu->cat->processes[th->process].parent_thread;
-	if (parent == TRACE_NONE || parent >= mu->nthreads)
-		return;
-	struct mu_thread *t = mu_thread(mu, ev->thread);  /* first: it may grow the array */
-	const struct mu_thread *pt = mu_thread(mu, parent);
-	t->fork_keys = calloc(pt->nfork_keys ? pt->nfork_keys : 1, sizeof(*t->fork_keys));
-	if (!t->fork_keys)
-		abort();
-	memcpy(t->fork_keys, pt->fork_keys, pt->nfork_keys * sizeof(*t->fork_keys));
-	t->nfork_keys = pt->nfork_keys;
-}
-
-/* An unlock of a lock this thread inherited across fork (consumed once). */
-static bool mu_inherited_unlock(struct misuse *mu, const struct trace_event *ev)
-{
-	struct mu_thread *t = mu_thread(mu, ev->thread);
-	const struct trace_object *o = trace_catalog_object(mu->cat, ev->obj);
-	for (uint32_t i = 0; o && i < t->nfork_keys; i++) {
-		if (t->fork_keys[i] == o->key) {
-			t->fork_keys[i] = t->fork_keys[--t->nfork_keys];
-			return true;
-		}
-	}
-	return false;
+	if (mu_may_hold(mu, ev->thread, ev->obj))
+		return;   /* it may have taken the lock in a gap */
+	mu_bad_unlock(mu, ev, owner, l->owner != MU_NONE ? l->owner_stack : 0);
+	l = mu_lock(mu, ev->obj);
+	if (ev->result == 0 && l->owner != MU_NONE)
+		mu_lock_clear(mu, ev->obj);   /* glibc really unlocks a normal mutex for a non-owner */
 }
 
 static void mu_release(struct misuse *mu, const struct trace_event *ev)
@@ -282,87 +272,7 @@ static void mu_release(struct misuse *mu, const struct trace_event *ev)
 		}
 		return;
 	}
-	uint32_t owner = l->owner != MU_NONE ? l->owner : l->nreaders ? l->readers[0] : MU_NONE;
-	if (owner == MU_NONE && mu_inherited_unlock(mu, ev))
-		return;
-	mu_bad_unlock(mu, ev, owner, l->owner != MU_NONE ? l->owner_stack : 0);
-	l = mu_lock(mu, ev->obj);
-	if (ev->result == 0 && l->owner != MU_NONE) {
-		/* glibc really unlocks a normal mutex for a non-owner */
-		mu_unhold(mu, l->owner, ev->obj);
-		l->owner = MU_NONE;
-		l->depth = 0;
-	}
-}
-
-/* ---- condition variables ---- */
-
-static void mu_cond_wait_start(struct misuse *mu, const struct trace_event *ev)
-{
-	char what[96], mx[96];
-	uint32_t mutex = ev->obj2;
-	struct mu_lock *m = mu_lock(mu, mutex);
-	if (mutex && m->owner != ev->thread)
-		mu_report(mu, REPORT_MISUSE_COND_WAIT_NOT_HELD, ev->thread, ev->obj, ev->stack,
-			  "wait on %s with %s not held by this thread",
-			  mu_describe(mu, ev->obj, what, sizeof(what)),
-			  mu_describe(mu, mutex, mx, sizeof(mx)));
-	struct mu_lock *c = mu_lock(mu, ev->obj);
-	if (!mutex)
-		return;
-	if (!c->cond_mutex) {
-		c->cond_mutex = mutex;
-		c->cond_mutex_thread = ev->thread;
-		return;
-	}
-	if (c->cond_mutex == mutex)
-		return;
-	char first[96];
-	struct report_misuse *r = mu_report(mu, REPORT_MISUSE_COND_MIXED_MUTEX, ev->thread, ev->obj,
-					    ev->stack, "wait on %s with %s; it was used with %s before%s",
-					    mu_describe(mu, ev->obj, what, sizeof(what)),
-					    mu_describe(mu, mutex, mx, sizeof(mx)),
-					    mu_describe(mu, c->cond_mutex, first, sizeof(first)),
-					    c->waiters > (ev->phase == TRACE_PHASE_BEGIN) ?
-						    " (by threads waiting at the same time)" : "");
-	r->other_lock = c->cond_mutex;
-	r->other_thread = c->cond_mutex_thread;
-}
-
-/* ---- destroy and use after destroy ---- */
-
-static void mu_destroy(struct misuse *mu, const struct trace_event *ev)
-{
-	char what[96];
-	struct mu_lock *l = mu_lock(mu, ev->obj);
-	mu_describe(mu, ev->obj, what, sizeof(what));
-	if (l->owner != MU_NONE || l->nreaders) {
-		uint32_t owner = l->owner != MU_NONE ? l->owner : l->readers[0];
-		struct report_misuse *m = mu_report(mu, REPORT_MISUSE_DESTROY_LOCKED, ev->thread, ev->obj,
-						    ev->stack, "destroy of %s while thread T%" PRIu32
-						    " holds it", what, owner);
-		m->other_thread = owner;
-		m->other_stack = l->owner != MU_NONE ? l->owner_stack : 0;
-	} else if (l->waiters) {
-		mu_report(mu, REPORT_MISUSE_DESTROY_WITH_WAITERS, ev->thread, ev->obj, ev->stack,
-			  "destroy of %s while %" PRIu32 " thread%s wait%s on it", what, l->waiters,
-			  l->waiters == 1 ? "" : "s", l->waiters == 1 ? "s" : "");
-	}
-	l = mu_lock(mu, ev->obj);
-	if (ev->result == 0 && ev->op != TRACE_OP_SEM_CLOSE)
-		l->destroyed = true;
-}
-
-static bool mu_use_after_destroy(struct misuse *mu, const struct trace_event *ev)
-{
-	if (!ev->obj || ev->obj >= mu->nlocks || !mu->locks[ev->obj].destroyed ||
-	    (op_class(ev->op) & OPC_INIT))
-		return false;
-	char what[96], fn[48];
-	mu_report(mu, REPORT_MISUSE_USE_AFTER_DESTROY, ev->thread, ev->obj, ev->stack,
-		  "%s on %s after it was destroyed", report_op_function(ev->op, fn, sizeof(fn)),
-		  mu_describe(mu, ev->obj, what, sizeof(what)));
-	return true;
+	mu_release_unheld(mu, ev);
 }
 
 /* ---- thread and process end ---- */
@@ -371,12 +281,10 @@ static void mu_exit_holding(struct misuse *mu, uint32_t thread, bool process)
 {
 	struct mu_thread *t = mu_thread(mu, thread);
 	for (uint32_t i = 0; i < t->nheld; i++) {
-		char what[96];
 		struct mu_held h = mu->threads[thread].held[i];
 		mu_report(mu, REPORT_MISUSE_EXIT_HOLDING_LOCK, thread, h.lock, h.stack,
-			  "%s while holding %s (acquired here)",
-			  process ? "process exit" : "thread exit",
-			  mu_describe(mu, h.lock, what, sizeof(what)));
+			  "%s while holding {lock} (acquired here)",
+			  process ? "process exit" : "thread exit");
 	}
 }
 
@@ -395,16 +303,10 @@ static void mu_begin_event(struct misuse *mu, const struct trace_event *ev)
 	t->pending_obj = ev->obj;
 	t->pending_stack = ev->stack;
 	t->pending_waiter = false;
-	if ((op_class(ev->op) & OPC_ACQUIRE)) {
+	if ((op_class(ev->op) & OPC_ACQUIRE))
 		mu_acquire_begin(mu, ev);
-		return;
-	}
-	if (!mu_is_wait(ev->op) || !ev->obj)
-		return;
-	t->pending_waiter = true;
-	mu_lock(mu, ev->obj)->waiters++;
-	if ((op_class(ev->op) & OPC_COND))
-		mu_cond_wait_start(mu, ev);
+	else if (mu_is_wait(ev->op) && ev->obj)
+		mu_wait_begin(mu, ev);
 }
 
 /* The END of the pending call: its wait is over. */
@@ -414,31 +316,38 @@ static void mu_end_pending(struct misuse *mu, const struct trace_event *ev)
 	if (t->pending_op != ev->op)
 		return;
 	t->pending_op = 0;
-	if (t->pending_waiter && t->pending_obj < mu->nlocks && mu->locks[t->pending_obj].waiters)
-		mu->locks[t->pending_obj].waiters--;
-	t->pending_waiter = false;
+	mu_wait_end(mu, ev->thread);
 }
 
 static void mu_barrier_wait(struct misuse *mu, const struct trace_event *ev)
 {
 	const struct trace_object *o = trace_catalog_object(mu->cat, ev->obj);
-	char what[96];
 	if (!o || o->initialized)
 		return;
 	mu_report(mu, REPORT_MISUSE_BARRIER_MISUSE, ev->thread, ev->obj, ev->stack,
-		  "wait on %s that was never initialized", mu_describe(mu, ev->obj, what, sizeof(what)));
+		  "wait on {lock} that was never initialized");
 }
 
-static void mu_reset(struct misuse *mu, uint32_t obj)
+static bool mu_is_signal(unsigned op)
 {
-	struct mu_lock *l = mu_lock(mu, obj);
-	if (l->owner != MU_NONE)
-		mu_unhold(mu, l->owner, obj);
-	l = mu_lock(mu, obj);
-	l->owner = MU_NONE;
-	l->nreaders = 0;
-	l->depth = 0;
-	l->destroyed = false;
+	return op == TRACE_OP_COND_SIGNAL || op == TRACE_OP_COND_BROADCAST ||
+	       op == TRACE_OP_CND_SIGNAL || op == TRACE_OP_CND_BROADCAST;
+}
+
+/* Calls that hand something over: signals, posts, barrier releases. */
+static void mu_wake_event(struct misuse *mu, const struct trace_event *ev)
+{
+	if (mu_is_signal(ev->op) && ev->result == 0) {
+		mu_cond_signal(mu, ev);
+		mu_wake(mu, ev->obj);
+	} else if ((ev->op == TRACE_OP_SEM_POST || ev->op == TRACE_OP_BARRIER_WAIT) && !ev->result) {
+		mu_wake(mu, ev->obj);
+	} else if (ev->op == TRACE_OP_SEM_POST && ev->result == EOVERFLOW) {
+		mu_report(mu, REPORT_MISUSE_SEM_OVERFLOW, ev->thread, ev->obj, ev->stack,
+			  "sem_post on {lock} overflows its value (EOVERFLOW)");
+	}
+	if (ev->op == TRACE_OP_BARRIER_WAIT && !ev->had_begin)
+		mu_barrier_wait(mu, ev);
 }
 
 static void mu_end_event(struct misuse *mu, const struct trace_event *ev)
@@ -453,6 +362,12 @@ static void mu_end_event(struct misuse *mu, const struct trace_event *ev)
 		}
 	} else if (op == TRACE_OP_COND_REACQUIRE) {
 		mu_acquired(mu, ev->thread, ev->obj, false, mu_thread(mu, ev->thread)->pending_stack);
+	} else if ((op_class(op) & OPC_COND) && ev->result == EPERM && ev->obj2) {
+		/* the wait found the mutex not held: its reacquisition did not
+		 * take it (the shim records one for every wait) */
+		struct mu_lock *l = mu_lock(mu, ev->obj2);
+		if (l->owner == ev->thread)
+			mu_lock_clear(mu, ev->obj2);
 	} else if ((op_class(op) & OPC_ACQUIRE)) {
 		mu_acquire_end(mu, ev);
 	} else if ((op_class(op) & OPC_RELEASE)) {
@@ -460,19 +375,20 @@ static void mu_end_event(struct misuse *mu, const struct trace_event *ev)
 	} else if ((op_class(op) & OPC_DESTROY)) {
 		mu_destroy(mu, ev);
 	} else if ((op_class(op) & OPC_INIT) && ev->result == 0 && ev->obj) {
-		mu_reset(mu, ev->obj);
-	} else if (op == TRACE_OP_SEM_POST && ev->result == EOVERFLOW) {
-		char what[96];
-		mu_report(mu, REPORT_MISUSE_SEM_OVERFLOW, ev->thread, ev->obj, ev->stack,
-			  "sem_post on %s overflows its value (EOVERFLOW)",
-			  mu_describe(mu, ev->obj, what, sizeof(what)));
-	} else if (op == TRACE_OP_BARRIER_WAIT && !ev->had_begin) {
-		mu_barrier_wait(mu, ev);
+		mu_init(mu, ev);
 	} else if (op == TRACE_OP_THREAD_END) {
 		mu_exit_holding(mu, ev->thread, false);
 	} else if (op == TRACE_OP_PROC_EXIT || op == TRACE_OP__EXIT) {
 		mu_exit_holding(mu, ev->thread, true);
+	} else {
+		mu_wake_event(mu, ev);
 	}
+}
+
+static bool mu_is_sync_object(const struct trace_event *ev)
+{
+	return ev->obj && ev->kind != TRACE_OBJ_SPAWN && ev->kind != TRACE_OBJ_THREAD &&
+	       ev->kind != TRACE_OBJ_MQ && ev->kind != TRACE_OBJ_ONCE;
 }
 
 static void mu_feed(void *state, const struct trace_event *ev)
@@ -480,14 +396,18 @@ static void mu_feed(void *state, const struct trace_event *ev)
 	struct misuse *mu = state;
 	if (ev->thread == TRACE_NONE)
 		return;
-	bool destroyed = false;
-	if (ev->obj && ev->kind != TRACE_OBJ_SPAWN && ev->kind != TRACE_OBJ_THREAD &&
-	    ev->kind != TRACE_OBJ_MQ && ev->kind != TRACE_OBJ_ONCE)
-		destroyed = mu_use_after_destroy(mu, ev);
+	if (ev->op == TRACE_OP_DROPPED) {
+		mu_thread_gap(mu, ev);
+		return;
+	}
+	if (ev->obj_gap && ev->obj)
+		mu_object_gap(mu, ev);
+	bool destroyed = mu_is_sync_object(ev) && mu_use_after_destroy(mu, ev);
 	if (ev->op == TRACE_OP_FORK && ev->phase == TRACE_PHASE_BEGIN)
 		mu_fork_snapshot(mu, ev);
 	else if (ev->op == TRACE_OP_THREAD_START)
 		mu_fork_child_start(mu, ev);
+	mu_leak_feed(mu, ev);
 	if (ev->phase == TRACE_PHASE_BEGIN) {
 		mu_begin_event(mu, ev);
 		if (ev->op == TRACE_OP_BARRIER_WAIT)
@@ -518,6 +438,7 @@ static void *mu_begin(const struct trace_catalog *cat, const struct analysis_opt
 static void mu_finish(void *state, struct report *out)
 {
 	struct misuse *mu = state;
+	mu_leak_finish(mu);
 	for (uint32_t i = 0; i < mu->nfound; i++) {
 		const struct report_misuse *f = &mu->found[i].m;
 		struct report_misuse *m = report_add_misuse(out, f->kind, f->thread, f->lock, f->stack,
@@ -526,6 +447,7 @@ static void mu_finish(void *state, struct report *out)
 		m->other_thread = f->other_thread;
 		m->other_lock = f->other_lock;
 		m->other_stack = f->other_stack;
+		m->cond = f->cond;
 		m->op = f->op;
 		m->error = f->error;
 	}
@@ -546,6 +468,7 @@ static void mu_free(void *state)
 	free(mu->threads);
 	free(mu->found);
 	u64map_release(&mu->index);
+	mu_leak_free(mu);
 	free(mu);
 }
 

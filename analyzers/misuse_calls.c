@@ -158,15 +158,16 @@ void mu_check_result(struct misuse *mu, const struct trace_event *ev)
 	}
 	if (mu_is_expected(ev->op, ev->result))
 		return;
-	char fn[48], en[32], what[96] = "";
-	if (ev->obj)
-		mu_describe(mu, ev->obj, what, sizeof(what));
+	bool thread = ev->kind == TRACE_OBJ_SPAWN || ev->kind == TRACE_OBJ_THREAD;
+	char fn[48], en[32], what[48] = "";
+	if (ev->obj && !thread)
+		snprintf(what, sizeof(what), " on {lock}");
+	else if (thread && ev->peer_thread != TRACE_NONE)
+		snprintf(what, sizeof(what), " on thread T%" PRIu32, ev->peer_thread);
 	struct report_misuse *m = mu_report(mu, REPORT_MISUSE_BAD_ARGUMENT, ev->thread,
-					    ev->kind == TRACE_OBJ_SPAWN || ev->kind == TRACE_OBJ_THREAD ?
-						    0 : ev->obj,
-					    ev->stack, "%s%s%s returned %s (%s)",
-					    report_op_function(ev->op, fn, sizeof(fn)), what[0] ? " on " : "",
-					    what, mu_errno_name(ev->result, en, sizeof(en)),
+					    thread ? 0 : ev->obj, ev->stack, "%s%s returned %s (%s)",
+					    report_op_function(ev->op, fn, sizeof(fn)), what,
+					    mu_errno_name(ev->result, en, sizeof(en)),
 					    strerror(ev->result));
 	m->op = ev->op;
 	m->error = ev->result;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "json_writer.h"
+#include "report_json.h"
 
 static void json_stack(struct json_writer *w, const struct report *r, uint32_t id)
 {
@@ -67,15 +68,6 @@ static void json_lock(struct json_writer *w, const struct report *r, uint32_t id
 	json_writer_end_object(w);
 }
 
-static void json_thread_id(struct json_writer *w, const char *key, uint32_t id)
-{
-	json_writer_key(w, key);
-	if (id == TRACE_NONE)
-		json_writer_null(w);
-	else
-		json_writer_uint(w, id);
-}
-
 static void json_program(struct json_writer *w, const struct report *r)
 {
 	const struct report_program *p = &r->program;
@@ -106,7 +98,7 @@ static void json_threads(struct json_writer *w, const struct report *r)
 		json_writer_key_uint(w, "id", t->id);
 		json_writer_key_uint(w, "tid", t->tid);
 		json_writer_key_string(w, "name", t->name);
-		json_thread_id(w, "parent", t->parent);
+		report_json_thread(w, "parent", t->parent);
 		json_writer_key(w, "create_stack");
 		json_stack(w, r, t->create_stack);
 		json_writer_key_uint(w, "pid", t->pid);
@@ -115,86 +107,45 @@ static void json_threads(struct json_writer *w, const struct report *r)
 	json_writer_end_array(w);
 }
 
-static void json_edge(struct json_writer *w, const struct report *r, const struct report_deadlock *d,
-		      const struct report_edge *e)
+/* Findings: whole lock objects and stacks in place (report_json.c). */
+struct json_refs_ctx {
+	const struct report *r;
+};
+
+static void json_lock_ref(void *ctx, struct json_writer *w, uint32_t id)
 {
-	json_writer_begin_object(w);
-	json_thread_id(w, "thread", e->thread);
-	json_writer_key(w, "holding");
-	json_lock(w, r, e->holding);
-	json_writer_key(w, "acquiring");
-	json_lock(w, r, e->acquiring);
-	json_writer_key(w, "holding_stack");
-	json_stack(w, r, e->holding_stack);
-	json_writer_key(w, "acquiring_stack");
-	json_stack(w, r, e->acquiring_stack);
-	json_writer_key_bool(w, "holding_read", e->holding_read);
-	json_writer_key_bool(w, "acquiring_read", e->acquiring_read);
-	if (d->kind != REPORT_DEADLOCK_LOCK_ORDER) {
-		json_thread_id(w, "owner", e->owner);
-		const struct trace_op_desc *od = trace_op_desc(e->op);
-		json_writer_key_string(w, "op", od ? od->name : NULL);
-		json_writer_key_uint(w, "wait_ns", e->wait_ns);
-		if (e->waiting_for != TRACE_NONE)
-			json_thread_id(w, "waiting_for", e->waiting_for);
-	}
-	json_writer_end_object(w);
+	json_lock(w, ((struct json_refs_ctx *)ctx)->r, id);
 }
 
-static void json_deadlocks(struct json_writer *w, const struct report *r)
+static void json_stack_ref(void *ctx, struct json_writer *w, uint32_t id)
 {
+	json_stack(w, ((struct json_refs_ctx *)ctx)->r, id);
+}
+
+static void json_findings(struct json_writer *w, const struct report *r)
+{
+	struct json_refs_ctx ctx = { r };
+	const struct report_json_refs refs = { &ctx, json_lock_ref, json_stack_ref };
 	json_writer_key(w, "deadlocks");
 	json_writer_begin_array(w);
-	for (size_t i = 0; i < r->ndeadlocks; i++) {
-		const struct report_deadlock *d = &r->deadlocks[i];
-		json_writer_begin_object(w);
-		json_writer_key_string(w, "kind", report_deadlock_kind_name(d->kind));
-		json_writer_key(w, "cycle");
-		json_writer_begin_array(w);
-		for (size_t j = 0; j < d->ncycle; j++)
-			json_edge(w, r, d, &d->cycle[j]);
-		json_writer_end_array(w);
-		json_writer_key_bool(w, "concurrent", d->concurrent);
-		if (d->kind == REPORT_DEADLOCK_LOCK_ORDER && !d->concurrent)
-			json_writer_key_string(w, "ordered_by", d->one_thread ? "one-thread"
-									      : "create/join");
-		if (d->note)
-			json_writer_key_string(w, "note", d->note);
-		json_writer_end_object(w);
-	}
+	for (size_t i = 0; i < r->ndeadlocks; i++)
+		report_json_deadlock(w, &r->deadlocks[i], &refs);
+	json_writer_end_array(w);
+	json_writer_key(w, "races");
+	json_writer_begin_array(w);
+	for (size_t i = 0; i < r->nraces; i++)
+		report_json_race(w, &r->races[i], &refs);
 	json_writer_end_array(w);
 }
 
-static void json_races(struct json_writer *w, const struct report *r)
+static void json_misuse(struct json_writer *w, const struct report *r)
 {
-	json_writer_key(w, "races");
+	struct json_refs_ctx ctx = { r };
+	const struct report_json_refs refs = { &ctx, json_lock_ref, json_stack_ref };
+	json_writer_key(w, "misuse");
 	json_writer_begin_array(w);
-	for (size_t i = 0; i < r->nraces; i++) {
-		const struct report_race *x = &r->races[i];
-		json_writer_begin_object(w);
-		json_writer_key_hex(w, "address", x->address);
-		json_writer_key_uint(w, "size", x->size);
-		json_writer_key_string(w, "symbol", x->symbol);
-		json_writer_key(w, "accesses");
-		json_writer_begin_array(w);
-		for (int a = 0; a < 2; a++) {
-			const struct report_access *ac = &x->accesses[a];
-			json_writer_begin_object(w);
-			json_thread_id(w, "thread", ac->thread);
-			json_writer_key_string(w, "op", ac->write ? "write" : "read");
-			json_writer_key_bool(w, "atomic", ac->atomic);
-			json_writer_key(w, "stack");
-			json_stack(w, r, ac->stack);
-			json_writer_key(w, "locks_held");
-			json_writer_begin_array(w);
-			for (size_t k = 0; k < ac->nlocks_held; k++)
-				json_writer_uint(w, ac->locks_held[k]);
-			json_writer_end_array(w);
-			json_writer_end_object(w);
-		}
-		json_writer_end_array(w);
-		json_writer_end_object(w);
-	}
+	for (size_t i = 0; i < r->nmisuses; i++)
+		report_json_misuse(w, &r->misuses[i], &refs);
 	json_writer_end_array(w);
 }
 
@@ -274,38 +225,6 @@ static void json_contention(struct json_writer *w, const struct report *r, size_
 		json_writer_key_uint(w, "contention_omitted", r->nlockstats - n);
 }
 
-static void json_misuse(struct json_writer *w, const struct report *r)
-{
-	json_writer_key(w, "misuse");
-	json_writer_begin_array(w);
-	for (size_t i = 0; i < r->nmisuses; i++) {
-		const struct report_misuse *m = &r->misuses[i];
-		json_writer_begin_object(w);
-		json_writer_key_string(w, "kind", report_misuse_kind_name(m->kind));
-		json_thread_id(w, "thread", m->thread);
-		json_writer_key(w, "lock");
-		json_lock(w, r, m->lock);
-		json_writer_key(w, "stack");
-		json_stack(w, r, m->stack);
-		json_writer_key_string(w, "message", m->message);
-		json_writer_key_uint(w, "count", m->count);
-		if (m->other_thread != TRACE_NONE)
-			json_thread_id(w, "other_thread", m->other_thread);
-		if (m->other_lock) {
-			json_writer_key(w, "other_lock");
-			json_lock(w, r, m->other_lock);
-		}
-		if (m->other_stack) {
-			json_writer_key(w, "other_stack");
-			json_stack(w, r, m->other_stack);
-		}
-		if (m->error)
-			json_writer_key_string(w, "errno", strerrorname_np(m->error));
-		json_writer_end_object(w);
-	}
-	json_writer_end_array(w);
-}
-
 int print_json(FILE *out, const struct report *r, const struct print_options *opt)
 {
 	struct json_writer w;
@@ -315,8 +234,7 @@ int print_json(FILE *out, const struct report *r, const struct print_options *op
 	json_writer_key_uint(&w, "ctrace_report", REPORT_VERSION);
 	json_program(&w, r);
 	json_threads(&w, r);
-	json_deadlocks(&w, r);
-	json_races(&w, r);
+	json_findings(&w, r);
 	json_contention(&w, r, opt && opt->contention_top ? opt->contention_top : PRINT_JSON_CONTENTION_TOP);
 	json_misuse(&w, r);
 	json_writer_key(&w, "trace");

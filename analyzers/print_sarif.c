@@ -42,7 +42,7 @@ static struct sarif_rule sarif_rule(size_t i)
 		return (struct sarif_rule){ "data-race", "data race", "error" };
 	enum report_misuse_kind k = (enum report_misuse_kind)(i - SARIF_NDEADLOCK - 1);
 	return (struct sarif_rule){ report_misuse_kind_name(k), report_misuse_kind_title(k),
-				    "warning" };
+				    report_severity_name(report_misuse_kind_severity(k)) };
 }
 
 /* "lock-order-inversion" -> "LockOrderInversion" */
@@ -321,9 +321,12 @@ static void sarif_misuse(struct sarif *s, const struct report_misuse *m)
 			 print_thread_label(s->r, m->other_thread, th, sizeof(th)));
 		sarif_location(s, m->other_stack, msg, true);
 	}
-	const struct report_lock *l = m->lock ? report_lock_find(s->r, m->lock) : NULL;
-	if (l && l->init_stack) {
-		snprintf(msg, sizeof(msg), "%s created here", print_lock_label(s->r, m->lock, a, sizeof(a)));
+	const uint32_t objs[] = { m->lock, m->cond, m->other_lock };
+	for (size_t i = 0; i < 3; i++) {
+		const struct report_lock *l = objs[i] ? report_lock_find(s->r, objs[i]) : NULL;
+		if (!l || !l->init_stack)
+			continue;
+		snprintf(msg, sizeof(msg), "%s created here", print_lock_label(s->r, objs[i], a, sizeof(a)));
 		sarif_location(s, l->init_stack, msg, true);
 	}
 	json_writer_end_array(w);

@@ -16,20 +16,37 @@ static void summary_kind(FILE *out, bool *first, size_t n, const char *name)
 	*first = false;
 }
 
+static void summary_misuse(FILE *out, bool *first, const size_t *mu, enum report_severity level)
+{
+	for (int k = 0; k < REPORT_MISUSE_KIND_COUNT; k++)
+		if (report_misuse_kind_severity((enum report_misuse_kind)k) == level)
+			summary_kind(out, first, mu[k], report_misuse_kind_name((enum report_misuse_kind)k));
+}
+
 static void summary_findings(FILE *out, const struct report *r)
 {
 	size_t dl[3] = { 0 }, mu[REPORT_MISUSE_KIND_COUNT] = { 0 };
+	size_t n = report_findings(r), notes = report_note_findings(r);
 	bool first = true;
 	for (size_t i = 0; i < r->ndeadlocks; i++)
 		dl[r->deadlocks[i].kind]++;
 	for (size_t i = 0; i < r->nmisuses; i++)
 		mu[r->misuses[i].kind]++;
-	fprintf(out, "ctrace: %zu finding%s: ", report_findings(r), report_findings(r) == 1 ? "" : "s");
-	for (int k = 0; k < 3; k++)
-		summary_kind(out, &first, dl[k], report_deadlock_kind_name((enum report_deadlock_kind)k));
-	summary_kind(out, &first, r->nraces, "data-race");
-	for (int k = 0; k < REPORT_MISUSE_KIND_COUNT; k++)
-		summary_kind(out, &first, mu[k], report_misuse_kind_name((enum report_misuse_kind)k));
+	if (n) {
+		fprintf(out, "ctrace: %zu finding%s: ", n, n == 1 ? "" : "s");
+		for (int k = 0; k < 3; k++)
+			summary_kind(out, &first, dl[k], report_deadlock_kind_name((enum report_deadlock_kind)k));
+		summary_kind(out, &first, r->nraces, "data-race");
+		summary_misuse(out, &first, mu, REPORT_SEVERITY_WARNING);
+		fputc('\n', out);
+	} else {
+		fprintf(out, "ctrace: no deadlock, race or misuse found\n");
+	}
+	if (!notes)
+		return;
+	first = true;
+	fprintf(out, "ctrace: %zu note%s (not counted as findings): ", notes, notes == 1 ? "" : "s");
+	summary_misuse(out, &first, mu, REPORT_SEVERITY_NOTE);
 	fputc('\n', out);
 }
 
@@ -58,10 +75,7 @@ int print_summary(FILE *out, const struct report *r, const struct print_options 
 	(void)opt;
 	fprintf(out, "ctrace: %" PRIu64 " events, %zu thread%s, %" PRIu64 " dropped, %" PRIu64 " bytes\n",
 		r->trace.events, r->nthreads, r->nthreads == 1 ? "" : "s", r->trace.dropped, r->trace.bytes);
-	if (report_findings(r))
-		summary_findings(out, r);
-	else
-		fprintf(out, "ctrace: no deadlock, race or misuse found\n");
+	summary_findings(out, r);
 	if (r->suppressed)
 		fprintf(out, "ctrace: %" PRIu64 " finding%s suppressed\n", r->suppressed,
 			r->suppressed == 1 ? "" : "s");

@@ -48,10 +48,12 @@ static void text_stack(struct text *t, uint32_t id)
 		text_frame(t, i, &s->frames[i]);
 }
 
-static void text_header(struct text *t, const char *title, const char *kind)
+static void text_header(struct text *t, enum report_severity level, const char *title,
+			const char *kind)
 {
 	fputs(RULE, t->out);
-	fprintf(t->out, "%sWARNING: ctrace: %s%s", t->red, title, t->reset);
+	fprintf(t->out, "%s%s: ctrace: %s%s", level == REPORT_SEVERITY_NOTE ? t->bold : t->red,
+		level == REPORT_SEVERITY_NOTE ? "NOTE" : "WARNING", title, t->reset);
 	if (kind)
 		fprintf(t->out, " [%s]", kind);
 	fprintf(t->out, " (pid=%" PRIu32 ")\n", t->r->program.pid);
@@ -134,7 +136,7 @@ static void text_deadlock(struct text *t, const struct report_deadlock *d)
 {
 	uint32_t threads[64];
 	size_t n = 0;
-	text_header(t, report_deadlock_kind_title(d->kind), NULL);
+	text_header(t, REPORT_SEVERITY_WARNING, report_deadlock_kind_title(d->kind), NULL);
 	switch (d->kind) {
 	case REPORT_DEADLOCK_LOCK_ORDER:
 		text_lock_order(t, d);
@@ -153,10 +155,31 @@ static void text_deadlock(struct text *t, const struct report_deadlock *d)
 	text_summary_line(t, report_deadlock_kind_title(d->kind), d->ncycle ? d->cycle[0].acquiring_stack : 0);
 }
 
+/* The objects of a misuse besides its lock, and where they were created. */
+static void text_misuse_objects(struct text *t, const struct report_misuse *m)
+{
+	char a[160], b[160];
+	if (m->cond)
+		fprintf(t->out, "\n  The mutex: %s\n  The condition variable: %s\n",
+			print_lock_label(t->r, m->lock, a, sizeof(a)),
+			print_lock_label(t->r, m->cond, b, sizeof(b)));
+	if (m->other_lock)
+		fprintf(t->out, "\n  The other mutex: %s\n", print_lock_label(t->r, m->other_lock, a, sizeof(a)));
+	const uint32_t objs[] = { m->lock, m->cond };
+	for (size_t i = 0; i < 2; i++) {
+		const struct report_lock *l = objs[i] ? report_lock_find(t->r, objs[i]) : NULL;
+		if (!l || !l->init_stack || l->init_stack == m->stack)
+			continue;
+		fprintf(t->out, "\n  %s created at:\n", print_lock_label(t->r, objs[i], a, sizeof(a)));
+		text_stack(t, l->init_stack);
+	}
+}
+
 static void text_misuse(struct text *t, const struct report_misuse *m)
 {
-	char th[128], a[160], b[160];
-	text_header(t, report_misuse_kind_title(m->kind), report_misuse_kind_name(m->kind));
+	char th[128], a[160];
+	enum report_severity level = report_misuse_kind_severity(m->kind);
+	text_header(t, level, report_misuse_kind_title(m->kind), report_misuse_kind_name(m->kind));
 	fprintf(t->out, "  %s%s%s", t->bold, m->message, t->reset);
 	if (m->count > 1)
 		fprintf(t->out, " (%" PRIu64 " times)", m->count);
@@ -168,15 +191,12 @@ static void text_misuse(struct text *t, const struct report_misuse *m)
 			print_thread_label(t->r, m->other_thread, th, sizeof(th)));
 		text_stack(t, m->other_stack);
 	}
-	if (m->other_lock)
-		fprintf(t->out, "\n  The other mutex: %s\n", print_lock_label(t->r, m->other_lock, b, sizeof(b)));
-	const struct report_lock *l = m->lock ? report_lock_find(t->r, m->lock) : NULL;
-	if (l && l->init_stack && l->init_stack != m->stack) {
-		fprintf(t->out, "\n  %s created at:\n", print_lock_label(t->r, m->lock, a, sizeof(a)));
-		text_stack(t, l->init_stack);
-	}
+	text_misuse_objects(t, m);
 	uint32_t ids[2] = { m->thread, m->other_thread };
 	text_threads(t, ids, m->other_thread == TRACE_NONE ? 1 : 2);
+	if (level == REPORT_SEVERITY_NOTE)
+		fprintf(t->out, "\n  %sNote:%s POSIX allows this, so it is a note: it does not make the "
+			"exit status 1.\n", t->green, t->reset);
 	fputc('\n', t->out);
 	text_summary_line(t, report_misuse_kind_name(m->kind), m->stack);
 }
@@ -184,7 +204,7 @@ static void text_misuse(struct text *t, const struct report_misuse *m)
 static void text_race(struct text *t, const struct report_race *x)
 {
 	char th[128];
-	text_header(t, "data race", NULL);
+	text_header(t, REPORT_SEVERITY_WARNING, "data race", NULL);
 	for (int a = 0; a < 2; a++) {
 		const struct report_access *ac = &x->accesses[a];
 		fprintf(t->out, "  %s%s of size %" PRIu32 " at 0x%" PRIx64 " by thread %s%s:\n",
@@ -294,8 +314,11 @@ static void text_totals(struct text *t)
 		if (n[k])
 			fprintf(t->out, "%zu %s%s, ", n[k], report_deadlock_kind_name((enum report_deadlock_kind)k),
 				n[k] == 1 ? "" : "s");
+	size_t notes = report_note_findings(r), misuses = r->nmisuses - notes;
 	fprintf(t->out, "%zu race%s, %zu misuse finding%s", r->nraces, r->nraces == 1 ? "" : "s",
-		r->nmisuses, r->nmisuses == 1 ? "" : "s");
+		misuses, misuses == 1 ? "" : "s");
+	if (notes)
+		fprintf(t->out, ", %zu note%s", notes, notes == 1 ? "" : "s");
 }
 
 int print_text(FILE *out, const struct report *r, const struct print_options *opt)

@@ -4,6 +4,7 @@
  * no symbolization here (report_resolve.c). */
 #include "report.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stddef.h>
@@ -241,9 +242,33 @@ const struct report_thread *report_thread_find(const struct report *r, uint32_t 
 	return NULL;
 }
 
+size_t report_note_findings(const struct report *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nmisuses; i++)
+		n += report_misuse_kind_severity(r->misuses[i].kind) == REPORT_SEVERITY_NOTE;
+	return n;
+}
+
 size_t report_findings(const struct report *r)
 {
-	return r->ndeadlocks + r->nraces + r->nmisuses;
+	return r->ndeadlocks + r->nraces + r->nmisuses - report_note_findings(r);
+}
+
+const char *report_lock_name(const struct report *r, uint32_t id, char *buf, size_t size)
+{
+	const struct report_lock *l = report_lock_find(r, id);
+	if (!l)
+		snprintf(buf, size, "object #%" PRIu32, id);
+	else if (l->kind == TRACE_OBJ_THREAD && l->thread != TRACE_NONE)
+		snprintf(buf, size, "thread T%" PRIu32, l->thread);
+	else if (l->symbol)
+		snprintf(buf, size, "%s '%s'", trace_obj_kind_name(l->kind), l->symbol);
+	else if (l->name)
+		snprintf(buf, size, "%s '%s'", trace_obj_kind_name(l->kind), l->name);
+	else
+		snprintf(buf, size, "%s 0x%" PRIx64, trace_obj_kind_name(l->kind), l->address);
+	return buf;
 }
 
 unsigned report_hist_bucket(uint64_t ns)

@@ -124,18 +124,37 @@ enum report_misuse_kind {
 	REPORT_MISUSE_SEM_OVERFLOW,
 	REPORT_MISUSE_BARRIER_MISUSE,
 	REPORT_MISUSE_BAD_ARGUMENT,
+	REPORT_MISUSE_REINIT_IN_USE,
+	REPORT_MISUSE_COND_SIGNAL_NOT_HELD,
+	REPORT_MISUSE_THREAD_LEAK,
+	REPORT_MISUSE_TRYLOCK_SELF_HELD,
 };
-#define REPORT_MISUSE_KIND_COUNT (REPORT_MISUSE_BAD_ARGUMENT + 1)
+#define REPORT_MISUSE_KIND_COUNT (REPORT_MISUSE_TRYLOCK_SELF_HELD + 1)
+
+/* How serious a misuse kind is. A warning is a finding (exit status 1); a
+ * note is reported, in every format, but does not count as a finding: what
+ * it shows is allowed by POSIX, yet often a bug (cond-signal-not-held). */
+enum report_severity {
+	REPORT_SEVERITY_WARNING,
+	REPORT_SEVERITY_NOTE,
+};
+
+/* A misuse message names the finding's objects by placeholders, since
+ * analyzers write it before symbols are known: "{lock}", "{cond}" and
+ * "{other_lock}" stand for the objects of those fields; report_resolve()
+ * replaces them by the objects' names ("mutex 'state_lock'", "cond
+ * 0x7f12..."). Analyzers put no other text of the program in messages. */
 
 struct report_misuse {
 	enum report_misuse_kind kind;
 	uint32_t thread;
-	uint32_t lock;               /* 0 = none */
+	uint32_t lock;               /* 0 = none; cond-* kinds: the mutex */
 	uint32_t stack;
 	char *message;               /* (owned) one line */
 	uint64_t count;              /* identical findings folded in (>= 1) */
 	uint32_t other_thread;       /* e.g. the owner, TRACE_NONE */
 	uint32_t other_lock;         /* e.g. cond-mixed-mutex's first mutex, 0 */
+	uint32_t cond;               /* cond-* kinds: the condition variable, 0 */
 	uint32_t other_stack;        /* e.g. the owner's acquisition stack, 0 */
 	uint8_t op;                  /* the call (enum trace_op), 0 */
 	int32_t error;               /* errno it returned, 0 */
@@ -245,8 +264,11 @@ void report_finalize(struct report *r);
 const struct report_lock *report_lock_find(const struct report *r, uint32_t id);
 const struct report_stack *report_stack_find(const struct report *r, uint32_t id);
 const struct report_thread *report_thread_find(const struct report *r, uint32_t id);
-/* Findings in the contract's sense: deadlocks, races, misuse (not contention). */
+/* Findings in the contract's sense: deadlocks, races, misuse of severity
+ * warning (not contention, not notes). They make the exit status 1. */
 size_t report_findings(const struct report *r);
+/* Misuse findings of severity note. */
+size_t report_note_findings(const struct report *r);
 
 /* Names: "lock-order-inversion", "deadlock", "stall"; "unlock-not-owner"...;
  * the errno name ("EINVAL") or NULL. */
@@ -255,6 +277,13 @@ const char *report_misuse_kind_name(enum report_misuse_kind kind);
 /* A one-line description for rule/headline use. */
 const char *report_deadlock_kind_title(enum report_deadlock_kind kind);
 const char *report_misuse_kind_title(enum report_misuse_kind kind);
+enum report_severity report_misuse_kind_severity(enum report_misuse_kind kind);
+/* "warning", "note" (the SARIF levels and the JSON "severity"). */
+const char *report_severity_name(enum report_severity severity);
+/* How a message names object ID: "mutex 'state_lock'", "mq '/jobs'",
+ * "thread T3", "cond 0x7f12..." (its symbol, else its name, else its
+ * address); needs the report's lock table (report_resolve). */
+const char *report_lock_name(const struct report *r, uint32_t id, char *buf, size_t size);
 /* "pthread_mutex_lock", "sem_post", "mtx_lock" for an op. */
 const char *report_op_function(unsigned op, char *buf, size_t size);
 /* The histogram bucket of a duration. */

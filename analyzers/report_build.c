@@ -113,7 +113,7 @@ int report_summary(const char *dir, FILE *out)
 	print_summary(out, &r, NULL);
 	if (rc == REPORT_BUILD_PARTIAL)
 		fprintf(out, "ctrace: the trace is damaged: %s\n", ct_error_format(&err, buf, sizeof(buf)));
-	if (report_findings(&r) || r.nlockstats)
+	if (report_findings(&r) || report_note_findings(&r) || r.nlockstats)
 		fprintf(out, "ctrace: details: ctrace report %s\n", dir);
 	int status = report_findings(&r) ? 1 : 0;
 	report_release(&r);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* report_resolve.c - fills a report's context from the catalog: program,
- * threads, trace counters, and the lock and stack tables (symbolized through
- * struct report_symbols). The real symbolizer adapter is in
- * report_symbolizer.c so tests can link without libdw. */
+ * threads, trace counters, the lock and stack tables (symbolized through
+ * struct report_symbols), and misuse messages naming their objects. The
+ * real symbolizer adapter is in report_symbolizer.c so tests can link
+ * without libdw. */
 #include "report_resolve.h"
+
+#include "strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +71,7 @@ static void collect_ids(const struct report *r, struct id_set *locks, struct id_
 	for (size_t i = 0; i < r->nmisuses; i++) {
 		id_set_add(locks, r->misuses[i].lock);
 		id_set_add(locks, r->misuses[i].other_lock);
+		id_set_add(locks, r->misuses[i].cond);
 		id_set_add(stacks, r->misuses[i].stack);
 		id_set_add(stacks, r->misuses[i].other_stack);
 	}
@@ -227,6 +231,31 @@ static void resolve_threads(struct report *r, const struct trace_catalog *cat, s
 	}
 }
 
+/* The placeholders of a misuse message replaced by the names of its
+ * objects (report.h). Text between them is copied as it is. */
+static void resolve_message(const struct report *r, struct report_misuse *m)
+{
+	static const char *const keys[] = { "{lock}", "{other_lock}", "{cond}" };
+	const uint32_t ids[] = { m->lock, m->other_lock, m->cond };
+	if (!m->message || !strchr(m->message, '{'))
+		return;
+	struct strbuf sb = STRBUF_INIT;
+	char name[192];
+	for (const char *p = m->message; *p;) {
+		size_t k = 0;
+		while (k < 3 && strncmp(p, keys[k], strlen(keys[k])))
+			k++;
+		if (k == 3) {
+			strbuf_addch(&sb, *p++);
+			continue;
+		}
+		strbuf_addstr(&sb, report_lock_name(r, ids[k], name, sizeof(name)));
+		p += strlen(keys[k]);
+	}
+	free(m->message);
+	m->message = strbuf_detach(&sb);
+}
+
 void report_resolve(struct report *r, const struct trace_catalog *cat,
 		    const struct report_symbols *sym)
 {
@@ -234,6 +263,8 @@ void report_resolve(struct report *r, const struct trace_catalog *cat,
 	collect_ids(r, &locks, &stacks);
 	id_set_sort(&locks);
 	resolve_locks(r, cat, &locks, sym, &stacks);
+	for (size_t i = 0; i < r->nmisuses; i++)
+		resolve_message(r, &r->misuses[i]);
 	resolve_program(r, cat);
 	resolve_threads(r, cat, &stacks);
 	id_set_sort(&stacks);

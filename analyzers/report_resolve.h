@@ -27,8 +27,9 @@ struct report_symbols {
 };
 
 /* Fills r's program, threads, trace counters, and the lock and stack tables
- * for every id its findings, lockstats, locks and threads name; copies the
- * symbol source's notes. sym may be NULL. Call after the analyzers finished
+ * for every id its findings, lockstats, locks and threads name; replaces
+ * the placeholders of misuse messages by the names of their objects
+ * (report.h); copies the symbol source's notes. sym may be NULL. Call after the analyzers finished
  * and before report_finalize(). */
 void report_resolve(struct report *r, const struct trace_catalog *cat,
 		    const struct report_symbols *sym);

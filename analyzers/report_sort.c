@@ -71,6 +71,8 @@ static int misuse_cmp(const void *pa, const void *pb)
 	if (!c)
 		c = CMP(a->other_stack, b->other_stack);
 	if (!c)
+		c = CMP(a->cond, b->cond);
+	if (!c)
 		c = strcmp(a->message ? a->message : "", b->message ? b->message : "");
 	return c;
 }
@@ -202,6 +204,10 @@ const char *report_misuse_kind_name(enum report_misuse_kind kind)
 	case REPORT_MISUSE_SEM_OVERFLOW: return "sem-overflow";
 	case REPORT_MISUSE_BARRIER_MISUSE: return "barrier-misuse";
 	case REPORT_MISUSE_BAD_ARGUMENT: return "bad-argument";
+	case REPORT_MISUSE_REINIT_IN_USE: return "reinit-in-use";
+	case REPORT_MISUSE_COND_SIGNAL_NOT_HELD: return "cond-signal-not-held";
+	case REPORT_MISUSE_THREAD_LEAK: return "thread-leak";
+	case REPORT_MISUSE_TRYLOCK_SELF_HELD: return "trylock-self-held";
 	}
 	return "unknown";
 }
@@ -222,8 +228,39 @@ const char *report_misuse_kind_title(enum report_misuse_kind kind)
 	case REPORT_MISUSE_SEM_OVERFLOW: return "semaphore overflow";
 	case REPORT_MISUSE_BARRIER_MISUSE: return "barrier misuse";
 	case REPORT_MISUSE_BAD_ARGUMENT: return "call failed with an error";
+	case REPORT_MISUSE_REINIT_IN_USE: return "re-initialization of an object in use";
+	case REPORT_MISUSE_COND_SIGNAL_NOT_HELD: return "condition signal without the waiters' mutex";
+	case REPORT_MISUSE_THREAD_LEAK: return "thread neither joined nor detached";
+	case REPORT_MISUSE_TRYLOCK_SELF_HELD: return "trylock of a lock the thread holds";
 	}
 	return "unknown";
+}
+
+enum report_severity report_misuse_kind_severity(enum report_misuse_kind kind)
+{
+	switch (kind) {
+	case REPORT_MISUSE_COND_SIGNAL_NOT_HELD:
+		return REPORT_SEVERITY_NOTE;
+	case REPORT_MISUSE_UNLOCK_NOT_LOCKED: case REPORT_MISUSE_UNLOCK_NOT_OWNER:
+	case REPORT_MISUSE_RELOCK_NON_RECURSIVE: case REPORT_MISUSE_DESTROY_LOCKED:
+	case REPORT_MISUSE_DESTROY_WITH_WAITERS: case REPORT_MISUSE_USE_AFTER_DESTROY:
+	case REPORT_MISUSE_COND_WAIT_NOT_HELD: case REPORT_MISUSE_COND_MIXED_MUTEX:
+	case REPORT_MISUSE_EXIT_HOLDING_LOCK: case REPORT_MISUSE_JOIN_INVALID:
+	case REPORT_MISUSE_SEM_OVERFLOW: case REPORT_MISUSE_BARRIER_MISUSE:
+	case REPORT_MISUSE_BAD_ARGUMENT: case REPORT_MISUSE_REINIT_IN_USE:
+	case REPORT_MISUSE_THREAD_LEAK: case REPORT_MISUSE_TRYLOCK_SELF_HELD:
+		break;
+	}
+	return REPORT_SEVERITY_WARNING;
+}
+
+const char *report_severity_name(enum report_severity severity)
+{
+	switch (severity) {
+	case REPORT_SEVERITY_WARNING: return "warning";
+	case REPORT_SEVERITY_NOTE: return "note";
+	}
+	return "warning";
 }
 
 const char *report_op_function(unsigned op, char *buf, size_t size)

@@ -263,6 +263,7 @@ static bool suppress_misuse(struct suppressions *s, const struct report *r, cons
 	struct suppress_target t = { .kind = report_misuse_kind_name(m->kind), .klass = "misuse" };
 	suppress_add(&t, m->stack, m->lock);
 	suppress_add(&t, m->other_stack, m->other_lock);
+	suppress_add(&t, 0, m->cond);
 	return suppress_target(s, r, &t);
 }
 

@@ -4,17 +4,11 @@
  * the report's findings by id, then the locks and stacks they reference. */
 #include "render_html_priv.h"
 
+#include "report_json.h"
+
 #include <string.h>
 
 #define HTML_STACK_MAX 128
-
-static void key_thread(struct json_writer *w, const char *key, uint32_t t)
-{
-	if (t == TRACE_NONE)
-		json_writer_key_null(w, key);
-	else
-		json_writer_key_uint(w, key, t);
-}
 
 static void key_lock(struct html_page *pg, struct json_writer *w, const char *key, uint32_t id)
 {
@@ -78,7 +72,7 @@ static void write_threads(struct html_page *pg, struct json_writer *w)
 		json_writer_key_uint(w, "pid", th->process < cat->nprocesses ?
 				     cat->processes[th->process].pid : 0);
 		json_writer_key_string(w, "name", th->name);
-		key_thread(w, "parent", th->parent);
+		report_json_thread(w, "parent", th->parent);
 		key_stack(pg, w, "create_stack", th->create_stack);
 		json_writer_end_object(w);
 	}
@@ -170,66 +164,21 @@ static void write_marks(struct html_page *pg, struct json_writer *w)
 	json_writer_end_array(w);
 }
 
-static void write_deadlock(struct html_page *pg, struct json_writer *w,
-			   const struct report_deadlock *d)
+/* Findings name locks and stacks by id, into the page's tables. */
+static void ref_lock(void *ctx, struct json_writer *w, uint32_t id)
 {
-	json_writer_begin_object(w);
-	json_writer_key_string(w, "kind", report_deadlock_kind_name(d->kind));
-	json_writer_key_string(w, "note", d->note);
-	json_writer_key(w, "cycle");
-	json_writer_begin_array(w);
-	for (size_t k = 0; k < d->ncycle; k++) {
-		const struct report_edge *e = &d->cycle[k];
-		json_writer_begin_object(w);
-		key_thread(w, "thread", e->thread);
-		key_lock(pg, w, "holding", e->holding);
-		key_lock(pg, w, "acquiring", e->acquiring);
-		key_stack(pg, w, "holding_stack", e->holding_stack);
-		key_stack(pg, w, "acquiring_stack", e->acquiring_stack);
-		key_thread(w, "owner", e->owner);
-		json_writer_key_uint(w, "wait_ns", e->wait_ns);
-		json_writer_end_object(w);
+	if (!id) {
+		json_writer_null(w);
+		return;
 	}
-	json_writer_end_array(w);
-	json_writer_end_object(w);
+	html_use_obj(ctx, id);
+	json_writer_uint(w, id);
 }
 
-static void write_misuse(struct html_page *pg, struct json_writer *w, const struct report_misuse *m)
+static void ref_stack(void *ctx, struct json_writer *w, uint32_t id)
 {
-	json_writer_begin_object(w);
-	json_writer_key_string(w, "kind", report_misuse_kind_name(m->kind));
-	key_thread(w, "thread", m->thread);
-	key_lock(pg, w, "lock", m->lock);
-	key_stack(pg, w, "stack", m->stack);
-	json_writer_key_string(w, "message", m->message);
-	json_writer_key_uint(w, "count", m->count);
-	json_writer_end_object(w);
-}
-
-static void write_race(struct html_page *pg, struct json_writer *w, const struct report_race *r)
-{
-	json_writer_begin_object(w);
-	json_writer_key_hex(w, "address", r->address);
-	json_writer_key_uint(w, "size", r->size);
-	json_writer_key_string(w, "symbol", r->symbol);
-	json_writer_key(w, "accesses");
-	json_writer_begin_array(w);
-	for (int k = 0; k < 2; k++) {
-		const struct report_access *a = &r->accesses[k];
-		json_writer_begin_object(w);
-		key_thread(w, "thread", a->thread);
-		json_writer_key_string(w, "op", a->write ? "write" : "read");
-		json_writer_key_bool(w, "atomic", a->atomic);
-		key_stack(pg, w, "stack", a->stack);
-		json_writer_key(w, "locks_held");
-		json_writer_begin_array(w);
-		for (size_t i = 0; i < a->nlocks_held; i++)
-			json_writer_uint(w, a->locks_held[i]);
-		json_writer_end_array(w);
-		json_writer_end_object(w);
-	}
-	json_writer_end_array(w);
-	json_writer_end_object(w);
+	html_use_stack(ctx, id);
+	json_writer_uint(w, id);
 }
 
 static void write_lockstat(struct html_page *pg, struct json_writer *w,
@@ -261,6 +210,7 @@ static void write_lockstat(struct html_page *pg, struct json_writer *w,
 static void write_findings(struct html_page *pg, struct json_writer *w)
 {
 	const struct report *r = pg->opt->report;
+	const struct report_json_refs refs = { pg, ref_lock, ref_stack };
 	size_t n[4] = { 0 };
 	if (r) {
 		n[0] = r->ndeadlocks;
@@ -273,17 +223,17 @@ static void write_findings(struct html_page *pg, struct json_writer *w)
 	json_writer_key(w, "deadlocks");
 	json_writer_begin_array(w);
 	for (size_t i = 0; i < n[0]; i++)
-		write_deadlock(pg, w, &r->deadlocks[i]);
+		report_json_deadlock(w, &r->deadlocks[i], &refs);
 	json_writer_end_array(w);
 	json_writer_key(w, "races");
 	json_writer_begin_array(w);
 	for (size_t i = 0; i < n[1]; i++)
-		write_race(pg, w, &r->races[i]);
+		report_json_race(w, &r->races[i], &refs);
 	json_writer_end_array(w);
 	json_writer_key(w, "misuse");
 	json_writer_begin_array(w);
 	for (size_t i = 0; i < n[2]; i++)
-		write_misuse(pg, w, &r->misuses[i]);
+		report_json_misuse(w, &r->misuses[i], &refs);
 	json_writer_end_array(w);
 	json_writer_key(w, "contention");
 	json_writer_begin_array(w);
@@ -329,7 +279,7 @@ static void write_locks(struct html_page *pg, struct json_writer *w)
 		json_writer_key_string(w, "symbol", lock_symbol(pg, o));
 		json_writer_key_string(w, "name", o->name);
 		if (o->kind == TRACE_OBJ_THREAD)
-			key_thread(w, "thread", lock_thread(pg->cat, o));
+			report_json_thread(w, "thread", lock_thread(pg->cat, o));
 		key_stack(pg, w, "init_stack", o->init_stack);
 		json_writer_end_object(w);
 	}

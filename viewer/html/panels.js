@@ -135,7 +135,8 @@ CT.Panels = class {
 			return [names[f.kind] || f.kind, parts.join('; ')];
 		}
 		if (kind === 'misuse')
-			return ['Misuse: ' + f.kind, (f.message || '') + ' (' + m.threadLabel(f.thread) + ')'];
+			return [(f.severity === 'note' ? 'Note: ' : 'Misuse: ') + f.kind,
+				(f.message || '') + ' (' + m.threadLabel(f.thread) + ')'];
 		const acc = (f.accesses || []).map((a) => m.threadLabel(a.thread) + ' ' + a.op);
 		return ['Data race on ' + (f.symbol || f.address), acc.join(' / ')];
 	}
@@ -245,8 +246,14 @@ CT.Panels = class {
 		const m = this.model, [title, sub] = this.findingTitle(kind, f);
 		const nodes = [CT.el('h3', null, title), CT.el('p', null, sub)];
 		if (kind === 'misuse') {
-			nodes.push(CT.kv([['lock', f.lock ? m.lockLabel(f.lock) : null]]));
+			nodes.push(CT.kv([[f.cond ? 'mutex' : 'lock', f.lock ? m.lockLabel(f.lock) : null],
+				['condition variable', f.cond ? m.lockLabel(f.cond) : null],
+				['other mutex', f.other_lock ? m.lockLabel(f.other_lock) : null],
+				['other thread', f.other_thread !== undefined && f.other_thread !== f.thread ?
+					m.threadLabel(f.other_thread) : null]]));
 			nodes.push(CT.stackEl(m, f.stack, 'at'));
+			if (f.other_stack)
+				nodes.push(CT.stackEl(m, f.other_stack, 'acquired at'));
 		} else {
 			for (const a of f.accesses || [])
 				nodes.push(CT.stackEl(m, a.stack, m.threadLabel(a.thread) + ' ' +

@@ -20,11 +20,15 @@ ctrace_e2e(self_deadlock SOURCE ${P}/self_deadlock.c EXPECT 137 REPORT_JQ ${P}/s
   TIMEOUT 30)
 ctrace_e2e(stall_cond SOURCE ${P}/stall_cond.c EXPECT 137 RUN_OPTS --stall-timeout=1
   REPORT_JQ ${P}/stall_cond.jq TIMEOUT 30)
+# A condition variable destroyed right after its broadcast, while the woken
+# waiters take their mutex back (legal): nothing reported, in any run.
+ctrace_e2e(cond_destroy_woken SOURCE ${P}/cond_destroy_woken.c REPORT_JQ ${P}/cond_destroy_woken.jq)
 ctrace_e2e(contention_blame SOURCE ${P}/contention_blame.c REPORT_JQ ${P}/contention_blame.jq)
 ctrace_e2e(misuse_none SOURCE ${P}/misuse.c ARGS recursive-ok REPORT_JQ ${P}/misuse.jq)
 foreach(kind unlock-not-locked unlock-not-owner relock-non-recursive destroy-locked
     destroy-with-waiters use-after-destroy cond-wait-not-held cond-mixed-mutex
-    exit-holding-lock join-invalid sem-overflow bad-argument)
+    exit-holding-lock join-invalid sem-overflow bad-argument reinit-in-use cond-signal-not-held
+    thread-leak trylock-self-held unknown-threads-ok)
   ctrace_e2e(misuse_${kind} PROGRAM $<TARGET_FILE:e2e_misuse_none> ARGS ${kind}
     REPORT_JQ ${P}/misuse.jq)
 endforeach()

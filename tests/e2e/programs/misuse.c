@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* misuse.c - one API misuse per run, chosen by argv[1] (a misuse kind). The
- * last stdout line tells the check what to expect: {"kind": K, "lock": SYM,
- * "function": F} (misuse.jq). "recursive-ok" misuses nothing. */
+ * last stdout line tells the check what to expect: {"kind": K} and, where
+ * the finding names them, the symbols of its "lock" and "cond" and its
+ * "severity" (misuse.jq). Modes ending in "-ok" misuse nothing. */
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -15,7 +16,7 @@ static pthread_mutex_t plain_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t checked_lock;
 static pthread_mutex_t other_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond_var = PTHREAD_COND_INITIALIZER;
-static sem_t sema;
+static sem_t sema, started;
 static pthread_barrier_t barrier;
 
 static void init_errorcheck(pthread_mutex_t *m, int type)
@@ -53,6 +54,39 @@ static void *do_wait_forever(void *arg)
 {
 	sem_wait(&sema);
 	return arg;
+}
+
+static void *do_start_then_wait(void *arg)
+{
+	sem_post(&started);
+	sem_wait(&sema);
+	return arg;
+}
+
+/* A joinable thread, never joined: the tryjoin proves it joinable. */
+static void do_leak(void)
+{
+	pthread_t t;
+	sem_init(&sema, 0, 0);
+	sem_init(&started, 0, 0);
+	pthread_create(&t, NULL, do_start_then_wait, NULL);
+	sem_wait(&started);   /* it runs: the report can name it */
+	if (pthread_tryjoin_np(t, NULL) != EBUSY)
+		puts("no EBUSY?");
+}
+
+/* Created detached, or joinable without anything showing it: the trace
+ * cannot tell a leak, so nothing is reported. */
+static void do_unknown_threads(void)
+{
+	pthread_t t;
+	pthread_attr_t a;
+	sem_init(&sema, 0, 0);
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	pthread_create(&t, &a, do_wait_forever, NULL);
+	pthread_attr_destroy(&a);
+	pthread_create(&t, NULL, do_wait_forever, NULL);
 }
 
 static void run_thread(void *(*fn)(void *))
@@ -112,6 +146,25 @@ static void do_misuse(const char *kind)
 		sem_post(&sema);
 	} else if (!strcmp(kind, "bad-argument")) {
 		pthread_barrier_init(&barrier, NULL, 0);
+	} else if (!strcmp(kind, "reinit-in-use")) {
+		pthread_mutex_lock(&plain_lock);
+		pthread_mutex_init(&plain_lock, NULL);
+		pthread_mutex_unlock(&plain_lock);
+	} else if (!strcmp(kind, "cond-signal-not-held")) {
+		struct timespec ts = soon(10);
+		pthread_mutex_lock(&plain_lock);
+		pthread_cond_timedwait(&cond_var, &plain_lock, &ts);
+		pthread_mutex_unlock(&plain_lock);
+		pthread_cond_signal(&cond_var);   /* legal, but a wakeup may be lost */
+	} else if (!strcmp(kind, "thread-leak")) {
+		do_leak();
+	} else if (!strcmp(kind, "trylock-self-held")) {
+		pthread_mutex_lock(&plain_lock);
+		if (pthread_mutex_trylock(&plain_lock) != EBUSY)
+			puts("no EBUSY?");
+		pthread_mutex_unlock(&plain_lock);
+	} else if (!strcmp(kind, "unknown-threads-ok")) {
+		do_unknown_threads();
 	} else if (!strcmp(kind, "recursive-ok")) {
 		init_errorcheck(&checked_lock, PTHREAD_MUTEX_RECURSIVE);
 		for (int i = 0; i < 3; i++)
@@ -121,11 +174,23 @@ static void do_misuse(const char *kind)
 	}
 }
 
+/* What the finding of KIND names (misuse.jq checks it when given). */
+static const char *expect(const char *kind)
+{
+	if (!strcmp(kind, "cond-wait-not-held"))
+		return ", \"lock\": \"checked_lock\", \"cond\": \"cond_var\"";
+	if (!strcmp(kind, "cond-signal-not-held"))
+		return ", \"lock\": \"plain_lock\", \"cond\": \"cond_var\", \"severity\": \"note\"";
+	if (!strcmp(kind, "reinit-in-use") || !strcmp(kind, "trylock-self-held"))
+		return ", \"lock\": \"plain_lock\"";
+	return "";
+}
+
 int main(int argc, char **argv)
 {
 	const char *kind = argc > 1 ? argv[1] : "recursive-ok";
 	do_misuse(kind);
-	printf("{\"kind\": \"%s\"}\n", kind);
+	printf("{\"kind\": \"%s\"%s}\n", kind, expect(kind));
 	fflush(stdout);
 	return 0;
 }

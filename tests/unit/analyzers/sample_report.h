@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* sample_report.h - one small, fixed trace (an ABBA inversion with real
- * waits, an unlock by a non-owner, a failed call) run through every
+ * waits, an unlock by a non-owner, a failed call, a condition wait without
+ * its mutex and a signal without it, a note) run through every
  * analyzer and resolved with a fake symbol source, for the printer golden
  * files, the suppressions and report tests. Times and ids are fixed, so the
  * output is byte-for-byte stable. */
@@ -28,6 +29,8 @@ static const struct sample_sym sample_syms[] = {
 	{ 0x404000, "take_m3", "/src/app/pool.c", 30 },
 	{ 0x405000, "drop_m3", "/src/app/pool.c", 35 },
 	{ 0x406000, "init_locks", "/src/app/pool.c", 5 },
+	{ 0x407000, "wait_ready", "/src/app/ready.c", 50 },
+	{ 0x408000, "post_ready", "/src/app/ready.c", 60 },
 };
 
 struct sample_ctx {
@@ -71,6 +74,7 @@ static const char *sample_data_symbol(void *ctx, uint32_t process, uint64_t addr
 	case 0x601000: return "lock_a";
 	case 0x601040: return "lock_b";
 	case 0x601080: return "ready_cv";
+	case 0x6010c0: return "state_lock";
 	}
 	return NULL;
 }
@@ -90,6 +94,22 @@ static void sample_acquired(struct fake_trace *t, uint32_t th, uint32_t lock, ui
 	struct trace_event *e = fake_lock(t, th, lock, stack);
 	e->had_begin = 1;
 	e->begin_ns = begin;
+}
+
+/* T1 waits on ready_cv without holding state_lock (EPERM: errorcheck), then
+ * main signals ready_cv without it. */
+static void sample_cond(struct fake_trace *t, uint32_t t1)
+{
+	uint32_t cv = fake_object(t, TRACE_OBJ_COND, 0x601080);
+	uint32_t state = fake_object(t, TRACE_OBJ_MUTEX, 0x6010c0);
+	uint32_t s_wait = fake_stack(t, 0x407000, 2), s_post = fake_stack(t, 0x408000, 2);
+	struct trace_event *e = fake_begin(t, t1, TRACE_OP_COND_WAIT, cv);
+	e->obj2 = state;
+	e->stack = s_wait;
+	e = an_call(t, t1, TRACE_OP_COND_WAIT, cv, s_wait, EPERM);
+	e->obj2 = state;
+	e->had_begin = 1;
+	an_call(t, 0, TRACE_OP_COND_SIGNAL, cv, s_post, 0);
 }
 
 /* Builds the sample trace into t (fake_trace_init'ed by the caller). */
@@ -135,6 +155,7 @@ static void sample_trace(struct fake_trace *t)
 	fake_trace_at(t, base + 70 * us);
 	fake_unlock(t, t2, m3, s_drop);
 	an_call(t, t2, TRACE_OP_MUTEX_LOCK, m3, s_drop, EINVAL);
+	sample_cond(t, t1);
 	an_end_thread(t, t1);
 	an_end_thread(t, t2);
 	an_join(t, 0, t1);

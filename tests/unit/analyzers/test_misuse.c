@@ -2,66 +2,7 @@
 /* test_misuse.c - analyzers/misuse*.c: every misuse kind with its lock and
  * stack, the legitimate uses that must stay silent (recursive mutexes,
  * trylock EBUSY, timeouts), and folding of repeated findings. */
-#include "an_test.h"
-
-#include <string.h>
-
-struct mu_fixture {
-	struct fake_trace t;
-	struct report r;
-	uint32_t m, t1, t2, s1, s2;
-};
-
-static int setup(void **state)
-{
-	struct mu_fixture *f = calloc(1, sizeof(*f));
-	fake_trace_init(&f->t);
-	report_init(&f->r);
-	f->m = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x1000);
-	f->t1 = an_spawn(&f->t, 0, "t1");
-	f->t2 = an_spawn(&f->t, 0, "t2");
-	f->s1 = fake_stack(&f->t, 0x100, 2);
-	f->s2 = fake_stack(&f->t, 0x200, 2);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct mu_fixture *f = *state;
-	report_release(&f->r);
-	fake_trace_release(&f->t);
-	free(f);
-	return 0;
-}
-
-static void run(struct mu_fixture *f)
-{
-	an_run(&analyzer_misuse, &f->t, &f->r);
-	report_finalize(&f->r);
-}
-
-/* The only finding is of KIND on LOCK at STACK; returns it. */
-static const struct report_misuse *only(struct mu_fixture *f, enum report_misuse_kind kind,
-					uint32_t lock, uint32_t stack)
-{
-	for (size_t i = 0; i < f->r.nmisuses; i++)
-		print_message("finding: %s: %s\n", report_misuse_kind_name(f->r.misuses[i].kind),
-			      f->r.misuses[i].message);
-	assert_int_equal(f->r.nmisuses, 1);
-	const struct report_misuse *m = &f->r.misuses[0];
-	assert_string_equal(report_misuse_kind_name(m->kind), report_misuse_kind_name(kind));
-	assert_int_equal(m->lock, lock);
-	assert_int_equal(m->stack, stack);
-	assert_non_null(m->message);
-	return m;
-}
-
-static void set_type(struct mu_fixture *f, uint32_t lock, enum trace_mutex_type type)
-{
-	f->t.cat.objects[lock].attr = type;
-	f->t.cat.objects[lock].initialized = true;
-}
+#include "mu_test.h"
 
 static void test_clean_run_silent(void **state)
 {
@@ -225,21 +166,25 @@ static void test_cond_wait_not_held(void **state)
 	e->obj2 = f->m;
 	e->had_begin = 1;
 	run(f);
-	only(f, REPORT_MISUSE_COND_WAIT_NOT_HELD, cv, f->s1);
+	/* lock: the mutex that was not held; cond: the condition variable */
+	const struct report_misuse *m = only(f, REPORT_MISUSE_COND_WAIT_NOT_HELD, f->m, f->s1);
+	assert_int_equal(m->cond, cv);
 }
 
-static void cond_wait(struct mu_fixture *f, uint32_t thread, uint32_t cv, uint32_t mutex, uint32_t stack)
+/* The wait failed (EPERM): its reacquisition record took nothing, so the
+ * thread does not exit holding the mutex. */
+static void test_cond_wait_eperm_holds_nothing(void **state)
 {
-	fake_lock(&f->t, thread, mutex, 0);
-	struct trace_event *e = fake_begin(&f->t, thread, TRACE_OP_COND_WAIT, cv);
-	e->obj2 = mutex;
-	e->stack = stack;
-	fake_event(&f->t, thread, TRACE_OP_COND_RELEASE, mutex)->obj2 = cv;
-	fake_event(&f->t, thread, TRACE_OP_COND_REACQUIRE, mutex)->obj2 = cv;
-	e = an_call(&f->t, thread, TRACE_OP_COND_WAIT, cv, stack, 0);
-	e->obj2 = mutex;
+	struct mu_fixture *f = *state;
+	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x2000);
+	cond_wait_begin(f, f->t1, cv, f->m, f->s1);
+	fake_event(&f->t, f->t1, TRACE_OP_COND_REACQUIRE, f->m)->obj2 = cv;
+	struct trace_event *e = an_call(&f->t, f->t1, TRACE_OP_COND_WAIT, cv, f->s1, EPERM);
+	e->obj2 = f->m;
 	e->had_begin = 1;
-	fake_unlock(&f->t, thread, mutex, 0);
+	an_call(&f->t, f->t1, TRACE_OP_PROC_EXIT, 0, f->s2, 0);
+	run(f);
+	only(f, REPORT_MISUSE_COND_WAIT_NOT_HELD, f->m, f->s1);
 }
 
 static void test_cond_proper_use_silent(void **state)
@@ -260,8 +205,9 @@ static void test_cond_mixed_mutex(void **state)
 	cond_wait(f, f->t1, cv, f->m, f->s1);
 	cond_wait(f, f->t2, cv, m2, f->s2);
 	run(f);
-	const struct report_misuse *m = only(f, REPORT_MISUSE_COND_MIXED_MUTEX, cv, f->s2);
+	const struct report_misuse *m = only(f, REPORT_MISUSE_COND_MIXED_MUTEX, m2, f->s2);
 	assert_int_equal(m->other_lock, f->m);
+	assert_int_equal(m->cond, cv);
 }
 
 static void test_exit_holding_lock(void **state)
@@ -408,7 +354,8 @@ int main(void)
 		T(test_relock_normal), T(test_relock_errorcheck_once), T(test_recursive_legit_silent),
 		T(test_recursive_over_unlock), T(test_destroy_locked), T(test_destroy_cond_with_waiters),
 		T(test_destroy_sem_and_barrier_with_waiters), T(test_destroy_after_wait_ok),
-		T(test_use_after_destroy), T(test_cond_wait_not_held), T(test_cond_proper_use_silent),
+		T(test_use_after_destroy), T(test_cond_wait_not_held), T(test_cond_wait_eperm_holds_nothing),
+		T(test_cond_proper_use_silent),
 		T(test_cond_mixed_mutex), T(test_exit_holding_lock), T(test_process_exit_holding_lock),
 		T(test_join_double), T(test_join_detached_and_self), T(test_rwlock_unlock_not_held),
 		T(test_rwlock_unlock_other_readers), T(test_rwlock_wrlock_while_reading),

@@ -113,8 +113,10 @@ static void test_sample_findings(void **state)
 {
 	struct pr_fixture *f = *state;
 	assert_int_equal(f->r.ndeadlocks, 1);
-	assert_int_equal(f->r.nmisuses, 2);
-	assert_int_equal(report_findings(&f->r), 3);
+	assert_int_equal(f->r.nmisuses, 4);
+	/* the cond-signal-not-held note is no finding (exit status) */
+	assert_int_equal(report_findings(&f->r), 4);
+	assert_int_equal(report_note_findings(&f->r), 1);
 }
 
 static void test_text_golden(void **state)
@@ -168,9 +170,59 @@ static void test_json_contract(void **state)
 		 "and has(\"wait_ns\") and has(\"max_wait_ns\") and has(\"hold_ns\") and has(\"max_hold_ns\") "
 		 "and has(\"sites\")) and (.contention[0].sites[0] | has(\"stack\") and has(\"contended\") "
 		 "and has(\"wait_ns\") and has(\"blamed_holder_stack\")) "
-		 "and ([.misuse[].kind] == [\"unlock-not-owner\", \"bad-argument\"]) "
+		 "and ([.misuse[].kind] == [\"unlock-not-owner\", \"cond-wait-not-held\", \"bad-argument\", "
+		 "\"cond-signal-not-held\"]) "
 		 "and (.misuse[0] | has(\"kind\") and has(\"thread\") and has(\"lock\") and has(\"stack\") "
 		 "and has(\"message\")) and (.trace | has(\"events\") and has(\"dropped\") and has(\"bytes\"))");
+	free(text);
+}
+
+/* Both objects of a condition-variable finding named by symbol: lock is
+ * the mutex, cond the condition variable, and the message names both
+ * (\u0027 is a quote: the filter is quoted for the shell). */
+static void test_json_cond_objects_named(void **state)
+{
+	struct pr_fixture *f = *state;
+	char *text = render(print_json, &f->r, NULL);
+	jq_check(text, NULL,
+		 "[.misuse[] | select(.kind | startswith(\"cond-\"))] | length == 2 and all(.[]; "
+		 ".lock.symbol == \"state_lock\" and .lock.kind == \"mutex\" "
+		 "and .cond.symbol == \"ready_cv\" and .cond.kind == \"cond\" "
+		 "and (.message | contains(\"cond \\u0027ready_cv\\u0027\") "
+		 "and contains(\"mutex \\u0027state_lock\\u0027\")))");
+	jq_check(text, NULL,
+		 "[.misuse[] | {kind, severity}] == [{kind: \"unlock-not-owner\", severity: \"warning\"}, "
+		 "{kind: \"cond-wait-not-held\", severity: \"warning\"}, "
+		 "{kind: \"bad-argument\", severity: \"warning\"}, "
+		 "{kind: \"cond-signal-not-held\", severity: \"note\"}]");
+	free(text);
+}
+
+/* SARIF: the names in the message, the note's level. */
+static void test_sarif_cond_named_and_note(void **state)
+{
+	struct pr_fixture *f = *state;
+	char *text = render(print_sarif, &f->r, NULL);
+	jq_check(text, NULL,
+		 ".runs[0].results | map(select(.ruleId | startswith(\"cond-\"))) | "
+		 "(map(.level) == [\"warning\", \"note\"]) and all(.[]; .message.text | "
+		 "contains(\"cond \\u0027ready_cv\\u0027\") and contains(\"mutex \\u0027state_lock\\u0027\"))");
+	jq_check(text, NULL, "[.runs[0].tool.driver.rules[] | select(.id == \"cond-signal-not-held\") "
+			     "| .defaultConfiguration.level] == [\"note\"]");
+	free(text);
+}
+
+/* Text: both names, the note said to be one. */
+static void test_text_cond_named_and_note(void **state)
+{
+	struct pr_fixture *f = *state;
+	char *text = render(print_text, &f->r, NULL);
+	assert_non_null(strstr(text, "wait on cond 'ready_cv' with mutex 'state_lock' not held"));
+	assert_non_null(strstr(text, "  The mutex: mutex 'state_lock' (0x6010c0)\n"
+				     "  The condition variable: cond 'ready_cv' (0x601080)\n"));
+	assert_non_null(strstr(text, "NOTE: ctrace: condition signal without the waiters' mutex "
+				     "[cond-signal-not-held]"));
+	assert_non_null(strstr(text, "ctrace: 1 lock-order-inversion, 0 races, 3 misuse findings, 1 note;"));
 	free(text);
 }
 
@@ -192,7 +244,7 @@ static void test_sarif_empty(void **state)
 	report_init(&r);
 	char *text = render(print_sarif, &r, NULL);
 	jq_check(text, NULL, ".version == \"2.1.0\" and .runs[0].results == [] and "
-			     "(.runs[0].tool.driver.rules | length) == 17");
+			     "(.runs[0].tool.driver.rules | length) == 21");
 	free(text);
 	report_release(&r);
 }
@@ -201,7 +253,9 @@ static void test_summary(void **state)
 {
 	struct pr_fixture *f = *state;
 	char *text = render(print_summary, &f->r, NULL);
-	assert_non_null(strstr(text, "ctrace: 3 findings: 1 lock-order-inversion, 1 unlock-not-owner, 1 bad-argument\n"));
+	assert_non_null(strstr(text, "ctrace: 4 findings: 1 lock-order-inversion, 1 unlock-not-owner, "
+				     "1 cond-wait-not-held, 1 bad-argument\n"));
+	assert_non_null(strstr(text, "ctrace: 1 note (not counted as findings): 1 cond-signal-not-held\n"));
 	assert_non_null(strstr(text, "ctrace: most contended: mutex 'lock_a' (0x601000): waited 19.0 us"));
 	free(text);
 }
@@ -301,7 +355,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_sample_findings), T(test_text_golden), T(test_text_color_only_when_asked),
 		T(test_json_golden), T(test_json_contract), T(test_sarif_golden_and_structure),
-		cmocka_unit_test(test_sarif_empty), T(test_summary),
+		cmocka_unit_test(test_sarif_empty), T(test_summary), T(test_json_cond_objects_named),
+		T(test_sarif_cond_named_and_note), T(test_text_cond_named_and_note),
 		cmocka_unit_test(test_contention_top), cmocka_unit_test(test_wait_wording),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

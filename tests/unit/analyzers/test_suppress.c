@@ -87,14 +87,21 @@ static void test_apply(void **state)
 	/* a deadlock by function, misuse by a function of its stack */
 	assert_int_equal(apply("deadlock:worker_b\nunlock-not-owner:drop_m3\n", &r), 2);
 	assert_int_equal(r.ndeadlocks, 0);
-	assert_int_equal(r.nmisuses, 1);
-	assert_int_equal(r.misuses[0].kind, REPORT_MISUSE_BAD_ARGUMENT);
+	assert_int_equal(r.nmisuses, 3);
+	assert_int_equal(r.misuses[1].kind, REPORT_MISUSE_BAD_ARGUMENT);
 	assert_int_equal(r.suppressed, 2);
 	report_release(&r);
 	/* the class catches every misuse kind; by file name */
 	apply("misuse:/src/app/pool.c$\n", &r);
-	assert_int_equal(r.nmisuses, 0);
+	assert_int_equal(r.nmisuses, 2);
+	assert_int_equal(r.misuses[0].kind, REPORT_MISUSE_COND_WAIT_NOT_HELD);
 	assert_int_equal(r.ndeadlocks, 1);
+	report_release(&r);
+	/* the new kinds by name; a condition variable by its symbol (the
+	 * second object of a cond finding), a note like any finding */
+	assert_int_equal(apply("cond-wait-not-held:^ready_cv$\ncond-signal-not-held:post_ready\n", &r), 2);
+	assert_int_equal(r.nmisuses, 2);
+	assert_int_equal(r.suppressed, 2);
 	report_release(&r);
 	/* by lock symbol; a kind-specific rule does not touch other kinds */
 	apply("lock-order-inversion:lock_b\nstall:worker\ncontention:^lock_a$\n", &r);

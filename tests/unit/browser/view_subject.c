@@ -2,7 +2,8 @@
 /* view_subject.c - the program traced for the browser test of `ctrace view`:
  * named threads contending for one lock, a lock-order inversion between two
  * threads that run at the same time (kept from deadlocking by a semaphore),
- * a producer and a consumer on a condition variable, and joins. */
+ * a producer and a consumer on a condition variable, and joins; at the end a
+ * broadcast without the consumer's mutex (a cond-signal-not-held note). */
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
@@ -108,6 +109,7 @@ int main(void)
 	pthread_create(&t[n++], NULL, consumer, NULL);
 	for (int i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
+	pthread_cond_broadcast(&queue_cond);
 	sem_destroy(&left_done);
 	printf("stats %ld\n", stats);
 	return 0;

@@ -99,6 +99,17 @@ async function run(file, shot, lanes) {
 			if (!kinds.includes('deadlock'))
 				assert.ok(!items.includes('deadlock'), 'a lock-order mark called deadlock: ' + JSON.stringify(items));
 		});
+		await check('a misuse finding names its mutex and its condition variable', async () => {
+			await page.keyboard.press('Escape');
+			const item = page.locator('.finding-misuse').first();
+			assert.equal(await item.count(), 1, 'no misuse finding listed');
+			assert.match(await item.textContent(), /Note: cond-signal-not-held/);
+			await item.click();
+			await page.waitForTimeout(100);
+			const details = await page.textContent('#details');
+			assert.match(details, /mutex.*queue_lock/);
+			assert.match(details, /condition variable.*queue_cond/);
+		});
 		await page.screenshot({ path: shot });
 		await check('a click on a contended lock shows its waits and holders', async () => {
 			await page.click('[data-tab=contention]');

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_render_html.c - the `ctrace view` page (viewer/render_html.c) on a
- * synthetic trace with a deadlock and a contended lock: the template is
+ * synthetic trace with a deadlock, a contended lock and a condition variable
+ * used with two mutexes (a misuse naming three objects): the template is
  * filled, nothing is fetched from the network, and the embedded data parses
  * (checked by jq, a real JSON parser) with the expected lanes, spans,
  * findings, locks and symbolized stacks; a hang's marks where it began and
@@ -26,7 +27,7 @@
 struct scene {
 	struct fake_trace t;
 	struct report rep;
-	uint32_t a, b, c;          /* locks */
+	uint32_t a, b, c, cv;      /* locks, a condition variable */
 	uint32_t sa, sb, sc;       /* stacks */
 };
 
@@ -42,6 +43,7 @@ static void scene_build(struct scene *s)
 	s->a = fake_object(t, TRACE_OBJ_MUTEX, 0x4040a0);
 	s->b = fake_object(t, TRACE_OBJ_MUTEX, 0x4040c8);
 	s->c = fake_object(t, TRACE_OBJ_MUTEX, 0x7ffd1000);
+	s->cv = fake_object(t, TRACE_OBJ_COND, 0x4040f0);
 	s->sa = fake_stack(t, 0x401100, 3);
 	s->sb = fake_stack(t, 0x401200, 3);
 	s->sc = fake_stack(t, 0x401300, 2);
@@ -73,6 +75,11 @@ static void scene_build(struct scene *s)
 	ls->contended = 1;
 	ls->wait_ns = 4000;
 	report_lockstat_add_site(ls, s->sc)->contended = 1;
+	struct report_misuse *m = report_add_misuse(&s->rep, REPORT_MISUSE_COND_MIXED_MUTEX, w3, s->b,
+						    s->sc, "wait on cond with b; used with a before");
+	m->other_lock = s->a;
+	m->cond = s->cv;
+	m->other_thread = w1;
 	report_finalize(&s->rep);
 }
 
@@ -96,7 +103,8 @@ static size_t fake_frames(void *ctx, uint32_t stack, struct render_html_frame *o
 static const char *fake_symbol(void *ctx, const struct trace_object *o)
 {
 	(void)ctx;
-	return o->key == 0x4040a0 ? "lock_a" : o->key == 0x4040c8 ? "lock_b" : NULL;
+	return o->key == 0x4040a0 ? "lock_a" : o->key == 0x4040c8 ? "lock_b" :
+	       o->key == 0x4040f0 ? "ready_cv" : NULL;
 }
 
 /* Renders the scene; returns the page (malloc'd) and its rc. */
@@ -214,9 +222,13 @@ static void test_data_parses(void **state)
 	assert_int_equal(jq(path, ".findings.contention[0].lock == 3 and .findings.contention[0].wait_ns == 4000"), 0);
 	assert_int_equal(jq(path, "[.marks[] | select(.finding == \"deadlocks:0\") | .thread] | sort == [1,2]"), 0);
 	assert_int_equal(jq(path, ".findings_note == \"from a test\""), 0);
+	/* a misuse names its mutex, the other mutex and the condition variable */
+	assert_int_equal(jq(path, ".findings.misuse[0] | .kind == \"cond-mixed-mutex\" and .lock == 2 and "
+			 ".other_lock == 1 and .cond == 4 and .severity == \"warning\" and .other_thread == 1"), 0);
 	/* locks and stacks referenced are embedded, symbolized */
-	assert_int_equal(jq(path, "[.locks[].id] == [1,2,3] and .locks[0].symbol == \"lock_a\" and "
-			 ".locks[2].symbol == null and .locks[0].address == \"0x4040a0\""), 0);
+	assert_int_equal(jq(path, "[.locks[].id] == [1,2,3,4] and .locks[0].symbol == \"lock_a\" and "
+			 ".locks[2].symbol == null and .locks[0].address == \"0x4040a0\" and "
+			 ".locks[3].symbol == \"ready_cv\" and .locks[3].kind == \"cond\""), 0);
 	assert_int_equal(jq(path, ".stacks[\"1\"][0][1] == \"take_first\" and .stacks[\"1\"][0][2] == \"deadlock.c\" and "
 			 "(.stacks | keys | sort) == [\"1\",\"2\",\"3\"]"), 0);
 	unlink(path);

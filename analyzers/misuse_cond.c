@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/* misuse_cond.c - waits and the life cycle of objects (see misuse.h):
+ * cond-wait-not-held, cond-mixed-mutex, cond-signal-not-held, the waiters
+ * of conds, semaphores and barriers and the wakes that may have reached
+ * them, destroy-locked, destroy-with-waiters, use-after-destroy,
+ * reinit-in-use.
+ *
+ * A waiter counts until a wake (signal, broadcast, post, barrier release)
+ * comes after the start of its wait: POSIX lets one signal wake more than
+ * one thread, so only a waiter whose wait began after the last wake cannot
+ * have been woken. A woken waiter still takes its mutex back and returns
+ * after a destroy that is legal; that return is no use after destroy. */
+#include "misuse.h"
+
+#include <inttypes.h>
+
+/* ---- waiters and wakes ---- */
+
+static void mu_cond_wait_start(struct misuse *mu, const struct trace_event *ev);
+
+void mu_wait_begin(struct misuse *mu, const struct trace_event *ev)
+{
+	struct mu_thread *t = mu_thread(mu, ev->thread);
+	struct mu_lock *l = mu_lock(mu, ev->obj);
+	t->pending_waiter = true;
+	t->pending_wakes = l->wakes;
+	l->waiters++;
+	l->unwoken++;
+	if ((op_class(ev->op) & OPC_COND))
+		mu_cond_wait_start(mu, ev);
+}
+
+void mu_wait_end(struct misuse *mu, uint32_t thread)
+{
+	struct mu_thread *t = mu_thread(mu, thread);
+	if (!t->pending_waiter)
+		return;
+	t->pending_waiter = false;
+	struct mu_lock *l = mu_lock(mu, t->pending_obj);
+	t = mu_thread(mu, thread);
+	if (l->waiters)
+		l->waiters--;
+	if (t->pending_wakes == l->wakes && l->unwoken)
+		l->unwoken--;
+}
+
+void mu_wake(struct misuse *mu, uint32_t obj)
+{
+	struct mu_lock *l = mu_lock(mu, obj);
+	l->wakes++;
+	l->unwoken = 0;
+}
+
+/* ---- condition variables ---- */
+
+static void mu_cond_wait_start(struct misuse *mu, const struct trace_event *ev)
+{
+	uint32_t mutex = ev->obj2;
+	if (!mutex)
+		return;
+	if (mu_lock(mu, mutex)->owner != ev->thread && !mu_may_hold(mu, ev->thread, mutex))
+		mu_report(mu, REPORT_MISUSE_COND_WAIT_NOT_HELD, ev->thread, mutex, ev->stack,
+			  "wait on {cond} with {lock} not held by this thread")->cond = ev->obj;
+	struct mu_lock *c = mu_lock(mu, ev->obj);
+	if (!c->cond_mutex) {
+		c->cond_mutex = mutex;
+		c->cond_mutex_thread = ev->thread;
+		return;
+	}
+	if (c->cond_mutex == mutex)
+		return;
+	c->cond_mixed = true;
+	uint32_t first = c->cond_mutex, first_thread = c->cond_mutex_thread;
+	bool overlap = c->waiters > 1;   /* this wait is counted already */
+	struct report_misuse *r = mu_report(mu, REPORT_MISUSE_COND_MIXED_MUTEX, ev->thread, mutex,
+					    ev->stack, "wait on {cond} with {lock}; it was used with "
+					    "{other_lock} before%s",
+					    overlap ? " (by threads waiting at the same time)" : "");
+	r->other_lock = first;
+	r->other_thread = first_thread;
+	r->cond = ev->obj;
+}
+
+void mu_cond_signal(struct misuse *mu, const struct trace_event *ev)
+{
+	const struct mu_lock *c = mu_lock(mu, ev->obj);
+	uint32_t mutex = c->cond_mutex;
+	if (!mutex || c->cond_mixed)
+		return;   /* no known mutex (or two): nothing to hold */
+	const struct mu_lock *m = mu_lock(mu, mutex);
+	if (m->owner == ev->thread || mu_may_hold(mu, ev->thread, mutex))
+		return;
+	char fn[48];
+	struct report_misuse *r = mu_report(mu, REPORT_MISUSE_COND_SIGNAL_NOT_HELD, ev->thread, mutex,
+					    ev->stack, "%s on {cond} without holding {lock}, which "
+					    "its waiters use (allowed, but a wakeup is lost if "
+					    "their condition changed without it)",
+					    report_op_function(ev->op, fn, sizeof(fn)));
+	r->cond = ev->obj;
+	r->op = ev->op;
+}
+
+/* ---- destroy, init, use after destroy ---- */
+
+void mu_destroy(struct misuse *mu, const struct trace_event *ev)
+{
+	struct mu_lock *l = mu_lock(mu, ev->obj);
+	if (l->owner != MU_NONE || l->nreaders) {
+		uint32_t owner = l->owner != MU_NONE ? l->owner : l->readers[0];
+		struct report_misuse *m = mu_report(mu, REPORT_MISUSE_DESTROY_LOCKED, ev->thread, ev->obj,
+						    ev->stack, "destroy of {lock} while thread T%" PRIu32
+						    " holds it", owner);
+		m->other_thread = owner;
+		m->other_stack = l->owner != MU_NONE ? l->owner_stack : 0;
+	} else if (l->unwoken) {
+		mu_report(mu, REPORT_MISUSE_DESTROY_WITH_WAITERS, ev->thread, ev->obj, ev->stack,
+			  "destroy of {lock} while %" PRIu32 " thread%s wait%s on it", l->unwoken,
+			  l->unwoken == 1 ? "" : "s", l->unwoken == 1 ? "s" : "");
+	}
+	l = mu_lock(mu, ev->obj);
+	if (ev->result == 0 && ev->op != TRACE_OP_SEM_CLOSE) {
+		l->destroyed = true;
+		l->destroyed_gaps = mu->gaps;
+	}
+}
+
+/* An init of an object in use: held, or with waiters no wake reached. */
+static bool mu_reinit_in_use(struct misuse *mu, const struct trace_event *ev)
+{
+	struct mu_lock *l = mu_lock(mu, ev->obj);
+	if (l->owner != MU_NONE || l->nreaders) {
+		uint32_t owner = l->owner != MU_NONE ? l->owner : l->readers[0];
+		struct report_misuse *m = mu_report(mu, REPORT_MISUSE_REINIT_IN_USE, ev->thread, ev->obj,
+						    ev->stack, "re-initialization of {lock} while "
+						    "thread T%" PRIu32 " holds it", owner);
+		m->other_thread = owner;
+		m->other_stack = l->owner != MU_NONE ? l->owner_stack : 0;
+		return true;
+	}
+	if (!l->unwoken)
+		return false;
+	mu_report(mu, REPORT_MISUSE_REINIT_IN_USE, ev->thread, ev->obj, ev->stack,
+		  "re-initialization of {lock} while %" PRIu32 " thread%s wait%s on it", l->unwoken,
+		  l->unwoken == 1 ? "" : "s", l->unwoken == 1 ? "s" : "");
+	return true;
+}
+
+void mu_init(struct misuse *mu, const struct trace_event *ev)
+{
+	/* opening a named semaphore or queue does not reset it */
+	bool opens = ev->op == TRACE_OP_SEM_OPEN || ev->op == TRACE_OP_MQ_OPEN;
+	bool in_use = !opens && !mu_lock(mu, ev->obj)->destroyed && mu_reinit_in_use(mu, ev);
+	mu_lock_clear(mu, ev->obj);
+	struct mu_lock *l = mu_lock(mu, ev->obj);
+	l->destroyed = false;
+	if (opens)
+		return;
+	/* after a re-init in use, the old holders' unlocks are not misuse of
+	 * their own: the state stays unknown until someone locks it */
+	l->unknown = in_use;
+	l->known_gaps = mu->gaps;
+}
+
+bool mu_use_after_destroy(struct misuse *mu, const struct trace_event *ev)
+{
+	if (ev->obj >= mu->nlocks || !mu->locks[ev->obj].destroyed || (op_class(ev->op) & OPC_INIT))
+		return false;
+	if (mu->locks[ev->obj].destroyed_gaps != mu->gaps)
+		return false;   /* a lost operation since may have been an init */
+	const struct mu_thread *t = mu_thread(mu, ev->thread);
+	if (ev->phase == TRACE_PHASE_END && t->pending_op == ev->op && t->pending_obj == ev->obj &&
+	    t->pending_waiter)
+		return false;   /* the return of a wait that began before the destroy */
+	char fn[48];
+	mu_report(mu, REPORT_MISUSE_USE_AFTER_DESTROY, ev->thread, ev->obj, ev->stack,
+		  "%s on {lock} after it was destroyed", report_op_function(ev->op, fn, sizeof(fn)));
+	return true;
+}
