@@ -258,6 +258,8 @@ static void mu_release(struct misuse *mu, const struct trace_event *ev)
 	uint32_t me = ev->thread;
 	if (ev->result != 0 && ev->result != EPERM)
 		return;
+	if (ev->result == 0)
+		mu_thread(mu, me)->last_released = ev->obj;
 	for (uint32_t i = l->nreaders; i-- > 0;) {
 		if (l->readers[i] == me) {
 			l->readers[i] = l->readers[--l->nreaders];

@@ -57,6 +57,7 @@ struct mu_thread {
 	uint32_t pending_wakes;    /* the object's wakes when the wait began */
 	bool relock_reported;      /* the pending call was already reported */
 	bool joined, detached;
+	uint32_t last_released;    /* the lock it released last (0 = none) */
 	uint64_t gap;              /* mu->gaps after its last DROPPED, 0 = none */
 	/* fork: the keys of the locks this thread held when it forked (its
 	 * latest fork); in a forked child's main thread, those it inherited

@@ -90,6 +90,11 @@ void mu_cond_signal(struct misuse *mu, const struct trace_event *ev)
 	const struct mu_lock *m = mu_lock(mu, mutex);
 	if (m->owner == ev->thread || mu_may_hold(mu, ev->thread, mutex))
 		return;
+	/* Lock, change the state, unlock, then signal: the state changed
+	 * under the mutex (a common, correct idiom that spares the woken
+	 * thread a wait for the mutex). */
+	if (mu_thread(mu, ev->thread)->last_released == mutex)
+		return;
 	char fn[48];
 	struct report_misuse *r = mu_report(mu, REPORT_MISUSE_COND_SIGNAL_NOT_HELD, ev->thread, mutex,
 					    ev->stack, "%s on {cond} without holding {lock}, which "

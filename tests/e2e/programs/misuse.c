@@ -16,6 +16,7 @@ static pthread_mutex_t plain_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t checked_lock;
 static pthread_mutex_t other_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond_var = PTHREAD_COND_INITIALIZER;
+static volatile int ready;
 static sem_t sema, started;
 static pthread_barrier_t barrier;
 
@@ -41,6 +42,15 @@ static struct timespec soon(int ms)
 static void *do_unlock_other(void *arg)
 {
 	pthread_mutex_unlock(&plain_lock);   /* main holds it */
+	return arg;
+}
+
+/* Changes what the waiters wait for without their mutex, and signals:
+ * the classic lost wakeup (legal, reported as a note). */
+static void *do_signal_unlocked(void *arg)
+{
+	ready = 1;
+	pthread_cond_signal(&cond_var);
 	return arg;
 }
 
@@ -152,10 +162,12 @@ static void do_misuse(const char *kind)
 		pthread_mutex_unlock(&plain_lock);
 	} else if (!strcmp(kind, "cond-signal-not-held")) {
 		struct timespec ts = soon(10);
+		pthread_t t;
 		pthread_mutex_lock(&plain_lock);
 		pthread_cond_timedwait(&cond_var, &plain_lock, &ts);
 		pthread_mutex_unlock(&plain_lock);
-		pthread_cond_signal(&cond_var);   /* legal, but a wakeup may be lost */
+		pthread_create(&t, NULL, do_signal_unlocked, NULL);
+		pthread_join(t, NULL);
 	} else if (!strcmp(kind, "thread-leak")) {
 		do_leak();
 	} else if (!strcmp(kind, "trylock-self-held")) {

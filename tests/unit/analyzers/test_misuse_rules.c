@@ -200,6 +200,21 @@ static void test_signal_silent_cases(void **state)
 	only(f, REPORT_MISUSE_COND_MIXED_MUTEX, m2, f->s1);
 }
 
+/* Lock, change the state, unlock, then signal (zstd's and many pools'
+ * way): the state changed under the mutex, nothing to say. */
+static void test_signal_after_unlock_silent(void **state)
+{
+	struct mu_fixture *f = *state;
+	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x2000);
+	cond_wait(f, f->t1, cv, f->m, f->s1);
+	fake_lock(&f->t, f->t2, f->m, 0);
+	fake_unlock(&f->t, f->t2, f->m, 0);
+	an_call(&f->t, f->t2, TRACE_OP_COND_BROADCAST, cv, f->s2, 0);
+	an_call(&f->t, f->t2, TRACE_OP_COND_SIGNAL, cv, f->s2, 0);
+	run(f);
+	none(f);
+}
+
 /* ---- thread-leak ---- */
 
 /* The pthread_t of thread T in the fake trace, and an object for it. */
@@ -378,6 +393,7 @@ int main(void)
 		T(test_reinit_held_mutex), T(test_reinit_read_held_rwlock),
 		T(test_reinit_cond_and_barrier_with_waiters), T(test_reinit_legal_silent),
 		T(test_signal_not_held_is_a_note), T(test_signal_silent_cases),
+		T(test_signal_after_unlock_silent),
 		T(test_thread_leak), T(test_thread_leak_return_from_main), T(test_thread_leak_silent),
 		T(test_thread_leak_unclean_exit_silent), T(test_thread_leak_handle_reuse_silent),
 		T(test_trylock_self_held), T(test_trylock_self_held_rwlock_spin),
