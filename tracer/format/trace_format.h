@@ -61,7 +61,14 @@ struct trace_chunk_header {            /* 64 bytes, at the start of every chunk 
 	                                  written when the thread leaves the chunk;
 	                                  0 = not sealed (still being written, or
 	                                  the thread was stopped in it) */
-	uint8_t reserved[12];
+	uint8_t sealed_how;            /* EVENTS, with records_end: enum trace_seal */
+	uint8_t reserved[11];
+};
+
+/* Why a thread left its chunk (sealed_how). */
+enum trace_seal {
+	TRACE_SEAL_NEXT  = 1,          /* it went on in the chunk with the next seq */
+	TRACE_SEAL_CLOSE = 2,          /* its stream ended (the thread ended) */
 };
 
 #define TRACE_ARGV_MAX 2048

@@ -204,23 +204,21 @@ void rd_classify(struct trace_reader *r, struct rd_cursor *c)
 }
 
 /* Nothing is ready but heads are parked: some seq was taken and never
- * written. Skip the smallest gap (tie: the earliest head). */
+ * written. Skip the gap of the earliest head: a record it waits for would
+ * be older than it, and every other thread's next record is newer, so no
+ * thread can still bring it. (A later head's gap may be a record that
+ * waits behind the earliest one in its own thread.) */
 static void skip_gap(struct trace_reader *r)
 {
 	struct rd_cursor *best = NULL;
-	uint64_t best_gap = 0;
 	for (uint32_t i = 0; i < r->cat.nthreads; i++) {
 		struct rd_cursor *c = r->cursors[i];
-		if (c->state != RD_PARKED)
-			continue;
-		uint64_t gap = c->head.ev.seq - (c->file->last_seq[c->head.group] + 1);
-		if (!best || gap < best_gap || (gap == best_gap && before(c, best))) {
+		if (c->state == RD_PARKED && (!best || before(c, best)))
 			best = c;
-			best_gap = gap;
-		}
 	}
 	if (!best)
 		return;
+	uint64_t best_gap = best->head.ev.seq - (best->file->last_seq[best->head.group] + 1);
 	r->gaps += best_gap;
 	best->head.ev.obj_gap = 1;
 	best->file->last_seq[best->head.group] = best->head.ev.seq - 1;

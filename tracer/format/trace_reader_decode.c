@@ -106,9 +106,13 @@ static bool records_cut(struct trace_reader *r, struct rd_cursor *c)
 	uint64_t end = k->off + k->size;
 	uint64_t lim = end < c->file->st_size ? end : c->file->st_size;
 	uint32_t sealed = 0;
+	uint8_t how = 0;
 	if (pread(c->file->fd, &sealed, sizeof sealed,
-		  (off_t)(k->off + offsetof(struct trace_chunk_header, records_end))) != sizeof sealed)
+		  (off_t)(k->off + offsetof(struct trace_chunk_header, records_end))) != sizeof sealed ||
+	    pread(c->file->fd, &how, 1,
+		  (off_t)(k->off + offsetof(struct trace_chunk_header, sealed_how))) != 1)
 		sealed = 0;
+	c->left_for_next = sealed && how == TRACE_SEAL_NEXT;
 	if (sealed) {
 		if (k->off + sealed == c->pos)
 			return false;
@@ -414,6 +418,20 @@ static int gap(struct rd_cursor *c)
 	return 1;
 }
 
+/* The stream has no more chunks, but the last one says the thread went on
+ * in a next one: chunks are missing after it (lost data; or events dropped
+ * when no chunk could be had, counted in the header). */
+static bool tail_missing(struct trace_reader *r, struct rd_cursor *c)
+{
+	if (rd_live(r) || c->file->running || c->tail_checked || !c->left_for_next)
+		return false;
+	c->tail_checked = true;
+	if (!c->file->hdr.dropped)
+		rd_problem(r, c->file->path, (int64_t)c->chunks[c->nchunks - 1].off,
+			   "thread %u: its chunks after this one are missing (lost data)", c->index);
+	return true;
+}
+
 /* Decodes c's next event into c->head: 1 = got one, 0 = the stream ended,
  * -1 = (live) nothing more written yet. A bad record is reported and drops
  * the rest of its chunk; lost data yields a DROPPED event. */
@@ -422,6 +440,8 @@ int rd_decode(struct trace_reader *r, struct rd_cursor *c)
 	for (;;) {
 		if (!c->in_chunk) {
 			int e = enter_chunk(r, c);
+			if (e == 0 && tail_missing(r, c))
+				return gap(c);
 			if (e <= 0)
 				return e;
 			if (e == 2)

@@ -74,6 +74,9 @@ struct rd_cursor {
 	uint32_t nbegins;
 	enum rd_state state;
 	uint32_t heap_pos;
+	bool left_for_next;          /* the last chunk left says the thread went on
+	                                in a next one */
+	bool tail_checked;           /* the end of its stream was checked */
 	uint64_t yielded;            /* events emitted */
 	uint64_t limit;              /* events it may emit (reopen), UINT64_MAX */
 	struct rd_head head;

@@ -416,9 +416,10 @@ void trace_stream_count_drop(struct trace_stream *s)
 
 /* The thread leaves its chunk: where its records end goes in the header,
  * so a reader can tell an end of records from damage (a zeroed page). */
-static void seal_chunk(struct trace_stream *s)
+static void seal_chunk(struct trace_stream *s, enum trace_seal how)
 {
 	struct trace_chunk_header *h = (struct trace_chunk_header *)s->chunk;
+	h->sealed_how = (uint8_t)how;
 	atomic_store_explicit((_Atomic uint32_t *)&h->records_end, (uint32_t)(s->pos - s->chunk),
 			      memory_order_release);
 }
@@ -427,7 +428,7 @@ static int next_chunk(struct trace_stream *s, uint64_t tick)
 {
 	if (s->chunk) {
 		uint8_t *old = s->chunk;
-		seal_chunk(s);
+		seal_chunk(s, TRACE_SEAL_NEXT);
 		s->chunk = NULL;
 		s->pos = s->limit = NULL;
 		munmap(old, s->chunk_size);
@@ -584,7 +585,7 @@ void trace_stream_close(struct trace_stream *s)
 	 * The page of the zero byte that ends the records stays: readers look
 	 * at it, and reading a hole may need a page (tmpfs when full). */
 	if (!s->reserved)  /* else the records end at the reservation */
-		seal_chunk(s);
+		seal_chunk(s, TRACE_SEAL_CLOSE);
 	uint32_t used = (uint32_t)(s->pos - s->chunk) + 1;
 	uint32_t keep = (used + TRACE_ALIGN - 1) & ~(TRACE_ALIGN - 1);
 	if (keep < s->chunk_size)

@@ -107,6 +107,26 @@ static void test_early_end_with_successor(void **state)
 	expect_cut(228, from, "before the end of a chunk that has a successor");
 }
 
+/* The thread's last chunk lost (its header zeroed): the chunk before says
+ * the thread went on in a next one, so the stream ends with a gap. */
+static void test_last_chunk_lost(void **state)
+{
+	(void)state;
+	write_signals(5000, false);
+	uint64_t second = CHUNK0 + 4 * TRACE_ALIGN;  /* chunks of 16 KiB, then 32 KiB */
+	zero(second, sizeof(struct trace_chunk_header));
+	struct tw_events e;
+	struct trace_reader *r = tw_read(dir, &e);
+	assert_true(e.n > 1000);
+	assert_int_equal(e.ev[e.n - 1].op, TRACE_OP_DROPPED);
+	for (size_t i = 0; i + 1 < e.n; i++)
+		assert_int_equal(e.ev[i].args[0], i);
+	assert_int_equal(trace_reader_catalog(r)->threads[0].gaps, 1);
+	assert_non_null(trace_reader_error(r));
+	trace_reader_free(r);
+	tw_events_release(&e);
+}
+
 /* Killed inside a release: the record's body is written, its op byte is
  * not. Data within a record's length of the zero byte is that body: the
  * records end there, without a problem. */
@@ -139,6 +159,7 @@ int main(void)
 		T(test_sealed_tail_zeroed),
 		T(test_unsealed_zeros_then_data),
 		T(test_early_end_with_successor),
+		T(test_last_chunk_lost),
 		T(test_uncommitted_release_is_no_damage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
