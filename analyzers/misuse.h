@@ -58,6 +58,8 @@ struct mu_thread {
 	bool relock_reported;      /* the pending call was already reported */
 	bool joined, detached;
 	uint32_t last_released;    /* the lock it released last (0 = none) */
+	bool created_joinable;     /* its thread_attr record says so */
+	bool ended;                /* its THREAD_END was seen */
 	uint64_t gap;              /* mu->gaps after its last DROPPED, 0 = none */
 	/* fork: the keys of the locks this thread held when it forked (its
 	 * latest fork); in a forked child's main thread, those it inherited

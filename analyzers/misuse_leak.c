@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* misuse_leak.c - thread-leak: a joinable thread neither joined nor
- * detached when its process exited.
+/* misuse_leak.c - thread-leak: a joinable thread that ended, yet was
+ * neither joined nor detached when its process exited (its stack and
+ * descriptor are never freed; ThreadSanitizer's "thread leak"). A thread
+ * still running at exit is not one: exit ends it.
  *
- * Only what the trace makes certain is reported. It does not say whether a
- * thread was created detached (by its attributes, or by a default set with
- * pthread_setattr_default_np, which C11 threads follow too), so a thread
- * counts as joinable only once a join of it timed out or found it busy
- * (a detached thread makes them fail with EINVAL). It leaks if no join
- * or detach of it followed and is in progress, and its process exited by
- * exit, _exit or a return from main (not a signal, not an exec) without
- * losing events. Threads are known by their pthread_t in their process; a
- * pthread_t reused by a new thread means the old one was joined or
- * detached. The main thread is never created, so never a leak. */
+ * Only what the trace makes certain is reported. A thread is joinable if
+ * its thread_attr record says it was created so (the shim writes it from
+ * the thread's own attributes, whatever made them: attributes, a default
+ * set with pthread_setattr_default_np, C11), or once a join of it timed out
+ * or found it busy (a detached thread makes them fail with EINVAL). It
+ * leaks if no join or detach of it followed and is in progress, and its
+ * process exited by exit, _exit or a return from main (not a signal, not
+ * an exec) without losing events. Threads are known by their pthread_t in
+ * their process; a pthread_t reused by a new thread means the old one was
+ * joined or detached. The main thread is never created, so never a leak. */
 #include "misuse.h"
 
 #include "grow.h"
@@ -102,6 +104,14 @@ void mu_leak_feed(struct misuse *mu, const struct trace_event *ev)
 		mu_process(mu, ev->process)->exited = true;
 		return;
 	}
+	if (op == TRACE_OP_THREAD_ATTR || op == TRACE_OP_THREAD_END) {
+		struct mu_thread *t = mu_thread(mu, ev->thread);
+		if (op == TRACE_OP_THREAD_END)
+			t->ended = true;
+		else
+			t->created_joinable = ev->args[0] == 0;
+		return;
+	}
 	if ((op == TRACE_OP_CREATE || op == TRACE_OP_THRD_CREATE) && ev->phase == TRACE_PHASE_END) {
 		if (ev->result == 0 && ev->args[1])
 			mu_spawn_created(mu, ev);
@@ -136,19 +146,16 @@ void mu_leak_finish(struct misuse *mu)
 {
 	for (uint32_t i = 0; i < mu->nspawns; i++) {
 		struct mu_spawn s = mu->spawns[i];
-		if (!s.joinable || s.done || s.joining || !mu_exited_cleanly(mu, s.process))
+		const struct mu_thread *t = s.child != MU_NONE ? mu_thread(mu, s.child) : NULL;
+		if (!t || !t->ended || !(s.joinable || t->created_joinable) || s.done || s.joining ||
+		    !mu_exited_cleanly(mu, s.process))
 			continue;
-		struct report_misuse *m;
-		if (s.child != MU_NONE)
-			m = mu_report(mu, REPORT_MISUSE_THREAD_LEAK, s.creator, 0, s.stack,
-				      "thread T%" PRIu32 ", created here, was neither joined nor "
-				      "detached when the process exited", s.child);
-		else
-			m = mu_report(mu, REPORT_MISUSE_THREAD_LEAK, s.creator, 0, s.stack,
-				      "a thread created here was neither joined nor detached when "
-				      "the process exited");
+		struct report_misuse *m = mu_report(mu, REPORT_MISUSE_THREAD_LEAK, s.creator, 0, s.stack,
+						    "thread T%" PRIu32 ", created here joinable, ended "
+						    "but was neither joined nor detached when the "
+						    "process exited", s.child);
 		if (m->count == 1)   /* a folded finding keeps its first thread */
-			m->other_thread = s.child == MU_NONE ? TRACE_NONE : s.child;
+			m->other_thread = s.child;
 	}
 }
 

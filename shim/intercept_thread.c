@@ -67,7 +67,7 @@ static void spawn_free(struct spawn *sp)
 }
 
 /* The state comes first; the stack bounds (which the stack cache needs)
- * follow. */
+ * and whether it was created detached (for thread leaks) follow. */
 static struct shim_thread *child_begin(struct spawn *sp)
 {
 	struct shim_thread *t = shim_thread_begin(sp->index, (uintptr_t)sp, sp->parent, 0, 0);
@@ -75,9 +75,15 @@ static struct shim_thread *child_begin(struct spawn *sp)
 	if (t && pthread_getattr_np(pthread_self(), &a) == 0) {
 		void *addr;
 		size_t size;
+		int detached;
 		if (pthread_attr_getstack(&a, &addr, &size) == 0) {
 			t->stack_lo = (uintptr_t)addr;
 			t->stack_hi = (uintptr_t)addr + size;
+		}
+		if (pthread_attr_getdetachstate(&a, &detached) == 0) {
+			struct shim_call c = { .t = t, .stack = 0 };
+			shim_emit(&c, TRACE_OP_THREAD_ATTR, 0, 0, 0,
+				  detached == PTHREAD_CREATE_DETACHED, 0, 0, NULL);
 		}
 		pthread_attr_destroy(&a);
 	}

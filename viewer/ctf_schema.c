@@ -66,6 +66,8 @@ static const char *ctf_arg_name(unsigned op, unsigned i)
 		return "signo";
 	case TRACE_OP_MAPS:
 		return "snapshot";
+	case TRACE_OP_THREAD_ATTR:
+		return "detached";
 	case TRACE_OP_BARRIER_WAIT:
 		return "serial";
 	case TRACE_OP_MUTEX_INIT: case TRACE_OP_MTX_INIT:

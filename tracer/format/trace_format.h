@@ -168,6 +168,8 @@ enum trace_op {
 	TRACE_OP_COND_REACQUIRE= 6,  /* obj = mutex, slot2 = cond: the wait got it back */
 	TRACE_OP_SIGNAL        = 7,  /* args: signo (a fatal signal arrived) */
 	TRACE_OP_MAPS          = 8,  /* args: snapshot number written to the maps file */
+	TRACE_OP_THREAD_ATTR   = 9,  /* args: 1 created detached, 0 joinable (threads
+	                                started through the shim, after THREAD_START) */
 
 	/* threads */
 	TRACE_OP_CREATE = 16, TRACE_OP_JOIN, TRACE_OP_TRYJOIN_NP, TRACE_OP_TIMEDJOIN_NP,

@@ -248,14 +248,17 @@ static void proc_exit(struct mu_fixture *f)
 	an_call(&f->t, 0, TRACE_OP_PROC_EXIT, 0, 0, 0);
 }
 
-/* Proven joinable (a tryjoin found it busy, a timed join timed out), never
- * joined nor detached, the process exited: a leak, once per create site. */
+/* Proven joinable (a tryjoin found it busy, a timed join timed out), ended,
+ * never joined nor detached, the process exited: a leak, once per create
+ * site. */
 static void test_thread_leak(void **state)
 {
 	struct mu_fixture *f = *state;
 	uint32_t a = create(f, f->s1), b = create(f, f->s1);
 	thread_call(f, TRACE_OP_TRYJOIN_NP, thread_object(f, a), a, EBUSY);
 	thread_call(f, TRACE_OP_TIMEDJOIN_NP, thread_object(f, b), b, ETIMEDOUT);
+	an_end_thread(&f->t, a);
+	an_end_thread(&f->t, b);
 	proc_exit(f);
 	run(f);
 	const struct report_misuse *m = only(f, REPORT_MISUSE_THREAD_LEAK, 0, f->s1);
@@ -270,9 +273,28 @@ static void test_thread_leak_return_from_main(void **state)
 	struct mu_fixture *f = *state;
 	uint32_t a = create(f, f->s1);
 	thread_call(f, TRACE_OP_TRYJOIN_NP, thread_object(f, a), a, EBUSY);
+	an_end_thread(&f->t, a);
 	f->t.cat.processes[0].exit_flags = TRACE_EXIT_CAL;
 	run(f);
 	only(f, REPORT_MISUSE_THREAD_LEAK, 0, f->s1);
+}
+
+/* What the thread's attributes say (thread_attr: 0 joinable, 1 detached);
+ * a joinable thread still running at exit is no leak: exit ends it. */
+static void test_thread_leak_by_attributes(void **state)
+{
+	struct mu_fixture *f = *state;
+	uint32_t joinable = create(f, f->s1), detached = create(f, f->s2);
+	uint32_t running = create(f, f->s2);
+	fake_event(&f->t, joinable, TRACE_OP_THREAD_ATTR, 0)->args[0] = 0;
+	fake_event(&f->t, detached, TRACE_OP_THREAD_ATTR, 0)->args[0] = 1;
+	fake_event(&f->t, running, TRACE_OP_THREAD_ATTR, 0)->args[0] = 0;
+	an_end_thread(&f->t, joinable);
+	an_end_thread(&f->t, detached);
+	proc_exit(f);
+	run(f);
+	const struct report_misuse *m = only(f, REPORT_MISUSE_THREAD_LEAK, 0, f->s1);
+	assert_int_equal(m->other_thread, joinable);
 }
 
 /* Not a leak, or not certain: joinable unknown (it may have been created
@@ -395,6 +417,7 @@ int main(void)
 		T(test_signal_not_held_is_a_note), T(test_signal_silent_cases),
 		T(test_signal_after_unlock_silent),
 		T(test_thread_leak), T(test_thread_leak_return_from_main), T(test_thread_leak_silent),
+		T(test_thread_leak_by_attributes),
 		T(test_thread_leak_unclean_exit_silent), T(test_thread_leak_handle_reuse_silent),
 		T(test_trylock_self_held), T(test_trylock_self_held_rwlock_spin),
 		T(test_trylock_legal_silent),
