@@ -18,9 +18,11 @@
 #include <unistd.h>
 
 static const char export_usage[] =
-	"usage: ctrace export --format=perfetto|chrome|ctf -o OUT [--no-findings] [--hot-locks=N] DIR\n"
-	"  perfetto: a protobuf trace for ui.perfetto.dev; chrome: JSON for chrome://tracing;\n"
-	"  ctf: a CTF directory for babeltrace2 and Trace Compass. OUT \"-\" = stdout (not ctf).";
+	"usage: ctrace export --format=perfetto|chrome|json|ctf -o|--output OUT [--no-findings]\n"
+	"                     [--hot-locks=N] DIR\n"
+	"  perfetto: a protobuf trace for ui.perfetto.dev; chrome (or json): JSON for\n"
+	"  chrome://tracing; ctf: a CTF directory for babeltrace2 and Trace Compass.\n"
+	"  OUT \"-\" = stdout (not ctf).";
 
 enum export_format { EXPORT_NONE, EXPORT_PERFETTO, EXPORT_CHROME, EXPORT_CTF };
 

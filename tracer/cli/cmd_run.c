@@ -21,8 +21,11 @@
 #include "watchdog.h"
 
 static const char run_usage[] =
-	"usage: ctrace run [-o DIR] [--stack-depth N] [--on-deadlock=kill|wait]\n"
-	"                  [--stall-timeout=SECONDS] [--quiet] -- PROG [ARGS...]";
+	"usage: ctrace run [-o|--output DIR] [--stack-depth N] [--on-deadlock=kill|wait]\n"
+	"                  [--stall-timeout=SECONDS] [-q|--quiet] -- PROG [ARGS...]\n"
+	"  DIR: the trace directory (default ./ctrace-PROG-PID); N: frames per stack, 0-64\n"
+	"  (default 16, 0 = none); SECONDS: report a process whose threads are all blocked\n"
+	"  this long (default 10, 0 = off)";
 
 struct run_options {
 	const char *dir;

@@ -18,7 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char view_usage[] = "usage: ctrace view -o OUT.html DIR";
+static const char view_usage[] =
+	"usage: ctrace view -o|--output OUT.html DIR\n"
+	"  one self-contained HTML page; OUT \"-\" = stdout";
 
 struct view_args {
 	const char *out;        /* "-" = stdout */
