@@ -187,6 +187,11 @@ void hang_detector_feed(struct hang_detector *h, const struct trace_event *ev)
 	}
 	if (ev->obj_gap && ev->obj)
 		hg_destroyed(h, ev->obj);  /* an operation on it was lost: owners unknown */
+	if (ev->obj_gap == TRACE_OBJ_GAP_LATE) {  /* out of order: only its wait ends */
+		if (ev->op == t->op)
+			t->blocked = false;
+		return;
+	}
 	if (ev->phase == TRACE_PHASE_BEGIN && ev->op == TRACE_OP_EXEC) {
 		/* Not a wait: the image is being replaced, and is over unless
 		 * the exec fails (its END then says so). */

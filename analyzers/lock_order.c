@@ -413,6 +413,11 @@ static void lo_feed(void *state, const struct trace_event *ev)
 	case TRACE_OBJ_SPINLOCK:
 		if (ev->obj_gap)
 			lo_unhold(lo, ev->obj);  /* an operation on it was lost */
+		if (ev->obj_gap == TRACE_OBJ_GAP_LATE) {  /* out of order: not applied */
+			if (op_class(ev->op) & OPC_ACQUIRE)
+				lo_thread(lo, ev->thread)->requesting = false;
+			return;
+		}
 		if (ev->op == TRACE_OP_COND_RELEASE)
 			lo_released(lo, ev->thread, ev->obj, true);
 		else if (ev->op == TRACE_OP_COND_REACQUIRE)

@@ -404,6 +404,10 @@ static void mu_feed(void *state, const struct trace_event *ev)
 	}
 	if (ev->obj_gap && ev->obj)
 		mu_object_gap(mu, ev);
+	if (ev->obj_gap == TRACE_OBJ_GAP_LATE) {  /* out of order: only its thread's wait ends */
+		mu_end_pending(mu, ev);
+		return;
+	}
 	bool destroyed = mu_is_sync_object(ev) && mu_use_after_destroy(mu, ev);
 	if (ev->op == TRACE_OP_FORK && ev->phase == TRACE_PHASE_BEGIN)
 		mu_fork_snapshot(mu, ev);

@@ -42,10 +42,7 @@ struct trace_event {
 	uint8_t kind;           /* enum trace_obj_kind of obj */
 	uint8_t had_begin;      /* END: a BEGIN record preceded it (the call was
 	                           announced as possibly blocking) */
-	uint8_t obj_gap;        /* an operation on obj (some thread's) was lost
-	                           just before this one: the merge skipped its
-	                           order stamp, so obj's state before this event
-	                           is unknown */
+	uint8_t obj_gap;        /* enum trace_obj_gap: obj's order has a hole here */
 	uint32_t obj;           /* object id (catalog), 0 = none */
 	uint32_t obj2;          /* second object: cond waits: the mutex;
 	                           COND_RELEASE/REACQUIRE: the cond */
@@ -58,6 +55,19 @@ struct trace_event {
 	uint64_t args[3];       /* per op, see trace_ops.c and docs/trace-format.md */
 	const char *str;        /* per op (names); borrowed until the next event */
 	uint64_t seq;           /* order stamp on obj in its order group; 0 = not ordered */
+};
+
+/* Holes in an object's order (trace_event.obj_gap). */
+enum trace_obj_gap {
+	TRACE_OBJ_GAP_NONE   = 0,
+	TRACE_OBJ_GAP_BEFORE = 1, /* an operation on obj (some thread's) was lost
+	                             just before this one: the merge skipped its
+	                             order stamp, so obj's state before this event
+	                             is unknown */
+	TRACE_OBJ_GAP_LATE   = 2, /* this event comes after later ones of obj (its
+	                             stamp was skipped as lost, then it came): obj's
+	                             state after it is unknown, and analyses must
+	                             not apply it to obj */
 };
 
 struct trace_process {

@@ -204,16 +204,20 @@ void rd_classify(struct trace_reader *r, struct rd_cursor *c)
 }
 
 /* Nothing is ready but heads are parked: some seq was taken and never
- * written. Skip the gap of the earliest head: a record it waits for would
- * be older than it, and every other thread's next record is newer, so no
- * thread can still bring it. (A later head's gap may be a record that
- * waits behind the earliest one in its own thread.) */
+ * written. In each order group, only the parked head with the smallest
+ * seq may go next. Of those, skip the gap of the earliest: a record it
+ * waits for would be older than it, and every other thread's next record
+ * is newer, so no thread can still bring it. (A later head's gap may be a
+ * record that waits behind the earliest one in its own thread.) Clocks
+ * can be off by a preemption, hence seq first within a group. */
 static void skip_gap(struct trace_reader *r)
 {
 	struct rd_cursor *best = NULL;
 	for (uint32_t i = 0; i < r->cat.nthreads; i++) {
 		struct rd_cursor *c = r->cursors[i];
-		if (c->state == RD_PARKED && (!best || before(c, best)))
+		if (c->state != RD_PARKED || c->file->parked[c->head.group].v[0] != c)
+			continue;
+		if (!best || before(c, best))
 			best = c;
 	}
 	if (!best)
@@ -289,6 +293,8 @@ int trace_reader_next(struct trace_reader *r, struct trace_event *ev)
 			return st < 0 ? TRACE_READER_AGAIN : TRACE_READER_DONE;
 	}
 	rd_emit(r, c, ev);
+	if (c->head.ordered && c->head.ev.seq < c->file->last_seq[c->head.group])
+		ev->obj_gap = TRACE_OBJ_GAP_LATE;
 	c->yielded++;
 	advance_seq(r, c);
 	c->state = RD_EMITTED;

@@ -416,36 +416,38 @@ void trace_stream_count_drop(struct trace_stream *s)
 
 /* The thread leaves its chunk: where its records end goes in the header,
  * so a reader can tell an end of records from damage (a zeroed page). */
-static void seal_chunk(struct trace_stream *s, enum trace_seal how)
+static void seal_chunk(uint8_t *chunk, const uint8_t *pos, enum trace_seal how)
 {
-	struct trace_chunk_header *h = (struct trace_chunk_header *)s->chunk;
+	struct trace_chunk_header *h = (struct trace_chunk_header *)chunk;
 	h->sealed_how = (uint8_t)how;
-	atomic_store_explicit((_Atomic uint32_t *)&h->records_end, (uint32_t)(s->pos - s->chunk),
+	atomic_store_explicit((_Atomic uint32_t *)&h->records_end, (uint32_t)(pos - chunk),
 			      memory_order_release);
 }
 
+/* The old chunk is sealed once its successor is headed (or cannot be had:
+ * the events are then dropped, and counted), so a kill in between leaves
+ * it unsealed rather than saying the thread went on in a chunk that
+ * never was. */
 static int next_chunk(struct trace_stream *s, uint64_t tick)
 {
-	if (s->chunk) {
-		uint8_t *old = s->chunk;
-		seal_chunk(s, TRACE_SEAL_NEXT);
-		s->chunk = NULL;
-		s->pos = s->limit = NULL;
-		munmap(old, s->chunk_size);
-	}
-	if (s->retry_in) {
+	uint8_t *old = s->chunk, *old_pos = s->pos, *c = NULL;
+	uint32_t old_size = s->chunk_size;
+	if (s->retry_in)
 		s->retry_in--;
-		return -1;
-	}
-	uint8_t *c = map_chunk(s->w, s->next_size, &s->chunk_off);
-	if (!c) {
+	else if (!(c = map_chunk(s->w, s->next_size, &s->chunk_off)))
 		s->retry_in = RETRY_AFTER;
-		return -1;
+	if (c)
+		write_chunk_header(s->w, c, TRACE_CHUNK_EVENTS, s->next_size, s->thread,
+				   s->chunk_seq++, tick);
+	if (old) {
+		seal_chunk(old, old_pos, TRACE_SEAL_NEXT);
+		munmap(old, old_size);
 	}
 	s->chunk = c;
+	s->pos = s->limit = NULL;
+	if (!c)
+		return -1;
 	s->chunk_size = s->next_size;
-	write_chunk_header(s->w, c, TRACE_CHUNK_EVENTS, s->chunk_size, s->thread,
-			   s->chunk_seq++, tick);
 	s->pos = c + sizeof(struct trace_chunk_header);
 	s->limit = c + s->chunk_size - TRACE_RECORD_MAX;
 	s->last_tick = tick;
@@ -585,7 +587,7 @@ void trace_stream_close(struct trace_stream *s)
 	 * The page of the zero byte that ends the records stays: readers look
 	 * at it, and reading a hole may need a page (tmpfs when full). */
 	if (!s->reserved)  /* else the records end at the reservation */
-		seal_chunk(s, TRACE_SEAL_CLOSE);
+		seal_chunk(s->chunk, s->pos, TRACE_SEAL_CLOSE);
 	uint32_t used = (uint32_t)(s->pos - s->chunk) + 1;
 	uint32_t keep = (used + TRACE_ALIGN - 1) & ~(TRACE_ALIGN - 1);
 	if (keep < s->chunk_size)

@@ -211,6 +211,23 @@ static void test_recursive_after_gap(void **state)
 	only(f, REPORT_MISUSE_UNLOCK_NOT_LOCKED, f->m, f->s2);
 }
 
+/* A late event (its stamp was skipped, then it came: trace_event.h) is not
+ * applied: t1's late lock and unlock do not make t2's unlock of the lock
+ * it really holds an unlock of another thread's lock. */
+static void test_late_event_not_applied(void **state)
+{
+	struct mu_fixture *f = *state;
+	uint32_t real = fake_stack(&f->t, 0x900, 1);
+	fake_lock(&f->t, f->t2, f->m, f->s1)->obj_gap = TRACE_OBJ_GAP_BEFORE;
+	fake_lock(&f->t, f->t1, f->m, 0)->obj_gap = TRACE_OBJ_GAP_LATE;
+	fake_unlock(&f->t, f->t2, f->m, f->s2);
+	fake_unlock(&f->t, f->t1, f->m, 0)->obj_gap = TRACE_OBJ_GAP_LATE;
+	fake_lock(&f->t, f->t2, f->m, f->s1);
+	fake_unlock(&f->t, f->t1, f->m, real);   /* a real one: the state is known again */
+	run(f);
+	only(f, REPORT_MISUSE_UNLOCK_NOT_OWNER, f->m, real);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -221,7 +238,7 @@ int main(void)
 		T(test_cond_wait_not_held_after_gap), T(test_signal_not_held_after_gap),
 		T(test_destroy_waiter_gap), T(test_use_after_destroy_gap), T(test_obj_gap_unlock),
 		T(test_obj_gap_forgets_holders), T(test_obj_gap_after_destroy),
-		T(test_recursive_after_gap),
+		T(test_recursive_after_gap), T(test_late_event_not_applied),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,6 +127,56 @@ static void test_last_chunk_lost(void **state)
 	tw_events_release(&e);
 }
 
+/* Stamps lost in a damaged stream: the merge skips the gap no thread can
+ * fill, the earliest head's of those that are first in their group, not
+ * the smallest (thread 0's post on L waits behind its own head). */
+static void test_skip_the_gap_no_thread_can_fill(void **state)
+{
+	(void)state;
+	struct tw t;
+	tw_open(&t, dir, 900, TRACE_CLOCK_MONOTONIC);
+	tw_rec(&t, 0, TRACE_OP_SEM_POST, 100, 0x1000, 5);   /* X: 1-4 lost */
+	tw_rec(&t, 0, TRACE_OP_SEM_POST, 110, 0x2000, 1);   /* L */
+	tw_rec(&t, 1, TRACE_OP_SEM_POST, 105, 0x2000, 2);
+	tw_close(&t);
+	struct tw_events e;
+	struct trace_reader *r = tw_read(dir, &e);
+	assert_int_equal(e.n, 3);
+	assert_int_equal(e.ev[0].seq, 5);
+	assert_int_equal(e.ev[0].obj_gap, TRACE_OBJ_GAP_BEFORE);
+	assert_int_equal(e.ev[1].seq, 1);
+	assert_int_equal(e.ev[1].obj_gap, TRACE_OBJ_GAP_NONE);
+	assert_int_equal(e.ev[2].seq, 2);
+	assert_int_equal(e.ev[2].obj_gap, TRACE_OBJ_GAP_NONE);
+	assert_int_equal(trace_reader_order_gaps(r), 4);
+	trace_reader_free(r);
+	tw_events_release(&e);
+}
+
+/* A clock that lies (thread 1 preempted before it read the time, say)
+ * can make the merge skip a stamp that comes after all: the late record is
+ * marked, so that analyses do not apply it. */
+static void test_late_record_marked(void **state)
+{
+	(void)state;
+	struct tw t;
+	tw_open(&t, dir, 900, TRACE_CLOCK_MONOTONIC);
+	tw_rec(&t, 0, TRACE_OP_SEM_POST, 200, 0x1000, 5);   /* X: 1-4 lost */
+	tw_rec(&t, 0, TRACE_OP_SEM_POST, 210, 0x2000, 1);   /* L */
+	tw_rec(&t, 1, TRACE_OP_SEM_POST, 150, 0x2000, 2);
+	tw_close(&t);
+	struct tw_events e;
+	struct trace_reader *r = tw_read(dir, &e);
+	assert_int_equal(e.n, 3);
+	assert_int_equal(e.ev[0].seq, 2);
+	assert_int_equal(e.ev[0].obj_gap, TRACE_OBJ_GAP_BEFORE);
+	assert_int_equal(e.ev[1].seq, 5);
+	assert_int_equal(e.ev[2].seq, 1);
+	assert_int_equal(e.ev[2].obj_gap, TRACE_OBJ_GAP_LATE);
+	trace_reader_free(r);
+	tw_events_release(&e);
+}
+
 /* Killed inside a release: the record's body is written, its op byte is
  * not. Data within a record's length of the zero byte is that body: the
  * records end there, without a problem. */
@@ -160,6 +210,8 @@ int main(void)
 		T(test_unsealed_zeros_then_data),
 		T(test_early_end_with_successor),
 		T(test_last_chunk_lost),
+		T(test_skip_the_gap_no_thread_can_fill),
+		T(test_late_record_marked),
 		T(test_uncommitted_release_is_no_damage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
