@@ -20,9 +20,8 @@
 
 static inline struct ct_lock *ct_lock(struct contention *ct, uint32_t id)
 {
-	if (id < ct->nslot_of && ct->slot_of[id])
-		return &ct->locks[ct->slot_of[id] - 1];
-	return contention_lock(ct, id);
+	uint32_t slot = id_index_get(&ct->slot_of, id);
+	return slot ? &ct->locks[slot - 1] : contention_lock(ct, id);
 }
 
 static inline struct ct_stat *ct_stat(struct contention *ct, const struct ct_lock *l)
