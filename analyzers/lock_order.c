@@ -53,21 +53,16 @@ static inline struct lo_thread *lo_thread(struct lock_order *lo, uint32_t id)
 	return lo_thread_slow(lo, id);
 }
 
-static uint32_t *lo_holder(struct lock_order *lo, uint32_t lock)
+/* The thread holding LOCK for writing, as far as we know, or LO_NONE. */
+static inline uint32_t lo_holder(const struct lock_order *lo, uint32_t lock)
 {
-	if (lock < lo->nholder)
-		return &lo->holder[lock];
-	if (lock >= lo->nholder) {
-		uint32_t n = lock + 1 > lo->nholder * 2 ? lock + 1 : lo->nholder * 2;
-		uint32_t *h = realloc(lo->holder, (size_t)n * sizeof(*h));
-		if (!h)
-			abort();
-		for (uint32_t i = lo->nholder; i < n; i++)
-			h[i] = LO_NONE;
-		lo->holder = h;
-		lo->nholder = n;
-	}
-	return &lo->holder[lock];
+	uint32_t v = id_index_get(&lo->holder, lock);
+	return v ? v - 1 : LO_NONE;
+}
+
+static inline void lo_set_holder(struct lock_order *lo, uint32_t lock, uint32_t thread)
+{
+	id_index_set(&lo->holder, lock, thread == LO_NONE ? 0 : thread + 1);
 }
 
 /* ---- held sets ---- */
@@ -281,13 +276,13 @@ static bool lo_drop(struct lo_thread *t, struct lo_held *h, bool all);
  * released where events were lost, or by another thread). */
 static void lo_unhold(struct lock_order *lo, uint32_t lock)
 {
-	uint32_t *holder = lo_holder(lo, lock);
-	if (*holder == LO_NONE || *holder >= lo->nthreads)
+	uint32_t holder = lo_holder(lo, lock);
+	if (holder == LO_NONE || holder >= lo->nthreads)
 		return;
-	struct lo_held *h = lo_find_held(&lo->threads[*holder], lock);
+	struct lo_held *h = lo_find_held(&lo->threads[holder], lock);
 	if (h)
-		lo_drop(&lo->threads[*holder], h, true);
-	*holder = LO_NONE;
+		lo_drop(&lo->threads[holder], h, true);
+	lo_set_holder(lo, lock, LO_NONE);
 }
 
 /* THREAD lost events: it may have released anything it held. */
@@ -297,9 +292,8 @@ static void lo_forget(struct lock_order *lo, uint32_t thread)
 	t->requesting = false;
 	while (t->nheld) {
 		uint32_t lock = t->held[t->nheld - 1].lock;
-		uint32_t *holder = lo_holder(lo, lock);
-		if (*holder == thread)
-			*holder = LO_NONE;
+		if (lo_holder(lo, lock) == thread)
+			lo_set_holder(lo, lock, LO_NONE);
 		lo_drop(t, &t->held[t->nheld - 1], true);
 	}
 }
@@ -310,7 +304,7 @@ static void lo_acquired(struct lock_order *lo, uint32_t thread, uint32_t lock, b
 {
 	struct lo_thread *t = lo_thread(lo, thread);
 	struct lo_held *h = lo_find_held(t, lock);
-	if (!h && got_it && !read && *lo_holder(lo, lock) != thread) {
+	if (!h && got_it && !read && lo_holder(lo, lock) != thread) {
 		lo_unhold(lo, lock);   /* its writer let it go unseen */
 		t = &lo->threads[thread];
 	}
@@ -329,7 +323,7 @@ static void lo_acquired(struct lock_order *lo, uint32_t thread, uint32_t lock, b
 	t->heldset = LO_NONE;
 	t->held_hash += lo_mix(lock, read);
 	if (!read)
-		*lo_holder(lo, lock) = thread;
+		lo_set_holder(lo, lock, thread);
 }
 
 /* Drops H from T's held locks (all recursive holds when ALL). Returns
@@ -348,10 +342,9 @@ static void lo_released(struct lock_order *lo, uint32_t thread, uint32_t lock, b
 {
 	struct lo_thread *t = lo_thread(lo, thread);
 	struct lo_held *h = lo_find_held(t, lock);
-	uint32_t *holder = lo_holder(lo, lock);
 	if (h) {
-		if (!lo_drop(t, h, all) && *holder == thread)
-			*holder = LO_NONE;
+		if (!lo_drop(t, h, all) && lo_holder(lo, lock) == thread)
+			lo_set_holder(lo, lock, LO_NONE);
 		return;
 	}
 	/* Unlocked by another thread than its owner (a misuse): the owner
@@ -475,7 +468,7 @@ static void lo_free(void *state)
 	for (uint32_t i = 0; i < lo->nsnaps; i++)
 		vclock_release(&lo->snaps[i]);
 	free(lo->threads);
-	free(lo->holder);
+	id_index_release(&lo->holder);
 	free(lo->edges);
 	free(lo->insts);
 	free(lo->sets);
