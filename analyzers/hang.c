@@ -7,9 +7,12 @@
 
 #include "grow.h"
 #include "analyzer.h"
+#include "id_index.h"
 #include "op_class.h"
+#include "pool.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +34,8 @@ struct hg_holder {
 	uint32_t gaps;              /* the thread's gaps at the acquisition */
 };
 
+/* A lock's state, in a slot from its first acquisition until it is
+ * destroyed (a slot is given back as a fresh lock's state would be). */
 struct hg_lock {
 	uint32_t owner;             /* writer / mutex owner, HG_NONE */
 	uint32_t depth;             /* recursive holds by owner */
@@ -38,12 +43,15 @@ struct hg_lock {
 	uint32_t owner_gaps;        /* the owner's gaps when it took the lock */
 	struct hg_holder *readers;  /* (owned) one entry per read acquisition */
 	uint32_t nreaders, cap;
+	uint32_t id;                /* its lock; 0 = a free slot */
+	uint32_t next_free;         /* in the free list of slots */
 };
 
 struct hang_detector {
 	const struct trace_catalog *cat;
 	struct hg_thread *threads;  uint32_t nthreads;
-	struct hg_lock *locks;      uint32_t nlocks;
+	struct hg_lock *locks;      uint32_t nlocks, cap_locks, free_lock;
+	struct id_index slot_of;    /* lock id -> slot + 1 */
 	bool *exited;               uint32_t nexited;   /* per process */
 };
 
@@ -56,15 +64,25 @@ static inline struct hg_thread *hg_thread(struct hang_detector *h, uint32_t id)
 	return &h->threads[id];
 }
 
-static inline struct hg_lock *hg_lock(struct hang_detector *h, uint32_t id)
+/* The state of LOCK, or NULL if it has none (it is held by no one). */
+static inline const struct hg_lock *hg_lock_find(const struct hang_detector *h, uint32_t lock)
 {
-	if (id < h->nlocks)
-		return &h->locks[id];
-	uint32_t old = h->nlocks;
-	h->locks = grow_zeroed(h->locks, &h->nlocks, id + 1, sizeof(*h->locks));
-	for (uint32_t i = old; i < h->nlocks; i++)
-		h->locks[i].owner = HG_NONE;
-	return &h->locks[id];
+	uint32_t slot = id_index_get(&h->slot_of, lock);
+	return slot ? &h->locks[slot - 1] : NULL;
+}
+
+/* The state of LOCK, made at its first use. */
+static struct hg_lock *hg_lock(struct hang_detector *h, uint32_t lock)
+{
+	uint32_t slot = id_index_get(&h->slot_of, lock);
+	if (slot)
+		return &h->locks[slot - 1];
+	uint32_t i;
+	h->locks = pool_take(h->locks, &h->nlocks, &h->cap_locks, &h->free_lock, sizeof(*h->locks),
+			     offsetof(struct hg_lock, next_free), &i);
+	id_index_set(&h->slot_of, lock, i + 1);
+	h->locks[i] = (struct hg_lock){ .owner = HG_NONE, .id = lock, .next_free = POOL_NONE };
+	return &h->locks[i];
 }
 
 struct hang_detector *hang_detector_new(const struct trace_catalog *cat)
@@ -73,7 +91,13 @@ struct hang_detector *hang_detector_new(const struct trace_catalog *cat)
 	if (!h)
 		abort();
 	h->cat = cat;
+	h->free_lock = POOL_NONE;
 	return h;
+}
+
+size_t hang_detector_lock_slots(const struct hang_detector *h)
+{
+	return h->slot_of.count;
 }
 
 void hang_detector_free(struct hang_detector *h)
@@ -84,6 +108,7 @@ void hang_detector_free(struct hang_detector *h)
 		free(h->locks[i].readers);
 	free(h->threads);
 	free(h->locks);
+	id_index_release(&h->slot_of);
 	free(h->exited);
 	free(h);
 }
@@ -117,7 +142,10 @@ static void hg_acquired(struct hang_detector *h, uint32_t thread, uint32_t lock,
  * writer's (whoever the owner is: an unlock by another thread frees it). */
 static void hg_released(struct hang_detector *h, uint32_t thread, uint32_t lock, bool all)
 {
-	struct hg_lock *l = hg_lock(h, lock);
+	uint32_t slot = id_index_get(&h->slot_of, lock);
+	if (!slot)
+		return;   /* held by no one */
+	struct hg_lock *l = &h->locks[slot - 1];
 	for (uint32_t i = l->nreaders; i-- > 0;) {
 		if (l->readers[i].thread == thread) {
 			l->readers[i] = l->readers[--l->nreaders];
@@ -132,12 +160,16 @@ static void hg_released(struct hang_detector *h, uint32_t thread, uint32_t lock,
 	}
 }
 
+/* LOCK is held by no one: its slot goes back (a destroy, a lost operation). */
 static void hg_destroyed(struct hang_detector *h, uint32_t lock)
 {
-	struct hg_lock *l = hg_lock(h, lock);
-	l->owner = HG_NONE;
-	l->depth = 0;
-	l->nreaders = 0;
+	uint32_t slot = id_index_get(&h->slot_of, lock);
+	if (!slot)
+		return;
+	free(h->locks[slot - 1].readers);
+	pool_give(h->locks, &h->free_lock, slot - 1, sizeof(*h->locks),
+		  offsetof(struct hg_lock, next_free));
+	id_index_set(&h->slot_of, lock, 0);
 }
 
 static void hg_process_exited(struct hang_detector *h, uint32_t process, bool exited)
@@ -268,9 +300,9 @@ static bool hg_reader_known(const struct hang_detector *h, const struct hg_holde
 static uint32_t hg_waits_for(const struct hang_detector *h, uint32_t thread, uint32_t *out, uint32_t max)
 {
 	const struct hg_thread *t = &h->threads[thread];
-	if (!hg_is_lock_wait(t) || t->obj >= h->nlocks)
+	const struct hg_lock *l = hg_lock_find(h, t->obj);
+	if (!hg_is_lock_wait(t) || !l)
 		return 0;
-	const struct hg_lock *l = &h->locks[t->obj];
 	uint32_t n = 0, owner = hg_owner(h, l);
 	if (owner != HG_NONE && !(owner == thread && hg_is_recursive(h, t->obj)))
 		out[n++] = owner;
@@ -287,7 +319,7 @@ static uint32_t hg_waits_for(const struct hang_detector *h, uint32_t thread, uin
 /* Where THREAD acquired LOCK (0 if it does not hold it). */
 static uint32_t hg_held_stack(const struct hang_detector *h, uint32_t thread, uint32_t lock, bool *read)
 {
-	const struct hg_lock *l = lock < h->nlocks ? &h->locks[lock] : NULL;
+	const struct hg_lock *l = hg_lock_find(h, lock);
 	*read = false;
 	if (!l)
 		return 0;
@@ -306,10 +338,14 @@ static uint32_t hg_held_stack(const struct hang_detector *h, uint32_t thread, ui
 static uint32_t hg_any_held(const struct hang_detector *h, uint32_t thread)
 {
 	bool read;
-	for (uint32_t id = 1; id < h->nlocks; id++)
-		if (hg_held_stack(h, thread, id, &read) || hg_owner(h, &h->locks[id]) == thread)
-			return id;
-	return 0;
+	uint32_t lowest = 0;
+	for (uint32_t i = 0; i < h->nlocks; i++) {
+		uint32_t id = h->locks[i].id;
+		if (id && (!lowest || id < lowest) &&
+		    (hg_held_stack(h, thread, id, &read) || hg_owner(h, &h->locks[i]) == thread))
+			lowest = id;
+	}
+	return lowest;
 }
 
 static void hg_fill_wait(const struct hg_check *c, struct report_edge *e, uint32_t thread)
