@@ -8,21 +8,37 @@
 #include "misuse.h"
 
 #include "grow.h"
+#include "pool.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+const struct mu_lock mu_lock_fresh = { .owner = MU_NONE, .next_free = POOL_NONE };
+
 struct mu_lock *mu_lock_slow(struct misuse *mu, uint32_t id)
 {
-	uint32_t old = mu->nlocks;
-	mu->locks = grow_zeroed(mu->locks, &mu->nlocks, id + 1, sizeof(*mu->locks));
-	for (uint32_t i = old; i < mu->nlocks; i++)
-		mu->locks[i].owner = MU_NONE;
-	return &mu->locks[id];
+	uint32_t i;
+	mu->locks = pool_take(mu->locks, &mu->nlocks, &mu->cap_locks, &mu->free_lock,
+			      sizeof(*mu->locks), offsetof(struct mu_lock, next_free), &i);
+	id_index_set(&mu->slot_of, id, i + 1);
+	mu->locks[i] = mu_lock_fresh;
+	return &mu->locks[i];
+}
+
+void mu_lock_forget(struct misuse *mu, uint32_t id)
+{
+	uint32_t slot = id_index_get(&mu->slot_of, id);
+	if (!slot)
+		return;
+	free(mu->locks[slot - 1].readers);
+	pool_give(mu->locks, &mu->free_lock, slot - 1, sizeof(*mu->locks),
+		  offsetof(struct mu_lock, next_free));
+	id_index_set(&mu->slot_of, id, 0);
 }
 
 struct mu_thread *mu_thread_slow(struct misuse *mu, uint32_t id)
@@ -186,7 +202,7 @@ static void mu_acquired(struct misuse *mu, uint32_t thread, uint32_t lock, bool 
  * writing; or for reading, when it tried to write). */
 static void mu_trylock_failed(struct misuse *mu, const struct trace_event *ev)
 {
-	struct mu_lock *l = mu_lock(mu, ev->obj);
+	const struct mu_lock *l = mu_lock_peek(mu, ev->obj);
 	bool self = l->owner == ev->thread ||
 		    (!(op_class(ev->op) & OPC_READ) && mu_holds_read(l, ev->thread));
 	if (!self || mu_is_recursive(mu, ev->obj))
@@ -434,6 +450,7 @@ static void *mu_begin(const struct trace_catalog *cat, const struct analysis_opt
 	if (!mu)
 		abort();
 	mu->cat = cat;
+	mu->free_lock = POOL_NONE;
 	return mu;
 }
 
@@ -467,6 +484,8 @@ static void mu_free(void *state)
 	for (uint32_t i = 0; i < mu->nfound; i++)
 		free(mu->found[i].m.message);
 	free(mu->locks);
+	id_index_release(&mu->slot_of);
+	free(mu->destroyed);
 	free(mu->threads);
 	free(mu->found);
 	u64map_release(&mu->index);
