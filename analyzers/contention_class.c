@@ -4,7 +4,6 @@
  * lists), lock classes, folding a lock into its class, and the lockstats
  * made from them (see contention.h). Following the events is contention.c's. */
 #include "contention.h"
-#include "pool.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -21,12 +20,38 @@ void *contention_push(void *arr, uint32_t *cap, uint32_t n, size_t elem)
 	return p;
 }
 
+/* ---- pools: arrays whose freed elements are linked through a uint32_t
+ * at LINK bytes into each, and taken again first ---- */
+
+/* Takes an element into *TAKEN; returns the (maybe moved) array. */
+static void *ct_pool_take(void *arr, uint32_t *n, uint32_t *cap, uint32_t *free_head, size_t elem,
+			  size_t link, uint32_t *taken)
+{
+	uint32_t i = *free_head;
+	if (i != CT_NONE) {
+		memcpy(free_head, (char *)arr + i * elem + link, sizeof(*free_head));
+		*taken = i;
+		return arr;
+	}
+	*taken = (*n)++;
+	return contention_push(arr, cap, *taken, elem);
+}
+
+/* Element I, cleared, goes to the free list. */
+static void ct_pool_give(void *arr, uint32_t *free_head, uint32_t i, size_t elem, size_t link)
+{
+	char *e = (char *)arr + i * elem;
+	memset(e, 0, elem);
+	memcpy(e + link, free_head, sizeof(*free_head));
+	*free_head = i;
+}
+
 /* ---- statistics and sites ---- */
 
 static uint32_t ct_stat_new(struct contention *ct)
 {
 	uint32_t i;
-	ct->stats = pool_take(ct->stats, &ct->nstats, &ct->cap_stats, &ct->free_stat,
+	ct->stats = ct_pool_take(ct->stats, &ct->nstats, &ct->cap_stats, &ct->free_stat,
 				 sizeof(*ct->stats), offsetof(struct ct_stat, next_free), &i);
 	memset(&ct->stats[i], 0, sizeof(ct->stats[i]));
 	ct->stats[i].sites = CT_NONE;
@@ -42,10 +67,10 @@ static void ct_stat_free(struct contention *ct, uint32_t i)
 		next = site->next;
 		u64map_del(&ct->site_map, u64map_pair(site->stat, site->stack));
 		free(site->blame);
-		pool_give(ct->sites, &ct->free_site, s, sizeof(*site), offsetof(struct ct_site, next));
+		ct_pool_give(ct->sites, &ct->free_site, s, sizeof(*site), offsetof(struct ct_site, next));
 	}
 	free(st->hist);
-	pool_give(ct->stats, &ct->free_stat, i, sizeof(*st), offsetof(struct ct_stat, next_free));
+	ct_pool_give(ct->stats, &ct->free_stat, i, sizeof(*st), offsetof(struct ct_stat, next_free));
 }
 
 uint64_t *contention_hist(struct contention *ct, uint32_t stat)
@@ -66,7 +91,7 @@ struct ct_site *contention_site(struct contention *ct, uint32_t stat, uint32_t s
 		return &ct->sites[*known];
 	uint32_t *slot = u64map_put(&ct->site_map, u64map_pair(stat, stack), 0, NULL);
 	uint32_t i;
-	ct->sites = pool_take(ct->sites, &ct->nsites, &ct->cap_sites, &ct->free_site,
+	ct->sites = ct_pool_take(ct->sites, &ct->nsites, &ct->cap_sites, &ct->free_site,
 				 sizeof(*ct->sites), offsetof(struct ct_site, next), &i);
 	*slot = i;
 	struct ct_site *s = &ct->sites[i];
@@ -204,8 +229,8 @@ struct ct_lock *contention_lock(struct contention *ct, uint32_t id)
 	if (slot)
 		return &ct->locks[slot - 1];
 	uint32_t i;
-	ct->locks = pool_take(ct->locks, &ct->nlocks, &ct->cap_locks, &ct->free_lock,
-			      sizeof(*ct->locks), offsetof(struct ct_lock, next_free), &i);
+	ct->locks = ct_pool_take(ct->locks, &ct->nlocks, &ct->cap_locks, &ct->free_lock,
+				 sizeof(*ct->locks), offsetof(struct ct_lock, next_free), &i);
 	id_index_set(&ct->slot_of, id, i + 1);
 	struct ct_lock *l = &ct->locks[i];
 	memset(l, 0, sizeof(*l));
@@ -224,7 +249,7 @@ static void ct_fold_slot(struct contention *ct, uint32_t i)
 	id_index_set(&ct->slot_of, l->id, 0);
 	free(l->readers);
 	free(l->held);
-	pool_give(ct->locks, &ct->free_lock, i, sizeof(*l), offsetof(struct ct_lock, next_free));
+	ct_pool_give(ct->locks, &ct->free_lock, i, sizeof(*l), offsetof(struct ct_lock, next_free));
 	ct->locks[i].id = CT_NONE;
 }
 

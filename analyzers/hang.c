@@ -7,12 +7,10 @@
 
 #include "grow.h"
 #include "analyzer.h"
-#include "id_index.h"
+#include "id_table.h"
 #include "op_class.h"
-#include "pool.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,24 +32,23 @@ struct hg_holder {
 	uint32_t gaps;              /* the thread's gaps at the acquisition */
 };
 
-/* A lock's state, in a slot from its first acquisition until it is
- * destroyed (a slot is given back as a fresh lock's state would be). */
+/* A lock's state, from its first acquisition until it is destroyed (or an
+ * operation on it is lost): an entry of an id_table; a lock without one is
+ * held by no one. */
 struct hg_lock {
+	bool used;                  /* the entry is in use */
 	uint32_t owner;             /* writer / mutex owner, HG_NONE */
 	uint32_t depth;             /* recursive holds by owner */
 	uint32_t owner_stack;
 	uint32_t owner_gaps;        /* the owner's gaps when it took the lock */
-	struct hg_holder *readers;  /* (owned) one entry per read acquisition */
 	uint32_t nreaders, cap;
-	uint32_t id;                /* its lock; 0 = a free slot */
-	uint32_t next_free;         /* in the free list of slots */
+	struct hg_holder *readers;  /* (owned) one entry per read acquisition */
 };
 
 struct hang_detector {
 	const struct trace_catalog *cat;
 	struct hg_thread *threads;  uint32_t nthreads;
-	struct hg_lock *locks;      uint32_t nlocks, cap_locks, free_lock;
-	struct id_index slot_of;    /* lock id -> slot + 1 */
+	struct id_table locks;      /* lock id -> struct hg_lock */
 	bool *exited;               uint32_t nexited;   /* per process */
 };
 
@@ -65,24 +62,22 @@ static inline struct hg_thread *hg_thread(struct hang_detector *h, uint32_t id)
 }
 
 /* The state of LOCK, or NULL if it has none (it is held by no one). */
-static inline const struct hg_lock *hg_lock_find(const struct hang_detector *h, uint32_t lock)
+static inline struct hg_lock *hg_lock_find(const struct hang_detector *h, uint32_t lock)
 {
-	uint32_t slot = id_index_get(&h->slot_of, lock);
-	return slot ? &h->locks[slot - 1] : NULL;
+	struct hg_lock *l = id_table_find(&h->locks, lock);
+	return l && l->used ? l : NULL;
 }
 
 /* The state of LOCK, made at its first use. */
-static struct hg_lock *hg_lock(struct hang_detector *h, uint32_t lock)
+static inline struct hg_lock *hg_lock(struct hang_detector *h, uint32_t lock)
 {
-	uint32_t slot = id_index_get(&h->slot_of, lock);
-	if (slot)
-		return &h->locks[slot - 1];
-	uint32_t i;
-	h->locks = pool_take(h->locks, &h->nlocks, &h->cap_locks, &h->free_lock, sizeof(*h->locks),
-			     offsetof(struct hg_lock, next_free), &i);
-	id_index_set(&h->slot_of, lock, i + 1);
-	h->locks[i] = (struct hg_lock){ .owner = HG_NONE, .id = lock, .next_free = POOL_NONE };
-	return &h->locks[i];
+	struct hg_lock *l = id_table_entry(&h->locks, lock);
+	if (!l->used) {
+		l->used = true;
+		l->owner = HG_NONE;
+		id_table_use(&h->locks, lock);
+	}
+	return l;
 }
 
 struct hang_detector *hang_detector_new(const struct trace_catalog *cat)
@@ -91,24 +86,29 @@ struct hang_detector *hang_detector_new(const struct trace_catalog *cat)
 	if (!h)
 		abort();
 	h->cat = cat;
-	h->free_lock = POOL_NONE;
+	id_table_init(&h->locks, sizeof(struct hg_lock));
 	return h;
 }
 
 size_t hang_detector_lock_slots(const struct hang_detector *h)
 {
-	return h->slot_of.count;
+	return h->locks.count;
+}
+
+static void hg_free_readers(void *entry, uint32_t id, void *ctx)
+{
+	(void)id;
+	(void)ctx;
+	free(((struct hg_lock *)entry)->readers);
 }
 
 void hang_detector_free(struct hang_detector *h)
 {
 	if (!h)
 		return;
-	for (uint32_t i = 0; i < h->nlocks; i++)
-		free(h->locks[i].readers);
+	id_table_each(&h->locks, hg_free_readers, NULL);
+	id_table_release(&h->locks);
 	free(h->threads);
-	free(h->locks);
-	id_index_release(&h->slot_of);
 	free(h->exited);
 	free(h);
 }
@@ -142,10 +142,9 @@ static void hg_acquired(struct hang_detector *h, uint32_t thread, uint32_t lock,
  * writer's (whoever the owner is: an unlock by another thread frees it). */
 static void hg_released(struct hang_detector *h, uint32_t thread, uint32_t lock, bool all)
 {
-	uint32_t slot = id_index_get(&h->slot_of, lock);
-	if (!slot)
+	struct hg_lock *l = hg_lock_find(h, lock);
+	if (!l)
 		return;   /* held by no one */
-	struct hg_lock *l = &h->locks[slot - 1];
 	for (uint32_t i = l->nreaders; i-- > 0;) {
 		if (l->readers[i].thread == thread) {
 			l->readers[i] = l->readers[--l->nreaders];
@@ -163,13 +162,12 @@ static void hg_released(struct hang_detector *h, uint32_t thread, uint32_t lock,
 /* LOCK is held by no one: its slot goes back (a destroy, a lost operation). */
 static void hg_destroyed(struct hang_detector *h, uint32_t lock)
 {
-	uint32_t slot = id_index_get(&h->slot_of, lock);
-	if (!slot)
+	struct hg_lock *l = hg_lock_find(h, lock);
+	if (!l)
 		return;
-	free(h->locks[slot - 1].readers);
-	pool_give(h->locks, &h->free_lock, slot - 1, sizeof(*h->locks),
-		  offsetof(struct hg_lock, next_free));
-	id_index_set(&h->slot_of, lock, 0);
+	free(l->readers);
+	memset(l, 0, sizeof(*l));
+	id_table_unuse(&h->locks, lock);
 }
 
 static void hg_process_exited(struct hang_detector *h, uint32_t process, bool exited)
@@ -334,18 +332,27 @@ static uint32_t hg_held_stack(const struct hang_detector *h, uint32_t thread, ui
 	return 0;
 }
 
+struct hg_lowest {
+	const struct hang_detector *h;
+	uint32_t thread, lock;
+};
+
+static void hg_lowest_held(void *entry, uint32_t id, void *ctx)
+{
+	struct hg_lowest *w = ctx;
+	const struct hg_lock *l = entry;
+	bool read;
+	if (l->used && id && !w->lock &&
+	    (hg_held_stack(w->h, w->thread, id, &read) || hg_owner(w->h, l) == w->thread))
+		w->lock = id;
+}
+
 /* The lowest lock THREAD holds, or 0 (for stall reports: rare, so a scan). */
 static uint32_t hg_any_held(const struct hang_detector *h, uint32_t thread)
 {
-	bool read;
-	uint32_t lowest = 0;
-	for (uint32_t i = 0; i < h->nlocks; i++) {
-		uint32_t id = h->locks[i].id;
-		if (id && (!lowest || id < lowest) &&
-		    (hg_held_stack(h, thread, id, &read) || hg_owner(h, &h->locks[i]) == thread))
-			lowest = id;
-	}
-	return lowest;
+	struct hg_lowest w = { h, thread, 0 };
+	id_table_each((struct id_table *)&h->locks, hg_lowest_held, &w);
+	return w.lock;
 }
 
 static void hg_fill_wait(const struct hg_check *c, struct report_edge *e, uint32_t thread)

@@ -1,43 +1,53 @@
 /* SPDX-License-Identifier: MIT */
-/* id_index.h - object id -> a 32-bit value (an analyzer's slot), for state
- * kept only while an object needs it (alive, held...). A two-level table:
- * a page of ID_INDEX_PAGE values is allocated when a value is set in it and
- * freed when its last one is cleared, so memory follows the ids set at once
- * and how far apart they are, not the largest id: short-lived objects,
- * whose ids come one after the other, free their pages behind them. A read
- * is two loads. Value 0 = absent. Out of memory aborts (host tools only). */
+/* id_index.h - object id -> a 32-bit value (an analyzer's slot, a thread),
+ * kept only while set: an id_table of values, 0 = absent. */
 #ifndef CTRACE_ID_INDEX_H
 #define CTRACE_ID_INDEX_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define ID_INDEX_PAGE_BITS 10
-#define ID_INDEX_PAGE (1u << ID_INDEX_PAGE_BITS)
+#include "id_table.h"
 
 struct id_index {
-	uint32_t **pages;     /* (owned) per page of ids; NULL = all 0 */
-	uint16_t *used;       /* (owned) per page: values set in it */
-	uint32_t npages;      /* of pages and used */
-	uint32_t *spare;      /* (owned) an empty page kept for the next one,
-	                         so one object made and destroyed at a time
-	                         costs no allocation */
-	size_t count;         /* values set */
-	size_t live_pages;    /* pages allocated (spare excluded) */
+	struct id_table t;    /* of uint32_t */
 };
 
-#define ID_INDEX_INIT { 0 }
+static inline void id_index_init(struct id_index *x)
+{
+	id_table_init(&x->t, sizeof(uint32_t));
+}
+
+static inline void id_index_release(struct id_index *x)
+{
+	id_table_release(&x->t);
+}
 
 /* The value of ID, 0 if none. */
 static inline uint32_t id_index_get(const struct id_index *x, uint32_t id)
 {
-	uint32_t p = id >> ID_INDEX_PAGE_BITS;
-	const uint32_t *page = p < x->npages ? x->pages[p] : NULL;
-	return page ? page[id & (ID_INDEX_PAGE - 1)] : 0;
+	const uint32_t *e = id_table_find(&x->t, id);
+	return e ? *e : 0;
 }
 
 /* Sets the value of ID; VAL 0 clears it. */
-void id_index_set(struct id_index *x, uint32_t id, uint32_t val);
-void id_index_release(struct id_index *x);
+static inline void id_index_set(struct id_index *x, uint32_t id, uint32_t val)
+{
+	uint32_t *e = val ? id_table_entry(&x->t, id) : id_table_find(&x->t, id);
+	if (!e || *e == val)
+		return;
+	uint32_t was = *e;
+	*e = val;
+	if (!was)
+		id_table_use(&x->t, id);
+	else if (!val)
+		id_table_unuse(&x->t, id);
+}
+
+/* Values set. */
+static inline size_t id_index_count(const struct id_index *x)
+{
+	return x->t.count;
+}
 
 #endif

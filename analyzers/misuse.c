@@ -8,37 +8,32 @@
 #include "misuse.h"
 
 #include "grow.h"
-#include "pool.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const struct mu_lock mu_lock_fresh = { .owner = MU_NONE, .next_free = POOL_NONE };
+const struct mu_lock mu_lock_fresh = { .used = true, .owner = MU_NONE };
 
 struct mu_lock *mu_lock_slow(struct misuse *mu, uint32_t id)
 {
-	uint32_t i;
-	mu->locks = pool_take(mu->locks, &mu->nlocks, &mu->cap_locks, &mu->free_lock,
-			      sizeof(*mu->locks), offsetof(struct mu_lock, next_free), &i);
-	id_index_set(&mu->slot_of, id, i + 1);
-	mu->locks[i] = mu_lock_fresh;
-	return &mu->locks[i];
+	struct mu_lock *l = id_table_entry(&mu->locks, id);
+	*l = mu_lock_fresh;
+	id_table_use(&mu->locks, id);
+	return l;
 }
 
 void mu_lock_forget(struct misuse *mu, uint32_t id)
 {
-	uint32_t slot = id_index_get(&mu->slot_of, id);
-	if (!slot)
+	struct mu_lock *l = id_table_find(&mu->locks, id);
+	if (!l || !l->used)
 		return;
-	free(mu->locks[slot - 1].readers);
-	pool_give(mu->locks, &mu->free_lock, slot - 1, sizeof(*mu->locks),
-		  offsetof(struct mu_lock, next_free));
-	id_index_set(&mu->slot_of, id, 0);
+	free(l->readers);
+	memset(l, 0, sizeof(*l));
+	id_table_unuse(&mu->locks, id);
 }
 
 struct mu_thread *mu_thread_slow(struct misuse *mu, uint32_t id)
@@ -450,7 +445,7 @@ static void *mu_begin(const struct trace_catalog *cat, const struct analysis_opt
 	if (!mu)
 		abort();
 	mu->cat = cat;
-	mu->free_lock = POOL_NONE;
+	id_table_init(&mu->locks, sizeof(struct mu_lock));
 	return mu;
 }
 
@@ -472,19 +467,24 @@ static void mu_finish(void *state, struct report *out)
 	}
 }
 
+static void mu_free_readers(void *entry, uint32_t id, void *ctx)
+{
+	(void)id;
+	(void)ctx;
+	free(((struct mu_lock *)entry)->readers);
+}
+
 static void mu_free(void *state)
 {
 	struct misuse *mu = state;
-	for (uint32_t i = 0; i < mu->nlocks; i++)
-		free(mu->locks[i].readers);
+	id_table_each(&mu->locks, mu_free_readers, NULL);
 	for (uint32_t i = 0; i < mu->nthreads; i++) {
 		free(mu->threads[i].held);
 		free(mu->threads[i].fork_keys);
 	}
 	for (uint32_t i = 0; i < mu->nfound; i++)
 		free(mu->found[i].m.message);
-	free(mu->locks);
-	id_index_release(&mu->slot_of);
+	id_table_release(&mu->locks);
 	free(mu->destroyed);
 	free(mu->threads);
 	free(mu->found);

@@ -7,8 +7,8 @@
  * folded while the trace is read (same kind, lock and stack -> one finding
  * with a count), so memory stays bounded by locks, threads and stacks.
  *
- * A lock's state lives in a slot (found through an id_index) from its first
- * event until a destroy ends it while nobody holds or waits on it; then a
+ * A lock's state lives in an entry of an id_table from its first event
+ * until a destroy ends it while nobody holds or waits on it; then a
  * bit says it was destroyed, for use-after-destroy, and a later use starts
  * from a fresh state. So memory follows the locks alive at once, not every
  * lock a program made (a bit or two per object id aside).
@@ -24,13 +24,14 @@
 #include <stdint.h>
 
 #include "analyzer.h"
-#include "id_index.h"
+#include "id_table.h"
 #include "op_class.h"
 #include "u64map.h"
 
 #define MU_NONE UINT32_MAX
 
 struct mu_lock {
+	bool used;                 /* the entry is in use (else all zero) */
 	uint32_t owner;            /* writer / mutex owner thread, MU_NONE */
 	uint32_t depth;            /* recursive acquisitions by owner */
 	uint32_t owner_stack;
@@ -46,7 +47,6 @@ struct mu_lock {
 	bool cond_mixed;           /* cond: used with a second mutex too */
 	bool unknown;              /* after a gap: holders may be missing */
 	uint64_t known_gaps;       /* mu->gaps at the last exclusive acquisition */
-	uint32_t next_free;        /* in the free list of slots */
 };
 
 /* Which of 64 objects (ids 64 w ... 64 w + 63) were destroyed: ever (until
@@ -106,8 +106,7 @@ struct mu_process {
 
 struct misuse {
 	const struct trace_catalog *cat;
-	struct mu_lock *locks;      uint32_t nlocks, cap_locks, free_lock;
-	struct id_index slot_of;    /* lock id -> slot + 1 */
+	struct id_table locks;      /* lock id -> struct mu_lock */
 	struct mu_destroyed *destroyed; uint32_t ndestroyed; /* per 64 object ids */
 	struct mu_thread *threads;  uint32_t nthreads;
 	struct mu_finding *found;   uint32_t nfound, cap_found;
@@ -124,19 +123,19 @@ struct mu_thread *mu_thread_slow(struct misuse *mu, uint32_t id);
 
 static inline struct mu_lock *mu_lock(struct misuse *mu, uint32_t id)
 {
-	uint32_t slot = id_index_get(&mu->slot_of, id);
-	return slot ? &mu->locks[slot - 1] : mu_lock_slow(mu, id);
+	struct mu_lock *l = id_table_find(&mu->locks, id);
+	return l && l->used ? l : mu_lock_slow(mu, id);
 }
 
 /* The state of a lock never seen (or forgotten). */
 extern const struct mu_lock mu_lock_fresh;
 
-/* The state of lock ID to read: mu_lock_fresh if it has no slot (none is
- * made). Valid until the next mu_lock(). */
+/* The state of lock ID to read: mu_lock_fresh if it has none (none is
+ * made). Valid until the next mu_lock_forget(). */
 static inline const struct mu_lock *mu_lock_peek(const struct misuse *mu, uint32_t id)
 {
-	uint32_t slot = id_index_get(&mu->slot_of, id);
-	return slot ? &mu->locks[slot - 1] : &mu_lock_fresh;
+	const struct mu_lock *l = id_table_find(&mu->locks, id);
+	return l && l->used ? l : &mu_lock_fresh;
 }
 
 static inline struct mu_thread *mu_thread(struct misuse *mu, uint32_t id)
@@ -154,7 +153,7 @@ struct report_misuse *mu_report(struct misuse *mu, enum report_misuse_kind kind,
 /* Whether mutex LOCK is of TRACE_MUTEX_RECURSIVE type. */
 bool mu_is_recursive(const struct misuse *mu, uint32_t lock);
 
-/* Lock ID's state goes back to fresh: its slot is freed. */
+/* Lock ID's state goes back to fresh: its entry is no longer in use. */
 void mu_lock_forget(struct misuse *mu, uint32_t id);
 
 /* ---- held locks (misuse.c) ---- */
