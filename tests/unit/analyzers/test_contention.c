@@ -223,18 +223,7 @@ static void test_cond_and_join_waits(void **state)
  * destroyed: the life of a short-lived lock. Returns the first id. */
 static uint32_t short_lived(struct ct_fixture *f, unsigned n, uint32_t stack)
 {
-	uint32_t first = 0;
-	for (unsigned i = 0; i < n; i++) {
-		uint32_t m = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x9000);
-		fake_object_desc(&f->t, m)->init_stack = stack;
-		fake_object_desc(&f->t, m)->initialized = true;
-		first = first ? first : m;
-		an_call(&f->t, f->t1, TRACE_OP_MUTEX_INIT, m, stack, 0);
-		fake_lock(&f->t, f->t1, m, f->s_hold1);
-		fake_unlock(&f->t, f->t1, m, 0);
-		an_call(&f->t, f->t1, TRACE_OP_MUTEX_DESTROY, m, stack, 0);
-	}
-	return first;
+	return an_short_lived(&f->t, f->t1, n, 0x9000, stack, f->s_hold1);
 }
 
 static void test_class_of_many_is_one_lockstat(void **state)
