@@ -25,7 +25,7 @@ static inline struct hg_thread *hg_thread(struct hang_detector *h, uint32_t id)
 /* The state of LOCK, made at its first use. */
 static inline struct hg_lock *hg_lock(struct hang_detector *h, uint32_t lock)
 {
-	struct hg_lock *l = id_table_entry(&h->locks, lock);
+	struct hg_lock *l = id_table_entry(&h->locks, lock, sizeof(struct hg_lock));
 	if (!l->used) {
 		l->used = true;
 		l->owner = HG_NONE;

@@ -52,7 +52,7 @@ struct hang_detector {
 /* The state of LOCK, or NULL if it has none (it is held by no one). */
 static inline struct hg_lock *hg_lock_find(const struct hang_detector *h, uint32_t lock)
 {
-	struct hg_lock *l = id_table_find(&h->locks, lock);
+	struct hg_lock *l = id_table_find(&h->locks, lock, sizeof(struct hg_lock));
 	return l && l->used ? l : NULL;
 }
 

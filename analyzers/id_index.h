@@ -26,14 +26,14 @@ static inline void id_index_release(struct id_index *x)
 /* The value of ID, 0 if none. */
 static inline uint32_t id_index_get(const struct id_index *x, uint32_t id)
 {
-	const uint32_t *e = id_table_find(&x->t, id);
+	const uint32_t *e = id_table_find(&x->t, id, sizeof(uint32_t));
 	return e ? *e : 0;
 }
 
 /* Sets the value of ID; VAL 0 clears it. */
 static inline void id_index_set(struct id_index *x, uint32_t id, uint32_t val)
 {
-	uint32_t *e = val ? id_table_entry(&x->t, id) : id_table_find(&x->t, id);
+	uint32_t *e = val ? id_table_entry(&x->t, id, sizeof(uint32_t)) : id_table_find(&x->t, id, sizeof(uint32_t));
 	if (!e || *e == val)
 		return;
 	uint32_t was = *e;

@@ -7,14 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ID_TABLE_PAGE_BYTES 4096
-
 void id_table_init(struct id_table *t, size_t elem)
 {
+	if (!elem || elem > ID_TABLE_PAGE_BYTES)
+		abort();
 	memset(t, 0, sizeof(*t));
 	t->elem = elem;
-	while (t->shift < 16 && (elem << (t->shift + 1)) <= ID_TABLE_PAGE_BYTES)
-		t->shift++;
+	t->shift = id_table_shift(elem);
 }
 
 void *id_table_page(struct id_table *t, uint32_t id)

@@ -36,26 +36,38 @@ struct id_table {
 	size_t count;         /* entries in use */
 };
 
+#define ID_TABLE_PAGE_BYTES 4096
+
+/* Ids per page for entries of ELEM bytes (at most ID_TABLE_PAGE_BYTES):
+ * 1 << this. A constant ELEM makes it a constant. */
+static inline uint32_t id_table_shift(size_t elem)
+{
+	return 63 - (uint32_t)__builtin_clzll(ID_TABLE_PAGE_BYTES / elem);
+}
+
 /* A table of entries of ELEM bytes (pages of about 4 KiB). */
 void id_table_init(struct id_table *t, size_t elem);
 void id_table_release(struct id_table *t);
 
 /* The entry of ID (fresh if not in use), or NULL if its page is absent
- * (then it is fresh too). Valid until the next id_table_unuse(). */
-static inline void *id_table_find(const struct id_table *t, uint32_t id)
+ * (then it is fresh too). ELEM is the table's, given again so that the
+ * lookup compiles to shifts and a load or two. Valid until the next
+ * id_table_unuse(). */
+static inline void *id_table_find(const struct id_table *t, uint32_t id, size_t elem)
 {
-	uint32_t p = id >> t->shift;
+	uint32_t shift = id_table_shift(elem);
+	uint32_t p = id >> shift;
 	char *page = p < t->npages ? t->pages[p] : NULL;
-	return page ? page + (id & ((1u << t->shift) - 1)) * t->elem : NULL;
+	return page ? page + (id & ((1u << shift) - 1)) * elem : NULL;
 }
 
 void *id_table_page(struct id_table *t, uint32_t id);
 
 /* The entry of ID, its page allocated if need be: for an entry that comes
  * into use now, if it is not already (a page must not stay without). */
-static inline void *id_table_entry(struct id_table *t, uint32_t id)
+static inline void *id_table_entry(struct id_table *t, uint32_t id, size_t elem)
 {
-	void *e = id_table_find(t, id);
+	void *e = id_table_find(t, id, elem);
 	return e ? e : id_table_page(t, id);
 }
 

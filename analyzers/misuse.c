@@ -20,7 +20,7 @@ const struct mu_lock mu_lock_fresh = { .used = true, .owner = MU_NONE };
 
 struct mu_lock *mu_lock_slow(struct misuse *mu, uint32_t id)
 {
-	struct mu_lock *l = id_table_entry(&mu->locks, id);
+	struct mu_lock *l = id_table_entry(&mu->locks, id, sizeof(struct mu_lock));
 	*l = mu_lock_fresh;
 	id_table_use(&mu->locks, id);
 	return l;
@@ -28,7 +28,7 @@ struct mu_lock *mu_lock_slow(struct misuse *mu, uint32_t id)
 
 void mu_lock_forget(struct misuse *mu, uint32_t id)
 {
-	struct mu_lock *l = id_table_find(&mu->locks, id);
+	struct mu_lock *l = id_table_find(&mu->locks, id, sizeof(struct mu_lock));
 	if (!l || !l->used)
 		return;
 	free(l->readers);
@@ -124,7 +124,6 @@ void mu_lock_clear(struct misuse *mu, uint32_t lock)
 		mu_unhold(mu, l->readers[i], lock);
 	if (owner != MU_NONE)
 		mu_unhold(mu, owner, lock);
-	l = mu_lock(mu, lock);
 	l->owner = MU_NONE;
 	l->depth = 0;
 	l->nreaders = 0;
@@ -171,9 +170,9 @@ static void mu_acquire_begin(struct misuse *mu, const struct trace_event *ev)
 
 static void mu_acquired(struct misuse *mu, uint32_t thread, uint32_t lock, bool read, uint32_t stack)
 {
-	if (!read)
-		mu_lock_known(mu, lock, thread);
 	struct mu_lock *l = mu_lock(mu, lock);
+	if (!read)
+		mu_lock_known(mu, l, lock, thread);
 	if (read) {
 		if (l->nreaders == l->cap) {
 			l->cap = l->cap ? l->cap * 2 : 4;
@@ -258,7 +257,6 @@ static void mu_release_unheld(struct misuse *mu, const struct trace_event *ev)
 	if (mu_may_hold(mu, ev->thread, ev->obj))
 		return;   /* it may have taken the lock in a gap */
 	mu_bad_unlock(mu, ev, owner, l->owner != MU_NONE ? l->owner_stack : 0);
-	l = mu_lock(mu, ev->obj);
 	if (ev->result == 0 && l->owner != MU_NONE)
 		mu_lock_clear(mu, ev->obj);   /* glibc really unlocks a normal mutex for a non-owner */
 }

@@ -117,13 +117,14 @@ struct misuse {
 	struct mu_process *procs;   uint32_t nprocs;
 };
 
-/* The state of lock / thread ID, created (fresh) on first use. */
+/* The state of lock / thread ID, created (fresh) on first use. A lock's
+ * state does not move: the pointer stays valid until mu_lock_forget(). */
 struct mu_lock *mu_lock_slow(struct misuse *mu, uint32_t id);
 struct mu_thread *mu_thread_slow(struct misuse *mu, uint32_t id);
 
 static inline struct mu_lock *mu_lock(struct misuse *mu, uint32_t id)
 {
-	struct mu_lock *l = id_table_find(&mu->locks, id);
+	struct mu_lock *l = id_table_find(&mu->locks, id, sizeof(struct mu_lock));
 	return l && l->used ? l : mu_lock_slow(mu, id);
 }
 
@@ -134,7 +135,7 @@ extern const struct mu_lock mu_lock_fresh;
  * made). Valid until the next mu_lock_forget(). */
 static inline const struct mu_lock *mu_lock_peek(const struct misuse *mu, uint32_t id)
 {
-	const struct mu_lock *l = id_table_find(&mu->locks, id);
+	const struct mu_lock *l = id_table_find(&mu->locks, id, sizeof(struct mu_lock));
 	return l && l->used ? l : &mu_lock_fresh;
 }
 
@@ -178,9 +179,10 @@ void mu_object_gap(struct misuse *mu, const struct trace_event *ev);
 /* THREAD may hold LOCK without our knowing: LOCK is unknown, or THREAD
  * lost events since LOCK's holders were last known. */
 bool mu_may_hold(struct misuse *mu, uint32_t thread, uint32_t lock);
-/* A successful exclusive acquisition of LOCK by THREAD: its holders are
- * known again (unless THREAD itself may still hold it recursively). */
-void mu_lock_known(struct misuse *mu, uint32_t lock, uint32_t thread);
+/* A successful exclusive acquisition of LOCK (state L) by THREAD: its
+ * holders are known again (unless THREAD itself may still hold it
+ * recursively). */
+void mu_lock_known(struct misuse *mu, struct mu_lock *l, uint32_t lock, uint32_t thread);
 
 /* ---- waits, condition variables, life cycle (misuse_cond.c) ---- */
 /* A wait begins (BEGIN of a cond, sem or barrier wait): THREAD is a waiter. */

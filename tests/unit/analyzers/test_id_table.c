@@ -22,7 +22,7 @@ struct entry {
 
 static struct entry *use(struct id_table *t, uint32_t id, uint32_t value)
 {
-	struct entry *e = id_table_entry(t, id);
+	struct entry *e = id_table_entry(t, id, sizeof(struct entry));
 	assert_false(e->used);
 	e->used = true;
 	e->value = value;
@@ -32,7 +32,7 @@ static struct entry *use(struct id_table *t, uint32_t id, uint32_t value)
 
 static void unuse(struct id_table *t, uint32_t id)
 {
-	struct entry *e = id_table_find(t, id);
+	struct entry *e = id_table_find(t, id, sizeof(struct entry));
 	assert_non_null(e);
 	assert_true(e->used);
 	*e = (struct entry){ 0 };
@@ -59,9 +59,9 @@ static void test_short_lived_ids_bounded(void **state)
 	assert_int_equal(t.count, 1 + ALIVE);
 	assert_true(most <= 2 * 3 + ID_TABLE_SLACK + 1);
 	for (uint32_t id = 100 + N - ALIVE; id < 100 + N; id++)
-		assert_int_equal(((struct entry *)id_table_find(&t, id))->value, id);
-	assert_int_equal(((struct entry *)id_table_find(&t, 7))->value, 7);
-	assert_null(id_table_find(&t, 5000));   /* its page was let go */
+		assert_int_equal(((struct entry *)id_table_find(&t, id, sizeof(struct entry)))->value, id);
+	assert_int_equal(((struct entry *)id_table_find(&t, 7, sizeof(struct entry)))->value, 7);
+	assert_null(id_table_find(&t, 5000, sizeof(struct entry)));   /* its page was let go */
 	id_table_release(&t);
 }
 
