@@ -20,9 +20,8 @@
 
 static inline struct ct_lock *ct_lock(struct contention *ct, uint32_t id)
 {
-	if (id < ct->nslot_of && ct->slot_of[id])
-		return &ct->locks[ct->slot_of[id] - 1];
-	return contention_lock(ct, id);
+	uint32_t slot = id_index_get(&ct->slot_of, id);
+	return slot ? &ct->locks[slot - 1] : contention_lock(ct, id);
 }
 
 static inline struct ct_stat *ct_stat(struct contention *ct, const struct ct_lock *l)
@@ -89,12 +88,11 @@ static uint32_t ct_stacks(struct contention *ct, const struct ct_lock *l)
 	return n;
 }
 
-static void ct_wait_begin(struct contention *ct, const struct trace_event *ev)
+static void ct_wait_begin(struct contention *ct, const struct ct_lock *l, const struct trace_event *ev)
 {
 	struct ct_thread *t = ct_thread(ct, ev->thread);
 	t->begin_ns = ev->ts_ns;
 	t->nblame = 0;
-	struct ct_lock *l = ct_lock(ct, ev->obj);
 	uint32_t n = ct_stacks(ct, l);
 	for (uint32_t i = 0; i < n; i++) {
 		t->blame = contention_push(t->blame, &t->cap_blame, t->nblame, sizeof(*t->blame));
@@ -123,9 +121,9 @@ static void ct_charge_wait(struct contention *ct, const struct ct_lock *l, struc
 }
 
 /* The END of a call that may have waited on OBJ. */
-static void ct_wait_end(struct contention *ct, const struct trace_event *ev, bool timed_out)
+static void ct_wait_end(struct contention *ct, const struct ct_lock *l, const struct trace_event *ev,
+			bool timed_out)
 {
-	struct ct_lock *l = ct_lock(ct, ev->obj);
 	struct ct_stat *st = ct_stat(ct, l);
 	uint64_t wait = ev->ts_ns > ev->begin_ns ? ev->ts_ns - ev->begin_ns : 0;
 	if (!timed_out)
@@ -242,7 +240,7 @@ static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
 	struct ct_lock *l = ct_lock(ct, ev->obj);
 	if (ev->phase == TRACE_PHASE_BEGIN) {
 		if ((op_class(ev->op) & OPC_ACQUIRE))
-			ct_wait_begin(ct, ev);
+			ct_wait_begin(ct, l, ev);
 		return;
 	}
 	if (ev->op == TRACE_OP_COND_RELEASE) {
@@ -252,11 +250,10 @@ static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
 		ct_acquired(ct, l, ev->thread, false, ct_thread(ct, ev->thread)->cond_stack, ev->ts_ns);
 	} else if ((op_class(ev->op) & OPC_ACQUIRE)) {
 		if (ev->result == 0 || ev->result == EOWNERDEAD) {
-			ct_wait_end(ct, ev, false);
-			l = ct_lock(ct, ev->obj);
+			ct_wait_end(ct, l, ev, false);
 			ct_acquired(ct, l, ev->thread, (op_class(ev->op) & OPC_READ), ev->stack, ev->ts_ns);
 		} else if (ev->result == ETIMEDOUT) {
-			ct_wait_end(ct, ev, true);
+			ct_wait_end(ct, l, ev, true);
 		} else {
 			ct_forget_waiter(ct, ev);
 		}
@@ -276,9 +273,9 @@ static void ct_wait_event(struct contention *ct, const struct trace_event *ev)
 	if ((op_class(ev->op) & OPC_COND) && ev->phase == TRACE_PHASE_BEGIN)
 		ct_thread(ct, ev->thread)->cond_stack = ev->stack;
 	if (ev->phase == TRACE_PHASE_BEGIN)
-		ct_wait_begin(ct, ev);
+		ct_wait_begin(ct, ct_lock(ct, ev->obj), ev);
 	else if (ev->result == 0 || ev->result == ETIMEDOUT)
-		ct_wait_end(ct, ev, ev->result == ETIMEDOUT);
+		ct_wait_end(ct, ct_lock(ct, ev->obj), ev, ev->result == ETIMEDOUT);
 	else
 		ct_forget_waiter(ct, ev);
 }
@@ -316,6 +313,7 @@ static void *ct_begin(const struct trace_catalog *cat, const struct analysis_opt
 		abort();
 	ct->cat = cat;
 	ct->free_lock = ct->free_stat = ct->free_site = CT_NONE;
+	id_index_init(&ct->slot_of);
 	return ct;
 }
 

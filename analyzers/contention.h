@@ -5,10 +5,9 @@
  * and turns them into lockstats.
  *
  * Memory is bounded by live locks, classes and sites, not by every lock a
- * program ever made (but for a 4-byte index per object id): a lock's state
- * lives in a slot from its first event
- * until it is destroyed (or the trace ends), then its statistics are folded
- * into its class. A class is the locks of one kind initialized at one stack
+ * program ever made: a lock's state lives in a slot (found through an
+ * id_index) from its first event until it is destroyed (or the trace
+ * ends), then its statistics are folded into its class. A class is the locks of one kind initialized at one stack
  * (the init call's, or the first use's for statically initialized locks;
  * without stacks, at one address), as Linux's lockdep groups them. A class
  * keeps its first members' numbers apart (each is reported as itself) until
@@ -20,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "id_index.h"
 #include "report.h"
 #include "trace_event.h"
 #include "u64map.h"
@@ -94,8 +94,7 @@ struct ct_thread {
 struct contention {
 	const struct trace_catalog *cat;
 	struct ct_lock *locks;      uint32_t nlocks, cap_locks, free_lock;
-	uint32_t *slot_of;          uint32_t nslot_of; /* object id -> slot + 1, 0 = none
-	                               (4 bytes per object: one load per event) */
+	struct id_index slot_of;    /* object id -> slot + 1 */
 	struct ct_stat *stats;      uint32_t nstats, cap_stats, free_stat;
 	struct ct_site *sites;      uint32_t nsites, cap_sites, free_site;
 	struct u64map site_map;     /* (stat, stack) -> site */

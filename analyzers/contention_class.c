@@ -4,7 +4,6 @@
  * lists), lock classes, folding a lock into its class, and the lockstats
  * made from them (see contention.h). Following the events is contention.c's. */
 #include "contention.h"
-#include "grow.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -226,13 +225,13 @@ static void ct_class_leave(struct contention *ct, const struct ct_lock *l)
 
 struct ct_lock *contention_lock(struct contention *ct, uint32_t id)
 {
-	if (id < ct->nslot_of && ct->slot_of[id])
-		return &ct->locks[ct->slot_of[id] - 1];
+	uint32_t slot = id_index_get(&ct->slot_of, id);
+	if (slot)
+		return &ct->locks[slot - 1];
 	uint32_t i;
 	ct->locks = ct_pool_take(ct->locks, &ct->nlocks, &ct->cap_locks, &ct->free_lock,
 				 sizeof(*ct->locks), offsetof(struct ct_lock, next_free), &i);
-	ct->slot_of = grow_zeroed(ct->slot_of, &ct->nslot_of, id + 1, sizeof(*ct->slot_of));
-	ct->slot_of[id] = i + 1;
+	id_index_set(&ct->slot_of, id, i + 1);
 	struct ct_lock *l = &ct->locks[i];
 	memset(l, 0, sizeof(*l));
 	l->id = id;
@@ -247,7 +246,7 @@ static void ct_fold_slot(struct contention *ct, uint32_t i)
 	struct ct_lock *l = &ct->locks[i];
 	if (l->own_stat)
 		ct_class_leave(ct, l);
-	ct->slot_of[l->id] = 0;
+	id_index_set(&ct->slot_of, l->id, 0);
 	free(l->readers);
 	free(l->held);
 	ct_pool_give(ct->locks, &ct->free_lock, i, sizeof(*l), offsetof(struct ct_lock, next_free));
@@ -256,8 +255,9 @@ static void ct_fold_slot(struct contention *ct, uint32_t i)
 
 void contention_fold(struct contention *ct, uint32_t id)
 {
-	if (id < ct->nslot_of && ct->slot_of[id])
-		ct_fold_slot(ct, ct->slot_of[id] - 1);
+	uint32_t slot = id_index_get(&ct->slot_of, id);
+	if (slot)
+		ct_fold_slot(ct, slot - 1);
 }
 
 /* ---- lockstats ---- */
@@ -329,7 +329,7 @@ void contention_release(struct contention *ct)
 	free(ct->stats);
 	free(ct->sites);
 	free(ct->classes);
-	free(ct->slot_of);
+	id_index_release(&ct->slot_of);
 	u64map_release(&ct->site_map);
 	u64map_release(&ct->class_map);
 }

@@ -14,6 +14,7 @@
 #ifndef CTRACE_HANG_H
 #define CTRACE_HANG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "report.h"
@@ -40,5 +41,8 @@ int hang_detector_check(struct hang_detector *h, uint64_t now_ns, uint64_t stall
 int hang_detector_check_final(struct hang_detector *h, uint64_t end_ns, uint64_t stall_timeout_ns,
 			      struct report *out);
 void hang_detector_free(struct hang_detector *h);
+/* For tests: the locks it keeps a state for now (memory follows the locks
+ * alive, not every lock a program made). */
+size_t hang_detector_lock_slots(const struct hang_detector *h);
 
 #endif

@@ -53,23 +53,6 @@ static inline struct lo_thread *lo_thread(struct lock_order *lo, uint32_t id)
 	return lo_thread_slow(lo, id);
 }
 
-static uint32_t *lo_holder(struct lock_order *lo, uint32_t lock)
-{
-	if (lock < lo->nholder)
-		return &lo->holder[lock];
-	if (lock >= lo->nholder) {
-		uint32_t n = lock + 1 > lo->nholder * 2 ? lock + 1 : lo->nholder * 2;
-		uint32_t *h = realloc(lo->holder, (size_t)n * sizeof(*h));
-		if (!h)
-			abort();
-		for (uint32_t i = lo->nholder; i < n; i++)
-			h[i] = LO_NONE;
-		lo->holder = h;
-		lo->nholder = n;
-	}
-	return &lo->holder[lock];
-}
-
 /* ---- held sets ---- */
 
 static int u64_cmp(const void *a, const void *b)
@@ -277,17 +260,26 @@ static struct lo_held *lo_find_held(struct lo_thread *t, uint32_t lock)
 
 static bool lo_drop(struct lo_thread *t, struct lo_held *h, bool all);
 
-/* LOCK is no longer held by the thread recorded as its writer (it was
- * released where events were lost, or by another thread). */
+/* The thread that holds LOCK for writing, as far as we know, and its hold
+ * (NULL if none): the lock's last writer, if it still holds it. */
+static struct lo_held *lo_writer(struct lock_order *lo, uint32_t lock, uint32_t *thread)
+{
+	uint32_t last = id_index_get(&lo->last_writer, lock);
+	if (!last || last > lo->nthreads)
+		return NULL;
+	*thread = last - 1;
+	struct lo_held *h = lo_find_held(&lo->threads[last - 1], lock);
+	return h && !h->read ? h : NULL;
+}
+
+/* LOCK is no longer held by its writer (it was released where events were
+ * lost, or by another thread). */
 static void lo_unhold(struct lock_order *lo, uint32_t lock)
 {
-	uint32_t *holder = lo_holder(lo, lock);
-	if (*holder == LO_NONE || *holder >= lo->nthreads)
-		return;
-	struct lo_held *h = lo_find_held(&lo->threads[*holder], lock);
+	uint32_t writer;
+	struct lo_held *h = lo_writer(lo, lock, &writer);
 	if (h)
-		lo_drop(&lo->threads[*holder], h, true);
-	*holder = LO_NONE;
+		lo_drop(&lo->threads[writer], h, true);
 }
 
 /* THREAD lost events: it may have released anything it held. */
@@ -295,13 +287,8 @@ static void lo_forget(struct lock_order *lo, uint32_t thread)
 {
 	struct lo_thread *t = lo_thread(lo, thread);
 	t->requesting = false;
-	while (t->nheld) {
-		uint32_t lock = t->held[t->nheld - 1].lock;
-		uint32_t *holder = lo_holder(lo, lock);
-		if (*holder == thread)
-			*holder = LO_NONE;
+	while (t->nheld)
 		lo_drop(t, &t->held[t->nheld - 1], true);
-	}
 }
 
 /* THREAD took LOCK (blocking = it could have waited for it). */
@@ -310,7 +297,7 @@ static void lo_acquired(struct lock_order *lo, uint32_t thread, uint32_t lock, b
 {
 	struct lo_thread *t = lo_thread(lo, thread);
 	struct lo_held *h = lo_find_held(t, lock);
-	if (!h && got_it && !read && *lo_holder(lo, lock) != thread) {
+	if (!h && got_it && !read) {
 		lo_unhold(lo, lock);   /* its writer let it go unseen */
 		t = &lo->threads[thread];
 	}
@@ -328,8 +315,8 @@ static void lo_acquired(struct lock_order *lo, uint32_t thread, uint32_t lock, b
 	t->held[t->nheld++] = (struct lo_held){ lock, stack, 1, read };
 	t->heldset = LO_NONE;
 	t->held_hash += lo_mix(lock, read);
-	if (!read)
-		*lo_holder(lo, lock) = thread;
+	if (!read && id_index_get(&lo->last_writer, lock) != thread + 1)
+		id_index_set(&lo->last_writer, lock, thread + 1);
 }
 
 /* Drops H from T's held locks (all recursive holds when ALL). Returns
@@ -348,10 +335,8 @@ static void lo_released(struct lock_order *lo, uint32_t thread, uint32_t lock, b
 {
 	struct lo_thread *t = lo_thread(lo, thread);
 	struct lo_held *h = lo_find_held(t, lock);
-	uint32_t *holder = lo_holder(lo, lock);
 	if (h) {
-		if (!lo_drop(t, h, all) && *holder == thread)
-			*holder = LO_NONE;
+		lo_drop(t, h, all);
 		return;
 	}
 	/* Unlocked by another thread than its owner (a misuse): the owner
@@ -396,6 +381,7 @@ static void lo_lock_event(struct lock_order *lo, const struct trace_event *ev)
 			lo_released(lo, ev->thread, ev->obj, false);
 	} else if ((cls & OPC_DESTROY) && ev->result == 0) {
 		lo_released(lo, ev->thread, ev->obj, true);
+		id_index_set(&lo->last_writer, ev->obj, 0);   /* it is gone */
 	}
 }
 
@@ -453,6 +439,7 @@ static void *lo_begin(const struct trace_catalog *cat, const struct analysis_opt
 	if (!lo)
 		abort();
 	lo->cat = cat;
+	id_index_init(&lo->last_writer);
 	return lo;
 }
 
@@ -480,7 +467,7 @@ static void lo_free(void *state)
 	for (uint32_t i = 0; i < lo->nsnaps; i++)
 		vclock_release(&lo->snaps[i]);
 	free(lo->threads);
-	free(lo->holder);
+	id_index_release(&lo->last_writer);
 	free(lo->edges);
 	free(lo->insts);
 	free(lo->sets);

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "analyzer.h"
+#include "id_index.h"
 #include "u64map.h"
 #include "vclock.h"
 
@@ -92,7 +93,9 @@ enum lo_spread {
 struct lock_order {
 	const struct trace_catalog *cat;
 	struct lo_thread *threads;  uint32_t nthreads;
-	uint32_t *holder;           uint32_t nholder;   /* per lock id: writer thread */
+	struct id_index last_writer; /* lock id -> the last thread + 1 that took it
+	                               for writing (it holds it if its held
+	                               locks say so), until it is destroyed */
 	struct lo_edge *edges;      uint32_t nedges, cap_edges;
 	struct lo_inst *insts;      uint32_t ninsts, cap_insts;
 	struct lo_heldset *sets;    uint32_t nsets, cap_sets;

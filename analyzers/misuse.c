@@ -16,13 +16,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+const struct mu_lock mu_lock_fresh = { .used = true, .owner = MU_NONE };
+
 struct mu_lock *mu_lock_slow(struct misuse *mu, uint32_t id)
 {
-	uint32_t old = mu->nlocks;
-	mu->locks = grow_zeroed(mu->locks, &mu->nlocks, id + 1, sizeof(*mu->locks));
-	for (uint32_t i = old; i < mu->nlocks; i++)
-		mu->locks[i].owner = MU_NONE;
-	return &mu->locks[id];
+	struct mu_lock *l = id_table_entry(&mu->locks, id, sizeof(struct mu_lock));
+	*l = mu_lock_fresh;
+	id_table_use(&mu->locks, id);
+	return l;
+}
+
+void mu_lock_forget(struct misuse *mu, uint32_t id)
+{
+	struct mu_lock *l = id_table_find(&mu->locks, id, sizeof(struct mu_lock));
+	if (!l || !l->used)
+		return;
+	free(l->readers);
+	memset(l, 0, sizeof(*l));
+	id_table_unuse(&mu->locks, id);
 }
 
 struct mu_thread *mu_thread_slow(struct misuse *mu, uint32_t id)
@@ -113,7 +124,6 @@ void mu_lock_clear(struct misuse *mu, uint32_t lock)
 		mu_unhold(mu, l->readers[i], lock);
 	if (owner != MU_NONE)
 		mu_unhold(mu, owner, lock);
-	l = mu_lock(mu, lock);
 	l->owner = MU_NONE;
 	l->depth = 0;
 	l->nreaders = 0;
@@ -160,9 +170,9 @@ static void mu_acquire_begin(struct misuse *mu, const struct trace_event *ev)
 
 static void mu_acquired(struct misuse *mu, uint32_t thread, uint32_t lock, bool read, uint32_t stack)
 {
-	if (!read)
-		mu_lock_known(mu, lock, thread);
 	struct mu_lock *l = mu_lock(mu, lock);
+	if (!read)
+		mu_lock_known(mu, l, lock, thread);
 	if (read) {
 		if (l->nreaders == l->cap) {
 			l->cap = l->cap ? l->cap * 2 : 4;
@@ -186,7 +196,7 @@ static void mu_acquired(struct misuse *mu, uint32_t thread, uint32_t lock, bool 
  * writing; or for reading, when it tried to write). */
 static void mu_trylock_failed(struct misuse *mu, const struct trace_event *ev)
 {
-	struct mu_lock *l = mu_lock(mu, ev->obj);
+	const struct mu_lock *l = mu_lock_peek(mu, ev->obj);
 	bool self = l->owner == ev->thread ||
 		    (!(op_class(ev->op) & OPC_READ) && mu_holds_read(l, ev->thread));
 	if (!self || mu_is_recursive(mu, ev->obj))
@@ -247,7 +257,6 @@ static void mu_release_unheld(struct misuse *mu, const struct trace_event *ev)
 	if (mu_may_hold(mu, ev->thread, ev->obj))
 		return;   /* it may have taken the lock in a gap */
 	mu_bad_unlock(mu, ev, owner, l->owner != MU_NONE ? l->owner_stack : 0);
-	l = mu_lock(mu, ev->obj);
 	if (ev->result == 0 && l->owner != MU_NONE)
 		mu_lock_clear(mu, ev->obj);   /* glibc really unlocks a normal mutex for a non-owner */
 }
@@ -438,6 +447,7 @@ static void *mu_begin(const struct trace_catalog *cat, const struct analysis_opt
 	if (!mu)
 		abort();
 	mu->cat = cat;
+	id_table_init(&mu->locks, sizeof(struct mu_lock));
 	return mu;
 }
 
@@ -459,18 +469,25 @@ static void mu_finish(void *state, struct report *out)
 	}
 }
 
+static void mu_free_readers(void *entry, uint32_t id, void *ctx)
+{
+	(void)id;
+	(void)ctx;
+	free(((struct mu_lock *)entry)->readers);
+}
+
 static void mu_free(void *state)
 {
 	struct misuse *mu = state;
-	for (uint32_t i = 0; i < mu->nlocks; i++)
-		free(mu->locks[i].readers);
+	id_table_each(&mu->locks, mu_free_readers, NULL);
 	for (uint32_t i = 0; i < mu->nthreads; i++) {
 		free(mu->threads[i].held);
 		free(mu->threads[i].fork_keys);
 	}
 	for (uint32_t i = 0; i < mu->nfound; i++)
 		free(mu->found[i].m.message);
-	free(mu->locks);
+	id_table_release(&mu->locks);
+	free(mu->destroyed);
 	free(mu->threads);
 	free(mu->found);
 	u64map_release(&mu->index);

@@ -7,6 +7,12 @@
  * folded while the trace is read (same kind, lock and stack -> one finding
  * with a count), so memory stays bounded by locks, threads and stacks.
  *
+ * A lock's state lives in an entry of an id_table from its first event
+ * until a destroy ends it while nobody holds or waits on it; then a
+ * bit says it was destroyed, for use-after-destroy, and a later use starts
+ * from a fresh state. So memory follows the locks alive at once, not every
+ * lock a program made (a bit or two per object id aside).
+ *
  * Gaps (trace_event.h): what a thread or an object lost is unknown, and no
  * rule may turn it into a finding. A lock whose holders may be incomplete
  * is "unknown" until a successful exclusive acquisition shows who holds it;
@@ -18,12 +24,14 @@
 #include <stdint.h>
 
 #include "analyzer.h"
+#include "id_table.h"
 #include "op_class.h"
 #include "u64map.h"
 
 #define MU_NONE UINT32_MAX
 
 struct mu_lock {
+	bool used;                 /* the entry is in use (else all zero) */
 	uint32_t owner;            /* writer / mutex owner thread, MU_NONE */
 	uint32_t depth;            /* recursive acquisitions by owner */
 	uint32_t owner_stack;
@@ -37,10 +45,16 @@ struct mu_lock {
 	uint32_t cond_mutex;       /* cond: the first mutex it was used with */
 	uint32_t cond_mutex_thread;
 	bool cond_mixed;           /* cond: used with a second mutex too */
-	bool destroyed;
-	uint64_t destroyed_gaps;   /* destroyed: mu->gaps at the destroy */
 	bool unknown;              /* after a gap: holders may be missing */
 	uint64_t known_gaps;       /* mu->gaps at the last exclusive acquisition */
+};
+
+/* Which of 64 objects (ids 64 w ... 64 w + 63) were destroyed: ever (until
+ * an init), and since the last gap: recent's bits are of gap epoch epoch,
+ * stale once mu->gaps has moved on (a lost operation may have been an
+ * init). Three bits per object id. */
+struct mu_destroyed {
+	uint64_t ever, recent, epoch;
 };
 
 struct mu_held {
@@ -92,7 +106,8 @@ struct mu_process {
 
 struct misuse {
 	const struct trace_catalog *cat;
-	struct mu_lock *locks;      uint32_t nlocks;
+	struct id_table locks;      /* lock id -> struct mu_lock */
+	struct mu_destroyed *destroyed; uint32_t ndestroyed; /* per 64 object ids */
 	struct mu_thread *threads;  uint32_t nthreads;
 	struct mu_finding *found;   uint32_t nfound, cap_found;
 	struct u64map index;        /* hash(kind, lock, stack) -> first finding */
@@ -102,13 +117,26 @@ struct misuse {
 	struct mu_process *procs;   uint32_t nprocs;
 };
 
-/* The state of lock / thread ID, created (zeroed) on first use. */
+/* The state of lock / thread ID, created (fresh) on first use. A lock's
+ * state does not move: the pointer stays valid until mu_lock_forget(). */
 struct mu_lock *mu_lock_slow(struct misuse *mu, uint32_t id);
 struct mu_thread *mu_thread_slow(struct misuse *mu, uint32_t id);
 
 static inline struct mu_lock *mu_lock(struct misuse *mu, uint32_t id)
 {
-	return id < mu->nlocks ? &mu->locks[id] : mu_lock_slow(mu, id);
+	struct mu_lock *l = id_table_find(&mu->locks, id, sizeof(struct mu_lock));
+	return l && l->used ? l : mu_lock_slow(mu, id);
+}
+
+/* The state of a lock never seen (or forgotten). */
+extern const struct mu_lock mu_lock_fresh;
+
+/* The state of lock ID to read: mu_lock_fresh if it has none (none is
+ * made). Valid until the next mu_lock_forget(). */
+static inline const struct mu_lock *mu_lock_peek(const struct misuse *mu, uint32_t id)
+{
+	const struct mu_lock *l = id_table_find(&mu->locks, id, sizeof(struct mu_lock));
+	return l && l->used ? l : &mu_lock_fresh;
 }
 
 static inline struct mu_thread *mu_thread(struct misuse *mu, uint32_t id)
@@ -125,6 +153,9 @@ struct report_misuse *mu_report(struct misuse *mu, enum report_misuse_kind kind,
 	__attribute__((format(printf, 6, 7)));
 /* Whether mutex LOCK is of TRACE_MUTEX_RECURSIVE type. */
 bool mu_is_recursive(const struct misuse *mu, uint32_t lock);
+
+/* Lock ID's state goes back to fresh: its entry is no longer in use. */
+void mu_lock_forget(struct misuse *mu, uint32_t id);
 
 /* ---- held locks (misuse.c) ---- */
 void mu_unhold(struct misuse *mu, uint32_t thread, uint32_t lock);
@@ -148,9 +179,10 @@ void mu_object_gap(struct misuse *mu, const struct trace_event *ev);
 /* THREAD may hold LOCK without our knowing: LOCK is unknown, or THREAD
  * lost events since LOCK's holders were last known. */
 bool mu_may_hold(struct misuse *mu, uint32_t thread, uint32_t lock);
-/* A successful exclusive acquisition of LOCK by THREAD: its holders are
- * known again (unless THREAD itself may still hold it recursively). */
-void mu_lock_known(struct misuse *mu, uint32_t lock, uint32_t thread);
+/* A successful exclusive acquisition of LOCK (state L) by THREAD: its
+ * holders are known again (unless THREAD itself may still hold it
+ * recursively). */
+void mu_lock_known(struct misuse *mu, struct mu_lock *l, uint32_t lock, uint32_t thread);
 
 /* ---- waits, condition variables, life cycle (misuse_cond.c) ---- */
 /* A wait begins (BEGIN of a cond, sem or barrier wait): THREAD is a waiter. */
@@ -161,6 +193,11 @@ void mu_wait_end(struct misuse *mu, uint32_t thread);
 void mu_wake(struct misuse *mu, uint32_t obj);
 void mu_cond_signal(struct misuse *mu, const struct trace_event *ev);
 void mu_destroy(struct misuse *mu, const struct trace_event *ev);
+/* ID was destroyed (ON), or initialized, or may have been (a gap). */
+void mu_set_destroyed(struct misuse *mu, uint32_t id, bool on);
+/* Whether ID was destroyed (since the last gap when RECENT) and not
+ * initialized since. */
+bool mu_was_destroyed(const struct misuse *mu, uint32_t id, bool recent);
 /* A successful init: reinit-in-use if the object is held or waited on. */
 void mu_init(struct misuse *mu, const struct trace_event *ev);
 /* use-after-destroy of ev's object; true if reported. */

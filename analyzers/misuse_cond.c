@@ -12,7 +12,10 @@
  * after a destroy that is legal; that return is no use after destroy. */
 #include "misuse.h"
 
+#include "grow.h"
+
 #include <inttypes.h>
+#include <stdlib.h>
 
 /* ---- waiters and wakes ---- */
 
@@ -58,7 +61,7 @@ static void mu_cond_wait_start(struct misuse *mu, const struct trace_event *ev)
 	uint32_t mutex = ev->obj2;
 	if (!mutex)
 		return;
-	if (mu_lock(mu, mutex)->owner != ev->thread && !mu_may_hold(mu, ev->thread, mutex))
+	if (mu_lock_peek(mu, mutex)->owner != ev->thread && !mu_may_hold(mu, ev->thread, mutex))
 		mu_report(mu, REPORT_MISUSE_COND_WAIT_NOT_HELD, ev->thread, mutex, ev->stack,
 			  "wait on {cond} with {lock} not held by this thread")->cond = ev->obj;
 	struct mu_lock *c = mu_lock(mu, ev->obj);
@@ -83,11 +86,11 @@ static void mu_cond_wait_start(struct misuse *mu, const struct trace_event *ev)
 
 void mu_cond_signal(struct misuse *mu, const struct trace_event *ev)
 {
-	const struct mu_lock *c = mu_lock(mu, ev->obj);
+	const struct mu_lock *c = mu_lock_peek(mu, ev->obj);
 	uint32_t mutex = c->cond_mutex;
 	if (!mutex || c->cond_mixed)
 		return;   /* no known mutex (or two): nothing to hold */
-	const struct mu_lock *m = mu_lock(mu, mutex);
+	const struct mu_lock *m = mu_lock_peek(mu, mutex);
 	if (m->owner == ev->thread || mu_may_hold(mu, ev->thread, mutex))
 		return;
 	/* Lock, change the state, unlock, then signal: the state changed
@@ -107,9 +110,49 @@ void mu_cond_signal(struct misuse *mu, const struct trace_event *ev)
 
 /* ---- destroy, init, use after destroy ---- */
 
+void mu_set_destroyed(struct misuse *mu, uint32_t id, bool on)
+{
+	uint32_t w = id / 64;
+	uint64_t bit = 1ull << (id % 64);
+	if (w >= mu->ndestroyed) {
+		if (!on)
+			return;
+		mu->destroyed = grow_zeroed(mu->destroyed, &mu->ndestroyed, w + 1,
+					    sizeof(*mu->destroyed));
+	}
+	struct mu_destroyed *d = &mu->destroyed[w];
+	if (!on) {
+		d->ever &= ~bit;
+		d->recent &= ~bit;
+		return;
+	}
+	if (d->epoch != mu->gaps) {
+		d->recent = 0;   /* destroyed before a gap: stale */
+		d->epoch = mu->gaps;
+	}
+	d->ever |= bit;
+	d->recent |= bit;
+}
+
+bool mu_was_destroyed(const struct misuse *mu, uint32_t id, bool recent)
+{
+	if (id / 64 >= mu->ndestroyed)
+		return false;
+	const struct mu_destroyed *d = &mu->destroyed[id / 64];
+	if (recent)
+		return d->epoch == mu->gaps && (d->recent >> (id % 64) & 1);
+	return d->ever >> (id % 64) & 1;
+}
+
+/* Nothing of L outlives a destroy: no holder, no waiter, no doubt. */
+static bool mu_lock_is_idle(const struct mu_lock *l)
+{
+	return l->owner == MU_NONE && !l->nreaders && !l->waiters && !l->unwoken && !l->unknown;
+}
+
 void mu_destroy(struct misuse *mu, const struct trace_event *ev)
 {
-	struct mu_lock *l = mu_lock(mu, ev->obj);
+	const struct mu_lock *l = mu_lock_peek(mu, ev->obj);
 	if (l->owner != MU_NONE || l->nreaders) {
 		uint32_t owner = l->owner != MU_NONE ? l->owner : l->readers[0];
 		struct report_misuse *m = mu_report(mu, REPORT_MISUSE_DESTROY_LOCKED, ev->thread, ev->obj,
@@ -122,11 +165,13 @@ void mu_destroy(struct misuse *mu, const struct trace_event *ev)
 			  "destroy of {lock} while %" PRIu32 " thread%s wait%s on it", l->unwoken,
 			  l->unwoken == 1 ? "" : "s", l->unwoken == 1 ? "s" : "");
 	}
-	l = mu_lock(mu, ev->obj);
-	if (ev->result == 0 && ev->op != TRACE_OP_SEM_CLOSE) {
-		l->destroyed = true;
-		l->destroyed_gaps = mu->gaps;
-	}
+	if (ev->result != 0)
+		return;
+	if (ev->op != TRACE_OP_SEM_CLOSE)
+		mu_set_destroyed(mu, ev->obj, true);
+	/* its state ends here, unless someone still holds or waits on it */
+	if (mu_lock_is_idle(mu_lock_peek(mu, ev->obj)))
+		mu_lock_forget(mu, ev->obj);
 }
 
 /* An init of an object in use: held, or with waiters no wake reached. */
@@ -154,10 +199,10 @@ void mu_init(struct misuse *mu, const struct trace_event *ev)
 {
 	/* opening a named semaphore or queue does not reset it */
 	bool opens = ev->op == TRACE_OP_SEM_OPEN || ev->op == TRACE_OP_MQ_OPEN;
-	bool in_use = !opens && !mu_lock(mu, ev->obj)->destroyed && mu_reinit_in_use(mu, ev);
+	bool in_use = !opens && !mu_was_destroyed(mu, ev->obj, false) && mu_reinit_in_use(mu, ev);
 	mu_lock_clear(mu, ev->obj);
 	struct mu_lock *l = mu_lock(mu, ev->obj);
-	l->destroyed = false;
+	mu_set_destroyed(mu, ev->obj, false);
 	if (opens)
 		return;
 	/* after a re-init in use, the old holders' unlocks are not misuse of
@@ -168,10 +213,9 @@ void mu_init(struct misuse *mu, const struct trace_event *ev)
 
 bool mu_use_after_destroy(struct misuse *mu, const struct trace_event *ev)
 {
-	if (ev->obj >= mu->nlocks || !mu->locks[ev->obj].destroyed || (op_class(ev->op) & OPC_INIT))
+	/* since the last gap: a lost operation since may have been an init */
+	if (!mu_was_destroyed(mu, ev->obj, true) || (op_class(ev->op) & OPC_INIT))
 		return false;
-	if (mu->locks[ev->obj].destroyed_gaps != mu->gaps)
-		return false;   /* a lost operation since may have been an init */
 	const struct mu_thread *t = mu_thread(mu, ev->thread);
 	if (ev->phase == TRACE_PHASE_END && t->pending_op == ev->op && t->pending_obj == ev->obj &&
 	    t->pending_waiter)

@@ -41,29 +41,26 @@ void mu_thread_gap(struct misuse *mu, const struct trace_event *ev)
 void mu_object_gap(struct misuse *mu, const struct trace_event *ev)
 {
 	mu_lock_clear(mu, ev->obj);
-	struct mu_lock *l = mu_lock(mu, ev->obj);
-	l->unknown = true;
-	l->destroyed = false;   /* the lost operation may have been an init */
+	mu_lock(mu, ev->obj)->unknown = true;
+	mu_set_destroyed(mu, ev->obj, false);   /* the lost operation may have been an init */
 	mu_wake(mu, ev->obj);   /* ... or a signal, a post */
 }
 
 bool mu_may_hold(struct misuse *mu, uint32_t thread, uint32_t lock)
 {
-	const struct mu_lock *l = mu_lock(mu, lock);
+	const struct mu_lock *l = mu_lock_peek(mu, lock);
 	if (l->unknown)
 		return true;
 	if (mu_thread(mu, thread)->gap <= l->known_gaps)
 		return false;
 	/* its gap came after the lock's holders were last known: it may have
 	 * taken the lock then, unless another thread holds it for writing */
-	l = mu_lock(mu, lock);
 	return l->owner == MU_NONE || l->owner == thread;
 }
 
-void mu_lock_known(struct misuse *mu, uint32_t lock, uint32_t thread)
+void mu_lock_known(struct misuse *mu, struct mu_lock *l, uint32_t lock, uint32_t thread)
 {
 	uint64_t gap = mu_thread(mu, thread)->gap;
-	struct mu_lock *l = mu_lock(mu, lock);
 	/* a recursive mutex: the thread may still hold it from before its gap */
 	if (l->unknown && mu_is_recursive(mu, lock) && gap > l->known_gaps)
 		return;

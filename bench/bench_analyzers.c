@@ -128,17 +128,15 @@ static void gen_catalog(struct gen *g)
 		c->threads[i].id = i;
 		c->threads[i].parent = i ? 0 : TRACE_NONE;
 	}
-	c->nobjects = g->nlocks + 2;
-	c->objects = calloc(c->nobjects, sizeof(*c->objects));
-	for (uint32_t i = 1; i < c->nobjects; i++) {
-		c->objects[i].id = i;
-		c->objects[i].key = 0x100000 + 64ull * i;
-		c->objects[i].kind = TRACE_OBJ_MUTEX;
-	}
 	g->cond = g->nlocks;
 	g->sem = g->nlocks + 1;
-	c->objects[g->cond].kind = TRACE_OBJ_COND;
-	c->objects[g->sem].kind = TRACE_OBJ_SEM;
+	for (uint32_t i = 1; i <= g->sem; i++) {
+		struct trace_object d = { .key = 0x100000 + 64ull * i, .kind = TRACE_OBJ_MUTEX };
+		if (i == g->cond || i == g->sem)
+			d.kind = i == g->cond ? TRACE_OBJ_COND : TRACE_OBJ_SEM;
+		if (trace_catalog_add_object(c, trace_catalog_add_desc(c, &d)) != i)
+			abort();
+	}
 	c->nstacks = 65;
 	c->stacks = calloc(c->nstacks, sizeof(*c->stacks));
 	for (uint32_t i = 1; i < c->nstacks; i++) {

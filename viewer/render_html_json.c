@@ -243,12 +243,12 @@ static void write_findings(struct html_page *pg, struct json_writer *w)
 	json_writer_end_object(w);
 }
 
-static const char *lock_symbol(struct html_page *pg, const struct trace_object *o)
+static const char *lock_symbol(struct html_page *pg, uint32_t id, const struct trace_object *o)
 {
 	const struct render_html_symbols *sym = pg->opt->symbols;
 	if (sym && sym->object_symbol)
 		return sym->object_symbol(sym->ctx, o);
-	const struct report_lock *rl = pg->opt->report ? report_lock_find(pg->opt->report, o->id) : NULL;
+	const struct report_lock *rl = pg->opt->report ? report_lock_find(pg->opt->report, id) : NULL;
 	return rl ? rl->symbol : NULL;
 }
 
@@ -276,7 +276,7 @@ static void write_locks(struct html_page *pg, struct json_writer *w)
 			json_writer_key_null(w, "address");
 		else
 			json_writer_key_hex(w, "address", o->key);
-		json_writer_key_string(w, "symbol", lock_symbol(pg, o));
+		json_writer_key_string(w, "symbol", lock_symbol(pg, id, o));
 		json_writer_key_string(w, "name", o->name);
 		if (o->kind == TRACE_OBJ_THREAD)
 			report_json_thread(w, "thread", lock_thread(pg->cat, o));

@@ -32,8 +32,8 @@ void fake_trace_init(struct fake_trace *t)
 	p->argc = 1;
 	p->file = strdup("fake");
 	p->stack_depth = 16;
-	c->objects = grow(NULL, 0, sizeof *c->objects);
-	c->nobjects = 1;
+	if (trace_catalog_init_objects(c) < 0)
+		abort();
 	c->stacks = grow(NULL, 0, sizeof *c->stacks);
 	c->nstacks = 1;
 	c->start_ns = t->now;
@@ -65,14 +65,16 @@ uint32_t fake_thread(struct fake_trace *t, uint32_t parent, const char *name)
 
 uint32_t fake_object(struct fake_trace *t, enum trace_obj_kind kind, uint64_t addr)
 {
-	struct trace_catalog *c = &t->cat;
-	c->objects = grow(c->objects, c->nobjects, sizeof *c->objects);
-	struct trace_object *o = &c->objects[c->nobjects];
-	o->id = c->nobjects;
-	o->key = addr;
-	o->kind = (uint8_t)kind;
-	o->first_ns = t->now;
-	return c->nobjects++;
+	struct trace_object d = { .key = addr, .kind = (uint8_t)kind };
+	uint32_t id = trace_catalog_add_object(&t->cat, trace_catalog_add_desc(&t->cat, &d));
+	if (!id)
+		abort();
+	return id;
+}
+
+struct trace_object *fake_object_desc(struct fake_trace *t, uint32_t id)
+{
+	return &t->cat.descs[t->cat.object_desc[id]];
 }
 
 uint32_t fake_stack(struct fake_trace *t, uint64_t pc0, uint32_t depth)

@@ -20,8 +20,10 @@ void fake_trace_release(struct fake_trace *t);
 
 /* A new thread created by PARENT (TRACE_NONE for none); returns its id. */
 uint32_t fake_thread(struct fake_trace *t, uint32_t parent, const char *name);
-/* A new object of KIND at ADDR; returns its id. */
+/* A new object of KIND at ADDR, with a description of its own; returns its id. */
 uint32_t fake_object(struct fake_trace *t, enum trace_obj_kind kind, uint64_t addr);
+/* The description of object ID, to edit (attr, init_stack, name...). */
+struct trace_object *fake_object_desc(struct fake_trace *t, uint32_t id);
 /* A stack of DEPTH frames starting at pc0, pc0+0x10...; returns its id. */
 uint32_t fake_stack(struct fake_trace *t, uint64_t pc0, uint32_t depth);
 

@@ -42,7 +42,7 @@ static uint64_t objects_of_kind(const struct trace_catalog *c, unsigned kind)
 {
 	uint64_t n = 0;
 	for (uint32_t i = 1; i < c->nobjects; i++)
-		n += c->objects[i].kind == kind;
+		n += trace_catalog_object(c, i)->kind == kind;
 	return n;
 }
 
@@ -50,8 +50,10 @@ static uint64_t objects_of_kind(const struct trace_catalog *c, unsigned kind)
 static uint64_t sync_objects(const struct trace_catalog *c)
 {
 	uint64_t n = 0;
-	for (uint32_t i = 1; i < c->nobjects; i++)
-		n += c->objects[i].kind != TRACE_OBJ_SPAWN && c->objects[i].kind != TRACE_OBJ_THREAD;
+	for (uint32_t i = 1; i < c->nobjects; i++) {
+		unsigned kind = trace_catalog_object(c, i)->kind;
+		n += kind != TRACE_OBJ_SPAWN && kind != TRACE_OBJ_THREAD;
+	}
 	return n;
 }
 

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* trace_catalog.c - names and predicates over ops and object kinds, so that
- * every analyzer agrees on what an op means; releasing a catalog. */
+ * every analyzer agrees on what an op means; storing objects and their
+ * descriptions; releasing a catalog. */
 #include "trace_event.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 const char *trace_obj_kind_name(enum trace_obj_kind kind)
 {
@@ -100,6 +103,74 @@ bool trace_op_is_create(unsigned op)
 	return op == TRACE_OP_CREATE || op == TRACE_OP_THRD_CREATE;
 }
 
+/* ---- objects ---- */
+
+/* Room for element N of ARR, which holds N elements of ELEM bytes:
+ * appended one at a time, its capacity is N rounded up to a power of two,
+ * so it grows when N is one (or 0). NULL when out of memory. */
+static void *append_room(void *arr, uint32_t n, size_t elem)
+{
+	if (n & (n - 1))
+		return arr;
+	if (n > UINT32_MAX / 2)
+		return NULL;
+	return realloc(arr, (size_t)(n ? 2 * n : 1) * elem);
+}
+
+static int add_id(struct trace_catalog *c, uint32_t desc)
+{
+	uint32_t id = c->nobjects;
+	uint32_t *o = append_room(c->object_desc, id, sizeof *o);
+	if (!o)
+		return -ENOMEM;
+	c->object_desc = o;
+	if (id % 64 == 0) {
+		uint64_t *bits = append_room(c->object_destroyed, id / 64, sizeof *bits);
+		if (!bits)
+			return -ENOMEM;
+		c->object_destroyed = bits;
+		bits[id / 64] = 0;
+	}
+	o[id] = desc;
+	c->nobjects++;
+	return 0;
+}
+
+int trace_catalog_init_objects(struct trace_catalog *c)
+{
+	if (!c->ndescs) {
+		c->descs = append_room(c->descs, 0, sizeof *c->descs);
+		if (!c->descs)
+			return -ENOMEM;
+		c->descs[c->ndescs++] = (struct trace_object){ 0 };
+	}
+	if (!c->nobjects && add_id(c, 0) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+uint32_t trace_catalog_add_desc(struct trace_catalog *c, const struct trace_object *desc)
+{
+	if (trace_catalog_init_objects(c) < 0)
+		return 0;
+	struct trace_object *d = append_room(c->descs, c->ndescs, sizeof *d);
+	if (!d)
+		return 0;
+	c->descs = d;
+	d = &c->descs[c->ndescs];
+	*d = *desc;
+	if (desc->name && !(d->name = strdup(desc->name)))
+		return 0;
+	return c->ndescs++;
+}
+
+uint32_t trace_catalog_add_object(struct trace_catalog *c, uint32_t desc)
+{
+	if (trace_catalog_init_objects(c) < 0 || add_id(c, desc) < 0)
+		return 0;
+	return c->nobjects - 1;
+}
+
 void trace_catalog_release(struct trace_catalog *c)
 {
 	for (uint32_t i = 0; i < c->nprocesses; i++) {
@@ -113,8 +184,8 @@ void trace_catalog_release(struct trace_catalog *c)
 	}
 	for (uint32_t i = 0; i < c->nthreads; i++)
 		free(c->threads[i].name);
-	for (uint32_t i = 0; i < c->nobjects; i++)
-		free(c->objects[i].name);
+	for (uint32_t i = 0; i < c->ndescs; i++)
+		free(c->descs[i].name);
 	for (uint32_t i = 0; i < c->nstacks; i++)
 		free(c->stacks[i].pc);
 	for (uint32_t a = 0; c->run.argv && a < c->run.argc; a++)
@@ -122,7 +193,9 @@ void trace_catalog_release(struct trace_catalog *c)
 	free(c->run.argv);
 	free(c->processes);
 	free(c->threads);
-	free(c->objects);
+	free(c->object_desc);
+	free(c->object_destroyed);
+	free(c->descs);
 	free(c->stacks);
 	*c = (struct trace_catalog){ 0 };
 }

@@ -109,20 +109,22 @@ struct trace_thread {
 	uint32_t gaps;              /* DROPPED events: places its stream lost events */
 };
 
+/* What an object is: its address, kind and how it was made. The
+ * incarnations of a lock at one address (destroyed and initialized again)
+ * are distinct objects, with ids of their own, that mostly look the same:
+ * the catalog keeps each distinct description once, and an object id costs
+ * a 4-byte index and a bit (millions of short-lived locks stay cheap). An
+ * object's description changes once, when its INIT is seen after a first
+ * use (initialized, attr, init_stack, name): look it up by id each time. */
 struct trace_object {
-	uint32_t id;                /* >= 1 */
-	uint32_t process;
 	uint64_t key;               /* address (mq: TRACE_KEY_MQ_FLAG | name hash) */
-	uint8_t kind;               /* enum trace_obj_kind */
-	bool initialized;           /* an INIT call was seen (vs static initializer) */
-	bool destroyed;
 	uint64_t attr;              /* INIT arg 0 (mutex: enum trace_mutex_attr bits) */
 	uint64_t attr2;             /* INIT arg 1 (sem: pshared) */
-	uint32_t init_stack;        /* stack of its init, or of its first use */
-	uint32_t first_thread;
-	uint64_t first_ns;
-	uint32_t incarnation;       /* 0, 1, ... for objects reusing an address */
 	char *name;                 /* (owned) mq / named sem name, or NULL */
+	uint32_t process;
+	uint32_t init_stack;        /* stack of its init, or of its first use */
+	uint8_t kind;               /* enum trace_obj_kind */
+	bool initialized;           /* an INIT call was seen (vs static initializer) */
 };
 
 struct trace_stack {
@@ -145,11 +147,15 @@ struct trace_run {
 };
 
 /* The catalog: plain growable arrays, indexed by id. Index 0 of objects and
- * stacks is unused (id 0 = none). */
+ * stacks is unused (id 0 = none). Objects are read through
+ * trace_catalog_object(). */
 struct trace_catalog {
 	struct trace_process *processes; uint32_t nprocesses;
 	struct trace_thread *threads;    uint32_t nthreads;
-	struct trace_object *objects;    uint32_t nobjects;   /* incl. unused [0] */
+	uint32_t *object_desc;           /* per object id: its description (descs) */
+	uint64_t *object_destroyed;      /* per object id, a bit: a destroy ended it */
+	uint32_t nobjects;               /* object ids, incl. unused 0 */
+	struct trace_object *descs;      uint32_t ndescs;     /* incl. unused [0] */
 	struct trace_stack *stacks;      uint32_t nstacks;    /* incl. unused [0] */
 	uint64_t start_ns, end_ns;       /* whole trace */
 	uint64_t events, dropped;
@@ -163,10 +169,19 @@ struct trace_catalog {
 	uint64_t read_ns;                /* CLOCK_MONOTONIC when it was opened */
 };
 
+/* The description of object ID, or NULL. Objects may share one: compare
+ * ids, not pointers. Valid until the catalog grows. */
 static inline const struct trace_object *
 trace_catalog_object(const struct trace_catalog *c, uint32_t id)
 {
-	return id && id < c->nobjects ? &c->objects[id] : NULL;
+	return id && id < c->nobjects ? &c->descs[c->object_desc[id]] : NULL;
+}
+
+/* Whether a successful destroy ended object ID (a later init at its
+ * address is another object; a later use stays on this one). */
+static inline bool trace_catalog_object_destroyed(const struct trace_catalog *c, uint32_t id)
+{
+	return id && id < c->nobjects && (c->object_destroyed[id / 64] >> (id % 64) & 1);
 }
 
 static inline const struct trace_stack *
@@ -195,6 +210,18 @@ bool trace_op_is_init(unsigned op);
 bool trace_op_is_destroy(unsigned op);
 bool trace_op_is_join(unsigned op);
 bool trace_op_is_create(unsigned op);
+
+/* Building the objects of a catalog (the reader; tests and benchmarks
+ * build catalogs by hand). */
+/* Reserves index 0 of objects and descs (id 0 = none): 0, or -ENOMEM. The
+ * functions below do it if needed. */
+int trace_catalog_init_objects(struct trace_catalog *c);
+/* Adds description DESC (copied, its name too); returns its index in descs,
+ * 0 when out of memory. */
+uint32_t trace_catalog_add_desc(struct trace_catalog *c, const struct trace_object *desc);
+/* A new object described by descs[DESC], not destroyed; returns its id,
+ * 0 when out of memory. */
+uint32_t trace_catalog_add_object(struct trace_catalog *c, uint32_t desc);
 
 void trace_catalog_release(struct trace_catalog *c);
 

@@ -437,11 +437,9 @@ static struct trace_reader *reader_open(const char *dir, unsigned flags,
 		r->op_life[op] = trace_op_is_init(op) ? RD_LIFE_INIT :
 				 trace_op_is_destroy(op) ? RD_LIFE_DESTROY : RD_LIFE_USE;
 	r->dir = strdup(dir);
-	r->cat.objects = calloc(1, sizeof *r->cat.objects);
 	r->cat.stacks = calloc(1, sizeof *r->cat.stacks);
-	r->obj_next = calloc(1, sizeof *r->obj_next);
-	r->cat.nobjects = r->cat.nstacks = r->objects_cap = r->stacks_cap = 1;
-	if (!r->dir || !r->cat.objects || !r->cat.stacks || !r->obj_next) {
+	r->cat.nstacks = r->stacks_cap = 1;
+	if (!r->dir || !r->cat.stacks || trace_catalog_init_objects(&r->cat) < 0) {
 		ct_error_set(err, dir, -1, "out of memory");
 		trace_reader_free(r);
 		return NULL;
@@ -483,7 +481,8 @@ void trace_reader_free(struct trace_reader *r)
 	free_names(r->ignored, r->nignored);
 	free(r->cursors);
 	free(r->heap);
-	free(r->obj_next);
+	free(r->obj_replaced);
+	rd_descs_release(&r->descs);
 	rd_map_release(&r->objects);
 	rd_map_release(&r->handles);
 	rd_map_release(&r->early_parent);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 enum rd_bad {
@@ -61,8 +62,17 @@ static int enter_chunk(struct trace_reader *r, struct rd_cursor *c)
 	return entered;
 }
 
+/* A chunk left is never read again (its head is decoded, its strings
+ * copied): its pages leave the reader's memory, so that reading a trace
+ * costs the chunks in use, not the whole file. The page cache keeps them. */
 static void leave_chunk(struct rd_cursor *c)
 {
+	const struct rd_chunk *k = &c->chunks[c->ci];
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t from = (k->off + page - 1) / page * page;
+	uint64_t to = (k->off + k->size) / page * page;
+	if (from < to && to <= c->file->map_size)
+		madvise((void *)(c->file->map + from), to - from, MADV_DONTNEED);
 	c->in_chunk = false;
 	c->ci++;
 }

@@ -73,33 +73,96 @@ void rd_map_release(struct rd_map *m)
 	*m = (struct rd_map){ 0 };
 }
 
+/* ---- object descriptions, shared by content ---- */
+
+static uint32_t desc_hash(const struct trace_object *d)
+{
+	uint64_t h = d->key * 0x9E3779B97F4A7C15ull;
+	h ^= ((uint64_t)d->process << 32 | d->init_stack) * 0xff51afd7ed558ccdull;
+	h ^= (d->attr ^ d->attr2 << 17 ^ (uint64_t)d->kind << 56 ^ (uint64_t)d->initialized << 63) *
+	     0xc4ceb9fe1a85ec53ull;
+	return (uint32_t)(h >> 32 ^ h);
+}
+
+static bool desc_equal(const struct trace_object *a, const struct trace_object *b)
+{
+	return a->key == b->key && a->process == b->process && a->init_stack == b->init_stack &&
+	       a->attr == b->attr && a->attr2 == b->attr2 && a->kind == b->kind &&
+	       a->initialized == b->initialized && !a->name && !b->name;
+}
+
+/* The free slot for D, or the one holding its equal. */
+static uint32_t *desc_slot(const struct trace_catalog *cat, const struct rd_descs *t,
+			   const struct trace_object *d)
+{
+	uint32_t mask = t->cap - 1;
+	for (uint32_t i = desc_hash(d) & mask;; i = (i + 1) & mask)
+		if (!t->slot[i] || desc_equal(&cat->descs[t->slot[i]], d))
+			return &t->slot[i];
+}
+
+static int descs_grow(const struct trace_catalog *cat, struct rd_descs *t)
+{
+	struct rd_descs old = *t;
+	t->cap = old.cap ? old.cap * 2 : 64;
+	t->slot = calloc(t->cap, sizeof *t->slot);
+	if (!t->slot) {
+		*t = old;
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < old.cap; i++)
+		if (old.slot[i])
+			*desc_slot(cat, t, &cat->descs[old.slot[i]]) = old.slot[i];
+	free(old.slot);
+	return 0;
+}
+
+void rd_descs_release(struct rd_descs *d)
+{
+	free(d->slot);
+	*d = (struct rd_descs){ 0 };
+}
+
+/* The index of a description equal to D (a named one is never shared),
+ * added if new; 0 when out of memory. */
+static uint32_t desc_of(struct trace_reader *r, const struct trace_object *d)
+{
+	struct rd_descs *t = &r->descs;
+	if (d->name)
+		return trace_catalog_add_desc(&r->cat, d);
+	if ((t->n + 1) * 2 > t->cap && descs_grow(&r->cat, t) < 0)
+		return 0;
+	uint32_t *slot = desc_slot(&r->cat, t, d);
+	if (!*slot && (*slot = trace_catalog_add_desc(&r->cat, d)))
+		t->n++;
+	return *slot;
+}
+
 /* ---- objects ---- */
+
+static inline bool is_replaced(const struct trace_reader *r, uint32_t id)
+{
+	return r->obj_replaced[id / 64] >> (id % 64) & 1;
+}
 
 static uint32_t new_object(struct trace_reader *r, const struct trace_event *ev, uint64_t key,
 			   uint8_t kind, uint32_t prev)
 {
-	struct trace_catalog *cat = &r->cat;
-	uint32_t cap = r->objects_cap;
-	struct trace_object *objs = rd_grow(cat->objects, &cap, cat->nobjects + 1, sizeof *objs);
-	if (!objs)
+	struct trace_object d = { .process = ev->process, .key = key, .kind = kind,
+				  .init_stack = ev->stack };
+	uint32_t desc = desc_of(r, &d);
+	uint32_t id = desc ? trace_catalog_add_object(&r->cat, desc) : 0;
+	if (!id)
 		return 0;
-	cat->objects = objs;
-	if (cap != r->objects_cap) {
-		uint32_t *next = realloc(r->obj_next, cap * sizeof *next);
-		if (!next)
-			return 0;
-		r->obj_next = next;
-		r->objects_cap = cap;
-	}
-	uint32_t id = cat->nobjects++;
-	objs[id] = (struct trace_object){
-		.id = id, .process = ev->process, .key = key, .kind = kind,
-		.init_stack = ev->stack, .first_thread = ev->thread, .first_ns = ev->ts_ns,
-		.incarnation = prev ? objs[prev].incarnation + 1 : 0,
-	};
-	r->obj_next[id] = 0;
+	uint32_t cap = r->replaced_cap;
+	uint64_t *bits = rd_grow(r->obj_replaced, &cap, id / 64 + 1, sizeof *bits);
+	if (!bits)
+		return 0;
+	memset(bits + r->replaced_cap, 0, (cap - r->replaced_cap) * sizeof *bits);
+	r->obj_replaced = bits;
+	r->replaced_cap = cap;
 	if (prev)
-		r->obj_next[prev] = id;
+		bits[prev / 64] |= 1ull << (prev % 64);
 	rd_map_put(&r->objects, ev->process, key, id);
 	return id;
 }
@@ -111,16 +174,35 @@ static inline uint32_t resolve(struct trace_reader *r, struct rd_cursor *c, unsi
 	if (!key)
 		return 0;
 	uint32_t id = c->slot_obj[slot];
-	if (id) {
-		while (r->obj_next[id])
-			id = r->obj_next[id];
-	} else {
+	if (!id || is_replaced(r, id)) {
 		id = rd_map_get(&r->objects, ev->process, key);
 		if (!id)
 			id = new_object(r, ev, key, kind, 0);
 	}
 	c->slot_obj[slot] = id;
 	return id;
+}
+
+/* A successful init of object ID: what it says joins its description
+ * (the first init only: a re-init of a live object keeps it). */
+static void object_init(struct trace_reader *r, const struct rd_head *h,
+			const struct trace_op_desc *d, const struct trace_event *ev, uint32_t id)
+{
+	struct trace_object o = *trace_catalog_object(&r->cat, id);
+	bool named = (d->flags & TRACE_F_STR) && h->str[0] && !o.name;
+	if (o.initialized && !named)
+		return;
+	if (!o.initialized) {
+		o.initialized = true;
+		o.attr = h->ev.args[0];
+		o.attr2 = h->ev.args[1];
+		o.init_stack = ev->stack;
+	}
+	if (named)
+		o.name = (char *)h->str;   /* copied by desc_of */
+	uint32_t desc = desc_of(r, &o);
+	if (desc)
+		r->cat.object_desc[id] = desc;
 }
 
 /* obj of the event: init and destroy calls that succeeded start and end an
@@ -133,31 +215,23 @@ static uint32_t object_event(struct trace_reader *r, struct rd_cursor *c,
 	uint32_t id = resolve(r, c, h->slot, h->key, d->kind, ev);
 	if (!id || h->ev.phase != TRACE_PHASE_END || h->ev.result)
 		return id;
-	struct trace_object *o = &r->cat.objects[id];
 	switch ((enum rd_life)r->op_life[h->ev.op]) {
 	case RD_LIFE_USE:
 		return id;
 	case RD_LIFE_DESTROY:
-		o->destroyed = true;
+		r->cat.object_destroyed[id / 64] |= 1ull << (id % 64);
 		return id;
 	case RD_LIFE_INIT:
 		break;
 	}
-	if (o->destroyed || o->kind != d->kind) {
+	if (trace_catalog_object_destroyed(&r->cat, id) ||
+	    trace_catalog_object(&r->cat, id)->kind != d->kind) {
 		uint32_t nid = new_object(r, ev, h->key, d->kind, id);
 		if (!nid)
 			return id;
 		id = c->slot_obj[h->slot] = nid;
-		o = &r->cat.objects[id];
 	}
-	if (!o->initialized) {
-		o->initialized = true;
-		o->attr = h->ev.args[0];
-		o->attr2 = h->ev.args[1];
-		o->init_stack = ev->stack;
-	}
-	if ((d->flags & TRACE_F_STR) && h->str[0] && !o->name)
-		o->name = strdup(h->str);
+	object_init(r, h, d, ev, id);
 	return id;
 }
 

@@ -152,6 +152,13 @@ struct rd_map {
 	uint32_t cap, n;
 };
 
+/* The unnamed descriptions of the catalog by content, so objects that look
+ * alike share one: open addressing over desc indices, 0 = free. */
+struct rd_descs {
+	uint32_t *slot;
+	uint32_t cap, n;
+};
+
 enum rd_life {                  /* what an op does to its object's lifetime */
 	RD_LIFE_USE = 0,
 	RD_LIFE_INIT,
@@ -178,8 +185,11 @@ struct trace_reader {
 	struct rd_map handles;       /* (process, pthread_t) -> thread id + 1 */
 	struct rd_map early_parent;  /* live: (process, index) of a thread created */
 	struct rd_map early_stack;   /*   before it appeared -> parent + 1, stack */
-	uint32_t *obj_next;          /* object id -> the incarnation that replaced it */
-	uint32_t objects_cap, stacks_cap, threads_cap, processes_cap;
+	uint64_t *obj_replaced;      /* per object id, a bit: a later incarnation at
+	                                its key exists (objects holds the current one) */
+	uint32_t replaced_cap;       /* words of obj_replaced */
+	struct rd_descs descs;       /* the catalog's descriptions, by content */
+	uint32_t stacks_cap, threads_cap, processes_cap;
 	struct ct_error err;
 	unsigned nerr;
 	uint64_t gaps;
@@ -240,6 +250,7 @@ void rd_emit(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev
 uint32_t rd_map_get(const struct rd_map *m, uint32_t process, uint64_t key);
 void rd_map_put(struct rd_map *m, uint32_t process, uint64_t key, uint32_t val);
 void rd_map_release(struct rd_map *m);
+void rd_descs_release(struct rd_descs *d);
 
 /* trace_reader_setup.c */
 int rd_list_dir(struct trace_reader *r, char ***names, uint32_t *n);

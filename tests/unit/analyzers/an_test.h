@@ -73,4 +73,25 @@ static inline void an_join(struct fake_trace *t, uint32_t joiner, uint32_t joine
 	e->peer_thread = joined;
 }
 
+/* N short-lived mutexes used by THREAD one after the other, all at ADDR (a
+ * mutex on the stack of a loop): each initialized at INIT (its init stack:
+ * one class), locked at LOCK, unlocked and destroyed. Returns the first id
+ * (the others follow it). */
+static inline uint32_t an_short_lived(struct fake_trace *t, uint32_t thread, unsigned n,
+				      uint64_t addr, uint32_t init, uint32_t lock)
+{
+	uint32_t first = 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t m = fake_object(t, TRACE_OBJ_MUTEX, addr);
+		fake_object_desc(t, m)->init_stack = init;
+		fake_object_desc(t, m)->initialized = true;
+		first = first ? first : m;
+		an_call(t, thread, TRACE_OP_MUTEX_INIT, m, init, 0);
+		fake_lock(t, thread, m, lock);
+		fake_unlock(t, thread, m, 0);
+		an_call(t, thread, TRACE_OP_MUTEX_DESTROY, m, init, 0);
+	}
+	return first;
+}
+
 #endif

@@ -67,8 +67,8 @@ static inline void none(struct mu_fixture *f)
 
 static inline void set_type(struct mu_fixture *f, uint32_t lock, enum trace_mutex_type type)
 {
-	f->t.cat.objects[lock].attr = type;
-	f->t.cat.objects[lock].initialized = true;
+	fake_object_desc(&f->t, lock)->attr = type;
+	fake_object_desc(&f->t, lock)->initialized = true;
 }
 
 /* The BEGIN of a condition wait on CV with MUTEX, and the release of MUTEX. */

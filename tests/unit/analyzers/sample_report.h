@@ -124,8 +124,8 @@ static void sample_trace(struct fake_trace *t)
 	uint32_t s_b2 = fake_stack(t, 0x403000, 2), s_a2 = fake_stack(t, 0x403100, 2);
 	uint32_t s_take = fake_stack(t, 0x404000, 2), s_drop = fake_stack(t, 0x405000, 2);
 	uint32_t s_init = fake_stack(t, 0x406000, 2);
-	t->cat.objects[m3].init_stack = s_init;
-	t->cat.objects[m3].initialized = true;
+	fake_object_desc(t, m3)->init_stack = s_init;
+	fake_object_desc(t, m3)->initialized = true;
 	free(t->cat.threads[0].name);
 	t->cat.threads[0].name = strdup("main");
 	fake_trace_at(t, base);

@@ -223,18 +223,7 @@ static void test_cond_and_join_waits(void **state)
  * destroyed: the life of a short-lived lock. Returns the first id. */
 static uint32_t short_lived(struct ct_fixture *f, unsigned n, uint32_t stack)
 {
-	uint32_t first = 0;
-	for (unsigned i = 0; i < n; i++) {
-		uint32_t m = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x9000);
-		f->t.cat.objects[m].init_stack = stack;
-		f->t.cat.objects[m].initialized = true;
-		first = first ? first : m;
-		an_call(&f->t, f->t1, TRACE_OP_MUTEX_INIT, m, stack, 0);
-		fake_lock(&f->t, f->t1, m, f->s_hold1);
-		fake_unlock(&f->t, f->t1, m, 0);
-		an_call(&f->t, f->t1, TRACE_OP_MUTEX_DESTROY, m, stack, 0);
-	}
-	return first;
+	return an_short_lived(&f->t, f->t1, n, 0x9000, stack, f->s_hold1);
 }
 
 static void test_class_of_many_is_one_lockstat(void **state)
@@ -280,7 +269,7 @@ static void test_class_sites_and_blame_add_up(void **state)
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t t0 = 20000000 + i * 100 * US;
 		uint32_t m = fake_object(&f->t, TRACE_OBJ_MUTEX, 0xa000 + i * 64);
-		f->t.cat.objects[m].init_stack = s_init;
+		fake_object_desc(&f->t, m)->init_stack = s_init;
 		first = first ? first : m;
 		fake_trace_at(&f->t, t0);
 		fake_lock(&f->t, f->t1, m, f->s_hold1);

@@ -134,8 +134,8 @@ static void test_self_relock(void **state)
 static void test_recursive_relock_not_hang(void **state)
 {
 	struct hg_fixture *f = *state;
-	f->t.cat.objects[f->a].attr = TRACE_MUTEX_RECURSIVE;
-	f->t.cat.objects[f->a].initialized = true;
+	fake_object_desc(&f->t, f->a)->attr = TRACE_MUTEX_RECURSIVE;
+	fake_object_desc(&f->t, f->a)->initialized = true;
 	fake_lock(&f->t, f->t1, f->a, 0);
 	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, f->a);
 	assert_int_equal(check_final(f, f->t.now + MS, 0), 0);

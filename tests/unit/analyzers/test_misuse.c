@@ -122,7 +122,7 @@ static void test_destroy_sem_and_barrier_with_waiters(void **state)
 	struct mu_fixture *f = *state;
 	uint32_t sem = fake_object(&f->t, TRACE_OBJ_SEM, 0x3000);
 	uint32_t bar = fake_object(&f->t, TRACE_OBJ_BARRIER, 0x4000);
-	f->t.cat.objects[bar].initialized = true;
+	fake_object_desc(&f->t, bar)->initialized = true;
 	fake_begin(&f->t, f->t1, TRACE_OP_SEM_WAIT, sem);
 	fake_begin(&f->t, f->t2, TRACE_OP_BARRIER_WAIT, bar);
 	an_call(&f->t, 0, TRACE_OP_SEM_DESTROY, sem, f->s1, 0);

@@ -127,7 +127,7 @@ static void test_reinit_cond_and_barrier_with_waiters(void **state)
 	struct mu_fixture *f = *state;
 	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x2000);
 	uint32_t bar = fake_object(&f->t, TRACE_OBJ_BARRIER, 0x4000);
-	f->t.cat.objects[bar].initialized = true;
+	fake_object_desc(&f->t, bar)->initialized = true;
 	waits(f, f->t1, cv);
 	fake_begin(&f->t, f->t2, TRACE_OP_BARRIER_WAIT, bar);
 	an_call(&f->t, 0, TRACE_OP_COND_INIT, cv, f->s1, 0);

@@ -269,8 +269,8 @@ static void many_lockstats(struct fake_trace *t, struct report *r)
 	uint32_t s_init = fake_stack(t, 0x406000, 2);
 	for (uint32_t i = 0; i < 150; i++) {
 		uint32_t m = fake_object(t, TRACE_OBJ_MUTEX, 0x10000 + i * 64);
-		t->cat.objects[m].init_stack = s_init;
-		t->cat.objects[m].initialized = true;
+		fake_object_desc(t, m)->init_stack = s_init;
+		fake_object_desc(t, m)->initialized = true;
 		struct report_lockstat *s = report_add_lockstat(r, m);
 		s->acquisitions = 2;
 		s->contended = 1;

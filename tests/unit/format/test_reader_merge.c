@@ -122,7 +122,7 @@ static void test_many_chunks(void **state)
 		assert_int_equal(e.ev[i].ts_ns, x->tick);
 		assert_int_equal(e.ev[i].seq, x->seq);
 		unsigned k = (unsigned)(x->key - 0x10000) / 64;
-		assert_int_equal(cat->objects[e.ev[i].obj].key, x->key);
+		assert_int_equal(trace_catalog_object(cat, e.ev[i].obj)->key, x->key);
 		assert_int_equal(e.ev[i].seq, next_seq[k]);
 		next_seq[k]++;
 	}

@@ -290,7 +290,7 @@ static void test_slot_eviction(void **state)
 	assert_int_equal(e.n, 30);
 	assert_int_equal(cat->nobjects, 4);
 	for (unsigned i = 0; i < 30; i++) {
-		assert_int_equal(cat->objects[e.ev[i].obj].key, keys[i % 3]);
+		assert_int_equal(trace_catalog_object(cat, e.ev[i].obj)->key, keys[i % 3]);
 		assert_int_equal(e.ev[i].seq, i / 3 + 1);  /* seqs count from 1 */
 	}
 	assert_int_equal(trace_reader_order_gaps(r), 0);
@@ -349,18 +349,19 @@ static void test_incarnations(void **state)
 	uint32_t first = e.ev[0].obj;
 	for (unsigned i = 1; i < 4; i++)
 		assert_int_equal(e.ev[i].obj, first);
-	assert_true(cat->objects[first].destroyed);
-	assert_false(cat->objects[first].initialized); /* static initializer */
-	assert_int_equal(cat->objects[first].init_stack, e.ev[0].stack);
+	assert_true(trace_catalog_object_destroyed(cat, first));
+	assert_false(trace_catalog_object(cat, first)->initialized); /* static initializer */
+	assert_int_equal(trace_catalog_object(cat, first)->init_stack, e.ev[0].stack);
 	assert_int_not_equal(e.ev[0].stack, 0);
 	assert_int_not_equal(e.ev[4].obj, first);
+	assert_int_equal(e.ev[4].obj, first + 1);
 	assert_int_equal(e.ev[5].obj, e.ev[4].obj);
-	const struct trace_object *o = &cat->objects[e.ev[4].obj];
-	assert_int_equal(o->incarnation, 1);
+	const struct trace_object *o = trace_catalog_object(cat, e.ev[4].obj);
+	assert_int_equal(o->key, m);
 	assert_true(o->initialized);
-	assert_false(o->destroyed);
+	assert_false(trace_catalog_object_destroyed(cat, e.ev[4].obj));
 	assert_int_equal(o->attr, TRACE_MUTEX_RECURSIVE);
-	assert_int_equal(o->first_ns, 14);
+	assert_false(trace_catalog_object(cat, first)->initialized); /* its own description */
 	trace_reader_free(r);
 	tw_events_release(&e);
 }

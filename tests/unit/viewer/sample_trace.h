@@ -52,7 +52,7 @@ static inline void sample_trace(struct fake_trace *t, struct sample_ids *id)
 	id->m2 = fake_object(t, TRACE_OBJ_MUTEX, 0x555555558080ull);
 	id->cv = fake_object(t, TRACE_OBJ_COND, 0x5555555580c0ull);
 	id->q = fake_object(t, TRACE_OBJ_MQ, 0x8000000000001234ull);
-	t->cat.objects[id->q].name = strdup("/jobs");
+	fake_object_desc(t, id->q)->name = strdup("/jobs");
 	id->st_lock = fake_stack(t, 0x401100, 2);
 	id->st_wait = fake_stack(t, 0x401200, 2);
 	id->st_misuse = fake_stack(t, 0x401300, 2);

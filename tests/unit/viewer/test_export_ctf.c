@@ -142,7 +142,7 @@ static void build_contention(struct fake_trace *t)
 	uint32_t c = fake_object(t, TRACE_OBJ_COND, COND_ADDR);
 	uint32_t q = fake_object(t, TRACE_OBJ_MQ, MQ_KEY);
 	uint32_t s = fake_stack(t, 0x401000, 3);
-	t->cat.objects[q].name = strdup("/jobs");
+	fake_object_desc(t, q)->name = strdup("/jobs");
 
 	struct trace_event *e = fake_event(t, 0, TRACE_OP_CREATE, 0);
 	e->peer_thread = w;

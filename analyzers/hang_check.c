@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/* hang_check.c - the hang detector's checks (see hang.h): wait-for cycles
+ * through lock owners, a wait for a lock whose owner ended, stalls of every
+ * live thread of a process. The state they look at is hang.c's. */
+#include "hang_state.h"
+
+#include "op_class.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct hg_check {
+	struct hang_detector *h;
+	uint64_t now, settle, stall;
+	struct report *out;
+	uint32_t *onpath;           /* per thread: position on the path + 1 */
+	bool *in_cycle;             /* per thread: already reported */
+	uint32_t npath;
+	int found;
+};
+
+static uint32_t hg_process_of(const struct hang_detector *h, uint32_t thread)
+{
+	return thread < h->cat->nthreads ? h->cat->threads[thread].process : 0;
+}
+
+static bool hg_process_alive(const struct hang_detector *h, uint32_t process)
+{
+	return process >= h->nexited || !h->exited[process];
+}
+
+static bool hg_is_lock_wait(const struct hg_thread *t)
+{
+	return t->blocked && (op_class(t->op) & OPC_ACQUIRE);
+}
+
+static bool hg_settled(const struct hg_check *c, const struct hg_thread *t, uint64_t age)
+{
+	return t->begin_ns <= c->now && c->now - t->begin_ns >= age;
+}
+
+static bool hg_is_recursive(const struct hang_detector *h, uint32_t lock)
+{
+	const struct trace_object *o = trace_catalog_object(h->cat, lock);
+	return o && o->kind == TRACE_OBJ_MUTEX &&
+	       (o->attr & TRACE_MUTEX_TYPE_MASK) == TRACE_MUTEX_RECURSIVE;
+}
+
+/* The owner of L, if it is certain (HG_NONE otherwise): the owner lost no
+ * events since it took L. */
+static uint32_t hg_owner(const struct hang_detector *h, const struct hg_lock *l)
+{
+	if (l->owner == HG_NONE || l->owner >= h->nthreads ||
+	    h->threads[l->owner].gaps != l->owner_gaps)
+		return HG_NONE;
+	return l->owner;
+}
+
+static bool hg_reader_known(const struct hang_detector *h, const struct hg_holder *r)
+{
+	return r->thread < h->nthreads && h->threads[r->thread].gaps == r->gaps;
+}
+
+/* The threads T waits for: the owners its lock request conflicts with. */
+static uint32_t hg_waits_for(const struct hang_detector *h, uint32_t thread, uint32_t *out, uint32_t max)
+{
+	const struct hg_thread *t = &h->threads[thread];
+	const struct hg_lock *l = hg_lock_find(h, t->obj);
+	if (!hg_is_lock_wait(t) || !l)
+		return 0;
+	uint32_t n = 0, owner = hg_owner(h, l);
+	if (owner != HG_NONE && !(owner == thread && hg_is_recursive(h, t->obj)))
+		out[n++] = owner;
+	for (uint32_t i = 0; !t->read && i < l->nreaders && n < max; i++) {
+		bool dup = !hg_reader_known(h, &l->readers[i]);
+		for (uint32_t j = 0; j < n; j++)
+			dup |= out[j] == l->readers[i].thread;
+		if (!dup)
+			out[n++] = l->readers[i].thread;
+	}
+	return n;
+}
+
+/* Where THREAD acquired LOCK (0 if it does not hold it). */
+static uint32_t hg_held_stack(const struct hang_detector *h, uint32_t thread, uint32_t lock, bool *read)
+{
+	const struct hg_lock *l = hg_lock_find(h, lock);
+	*read = false;
+	if (!l)
+		return 0;
+	if (hg_owner(h, l) == thread)
+		return l->owner_stack;
+	for (uint32_t i = 0; i < l->nreaders; i++) {
+		if (l->readers[i].thread == thread && hg_reader_known(h, &l->readers[i])) {
+			*read = true;
+			return l->readers[i].stack;
+		}
+	}
+	return 0;
+}
+
+struct hg_lowest {
+	const struct hang_detector *h;
+	uint32_t thread, lock;
+};
+
+static void hg_lowest_held(void *entry, uint32_t id, void *ctx)
+{
+	struct hg_lowest *w = ctx;
+	const struct hg_lock *l = entry;
+	bool read;
+	if (l->used && id && !w->lock &&
+	    (hg_held_stack(w->h, w->thread, id, &read) || hg_owner(w->h, l) == w->thread))
+		w->lock = id;
+}
+
+/* The lowest lock THREAD holds, or 0 (for stall reports: rare, so a scan). */
+static uint32_t hg_any_held(const struct hang_detector *h, uint32_t thread)
+{
+	struct hg_lowest w = { h, thread, 0 };
+	id_table_each((struct id_table *)&h->locks, hg_lowest_held, &w);
+	return w.lock;
+}
+
+static void hg_fill_wait(const struct hg_check *c, struct report_edge *e, uint32_t thread)
+{
+	const struct hg_thread *t = &c->h->threads[thread];
+	e->thread = thread;
+	e->acquiring = t->obj;
+	e->acquiring_stack = t->stack;
+	e->acquiring_read = t->read;
+	e->op = t->op;
+	e->wait_ns = t->begin_ns <= c->now && c->now != UINT64_MAX ? c->now - t->begin_ns : 0;
+}
+
+/* path[0..n-1]: thread path[i] waits for a lock held by path[i+1 mod n]. */
+static void hg_report_cycle(struct hg_check *c, const uint32_t *path, uint32_t n)
+{
+	struct report_deadlock *d = report_add_deadlock(c->out, REPORT_DEADLOCK_HANG);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t prev = path[(i + n - 1) % n];
+		struct report_edge *e = report_deadlock_add_edge(d);
+		hg_fill_wait(c, e, path[i]);
+		e->owner = path[(i + 1) % n];
+		e->holding = c->h->threads[prev].obj;
+		e->holding_stack = hg_held_stack(c->h, path[i], e->holding, &e->holding_read);
+		c->in_cycle[path[i]] = true;
+	}
+	if (n == 1)
+		d->note = strdup("the thread waits for a non-recursive lock it already holds");
+	c->found = 1;
+}
+
+static bool hg_dfs(struct hg_check *c, uint32_t start, uint32_t v, bool *visited)
+{
+	uint32_t next[64];
+	uint32_t n = hg_waits_for(c->h, v, next, 64);
+	c->onpath[c->npath++] = v;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t w = next[i];
+		if (w == start) {
+			hg_report_cycle(c, c->onpath, c->npath);
+			return true;
+		}
+		if (w < start || w >= c->h->nthreads || visited[w] || c->in_cycle[w])
+			continue;
+		if (!hg_is_lock_wait(&c->h->threads[w]) || !hg_settled(c, &c->h->threads[w], c->settle))
+			continue;
+		visited[w] = true;
+		if (hg_dfs(c, start, w, visited))
+			return true;
+	}
+	c->npath--;
+	return false;
+}
+
+/* A wait for a lock whose owner thread ended without unlocking it. */
+static void hg_check_dead_owner(struct hg_check *c, uint32_t thread)
+{
+	uint32_t owners[64];
+	uint32_t n = hg_waits_for(c->h, thread, owners, 64);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t o = owners[i];
+		if (o == thread || o >= c->h->nthreads || !c->h->threads[o].ended ||
+		    !hg_process_alive(c->h, hg_process_of(c->h, o)))
+			continue;
+		struct report_deadlock *d = report_add_deadlock(c->out, REPORT_DEADLOCK_HANG);
+		struct report_edge *e = report_deadlock_add_edge(d);
+		hg_fill_wait(c, e, thread);
+		e->owner = o;
+		d->note = strdup("the lock's owner thread ended without unlocking it");
+		c->in_cycle[thread] = true;
+		c->found = 1;
+		return;
+	}
+}
+
+static void hg_check_cycles(struct hg_check *c)
+{
+	bool *visited = calloc(c->h->nthreads + 1, sizeof(*visited));
+	if (!visited)
+		abort();
+	for (uint32_t s = 0; s < c->h->nthreads; s++) {
+		const struct hg_thread *t = &c->h->threads[s];
+		if (c->in_cycle[s] || !hg_is_lock_wait(t) || !hg_settled(c, t, c->settle))
+			continue;
+		memset(visited, 0, c->h->nthreads * sizeof(*visited));
+		c->npath = 0;
+		if (!hg_dfs(c, s, s, visited))
+			hg_check_dead_owner(c, s);
+	}
+	free(visited);
+}
+
+static uint32_t hg_waiting_for_thread(const struct hang_detector *h, const struct hg_thread *t,
+				      uint32_t process)
+{
+	const struct trace_object *o = trace_catalog_object(h->cat, t->obj);
+	if (!(op_class(t->op) & OPC_JOIN) || !o)
+		return TRACE_NONE;
+	for (uint32_t i = 0; i < h->cat->nthreads; i++)
+		if (h->cat->threads[i].handle == o->key && h->cat->threads[i].process == process)
+			return i;
+	return TRACE_NONE;
+}
+
+static void hg_check_stall(struct hg_check *c, uint32_t process)
+{
+	struct hang_detector *h = c->h;
+	uint32_t live = 0;
+	for (uint32_t i = 0; i < h->nthreads; i++) {
+		const struct hg_thread *t = &h->threads[i];
+		if (!t->seen || t->ended || hg_process_of(h, i) != process)
+			continue;
+		if (!t->blocked || !hg_settled(c, t, c->stall) || c->in_cycle[i])
+			return;
+		live++;
+	}
+	if (!live)
+		return;
+	struct report_deadlock *d = report_add_deadlock(c->out, REPORT_DEADLOCK_STALL);
+	for (uint32_t i = 0; i < h->nthreads; i++) {
+		const struct hg_thread *t = &h->threads[i];
+		if (!t->seen || t->ended || hg_process_of(h, i) != process)
+			continue;
+		struct report_edge *e = report_deadlock_add_edge(d);
+		hg_fill_wait(c, e, i);
+		e->holding = hg_any_held(h, i);
+		if (e->holding)
+			e->holding_stack = hg_held_stack(h, i, e->holding, &e->holding_read);
+		uint32_t owners[1];
+		if (hg_waits_for(h, i, owners, 1))
+			e->owner = owners[0];
+		e->waiting_for = hg_waiting_for_thread(h, t, process);
+	}
+	c->found = 1;
+}
+
+static int hg_check(struct hang_detector *h, uint64_t now, uint64_t settle, uint64_t stall,
+		    struct report *out)
+{
+	struct hg_check c = { .h = h, .now = now, .settle = settle, .stall = stall, .out = out };
+	c.onpath = calloc(h->nthreads + 1, sizeof(*c.onpath));
+	c.in_cycle = calloc(h->nthreads + 1, sizeof(*c.in_cycle));
+	if (!c.onpath || !c.in_cycle)
+		abort();
+	hg_check_cycles(&c);
+	uint32_t nproc = h->cat->nprocesses ? h->cat->nprocesses : 1;
+	for (uint32_t p = 0; stall && p < nproc; p++)
+		if (hg_process_alive(h, p))
+			hg_check_stall(&c, p);
+	free(c.onpath);
+	free(c.in_cycle);
+	return c.found;
+}
+
+int hang_detector_check(struct hang_detector *h, uint64_t now_ns, uint64_t stall_timeout_ns,
+			struct report *out)
+{
+	return hg_check(h, now_ns, HANG_SETTLE_NS, stall_timeout_ns, out);
+}
+
+int hang_detector_check_final(struct hang_detector *h, uint64_t end_ns, uint64_t stall_timeout_ns,
+			      struct report *out)
+{
+	return hg_check(h, end_ns, 0, stall_timeout_ns, out);
+}
