@@ -7,9 +7,9 @@ add_executable(e2e_busy_until ${R}/busy_until.c)
 target_link_libraries(e2e_busy_until PRIVATE Threads::Threads)
 add_test(NAME e2e_live COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/${R}/live.sh
   $<TARGET_FILE:ctrace> $<TARGET_FILE:e2e_busy_until>)
-set_tests_properties(e2e_live PROPERTIES TIMEOUT 120)
+set_tests_properties(e2e_live PROPERTIES TIMEOUT 300)
 add_executable(e2e_ordered_pairs ${R}/ordered_pairs.c)
 target_link_libraries(e2e_ordered_pairs PRIVATE Threads::Threads)
 add_test(NAME e2e_damaged COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/${R}/damaged.sh
   $<TARGET_FILE:ctrace> $<TARGET_FILE:e2e_ordered_pairs>)
-set_tests_properties(e2e_damaged PROPERTIES TIMEOUT 120)
+set_tests_properties(e2e_damaged PROPERTIES TIMEOUT 300)
