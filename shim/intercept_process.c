@@ -19,7 +19,14 @@
 
 static int (*program_main)(int, char **, char **);
 
-static void record_exit(uintptr_t pc0, uintptr_t sp, unsigned op, int status);
+static void record_exit(uintptr_t pc0, uintptr_t sp, unsigned op, int status)
+{
+	struct shim_call c;
+	if (!shim_enter(&c, pc0, sp) || !shim_is_own_process())
+		return;
+	shim_emit(&c, op, 0, 0, 0, (uint64_t)(int64_t)status, 0, 0, 0);
+	trace_writer_set_exit(&shim.writer, TRACE_EXIT_STATUS, status);
+}
 
 /* Calls the program's main with this frame as the main thread's stack
  * root (stack.h) until main returns or the thread is unwound
@@ -230,15 +237,6 @@ SHIM_EXPORT pid_t fork(void)
 	if (pid != 0)
 		shim_emit(&c, TRACE_OP_FORK, 0, 0, pid < 0 ? errno : 0, pid < 0 ? 0 : (uint64_t)pid, 0, 0, 0);
 	return pid;
-}
-
-static void record_exit(uintptr_t pc0, uintptr_t sp, unsigned op, int status)
-{
-	struct shim_call c;
-	if (!shim_enter(&c, pc0, sp) || !shim_is_own_process())
-		return;
-	shim_emit(&c, op, 0, 0, 0, (uint64_t)(int64_t)status, 0, 0, 0);
-	trace_writer_set_exit(&shim.writer, TRACE_EXIT_STATUS, status);
 }
 
 SHIM_EXPORT void exit(int status)

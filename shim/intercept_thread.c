@@ -108,7 +108,7 @@ static void child_run(struct spawn *sp, void **ret, int *thrd_ret)
 		*ret = copy.fn(copy.arg);
 	pthread_cleanup_pop(1);
 	if (t)
-		t->end_how = TRACE_THREAD_END_RETURN;  /* THREAD_END: shim.h */
+		t->end_how = TRACE_THREAD_END_RETURN;  /* THREAD_END: shim.c */
 }
 
 static void *thread_main(void *p)

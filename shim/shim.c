@@ -91,7 +91,6 @@ static struct shim_thread *state_setup(uint32_t index, uintptr_t stack_lo, uintp
 	t->in_shim = t->in_dlopen = t->in_unwind = 0;
 	t->unwinds = 0;
 	t->key_rounds = 0;
-	t->ended = false;
 	t->end_how = TRACE_THREAD_END_UNWOUND;
 	t->handle = (uint64_t)pthread_self();
 	t->errno_at = &errno;
@@ -153,19 +152,11 @@ struct shim_thread *shim_thread_self(void)
 	return thread_adopt();
 }
 
-void shim_thread_end(struct shim_thread *t, enum trace_thread_end how)
-{
-	if (t->ended)
-		return;
-	struct shim_call c = { .t = t, .stack = 0 };
-	shim_emit(&c, TRACE_OP_THREAD_END, t->handle, 0, 0, how, 0, 0, NULL);
-	t->ended = true;
-}
-
-/* The state goes last: the program's key destructors run in the same
- * rounds as ours and may still lock. glibc runs the destructors in up to
- * PTHREAD_DESTRUCTOR_ITERATIONS rounds while a value is set again: ours
- * sets its own again until the last round. */
+/* The state goes last, after the thread's THREAD_END: its cleanup
+ * handlers, C++ thread_local destructors and the program's key destructors
+ * (which run in the same rounds as ours) may still lock. glibc runs the
+ * destructors in up to PTHREAD_DESTRUCTOR_ITERATIONS rounds while a value
+ * is set again: ours sets its own again until the last round. */
 static void thread_key_destructor(void *p)
 {
 	struct shim_thread *t = p;
@@ -175,7 +166,8 @@ static void thread_key_destructor(void *p)
 		shim_real.pthread_setspecific(thread_key, t);
 		return;
 	}
-	shim_thread_end(t, t->end_how);
+	struct shim_call c = { .t = t, .stack = 0 };
+	shim_emit(&c, TRACE_OP_THREAD_END, t->handle, 0, 0, t->end_how, 0, 0, NULL);
 	t->in_shim++;  /* a signal handler now must not write: the chunk goes away */
 	shim_tls = SHIM_THREAD_GONE;
 	trace_stream_close(&t->stream);
@@ -354,7 +346,6 @@ void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t
 		trace_stream_init(&self->stream, &shim.writer, 0);
 		shim_stack_forget(self);
 		self->index = 0;
-		self->ended = false;
 		self->stack_lo = lo;
 		self->stack_hi = hi;
 		self->in_shim = 0;

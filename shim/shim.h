@@ -39,8 +39,9 @@ struct shim_thread {
 	int in_call_once;            /* C11 call_once runs pthread_once: one call */
 	uint32_t unwinds;            /* stacks unwound by this thread */
 	uint32_t key_rounds;         /* rounds of key destructors seen */
-	bool ended;                  /* THREAD_END written */
-	uint8_t end_how;             /* enum trace_thread_end, recorded at the real end */
+	uint8_t end_how;             /* enum trace_thread_end: how it is ending; its
+	                                THREAD_END comes from the last round of key
+	                                destructors (shim.c) */
 	uint64_t handle;             /* pthread_self() */
 	int *errno_at;               /* &errno of this thread: no PLT call per record */
 	uintptr_t stack_lo, stack_hi;/* thread stack bounds; 0 = unknown */
@@ -97,13 +98,6 @@ bool shim_start(void);
  * its THREAD_START (ordered after the creator's CREATE on SPAWN_KEY). */
 struct shim_thread *shim_thread_begin(uint32_t index, uint64_t spawn_key, uint32_t parent,
 				      uintptr_t stack_lo, uintptr_t stack_hi);
-
-/* Writes the thread's THREAD_END once. A thread started through our
- * trampoline or calling pthread_exit only says how it is ending
- * (t->end_how): its THREAD_END comes from the last round of key
- * destructors, after its cleanup handlers, C++ thread_local destructors
- * and the program's key destructors, which may still unlock. */
-void shim_thread_end(struct shim_thread *t, enum trace_thread_end how);
 
 /* A forked child: abandon the parent's files, open our own. */
 void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t fork_tick);

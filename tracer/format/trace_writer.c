@@ -583,11 +583,11 @@ void trace_stream_close(struct trace_stream *s)
 {
 	if (!s->chunk)
 		return;
+	if (!s->reserved)  /* else the records end at the reservation */
+		seal_chunk(s->chunk, s->pos, TRACE_SEAL_CLOSE);
 	/* Punch whole unused pages: blocks back to the disk, zeros to readers.
 	 * The page of the zero byte that ends the records stays: readers look
 	 * at it, and reading a hole may need a page (tmpfs when full). */
-	if (!s->reserved)  /* else the records end at the reservation */
-		seal_chunk(s->chunk, s->pos, TRACE_SEAL_CLOSE);
 	uint32_t used = (uint32_t)(s->pos - s->chunk) + 1;
 	uint32_t keep = (used + TRACE_ALIGN - 1) & ~(TRACE_ALIGN - 1);
 	if (keep < s->chunk_size)
