@@ -243,7 +243,7 @@ int print_json(FILE *out, const struct report *r, const struct print_options *op
 	json_writer_key_uint(&w, "dropped", r->trace.dropped);
 	json_writer_key_uint(&w, "bytes", r->trace.bytes);
 	json_writer_key_uint(&w, "problems", r->trace.problems);
-	json_writer_key_bool(&w, "running", r->trace.running);
+	json_writer_key_bool(&w, "running", r->trace.running_note != NULL);
 	json_writer_end_object(&w);
 	json_writer_key_uint(&w, "suppressed", r->suppressed);
 	json_writer_key(&w, "notes");

@@ -214,8 +214,8 @@ struct report_program {
 struct report_trace {
 	uint64_t events, dropped, bytes;
 	uint32_t problems;           /* damaged places met reading it */
-	bool running;                /* the program was still running (a snapshot) */
-	char *running_note;          /* (owned) then the one line that says so */
+	char *running_note;          /* (owned) the program was still running (a
+	                                snapshot): the one line that says so; NULL */
 };
 
 struct report {

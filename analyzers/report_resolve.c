@@ -272,7 +272,6 @@ void report_resolve(struct report *r, const struct trace_catalog *cat,
 	r->trace.events = cat->events;
 	r->trace.dropped = cat->dropped;
 	r->trace.bytes = cat->bytes;
-	r->trace.running = cat->running;
 	char running[256];
 	if (trace_catalog_running_note(cat, running, sizeof running)) {
 		report_add_note(r, "%s", running);

@@ -115,21 +115,25 @@ uint64_t event_source_total(const struct event_source *src)
 	return src->total;
 }
 
+/* The reader whose problems count: a full earlier pass saw them all. */
+static const struct trace_reader *damage_reader(const struct event_source *src)
+{
+	return src->full && trace_reader_error(src->full) ? src->full : src->reader;
+}
+
 const struct ct_error *event_source_error(const struct event_source *src)
 {
-	if (src->full && trace_reader_error(src->full))
-		return trace_reader_error(src->full);
-	return src->reader ? trace_reader_error(src->reader) : NULL;
+	const struct trace_reader *r = damage_reader(src);
+	return r ? trace_reader_error(r) : NULL;
 }
 
 unsigned event_source_damage(const struct event_source *src, struct ct_error *first)
 {
-	const struct trace_reader *r = src->full && trace_reader_error(src->full) ? src->full
-									       : src->reader;
-	if (!r || !trace_reader_error(r))
+	const struct ct_error *e = event_source_error(src);
+	if (!e)
 		return 0;
-	*first = *trace_reader_error(r);
-	return trace_reader_error_count(r);
+	*first = *e;
+	return trace_reader_error_count(damage_reader(src));
 }
 
 void event_source_release(struct event_source *src)

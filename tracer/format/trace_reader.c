@@ -224,7 +224,7 @@ static void skip_gap(struct trace_reader *r)
 		return;
 	uint64_t best_gap = best->head.ev.seq - (best->file->last_seq[best->head.group] + 1);
 	r->gaps += best_gap;
-	best->head.ev.obj_gap = 1;
+	best->head.ev.obj_gap = TRACE_OBJ_GAP_BEFORE;
 	best->file->last_seq[best->head.group] = best->head.ev.seq - 1;
 	wake(r, best->file, best->head.group);
 }
@@ -467,7 +467,7 @@ struct trace_reader *trace_reader_open(const char *dir, unsigned flags, struct c
 
 struct trace_reader *trace_reader_reopen(const struct trace_reader *r, struct ct_error *err)
 {
-	return reader_open(r->dir, r->flags & ~TRACE_READER_SNAPSHOT, r, err);
+	return reader_open(r->dir, r->flags, r, err);
 }
 
 void trace_reader_free(struct trace_reader *r)

@@ -115,14 +115,11 @@ static bool records_cut(struct trace_reader *r, struct rd_cursor *c)
 	const char *path = c->file->path;
 	uint64_t end = k->off + k->size;
 	uint64_t lim = end < c->file->st_size ? end : c->file->st_size;
-	uint32_t sealed = 0;
-	uint8_t how = 0;
-	if (pread(c->file->fd, &sealed, sizeof sealed,
-		  (off_t)(k->off + offsetof(struct trace_chunk_header, records_end))) != sizeof sealed ||
-	    pread(c->file->fd, &how, 1,
-		  (off_t)(k->off + offsetof(struct trace_chunk_header, sealed_how))) != 1)
-		sealed = 0;
-	c->left_for_next = sealed && how == TRACE_SEAL_NEXT;
+	struct trace_chunk_header h;
+	if (pread(c->file->fd, &h, sizeof h, (off_t)k->off) != (ssize_t)sizeof h)
+		h.records_end = 0;
+	uint32_t sealed = h.records_end;
+	c->left_for_next = sealed && h.sealed_how == TRACE_SEAL_NEXT;
 	if (sealed) {
 		if (k->off + sealed == c->pos)
 			return false;

@@ -422,7 +422,6 @@ void rd_file_limit(struct rd_file *f, const struct rd_file *m)
 		f->nstack_chunks = m->nstack_chunks;
 	for (uint32_t i = 0; i < f->nstack_chunks; i++)
 		f->stack_chunks[i].end = m->stack_chunks[i].pos;
-	f->running = false;  /* nothing more to wait for */
 }
 
 /* ---- stacks ---- */
