@@ -232,7 +232,7 @@ static void lo_add_instance(struct lock_order *lo, uint32_t thread, const struct
 		return;
 	}
 	struct lo_edge *e = lo_edge(lo, h->lock, to);
-	if (!e->ninst && !e->overflow)
+	if (!e->ninst)
 		e->thread = thread;
 	else if (e->thread != thread)
 		e->many_threads = true;
@@ -258,7 +258,15 @@ static struct lo_held *lo_find_held(struct lo_thread *t, uint32_t lock)
 	return NULL;
 }
 
-static bool lo_drop(struct lo_thread *t, struct lo_held *h, bool all);
+/* Drops H from T's held locks (all recursive holds when ALL). */
+static void lo_drop(struct lo_thread *t, struct lo_held *h, bool all)
+{
+	if (!all && --h->depth > 0)
+		return;
+	t->held_hash -= lo_mix(h->lock, h->read);
+	*h = t->held[--t->nheld];   /* order does not matter */
+	t->heldset = LO_NONE;
+}
 
 /* The thread that holds LOCK for writing, as far as we know, and its hold
  * (NULL if none): the lock's last writer, if it still holds it. */
@@ -319,18 +327,6 @@ static void lo_acquired(struct lock_order *lo, uint32_t thread, uint32_t lock, b
 		id_index_set(&lo->last_writer, lock, thread + 1);
 }
 
-/* Drops H from T's held locks (all recursive holds when ALL). Returns
- * whether the thread still holds the lock afterwards. */
-static bool lo_drop(struct lo_thread *t, struct lo_held *h, bool all)
-{
-	if (!all && --h->depth > 0)
-		return true;
-	t->held_hash -= lo_mix(h->lock, h->read);
-	*h = t->held[--t->nheld];   /* order does not matter */
-	t->heldset = LO_NONE;
-	return false;
-}
-
 static void lo_released(struct lock_order *lo, uint32_t thread, uint32_t lock, bool all)
 {
 	struct lo_thread *t = lo_thread(lo, thread);
@@ -369,9 +365,8 @@ static void lo_lock_event(struct lock_order *lo, const struct trace_event *ev)
 			lo_request(lo, ev, cls);
 		return;
 	}
-	if (cls & OPC_ACQUIRE)
-		lo_thread(lo, ev->thread)->requesting = false;
 	if (cls & OPC_ACQUIRE) {
+		lo_thread(lo, ev->thread)->requesting = false;
 		bool got = lo_result_acquired(ev->result);
 		bool tried = got || ev->result == ETIMEDOUT;
 		if (tried)
