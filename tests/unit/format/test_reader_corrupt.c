@@ -32,14 +32,7 @@ static int setup(void **state)
 /* N SIGNAL records with args[0] = i; the first 128 are SIG_SIZE bytes. */
 static void write_signals(unsigned n)
 {
-	struct tw t;
-	tw_open(&t, dir, 900, TRACE_CLOCK_MONOTONIC);
-	for (unsigned i = 0; i < n; i++) {
-		struct trace_rec rec = { .op = TRACE_OP_SIGNAL, .tick = 100 + i * 10,
-					 .args = { i } };
-		tw_write(&t, 0, &rec);
-	}
-	tw_close(&t);
+	tw_signals(dir, 900, n, false);
 }
 
 static void patch_byte(uint64_t off, uint8_t v)

@@ -3,7 +3,8 @@
  * a thread's records: a sealed chunk whose records stop early, zeros
  * followed by data, a chunk that has a successor but ends early. Each is
  * reported with its file and offset, and is a DROPPED event in the thread's
- * stream; an uncommitted release (killed inside the call) is not damage. */
+ * stream (an uncommitted release, killed inside the call, is not damage:
+ * test_writer_reserve.c). */
 #include "tw.h"
 
 #include <setjmp.h>
@@ -33,15 +34,7 @@ static int setup(void **state)
  * stopped inside the chunk, as at a kill). */
 static void write_signals(unsigned n, bool unsealed)
 {
-	struct tw t;
-	tw_open(&t, dir, 900, TRACE_CLOCK_MONOTONIC);
-	for (unsigned i = 0; i < n; i++) {
-		struct trace_rec rec = { .op = TRACE_OP_SIGNAL, .tick = 100 + i, .args = { i } };
-		tw_write(&t, 0, &rec);
-	}
-	if (unsealed)
-		trace_stream_abandon(tw_stream(&t, 0));
-	tw_close(&t);
+	tw_signals(dir, 900, n, unsealed);
 }
 
 static void zero(uint64_t off, size_t n)
@@ -177,31 +170,6 @@ static void test_late_record_marked(void **state)
 	tw_events_release(&e);
 }
 
-/* Killed inside a release: the record's body is written, its op byte is
- * not. Data within a record's length of the zero byte is that body: the
- * records end there, without a problem. */
-static void test_uncommitted_release_is_no_damage(void **state)
-{
-	(void)state;
-	struct tw t;
-	tw_open(&t, dir, 900, TRACE_CLOCK_MONOTONIC);
-	tw_rec(&t, 0, TRACE_OP_MUTEX_LOCK, 100, 0x7000, 0);
-	struct trace_rec unlock = { .op = TRACE_OP_MUTEX_UNLOCK, .tick = 200, .key = 0x7000,
-				    .seq = 1 };
-	struct trace_reservation res;
-	assert_int_equal(trace_stream_reserve(tw_stream(&t, 0), &unlock, &res), 0);
-	tw_rec(&t, 0, TRACE_OP_SEM_POST, 210, 0x8000, 0);  /* a signal handler's */
-	trace_stream_abandon(tw_stream(&t, 0));
-	tw_close(&t);
-	struct tw_events e;
-	struct trace_reader *r = tw_read(dir, &e);
-	assert_null(trace_reader_error(r));
-	assert_int_equal(e.n, 1);
-	assert_int_equal(e.ev[0].op, TRACE_OP_MUTEX_LOCK);
-	trace_reader_free(r);
-	tw_events_release(&e);
-}
-
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, tw_teardown)
@@ -212,7 +180,6 @@ int main(void)
 		T(test_last_chunk_lost),
 		T(test_skip_the_gap_no_thread_can_fill),
 		T(test_late_record_marked),
-		T(test_uncommitted_release_is_no_damage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -159,3 +159,17 @@ int tw_teardown(void **state)
 	tw_rmdir(tw_dir);
 	return 0;
 }
+
+void tw_signals(const char *dir, uint32_t pid, unsigned n, bool unsealed)
+{
+	struct tw t;
+	tw_open(&t, dir, pid, TRACE_CLOCK_MONOTONIC);
+	for (unsigned i = 0; i < n; i++) {
+		struct trace_rec rec = { .op = TRACE_OP_SIGNAL, .tick = 100 + i * 10,
+					 .args = { i } };
+		tw_write(&t, 0, &rec);
+	}
+	if (unsealed)
+		trace_stream_abandon(tw_stream(&t, 0));
+	tw_close(&t);
+}

@@ -39,6 +39,12 @@ void tw_rec(struct tw *t, uint32_t idx, unsigned op, uint64_t tick, uint64_t key
 /* Writes a full record. */
 void tw_write(struct tw *t, uint32_t idx, const struct trace_rec *rec);
 
+/* Writes the trace of process PID in DIR: thread 0 with N SIGNAL records,
+ * args[0] = 0..N-1, ticks 100, 110, ... (the first 128 take 5 bytes, the
+ * next 6); its last chunk left unsealed if UNSEALED (the thread stopped
+ * inside it, as at a kill). */
+void tw_signals(const char *dir, uint32_t pid, unsigned n, bool unsealed);
+
 /* Path of the events file of PID (gen 0) in DIR, into buf. */
 const char *tw_file(char *buf, size_t size, const char *dir, uint32_t pid);
 /* Overwrites N bytes at OFF of FILE. */
