@@ -90,6 +90,10 @@ struct trace_process {
 	uint32_t first_thread;      /* trace-wide id of its thread index 0 */
 	uint32_t nthreads;
 	bool running;               /* still running when the trace was read */
+	uint8_t runtime;            /* enum trace_runtime (TRACE_OP_RUNTIME), 0 = none */
+	uint8_t runtime_support;    /* enum trace_runtime_support */
+	uint32_t runtime_version;   /* CPython: PY_VERSION_HEX */
+	char *runtime_note;         /* (owned) the RUNTIME record's note, or NULL */
 };
 
 struct trace_thread {
@@ -124,6 +128,7 @@ struct trace_object {
 	uint32_t process;
 	uint32_t init_stack;        /* stack of its init, or of its first use */
 	uint8_t kind;               /* enum trace_obj_kind */
+	uint8_t role;               /* enum trace_obj_role (OBJ_ROLE of its key) */
 	bool initialized;           /* an INIT call was seen (vs static initializer) */
 };
 

@@ -170,6 +170,16 @@ enum trace_op {
 	TRACE_OP_MAPS          = 8,  /* args: snapshot number written to the maps file */
 	TRACE_OP_THREAD_ATTR   = 9,  /* args: 1 created detached, 0 joinable (threads
 	                                started through the shim, after THREAD_START) */
+	TRACE_OP_OBJ_ROLE      = 10, /* obj (no seq), args: enum trace_obj_role; str:
+	                                display name. What the object at this key is
+	                                to a runtime (CPython's GIL...), for every
+	                                incarnation at that key in this process */
+	TRACE_OP_THREAD_NAME   = 11, /* str: the name a language runtime gave the
+	                                calling thread (Python's threading name), when
+	                                it set no OS name */
+	TRACE_OP_RUNTIME       = 12, /* args: enum trace_runtime, version (CPython:
+	                                PY_VERSION_HEX), enum trace_runtime_support;
+	                                str: a note for the user (why frames are missing) */
 
 	/* threads */
 	TRACE_OP_CREATE = 16, TRACE_OP_JOIN, TRACE_OP_TRYJOIN_NP, TRACE_OP_TIMEDJOIN_NP,
@@ -217,6 +227,25 @@ enum trace_thread_end {
 	TRACE_THREAD_END_RETURN  = 0, /* the start routine returned */
 	TRACE_THREAD_END_EXIT    = 1, /* pthread_exit / thrd_exit */
 	TRACE_THREAD_END_UNWOUND = 2, /* cancelled, or ended without passing our trampoline */
+};
+
+/* TRACE_OP_OBJ_ROLE: objects a language runtime uses for its own purposes. */
+enum trace_obj_role {
+	TRACE_ROLE_NONE = 0,
+	TRACE_ROLE_GIL_MUTEX = 1,        /* CPython gil.mutex: guards the GIL's state */
+	TRACE_ROLE_GIL_COND = 2,         /* gil.cond: waiters for the GIL */
+	TRACE_ROLE_GIL_SWITCH_MUTEX = 3, /* gil.switch_mutex (forced switching) */
+	TRACE_ROLE_GIL_SWITCH_COND = 4,  /* gil.switch_cond */
+};
+
+/* TRACE_OP_RUNTIME: the language runtime found in the process. */
+enum trace_runtime {
+	TRACE_RUNTIME_NONE = 0,
+	TRACE_RUNTIME_CPYTHON = 1,
+};
+enum trace_runtime_support {
+	TRACE_RUNTIME_FULL = 0,          /* frames, names and GIL recorded */
+	TRACE_RUNTIME_UNKNOWN_LAYOUT = 1,/* version without known layouts: C frames only */
 };
 
 /* What kind of object an op works on. */
