@@ -132,6 +132,41 @@ struct trace_object {
 	bool initialized;           /* an INIT call was seen (vs static initializer) */
 };
 
+/* A stack's frames are return addresses, and for a thread running Python,
+ * Python frames too: a pc with TRACE_PYFRAME set holds a code id (an index
+ * into the catalog's pycodes, trace-wide) and a line (0 = unknown). The
+ * shim puts a C eval loop's Python frames just before that eval loop's own
+ * native frame, innermost first; Python frames beyond the native depth
+ * come last. */
+#define TRACE_PYFRAME (1ull << 63)
+#define TRACE_PYFRAME_LINE_BITS 24
+
+static inline bool trace_pc_is_python(uint64_t pc)
+{
+	return (pc & TRACE_PYFRAME) != 0;
+}
+static inline uint64_t trace_pyframe(uint32_t code, uint32_t line)
+{
+	return TRACE_PYFRAME | (uint64_t)code << TRACE_PYFRAME_LINE_BITS |
+	       (line & ((1u << TRACE_PYFRAME_LINE_BITS) - 1));
+}
+static inline uint32_t trace_pyframe_code(uint64_t pc)
+{
+	return (uint32_t)((pc & ~TRACE_PYFRAME) >> TRACE_PYFRAME_LINE_BITS);
+}
+static inline uint32_t trace_pyframe_line(uint64_t pc)
+{
+	return (uint32_t)(pc & ((1u << TRACE_PYFRAME_LINE_BITS) - 1));
+}
+
+/* A Python code object: what a Python frame shows. */
+struct trace_pycode {
+	uint32_t process;
+	uint32_t firstlineno;
+	char *filename;             /* (owned) co_filename, the .py path */
+	char *qualname;             /* (owned) co_qualname */
+};
+
 struct trace_stack {
 	uint32_t process;
 	uint32_t depth;
@@ -162,6 +197,7 @@ struct trace_catalog {
 	uint32_t nobjects;               /* object ids, incl. unused 0 */
 	struct trace_object *descs;      uint32_t ndescs;     /* incl. unused [0] */
 	struct trace_stack *stacks;      uint32_t nstacks;    /* incl. unused [0] */
+	struct trace_pycode *pycodes;    uint32_t npycodes;   /* incl. unused [0] */
 	uint64_t start_ns, end_ns;       /* whole trace */
 	uint64_t events, dropped;
 	uint64_t bytes;                  /* disk used by the trace directory */
@@ -193,6 +229,12 @@ static inline const struct trace_stack *
 trace_catalog_stack(const struct trace_catalog *c, uint32_t id)
 {
 	return id && id < c->nstacks ? &c->stacks[id] : NULL;
+}
+
+static inline const struct trace_pycode *
+trace_catalog_pycode(const struct trace_catalog *c, uint32_t code)
+{
+	return code && code < c->npycodes ? &c->pycodes[code] : NULL;
 }
 
 static inline const struct trace_thread *
