@@ -28,11 +28,24 @@ enum analyzer_category {
 	ANALYZER_ALL        = 0xf,
 };
 
+struct lock_view;
+
 struct analysis_options {
 	/* Offline stall threshold: a process whose live threads were all
 	 * blocked this long at the end of the trace is reported as stalled
 	 * (0 = the default, 1 s; a run ended by the watchdog always counts). */
 	uint64_t stall_timeout_ns;
+	/* The lock view that feeds analyzers of ANALYZER_EVENTS_LOCKS*, for
+	 * its verdicts at finish (lock_view_verdict); NULL when they are fed
+	 * by hand. Set by analysis_new. */
+	const struct lock_view *locks;
+};
+
+/* Which events an analyzer's feed gets. */
+enum analyzer_events {
+	ANALYZER_EVENTS_RAW = 0,      /* the trace's own */
+	ANALYZER_EVENTS_LOCKS,        /* the lock view (lock_view.h) without the GIL */
+	ANALYZER_EVENTS_LOCKS_GIL,    /* the lock view with the GIL as a lock */
 };
 
 struct analyzer {
@@ -43,6 +56,7 @@ struct analyzer {
 	/* Adds findings to out (ids only; report_resolve names them). */
 	void (*finish)(void *state, struct report *out);
 	void (*free)(void *state);
+	enum analyzer_events events;
 };
 
 extern const struct analyzer analyzer_lock_order;

@@ -3,6 +3,7 @@
  * analyzers over one event stream. The analyses themselves live in their
  * own files (lock_order.c, hang.c, misuse.c, contention.c). */
 #include "analyzer.h"
+#include "lock_view.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -83,40 +84,67 @@ int analyzer_parse_only(const char *list, unsigned *mask, struct ct_error *err)
 	return 0;
 }
 
+struct analysis_feeder {
+	void (*feed)(void *state, const struct trace_event *ev);
+	void *state;
+	bool gil;                  /* a lock-view feeder that takes the GIL */
+};
+
 struct analysis {
 	size_t n;
 	const struct analyzer *an[NANALYZERS];
 	void *state[NANALYZERS];
-	size_t nfeed;              /* the ones that take events, in feed[] */
-	void (*feed[NANALYZERS])(void *state, const struct trace_event *ev);
-	void *feed_state[NANALYZERS];
+	struct analysis_feeder raw[NANALYZERS];    /* fed the trace's events */
+	size_t nraw;
+	struct analysis_feeder view[NANALYZERS];   /* fed the lock view */
+	size_t nview;
+	struct lock_view *locks;   /* (owned) NULL if no analyzer takes it */
 };
 
 struct analysis *analysis_new(const struct trace_catalog *cat, unsigned mask,
 			      const struct analysis_options *opt)
 {
-	static const struct analysis_options defaults = { 0 };
 	struct analysis *a = calloc(1, sizeof(*a));
 	if (!a)
 		abort();
+	struct analysis_options o = { 0 };
+	if (opt)
+		o = *opt;
+	for (size_t i = 0; i < NANALYZERS && !a->locks; i++)
+		if ((analyzers[i]->category & mask) && analyzers[i]->events != ANALYZER_EVENTS_RAW)
+			a->locks = lock_view_new(cat);
+	o.locks = a->locks;
 	for (size_t i = 0; i < NANALYZERS; i++) {
-		if (!(analyzers[i]->category & mask))
+		const struct analyzer *an = analyzers[i];
+		if (!(an->category & mask))
 			continue;
-		a->an[a->n] = analyzers[i];
-		a->state[a->n] = analyzers[i]->begin(cat, opt ? opt : &defaults);
-		if (analyzers[i]->feed) {
-			a->feed[a->nfeed] = analyzers[i]->feed;
-			a->feed_state[a->nfeed++] = a->state[a->n];
-		}
+		a->an[a->n] = an;
+		a->state[a->n] = an->begin(cat, &o);
+		struct analysis_feeder f = { an->feed, a->state[a->n],
+					     an->events == ANALYZER_EVENTS_LOCKS_GIL };
+		if (an->feed && an->events == ANALYZER_EVENTS_RAW)
+			a->raw[a->nraw++] = f;
+		else if (an->feed)
+			a->view[a->nview++] = f;
 		a->n++;
 	}
 	return a;
 }
 
+static void analysis_feed_view(void *ctx, const struct trace_event *ev, bool gil)
+{
+	struct analysis *a = ctx;
+	for (size_t i = 0; i < a->nview; i++)
+		if (!gil || a->view[i].gil)
+			a->view[i].feed(a->view[i].state, ev);
+}
+
 void analysis_feed(struct analysis *a, const struct trace_event *ev)
 {
-	for (size_t i = 0; i < a->nfeed; i++)
-		a->feed[i](a->feed_state[i], ev);
+	for (size_t i = 0; i < a->nraw; i++)
+		a->raw[i].feed(a->raw[i].state, ev);
+	if (a->nview)
+		lock_view_feed(a->locks, ev, analysis_feed_view, a);
 }
 
 void analysis_finish(struct analysis *a, struct report *out)
@@ -131,5 +159,6 @@ void analysis_free(struct analysis *a)
 		return;
 	for (size_t i = 0; i < a->n; i++)
 		a->an[i]->free(a->state[i]);
+	lock_view_free(a->locks);
 	free(a);
 }

@@ -258,4 +258,5 @@ const struct analyzer analyzer_hang = {
 	.feed = hang_feed,
 	.finish = hang_finish,
 	.free = hang_free,
+	.events = ANALYZER_EVENTS_LOCKS_GIL,
 };

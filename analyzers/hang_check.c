@@ -133,6 +133,39 @@ static void hg_fill_wait(const struct hg_check *c, struct report_edge *e, uint32
 	e->wait_ns = t->begin_ns <= c->now && c->now != UINT64_MAX ? c->now - t->begin_ns : 0;
 }
 
+static bool hg_is_semaphore(const struct hang_detector *h, uint32_t lock)
+{
+	const struct trace_object *o = trace_catalog_object(h->cat, lock);
+	return o && o->kind == TRACE_OBJ_SEM;
+}
+
+/* Every live thread of PROCESS has been blocked for the settle time. */
+static bool hg_all_blocked(const struct hg_check *c, uint32_t process)
+{
+	for (uint32_t i = 0; i < c->h->nthreads; i++) {
+		const struct hg_thread *t = &c->h->threads[i];
+		if (t->seen && !t->ended && hg_process_of(c->h, i) == process &&
+		    (!t->blocked || !hg_settled(c, t, c->settle)))
+			return false;
+	}
+	return true;
+}
+
+/* Whether the waits of THREADS[0..n-1] are certainly for good. A mutex is
+ * unlocked only by its owner; a semaphore used as a lock may still be
+ * posted by any thread (Python allows it), so a wait on one is for good
+ * only when no thread of those processes can run. */
+static bool hg_for_good(const struct hg_check *c, const uint32_t *threads, uint32_t n)
+{
+	bool semaphore = false;
+	for (uint32_t i = 0; i < n; i++)
+		semaphore |= hg_is_semaphore(c->h, c->h->threads[threads[i]].obj);
+	for (uint32_t i = 0; semaphore && i < n; i++)
+		if (!hg_all_blocked(c, hg_process_of(c->h, threads[i])))
+			return false;
+	return true;
+}
+
 /* path[0..n-1]: thread path[i] waits for a lock held by path[i+1 mod n]. */
 static void hg_report_cycle(struct hg_check *c, const uint32_t *path, uint32_t n)
 {
@@ -159,6 +192,8 @@ static bool hg_dfs(struct hg_check *c, uint32_t start, uint32_t v, bool *visited
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t w = next[i];
 		if (w == start) {
+			if (!hg_for_good(c, c->onpath, c->npath))
+				continue;
 			hg_report_cycle(c, c->onpath, c->npath);
 			return true;
 		}
@@ -182,7 +217,7 @@ static void hg_check_dead_owner(struct hg_check *c, uint32_t thread)
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t o = owners[i];
 		if (o == thread || o >= c->h->nthreads || !c->h->threads[o].ended ||
-		    !hg_process_alive(c->h, hg_process_of(c->h, o)))
+		    !hg_process_alive(c->h, hg_process_of(c->h, o)) || !hg_for_good(c, &thread, 1))
 			continue;
 		struct report_deadlock *d = report_add_deadlock(c->out, REPORT_DEADLOCK_HANG);
 		struct report_edge *e = report_deadlock_add_edge(d);

@@ -3,6 +3,7 @@
  * event stream: per-thread held locks, create/join vector clocks, edges and
  * their instances. Cycle search and reporting: lock_order_cycles.c. */
 #include "lock_order.h"
+#include "lock_view.h"
 #include "op_class.h"
 
 #include <errno.h>
@@ -429,13 +430,27 @@ static void lo_feed(void *state, const struct trace_event *ev)
 
 static void *lo_begin(const struct trace_catalog *cat, const struct analysis_options *opt)
 {
-	(void)opt;
 	struct lock_order *lo = calloc(1, sizeof(*lo));
 	if (!lo)
 		abort();
 	lo->cat = cat;
+	lo->locks = opt->locks;
 	id_index_init(&lo->last_writer);
 	return lo;
+}
+
+/* Semaphores that turned out not to be locks take their edges with them
+ * (the edge map is not used after this). */
+static void lo_drop_not_locks(struct lock_order *lo)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < lo->nedges; i++) {
+		const struct lo_edge *e = &lo->edges[i];
+		if (lock_view_verdict(lo->locks, e->from) != LOCK_VIEW_NOT_LOCK &&
+		    lock_view_verdict(lo->locks, e->to) != LOCK_VIEW_NOT_LOCK)
+			lo->edges[n++] = *e;
+	}
+	lo->nedges = n;
 }
 
 static void lo_finish(void *state, struct report *out)
@@ -446,6 +461,7 @@ static void lo_finish(void *state, struct report *out)
 		if (t->started && t->requesting)
 			lo_acquired(lo, i, t->req_lock, t->req_read, t->req_stack, true, false);
 	}
+	lo_drop_not_locks(lo);
 	lock_order_report_cycles(lo, out);
 }
 
@@ -481,4 +497,5 @@ const struct analyzer analyzer_lock_order = {
 	.feed = lo_feed,
 	.finish = lo_finish,
 	.free = lo_free,
+	.events = ANALYZER_EVENTS_LOCKS,
 };

@@ -92,6 +92,7 @@ enum lo_spread {
 
 struct lock_order {
 	const struct trace_catalog *cat;
+	const struct lock_view *locks; /* verdicts on semaphores, or NULL */
 	struct lo_thread *threads;  uint32_t nthreads;
 	struct id_index last_writer; /* lock id -> the last thread + 1 that took it
 	                               for writing (it holds it if its held

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hang.h"
+#include "lock_view.h"
 #include "print.h"
 #include "report_resolve.h"
 #include "symbolize.h"
@@ -34,6 +35,7 @@ struct watchdog {
 	uint32_t nthreads;
 	struct trace_reader *reader;    /* opened once the program has written */
 	struct hang_detector *hang;
+	struct lock_view *locks;    /* what the detector is fed */
 	bool reported;
 };
 
@@ -56,6 +58,7 @@ static bool attach(struct watchdog *wd)
 	if (!wd->reader)
 		return false;
 	wd->hang = hang_detector_new(trace_reader_catalog(wd->reader));
+	wd->locks = lock_view_new(trace_reader_catalog(wd->reader));
 	return wd->hang != NULL;
 }
 
@@ -149,6 +152,12 @@ static uint64_t read_budget(struct watchdog *wd, uint64_t now)
 	return elapsed / BUSY_SHARE + 1;
 }
 
+static void feed_hang(void *hang, const struct trace_event *ev, bool gil)
+{
+	(void)gil;
+	hang_detector_feed(hang, ev);
+}
+
 /* Feeds the detector what there is, within BUDGET ns (0: no limit). True
  * if it caught up with the program. */
 static bool catch_up(struct watchdog *wd, uint64_t start, uint64_t budget)
@@ -159,7 +168,7 @@ static bool catch_up(struct watchdog *wd, uint64_t start, uint64_t budget)
 		for (unsigned i = 0; i < BATCH; i++) {
 			if (trace_reader_next(wd->reader, &ev) != TRACE_READER_EVENT)
 				return true;
-			hang_detector_feed(wd->hang, &ev);
+			lock_view_feed(wd->locks, &ev, feed_hang, wd->hang);
 		}
 		if (budget && trace_mono_ns() - start > budget)
 			return false;
@@ -191,6 +200,7 @@ void watchdog_free(struct watchdog *wd)
 	if (!wd)
 		return;
 	hang_detector_free(wd->hang);
+	lock_view_free(wd->locks);
 	trace_reader_free(wd->reader);
 	free(wd);
 }

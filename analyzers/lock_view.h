@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* lock_view.h - the events as the lock analyses (lock order, hangs,
+ * contention) should see them: what a program uses as a lock is a lock.
+ *
+ *  - A semaphore used as a lock is a mutex: a binary semaphore (made with
+ *    value 1) whose every successful wait is followed by a post from the
+ *    same thread. CPython's threading.Lock is one, and RLock, Condition,
+ *    Queue, Thread.join... are built on it. A semaphore stops being a lock
+ *    for good the moment it is used otherwise: posted by a thread that does
+ *    not hold it, posted while free (a count above 1), or waited on by its
+ *    own holder (a signal: Python's Condition waiters). What the lock
+ *    analyses learned of it until then is forgotten (lock_view_verdict).
+ *    In a CPython process a successful sem_trywait is a blocking acquire
+ *    (Python's acquire() tries first, and blocks only if that fails) and a
+ *    failed one is no event.
+ *  - Named semaphores, and process-shared ones inherited across fork, are
+ *    one lock in every process that uses them (multiprocessing.Lock).
+ *  - CPython's GIL (objects the trace gives a GIL role) is one mutex held
+ *    from the end of take_gil to the start of drop_gil; the GIL's own mutex
+ *    and condition variables are hidden.
+ *
+ * Translated events keep their thread, time, stack and object, with kind
+ * TRACE_OBJ_MUTEX and a mutex op; the catalog still says what the object
+ * is, so reports name it a semaphore. Other events pass unchanged. */
+#ifndef CTRACE_LOCK_VIEW_H
+#define CTRACE_LOCK_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trace_event.h"
+
+struct lock_view;
+
+/* Receives each event of the view; GIL says it is a GIL event (lock order
+ * leaves those out: a Python lock blocks only after dropping the GIL). */
+typedef void (*lock_view_emit_fn)(void *ctx, const struct trace_event *ev, bool gil);
+
+/* CAT is borrowed and must outlive the view. */
+struct lock_view *lock_view_new(const struct trace_catalog *cat);
+/* Events in merged order; EMIT is called 0, 1 or 2 times. */
+void lock_view_feed(struct lock_view *lv, const struct trace_event *ev, lock_view_emit_fn emit,
+		    void *ctx);
+void lock_view_free(struct lock_view *lv);
+
+enum lock_view_verdict {
+	LOCK_VIEW_AS_IS = 0,   /* not a semaphore the view decided on */
+	LOCK_VIEW_LOCK,        /* a semaphore used as a lock so far */
+	LOCK_VIEW_NOT_LOCK,    /* a semaphore that stopped being a lock: what
+	                          the analyses saw of it as a lock is void */
+};
+
+/* The verdict on object OBJ (an id the view emitted or passed on). */
+enum lock_view_verdict lock_view_verdict(const struct lock_view *lv, uint32_t obj);
+
+#endif

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: MIT */
+/* test_lock_view.c - semaphores used as locks, shared semaphores across
+ * processes and CPython's GIL, through all the analyzers (analysis_new):
+ * the event sequences CPython 3.11 makes (formats.md H.2), and C binary
+ * semaphores. */
+#include "an_test.h"
+#include "lock_view.h"
+
+#include <fcntl.h>
+#include <string.h>
+
+static void run_all(struct fake_trace *t, struct report *r)
+{
+	report_init(r);
+	struct analysis *a = analysis_new(&t->cat, ANALYZER_ALL, NULL);
+	for (size_t i = 0; i < t->nev; i++)
+		analysis_feed(a, &t->ev[i]);
+	analysis_finish(a, r);
+	analysis_free(a);
+}
+
+static void python(struct fake_trace *t)
+{
+	t->cat.processes[0].runtime = TRACE_RUNTIME_CPYTHON;
+	t->cat.processes[0].runtime_version = 0x030b02f0;
+}
+
+/* threading.Lock(): sem_init(s, 0, 1). */
+static uint32_t py_lock(struct fake_trace *t, uint32_t thread, uint64_t addr)
+{
+	uint32_t s = fake_object(t, TRACE_OBJ_SEM, addr);
+	fake_event(t, thread, TRACE_OP_SEM_INIT, s)->args[0] = 1;
+	return s;
+}
+
+/* acquire() of a free lock: a successful sem_trywait. */
+static void py_acquire(struct fake_trace *t, uint32_t thread, uint32_t s, uint32_t stack)
+{
+	an_call(t, thread, TRACE_OP_SEM_TRYWAIT, s, stack, 0);
+}
+
+/* acquire() that blocks: a failed try, then sem_wait (its BEGIN only if
+ * END is false: the wait never ends). */
+static void py_acquire_blocked(struct fake_trace *t, uint32_t thread, uint32_t s, uint32_t stack,
+			       bool ends)
+{
+	an_call(t, thread, TRACE_OP_SEM_TRYWAIT, s, stack, EAGAIN);
+	fake_begin(t, thread, TRACE_OP_SEM_WAIT, s)->stack = stack;
+	if (ends) {
+		struct trace_event *e = an_call(t, thread, TRACE_OP_SEM_WAIT, s, stack, 0);
+		e->had_begin = 1;
+		e->begin_ns = e->ts_ns - 1000;
+	}
+}
+
+static void py_release(struct fake_trace *t, uint32_t thread, uint32_t s)
+{
+	fake_event(t, thread, TRACE_OP_SEM_POST, s);
+}
+
+static size_t count_kind(const struct report *r, enum report_deadlock_kind kind)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->ndeadlocks; i++)
+		n += r->deadlocks[i].kind == kind;
+	return n;
+}
+
+/* Two threads take two threading.Locks in opposite orders, one after the
+ * other (no hang): an inversion, found without any wait. */
+static void test_python_abba(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	python(&t);
+	uint32_t a = py_lock(&t, 0, 0x1000), b = py_lock(&t, 0, 0x2000);
+	uint32_t t1 = an_spawn(&t, 0, "t1"), t2 = an_spawn(&t, 0, "t2");
+	uint32_t s1 = fake_stack(&t, 0x400000, 3), s2 = fake_stack(&t, 0x500000, 3);
+	py_acquire(&t, t1, a, s1);
+	py_acquire(&t, t1, b, s1);
+	py_release(&t, t1, b);
+	py_release(&t, t1, a);
+	py_acquire(&t, t2, b, s2);
+	py_acquire(&t, t2, a, s2);
+	py_release(&t, t2, a);
+	py_release(&t, t2, b);
+	struct report r;
+	run_all(&t, &r);
+	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_LOCK_ORDER), 1);
+	assert_int_equal(r.deadlocks[0].ncycle, 2);
+	assert_int_equal(r.nmisuses, 0);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
+/* The same order in C with sem_trywait: a trylock cannot deadlock. */
+static void test_c_trywait_is_try(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	uint32_t a = py_lock(&t, 0, 0x1000), b = py_lock(&t, 0, 0x2000);
+	uint32_t t1 = an_spawn(&t, 0, "t1"), t2 = an_spawn(&t, 0, "t2");
+	py_acquire(&t, t1, a, 0);
+	py_acquire(&t, t1, b, 0);
+	py_release(&t, t1, b);
+	py_release(&t, t1, a);
+	py_acquire(&t, t2, b, 0);
+	py_acquire(&t, t2, a, 0);
+	py_release(&t, t2, a);
+	py_release(&t, t2, b);
+	struct report r;
+	run_all(&t, &r);
+	assert_int_equal(r.ndeadlocks, 0);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
+/* C binary semaphores as mutexes (sem_wait / sem_post), ABBA: an inversion. */
+static void test_c_binary_semaphore_abba(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	uint32_t a = py_lock(&t, 0, 0x1000), b = py_lock(&t, 0, 0x2000);
+	uint32_t t1 = an_spawn(&t, 0, "t1"), t2 = an_spawn(&t, 0, "t2");
+	an_call(&t, t1, TRACE_OP_SEM_WAIT, a, 0, 0);
+	an_call(&t, t1, TRACE_OP_SEM_WAIT, b, 0, 0);
+	py_release(&t, t1, b);
+	py_release(&t, t1, a);
+	an_call(&t, t2, TRACE_OP_SEM_WAIT, b, 0, 0);
+	an_call(&t, t2, TRACE_OP_SEM_WAIT, a, 0, 0);
+	py_release(&t, t2, a);
+	py_release(&t, t2, b);
+	struct report r;
+	run_all(&t, &r);
+	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_LOCK_ORDER), 1);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
+/* A counting semaphore (value 2) is never a lock. */
+static void test_counting_semaphore_is_not_a_lock(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	uint32_t a = fake_object(&t, TRACE_OBJ_SEM, 0x1000);
+	fake_event(&t, 0, TRACE_OP_SEM_INIT, a)->args[0] = 2;
+	uint32_t b = py_lock(&t, 0, 0x2000);
+	uint32_t t1 = an_spawn(&t, 0, "t1"), t2 = an_spawn(&t, 0, "t2");
+	an_call(&t, t1, TRACE_OP_SEM_WAIT, a, 0, 0);
+	an_call(&t, t1, TRACE_OP_SEM_WAIT, b, 0, 0);
+	py_release(&t, t1, b);
+	py_release(&t, t1, a);
+	an_call(&t, t2, TRACE_OP_SEM_WAIT, b, 0, 0);
+	an_call(&t, t2, TRACE_OP_SEM_WAIT, a, 0, 0);
+	py_release(&t, t2, a);
+	py_release(&t, t2, b);
+	struct report r;
+	run_all(&t, &r);
+	assert_int_equal(r.ndeadlocks, 0);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
+/* Condition.wait (formats.md H.2): the waiter takes its waiter semaphore
+ * W holding the condition's lock L, releases L, and waits on W again; the
+ * notifier posts W holding L; the waiter then takes L back holding W.
+ * L->W and W->L, but W is a signal: no inversion, and no misuse. */
+static void test_condition_waiter_is_a_signal(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	python(&t);
+	uint32_t l = py_lock(&t, 0, 0x1000);
+	uint32_t waiter = an_spawn(&t, 0, "waiter"), notifier = an_spawn(&t, 0, "notifier");
+	py_acquire(&t, waiter, l, 0);
+	uint32_t w = py_lock(&t, waiter, 0x9000);
+	py_acquire(&t, waiter, w, 0);          /* L -> W */
+	py_release(&t, waiter, l);
+	py_acquire_blocked(&t, waiter, w, 0, false);
+	py_acquire(&t, notifier, l, 0);
+	py_release(&t, notifier, w);
+	struct trace_event *e = an_call(&t, waiter, TRACE_OP_SEM_WAIT, w, 0, 0);
+	e->had_begin = 1;
+	py_release(&t, notifier, l);
+	py_acquire(&t, waiter, l, 0);          /* W -> L */
+	py_release(&t, waiter, w);
+	fake_event(&t, waiter, TRACE_OP_SEM_DESTROY, w);
+	py_release(&t, waiter, l);
+	struct report r;
+	run_all(&t, &r);
+	assert_int_equal(r.ndeadlocks, 0);
+	assert_int_equal(r.nmisuses, 0);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
+/* A Lock released by another thread than the one that took it is legal
+ * in Python: it stops being a lock, and nothing is reported. */
+static void test_release_by_another_thread(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	python(&t);
+	uint32_t a = py_lock(&t, 0, 0x1000), b = py_lock(&t, 0, 0x2000);
+	uint32_t t1 = an_spawn(&t, 0, "t1"), t2 = an_spawn(&t, 0, "t2");
+	py_acquire(&t, t1, a, 0);
+	py_acquire(&t, t1, b, 0);
+	py_release(&t, t1, b);
+	py_release(&t, t2, a);                 /* a is a signal */
+	py_acquire(&t, t2, b, 0);
+	py_acquire(&t, t2, a, 0);
+	py_release(&t, t2, b);
+	struct report r;
+	run_all(&t, &r);
+	assert_int_equal(r.ndeadlocks, 0);
+	assert_int_equal(r.nmisuses, 0);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
+/* Two threads really deadlocked on two Locks while the main thread waits
+ * in join (sem_wait on the first thread's _tstate_lock): a deadlock with
+ * its owners. */
+static void build_python_hang(struct fake_trace *t, bool main_blocked)
+{
+	python(t);
+	uint32_t a = py_lock(t, 0, 0x1000), b = py_lock(t, 0, 0x2000);
+	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
+	uint32_t tstate = py_lock(t, t1, 0x3000);
+	py_acquire(t, t1, tstate, 0);
+	py_acquire(t, t1, a, 0);
+	py_acquire(t, t2, b, 0);
+	py_acquire_blocked(t, t1, b, 0, false);
+	py_acquire_blocked(t, t2, a, 0, false);
+	if (main_blocked)
+		py_acquire_blocked(t, 0, tstate, 0, false);
+}
+
+static void test_python_real_deadlock(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	build_python_hang(&t, true);
+	struct report r;
+	run_all(&t, &r);
+	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_HANG), 1);
+	const struct report_deadlock *d = &r.deadlocks[0];
+	if (d->kind != REPORT_DEADLOCK_HANG)
+		d++;
+	assert_int_equal(d->kind, REPORT_DEADLOCK_HANG);
+	assert_int_equal(d->ncycle, 2);
+	assert_int_not_equal(d->cycle[0].owner, TRACE_NONE);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
+/* ... while the main thread still runs, one of its posts could end it:
+ * not certain, so no deadlock (the lock order still says it can happen). */
+static void test_python_cycle_with_a_running_thread(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	build_python_hang(&t, false);
+	struct report r;
+	run_all(&t, &r);
+	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_HANG), 0);
+	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_LOCK_ORDER), 1);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
+/* multiprocessing.Lock: a named semaphore made by one process and used by
+ * a fork child at the same address: one lock across both processes. */
+static void test_named_semaphore_across_fork(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	python(&t);
+	struct trace_catalog *c = &t.cat;
+	/* the child process, forked by thread 0 */
+	c->processes = realloc(c->processes, 2 * sizeof(*c->processes));
+	c->processes[1] = c->processes[0];
+	c->processes[1].pid = 1001;
+	c->processes[1].parent = 0;
+	c->processes[1].parent_thread = 0;
+	c->processes[1].exe = strdup("/usr/bin/prog");
+	c->processes[1].argv = calloc(2, sizeof(char *));
+	c->processes[1].argv[0] = strdup("prog");
+	c->processes[1].file = strdup("fake");
+	c->nprocesses = 2;
+	uint32_t a = fake_object(&t, TRACE_OBJ_SEM, 0x1000), b = fake_object(&t, TRACE_OBJ_SEM, 0x2000);
+	struct trace_event *e = fake_event(&t, 0, TRACE_OP_SEM_OPEN, a);
+	e->args[0] = O_CREAT | O_EXCL;
+	e->args[1] = 1;
+	e->str = "/mp-aaaa";
+	e = fake_event(&t, 0, TRACE_OP_SEM_OPEN, b);
+	e->args[0] = O_CREAT | O_EXCL;
+	e->args[1] = 1;
+	e->str = "/mp-bbbb";
+	uint32_t child = fake_thread(&t, TRACE_NONE, "child");
+	c->threads[child].process = 1;
+	c->processes[0].nthreads--;
+	c->processes[1].first_thread = child;
+	c->processes[1].nthreads = 1;
+	uint32_t ca = fake_object(&t, TRACE_OBJ_SEM, 0x1000), cb = fake_object(&t, TRACE_OBJ_SEM, 0x2000);
+	fake_object_desc(&t, ca)->process = 1;
+	fake_object_desc(&t, cb)->process = 1;
+	py_acquire(&t, 0, a, 0);
+	py_acquire(&t, 0, b, 0);
+	py_release(&t, 0, b);
+	py_release(&t, 0, a);
+	struct trace_event *x[4];
+	size_t first = t.nev;
+	py_acquire(&t, child, cb, 0);
+	py_acquire(&t, child, ca, 0);
+	py_release(&t, child, ca);
+	py_release(&t, child, cb);
+	for (size_t i = 0; i < 4; i++) {
+		x[i] = &t.ev[first + i];
+		x[i]->process = 1;
+	}
+	struct report r;
+	run_all(&t, &r);
+	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_LOCK_ORDER), 1);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
+/* The GIL: take_gil of a thread that waits (gil.mutex, gil.cond timed
+ * waits, unlock) while another holds it, and drop_gil (lock, signal,
+ * unlock): a contended mutex "GIL", its holder blamed; the GIL's own
+ * mutex and condition are not reported. */
+static void test_gil_contention(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	python(&t);
+	uint32_t gm = fake_object(&t, TRACE_OBJ_MUTEX, 0xa563d8);
+	uint32_t gc = fake_object(&t, TRACE_OBJ_COND, 0xa563a8);
+	fake_object_desc(&t, gm)->role = TRACE_ROLE_GIL_MUTEX;
+	fake_object_desc(&t, gc)->role = TRACE_ROLE_GIL_COND;
+	uint32_t t1 = an_spawn(&t, 0, "t1"), t2 = an_spawn(&t, 0, "t2");
+	uint32_t s1 = fake_stack(&t, 0x400000, 2), s2 = fake_stack(&t, 0x500000, 2);
+	/* t1 takes the GIL */
+	fake_lock(&t, t1, gm, s1);
+	fake_unlock(&t, t1, gm, s1);
+	/* t2 asks for it and waits 10 ms */
+	fake_trace_at(&t, 2000000);
+	fake_lock(&t, t2, gm, s2);
+	struct trace_event *w = fake_begin(&t, t2, TRACE_OP_COND_TIMEDWAIT, gc);
+	w->obj2 = gm;
+	fake_event(&t, t2, TRACE_OP_COND_RELEASE, gm)->obj2 = gc;
+	/* t1 drops it */
+	fake_trace_at(&t, 12000000);
+	fake_lock(&t, t1, gm, s1);
+	fake_event(&t, t1, TRACE_OP_COND_SIGNAL, gc);
+	fake_unlock(&t, t1, gm, s1);
+	fake_event(&t, t2, TRACE_OP_COND_REACQUIRE, gm)->obj2 = gc;
+	w = an_call(&t, t2, TRACE_OP_COND_TIMEDWAIT, gc, 0, 0);
+	w->obj2 = gm;
+	w->had_begin = 1;
+	fake_unlock(&t, t2, gm, s2);
+	struct report r;
+	run_all(&t, &r);
+	assert_int_equal(r.ndeadlocks, 0);
+	assert_int_equal(r.nmisuses, 0);
+	const struct report_lockstat *gil = NULL;
+	for (size_t i = 0; i < r.nlockstats; i++) {
+		assert_int_not_equal(r.lockstats[i].lock, gc);
+		if (r.lockstats[i].lock == gm)
+			gil = &r.lockstats[i];
+	}
+	assert_non_null(gil);
+	assert_int_equal(gil->acquisitions, 2);
+	assert_int_equal(gil->contended, 1);
+	assert_true(gil->wait_ns >= 10000000);
+	assert_true(gil->nsites >= 1);
+	assert_int_equal(gil->sites[0].stack, s2);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
+/* A C extension that takes mutex M holding the GIL, while a thread holding
+ * M waits for the GIL: a real deadlock through the GIL. */
+static void test_gil_deadlock(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	python(&t);
+	uint32_t gm = fake_object(&t, TRACE_OBJ_MUTEX, 0xa563d8);
+	uint32_t gc = fake_object(&t, TRACE_OBJ_COND, 0xa563a8);
+	fake_object_desc(&t, gm)->role = TRACE_ROLE_GIL_MUTEX;
+	fake_object_desc(&t, gc)->role = TRACE_ROLE_GIL_COND;
+	uint32_t m = fake_object(&t, TRACE_OBJ_MUTEX, 0x7000);
+	uint32_t t1 = an_spawn(&t, 0, "t1");
+	fake_lock(&t, 0, m, 0);
+	fake_lock(&t, t1, gm, 0);
+	fake_unlock(&t, t1, gm, 0);           /* t1 holds the GIL */
+	fake_lock(&t, 0, gm, 0);               /* main holds M, asks for the GIL */
+	fake_begin(&t, 0, TRACE_OP_COND_TIMEDWAIT, gc)->obj2 = gm;
+	fake_event(&t, 0, TRACE_OP_COND_RELEASE, gm)->obj2 = gc;
+	fake_begin(&t, t1, TRACE_OP_MUTEX_LOCK, m);  /* t1 takes M holding the GIL */
+	struct report r;
+	run_all(&t, &r);
+	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_HANG), 1);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_python_abba),
+		cmocka_unit_test(test_c_trywait_is_try),
+		cmocka_unit_test(test_c_binary_semaphore_abba),
+		cmocka_unit_test(test_counting_semaphore_is_not_a_lock),
+		cmocka_unit_test(test_condition_waiter_is_a_signal),
+		cmocka_unit_test(test_release_by_another_thread),
+		cmocka_unit_test(test_python_real_deadlock),
+		cmocka_unit_test(test_python_cycle_with_a_running_thread),
+		cmocka_unit_test(test_named_semaphore_across_fork),
+		cmocka_unit_test(test_gil_contention),
+		cmocka_unit_test(test_gil_deadlock),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
