@@ -307,11 +307,11 @@ static void ct_finish(void *state, struct report *out)
 
 static void *ct_begin(const struct trace_catalog *cat, const struct analysis_options *opt)
 {
-	(void)opt;
 	struct contention *ct = calloc(1, sizeof(*ct));
 	if (!ct)
 		abort();
 	ct->cat = cat;
+	ct->view = opt->locks;
 	ct->free_lock = ct->free_stat = ct->free_site = CT_NONE;
 	id_index_init(&ct->slot_of);
 	return ct;

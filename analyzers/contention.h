@@ -93,6 +93,7 @@ struct ct_thread {
 
 struct contention {
 	const struct trace_catalog *cat;
+	const struct lock_view *view;  /* verdicts on semaphores, or NULL */
 	struct ct_lock *locks;      uint32_t nlocks, cap_locks, free_lock;
 	struct id_index slot_of;    /* object id -> slot + 1 */
 	struct ct_stat *stats;      uint32_t nstats, cap_stats, free_stat;

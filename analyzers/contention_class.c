@@ -4,6 +4,7 @@
  * lists), lock classes, folding a lock into its class, and the lockstats
  * made from them (see contention.h). Following the events is contention.c's. */
 #include "contention.h"
+#include "lock_view.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -281,12 +282,15 @@ static void ct_add_lockstat(struct contention *ct, struct report *out, uint32_t 
 	s->timeouts = st->timeouts;
 	s->wait_ns = st->wait_ns;
 	s->max_wait_ns = st->max_wait_ns;
-	s->hold_ns = st->hold_ns;
-	s->max_hold_ns = st->max_hold_ns;
+	/* A semaphore that turned out to be a signal was never held. */
+	bool held = lock_view_verdict(ct->view, id) != LOCK_VIEW_NOT_LOCK;
+	s->hold_ns = held ? st->hold_ns : 0;
+	s->max_hold_ns = held ? st->max_hold_ns : 0;
 	s->owner_changes = st->owner_changes;
 	if (st->hist) {
 		memcpy(s->wait_hist, st->hist, sizeof(s->wait_hist));
-		memcpy(s->hold_hist, st->hist + REPORT_HIST_BUCKETS, sizeof(s->hold_hist));
+		if (held)
+			memcpy(s->hold_hist, st->hist + REPORT_HIST_BUCKETS, sizeof(s->hold_hist));
 	}
 	for (uint32_t i = st->sites; i != CT_NONE; i = ct->sites[i].next) {
 		const struct ct_site *cs = &ct->sites[i];

@@ -33,6 +33,8 @@ struct lv_thread {
 	uint32_t stack;         /* the stack of its gil.mutex lock */
 	uint64_t request_ns;    /* when it asked for gil.mutex */
 	uint64_t mutex_wait_ns; /* how long it waited for gil.mutex */
+	uint32_t first_lock;    /* canonical id + 1 of the first lock it took */
+	bool first_held;        /* ... and it has held it since */
 };
 
 struct lock_view {
@@ -42,6 +44,8 @@ struct lock_view {
 	struct u64map holder;   /* canonical semaphore -> the thread holding it */
 	struct u64map shared;   /* (process, address) -> canonical id of a shared semaphore */
 	struct u64map names;    /* hash of a named semaphore's name -> canonical id */
+	struct u64map life;     /* lock -> the thread that held it for its whole life
+	                           and released it (a Python thread's _tstate_lock) */
 	struct lv_thread *threads; uint32_t nthreads;
 };
 
@@ -63,6 +67,7 @@ void lock_view_free(struct lock_view *lv)
 	u64map_release(&lv->holder);
 	u64map_release(&lv->shared);
 	u64map_release(&lv->names);
+	u64map_release(&lv->life);
 	free(lv->threads);
 	free(lv);
 }
@@ -194,6 +199,59 @@ static uint32_t lv_canonical(struct lock_view *lv, const struct trace_event *ev)
 
 /* ---- translated events ---- */
 
+static struct lv_thread *lv_thread(struct lock_view *lv, uint32_t id)
+{
+	if (id >= lv->nthreads)
+		lv->threads = grow_zeroed(lv->threads, &lv->nthreads, id + 1, sizeof(*lv->threads));
+	return &lv->threads[id];
+}
+
+/* Python's Thread.join() is an acquire of the thread's _tstate_lock, which
+ * the thread took first and held until its end: in a CPython process, the
+ * thread that takes a lock so released joins its holder (lock order
+ * orders threads by create and join). */
+static void lv_note_acquire(struct lock_view *lv, const struct trace_event *ev, uint32_t c,
+			    lock_view_emit_fn emit, void *ctx)
+{
+	if (!lv_is_python(lv, ev->process))
+		return;
+	struct lv_thread *t = lv_thread(lv, ev->thread);
+	if (!t->first_lock) {
+		t->first_lock = c + 1;
+		t->first_held = true;
+	}
+	uint32_t *ended = u64map_get(&lv->life, c);
+	if (!ended)
+		return;
+	uint32_t holder = *ended;
+	u64map_del(&lv->life, c);
+	if (holder == ev->thread)
+		return;
+	struct trace_event j = *ev;
+	j.op = TRACE_OP_JOIN;
+	j.kind = TRACE_OBJ_THREAD;
+	j.phase = TRACE_PHASE_END;
+	j.obj = j.obj2 = 0;
+	j.result = 0;
+	j.peer_thread = holder;
+	j.obj_gap = 0;
+	emit(ctx, &j, false);
+}
+
+static void lv_note_release(struct lock_view *lv, const struct trace_event *ev, uint32_t c)
+{
+	if (ev->thread >= lv->nthreads)
+		return;
+	struct lv_thread *t = &lv->threads[ev->thread];
+	if (t->first_held && t->first_lock == c + 1) {
+		int added;
+		*u64map_put(&lv->life, c, ev->thread, &added) = ev->thread;
+	}
+	if (t->first_lock == c + 1)
+		t->first_held = false;
+}
+
+
 static void lv_emit_as(const struct trace_event *ev, unsigned op, uint32_t obj, lock_view_emit_fn emit,
 		       void *ctx, bool gil)
 {
@@ -269,6 +327,7 @@ static void lv_sem_as_lock(struct lock_view *lv, const struct trace_event *ev, u
 				return;
 			}
 			lv_set_holder(lv, c, ev->thread);
+			lv_note_acquire(lv, ev, c, emit, ctx);
 		}
 		lv_emit_as(ev, lv_wait_op(ev->op), c, emit, ctx, false);
 		return;
@@ -281,6 +340,7 @@ static void lv_sem_as_lock(struct lock_view *lv, const struct trace_event *ev, u
 			return;
 		}
 		lv_set_holder(lv, c, ev->thread);
+		lv_note_acquire(lv, ev, c, emit, ctx);
 		lv_emit_as(ev, lv_is_python(lv, ev->process) ? TRACE_OP_MUTEX_LOCK : TRACE_OP_MUTEX_TRYLOCK,
 			   c, emit, ctx, false);
 		return;
@@ -293,6 +353,7 @@ static void lv_sem_as_lock(struct lock_view *lv, const struct trace_event *ev, u
 			return;
 		}
 		lv_set_holder(lv, c, LV_NONE);
+		lv_note_release(lv, ev, c);
 		lv_emit_as(ev, TRACE_OP_MUTEX_UNLOCK, c, emit, ctx, false);
 		return;
 	case TRACE_OP_SEM_DESTROY:
@@ -323,13 +384,6 @@ static void lv_sem(struct lock_view *lv, const struct trace_event *ev, lock_view
 }
 
 /* ---- the GIL ---- */
-
-static struct lv_thread *lv_thread(struct lock_view *lv, uint32_t id)
-{
-	if (id >= lv->nthreads)
-		lv->threads = grow_zeroed(lv->threads, &lv->nthreads, id + 1, sizeof(*lv->threads));
-	return &lv->threads[id];
-}
 
 static void lv_gil_event(struct lock_view *lv, const struct trace_event *ev, uint8_t role,
 			 lock_view_emit_fn emit, void *ctx)
@@ -386,7 +440,11 @@ static void lv_thread_event(struct lock_view *lv, const struct trace_event *ev, 
 	struct lv_thread *t = &lv->threads[ev->thread];
 	if (ev->op == TRACE_OP_THREAD_END && t->holds_gil)
 		lv_emit_release(lv, ev, ev->thread, t->gil, emit, ctx, true);
+	bool first_held = t->first_held && ev->op != TRACE_OP_DROPPED;
+	uint32_t first_lock = t->first_lock;
 	memset(t, 0, sizeof(*t));
+	t->first_lock = first_lock;
+	t->first_held = first_held;
 }
 
 void lock_view_feed(struct lock_view *lv, const struct trace_event *ev, lock_view_emit_fn emit,

@@ -94,6 +94,42 @@ static void test_python_abba(void **state)
 	fake_trace_release(&t);
 }
 
+/* t1.start(); t1.join(); t2.start(): the join is an acquire of t1's
+ * _tstate_lock, which t1 took first and released at its end. The
+ * inversion is still reported, as ordered by create/join. */
+static void test_python_join_orders(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	python(&t);
+	uint32_t a = py_lock(&t, 0, 0x1000), b = py_lock(&t, 0, 0x2000);
+	uint32_t t1 = an_spawn(&t, 0, "t1");
+	uint32_t tstate = py_lock(&t, t1, 0x3000);
+	py_acquire(&t, t1, tstate, 0);
+	py_acquire(&t, t1, a, 0);
+	py_acquire(&t, t1, b, 0);
+	py_release(&t, t1, b);
+	py_release(&t, t1, a);
+	py_acquire_blocked(&t, 0, tstate, 0, false);
+	py_release(&t, t1, tstate);
+	struct trace_event *e = an_call(&t, 0, TRACE_OP_SEM_WAIT, tstate, 0, 0);
+	e->had_begin = 1;
+	py_release(&t, 0, tstate);
+	an_end_thread(&t, t1);
+	uint32_t t2 = an_spawn(&t, 0, "t2");
+	py_acquire(&t, t2, b, 0);
+	py_acquire(&t, t2, a, 0);
+	py_release(&t, t2, a);
+	py_release(&t, t2, b);
+	struct report r;
+	run_all(&t, &r);
+	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_LOCK_ORDER), 1);
+	assert_false(r.deadlocks[0].concurrent);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
 /* The same order in C with sem_trywait: a trylock cannot deadlock. */
 static void test_c_trywait_is_try(void **state)
 {
@@ -422,6 +458,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_python_abba),
+		cmocka_unit_test(test_python_join_orders),
 		cmocka_unit_test(test_c_trywait_is_try),
 		cmocka_unit_test(test_c_binary_semaphore_abba),
 		cmocka_unit_test(test_counting_semaphore_is_not_a_lock),
