@@ -293,7 +293,8 @@ static void ct_feed(void *state, const struct trace_event *ev)
 	case TRACE_OBJ_THREAD:
 		ct_wait_event(ct, ev);
 		return;
-	case TRACE_OBJ_NONE: case TRACE_OBJ_ONCE: case TRACE_OBJ_SPAWN: case TRACE_OBJ_KIND_COUNT:
+	case TRACE_OBJ_NONE: case TRACE_OBJ_ONCE: case TRACE_OBJ_SPAWN: case TRACE_OBJ_ATOMIC:
+	case TRACE_OBJ_KIND_COUNT:
 		return;
 	}
 }

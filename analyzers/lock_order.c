@@ -423,7 +423,7 @@ static void lo_feed(void *state, const struct trace_event *ev)
 			lo_join(lo, ev);
 		return;
 	case TRACE_OBJ_NONE: case TRACE_OBJ_SEM: case TRACE_OBJ_BARRIER: case TRACE_OBJ_MQ:
-	case TRACE_OBJ_ONCE: case TRACE_OBJ_KIND_COUNT:
+	case TRACE_OBJ_ONCE: case TRACE_OBJ_ATOMIC: case TRACE_OBJ_KIND_COUNT:
 		return;
 	}
 }

@@ -153,7 +153,8 @@ void mu_check_result(struct misuse *mu, const struct trace_event *ev)
 		return;
 	case TRACE_OBJ_THREAD: case TRACE_OBJ_MUTEX: case TRACE_OBJ_RWLOCK: case TRACE_OBJ_SPINLOCK:
 	case TRACE_OBJ_COND: case TRACE_OBJ_SEM: case TRACE_OBJ_BARRIER: case TRACE_OBJ_MQ:
-	case TRACE_OBJ_ONCE: case TRACE_OBJ_SPAWN: case TRACE_OBJ_KIND_COUNT:
+	case TRACE_OBJ_ONCE: case TRACE_OBJ_SPAWN: case TRACE_OBJ_ATOMIC:
+	case TRACE_OBJ_KIND_COUNT:
 		break;
 	}
 	if (mu_is_expected(ev->op, ev->result))

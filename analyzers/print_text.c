@@ -227,7 +227,8 @@ static const char *text_wait_noun(enum trace_obj_kind kind)
 	case TRACE_OBJ_BARRIER: return "barrier wait";
 	case TRACE_OBJ_THREAD: return "join";
 	case TRACE_OBJ_MQ: return "queue wait";
-	case TRACE_OBJ_NONE: case TRACE_OBJ_ONCE: case TRACE_OBJ_SPAWN: case TRACE_OBJ_KIND_COUNT:
+	case TRACE_OBJ_NONE: case TRACE_OBJ_ONCE: case TRACE_OBJ_SPAWN: case TRACE_OBJ_ATOMIC:
+	case TRACE_OBJ_KIND_COUNT:
 		break;
 	}
 	return "wait";

@@ -23,6 +23,7 @@ const char *trace_obj_kind_name(enum trace_obj_kind kind)
 	case TRACE_OBJ_MQ: return "mq";
 	case TRACE_OBJ_ONCE: return "once";
 	case TRACE_OBJ_SPAWN: return "spawn";
+	case TRACE_OBJ_ATOMIC: return "atomic";
 	case TRACE_OBJ_KIND_COUNT: break;
 	}
 	return "unknown";

@@ -219,6 +219,21 @@ enum trace_op {
 	/* processes */
 	TRACE_OP_FORK = 108, TRACE_OP_EXEC, TRACE_OP_PROC_EXIT, TRACE_OP__EXIT,
 	TRACE_OP_ABORT, TRACE_OP_DLOPEN, TRACE_OP_POSIX_SPAWN,
+	/* memory (programs built with `ctrace cc`: the __tsan_* hooks) */
+	TRACE_OP_ACCESSES = 116, /* a batch of plain accesses of this thread since its
+	                            previous record (encoding: "Accesses" below); the
+	                            reader gives one TRACE_OP_ACCESS event per access */
+	TRACE_OP_ACCESS   = 117, /* reader only, never on disk: one access; args:
+	                            address, size, enum trace_access_flags; its stack */
+	TRACE_OP_ATOMIC   = 118, /* obj = the location (kind ATOMIC, ordered: the true
+	                            order of atomic operations on it), args: enum
+	                            trace_atomic_op, memory order (C11: 0 relaxed ..
+	                            5 seq_cst), size in bytes */
+	TRACE_OP_FENCE    = 119, /* args: memory order (atomic_thread_fence) */
+	TRACE_OP_ALLOC    = 120, /* args: address, size: a heap block made (its stack
+	                            is where); its free() is an ACCESS with FREE */
+	TRACE_OP_ANNOTATE = 121, /* ctrace.h: args: enum trace_annotation, address,
+	                            size; str: a name */
 
 	TRACE_OP_COUNT = 128
 };
@@ -248,11 +263,39 @@ enum trace_runtime_support {
 	TRACE_RUNTIME_UNKNOWN_LAYOUT = 1,/* version without known layouts: C frames only */
 };
 
+/* TRACE_OP_ACCESS flags. */
+enum trace_access_flags {
+	TRACE_ACCESS_WRITE    = 1 << 0,
+	TRACE_ACCESS_VOLATILE = 1 << 1,
+	TRACE_ACCESS_RANGE    = 1 << 2, /* memcpy, memset, strcpy..., __tsan_*_range */
+	TRACE_ACCESS_FREE     = 1 << 3, /* free(): a write to the whole block */
+	TRACE_ACCESS_VPTR     = 1 << 4, /* a C++ vtable pointer (update or read) */
+};
+
+/* TRACE_OP_ATOMIC operations. */
+enum trace_atomic_op {
+	TRACE_ATOMIC_LOAD = 1,
+	TRACE_ATOMIC_STORE = 2,
+	TRACE_ATOMIC_RMW = 3,       /* exchange, fetch_*, a compare-exchange that succeeded */
+	TRACE_ATOMIC_CAS_FAIL = 4,  /* a compare-exchange that failed: a load (its fail order) */
+};
+
+/* TRACE_OP_ANNOTATE kinds (ctrace.h). */
+enum trace_annotation {
+	TRACE_ANN_HAPPENS_BEFORE = 1, /* address: a release on it */
+	TRACE_ANN_HAPPENS_AFTER = 2,  /* address: an acquire of what was released on it */
+	TRACE_ANN_BENIGN_RACE = 3,    /* address, size: races on it are not reported */
+	TRACE_ANN_LOCK_NAME = 4,      /* address: a lock; str: its name */
+	TRACE_ANN_THREAD_NAME = 5,    /* str: the calling thread's name */
+};
+
 /* What kind of object an op works on. */
 enum trace_obj_kind {
 	TRACE_OBJ_NONE = 0, TRACE_OBJ_THREAD, TRACE_OBJ_MUTEX, TRACE_OBJ_RWLOCK,
 	TRACE_OBJ_SPINLOCK, TRACE_OBJ_COND, TRACE_OBJ_SEM, TRACE_OBJ_BARRIER,
-	TRACE_OBJ_MQ, TRACE_OBJ_ONCE, TRACE_OBJ_SPAWN, TRACE_OBJ_KIND_COUNT
+	TRACE_OBJ_MQ, TRACE_OBJ_ONCE, TRACE_OBJ_SPAWN,
+	TRACE_OBJ_ATOMIC,      /* a memory location used by atomic operations */
+	TRACE_OBJ_KIND_COUNT
 };
 
 /* Mutex attributes packed into arg[0] of *_INIT records. */
