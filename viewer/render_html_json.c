@@ -4,6 +4,7 @@
  * the report's findings by id, then the locks and stacks they reference. */
 #include "render_html_priv.h"
 
+#include "python_frames.h"
 #include "report_json.h"
 
 #include <string.h>
@@ -289,11 +290,16 @@ static void write_locks(struct html_page *pg, struct json_writer *w)
 static void write_frame(struct json_writer *w, const struct render_html_frame *f)
 {
 	json_writer_begin_array(w);
-	json_writer_hex(w, f->pc);
+	if (f->python)
+		json_writer_null(w);
+	else
+		json_writer_hex(w, f->pc);
 	json_writer_string(w, f->function);
 	json_writer_string(w, f->file);
 	json_writer_uint(w, f->line);
 	json_writer_string(w, f->module);
+	if (f->python)
+		json_writer_string(w, "python");
 	json_writer_end_array(w);
 }
 
@@ -312,12 +318,16 @@ static void write_stack(struct html_page *pg, struct json_writer *w, uint32_t id
 	} else if (rs) {
 		for (size_t i = 0; i < rs->nframes; i++) {
 			const struct report_frame *r = &rs->frames[i];
-			f[0] = (struct render_html_frame){ r->pc, r->function, r->file, r->line, r->module };
+			f[0] = (struct render_html_frame){ r->pc, r->function, r->file, r->line, r->module,
+							   r->python };
 			write_frame(w, &f[0]);
 		}
 	} else if (cs) {
 		for (uint32_t i = 0; i < cs->depth; i++) {
-			f[0] = (struct render_html_frame){ .pc = cs->pc[i] };
+			const struct sym_frame py = trace_pc_is_python(cs->pc[i]) ?
+				python_frame(pg->cat, cs->pc[i]) : (struct sym_frame){ .pc = cs->pc[i] };
+			f[0] = (struct render_html_frame){ py.pc, py.function, py.file, py.line, NULL,
+							   py.python };
 			write_frame(w, &f[0]);
 		}
 	}

@@ -20,9 +20,7 @@ struct tl_symbols {
 static const char *object_symbol(void *ctx, const struct trace_object *o)
 {
 	struct tl_symbols *s = ctx;
-	if (o->kind == TRACE_OBJ_MQ || o->name)
-		return NULL; /* keyed by name, not by address */
-	return symbolizer_data_symbol(s->sym, o->process, o->key);
+	return symbolizer_object_label(s->sym, o);
 }
 
 static void frame_text(const struct sym_frame *f, struct strbuf *sb)

@@ -67,15 +67,13 @@ static size_t view_stack(void *ctx, uint32_t stack, struct render_html_frame *ou
 		n = max;
 	for (size_t i = 0; i < n; i++)
 		out[i] = (struct render_html_frame){ f[i].pc, f[i].function, f[i].file,
-			f[i].line, f[i].module };
+			f[i].line, f[i].module, f[i].python };
 	return n;
 }
 
 static const char *view_object_symbol(void *ctx, const struct trace_object *o)
 {
-	if (o->kind == TRACE_OBJ_MQ)
-		return NULL;
-	return symbolizer_data_symbol(ctx, o->process, o->key);
+	return symbolizer_object_label(ctx, o);
 }
 
 /* Integration point: the findings of every analyzer, in one pass over SRC
