@@ -2,8 +2,11 @@
 /* test_printers.c - the text, JSON and SARIF printers against golden files
  * (tests/golden/report/sample.*) on the fixed sample report; the JSON and
  * SARIF outputs checked with jq (structure of SARIF 2.1.0, contract fields);
- * the top-N cut of contention, lock classes, and the wording of waits.
+ * the top-N cut of contention, lock classes, and the wording of waits; the
+ * Python sample (python_report.h) in every format (tests/golden/report/
+ * python.*).
  * CTRACE_UPDATE_GOLDEN=1 rewrites the golden files. */
+#include "python_report.h"
 #include "sample_report.h"
 
 #include <stdio.h>
@@ -349,6 +352,86 @@ static void test_wait_wording(void **state)
 	fake_trace_release(&t);
 }
 
+struct py_fixture {
+	struct python_sample s;
+	struct report r;
+};
+
+static int py_setup(void **state)
+{
+	struct py_fixture *f = calloc(1, sizeof(*f));
+	python_sample_init(&f->s);
+	report_init(&f->r);
+	python_report(&f->s, &f->r);
+	*state = f;
+	return 0;
+}
+
+static int py_teardown(void **state)
+{
+	struct py_fixture *f = *state;
+	report_release(&f->r);
+	python_sample_release(&f->s);
+	free(f);
+	return 0;
+}
+
+/* Python frames in the text: "#0 worker /src/app/demo.py:12 (python)", the
+ * extension's frame between the Python frames that called it, none of the
+ * interpreter's; locks named where demo.py made them; the GIL by its name. */
+static void test_python_text(void **state)
+{
+	struct py_fixture *f = *state;
+	char *text = render(print_text, &f->r, NULL);
+	golden("python.txt", text);
+	assert_non_null(strstr(text, "    #0 worker /src/app/demo.py:12 (python)\n"
+				     "    #1 Thread.run /opt/py/lib/python3.11/threading.py:975 (python)\n"));
+	assert_non_null(strstr(text, "    #0 callback /src/app/demo.py:30 (python)\n"
+				     "    #1 <null> (_ext.cpython-311-x86_64-linux-gnu.so, pc 0x7f1000000100)\n"
+				     "    #2 worker2 /src/app/demo.py:25 (python)\n"));
+	assert_non_null(strstr(text, "    #0 <null> (libsqlite3.so.0, pc 0x7f2000000100)\n"
+				     "    #1 <null> (_ext.cpython-311-x86_64-linux-gnu.so, pc 0x7f1000000200)\n"
+				     "    #2 worker2 /src/app/demo.py:24 (python)\n"));
+	assert_non_null(strstr(text, "sem 'demo.py:2'"));
+	assert_non_null(strstr(text, "mutex 'GIL'"));
+	assert_null(strstr(text, "(python3.11, pc"));
+	assert_null(strstr(text, "(libc.so.6, pc"));
+	free(text);
+}
+
+static void test_python_json(void **state)
+{
+	struct py_fixture *f = *state;
+	struct print_options opt = { .json_indent = 2 };
+	char *text = render(print_json, &f->r, &opt);
+	golden("python.json", text);
+	jq_check(text, NULL,
+		 ".deadlocks[0].cycle[0].acquiring_stack[0] == {pc: null, function: \"worker\", "
+		 "file: \"/src/app/demo.py\", line: 13, module: null, language: \"python\"} "
+		 "and ([.deadlocks[0].cycle[1].acquiring_stack[] | .function // .module] == [\"callback\", "
+		 "\"" PYS_EXT "\", \"worker2\", \"Thread.run\", \"Thread._bootstrap_inner\", "
+		 "\"Thread._bootstrap\"]) "
+		 "and .deadlocks[0].cycle[0].holding.name == \"demo.py:2\" "
+		 "and .contention[0].lock.name == \"GIL\" "
+		 "and .threads[1].name == \"Thread-1 (worker)\" "
+		 "and ([.threads[1].create_stack[].function] == [\"Thread.start\", \"<module>\"])");
+	free(text);
+}
+
+static void test_python_sarif(void **state)
+{
+	struct py_fixture *f = *state;
+	struct print_options opt = { .json_indent = 2 };
+	char *text = render(print_sarif, &f->r, &opt);
+	golden("python.sarif", text);
+	jq_check(text, CTRACE_SARIF_CHECK, NULL);
+	jq_check(text, NULL,
+		 ".runs[0].results[0].locations[0].physicalLocation == {artifactLocation: "
+		 "{uri: \"file:///src/app/demo.py\"}, region: {startLine: 13}} "
+		 "and .runs[0].results[0].locations[0].logicalLocations[0].fullyQualifiedName == \"worker\"");
+	free(text);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -358,6 +441,9 @@ int main(void)
 		cmocka_unit_test(test_sarif_empty), T(test_summary), T(test_json_cond_objects_named),
 		T(test_sarif_cond_named_and_note), T(test_text_cond_named_and_note),
 		cmocka_unit_test(test_contention_top), cmocka_unit_test(test_wait_wording),
+		cmocka_unit_test_setup_teardown(test_python_text, py_setup, py_teardown),
+		cmocka_unit_test_setup_teardown(test_python_json, py_setup, py_teardown),
+		cmocka_unit_test_setup_teardown(test_python_sarif, py_setup, py_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
