@@ -253,6 +253,13 @@ static const char *lock_symbol(struct html_page *pg, uint32_t id, const struct t
 	return rl ? rl->symbol : NULL;
 }
 
+/* The trace's name, else the report's (where Python code made it). */
+static const char *lock_name(struct html_page *pg, uint32_t id, const struct trace_object *o)
+{
+	const struct report_lock *rl = pg->opt->report ? report_lock_find(pg->opt->report, id) : NULL;
+	return o->name ? o->name : rl ? rl->name : NULL;
+}
+
 /* The thread a thread object (keyed by its pthread_t) stands for. */
 static uint32_t lock_thread(const struct trace_catalog *cat, const struct trace_object *o)
 {
@@ -278,7 +285,7 @@ static void write_locks(struct html_page *pg, struct json_writer *w)
 		else
 			json_writer_key_hex(w, "address", o->key);
 		json_writer_key_string(w, "symbol", lock_symbol(pg, id, o));
-		json_writer_key_string(w, "name", o->name);
+		json_writer_key_string(w, "name", lock_name(pg, id, o));
 		if (o->kind == TRACE_OBJ_THREAD)
 			report_json_thread(w, "thread", lock_thread(pg->cat, o));
 		key_stack(pg, w, "init_stack", o->init_stack);

@@ -4,6 +4,7 @@
  * that made the lock (python_lock_name.c), the note for a CPython whose
  * frames could not be read, suppressions by Python names, and a GIL named
  * by the trace. The printers' view of it is in test_printers.c. */
+#include "an_test.h"
 #include "python_report.h"
 
 #include <stdio.h>

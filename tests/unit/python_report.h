@@ -6,7 +6,6 @@
 #ifndef CTRACE_PYTHON_REPORT_H
 #define CTRACE_PYTHON_REPORT_H
 
-#include "an_test.h"
 #include "python_sample.h"
 #include "report_resolve.h"
 #include "symbolize.h"
