@@ -20,13 +20,36 @@ struct sym_frame python_frame(const struct trace_catalog *cat, uint64_t pc)
 	};
 }
 
-bool python_stack_has_frames(const struct trace_catalog *cat, uint32_t stack)
+bool python_path_is_library(const char *path, const char *stdlib_dir)
 {
-	const struct trace_stack *s = trace_catalog_stack(cat, stack);
-	for (uint32_t i = 0; s && i < s->depth; i++)
-		if (trace_pc_is_python(s->pc[i]))
-			return true;
-	return false;
+	if (!path)
+		return false;
+	if (!strncmp(path, "<frozen ", 8))   /* importlib and friends, built in */
+		return true;
+	if (strstr(path, "-packages/"))      /* site-packages, dist-packages */
+		return false;
+	if (stdlib_dir) {
+		size_t n = strlen(stdlib_dir);
+		return !strncmp(path, stdlib_dir, n) && path[n] == '/';
+	}
+	return strstr(path, "/lib/python3") != NULL;
+}
+
+const char *python_stdlib_dir(const struct trace_catalog *cat, uint32_t process, char *buf,
+			      size_t size)
+{
+	for (uint32_t i = 1; i < cat->npycodes; i++) {
+		const char *f = cat->pycodes[i].filename;
+		size_t n = f ? strlen(f) : 0;
+		if (cat->pycodes[i].process != process || n < 13 || strcmp(f + n - 13, "/threading.py"))
+			continue;
+		if (n - 13 >= size)
+			return NULL;
+		memcpy(buf, f, n - 13);
+		buf[n - 13] = 0;
+		return buf;
+	}
+	return NULL;
 }
 
 static const char *base_name(const char *path)

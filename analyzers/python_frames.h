@@ -20,8 +20,16 @@
  * CAT does not know), line, python set, no module. */
 struct sym_frame python_frame(const struct trace_catalog *cat, uint64_t pc);
 
-/* Does the catalog stack STACK hold a Python frame? */
-bool python_stack_has_frames(const struct trace_catalog *cat, uint32_t stack);
+/* The directory of PROCESS's threading.py ("/usr/lib/python3.11"): where
+ * its interpreter's library is, whatever the prefix. BUF, or NULL if no
+ * code of it came from there. */
+const char *python_stdlib_dir(const struct trace_catalog *cat, uint32_t process, char *buf,
+			      size_t size);
+
+/* Is PATH a file of Python's own library (threading.py, queue.py,
+ * concurrent/futures/...)? STDLIB_DIR: python_stdlib_dir(), NULL if unknown
+ * (then a path with "/lib/python3" is). site-packages are not. */
+bool python_path_is_library(const char *path, const char *stdlib_dir);
 
 /* When FRAMES (N, innermost first, symbolized) hold Python frames, removes
  * the interpreter's own frames, in place: frames of the module that runs

@@ -3,6 +3,8 @@
  * went into (python_lock_name.h). */
 #include "python_lock_name.h"
 
+#include "python_frames.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,40 +13,6 @@
 #define SOURCE_READ_MAX (8u << 20)  /* a .py file read no further than this */
 #define TARGET_MAX 64               /* longer targets are not a name to show */
 #define PYFRAMES_MAX 64             /* Python frames looked at, innermost first */
-
-bool python_path_is_library(const char *path, const char *stdlib_dir)
-{
-	if (!path)
-		return false;
-	if (!strncmp(path, "<frozen ", 8))   /* importlib and friends, built in */
-		return true;
-	if (strstr(path, "-packages/"))      /* site-packages, dist-packages */
-		return false;
-	if (stdlib_dir) {
-		size_t n = strlen(stdlib_dir);
-		return !strncmp(path, stdlib_dir, n) && path[n] == '/';
-	}
-	return strstr(path, "/lib/python3") != NULL;
-}
-
-/* The directory of PROCESS's threading.py ("/usr/lib/python3.11"): where
- * this interpreter's library is, whatever its prefix. NULL if unknown. */
-static const char *stdlib_dir(const struct trace_catalog *cat, uint32_t process, char *buf,
-			      size_t size)
-{
-	for (uint32_t i = 1; i < cat->npycodes; i++) {
-		const char *f = cat->pycodes[i].filename;
-		size_t n = f ? strlen(f) : 0;
-		if (cat->pycodes[i].process != process || n < 13 || strcmp(f + n - 13, "/threading.py"))
-			continue;
-		if (n - 13 >= size)
-			return NULL;
-		memcpy(buf, f, n - 13);
-		buf[n - 13] = 0;
-		return buf;
-	}
-	return NULL;
-}
 
 static bool is_keyword(const char *s, size_t n)
 {
@@ -166,7 +134,7 @@ const char *python_lock_name(const struct trace_catalog *cat, const struct trace
 	if (!s)
 		return NULL;
 	char dir[512], text[1024], target[TARGET_MAX + 1];
-	const char *lib = stdlib_dir(cat, s->process, dir, sizeof dir);
+	const char *lib = python_stdlib_dir(cat, s->process, dir, sizeof dir);
 	bool made_here = true;   /* the library frames so far only made objects */
 	for (uint32_t i = 0, seen = 0; i < s->depth && seen < PYFRAMES_MAX; i++) {
 		if (!trace_pc_is_python(s->pc[i]))

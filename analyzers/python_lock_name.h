@@ -32,8 +32,4 @@ const char *python_lock_name(const struct trace_catalog *cat, const struct trace
  * Returns BUF. */
 const char *python_assignment_target(const char *line, char *buf, size_t size);
 
-/* Is PATH a file of Python's own library (stdlib_dir: the directory of the
- * process's threading.py, NULL if unknown)? site-packages are not. */
-bool python_path_is_library(const char *path, const char *stdlib_dir);
-
 #endif

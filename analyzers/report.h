@@ -173,6 +173,8 @@ struct report_frame {
 	bool inlined;
 	bool python;                 /* a Python frame: function = qualified name,
 	                                file = .py path; no pc, no module */
+	bool python_library;         /* ... of Python's own library (threading.py):
+	                                findings are located past it */
 };
 
 struct report_stack {

@@ -162,6 +162,13 @@ static void resolve_frames(struct report_stack *rs, const struct trace_catalog *
 	rs->frames = calloc(n + 1, sizeof(*rs->frames));
 	if (!rs->frames)
 		abort();
+	char dir[512];
+	const char *stdlib = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (f[i].python) {
+			stdlib = python_stdlib_dir(cat, cs->process, dir, sizeof dir);
+			break;
+		}
 	for (size_t i = 0; i < n; i++) {
 		if (is_shim_frame(&f[i]))
 			continue;
@@ -173,6 +180,7 @@ static void resolve_frames(struct report_stack *rs, const struct trace_catalog *
 		d->module = dup_or_null(f[i].module);
 		d->inlined = f[i].inlined;
 		d->python = f[i].python;
+		d->python_library = f[i].python && python_path_is_library(f[i].file, stdlib);
 	}
 	free(raw);
 }

@@ -46,6 +46,7 @@ struct python_sample {
 	uint32_t lock_a, lock_b, gil;  /* objects */
 	uint32_t a1, b1, b2, a2;       /* acquisition stacks: T1 a then b, T2 b then a */
 	uint32_t gil_wait;             /* a wait for the GIL */
+	uint32_t q_get;                /* a wait in Queue.get: library frames first */
 	uint32_t code_worker;          /* the code of worker() */
 };
 
@@ -97,6 +98,9 @@ static inline void python_sample_init(struct python_sample *s)
 	uint32_t inner = pys_code(s, PYS_LIB "/threading.py", "Thread._bootstrap_inner");
 	uint32_t boot = pys_code(s, PYS_LIB "/threading.py", "Thread._bootstrap");
 	uint32_t start = pys_code(s, PYS_LIB "/threading.py", "Thread.start");
+	uint32_t wait = pys_code(s, PYS_LIB "/threading.py", "Condition.wait");
+	uint32_t get = pys_code(s, PYS_LIB "/queue.py", "Queue.get");
+	uint32_t consumer = pys_code(s, PYS_DEMO, "consumer");
 
 	/* main thread: a lock made at module level, a thread started */
 	const uint64_t init_a[] = { PYS_ALLOC, trace_pyframe(module, 2), PYS_EVAL, PYS_RUN_MAIN,
@@ -124,6 +128,9 @@ static inline void python_sample_init(struct python_sample *s)
 				PYS_AT_LIBC + 0x100, PYS_AT_LIBC + 0x200 };
 	const uint64_t gil_wait[] = { PYS_AT_EXE + 0x5000, PYS_CALL, trace_pyframe(s->code_worker, 14),
 				      trace_pyframe(run, 975), PYS_EVAL, PYS_THREAD_RUN, PYS_AT_LIBC + 0x100 };
+	const uint64_t q_get[] = { PYS_ACQUIRE, PYS_CALL, trace_pyframe(wait, 320), trace_pyframe(get, 171),
+				   trace_pyframe(consumer, 50), trace_pyframe(run, 975), PYS_EVAL, PYS_THREAD_RUN,
+				   PYS_AT_LIBC + 0x100 };
 #define PYS_N(a) (uint32_t)(sizeof a / sizeof *a)
 	uint32_t s_init_a = fake_stack_pcs(&s->t, init_a, PYS_N(init_a));
 	uint32_t s_init_b = fake_stack_pcs(&s->t, init_b, PYS_N(init_b));
@@ -133,6 +140,7 @@ static inline void python_sample_init(struct python_sample *s)
 	s->b2 = fake_stack_pcs(&s->t, b2, PYS_N(b2));
 	s->a2 = fake_stack_pcs(&s->t, a2, PYS_N(a2));
 	s->gil_wait = fake_stack_pcs(&s->t, gil_wait, PYS_N(gil_wait));
+	s->q_get = fake_stack_pcs(&s->t, q_get, PYS_N(q_get));
 #undef PYS_N
 	s->t.cat.threads[s->t1].create_stack = s_create;
 	s->t.cat.threads[s->t2].create_stack = s_create;

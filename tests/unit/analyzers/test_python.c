@@ -375,6 +375,48 @@ static void test_runtime_note(void **state)
 	python_sample_release(&s);
 }
 
+static char *render_sarif(const struct report *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(print_sarif(f, r, NULL), 0);
+	fclose(f);
+	return text;
+}
+
+/* A finding is located at the program's code, past Python's library
+ * frames (Condition.wait in threading.py, Queue.get in queue.py). */
+static void test_located_past_library(void **state)
+{
+	struct python_sample s;
+	struct report r;
+	(void)state;
+	python_sample_init(&s);
+	report_init(&r);
+	struct report_deadlock *d = report_add_deadlock(&r, REPORT_DEADLOCK_STALL);
+	*report_deadlock_add_edge(d) = (struct report_edge){ .thread = s.t1, .acquiring = s.lock_a,
+		.acquiring_stack = s.q_get, .owner = TRACE_NONE, .waiting_for = TRACE_NONE,
+		.op = TRACE_OP_SEM_WAIT };
+	report_resolve(&r, &s.t.cat, NULL);
+	report_finalize(&r);
+	const struct report_stack *st = report_stack_find(&r, s.q_get);
+	assert_true(st->frames[2].python_library);
+	assert_false(st->frames[4].python_library);
+	char *text = render_text(&r);
+	assert_non_null(strstr(text, "    #2 Condition.wait " PYS_LIB "/threading.py:320 (python)\n"));
+	assert_non_null(strstr(text, "SUMMARY: ctrace: stall (every thread blocked) " PYS_DEMO ":50 in consumer"));
+	free(text);
+	text = render_sarif(&r);
+	assert_non_null(strstr(text, "\"uri\":\"file://" PYS_DEMO "\""));
+	assert_non_null(strstr(text, "\"fullyQualifiedName\":\"consumer\""));
+	assert_null(strstr(text, "threading.py"));
+	free(text);
+	report_release(&r);
+	python_sample_release(&s);
+}
+
 /* Suppressions match Python function names and .py paths. */
 static void test_suppress_python(void **state)
 {
@@ -415,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_object_label),
 		cmocka_unit_test(test_gil_named),
 		cmocka_unit_test(test_runtime_note),
+		cmocka_unit_test(test_located_past_library),
 		cmocka_unit_test(test_suppress_python),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
