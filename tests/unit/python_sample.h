@@ -156,6 +156,20 @@ static inline void python_sample_init(struct python_sample *s)
 	s->gil = trace_catalog_add_object(&s->t.cat, trace_catalog_add_desc(&s->t.cat, &gil));
 }
 
+/* Events: T1 waits for lock_a (a sem) in worker(), then for the GIL. */
+static inline void python_sample_waits(struct python_sample *s)
+{
+	struct fake_trace *t = &s->t;
+	fake_begin(t, s->t1, TRACE_OP_SEM_WAIT, s->lock_a)->stack = s->a1;
+	struct trace_event *e = fake_event(t, s->t1, TRACE_OP_SEM_WAIT, s->lock_a);
+	e->had_begin = 1;
+	e->stack = s->a1;
+	fake_begin(t, s->t1, TRACE_OP_MUTEX_LOCK, s->gil)->stack = s->gil_wait;
+	e = fake_lock(t, s->t1, s->gil, s->gil_wait);
+	e->had_begin = 1;
+	fake_unlock(t, s->t1, s->gil, s->gil_wait);
+}
+
 static inline void python_sample_release(struct python_sample *s)
 {
 	char path[128];

@@ -326,17 +326,6 @@ static void test_gil_named(void **state)
 	python_sample_release(&s);
 }
 
-static char *render_text(const struct report *r)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	assert_non_null(f);
-	assert_int_equal(print_text(f, r, NULL), 0);
-	fclose(f);
-	return text;
-}
-
 static void test_runtime_note(void **state)
 {
 	struct python_sample s;
@@ -360,7 +349,7 @@ static void test_runtime_note(void **state)
 		found += !strcmp(r.notes[i], "Python frames are not available for CPython 3.14.0a1 "
 				 "(pids 1000, 1001): no frame layout for 3.14");
 	assert_int_equal(found, 1);
-	char *text = render_text(&r);
+	char *text = an_render(print_text, &r, NULL);
 	assert_non_null(strstr(text, "ctrace: note: Python frames are not available for CPython 3.14.0a1"));
 	free(text);
 	report_release(&r);
@@ -373,17 +362,6 @@ static void test_runtime_note(void **state)
 		assert_null(strstr(r.notes[i], "Python frames"));
 	report_release(&r);
 	python_sample_release(&s);
-}
-
-static char *render_sarif(const struct report *r)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	assert_non_null(f);
-	assert_int_equal(print_sarif(f, r, NULL), 0);
-	fclose(f);
-	return text;
 }
 
 /* A finding is located at the program's code, past Python's library
@@ -404,11 +382,11 @@ static void test_located_past_library(void **state)
 	const struct report_stack *st = report_stack_find(&r, s.q_get);
 	assert_true(st->frames[2].python_library);
 	assert_false(st->frames[4].python_library);
-	char *text = render_text(&r);
+	char *text = an_render(print_text, &r, NULL);
 	assert_non_null(strstr(text, "    #2 Condition.wait " PYS_LIB "/threading.py:320 (python)\n"));
 	assert_non_null(strstr(text, "SUMMARY: ctrace: stall (every thread blocked) " PYS_DEMO ":50 in consumer"));
 	free(text);
-	text = render_sarif(&r);
+	text = an_render(print_sarif, &r, NULL);
 	assert_non_null(strstr(text, "\"uri\":\"file://" PYS_DEMO "\""));
 	assert_non_null(strstr(text, "\"fullyQualifiedName\":\"consumer\""));
 	assert_null(strstr(text, "threading.py"));
