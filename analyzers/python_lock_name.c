@@ -86,10 +86,12 @@ const char *python_assignment_target(const char *line, char *buf, size_t size)
 }
 
 /* Line LINE (from 1) of PATH into BUF, without its newline; NULL if the
- * file is gone, unreadable, too big to reach it, or shorter. */
+ * file is gone, unreadable, too big to reach it, or shorter. A relative
+ * path (code from the program's working directory) is not read: it would
+ * be relative to ours. */
 static const char *source_line(const char *path, uint32_t line, char *buf, size_t size)
 {
-	FILE *f = line ? fopen(path, "re") : NULL;
+	FILE *f = line && path[0] == '/' ? fopen(path, "re") : NULL;
 	if (!f)
 		return NULL;
 	char *text = NULL;

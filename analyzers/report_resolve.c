@@ -296,9 +296,12 @@ static const char *python_version(uint32_t hex, char *buf, size_t size)
 	return buf;
 }
 
-static bool same_note(const char *a, const char *b)
+/* Processes whose frames could not be read for the same reason. */
+static bool same_unreadable_python(const struct trace_process *p, const struct trace_process *q)
 {
-	return a == b || (a && b && !strcmp(a, b));
+	const char *a = p->runtime_note, *b = q->runtime_note;
+	return q->runtime == TRACE_RUNTIME_CPYTHON && q->runtime_support == TRACE_RUNTIME_UNKNOWN_LAYOUT &&
+	       q->runtime_version == p->runtime_version && (a == b || (a && b && !strcmp(a, b)));
 }
 
 /* Processes running a CPython whose frames the shim could not read: said
@@ -306,26 +309,19 @@ static bool same_note(const char *a, const char *b)
 static void resolve_runtime_notes(struct report *r, const struct trace_catalog *cat)
 {
 	for (uint32_t i = 0; i < cat->nprocesses; i++) {
-		const struct trace_process *p = &cat->processes[i], *q;
-		if (p->runtime != TRACE_RUNTIME_CPYTHON || p->runtime_support != TRACE_RUNTIME_UNKNOWN_LAYOUT)
-			continue;
-		bool said = false;
-		for (uint32_t j = 0; j < i && !said; j++) {
-			q = &cat->processes[j];
-			said = q->runtime == p->runtime && q->runtime_support == p->runtime_support &&
-			       q->runtime_version == p->runtime_version && same_note(q->runtime_note, p->runtime_note);
-		}
+		const struct trace_process *p = &cat->processes[i];
+		bool said = !same_unreadable_python(p, p);
+		for (uint32_t j = 0; j < i && !said; j++)
+			said = same_unreadable_python(p, &cat->processes[j]);
 		if (said)
 			continue;
 		struct strbuf pids = STRBUF_INIT;
 		size_t npids = 0;
 		for (uint32_t j = i; j < cat->nprocesses; j++) {
-			q = &cat->processes[j];
-			if (q->runtime != p->runtime || q->runtime_support != p->runtime_support ||
-			    q->runtime_version != p->runtime_version || !same_note(q->runtime_note, p->runtime_note))
+			if (!same_unreadable_python(p, &cat->processes[j]))
 				continue;
 			if (npids < 4)
-				strbuf_addf(&pids, "%s%u", npids ? ", " : "", q->pid);
+				strbuf_addf(&pids, "%s%u", npids ? ", " : "", cat->processes[j].pid);
 			npids++;
 		}
 		if (npids > 4)

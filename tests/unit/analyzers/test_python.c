@@ -270,6 +270,14 @@ static void test_lock_names(void **state)
 	assert_null(demo_name(&t, demo_lock(&t, library_only, 1), buf, sizeof buf));
 	assert_null(demo_name(&t, demo_lock(&t, native_only, 2), buf, sizeof buf));
 
+	/* a relative path is the program's working directory's, not ours */
+	char cwd[512];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(chdir(d.dir), 0);
+	uint32_t relative = fake_pycode(&t, "demo.py", "<module>");
+	const uint64_t from_cwd[] = { trace_pyframe(relative, 2) };
+	assert_string_equal(demo_name(&t, demo_lock(&t, from_cwd, 1), buf, sizeof buf), "demo.py:2");
+	assert_int_equal(chdir(cwd), 0);
 	/* the file gone: where, without the variable */
 	uint32_t gone = demo_lock(&t, direct, 3);
 	demo_remove(&d);
