@@ -123,6 +123,24 @@ static bool makes_object(const char *qualname)
 	return !strcmp(last, "__init__") || !strcmp(last, "__new__") || isupper((unsigned char)*last);
 }
 
+/* "lock_a (demo.py:2)", "demo.py:2", "demo.py" (line unknown). */
+static const char *format_name(const char *name, const char *path, uint32_t line, char *buf,
+			       size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	const char *file = slash ? slash + 1 : path;
+	char where[300];
+	if (line)
+		snprintf(where, sizeof where, "%s:%u", file, line);
+	else
+		snprintf(where, sizeof where, "%s", file);
+	if (name)
+		snprintf(buf, size, "%s (%s)", name, where);
+	else
+		snprintf(buf, size, "%s", where);
+	return buf;
+}
+
 bool python_lock_may_be_named(const struct trace_object *o)
 {
 	return o && o->init_stack && !o->name && o->role == TRACE_ROLE_NONE &&
@@ -152,18 +170,7 @@ const char *python_lock_name(const struct trace_catalog *cat, const struct trace
 		uint32_t line = trace_pyframe_line(s->pc[i]);
 		const char *src = made_here ? source_line(code->filename, line, text, sizeof text) : NULL;
 		const char *name = src ? python_assignment_target(src, target, sizeof target) : NULL;
-		const char *slash = strrchr(code->filename, '/');
-		const char *file = slash ? slash + 1 : code->filename;
-		char where[300];
-		if (line)
-			snprintf(where, sizeof where, "%s:%u", file, line);
-		else
-			snprintf(where, sizeof where, "%s", file);
-		if (name)
-			snprintf(buf, size, "%s (%s)", name, where);
-		else
-			snprintf(buf, size, "%s", where);
-		return buf;
+		return format_name(name, code->filename, line, buf, size);
 	}
 	return NULL;
 }
