@@ -78,38 +78,55 @@ const char *print_duration(uint64_t ns, char *buf, size_t size)
 	return buf;
 }
 
-const struct report_frame *print_top_frame_with_file(const struct report *r, uint32_t stack)
+static bool has_file(const struct report_frame *f)
 {
-	const struct report_stack *s = report_stack_find(r, stack);
-	for (size_t i = 0; s && i < s->nframes; i++)
-		if (s->frames[i].file)
-			return &s->frames[i];
-	return NULL;
+	return f->file != NULL;
 }
 
-const struct report_frame *print_top_frame_with_function(const struct report *r, uint32_t stack)
+static bool has_function(const struct report_frame *f)
 {
-	const struct report_stack *s = report_stack_find(r, stack);
-	for (size_t i = 0; s && i < s->nframes; i++)
-		if (s->frames[i].function)
-			return &s->frames[i];
-	return NULL;
+	return f->function != NULL;
 }
 
 /* The innermost frame that has a name: the program's own code even when it
  * was built without debug information (libc's frames above it have some). */
-static const struct report_frame *top_named_frame(const struct report *r, uint32_t stack)
+static bool has_name(const struct report_frame *f)
+{
+	return f->file || f->function;
+}
+
+/* The innermost frame of STACK that is WANTED, passing over Python's own
+ * library (threading.py's Condition.wait...) to the program's code that
+ * called it when there is such a frame. */
+static const struct report_frame *top_frame(const struct report *r, uint32_t stack,
+					    bool (*wanted)(const struct report_frame *))
 {
 	const struct report_stack *s = report_stack_find(r, stack);
-	for (size_t i = 0; s && i < s->nframes; i++)
-		if (s->frames[i].file || s->frames[i].function)
+	const struct report_frame *library = NULL;
+	for (size_t i = 0; s && i < s->nframes; i++) {
+		if (!wanted(&s->frames[i]))
+			continue;
+		if (!s->frames[i].python_library)
 			return &s->frames[i];
-	return NULL;
+		if (!library)
+			library = &s->frames[i];
+	}
+	return library;
+}
+
+const struct report_frame *print_top_frame_with_file(const struct report *r, uint32_t stack)
+{
+	return top_frame(r, stack, has_file);
+}
+
+const struct report_frame *print_top_frame_with_function(const struct report *r, uint32_t stack)
+{
+	return top_frame(r, stack, has_function);
 }
 
 const char *print_stack_where(const struct report *r, uint32_t stack, char *buf, size_t size)
 {
-	const struct report_frame *f = top_named_frame(r, stack);
+	const struct report_frame *f = top_frame(r, stack, has_name);
 	const struct report_stack *s = report_stack_find(r, stack);
 	if (f && f->file && f->function)
 		snprintf(buf, size, "%s:%" PRIu32 " in %s", f->file, f->line, f->function);

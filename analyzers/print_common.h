@@ -20,9 +20,10 @@ const char *print_lockstat_label(const struct report *r, const struct report_loc
 const char *print_thread_label(const struct report *r, uint32_t id, char *buf, size_t size);
 /* "850 ns", "12.3 us", "4.1 ms", "2.05 s" */
 const char *print_duration(uint64_t ns, char *buf, size_t size);
-/* The innermost frame of a stack that has a file, or NULL. */
+/* The innermost frame of a stack that has a file, or NULL; Python's own
+ * library (threading.py) only when no frame of the program has one. */
 const struct report_frame *print_top_frame_with_file(const struct report *r, uint32_t stack);
-/* The innermost frame with a function name, or NULL. */
+/* The innermost frame with a function name, or NULL (same rule). */
 const struct report_frame *print_top_frame_with_function(const struct report *r, uint32_t stack);
 /* "file:line in func" / "func" / "0x1234" for the top of a stack. */
 const char *print_stack_where(const struct report *r, uint32_t stack, char *buf, size_t size);

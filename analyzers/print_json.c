@@ -16,7 +16,10 @@ static void json_stack(struct json_writer *w, const struct report *r, uint32_t i
 	for (size_t i = 0; s && i < s->nframes; i++) {
 		const struct report_frame *f = &s->frames[i];
 		json_writer_begin_object(w);
-		json_writer_key_hex(w, "pc", f->pc);
+		if (f->python)
+			json_writer_key_null(w, "pc");
+		else
+			json_writer_key_hex(w, "pc", f->pc);
 		json_writer_key_string(w, "function", f->function);
 		json_writer_key_string(w, "file", f->file);
 		json_writer_key(w, "line");
@@ -29,6 +32,8 @@ static void json_stack(struct json_writer *w, const struct report *r, uint32_t i
 			json_writer_key_hex(w, "module_offset", f->module_offset);
 		if (f->inlined)
 			json_writer_key_bool(w, "inlined", true);
+		if (f->python)
+			json_writer_key_string(w, "language", "python");
 		json_writer_end_object(w);
 	}
 	json_writer_end_array(w);

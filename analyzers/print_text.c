@@ -28,7 +28,9 @@ static void text_frame(struct text *t, size_t i, const struct report_frame *f)
 		if (f->line)
 			fprintf(t->out, ":%" PRIu32, f->line);
 	}
-	if (f->module && f->has_offset)
+	if (f->python)
+		fputs(" (python)", t->out);
+	else if (f->module && f->has_offset)
 		fprintf(t->out, " (%s+0x%" PRIx64 ")", print_basename(f->module), f->module_offset);
 	else if (f->module)
 		fprintf(t->out, " (%s, pc 0x%" PRIx64 ")", print_basename(f->module), f->pc);

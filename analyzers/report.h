@@ -171,6 +171,10 @@ struct report_frame {
 	uint64_t module_offset;      /* pc - module base, valid if has_offset */
 	bool has_offset;
 	bool inlined;
+	bool python;                 /* a Python frame: function = qualified name,
+	                                file = .py path; no pc, no module */
+	bool python_library;         /* ... of Python's own library (threading.py):
+	                                findings are located past it */
 };
 
 struct report_stack {
@@ -186,7 +190,10 @@ struct report_lock {
 	uint64_t address;
 	enum trace_obj_kind kind;
 	char *symbol;                /* (owned) global variable, or NULL */
-	char *name;                  /* (owned) mq / named sem name, or NULL */
+	char *name;                  /* (owned) mq / named sem name, a runtime's
+	                                name ("GIL"), where Python code made it
+	                                ("lock_a (demo.py:2)": python_lock_name.h),
+	                                or NULL */
 	uint32_t init_stack;
 	uint64_t attr;               /* mutex: enum trace_mutex_attr bits */
 	bool initialized;            /* an init call was seen */

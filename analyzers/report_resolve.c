@@ -6,8 +6,11 @@
  * without libdw. */
 #include "report_resolve.h"
 
+#include "python_frames.h"
+#include "python_lock_name.h"
 #include "strbuf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,8 +116,12 @@ static void resolve_locks(struct report *r, const struct trace_catalog *cat, con
 		for (uint32_t t = 0; o->kind == TRACE_OBJ_THREAD && t < cat->nthreads; t++)
 			if (cat->threads[t].handle == o->key && cat->threads[t].process == o->process)
 				l->thread = t;
-		if (sym && sym->data_symbol && o->kind != TRACE_OBJ_MQ)
+		/* a recorded name ("GIL", "/jobs") says more than where it lives */
+		if (sym && sym->data_symbol && o->kind != TRACE_OBJ_MQ && !o->name)
 			l->symbol = dup_or_null(sym->data_symbol(sym->ctx, o->process, o->key));
+		char python_name[256];
+		if (!l->symbol && !l->name)
+			l->name = dup_or_null(python_lock_name(cat, o, python_name, sizeof python_name));
 		id_set_add(stacks, o->init_stack);
 	}
 }
@@ -128,34 +135,54 @@ static bool is_shim_frame(const struct sym_frame *f)
 	return base && !strncmp(base, "libctrace-shim", 14);
 }
 
-static void resolve_frames(struct report_stack *rs, const struct trace_stack *cs,
-			   const struct report_symbols *sym)
+/* Without a symbol source, the raw pcs; Python frames come from the
+ * catalog all the same. Returns the count (frames: owned by the caller). */
+static size_t raw_frames(const struct trace_catalog *cat, const struct trace_stack *cs,
+			 struct sym_frame **frames)
 {
-	const struct sym_frame *f = NULL;
-	size_t n = sym && sym->stack ? sym->stack(sym->ctx, rs->id, &f) : 0;
-	if (n && f) {
-		rs->frames = calloc(n, sizeof(*rs->frames));
-		if (!rs->frames)
-			abort();
-		for (size_t i = 0; i < n; i++) {
-			if (is_shim_frame(&f[i]))
-				continue;
-			struct report_frame *d = &rs->frames[rs->nframes++];
-			d->pc = f[i].pc;
-			d->function = dup_or_null(f[i].function);
-			d->file = dup_or_null(f[i].file);
-			d->line = f[i].line;
-			d->module = dup_or_null(f[i].module);
-			d->inlined = f[i].inlined;
-		}
-		return;
-	}
-	rs->frames = calloc(cs->depth + 1, sizeof(*rs->frames));
-	if (!rs->frames)
+	*frames = calloc(cs->depth + 1, sizeof(**frames));
+	if (!*frames)
 		abort();
 	for (uint32_t i = 0; i < cs->depth; i++)
-		rs->frames[i].pc = cs->pc[i];
-	rs->nframes = cs->depth;
+		(*frames)[i] = trace_pc_is_python(cs->pc[i]) ? python_frame(cat, cs->pc[i]) :
+			       (struct sym_frame){ .pc = cs->pc[i] };
+	return python_frames_filter(*frames, cs->depth);
+}
+
+static void resolve_frames(struct report_stack *rs, const struct trace_catalog *cat,
+			   const struct trace_stack *cs, const struct report_symbols *sym)
+{
+	const struct sym_frame *f = NULL;
+	struct sym_frame *raw = NULL;
+	size_t n = sym && sym->stack ? sym->stack(sym->ctx, rs->id, &f) : 0;
+	if (!n || !f) {
+		n = raw_frames(cat, cs, &raw);
+		f = raw;
+	}
+	rs->frames = calloc(n + 1, sizeof(*rs->frames));
+	if (!rs->frames)
+		abort();
+	char dir[512];
+	const char *stdlib = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (f[i].python) {
+			stdlib = python_stdlib_dir(cat, cs->process, dir, sizeof dir);
+			break;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if (is_shim_frame(&f[i]))
+			continue;
+		struct report_frame *d = &rs->frames[rs->nframes++];
+		d->pc = f[i].pc;
+		d->function = dup_or_null(f[i].function);
+		d->file = dup_or_null(f[i].file);
+		d->line = f[i].line;
+		d->module = dup_or_null(f[i].module);
+		d->inlined = f[i].inlined;
+		d->python = f[i].python;
+		d->python_library = f[i].python && python_path_is_library(f[i].file, stdlib);
+	}
+	free(raw);
 }
 
 static void resolve_stacks(struct report *r, const struct trace_catalog *cat, const struct id_set *ids,
@@ -171,7 +198,7 @@ static void resolve_stacks(struct report *r, const struct trace_catalog *cat, co
 		struct report_stack *rs = &r->stacks[r->nstacks++];
 		rs->id = ids->ids[i];
 		rs->process = cs->process;
-		resolve_frames(rs, cs, sym);
+		resolve_frames(rs, cat, cs, sym);
 	}
 }
 
@@ -256,6 +283,58 @@ static void resolve_message(const struct report *r, struct report_misuse *m)
 	m->message = strbuf_detach(&sb);
 }
 
+/* "3.11.2", "3.14.0a1", from a PY_VERSION_HEX. */
+static const char *python_version(uint32_t hex, char *buf, size_t size)
+{
+	static const char *const levels[] = { "a", "b", "rc" };
+	unsigned major = hex >> 24, minor = hex >> 16 & 0xff, micro = hex >> 8 & 0xff;
+	unsigned level = hex >> 4 & 0xf;
+	if (level >= 0xa && level <= 0xc)
+		snprintf(buf, size, "%u.%u.%u%s%u", major, minor, micro, levels[level - 0xa], hex & 0xf);
+	else
+		snprintf(buf, size, "%u.%u.%u", major, minor, micro);
+	return buf;
+}
+
+/* Processes whose frames could not be read for the same reason. */
+static bool same_unreadable_python(const struct trace_process *p, const struct trace_process *q)
+{
+	const char *a = p->runtime_note, *b = q->runtime_note;
+	return q->runtime == TRACE_RUNTIME_CPYTHON && q->runtime_support == TRACE_RUNTIME_UNKNOWN_LAYOUT &&
+	       q->runtime_version == p->runtime_version && (a == b || (a && b && !strcmp(a, b)));
+}
+
+/* Processes running a CPython whose frames the shim could not read: said
+ * once per interpreter version and reason, with the pids it applies to. */
+static void resolve_runtime_notes(struct report *r, const struct trace_catalog *cat)
+{
+	for (uint32_t i = 0; i < cat->nprocesses; i++) {
+		const struct trace_process *p = &cat->processes[i];
+		bool said = !same_unreadable_python(p, p);
+		for (uint32_t j = 0; j < i && !said; j++)
+			said = same_unreadable_python(p, &cat->processes[j]);
+		if (said)
+			continue;
+		struct strbuf pids = STRBUF_INIT;
+		size_t npids = 0;
+		for (uint32_t j = i; j < cat->nprocesses; j++) {
+			if (!same_unreadable_python(p, &cat->processes[j]))
+				continue;
+			if (npids < 4)
+				strbuf_addf(&pids, "%s%u", npids ? ", " : "", cat->processes[j].pid);
+			npids++;
+		}
+		if (npids > 4)
+			strbuf_addf(&pids, " and %zu more", npids - 4);
+		char version[32];
+		report_add_note(r, "Python frames are not available for CPython %s (pid%s %s): %s",
+				python_version(p->runtime_version, version, sizeof version),
+				npids > 1 ? "s" : "", pids.buf,
+				p->runtime_note ? p->runtime_note : "ctrace does not know this version's frame layout");
+		strbuf_release(&pids);
+	}
+}
+
 void report_resolve(struct report *r, const struct trace_catalog *cat,
 		    const struct report_symbols *sym)
 {
@@ -278,6 +357,7 @@ void report_resolve(struct report *r, const struct trace_catalog *cat,
 		free(r->trace.running_note);
 		r->trace.running_note = strdup(running);
 	}
+	resolve_runtime_notes(r, cat);
 	if (cat->dropped)
 		report_add_note(r, "%llu events were dropped while tracing: findings may be incomplete",
 				(unsigned long long)cat->dropped);

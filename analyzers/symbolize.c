@@ -2,9 +2,13 @@
 /* symbolize.c - the symbolizer's life cycle and caches: per-process module
  * tables and Dwfl sessions (opened lazily), frames per (process, pc), stacks,
  * data symbols, notes, and the memory all returned strings live in. The
- * lookups themselves are in symbolize_dwfl.c and symbolize_data.c. */
+ * lookups themselves are in symbolize_dwfl.c and symbolize_data.c; Python
+ * frames come from the catalog (python_frames.c). */
 #include "symbolize.h"
 #include "symbolize_internal.h"
+
+#include "python_frames.h"
+#include "python_lock_name.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -57,6 +61,7 @@ struct symbolizer {
 	uint32_t nstacks;
 	struct sym_table frames;         /* (process, pc) -> frames */
 	struct sym_table data;           /* (process, addr) -> name or NULL */
+	struct sym_table lock_names;     /* (process, init stack) -> Python lock name */
 	const char **strings;            /* interned strings, open addressing */
 	size_t nstrings, strings_cap;
 	const char **notes;
@@ -342,6 +347,11 @@ static size_t frames_of(struct symbolizer *s, uint32_t process, uint64_t pc,
 const struct sym_frame *symbolizer_pc(struct symbolizer *s, uint32_t process, uint64_t pc)
 {
 	const struct sym_frame *frames;
+	if (trace_pc_is_python(pc)) {
+		struct sym_frame *f = sym_alloc(s, sizeof *f);
+		*f = python_frame(s->cat, pc);
+		return f;
+	}
 	frames_of(s, process, pc, &frames);
 	return frames;
 }
@@ -364,22 +374,26 @@ size_t symbolizer_stack(struct symbolizer *s, uint32_t stack, const struct sym_f
 		abort();
 	size_t total = 0;
 	for (uint32_t i = 0; i < ts->depth; i++) {
-		counts[i] = frames_of(s, ts->process, ts->pc[i], &per_pc[i]);
+		bool python = trace_pc_is_python(ts->pc[i]);
+		counts[i] = python ? 1 : frames_of(s, ts->process, ts->pc[i], &per_pc[i]);
 		total += counts[i];
 	}
 	struct sym_frame *all = sym_alloc(s, (total ? total : 1) * sizeof *all);
 	size_t k = 0;
 	for (uint32_t i = 0; i < ts->depth; i++) {
-		memcpy(&all[k], per_pc[i], counts[i] * sizeof *all);
+		if (per_pc[i])
+			memcpy(&all[k], per_pc[i], counts[i] * sizeof *all);
+		else
+			all[k] = python_frame(s->cat, ts->pc[i]);
 		k += counts[i];
 	}
 	free(per_pc);
 	free(counts);
 	st->frames = all;
-	st->n = total;
+	st->n = python_frames_filter(all, total);
 	st->done = true;
 	*frames = all;
-	return total;
+	return st->n;
 }
 
 const char *symbolizer_data_symbol(struct symbolizer *s, uint32_t process, uint64_t addr)
@@ -394,6 +408,27 @@ const char *symbolizer_data_symbol(struct symbolizer *s, uint32_t process, uint6
 		name = sym_module_data(s, m, addr);
 	table_add(&s->data, process, addr, name, 0);
 	return name;
+}
+
+static const char *python_lock_label(struct symbolizer *s, const struct trace_object *o)
+{
+	if (!python_lock_may_be_named(o))
+		return NULL;
+	struct sym_slot *slot = table_find(&s->lock_names, o->process, o->init_stack);
+	if (slot)
+		return slot->value;
+	char buf[256];
+	const char *name = sym_intern(s, python_lock_name(s->cat, o, buf, sizeof buf));
+	table_add(&s->lock_names, o->process, o->init_stack, name, 0);
+	return name;
+}
+
+const char *symbolizer_object_label(struct symbolizer *s, const struct trace_object *o)
+{
+	if (o->name || o->kind == TRACE_OBJ_MQ)
+		return NULL;
+	const char *symbol = symbolizer_data_symbol(s, o->process, o->key);
+	return symbol ? symbol : python_lock_label(s, o);
 }
 
 static int note_cmp(const void *a, const void *b)
@@ -436,6 +471,7 @@ void symbolizer_free(struct symbolizer *s)
 	free(s->stacks);
 	free(s->frames.slots);
 	free(s->data.slots);
+	free(s->lock_names.slots);
 	free(s->strings);
 	free(s->notes);
 	free(s);

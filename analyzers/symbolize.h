@@ -19,6 +19,9 @@ struct sym_frame {
 	uint32_t line;          /* 0 = unknown */
 	const char *module;     /* path of the ELF object, or NULL */
 	bool inlined;           /* inlined into the frame that follows */
+	bool python;            /* a Python frame (python_frames.h): function =
+	                           qualified name, file = .py path, pc = the
+	                           stack's TRACE_PYFRAME value, no module */
 };
 
 struct symbolizer;
@@ -28,7 +31,9 @@ struct symbolizer;
 struct symbolizer *symbolizer_new(const struct trace_catalog *cat);
 
 /* The frames of STACK (a catalog stack id), innermost first, inlined calls
- * expanded. *frames stays valid until symbolizer_free. Returns the count. */
+ * expanded; with Python frames, the interpreter's own frames are left out
+ * (python_frames.h). *frames stays valid until symbolizer_free. Returns the
+ * count. */
 size_t symbolizer_stack(struct symbolizer *s, uint32_t stack, const struct sym_frame **frames);
 
 /* One frame for PC in PROCESS (same lifetime rules). */
@@ -37,6 +42,11 @@ const struct sym_frame *symbolizer_pc(struct symbolizer *s, uint32_t process, ui
 /* The global or static variable holding ADDR in PROCESS, as a C-like
  * expression: "g_lock", "forks[3]", "table+0x18"; NULL if none. */
 const char *symbolizer_data_symbol(struct symbolizer *s, uint32_t process, uint64_t addr);
+
+/* What to call object O when the trace gives it no name: the global
+ * variable holding it, else, for a lock Python code made, where
+ * (python_lock_name.h); NULL if neither. Same lifetime rules. */
+const char *symbolizer_object_label(struct symbolizer *s, const struct trace_object *o);
 
 /* Notes worth telling the user, one line each: a module changed since the
  * run (build-id mismatch), missing, or without debug info. */

@@ -371,6 +371,16 @@ static int ctf_set_string(bt_field *f, const char *s)
 	       0 : -ENOMEM;
 }
 
+/* The innermost native pc (Trace Compass symbolizes it): a Python frame
+ * (trace_event.h, TRACE_PYFRAME) is no address. */
+static uint64_t ctf_native_ip(const struct trace_stack *st)
+{
+	for (uint32_t i = 0; st && i < st->depth; i++)
+		if (!trace_pc_is_python(st->pc[i]))
+			return st->pc[i];
+	return 0;
+}
+
 static int ctf_fill_member(bt_field *f, enum ctf_field which, const struct trace_event *ev,
 			   const struct trace_catalog *cat)
 {
@@ -408,7 +418,7 @@ static int ctf_fill_member(bt_field *f, enum ctf_field which, const struct trace
 		bt_field_integer_unsigned_set_value(f, ev->stack);
 		return 0;
 	case CTF_FIELD_IP:
-		bt_field_integer_unsigned_set_value(f, st && st->depth ? st->pc[0] : 0);
+		bt_field_integer_unsigned_set_value(f, ctf_native_ip(st));
 		return 0;
 	case CTF_FIELD_ARG0: case CTF_FIELD_ARG1: case CTF_FIELD_ARG2:
 		bt_field_integer_unsigned_set_value(f, ev->args[which - CTF_FIELD_ARG0]);

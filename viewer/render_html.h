@@ -26,10 +26,12 @@
  *   findings {deadlocks, races, misuse, contention}  as in the JSON report,
  *         with locks, threads and stacks given by id
  *   findings_note (optional), stacks {id: [[pc, function, file, line, module]]}
+ *         (a Python frame: pc null, and a sixth element "python")
  */
 #ifndef CTRACE_RENDER_HTML_H
 #define CTRACE_RENDER_HTML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +49,7 @@ struct render_html_frame {
 	const char *file;
 	uint32_t line;          /* 0 = unknown */
 	const char *module;
+	bool python;            /* a Python frame (function, .py file, line; no pc) */
 };
 
 /* Symbol lookups, provided by the command that owns a symbolizer. */

@@ -4,6 +4,7 @@
  * the report's findings by id, then the locks and stacks they reference. */
 #include "render_html_priv.h"
 
+#include "python_frames.h"
 #include "report_json.h"
 
 #include <string.h>
@@ -252,6 +253,13 @@ static const char *lock_symbol(struct html_page *pg, uint32_t id, const struct t
 	return rl ? rl->symbol : NULL;
 }
 
+/* The trace's name, else the report's (where Python code made it). */
+static const char *lock_name(struct html_page *pg, uint32_t id, const struct trace_object *o)
+{
+	const struct report_lock *rl = pg->opt->report ? report_lock_find(pg->opt->report, id) : NULL;
+	return o->name ? o->name : rl ? rl->name : NULL;
+}
+
 /* The thread a thread object (keyed by its pthread_t) stands for. */
 static uint32_t lock_thread(const struct trace_catalog *cat, const struct trace_object *o)
 {
@@ -277,7 +285,7 @@ static void write_locks(struct html_page *pg, struct json_writer *w)
 		else
 			json_writer_key_hex(w, "address", o->key);
 		json_writer_key_string(w, "symbol", lock_symbol(pg, id, o));
-		json_writer_key_string(w, "name", o->name);
+		json_writer_key_string(w, "name", lock_name(pg, id, o));
 		if (o->kind == TRACE_OBJ_THREAD)
 			report_json_thread(w, "thread", lock_thread(pg->cat, o));
 		key_stack(pg, w, "init_stack", o->init_stack);
@@ -289,11 +297,16 @@ static void write_locks(struct html_page *pg, struct json_writer *w)
 static void write_frame(struct json_writer *w, const struct render_html_frame *f)
 {
 	json_writer_begin_array(w);
-	json_writer_hex(w, f->pc);
+	if (f->python)
+		json_writer_null(w);
+	else
+		json_writer_hex(w, f->pc);
 	json_writer_string(w, f->function);
 	json_writer_string(w, f->file);
 	json_writer_uint(w, f->line);
 	json_writer_string(w, f->module);
+	if (f->python)
+		json_writer_string(w, "python");
 	json_writer_end_array(w);
 }
 
@@ -312,12 +325,16 @@ static void write_stack(struct html_page *pg, struct json_writer *w, uint32_t id
 	} else if (rs) {
 		for (size_t i = 0; i < rs->nframes; i++) {
 			const struct report_frame *r = &rs->frames[i];
-			f[0] = (struct render_html_frame){ r->pc, r->function, r->file, r->line, r->module };
+			f[0] = (struct render_html_frame){ r->pc, r->function, r->file, r->line, r->module,
+							   r->python };
 			write_frame(w, &f[0]);
 		}
 	} else if (cs) {
 		for (uint32_t i = 0; i < cs->depth; i++) {
-			f[0] = (struct render_html_frame){ .pc = cs->pc[i] };
+			const struct sym_frame py = trace_pc_is_python(cs->pc[i]) ?
+				python_frame(pg->cat, cs->pc[i]) : (struct sym_frame){ .pc = cs->pc[i] };
+			f[0] = (struct render_html_frame){ py.pc, py.function, py.file, py.line, NULL,
+							   py.python };
 			write_frame(w, &f[0]);
 		}
 	}

@@ -23,6 +23,10 @@ const struct tl_names *tl_symbols_names(struct tl_symbols *s);
 void tl_symbols_free(struct tl_symbols *s);
 /* Its symbolizer (borrowed). */
 struct symbolizer *tl_symbols_symbolizer(struct tl_symbols *s);
+/* The page's symbol lookups (render_html.h) reading from symbolizer S
+ * (borrowed): its stacks, and its object labels (symbolizer_object_label). */
+struct render_html_symbols;
+void tl_symbols_for_html(struct render_html_symbols *out, struct symbolizer *s);
 
 /* Findings for a timeline; owns every string. */
 struct tl_findings {

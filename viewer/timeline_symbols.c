@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* timeline_symbols.c - tl_names backed by the symbolizer: object symbols,
- * and stack texts cached per stack id (renderers ask again and again). */
+/* timeline_symbols.c - the renderers' names backed by the symbolizer:
+ * tl_names (object symbols, and stack texts cached per stack id: renderers
+ * ask again and again), and the page's render_html_symbols. */
 #include "timeline_support.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "render_html.h"
 #include "symbolize.h"
 
 struct tl_symbols {
@@ -20,9 +22,7 @@ struct tl_symbols {
 static const char *object_symbol(void *ctx, const struct trace_object *o)
 {
 	struct tl_symbols *s = ctx;
-	if (o->kind == TRACE_OBJ_MQ || o->name)
-		return NULL; /* keyed by name, not by address */
-	return symbolizer_data_symbol(s->sym, o->process, o->key);
+	return symbolizer_object_label(s->sym, o);
 }
 
 static void frame_text(const struct sym_frame *f, struct strbuf *sb)
@@ -96,4 +96,26 @@ void tl_symbols_free(struct tl_symbols *s)
 	free(s->text);
 	symbolizer_free(s->sym);
 	free(s);
+}
+
+static size_t html_stack(void *ctx, uint32_t stack, struct render_html_frame *out, size_t max)
+{
+	const struct sym_frame *f;
+	size_t n = symbolizer_stack(ctx, stack, &f);
+	if (n > max)
+		n = max;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (struct render_html_frame){ f[i].pc, f[i].function, f[i].file,
+			f[i].line, f[i].module, f[i].python };
+	return n;
+}
+
+static const char *html_object_symbol(void *ctx, const struct trace_object *o)
+{
+	return symbolizer_object_label(ctx, o);
+}
+
+void tl_symbols_for_html(struct render_html_symbols *out, struct symbolizer *s)
+{
+	*out = (struct render_html_symbols){ s, html_stack, html_object_symbol };
 }

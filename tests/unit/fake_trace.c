@@ -40,8 +40,26 @@ void fake_trace_init(struct fake_trace *t)
 	fake_thread(t, TRACE_NONE, "prog");
 }
 
+/* The catalog's Python parts, freed and cleared before the catalog is
+ * released (whether trace_catalog_release frees them or not). */
+static void release_python(struct trace_catalog *c)
+{
+	for (uint32_t i = 0; i < c->npycodes; i++) {
+		free(c->pycodes[i].filename);
+		free(c->pycodes[i].qualname);
+	}
+	free(c->pycodes);
+	c->pycodes = NULL;
+	c->npycodes = 0;
+	for (uint32_t i = 0; i < c->nprocesses; i++) {
+		free(c->processes[i].runtime_note);
+		c->processes[i].runtime_note = NULL;
+	}
+}
+
 void fake_trace_release(struct fake_trace *t)
 {
+	release_python(&t->cat);
 	trace_catalog_release(&t->cat);
 	free(t->ev);
 	memset(t, 0, sizeof *t);
@@ -87,6 +105,39 @@ uint32_t fake_stack(struct fake_trace *t, uint64_t pc0, uint32_t depth)
 	for (uint32_t i = 0; i < depth; i++)
 		s->pc[i] = pc0 + 0x10 * i;
 	return c->nstacks++;
+}
+
+uint32_t fake_stack_pcs(struct fake_trace *t, const uint64_t *pcs, uint32_t depth)
+{
+	uint32_t id = fake_stack(t, 0, depth);
+	memcpy(t->cat.stacks[id].pc, pcs, depth * sizeof *pcs);
+	return id;
+}
+
+uint32_t fake_pycode(struct fake_trace *t, const char *filename, const char *qualname)
+{
+	struct trace_catalog *c = &t->cat;
+	if (!c->npycodes) {   /* code id 0 = none */
+		c->pycodes = grow(NULL, 0, sizeof *c->pycodes);
+		c->npycodes = 1;
+	}
+	c->pycodes = grow(c->pycodes, c->npycodes, sizeof *c->pycodes);
+	struct trace_pycode *code = &c->pycodes[c->npycodes];
+	code->firstlineno = 1;
+	code->filename = strdup(filename);
+	code->qualname = strdup(qualname);
+	return c->npycodes++;
+}
+
+void fake_runtime(struct fake_trace *t, uint32_t version, enum trace_runtime_support support,
+		  const char *note)
+{
+	struct trace_process *p = &t->cat.processes[0];
+	p->runtime = TRACE_RUNTIME_CPYTHON;
+	p->runtime_version = version;
+	p->runtime_support = (uint8_t)support;
+	free(p->runtime_note);
+	p->runtime_note = note ? strdup(note) : NULL;
 }
 
 void fake_trace_at(struct fake_trace *t, uint64_t ts_ns)

@@ -27,6 +27,15 @@ struct trace_object *fake_object_desc(struct fake_trace *t, uint32_t id);
 /* A stack of DEPTH frames starting at pc0, pc0+0x10...; returns its id. */
 uint32_t fake_stack(struct fake_trace *t, uint64_t pc0, uint32_t depth);
 
+/* A stack of the DEPTH pcs PCS, innermost first; returns its id. */
+uint32_t fake_stack_pcs(struct fake_trace *t, const uint64_t *pcs, uint32_t depth);
+/* A Python code object of process 0 (firstlineno 1); returns its code id,
+ * for trace_pyframe(). */
+uint32_t fake_pycode(struct fake_trace *t, const char *filename, const char *qualname);
+/* Process 0 runs CPython VERSION (PY_VERSION_HEX) with SUPPORT and NOTE. */
+void fake_runtime(struct fake_trace *t, uint32_t version, enum trace_runtime_support support,
+		  const char *note);
+
 /* Sets the time of the next event. */
 void fake_trace_at(struct fake_trace *t, uint64_t ts_ns);
 

@@ -8,6 +8,7 @@
 #include "render_html.h"
 #include "report.h"
 #include "symbolize.h"
+#include "timeline_support.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -57,25 +58,6 @@ static void view_progress(void *ctx, uint64_t done, uint64_t total)
 			(unsigned)(done * 100 / total));
 	if (!total || done >= total)
 		fputs("\r\033[K", stderr);
-}
-
-static size_t view_stack(void *ctx, uint32_t stack, struct render_html_frame *out, size_t max)
-{
-	const struct sym_frame *f;
-	size_t n = symbolizer_stack(ctx, stack, &f);
-	if (n > max)
-		n = max;
-	for (size_t i = 0; i < n; i++)
-		out[i] = (struct render_html_frame){ f[i].pc, f[i].function, f[i].file,
-			f[i].line, f[i].module };
-	return n;
-}
-
-static const char *view_object_symbol(void *ctx, const struct trace_object *o)
-{
-	if (o->kind == TRACE_OBJ_MQ)
-		return NULL;
-	return symbolizer_data_symbol(ctx, o->process, o->key);
 }
 
 /* Integration point: the findings of every analyzer, in one pass over SRC
@@ -152,7 +134,9 @@ int cmd_view(int argc, char **argv)
 	bool tty = isatty(STDERR_FILENO);
 	rc = view_analyze(&src, &rep, tty, &err);
 	struct symbolizer *sym = rc ? NULL : symbolizer_new(event_source_catalog(&src));
-	struct render_html_symbols symbols = { sym, view_stack, view_object_symbol };
+	struct render_html_symbols symbols;
+	if (sym)
+		tl_symbols_for_html(&symbols, sym);
 	struct render_html_options opt = {
 		.report = &rep, .symbols = sym ? &symbols : NULL,
 		.progress = tty ? view_progress : NULL,

@@ -25,9 +25,12 @@ CT.el = function (tag, attrs, ...kids) {
 };
 
 CT.frameText = function (f) {
-	/* [pc, function, file, line, module] */
+	/* [pc, function, file, line, module], a Python frame: [null, qualname,
+	 * .py file, line, null, 'python'] */
 	const where = f[2] ? f[2] + (f[3] ? ':' + f[3] : '') : '';
-	return { pc: f[0], fn: f[1] || '??', where: where, mod: f[4] || '' };
+	const python = f[5] === 'python';
+	return { pc: f[0] || '', fn: f[1] || '??', where: where, mod: python ? 'python' : f[4] || '',
+		python: python };
 };
 
 /* A stack as an ordered list, innermost first; a note when absent. */
@@ -46,7 +49,7 @@ CT.stackEl = function (model, id, title) {
 		ol.append(CT.el('li', { title: t.mod + ' ' + t.pc },
 			CT.el('span', { class: 'fn' }, t.fn), ' ',
 			t.where ? CT.el('span', { class: 'loc' }, t.where) : CT.el('span', { class: 'mod' }, t.mod),
-			' ', CT.el('span', { class: 'pc' }, t.pc)));
+			' ', t.python ? CT.el('span', { class: 'mod' }, '(python)') : CT.el('span', { class: 'pc' }, t.pc)));
 	}
 	box.append(ol);
 	return box;

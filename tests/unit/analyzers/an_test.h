@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* an_test.h - helpers for the analyzer unit tests: run one analyzer (or
- * all) over a fake_trace, and build blocking calls (BEGIN + END). */
+ * all) over a fake_trace, build blocking calls (BEGIN + END), print. */
 #ifndef CTRACE_AN_TEST_H
 #define CTRACE_AN_TEST_H
 
@@ -8,12 +8,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
 #include "analyzer.h"
 #include "fake_trace.h"
+#include "print.h"
 #include "report.h"
 
 static inline void an_run(const struct analyzer *a, struct fake_trace *t, struct report *r)
@@ -92,6 +94,19 @@ static inline uint32_t an_short_lived(struct fake_trace *t, uint32_t thread, uns
 		an_call(t, thread, TRACE_OP_MUTEX_DESTROY, m, init, 0);
 	}
 	return first;
+}
+
+/* What printer FN (print_text, print_json...) writes for R (malloc'd). */
+typedef int (*an_printer)(FILE *, const struct report *, const struct print_options *);
+static inline char *an_render(an_printer fn, const struct report *r, const struct print_options *opt)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(fn(f, r, opt), 0);
+	fclose(f);
+	return text;
 }
 
 #endif

@@ -2,8 +2,11 @@
 /* test_printers.c - the text, JSON and SARIF printers against golden files
  * (tests/golden/report/sample.*) on the fixed sample report; the JSON and
  * SARIF outputs checked with jq (structure of SARIF 2.1.0, contract fields);
- * the top-N cut of contention, lock classes, and the wording of waits.
+ * the top-N cut of contention, lock classes, and the wording of waits; the
+ * Python sample (python_report.h) in every format (tests/golden/report/
+ * python.*).
  * CTRACE_UPDATE_GOLDEN=1 rewrites the golden files. */
+#include "python_report.h"
 #include "sample_report.h"
 
 #include <stdio.h>
@@ -11,19 +14,6 @@
 #include <unistd.h>
 
 #include "print.h"
-
-typedef int (*printer_fn)(FILE *, const struct report *, const struct print_options *);
-
-static char *render(printer_fn fn, const struct report *r, const struct print_options *opt)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	assert_non_null(f);
-	assert_int_equal(fn(f, r, opt), 0);
-	fclose(f);
-	return text;
-}
 
 static char *read_file(const char *path)
 {
@@ -123,7 +113,7 @@ static void test_text_golden(void **state)
 {
 	struct pr_fixture *f = *state;
 	struct print_options opt = { 0 };
-	char *text = render(print_text, &f->r, &opt);
+	char *text = an_render(print_text, &f->r, &opt);
 	golden("sample.txt", text);
 	free(text);
 }
@@ -132,8 +122,8 @@ static void test_text_color_only_when_asked(void **state)
 {
 	struct pr_fixture *f = *state;
 	struct print_options opt = { .color = true };
-	char *plain = render(print_text, &f->r, NULL);
-	char *color = render(print_text, &f->r, &opt);
+	char *plain = an_render(print_text, &f->r, NULL);
+	char *color = an_render(print_text, &f->r, &opt);
 	assert_null(strchr(plain, '\033'));
 	assert_non_null(strstr(color, "\033[1;31mWARNING: ctrace: lock-order inversion"));
 	free(plain);
@@ -144,7 +134,7 @@ static void test_json_golden(void **state)
 {
 	struct pr_fixture *f = *state;
 	struct print_options opt = { .json_indent = 2 };
-	char *text = render(print_json, &f->r, &opt);
+	char *text = an_render(print_json, &f->r, &opt);
 	golden("sample.json", text);
 	free(text);
 }
@@ -153,7 +143,7 @@ static void test_json_golden(void **state)
 static void test_json_contract(void **state)
 {
 	struct pr_fixture *f = *state;
-	char *text = render(print_json, &f->r, NULL);
+	char *text = an_render(print_json, &f->r, NULL);
 	jq_check(text, NULL,
 		 ".ctrace_report == 1 and (.program | has(\"argv\") and has(\"pid\") and has(\"exit_status\") "
 		 "and has(\"duration_ns\")) and (.threads[0] | has(\"id\") and has(\"tid\") and has(\"name\") "
@@ -183,7 +173,7 @@ static void test_json_contract(void **state)
 static void test_json_cond_objects_named(void **state)
 {
 	struct pr_fixture *f = *state;
-	char *text = render(print_json, &f->r, NULL);
+	char *text = an_render(print_json, &f->r, NULL);
 	jq_check(text, NULL,
 		 "[.misuse[] | select(.kind | startswith(\"cond-\"))] | length == 2 and all(.[]; "
 		 ".lock.symbol == \"state_lock\" and .lock.kind == \"mutex\" "
@@ -202,7 +192,7 @@ static void test_json_cond_objects_named(void **state)
 static void test_sarif_cond_named_and_note(void **state)
 {
 	struct pr_fixture *f = *state;
-	char *text = render(print_sarif, &f->r, NULL);
+	char *text = an_render(print_sarif, &f->r, NULL);
 	jq_check(text, NULL,
 		 ".runs[0].results | map(select(.ruleId | startswith(\"cond-\"))) | "
 		 "(map(.level) == [\"warning\", \"note\"]) and all(.[]; .message.text | "
@@ -216,7 +206,7 @@ static void test_sarif_cond_named_and_note(void **state)
 static void test_text_cond_named_and_note(void **state)
 {
 	struct pr_fixture *f = *state;
-	char *text = render(print_text, &f->r, NULL);
+	char *text = an_render(print_text, &f->r, NULL);
 	assert_non_null(strstr(text, "wait on cond 'ready_cv' with mutex 'state_lock' not held"));
 	assert_non_null(strstr(text, "  The mutex: mutex 'state_lock' (0x6010c0)\n"
 				     "  The condition variable: cond 'ready_cv' (0x601080)\n"));
@@ -230,7 +220,7 @@ static void test_sarif_golden_and_structure(void **state)
 {
 	struct pr_fixture *f = *state;
 	struct print_options opt = { .json_indent = 2 };
-	char *text = render(print_sarif, &f->r, &opt);
+	char *text = an_render(print_sarif, &f->r, &opt);
 	golden("sample.sarif", text);
 	jq_check(text, CTRACE_SARIF_CHECK, NULL);
 	free(text);
@@ -242,7 +232,7 @@ static void test_sarif_empty(void **state)
 	struct report r;
 	(void)state;
 	report_init(&r);
-	char *text = render(print_sarif, &r, NULL);
+	char *text = an_render(print_sarif, &r, NULL);
 	jq_check(text, NULL, ".version == \"2.1.0\" and .runs[0].results == [] and "
 			     "(.runs[0].tool.driver.rules | length) == 21");
 	free(text);
@@ -252,7 +242,7 @@ static void test_sarif_empty(void **state)
 static void test_summary(void **state)
 {
 	struct pr_fixture *f = *state;
-	char *text = render(print_summary, &f->r, NULL);
+	char *text = an_render(print_summary, &f->r, NULL);
 	assert_non_null(strstr(text, "ctrace: 4 findings: 1 lock-order-inversion, 1 unlock-not-owner, "
 				     "1 cond-wait-not-held, 1 bad-argument\n"));
 	assert_non_null(strstr(text, "ctrace: 1 note (not counted as findings): 1 cond-signal-not-held\n"));
@@ -289,22 +279,22 @@ static void test_contention_top(void **state)
 	fake_trace_init(&t);
 	report_init(&r);
 	many_lockstats(&t, &r);
-	char *json = render(print_json, &r, NULL);
+	char *json = an_render(print_json, &r, NULL);
 	jq_check(json, NULL, "(.contention | length) == 100 and .contention_omitted == 50 "
 			     "and .contention[0].class == true and .contention[0].instances == 40 "
 			     "and .contention[0].lock.init_stack[0].pc == \"0x406000\" "
 			     "and .contention[1].wait_ns == 149000 and (.contention[1] | has(\"class\") | not)");
 	struct print_options all = { .contention_top = PRINT_CONTENTION_ALL };
-	char *json_all = render(print_json, &r, &all);
+	char *json_all = an_render(print_json, &r, &all);
 	jq_check(json_all, NULL, "(.contention | length) == 150 and (has(\"contention_omitted\") | not)");
-	char *text = render(print_text, &r, NULL);
+	char *text = an_render(print_text, &r, NULL);
 	assert_non_null(strstr(text, "Lock contention (locks): 150; top 10 by total wait:\n\n"
 				     "  mutex class of 40 instances initialized at 0x406000\n"));
 	assert_non_null(strstr(text, "(140 more, with less waiting: ctrace report --contention=all)"));
 	struct print_options three = { .contention_top = 3 };
-	char *text3 = render(print_text, &r, &three);
+	char *text3 = an_render(print_text, &r, &three);
 	assert_non_null(strstr(text3, "(147 more, with less waiting"));
-	char *summary = render(print_summary, &r, NULL);
+	char *summary = an_render(print_summary, &r, NULL);
 	assert_non_null(strstr(summary, "ctrace: most contended: mutex class of 40 instances initialized "
 					"at 0x406000: waited 150.0 us in 1 of 2 acquisitions\n"));
 	free(json);
@@ -339,7 +329,7 @@ static void test_wait_wording(void **state)
 	report_add_deadlock(&r, REPORT_DEADLOCK_STALL);
 	report_resolve(&r, &t.cat, NULL);
 	report_finalize(&r);
-	char *text = render(print_text, &r, NULL);
+	char *text = an_render(print_text, &r, NULL);
 	assert_non_null(strstr(text, " in 1 join at:\n"));
 	assert_non_null(strstr(text, " in 2 condition waits at:\n"));
 	assert_null(strstr(text, "contended acquisition"));
@@ -347,6 +337,86 @@ static void test_wait_wording(void **state)
 	free(text);
 	report_release(&r);
 	fake_trace_release(&t);
+}
+
+struct py_fixture {
+	struct python_sample s;
+	struct report r;
+};
+
+static int py_setup(void **state)
+{
+	struct py_fixture *f = calloc(1, sizeof(*f));
+	python_sample_init(&f->s);
+	report_init(&f->r);
+	python_report(&f->s, &f->r);
+	*state = f;
+	return 0;
+}
+
+static int py_teardown(void **state)
+{
+	struct py_fixture *f = *state;
+	report_release(&f->r);
+	python_sample_release(&f->s);
+	free(f);
+	return 0;
+}
+
+/* Python frames in the text: "#0 worker /src/app/demo.py:12 (python)", the
+ * extension's frame between the Python frames that called it, none of the
+ * interpreter's; locks named where demo.py made them; the GIL by its name. */
+static void test_python_text(void **state)
+{
+	struct py_fixture *f = *state;
+	char *text = an_render(print_text, &f->r, NULL);
+	golden("python.txt", text);
+	assert_non_null(strstr(text, "    #0 worker /src/app/demo.py:12 (python)\n"
+				     "    #1 Thread.run /opt/py/lib/python3.11/threading.py:975 (python)\n"));
+	assert_non_null(strstr(text, "    #0 callback /src/app/demo.py:30 (python)\n"
+				     "    #1 <null> (_ext.cpython-311-x86_64-linux-gnu.so, pc 0x7f1000000100)\n"
+				     "    #2 worker2 /src/app/demo.py:25 (python)\n"));
+	assert_non_null(strstr(text, "    #0 <null> (libsqlite3.so.0, pc 0x7f2000000100)\n"
+				     "    #1 <null> (_ext.cpython-311-x86_64-linux-gnu.so, pc 0x7f1000000200)\n"
+				     "    #2 worker2 /src/app/demo.py:24 (python)\n"));
+	assert_non_null(strstr(text, "sem 'demo.py:2'"));
+	assert_non_null(strstr(text, "mutex 'GIL'"));
+	assert_null(strstr(text, "(python3.11, pc"));
+	assert_null(strstr(text, "(libc.so.6, pc"));
+	free(text);
+}
+
+static void test_python_json(void **state)
+{
+	struct py_fixture *f = *state;
+	struct print_options opt = { .json_indent = 2 };
+	char *text = an_render(print_json, &f->r, &opt);
+	golden("python.json", text);
+	jq_check(text, NULL,
+		 ".deadlocks[0].cycle[0].acquiring_stack[0] == {pc: null, function: \"worker\", "
+		 "file: \"/src/app/demo.py\", line: 13, module: null, language: \"python\"} "
+		 "and ([.deadlocks[0].cycle[1].acquiring_stack[] | .function // .module] == [\"callback\", "
+		 "\"" PYS_EXT "\", \"worker2\", \"Thread.run\", \"Thread._bootstrap_inner\", "
+		 "\"Thread._bootstrap\"]) "
+		 "and .deadlocks[0].cycle[0].holding.name == \"demo.py:2\" "
+		 "and .contention[0].lock.name == \"GIL\" "
+		 "and .threads[1].name == \"Thread-1 (worker)\" "
+		 "and ([.threads[1].create_stack[].function] == [\"Thread.start\", \"<module>\"])");
+	free(text);
+}
+
+static void test_python_sarif(void **state)
+{
+	struct py_fixture *f = *state;
+	struct print_options opt = { .json_indent = 2 };
+	char *text = an_render(print_sarif, &f->r, &opt);
+	golden("python.sarif", text);
+	jq_check(text, CTRACE_SARIF_CHECK, NULL);
+	jq_check(text, NULL,
+		 ".runs[0].results[0].locations[0].physicalLocation == {artifactLocation: "
+		 "{uri: \"file:///src/app/demo.py\"}, region: {startLine: 13}} "
+		 "and .runs[0].results[0].locations[0].logicalLocations[0].fullyQualifiedName == \"worker\"");
+	free(text);
 }
 
 int main(void)
@@ -358,6 +428,9 @@ int main(void)
 		cmocka_unit_test(test_sarif_empty), T(test_summary), T(test_json_cond_objects_named),
 		T(test_sarif_cond_named_and_note), T(test_text_cond_named_and_note),
 		cmocka_unit_test(test_contention_top), cmocka_unit_test(test_wait_wording),
+		cmocka_unit_test_setup_teardown(test_python_text, py_setup, py_teardown),
+		cmocka_unit_test_setup_teardown(test_python_json, py_setup, py_teardown),
+		cmocka_unit_test_setup_teardown(test_python_sarif, py_setup, py_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

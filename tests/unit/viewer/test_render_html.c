@@ -5,7 +5,8 @@
  * filled, nothing is fetched from the network, and the embedded data parses
  * (checked by jq, a real JSON parser) with the expected lanes, spans,
  * findings, locks and symbolized stacks; a hang's marks where it began and
- * its waits until the run ended; marks colored by finding kind. */
+ * its waits until the run ended; marks colored by finding kind; a Python
+ * program's frames and lock names. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,8 +20,10 @@
 
 #include "event_source.h"
 #include "fake_trace.h"
+#include "python_report.h"
 #include "render_html.h"
 #include "report.h"
+#include "timeline_support.h"
 
 #define DATA_OPEN "<script type=\"application/json\" id=\"ctrace-data\">"
 
@@ -108,7 +111,7 @@ static const char *fake_symbol(void *ctx, const struct trace_object *o)
 }
 
 /* Renders the scene; returns the page (malloc'd) and its rc. */
-static char *render(struct scene *s, const struct render_html_options *opt, int *rc)
+static char *render(struct fake_trace *t, const struct render_html_options *opt, int *rc)
 {
 	struct event_source src;
 	struct ct_error err = { 0 };
@@ -116,7 +119,7 @@ static char *render(struct scene *s, const struct render_html_options *opt, int 
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	assert_non_null(f);
-	event_source_from_array(&src, &s->t.cat, s->t.ev, s->t.nev);
+	event_source_from_array(&src, &t->cat, t->ev, t->nev);
 	*rc = render_html(&src, opt, f, &err);
 	event_source_release(&src);
 	fclose(f);
@@ -141,10 +144,10 @@ static void save_data(const char *page, const char *path)
 }
 
 /* Renders the scene and saves its data into PATH (a mkstemp template). */
-static void render_data(struct scene *s, const struct render_html_options *opt, char *path)
+static void render_data(struct fake_trace *t, const struct render_html_options *opt, char *path)
 {
 	int rc;
-	char *page = render(s, opt, &rc);
+	char *page = render(t, opt, &rc);
 	assert_int_equal(rc, 0);
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
@@ -171,7 +174,7 @@ static void test_page_shell(void **state)
 	int rc;
 	scene_build(&s);
 	struct render_html_options opt = { .report = &s.rep };
-	char *page = render(&s, &opt, &rc);
+	char *page = render(&s.t, &opt, &rc);
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(page, "<!DOCTYPE html>"));
 	assert_null(strstr(page, "<!--ctrace:"));         /* every marker filled */
@@ -199,7 +202,7 @@ static void test_data_parses(void **state)
 	struct render_html_options opt = { .report = &s.rep, .symbols = &sym,
 		.findings_note = "from a test" };
 	char path[] = "/tmp/ctrace-view-data-XXXXXX";
-	render_data(&s, &opt, path);
+	render_data(&s.t, &opt, path);
 
 	assert_int_equal(jq(path, ".ctrace_view == 1"), 0);
 	assert_int_equal(jq(path, "[.lanes[].thread] == [0,1,2,3]"), 0);
@@ -245,7 +248,7 @@ static void test_no_report(void **state)
 	struct scene s;
 	scene_build(&s);
 	char path[] = "/tmp/ctrace-view-data-XXXXXX";
-	render_data(&s, NULL, path);
+	render_data(&s.t, NULL, path);
 	assert_int_equal(jq(path, ".findings.deadlocks == [] and .marks == [] and (.lanes | length) == 4"), 0);
 	assert_int_equal(jq(path, ".stacks[\"1\"] == [[\"0x401100\",null,null,0,null],"
 			 "[\"0x401110\",null,null,0,null],[\"0x401120\",null,null,0,null]]"), 0);
@@ -307,7 +310,7 @@ static void test_hang_marks(void **state)
 	hang_scene_build(&s, &w1_waits);
 	struct render_html_options opt = { .report = &s.rep };
 	char path[] = "/tmp/ctrace-view-data-XXXXXX";
-	render_data(&s, &opt, path);
+	render_data(&s.t, &opt, path);
 	char expr[512];
 	snprintf(expr, sizeof expr, ".start_ns as $t0 | .duration_ns == %llu - $t0 and "
 		 "([.marks[] | select(.kind == \"deadlock\" and .thread == 1) | .ts + $t0] == [%llu])",
@@ -340,6 +343,55 @@ static void test_write_error(void **state)
 	scene_release(&s);
 }
 
+static void check_page(const char *path, const char *lock_a_field)
+{
+	char expr[512];
+	assert_int_equal(jq(path, "[.stacks[] | .[] | select(length == 6)] | length > 0 and "
+			 "all(.[]; .[0] == null and .[4] == null and .[5] == \"python\")"), 0);
+	snprintf(expr, sizeof expr, ".stacks[] | select(.[0][1] == \"callback\") | "
+		 "[.[] | .[1] // .[4]] == [\"callback\", \"%s\", \"worker2\", \"Thread.run\", "
+		 "\"Thread._bootstrap_inner\", \"Thread._bootstrap\"]", PYS_EXT);
+	assert_int_equal(jq(path, expr), 0);
+	assert_int_equal(jq(path, "[.locks[] | select(.name == \"GIL\")] | length == 1"), 0);
+	snprintf(expr, sizeof expr, "[.locks[] | select(.%s == \"demo.py:2\")] | length == 1", lock_a_field);
+	assert_int_equal(jq(path, expr), 0);
+}
+
+/* A Python program's page: stacks of Python frames (pc null, "python")
+ * without the interpreter's, locks named where demo.py made them and the
+ * GIL by name, from the report alone and from a symbolizer as ctrace view
+ * does (tests/unit/python_sample.h). */
+static void test_python(void **state)
+{
+	(void)state;
+	if (system("jq --version >/dev/null 2>&1") != 0)
+		skip();
+	struct python_sample s;
+	struct report r;
+	python_sample_init(&s);
+	python_sample_waits(&s);
+	report_init(&r);
+	python_report(&s, &r);
+	char path[] = "/tmp/ctrace-pyview-XXXXXX";
+	/* from the report alone */
+	struct render_html_options opt = { .report = &r };
+	render_data(&s.t, &opt, path);
+	check_page(path, "name");
+	unlink(path);
+	/* from the command's symbolizer, as ctrace view does */
+	struct symbolizer *sym = symbolizer_new(&s.t.cat);
+	struct render_html_symbols symbols;
+	tl_symbols_for_html(&symbols, sym);
+	opt.symbols = &symbols;
+	strcpy(path, "/tmp/ctrace-pyview-XXXXXX");
+	render_data(&s.t, &opt, path);
+	check_page(path, "symbol");
+	unlink(path);
+	symbolizer_free(sym);
+	report_release(&r);
+	python_sample_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_no_report),
 		cmocka_unit_test(test_hang_marks),
 		cmocka_unit_test(test_write_error),
+		cmocka_unit_test(test_python),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
