@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import multiprocessing
+import os
 import queue
 import random
 import sys
@@ -521,6 +522,70 @@ def mode_cond_nested():
     return 4
 
 
+def mode_fork_held():
+    """os.fork() while another thread holds a Lock and an RLock, with a
+    logging handler (whose at-fork hooks take and re-create its locks): the
+    child never touches the held locks, runs threads of its own on new
+    locks, and exits; the parent's thread then releases its locks."""
+    held, rheld = threading.Lock(), threading.RLock()
+    holding, forked = threading.Event(), threading.Event()
+    log = logging.getLogger("ctrace-e2e-fork")
+    log.addHandler(logging.StreamHandler(io.StringIO()))
+
+    def holder(_):
+        with held, rheld:
+            holding.set()
+            forked.wait(WAIT)
+
+    t = start(holder, 1)
+    holding.wait(WAIT)
+    pid = os.fork()
+    if pid == 0:
+        lock = threading.Lock()
+        n = [0]
+
+        def work(_):
+            for _ in range(100):
+                with lock:
+                    n[0] += 1
+            log.warning("child thread")
+
+        run(work, 2)
+        os._exit(0 if n[0] == 200 else 1)
+    _, status = os.waitpid(pid, 0)
+    forked.set()
+    join(t)
+    print("child status", os.waitstatus_to_exitcode(status), "released", not held.locked())
+    return 4
+
+
+def mode_daemon_exit():
+    """The program ends while daemon threads still wait: two on an empty
+    queue.Queue (in a Condition wait, each holding its waiter lock), one
+    holding a Lock while it waits on an Event never set. Legal: no finding."""
+    jobs = queue.Queue()
+    lock = threading.Lock()
+    never = threading.Event()
+    ready = threading.Barrier(4)
+
+    def idle(_):
+        ready.wait(WAIT)
+        jobs.get()
+
+    def hold(_):
+        with lock:
+            ready.wait(WAIT)
+            never.wait()
+
+    threads = [threading.Thread(target=idle, args=(i,), daemon=True) for i in range(2)]
+    threads.append(threading.Thread(target=hold, args=(0,), daemon=True))
+    for t in threads:
+        t.start()
+    ready.wait(WAIT)
+    print("daemons left waiting", sum(t.is_alive() for t in threads))
+    return 4
+
+
 MODES = {name[5:]: fn for name, fn in sorted(globals().items()) if name.startswith("mode_")}
 
 
@@ -531,8 +596,8 @@ def main():
         print(" ".join(MODES))
         return
     threads = MODES[sys.argv[1]]()
-    processes = 4 if sys.argv[1] in ("mp_pool_fork", "mp_lock") else \
-        3 if sys.argv[1] == "mp_pool_spawn" else 1
+    processes = {"mp_pool_fork": 4, "mp_lock": 4, "mp_pool_spawn": 3, "fork_held": 2}
+    processes = processes.get(sys.argv[1], 1)
     print(json.dumps({"mode": sys.argv[1], "threads": threads, "processes": processes}))
 
 
