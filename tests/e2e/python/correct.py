@@ -586,6 +586,54 @@ def mode_daemon_exit():
     return 4
 
 
+def mode_long_waits():
+    """Waits far longer than the 100 ms after which a blocked cycle is a
+    deadlock, each ended by another thread after 0.6 s (a sleep only makes
+    the waits long; nothing depends on it): a thread blocked acquiring a
+    Lock it acquired itself, until another thread releases it (the classic
+    Python signal); a Condition.wait() without timeout (the waiter blocks on
+    its own waiter lock the same way); Event.wait(), queue.Queue.get(),
+    queue.SimpleQueue.get(), Semaphore(0).acquire(), Thread.join(). None is
+    a deadlock, nor a misuse."""
+    signal = threading.Lock()
+    signal.acquire()
+    cond = threading.Condition()
+    ev = threading.Event()
+    q, sq = queue.Queue(), queue.SimpleQueue()
+    sem = threading.Semaphore(0)
+    flag = []
+    woke = []
+
+    def wait_cond():
+        with cond:
+            cond.wait_for(lambda: flag)
+        return "cond"
+
+    waits = [lambda: signal.acquire() and "lock", wait_cond, lambda: ev.wait() and "event",
+             lambda: q.get(), lambda: sq.get(), lambda: sem.acquire() and "semaphore"]
+    threads = [threading.Thread(target=lambda w=w: woke.append(w())) for w in waits]
+    for t in threads:
+        t.start()
+
+    def release_all():
+        threading.Event().wait(0.6)  # a timed wait: no one sets it
+        signal.release()
+        with cond:
+            flag.append(1)
+            cond.notify()
+        ev.set()
+        q.put("queue")
+        sq.put("simplequeue")
+        sem.release()
+
+    releaser = threading.Thread(target=release_all)
+    releaser.start()
+    releaser.join()  # blocked in join for 0.6 s
+    join(threads)
+    print("woken", sorted(woke))
+    return 8
+
+
 MODES = {name[5:]: fn for name, fn in sorted(globals().items()) if name.startswith("mode_")}
 
 

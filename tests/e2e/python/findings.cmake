@@ -24,6 +24,11 @@ ctrace_e2e(py_abba_names PROGRAM ${PY}
 ctrace_e2e(py_mp_inversion PROGRAM ${PY}
   ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/mp_deadlock.py ordered
   COMPARE_NATIVE REPORT_JQ ${Y}/mp_inversion.jq)
+# Contention on Python locks, every acquisition counted.
+ctrace_e2e(py_contention PROGRAM ${PY} ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/contention.py
+  REPORT_JQ ${Y}/contention.jq)
+ctrace_e2e(py_contention_frames PROGRAM ${PY} ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/contention.py
+  REPORT_JQ ${Y}/contention_frames.jq)
 ctrace_e2e(py_binsem_abba PROGRAM $<TARGET_FILE:e2e_py_binsem_ok> ARGS abba
   REPORT_JQ ${Y}/binsem_abba.jq)
 
@@ -34,6 +39,12 @@ foreach(mode lock rlock three)
     ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/real_deadlock.py ${mode}
     EXPECT 137 RUN_OPTS --stall-timeout=60 REPORT_JQ ${Y}/real_deadlock.jq TIMEOUT 30)
 endforeach()
+ctrace_e2e(py_self_deadlock PROGRAM ${PY}
+  ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/real_deadlock.py self
+  EXPECT 137 RUN_OPTS --stall-timeout=60 REPORT_JQ ${Y}/self_deadlock.jq TIMEOUT 30)
+ctrace_e2e(py_self_deadlock_frames PROGRAM ${PY}
+  ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/real_deadlock.py self
+  EXPECT 137 RUN_OPTS --stall-timeout=60 REPORT_JQ ${Y}/deadlock_frames.jq TIMEOUT 30)
 ctrace_e2e(py_real_deadlock_frames PROGRAM ${PY}
   ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/real_deadlock.py three
   EXPECT 137 RUN_OPTS --stall-timeout=60 REPORT_JQ ${Y}/deadlock_frames.jq TIMEOUT 30)

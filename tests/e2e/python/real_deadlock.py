@@ -5,18 +5,19 @@
 # report it and end the program (as for real_deadlock.c).
 #   lock:  two threads, two threading.Lock;
 #   rlock: the same with threading.RLock;
-#   three: three threads, three threading.Lock, a cycle a -> b -> c -> a.
+#   three: three threads, three threading.Lock, a cycle a -> b -> c -> a;
+#   self:  one thread takes a threading.Lock it holds (a cycle of one).
 # The first stdout line (JSON, printed before the hang) says what the report
 # must show: the cycle's length and the functions of its edges.
-# Usage: real_deadlock.py lock|rlock|three
+# Usage: real_deadlock.py lock|rlock|three|self
 import json
 import sys
 import threading
 
 MODES = {"lock": (threading.Lock, 2), "rlock": (threading.RLock, 2),
-         "three": (threading.Lock, 3)}
+         "three": (threading.Lock, 3), "self": (threading.Lock, 1)}
 if len(sys.argv) != 2 or sys.argv[1] not in MODES:
-    sys.exit("usage: real_deadlock.py lock|rlock|three")
+    sys.exit("usage: real_deadlock.py lock|rlock|three|self")
 kind, n = MODES[sys.argv[1]]
 lock_a, lock_b, lock_c = kind(), kind(), kind()
 all_hold = threading.Barrier(n)
@@ -45,8 +46,18 @@ def holds_c_wants_a():
     take(lock_c, lock_a)
 
 
-workers = [holds_a_wants_b, holds_b_wants_a] if n == 2 else \
-    [holds_a_wants_b, holds_b_wants_c, holds_c_wants_a]
+def reload_config():
+    with lock_a:
+        read_config()
+
+
+def read_config():
+    with lock_a:  # already held by this thread: hangs
+        pass
+
+
+workers = {1: [reload_config], 2: [holds_a_wants_b, holds_b_wants_a],
+           3: [holds_a_wants_b, holds_b_wants_c, holds_c_wants_a]}[n]
 print(json.dumps({"mode": sys.argv[1], "cycle": n,
                   "functions": sorted(f.__name__ for f in workers)}), flush=True)
 threads = [threading.Thread(target=f) for f in workers]
