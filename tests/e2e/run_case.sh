@@ -6,7 +6,9 @@
 # it is JSON, is $out), RUN_OPTS, STDIN_FILE, EXPECT_STDOUT, EXPECT_STDERR
 # (a grep -E pattern), COMPARE_NATIVE (1: the program runs natively too,
 # alongside, and the traced run must keep its exit status and stdout; the
-# program must then write no file in the current folder).
+# program must then write no file in the current folder), CHECK_ENDED (1:
+# no process of the traced program may outlive `ctrace run`; survivors,
+# found by a variable in their environment, are killed and the case fails).
 # Arguments: PROG [ARGS...].
 set -u
 work=$(mktemp -d "${TMPDIR:-/tmp}/ctrace-e2e-${CASE}.XXXXXX")
@@ -21,9 +23,20 @@ if [ "${COMPARE_NATIVE:-}" = 1 ]; then
 	"$@" >"$work/native.out" 2>"$work/native.err" <"${STDIN_FILE:-/dev/null}" &
 	native_pid=$!
 fi
+mark=()
+[ "${CHECK_ENDED:-}" != 1 ] || mark=(env "CTRACE_E2E_RUN=$work")
 # shellcheck disable=SC2086
-"$CTRACE" run -o "$dir" ${RUN_OPTS:-} -- "$@" >"$work/stdout" 2>"$work/stderr" <"${STDIN_FILE:-/dev/null}"
+"${mark[@]}" "$CTRACE" run -o "$dir" ${RUN_OPTS:-} -- "$@" >"$work/stdout" 2>"$work/stderr" <"${STDIN_FILE:-/dev/null}"
 status=$?
+if [ "${CHECK_ENDED:-}" = 1 ]; then
+	# /proc/PID/environ: the environment each process started with.
+	left=$(grep -lzxF "CTRACE_E2E_RUN=$work" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 | tr '\n' ' ')
+	if [ -n "$left" ]; then
+		# shellcheck disable=SC2086
+		kill -KILL $left 2>/dev/null
+		fail "processes of the program outlived ctrace run (killed now): $left"
+	fi
+fi
 [ "$status" = "${EXPECT:-0}" ] || fail "exit status $status, expected ${EXPECT:-0}"
 if [ "${COMPARE_NATIVE:-}" = 1 ]; then
 	wait "$native_pid"

@@ -50,9 +50,18 @@ ctrace_e2e(py_real_deadlock_frames PROGRAM ${PY}
   EXPECT 137 RUN_OPTS --stall-timeout=60 REPORT_JQ ${Y}/deadlock_frames.jq TIMEOUT 30)
 # Across processes: two multiprocessing.Locks (named semaphores). The
 # hardest: a wait-for cycle through two processes.
+# The watchdog must end every process of the program (CHECK_ENDED), not only
+# the first: so far the hung children outlive `ctrace run`, as
+# py_mp_stall_ended shows without the Python locks (a stall, 2 s).
 ctrace_e2e(py_mp_deadlock PROGRAM ${PY}
   ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/mp_deadlock.py deadlock
-  EXPECT 137 RUN_OPTS --stall-timeout=60 REPORT_JQ ${Y}/real_deadlock.jq TIMEOUT 30)
+  EXPECT 137 RUN_OPTS --stall-timeout=60 REPORT_JQ ${Y}/real_deadlock.jq TIMEOUT 30
+  ENV CHECK_ENDED=1)
 ctrace_e2e(py_mp_deadlock_frames PROGRAM ${PY}
   ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/mp_deadlock.py deadlock
-  EXPECT 137 RUN_OPTS --stall-timeout=60 REPORT_JQ ${Y}/deadlock_frames.jq TIMEOUT 30)
+  EXPECT 137 RUN_OPTS --stall-timeout=60 REPORT_JQ ${Y}/deadlock_frames.jq TIMEOUT 30
+  ENV CHECK_ENDED=1)
+ctrace_e2e(py_mp_stall_ended PROGRAM ${PY}
+  ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/mp_deadlock.py deadlock
+  EXPECT 137 RUN_OPTS --stall-timeout=2 REPORT_JQ ${Y}/stall_ended.jq TIMEOUT 30
+  ENV CHECK_ENDED=1)

@@ -9,7 +9,7 @@
 #   ordered:  the second process starts taking its locks only once the
 #             first set an Event after releasing both: no hang, but a
 #             lock-order inversion across processes.
-# In "deadlock", each process ends itself (SIGALRM) 40 s after its start:
+# In "deadlock", each child ends itself (SIGALRM) 40 s after its start:
 # `ctrace run`'s watchdog, once it ended the parent, has so far left the
 # hung children behind.
 # The first stdout line is JSON, printed before any hang (the last too).
