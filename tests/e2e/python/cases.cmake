@@ -4,7 +4,8 @@
 # (correct.py, one mode each): no finding, the same stdout and exit status
 # as a native run, no dropped event, no process left behind. The finding
 # cases, which need the analyzers to know Python's locks, are in
-# findings.cmake (not included yet). Debian's interpreter by full path: `python3` may be a pyenv shim.
+# findings.cmake (not included yet). Debian's interpreter by full path:
+# `python3` may be a pyenv shim.
 set(PY /usr/bin/python3)
 if(NOT EXISTS ${PY})
   message(STATUS "e2e python: ${PY} not found, its cases are not registered")

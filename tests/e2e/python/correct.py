@@ -516,8 +516,7 @@ def mode_cond_nested():
                 with inner:
                     pass
 
-    run_each = start(waiter, 1) + start(notifier, 1) + start(other, 1)
-    join(run_each)
+    join(start(waiter, 1) + start(notifier, 1) + start(other, 1))
     print("handed", len(box))
     return 4
 

@@ -4,7 +4,8 @@
 # one edge's held-lock acquisition. To enable once Python frames are in
 # stacks.
 def pyframes: map(select(.language == "python"));
-def thread_function: pyframes | map(.function) | map(select(. as $f | $out.functions | index($f))) | .[0];
+def thread_function:
+  pyframes | map(.function) | map(select(. as $f | $out.functions | index($f))) | .[0];
 [.deadlocks[] | select(.kind == "deadlock")][0].cycle as $c
 | ($c | all(.acquiring_stack | pyframes | length > 0 and all(.file | test("\\.py$"))))
 and ($c | all(.holding_stack | pyframes | length > 0))
