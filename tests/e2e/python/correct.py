@@ -375,9 +375,9 @@ def mp_add(lock, counter):
             counter.value += 1
 
 
-def mode_mp_lock():
+def mode_mp_lock(method="fork"):
     """A multiprocessing.Lock shared by 3 processes (fork) and the parent."""
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context(method)
     lock = ctx.Lock()
     counter = ctx.Value("i", 0, lock=False)
     procs = [ctx.Process(target=mp_add, args=(lock, counter)) for _ in range(3)]
@@ -388,6 +388,11 @@ def mode_mp_lock():
         p.join()
     print("mp counter", counter.value, [p.exitcode for p in procs])
     return 1
+
+
+def mode_mp_lock_spawn():
+    """The same with spawn: each child opens the named semaphore itself."""
+    return mode_mp_lock("spawn")
 
 
 def mode_logging():
@@ -643,7 +648,8 @@ def main():
         print(" ".join(MODES))
         return
     threads = MODES[sys.argv[1]]()
-    processes = {"mp_pool_fork": 4, "mp_lock": 4, "mp_pool_spawn": 3, "fork_held": 2}
+    processes = {"mp_pool_fork": 4, "mp_lock": 4, "mp_pool_spawn": 3, "fork_held": 2,
+                 "mp_lock_spawn": 4}
     processes = processes.get(sys.argv[1], 1)
     print(json.dumps({"mode": sys.argv[1], "threads": threads, "processes": processes}))
 
