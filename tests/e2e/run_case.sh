@@ -4,7 +4,12 @@
 # Environment: CTRACE, CASE, EXPECT (exit status), INFO_JQ, REPORT_JQ (jq
 # files whose expression must be true; the program's last stdout line, if
 # it is JSON, is $out), RUN_OPTS, STDIN_FILE, EXPECT_STDOUT, EXPECT_STDERR
-# (a grep -E pattern). Arguments: PROG [ARGS...].
+# (a grep -E pattern), COMPARE_NATIVE (1: the program runs natively too,
+# alongside, and the traced run must keep its exit status and stdout; the
+# program must then write no file in the current folder), CHECK_ENDED (1:
+# no process of the traced program may outlive `ctrace run`; survivors,
+# found by a variable in their environment, are killed and the case fails).
+# Arguments: PROG [ARGS...].
 set -u
 work=$(mktemp -d "${TMPDIR:-/tmp}/ctrace-e2e-${CASE}.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -14,10 +19,33 @@ fail() {
 	echo "--- stderr of ctrace run:"; tail -n 40 "$work/stderr"
 	exit 1
 }
+if [ "${COMPARE_NATIVE:-}" = 1 ]; then
+	"$@" >"$work/native.out" 2>"$work/native.err" <"${STDIN_FILE:-/dev/null}" &
+	native_pid=$!
+fi
+mark=()
+[ "${CHECK_ENDED:-}" != 1 ] || mark=(env "CTRACE_E2E_RUN=$work")
 # shellcheck disable=SC2086
-"$CTRACE" run -o "$dir" ${RUN_OPTS:-} -- "$@" >"$work/stdout" 2>"$work/stderr" <"${STDIN_FILE:-/dev/null}"
+"${mark[@]}" "$CTRACE" run -o "$dir" ${RUN_OPTS:-} -- "$@" >"$work/stdout" 2>"$work/stderr" <"${STDIN_FILE:-/dev/null}"
 status=$?
+if [ "${CHECK_ENDED:-}" = 1 ]; then
+	# /proc/PID/environ: the environment each process started with.
+	left=$(grep -lzxF "CTRACE_E2E_RUN=$work" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 | tr '\n' ' ')
+	if [ -n "$left" ]; then
+		# shellcheck disable=SC2086
+		kill -KILL $left 2>/dev/null
+		fail "processes of the program outlived ctrace run (killed now): $left"
+	fi
+fi
 [ "$status" = "${EXPECT:-0}" ] || fail "exit status $status, expected ${EXPECT:-0}"
+if [ "${COMPARE_NATIVE:-}" = 1 ]; then
+	wait "$native_pid"
+	native=$?
+	[ "$native" = "$status" ] ||
+		fail "exit status $status traced, $native native: $(head -c 300 "$work/native.err")"
+	cmp -s "$work/native.out" "$work/stdout" ||
+		fail "stdout differs from the native run's: $(diff "$work/native.out" "$work/stdout" | head -n 10)"
+fi
 if [ -n "${EXPECT_STDOUT:-}" ]; then
 	[ "$(cat "$work/stdout")" = "$EXPECT_STDOUT" ] || fail "stdout was '$(head -c 200 "$work/stdout")'"
 fi
