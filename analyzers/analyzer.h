@@ -35,17 +35,20 @@ struct analysis_options {
 	 * blocked this long at the end of the trace is reported as stalled
 	 * (0 = the default, 1 s; a run ended by the watchdog always counts). */
 	uint64_t stall_timeout_ns;
-	/* The lock view that feeds analyzers of ANALYZER_EVENTS_LOCKS*, for
+	/* The lock view that feeds analyzers of ANALYZER_LOCKS_*, for
 	 * its verdicts at finish (lock_view_verdict); NULL when they are fed
 	 * by hand. Set by analysis_new. */
 	const struct lock_view *locks;
 };
 
-/* Which events an analyzer's feed gets. */
+/* Which events an analyzer's feed gets: 0, the trace's own; else the lock
+ * view's (lock_view.h), on the locks of these sources (1 << enum
+ * lock_view_source). */
 enum analyzer_events {
-	ANALYZER_EVENTS_RAW = 0,      /* the trace's own */
-	ANALYZER_EVENTS_LOCKS,        /* the lock view (lock_view.h) without the GIL */
-	ANALYZER_EVENTS_LOCKS_GIL,    /* the lock view with the GIL as a lock */
+	ANALYZER_EVENTS_RAW = 0,
+	ANALYZER_LOCKS_PROGRAM = 1 << 0,
+	ANALYZER_LOCKS_GIL = 1 << 1,
+	ANALYZER_LOCKS_JOIN = 1 << 2,
 };
 
 struct analyzer {
@@ -56,7 +59,7 @@ struct analyzer {
 	/* Adds findings to out (ids only; report_resolve names them). */
 	void (*finish)(void *state, struct report *out);
 	void (*free)(void *state);
-	enum analyzer_events events;
+	unsigned events;                  /* enum analyzer_events */
 };
 
 extern const struct analyzer analyzer_lock_order;

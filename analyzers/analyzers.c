@@ -87,7 +87,7 @@ int analyzer_parse_only(const char *list, unsigned *mask, struct ct_error *err)
 struct analysis_feeder {
 	void (*feed)(void *state, const struct trace_event *ev);
 	void *state;
-	bool gil;                  /* a lock-view feeder that takes the GIL */
+	unsigned sources;          /* a lock-view feeder: the sources it takes */
 };
 
 struct analysis {
@@ -121,7 +121,7 @@ struct analysis *analysis_new(const struct trace_catalog *cat, unsigned mask,
 		a->an[a->n] = an;
 		a->state[a->n] = an->begin(cat, &o);
 		struct analysis_feeder f = { an->feed, a->state[a->n],
-					     an->events == ANALYZER_EVENTS_LOCKS_GIL };
+					     an->events };
 		if (an->feed && an->events == ANALYZER_EVENTS_RAW)
 			a->raw[a->nraw++] = f;
 		else if (an->feed)
@@ -131,11 +131,12 @@ struct analysis *analysis_new(const struct trace_catalog *cat, unsigned mask,
 	return a;
 }
 
-static void analysis_feed_view(void *ctx, const struct trace_event *ev, bool gil)
+static void analysis_feed_view(void *ctx, const struct trace_event *ev,
+			       enum lock_view_source source)
 {
 	struct analysis *a = ctx;
 	for (size_t i = 0; i < a->nview; i++)
-		if (!gil || a->view[i].gil)
+		if (a->view[i].sources & 1u << source)
 			a->view[i].feed(a->view[i].state, ev);
 }
 

@@ -336,5 +336,5 @@ const struct analyzer analyzer_contention = {
 	.feed = ct_feed,
 	.finish = ct_finish,
 	.free = ct_free,
-	.events = ANALYZER_EVENTS_LOCKS_GIL,
+	.events = ANALYZER_LOCKS_PROGRAM | ANALYZER_LOCKS_GIL,
 };

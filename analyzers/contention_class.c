@@ -272,8 +272,11 @@ static void ct_add_lockstat(struct contention *ct, struct report *out, uint32_t 
 			    const struct ct_class *c, uint32_t stat)
 {
 	const struct ct_stat *st = &ct->stats[stat];
+	enum lock_view_verdict verdict = lock_view_verdict(ct->view, id);
 	if (!ct_is_lock_kind(c->kind) && !st->acquisitions && !st->timeouts)
 		return;   /* an object nobody waited on */
+	if (verdict == LOCK_VIEW_PYTHON_WAIT)
+		return;   /* CPython's means of waiting, not the program's */
 	struct report_lockstat *s = report_add_lockstat(out, id);
 	if (c->stat == stat)
 		s->instances = c->members;
@@ -283,7 +286,7 @@ static void ct_add_lockstat(struct contention *ct, struct report *out, uint32_t 
 	s->wait_ns = st->wait_ns;
 	s->max_wait_ns = st->max_wait_ns;
 	/* A semaphore that turned out to be a signal was never held. */
-	bool held = lock_view_verdict(ct->view, id) != LOCK_VIEW_NOT_LOCK;
+	bool held = verdict != LOCK_VIEW_NOT_LOCK;
 	s->hold_ns = held ? st->hold_ns : 0;
 	s->max_hold_ns = held ? st->max_hold_ns : 0;
 	s->owner_changes = st->owner_changes;

@@ -258,5 +258,5 @@ const struct analyzer analyzer_hang = {
 	.feed = hang_feed,
 	.finish = hang_finish,
 	.free = hang_free,
-	.events = ANALYZER_EVENTS_LOCKS_GIL,
+	.events = ANALYZER_LOCKS_PROGRAM | ANALYZER_LOCKS_GIL | ANALYZER_LOCKS_JOIN,
 };

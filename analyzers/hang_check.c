@@ -139,13 +139,30 @@ static bool hg_is_semaphore(const struct hang_detector *h, uint32_t lock)
 	return o && o->kind == TRACE_OBJ_SEM;
 }
 
-/* Every live thread of PROCESS has been blocked for the settle time. */
+/* A wait with a timeout ends by itself. */
+static bool hg_is_timed(unsigned op)
+{
+	switch (op) {
+	case TRACE_OP_MUTEX_TIMEDLOCK: case TRACE_OP_MUTEX_CLOCKLOCK: case TRACE_OP_MTX_TIMEDLOCK:
+	case TRACE_OP_RWLOCK_TIMEDRDLOCK: case TRACE_OP_RWLOCK_CLOCKRDLOCK:
+	case TRACE_OP_RWLOCK_TIMEDWRLOCK: case TRACE_OP_RWLOCK_CLOCKWRLOCK:
+	case TRACE_OP_COND_TIMEDWAIT: case TRACE_OP_COND_CLOCKWAIT: case TRACE_OP_CND_TIMEDWAIT:
+	case TRACE_OP_SEM_TIMEDWAIT: case TRACE_OP_SEM_CLOCKWAIT:
+	case TRACE_OP_TIMEDJOIN_NP: case TRACE_OP_CLOCKJOIN_NP:
+	case TRACE_OP_MQ_TIMEDSEND: case TRACE_OP_MQ_TIMEDRECEIVE:
+		return true;
+	}
+	return false;
+}
+
+/* Every live thread of PROCESS has been blocked for the settle time, in
+ * waits without a timeout. */
 static bool hg_all_blocked(const struct hg_check *c, uint32_t process)
 {
 	for (uint32_t i = 0; i < c->h->nthreads; i++) {
 		const struct hg_thread *t = &c->h->threads[i];
 		if (t->seen && !t->ended && hg_process_of(c->h, i) == process &&
-		    (!t->blocked || !hg_settled(c, t, c->settle)))
+		    (!t->blocked || !hg_settled(c, t, c->settle) || hg_is_timed(t->op)))
 			return false;
 	}
 	return true;

@@ -446,8 +446,8 @@ static void lo_drop_not_locks(struct lock_order *lo)
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < lo->nedges; i++) {
 		const struct lo_edge *e = &lo->edges[i];
-		if (lock_view_verdict(lo->locks, e->from) != LOCK_VIEW_NOT_LOCK &&
-		    lock_view_verdict(lo->locks, e->to) != LOCK_VIEW_NOT_LOCK)
+		if (lock_view_verdict(lo->locks, e->from) < LOCK_VIEW_NOT_LOCK &&
+		    lock_view_verdict(lo->locks, e->to) < LOCK_VIEW_NOT_LOCK)
 			lo->edges[n++] = *e;
 	}
 	lo->nedges = n;
@@ -497,5 +497,5 @@ const struct analyzer analyzer_lock_order = {
 	.feed = lo_feed,
 	.finish = lo_finish,
 	.free = lo_free,
-	.events = ANALYZER_EVENTS_LOCKS,
+	.events = ANALYZER_LOCKS_PROGRAM,
 };

@@ -7,11 +7,13 @@
 #include "grow.h"
 #include "u64map.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define LV_NONE UINT32_MAX
+#define LV_LIFE_HELD (1u << 31)
 
 /* Per canonical semaphore (state[]). */
 enum lv_sem_state {
@@ -33,8 +35,10 @@ struct lv_thread {
 	uint32_t stack;         /* the stack of its gil.mutex lock */
 	uint64_t request_ns;    /* when it asked for gil.mutex */
 	uint64_t mutex_wait_ns; /* how long it waited for gil.mutex */
-	uint32_t first_lock;    /* canonical id + 1 of the first lock it took */
-	bool first_held;        /* ... and it has held it since */
+	uint32_t waiting;       /* canonical id + 1 of the semaphore its pending
+	                           wait was shown as a lock request for */
+	uint32_t first_made;    /* canonical id + 1 of the first semaphore it made */
+	bool took_any;          /* it has taken a lock */
 };
 
 struct lock_view {
@@ -44,8 +48,8 @@ struct lock_view {
 	struct u64map holder;   /* canonical semaphore -> the thread holding it */
 	struct u64map shared;   /* (process, address) -> canonical id of a shared semaphore */
 	struct u64map names;    /* hash of a named semaphore's name -> canonical id */
-	struct u64map life;     /* lock -> the thread that held it for its whole life
-	                           and released it (a Python thread's _tstate_lock) */
+	struct u64map life;     /* a Python thread's _tstate_lock -> that thread, with
+	                           LV_LIFE_HELD until it releases it */
 	struct lv_thread *threads; uint32_t nthreads;
 };
 
@@ -72,13 +76,19 @@ void lock_view_free(struct lock_view *lv)
 	free(lv);
 }
 
+static bool lv_is_python(const struct lock_view *lv, uint32_t process);
+
 enum lock_view_verdict lock_view_verdict(const struct lock_view *lv, uint32_t obj)
 {
 	if (!lv || obj >= lv->nstate)
 		return LOCK_VIEW_AS_IS;
+	const struct trace_object *o;
 	switch (lv->state[obj]) {
-	case LV_LOCK: return LOCK_VIEW_LOCK;
-	case LV_NOT_LOCK: return LOCK_VIEW_NOT_LOCK;
+	case LV_LOCK:
+		return LOCK_VIEW_LOCK;
+	case LV_NOT_LOCK:
+		o = trace_catalog_object(lv->cat, obj);
+		return o && lv_is_python(lv, o->process) ? LOCK_VIEW_PYTHON_WAIT : LOCK_VIEW_NOT_LOCK;
 	}
 	return LOCK_VIEW_AS_IS;
 }
@@ -206,28 +216,46 @@ static struct lv_thread *lv_thread(struct lock_view *lv, uint32_t id)
 	return &lv->threads[id];
 }
 
-/* Python's Thread.join() is an acquire of the thread's _tstate_lock, which
- * the thread took first and held until its end: in a CPython process, the
- * thread that takes a lock so released joins its holder (lock order
- * orders threads by create and join). */
+/* A Python thread's _tstate_lock: the thread makes it and takes it first
+ * thing (threading's _bootstrap_inner), holds it for its whole life, and
+ * releases it at its end; Thread.join() waits for it. It is the runtime's
+ * join, not a lock of the program: lock order leaves it out (a thread that
+ * takes locks holds it throughout), and who takes it after its release
+ * joins the thread (lock order orders threads by create and join). */
+static void lv_note_made(struct lock_view *lv, const struct trace_event *ev, uint32_t c)
+{
+	const struct trace_thread *th = trace_catalog_thread(lv->cat, ev->thread);
+	if (!lv_is_python(lv, ev->process) || !th || !th->index)
+		return;   /* a process's main thread has no _tstate_lock */
+	struct lv_thread *t = lv_thread(lv, ev->thread);
+	if (!t->first_made)
+		t->first_made = c + 1;
+}
+
+static bool lv_is_life_lock(const struct lock_view *lv, uint32_t c)
+{
+	return u64map_get(&lv->life, c) != NULL;
+}
+
 static void lv_note_acquire(struct lock_view *lv, const struct trace_event *ev, uint32_t c,
 			    lock_view_emit_fn emit, void *ctx)
 {
-	if (!lv_is_python(lv, ev->process))
-		return;
 	struct lv_thread *t = lv_thread(lv, ev->thread);
-	if (!t->first_lock) {
-		t->first_lock = c + 1;
-		t->first_held = true;
+	bool first = !t->took_any;
+	t->took_any = true;
+	uint32_t *life = u64map_get(&lv->life, c);
+	if (!life) {
+		if (first && t->first_made == c + 1) {
+			int added;
+			*u64map_put(&lv->life, c, ev->thread | LV_LIFE_HELD, &added) =
+				ev->thread | LV_LIFE_HELD;
+		}
+		return;
 	}
-	uint32_t *ended = u64map_get(&lv->life, c);
-	if (!ended)
+	uint32_t holder = *life & ~LV_LIFE_HELD;
+	if ((*life & LV_LIFE_HELD) || holder == ev->thread)
 		return;
-	uint32_t holder = *ended;
-	u64map_del(&lv->life, c);
-	if (holder == ev->thread)
-		return;
-	struct trace_event j = *ev;
+	struct trace_event j = *ev;  /* the join of the thread that released it */
 	j.op = TRACE_OP_JOIN;
 	j.kind = TRACE_OBJ_THREAD;
 	j.phase = TRACE_PHASE_END;
@@ -235,32 +263,31 @@ static void lv_note_acquire(struct lock_view *lv, const struct trace_event *ev, 
 	j.result = 0;
 	j.peer_thread = holder;
 	j.obj_gap = 0;
-	emit(ctx, &j, false);
+	emit(ctx, &j, LOCK_VIEW_PROGRAM);
 }
 
 static void lv_note_release(struct lock_view *lv, const struct trace_event *ev, uint32_t c)
 {
-	if (ev->thread >= lv->nthreads)
-		return;
-	struct lv_thread *t = &lv->threads[ev->thread];
-	if (t->first_held && t->first_lock == c + 1) {
-		int added;
-		*u64map_put(&lv->life, c, ev->thread, &added) = ev->thread;
-	}
-	if (t->first_lock == c + 1)
-		t->first_held = false;
+	uint32_t *life = u64map_get(&lv->life, c);
+	if (life && *life == (ev->thread | LV_LIFE_HELD))
+		*life = ev->thread;   /* released: the thread is ending */
 }
 
+static enum lock_view_source lv_source(const struct lock_view *lv, uint32_t obj, bool gil)
+{
+	return gil ? LOCK_VIEW_GIL : lv_is_life_lock(lv, obj) ? LOCK_VIEW_JOIN : LOCK_VIEW_PROGRAM;
+}
 
-static void lv_emit_as(const struct trace_event *ev, unsigned op, uint32_t obj, lock_view_emit_fn emit,
-		       void *ctx, bool gil)
+/* EV as OP on lock OBJ (the GIL if GIL). */
+static void lv_emit_as(const struct lock_view *lv, const struct trace_event *ev, unsigned op,
+		       uint32_t obj, lock_view_emit_fn emit, void *ctx, bool gil)
 {
 	struct trace_event t = *ev;
 	t.op = (uint8_t)op;
 	t.kind = TRACE_OBJ_MUTEX;
 	t.obj = obj;
 	t.obj2 = 0;
-	emit(ctx, &t, gil);
+	emit(ctx, &t, lv_source(lv, obj, gil));
 }
 
 /* THREAD no longer holds lock OBJ, at EV's time (its hold is over, or no
@@ -283,7 +310,7 @@ static void lv_emit_release(struct lock_view *lv, const struct trace_event *ev, 
 	t.seq = 0;
 	if (thread != ev->thread)
 		t.stack = 0;
-	emit(ctx, &t, gil);
+	emit(ctx, &t, lv_source(lv, obj, gil));
 }
 
 /* Semaphore C stops being a lock: its holder's hold ends here. */
@@ -302,6 +329,23 @@ static unsigned lv_wait_op(unsigned op)
 	return op == TRACE_OP_SEM_WAIT ? TRACE_OP_MUTEX_LOCK : TRACE_OP_MUTEX_TIMEDLOCK;
 }
 
+/* The end of a wait that was shown as a lock request, on a semaphore that
+ * has stopped being a lock since: the request ends without the lock. */
+static void lv_end_request(struct lock_view *lv, const struct trace_event *ev, uint32_t c,
+			   lock_view_emit_fn emit, void *ctx)
+{
+	bool wait = ev->op == TRACE_OP_SEM_WAIT || ev->op == TRACE_OP_SEM_TIMEDWAIT ||
+		    ev->op == TRACE_OP_SEM_CLOCKWAIT;
+	if (!wait || ev->phase != TRACE_PHASE_END || ev->thread >= lv->nthreads ||
+	    lv->threads[ev->thread].waiting != c + 1)
+		return;
+	lv->threads[ev->thread].waiting = 0;
+	struct trace_event e = *ev;
+	e.result = ECANCELED;
+	e.obj_gap = 0;
+	lv_emit_as(lv, &e, lv_wait_op(ev->op), c, emit, ctx, false);
+}
+
 /* An event on semaphore C while it is a lock. */
 static void lv_sem_as_lock(struct lock_view *lv, const struct trace_event *ev, uint32_t c,
 			   lock_view_emit_fn emit, void *ctx)
@@ -309,39 +353,49 @@ static void lv_sem_as_lock(struct lock_view *lv, const struct trace_event *ev, u
 	uint32_t holder = lv_holder(lv, c);
 	if (ev->obj_gap) {  /* an operation on it was lost: its state is unknown */
 		lv_disqualify(lv, c, LV_OTHER, ev, emit, ctx);
-		emit(ctx, ev, false);
+		lv_end_request(lv, ev, c, emit, ctx);
+		emit(ctx, ev, LOCK_VIEW_PROGRAM);
 		return;
 	}
 	switch (ev->op) {
 	case TRACE_OP_SEM_WAIT: case TRACE_OP_SEM_TIMEDWAIT: case TRACE_OP_SEM_CLOCKWAIT:
-		if (ev->phase == TRACE_PHASE_BEGIN && holder == ev->thread) {
-			/* its holder waits for it: a signal, not a lock */
+		/* A wait by its holder stays a lock request: a self-deadlock
+		 * unless another thread posts (then it was a signal, as Python's
+		 * Condition waiters are, and stops being a lock there). With a
+		 * timeout it is a signal at once: it cannot hang. */
+		if (ev->phase == TRACE_PHASE_BEGIN && holder == ev->thread &&
+		    ev->op != TRACE_OP_SEM_WAIT) {
 			lv_disqualify(lv, c, LV_NOT_LOCK, ev, emit, ctx);
-			emit(ctx, ev, false);
+			emit(ctx, ev, LOCK_VIEW_PROGRAM);
 			return;
 		}
+		if (ev->phase == TRACE_PHASE_BEGIN)
+			lv_thread(lv, ev->thread)->waiting = c + 1;
 		if (ev->phase == TRACE_PHASE_END && !ev->result) {
 			if (holder != LV_NONE) {  /* taken twice: a count above 1 */
 				lv_disqualify(lv, c, LV_OTHER, ev, emit, ctx);
-				emit(ctx, ev, false);
+				lv_end_request(lv, ev, c, emit, ctx);
+				emit(ctx, ev, LOCK_VIEW_PROGRAM);
 				return;
 			}
 			lv_set_holder(lv, c, ev->thread);
 			lv_note_acquire(lv, ev, c, emit, ctx);
 		}
-		lv_emit_as(ev, lv_wait_op(ev->op), c, emit, ctx, false);
+		if (ev->phase == TRACE_PHASE_END)
+			lv_thread(lv, ev->thread)->waiting = 0;
+		lv_emit_as(lv, ev, lv_wait_op(ev->op), c, emit, ctx, false);
 		return;
 	case TRACE_OP_SEM_TRYWAIT:
 		if (ev->result)
 			return;   /* a try that failed changes nothing */
 		if (holder != LV_NONE) {
 			lv_disqualify(lv, c, LV_OTHER, ev, emit, ctx);
-			emit(ctx, ev, false);
+			emit(ctx, ev, LOCK_VIEW_PROGRAM);
 			return;
 		}
 		lv_set_holder(lv, c, ev->thread);
 		lv_note_acquire(lv, ev, c, emit, ctx);
-		lv_emit_as(ev, lv_is_python(lv, ev->process) ? TRACE_OP_MUTEX_LOCK : TRACE_OP_MUTEX_TRYLOCK,
+		lv_emit_as(lv, ev, lv_is_python(lv, ev->process) ? TRACE_OP_MUTEX_LOCK : TRACE_OP_MUTEX_TRYLOCK,
 			   c, emit, ctx, false);
 		return;
 	case TRACE_OP_SEM_POST:
@@ -349,38 +403,41 @@ static void lv_sem_as_lock(struct lock_view *lv, const struct trace_event *ev, u
 			return;
 		if (holder != ev->thread) {  /* released by another thread, or while free */
 			lv_disqualify(lv, c, holder == LV_NONE ? LV_OTHER : LV_NOT_LOCK, ev, emit, ctx);
-			emit(ctx, ev, false);
+			emit(ctx, ev, LOCK_VIEW_PROGRAM);
 			return;
 		}
 		lv_set_holder(lv, c, LV_NONE);
 		lv_note_release(lv, ev, c);
-		lv_emit_as(ev, TRACE_OP_MUTEX_UNLOCK, c, emit, ctx, false);
+		lv_emit_as(lv, ev, TRACE_OP_MUTEX_UNLOCK, c, emit, ctx, false);
 		return;
 	case TRACE_OP_SEM_DESTROY:
 		if (ev->phase == TRACE_PHASE_END && !ev->result) {
 			lv_set_holder(lv, c, LV_NONE);
-			lv_emit_as(ev, TRACE_OP_MUTEX_DESTROY, c, emit, ctx, false);
+			lv_emit_as(lv, ev, TRACE_OP_MUTEX_DESTROY, c, emit, ctx, false);
 			return;
 		}
 		break;
 	}
-	emit(ctx, ev, false);
+	emit(ctx, ev, LOCK_VIEW_PROGRAM);
 }
 
 static void lv_sem(struct lock_view *lv, const struct trace_event *ev, lock_view_emit_fn emit, void *ctx)
 {
 	uint32_t c = lv_canonical(lv, ev);
+	if (ev->op == TRACE_OP_SEM_INIT && ev->phase == TRACE_PHASE_END && !ev->result)
+		lv_note_made(lv, ev, c);
 	if (*lv_state(lv, c) == LV_LOCK) {
 		lv_sem_as_lock(lv, ev, c, emit, ctx);
 		return;
 	}
+	lv_end_request(lv, ev, c, emit, ctx);
 	if (c == ev->obj) {
-		emit(ctx, ev, false);
+		emit(ctx, ev, LOCK_VIEW_PROGRAM);
 		return;
 	}
 	struct trace_event t = *ev;  /* the same semaphore as in the process that made it */
 	t.obj = c;
-	emit(ctx, &t, false);
+	emit(ctx, &t, LOCK_VIEW_PROGRAM);
 }
 
 /* ---- the GIL ---- */
@@ -412,7 +469,7 @@ static void lv_gil_event(struct lock_view *lv, const struct trace_event *ev, uin
 		r.ts_ns = t->request_ns;
 		r.stack = t->stack;
 		r.obj_gap = 0;
-		lv_emit_as(&r, TRACE_OP_MUTEX_LOCK, t->gil, emit, ctx, true);
+		lv_emit_as(lv, &r, TRACE_OP_MUTEX_LOCK, t->gil, emit, ctx, true);
 		t->waited = true;
 	} else if (role == TRACE_ROLE_GIL_MUTEX && ev->op == TRACE_OP_MUTEX_UNLOCK && t->in_gil_mutex &&
 		   ev->phase == TRACE_PHASE_END) {
@@ -424,7 +481,7 @@ static void lv_gil_event(struct lock_view *lv, const struct trace_event *ev, uin
 			a.stack = t->stack;
 			a.result = 0;
 			a.obj_gap = 0;
-			lv_emit_as(&a, TRACE_OP_MUTEX_LOCK, t->gil, emit, ctx, true);
+			lv_emit_as(lv, &a, TRACE_OP_MUTEX_LOCK, t->gil, emit, ctx, true);
 			t->holds_gil = true;
 		}
 		t->in_gil_mutex = false;
@@ -440,11 +497,9 @@ static void lv_thread_event(struct lock_view *lv, const struct trace_event *ev, 
 	struct lv_thread *t = &lv->threads[ev->thread];
 	if (ev->op == TRACE_OP_THREAD_END && t->holds_gil)
 		lv_emit_release(lv, ev, ev->thread, t->gil, emit, ctx, true);
-	bool first_held = t->first_held && ev->op != TRACE_OP_DROPPED;
-	uint32_t first_lock = t->first_lock;
+	bool took_any = t->took_any;
 	memset(t, 0, sizeof(*t));
-	t->first_lock = first_lock;
-	t->first_held = first_held;
+	t->took_any = took_any;
 }
 
 void lock_view_feed(struct lock_view *lv, const struct trace_event *ev, lock_view_emit_fn emit,
@@ -464,5 +519,5 @@ void lock_view_feed(struct lock_view *lv, const struct trace_event *ev, lock_vie
 	}
 	if ((ev->op == TRACE_OP_THREAD_END || ev->op == TRACE_OP_DROPPED) && ev->thread != TRACE_NONE)
 		lv_thread_event(lv, ev, emit, ctx);
-	emit(ctx, ev, false);
+	emit(ctx, ev, LOCK_VIEW_PROGRAM);
 }

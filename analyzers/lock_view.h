@@ -18,6 +18,8 @@
  *  - CPython's GIL (objects the trace gives a GIL role) is one mutex held
  *    from the end of take_gil to the start of drop_gil; the GIL's own mutex
  *    and condition variables are hidden.
+ *  - In a CPython process, taking a thread's _tstate_lock after that
+ *    thread released it (Thread.join) is a join of that thread.
  *
  * Translated events keep their thread, time, stack and object, with kind
  * TRACE_OBJ_MUTEX and a mutex op; the catalog still says what the object
@@ -32,9 +34,20 @@
 
 struct lock_view;
 
-/* Receives each event of the view; GIL says it is a GIL event (lock order
- * leaves those out: a Python lock blocks only after dropping the GIL). */
-typedef void (*lock_view_emit_fn)(void *ctx, const struct trace_event *ev, bool gil);
+/* Whose lock an event of the view is on. The language runtime's own locks
+ * are not the program's: lock order leaves out CPython's GIL (a Python lock
+ * blocks only after dropping it) and the _tstate_lock a Python thread holds
+ * for its whole life (Thread.join waits for it: a join, not contention).
+ * Hangs take them all. */
+enum lock_view_source {
+	LOCK_VIEW_PROGRAM = 0,   /* the program's locks, and every other event */
+	LOCK_VIEW_GIL = 1,
+	LOCK_VIEW_JOIN = 2,
+};
+
+/* Receives each event of the view. */
+typedef void (*lock_view_emit_fn)(void *ctx, const struct trace_event *ev,
+				  enum lock_view_source source);
 
 /* CAT is borrowed and must outlive the view. */
 struct lock_view *lock_view_new(const struct trace_catalog *cat);
@@ -48,6 +61,9 @@ enum lock_view_verdict {
 	LOCK_VIEW_LOCK,        /* a semaphore used as a lock so far */
 	LOCK_VIEW_NOT_LOCK,    /* a semaphore that stopped being a lock: what
 	                          the analyses saw of it as a lock is void */
+	LOCK_VIEW_PYTHON_WAIT, /* the same in a CPython process: the runtime's
+	                          means of waiting (a Condition's or an Event's
+	                          waiter lock), no object of the program */
 };
 
 /* The verdict on object OBJ (an id the view emitted or passed on). */

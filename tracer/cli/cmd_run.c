@@ -127,6 +127,7 @@ static int supervise(struct launch *l, const struct run_options *o, bool *ended_
 			if (!o->kill_on_deadlock)
 				continue;
 			*ended_by_ctrace = true;
+			watchdog_kill_all(wd, SIGKILL);
 			launch_kill(l, SIGKILL);
 			launch_wait(l, -1);
 			break;

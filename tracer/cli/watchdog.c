@@ -3,6 +3,7 @@
 #include "watchdog.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,9 +153,9 @@ static uint64_t read_budget(struct watchdog *wd, uint64_t now)
 	return elapsed / BUSY_SHARE + 1;
 }
 
-static void feed_hang(void *hang, const struct trace_event *ev, bool gil)
+static void feed_hang(void *hang, const struct trace_event *ev, enum lock_view_source source)
 {
-	(void)gil;
+	(void)source;  /* hangs take every lock */
 	hang_detector_feed(hang, ev);
 }
 
@@ -193,6 +194,16 @@ bool watchdog_check(struct watchdog *wd, FILE *out)
 	}
 	report_release(&rep);
 	return hung;
+}
+
+void watchdog_kill_all(struct watchdog *wd, int signo)
+{
+	int pids[256];
+	if (!wd || !wd->reader)
+		return;
+	size_t n = trace_reader_running_pids(wd->reader, pids, sizeof(pids) / sizeof(pids[0]));
+	for (size_t i = 0; i < n; i++)
+		kill(pids[i], signo);
 }
 
 void watchdog_free(struct watchdog *wd)

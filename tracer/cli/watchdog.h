@@ -23,6 +23,10 @@ struct watchdog *watchdog_new(const char *dir, int pid, double stall_timeout_s);
  * report has then been printed to OUT and saved in DIR/hang.json. */
 bool watchdog_check(struct watchdog *wd, FILE *out);
 
+/* Sends SIGNO to every traced process still running (children too: a
+ * hang in a worker process ends the whole program). */
+void watchdog_kill_all(struct watchdog *wd, int signo);
+
 void watchdog_free(struct watchdog *wd);
 
 #endif

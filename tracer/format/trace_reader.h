@@ -52,6 +52,11 @@ int trace_reader_next(struct trace_reader *r, struct trace_event *ev);
 /* LIVE: looks for data written since the last call (new chunks, new files). */
 void trace_reader_poll(struct trace_reader *r);
 
+/* The pids of the trace's process images that are still running (alive,
+ * not exited or exec'd, and mapping their events file: never a reused
+ * pid), up to MAX of them into PIDS; returns how many. */
+size_t trace_reader_running_pids(const struct trace_reader *r, int *pids, size_t max);
+
 /* The catalog of processes, threads, objects and stacks known so far: threads
  * and processes are all known at open; objects and stacks (and thread names,
  * ends, counters) fill in as events are read. (borrowed) */

@@ -62,6 +62,15 @@ static void new_files(struct trace_reader *r)
 	free(pending);
 }
 
+size_t trace_reader_running_pids(const struct trace_reader *r, int *pids, size_t max)
+{
+	size_t n = 0;
+	for (uint32_t i = 0; i < r->nfiles && n < max; i++)
+		if (rd_file_running(r->files[i]))
+			pids[n++] = (int)r->files[i]->hdr.pid;
+	return n;
+}
+
 void trace_reader_poll(struct trace_reader *r)
 {
 	if (!rd_live(r))

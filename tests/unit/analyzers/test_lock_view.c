@@ -313,6 +313,32 @@ static void test_python_cycle_with_a_running_thread(void **state)
 	fake_trace_release(&t);
 }
 
+/* lock.acquire() twice by its holder, every other thread blocked: a
+ * self-deadlock. While another thread may post, it is not one. */
+static void test_python_self_deadlock(void **state)
+{
+	(void)state;
+	for (int blocked = 0; blocked < 2; blocked++) {
+		struct fake_trace t;
+		fake_trace_init(&t);
+		python(&t);
+		uint32_t a = py_lock(&t, 0, 0x1000), other = py_lock(&t, 0, 0x2000);
+		uint32_t t1 = an_spawn(&t, 0, "t1");
+		py_acquire(&t, t1, other, 0);
+		py_acquire(&t, t1, a, 0);
+		py_acquire_blocked(&t, t1, a, 0, false);
+		if (blocked)
+			py_acquire_blocked(&t, 0, other, 0, false);
+		struct report r;
+		run_all(&t, &r);
+		assert_int_equal(count_kind(&r, REPORT_DEADLOCK_HANG), blocked);
+		if (blocked)
+			assert_int_equal(r.deadlocks[0].ncycle, 1);
+		report_release(&r);
+		fake_trace_release(&t);
+	}
+}
+
 /* multiprocessing.Lock: a named semaphore made by one process and used by
  * a fork child at the same address: one lock across both processes. */
 static void test_named_semaphore_across_fork(void **state)
@@ -466,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_release_by_another_thread),
 		cmocka_unit_test(test_python_real_deadlock),
 		cmocka_unit_test(test_python_cycle_with_a_running_thread),
+		cmocka_unit_test(test_python_self_deadlock),
 		cmocka_unit_test(test_named_semaphore_across_fork),
 		cmocka_unit_test(test_gil_contention),
 		cmocka_unit_test(test_gil_deadlock),
