@@ -88,7 +88,7 @@ static bool desc_equal(const struct trace_object *a, const struct trace_object *
 {
 	return a->key == b->key && a->process == b->process && a->init_stack == b->init_stack &&
 	       a->attr == b->attr && a->attr2 == b->attr2 && a->kind == b->kind &&
-	       a->initialized == b->initialized && !a->name && !b->name;
+	       a->initialized == b->initialized && a->role == b->role && !a->name && !b->name;
 }
 
 /* The free slot for D, or the one holding its equal. */
@@ -150,6 +150,7 @@ static uint32_t new_object(struct trace_reader *r, const struct trace_event *ev,
 {
 	struct trace_object d = { .process = ev->process, .key = key, .kind = kind,
 				  .init_stack = ev->stack };
+	rd_role_apply(r, ev->process, key, &d);
 	uint32_t desc = desc_of(r, &d);
 	uint32_t id = desc ? trace_catalog_add_object(&r->cat, desc) : 0;
 	if (!id)
@@ -200,6 +201,18 @@ static void object_init(struct trace_reader *r, const struct rd_head *h,
 	}
 	if (named)
 		o.name = (char *)h->str;   /* copied by desc_of */
+	uint32_t desc = desc_of(r, &o);
+	if (desc)
+		r->cat.object_desc[id] = desc;
+}
+
+/* A runtime said what object ID is: its description says so too. */
+void rd_object_describe(struct trace_reader *r, uint32_t id, const struct rd_role *role)
+{
+	struct trace_object o = *trace_catalog_object(&r->cat, id);
+	o.role = role->role;
+	if (!o.name)
+		o.name = role->name;  /* copied by desc_of */
 	uint32_t desc = desc_of(r, &o);
 	if (desc)
 		r->cat.object_desc[id] = desc;
@@ -385,6 +398,12 @@ void rd_emit(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev
 	*ev = h->ev;
 	ev->stack = stack;
 	ev->peer_thread = TRACE_NONE;
+	if (h->ev.op >= TRACE_OP_OBJ_ROLE && h->ev.op <= TRACE_OP_RUNTIME &&
+	    rd_runtime_op(r, c, ev->process)) {
+		ev->obj = ev->obj2 = 0;  /* a role names an object, it is no use of it */
+		count(r, c, ev, d);
+		return;
+	}
 	ev->obj = h->has_obj ? object_event(r, c, d, ev) : 0;
 	/* cond waits: obj2 is the mutex; cond_release/reacquire: the cond */
 	uint8_t kind2 = d->kind == TRACE_OBJ_COND ? TRACE_OBJ_MUTEX : TRACE_OBJ_COND;
