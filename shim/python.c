@@ -22,6 +22,9 @@
 #include "python_priv.h"
 #include "stack.h"
 
+_Static_assert(sizeof(struct shim_py_entry) * SHIM_PY_WAYS == 64, "a set is one cache line");
+_Static_assert((SHIM_PY_WAYS & (SHIM_PY_WAYS - 1)) == 0, "ways: a power of two");
+
 bool shim_py_frames;
 struct py_runtime py_rt;
 static bool found;                 /* a CPython was found in this image */
@@ -151,7 +154,9 @@ static inline bool is_cstack_frame(const char *f)
 	return py_rt.L.cstack_frames && (uint8_t)f[py_rt.L.fr_owner] == PY_OWNED_BY_CSTACK;
 }
 
-/* The hash of the chain of Python frames from F, with NATIVE. */
+/* The hash of the chain of Python frames from F, with NATIVE. One
+ * multiply per frame on the dependency chain: the loads of a frame's code
+ * and qualname overlap the walk to the next frame. */
 static inline uint64_t chain_hash(const char *f, uint32_t native)
 {
 	const struct py_layout *L = &py_rt.L;
@@ -160,11 +165,22 @@ static inline uint64_t chain_hash(const char *f, uint32_t native)
 		const char *code = py_frame_code(f);
 		uint64_t a = (uintptr_t)code, b = (uintptr_t)py_ptr(f, L->fr_instr);
 		uint64_t q = code ? (uintptr_t)py_ptr(code, L->co_qualname) : 0;
-		h = (h ^ a) * 0xff51afd7ed558ccdull;
-		h = (h ^ b ^ q << 17) * 0xc4ceb9fe1a85ec53ull;
-		h ^= h >> 32;
+		h = (h ^ a ^ (b << 21 | b >> 43) ^ q << 7) * 0xff51afd7ed558ccdull;
 	}
-	return h | 1;  /* 0 marks an empty entry */
+	h ^= h >> 32;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return (h ^ h >> 29) | 1;  /* 0 marks an empty entry */
+}
+
+/* The cache line of entries a call may be in: chosen by what is known
+ * before the walk (its native stack and innermost instruction), so the
+ * line loads while the chain is walked; four ways, as one function's
+ * call site is reached along several chains. */
+static inline struct shim_py_entry *cache_set(struct shim_thread *t, const char *frame,
+					      uint32_t native)
+{
+	uint64_t k = ((uintptr_t)py_ptr(frame, py_rt.L.fr_instr) ^ native) * 0x9E3779B97F4A7C15ull;
+	return &t->pycache[(k >> 40) % (SHIM_PY_CACHE / SHIM_PY_WAYS) * SHIM_PY_WAYS];
 }
 
 /* The frame's line, or 0; false for an incomplete frame (not started:
@@ -228,7 +244,7 @@ static uint32_t interleave(const uint64_t *nat, uint32_t nn, const struct pyfram
 
 static __attribute__((noinline, cold)) uint32_t
 stack_miss(struct shim_call *c, uint32_t native, uintptr_t pc0, const char *tstate,
-	   const char *frame, struct shim_py_entry *e, uint64_t hash)
+	   const char *frame, struct shim_py_entry *set, uint64_t hash)
 {
 	struct shim_thread *t = c->t;
 	if (t->in_dlopen)  /* no unwinding while the loader lock may be held */
@@ -241,7 +257,7 @@ stack_miss(struct shim_call *c, uint32_t native, uintptr_t pc0, const char *tsta
 	uint32_t nn = shim_stack_unwind(t, pc0, nat);
 	uint32_t id = trace_writer_intern_stack(&shim.writer, pc, interleave(nat, nn, py, np, pc));
 	if (id)
-		*e = (struct shim_py_entry){ hash, native, id };
+		set[hash >> 32 & (SHIM_PY_WAYS - 1)] = (struct shim_py_entry){ hash, native, id };
 	if (py_name_update(t, tstate))
 		c->tick = 0;  /* the call's record comes after the name's */
 	t->in_shim--;
@@ -264,9 +280,10 @@ uint32_t shim_py_stack(struct shim_call *c, uint32_t native, uintptr_t pc0)
 	const char *frame = py_current_frame(tstate);
 	if (!frame)
 		return native;
+	struct shim_py_entry *set = cache_set(c->t, frame, native);
 	uint64_t h = chain_hash(frame, native);
-	struct shim_py_entry *e = &c->t->pycache[(h >> 56) % SHIM_PY_CACHE];
-	if (__builtin_expect(e->hash == h && e->native == native, 1))
-		return e->id;
-	return stack_miss(c, native, pc0, tstate, frame, e, h);
+	for (uint32_t i = 0; i < SHIM_PY_WAYS; i++)
+		if (set[i].hash == h && set[i].native == native)
+			return set[i].id;
+	return stack_miss(c, native, pc0, tstate, frame, set, h);
 }

@@ -16,6 +16,7 @@
 #define SHIM_STACK_VERIFY    16u   /* frames checked on a cache hit */
 #define SHIM_STACK_ROOTED    32u   /* entries remembered as counting on the root */
 #define SHIM_PY_CACHE        256u  /* stacks with Python frames, per thread */
+#define SHIM_PY_WAYS         4u    /* entries per set (one cache line) */
 #define SHIM_PY_NAME_MAX     48u
 
 /* A cached stack: valid for a call from pc0 with the caller's stack pointer
@@ -61,7 +62,7 @@ struct shim_thread {
 	struct shim_thread *next_free;
 	char pyname[SHIM_PY_NAME_MAX];  /* the Python name last written, or "" */
 	struct shim_stack_entry cache[SHIM_STACK_CACHE];
-	struct shim_py_entry pycache[SHIM_PY_CACHE];
+	struct shim_py_entry pycache[SHIM_PY_CACHE] __attribute__((aligned(64)));
 };
 
 enum shim_state {
