@@ -31,3 +31,4 @@ pystack_e2e(pystack_gil SCRIPT pystack_gil.py DUMP_JQ pystack_gil.jq)
 pystack_e2e(pynames_threads SCRIPT pynames_threads.py DUMP_JQ pynames_threads.jq
   REPORT_JQ pynames_threads_report.jq)
 pystack_e2e(pynames_pool SCRIPT pynames_pool.py DUMP_JQ pynames_pool.jq)
+pystack_e2e(pystack_daemon SCRIPT pystack_daemon.py DUMP_JQ pystack_daemon.jq)
