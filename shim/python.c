@@ -28,6 +28,7 @@ _Static_assert((SHIM_PY_WAYS & (SHIM_PY_WAYS - 1)) == 0, "ways: a power of two")
 bool shim_py_frames;
 struct py_runtime py_rt;
 static bool found;                 /* a CPython was found in this image */
+static bool layout_known;          /* ... and the shim knows its layout */
 static uint32_t found_version;
 static char note[160];             /* the RUNTIME record's note, "" if none */
 
@@ -55,16 +56,17 @@ static void eval_range(void *eval)
 	}
 }
 
-/* Resolves what the Python support reads; false if anything is missing. */
-static bool resolve(uint32_t version)
+/* Resolves what the Python support reads in the objects HANDLE searches;
+ * false if anything is missing. */
+static bool resolve(void *handle, uint32_t version)
 {
-	py_rt.runtime = dlsym(RTLD_DEFAULT, "_PyRuntime");
-	py_rt.get_tstate = (void *(*)(void))dlsym(RTLD_DEFAULT, "PyGILState_GetThisThreadState");
-	py_rt.addr2line = (int (*)(const void *, int))dlsym(RTLD_DEFAULT, "PyCode_Addr2Line");
-	py_rt.code_type = dlsym(RTLD_DEFAULT, "PyCode_Type");
-	py_rt.str_type = dlsym(RTLD_DEFAULT, "PyUnicode_Type");
-	py_rt.dict_type = dlsym(RTLD_DEFAULT, "PyDict_Type");
-	eval_range(dlsym(RTLD_DEFAULT, "_PyEval_EvalFrameDefault"));
+	py_rt.runtime = dlsym(handle, "_PyRuntime");
+	py_rt.get_tstate = (void *(*)(void))dlsym(handle, "PyGILState_GetThisThreadState");
+	py_rt.addr2line = (int (*)(const void *, int))dlsym(handle, "PyCode_Addr2Line");
+	py_rt.code_type = dlsym(handle, "PyCode_Type");
+	py_rt.str_type = dlsym(handle, "PyUnicode_Type");
+	py_rt.dict_type = dlsym(handle, "PyDict_Type");
+	eval_range(dlsym(handle, "_PyEval_EvalFrameDefault"));
 	return py_rt.runtime && py_rt.get_tstate && py_rt.addr2line && py_rt.code_type &&
 	       py_rt.str_type && py_rt.dict_type && py_layout_for(version, py_rt.runtime, &py_rt.L);
 }
@@ -86,10 +88,11 @@ struct gil_lock {
 static void write_records(struct shim_thread *t)
 {
 	struct shim_call c = { .t = t, .stack = 0 };
-	uint64_t support = shim_py_frames ? TRACE_RUNTIME_FULL : TRACE_RUNTIME_UNKNOWN_LAYOUT;
+	uint64_t support = shim_py_frames ? TRACE_RUNTIME_FULL
+			   : layout_known ? TRACE_RUNTIME_NO_STACKS : TRACE_RUNTIME_UNKNOWN_LAYOUT;
 	shim_emit(&c, TRACE_OP_RUNTIME, 0, 0, 0, TRACE_RUNTIME_CPYTHON, found_version, support,
 		  note[0] ? note : NULL);
-	if (!shim_py_frames)
+	if (!layout_known)
 		return;
 	const struct py_layout *L = &py_rt.L;
 	const struct gil_lock gil[] = {
@@ -105,14 +108,14 @@ static void write_records(struct shim_thread *t)
 				      gil[i].name);
 }
 
-void shim_py_detect(struct shim_thread *t)
+void shim_py_detect(struct shim_thread *t, void *handle)
 {
 	if (found || !t)
 		return;
 	t->in_shim++;
-	const unsigned long *hex = dlsym(RTLD_DEFAULT, "Py_Version");
+	const unsigned long *hex = dlsym(handle, "Py_Version");
 	const char *(*get_version)(void) =
-		hex ? NULL : (const char *(*)(void))dlsym(RTLD_DEFAULT, "Py_GetVersion");
+		hex ? NULL : (const char *(*)(void))dlsym(handle, "Py_GetVersion");
 	uint32_t version = hex ? (uint32_t)*hex : get_version ? version_from_string(get_version) : 0;
 	t->in_shim--;
 	if (!version)
@@ -121,13 +124,16 @@ void shim_py_detect(struct shim_thread *t)
 	found_version = version;
 	bool refused = layout_refused();
 	t->in_shim++;
-	bool known = !refused && resolve(version);
+	layout_known = !refused && resolve(handle, version);
 	t->in_shim--;
-	if (!known)
+	if (!layout_known)
 		snprintf(note, sizeof note, "CPython %u.%u: Python frames not recorded (%s), C frames only",
 			 version >> 24, version >> 16 & 0xff,
 			 refused ? "CTRACE_PYTHON_LAYOUT=unknown" : "layout unknown");
-	shim_py_frames = known && shim.stack_depth;
+	else if (!shim.stack_depth)
+		snprintf(note, sizeof note, "CPython %u.%u: no stacks (stack depth 0): Python frames "
+			 "and thread names not recorded", version >> 24, version >> 16 & 0xff);
+	shim_py_frames = layout_known && shim.stack_depth;
 	write_records(t);
 }
 

@@ -20,9 +20,10 @@ struct shim_call;
  * frames (read by the fast path of every call). */
 extern bool shim_py_frames;
 
-/* Looks for CPython in the process (at start, after each dlopen until
- * found): writes RUNTIME, and OBJ_ROLE for the GIL's locks, through T. */
-void shim_py_detect(struct shim_thread *t);
+/* Looks for CPython in the objects HANDLE searches (RTLD_DEFAULT at start,
+ * a dlopen's handle after it, until found): writes RUNTIME, and OBJ_ROLE
+ * for the GIL's locks, through T. */
+void shim_py_detect(struct shim_thread *t, void *handle);
 
 /* A fork child writes a new trace: codes and names again, the records of
  * the image again (T is the forking thread, now the child's only one). */

@@ -4,6 +4,7 @@
  * from the first intercepted call, whichever comes first. */
 #include "shim.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -295,7 +296,7 @@ static bool process_start(void)
 	if (gettid_now() == shim.pid)
 		shim_thread_self();  /* the main thread is in the trace from the start */
 	shim_maps_snapshot();
-	shim_py_detect(shim_thread_self());
+	shim_py_detect(shim_thread_self(), RTLD_DEFAULT);
 	shim_signals_install();
 	return true;
 }

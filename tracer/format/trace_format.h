@@ -300,6 +300,8 @@ enum trace_runtime {
 enum trace_runtime_support {
 	TRACE_RUNTIME_FULL = 0,          /* frames, names and GIL recorded */
 	TRACE_RUNTIME_UNKNOWN_LAYOUT = 1,/* version without known layouts: C frames only */
+	TRACE_RUNTIME_NO_STACKS = 2,     /* stacks off (depth 0): no frames, no names;
+	                                    the GIL's roles recorded */
 };
 
 /* What kind of object an op works on. */

@@ -4,7 +4,9 @@
 # trace's pystack_dump JSON must satisfy DUMP_JQ, and `ctrace info` /
 # `ctrace report` JSON INFO_JQ / REPORT_JQ. The script's last stdout line,
 # a JSON object, is $out in the jq files (line numbers it knows).
-# Environment: CTRACE, DUMP, CASE, SCRIPT, DUMP_JQ, INFO_JQ, REPORT_JQ.
+# Environment: CTRACE, DUMP, CASE, SCRIPT (or PROGRAM: a program to run
+# instead of python3 SCRIPT; its exit 77 skips), DUMP_JQ, INFO_JQ, REPORT_JQ,
+# RUN_OPTS (options of ctrace run).
 set -u
 py=/usr/bin/python3
 [ -x "$py" ] || { echo "SKIP ($CASE): no $py"; exit 77; }
@@ -17,9 +19,12 @@ fail() {
 	echo "--- stderr of ctrace run:"; tail -n 40 "$work/stderr"
 	exit 1
 }
-(cd "$work" && "$py" "$SCRIPT" >"$work/native.out" 2>"$work/native.err")
+if [ -n "${PROGRAM:-}" ]; then cmd=("$PROGRAM"); else cmd=("$py" "$SCRIPT"); fi
+(cd "$work" && "${cmd[@]}" >"$work/native.out" 2>"$work/native.err")
 native=$?
-(cd "$work" && "$CTRACE" run -o "$work/trace" -- "$py" "$SCRIPT" >"$work/stdout" 2>"$work/stderr")
+[ "$native" = 77 ] && { echo "SKIP ($CASE): $(head -1 "$work/native.out")"; exit 77; }
+# shellcheck disable=SC2086
+(cd "$work" && "$CTRACE" run -o "$work/trace" ${RUN_OPTS:-} -- "${cmd[@]}" >"$work/stdout" 2>"$work/stderr")
 status=$?
 [ "$status" = "$native" ] || fail "exit status $status, natively $native"
 cmp -s "$work/native.out" "$work/stdout" ||
