@@ -25,8 +25,9 @@
 _Static_assert(sizeof(struct shim_py_entry) * SHIM_PY_WAYS == 64, "a set is one cache line");
 _Static_assert((SHIM_PY_WAYS & (SHIM_PY_WAYS - 1)) == 0, "ways: a power of two");
 
-bool shim_py_frames;
+_Atomic bool shim_py_frames;
 struct py_runtime py_rt;
+static _Atomic bool looking;       /* a thread is looking, or one found it */
 static bool found;                 /* a CPython was found in this image */
 static bool layout_known;          /* ... and the shim knows its layout */
 static uint32_t found_version;
@@ -110,7 +111,7 @@ static void write_records(struct shim_thread *t)
 
 void shim_py_detect(struct shim_thread *t, void *handle)
 {
-	if (found || !t)
+	if (!t || atomic_exchange(&looking, true))
 		return;
 	t->in_shim++;
 	const unsigned long *hex = dlsym(handle, "Py_Version");
@@ -118,8 +119,10 @@ void shim_py_detect(struct shim_thread *t, void *handle)
 		hex ? NULL : (const char *(*)(void))dlsym(handle, "Py_GetVersion");
 	uint32_t version = hex ? (uint32_t)*hex : get_version ? version_from_string(get_version) : 0;
 	t->in_shim--;
-	if (!version)
+	if (!version) {
+		atomic_store(&looking, false);  /* not here: after the next dlopen, maybe */
 		return;
+	}
 	found = true;
 	found_version = version;
 	bool refused = layout_refused();
@@ -133,7 +136,9 @@ void shim_py_detect(struct shim_thread *t, void *handle)
 	else if (!shim.stack_depth)
 		snprintf(note, sizeof note, "CPython %u.%u: no stacks (stack depth 0): Python frames "
 			 "and thread names not recorded", version >> 24, version >> 16 & 0xff);
-	shim_py_frames = layout_known && shim.stack_depth;
+	/* the layout and symbols above are published with it */
+	atomic_store_explicit(&shim_py_frames, layout_known && shim.stack_depth,
+			      memory_order_release);
 	write_records(t);
 }
 

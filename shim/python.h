@@ -9,6 +9,7 @@
 #ifndef CTRACE_SHIM_PYTHON_H
 #define CTRACE_SHIM_PYTHON_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -18,7 +19,7 @@ struct shim_call;
 
 /* True once a CPython with a known layout was found: stacks get Python
  * frames (read by the fast path of every call). */
-extern bool shim_py_frames;
+extern _Atomic bool shim_py_frames;
 
 /* Looks for CPython in the objects HANDLE searches (RTLD_DEFAULT at start,
  * a dlopen's handle after it, until found): writes RUNTIME, and OBJ_ROLE

@@ -21,12 +21,6 @@ static uint32_t add_code(struct tw *t, uint32_t first, const char *file, const c
 	return trace_writer_add_pycode(&t->w, first, file, strlen(file), qual, strlen(qual));
 }
 
-static void call_rec(struct tw *t, uint64_t tick, uint32_t stack)
-{
-	struct trace_rec rec = { .op = TRACE_OP_SIGNAL, .tick = tick, .stack = stack };
-	tw_write(t, 0, &rec);
-}
-
 /* Codes of two processes, stacks mixing native and Python frames. */
 static void test_pycodes(void **state)
 {
@@ -50,9 +44,9 @@ static void test_pycodes(void **state)
 	assert_int_equal(trace_writer_intern_stack(&a.w, sa, 5), 1);
 	assert_int_equal(trace_writer_intern_stack(&a.w, deep, TRACE_ENTRY_WORDS_MAX), 2);
 	assert_int_equal(trace_writer_intern_stack(&b.w, sb, 2), 1);
-	call_rec(&a, 1, 1);
-	call_rec(&a, 2, 2);
-	call_rec(&b, 3, 1);
+	tw_stack_rec(&a, 1, 1);
+	tw_stack_rec(&a, 2, 2);
+	tw_stack_rec(&b, 3, 1);
 	tw_close(&a);
 	tw_close(&b);
 
@@ -122,7 +116,7 @@ static uint64_t write_code_then_stack(char *file, size_t size)
 	assert_int_equal(add_code(&t, 1, "/a.py", "g"), 1);
 	uint64_t pcs[2] = { 0x401000, trace_pyframe(1, 2) };
 	assert_int_equal(trace_writer_intern_stack(&t.w, pcs, 2), 1);
-	call_rec(&t, 1, 1);
+	tw_stack_rec(&t, 1, 1);
 	tw_close(&t);
 	tw_file(file, size, dir, 600);
 	return stacks_chunk(file) + sizeof(struct trace_chunk_header);
