@@ -42,3 +42,4 @@ pystack_e2e(pystack_nostacks SCRIPT pystack_frames.py INFO_JQ pystack_nostacks.j
 add_executable(e2e_pystack_embed ${PY}/pystack_embed.c)
 target_link_libraries(e2e_pystack_embed PRIVATE ${CMAKE_DL_LIBS})
 pystack_e2e(pystack_embed PROGRAM e2e_pystack_embed DUMP_JQ pystack_embed.jq)
+pystack_e2e(pystack_exit SCRIPT pystack_exit.py DUMP_JQ pystack_exit.jq)
