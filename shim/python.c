@@ -118,6 +118,7 @@ void shim_py_detect(struct shim_thread *t, void *handle)
 	const char *(*get_version)(void) =
 		hex ? NULL : (const char *(*)(void))dlsym(handle, "Py_GetVersion");
 	uint32_t version = hex ? (uint32_t)*hex : get_version ? version_from_string(get_version) : 0;
+	dlerror();  /* our failed lookups are no error of the program's */
 	t->in_shim--;
 	if (!version) {
 		atomic_store(&looking, false);  /* not here: after the next dlopen, maybe */
@@ -128,6 +129,7 @@ void shim_py_detect(struct shim_thread *t, void *handle)
 	bool refused = layout_refused();
 	t->in_shim++;
 	layout_known = !refused && resolve(handle, version);
+	dlerror();
 	t->in_shim--;
 	if (!layout_known)
 		snprintf(note, sizeof note, "CPython %u.%u: Python frames not recorded (%s), C frames only",
