@@ -43,7 +43,8 @@ struct trace_event {
 	uint8_t had_begin;      /* END: a BEGIN record preceded it (the call was
 	                           announced as possibly blocking) */
 	uint8_t obj_gap;        /* enum trace_obj_gap: obj's order has a hole here */
-	uint32_t obj;           /* object id (catalog), 0 = none */
+	uint32_t obj;           /* object id (catalog), 0 = none (and for OBJ_ROLE:
+	                           the role goes to the object's description) */
 	uint32_t obj2;          /* second object: cond waits: the mutex;
 	                           COND_RELEASE/REACQUIRE: the cond */
 	int32_t result;         /* 0 = success, else an errno value (C11 codes
