@@ -274,6 +274,9 @@ static uint32_t thread_of_index(const struct rd_file *f, uint64_t index)
 	return c ? c->thread : TRACE_NONE;
 }
 
+/* handles: the thread created with this handle is not in the trace */
+#define HANDLE_UNKNOWN UINT32_MAX
+
 static void set_name(struct trace_thread *t, const char *name)
 {
 	char *s = strdup(name);
@@ -307,13 +310,20 @@ static void thread_create(struct trace_reader *r, struct rd_cursor *c, struct tr
 		if (ev->stack)
 			rd_map_put(&r->early_stack, ev->process, index, ev->stack);
 	}
+	bool created = c->head.ev.phase == TRACE_PHASE_END && !c->head.ev.result &&
+		       c->head.ev.args[1];
+	if (child == TRACE_NONE && created)
+		/* a child that wrote nothing (the process ended before it ran):
+		 * its handle, reused from an ended thread, no longer names that
+		 * one; the child's thread_start maps it if it comes */
+		rd_map_put(&r->handles, ev->process, c->head.ev.args[1], HANDLE_UNKNOWN);
 	if (child == TRACE_NONE || child == c->thread)
 		return;
 	ev->peer_thread = child;
 	r->cat.threads[child].parent = c->thread;
 	/* From now on the handle is the child's, even before its first
 	 * record: a handle may be one of an ended thread, reused. */
-	if (c->head.ev.phase == TRACE_PHASE_END && !c->head.ev.result && c->head.ev.args[1])
+	if (created)
 		rd_map_put(&r->handles, ev->process, c->head.ev.args[1], child + 1);
 	if (ev->stack)
 		r->cat.threads[child].create_stack = ev->stack;
@@ -323,7 +333,7 @@ static void thread_by_handle(struct trace_reader *r, struct rd_cursor *c, struct
 {
 	const struct rd_head *h = &c->head;
 	uint32_t v = rd_map_get(&r->handles, ev->process, h->key);
-	if (!v)
+	if (!v || v == HANDLE_UNKNOWN)
 		return;
 	ev->peer_thread = v - 1;
 	if (h->ev.op == TRACE_OP_SETNAME_NP && h->ev.phase == TRACE_PHASE_END && !h->ev.result)
