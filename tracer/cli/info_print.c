@@ -88,9 +88,13 @@ static void print_python_text(const struct trace_catalog *c, FILE *out)
 	char v[32];
 	if (!p)
 		return;
-	fprintf(out, "python:    CPython %s, %s\n", python_version(p->runtime_version, v, sizeof v),
-		p->runtime_support == TRACE_RUNTIME_FULL ? "Python frames recorded"
-		: p->runtime_note ? p->runtime_note : "Python frames not recorded");
+	python_version(p->runtime_version, v, sizeof v);
+	if (p->runtime_support == TRACE_RUNTIME_FULL)
+		fprintf(out, "python:    CPython %s, Python frames recorded\n", v);
+	else if (p->runtime_note)  /* it names the version */
+		fprintf(out, "python:    %s\n", p->runtime_note);
+	else
+		fprintf(out, "python:    CPython %s, Python frames not recorded\n", v);
 }
 
 static void print_python_json(struct json_writer *w, const struct trace_catalog *c)
