@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "python.h"
 #include "shim.h"
 #include "stack.h"
 
@@ -61,7 +62,9 @@ TRACE_HOT bool shim_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 		if (__builtin_expect(id != UINT32_MAX, 1)) {
 			c->t = t;
 			c->pre = false;
-			c->stack = id;
+			c->stack = __builtin_expect(atomic_load_explicit(&shim_py_frames,
+									 memory_order_acquire), 0)
+				   ? shim_py_stack(c, id, pc0) : id;
 			return true;
 		}
 	}

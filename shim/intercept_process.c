@@ -73,16 +73,17 @@ static bool env_has(char *const envp[], const char *entry)
  * Returns envp itself when nothing is missing or it is too large. */
 static char *const *env_for_exec(char *const envp[], char **out)
 {
-	const char *ours[] = { shim.env_preload, shim.env_dir, shim.env_depth };
+	const char *ours[] = { shim.env_preload, shim.env_dir, shim.env_depth, shim.env_pylayout };
+	const size_t nours = sizeof ours / sizeof ours[0];
 	size_t n = 0;
 	while (envp && envp[n])
 		n++;
-	if (n + 4 > ENV_MAX || atomic_load(&shim.state) != SHIM_ACTIVE)
+	if (n + nours + 1 > ENV_MAX || atomic_load(&shim.state) != SHIM_ACTIVE)
 		return envp;
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
 		out[m++] = envp[i];
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < nours; i++)
 		if (ours[i][0] && !env_has(envp, ours[i]))
 			out[m++] = (char *)ours[i];
 	out[m] = NULL;
@@ -275,5 +276,7 @@ SHIM_EXPORT void *dlopen(const char *file, int mode)
 	c.t->in_dlopen--;
 	uint32_t snapshot = h ? shim_maps_snapshot() : 0;
 	shim_emit(&c, TRACE_OP_DLOPEN, 0, 0, h ? 0 : ENOENT, snapshot, 0, 0, file ? file : "");
+	if (h)
+		shim_py_detect(c.t, h);  /* an embedding program may load libpython now */
 	return h;
 }

@@ -4,6 +4,7 @@
  * from the first intercepted call, whichever comes first. */
 #include "shim.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "emit.h"
+#include "python.h"
 #include "real.h"
 #include "stack.h"
 
@@ -97,6 +99,7 @@ static struct shim_thread *state_setup(uint32_t index, uintptr_t stack_lo, uintp
 	t->stack_lo = stack_lo;
 	t->stack_hi = stack_hi;
 	t->stack_root = SHIM_ROOT_NONE;
+	t->pyname[0] = 0;
 	shim_tls = t;
 	shim_real.pthread_setspecific(thread_key, t);
 	return t;
@@ -229,6 +232,8 @@ static bool read_config(void)
 	copy_env(shim.env_preload, sizeof shim.env_preload, "LD_PRELOAD", getenv("LD_PRELOAD"));
 	copy_env(shim.env_dir, sizeof shim.env_dir, "CTRACE_DIR", dir);
 	copy_env(shim.env_depth, sizeof shim.env_depth, "CTRACE_STACK_DEPTH", depth ? depth : "16");
+	copy_env(shim.env_pylayout, sizeof shim.env_pylayout, "CTRACE_PYTHON_LAYOUT",
+		 getenv("CTRACE_PYTHON_LAYOUT"));
 	return true;
 }
 
@@ -291,6 +296,7 @@ static bool process_start(void)
 	if (gettid_now() == shim.pid)
 		shim_thread_self();  /* the main thread is in the trace from the start */
 	shim_maps_snapshot();
+	shim_py_detect(shim_thread_self(), RTLD_DEFAULT);
 	shim_signals_install();
 	return true;
 }
@@ -350,6 +356,7 @@ void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t
 		self->stack_hi = hi;
 		self->in_shim = 0;
 		thread_start_record(self, self->handle, UINT32_MAX);
+		shim_py_after_fork(self);
 		self->in_shim = in_shim;
 	}
 	shim_maps_snapshot();

@@ -15,6 +15,9 @@
 #define SHIM_STACK_CACHE     256u  /* entries per thread */
 #define SHIM_STACK_VERIFY    16u   /* frames checked on a cache hit */
 #define SHIM_STACK_ROOTED    32u   /* entries remembered as counting on the root */
+#define SHIM_PY_CACHE        256u  /* stacks with Python frames, per thread */
+#define SHIM_PY_WAYS         4u    /* entries per set (one cache line) */
+#define SHIM_PY_NAME_MAX     48u
 
 /* A cached stack: valid for a call from pc0 with the caller's stack pointer
  * at sp, as long as the return addresses still sit where they were found. */
@@ -28,6 +31,13 @@ struct shim_stack_entry {
 	uint32_t id;
 	uint32_t nverify;
 	struct shim_stack_slot slot[SHIM_STACK_VERIFY]; /* frames 1.. */
+};
+
+/* A stack with Python frames (python.c): valid for a call whose native stack
+ * is NATIVE and whose chain of Python frames hashes to HASH. */
+struct shim_py_entry {
+	uint64_t hash;
+	uint32_t native, id;
 };
 
 struct shim_thread {
@@ -50,7 +60,9 @@ struct shim_thread {
 	uint8_t rooted[SHIM_STACK_ROOTED];  /* their indexes (more: all are forgotten) */
 	struct shim_thread *next_all;
 	struct shim_thread *next_free;
+	char pyname[SHIM_PY_NAME_MAX];  /* the Python name last written, or "" */
 	struct shim_stack_entry cache[SHIM_STACK_CACHE];
+	struct shim_py_entry pycache[SHIM_PY_CACHE] __attribute__((aligned(64)));
 };
 
 enum shim_state {
@@ -67,6 +79,7 @@ struct shim_process {
 	char env_preload[TRACE_PATH_MAX + 16];
 	char env_dir[TRACE_PATH_MAX + 16];
 	char env_depth[48];
+	char env_pylayout[48];
 	_Atomic uint64_t early_drops;       /* events lost before the writer existed */
 	uint32_t maps_snapshots;
 	atomic_flag maps_lock;

@@ -127,7 +127,7 @@ static __attribute__((noinline)) int step_backtrace(void **buf, int size)
 	return n;
 }
 
-static uint32_t unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc, uint32_t *depth_out)
+uint32_t shim_stack_unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc)
 {
 	void *buf[TRACE_STACK_DEPTH_MAX + SKIP_MAX + 1];
 	uint32_t want = shim.stack_depth + SKIP_MAX;
@@ -150,8 +150,7 @@ static uint32_t unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc, uint3
 		for (int i = start; i < n && depth < shim.stack_depth; i++)
 			if (!is_shim_frame((uintptr_t)buf[i]))
 				pc[depth++] = (uintptr_t)buf[i];
-	*depth_out = depth;
-	return trace_writer_intern_stack(&shim.writer, pc, depth);
+	return depth;
 }
 
 uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
@@ -168,8 +167,8 @@ uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
 		return cached;
 	bool cacheable = t->stack_hi && sp >= t->stack_lo && sp < t->stack_hi;
 	struct shim_stack_entry *e = &t->cache[shim_stack_cache_index(pc0, sp)];
-	uint32_t depth;
-	uint32_t id = unwind(t, pc0, pc, &depth);
+	uint32_t depth = shim_stack_unwind(t, pc0, pc);
+	uint32_t id = trace_writer_intern_stack(&shim.writer, pc, depth);
 	bool rooted = false;
 	if (cacheable && id && entry_fill(e, t, sp, pc, depth, &rooted)) {
 		e->pc0 = pc0;
@@ -202,5 +201,6 @@ uint32_t shim_stack_capture_signal(struct shim_thread *t)
 void shim_stack_forget(struct shim_thread *t)
 {
 	memset(t->cache, 0, sizeof t->cache);
+	memset(t->pycache, 0, sizeof t->pycache);
 	t->nrooted = 0;
 }

@@ -40,6 +40,10 @@ TRACE_HOT uint32_t shim_stack_cached(const struct shim_thread *t, uintptr_t pc0,
  * stack pointer is SP (0 when stacks are off or cannot be stored). */
 uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp);
 
+/* The native frames of a call whose return address is PC0, into PC
+ * (shim.stack_depth at most), not interned: their number. */
+uint32_t shim_stack_unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc);
+
 /* A cached stack's return addresses are checked up to the thread's root:
  * the frame of the trampoline that runs the program's code on the thread
  * (the shim's thread start, or main's caller) and the frames of libc
@@ -61,7 +65,8 @@ void shim_stack_init(void);
 /* True if PC is in libunwind: a lock call made by the unwinder itself. */
 bool shim_stack_is_unwinder(uintptr_t pc);
 
-/* Forgets every cached stack of T (ids of another process image). */
+/* Forgets every cached stack of T, with or without Python frames (ids of
+ * another process image). */
 void shim_stack_forget(struct shim_thread *t);
 
 /* Captures from inside a signal handler: the frames below the handler. */

@@ -62,6 +62,60 @@ static uint64_t stack_count(const struct trace_catalog *c)
 	return c->nstacks ? c->nstacks - 1 : 0;
 }
 
+/* The first process image that ran CPython (the runtime the shim found). */
+static const struct trace_process *python_of(const struct trace_catalog *c)
+{
+	for (uint32_t i = 0; i < c->nprocesses; i++)
+		if (c->processes[i].runtime == TRACE_RUNTIME_CPYTHON)
+			return &c->processes[i];
+	return NULL;
+}
+
+/* PY_VERSION_HEX as Python writes it: 3.11.2, 3.13.0rc1. */
+static const char *python_version(uint32_t hex, char *buf, size_t size)
+{
+	static const char *const levels[16] = { [0xA] = "a", [0xB] = "b", [0xC] = "rc" };
+	unsigned level = hex >> 4 & 0xf;
+	int n = snprintf(buf, size, "%u.%u.%u", hex >> 24, hex >> 16 & 0xff, hex >> 8 & 0xff);
+	if (levels[level] && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, "%s%u", levels[level], hex & 0xf);
+	return buf;
+}
+
+static void print_python_text(const struct trace_catalog *c, FILE *out)
+{
+	const struct trace_process *p = python_of(c);
+	char v[32];
+	if (!p)
+		return;
+	python_version(p->runtime_version, v, sizeof v);
+	if (p->runtime_support == TRACE_RUNTIME_FULL)
+		fprintf(out, "python:    CPython %s, Python frames recorded\n", v);
+	else if (p->runtime_note)  /* it names the version */
+		fprintf(out, "python:    %s\n", p->runtime_note);
+	else
+		fprintf(out, "python:    CPython %s, Python frames not recorded\n", v);
+}
+
+static void print_python_json(struct json_writer *w, const struct trace_catalog *c)
+{
+	const struct trace_process *p = python_of(c);
+	char v[32];
+	json_writer_key(w, "python");
+	if (!p) {
+		json_writer_null(w);
+		return;
+	}
+	json_writer_begin_object(w);
+	json_writer_key_string(w, "version", python_version(p->runtime_version, v, sizeof v));
+	json_writer_key_bool(w, "frames", p->runtime_support == TRACE_RUNTIME_FULL);
+	if (p->runtime_note)
+		json_writer_key_string(w, "note", p->runtime_note);
+	else
+		json_writer_key_null(w, "note");
+	json_writer_end_object(w);
+}
+
 static void print_program_text(const struct trace_catalog *c, FILE *out)
 {
 	struct program p = program_of(c);
@@ -100,6 +154,7 @@ void info_print_text(const struct trace_reader *r, FILE *out)
 {
 	const struct trace_catalog *c = trace_reader_catalog(r);
 	print_program_text(c, out);
+	print_python_text(c, out);
 	print_threads_text(c, out);
 	fprintf(out, "events:    %" PRIu64 "\n", c->events);
 	for (unsigned op = 0; op < TRACE_OP_COUNT; op++)
@@ -167,6 +222,7 @@ void info_print_json(const struct trace_reader *r, FILE *out)
 	json_writer_init(&w, out);
 	json_writer_begin_object(&w);
 	print_program_json(&w, c);
+	print_python_json(&w, c);
 	json_writer_key_uint(&w, "processes", c->nprocesses);
 	json_writer_key_uint(&w, "threads", c->nthreads);
 	json_writer_key_uint(&w, "events", c->events);

@@ -182,6 +182,7 @@ void trace_catalog_release(struct trace_catalog *c)
 		for (uint32_t a = 0; p->argv && a < p->argc; a++)
 			free(p->argv[a]);
 		free(p->argv);
+		free(p->runtime_note);
 	}
 	for (uint32_t i = 0; i < c->nthreads; i++)
 		free(c->threads[i].name);
@@ -189,6 +190,10 @@ void trace_catalog_release(struct trace_catalog *c)
 		free(c->descs[i].name);
 	for (uint32_t i = 0; i < c->nstacks; i++)
 		free(c->stacks[i].pc);
+	for (uint32_t i = 0; i < c->npycodes; i++) {
+		free(c->pycodes[i].filename);
+		free(c->pycodes[i].qualname);
+	}
 	for (uint32_t a = 0; c->run.argv && a < c->run.argc; a++)
 		free(c->run.argv[a]);
 	free(c->run.argv);
@@ -198,6 +203,7 @@ void trace_catalog_release(struct trace_catalog *c)
 	free(c->object_destroyed);
 	free(c->descs);
 	free(c->stacks);
+	free(c->pycodes);
 	*c = (struct trace_catalog){ 0 };
 }
 

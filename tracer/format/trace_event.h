@@ -43,7 +43,8 @@ struct trace_event {
 	uint8_t had_begin;      /* END: a BEGIN record preceded it (the call was
 	                           announced as possibly blocking) */
 	uint8_t obj_gap;        /* enum trace_obj_gap: obj's order has a hole here */
-	uint32_t obj;           /* object id (catalog), 0 = none */
+	uint32_t obj;           /* object id (catalog), 0 = none (and for OBJ_ROLE:
+	                           the role goes to the object's description) */
 	uint32_t obj2;          /* second object: cond waits: the mutex;
 	                           COND_RELEASE/REACQUIRE: the cond */
 	int32_t result;         /* 0 = success, else an errno value (C11 codes
@@ -132,32 +133,8 @@ struct trace_object {
 	bool initialized;           /* an INIT call was seen (vs static initializer) */
 };
 
-/* A stack's frames are return addresses, and for a thread running Python,
- * Python frames too: a pc with TRACE_PYFRAME set holds a code id (an index
- * into the catalog's pycodes, trace-wide) and a line (0 = unknown). The
- * shim puts a C eval loop's Python frames just before that eval loop's own
- * native frame, innermost first; Python frames beyond the native depth
- * come last. */
-#define TRACE_PYFRAME (1ull << 63)
-#define TRACE_PYFRAME_LINE_BITS 24
-
-static inline bool trace_pc_is_python(uint64_t pc)
-{
-	return (pc & TRACE_PYFRAME) != 0;
-}
-static inline uint64_t trace_pyframe(uint32_t code, uint32_t line)
-{
-	return TRACE_PYFRAME | (uint64_t)code << TRACE_PYFRAME_LINE_BITS |
-	       (line & ((1u << TRACE_PYFRAME_LINE_BITS) - 1));
-}
-static inline uint32_t trace_pyframe_code(uint64_t pc)
-{
-	return (uint32_t)((pc & ~TRACE_PYFRAME) >> TRACE_PYFRAME_LINE_BITS);
-}
-static inline uint32_t trace_pyframe_line(uint64_t pc)
-{
-	return (uint32_t)(pc & ((1u << TRACE_PYFRAME_LINE_BITS) - 1));
-}
+/* A stack's pcs may be Python frames: trace_format.h, TRACE_PYFRAME. The
+ * reader turns their code ids into trace-wide ones (catalog pycodes). */
 
 /* A Python code object: what a Python frame shows. */
 struct trace_pycode {

@@ -5,6 +5,7 @@
 #ifndef CTRACE_TRACE_FORMAT_H
 #define CTRACE_TRACE_FORMAT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -109,13 +110,66 @@ enum trace_exit_flags {
 };
 
 /* A STACKS chunk holds entries back to back after its header; an entry is
- * valid once its id is non-zero (the id is written last). */
+ * valid once its id is non-zero (the id is written last). Two kinds share
+ * the chunks, told apart by the field after depth: stacks, and the Python
+ * code objects their Python frames name (trace_event.h, TRACE_PYFRAME). A
+ * code entry is written before any stack that refers to it, so a reader
+ * that goes through the entries in order knows every code it meets. */
+enum trace_stack_entry_kind {
+	TRACE_ENTRY_STACK  = 0,        /* depth pcs */
+	TRACE_ENTRY_PYCODE = 1,        /* depth words: struct trace_pycode_entry */
+};
+
 struct trace_stack_entry {
-	uint32_t id;                   /* >= 1, unique in the process */
-	uint16_t depth;                /* frames that follow */
-	uint16_t reserved;
+	uint32_t id;                   /* >= 1, unique in the process (stacks and
+	                                  codes count apart) */
+	uint16_t depth;                /* u64 words that follow, 1..TRACE_ENTRY_WORDS_MAX */
+	uint16_t kind;                 /* enum trace_stack_entry_kind */
 	uint64_t pc[];                 /* innermost first; pc[0] is the call site */
 };
+
+/* A stack holds at most 64 native frames and 64 Python frames. */
+#define TRACE_ENTRY_WORDS_MAX 128u
+
+/* A stack's frames are return addresses, and for a thread running Python,
+ * Python frames too: a pc with TRACE_PYFRAME set holds a code id (in a
+ * file, the id of a TRACE_ENTRY_PYCODE entry of the process; in a catalog,
+ * an index into its pycodes, trace-wide) and a line (0 = unknown). The
+ * shim puts a C eval loop's Python frames just before that eval loop's own
+ * native frame, innermost first; Python frames beyond the native depth
+ * come last. */
+#define TRACE_PYFRAME (1ull << 63)
+#define TRACE_PYFRAME_LINE_BITS 24
+
+static inline bool trace_pc_is_python(uint64_t pc)
+{
+	return (pc & TRACE_PYFRAME) != 0;
+}
+static inline uint64_t trace_pyframe(uint32_t code, uint32_t line)
+{
+	return TRACE_PYFRAME | (uint64_t)code << TRACE_PYFRAME_LINE_BITS |
+	       (line & ((1u << TRACE_PYFRAME_LINE_BITS) - 1));
+}
+static inline uint32_t trace_pyframe_code(uint64_t pc)
+{
+	return (uint32_t)((pc & ~TRACE_PYFRAME) >> TRACE_PYFRAME_LINE_BITS);
+}
+static inline uint32_t trace_pyframe_line(uint64_t pc)
+{
+	return (uint32_t)(pc & ((1u << TRACE_PYFRAME_LINE_BITS) - 1));
+}
+
+/* The words of a TRACE_ENTRY_PYCODE entry: a Python code object as a frame
+ * shows it. The strings follow each other, without NULs, zero-padded to
+ * the entry's end. */
+struct trace_pycode_entry {
+	uint32_t firstlineno;          /* co_firstlineno */
+	uint16_t filename_len;         /* bytes of co_filename */
+	uint16_t qualname_len;         /* bytes of co_qualname, after the filename */
+	char text[];
+};
+#define TRACE_PYCODE_FILENAME_MAX 512u
+#define TRACE_PYCODE_QUALNAME_MAX 256u
 
 /* ---------------------------------------------------------------------------
  * Records. In an EVENTS chunk, records follow the header back to back until a
@@ -261,6 +315,8 @@ enum trace_runtime {
 enum trace_runtime_support {
 	TRACE_RUNTIME_FULL = 0,          /* frames, names and GIL recorded */
 	TRACE_RUNTIME_UNKNOWN_LAYOUT = 1,/* version without known layouts: C frames only */
+	TRACE_RUNTIME_NO_STACKS = 2,     /* stacks off (depth 0): no frames, no names;
+	                                    the GIL's roles recorded */
 };
 
 /* TRACE_OP_ACCESS flags. */

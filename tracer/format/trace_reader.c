@@ -483,6 +483,7 @@ void trace_reader_free(struct trace_reader *r)
 	free(r->heap);
 	free(r->obj_replaced);
 	rd_descs_release(&r->descs);
+	rd_roles_release(r);
 	rd_map_release(&r->objects);
 	rd_map_release(&r->handles);
 	rd_map_release(&r->early_parent);

@@ -88,7 +88,7 @@ static bool desc_equal(const struct trace_object *a, const struct trace_object *
 {
 	return a->key == b->key && a->process == b->process && a->init_stack == b->init_stack &&
 	       a->attr == b->attr && a->attr2 == b->attr2 && a->kind == b->kind &&
-	       a->initialized == b->initialized && !a->name && !b->name;
+	       a->initialized == b->initialized && a->role == b->role && !a->name && !b->name;
 }
 
 /* The free slot for D, or the one holding its equal. */
@@ -150,6 +150,7 @@ static uint32_t new_object(struct trace_reader *r, const struct trace_event *ev,
 {
 	struct trace_object d = { .process = ev->process, .key = key, .kind = kind,
 				  .init_stack = ev->stack };
+	rd_role_apply(r, ev->process, key, &d);
 	uint32_t desc = desc_of(r, &d);
 	uint32_t id = desc ? trace_catalog_add_object(&r->cat, desc) : 0;
 	if (!id)
@@ -200,6 +201,18 @@ static void object_init(struct trace_reader *r, const struct rd_head *h,
 	}
 	if (named)
 		o.name = (char *)h->str;   /* copied by desc_of */
+	uint32_t desc = desc_of(r, &o);
+	if (desc)
+		r->cat.object_desc[id] = desc;
+}
+
+/* A runtime said what object ID is: its description says so too. */
+void rd_object_describe(struct trace_reader *r, uint32_t id, const struct rd_role *role)
+{
+	struct trace_object o = *trace_catalog_object(&r->cat, id);
+	o.role = role->role;
+	if (!o.name)
+		o.name = role->name;  /* copied by desc_of */
 	uint32_t desc = desc_of(r, &o);
 	if (desc)
 		r->cat.object_desc[id] = desc;
@@ -261,6 +274,9 @@ static uint32_t thread_of_index(const struct rd_file *f, uint64_t index)
 	return c ? c->thread : TRACE_NONE;
 }
 
+/* handles: the thread created with this handle is not in the trace */
+#define HANDLE_UNKNOWN UINT32_MAX
+
 static void set_name(struct trace_thread *t, const char *name)
 {
 	char *s = strdup(name);
@@ -294,13 +310,20 @@ static void thread_create(struct trace_reader *r, struct rd_cursor *c, struct tr
 		if (ev->stack)
 			rd_map_put(&r->early_stack, ev->process, index, ev->stack);
 	}
+	bool created = c->head.ev.phase == TRACE_PHASE_END && !c->head.ev.result &&
+		       c->head.ev.args[1];
+	if (child == TRACE_NONE && created)
+		/* a child that wrote nothing (the process ended before it ran):
+		 * its handle, reused from an ended thread, no longer names that
+		 * one; the child's thread_start maps it if it comes */
+		rd_map_put(&r->handles, ev->process, c->head.ev.args[1], HANDLE_UNKNOWN);
 	if (child == TRACE_NONE || child == c->thread)
 		return;
 	ev->peer_thread = child;
 	r->cat.threads[child].parent = c->thread;
 	/* From now on the handle is the child's, even before its first
 	 * record: a handle may be one of an ended thread, reused. */
-	if (c->head.ev.phase == TRACE_PHASE_END && !c->head.ev.result && c->head.ev.args[1])
+	if (created)
 		rd_map_put(&r->handles, ev->process, c->head.ev.args[1], child + 1);
 	if (ev->stack)
 		r->cat.threads[child].create_stack = ev->stack;
@@ -310,7 +333,7 @@ static void thread_by_handle(struct trace_reader *r, struct rd_cursor *c, struct
 {
 	const struct rd_head *h = &c->head;
 	uint32_t v = rd_map_get(&r->handles, ev->process, h->key);
-	if (!v)
+	if (!v || v == HANDLE_UNKNOWN)
 		return;
 	ev->peer_thread = v - 1;
 	if (h->ev.op == TRACE_OP_SETNAME_NP && h->ev.phase == TRACE_PHASE_END && !h->ev.result)
@@ -385,6 +408,12 @@ void rd_emit(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev
 	*ev = h->ev;
 	ev->stack = stack;
 	ev->peer_thread = TRACE_NONE;
+	if (h->ev.op >= TRACE_OP_OBJ_ROLE && h->ev.op <= TRACE_OP_RUNTIME &&
+	    rd_runtime_op(r, c, ev->process)) {
+		ev->obj = ev->obj2 = 0;  /* a role names an object, it is no use of it */
+		count(r, c, ev, d);
+		return;
+	}
 	ev->obj = h->has_obj ? object_event(r, c, d, ev) : 0;
 	/* cond waits: obj2 is the mutex; cond_release/reacquire: the cond */
 	uint8_t kind2 = d->kind == TRACE_OBJ_COND ? TRACE_OBJ_MUTEX : TRACE_OBJ_COND;

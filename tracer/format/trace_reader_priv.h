@@ -134,6 +134,8 @@ struct rd_file {
 	uint32_t *stack_map;         /* (owned) process stack id -> catalog id */
 	uint32_t stack_map_len;
 	uint32_t stack_max_id;
+	uint32_t *pycode_map;        /* (owned) process code id -> catalog pycode id */
+	uint32_t pycode_map_len;
 	bool running;                /* snapshot: its image is still writing it */
 	struct trace_calibration cal_lo, cal_hi; /* earliest and latest points */
 	uint32_t ncal;
@@ -165,6 +167,12 @@ enum rd_life {                  /* what an op does to its object's lifetime */
 	RD_LIFE_DESTROY,
 };
 
+/* An OBJ_ROLE record: what a runtime's object is (trace_reader_runtime.c). */
+struct rd_role {
+	uint8_t role;                /* enum trace_obj_role */
+	char *name;                  /* (owned) */
+};
+
 struct trace_reader {
 	struct trace_catalog cat;
 	uint8_t op_life[TRACE_OP_COUNT]; /* enum rd_life, from trace_op_is_init/destroy */
@@ -189,7 +197,10 @@ struct trace_reader {
 	                                its key exists (objects holds the current one) */
 	uint32_t replaced_cap;       /* words of obj_replaced */
 	struct rd_descs descs;       /* the catalog's descriptions, by content */
-	uint32_t stacks_cap, threads_cap, processes_cap;
+	struct rd_map roles;         /* (process, key) -> index + 1 in role_list */
+	struct rd_role *role_list;   /* (owned) */
+	uint32_t nroles, roles_cap;
+	uint32_t stacks_cap, threads_cap, processes_cap, pycodes_cap;
 	struct ct_error err;
 	unsigned nerr;
 	uint64_t gaps;
@@ -251,6 +262,13 @@ uint32_t rd_map_get(const struct rd_map *m, uint32_t process, uint64_t key);
 void rd_map_put(struct rd_map *m, uint32_t process, uint64_t key, uint32_t val);
 void rd_map_release(struct rd_map *m);
 void rd_descs_release(struct rd_descs *d);
+void rd_object_describe(struct trace_reader *r, uint32_t id, const struct rd_role *role);
+
+/* trace_reader_runtime.c */
+bool rd_runtime_op(struct trace_reader *r, struct rd_cursor *c, uint32_t process);
+void rd_role_apply(const struct trace_reader *r, uint32_t process, uint64_t key,
+		   struct trace_object *d);
+void rd_roles_release(struct trace_reader *r);
 
 /* trace_reader_setup.c */
 int rd_list_dir(struct trace_reader *r, char ***names, uint32_t *n);

@@ -193,6 +193,7 @@ void rd_file_free(struct rd_file *f)
 	free(f->known);
 	free(f->stack_chunks);
 	free(f->stack_map);
+	free(f->pycode_map);
 	free(f->path);
 	free(f);
 }
@@ -426,20 +427,37 @@ void rd_file_limit(struct rd_file *f, const struct rd_file *m)
 
 /* ---- stacks ---- */
 
+/* Makes room for process id ID in a per-file id map. */
+static int map_room(uint32_t **map, uint32_t *len, uint32_t id)
+{
+	if (id < *len)
+		return 0;
+	uint32_t n = *len ? *len : 256;
+	while (n <= id)
+		n *= 2;
+	uint32_t *m = realloc(*map, n * sizeof *m);
+	if (!m)
+		return -ENOMEM;
+	memset(m + *len, 0, (n - *len) * sizeof *m);
+	*map = m;
+	*len = n;
+	return 0;
+}
+
+/* The trace-wide code id of a Python pc's process code id (0 if unknown:
+ * its entry was lost). */
+static uint64_t remap_pyframe(const struct rd_file *f, uint64_t pc)
+{
+	uint32_t code = trace_pyframe_code(pc);
+	code = code < f->pycode_map_len ? f->pycode_map[code] : 0;
+	return trace_pyframe(code, trace_pyframe_line(pc));
+}
+
 static int add_stack(struct trace_reader *r, struct rd_file *f, uint32_t id,
 		     const uint8_t *pcs, uint32_t depth)
 {
-	if (id >= f->stack_map_len) {
-		uint32_t len = f->stack_map_len ? f->stack_map_len : 256;
-		while (len <= id)
-			len *= 2;
-		uint32_t *m = realloc(f->stack_map, len * sizeof *m);
-		if (!m)
-			return -ENOMEM;
-		memset(m + f->stack_map_len, 0, (len - f->stack_map_len) * sizeof *m);
-		f->stack_map = m;
-		f->stack_map_len = len;
-	}
+	if (map_room(&f->stack_map, &f->stack_map_len, id) < 0)
+		return -ENOMEM;
 	struct trace_catalog *cat = &r->cat;
 	struct trace_stack *st = rd_grow(cat->stacks, &r->stacks_cap, cat->nstacks + 1, sizeof *st);
 	uint64_t *pc = malloc(depth * sizeof *pc);
@@ -450,11 +468,55 @@ static int add_stack(struct trace_reader *r, struct rd_file *f, uint32_t id,
 		return -ENOMEM;
 	}
 	memcpy(pc, pcs, depth * sizeof *pc);
+	for (uint32_t i = 0; i < depth; i++)
+		if (trace_pc_is_python(pc[i]))
+			pc[i] = remap_pyframe(f, pc[i]);
 	cat->stacks[cat->nstacks] = (struct trace_stack){ f->process, depth, pc };
 	f->stack_map[id] = cat->nstacks++;
 	if (id > f->stack_max_id)
 		f->stack_max_id = id;
 	return 0;
+}
+
+/* A code entry's words: false if its lengths do not fit them. */
+static bool add_pycode(struct trace_reader *r, struct rd_file *f, uint32_t id,
+		       const uint8_t *words, uint32_t nwords, int *err)
+{
+	struct trace_pycode_entry e;
+	memcpy(&e, words, sizeof e);
+	size_t text = (size_t)e.filename_len + e.qualname_len;
+	if (sizeof e + text > (size_t)nwords * 8 || e.filename_len > TRACE_PYCODE_FILENAME_MAX ||
+	    e.qualname_len > TRACE_PYCODE_QUALNAME_MAX)
+		return false;
+	*err = -ENOMEM;
+	if (map_room(&f->pycode_map, &f->pycode_map_len, id) < 0)
+		return true;
+	struct trace_catalog *cat = &r->cat;
+	uint32_t have = cat->npycodes ? cat->npycodes : 1;  /* [0] stays unused */
+	struct trace_pycode *pc = rd_grow(cat->pycodes, &r->pycodes_cap, have + 1, sizeof *pc);
+	if (!pc)
+		return true;
+	cat->pycodes = pc;
+	const char *t = (const char *)words + sizeof e;
+	char *filename = strndup(t, e.filename_len);
+	char *qualname = strndup(t + e.filename_len, e.qualname_len);
+	if (!filename || !qualname) {
+		free(filename);
+		free(qualname);
+		return true;
+	}
+	if (!cat->npycodes)
+		pc[0] = (struct trace_pycode){ 0 };
+	pc[have] = (struct trace_pycode){ f->process, e.firstlineno, filename, qualname };
+	cat->npycodes = have + 1;
+	f->pycode_map[id] = have;
+	*err = 0;
+	return true;
+}
+
+static bool entry_defined(const uint32_t *map, uint32_t len, uint32_t id)
+{
+	return id < len && map[id];
 }
 
 static void parse_stack_chunk(struct trace_reader *r, struct rd_file *f, struct rd_stack_chunk *sc)
@@ -464,21 +526,40 @@ static void parse_stack_chunk(struct trace_reader *r, struct rd_file *f, struct 
 	while (sc->pos + entry <= lim) {
 		const uint8_t *p = f->map + sc->pos;
 		uint32_t id = load_u32(p, rd_live(r));
-		uint16_t depth;
+		uint16_t depth, kind;
 		if (!id)
 			break;
 		memcpy(&depth, p + 4, sizeof depth);
+		memcpy(&kind, p + 6, sizeof kind);
 		uint64_t size = entry + (uint64_t)depth * sizeof(uint64_t);
-		if (!depth || depth > 64 || sc->pos + size > lim) {
+		if (!depth || depth > TRACE_ENTRY_WORDS_MAX || kind > TRACE_ENTRY_PYCODE ||
+		    sc->pos + size > lim) {
 			rd_problem(r, f->path, (int64_t)sc->pos,
-				   "bad stack entry (id %u, depth %u)", id, depth);
+				   "bad %s entry (id %u, depth %u, kind %u)",
+				   kind == TRACE_ENTRY_PYCODE ? "code" : "stack", id, depth, kind);
 			sc->done = true;
 			return;
 		}
-		if (id >= RD_STACK_ID_MAX || (id < f->stack_map_len && f->stack_map[id]))
+		int err = 0;
+		if (kind == TRACE_ENTRY_PYCODE) {
+			if (id >= RD_STACK_ID_MAX ||
+			    entry_defined(f->pycode_map, f->pycode_map_len, id))
+				rd_problem(r, f->path, (int64_t)sc->pos, "bad code entry (id %u %s)",
+					   id, id >= RD_STACK_ID_MAX ? "out of range" : "defined twice");
+			else if (!add_pycode(r, f, id, p + entry, depth, &err)) {
+				rd_problem(r, f->path, (int64_t)sc->pos,
+					   "bad code entry (id %u: text longer than its %u words)",
+					   id, depth);
+				sc->done = true;
+				return;
+			}
+		} else if (id >= RD_STACK_ID_MAX || entry_defined(f->stack_map, f->stack_map_len, id)) {
 			rd_problem(r, f->path, (int64_t)sc->pos, "bad stack entry (id %u %s)", id,
 				   id >= RD_STACK_ID_MAX ? "out of range" : "defined twice");
-		else if (add_stack(r, f, id, p + entry, depth) < 0)
+		} else {
+			err = add_stack(r, f, id, p + entry, depth);
+		}
+		if (err < 0)
 			return;
 		sc->pos += size;
 	}

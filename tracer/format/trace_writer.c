@@ -322,10 +322,12 @@ static void stack_lock(struct trace_writer *w)
 			sched_yield();
 }
 
-/* Appends an entry to the stack arena; under stack_lock. Returns its id or 0. */
-static uint32_t store_stack(struct trace_writer *w, const uint64_t *pc, uint32_t depth)
+/* Appends an entry of KIND with WORDS u64 words to the stack arena; under
+ * stack_lock. Its id is the next of *NEXT_ID, written last. Returns it, or 0. */
+static uint32_t store_entry(struct trace_writer *w, uint16_t kind, const void *words,
+			    uint32_t nwords, uint32_t *next_id)
 {
-	size_t need = sizeof(struct trace_stack_entry) + depth * sizeof(uint64_t);
+	size_t need = sizeof(struct trace_stack_entry) + nwords * sizeof(uint64_t);
 	if (!w->stack_chunk || w->stack_pos + need > w->stack_end) {
 		if (w->stack_chunk)
 			munmap(w->stack_chunk, STACK_CHUNK);
@@ -338,11 +340,41 @@ static uint32_t store_stack(struct trace_writer *w, const uint64_t *pc, uint32_t
 		w->stack_end = w->stack_chunk + STACK_CHUNK;
 	}
 	struct trace_stack_entry *e = (struct trace_stack_entry *)w->stack_pos;
-	uint32_t id = ++w->stack_next_id;
-	e->depth = (uint16_t)depth;
-	memcpy(e->pc, pc, depth * sizeof(uint64_t));
+	uint32_t id = ++*next_id;
+	e->depth = (uint16_t)nwords;
+	e->kind = kind;
+	memcpy(e->pc, words, nwords * sizeof(uint64_t));
 	atomic_store_explicit((_Atomic uint32_t *)&e->id, id, memory_order_release);
 	w->stack_pos += need;
+	return id;
+}
+
+static uint32_t store_stack(struct trace_writer *w, const uint64_t *pc, uint32_t depth)
+{
+	return store_entry(w, TRACE_ENTRY_STACK, pc, depth, &w->stack_next_id);
+}
+
+uint32_t trace_writer_add_pycode(struct trace_writer *w, uint32_t firstlineno,
+				 const char *filename, size_t filename_len,
+				 const char *qualname, size_t qualname_len)
+{
+	if (filename_len > TRACE_PYCODE_FILENAME_MAX)
+		filename = filename + filename_len - TRACE_PYCODE_FILENAME_MAX,
+		filename_len = TRACE_PYCODE_FILENAME_MAX;  /* the end says more */
+	if (qualname_len > TRACE_PYCODE_QUALNAME_MAX)
+		qualname_len = TRACE_PYCODE_QUALNAME_MAX;
+	uint64_t words[(sizeof(struct trace_pycode_entry) + TRACE_PYCODE_FILENAME_MAX +
+			TRACE_PYCODE_QUALNAME_MAX + 7) / 8] = { 0 };
+	struct trace_pycode_entry *c = (struct trace_pycode_entry *)words;
+	c->firstlineno = firstlineno;
+	c->filename_len = (uint16_t)filename_len;
+	c->qualname_len = (uint16_t)qualname_len;
+	memcpy(c->text, filename, filename_len);
+	memcpy(c->text + filename_len, qualname, qualname_len);
+	uint32_t nwords = (uint32_t)(sizeof *c + filename_len + qualname_len + 7) / 8;
+	stack_lock(w);
+	uint32_t id = store_entry(w, TRACE_ENTRY_PYCODE, words, nwords, &w->pycode_next_id);
+	atomic_flag_clear_explicit(&w->stack_lock, memory_order_release);
 	return id;
 }
 
@@ -350,8 +382,8 @@ uint32_t trace_writer_intern_stack(struct trace_writer *w, const uint64_t *pc, u
 {
 	if (depth == 0)
 		return 0;
-	if (depth > TRACE_STACK_DEPTH_MAX)
-		depth = TRACE_STACK_DEPTH_MAX;
+	if (depth > TRACE_ENTRY_WORDS_MAX)
+		depth = TRACE_ENTRY_WORDS_MAX;
 	uint64_t h = hash_stack(pc, depth);
 	const uint32_t mask = TRACE_WRITER_STACK_SLOTS - 1, probes = 64;
 	for (int locked = 0; locked < 2; locked++) {

@@ -79,6 +79,7 @@ struct trace_writer {
 	struct trace_stack_slot *stack_slots; /* TRACE_WRITER_STACK_SLOTS, mmap'd */
 	atomic_flag stack_lock;
 	uint32_t stack_next_id;               /* under stack_lock */
+	uint32_t pycode_next_id;              /* under stack_lock */
 	uint8_t *stack_chunk, *stack_pos, *stack_end; /* under stack_lock */
 	uint32_t stack_chunk_seq;
 	_Atomic uint32_t next_thread;         /* thread indexes; 0 is the main thread */
@@ -192,8 +193,17 @@ TRACE_HOT uint64_t trace_stream_stamp(struct trace_stream *s, uint64_t key,
 	return seq;
 }
 
-/* The id of a stack (interned once per process). 0 if the table is full. */
+/* The id of a stack (interned once per process). 0 if the table is full.
+ * At most TRACE_ENTRY_WORDS_MAX pcs (native and Python frames). */
 uint32_t trace_writer_intern_stack(struct trace_writer *w, const uint64_t *pc, uint32_t depth);
+
+/* Writes the description of a Python code object and returns its id (>= 1,
+ * per process), for TRACE_PYFRAME pcs of stacks interned after it; 0 if it
+ * could not be stored. The caller keeps the ids (no interning here).
+ * A filename longer than the format allows keeps its end. */
+uint32_t trace_writer_add_pycode(struct trace_writer *w, uint32_t firstlineno,
+				 const char *filename, size_t filename_len,
+				 const char *qualname, size_t qualname_len);
 
 /* Thread indexes: 0 for the main thread, then 1, 2, ... */
 uint32_t trace_writer_new_thread(struct trace_writer *w);

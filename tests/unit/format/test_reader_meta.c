@@ -15,12 +15,6 @@
 
 static char *const dir = tw_dir;
 
-static void stack_rec(struct tw *t, uint64_t tick, uint32_t stack)
-{
-	struct trace_rec rec = { .op = TRACE_OP_SIGNAL, .tick = tick, .stack = stack };
-	tw_write(t, 0, &rec);
-}
-
 /* Stack ids are per process; the catalog's are trace-wide. */
 static void test_stacks(void **state)
 {
@@ -38,12 +32,12 @@ static void test_stacks(void **state)
 			deep[j] = 0x100000 + i * 64 + j;
 		assert_int_equal(trace_writer_intern_stack(&a.w, deep, 64), 3 + i);
 	}
-	stack_rec(&a, 1, 1);
-	stack_rec(&a, 2, 2);
-	stack_rec(&a, 3, 0);
-	stack_rec(&a, 4, 1000); /* never interned: no stack */
-	stack_rec(&a, 5, 302);
-	stack_rec(&b, 6, 1);
+	tw_stack_rec(&a, 1, 1);
+	tw_stack_rec(&a, 2, 2);
+	tw_stack_rec(&a, 3, 0);
+	tw_stack_rec(&a, 4, 1000); /* never interned: no stack */
+	tw_stack_rec(&a, 5, 302);
+	tw_stack_rec(&b, 6, 1);
 	tw_close(&a);
 	tw_close(&b);
 
@@ -84,7 +78,7 @@ static void write_tsc(const char *dir, uint32_t pid, char *file, size_t size)
 	struct tw t;
 	tw_open(&t, dir, pid, TRACE_CLOCK_TSC);
 	for (unsigned i = 0; i < 4; i++)
-		stack_rec(&t, 1000000000ull + i * 3000, 0);
+		tw_stack_rec(&t, 1000000000ull + i * 3000, 0);
 	tw_close(&t);
 	tw_file(file, size, dir, pid);
 	struct trace_chunk_header h;

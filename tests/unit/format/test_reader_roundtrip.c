@@ -59,7 +59,7 @@ static void check_event(const struct trace_catalog *cat, const struct trace_even
 		assert_string_equal(str, rec->str);
 	else
 		assert_null(ev->str);
-	if (d->flags & TRACE_F_OBJ) {
+	if ((d->flags & TRACE_F_OBJ) && op != TRACE_OP_OBJ_ROLE) {  /* a role uses no object */
 		const struct trace_object *o = trace_catalog_object(cat, ev->obj);
 		assert_non_null(o);
 		assert_int_equal(o->key, rec->key);
@@ -439,6 +439,33 @@ static void test_threads(void **state)
 	tw_events_release(&e);
 }
 
+/* A thread created with the handle of an ended one, that never ran (the
+ * process ended first): its detach is no second detach of the old one. */
+static void test_handle_of_unseen_thread(void **state)
+{
+	(void)state;
+	struct tw t;
+	tw_open(&t, dir, 109, TRACE_CLOCK_MONOTONIC);
+	uint32_t child = trace_writer_new_thread(&t.w);
+	write_threads(&t, child, 0);
+	uint32_t unseen = trace_writer_new_thread(&t.w);
+	write_one(&t, 0, (struct trace_rec){ .op = TRACE_OP_CREATE, .tick = 8, .key = 0x9100,
+					     .args = { unseen, 0xbbb0 } });
+	write_one(&t, 0, (struct trace_rec){ .op = TRACE_OP_DETACH, .tick = 9, .key = 0xbbb0 });
+	tw_close(&t);
+
+	struct tw_events e;
+	struct trace_reader *r = tw_read(dir, &e);
+	assert_null(trace_reader_error(r));
+	assert_int_equal(e.n, 9);
+	assert_int_equal(e.ev[7].op, TRACE_OP_CREATE);
+	assert_int_equal(e.ev[7].peer_thread, TRACE_NONE);
+	assert_int_equal(e.ev[8].op, TRACE_OP_DETACH);
+	assert_int_equal(e.ev[8].peer_thread, TRACE_NONE);  /* not T1, which had 0xbbb0 */
+	trace_reader_free(r);
+	tw_events_release(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -451,6 +478,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_negative_seq_delta, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_incarnations, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_threads, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_handle_of_unseen_thread, tw_setup, tw_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,6 +73,12 @@ void tw_write(struct tw *t, uint32_t idx, const struct trace_rec *rec)
 	assert_int_equal(trace_stream_write(tw_stream(t, idx), rec), 0);
 }
 
+void tw_stack_rec(struct tw *t, uint64_t tick, uint32_t stack)
+{
+	struct trace_rec rec = { .op = TRACE_OP_SIGNAL, .tick = tick, .stack = stack };
+	tw_write(t, 0, &rec);
+}
+
 void tw_rec(struct tw *t, uint32_t idx, unsigned op, uint64_t tick, uint64_t key, uint64_t seq)
 {
 	struct trace_rec rec = { .op = (uint8_t)op, .tick = tick, .key = key, .seq = seq };

@@ -36,6 +36,8 @@ void tw_close(struct tw *t);
 
 /* Writes one record: op (may carry TRACE_OP_BEGIN), tick, key, seq. */
 void tw_rec(struct tw *t, uint32_t idx, unsigned op, uint64_t tick, uint64_t key, uint64_t seq);
+/* Writes a record with STACK on thread 0 (a SIGNAL: a call with a stack). */
+void tw_stack_rec(struct tw *t, uint64_t tick, uint32_t stack);
 /* Writes a full record. */
 void tw_write(struct tw *t, uint32_t idx, const struct trace_rec *rec);
 

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* python.h - CPython in the traced process: its Python frames in every
+ * stack of a thread running Python, its threads' names, what its GIL's
+ * locks are, and which CPython it is (RUNTIME record).
+ *
+ * CTRACE_PYTHON_LAYOUT=unknown makes the shim treat the interpreter as a
+ * version whose layout it does not know: C frames only, as for a CPython
+ * other than 3.11-3.13 (for tests, and to rule the Python support out). */
+#ifndef CTRACE_SHIM_PYTHON_H
+#define CTRACE_SHIM_PYTHON_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "shim.h"
+
+struct shim_call;
+
+/* True once a CPython with a known layout was found: stacks get Python
+ * frames (read by the fast path of every call). */
+extern _Atomic bool shim_py_frames;
+
+/* Looks for CPython in the objects HANDLE searches (RTLD_DEFAULT at start,
+ * a dlopen's handle after it, until found): writes RUNTIME, and OBJ_ROLE
+ * for the GIL's locks, through T. */
+void shim_py_detect(struct shim_thread *t, void *handle);
+
+/* A fork child writes a new trace: codes and names again, the records of
+ * the image again (T is the forking thread, now the child's only one). */
+void shim_py_after_fork(struct shim_thread *t);
+
+/* The stack id of the call C whose native stack is NATIVE (return address
+ * PC0): NATIVE itself when the thread runs no Python, else the stack with
+ * its Python frames interleaved. Clears c->tick if it wrote records. */
+uint32_t shim_py_stack(struct shim_call *c, uint32_t native, uintptr_t pc0);
+
+#endif

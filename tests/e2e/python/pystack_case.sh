@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# pystack_case.sh - one Python case: SCRIPT run by /usr/bin/python3 natively
+# and under `ctrace run` must print the same and exit the same; then the
+# trace's pystack_dump JSON must satisfy DUMP_JQ, and `ctrace info` /
+# `ctrace report` JSON INFO_JQ / REPORT_JQ. The script's last stdout line,
+# a JSON object, is $out in the jq files (line numbers it knows).
+# Environment: CTRACE, DUMP, CASE, SCRIPT (or PROGRAM: a program to run
+# instead of python3 SCRIPT; its exit 77 skips), DUMP_JQ, INFO_JQ, REPORT_JQ,
+# RUN_OPTS (options of ctrace run).
+set -u
+py=/usr/bin/python3
+[ -x "$py" ] || { echo "SKIP ($CASE): no $py"; exit 77; }
+"$py" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' ||
+	{ echo "SKIP ($CASE): $py is not CPython 3.11 (the layout measured here)"; exit 77; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/ctrace-e2e-${CASE}.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+fail() {
+	echo "FAIL ($CASE): $*"
+	echo "--- stderr of ctrace run:"; tail -n 40 "$work/stderr"
+	exit 1
+}
+if [ -n "${PROGRAM:-}" ]; then cmd=("$PROGRAM"); else cmd=("$py" "$SCRIPT"); fi
+(cd "$work" && "${cmd[@]}" >"$work/native.out" 2>"$work/native.err")
+native=$?
+[ "$native" = 77 ] && { echo "SKIP ($CASE): $(head -1 "$work/native.out")"; exit 77; }
+# shellcheck disable=SC2086
+(cd "$work" && "$CTRACE" run -o "$work/trace" ${RUN_OPTS:-} -- "${cmd[@]}" >"$work/stdout" 2>"$work/stderr")
+status=$?
+[ "$status" = "$native" ] || fail "exit status $status, natively $native"
+cmp -s "$work/native.out" "$work/stdout" ||
+	fail "output differs from the native run: $(diff "$work/native.out" "$work/stdout" | head -5)"
+progout=$(tail -n 1 "$work/stdout")
+echo "$progout" | jq -e 'type == "object"' >/dev/null 2>&1 || progout='{}'
+check() { # check NAME JSONFILE JQFILE
+	jq -e --argjson out "$progout" -f "$3" "$2" >/dev/null || {
+		echo "--- $1:"; head -c 6000 "$2"; echo
+		fail "$1 does not satisfy $(basename "$3"): $(tr '\n' ' ' <"$3")"
+	}
+}
+if [ -n "${DUMP_JQ:-}" ]; then
+	"$DUMP" "$work/trace" >"$work/dump.json" || fail "pystack_dump failed"
+	check "pystack_dump" "$work/dump.json" "$DUMP_JQ"
+fi
+if [ -n "${INFO_JQ:-}" ]; then
+	"$CTRACE" info --format=json "$work/trace" >"$work/info.json" || fail "ctrace info failed"
+	check "ctrace info" "$work/info.json" "$INFO_JQ"
+fi
+if [ -n "${REPORT_JQ:-}" ]; then
+	"$CTRACE" report --format=json "$work/trace" >"$work/report.json" 2>"$work/report.err"
+	rs=$?
+	[ "$rs" = 0 ] || [ "$rs" = 1 ] || fail "ctrace report exit $rs: $(cat "$work/report.err")"
+	check "ctrace report" "$work/report.json" "$REPORT_JQ"
+fi
+echo "PASS ($CASE)"

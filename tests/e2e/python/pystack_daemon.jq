@@ -1,0 +1,1 @@
+.problems == 0 and (.calls | length > 0)

@@ -1,0 +1,1 @@
+.problems == 0 and any(.threads[]; .name == "worker-1")

@@ -1,0 +1,1 @@
+(.python.version | startswith("3.11.")) and .python.frames == true and .python.note == null

@@ -1,0 +1,1 @@
+.python.frames == false and (.python.note | test("stack depth 0"))
