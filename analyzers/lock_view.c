@@ -50,6 +50,7 @@ struct lock_view {
 	struct u64map names;    /* hash of a named semaphore's name -> canonical id */
 	struct u64map life;     /* a Python thread's _tstate_lock -> that thread, with
 	                           LV_LIFE_HELD until it releases it */
+	struct u64map tstate_stacks; /* stack id -> whether it takes a _tstate_lock */
 	struct lv_thread *threads; uint32_t nthreads;
 };
 
@@ -72,6 +73,7 @@ void lock_view_free(struct lock_view *lv)
 	u64map_release(&lv->shared);
 	u64map_release(&lv->names);
 	u64map_release(&lv->life);
+	u64map_release(&lv->tstate_stacks);
 	free(lv->threads);
 	free(lv);
 }
@@ -237,6 +239,38 @@ static bool lv_is_life_lock(const struct lock_view *lv, uint32_t c)
 	return u64map_get(&lv->life, c) != NULL;
 }
 
+static bool lv_ends_with(const char *s, const char *tail)
+{
+	size_t n = s ? strlen(s) : 0, m = strlen(tail);
+	return n >= m && !strcmp(s + n - m, tail);
+}
+
+enum lv_tstate { LV_NO_PYTHON_FRAMES, LV_NOT_TSTATE, LV_TSTATE };
+
+/* Whether STACK is threading's taking of a _tstate_lock (its innermost
+ * Python frame): a thread's own at its start, and a fork child's main
+ * thread's again after the fork. */
+static enum lv_tstate lv_takes_tstate_lock(struct lock_view *lv, uint32_t stack)
+{
+	uint32_t *known = u64map_get(&lv->tstate_stacks, stack);
+	if (known)
+		return *known;
+	const struct trace_stack *s = trace_catalog_stack(lv->cat, stack);
+	enum lv_tstate yes = LV_NO_PYTHON_FRAMES;
+	for (uint32_t i = 0; s && i < s->depth; i++) {
+		if (!trace_pc_is_python(s->pc[i]))
+			continue;
+		const struct trace_pycode *code = trace_catalog_pycode(lv->cat, trace_pyframe_code(s->pc[i]));
+		yes = code && lv_ends_with(code->filename, "/threading.py") && code->qualname &&
+		      (!strcmp(code->qualname, "Thread._set_tstate_lock") ||
+		       !strcmp(code->qualname, "Thread._reset_internal_locks")) ? LV_TSTATE : LV_NOT_TSTATE;
+		break;
+	}
+	int added;
+	*u64map_put(&lv->tstate_stacks, stack, yes, &added) = yes;
+	return yes;
+}
+
 static void lv_note_acquire(struct lock_view *lv, const struct trace_event *ev, uint32_t c,
 			    lock_view_emit_fn emit, void *ctx)
 {
@@ -245,7 +279,11 @@ static void lv_note_acquire(struct lock_view *lv, const struct trace_event *ev, 
 	t->took_any = true;
 	uint32_t *life = u64map_get(&lv->life, c);
 	if (!life) {
-		if (first && t->first_made == c + 1) {
+		/* without Python frames: a thread's first lock, made by itself */
+		enum lv_tstate how = lv_takes_tstate_lock(lv, ev->stack);
+		bool tstate = how == LV_NO_PYTHON_FRAMES ? first && t->first_made == c + 1
+							 : how == LV_TSTATE;
+		if (tstate && lv_is_python(lv, ev->process)) {
 			int added;
 			*u64map_put(&lv->life, c, ev->thread | LV_LIFE_HELD, &added) =
 				ev->thread | LV_LIFE_HELD;
