@@ -122,6 +122,12 @@ static uint32_t hg_any_held(const struct hang_detector *h, uint32_t thread)
 	return w.lock;
 }
 
+static bool hg_is_semaphore(const struct hang_detector *h, uint32_t lock)
+{
+	const struct trace_object *o = trace_catalog_object(h->cat, lock);
+	return o && o->kind == TRACE_OBJ_SEM;
+}
+
 static void hg_fill_wait(const struct hg_check *c, struct report_edge *e, uint32_t thread)
 {
 	const struct hg_thread *t = &c->h->threads[thread];
@@ -130,13 +136,10 @@ static void hg_fill_wait(const struct hg_check *c, struct report_edge *e, uint32
 	e->acquiring_stack = t->stack;
 	e->acquiring_read = t->read;
 	e->op = t->op;
+	if (hg_is_semaphore(c->h, t->obj) && (op_class(t->op) & OPC_ACQUIRE))
+		/* a semaphore the lock view shows as a mutex: the real call */
+		e->op = t->op == TRACE_OP_MUTEX_LOCK ? TRACE_OP_SEM_WAIT : TRACE_OP_SEM_TIMEDWAIT;
 	e->wait_ns = t->begin_ns <= c->now && c->now != UINT64_MAX ? c->now - t->begin_ns : 0;
-}
-
-static bool hg_is_semaphore(const struct hang_detector *h, uint32_t lock)
-{
-	const struct trace_object *o = trace_catalog_object(h->cat, lock);
-	return o && o->kind == TRACE_OBJ_SEM;
 }
 
 /* A wait with a timeout ends by itself. */

@@ -25,8 +25,10 @@ const char *print_lock_label(const struct report *r, uint32_t id, char *buf, siz
 		snprintf(buf, size, "thread %s", print_thread_label(r, l->thread, th, sizeof(th)));
 	else if (l->symbol)
 		snprintf(buf, size, "%s '%s' (0x%" PRIx64 ")", kind, l->symbol, l->address);
-	else if (l->name)
+	else if (l->name && l->kind == TRACE_OBJ_MQ)
 		snprintf(buf, size, "%s '%s'", kind, l->name);
+	else if (l->name)  /* names by creation site may repeat */
+		snprintf(buf, size, "%s '%s' (0x%" PRIx64 ")", kind, l->name, l->address);
 	else
 		snprintf(buf, size, "%s M%" PRIu32 " (0x%" PRIx64 ")", kind, l->id, l->address);
 	return buf;
