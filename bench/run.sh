@@ -73,7 +73,7 @@ if [ $QUICK -eq 1 ]; then
 	for r in "${!ROW_QUICK[@]}"; do ROW_CMD[$r]=${ROW_QUICK[$r]}; done
 fi
 if [ -n "$ONLY" ]; then
-	IFS=, read -ra ROWS <<<"$ONLY"
+	IFS=, read -ra ROWS <<<"${ONLY//python/}"
 	for r in "${ROWS[@]}"; do [ -n "${ROW_CMD[$r]:-}" ] || { echo "bench: no row $r" >&2; exit 2; }; done
 fi
 
@@ -206,6 +206,13 @@ main()
 	print_table
 	print_footer
 	[ -z "$ONLY" ] && run_host_benchmarks
+	# Python (issue 11): queue.Queue with 4 consumers, natively and traced
+	if { [ -z "$ONLY" ] || [[ ,$ONLY, == *,python,* ]]; } && [ -x /usr/bin/python3 ]; then
+		echo "bench: python" >&2
+		printf '\n'
+		CTRACE_BUILD=$BUILD "$HERE/python_queue.sh" --reps "$REPS" \
+			$([ $QUICK -eq 1 ] && echo --items 300000)
+	fi
 	[ $PROFILE -eq 1 ] && run_profile
 	printf '\nbench: done in %.0f s (log: %s)\n' "$(calc "$EPOCHREALTIME" - "$start")" "$LOG"
 }
