@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* tsan_symbols.h - every __tsan_* entry point that gcc 12 and clang 14 can
+ * emit for -fsanitize=thread code (docs: formats.md F.1), plus TSan's two
+ * public annotations, each named once here as a row of an X-macro list.
+ * tsan_abi.c defines them from these rows; tests list them. Rows only:
+ * include nothing, define no function. */
+#ifndef CTRACE_TSAN_SYMBOLS_H
+#define CTRACE_TSAN_SYMBOLS_H
+
+/* Hooks called before a plain access: void NAME(void *addr).
+ * X(name, size in bytes, enum trace_access_flags). */
+#define TSAN_ACCESS_SIZES(X, kind, flags) \
+	X(__tsan_##kind##1, 1, flags) X(__tsan_##kind##2, 2, flags) \
+	X(__tsan_##kind##4, 4, flags) X(__tsan_##kind##8, 8, flags) \
+	X(__tsan_##kind##16, 16, flags)
+
+/* gcc: plain, volatile (--param=tsan-distinguish-volatile=1); clang adds the
+ * unaligned forms (packed fields, vectorised loops) and read_write
+ * (-mllvm -tsan-compound-read-before-write=1), recorded as the write. */
+#define TSAN_ACCESS_SYMBOLS(X) \
+	TSAN_ACCESS_SIZES(X, read, 0) \
+	TSAN_ACCESS_SIZES(X, write, TRACE_ACCESS_WRITE) \
+	TSAN_ACCESS_SIZES(X, unaligned_read, 0) \
+	TSAN_ACCESS_SIZES(X, unaligned_write, TRACE_ACCESS_WRITE) \
+	TSAN_ACCESS_SIZES(X, volatile_read, TRACE_ACCESS_VOLATILE) \
+	TSAN_ACCESS_SIZES(X, volatile_write, TRACE_ACCESS_VOLATILE | TRACE_ACCESS_WRITE) \
+	TSAN_ACCESS_SIZES(X, unaligned_volatile_read, TRACE_ACCESS_VOLATILE) \
+	TSAN_ACCESS_SIZES(X, unaligned_volatile_write, TRACE_ACCESS_VOLATILE | TRACE_ACCESS_WRITE) \
+	TSAN_ACCESS_SIZES(X, read_write, TRACE_ACCESS_WRITE) \
+	TSAN_ACCESS_SIZES(X, unaligned_read_write, TRACE_ACCESS_WRITE)
+
+/* gcc: struct copies over 16 bytes, packed fields:
+ * void NAME(void *addr, unsigned long size). X(name, flags). */
+#define TSAN_RANGE_SYMBOLS(X) \
+	X(__tsan_read_range, TRACE_ACCESS_RANGE) \
+	X(__tsan_write_range, TRACE_ACCESS_RANGE | TRACE_ACCESS_WRITE)
+
+/* Atomic operations on an N-bit integer, N = 8 .. 128. X(name, N, form, arg):
+ *   load      aN NAME(const volatile aN *a, int mo)
+ *   store     void NAME(volatile aN *a, aN v, int mo)
+ *   rmw       aN NAME(volatile aN *a, aN v, int mo), the old value; arg: the
+ *             __atomic builtin that performs it
+ *   cas       gcc: int NAME(volatile aN *a, aN *expected, aN desired, int mo,
+ *             int fail_mo), success; arg: weak
+ *   cas_val   clang: aN NAME(volatile aN *a, aN expected, aN desired, int mo,
+ *             int fail_mo), the old value */
+#define TSAN_ATOMIC_WIDTH(X, n) \
+	X(__tsan_atomic##n##_load, n, load, 0) \
+	X(__tsan_atomic##n##_store, n, store, 0) \
+	X(__tsan_atomic##n##_exchange, n, rmw, __atomic_exchange_n) \
+	X(__tsan_atomic##n##_fetch_add, n, rmw, __atomic_fetch_add) \
+	X(__tsan_atomic##n##_fetch_sub, n, rmw, __atomic_fetch_sub) \
+	X(__tsan_atomic##n##_fetch_and, n, rmw, __atomic_fetch_and) \
+	X(__tsan_atomic##n##_fetch_or, n, rmw, __atomic_fetch_or) \
+	X(__tsan_atomic##n##_fetch_xor, n, rmw, __atomic_fetch_xor) \
+	X(__tsan_atomic##n##_fetch_nand, n, rmw, __atomic_fetch_nand) \
+	X(__tsan_atomic##n##_compare_exchange_strong, n, cas, 0) \
+	X(__tsan_atomic##n##_compare_exchange_weak, n, cas, 1) \
+	X(__tsan_atomic##n##_compare_exchange_val, n, cas_val, 0)
+
+#define TSAN_ATOMIC_SYMBOLS(X) \
+	TSAN_ATOMIC_WIDTH(X, 8) TSAN_ATOMIC_WIDTH(X, 16) TSAN_ATOMIC_WIDTH(X, 32) \
+	TSAN_ATOMIC_WIDTH(X, 64) TSAN_ATOMIC_WIDTH(X, 128)
+
+/* The rest, one signature each, defined by hand in tsan_abi.c. X(name). */
+#define TSAN_OTHER_SYMBOLS(X) \
+	X(__tsan_init) \
+	X(__tsan_func_entry) \
+	X(__tsan_func_exit) \
+	X(__tsan_vptr_update) \
+	X(__tsan_vptr_read) \
+	X(__tsan_atomic_thread_fence) \
+	X(__tsan_atomic_signal_fence) \
+	X(__tsan_ignore_thread_begin) \
+	X(__tsan_ignore_thread_end) \
+	X(__tsan_acquire) \
+	X(__tsan_release) \
+	X(ctrace_annotate)
+
+#endif
