@@ -112,7 +112,8 @@ char **cc_command(const struct cc_setup *setup, const struct cc_line *line, int 
 		append(out, &at, defines);
 	}
 	for (int i = 0; i < n; i++)
-		out[at++] = args[i];
+		if (line->mode != CC_MODE_LINK || strcmp(args[i], "-fsanitize=thread"))
+			out[at++] = args[i]; /* a project's own flag would link libtsan */
 	if (line->mode == CC_MODE_LINK)
 		append(out, &at, runtime);
 	return (char **)out;

@@ -38,7 +38,8 @@ struct cc_setup {
 
 /* The command to run: the N_COMPILER words of COMPILER, then ARGS[0..N)
  * with ctrace's additions for LINE: instrumentation flags and -DCTRACE_CC=1
- * first, the stub runtime last. NULL-terminated; the array is owned (free
+ * first, the stub runtime last; on a link step, without the project's own
+ * -fsanitize=thread (it would link libtsan). NULL-terminated; the array is owned (free
  * it), its strings are borrowed. NULL if out of memory. */
 char **cc_command(const struct cc_setup *setup, const struct cc_line *line, int n_compiler,
 		  char *const *compiler, int n, char *const *args);

@@ -95,6 +95,8 @@ static void test_commands(void **state)
 			    "clang -fsanitize=thread " DEFINES " -E a.c");
 	/* linking objects: the stub, never -fsanitize=thread (it brings libtsan) */
 	assert_string_equal(command(CC_FAMILY_GCC, "a.o -o p"), "gcc a.o -o p " RUNTIME);
+	assert_string_equal(command(CC_FAMILY_GCC, "-fsanitize=thread a.o -o p"),
+			    "gcc a.o -o p " RUNTIME);
 	assert_string_equal(command(CC_FAMILY_CLANG, "-shared a.o -o l.so"),
 			    "clang -shared a.o -o l.so " RUNTIME);
 	/* compile and link: gcc's flag to cc1 only, clang's runtime link off */
