@@ -5,20 +5,11 @@
  * where accesses return at once and atomics are only performed. The
  * compiler removed the instruction an atomic hook stands for, so the hook
  * must do it, with its memory order. Never built with -fsanitize. */
+#include "tsan_entry.h"
 #include "tsan_record.h"
 #include "tsan_symbols.h"
 
-#include "ctrace.h"
 #include "trace_format.h"
-
-#define TSAN_EXPORT __attribute__((visibility("default")))
-/* The access's place: the hook's return address (as libtsan's CALLERPC). */
-#define CALLER_PC ((uintptr_t)__builtin_return_address(0))
-
-#define SAME_KIND(k) ((int)CTRACE_ANN_##k == (int)TRACE_ANN_##k)
-_Static_assert(SAME_KIND(HAPPENS_BEFORE) && SAME_KIND(HAPPENS_AFTER) && SAME_KIND(BENIGN_RACE) &&
-		       SAME_KIND(LOCK_NAME) && SAME_KIND(THREAD_NAME),
-	       "ctrace.h and the trace format agree on annotation kinds");
 
 typedef uint8_t tsan_a8;
 typedef uint16_t tsan_a16;
@@ -235,24 +226,4 @@ TSAN_EXPORT void __tsan_ignore_thread_begin(void)
 TSAN_EXPORT void __tsan_ignore_thread_end(void)
 {
 	tsan_record_ignore(false);
-}
-
-/* TSan's public annotations (sanitizer/tsan_interface.h), which programs
- * that know TSan call under __SANITIZE_THREAD__. */
-TSAN_EXPORT void __tsan_acquire(void *addr)
-{
-	tsan_record_annotate(CALLER_PC, TRACE_ANN_HAPPENS_AFTER, addr, 0, NULL);
-}
-
-TSAN_EXPORT void __tsan_release(void *addr)
-{
-	tsan_record_annotate(CALLER_PC, TRACE_ANN_HAPPENS_BEFORE, addr, 0, NULL);
-}
-
-/* ctrace.h's entry point. Unknown kinds (a newer ctrace.h) are dropped. */
-TSAN_EXPORT void ctrace_annotate(unsigned kind, const volatile void *addr, size_t size,
-				 const char *name)
-{
-	if (kind >= CTRACE_ANN_HAPPENS_BEFORE && kind <= CTRACE_ANN_THREAD_NAME)
-		tsan_record_annotate(CALLER_PC, kind, addr, size, name);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* tsan_symbols.h - every __tsan_* entry point that gcc 12 and clang 14 can
- * emit for -fsanitize=thread code (docs: formats.md F.1), plus TSan's two
- * public annotations, each named once here as a row of an X-macro list.
- * tsan_abi.c defines them from these rows; tests list them. Rows only:
- * include nothing, define no function. */
+ * emit for -fsanitize=thread code (docs: formats.md F.1), and the
+ * annotations programs call, each named once here as a row of an X-macro
+ * list. tsan_abi.c and tsan_interface.c define them; tests list them. Rows
+ * only: include nothing, define no function. */
 #ifndef CTRACE_TSAN_SYMBOLS_H
 #define CTRACE_TSAN_SYMBOLS_H
 
@@ -62,7 +62,7 @@
 	TSAN_ATOMIC_WIDTH(X, 8) TSAN_ATOMIC_WIDTH(X, 16) TSAN_ATOMIC_WIDTH(X, 32) \
 	TSAN_ATOMIC_WIDTH(X, 64) TSAN_ATOMIC_WIDTH(X, 128)
 
-/* The rest, one signature each, defined by hand in tsan_abi.c. X(name). */
+/* The rest of the compilers' calls, defined by hand in tsan_abi.c. X(name). */
 #define TSAN_OTHER_SYMBOLS(X) \
 	X(__tsan_init) \
 	X(__tsan_func_entry) \
@@ -72,9 +72,37 @@
 	X(__tsan_atomic_thread_fence) \
 	X(__tsan_atomic_signal_fence) \
 	X(__tsan_ignore_thread_begin) \
-	X(__tsan_ignore_thread_end) \
-	X(__tsan_acquire) \
-	X(__tsan_release) \
-	X(ctrace_annotate)
+	X(__tsan_ignore_thread_end)
+
+/* What programs call (tsan_interface.c): ctrace.h's entry point; TSan's
+ * public interface (<sanitizer/tsan_interface.h>: acquire/release, the
+ * annotations of custom mutexes that abseil's Mutex makes under TSan); the
+ * dynamic annotations libtsan defines (valgrind's dynamic_annotations.h,
+ * abseil, WebKit's WTF). A program built with `ctrace cc` that calls them
+ * links. X(name). */
+#define TSAN_INTERFACE_SYMBOLS(X) \
+	X(ctrace_annotate) \
+	X(__tsan_acquire) X(__tsan_release) \
+	X(__tsan_mutex_create) X(__tsan_mutex_destroy) \
+	X(__tsan_mutex_pre_lock) X(__tsan_mutex_post_lock) \
+	X(__tsan_mutex_pre_unlock) X(__tsan_mutex_post_unlock) \
+	X(__tsan_mutex_pre_signal) X(__tsan_mutex_post_signal) \
+	X(__tsan_mutex_pre_divert) X(__tsan_mutex_post_divert) \
+	X(AnnotateHappensBefore) X(AnnotateHappensAfter) \
+	X(AnnotateCondVarSignal) X(AnnotateCondVarSignalAll) X(AnnotateCondVarWait) \
+	X(AnnotateRWLockCreate) X(AnnotateRWLockCreateStatic) X(AnnotateRWLockDestroy) \
+	X(AnnotateRWLockAcquired) X(AnnotateRWLockReleased) \
+	X(AnnotatePCQCreate) X(AnnotatePCQDestroy) X(AnnotatePCQPut) X(AnnotatePCQGet) \
+	X(AnnotateBenignRace) X(AnnotateBenignRaceSized) \
+	X(AnnotateThreadName) \
+	X(AnnotateIgnoreReadsBegin) X(AnnotateIgnoreReadsEnd) \
+	X(AnnotateIgnoreWritesBegin) X(AnnotateIgnoreWritesEnd) \
+	X(AnnotateIgnoreSyncBegin) X(AnnotateIgnoreSyncEnd) \
+	X(AnnotateNewMemory) X(AnnotatePublishMemoryRange) X(AnnotateUnpublishMemoryRange) \
+	X(AnnotateMutexIsUsedAsCondVar) X(AnnotateMutexIsNotPHB) \
+	X(AnnotateEnableRaceDetection) X(AnnotateNoOp) X(AnnotateFlushState) \
+	X(AnnotateExpectRace) X(AnnotateFlushExpectedRaces) X(AnnotateTraceMemory) \
+	X(AnnotateMemoryIsInitialized) X(AnnotateMemoryIsUninitialized) \
+	X(WTFAnnotateHappensBefore) X(WTFAnnotateHappensAfter) X(WTFAnnotateBenignRaceSized)
 
 #endif

@@ -2,7 +2,8 @@
 # annotations.sh - ctrace.h in a program built with plain gcc (-I include/)
 # and in one built with `ctrace cc`: both run natively (the annotations do
 # nothing), and under `ctrace run` their calls bind to the shim's
-# ctrace_annotate (LD_DEBUG=bindings), as they must to be recorded.
+# ctrace_annotate (LD_DEBUG=bindings), as they must to be recorded. And code
+# written for TSan's interface (tsan_api.c) links with `ctrace cc` and runs.
 # Usage: annotations.sh CTRACE SOURCE_DIR.
 set -u
 ctrace=$1 src=$2
@@ -25,4 +26,13 @@ for p in plain plain++ cc; do
 			fail "$p: $sym not bound to the shim under ctrace run"
 	done
 done
-echo "PASS: annotations in plain and ctrace cc programs"
+for cc in gcc clang; do
+	command -v $cc >/dev/null || continue
+	"$ctrace" cc --cc=$cc -O2 "$src/tests/e2e/cc/tsan_api.c" -o "$work/api-$cc" -pthread ||
+		fail "TSan's interface with $cc"
+	[ "$("$work/api-$cc")" = "shared 20000" ] || fail "tsan_api natively ($cc)"
+	"$ctrace" run -q -o "$work/trace-api-$cc" -- "$work/api-$cc" >"$work/out" ||
+		fail "tsan_api under ctrace run ($cc)"
+	[ "$(cat "$work/out")" = "shared 20000" ] || fail "tsan_api under ctrace run ($cc)"
+done
+echo "PASS: annotations in plain and ctrace cc programs, TSan's interface"

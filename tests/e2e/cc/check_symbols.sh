@@ -18,12 +18,12 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 # The rows, through the preprocessor: one name a line.
-printf '#include "tsan_symbols.h"\n#define N(name, ...) name\n%s\n' \
-	'TSAN_ACCESS_SYMBOLS(N) TSAN_RANGE_SYMBOLS(N) TSAN_ATOMIC_SYMBOLS(N) TSAN_OTHER_SYMBOLS(N)' |
+lists='TSAN_ACCESS_SYMBOLS TSAN_RANGE_SYMBOLS TSAN_ATOMIC_SYMBOLS TSAN_OTHER_SYMBOLS TSAN_INTERFACE_SYMBOLS'
+printf '#include "tsan_symbols.h"\n#define N(name, ...) name\n%s\n' "$(printf '%s(N) ' $lists)" |
 	gcc -E -P -I "$src/shim" - | tr -s ' ' '\n' | grep . | sort -u >"$work/rows"
 [ "$(wc -l <"$work/rows")" -ge 120 ] || fail "only $(wc -l <"$work/rows") rows in tsan_symbols.h"
 for lib in libctrace-tsan.so libctrace-shim.so; do
-	nm -D --defined-only "$build/$lib" | awk '{print $3}' | grep -E '^(__tsan_|ctrace_annotate$)' |
+	nm -D --defined-only "$build/$lib" | awk '{print $3}' | grep -E '^(__tsan_|ctrace_annotate$|Annotate|WTFAnnotate)' |
 		sort -u >"$work/$lib"
 	diff "$work/rows" "$work/$lib" >"$work/diff" ||
 		fail "$lib does not define exactly the rows of tsan_symbols.h: $(tr '\n' ' ' <"$work/diff")"

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* test_tsan_abi.c - shim/tsan_abi.c as built into the shim: each entry
- * point of tsan_symbols.h reports to tsan_record_* (a fake here that keeps
- * the last call) with the right size, flags, operation, memory order and
- * place, and performs its atomic operation. */
+/* test_tsan_abi.c - shim/tsan_abi.c and tsan_interface.c as built into
+ * the shim: each entry point of tsan_symbols.h reports to tsan_record_* (a
+ * fake here that keeps the last call) with the right size, flags,
+ * operation, memory order and place, and performs its atomic operation;
+ * TSan's annotations become ctrace's. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -77,6 +78,13 @@ void __tsan_func_entry(void *pc);
 void __tsan_func_exit(void);
 void __tsan_acquire(void *addr);
 void __tsan_release(void *addr);
+void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion);
+int __tsan_mutex_pre_unlock(void *addr, unsigned flags);
+void AnnotateRWLockReleased(const char *f, int l, const volatile void *lock, long is_w);
+void AnnotateBenignRace(const char *f, int l, const volatile void *mem, const char *desc);
+void AnnotateThreadName(const char *f, int l, const char *name);
+void AnnotateIgnoreWritesBegin(const char *f, int l);
+void AnnotateIgnoreWritesEnd(const char *f, int l);
 
 /* Where a call from this function returns to: within it (its 50 checks
  * of accesses make it long). */
@@ -198,12 +206,40 @@ static __attribute__((noinline)) void test_others(void **state)
 	assert_int_equal(rec.ignore, 0);
 }
 
+static __attribute__((noinline)) void test_interface(void **state)
+{
+	(void)state;
+	int mu;
+	rec.kind = 0;
+	__tsan_mutex_post_lock(&mu, 1 << 5, 0); /* a failed trylock acquires nothing */
+	assert_int_equal(rec.kind, 0);
+	__tsan_mutex_post_lock(&mu, 0, 0);
+	assert_int_equal(rec.kind, TRACE_ANN_HAPPENS_AFTER);
+	assert_ptr_equal(rec.addr, &mu);
+	assert_int_equal(__tsan_mutex_pre_unlock(&mu, 0), 0);
+	assert_int_equal(rec.kind, TRACE_ANN_HAPPENS_BEFORE);
+	ASSERT_PC_IN(test_interface);
+	rec.kind = 0;
+	AnnotateRWLockReleased(__FILE__, __LINE__, &mu, 1);
+	assert_int_equal(rec.kind, TRACE_ANN_HAPPENS_BEFORE);
+	AnnotateBenignRace(__FILE__, __LINE__, &mu, "counter");
+	assert_int_equal(rec.kind, TRACE_ANN_BENIGN_RACE);
+	assert_int_equal(rec.size, 1);
+	AnnotateThreadName(__FILE__, __LINE__, "io");
+	assert_string_equal(rec.name, "io");
+	AnnotateIgnoreWritesBegin(__FILE__, __LINE__);
+	assert_int_equal(rec.ignore, 1);
+	AnnotateIgnoreWritesEnd(__FILE__, __LINE__);
+	assert_int_equal(rec.ignore, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accesses),
 		cmocka_unit_test(test_atomics),
 		cmocka_unit_test(test_others),
+		cmocka_unit_test(test_interface),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
