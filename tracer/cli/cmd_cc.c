@@ -53,7 +53,7 @@ static const char *resolve_driver(const char *name, char buf[PATH_MAX])
 		return realpath(name, buf) ? buf : name;
 	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
 		size_t len = strcspn(p, ":");
-		snprintf(file, sizeof file, "%.*s/%s", (int)len, len ? p : ".", name);
+		snprintf(file, sizeof file, "%.*s/%s", len ? (int)len : 1, len ? p : ".", name);
 		if (access(file, X_OK) == 0 && realpath(file, buf))
 			return buf;
 		p += len + (p[len] == ':');
