@@ -5,6 +5,7 @@
  * where accesses return at once and atomics are only performed. The
  * compiler removed the instruction an atomic hook stands for, so the hook
  * must do it, with its memory order. Never built with -fsanitize. */
+#include "tsan_atomic128.h"
 #include "tsan_entry.h"
 #include "tsan_record.h"
 #include "tsan_symbols.h"
@@ -15,7 +16,6 @@ typedef uint8_t tsan_a8;
 typedef uint16_t tsan_a16;
 typedef uint32_t tsan_a32;
 typedef uint64_t tsan_a64;
-typedef unsigned __int128 tsan_a128; /* cmpxchg16b (-mcx16) or libatomic */
 
 /* Memory orders as the compilers pass them: C11's, relaxed 0 .. seq_cst 5
  * (__ATOMIC_* have the same values); gcc may add __sync's and HLE flags
@@ -85,6 +85,24 @@ static inline int mo_cas(int mo, int fail_mo)
 		 __atomic_compare_exchange_n(a, e, d, weak, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) \
 		 : __atomic_compare_exchange_n(a, e, d, weak, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 
+/* The builtins of tsan_symbols.h's read-modify-write operations. */
+#define BUILTIN_XCHG __atomic_exchange_n
+#define BUILTIN_ADD __atomic_fetch_add
+#define BUILTIN_SUB __atomic_fetch_sub
+#define BUILTIN_AND __atomic_fetch_and
+#define BUILTIN_OR __atomic_fetch_or
+#define BUILTIN_XOR __atomic_fetch_xor
+#define BUILTIN_NAND __atomic_fetch_nand
+
+/* GENERIC for 8 to 64 bits; for 128, A128 (tsan_atomic128.h) where it does
+ * without libatomic. The branch not chosen generates no code. */
+#if TSAN_A128_INLINE
+#define PERFORM(T, generic, a128) _Generic((T)0, tsan_a128: (a128), default: (generic))
+#else
+#define PERFORM(T, generic, a128) (generic)
+#endif
+#define A128(a) ((volatile tsan_a128 *)(a))
+
 /* The recorded order is the one the program asked for (read by mo_*),
  * not the possibly stronger one performed: the analysis judges the program. */
 #define RECORD_ATOMIC(token, a, op, mo, T) \
@@ -100,7 +118,7 @@ static inline int mo_cas(int mo, int fail_mo)
 	{ \
 		mo = mo_load(mo); \
 		uint64_t token = tsan_record_atomic_begin(a); \
-		T v = ORDERED_LOAD(a, mo); \
+		T v = PERFORM(T, ORDERED_LOAD(a, mo), a128_load(A128(a))); \
 		RECORD_ATOMIC(token, a, TRACE_ATOMIC_LOAD, mo, T); \
 		return v; \
 	}
@@ -110,7 +128,7 @@ static inline int mo_cas(int mo, int fail_mo)
 	{ \
 		mo = mo_store(mo); \
 		uint64_t token = tsan_record_atomic_begin(a); \
-		ORDERED_STORE(a, v, mo); \
+		PERFORM(T, ORDERED_STORE(a, v, mo), a128_store(A128(a), v)); \
 		RECORD_ATOMIC(token, a, TRACE_ATOMIC_STORE, mo, T); \
 	}
 
@@ -119,7 +137,7 @@ static inline int mo_cas(int mo, int fail_mo)
 	{ \
 		mo = mo_any(mo); \
 		uint64_t token = tsan_record_atomic_begin(a); \
-		T old = ORDERED_RMW(op, a, v, mo); \
+		T old = PERFORM(T, ORDERED_RMW(BUILTIN_##op, a, v, mo), a128_rmw(A128(a), v, A128_##op)); \
 		RECORD_ATOMIC(token, a, TRACE_ATOMIC_RMW, mo, T); \
 		return old; \
 	}
@@ -128,7 +146,8 @@ static inline int mo_cas(int mo, int fail_mo)
 #define CAS_RECORDED(a, expected, desired, weak, mo, fail_mo, T) \
 	({ \
 		uint64_t token = tsan_record_atomic_begin(a); \
-		bool ok = ORDERED_CAS(a, expected, desired, weak, mo_cas(mo, fail_mo)); \
+		bool ok = PERFORM(T, ORDERED_CAS(a, expected, desired, weak, mo_cas(mo, fail_mo)), \
+				  a128_cas(A128(a), (tsan_a128 *)(expected), desired)); \
 		if (ok) \
 			RECORD_ATOMIC(token, a, TRACE_ATOMIC_RMW, mo_any(mo), T); \
 		else \

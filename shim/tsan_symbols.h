@@ -39,7 +39,7 @@
  *   load      aN NAME(const volatile aN *a, int mo)
  *   store     void NAME(volatile aN *a, aN v, int mo)
  *   rmw       aN NAME(volatile aN *a, aN v, int mo), the old value; arg: the
- *             __atomic builtin that performs it
+ *             operation (XCHG, ADD, SUB, AND, OR, XOR, NAND)
  *   cas       gcc: int NAME(volatile aN *a, aN *expected, aN desired, int mo,
  *             int fail_mo), success; arg: weak
  *   cas_val   clang: aN NAME(volatile aN *a, aN expected, aN desired, int mo,
@@ -47,13 +47,13 @@
 #define TSAN_ATOMIC_WIDTH(X, n) \
 	X(__tsan_atomic##n##_load, n, load, 0) \
 	X(__tsan_atomic##n##_store, n, store, 0) \
-	X(__tsan_atomic##n##_exchange, n, rmw, __atomic_exchange_n) \
-	X(__tsan_atomic##n##_fetch_add, n, rmw, __atomic_fetch_add) \
-	X(__tsan_atomic##n##_fetch_sub, n, rmw, __atomic_fetch_sub) \
-	X(__tsan_atomic##n##_fetch_and, n, rmw, __atomic_fetch_and) \
-	X(__tsan_atomic##n##_fetch_or, n, rmw, __atomic_fetch_or) \
-	X(__tsan_atomic##n##_fetch_xor, n, rmw, __atomic_fetch_xor) \
-	X(__tsan_atomic##n##_fetch_nand, n, rmw, __atomic_fetch_nand) \
+	X(__tsan_atomic##n##_exchange, n, rmw, XCHG) \
+	X(__tsan_atomic##n##_fetch_add, n, rmw, ADD) \
+	X(__tsan_atomic##n##_fetch_sub, n, rmw, SUB) \
+	X(__tsan_atomic##n##_fetch_and, n, rmw, AND) \
+	X(__tsan_atomic##n##_fetch_or, n, rmw, OR) \
+	X(__tsan_atomic##n##_fetch_xor, n, rmw, XOR) \
+	X(__tsan_atomic##n##_fetch_nand, n, rmw, NAND) \
 	X(__tsan_atomic##n##_compare_exchange_strong, n, cas, 0) \
 	X(__tsan_atomic##n##_compare_exchange_weak, n, cas, 1) \
 	X(__tsan_atomic##n##_compare_exchange_val, n, cas_val, 0)

@@ -104,6 +104,7 @@ static _Atomic uint32_t count_add;
 static uint64_t count_cas;
 static uint16_t count_16;
 static unsigned __int128 count_128 __attribute__((aligned(16)));
+static unsigned __int128 count_128_add __attribute__((aligned(16)));
 static atomic_flag spin = ATOMIC_FLAG_INIT;
 static long count_locked; /* plain, under the spin lock */
 
@@ -120,6 +121,7 @@ static void *counter(void *arg)
 		unsigned __int128 o = count_128;
 		while (!__sync_bool_compare_and_swap(&count_128, o, o + 1))
 			o = __atomic_load_n(&count_128, __ATOMIC_ACQUIRE);
+		__atomic_fetch_add(&count_128_add, (unsigned __int128)1 << 64 | 1, __ATOMIC_RELAXED);
 		while (atomic_flag_test_and_set_explicit(&spin, memory_order_acquire))
 			;
 		count_locked++;
@@ -139,6 +141,7 @@ static void test_threads(void)
 	CHECK(count_16 == (uint16_t)(THREADS * ROUNDS));
 	CHECK(count_cas == THREADS * ROUNDS);
 	CHECK(count_128 == THREADS * ROUNDS);
+	CHECK(count_128_add == ((unsigned __int128)(THREADS * ROUNDS) << 64 | (THREADS * ROUNDS)));
 	CHECK(count_locked == THREADS * ROUNDS);
 	printf("threads: %u %llu %u %llu %ld\n", (unsigned)count_add, (unsigned long long)count_cas,
 	       (unsigned)count_16, (unsigned long long)count_128, count_locked);
