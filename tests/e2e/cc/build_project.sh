@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # build_project.sh - builds the test project (project/: a static archive, a
 # shared library, a program) with make CC="ctrace cc" or with CMake and
-# -DCMAKE_C_COMPILER=ctrace-cc, using gcc or clang; checks that everything
+# -DCMAKE_C_COMPILER=ctrace-cc -DCMAKE_CXX_COMPILER=ctrace-c++ (and a C++
+# program), using gcc or clang; checks that everything
 # is instrumented and linked with the stub runtime, then runs the programs
 # natively and under `ctrace run`. Usage: build_project.sh CTRACE make|cmake
 # gcc|clang. Exit 77 if the compiler is missing.
 set -u
 ctrace=$1 tool=$2 family=$3
-command -v "$family" >/dev/null || { echo "SKIP: no $family"; exit 77; }
+case $family in gcc) cxx=g++ ;; clang) cxx=clang++ ;; esac
+command -v "$family" >/dev/null && command -v "$cxx" >/dev/null || { echo "SKIP: no $family"; exit 77; }
 src=$(cd "$(dirname "$0")/project" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/ctrace-cc-project.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-ctrace_cc=$(dirname "$ctrace")/ctrace-cc
+bin=$(dirname "$ctrace")
 case $tool in
 make)
 	cp "$src"/*.c "$src"/*.h "$src/Makefile" "$work/"
@@ -23,10 +25,11 @@ make)
 	progs="prog quick" ;;
 cmake)
 	out=$work/build
-	CC=$family cmake -S "$src" -B "$out" -DCMAKE_C_COMPILER="$ctrace_cc" >"$work/build.log" 2>&1 &&
-		CC=$family cmake --build "$out" >>"$work/build.log" 2>&1 ||
+	export CC=$family CXX=$cxx
+	cmake -S "$src" -B "$out" -DCMAKE_C_COMPILER="$bin/ctrace-cc" -DCMAKE_CXX_COMPILER="$bin/ctrace-c++" \
+		>"$work/build.log" 2>&1 && cmake --build "$out" >>"$work/build.log" 2>&1 ||
 		{ cat "$work/build.log"; fail "cmake"; }
-	progs=prog ;;
+	progs="prog prog_cxx" ;;
 esac
 nm -u "$out/libshape.so" | grep -q __tsan_init || fail "libshape.so not instrumented"
 ldd "$out/libshape.so" | grep -q libctrace-tsan.so || fail "libshape.so does not need the stub"
