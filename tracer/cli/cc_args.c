@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* cc_args.c - classifies a compiler command line and adds what `ctrace cc`
- * needs. gcc links libtsan whenever -fsanitize=thread reaches its driver on
- * a link step, so a compile-and-link command gives the flag to cc1 alone
- * (-Wp,); clang has -fno-sanitize-link-runtime for it. */
+ * needs. -fsanitize=thread goes on every step, as the compilers expect
+ * (gcc's -flto instruments at link time); what it would link is turned
+ * away: clang has -fno-sanitize-link-runtime, gcc is shown a libtsan.so
+ * that is the stub (struct cc_setup's tsan_stub_dir). */
 #include "cc_args.h"
 
 #include <stdlib.h>
@@ -88,32 +89,33 @@ char **cc_command(const struct cc_setup *setup, const struct cc_line *line, int 
 		  char *const *compiler, int n, char *const *args)
 {
 	/* gcc 12 warns that libtsan ignores fences (-Wtsan): ctrace does not. */
-	static const char *const gcc_compile[] = { "-fsanitize=thread", "-Wno-tsan", NULL };
-	static const char *const clang_compile[] = { "-fsanitize=thread", NULL };
-	static const char *const gcc_link[] = { "-Wp,-fsanitize=thread", "-Wno-tsan", NULL };
-	static const char *const clang_link[] = { "-fsanitize=thread", "-fno-sanitize-link-runtime",
-						  NULL };
+	static const char *const gcc_instrument[] = { "-fsanitize=thread", "-Wno-tsan", NULL };
+	static const char *const clang_instrument[] = { "-fsanitize=thread", NULL };
+	static const char *const clang_link[] = { "-fno-sanitize-link-runtime", NULL };
+	const char *const gcc_link[] = { "-L", setup->tsan_stub_dir, "-B", setup->tsan_stub_dir,
+					 NULL };
 	const char *const defines[] = { "-DCTRACE_CC=1", setup->includedir ? "-idirafter" : NULL,
 					setup->includedir, NULL };
 	const char *const runtime[] = { "-L", setup->libdir, "-Xlinker", "-rpath", "-Xlinker",
 					setup->libdir, "-Wl,--push-state,--no-as-needed",
 					"-lctrace-tsan", "-Wl,--pop-state", NULL };
-	const char **out = calloc((size_t)n_compiler + (size_t)n + 16, sizeof *out);
+	bool clang = setup->family == CC_FAMILY_CLANG;
+	const char **out = calloc((size_t)n_compiler + (size_t)n + 24, sizeof *out);
 	size_t at = 0;
 	if (!out)
 		return NULL;
 	for (int i = 0; i < n_compiler; i++)
 		out[at++] = compiler[i];
-	if (line->mode == CC_MODE_PREPROCESS || line->mode == CC_MODE_COMPILE) {
-		append(out, &at, setup->family == CC_FAMILY_CLANG ? clang_compile : gcc_compile);
+	if (line->mode != CC_MODE_QUERY)
+		append(out, &at, clang ? clang_instrument : gcc_instrument);
+	if (line->mode == CC_MODE_LINK)
+		append(out, &at, clang ? clang_link : gcc_link);
+	/* clang warns of -D on a line that compiles nothing */
+	if (line->mode != CC_MODE_QUERY && (line->mode != CC_MODE_LINK || line->has_source))
 		append(out, &at, defines);
-	} else if (line->mode == CC_MODE_LINK && line->has_source) {
-		append(out, &at, setup->family == CC_FAMILY_CLANG ? clang_link : gcc_link);
-		append(out, &at, defines);
-	}
 	for (int i = 0; i < n; i++)
-		if (line->mode != CC_MODE_LINK || strcmp(args[i], "-fsanitize=thread"))
-			out[at++] = args[i]; /* a project's own flag would link libtsan */
+		if (line->mode != CC_MODE_LINK || strcmp(args[i], "-static-libtsan"))
+			out[at++] = args[i]; /* it would link libtsan.a */
 	if (line->mode == CC_MODE_LINK)
 		append(out, &at, runtime);
 	return (char **)out;

@@ -32,14 +32,16 @@ void cc_line_scan(int n, char *const *args, struct cc_line *line);
 /* Where ctrace's files are, for the additions. */
 struct cc_setup {
 	enum cc_family family;
-	const char *libdir;     /* (borrowed) directory of libctrace-tsan.so */
-	const char *includedir; /* (borrowed) directory of ctrace.h, or NULL */
+	const char *libdir;        /* (borrowed) directory of libctrace-tsan.so */
+	const char *tsan_stub_dir; /* (borrowed) "DIR/" where libtsan.so is the stub and
+	                              libtsan_preinit.o empty, for gcc's -L and -B */
+	const char *includedir;    /* (borrowed) directory of ctrace.h, or NULL */
 };
 
 /* The command to run: the N_COMPILER words of COMPILER, then ARGS[0..N)
- * with ctrace's additions for LINE: instrumentation flags and -DCTRACE_CC=1
- * first, the stub runtime last; on a link step, without the project's own
- * -fsanitize=thread (it would link libtsan). NULL-terminated; the array is owned (free
+ * with ctrace's additions for LINE: -fsanitize=thread (unless it is a
+ * query), what keeps it from linking libtsan, and -DCTRACE_CC=1 first; on a
+ * link step, the stub runtime last and no -static-libtsan. NULL-terminated; the array is owned (free
  * it), its strings are borrowed. NULL if out of memory. */
 char **cc_command(const struct cc_setup *setup, const struct cc_line *line, int n_compiler,
 		  char *const *compiler, int n, char *const *args);

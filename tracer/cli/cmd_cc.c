@@ -65,6 +65,7 @@ static int run_compiler(const char *cmd, const char *env, const char *fallback, 
 			char **argv)
 {
 	char text[PATH_MAX], libdir[PATH_MAX], incdir[PATH_MAX] = "", driver[PATH_MAX];
+	char stubdir[PATH_MAX + 16];
 	char *words[MAX_COMPILER_WORDS];
 	int first = 1, n_words = 0;
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) &&
@@ -85,11 +86,13 @@ static int run_compiler(const char *cmd, const char *env, const char *fallback, 
 				sizeof libdir))
 		return cmd_fail(cmd, "libctrace-tsan.so not found beside %s", cmd_self_dir());
 	*strrchr(libdir, '/') = 0;
+	snprintf(stubdir, sizeof stubdir, "%s/tsan-stub/", libdir);
 	if (cmd_installed_path("include/ctrace.h", "../include/ctrace.h", incdir, sizeof incdir))
 		*strrchr(incdir, '/') = 0;
 	struct cc_setup setup = {
 		.family = cc_family_of(resolve_driver(words[n_words - 1], driver)),
 		.libdir = libdir,
+		.tsan_stub_dir = stubdir,
 		.includedir = incdir[0] ? incdir : NULL,
 	};
 	struct cc_line line;

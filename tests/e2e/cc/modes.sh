@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # modes.sh - `ctrace cc` as build systems call a compiler: --version, -E,
-# -M/-MM/-MD, -c with several files, -S, -fsyntax-only, stdin, -shared in one
+# -M/-MM/-MD, -c with several files, -S, -fsyntax-only, stdin, -flto,
+# -save-temps, a preprocessed .i, -shared in one
 # command (and that library used by a program built without ctrace),
 # configure-style $CC=ctrace-cc, CC="ctrace cc" in the environment (no
 # loop), ctrace-c++, ctrace.h without -I, -static refused. Usage: modes.sh
@@ -40,6 +41,10 @@ cc a.o b.o -o ab && ./ab || fail "link of objects"
 cc a.c b.o -o ab2 && ./ab2 || fail "compile and link in one command"
 nm -u ab2 | grep -q __tsan_init || fail "compile and link: not instrumented"
 ldd ab2 | grep -q libtsan && fail "compile and link: libtsan linked"
+cc -O2 -flto -c b.c -o lto-b.o && cc -O2 -flto a.c lto-b.o -o lto && ./lto || fail "-flto"
+nm -u lto | grep -q __tsan_read4 || fail "-flto: not instrumented"
+cc -save-temps a.c b.c -o saved && ./saved && nm -u saved | grep -q __tsan_read4 || fail "-save-temps"
+cc -E a.c -o a.i && cc a.i b.o -o from-i && nm -u from-i | grep -q __tsan_read4 || fail ".i input"
 echo 'int main(void) { return 0; }' | cc -x c - -o fromstdin && ./fromstdin || fail "stdin"
 cc -shared -fPIC b.c -o libb.so && nm -u libb.so | grep -q __tsan_func_entry || fail "-shared"
 echo 'int from_b(void); int main(void) { return from_b(); }' >plain.c

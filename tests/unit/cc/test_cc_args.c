@@ -70,7 +70,7 @@ static char *command(enum cc_family family, const char *args)
 		words[n++] = w;
 	struct cc_line line;
 	cc_line_scan(n, words, &line);
-	struct cc_setup setup = { family, "/lib", "/inc" };
+	struct cc_setup setup = { family, "/lib", "/lib/tsan-stub/", "/inc" };
 	char *compiler[] = { family == CC_FAMILY_CLANG ? "clang" : "gcc" };
 	char **out = cc_command(&setup, &line, 1, compiler, n, words);
 	assert_non_null(out);
@@ -84,6 +84,7 @@ static char *command(enum cc_family family, const char *args)
 #define RUNTIME "-L /lib -Xlinker -rpath -Xlinker /lib -Wl,--push-state,--no-as-needed " \
 		"-lctrace-tsan -Wl,--pop-state"
 #define DEFINES "-DCTRACE_CC=1 -idirafter /inc"
+#define GCC_LINK "-L /lib/tsan-stub/ -B /lib/tsan-stub/"
 
 static void test_commands(void **state)
 {
@@ -93,15 +94,15 @@ static void test_commands(void **state)
 			    "gcc -fsanitize=thread -Wno-tsan " DEFINES " -c a.c");
 	assert_string_equal(command(CC_FAMILY_CLANG, "-E a.c"),
 			    "clang -fsanitize=thread " DEFINES " -E a.c");
-	/* linking objects: the stub, never -fsanitize=thread (it brings libtsan) */
-	assert_string_equal(command(CC_FAMILY_GCC, "a.o -o p"), "gcc a.o -o p " RUNTIME);
-	assert_string_equal(command(CC_FAMILY_GCC, "-fsanitize=thread a.o -o p"),
-			    "gcc a.o -o p " RUNTIME);
+	/* links: the stub, never libtsan; gcc finds it as libtsan too */
+	assert_string_equal(command(CC_FAMILY_GCC, "a.o -static-libtsan -o p"),
+			    "gcc -fsanitize=thread -Wno-tsan " GCC_LINK " a.o -o p " RUNTIME);
 	assert_string_equal(command(CC_FAMILY_CLANG, "-shared a.o -o l.so"),
-			    "clang -shared a.o -o l.so " RUNTIME);
-	/* compile and link: gcc's flag to cc1 only, clang's runtime link off */
+			    "clang -fsanitize=thread -fno-sanitize-link-runtime -shared a.o -o l.so "
+			    RUNTIME);
+	/* compile and link */
 	assert_string_equal(command(CC_FAMILY_GCC, "a.c -o p"),
-			    "gcc -Wp,-fsanitize=thread -Wno-tsan " DEFINES " a.c -o p " RUNTIME);
+			    "gcc -fsanitize=thread -Wno-tsan " GCC_LINK " " DEFINES " a.c -o p " RUNTIME);
 	assert_string_equal(command(CC_FAMILY_CLANG, "a.c -o p"),
 			    "clang -fsanitize=thread -fno-sanitize-link-runtime " DEFINES
 			    " a.c -o p " RUNTIME);
