@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run_program.sh - builds SOURCE with `ctrace cc` (or `ctrace c++` for C++)
 # using gcc or clang, runs it natively and under `ctrace run`: both must
-# exit 0 with the same output. Usage: run_program.sh CTRACE gcc|clang SOURCE
+# exit 0 with the same output, and under `ctrace run` the __tsan_* calls
+# must reach the shim, not the stub. Usage: run_program.sh CTRACE gcc|clang SOURCE
 # [compiler args...]. Exit 77 if the compiler is missing.
 set -u
 ctrace=$1 family=$2 src=$3
@@ -23,5 +24,10 @@ ldd "$work/prog" | grep -q libtsan && fail "linked with libtsan"
 "$ctrace" run -q -o "$work/trace" -- "$work/prog" >"$work/traced.out" 2>"$work/traced.err" ||
 	{ cat "$work/traced.out" "$work/traced.err"; fail "run under ctrace failed"; }
 diff "$work/native.out" "$work/traced.out" || fail "output differs under ctrace run"
+LD_DEBUG=bindings "$ctrace" run -q -o "$work/trace2" -- "$work/prog" >/dev/null 2>"$work/bindings"
+for sym in __tsan_func_entry __tsan_atomic32_fetch_add; do
+	grep -q "binding file $work/prog .*libctrace-shim.so.*\`$sym'" "$work/bindings" ||
+		fail "$sym does not bind to the shim under ctrace run"
+done
 tail -n 1 "$work/native.out"
 echo "PASS: $(basename "$src") with $compiler, natively and under ctrace run"
