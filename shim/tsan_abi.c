@@ -94,8 +94,9 @@ static inline int mo_cas(int mo, int fail_mo)
 #define BUILTIN_XOR __atomic_fetch_xor
 #define BUILTIN_NAND __atomic_fetch_nand
 
-/* GENERIC for 8 to 64 bits; for 128, A128 (tsan_atomic128.h) where it does
- * without libatomic. The branch not chosen generates no code. */
+/* PERFORM(T, generic, a128): the generic builtins for 8 to 64 bits; for
+ * 128, tsan_atomic128.h's where it does without libatomic. The branch not
+ * chosen generates no code. */
 #if TSAN_A128_INLINE
 #define PERFORM(T, generic, a128) _Generic((T)0, tsan_a128: (a128), default: (generic))
 #else
@@ -108,9 +109,9 @@ static inline int mo_cas(int mo, int fail_mo)
 #define RECORD_ATOMIC(token, a, op, mo, T) \
 	tsan_record_atomic_end(token, CALLER_PC, a, op, mo, sizeof(T))
 
-/* One X-macro row of tsan_symbols.h -> one function, by its form. This and
- * TSAN_DEFINE_ACCESS below are the only macros here that define functions:
- * the ABI has 200 names, each written once. */
+/* One X-macro row of tsan_symbols.h -> one function, by its form. These and
+ * TSAN_DEFINE_ACCESS/RANGE below are the only macros here that define
+ * functions: the ABI has over a hundred names, each written once. */
 #define TSAN_DEFINE_ATOMIC(name, n, form, arg) TSAN_ATOMIC_##form(name, tsan_a##n, arg)
 
 #define TSAN_ATOMIC_load(name, T, unused) \
