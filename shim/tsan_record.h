@@ -19,7 +19,10 @@ void tsan_record_func_exit(void);
 void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size, unsigned flags);
 /* An atomic operation: begin returns a token (the location's order is held
  * from begin to end), the operation is performed in between, end records it.
- * op: enum trace_atomic_op; mo: the C11 memory order as the compiler passed it. */
+ * op: enum trace_atomic_op; mo: the C11 order (0 relaxed .. 5 seq_cst) the
+ * program asked for, read as libtsan does: consume as acquire, an order the
+ * operation cannot have as seq_cst; a failed compare-exchange (CAS_FAIL)
+ * has its failure order. Fences: the same numbering. */
 uint64_t tsan_record_atomic_begin(const volatile void *addr);
 void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volatile void *addr, unsigned op,
 			    int mo, unsigned size);
