@@ -37,6 +37,11 @@ for cmd in run info report export timeline view; do
 	expect 0 '' "$cmd" -h
 	expect 2 "ctrace: $cmd: unknown option '--bogus'" "$cmd" --bogus "$t"
 done
+# cc and c++ pass every other option to the compiler
+for cmd in cc c++; do
+	expect 0 '' "$cmd" --help
+	expect 0 '' "$cmd" -h
+done
 expect 2 "option '--format' needs a value" info "$t" --format
 expect 2 "option '-o' needs a value" export --format=ctf "$t" -o
 expect 2 "unknown format 'bad'" report --format=bad "$t"

@@ -4,6 +4,8 @@
 #ifndef CTRACE_CMD_H
 #define CTRACE_CMD_H
 
+#include <stddef.h>
+
 int cmd_run(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_report(int argc, char **argv);
@@ -11,6 +13,7 @@ int cmd_export(int argc, char **argv);
 int cmd_view(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_cc(int argc, char **argv);
+int cmd_cxx(int argc, char **argv);
 
 /* Prints "ctrace: CMD: MSG" on stderr and returns 2 (usage / input error). */
 int cmd_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -53,5 +56,11 @@ int cmd_check_color(const char *cmd, const char *value);
 
 /* Directory holding the ctrace executable (for the shim and plugins). */
 const char *cmd_self_dir(void);
+
+/* The absolute path of a file that comes with ctrace, into BUF: IN_BUILD
+ * relative to the executable's directory (the build tree), else INSTALLED
+ * (relative too, after `cmake --install`). NULL if neither is readable. */
+const char *cmd_installed_path(const char *in_build, const char *installed, char *buf,
+			       size_t size);
 
 #endif

@@ -28,7 +28,8 @@ static const struct command commands[] = {
 	{ "export", cmd_export, "export a trace: ctrace export --format=perfetto|chrome|ctf -o OUT DIR" },
 	{ "view", cmd_view, "self-contained HTML timeline: ctrace view -o OUT.html DIR" },
 	{ "timeline", cmd_timeline, "timeline in the terminal: ctrace timeline [--from T] [--to T] DIR" },
-	{ "cc", cmd_cc, "compile with race instrumentation: ctrace cc [compiler args]" },
+	{ "cc", cmd_cc, "compile C with race instrumentation: ctrace cc [compiler args]" },
+	{ "c++", cmd_cxx, "compile C++ with race instrumentation: ctrace c++ [compiler args]" },
 };
 
 static void usage(FILE *f)
@@ -134,6 +135,24 @@ const char *cmd_self_dir(void)
 	return dir;
 }
 
+const char *cmd_installed_path(const char *in_build, const char *installed, char *buf,
+			       size_t size)
+{
+	const char *rel[] = { in_build, installed };
+	char path[PATH_MAX];
+	for (size_t i = 0; i < 2; i++) {
+		if (snprintf(path, sizeof path, "%s/%s", cmd_self_dir(), rel[i]) >= (int)sizeof path)
+			continue;
+		if (access(path, R_OK) == 0) {
+			char *real = realpath(path, NULL);
+			snprintf(buf, size, "%s", real ? real : path);
+			free(real);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
 /* A full disk or closed pipe on stdout is a failure, not a silent success. */
 static int finish_stdout(int status)
 {
@@ -145,8 +164,20 @@ static int finish_stdout(int status)
 	return status;
 }
 
+/* ctrace-cc and ctrace-c++ are this program under another name: a
+ * compiler path for build systems. */
+static const char *self_name(const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+	return slash ? slash + 1 : argv0;
+}
+
 int main(int argc, char **argv)
 {
+	if (!strcmp(self_name(argv[0]), "ctrace-cc"))
+		return cmd_cc(argc, argv);
+	if (!strcmp(self_name(argv[0]), "ctrace-c++"))
+		return cmd_cxx(argc, argv);
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;

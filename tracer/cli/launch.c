@@ -34,19 +34,8 @@ uint64_t launch_tick(void)
 const char *launch_shim_path(void)
 {
 	static char path[PATH_MAX];
-	const char *candidates[] = { "%s/libctrace-shim.so", "%s/../lib/ctrace/libctrace-shim.so" };
-	for (size_t i = 0; i < 2; i++) {
-		snprintf(path, sizeof path, candidates[i], cmd_self_dir());
-		if (access(path, R_OK) == 0) {
-			char *real = realpath(path, NULL);
-			if (real) {
-				snprintf(path, sizeof path, "%s", real);
-				free(real);
-			}
-			return path;
-		}
-	}
-	return NULL;
+	return cmd_installed_path("libctrace-shim.so", "../lib/ctrace/libctrace-shim.so", path,
+				  sizeof path);
 }
 
 /* PATH lookup as execvp does it, so we can inspect the file first. */

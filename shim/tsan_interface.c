@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/* tsan_interface.c - the annotations programs call (rows: tsan_symbols.h's
+ * TSAN_INTERFACE_SYMBOLS): ctrace.h's ctrace_annotate, TSan's public
+ * interface and the dynamic annotations libtsan defines, so that code
+ * written for TSan links with `ctrace cc` and means the same. Each becomes a
+ * happens-before edge, a benign range, a name or an ignored stretch; what
+ * ctrace has no use for does nothing. Built twice, like tsan_abi.c. */
+#include "tsan_entry.h"
+#include "tsan_record.h"
+
+#include "ctrace.h"
+#include "trace_format.h"
+
+#define SAME_KIND(k) ((int)CTRACE_ANN_##k == (int)TRACE_ANN_##k)
+_Static_assert(SAME_KIND(HAPPENS_BEFORE) && SAME_KIND(HAPPENS_AFTER) && SAME_KIND(BENIGN_RACE) &&
+		       SAME_KIND(LOCK_NAME) && SAME_KIND(THREAD_NAME),
+	       "ctrace.h and the trace format agree on annotation kinds");
+
+/* Signatures are libtsan's; many parameters are of no use here. */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
+/* ctrace.h's entry point. Unknown kinds (a newer ctrace.h) are dropped. */
+TSAN_EXPORT void ctrace_annotate(unsigned kind, const volatile void *addr, size_t size,
+				 const char *name)
+{
+	if (kind >= CTRACE_ANN_HAPPENS_BEFORE && kind <= CTRACE_ANN_THREAD_NAME)
+		tsan_record_annotate(CALLER_PC, kind, addr, size, name);
+}
+
+/* <sanitizer/tsan_interface.h> */
+TSAN_EXPORT void __tsan_acquire(void *addr)
+{
+	tsan_record_annotate(CALLER_PC, TRACE_ANN_HAPPENS_AFTER, addr, 0, NULL);
+}
+
+TSAN_EXPORT void __tsan_release(void *addr)
+{
+	tsan_record_annotate(CALLER_PC, TRACE_ANN_HAPPENS_BEFORE, addr, 0, NULL);
+}
+
+/* A custom mutex (abseil's, on futexes the shim cannot see): its unlock
+ * releases, a successful lock acquires. */
+enum { TSAN_MUTEX_TRY_LOCK_FAILED = 1 << 5 }; /* __tsan_mutex_try_lock_failed */
+
+TSAN_EXPORT void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion)
+{
+	if (!(flags & TSAN_MUTEX_TRY_LOCK_FAILED))
+		tsan_record_annotate(CALLER_PC, TRACE_ANN_HAPPENS_AFTER, addr, 0, NULL);
+}
+
+/* Returns the recursion count to hand back to post_lock: none kept here. */
+TSAN_EXPORT int __tsan_mutex_pre_unlock(void *addr, unsigned flags)
+{
+	tsan_record_annotate(CALLER_PC, TRACE_ANN_HAPPENS_BEFORE, addr, 0, NULL);
+	return 0;
+}
+
+TSAN_EXPORT void __tsan_mutex_create(void *addr, unsigned flags) {}
+TSAN_EXPORT void __tsan_mutex_destroy(void *addr, unsigned flags) {}
+TSAN_EXPORT void __tsan_mutex_pre_lock(void *addr, unsigned flags) {}
+TSAN_EXPORT void __tsan_mutex_post_unlock(void *addr, unsigned flags) {}
+TSAN_EXPORT void __tsan_mutex_pre_signal(void *addr, unsigned flags) {}
+TSAN_EXPORT void __tsan_mutex_post_signal(void *addr, unsigned flags) {}
+TSAN_EXPORT void __tsan_mutex_pre_divert(void *addr, unsigned flags) {}
+TSAN_EXPORT void __tsan_mutex_post_divert(void *addr, unsigned flags) {}
+
+/* Dynamic annotations: FILE and LINE are where the macro was; the caller's
+ * place says the same, and more. */
+#define RELEASE(addr) tsan_record_annotate(CALLER_PC, TRACE_ANN_HAPPENS_BEFORE, addr, 0, NULL)
+#define ACQUIRE(addr) tsan_record_annotate(CALLER_PC, TRACE_ANN_HAPPENS_AFTER, addr, 0, NULL)
+
+TSAN_EXPORT void AnnotateHappensBefore(const char *f, int l, const volatile void *addr)
+{
+	RELEASE(addr);
+}
+
+TSAN_EXPORT void AnnotateHappensAfter(const char *f, int l, const volatile void *addr)
+{
+	ACQUIRE(addr);
+}
+
+TSAN_EXPORT void WTFAnnotateHappensBefore(const char *f, int l, const volatile void *addr)
+{
+	RELEASE(addr);
+}
+
+TSAN_EXPORT void WTFAnnotateHappensAfter(const char *f, int l, const volatile void *addr)
+{
+	ACQUIRE(addr);
+}
+
+TSAN_EXPORT void AnnotateCondVarSignal(const char *f, int l, const volatile void *cv)
+{
+	RELEASE(cv);
+}
+
+TSAN_EXPORT void AnnotateCondVarSignalAll(const char *f, int l, const volatile void *cv)
+{
+	RELEASE(cv);
+}
+
+TSAN_EXPORT void AnnotateCondVarWait(const char *f, int l, const volatile void *cv,
+				     const volatile void *lock)
+{
+	ACQUIRE(cv);
+}
+
+TSAN_EXPORT void AnnotateRWLockAcquired(const char *f, int l, const volatile void *lock, long is_w)
+{
+	ACQUIRE(lock);
+}
+
+TSAN_EXPORT void AnnotateRWLockReleased(const char *f, int l, const volatile void *lock, long is_w)
+{
+	RELEASE(lock);
+}
+
+/* A producer-consumer queue: what was put happens before its get. */
+TSAN_EXPORT void AnnotatePCQPut(const char *f, int l, const volatile void *pcq)
+{
+	RELEASE(pcq);
+}
+
+TSAN_EXPORT void AnnotatePCQGet(const char *f, int l, const volatile void *pcq)
+{
+	ACQUIRE(pcq);
+}
+
+TSAN_EXPORT void AnnotateBenignRaceSized(const char *f, int l, const volatile void *mem,
+					 size_t size, const char *desc)
+{
+	tsan_record_annotate(CALLER_PC, TRACE_ANN_BENIGN_RACE, mem, size, NULL);
+}
+
+TSAN_EXPORT void WTFAnnotateBenignRaceSized(const char *f, int l, const volatile void *mem,
+					    size_t size, const char *desc)
+{
+	tsan_record_annotate(CALLER_PC, TRACE_ANN_BENIGN_RACE, mem, size, NULL);
+}
+
+/* One byte, as libtsan reads it. */
+TSAN_EXPORT void AnnotateBenignRace(const char *f, int l, const volatile void *mem,
+				    const char *desc)
+{
+	tsan_record_annotate(CALLER_PC, TRACE_ANN_BENIGN_RACE, mem, 1, NULL);
+}
+
+TSAN_EXPORT void AnnotateThreadName(const char *f, int l, const char *name)
+{
+	tsan_record_annotate(CALLER_PC, TRACE_ANN_THREAD_NAME, NULL, 0, name);
+}
+
+/* Reads and writes are ignored together: ctrace has one switch, nested. */
+TSAN_EXPORT void AnnotateIgnoreReadsBegin(const char *f, int l)
+{
+	tsan_record_ignore(true);
+}
+
+TSAN_EXPORT void AnnotateIgnoreReadsEnd(const char *f, int l)
+{
+	tsan_record_ignore(false);
+}
+
+TSAN_EXPORT void AnnotateIgnoreWritesBegin(const char *f, int l)
+{
+	tsan_record_ignore(true);
+}
+
+TSAN_EXPORT void AnnotateIgnoreWritesEnd(const char *f, int l)
+{
+	tsan_record_ignore(false);
+}
+
+TSAN_EXPORT void AnnotateRWLockCreate(const char *f, int l, const volatile void *lock) {}
+TSAN_EXPORT void AnnotateRWLockCreateStatic(const char *f, int l, const volatile void *lock) {}
+TSAN_EXPORT void AnnotateRWLockDestroy(const char *f, int l, const volatile void *lock) {}
+TSAN_EXPORT void AnnotatePCQCreate(const char *f, int l, const volatile void *pcq) {}
+TSAN_EXPORT void AnnotatePCQDestroy(const char *f, int l, const volatile void *pcq) {}
+TSAN_EXPORT void AnnotateIgnoreSyncBegin(const char *f, int l) {}
+TSAN_EXPORT void AnnotateIgnoreSyncEnd(const char *f, int l) {}
+TSAN_EXPORT void AnnotateNewMemory(const char *f, int l, const volatile void *mem, size_t size) {}
+TSAN_EXPORT void AnnotatePublishMemoryRange(const char *f, int l, const volatile void *a,
+					    size_t size) {}
+TSAN_EXPORT void AnnotateUnpublishMemoryRange(const char *f, int l, const volatile void *a,
+					      size_t size) {}
+TSAN_EXPORT void AnnotateMutexIsUsedAsCondVar(const char *f, int l, const volatile void *mu) {}
+TSAN_EXPORT void AnnotateMutexIsNotPHB(const char *f, int l, const volatile void *mu) {}
+TSAN_EXPORT void AnnotateEnableRaceDetection(const char *f, int l, int enable) {}
+TSAN_EXPORT void AnnotateNoOp(const char *f, int l, const volatile void *arg) {}
+TSAN_EXPORT void AnnotateFlushState(const char *f, int l) {}
+TSAN_EXPORT void AnnotateExpectRace(const char *f, int l, const volatile void *mem,
+				    const char *desc) {}
+TSAN_EXPORT void AnnotateFlushExpectedRaces(const char *f, int l) {}
+TSAN_EXPORT void AnnotateTraceMemory(const char *f, int l, const volatile void *mem) {}
+TSAN_EXPORT void AnnotateMemoryIsInitialized(const char *f, int l, const volatile void *mem,
+					     size_t size) {}
+TSAN_EXPORT void AnnotateMemoryIsUninitialized(const char *f, int l, const volatile void *mem,
+					       size_t size) {}
