@@ -146,6 +146,8 @@ static void hg_end_event(struct hang_detector *h, struct hg_thread *t, const str
 		if (ev->kind == TRACE_OBJ_MUTEX || ev->kind == TRACE_OBJ_RWLOCK ||
 		    ev->kind == TRACE_OBJ_SPINLOCK)
 			hg_destroyed(h, ev->obj);
+	} else if (trace_op_is_create(ev->op) && ev->result == 0 && ev->peer_thread != TRACE_NONE) {
+		hg_thread(h, ev->peer_thread)->created = true;
 	} else if (ev->op == TRACE_OP_THREAD_END) {
 		t->ended = true;
 	} else if (ev->op == TRACE_OP_PROC_EXIT || ev->op == TRACE_OP__EXIT ||

@@ -15,6 +15,7 @@
 
 struct hg_thread {
 	bool seen, ended;
+	bool created;               /* a create call made it (it may not have run yet) */
 	bool blocked;               /* a BEGIN without its END */
 	bool read;                  /* the pending lock request is a read lock */
 	uint8_t op;

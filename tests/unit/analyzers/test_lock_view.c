@@ -339,6 +339,28 @@ static void test_python_self_deadlock(void **state)
 	}
 }
 
+/* Thread.start(): the main thread waits on its waiter lock, which the new
+ * thread will post once it runs; until that thread's first event, it may
+ * be running: no self-deadlock, however long the wait. */
+static void test_unstarted_thread_may_post(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	python(&t);
+	uint32_t w = py_lock(&t, 0, 0x1000);
+	uint32_t child = fake_thread(&t, 0, NULL);
+	fake_event(&t, 0, TRACE_OP_CREATE, 0)->peer_thread = child;
+	py_acquire(&t, 0, w, 0);
+	py_acquire_blocked(&t, 0, w, 0, false);
+	fake_trace_at(&t, 10000000000ull);
+	struct report r;
+	run_all(&t, &r);
+	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_HANG), 0);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
 /* multiprocessing.Lock: a named semaphore made by one process and used by
  * a fork child at the same address: one lock across both processes. */
 static void test_named_semaphore_across_fork(void **state)
@@ -493,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_python_real_deadlock),
 		cmocka_unit_test(test_python_cycle_with_a_running_thread),
 		cmocka_unit_test(test_python_self_deadlock),
+		cmocka_unit_test(test_unstarted_thread_may_post),
 		cmocka_unit_test(test_named_semaphore_across_fork),
 		cmocka_unit_test(test_gil_contention),
 		cmocka_unit_test(test_gil_deadlock),
