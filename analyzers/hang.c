@@ -64,6 +64,8 @@ void hang_detector_free(struct hang_detector *h)
 	id_table_release(&h->locks);
 	free(h->threads);
 	free(h->exited);
+	free(h->created);
+	free(h->started);
 	free(h);
 }
 
@@ -146,8 +148,12 @@ static void hg_end_event(struct hang_detector *h, struct hg_thread *t, const str
 		if (ev->kind == TRACE_OBJ_MUTEX || ev->kind == TRACE_OBJ_RWLOCK ||
 		    ev->kind == TRACE_OBJ_SPINLOCK)
 			hg_destroyed(h, ev->obj);
-	} else if (trace_op_is_create(ev->op) && ev->result == 0 && ev->peer_thread != TRACE_NONE) {
-		hg_thread(h, ev->peer_thread)->created = true;
+	} else if (trace_op_is_create(ev->op) && ev->result == 0) {
+		h->created = grow_zeroed(h->created, &h->ncreated, ev->process + 1, sizeof(*h->created));
+		h->created[ev->process]++;
+	} else if (ev->op == TRACE_OP_THREAD_START && ev->peer_thread != TRACE_NONE) {
+		h->started = grow_zeroed(h->started, &h->nstarted, ev->process + 1, sizeof(*h->started));
+		h->started[ev->process]++;
 	} else if (ev->op == TRACE_OP_THREAD_END) {
 		t->ended = true;
 	} else if (ev->op == TRACE_OP_PROC_EXIT || ev->op == TRACE_OP__EXIT ||

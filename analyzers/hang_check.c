@@ -159,8 +159,8 @@ static bool hg_is_timed(unsigned op)
 }
 
 /* Every live thread of PROCESS has been blocked for the settle time, in
- * waits without a timeout. A thread made but not yet seen (created, or
- * known to the trace, with no event read yet) may be running. */
+ * waits without a timeout. A thread made but not yet seen (created but not
+ * started, or known to the trace with no event read yet) may be running. */
 static bool hg_all_blocked(const struct hg_check *c, uint32_t process)
 {
 	const struct trace_catalog *cat = c->h->cat;
@@ -168,10 +168,12 @@ static bool hg_all_blocked(const struct hg_check *c, uint32_t process)
 		if (cat->threads[i].process == process && !cat->threads[i].ended &&
 		    (i >= c->h->nthreads || !c->h->threads[i].seen))
 			return false;
+	uint64_t created = process < c->h->ncreated ? c->h->created[process] : 0;
+	uint64_t started = process < c->h->nstarted ? c->h->started[process] : 0;
+	if (created > started)
+		return false;
 	for (uint32_t i = 0; i < c->h->nthreads; i++) {
 		const struct hg_thread *t = &c->h->threads[i];
-		if (t->created && !t->seen)
-			return false;
 		if (t->seen && !t->ended && hg_process_of(c->h, i) == process &&
 		    (!t->blocked || !hg_settled(c, t, c->settle) || hg_is_timed(t->op)))
 			return false;

@@ -15,7 +15,6 @@
 
 struct hg_thread {
 	bool seen, ended;
-	bool created;               /* a create call made it (it may not have run yet) */
 	bool blocked;               /* a BEGIN without its END */
 	bool read;                  /* the pending lock request is a read lock */
 	uint8_t op;
@@ -48,6 +47,9 @@ struct hang_detector {
 	struct hg_thread *threads;  uint32_t nthreads;
 	struct id_table locks;      /* lock id -> struct hg_lock */
 	bool *exited;               uint32_t nexited;   /* per process */
+	/* per process: threads created, and threads that started (their
+	 * THREAD_START): more created than started, and one may be running */
+	uint64_t *created, *started; uint32_t ncreated, nstarted;
 };
 
 /* The state of LOCK, or NULL if it has none (it is held by no one). */
