@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/* lock_view_join.c - Python's Thread.join, seen as the _tstate_lock it is. */
+#include "lock_view_priv.h"
+
+#include <string.h>
+
+/* A Python thread's _tstate_lock: the thread makes it and takes it first
+ * thing (threading's _bootstrap_inner), holds it for its whole life, and
+ * releases it at its end; Thread.join() waits for it. It is the runtime's
+ * join, not a lock of the program: lock order leaves it out (a thread that
+ * takes locks holds it throughout), and who takes it after its release
+ * joins the thread (lock order orders threads by create and join). */
+void lv_note_made(struct lock_view *lv, const struct trace_event *ev, uint32_t c)
+{
+	const struct trace_thread *th = trace_catalog_thread(lv->cat, ev->thread);
+	if (!lv_is_python(lv, ev->process) || !th || !th->index)
+		return;   /* a process's main thread has no _tstate_lock */
+	struct lv_thread *t = lv_thread(lv, ev->thread);
+	if (!t->first_made)
+		t->first_made = c + 1;
+}
+
+bool lv_is_life_lock(const struct lock_view *lv, uint32_t c)
+{
+	return u64map_get(&lv->life, c) != NULL;
+}
+
+static bool lv_ends_with(const char *s, const char *tail)
+{
+	size_t n = s ? strlen(s) : 0, m = strlen(tail);
+	return n >= m && !strcmp(s + n - m, tail);
+}
+
+enum lv_tstate { LV_NO_PYTHON_FRAMES, LV_NOT_TSTATE, LV_TSTATE };
+
+/* Whether STACK is threading's taking of a _tstate_lock (its innermost
+ * Python frame): a thread's own at its start, and a fork child's main
+ * thread's again after the fork. */
+static enum lv_tstate lv_takes_tstate_lock(struct lock_view *lv, uint32_t stack)
+{
+	uint32_t *known = u64map_get(&lv->tstate_stacks, stack);
+	if (known)
+		return *known;
+	const struct trace_stack *s = trace_catalog_stack(lv->cat, stack);
+	enum lv_tstate yes = LV_NO_PYTHON_FRAMES;
+	for (uint32_t i = 0; s && i < s->depth; i++) {
+		if (!trace_pc_is_python(s->pc[i]))
+			continue;
+		const struct trace_pycode *code = trace_catalog_pycode(lv->cat, trace_pyframe_code(s->pc[i]));
+		yes = code && lv_ends_with(code->filename, "/threading.py") && code->qualname &&
+		      (!strcmp(code->qualname, "Thread._set_tstate_lock") ||
+		       !strcmp(code->qualname, "Thread._reset_internal_locks")) ? LV_TSTATE : LV_NOT_TSTATE;
+		break;
+	}
+	int added;
+	*u64map_put(&lv->tstate_stacks, stack, yes, &added) = yes;
+	return yes;
+}
+
+void lv_note_acquire(struct lock_view *lv, const struct trace_event *ev, uint32_t c,
+			    lock_view_emit_fn emit, void *ctx)
+{
+	struct lv_thread *t = lv_thread(lv, ev->thread);
+	bool first = !t->took_any;
+	t->took_any = true;
+	uint32_t *life = u64map_get(&lv->life, c);
+	if (!life) {
+		/* without Python frames: a thread's first lock, made by itself */
+		enum lv_tstate how = lv_takes_tstate_lock(lv, ev->stack);
+		bool tstate = how == LV_NO_PYTHON_FRAMES ? first && t->first_made == c + 1
+							 : how == LV_TSTATE;
+		if (tstate && lv_is_python(lv, ev->process)) {
+			int added;
+			*u64map_put(&lv->life, c, ev->thread | LV_LIFE_HELD, &added) =
+				ev->thread | LV_LIFE_HELD;
+		}
+		return;
+	}
+	uint32_t holder = *life & ~LV_LIFE_HELD;
+	if ((*life & LV_LIFE_HELD) || holder == ev->thread)
+		return;
+	struct trace_event j = *ev;  /* the join of the thread that released it */
+	j.op = TRACE_OP_JOIN;
+	j.kind = TRACE_OBJ_THREAD;
+	j.phase = TRACE_PHASE_END;
+	j.obj = j.obj2 = 0;
+	j.result = 0;
+	j.peer_thread = holder;
+	j.obj_gap = 0;
+	emit(ctx, &j, LOCK_VIEW_PROGRAM);
+}
+
+void lv_note_release(struct lock_view *lv, const struct trace_event *ev, uint32_t c)
+{
+	uint32_t *life = u64map_get(&lv->life, c);
+	if (life && *life == (ev->thread | LV_LIFE_HELD))
+		*life = ev->thread;   /* released: the thread is ending */
+}
+
