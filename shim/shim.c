@@ -19,6 +19,7 @@
 #include "emit.h"
 #include "real.h"
 #include "stack.h"
+#include "tsan_thread.h"
 
 struct shim_process shim = { .maps_lock = ATOMIC_FLAG_INIT };
 
@@ -87,6 +88,7 @@ static struct shim_thread *state_setup(uint32_t index, uintptr_t stack_lo, uintp
 	if (!t)
 		return NULL;
 	trace_stream_init(&t->stream, &shim.writer, index);
+	tsan_thread_reset(t);
 	t->index = index;
 	t->in_shim = t->in_dlopen = t->in_unwind = 0;
 	t->unwinds = 0;
@@ -344,6 +346,7 @@ void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t
 			lo = self->stack_lo, hi = self->stack_hi;
 		int in_shim = self->in_shim;
 		trace_stream_init(&self->stream, &shim.writer, 0);
+		tsan_thread_reset(self);
 		shim_stack_forget(self);
 		self->index = 0;
 		self->stack_lo = lo;

@@ -30,8 +30,12 @@ struct shim_stack_entry {
 	struct shim_stack_slot slot[SHIM_STACK_VERIFY]; /* frames 1.. */
 };
 
+struct tsan_thread;
+
 struct shim_thread {
 	struct trace_stream stream;
+	struct tsan_thread *tsan;    /* memory-access recording (tsan_thread.h),
+	                                kept with the state when it is recycled */
 	uint32_t index;              /* thread index in the process */
 	int in_shim;                 /* > 0 while the shim works: re-entry forwards */
 	int in_dlopen;               /* no unwinding: the loader lock may be held */

@@ -95,7 +95,13 @@ struct trace_process_header {
 	int32_t exit_signal;           /* valid with TRACE_EXIT_SIGNAL */
 	struct trace_calibration exit_cal; /* valid with TRACE_EXIT_CAL */
 	uint64_t stacks_dropped;       /* stacks not stored (table full) */
-	uint8_t reserved[64];
+	uint64_t accesses_seen;        /* memory accesses the hooks saw (ctrace cc) */
+	uint64_t accesses_kept;        /* of those, written (one read and one write
+	                                  per address and size per interval); both
+	                                  are added at each flush of a thread's
+	                                  interval, so accesses still buffered at a
+	                                  crash count in neither */
+	uint8_t reserved[48];
 	uint32_t argv_len;             /* bytes of argv used: NUL-separated args */
 	char exe[TRACE_PATH_MAX];      /* /proc/self/exe at start, NUL-terminated */
 	char argv[TRACE_ARGV_MAX];
@@ -270,7 +276,38 @@ enum trace_access_flags {
 	TRACE_ACCESS_RANGE    = 1 << 2, /* memcpy, memset, strcpy..., __tsan_*_range */
 	TRACE_ACCESS_FREE     = 1 << 3, /* free(): a write to the whole block */
 	TRACE_ACCESS_VPTR     = 1 << 4, /* a C++ vtable pointer (update or read) */
+	TRACE_ACCESS_FLAGS_END = 1 << 5,
 };
+
+/* ---------------------------------------------------------------------------
+ * Accesses. A thread's plain memory accesses are buffered per
+ * synchronization-free interval: between two of its records, the shim keeps
+ * the first read and the first write of each (address, size) (byte-exact,
+ * with the stack of that first access) and writes them, in the order of
+ * their first occurrence, as ACCESSES records just before the record that
+ * ends the interval (any record but a relaxed ATOMIC and an ALLOC: those
+ * two may precede the batch of the interval they belong to). A full buffer
+ * is written early. A batch record:
+ *
+ *   u8   op               TRACE_OP_ACCESSES
+ *   var  tick delta       as every record; every access of the batch has
+ *                         this tick (the time the interval ended)
+ *   var  count            >= 1 accesses follow (the writer uses a two-byte
+ *                         varint)
+ *   then per access:
+ *   u8   header           bit 0 write; bit 3 clear: bits 1-2 log2 of the
+ *                         size (1, 2, 4 or 8 bytes), no other flag;
+ *                         bit 3 set (TRACE_ACCESSES_EXT): flags and size follow
+ *   var  flags            (EXT only) enum trace_access_flags, bit 0 = header's
+ *   var  size             (EXT only) bytes
+ *   var  address delta    zigzag, from the previous access of this record (0
+ *                         for the first)
+ *   var  stack delta      zigzag, stack id from the previous access's (0 for
+ *                         the first): the shadow call stack + the access pc
+ *
+ * A record stays within TRACE_RECORD_MAX bytes like any other; the reader
+ * yields one TRACE_OP_ACCESS event per access. */
+#define TRACE_ACCESSES_EXT 0x08u
 
 /* TRACE_OP_ATOMIC operations. */
 enum trace_atomic_op {

@@ -17,6 +17,7 @@ enum rd_bad {
 	RD_BAD_VAR,
 	RD_BAD_STR,
 	RD_BAD_GROUP,
+	RD_BAD_ACCESSES,
 };
 
 static inline bool slot_defined(const struct rd_cursor *c, unsigned slot)
@@ -305,6 +306,19 @@ enum rd_bad parse_record(struct rd_cursor *c, const uint8_t **pp, const uint8_t 
 	if (!get_var(&p, end, &v, checked))
 		return RD_BAD_VAR;
 	uint64_t tick = c->tick + (uint64_t)trace_unzigzag(v);
+	if (op == TRACE_OP_ACCESSES) {
+		/* checked whole now, yielded one access at a time (next_access) */
+		uint32_t n;
+		const uint8_t *rec_end;
+		if (!trace_accesses_check(&p, end, &n, &rec_end))
+			return RD_BAD_ACCESSES;
+		c->tick = tick;
+		c->batch_left = n;
+		c->batch_at = (uint64_t)(p - c->file->map);
+		c->batch = (struct trace_access_state){ 0, 0 };
+		*pp = rec_end;
+		return RD_OK;
+	}
 	h->ev.op = (uint8_t)op;
 	h->ev.obj_gap = 0;
 	h->ev.phase = begin ? TRACE_PHASE_BEGIN : TRACE_PHASE_END;
@@ -386,6 +400,9 @@ static void report_bad(struct trace_reader *r, struct rd_cursor *c, enum rd_bad 
 		rd_problem(r, path, off, "object definition names an order group beyond the %u of the file",
 			   c->file->groups);
 		break;
+	case RD_BAD_ACCESSES:
+		rd_problem(r, path, off, "accesses record truncated or malformed");
+		break;
 	}
 }
 
@@ -439,12 +456,41 @@ static bool tail_missing(struct trace_reader *r, struct rd_cursor *c)
 	return true;
 }
 
+/* The next access of the batch being yielded: an ACCESS event at the
+ * batch's tick. */
+static int next_access(struct rd_cursor *c)
+{
+	struct rd_head *h = &c->head;
+	const uint8_t *p = c->file->map + c->batch_at;
+	struct trace_access a = { 0, 0, 0, 0 };
+	if (!trace_access_decode(&p, c->file->map + c->file->map_size, &c->batch, &a))
+		c->batch_left = 1;  /* checked already: cannot happen */
+	c->batch_left--;
+	c->batch_at = (uint64_t)(p - c->file->map);
+	h->ev.op = TRACE_OP_ACCESS;
+	h->ev.phase = TRACE_PHASE_END;
+	h->ev.kind = TRACE_OBJ_NONE;
+	h->ev.obj_gap = 0;
+	h->ev.result = 0;
+	h->ev.seq = 0;
+	h->ev.args[0] = a.addr;
+	h->ev.args[1] = a.size;
+	h->ev.args[2] = a.flags;
+	h->ev.str = NULL;
+	h->stack = a.stack;
+	h->has_obj = h->has_obj2 = false;
+	finish_head(c);
+	return 1;
+}
+
 /* Decodes c's next event into c->head: 1 = got one, 0 = the stream ended,
  * -1 = (live) nothing more written yet. A bad record is reported and drops
  * the rest of its chunk; lost data yields a DROPPED event. */
 int rd_decode(struct trace_reader *r, struct rd_cursor *c)
 {
 	for (;;) {
+		if (c->batch_left)
+			return next_access(c);
 		if (!c->in_chunk) {
 			int e = enter_chunk(r, c);
 			if (e == 0 && tail_missing(r, c))

@@ -556,8 +556,33 @@ static int make_room(struct trace_stream *s, uint64_t tick)
 	return 0;
 }
 
+/* What the owner buffered goes first, at the tick of the record that ends it. */
+static void pay_owed(struct trace_stream *s, uint64_t tick)
+{
+	if (__builtin_expect(s->owed, 0)) {
+		s->owed = false;
+		if (s->before_record)
+			s->before_record(s, tick);
+	}
+}
+
+uint8_t *trace_stream_begin_record(struct trace_stream *s, uint64_t tick)
+{
+	if (make_room(s, tick) < 0)
+		return NULL;
+	uint8_t *p = trace_put_var(s->pos + 1, trace_zigzag((int64_t)(tick - s->last_tick)));
+	s->last_tick = tick;
+	return p;
+}
+
+void trace_stream_publish(struct trace_stream *s, uint8_t op, uint8_t *end)
+{
+	publish(s, op, end);
+}
+
 int trace_stream_write(struct trace_stream *s, const struct trace_rec *rec)
 {
+	pay_owed(s, rec->tick);
 	if (make_room(s, rec->tick) < 0)
 		return -1;
 	publish(s, rec->op, encode(s, rec, NULL));
@@ -568,6 +593,7 @@ int trace_stream_reserve(struct trace_stream *s, const struct trace_rec *rec,
 			 struct trace_reservation *res)
 {
 	res->start = NULL;
+	pay_owed(s, rec->tick);
 	if (make_room(s, rec->tick) < 0)
 		return -1;
 	res->op = rec->op;
@@ -581,6 +607,7 @@ int trace_stream_reserve(struct trace_stream *s, const struct trace_rec *rec,
 
 void trace_stream_close(struct trace_stream *s)
 {
+	pay_owed(s, s->last_tick);
 	if (!s->chunk)
 		return;
 	if (!s->reserved)  /* else the records end at the reservation */

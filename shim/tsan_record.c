@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+/* tsan_record.c - memory accesses of instrumented code into the trace: the
+ * thread's recording state, the shadow call stack kept by the function
+ * entry and exit hooks, and the interval table that keeps one read and one
+ * write per (address, size) between two synchronization records.
+ *
+ * The table is written out by the stream's before_record hook, so every
+ * record the thread writes (a lock, a join, its end, a fatal signal) comes
+ * after the accesses that preceded it. What is buffered when the process
+ * is killed is lost: at most TSAN_KEPT accesses per thread. */
+#include "tsan_record.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <sys/mman.h>
+
+#include "emit.h"
+#include "stack.h"
+#include "tsan_thread.h"
+
+#define RECORD_API __attribute__((visibility("protected")))
+
+_Atomic bool tsan_on;
+
+#define HASH_SEED 0x9E3779B97F4A7C15ull
+
+static inline uint64_t mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
+}
+
+/* ---- the thread's state ---- */
+
+static void before_record(struct trace_stream *s, uint64_t tick)
+{
+	struct shim_thread *t = (struct shim_thread *)((char *)s - offsetof(struct shim_thread, stream));
+	tsan_flush(t, tick);
+}
+
+void tsan_thread_reset(struct shim_thread *t)
+{
+	struct tsan_thread *ts = t->tsan;
+	if (!ts)
+		return;
+	ts->n = 0;
+	ts->seen = 0;
+	ts->has_free = false;
+	ts->ignore = 0;
+	ts->depth = ts->overflow = 0;
+	ts->gen++;
+	for (uint32_t i = 0; i < TSAN_STACK_CACHE; i++)
+		ts->stacks[i].key = 0;
+	t->stream.before_record = before_record;
+	t->stream.owed = false;
+}
+
+static struct tsan_thread *make_state(struct shim_thread *t)
+{
+	void *p = mmap(NULL, sizeof(struct tsan_thread), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	struct tsan_thread *ts = p;
+	ts->gen = 1;  /* the mapping's zeros are generation 0: empty */
+	t->tsan = ts;
+	tsan_thread_reset(t);
+	return ts;
+}
+
+/* The state of a thread that may have none yet (not adopted by the shim,
+ * or no recording state): made if the shim is active (adopting the thread
+ * only if ADOPT). */
+static struct shim_thread *thread_with_state(bool adopt)
+{
+	struct shim_thread *t = shim_tls;
+	if (t == SHIM_THREAD_GONE || (!t && !adopt))
+		return NULL;
+	if (!t) {
+		if (atomic_load_explicit(&shim.state, memory_order_acquire) != SHIM_ACTIVE)
+			return NULL;
+		int saved = errno;
+		t = shim_thread_self();
+		errno = saved;
+		if (!t)
+			return NULL;
+	}
+	if (!t->tsan) {
+		int saved = *t->errno_at;
+		t->in_shim++;
+		make_state(t);
+		t->in_shim--;
+		*t->errno_at = saved;
+	}
+	return t->tsan ? t : NULL;
+}
+
+struct shim_thread *tsan_thread_slow(void)
+{
+	struct shim_thread *t = thread_with_state(true);
+	return t && !t->in_shim ? t : NULL;
+}
+
+struct shim_thread *tsan_thread_for_interceptor(uintptr_t pc)
+{
+	if (shim_stack_is_own(pc))
+		return NULL;
+	struct shim_thread *t = shim_tls;
+	if (__builtin_expect(t && t != SHIM_THREAD_GONE && t->tsan && !t->in_shim, 1))
+		return t;
+	t = thread_with_state(false);
+	return t && !t->in_shim ? t : NULL;
+}
+
+/* ---- the shadow call stack ---- */
+
+/* A thread's frames for the entry and exit hooks, which run inside the
+ * shim's own calls too (a signal handler): they must stay paired. */
+TRACE_HOT struct tsan_thread *frames_of_caller(void)
+{
+	struct shim_thread *t = shim_tls;
+	if (__builtin_expect(t && t != SHIM_THREAD_GONE && t->tsan, 1))
+		return t->tsan;
+	t = thread_with_state(true);
+	return t ? t->tsan : NULL;
+}
+
+/* Entries whose frame lies at or below this one's are gone (left by
+ * longjmp, or by an exception that skipped their exit hook): popped, so a
+ * missing exit never leaves the stack deeper than the real one for long. */
+RECORD_API void tsan_record_func_entry(uintptr_t pc)
+{
+	struct tsan_thread *ts = frames_of_caller();
+	if (!ts)
+		return;
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uint32_t d = ts->depth;
+	if (__builtin_expect(d && ts->frames[d - 1].sp <= sp, 0)) {
+		while (d && ts->frames[d - 1].sp <= sp)
+			d--;
+		ts->overflow = 0;
+	}
+	if (__builtin_expect(d < TSAN_DEPTH_MAX, 1)) {
+		struct tsan_frame *f = &ts->frames[d];
+		f->pc = pc;
+		f->sp = sp;
+		f->hash = mix(d ? ts->frames[d - 1].hash : HASH_SEED, pc);
+		d++;
+	} else {
+		ts->overflow++;
+	}
+	ts->depth = d;
+}
+
+RECORD_API void tsan_record_func_exit(void)
+{
+	struct tsan_thread *ts = frames_of_caller();
+	if (!ts)
+		return;
+	if (ts->overflow)
+		ts->overflow--;
+	else if (ts->depth)
+		ts->depth--;
+}
+
+uint32_t tsan_stack_id(struct tsan_thread *ts, uintptr_t pc)
+{
+	uint32_t depth = shim.stack_depth;
+	if (!depth)
+		return 0;
+	uint32_t d = ts->depth;
+	uint64_t key = mix(d ? ts->frames[d - 1].hash : HASH_SEED, pc ^ 1) | 1;
+	struct tsan_stack_slot *e = &ts->stacks[(key >> 20) % TSAN_STACK_CACHE];
+	if (e->key == key)
+		return e->id;
+	uint64_t pcs[TRACE_STACK_DEPTH_MAX];
+	uint32_t n = 0;
+	pcs[n++] = pc;
+	while (n < depth && d)
+		pcs[n++] = ts->frames[--d].pc;
+	uint32_t id = trace_writer_intern_stack(&shim.writer, pcs, n);
+	if (id) {
+		e->key = key;
+		e->id = id;
+	}
+	return id;
+}
+
+/* ---- the interval ---- */
+
+#define KEY_FLAGS (TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE)
+
+TRACE_HOT uint32_t slot_of(uint64_t addr, uint64_t size, unsigned key_flags)
+{
+	uint64_t h = (addr ^ size << 48 ^ (uint64_t)key_flags << 60) * 0x9E3779B97F4A7C15ull;
+	return (uint32_t)(h >> 40) & (TSAN_SLOTS - 1);
+}
+
+/* The slot of (addr, size, flags) or the empty one where it goes; true if
+ * it is there already. */
+TRACE_HOT bool lookup(const struct tsan_thread *ts, uint64_t addr, uint64_t size, unsigned flags,
+		      uint32_t *slot)
+{
+	unsigned kf = flags & KEY_FLAGS;
+	for (uint32_t i = slot_of(addr, size, kf);; i = (i + 1) & (TSAN_SLOTS - 1)) {
+		const struct tsan_slot *s = &ts->slot[i];
+		if (s->gen != ts->gen) {
+			*slot = i;
+			return false;
+		}
+		const struct trace_access *k = &ts->kept[s->idx];
+		if (k->addr == addr && k->size == size && (k->flags & KEY_FLAGS) == kf)
+			return true;
+	}
+}
+
+void tsan_flush(struct shim_thread *t, uint64_t tick)
+{
+	struct tsan_thread *ts = t->tsan;
+	t->stream.owed = false;
+	if (!ts)
+		return;
+	uint32_t n = ts->n;
+	size_t written = n ? trace_stream_write_accesses(&t->stream, tick, ts->kept, n) : 0;
+	if (ts->seen && shim.writer.hdr) {
+		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_seen, ts->seen);
+		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_kept, written);
+	}
+	ts->n = 0;
+	ts->seen = 0;
+	ts->has_free = false;
+	if (!++ts->gen) {  /* wrapped: generation 0 marks empty slots */
+		for (uint32_t i = 0; i < TSAN_SLOTS; i++)
+			ts->slot[i].gen = 0;
+		ts->gen = 1;
+	}
+}
+
+/* Keeps a new access in SLOT (found empty by lookup). A signal handler
+ * that records while the thread is in here is turned away (in_shim). */
+static void keep(struct shim_thread *t, uint32_t slot, uint64_t addr, uint64_t size,
+		 unsigned flags, uint32_t stack)
+{
+	struct tsan_thread *ts = t->tsan;
+	if (ts->n == TSAN_KEPT) {
+		int saved = *t->errno_at;
+		tsan_flush(t, trace_writer_tick(&shim.writer));
+		*t->errno_at = saved;
+		lookup(ts, addr, size, flags, &slot);
+	}
+	uint32_t i = ts->n++;
+	ts->kept[i] = (struct trace_access){ addr, size, flags, stack };
+	ts->slot[slot] = (struct tsan_slot){ ts->gen, i };
+	ts->has_free |= (flags & TRACE_ACCESS_FREE) != 0;
+	t->stream.owed = true;
+}
+
+RECORD_API void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size,
+				   unsigned flags)
+{
+	struct shim_thread *t = tsan_thread_of_caller();
+	if (t)
+		tsan_access(t, pc, (uintptr_t)addr, size, flags);
+}
+
+void tsan_access(struct shim_thread *t, uintptr_t pc, uint64_t addr, uint64_t size,
+		 unsigned flags)
+{
+	struct tsan_thread *ts = t->tsan;
+	if (__builtin_expect(ts->ignore, 0))
+		return;
+	ts->seen++;
+	uint32_t slot;
+	if (__builtin_expect(lookup(ts, addr, size, flags, &slot), 1))
+		return;
+	t->in_shim++;
+	atomic_signal_fence(memory_order_seq_cst);
+	keep(t, slot, addr, size, flags, tsan_stack_id(ts, pc));
+	atomic_signal_fence(memory_order_seq_cst);
+	t->in_shim--;
+}
+
+void tsan_access_with_stack(struct shim_thread *t, uint64_t addr, uint64_t size, unsigned flags,
+			    uint32_t stack)
+{
+	struct tsan_thread *ts = t->tsan;
+	if (!ts || ts->ignore)
+		return;
+	ts->seen++;
+	uint32_t slot;
+	if (lookup(ts, addr, size, flags, &slot))
+		return;
+	t->in_shim++;
+	atomic_signal_fence(memory_order_seq_cst);
+	keep(t, slot, addr, size, flags, stack);
+	atomic_signal_fence(memory_order_seq_cst);
+	t->in_shim--;
+}
+
+void tsan_write(struct shim_thread *t, const struct trace_rec *rec, bool ends)
+{
+	int saved = *t->errno_at;
+	t->in_shim++;
+	bool owed = t->stream.owed;
+	if (!ends)
+		t->stream.owed = false;  /* the interval goes on past this record */
+	trace_stream_write(&t->stream, rec);
+	if (!ends)
+		t->stream.owed = owed;
+	t->in_shim--;
+	*t->errno_at = saved;
+}
+
+/* ---- the rest of the hooks' state ---- */
+
+RECORD_API void tsan_record_init(void)
+{
+	if (!shim_start())
+		return;
+	atomic_store(&tsan_on, true);
+}
+
+RECORD_API void tsan_record_ignore(bool begin)
+{
+	struct tsan_thread *ts = frames_of_caller();
+	if (!ts)
+		return;
+	if (begin)
+		ts->ignore++;
+	else if (ts->ignore > 0)
+		ts->ignore--;
+}
