@@ -188,28 +188,32 @@ uint32_t tsan_stack_id(struct tsan_thread *ts, uintptr_t pc)
 
 /* ---- the interval ---- */
 
-#define KEY_FLAGS (TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE)
-
-TRACE_HOT uint32_t slot_of(uint64_t addr, uint64_t size, unsigned key_flags)
+TRACE_HOT uint32_t size_flags_of(uint64_t size, unsigned flags)
 {
-	uint64_t h = (addr ^ size << 48 ^ (uint64_t)key_flags << 60) * 0x9E3779B97F4A7C15ull;
-	return (uint32_t)(h >> 40) & (TSAN_SLOTS - 1);
+	return (uint32_t)size << 2 | (flags & TRACE_ACCESS_WRITE) |
+	       ((flags & TRACE_ACCESS_FREE) ? 2u : 0u);
 }
 
-/* The slot of (addr, size, flags) or the empty one where it goes; true if
- * it is there already. */
+TRACE_HOT uint32_t slot_of(uint64_t addr, uint32_t size_flags)
+{
+	uint64_t h = (addr ^ (uint64_t)size_flags << 40) * 0x9E3779B97F4A7C15ull;
+	return (uint32_t)(h >> 50) & (TSAN_SLOTS - 1);
+}
+
+/* The slot of the key or the empty one where it goes; true if it is
+ * there already. Ranges too large for the key are never found. */
 TRACE_HOT bool lookup(const struct tsan_thread *ts, uint64_t addr, uint64_t size, unsigned flags,
 		      uint32_t *slot)
 {
-	unsigned kf = flags & KEY_FLAGS;
-	for (uint32_t i = slot_of(addr, size, kf);; i = (i + 1) & (TSAN_SLOTS - 1)) {
+	uint32_t sf = size_flags_of(size, flags), gen = ts->gen;
+	bool keyed = size < TSAN_SIZE_KEYED;
+	for (uint32_t i = slot_of(addr, sf);; i = (i + 1) & (TSAN_SLOTS - 1)) {
 		const struct tsan_slot *s = &ts->slot[i];
-		if (s->gen != ts->gen) {
+		if (s->gen != gen) {
 			*slot = i;
 			return false;
 		}
-		const struct trace_access *k = &ts->kept[s->idx];
-		if (k->addr == addr && k->size == size && (k->flags & KEY_FLAGS) == kf)
+		if (s->addr == addr && s->size_flags == sf && keyed)
 			return true;
 	}
 }
@@ -236,23 +240,42 @@ void tsan_flush(struct shim_thread *t, uint64_t tick)
 	}
 }
 
-/* Keeps a new access in SLOT (found empty by lookup). A signal handler
- * that records while the thread is in here is turned away (in_shim). */
-static void keep(struct shim_thread *t, uint32_t slot, uint64_t addr, uint64_t size,
-		 unsigned flags, uint32_t stack)
+/* Keeps a new access in SLOT (found empty by lookup), with STACK, or the
+ * stack of PC if STACK is UINT32_MAX. A signal handler that records while
+ * the thread is in here is turned away (in_shim). */
+static __attribute__((noinline)) void keep(struct shim_thread *t, uint32_t slot, uintptr_t pc,
+					   uint64_t addr, uint64_t size, unsigned flags,
+					   uint32_t stack)
 {
 	struct tsan_thread *ts = t->tsan;
+	t->in_shim++;
+	atomic_signal_fence(memory_order_seq_cst);
+	if (stack == UINT32_MAX)
+		stack = tsan_stack_id(ts, pc);
 	if (ts->n == TSAN_KEPT) {
 		int saved = *t->errno_at;
 		tsan_flush(t, trace_writer_tick(&shim.writer));
 		*t->errno_at = saved;
 		lookup(ts, addr, size, flags, &slot);
 	}
-	uint32_t i = ts->n++;
-	ts->kept[i] = (struct trace_access){ addr, size, flags, stack };
-	ts->slot[slot] = (struct tsan_slot){ ts->gen, i };
+	ts->kept[ts->n++] = (struct trace_access){ addr, size, flags, stack };
+	ts->slot[slot] = (struct tsan_slot){ addr, ts->gen, size_flags_of(size, flags) };
 	ts->has_free |= (flags & TRACE_ACCESS_FREE) != 0;
 	t->stream.owed = true;
+	atomic_signal_fence(memory_order_seq_cst);
+	t->in_shim--;
+}
+
+TRACE_HOT void access_of(struct shim_thread *t, uintptr_t pc, uint64_t addr, uint64_t size,
+			 unsigned flags, uint32_t stack)
+{
+	struct tsan_thread *ts = t->tsan;
+	if (__builtin_expect(ts->ignore, 0))
+		return;
+	ts->seen++;
+	uint32_t slot;
+	if (__builtin_expect(!lookup(ts, addr, size, flags, &slot), 0))
+		keep(t, slot, pc, addr, size, flags, stack);
 }
 
 RECORD_API void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size,
@@ -260,41 +283,20 @@ RECORD_API void tsan_record_access(uintptr_t pc, const volatile void *addr, size
 {
 	struct shim_thread *t = tsan_thread_of_caller();
 	if (t)
-		tsan_access(t, pc, (uintptr_t)addr, size, flags);
+		access_of(t, pc, (uintptr_t)addr, size, flags, UINT32_MAX);
 }
 
 void tsan_access(struct shim_thread *t, uintptr_t pc, uint64_t addr, uint64_t size,
 		 unsigned flags)
 {
-	struct tsan_thread *ts = t->tsan;
-	if (__builtin_expect(ts->ignore, 0))
-		return;
-	ts->seen++;
-	uint32_t slot;
-	if (__builtin_expect(lookup(ts, addr, size, flags, &slot), 1))
-		return;
-	t->in_shim++;
-	atomic_signal_fence(memory_order_seq_cst);
-	keep(t, slot, addr, size, flags, tsan_stack_id(ts, pc));
-	atomic_signal_fence(memory_order_seq_cst);
-	t->in_shim--;
+	access_of(t, pc, addr, size, flags, UINT32_MAX);
 }
 
 void tsan_access_with_stack(struct shim_thread *t, uint64_t addr, uint64_t size, unsigned flags,
 			    uint32_t stack)
 {
-	struct tsan_thread *ts = t->tsan;
-	if (!ts || ts->ignore)
-		return;
-	ts->seen++;
-	uint32_t slot;
-	if (lookup(ts, addr, size, flags, &slot))
-		return;
-	t->in_shim++;
-	atomic_signal_fence(memory_order_seq_cst);
-	keep(t, slot, addr, size, flags, stack);
-	atomic_signal_fence(memory_order_seq_cst);
-	t->in_shim--;
+	if (t->tsan)
+		access_of(t, 0, addr, size, flags, stack);
 }
 
 void tsan_write(struct shim_thread *t, const struct trace_rec *rec, bool ends)

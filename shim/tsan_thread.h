@@ -15,9 +15,10 @@
 #include "trace_accesses.h"
 
 #define TSAN_DEPTH_MAX    256u   /* shadow frames; deeper calls are not kept */
-#define TSAN_STACK_CACHE  1024u  /* (shadow stack, pc) -> stack id */
-#define TSAN_KEPT         2048u  /* accesses buffered before an early flush */
+#define TSAN_STACK_CACHE  256u   /* (shadow stack, pc) -> stack id */
+#define TSAN_KEPT         1024u  /* accesses buffered before an early flush */
 #define TSAN_SLOTS        (2u * TSAN_KEPT)
+#define TSAN_SIZE_KEYED   (1u << 29) /* larger ranges are never merged */
 
 struct tsan_frame {
 	uintptr_t pc;                /* the function's return address */
@@ -30,10 +31,12 @@ struct tsan_stack_slot {
 	uint32_t id;
 };
 
-/* A slot of the interval's table: valid while gen is the interval's. */
+/* A slot of the interval's table: valid while gen is the interval's. The
+ * key is whole in it, so a repeated access costs one load. */
 struct tsan_slot {
+	uint64_t addr;
 	uint32_t gen;
-	uint32_t idx;                /* into kept */
+	uint32_t size_flags;         /* size << 2 | free << 1 | write */
 };
 
 struct tsan_thread {
