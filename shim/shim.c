@@ -172,6 +172,7 @@ static void thread_key_destructor(void *p)
 	shim_emit(&c, TRACE_OP_THREAD_END, t->handle, 0, 0, t->end_how, 0, 0, NULL);
 	t->in_shim++;  /* a signal handler now must not write: the chunk goes away */
 	shim_tls = SHIM_THREAD_GONE;
+	tsan_thread_gone();
 	trace_stream_close(&t->stream);
 	state_free(t);
 }

@@ -4,10 +4,12 @@
  * entry and exit hooks, and the interval table that keeps one read and one
  * write per (address, size) between two synchronization records.
  *
- * The table is written out by the stream's before_record hook, so every
- * record the thread writes (a lock, a join, its end, a fatal signal) comes
- * after the accesses that preceded it. What is buffered when the process
- * is killed is lost: at most TSAN_KEPT accesses per thread. */
+ * A new access is encoded at once into the thread's open ACCESSES record,
+ * written in place in its stream; the stream's before_record hook closes
+ * it (and the interval), so every other record the thread writes (a lock,
+ * a join, its end, a fatal signal) comes after the accesses that preceded
+ * it. What is in the open record when the process is killed is lost: at
+ * most one record's worth (about 100 accesses) per thread. */
 #include "tsan_record.h"
 
 #include <errno.h>
@@ -21,6 +23,7 @@
 #define RECORD_API __attribute__((visibility("protected")))
 
 _Atomic bool tsan_on;
+__thread struct tsan_thread *tsan_tls __attribute__((tls_model("initial-exec")));
 
 #define HASH_SEED 0x9E3779B97F4A7C15ull
 
@@ -31,6 +34,8 @@ static inline uint64_t mix(uint64_t h, uint64_t v)
 }
 
 /* ---- the thread's state ---- */
+
+static void table_clear(struct tsan_thread *ts);
 
 static void before_record(struct trace_stream *s, uint64_t tick)
 {
@@ -43,12 +48,12 @@ void tsan_thread_reset(struct shim_thread *t)
 	struct tsan_thread *ts = t->tsan;
 	if (!ts)
 		return;
-	ts->n = 0;
-	ts->seen = 0;
+	table_clear(ts);
+	ts->batch.count_at = NULL;  /* its chunk is gone with the old stream */
+	ts->seen = ts->kept = 0;
 	ts->has_free = false;
 	ts->ignore = 0;
 	ts->depth = ts->overflow = 0;
-	ts->gen++;
 	for (uint32_t i = 0; i < TSAN_STACK_CACHE; i++)
 		ts->stacks[i].key = 0;
 	t->stream.before_record = before_record;
@@ -62,7 +67,7 @@ static struct tsan_thread *make_state(struct shim_thread *t)
 	if (p == MAP_FAILED)
 		return NULL;
 	struct tsan_thread *ts = p;
-	ts->gen = 1;  /* the mapping's zeros are generation 0: empty */
+	ts->owner = t;
 	t->tsan = ts;
 	tsan_thread_reset(t);
 	return ts;
@@ -92,6 +97,8 @@ static struct shim_thread *thread_with_state(bool adopt)
 		t->in_shim--;
 		*t->errno_at = saved;
 	}
+	if (t->tsan && t->tsan->owner == t)
+		tsan_tls = t->tsan;
 	return t->tsan ? t : NULL;
 }
 
@@ -118,11 +125,16 @@ struct shim_thread *tsan_thread_for_interceptor(uintptr_t pc)
  * shim's own calls too (a signal handler): they must stay paired. */
 TRACE_HOT struct tsan_thread *frames_of_caller(void)
 {
-	struct shim_thread *t = shim_tls;
-	if (__builtin_expect(t && t != SHIM_THREAD_GONE && t->tsan, 1))
-		return t->tsan;
-	t = thread_with_state(true);
+	struct tsan_thread *ts = tsan_tls;
+	if (__builtin_expect(ts != NULL, 1))
+		return ts;
+	struct shim_thread *t = thread_with_state(true);
 	return t ? t->tsan : NULL;
+}
+
+void tsan_thread_gone(void)
+{
+	tsan_tls = NULL;
 }
 
 /* Entries whose frame lies at or below this one's are gone (left by
@@ -188,115 +200,134 @@ uint32_t tsan_stack_id(struct tsan_thread *ts, uintptr_t pc)
 
 /* ---- the interval ---- */
 
-TRACE_HOT uint32_t size_flags_of(uint64_t size, unsigned flags)
+TRACE_HOT uint64_t key_of(uint64_t addr, uint64_t size, unsigned flags)
 {
-	return (uint32_t)size << 2 | (flags & TRACE_ACCESS_WRITE) |
-	       ((flags & TRACE_ACCESS_FREE) ? 2u : 0u);
+	if (__builtin_expect(size >= TSAN_KEY_SIZE_MAX || addr >> 48, 0))
+		return 0;
+	uint64_t sf = size << 2 | (flags & TRACE_ACCESS_WRITE) | ((flags & TRACE_ACCESS_FREE) ? 2u : 0u);
+	return addr | sf << 48;
 }
 
-TRACE_HOT uint32_t slot_of(uint64_t addr, uint32_t size_flags)
+/* The slot of KEY or the empty one where it goes; true if it is there. */
+TRACE_HOT bool lookup(const struct tsan_thread *ts, uint64_t key, uint32_t *slot)
 {
-	uint64_t h = (addr ^ (uint64_t)size_flags << 40) * 0x9E3779B97F4A7C15ull;
-	return (uint32_t)(h >> 50) & (TSAN_SLOTS - 1);
-}
-
-/* The slot of the key or the empty one where it goes; true if it is
- * there already. Ranges too large for the key are never found. */
-TRACE_HOT bool lookup(const struct tsan_thread *ts, uint64_t addr, uint64_t size, unsigned flags,
-		      uint32_t *slot)
-{
-	uint32_t sf = size_flags_of(size, flags), gen = ts->gen;
-	bool keyed = size < TSAN_SIZE_KEYED;
-	for (uint32_t i = slot_of(addr, sf);; i = (i + 1) & (TSAN_SLOTS - 1)) {
-		const struct tsan_slot *s = &ts->slot[i];
-		if (s->gen != gen) {
+	for (uint32_t i = (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 53);;
+	     i = (i + 1) & (TSAN_SLOTS - 1)) {
+		uint64_t k = ts->slot[i];
+		if (k == key)
+			return true;
+		if (!k) {
 			*slot = i;
 			return false;
 		}
-		if (s->addr == addr && s->size_flags == sf && keyed)
-			return true;
 	}
+}
+
+static void table_clear(struct tsan_thread *ts)
+{
+	for (uint32_t i = 0; i < ts->n; i++)
+		ts->slot[ts->used[i]] = 0;
+	ts->n = 0;
 }
 
 void tsan_flush(struct shim_thread *t, uint64_t tick)
 {
+	(void)tick;
 	struct tsan_thread *ts = t->tsan;
 	t->stream.owed = false;
 	if (!ts)
 		return;
-	uint32_t n = ts->n;
-	size_t written = n ? trace_stream_write_accesses(&t->stream, tick, ts->kept, n) : 0;
+	trace_access_batch_close(&t->stream, &ts->batch);
+	table_clear(ts);
+	ts->has_free = false;
 	if (ts->seen && shim.writer.hdr) {
 		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_seen, ts->seen);
-		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_kept, written);
+		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_kept, ts->kept);
 	}
-	ts->n = 0;
-	ts->seen = 0;
-	ts->has_free = false;
-	if (!++ts->gen) {  /* wrapped: generation 0 marks empty slots */
-		for (uint32_t i = 0; i < TSAN_SLOTS; i++)
-			ts->slot[i].gen = 0;
-		ts->gen = 1;
-	}
+	ts->seen = ts->kept = 0;
 }
 
-/* Keeps a new access in SLOT (found empty by lookup), with STACK, or the
- * stack of PC if STACK is UINT32_MAX. A signal handler that records while
- * the thread is in here is turned away (in_shim). */
-static __attribute__((noinline)) void keep(struct shim_thread *t, uint32_t slot, uintptr_t pc,
-					   uint64_t addr, uint64_t size, unsigned flags,
-					   uint32_t stack)
+/* Appends A to the open batch, opening one if needed. */
+static void batch_add(struct shim_thread *t, const struct trace_access *a)
 {
 	struct tsan_thread *ts = t->tsan;
+	if (ts->batch.count_at && trace_access_batch_add(&ts->batch, a))
+		return;
+	int saved = *t->errno_at;  /* a new chunk means syscalls */
+	trace_access_batch_close(&t->stream, &ts->batch);
+	if (trace_access_batch_open(&t->stream, &ts->batch, trace_writer_tick(&shim.writer)))
+		trace_access_batch_add(&ts->batch, a);
+	*t->errno_at = saved;
+}
+
+/* Keeps a new access (KEY 0: not mergeable) in SLOT, found empty by
+ * lookup, with STACK, or the stack of PC if STACK is UINT32_MAX. A signal
+ * handler that records while the thread is in here is turned away
+ * (in_shim). */
+static __attribute__((noinline)) void keep(struct tsan_thread *ts, uint64_t key, uint32_t slot,
+					   uintptr_t pc, uint64_t addr, uint64_t size,
+					   unsigned flags, uint32_t stack)
+{
+	struct shim_thread *t = ts->owner;
+	if (t->in_shim)
+		return;  /* a signal handler inside the shim: the access is lost */
 	t->in_shim++;
 	atomic_signal_fence(memory_order_seq_cst);
 	if (stack == UINT32_MAX)
 		stack = tsan_stack_id(ts, pc);
-	if (ts->n == TSAN_KEPT) {
-		int saved = *t->errno_at;
-		tsan_flush(t, trace_writer_tick(&shim.writer));
-		*t->errno_at = saved;
-		lookup(ts, addr, size, flags, &slot);
+	struct trace_access a = { addr, size, flags, stack };
+	batch_add(t, &a);
+	ts->kept++;
+	if (key) {
+		if (ts->n == TSAN_KEYS) {  /* full: merging starts again */
+			table_clear(ts);
+			lookup(ts, key, &slot);
+		}
+		ts->slot[slot] = key;
+		ts->used[ts->n++] = (uint16_t)slot;
 	}
-	ts->kept[ts->n++] = (struct trace_access){ addr, size, flags, stack };
-	ts->slot[slot] = (struct tsan_slot){ addr, ts->gen, size_flags_of(size, flags) };
 	ts->has_free |= (flags & TRACE_ACCESS_FREE) != 0;
 	t->stream.owed = true;
 	atomic_signal_fence(memory_order_seq_cst);
 	t->in_shim--;
 }
 
-TRACE_HOT void access_of(struct shim_thread *t, uintptr_t pc, uint64_t addr, uint64_t size,
+TRACE_HOT void access_of(struct tsan_thread *ts, uintptr_t pc, uint64_t addr, uint64_t size,
 			 unsigned flags, uint32_t stack)
 {
-	struct tsan_thread *ts = t->tsan;
 	if (__builtin_expect(ts->ignore, 0))
 		return;
 	ts->seen++;
-	uint32_t slot;
-	if (__builtin_expect(!lookup(ts, addr, size, flags, &slot), 0))
-		keep(t, slot, pc, addr, size, flags, stack);
+	uint64_t key = key_of(addr, size, flags);
+	uint32_t slot = 0;
+	if (__builtin_expect(!key || !lookup(ts, key, &slot), 0))
+		keep(ts, key, slot, pc, addr, size, flags, stack);
 }
 
 RECORD_API void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size,
 				   unsigned flags)
 {
-	struct shim_thread *t = tsan_thread_of_caller();
-	if (t)
-		access_of(t, pc, (uintptr_t)addr, size, flags, UINT32_MAX);
+	struct tsan_thread *ts = tsan_tls;
+	if (__builtin_expect(!ts, 0)) {
+		struct shim_thread *t = tsan_thread_of_caller();
+		if (!t)
+			return;
+		ts = t->tsan;
+	}
+	access_of(ts, pc, (uintptr_t)addr, size, flags, UINT32_MAX);
 }
 
 void tsan_access(struct shim_thread *t, uintptr_t pc, uint64_t addr, uint64_t size,
 		 unsigned flags)
 {
-	access_of(t, pc, addr, size, flags, UINT32_MAX);
+	access_of(t->tsan, pc, addr, size, flags, UINT32_MAX);
 }
 
 void tsan_access_with_stack(struct shim_thread *t, uint64_t addr, uint64_t size, unsigned flags,
 			    uint32_t stack)
 {
 	if (t->tsan)
-		access_of(t, 0, addr, size, flags, stack);
+		access_of(t->tsan, 0, addr, size, flags, stack);
 }
 
 void tsan_write(struct shim_thread *t, const struct trace_rec *rec, bool ends)
@@ -304,8 +335,10 @@ void tsan_write(struct shim_thread *t, const struct trace_rec *rec, bool ends)
 	int saved = *t->errno_at;
 	t->in_shim++;
 	bool owed = t->stream.owed;
-	if (!ends)
-		t->stream.owed = false;  /* the interval goes on past this record */
+	if (!ends && owed) {  /* the interval goes on past this record */
+		trace_access_batch_close(&t->stream, &t->tsan->batch);
+		t->stream.owed = false;
+	}
 	trace_stream_write(&t->stream, rec);
 	if (!ends)
 		t->stream.owed = owed;

@@ -16,9 +16,8 @@
 
 #define TSAN_DEPTH_MAX    256u   /* shadow frames; deeper calls are not kept */
 #define TSAN_STACK_CACHE  256u   /* (shadow stack, pc) -> stack id */
-#define TSAN_KEPT         1024u  /* accesses buffered before an early flush */
-#define TSAN_SLOTS        (2u * TSAN_KEPT)
-#define TSAN_SIZE_KEYED   (1u << 29) /* larger ranges are never merged */
+#define TSAN_KEYS         1024u  /* keys of an interval before its table restarts */
+#define TSAN_SLOTS        (2u * TSAN_KEYS)
 
 struct tsan_frame {
 	uintptr_t pc;                /* the function's return address */
@@ -31,33 +30,39 @@ struct tsan_stack_slot {
 	uint32_t id;
 };
 
-/* A slot of the interval's table: valid while gen is the interval's. The
- * key is whole in it, so a repeated access costs one load. */
-struct tsan_slot {
-	uint64_t addr;
-	uint32_t gen;
-	uint32_t size_flags;         /* size << 2 | free << 1 | write */
-};
+/* The interval's table holds keys: address | (size << 2 | free << 1 |
+ * write) << 48, 0 = empty. Accesses whose key does not fit (16 KiB or
+ * more, addresses above 2^48) are never merged. */
+#define TSAN_KEY_SIZE_MAX (1u << 14)
 
 struct tsan_thread {
+	struct shim_thread *owner;
 	/* the interval */
-	uint32_t gen;                /* slots of other generations are empty */
-	uint32_t n;                  /* kept so far */
-	uint64_t seen;               /* accesses seen since the last flush */
+	uint32_t n;                  /* keys in the table */
 	bool has_free;               /* a free() is kept: an ALLOC must not pass it */
 	int ignore;                  /* __tsan_ignore_thread_begin depth */
+	uint64_t seen, kept;         /* since they were added to the header */
+	struct trace_access_batch batch;  /* the open ACCESSES record */
 	/* the shadow call stack */
 	uint32_t depth;
 	uint32_t overflow;           /* entries beyond TSAN_DEPTH_MAX not yet exited */
 	struct tsan_frame frames[TSAN_DEPTH_MAX];
 	struct tsan_stack_slot stacks[TSAN_STACK_CACHE];
-	struct tsan_slot slot[TSAN_SLOTS];
-	struct trace_access kept[TSAN_KEPT];
+	uint16_t used[TSAN_KEYS];    /* the slots taken, to empty them */
+	uint64_t slot[TSAN_SLOTS];
 };
 
 /* Set by the first __tsan_init: the process has instrumented code, so the
  * heap and string interceptors record too. */
 extern _Atomic bool tsan_on;
+
+/* The calling thread's recording state, once it has one and until its
+ * end: one load for the hooks (no walk from the shim's state). */
+extern __thread struct tsan_thread *tsan_tls __attribute__((tls_model("initial-exec")));
+
+/* The calling thread is ending (its THREAD_END is written): it records
+ * nothing more. */
+void tsan_thread_gone(void);
 
 /* The calling thread's shim state when it may record an access now: the
  * shim is active, the thread has a recording state (made here if needed)
@@ -93,7 +98,8 @@ void tsan_access(struct shim_thread *t, uintptr_t pc, uint64_t addr, uint64_t si
 void tsan_access_with_stack(struct shim_thread *t, uint64_t addr, uint64_t size, unsigned flags,
 			    uint32_t stack);
 
-/* Writes the interval's kept accesses now, at TICK, and starts a new one. */
+/* Ends the interval: its last batch record is published, its table
+ * emptied, its counts added to the header. */
 void tsan_flush(struct shim_thread *t, uint64_t tick);
 
 /* Writes one record of the thread (ATOMIC, FENCE, ALLOC, ANNOTATE). ENDS:

@@ -7,56 +7,45 @@
 #include "trace_accesses.h"
 
 #define COUNT_BYTES  2u   /* the count: a fixed two-byte varint, patched */
-#define ACCESS_MAX   40u  /* the longest access: header, flags, size, address, stack */
-#define BATCH_MAX    ((1u << 14) - 1)
 
-static unsigned size_class(uint64_t size)
+bool trace_access_batch_open(struct trace_stream *s, struct trace_access_batch *b, uint64_t tick)
 {
-	switch (size) {
-	case 1: return 0;
-	case 2: return 1;
-	case 4: return 2;
-	case 8: return 3;
-	default: return 4;
+	uint8_t *start = trace_stream_begin_record(s, tick);
+	if (!start) {
+		b->count_at = NULL;
+		return false;
 	}
+	b->count_at = start;
+	b->p = start + COUNT_BYTES;
+	b->limit = s->pos + TRACE_RECORD_MAX - TRACE_ACCESS_MAX;
+	b->n = 0;
+	b->st = (struct trace_access_state){ 0, 0 };
+	return true;
 }
 
-static uint8_t *encode(uint8_t *p, struct trace_access_state *st, const struct trace_access *a)
+void trace_access_batch_close(struct trace_stream *s, struct trace_access_batch *b)
 {
-	unsigned cls = size_class(a->size);
-	if (cls < 4 && !(a->flags & ~(uint32_t)TRACE_ACCESS_WRITE)) {
-		*p++ = (uint8_t)((a->flags & TRACE_ACCESS_WRITE) | cls << 1);
-	} else {
-		*p++ = (uint8_t)((a->flags & TRACE_ACCESS_WRITE) | TRACE_ACCESSES_EXT);
-		p = trace_put_var(p, a->flags);
-		p = trace_put_var(p, a->size);
+	if (!b->count_at)
+		return;
+	if (b->n) {
+		b->count_at[0] = (uint8_t)(0x80 | (b->n & 0x7f));
+		b->count_at[1] = (uint8_t)(b->n >> 7);
+		trace_stream_publish(s, TRACE_OP_ACCESSES, b->p);
 	}
-	p = trace_put_var(p, trace_zigzag((int64_t)(a->addr - st->addr)));
-	p = trace_put_var(p, trace_zigzag((int64_t)a->stack - (int64_t)st->stack));
-	st->addr = a->addr;
-	st->stack = a->stack;
-	return p;
+	b->count_at = NULL;
 }
 
 size_t trace_stream_write_accesses(struct trace_stream *s, uint64_t tick,
 				   const struct trace_access *a, size_t n)
 {
+	struct trace_access_batch b;
 	size_t done = 0;
 	while (done < n) {
-		uint8_t *start = trace_stream_begin_record(s, tick);
-		if (!start)
+		if (!trace_access_batch_open(s, &b, tick))
 			return done;
-		uint8_t *count_at = start, *p = start + COUNT_BYTES;
-		const uint8_t *limit = s->pos + TRACE_RECORD_MAX - ACCESS_MAX;
-		struct trace_access_state st = { 0, 0 };
-		uint32_t k = 0;
-		while (done < n && p <= limit && k < BATCH_MAX) {
-			p = encode(p, &st, &a[done++]);
-			k++;
-		}
-		count_at[0] = (uint8_t)(0x80 | (k & 0x7f));
-		count_at[1] = (uint8_t)(k >> 7);
-		trace_stream_publish(s, TRACE_OP_ACCESSES, p);
+		while (done < n && trace_access_batch_add(&b, &a[done]))
+			done++;
+		trace_access_batch_close(s, &b);
 	}
 	return done;
 }
@@ -97,7 +86,7 @@ bool trace_accesses_check(const uint8_t **pp, const uint8_t *end, uint32_t *coun
 {
 	const uint8_t *p = *pp;
 	uint64_t n;
-	if (trace_get_var(&p, end, &n) || n == 0 || n > BATCH_MAX)
+	if (trace_get_var(&p, end, &n) || n == 0 || n > TRACE_ACCESSES_COUNT_MAX)
 		return false;
 	const uint8_t *first = p;
 	struct trace_access_state st = { 0, 0 };

@@ -24,6 +24,53 @@ struct trace_access_state {
 	uint32_t stack;
 };
 
+/* An ACCESSES record written in place, one access at a time (the shim's
+ * batch of the current interval): it holds the stream's position, so it
+ * must be closed before any other record of the stream is written. */
+struct trace_access_batch {
+	uint8_t *count_at;          /* NULL: none open */
+	uint8_t *p;                 /* where the next access goes */
+	uint8_t *limit;             /* no access starts beyond */
+	uint32_t n;
+	struct trace_access_state st;
+};
+
+#define TRACE_ACCESS_MAX  40u   /* the longest access: header, flags, size, address, stack */
+#define TRACE_ACCESSES_COUNT_MAX ((1u << 14) - 1)
+
+/* Opens a batch record at TICK: false if the stream has no room (the
+ * access is then dropped, counted). */
+bool trace_access_batch_open(struct trace_stream *s, struct trace_access_batch *b, uint64_t tick);
+
+/* Publishes the batch (if open) and closes it. */
+void trace_access_batch_close(struct trace_stream *s, struct trace_access_batch *b);
+
+/* Appends A to the open batch B; false when B is full (close it and open
+ * another). */
+TRACE_HOT bool trace_access_batch_add(struct trace_access_batch *b, const struct trace_access *a)
+{
+	if (b->p > b->limit || b->n == TRACE_ACCESSES_COUNT_MAX)
+		return false;
+	uint8_t *p = b->p;
+	uint64_t size = a->size;
+	uint32_t flags = a->flags;
+	if (!(flags & ~(uint32_t)TRACE_ACCESS_WRITE) && size <= 8 && (size & (size - 1)) == 0) {
+		unsigned cls = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+		*p++ = (uint8_t)((flags & TRACE_ACCESS_WRITE) | cls << 1);
+	} else {
+		*p++ = (uint8_t)((flags & TRACE_ACCESS_WRITE) | TRACE_ACCESSES_EXT);
+		p = trace_put_var_fast(p, flags);
+		p = trace_put_var(p, size);
+	}
+	p = trace_put_var(p, trace_zigzag((int64_t)(a->addr - b->st.addr)));
+	p = trace_put_var_fast(p, trace_zigzag((int64_t)a->stack - (int64_t)b->st.stack));
+	b->st.addr = a->addr;
+	b->st.stack = a->stack;
+	b->p = p;
+	b->n++;
+	return true;
+}
+
 /* Writes A[0..N) as ACCESSES records at TICK (as many records as their
  * size needs). Returns how many accesses were written: fewer than N when
  * the stream had no room (those are dropped, counted per record). */
