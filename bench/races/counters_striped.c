@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* counters_striped.c - a memory-heavy workload with locks, for the cost of
  * recording memory accesses (issue 10): THREADS threads each run ROUNDS
- * rounds of private work (four passes over a 128-entry scratch array) and
+ * rounds of private work (PASSES passes over a 128-entry scratch array) and
  * a locked update of a random block of 32 counters in a large shared array
  * (COUNTERS entries, 64 striped mutexes). Built three ways by
  * bench/races/run.sh: native, -fsanitize=thread with clang's runtime, and
  * -fsanitize=thread against ctrace's recording (bench_tsan_abi.c).
- * Usage: counters_striped [THREADS] [ROUNDS] [COUNTERS] */
+ * Usage: counters_striped [THREADS] [ROUNDS] [COUNTERS] [PASSES] */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +19,7 @@
 static uint64_t *counters;
 static size_t ncounters;
 static long rounds;
+static int passes;
 static pthread_mutex_t locks[STRIPES];
 
 static uint64_t next_random(uint64_t *s)
@@ -31,7 +32,7 @@ static uint64_t next_random(uint64_t *s)
 
 __attribute__((noinline)) static void private_work(uint64_t *scratch, long r)
 {
-	for (int pass = 0; pass < 4; pass++)
+	for (int pass = 0; pass < passes; pass++)
 		for (int k = 0; k < SCRATCH; k++)
 			scratch[k] = scratch[k] * 3 + (uint64_t)r + (uint64_t)pass;
 }
@@ -64,7 +65,8 @@ int main(int argc, char **argv)
 	int threads = argc > 1 ? atoi(argv[1]) : 4;
 	rounds = argc > 2 ? atol(argv[2]) : 20000;
 	ncounters = argc > 3 ? (size_t)atol(argv[3]) : (size_t)1 << 22;
-	if (threads < 1 || threads > 256 || rounds < 1 || ncounters < BLOCK)
+	passes = argc > 4 ? atoi(argv[4]) : 4;
+	if (threads < 1 || threads > 256 || rounds < 1 || ncounters < BLOCK || passes < 1)
 		return 2;
 	counters = calloc(ncounters, sizeof *counters);
 	if (!counters)

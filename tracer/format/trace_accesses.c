@@ -50,6 +50,17 @@ size_t trace_stream_write_accesses(struct trace_stream *s, uint64_t tick,
 	return done;
 }
 
+/* A varint, with the one-byte case (most deltas) inline. */
+static inline __attribute__((always_inline)) int get_var(const uint8_t **p, const uint8_t *end,
+							 uint64_t *v)
+{
+	if (*p < end && !(**p & 0x80)) {
+		*v = *(*p)++;
+		return 0;
+	}
+	return trace_get_var(p, end, v);
+}
+
 bool trace_access_decode(const uint8_t **pp, const uint8_t *end, struct trace_access_state *st,
 			 struct trace_access *out)
 {
@@ -60,7 +71,7 @@ bool trace_access_decode(const uint8_t **pp, const uint8_t *end, struct trace_ac
 	uint8_t h = *p++;
 	if (h & TRACE_ACCESSES_EXT) {
 		if (h & ~(TRACE_ACCESSES_EXT | TRACE_ACCESS_WRITE) ||
-		    trace_get_var(&p, end, &flags) || trace_get_var(&p, end, &size) ||
+		    get_var(&p, end, &flags) || get_var(&p, end, &size) ||
 		    flags >= TRACE_ACCESS_FLAGS_END || (flags & TRACE_ACCESS_WRITE) != (h & 1u))
 			return false;
 	} else {
@@ -69,7 +80,7 @@ bool trace_access_decode(const uint8_t **pp, const uint8_t *end, struct trace_ac
 		flags = h & TRACE_ACCESS_WRITE;
 		size = 1u << (h >> 1);
 	}
-	if (trace_get_var(&p, end, &addr) || trace_get_var(&p, end, &stack))
+	if (get_var(&p, end, &addr) || get_var(&p, end, &stack))
 		return false;
 	int64_t s = (int64_t)st->stack + trace_unzigzag(stack);
 	if (s < 0 || s > UINT32_MAX)
