@@ -421,22 +421,31 @@ static void finish_head(struct rd_cursor *c)
 	h->group = h->ordered ? c->slot_group[h->slot] : 0;
 }
 
-/* Lost data in the stream (reported already): the head becomes a
- * DROPPED event of an unknown count (trace_event.h, "Gaps"), at the time
- * of the last record read. Pending BEGINs may have ended in the gap. */
-static int gap(struct rd_cursor *c)
+/* A head without object, string or result: an END of OP with these args. */
+static void plain_head(struct rd_cursor *c, unsigned op, uint64_t a0, uint64_t a1, uint64_t a2,
+		       uint32_t stack)
 {
 	struct rd_head *h = &c->head;
-	h->ev.op = TRACE_OP_DROPPED;
+	h->ev.op = (uint8_t)op;
 	h->ev.phase = TRACE_PHASE_END;
 	h->ev.kind = TRACE_OBJ_NONE;
 	h->ev.obj_gap = 0;
 	h->ev.result = 0;
 	h->ev.seq = 0;
-	h->ev.args[0] = h->ev.args[1] = h->ev.args[2] = 0;
+	h->ev.args[0] = a0;
+	h->ev.args[1] = a1;
+	h->ev.args[2] = a2;
 	h->ev.str = NULL;
-	h->stack = 0;
+	h->stack = stack;
 	h->has_obj = h->has_obj2 = false;
+}
+
+/* Lost data in the stream (reported already): the head becomes a
+ * DROPPED event of an unknown count (trace_event.h, "Gaps"), at the time
+ * of the last record read. Pending BEGINs may have ended in the gap. */
+static int gap(struct rd_cursor *c)
+{
+	plain_head(c, TRACE_OP_DROPPED, 0, 0, 0, 0);
 	c->nbegins = 0;
 	finish_head(c);
 	return 1;
@@ -460,25 +469,13 @@ static bool tail_missing(struct trace_reader *r, struct rd_cursor *c)
  * batch's tick. */
 static int next_access(struct rd_cursor *c)
 {
-	struct rd_head *h = &c->head;
 	const uint8_t *p = c->file->map + c->batch_at;
 	struct trace_access a = { 0, 0, 0, 0 };
 	if (!trace_access_decode(&p, c->file->map + c->file->map_size, &c->batch, &a))
 		c->batch_left = 1;  /* checked already: cannot happen */
 	c->batch_left--;
 	c->batch_at = (uint64_t)(p - c->file->map);
-	h->ev.op = TRACE_OP_ACCESS;
-	h->ev.phase = TRACE_PHASE_END;
-	h->ev.kind = TRACE_OBJ_NONE;
-	h->ev.obj_gap = 0;
-	h->ev.result = 0;
-	h->ev.seq = 0;
-	h->ev.args[0] = a.addr;
-	h->ev.args[1] = a.size;
-	h->ev.args[2] = a.flags;
-	h->ev.str = NULL;
-	h->stack = a.stack;
-	h->has_obj = h->has_obj2 = false;
+	plain_head(c, TRACE_OP_ACCESS, a.addr, a.size, a.flags, a.stack);
 	finish_head(c);
 	return 1;
 }
