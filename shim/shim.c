@@ -332,6 +332,7 @@ void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t
 	atomic_flag_clear(&free_lock);
 	atomic_flag_clear(&shim.maps_lock);
 	shim.maps_snapshots = 0;
+	tsan_sync_after_fork();
 	for (struct shim_thread *t = atomic_load(&shim.all); t; t = t->next_all)
 		if (t != self)
 			state_free(t);

@@ -78,6 +78,14 @@ RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volat
 	tsan_write(t, &rec, mo != MO_RELAXED);
 }
 
+void tsan_sync_after_fork(void)
+{
+	if (!atomic_load_explicit(&tsan_on, memory_order_relaxed))
+		return;  /* never touched: its pages stay unmapped */
+	for (uint32_t i = 0; i < STRIPES; i++)
+		atomic_flag_clear_explicit(&stripes[i].busy, memory_order_relaxed);
+}
+
 RECORD_API void tsan_record_fence(uintptr_t pc, int mo)
 {
 	struct shim_thread *t = tsan_thread_of_caller();

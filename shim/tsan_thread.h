@@ -102,6 +102,10 @@ void tsan_access_with_stack(struct shim_thread *t, uint64_t addr, uint64_t size,
  * emptied, its counts added to the header. */
 void tsan_flush(struct shim_thread *t, uint64_t tick);
 
+/* A forked child: the stripes of atomic locations held by threads that
+ * are not in it are free again. */
+void tsan_sync_after_fork(void);
+
 /* Writes one record of the thread (ATOMIC, FENCE, ALLOC, ANNOTATE). ENDS:
  * it ends the interval (the kept accesses go first); else it may precede
  * them. Preserves errno. */
