@@ -269,8 +269,10 @@ static __attribute__((noinline)) void keep(struct tsan_thread *ts, uint64_t key,
 					   unsigned flags, uint32_t stack)
 {
 	struct shim_thread *t = ts->owner;
-	if (t->in_shim)
-		return;  /* a signal handler inside the shim: the access is lost */
+	if (t->in_shim) {  /* a signal handler inside the shim: lost, and counted */
+		trace_stream_count_drop(&t->stream);
+		return;
+	}
 	t->in_shim++;
 	atomic_signal_fence(memory_order_seq_cst);
 	if (stack == UINT32_MAX)
