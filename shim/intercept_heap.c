@@ -38,7 +38,7 @@ static __attribute__((noinline)) void record_alloc(uintptr_t pc0, uintptr_t sp, 
 	};
 	/* An ALLOC may precede the interval's batch, but not a free() in it:
 	 * the block freed and the one made at its address would swap. */
-	tsan_write(t, &rec, t->tsan->has_free);
+	tsan_write(t, &rec, 0, t->tsan->has_free);
 }
 
 static __attribute__((noinline)) void record_free(uintptr_t pc0, uintptr_t sp, void *p)

@@ -327,6 +327,8 @@ void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t
 	/* The parent's chunks are shared mappings: unmap, never write. */
 	for (struct shim_thread *t = atomic_load(&shim.all); t; t = t->next_all)
 		trace_stream_abandon(&t->stream);
+	if (self && self != SHIM_THREAD_GONE)
+		tsan_thread_reset(self);  /* its open batch was in a parent's chunk */
 	trace_writer_abandon(&shim.writer);
 	free_list = NULL;
 	atomic_flag_clear(&free_lock);
@@ -338,6 +340,7 @@ void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t
 			state_free(t);
 	if (open_writer(parent_pid, parent_thread, fork_tick) < 0) {
 		atomic_store(&shim.state, SHIM_OFF);
+		tsan_thread_gone();  /* nothing to record into */
 		return;
 	}
 	if (self && self != SHIM_THREAD_GONE) {

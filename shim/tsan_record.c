@@ -79,11 +79,10 @@ static struct tsan_thread *make_state(struct shim_thread *t)
 static struct shim_thread *thread_with_state(bool adopt)
 {
 	struct shim_thread *t = shim_tls;
-	if (t == SHIM_THREAD_GONE || (!t && !adopt))
+	if (t == SHIM_THREAD_GONE || (!t && !adopt) ||
+	    atomic_load_explicit(&shim.state, memory_order_acquire) != SHIM_ACTIVE)
 		return NULL;
 	if (!t) {
-		if (atomic_load_explicit(&shim.state, memory_order_acquire) != SHIM_ACTIVE)
-			return NULL;
 		int saved = errno;
 		t = shim_thread_self();
 		errno = saved;
@@ -332,10 +331,12 @@ void tsan_access_with_stack(struct shim_thread *t, uint64_t addr, uint64_t size,
 		access_of(t->tsan, 0, addr, size, flags, stack);
 }
 
-void tsan_write(struct shim_thread *t, const struct trace_rec *rec, bool ends)
+void tsan_write(struct shim_thread *t, struct trace_rec *rec, uintptr_t pc, bool ends)
 {
 	int saved = *t->errno_at;
-	t->in_shim++;
+	t->in_shim++;  /* before the stack: interning may take the table's lock */
+	if (pc)
+		rec->stack = tsan_stack_id(t->tsan, pc);
 	bool owed = t->stream.owed;
 	if (!ends && owed) {  /* the interval goes on past this record */
 		trace_access_batch_close(&t->stream, &t->tsan->batch);

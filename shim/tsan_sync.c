@@ -69,13 +69,12 @@ RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volat
 	uint64_t seq = trace_stream_stamp(&t->stream, key, TRACE_ORDER_SHARED);
 	atomic_flag_clear_explicit(&stripes[token - 1].busy, memory_order_release);
 	struct trace_rec rec = {
-		.op = TRACE_OP_ATOMIC, .tick = trace_writer_tick(&shim.writer),
-		.stack = tsan_stack_id(t->tsan, pc), .key = key, .seq = seq,
-		.args = { op, (uint64_t)(unsigned)mo, size },
+		.op = TRACE_OP_ATOMIC, .tick = trace_writer_tick(&shim.writer), .key = key,
+		.seq = seq, .args = { op, (uint64_t)(unsigned)mo, size },
 	};
 	atomic_signal_fence(memory_order_seq_cst);
 	t->in_shim--;
-	tsan_write(t, &rec, mo != MO_RELAXED);
+	tsan_write(t, &rec, pc, mo != MO_RELAXED);
 }
 
 void tsan_sync_after_fork(void)
@@ -93,9 +92,9 @@ RECORD_API void tsan_record_fence(uintptr_t pc, int mo)
 		return;
 	struct trace_rec rec = {
 		.op = TRACE_OP_FENCE, .tick = trace_writer_tick(&shim.writer),
-		.stack = tsan_stack_id(t->tsan, pc), .args = { (uint64_t)(unsigned)mo },
+		.args = { (uint64_t)(unsigned)mo },
 	};
-	tsan_write(t, &rec, mo != MO_RELAXED);
+	tsan_write(t, &rec, pc, mo != MO_RELAXED);
 }
 
 RECORD_API void tsan_record_annotate(uintptr_t pc, unsigned kind, const volatile void *addr,
@@ -106,8 +105,7 @@ RECORD_API void tsan_record_annotate(uintptr_t pc, unsigned kind, const volatile
 		return;
 	struct trace_rec rec = {
 		.op = TRACE_OP_ANNOTATE, .tick = trace_writer_tick(&shim.writer),
-		.stack = tsan_stack_id(t->tsan, pc),
 		.args = { kind, (uintptr_t)addr, size }, .str = name,
 	};
-	tsan_write(t, &rec, true);
+	tsan_write(t, &rec, pc, true);
 }

@@ -106,9 +106,9 @@ void tsan_flush(struct shim_thread *t, uint64_t tick);
  * are not in it are free again. */
 void tsan_sync_after_fork(void);
 
-/* Writes one record of the thread (ATOMIC, FENCE, ALLOC, ANNOTATE). ENDS:
- * it ends the interval (the kept accesses go first); else it may precede
- * them. Preserves errno. */
-void tsan_write(struct shim_thread *t, const struct trace_rec *rec, bool ends);
+/* Writes one record of the thread (ATOMIC, FENCE, ALLOC, ANNOTATE), with
+ * the stack of PC if PC is not 0. ENDS: it ends the interval (the kept
+ * accesses go first); else it may precede them. Preserves errno. */
+void tsan_write(struct shim_thread *t, struct trace_rec *rec, uintptr_t pc, bool ends);
 
 #endif

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define W 1u
 #define RANGE 4u
@@ -184,6 +186,14 @@ int main(void)
 		access_(0x702, &z, 8, 0);
 	raise(SIGUSR1);
 	step();
+	/* Step 8: a forked child records into its own file. */
+	access_(0x801, &x, 8, W);  /* open in the parent at the fork */
+	pid_t pid = fork();
+	if (pid == 0) {
+		access_(0x802, &x, 8, W);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
 	printf("{\"x\": %lu, \"y\": %lu, \"z\": %lu, \"counter\": %lu, \"src\": %lu, \"dst\": %lu, "
 	       "\"value\": %lu}\n", (unsigned long)(uintptr_t)&x, (unsigned long)(uintptr_t)&y,
 	       (unsigned long)(uintptr_t)&z, (unsigned long)(uintptr_t)&counter,

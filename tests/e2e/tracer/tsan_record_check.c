@@ -108,6 +108,8 @@ int main(int argc, char **argv)
 		{ A, y, 1, Wr, { 0x503 }, 1 },
 		/* 7: 1000 reads merged; a signal handler's access */
 		{ A, z, 8, R, { 0x702 }, 1 }, { A, y, 4, Wr, { 0x701 }, 1 },
+		/* 8: before a fork (the child's own is in its process) */
+		{ A, x, 8, Wr, { 0x801 }, 1 },
 	};
 	const size_t nwant = sizeof want / sizeof want[0];
 
@@ -122,6 +124,7 @@ int main(int argc, char **argv)
 	size_t next = 0;
 	uint64_t accesses = 0, atomics = 0, last_seq = 0, alloc_addr = 0;
 	uint32_t counter_obj = 0;
+	unsigned child_accesses = 0;
 	while (trace_reader_next(r, &ev) == TRACE_READER_EVENT) {
 		accesses += ev.op == TRACE_OP_ACCESS;
 		if (ev.op == TRACE_OP_ATOMIC) {
@@ -136,6 +139,11 @@ int main(int argc, char **argv)
 				     (unsigned long long)last_seq);
 			last_seq = ev.seq;
 			atomics++;
+		}
+		if (ev.process != 0) {
+			if (ev.op == TRACE_OP_ACCESS && ev.args[0] == x && ev.args[1] == 8)
+				child_accesses++;
+			continue;
 		}
 		if (ev.thread != 0) {
 			if (ev.op == TRACE_OP_ATOMIC) {
@@ -179,6 +187,8 @@ int main(int argc, char **argv)
 	if (next != nwant)
 		fail("main thread: expected event #%zu (op %d, pc 0x%llx) never came", next,
 		     want[next].op, (unsigned long long)want[next].pcs[0]);
+	if (child_accesses != 1)
+		fail("the forked child has %u accesses of x, expected 1", child_accesses);
 	if (atomics != 4002)
 		fail("%llu atomic events, expected 4002", (unsigned long long)atomics);
 	if (cat->accesses_kept != accesses)
