@@ -51,36 +51,66 @@ static __attribute__((noinline)) void record_free(uintptr_t pc0, uintptr_t sp, v
 			       TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE | TRACE_ACCESS_RANGE, c.stack);
 }
 
-SHIM_EXPORT void *malloc(size_t size)
+/* Each interceptor: while nothing records, one flag test and the real
+ * function; else its _slow half, out of line. The caller's pc and stack
+ * pointer are taken in the interceptor (SHIM_SITE) for the stack. */
+
+static __attribute__((noinline)) void *malloc_slow(size_t size, uintptr_t pc0, uintptr_t sp)
 {
 	if (!shim_mem_resolve())
 		return shim_mem_arena_alloc(size, 16);
 	void *p = shim_mem.malloc(size);
 	if (recording())
-		record_alloc(SHIM_SITE(), p, size);
+		record_alloc(pc0, sp, p, size);
 	return p;
 }
 
-SHIM_EXPORT void free(void *p)
+SHIM_EXPORT void *malloc(size_t size)
+{
+	if (shim_mem_forward())
+		return shim_mem.malloc(size);
+	return malloc_slow(size, SHIM_SITE());
+}
+
+static __attribute__((noinline)) void free_slow(void *p, uintptr_t pc0, uintptr_t sp)
 {
 	if (!p || shim_mem_in_arena(p) || !shim_mem_resolve())
 		return;  /* arena blocks stay: dlsym's few bytes */
 	if (recording())
-		record_free(SHIM_SITE(), p);
+		record_free(pc0, sp, p);
 	shim_mem.free(p);
 }
 
-SHIM_EXPORT void *calloc(size_t n, size_t size)
+SHIM_EXPORT void free(void *p)
+{
+	if (shim_mem_forward() && !shim_mem_in_arena(p)) {
+		shim_mem.free(p);
+		return;
+	}
+	free_slow(p, SHIM_SITE());
+}
+
+static __attribute__((noinline)) void *calloc_slow(size_t n, size_t size, uintptr_t pc0,
+						   uintptr_t sp)
 {
 	if (!shim_mem_resolve())
 		return n && size > SIZE_MAX / n ? NULL : shim_mem_arena_alloc(n * size, 16);
 	void *p = shim_mem.calloc(n, size);
 	if (recording())
-		record_alloc(SHIM_SITE(), p, n * size);
+		record_alloc(pc0, sp, p, n * size);
 	return p;
 }
 
-SHIM_EXPORT void *realloc(void *old, size_t size)
+SHIM_EXPORT void *calloc(size_t n, size_t size)
+{
+	if (shim_mem_forward())
+		return shim_mem.calloc(n, size);
+	return calloc_slow(n, size, SHIM_SITE());
+}
+
+/* A realloc frees the old block (moved or not) and makes a new one. */
+static __attribute__((noinline)) void *realloc_slow(void *old, size_t size, uintptr_t pc0,
+						    uintptr_t sp)
 {
 	if (!shim_mem_resolve())
 		return shim_mem_arena_alloc(size, 16);
@@ -93,15 +123,22 @@ SHIM_EXPORT void *realloc(void *old, size_t size)
 	}
 	if (!recording())
 		return shim_mem.realloc(old, size);
-	/* A realloc frees the old block (moved or not) and makes a new one. */
 	if (old)
-		record_free(SHIM_SITE(), old);
+		record_free(pc0, sp, old);
 	void *p = shim_mem.realloc(old, size);
-	record_alloc(SHIM_SITE(), p, size);
+	record_alloc(pc0, sp, p, size);
 	return p;
 }
 
-SHIM_EXPORT int posix_memalign(void **out, size_t align, size_t size)
+SHIM_EXPORT void *realloc(void *old, size_t size)
+{
+	if (shim_mem_forward() && !shim_mem_in_arena(old))
+		return shim_mem.realloc(old, size);
+	return realloc_slow(old, size, SHIM_SITE());
+}
+
+static __attribute__((noinline)) int posix_memalign_slow(void **out, size_t align, size_t size,
+							 uintptr_t pc0, uintptr_t sp)
 {
 	if (!shim_mem_resolve()) {
 		*out = shim_mem_arena_alloc(size, align);
@@ -109,26 +146,39 @@ SHIM_EXPORT int posix_memalign(void **out, size_t align, size_t size)
 	}
 	int r = shim_mem.posix_memalign(out, align, size);
 	if (recording() && r == 0)
-		record_alloc(SHIM_SITE(), *out, size);
+		record_alloc(pc0, sp, *out, size);
 	return r;
+}
+
+SHIM_EXPORT int posix_memalign(void **out, size_t align, size_t size)
+{
+	if (shim_mem_forward())
+		return shim_mem.posix_memalign(out, align, size);
+	return posix_memalign_slow(out, align, size, SHIM_SITE());
+}
+
+/* aligned_alloc and memalign. */
+static __attribute__((noinline)) void *aligned_slow(size_t align, size_t size, bool c11,
+						    uintptr_t pc0, uintptr_t sp)
+{
+	if (!shim_mem_resolve())
+		return shim_mem_arena_alloc(size, align);
+	void *p = c11 ? shim_mem.aligned_alloc(align, size) : shim_mem.memalign(align, size);
+	if (recording())
+		record_alloc(pc0, sp, p, size);
+	return p;
 }
 
 SHIM_EXPORT void *aligned_alloc(size_t align, size_t size)
 {
-	if (!shim_mem_resolve())
-		return shim_mem_arena_alloc(size, align);
-	void *p = shim_mem.aligned_alloc(align, size);
-	if (recording())
-		record_alloc(SHIM_SITE(), p, size);
-	return p;
+	if (shim_mem_forward())
+		return shim_mem.aligned_alloc(align, size);
+	return aligned_slow(align, size, true, SHIM_SITE());
 }
 
 SHIM_EXPORT void *memalign(size_t align, size_t size)
 {
-	if (!shim_mem_resolve())
-		return shim_mem_arena_alloc(size, align);
-	void *p = shim_mem.memalign(align, size);
-	if (recording())
-		record_alloc(SHIM_SITE(), p, size);
-	return p;
+	if (shim_mem_forward())
+		return shim_mem.memalign(align, size);
+	return aligned_slow(align, size, false, SHIM_SITE());
 }

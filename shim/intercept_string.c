@@ -80,82 +80,127 @@ static size_t compared(const char *a, const char *b, size_t max)
 	return i < max ? i + 1 : max;
 }
 
-SHIM_EXPORT void *memcpy(void *d, const void *s, size_t n)
+/* Each interceptor: while nothing records, one flag test and the real
+ * function (a tail call); else its _slow half, out of line, so the fast
+ * path saves no registers. */
+
+static __attribute__((noinline)) void *memcpy_slow(void *d, const void *s, size_t n, uintptr_t pc)
 {
 	if (!shim_mem_resolve())
 		return plain_move(d, s, n);
 	if (recording()) {
-		range(PC(), s, n, R);
-		range(PC(), d, n, W);
+		range(pc, s, n, R);
+		range(pc, d, n, W);
 	}
 	return shim_mem.memcpy(d, s, n);
 }
 
-SHIM_EXPORT void *memmove(void *d, const void *s, size_t n)
+SHIM_EXPORT void *memcpy(void *d, const void *s, size_t n)
+{
+	if (shim_mem_forward())
+		return shim_mem.memcpy(d, s, n);
+	return memcpy_slow(d, s, n, PC());
+}
+
+static __attribute__((noinline)) void *memmove_slow(void *d, const void *s, size_t n, uintptr_t pc)
 {
 	if (!shim_mem_resolve())
 		return plain_move(d, s, n);
 	if (recording()) {
-		range(PC(), s, n, R);
-		range(PC(), d, n, W);
+		range(pc, s, n, R);
+		range(pc, d, n, W);
 	}
 	return shim_mem.memmove(d, s, n);
 }
 
-SHIM_EXPORT void *memset(void *d, int c, size_t n)
+SHIM_EXPORT void *memmove(void *d, const void *s, size_t n)
+{
+	if (shim_mem_forward())
+		return shim_mem.memmove(d, s, n);
+	return memmove_slow(d, s, n, PC());
+}
+
+static __attribute__((noinline)) void *memset_slow(void *d, int c, size_t n, uintptr_t pc)
 {
 	if (!shim_mem_resolve())
 		return plain_set(d, c, n);
 	if (recording())
-		range(PC(), d, n, W);
+		range(pc, d, n, W);
 	return shim_mem.memset(d, c, n);
 }
 
+SHIM_EXPORT void *memset(void *d, int c, size_t n)
+{
+	if (shim_mem_forward())
+		return shim_mem.memset(d, c, n);
+	return memset_slow(d, c, n, PC());
+}
+
 /* libtsan's strict_memcmp (its default): both blocks are read whole. */
-SHIM_EXPORT int memcmp(const void *a, const void *b, size_t n)
+static __attribute__((noinline)) int memcmp_slow(const void *a, const void *b, size_t n,
+						 uintptr_t pc)
 {
 	if (!shim_mem_resolve())
 		return plain_cmp(a, b, n, false);
 	if (recording()) {
-		range(PC(), a, n, R);
-		range(PC(), b, n, R);
+		range(pc, a, n, R);
+		range(pc, b, n, R);
 	}
 	return shim_mem.memcmp(a, b, n);
 }
 
-SHIM_EXPORT size_t strlen(const char *s)
+SHIM_EXPORT int memcmp(const void *a, const void *b, size_t n)
 {
-	if (!shim_mem_resolve())
-		return plain_strnlen(s, SIZE_MAX);
-	size_t n = shim_mem.strlen(s);
-	if (recording())
-		range(PC(), s, n + 1, R);
-	return n;
+	if (shim_mem_forward())
+		return shim_mem.memcmp(a, b, n);
+	return memcmp_slow(a, b, n, PC());
 }
 
-SHIM_EXPORT size_t strnlen(const char *s, size_t max)
+static __attribute__((noinline)) size_t strnlen_slow(const char *s, size_t max, uintptr_t pc)
 {
 	if (!shim_mem_resolve())
 		return plain_strnlen(s, max);
 	size_t n = shim_mem.strnlen(s, max);
 	if (recording())
-		range(PC(), s, n < max ? n + 1 : n, R);
+		range(pc, s, n < max ? n + 1 : n, R);
 	return n;
 }
 
-SHIM_EXPORT char *strcpy(char *d, const char *s)
+SHIM_EXPORT size_t strlen(const char *s)
+{
+	if (shim_mem_forward())
+		return shim_mem.strlen(s);
+	return strnlen_slow(s, SIZE_MAX, PC());
+}
+
+SHIM_EXPORT size_t strnlen(const char *s, size_t max)
+{
+	if (shim_mem_forward())
+		return shim_mem.strnlen(s, max);
+	return strnlen_slow(s, max, PC());
+}
+
+static __attribute__((noinline)) char *strcpy_slow(char *d, const char *s, uintptr_t pc)
 {
 	if (!shim_mem_resolve())
 		return plain_move(d, s, plain_strnlen(s, SIZE_MAX) + 1);
 	if (recording()) {
 		size_t n = shim_mem.strlen(s) + 1;
-		range(PC(), s, n, R);
-		range(PC(), d, n, W);
+		range(pc, s, n, R);
+		range(pc, d, n, W);
 	}
 	return shim_mem.strcpy(d, s);
 }
 
-SHIM_EXPORT char *strncpy(char *d, const char *s, size_t max)
+SHIM_EXPORT char *strcpy(char *d, const char *s)
+{
+	if (shim_mem_forward())
+		return shim_mem.strcpy(d, s);
+	return strcpy_slow(d, s, PC());
+}
+
+static __attribute__((noinline)) char *strncpy_slow(char *d, const char *s, size_t max,
+						    uintptr_t pc)
 {
 	if (!shim_mem_resolve()) {
 		size_t n = plain_strnlen(s, max);
@@ -165,28 +210,23 @@ SHIM_EXPORT char *strncpy(char *d, const char *s, size_t max)
 	}
 	if (recording()) {
 		size_t n = shim_mem.strnlen(s, max);
-		range(PC(), s, n < max ? n + 1 : n, R);
-		range(PC(), d, max, W);
+		range(pc, s, n < max ? n + 1 : n, R);
+		range(pc, d, max, W);
 	}
 	return shim_mem.strncpy(d, s, max);
 }
 
-SHIM_EXPORT char *strcat(char *d, const char *s)
+SHIM_EXPORT char *strncpy(char *d, const char *s, size_t max)
 {
-	if (!shim_mem_resolve()) {
-		plain_move(d + plain_strnlen(d, SIZE_MAX), s, plain_strnlen(s, SIZE_MAX) + 1);
-		return d;
-	}
-	if (recording()) {
-		size_t dn = shim_mem.strlen(d), sn = shim_mem.strlen(s) + 1;
-		range(PC(), d, dn + 1, R);
-		range(PC(), s, sn, R);
-		range(PC(), d + dn, sn, W);
-	}
-	return shim_mem.strcat(d, s);
+	if (shim_mem_forward())
+		return shim_mem.strncpy(d, s, max);
+	return strncpy_slow(d, s, max, PC());
 }
 
-SHIM_EXPORT char *strncat(char *d, const char *s, size_t max)
+/* strcat and strncat: DST's string is read, SRC's (up to MAX) read, and
+ * written after DST's end with its terminating zero. */
+static __attribute__((noinline)) char *strncat_slow(char *d, const char *s, size_t max, bool bounded,
+						    uintptr_t pc)
 {
 	if (!shim_mem_resolve()) {
 		size_t dn = plain_strnlen(d, SIZE_MAX), sn = plain_strnlen(s, max);
@@ -196,33 +236,50 @@ SHIM_EXPORT char *strncat(char *d, const char *s, size_t max)
 	}
 	if (recording()) {
 		size_t dn = shim_mem.strlen(d), sn = shim_mem.strnlen(s, max);
-		range(PC(), d, dn + 1, R);
-		range(PC(), s, sn < max ? sn + 1 : sn, R);
-		range(PC(), d + dn, sn + 1, W);
+		range(pc, d, dn + 1, R);
+		range(pc, s, sn < max ? sn + 1 : sn, R);
+		range(pc, d + dn, sn + 1, W);
 	}
-	return shim_mem.strncat(d, s, max);
+	return bounded ? shim_mem.strncat(d, s, max) : shim_mem.strcat(d, s);
 }
 
-SHIM_EXPORT int strcmp(const char *a, const char *b)
+SHIM_EXPORT char *strcat(char *d, const char *s)
 {
-	if (!shim_mem_resolve())
-		return plain_cmp(a, b, SIZE_MAX, true);
-	if (recording()) {
-		size_t n = compared(a, b, SIZE_MAX);
-		range(PC(), a, n, R);
-		range(PC(), b, n, R);
-	}
-	return shim_mem.strcmp(a, b);
+	if (shim_mem_forward())
+		return shim_mem.strcat(d, s);
+	return strncat_slow(d, s, SIZE_MAX, false, PC());
 }
 
-SHIM_EXPORT int strncmp(const char *a, const char *b, size_t max)
+SHIM_EXPORT char *strncat(char *d, const char *s, size_t max)
+{
+	if (shim_mem_forward())
+		return shim_mem.strncat(d, s, max);
+	return strncat_slow(d, s, max, true, PC());
+}
+
+static __attribute__((noinline)) int strncmp_slow(const char *a, const char *b, size_t max,
+						  bool bounded, uintptr_t pc)
 {
 	if (!shim_mem_resolve())
 		return plain_cmp(a, b, max, true);
 	if (recording()) {
 		size_t n = compared(a, b, max);
-		range(PC(), a, n, R);
-		range(PC(), b, n, R);
+		range(pc, a, n, R);
+		range(pc, b, n, R);
 	}
-	return shim_mem.strncmp(a, b, max);
+	return bounded ? shim_mem.strncmp(a, b, max) : shim_mem.strcmp(a, b);
+}
+
+SHIM_EXPORT int strcmp(const char *a, const char *b)
+{
+	if (shim_mem_forward())
+		return shim_mem.strcmp(a, b);
+	return strncmp_slow(a, b, SIZE_MAX, false, PC());
+}
+
+SHIM_EXPORT int strncmp(const char *a, const char *b, size_t max)
+{
+	if (shim_mem_forward())
+		return shim_mem.strncmp(a, b, max);
+	return strncmp_slow(a, b, max, true, PC());
 }

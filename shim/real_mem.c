@@ -24,6 +24,8 @@ static const struct mem_entry entries[] = {
 #undef E
 
 static _Atomic int state;  /* 0 not yet, 1 under way, 2 done */
+static _Atomic bool record;
+_Atomic int shim_mem_mode;
 static __thread int resolving_here __attribute__((tls_model("initial-exec")));
 
 bool shim_mem_resolve(void)
@@ -45,11 +47,22 @@ bool shim_mem_resolve(void)
 					      memory_order_relaxed);
 		resolving_here = 0;
 		atomic_store_explicit(&state, 2, memory_order_release);
+		/* a shim_mem_record meanwhile: looked at again after the store */
+		atomic_store(&shim_mem_mode, SHIM_MEM_FORWARD);
+		if (atomic_load(&record))
+			atomic_store(&shim_mem_mode, SHIM_MEM_RECORD);
 		return true;
 	}
 	while (atomic_load_explicit(&state, memory_order_acquire) != 2)
 		sched_yield();
 	return true;
+}
+
+void shim_mem_record(void)
+{
+	atomic_store(&record, true);
+	if (shim_mem_resolve())  /* else the resolving thread sets the mode */
+		atomic_store(&shim_mem_mode, SHIM_MEM_RECORD);
 }
 
 /* ---- the arena: what dlsym allocates while it resolves; never freed ---- */

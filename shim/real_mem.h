@@ -8,6 +8,7 @@
 #ifndef CTRACE_SHIM_REAL_MEM_H
 #define CTRACE_SHIM_REAL_MEM_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -36,9 +37,27 @@ struct shim_real_mem {
 
 extern struct shim_real_mem shim_mem;
 
+/* What the interceptors do, in one flag: the whole test on their path
+ * while the process has no instrumented code. */
+enum shim_mem_mode {
+	SHIM_MEM_UNRESOLVED = 0,  /* the real functions are not known yet */
+	SHIM_MEM_FORWARD = 1,     /* forward, record nothing */
+	SHIM_MEM_RECORD = 2,      /* an instrumented module called __tsan_init */
+};
+extern _Atomic int shim_mem_mode;
+
+static inline __attribute__((always_inline)) bool shim_mem_forward(void)
+{
+	return __builtin_expect(atomic_load_explicit(&shim_mem_mode, memory_order_acquire) ==
+				SHIM_MEM_FORWARD, 1);
+}
+
 /* Resolves every entry: true once done, false on the thread doing it
  * (a call from inside dlsym: use the fallbacks). */
 bool shim_mem_resolve(void);
+
+/* The interceptors record from now on (tsan_record_init). */
+void shim_mem_record(void);
 
 /* The fallbacks while resolving. */
 void *shim_mem_arena_alloc(size_t size, size_t align);

@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 
 #include "emit.h"
+#include "real_mem.h"
 #include "stack.h"
 #include "tsan_thread.h"
 
@@ -356,6 +357,7 @@ RECORD_API void tsan_record_init(void)
 	if (!shim_start())
 		return;
 	atomic_store(&tsan_on, true);
+	shim_mem_record();
 }
 
 RECORD_API void tsan_record_ignore(bool begin)
