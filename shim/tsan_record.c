@@ -260,15 +260,18 @@ static void batch_add(struct shim_thread *t, const struct trace_access *a)
 	*t->errno_at = saved;
 }
 
-/* Keeps a new access (KEY 0: not mergeable) in SLOT, found empty by
- * lookup, with STACK, or the stack of PC if STACK is UINT32_MAX. A signal
- * handler that records while the thread is in here is turned away
- * (in_shim). */
-static __attribute__((noinline)) void keep(struct tsan_thread *ts, uint64_t key, uint32_t slot,
-					   uintptr_t pc, uint64_t addr, uint64_t size,
-					   unsigned flags, uint32_t stack)
+/* Keeps a new access, with STACK, or the stack of PC if STACK is
+ * UINT32_MAX (its key and slot are found again: the hit path then needs
+ * to keep nothing across a call). A signal handler that records while the
+ * thread is in here is turned away (in_shim). */
+static __attribute__((noinline)) void keep(struct tsan_thread *ts, uintptr_t pc, uint64_t addr,
+					   uint64_t size, unsigned flags, uint32_t stack)
 {
 	struct shim_thread *t = ts->owner;
+	uint64_t key = key_of(addr, size, flags);
+	uint32_t slot = 0;
+	if (key && lookup(ts, key, &slot))
+		return;  /* a signal handler kept it meanwhile */
 	if (t->in_shim) {  /* a signal handler inside the shim: lost, and counted */
 		trace_stream_count_drop(&t->stream);
 		return;
@@ -294,6 +297,8 @@ static __attribute__((noinline)) void keep(struct tsan_thread *ts, uint64_t key,
 	t->in_shim--;
 }
 
+/* The path of every access: a leaf but for the tail call of a new one's
+ * keep, so it saves no register and needs no frame. */
 TRACE_HOT void access_of(struct tsan_thread *ts, uintptr_t pc, uint64_t addr, uint64_t size,
 			 unsigned flags, uint32_t stack)
 {
@@ -301,22 +306,29 @@ TRACE_HOT void access_of(struct tsan_thread *ts, uintptr_t pc, uint64_t addr, ui
 		return;
 	ts->seen++;
 	uint64_t key = key_of(addr, size, flags);
-	uint32_t slot = 0;
+	uint32_t slot;
 	if (__builtin_expect(!key || !lookup(ts, key, &slot), 0))
-		keep(ts, key, slot, pc, addr, size, flags, stack);
+		keep(ts, pc, addr, size, flags, stack);
 }
 
-RECORD_API void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size,
-				   unsigned flags)
+/* A thread's first access (its state is made here), or one while the
+ * shim is off. */
+static __attribute__((noinline)) void access_slow(uintptr_t pc, uint64_t addr, uint64_t size,
+						  unsigned flags)
+{
+	struct shim_thread *t = tsan_thread_of_caller();
+	if (t)
+		access_of(t->tsan, pc, addr, size, flags, UINT32_MAX);
+}
+
+RECORD_API __attribute__((optimize("omit-frame-pointer")))
+void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size, unsigned flags)
 {
 	struct tsan_thread *ts = tsan_tls;
-	if (__builtin_expect(!ts, 0)) {
-		struct shim_thread *t = tsan_thread_of_caller();
-		if (!t)
-			return;
-		ts = t->tsan;
-	}
-	access_of(ts, pc, (uintptr_t)addr, size, flags, UINT32_MAX);
+	if (__builtin_expect(!ts, 0))
+		access_slow(pc, (uintptr_t)addr, size, flags);
+	else
+		access_of(ts, pc, (uintptr_t)addr, size, flags, UINT32_MAX);
 }
 
 void tsan_access(struct shim_thread *t, uintptr_t pc, uint64_t addr, uint64_t size,
