@@ -284,14 +284,15 @@ enum trace_access_flags {
  * synchronization-free interval: between two of its records, the shim keeps
  * the first read and the first write of each (address, size) (byte-exact,
  * with the stack of that first access) and writes them, in the order of
- * their first occurrence, as ACCESSES records just before the record that
- * ends the interval (any record but a relaxed ATOMIC and an ALLOC: those
- * two may precede the batch of the interval they belong to). A full buffer
- * is written early. A batch record:
+ * their first occurrence, as ACCESSES records: a record is filled in place
+ * as accesses come and published when full or when the thread writes any
+ * other record, so the accesses of an interval come before the record
+ * that ends it (any record but a relaxed ATOMIC and an ALLOC: those two
+ * close the open batch and leave the interval going on). A batch record:
  *
  *   u8   op               TRACE_OP_ACCESSES
  *   var  tick delta       as every record; every access of the batch has
- *                         this tick (the time the interval ended)
+ *                         this tick (when its first access came)
  *   var  count            >= 1 accesses follow (the writer uses a two-byte
  *                         varint)
  *   then per access:
