@@ -16,6 +16,7 @@ bool trace_access_batch_open(struct trace_stream *s, struct trace_access_batch *
 		return false;
 	}
 	b->count_at = start;
+	b->tick = tick;
 	b->p = start + COUNT_BYTES;
 	b->limit = s->pos + TRACE_RECORD_MAX - TRACE_ACCESS_MAX;
 	b->n = 0;
@@ -30,7 +31,7 @@ void trace_access_batch_close(struct trace_stream *s, struct trace_access_batch 
 	if (b->n) {
 		b->count_at[0] = (uint8_t)(0x80 | (b->n & 0x7f));
 		b->count_at[1] = (uint8_t)(b->n >> 7);
-		trace_stream_publish(s, TRACE_OP_ACCESSES, b->p);
+		trace_stream_publish(s, TRACE_OP_ACCESSES, b->p, b->tick);
 	}
 	b->count_at = NULL;
 }

@@ -31,6 +31,7 @@ struct trace_access_batch {
 	uint8_t *count_at;          /* NULL: none open */
 	uint8_t *p;                 /* where the next access goes */
 	uint8_t *limit;             /* no access starts beyond */
+	uint64_t tick;              /* its tick, the stream's last once published */
 	uint32_t n;
 	struct trace_access_state st;
 };

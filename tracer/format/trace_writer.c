@@ -570,13 +570,12 @@ uint8_t *trace_stream_begin_record(struct trace_stream *s, uint64_t tick)
 {
 	if (make_room(s, tick) < 0)
 		return NULL;
-	uint8_t *p = trace_put_var(s->pos + 1, trace_zigzag((int64_t)(tick - s->last_tick)));
-	s->last_tick = tick;
-	return p;
+	return trace_put_var(s->pos + 1, trace_zigzag((int64_t)(tick - s->last_tick)));
 }
 
-void trace_stream_publish(struct trace_stream *s, uint8_t op, uint8_t *end)
+void trace_stream_publish(struct trace_stream *s, uint8_t op, uint8_t *end, uint64_t tick)
 {
+	s->last_tick = tick;
 	publish(s, op, end);
 }
 

@@ -298,14 +298,16 @@ int trace_stream_reserve(struct trace_stream *s, const struct trace_rec *rec,
 			 struct trace_reservation *res);
 
 /* A record of the caller's own encoding (trace_accesses.c): makes room for
- * up to TRACE_RECORD_MAX bytes and writes the tick delta after the op byte.
- * Returns where the rest goes, or NULL (no room: the record is dropped and
- * counted). Runs no before_record: the caller is what it would run. Finish
- * with trace_stream_publish. */
+ * up to TRACE_RECORD_MAX bytes and writes the delta of TICK after the op
+ * byte. Returns where the rest goes, or NULL (no room: the record is
+ * dropped and counted). Runs no before_record: the caller is what it would
+ * run. Finish with trace_stream_publish, or write nothing else before
+ * another begin (the record is then abandoned). */
 uint8_t *trace_stream_begin_record(struct trace_stream *s, uint64_t tick);
 
-/* Makes the record begun at s->pos visible: OP goes last. */
-void trace_stream_publish(struct trace_stream *s, uint8_t op, uint8_t *end);
+/* Makes the record begun at s->pos visible (OP goes last); TICK, the one
+ * given to begin, is the stream's last from now on. */
+void trace_stream_publish(struct trace_stream *s, uint8_t op, uint8_t *end, uint64_t tick);
 
 /* Counts an event lost before reaching the writer (re-entry from a signal
  * handler): reported like other drops. */

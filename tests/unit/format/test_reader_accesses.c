@@ -2,7 +2,7 @@
 /* test_reader_accesses.c - the memory records of `ctrace cc` programs:
  * ACCESSES batches come back as one ACCESS event per access, in order,
  * before the record that ended their interval (the stream's before_record
- * hook, on the fast path too); ATOMIC records merge in their location's
+ * hook, on the fast path too; one closed empty leaves nothing); ATOMIC records merge in their location's
  * order; FENCE, ALLOC and ANNOTATE round trip; a damaged batch is reported
  * with its file and offset; ctrace info's counts come from the header. */
 #include "tw.h"
@@ -165,6 +165,30 @@ static void test_hook(void **state)
 	tw_events_release(&e);
 }
 
+/* A batch opened and closed empty leaves nothing, and the next record's
+ * tick delta runs from the last published one. */
+static void test_empty_batch(void **state)
+{
+	(void)state;
+	struct tw t;
+	tw_open(&t, dir, 206, TRACE_CLOCK_MONOTONIC);
+	struct trace_stream *s = tw_stream(&t, 0);
+	tw_rec(&t, 0, TRACE_OP_MUTEX_LOCK, 100, 0x5000, trace_writer_stamp(&t.w, 0x5000));
+	struct trace_access_batch b;
+	assert_true(trace_access_batch_open(s, &b, 900));
+	trace_access_batch_close(s, &b);
+	tw_rec(&t, 0, TRACE_OP_MUTEX_UNLOCK, 150, 0x5000, trace_writer_stamp(&t.w, 0x5000));
+	tw_close(&t);
+	struct tw_events e;
+	struct trace_reader *r = tw_read(dir, &e);
+	assert_null(trace_reader_error(r));
+	assert_int_equal(e.n, 2);
+	assert_int_equal(e.ev[1].op, TRACE_OP_MUTEX_UNLOCK);
+	assert_int_equal(e.ev[1].ts_ns, 150);
+	trace_reader_free(r);
+	tw_events_release(&e);
+}
+
 /* Atomic operations on one location by two threads come back in the order
  * of their stamps, whatever their ticks; fences, allocations and
  * annotations with their fields. */
@@ -301,6 +325,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_batches, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_stacks, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_hook, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_empty_batch, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_atomic_order, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_damage, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_counts, tw_setup, tw_teardown),
