@@ -57,6 +57,8 @@ void tsan_thread_reset(struct shim_thread *t)
 	ts->depth = ts->overflow = 0;
 	for (uint32_t i = 0; i < TSAN_STACK_CACHE; i++)
 		ts->stacks[i].key = 0;
+	for (uint32_t i = 0; i < 4; i++)
+		ts->recent[i].key = 0;
 	t->stream.before_record = before_record;
 	t->stream.owed = false;
 }
@@ -182,9 +184,14 @@ uint32_t tsan_stack_id(struct tsan_thread *ts, uintptr_t pc)
 		return 0;
 	uint32_t d = ts->depth;
 	uint64_t key = mix(d ? ts->frames[d - 1].hash : HASH_SEED, pc ^ 1) | 1;
+	struct tsan_stack_slot *r = &ts->recent[(pc ^ pc >> 4) & 3];
+	if (r->key == key)
+		return r->id;
 	struct tsan_stack_slot *e = &ts->stacks[(key >> 20) % TSAN_STACK_CACHE];
-	if (e->key == key)
+	if (e->key == key) {
+		*r = *e;
 		return e->id;
+	}
 	uint64_t pcs[TRACE_STACK_DEPTH_MAX];
 	uint32_t n = 0;
 	pcs[n++] = pc;
@@ -194,6 +201,7 @@ uint32_t tsan_stack_id(struct tsan_thread *ts, uintptr_t pc)
 	if (id) {
 		e->key = key;
 		e->id = id;
+		*r = *e;
 	}
 	return id;
 }

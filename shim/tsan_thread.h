@@ -43,6 +43,9 @@ struct tsan_thread {
 	int ignore;                  /* __tsan_ignore_thread_begin depth */
 	uint64_t seen, kept;         /* since they were added to the header */
 	struct trace_access_batch batch;  /* the open ACCESSES record */
+	/* the last stack ids, by pc: a loop's few access sites hit here, in a
+	 * line the thread touches anyway, not in the larger cache below */
+	struct tsan_stack_slot recent[4];
 	/* the shadow call stack */
 	uint32_t depth;
 	uint32_t overflow;           /* entries beyond TSAN_DEPTH_MAX not yet exited */
