@@ -57,7 +57,7 @@ void tsan_thread_reset(struct shim_thread *t)
 	ts->depth = ts->overflow = 0;
 	for (uint32_t i = 0; i < TSAN_STACK_CACHE; i++)
 		ts->stacks[i].key = 0;
-	for (uint32_t i = 0; i < 4; i++)
+	for (uint32_t i = 0; i < TSAN_STACK_RECENT; i++)
 		ts->recent[i].key = 0;
 	t->stream.before_record = before_record;
 	t->stream.owed = false;
@@ -177,33 +177,39 @@ RECORD_API void tsan_record_func_exit(void)
 		ts->depth--;
 }
 
-uint32_t tsan_stack_id(struct tsan_thread *ts, uintptr_t pc)
+/* A stack id not in the caches: interned (the table may be locked). */
+static __attribute__((noinline)) uint32_t stack_intern(struct tsan_thread *ts, uintptr_t pc,
+						       uint64_t key, struct tsan_stack_slot *r)
 {
-	uint32_t depth = shim.stack_depth;
-	if (!depth)
-		return 0;
-	uint32_t d = ts->depth;
-	uint64_t key = mix(d ? ts->frames[d - 1].hash : HASH_SEED, pc ^ 1) | 1;
-	struct tsan_stack_slot *r = &ts->recent[(pc ^ pc >> 4) & 3];
-	if (r->key == key)
-		return r->id;
-	struct tsan_stack_slot *e = &ts->stacks[(key >> 20) % TSAN_STACK_CACHE];
-	if (e->key == key) {
-		*r = *e;
-		return e->id;
-	}
 	uint64_t pcs[TRACE_STACK_DEPTH_MAX];
-	uint32_t n = 0;
+	uint32_t n = 0, d = ts->depth;
 	pcs[n++] = pc;
-	while (n < depth && d)
+	while (n < shim.stack_depth && d)
 		pcs[n++] = ts->frames[--d].pc;
 	uint32_t id = trace_writer_intern_stack(&shim.writer, pcs, n);
 	if (id) {
+		struct tsan_stack_slot *e = &ts->stacks[(key >> 20) % TSAN_STACK_CACHE];
 		e->key = key;
 		e->id = id;
 		*r = *e;
 	}
 	return id;
+}
+
+uint32_t tsan_stack_id(struct tsan_thread *ts, uintptr_t pc)
+{
+	if (!shim.stack_depth)
+		return 0;
+	uint32_t d = ts->depth;
+	uint64_t key = mix(d ? ts->frames[d - 1].hash : HASH_SEED, pc ^ 1) | 1;
+	struct tsan_stack_slot *r = &ts->recent[(pc * 0x9E3779B97F4A7C15ull) >> 61];
+	if (r->key == key)
+		return r->id;
+	struct tsan_stack_slot *e = &ts->stacks[(key >> 20) % TSAN_STACK_CACHE];
+	if (e->key != key)
+		return stack_intern(ts, pc, key, r);
+	*r = *e;
+	return e->id;
 }
 
 /* ---- the interval ---- */

@@ -16,6 +16,7 @@
 
 #define TSAN_DEPTH_MAX    256u   /* shadow frames; deeper calls are not kept */
 #define TSAN_STACK_CACHE  256u   /* (shadow stack, pc) -> stack id */
+#define TSAN_STACK_RECENT 8u     /* the same, the last by pc */
 #define TSAN_KEYS         1024u  /* keys of an interval before its table restarts */
 #define TSAN_SLOTS        (2u * TSAN_KEYS)
 
@@ -43,9 +44,9 @@ struct tsan_thread {
 	int ignore;                  /* __tsan_ignore_thread_begin depth */
 	uint64_t seen, kept;         /* since they were added to the header */
 	struct trace_access_batch batch;  /* the open ACCESSES record */
-	/* the last stack ids, by pc: a loop's few access sites hit here, in a
-	 * line the thread touches anyway, not in the larger cache below */
-	struct tsan_stack_slot recent[4];
+	/* the last stack ids, by pc: a loop's few access sites hit here, in
+	 * lines the thread touches anyway, not in the larger cache below */
+	struct tsan_stack_slot recent[TSAN_STACK_RECENT];
 	/* the shadow call stack */
 	uint32_t depth;
 	uint32_t overflow;           /* entries beyond TSAN_DEPTH_MAX not yet exited */
