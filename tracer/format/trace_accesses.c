@@ -70,16 +70,16 @@ bool trace_access_decode(const uint8_t **pp, const uint8_t *end, struct trace_ac
 	if (p >= end)
 		return false;
 	uint8_t h = *p++;
-	if (h & TRACE_ACCESSES_EXT) {
-		if (h & ~(TRACE_ACCESSES_EXT | TRACE_ACCESS_WRITE) ||
-		    get_var(&p, end, &flags) || get_var(&p, end, &size) ||
+	unsigned cls = h >> 1;
+	if (cls == TRACE_ACCESSES_EXT) {
+		if (get_var(&p, end, &flags) || get_var(&p, end, &size) ||
 		    flags >= TRACE_ACCESS_FLAGS_END || (flags & TRACE_ACCESS_WRITE) != (h & 1u))
 			return false;
 	} else {
-		if (h >> 3)
+		if (cls > 4)  /* 16 bytes at most; 5 and 6 are unused */
 			return false;
 		flags = h & TRACE_ACCESS_WRITE;
-		size = 1u << (h >> 1);
+		size = 1u << cls;
 	}
 	if (get_var(&p, end, &addr) || get_var(&p, end, &stack))
 		return false;

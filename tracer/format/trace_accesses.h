@@ -55,11 +55,11 @@ TRACE_HOT bool trace_access_batch_add(struct trace_access_batch *b, const struct
 	uint8_t *p = b->p;
 	uint64_t size = a->size;
 	uint32_t flags = a->flags;
-	if (!(flags & ~(uint32_t)TRACE_ACCESS_WRITE) && size <= 8 && (size & (size - 1)) == 0) {
-		unsigned cls = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+	if (!(flags & ~(uint32_t)TRACE_ACCESS_WRITE) && size <= 16 && (size & (size - 1)) == 0) {
+		unsigned cls = (unsigned)__builtin_ctzll(size);  /* 1..16 bytes: 0..4 */
 		*p++ = (uint8_t)((flags & TRACE_ACCESS_WRITE) | cls << 1);
 	} else {
-		*p++ = (uint8_t)((flags & TRACE_ACCESS_WRITE) | TRACE_ACCESSES_EXT);
+		*p++ = (uint8_t)((flags & TRACE_ACCESS_WRITE) | TRACE_ACCESSES_EXT << 1);
 		p = trace_put_var_fast(p, flags);
 		p = trace_put_var(p, size);
 	}

@@ -296,9 +296,10 @@ enum trace_access_flags {
  *   var  count            >= 1 accesses follow (the writer uses a two-byte
  *                         varint)
  *   then per access:
- *   u8   header           bit 0 write; bit 3 clear: bits 1-2 log2 of the
- *                         size (1, 2, 4 or 8 bytes), no other flag;
- *                         bit 3 set (TRACE_ACCESSES_EXT): flags and size follow
+ *   u8   header           bit 0 write; bits 1-3 (the class): 0-4 = log2
+ *                         of the size (1, 2, 4, 8 or 16 bytes) and no other
+ *                         flag; 7 (TRACE_ACCESSES_EXT): flags and size
+ *                         follow; 5, 6 and bits 4-7 set are invalid
  *   var  flags            (EXT only) enum trace_access_flags, bit 0 = header's
  *   var  size             (EXT only) bytes
  *   var  address delta    zigzag, from the previous access of this record (0
@@ -308,7 +309,7 @@ enum trace_access_flags {
  *
  * A record stays within TRACE_RECORD_MAX bytes like any other; the reader
  * yields one TRACE_OP_ACCESS event per access. */
-#define TRACE_ACCESSES_EXT 0x08u
+#define TRACE_ACCESSES_EXT 7u  /* the header's class with flags and size */
 
 /* TRACE_OP_ATOMIC operations. */
 enum trace_atomic_op {

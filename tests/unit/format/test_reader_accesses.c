@@ -292,8 +292,12 @@ static void test_damage(void **state)
 	damaged(huge_count, 2, 2);
 	static const uint8_t bad_header = 0x40;  /* bits above the size class */
 	damaged(&bad_header, 1, 4);
-	static const uint8_t ext_bad_flags[2] = { 0x09, 0x7f };  /* flags beyond the enum */
+	static const uint8_t bad_class = 0x0a;  /* class 5: 32 bytes is not a class */
+	damaged(&bad_class, 1, 4);
+	static const uint8_t ext_bad_flags[2] = { 0x0f, 0x7f };  /* flags beyond the enum */
 	damaged(ext_bad_flags, 2, 4);
+	static const uint8_t ext_bad_write[3] = { 0x0e, 0x01, 0x04 };  /* write bits differ */
+	damaged(ext_bad_write, 3, 4);
 	static const uint8_t endless_var[12] = { 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 						 0xff, 0xff, 0xff, 0xff, 0xff };
 	damaged(endless_var, sizeof endless_var, 4);
