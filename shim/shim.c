@@ -21,6 +21,7 @@
 #include "python.h"
 #include "real.h"
 #include "stack.h"
+#include "tsan_thread.h"
 
 struct shim_process shim = { .maps_lock = ATOMIC_FLAG_INIT };
 
@@ -89,6 +90,7 @@ static struct shim_thread *state_setup(uint32_t index, uintptr_t stack_lo, uintp
 	if (!t)
 		return NULL;
 	trace_stream_init(&t->stream, &shim.writer, index);
+	tsan_thread_reset(t);
 	t->index = index;
 	t->in_shim = t->in_dlopen = t->in_unwind = 0;
 	t->unwinds = 0;
@@ -173,6 +175,7 @@ static void thread_key_destructor(void *p)
 	shim_emit(&c, TRACE_OP_THREAD_END, t->handle, 0, 0, t->end_how, 0, 0, NULL);
 	t->in_shim++;  /* a signal handler now must not write: the chunk goes away */
 	shim_tls = SHIM_THREAD_GONE;
+	tsan_thread_gone();
 	trace_stream_close(&t->stream);
 	state_free(t);
 }
@@ -330,16 +333,20 @@ void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t
 	/* The parent's chunks are shared mappings: unmap, never write. */
 	for (struct shim_thread *t = atomic_load(&shim.all); t; t = t->next_all)
 		trace_stream_abandon(&t->stream);
+	if (self && self != SHIM_THREAD_GONE)
+		tsan_thread_reset(self);  /* its open batch was in a parent's chunk */
 	trace_writer_abandon(&shim.writer);
 	free_list = NULL;
 	atomic_flag_clear(&free_lock);
 	atomic_flag_clear(&shim.maps_lock);
 	shim.maps_snapshots = 0;
+	tsan_sync_after_fork();
 	for (struct shim_thread *t = atomic_load(&shim.all); t; t = t->next_all)
 		if (t != self)
 			state_free(t);
 	if (open_writer(parent_pid, parent_thread, fork_tick) < 0) {
 		atomic_store(&shim.state, SHIM_OFF);
+		tsan_thread_gone();  /* nothing to record into */
 		return;
 	}
 	if (self && self != SHIM_THREAD_GONE) {
@@ -350,6 +357,7 @@ void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t
 			lo = self->stack_lo, hi = self->stack_hi;
 		int in_shim = self->in_shim;
 		trace_stream_init(&self->stream, &shim.writer, 0);
+		tsan_thread_reset(self);
 		shim_stack_forget(self);
 		self->index = 0;
 		self->stack_lo = lo;

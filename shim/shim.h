@@ -40,8 +40,12 @@ struct shim_py_entry {
 	uint32_t native, id;
 };
 
+struct tsan_thread;
+
 struct shim_thread {
 	struct trace_stream stream;
+	struct tsan_thread *tsan;    /* memory-access recording (tsan_thread.h),
+	                                kept with the state when it is recycled */
 	uint32_t index;              /* thread index in the process */
 	int in_shim;                 /* > 0 while the shim works: re-entry forwards */
 	int in_dlopen;               /* no unwinding: the loader lock may be held */

@@ -60,6 +60,11 @@ static bool is_shim_frame(uintptr_t pc)
 	return pc >= self.lo && pc < self.hi;
 }
 
+bool shim_stack_is_own(uintptr_t pc)
+{
+	return is_shim_frame(pc);
+}
+
 /* Finds the slots of frames 1.. above sp, up to the thread's root (then
  * *ROOTED is set); false if frame 1's is not found (then nothing is cached
  * for this key). */

@@ -62,6 +62,10 @@ void shim_stack_root_unwound(void *t);
 /* Finds where libunwind is loaded (once, at start). */
 void shim_stack_init(void);
 
+/* True if PC is in the shim itself: a libc call the shim makes (a struct
+ * copy's memcpy), not the program's. */
+bool shim_stack_is_own(uintptr_t pc);
+
 /* True if PC is in libunwind: a lock call made by the unwinder itself. */
 bool shim_stack_is_unwinder(uintptr_t pc);
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* make_corpus.c - the seed corpus of fuzz_reader: real traces written by the
- * real writer (every op, several threads and chunks, stacks, strings),
+ * real writer (every op, several threads and chunks, stacks, strings,
+ * memory accesses in batches of every shape, atomics on shared locations),
  * each turned into inputs of fuzz_reader's modes.
  * Usage: make_corpus OUTDIR   (creates OUTDIR/seeds and OUTDIR/work). */
+#include "trace_accesses.h"
 #include "trace_writer.h"
 
 #include <errno.h>
@@ -50,8 +52,8 @@ static void trace_ops(struct trace_writer *w, struct trace_stream *s)
 	uint64_t tick = 1000;
 	for (unsigned op = 2; op < TRACE_OP_COUNT; op++) {
 		const struct trace_op_desc *d = &trace_op_descs[op];
-		if (!d->name)
-			continue;
+		if (!d->name || op == TRACE_OP_ACCESSES)
+			continue;  /* its own encoding: trace_memory */
 		if (d->flags & TRACE_F_BLOCKING)
 			rec(s, w, op | TRACE_OP_BEGIN, tick++, 0x1000 + op * 8, 0x9000, "n", st);
 		rec(s, w, op, tick += 3, 0x1000 + op * 8, 0x9000, "name", st);
@@ -70,6 +72,48 @@ static void trace_threads(struct trace_writer *w, struct trace_stream *s)
 		if (i % 100 == 0)
 			rec(&s[th], w, TRACE_OP_COND_RELEASE, 10001 + i * 17, 0x2000, 0x3000,
 			    NULL, 0);
+	}
+}
+
+/* What a `ctrace cc` program writes: three threads' batches of accesses
+ * (every size class and flag, far addresses, stacks) between locks, atomic
+ * operations on two shared locations, heap blocks, fences, annotations. */
+static void trace_memory(struct trace_writer *w, struct trace_stream *s)
+{
+	uint64_t pcs[3] = { 0x600000, 0x600100, 0x600200 };
+	static const uint64_t sizes[] = { 1, 2, 4, 8, 16, 3, 4096, 1u << 20 };
+	struct trace_access a[40];
+	for (unsigned i = 0; i < 600; i++) {
+		unsigned th = i % 3;
+		uint64_t tick = 20000 + i * 11;
+		pcs[0] = 0x600000 + (i % 5) * 8;
+		uint32_t st = trace_writer_intern_stack(w, pcs, 3);
+		unsigned n = 1 + i % 40;
+		for (unsigned k = 0; k < n; k++) {
+			a[k].addr = (k % 9 == 4 ? 0x7ffd00000000ull : 0x601000) + (i * 40 + k) * 8;
+			a[k].size = sizes[(i + k) % 8];
+			a[k].flags = (k & 1) | (k % 7 == 3 ? 1u << (1 + (i + k) % 4) : 0);
+			a[k].stack = k % 6 ? st : 0;
+		}
+		trace_stream_write_accesses(&s[th], tick, a, n);
+		unsigned op = i % 2 ? TRACE_OP_MUTEX_UNLOCK : TRACE_OP_MUTEX_LOCK;
+		rec(&s[th], w, op, tick + 1, 0x2000 + th * 64, 0, NULL, st);
+		struct trace_rec r = { .op = TRACE_OP_ATOMIC, .tick = tick + 2, .stack = st,
+				       .key = 0x601000 + (i % 2) * 8,
+				       .args = { 1 + i % 4, i % 6, 8 } };
+		r.seq = trace_writer_stamp(w, r.key);
+		trace_stream_write(&s[th], &r);
+		if (i % 50 == 0) {
+			struct trace_rec m[3] = {
+				{ .op = TRACE_OP_ALLOC, .tick = tick + 3, .stack = st,
+				  .args = { 0x900000 + i * 64, 48 } },
+				{ .op = TRACE_OP_FENCE, .tick = tick + 4, .stack = st, .args = { 5 } },
+				{ .op = TRACE_OP_ANNOTATE, .tick = tick + 5, .stack = st,
+				  .args = { 1 + i % 5, 0x601000, 8 }, .str = "lock" },
+			};
+			for (unsigned k = 0; k < 3; k++)
+				trace_stream_write(&s[th], &m[k]);
+		}
 	}
 }
 
@@ -149,6 +193,7 @@ int main(int argc, char **argv)
 		die("mkdtemp");
 	make(argv[1], tmp, "ops", 1, trace_ops);
 	make(argv[1], tmp, "threads", 2, trace_threads);
+	make(argv[1], tmp, "memory", 3, trace_memory);
 	nftw(tmp, rm_one, 8, FTW_DEPTH | FTW_PHYS);
 	return 0;
 }

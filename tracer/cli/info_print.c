@@ -161,10 +161,13 @@ void info_print_text(const struct trace_reader *r, FILE *out)
 		if (c->by_op[op])
 			fprintf(out, "  %-20s %" PRIu64 "\n", trace_op_descs[op].name, c->by_op[op]);
 	fprintf(out, "objects:   %" PRIu64 "\n", sync_objects(c));
-	for (unsigned k = TRACE_OBJ_MUTEX; k <= TRACE_OBJ_ONCE; k++)
-		if (objects_of_kind(c, k))
+	for (unsigned k = TRACE_OBJ_MUTEX; k < TRACE_OBJ_KIND_COUNT; k++)
+		if (k != TRACE_OBJ_SPAWN && objects_of_kind(c, k))
 			fprintf(out, "  %-20s %" PRIu64 "\n", trace_obj_kind_name(k), objects_of_kind(c, k));
 	fprintf(out, "stacks:    %" PRIu64 "\n", stack_count(c));
+	if (c->accesses_seen)
+		fprintf(out, "accesses:  %" PRIu64 " seen, %" PRIu64 " kept (%.1f%%)\n", c->accesses_seen,
+			c->accesses_kept, 100.0 * (double)c->accesses_kept / (double)c->accesses_seen);
 	fprintf(out, "dropped:   %" PRIu64 "\n", c->dropped);
 	fprintf(out, "bytes:     %" PRIu64 " on disk, %" PRIu64 " of records", c->bytes, c->record_bytes);
 	if (c->events)
@@ -232,6 +235,11 @@ void info_print_json(const struct trace_reader *r, FILE *out)
 	json_writer_key_uint(&w, "stacks", stack_count(c));
 	json_writer_key_uint(&w, "objects", sync_objects(c));
 	json_writer_key_uint(&w, "order_gaps", trace_reader_order_gaps(r));
+	json_writer_key(&w, "accesses");
+	json_writer_begin_object(&w);
+	json_writer_key_uint(&w, "seen", c->accesses_seen);
+	json_writer_key_uint(&w, "kept", c->accesses_kept);
+	json_writer_end_object(&w);
 	json_writer_key(&w, "by_kind");
 	json_writer_begin_object(&w);
 	for (unsigned op = 0; op < TRACE_OP_COUNT; op++)

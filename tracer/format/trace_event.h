@@ -85,6 +85,8 @@ struct trace_process {
 	int32_t exit_status, exit_signal;
 	uint64_t dropped;           /* all causes, from the header's live counter */
 	uint64_t stacks_dropped;
+	uint64_t accesses_seen;     /* memory accesses the hooks saw (ctrace cc) */
+	uint64_t accesses_kept;     /* of those, recorded (trace_format.h, "Accesses") */
 	uint32_t stack_depth;       /* configured maximum */
 	char *file;                 /* (owned) events file path */
 	char *maps_file;            /* (owned) maps file path (may not exist) */
@@ -177,6 +179,7 @@ struct trace_catalog {
 	struct trace_pycode *pycodes;    uint32_t npycodes;   /* incl. unused [0] */
 	uint64_t start_ns, end_ns;       /* whole trace */
 	uint64_t events, dropped;
+	uint64_t accesses_seen, accesses_kept; /* all processes */
 	uint64_t bytes;                  /* disk used by the trace directory */
 	uint64_t record_bytes;           /* bytes of event records decoded */
 	struct trace_run run;

@@ -96,7 +96,13 @@ struct trace_process_header {
 	int32_t exit_signal;           /* valid with TRACE_EXIT_SIGNAL */
 	struct trace_calibration exit_cal; /* valid with TRACE_EXIT_CAL */
 	uint64_t stacks_dropped;       /* stacks not stored (table full) */
-	uint8_t reserved[64];
+	uint64_t accesses_seen;        /* memory accesses the hooks saw (ctrace cc) */
+	uint64_t accesses_kept;        /* of those, written (one read and one write
+	                                  per address and size per interval); both
+	                                  are added at each flush of a thread's
+	                                  interval, so accesses still buffered at a
+	                                  crash count in neither */
+	uint8_t reserved[48];
 	uint32_t argv_len;             /* bytes of argv used: NUL-separated args */
 	char exe[TRACE_PATH_MAX];      /* /proc/self/exe at start, NUL-terminated */
 	char argv[TRACE_ARGV_MAX];
@@ -326,7 +332,40 @@ enum trace_access_flags {
 	TRACE_ACCESS_RANGE    = 1 << 2, /* memcpy, memset, strcpy..., __tsan_*_range */
 	TRACE_ACCESS_FREE     = 1 << 3, /* free(): a write to the whole block */
 	TRACE_ACCESS_VPTR     = 1 << 4, /* a C++ vtable pointer (update or read) */
+	TRACE_ACCESS_FLAGS_END = 1 << 5,
 };
+
+/* ---------------------------------------------------------------------------
+ * Accesses. A thread's plain memory accesses are buffered per
+ * synchronization-free interval: between two of its records, the shim keeps
+ * the first read and the first write of each (address, size) (byte-exact,
+ * with the stack of that first access) and writes them, in the order of
+ * their first occurrence, as ACCESSES records: a record is filled in place
+ * as accesses come and published when full or when the thread writes any
+ * other record, so the accesses of an interval come before the record
+ * that ends it (any record but a relaxed ATOMIC and an ALLOC: those two
+ * close the open batch and leave the interval going on). A batch record:
+ *
+ *   u8   op               TRACE_OP_ACCESSES
+ *   var  tick delta       as every record; every access of the batch has
+ *                         this tick (when its first access came)
+ *   var  count            >= 1 accesses follow (the writer uses a two-byte
+ *                         varint)
+ *   then per access:
+ *   u8   header           bit 0 write; bits 1-3 (the class): 0-4 = log2
+ *                         of the size (1, 2, 4, 8 or 16 bytes) and no other
+ *                         flag; 7 (TRACE_ACCESSES_EXT): flags and size
+ *                         follow; 5, 6 and bits 4-7 set are invalid
+ *   var  flags            (EXT only) enum trace_access_flags, bit 0 = header's
+ *   var  size             (EXT only) bytes
+ *   var  address delta    zigzag, from the previous access of this record (0
+ *                         for the first)
+ *   var  stack delta      zigzag, stack id from the previous access's (0 for
+ *                         the first): the shadow call stack + the access pc
+ *
+ * A record stays within TRACE_RECORD_MAX bytes like any other; the reader
+ * yields one TRACE_OP_ACCESS event per access. */
+#define TRACE_ACCESSES_EXT 7u  /* the header's class with flags and size */
 
 /* TRACE_OP_ATOMIC operations. */
 enum trace_atomic_op {

@@ -17,6 +17,7 @@ enum rd_bad {
 	RD_BAD_VAR,
 	RD_BAD_STR,
 	RD_BAD_GROUP,
+	RD_BAD_ACCESSES,
 };
 
 static inline bool slot_defined(const struct rd_cursor *c, unsigned slot)
@@ -305,6 +306,19 @@ enum rd_bad parse_record(struct rd_cursor *c, const uint8_t **pp, const uint8_t 
 	if (!get_var(&p, end, &v, checked))
 		return RD_BAD_VAR;
 	uint64_t tick = c->tick + (uint64_t)trace_unzigzag(v);
+	if (op == TRACE_OP_ACCESSES) {
+		/* checked whole now, yielded one access at a time (next_access) */
+		uint32_t n;
+		const uint8_t *rec_end;
+		if (!trace_accesses_check(&p, end, &n, &rec_end))
+			return RD_BAD_ACCESSES;
+		c->tick = tick;
+		c->batch_left = n;
+		c->batch_at = (uint64_t)(p - c->file->map);
+		c->batch = (struct trace_access_state){ 0, 0 };
+		*pp = rec_end;
+		return RD_OK;
+	}
 	h->ev.op = (uint8_t)op;
 	h->ev.obj_gap = 0;
 	h->ev.phase = begin ? TRACE_PHASE_BEGIN : TRACE_PHASE_END;
@@ -386,6 +400,9 @@ static void report_bad(struct trace_reader *r, struct rd_cursor *c, enum rd_bad 
 		rd_problem(r, path, off, "object definition names an order group beyond the %u of the file",
 			   c->file->groups);
 		break;
+	case RD_BAD_ACCESSES:
+		rd_problem(r, path, off, "accesses record truncated or malformed");
+		break;
 	}
 }
 
@@ -404,22 +421,31 @@ static void finish_head(struct rd_cursor *c)
 	h->group = h->ordered ? c->slot_group[h->slot] : 0;
 }
 
-/* Lost data in the stream (reported already): the head becomes a
- * DROPPED event of an unknown count (trace_event.h, "Gaps"), at the time
- * of the last record read. Pending BEGINs may have ended in the gap. */
-static int gap(struct rd_cursor *c)
+/* A head without object, string or result: an END of OP with these args. */
+static void plain_head(struct rd_cursor *c, unsigned op, uint64_t a0, uint64_t a1, uint64_t a2,
+		       uint32_t stack)
 {
 	struct rd_head *h = &c->head;
-	h->ev.op = TRACE_OP_DROPPED;
+	h->ev.op = (uint8_t)op;
 	h->ev.phase = TRACE_PHASE_END;
 	h->ev.kind = TRACE_OBJ_NONE;
 	h->ev.obj_gap = 0;
 	h->ev.result = 0;
 	h->ev.seq = 0;
-	h->ev.args[0] = h->ev.args[1] = h->ev.args[2] = 0;
+	h->ev.args[0] = a0;
+	h->ev.args[1] = a1;
+	h->ev.args[2] = a2;
 	h->ev.str = NULL;
-	h->stack = 0;
+	h->stack = stack;
 	h->has_obj = h->has_obj2 = false;
+}
+
+/* Lost data in the stream (reported already): the head becomes a
+ * DROPPED event of an unknown count (trace_event.h, "Gaps"), at the time
+ * of the last record read. Pending BEGINs may have ended in the gap. */
+static int gap(struct rd_cursor *c)
+{
+	plain_head(c, TRACE_OP_DROPPED, 0, 0, 0, 0);
 	c->nbegins = 0;
 	finish_head(c);
 	return 1;
@@ -439,12 +465,29 @@ static bool tail_missing(struct trace_reader *r, struct rd_cursor *c)
 	return true;
 }
 
+/* The next access of the batch being yielded: an ACCESS event at the
+ * batch's tick. */
+static int next_access(struct rd_cursor *c)
+{
+	const uint8_t *p = c->file->map + c->batch_at;
+	struct trace_access a = { 0, 0, 0, 0 };
+	if (!trace_access_decode(&p, c->file->map + c->file->map_size, &c->batch, &a))
+		c->batch_left = 1;  /* checked already: cannot happen */
+	c->batch_left--;
+	c->batch_at = (uint64_t)(p - c->file->map);
+	plain_head(c, TRACE_OP_ACCESS, a.addr, a.size, a.flags, a.stack);
+	finish_head(c);
+	return 1;
+}
+
 /* Decodes c's next event into c->head: 1 = got one, 0 = the stream ended,
  * -1 = (live) nothing more written yet. A bad record is reported and drops
  * the rest of its chunk; lost data yields a DROPPED event. */
 int rd_decode(struct trace_reader *r, struct rd_cursor *c)
 {
 	for (;;) {
+		if (c->batch_left)
+			return next_access(c);
 		if (!c->in_chunk) {
 			int e = enter_chunk(r, c);
 			if (e == 0 && tail_missing(r, c))

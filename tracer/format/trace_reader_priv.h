@@ -7,6 +7,7 @@
 #ifndef CTRACE_TRACE_READER_PRIV_H
 #define CTRACE_TRACE_READER_PRIV_H
 
+#include "trace_accesses.h"
 #include "trace_reader.h"
 
 #include <stdbool.h>
@@ -79,6 +80,11 @@ struct rd_cursor {
 	bool tail_checked;           /* the end of its stream was checked */
 	uint64_t yielded;            /* events emitted */
 	uint64_t limit;              /* events it may emit (reopen), UINT64_MAX */
+	/* an ACCESSES batch being yielded, one access at a time (checked whole
+	 * when its record was read; the record is consumed) */
+	uint32_t batch_left;         /* accesses still to yield */
+	uint64_t batch_at;           /* file offset of the next one */
+	struct trace_access_state batch;
 	struct rd_head head;
 };
 

@@ -302,6 +302,7 @@ int rd_setup_files(struct trace_reader *r, struct rd_file **files, uint32_t n)
 void rd_update_process_facts(struct trace_reader *r)
 {
 	uint64_t sum = 0;
+	r->cat.accesses_seen = r->cat.accesses_kept = 0;
 	for (uint32_t i = 0; i < r->nfiles; i++) {
 		const struct rd_file *f = r->files[i];
 		struct trace_process *p = &r->cat.processes[f->process];
@@ -310,6 +311,10 @@ void rd_update_process_facts(struct trace_reader *r)
 		p->exit_signal = f->hdr.exit_signal;
 		p->dropped = f->hdr.dropped;
 		p->stacks_dropped = f->hdr.stacks_dropped;
+		p->accesses_seen = f->hdr.accesses_seen;
+		p->accesses_kept = f->hdr.accesses_kept;
+		r->cat.accesses_seen += p->accesses_seen;
+		r->cat.accesses_kept += p->accesses_kept;
 		if (f->cal_lo.mono_ns < p->start_ns)
 			p->start_ns = f->cal_lo.mono_ns;
 		if (f->cal_hi.mono_ns > p->end_ns)

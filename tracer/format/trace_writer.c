@@ -588,8 +588,32 @@ static int make_room(struct trace_stream *s, uint64_t tick)
 	return 0;
 }
 
+/* What the owner buffered goes first, at the tick of the record that ends it. */
+static void pay_owed(struct trace_stream *s, uint64_t tick)
+{
+	if (__builtin_expect(s->owed, 0)) {
+		s->owed = false;
+		if (s->before_record)
+			s->before_record(s, tick);
+	}
+}
+
+uint8_t *trace_stream_begin_record(struct trace_stream *s, uint64_t tick)
+{
+	if (make_room(s, tick) < 0)
+		return NULL;
+	return trace_put_var(s->pos + 1, trace_zigzag((int64_t)(tick - s->last_tick)));
+}
+
+void trace_stream_publish(struct trace_stream *s, uint8_t op, uint8_t *end, uint64_t tick)
+{
+	s->last_tick = tick;
+	publish(s, op, end);
+}
+
 int trace_stream_write(struct trace_stream *s, const struct trace_rec *rec)
 {
+	pay_owed(s, rec->tick);
 	if (make_room(s, rec->tick) < 0)
 		return -1;
 	publish(s, rec->op, encode(s, rec, NULL));
@@ -600,6 +624,7 @@ int trace_stream_reserve(struct trace_stream *s, const struct trace_rec *rec,
 			 struct trace_reservation *res)
 {
 	res->start = NULL;
+	pay_owed(s, rec->tick);
 	if (make_room(s, rec->tick) < 0)
 		return -1;
 	res->op = rec->op;
@@ -613,6 +638,7 @@ int trace_stream_reserve(struct trace_stream *s, const struct trace_rec *rec,
 
 void trace_stream_close(struct trace_stream *s)
 {
+	pay_owed(s, s->last_tick);
 	if (!s->chunk)
 		return;
 	if (!s->reserved)  /* else the records end at the reservation */

@@ -96,6 +96,11 @@ struct trace_stream {
 	uint64_t dropped;          /* lost, not yet reported by a DROPPED record */
 	uint32_t retry_in;         /* drops before trying to allocate again */
 	uint32_t reserved;         /* reservations not yet committed */
+	bool owed;                 /* before_record must run before the next record */
+	/* What the stream's owner buffers and must write before any other
+	 * record (the shim's interval of memory accesses): called with the
+	 * tick of the record about to be written, once owed is set. */
+	void (*before_record)(struct trace_stream *s, uint64_t tick);
 	uint64_t slot_key[TRACE_SLOTS];
 	uint64_t slot_seq[TRACE_SLOTS];
 	uint32_t slot_group[TRACE_SLOTS];
@@ -235,7 +240,7 @@ TRACE_HOT uint8_t *trace_stream_put_simple(struct trace_stream *s, uint64_t tick
 {
 	uint8_t *p = s->pos;
 	uint32_t h = trace_slot_of(key);
-	if (__builtin_expect(!p || p > s->limit || s->dropped || s->slot_key[h] != key, 0))
+	if (__builtin_expect(!p || p > s->limit || s->dropped || s->owed || s->slot_key[h] != key, 0))
 		return NULL;
 	uint8_t *q = trace_put_var_fast(p + 1, trace_zigzag((int64_t)(tick - s->last_tick)));
 	q = trace_put_var_fast(q, stack);
@@ -301,6 +306,18 @@ int trace_stream_write(struct trace_stream *s, const struct trace_rec *rec);
 
 int trace_stream_reserve(struct trace_stream *s, const struct trace_rec *rec,
 			 struct trace_reservation *res);
+
+/* A record of the caller's own encoding (trace_accesses.c): makes room for
+ * up to TRACE_RECORD_MAX bytes and writes the delta of TICK after the op
+ * byte. Returns where the rest goes, or NULL (no room: the record is
+ * dropped and counted). Runs no before_record: the caller is what it would
+ * run. Finish with trace_stream_publish, or write nothing else before
+ * another begin (the record is then abandoned). */
+uint8_t *trace_stream_begin_record(struct trace_stream *s, uint64_t tick);
+
+/* Makes the record begun at s->pos visible (OP goes last); TICK, the one
+ * given to begin, is the stream's last from now on. */
+void trace_stream_publish(struct trace_stream *s, uint8_t op, uint8_t *end, uint64_t tick);
 
 /* Counts an event lost before reaching the writer (re-entry from a signal
  * handler): reported like other drops. */

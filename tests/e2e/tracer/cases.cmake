@@ -72,3 +72,16 @@ ctrace_e2e(close_fds SOURCE ${T}/close_fds.c ARGS ${CMAKE_CURRENT_BINARY_DIR}/cl
 add_test(NAME e2e_forward_term COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/${T}/forward_term.sh
   $<TARGET_FILE:ctrace>)
 set_tests_properties(e2e_forward_term PROPERTIES TIMEOUT 60)
+
+# Memory accesses, atomics, heap blocks and string functions of `ctrace cc`
+# programs, recorded through the shim's tsan_record_* functions called
+# directly; the trace checked event by event with the reader.
+add_executable(e2e_tsan_record ${T}/tsan_record.c)
+target_compile_options(e2e_tsan_record PRIVATE -g -O1 -fno-builtin)  # real calls to malloc, memcpy...
+target_link_libraries(e2e_tsan_record PRIVATE Threads::Threads ${CMAKE_DL_LIBS})
+add_executable(e2e_tsan_record_check ${T}/tsan_record_check.c)
+target_link_libraries(e2e_tsan_record_check PRIVATE ctrace_reader)
+ctrace_host_target(e2e_tsan_record_check)
+add_test(NAME e2e_tsan_record COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/${T}/tsan_record.sh
+  $<TARGET_FILE:ctrace> $<TARGET_FILE:e2e_tsan_record> $<TARGET_FILE:e2e_tsan_record_check>)
+set_tests_properties(e2e_tsan_record PROPERTIES TIMEOUT 60 SKIP_RETURN_CODE 77)

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/* intercept_heap.c - heap blocks of programs with instrumented code: an
+ * allocation is an ALLOC record (address, size, the unwound stack: the
+ * call site even when it is operator new's), a free() a write to the whole
+ * block (TRACE_ACCESS_FREE), so a free racing with an access is a race.
+ * Without instrumented code (tsan_on unset) every call only forwards. */
+#include <errno.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+#include "real_mem.h"
+#include "tsan_thread.h"
+
+static inline bool recording(void)
+{
+	return __builtin_expect(atomic_load_explicit(&tsan_on, memory_order_relaxed), 0);
+}
+
+/* The calling thread, ready to record, with the call's stack; false for
+ * the shim's own calls and threads past their end. */
+static bool heap_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
+{
+	return tsan_thread_for_interceptor(pc0) && shim_enter(c, pc0, sp);
+}
+
+static __attribute__((noinline)) void record_alloc(uintptr_t pc0, uintptr_t sp, void *p,
+						    size_t size)
+{
+	struct shim_call c;
+	if (!p || !heap_enter(&c, pc0, sp))
+		return;
+	struct shim_thread *t = c.t;
+	struct trace_rec rec = {
+		.op = TRACE_OP_ALLOC, .tick = shim_call_tick(&c), .stack = c.stack,
+		.args = { (uintptr_t)p, size },
+	};
+	/* An ALLOC may precede the interval's batch, but not a free() in it:
+	 * the block freed and the one made at its address would swap. */
+	tsan_write(t, &rec, 0, t->tsan->has_free);
+}
+
+static __attribute__((noinline)) void record_free(uintptr_t pc0, uintptr_t sp, void *p)
+{
+	struct shim_call c;
+	if (!heap_enter(&c, pc0, sp))
+		return;
+	size_t size = shim_mem.malloc_usable_size ? shim_mem.malloc_usable_size(p) : 1;
+	tsan_access_with_stack(c.t, (uintptr_t)p, size ? size : 1,
+			       TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE | TRACE_ACCESS_RANGE, c.stack);
+}
+
+/* Each interceptor: while nothing records, one flag test and the real
+ * function; else its _slow half, out of line. The caller's pc and stack
+ * pointer are taken in the interceptor (SHIM_SITE) for the stack. */
+
+static __attribute__((noinline)) void *malloc_slow(size_t size, uintptr_t pc0, uintptr_t sp)
+{
+	if (!shim_mem_resolve())
+		return shim_mem_arena_alloc(size, 16);
+	void *p = shim_mem.malloc(size);
+	if (recording())
+		record_alloc(pc0, sp, p, size);
+	return p;
+}
+
+SHIM_EXPORT void *malloc(size_t size)
+{
+	if (shim_mem_forward())
+		return shim_mem.malloc(size);
+	return malloc_slow(size, SHIM_SITE());
+}
+
+static __attribute__((noinline)) void free_slow(void *p, uintptr_t pc0, uintptr_t sp)
+{
+	if (!p || shim_mem_in_arena(p) || !shim_mem_resolve())
+		return;  /* arena blocks stay: dlsym's few bytes */
+	if (recording())
+		record_free(pc0, sp, p);
+	shim_mem.free(p);
+}
+
+SHIM_EXPORT void free(void *p)
+{
+	if (shim_mem_forward() && !shim_mem_in_arena(p)) {
+		shim_mem.free(p);
+		return;
+	}
+	free_slow(p, SHIM_SITE());
+}
+
+static __attribute__((noinline)) void *calloc_slow(size_t n, size_t size, uintptr_t pc0,
+						   uintptr_t sp)
+{
+	if (!shim_mem_resolve())
+		return n && size > SIZE_MAX / n ? NULL : shim_mem_arena_alloc(n * size, 16);
+	void *p = shim_mem.calloc(n, size);
+	if (recording())
+		record_alloc(pc0, sp, p, n * size);
+	return p;
+}
+
+SHIM_EXPORT void *calloc(size_t n, size_t size)
+{
+	if (shim_mem_forward())
+		return shim_mem.calloc(n, size);
+	return calloc_slow(n, size, SHIM_SITE());
+}
+
+/* A realloc frees the old block (moved or not) and makes a new one. */
+static __attribute__((noinline)) void *realloc_slow(void *old, size_t size, uintptr_t pc0,
+						    uintptr_t sp)
+{
+	if (!shim_mem_resolve())
+		return shim_mem_arena_alloc(size, 16);
+	if (old && shim_mem_in_arena(old)) {
+		void *p = shim_mem.malloc(size);
+		size_t n = shim_mem_arena_size(old);
+		if (p)
+			shim_mem.memcpy(p, old, n < size ? n : size);
+		return p;
+	}
+	if (!recording())
+		return shim_mem.realloc(old, size);
+	if (old)
+		record_free(pc0, sp, old);
+	void *p = shim_mem.realloc(old, size);
+	record_alloc(pc0, sp, p, size);
+	return p;
+}
+
+SHIM_EXPORT void *realloc(void *old, size_t size)
+{
+	if (shim_mem_forward() && !shim_mem_in_arena(old))
+		return shim_mem.realloc(old, size);
+	return realloc_slow(old, size, SHIM_SITE());
+}
+
+static __attribute__((noinline)) int posix_memalign_slow(void **out, size_t align, size_t size,
+							 uintptr_t pc0, uintptr_t sp)
+{
+	if (!shim_mem_resolve()) {
+		*out = shim_mem_arena_alloc(size, align);
+		return *out ? 0 : ENOMEM;
+	}
+	int r = shim_mem.posix_memalign(out, align, size);
+	if (recording() && r == 0)
+		record_alloc(pc0, sp, *out, size);
+	return r;
+}
+
+SHIM_EXPORT int posix_memalign(void **out, size_t align, size_t size)
+{
+	if (shim_mem_forward())
+		return shim_mem.posix_memalign(out, align, size);
+	return posix_memalign_slow(out, align, size, SHIM_SITE());
+}
+
+/* aligned_alloc and memalign. */
+static __attribute__((noinline)) void *aligned_slow(size_t align, size_t size, bool c11,
+						    uintptr_t pc0, uintptr_t sp)
+{
+	if (!shim_mem_resolve())
+		return shim_mem_arena_alloc(size, align);
+	void *p = c11 ? shim_mem.aligned_alloc(align, size) : shim_mem.memalign(align, size);
+	if (recording())
+		record_alloc(pc0, sp, p, size);
+	return p;
+}
+
+SHIM_EXPORT void *aligned_alloc(size_t align, size_t size)
+{
+	if (shim_mem_forward())
+		return shim_mem.aligned_alloc(align, size);
+	return aligned_slow(align, size, true, SHIM_SITE());
+}
+
+SHIM_EXPORT void *memalign(size_t align, size_t size)
+{
+	if (shim_mem_forward())
+		return shim_mem.memalign(align, size);
+	return aligned_slow(align, size, false, SHIM_SITE());
+}

@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: MIT */
+/* tsan_record.c - memory accesses of instrumented code into the trace: the
+ * thread's recording state, the shadow call stack kept by the function
+ * entry and exit hooks, and the interval table that keeps one read and one
+ * write per (address, size) between two synchronization records.
+ *
+ * A new access is encoded at once into the thread's open ACCESSES record,
+ * written in place in its stream; the stream's before_record hook closes
+ * it (and the interval), so every other record the thread writes (a lock,
+ * a join, its end, a fatal signal) comes after the accesses that preceded
+ * it. What is in the open record when the process is killed is lost: at
+ * most one record's worth (about 100 accesses) per thread. */
+#include "tsan_record.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <sys/mman.h>
+
+#include "emit.h"
+#include "real_mem.h"
+#include "stack.h"
+#include "tsan_thread.h"
+
+#define RECORD_API __attribute__((visibility("protected")))
+
+_Atomic bool tsan_on;
+__thread struct tsan_thread *tsan_tls __attribute__((tls_model("initial-exec")));
+
+#define HASH_SEED 0x9E3779B97F4A7C15ull
+
+static inline uint64_t mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
+}
+
+/* ---- the thread's state ---- */
+
+static void table_clear(struct tsan_thread *ts);
+
+static void before_record(struct trace_stream *s, uint64_t tick)
+{
+	struct shim_thread *t = (struct shim_thread *)((char *)s - offsetof(struct shim_thread, stream));
+	tsan_flush(t, tick);
+}
+
+void tsan_thread_reset(struct shim_thread *t)
+{
+	struct tsan_thread *ts = t->tsan;
+	if (!ts)
+		return;
+	table_clear(ts);
+	ts->batch.count_at = NULL;  /* its chunk is gone with the old stream */
+	ts->seen = ts->kept = 0;
+	ts->has_free = false;
+	ts->ignore = 0;
+	ts->depth = ts->overflow = 0;
+	for (uint32_t i = 0; i < TSAN_STACK_CACHE; i++)
+		ts->stacks[i].key = 0;
+	for (uint32_t i = 0; i < TSAN_STACK_RECENT; i++)
+		ts->recent[i].key = 0;
+	t->stream.before_record = before_record;
+	t->stream.owed = false;
+}
+
+static struct tsan_thread *make_state(struct shim_thread *t)
+{
+	void *p = mmap(NULL, sizeof(struct tsan_thread), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	struct tsan_thread *ts = p;
+	ts->owner = t;
+	t->tsan = ts;
+	tsan_thread_reset(t);
+	return ts;
+}
+
+/* The state of a thread that may have none yet (not adopted by the shim,
+ * or no recording state): made if the shim is active (adopting the thread
+ * only if ADOPT). */
+static struct shim_thread *thread_with_state(bool adopt)
+{
+	struct shim_thread *t = shim_tls;
+	if (t == SHIM_THREAD_GONE || (!t && !adopt) ||
+	    atomic_load_explicit(&shim.state, memory_order_acquire) != SHIM_ACTIVE)
+		return NULL;
+	if (!t) {
+		int saved = errno;
+		t = shim_thread_self();
+		errno = saved;
+		if (!t)
+			return NULL;
+	}
+	if (!t->tsan) {
+		int saved = *t->errno_at;
+		t->in_shim++;
+		make_state(t);
+		t->in_shim--;
+		*t->errno_at = saved;
+	}
+	if (t->tsan && t->tsan->owner == t)
+		tsan_tls = t->tsan;
+	return t->tsan ? t : NULL;
+}
+
+struct shim_thread *tsan_thread_slow(void)
+{
+	struct shim_thread *t = thread_with_state(true);
+	return t && !t->in_shim ? t : NULL;
+}
+
+struct shim_thread *tsan_thread_for_interceptor(uintptr_t pc)
+{
+	if (shim_stack_is_own(pc))
+		return NULL;
+	struct shim_thread *t = shim_tls;
+	if (__builtin_expect(t && t != SHIM_THREAD_GONE && t->tsan && !t->in_shim, 1))
+		return t;
+	t = thread_with_state(false);
+	return t && !t->in_shim ? t : NULL;
+}
+
+/* ---- the shadow call stack ---- */
+
+/* A thread's frames for the entry and exit hooks, which run inside the
+ * shim's own calls too (a signal handler): they must stay paired. */
+TRACE_HOT struct tsan_thread *frames_of_caller(void)
+{
+	struct tsan_thread *ts = tsan_tls;
+	if (__builtin_expect(ts != NULL, 1))
+		return ts;
+	struct shim_thread *t = thread_with_state(true);
+	return t ? t->tsan : NULL;
+}
+
+void tsan_thread_gone(void)
+{
+	tsan_tls = NULL;
+}
+
+/* Entries whose frame lies at or below this one's are gone (left by
+ * longjmp, or by an exception that skipped their exit hook): popped, so a
+ * missing exit never leaves the stack deeper than the real one for long. */
+RECORD_API void tsan_record_func_entry(uintptr_t pc)
+{
+	struct tsan_thread *ts = frames_of_caller();
+	if (!ts)
+		return;
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uint32_t d = ts->depth;
+	if (__builtin_expect(d && ts->frames[d - 1].sp <= sp, 0)) {
+		while (d && ts->frames[d - 1].sp <= sp)
+			d--;
+		ts->overflow = 0;
+	}
+	if (__builtin_expect(d < TSAN_DEPTH_MAX, 1)) {
+		struct tsan_frame *f = &ts->frames[d];
+		f->pc = pc;
+		f->sp = sp;
+		f->hash = mix(d ? ts->frames[d - 1].hash : HASH_SEED, pc);
+		d++;
+	} else {
+		ts->overflow++;
+	}
+	ts->depth = d;
+}
+
+RECORD_API void tsan_record_func_exit(void)
+{
+	struct tsan_thread *ts = frames_of_caller();
+	if (!ts)
+		return;
+	if (ts->overflow)
+		ts->overflow--;
+	else if (ts->depth)
+		ts->depth--;
+}
+
+/* A stack id not in the caches: interned (the table may be locked). */
+static __attribute__((noinline)) uint32_t stack_intern(struct tsan_thread *ts, uintptr_t pc,
+						       uint64_t key, struct tsan_stack_slot *r)
+{
+	uint64_t pcs[TRACE_STACK_DEPTH_MAX];
+	uint32_t n = 0, d = ts->depth;
+	pcs[n++] = pc;
+	while (n < shim.stack_depth && d)
+		pcs[n++] = ts->frames[--d].pc;
+	uint32_t id = trace_writer_intern_stack(&shim.writer, pcs, n);
+	if (id) {
+		struct tsan_stack_slot *e = &ts->stacks[(key >> 20) % TSAN_STACK_CACHE];
+		e->key = key;
+		e->id = id;
+		*r = *e;
+	}
+	return id;
+}
+
+uint32_t tsan_stack_id(struct tsan_thread *ts, uintptr_t pc)
+{
+	if (!shim.stack_depth)
+		return 0;
+	uint32_t d = ts->depth;
+	uint64_t key = mix(d ? ts->frames[d - 1].hash : HASH_SEED, pc ^ 1) | 1;
+	struct tsan_stack_slot *r = &ts->recent[(pc * 0x9E3779B97F4A7C15ull) >> 61];
+	if (r->key == key)
+		return r->id;
+	struct tsan_stack_slot *e = &ts->stacks[(key >> 20) % TSAN_STACK_CACHE];
+	if (e->key != key)
+		return stack_intern(ts, pc, key, r);
+	*r = *e;
+	return e->id;
+}
+
+/* ---- the interval ---- */
+
+TRACE_HOT uint64_t key_of(uint64_t addr, uint64_t size, unsigned flags)
+{
+	if (__builtin_expect(size >= TSAN_KEY_SIZE_MAX || addr >> 48, 0))
+		return 0;
+	uint64_t sf = size << 2 | (flags & TRACE_ACCESS_WRITE) | ((flags & TRACE_ACCESS_FREE) ? 2u : 0u);
+	return addr | sf << 48;
+}
+
+/* The slot of KEY or the empty one where it goes; true if it is there. */
+TRACE_HOT bool lookup(const struct tsan_thread *ts, uint64_t key, uint32_t *slot)
+{
+	for (uint32_t i = (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 53);;
+	     i = (i + 1) & (TSAN_SLOTS - 1)) {
+		uint64_t k = ts->slot[i];
+		if (k == key)
+			return true;
+		if (!k) {
+			*slot = i;
+			return false;
+		}
+	}
+}
+
+static void table_clear(struct tsan_thread *ts)
+{
+	for (uint32_t i = 0; i < ts->n; i++)
+		ts->slot[ts->used[i]] = 0;
+	ts->n = 0;
+}
+
+void tsan_flush(struct shim_thread *t, uint64_t tick)
+{
+	(void)tick;
+	struct tsan_thread *ts = t->tsan;
+	t->stream.owed = false;
+	if (!ts)
+		return;
+	trace_access_batch_close(&t->stream, &ts->batch);
+	table_clear(ts);
+	ts->has_free = false;
+	if (ts->seen && shim.writer.hdr) {
+		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_seen, ts->seen);
+		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_kept, ts->kept);
+	}
+	ts->seen = ts->kept = 0;
+}
+
+/* Appends A to the open batch, opening one if needed. */
+static void batch_add(struct shim_thread *t, const struct trace_access *a)
+{
+	struct tsan_thread *ts = t->tsan;
+	if (ts->batch.count_at && trace_access_batch_add(&ts->batch, a))
+		return;
+	int saved = *t->errno_at;  /* a new chunk means syscalls */
+	trace_access_batch_close(&t->stream, &ts->batch);
+	if (trace_access_batch_open(&t->stream, &ts->batch, trace_writer_tick(&shim.writer)))
+		trace_access_batch_add(&ts->batch, a);
+	*t->errno_at = saved;
+}
+
+/* Keeps a new access, with STACK, or the stack of PC if STACK is
+ * UINT32_MAX (its key and slot are found again: the hit path then needs
+ * to keep nothing across a call). A signal handler that records while the
+ * thread is in here is turned away (in_shim). */
+static __attribute__((noinline)) void keep(struct tsan_thread *ts, uintptr_t pc, uint64_t addr,
+					   uint64_t size, unsigned flags, uint32_t stack)
+{
+	struct shim_thread *t = ts->owner;
+	uint64_t key = key_of(addr, size, flags);
+	uint32_t slot = 0;
+	if (key && lookup(ts, key, &slot))
+		return;  /* a signal handler kept it meanwhile */
+	if (t->in_shim) {  /* a signal handler inside the shim: lost, and counted */
+		trace_stream_count_drop(&t->stream);
+		return;
+	}
+	t->in_shim++;
+	atomic_signal_fence(memory_order_seq_cst);
+	if (stack == UINT32_MAX)
+		stack = tsan_stack_id(ts, pc);
+	struct trace_access a = { addr, size, flags, stack };
+	batch_add(t, &a);
+	ts->kept++;
+	if (key) {
+		if (ts->n == TSAN_KEYS) {  /* full: merging starts again */
+			table_clear(ts);
+			lookup(ts, key, &slot);
+		}
+		ts->slot[slot] = key;
+		ts->used[ts->n++] = (uint16_t)slot;
+	}
+	ts->has_free |= (flags & TRACE_ACCESS_FREE) != 0;
+	t->stream.owed = true;
+	atomic_signal_fence(memory_order_seq_cst);
+	t->in_shim--;
+}
+
+/* The path of every access: a leaf but for the tail call of a new one's
+ * keep, so it saves no register and needs no frame. */
+TRACE_HOT void access_of(struct tsan_thread *ts, uintptr_t pc, uint64_t addr, uint64_t size,
+			 unsigned flags, uint32_t stack)
+{
+	if (__builtin_expect(ts->ignore, 0))
+		return;
+	ts->seen++;
+	uint64_t key = key_of(addr, size, flags);
+	uint32_t slot;
+	if (__builtin_expect(!key || !lookup(ts, key, &slot), 0))
+		keep(ts, pc, addr, size, flags, stack);
+}
+
+/* A thread's first access (its state is made here), or one while the
+ * shim is off. */
+static __attribute__((noinline)) void access_slow(uintptr_t pc, uint64_t addr, uint64_t size,
+						  unsigned flags)
+{
+	struct shim_thread *t = tsan_thread_of_caller();
+	if (t)
+		access_of(t->tsan, pc, addr, size, flags, UINT32_MAX);
+}
+
+RECORD_API __attribute__((optimize("omit-frame-pointer")))
+void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size, unsigned flags)
+{
+	struct tsan_thread *ts = tsan_tls;
+	if (__builtin_expect(!ts, 0))
+		access_slow(pc, (uintptr_t)addr, size, flags);
+	else
+		access_of(ts, pc, (uintptr_t)addr, size, flags, UINT32_MAX);
+}
+
+void tsan_access(struct shim_thread *t, uintptr_t pc, uint64_t addr, uint64_t size,
+		 unsigned flags)
+{
+	access_of(t->tsan, pc, addr, size, flags, UINT32_MAX);
+}
+
+void tsan_access_with_stack(struct shim_thread *t, uint64_t addr, uint64_t size, unsigned flags,
+			    uint32_t stack)
+{
+	if (t->tsan)
+		access_of(t->tsan, 0, addr, size, flags, stack);
+}
+
+void tsan_write(struct shim_thread *t, struct trace_rec *rec, uintptr_t pc, bool ends)
+{
+	int saved = *t->errno_at;
+	t->in_shim++;  /* before the stack: interning may take the table's lock */
+	if (pc)
+		rec->stack = tsan_stack_id(t->tsan, pc);
+	bool owed = t->stream.owed;
+	if (!ends && owed) {  /* the interval goes on past this record */
+		trace_access_batch_close(&t->stream, &t->tsan->batch);
+		t->stream.owed = false;
+	}
+	trace_stream_write(&t->stream, rec);
+	if (!ends)
+		t->stream.owed = owed;
+	t->in_shim--;
+	*t->errno_at = saved;
+}
+
+/* ---- the rest of the hooks' state ---- */
+
+RECORD_API void tsan_record_init(void)
+{
+	if (!shim_start())
+		return;
+	atomic_store(&tsan_on, true);
+	shim_mem_record();
+}
+
+RECORD_API void tsan_record_ignore(bool begin)
+{
+	struct tsan_thread *ts = frames_of_caller();
+	if (!ts)
+		return;
+	if (begin)
+		ts->ignore++;
+	else if (ts->ignore > 0)
+		ts->ignore--;
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/* tsan_sync.c - atomic operations, fences and annotations of instrumented
+ * code into the trace.
+ *
+ * An atomic operation is an ordered record on its location (object kind
+ * ATOMIC): begin takes the location's stripe lock, the caller performs the
+ * operation, end takes the location's order stamp and lets go, so the
+ * stamps of the operations on one location (by instrumented code) follow
+ * the order in which they took effect. Relaxed operations create no order
+ * and do not end the thread's interval of accesses; every other order
+ * does. */
+#include "tsan_record.h"
+
+#include <sched.h>
+
+#include "emit.h"
+#include "tsan_thread.h"
+
+#define RECORD_API __attribute__((visibility("protected")))
+#define STRIPES 1024u
+#define MO_RELAXED 0
+
+/* One cache line each: locations hashed to different stripes never share one. */
+static struct {
+	atomic_flag busy;
+	char pad[64 - sizeof(atomic_flag)];
+} stripes[STRIPES] __attribute__((aligned(64)));
+
+static inline uint32_t stripe_of(uint64_t addr)
+{
+	return (uint32_t)(((addr >> 3) * 0x9E3779B97F4A7C15ull) >> 54) % STRIPES;
+}
+
+/* The holder only performs one instruction and takes a stamp: short waits,
+ * but it may have been preempted. */
+static void stripe_lock(uint32_t i)
+{
+	unsigned spins = 0;
+	while (atomic_flag_test_and_set_explicit(&stripes[i].busy, memory_order_acquire)) {
+		if (++spins % 128 == 0)
+			sched_yield();
+		else
+			__builtin_ia32_pause();
+	}
+}
+
+/* The thread stays "in the shim" from begin to end: a signal handler's
+ * atomic operation there is performed but not recorded, never waiting for
+ * a stripe its own thread holds. */
+RECORD_API uint64_t tsan_record_atomic_begin(const volatile void *addr)
+{
+	struct shim_thread *t = tsan_thread_of_caller();
+	if (!t)
+		return 0;
+	t->in_shim++;
+	atomic_signal_fence(memory_order_seq_cst);
+	uint32_t i = stripe_of((uintptr_t)addr);
+	stripe_lock(i);
+	return i + 1;
+}
+
+RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volatile void *addr,
+				       unsigned op, int mo, unsigned size)
+{
+	if (!token)
+		return;
+	struct shim_thread *t = shim_tls;
+	uint64_t key = (uintptr_t)addr;
+	uint64_t seq = trace_stream_stamp(&t->stream, key, TRACE_ORDER_SHARED);
+	atomic_flag_clear_explicit(&stripes[token - 1].busy, memory_order_release);
+	struct trace_rec rec = {
+		.op = TRACE_OP_ATOMIC, .tick = trace_writer_tick(&shim.writer), .key = key,
+		.seq = seq, .args = { op, (uint64_t)(unsigned)mo, size },
+	};
+	atomic_signal_fence(memory_order_seq_cst);
+	t->in_shim--;
+	tsan_write(t, &rec, pc, mo != MO_RELAXED);
+}
+
+void tsan_sync_after_fork(void)
+{
+	if (!atomic_load_explicit(&tsan_on, memory_order_relaxed))
+		return;  /* never touched: its pages stay unmapped */
+	for (uint32_t i = 0; i < STRIPES; i++)
+		atomic_flag_clear_explicit(&stripes[i].busy, memory_order_relaxed);
+}
+
+RECORD_API void tsan_record_fence(uintptr_t pc, int mo)
+{
+	struct shim_thread *t = tsan_thread_of_caller();
+	if (!t)
+		return;
+	struct trace_rec rec = {
+		.op = TRACE_OP_FENCE, .tick = trace_writer_tick(&shim.writer),
+		.args = { (uint64_t)(unsigned)mo },
+	};
+	tsan_write(t, &rec, pc, mo != MO_RELAXED);
+}
+
+RECORD_API void tsan_record_annotate(uintptr_t pc, unsigned kind, const volatile void *addr,
+				     size_t size, const char *name)
+{
+	struct shim_thread *t = tsan_thread_of_caller();
+	if (!t)
+		return;
+	struct trace_rec rec = {
+		.op = TRACE_OP_ANNOTATE, .tick = trace_writer_tick(&shim.writer),
+		.args = { kind, (uintptr_t)addr, size }, .str = name,
+	};
+	tsan_write(t, &rec, pc, true);
+}
