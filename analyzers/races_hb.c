@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/* races_hb.c - the happens-before state of the race analysis: each
+ * thread's vector clock, the clocks of sync objects, gaps, and the locks
+ * each thread holds (for the report). The rules that move clocks are in
+ * races_sync.c. */
+#include "races.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem)
+{
+	if (need <= *cap)
+		return arr;
+	uint32_t n = *cap ? *cap : 16;
+	while (n < need)
+		n *= 2;
+	void *p = realloc(arr, (size_t)n * elem);
+	if (!p)
+		abort();
+	memset((char *)p + (size_t)*cap * elem, 0, (size_t)(n - *cap) * elem);
+	*cap = n;
+	return p;
+}
+
+void rc_hb_init(struct rc_hb *hb, const struct trace_catalog *cat)
+{
+	memset(hb, 0, sizeof(*hb));
+	hb->cat = cat;
+}
+
+static void rc_sync_release(struct rc_sync *s)
+{
+	vclock_release(&s->clk);
+	vclock_release(&s->rclk);
+	vclock_release(&s->arrive);
+}
+
+void rc_hb_release(struct rc_hb *hb)
+{
+	for (uint32_t i = 0; i < hb->nthreads; i++) {
+		struct rc_thread *t = &hb->threads[i];
+		vclock_release(&t->vc);
+		vclock_release(&t->sent);
+		vclock_release(&t->end);
+		vclock_release(&t->fence_acq);
+		vclock_release(&t->fence_rel);
+		free(t->held);
+	}
+	free(hb->threads);
+	for (uint32_t i = 0; i < hb->nobjs; i++)
+		rc_sync_release(&hb->objs[i]);
+	free(hb->objs);
+	for (uint32_t i = 0; i < hb->nasyncs; i++)
+		rc_sync_release(&hb->asyncs[i]);
+	free(hb->asyncs);
+	u64map_release(&hb->addr_sync);
+	for (uint32_t i = 0; i < hb->nsets; i++)
+		free(hb->sets[i].locks);
+	free(hb->sets);
+	u64map_release(&hb->set_map);
+	free(hb->scratch);
+	memset(hb, 0, sizeof(*hb));
+}
+
+struct rc_thread *rc_thread_slow(struct rc_hb *hb, uint32_t id)
+{
+	uint32_t cap = hb->nthreads;
+	hb->threads = rc_grow(hb->threads, &cap, id + 1, sizeof(*hb->threads));
+	hb->nthreads = cap;
+	struct rc_thread *t = &hb->threads[id];
+	if (!t->started) {
+		t->started = true;
+		t->heldset = RC_NONE;
+		vclock_init_thread(&t->vc, id);
+	}
+	return t;
+}
+
+struct rc_sync *rc_obj(struct rc_hb *hb, uint32_t obj)
+{
+	if (obj >= hb->nobjs)
+		hb->objs = rc_grow(hb->objs, &hb->nobjs, obj + 1, sizeof(*hb->objs));
+	return &hb->objs[obj];
+}
+
+struct rc_sync *rc_addr_sync(struct rc_hb *hb, uint32_t process, uint64_t addr)
+{
+	int added;
+	uint32_t *slot = u64map_put(&hb->addr_sync, rc_word_key(process, addr) << 3 ^ (addr & 7),
+				    hb->nasyncs, &added);
+	if (added) {
+		hb->asyncs = rc_grow(hb->asyncs, &hb->cap_asyncs, hb->nasyncs + 1, sizeof(*hb->asyncs));
+		hb->nasyncs++;
+	}
+	return &hb->asyncs[*slot];
+}
+
+void rc_release(struct rc_hb *hb, uint32_t t, struct vclock *s)
+{
+	struct rc_thread *th = rc_thread(hb, t);
+	vclock_join(s, &th->vc);
+	vclock_tick(&th->vc, t);
+}
+
+void rc_acquire_all(struct rc_hb *hb, uint32_t t)
+{
+	rc_thread(hb, t);
+	struct rc_thread *th = &hb->threads[t];
+	for (uint32_t i = 0; i < hb->nthreads; i++)
+		if (i != t && hb->threads[i].started)
+			vclock_join(&th->vc, &hb->threads[i].vc);
+}
+
+void rc_acquire(struct rc_hb *hb, uint32_t t, const struct rc_sync *s, const struct vclock *c)
+{
+	if (s && s->unknown) {
+		rc_acquire_all(hb, t);
+		return;
+	}
+	vclock_join(&rc_thread(hb, t)->vc, c);
+}
+
+/* Whatever t did in its gap, its events before it are taken as ordered
+ * before everything after it (it may have released), and it as ordered
+ * after everything so far (it may have acquired): no race can come out of
+ * what is unknown. */
+void rc_thread_gap(struct rc_hb *hb, uint32_t t)
+{
+	struct rc_thread *th = rc_thread(hb, t);
+	th->gap_epoch = vclock_get(&th->vc, t);
+	vclock_tick(&th->vc, t);
+	rc_acquire_all(hb, t);
+}
+
+/* ---- held locks ---- */
+
+void rc_held_add(struct rc_hb *hb, uint32_t t, uint32_t lock, bool read)
+{
+	struct rc_thread *th = rc_thread(hb, t);
+	th->held = rc_grow(th->held, &th->cap_held, th->nheld + 1, sizeof(*th->held));
+	th->held[th->nheld++] = (struct rc_held){ lock, read };
+	th->heldset = RC_NONE;
+}
+
+bool rc_held_remove(struct rc_hb *hb, uint32_t t, uint32_t lock, bool *read)
+{
+	struct rc_thread *th = rc_thread(hb, t);
+	for (uint32_t i = th->nheld; i-- > 0;) {
+		if (th->held[i].lock != lock)
+			continue;
+		if (read)
+			*read = th->held[i].read;
+		memmove(&th->held[i], &th->held[i + 1], (th->nheld - i - 1) * sizeof(*th->held));
+		th->nheld--;
+		th->heldset = RC_NONE;
+		return true;
+	}
+	return false;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The held set as an id: accesses keep 4 bytes, not a list. Set 0 is the
+ * empty set. */
+uint32_t rc_heldset(struct rc_hb *hb, uint32_t t)
+{
+	struct rc_thread *th = rc_thread(hb, t);
+	if (th->heldset != RC_NONE)
+		return th->heldset;
+	hb->scratch = rc_grow(hb->scratch, &hb->scratch_cap, th->nheld + 1, sizeof(*hb->scratch));
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < th->nheld; i++)
+		hb->scratch[n++] = th->held[i].lock;
+	qsort(hb->scratch, n, sizeof(*hb->scratch), u32_cmp);
+	uint32_t m = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (!m || hb->scratch[m - 1] != hb->scratch[i])
+			hb->scratch[m++] = hb->scratch[i];
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ m;
+	for (uint32_t i = 0; i < m; i++)
+		h = (h ^ hb->scratch[i]) * 0x100000001b3ull;
+	h &= ~(1ull << 63);
+	int added;
+	uint32_t *slot = u64map_put(&hb->set_map, h, RC_NONE, &added);
+	for (uint32_t s = *slot; s != RC_NONE; s = hb->sets[s].next)
+		if (hb->sets[s].n == m && !memcmp(hb->sets[s].locks, hb->scratch, m * sizeof(uint32_t)))
+			return th->heldset = s;
+	hb->sets = rc_grow(hb->sets, &hb->cap_sets, hb->nsets + 1, sizeof(*hb->sets));
+	struct rc_heldset *set = &hb->sets[hb->nsets];
+	set->n = m;
+	set->next = *slot;
+	set->locks = malloc((m ? m : 1) * sizeof(uint32_t));
+	if (!set->locks)
+		abort();
+	memcpy(set->locks, hb->scratch, m * sizeof(uint32_t));
+	*slot = hb->nsets;
+	return th->heldset = hb->nsets++;
+}

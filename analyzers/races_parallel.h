@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* races_parallel.h - N parts of the race analysis on N threads
+ * (races_parallel.c): events go by batches to every part at once. */
+#ifndef CTRACE_RACES_PARALLEL_H
+#define CTRACE_RACES_PARALLEL_H
+
+#include "races_part.h"
+
+struct rc_pool;
+
+/* N >= 2 parts over CAT, each on a thread of its own. */
+struct rc_pool *rc_pool_new(const struct trace_catalog *cat, uint32_t n);
+void rc_pool_feed(struct rc_pool *pool, const struct trace_event *ev);
+/* Waits until every part has seen every event fed; returns the parts. */
+struct rc_part *rc_pool_finish(struct rc_pool *pool);
+void rc_pool_free(struct rc_pool *pool);
+
+#endif

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/* races_shadow.c - per-address state: for each 8-byte word touched, the
+ * accesses that a later access may still race with (FastTrack: the last
+ * write, and the reads not ordered before it; byte masks keep it exact).
+ * An entry is dropped only when a newer access covers its bytes and is
+ * ordered after it, never to save room: memory grows with the words
+ * touched and the threads that touch them at once, not with accesses. */
+#include "races.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void rc_shadow_init(struct rc_shadow *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->last_key = U64MAP_EMPTY;
+}
+
+void rc_shadow_release(struct rc_shadow *s)
+{
+	for (uint32_t i = 0; i < s->nw; i++)
+		free(s->w[i].e);
+	free(s->w);
+	free(s->sites);
+	u64map_release(&s->words);
+	u64map_release(&s->site_map);
+	memset(s, 0, sizeof(*s));
+}
+
+static void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem)
+{
+	if (need <= *cap)
+		return arr;
+	uint32_t n = *cap ? *cap * 2 : 64;
+	while (n < need)
+		n *= 2;
+	void *p = realloc(arr, (size_t)n * elem);
+	if (!p)
+		abort();
+	*cap = n;
+	return p;
+}
+
+uint32_t rc_site(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t size, uint8_t flags)
+{
+	uint64_t h = ((uint64_t)stack << 32 | heldset) * 0x9e3779b97f4a7c15ull ^
+		     ((uint64_t)size << 8 | flags) * 0xc2b2ae3d27d4eb4full;
+	for (;; h = h * 0x100000001b3ull + 1) {
+		if (h == U64MAP_EMPTY)
+			continue;
+		int added;
+		uint32_t *slot = u64map_put(&s->site_map, h, s->nsites, &added);
+		if (added) {
+			s->sites = rc_grow(s->sites, &s->cap_sites, s->nsites + 1, sizeof(*s->sites));
+			s->sites[s->nsites] = (struct rc_site){ stack, heldset, size, flags };
+			return s->nsites++;
+		}
+		const struct rc_site *x = &s->sites[*slot];
+		if (x->stack == stack && x->heldset == heldset && x->size == size && x->flags == flags)
+			return *slot;
+	}
+}
+
+static struct rc_word *rc_word(struct rc_shadow *s, uint64_t key, bool create)
+{
+	if (key == s->last_key)
+		return &s->w[s->last_idx];
+	uint32_t *slot;
+	if (create) {
+		int added;
+		slot = u64map_put(&s->words, key, s->nw, &added);
+		if (added) {
+			s->w = rc_grow(s->w, &s->cap_w, s->nw + 1, sizeof(*s->w));
+			s->w[s->nw++] = (struct rc_word){ 0 };
+		}
+	} else if (!(slot = u64map_get(&s->words, key))) {
+		return NULL;
+	}
+	s->last_key = key;
+	s->last_idx = *slot;
+	return &s->w[*slot];
+}
+
+/* The bytes of word w that [addr, end) covers. */
+static inline uint8_t rc_mask(uint64_t w, uint64_t addr, uint64_t end)
+{
+	uint64_t lo = addr > w ? addr - w : 0;
+	uint64_t hi = end < w + 8 ? end - w : 8;
+	return (uint8_t)(((1u << hi) - 1) & ~((1u << lo) - 1));
+}
+
+static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_thread *th,
+			   struct rc_word *wd, const struct rc_access *a, uint64_t w, uint8_t mask,
+			   uint32_t epoch, uint32_t site,
+			   void (*found)(void *ctx, const struct rc_found *f), void *ctx)
+{
+	const uint32_t t = a->thread;
+	const uint8_t flags = (uint8_t)((a->write ? RC_E_WRITE : 0) | (a->atomic ? RC_E_ATOMIC : 0));
+	uint32_t keep = 0;
+	for (uint32_t i = 0; i < wd->n; i++) {
+		struct rc_entry *e = &wd->e[i];
+		bool overlaps = (e->mask & mask) != 0;
+		bool same = e->thread == t;
+		bool before = same || rc_hb_before(hb, e->thread, e->epoch, th);
+		if (overlaps && !before && (a->write || (e->flags & RC_E_WRITE)) &&
+		    !(a->atomic && (e->flags & RC_E_ATOMIC)) && found) {
+			struct rc_found f = { .cur = a, .word = w, .overlap = e->mask & mask,
+					      .prev = *e, .prev_site = &s->sites[e->site] };
+			found(ctx, &f);
+		}
+		/* Covered by the new access, ordered before it, and no stronger:
+		 * whatever races with it now races with the new access. */
+		bool dominated = before && !(e->mask & ~mask) &&
+				 (a->write || !(e->flags & RC_E_WRITE)) &&
+				 (!a->atomic || (e->flags & RC_E_ATOMIC));
+		if (!dominated)
+			wd->e[keep++] = *e;
+	}
+	wd->n = keep;
+	wd->e = rc_grow(wd->e, &wd->cap, wd->n + 1, sizeof(*wd->e));
+	wd->e[wd->n++] = (struct rc_entry){
+		.thread = t, .epoch = epoch, .site = site,
+		.back = (uint32_t)(w > a->addr ? w - a->addr : 0),
+		.ts_ns = a->ts_ns, .mask = mask, .flags = flags,
+	};
+}
+
+void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_access *a,
+		      uint32_t parts, uint32_t part,
+		      void (*found)(void *ctx, const struct rc_found *f), void *ctx)
+{
+	if (!a->size)
+		return;
+	const struct rc_thread *th = rc_thread(hb, a->thread);
+	uint32_t epoch = vclock_get(&th->vc, a->thread);
+	uint32_t site = RC_NONE;
+	uint64_t end = a->addr + a->size < a->addr ? UINT64_MAX : a->addr + a->size;
+	for (uint64_t w = a->addr & ~7ull; w < end; w += 8) {
+		uint64_t key = rc_word_key(a->process, w);
+		if (rc_part_of(key, parts) != part)
+			continue;
+		if (site == RC_NONE)
+			site = rc_site(s, a->stack, a->heldset,
+				       a->size > UINT32_MAX ? UINT32_MAX : (uint32_t)a->size,
+				       (uint8_t)(a->aflags | (a->atomic ? RC_SITE_ATOMIC : 0)));
+		struct rc_word *wd = rc_word(s, key, true);
+		rc_word_access(s, hb, th, wd, a, w, rc_mask(w, a->addr, end), epoch, site, found, ctx);
+		if (w + 8 < w)
+			break;
+	}
+}
+
+void rc_shadow_reset(struct rc_shadow *s, const struct rc_access *a, uint32_t parts,
+		     uint32_t part, bool keep_last)
+{
+	uint64_t end = a->addr + a->size < a->addr ? UINT64_MAX : a->addr + a->size;
+	for (uint64_t w = a->addr & ~7ull; w < end; w += 8) {
+		uint64_t key = rc_word_key(a->process, w);
+		if (rc_part_of(key, parts) != part)
+			continue;
+		struct rc_word *wd = rc_word(s, key, false);
+		if (wd && keep_last && wd->n) {
+			wd->e[0] = wd->e[wd->n - 1];
+			wd->n = 1;
+		} else if (wd) {
+			wd->n = 0;
+		}
+		if (w + 8 < w)
+			break;
+	}
+}
