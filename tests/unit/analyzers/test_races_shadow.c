@@ -1,0 +1,2 @@
+#include "race_test.h"
+int main(void) { return 0; }
