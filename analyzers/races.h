@@ -132,7 +132,7 @@ struct rc_entry {
 	uint32_t thread;
 	uint32_t epoch;
 	uint32_t site;             /* index into the part's sites */
-	uint32_t back;             /* word base - access start (bytes) */
+	int32_t start;             /* access start - word base (bytes) */
 	uint64_t ts_ns;
 	uint8_t mask;              /* bytes of the word it covers */
 	uint8_t flags;             /* RC_E_* */

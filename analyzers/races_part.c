@@ -113,7 +113,7 @@ static void rc_fill_prev(struct report_access *o, const struct rc_found *f, cons
 	o->write = f->prev.flags & RC_E_WRITE;
 	o->atomic = f->prev.flags & RC_E_ATOMIC;
 	o->stack = f->prev_site->stack;
-	o->address = f->word - f->prev.back;
+	o->address = f->word + (uint64_t)(int64_t)f->prev.start;
 	o->size = f->prev_site->size;
 	o->ts_ns = f->prev.ts_ns;
 	o->flags = f->prev_site->flags & (uint8_t)~RC_SITE_ATOMIC;

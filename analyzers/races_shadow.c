@@ -27,11 +27,11 @@ void rc_shadow_release(struct rc_shadow *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem)
+static void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t first)
 {
 	if (need <= *cap)
 		return arr;
-	uint32_t n = *cap ? *cap * 2 : 64;
+	uint32_t n = *cap ? *cap * 2 : first;
 	while (n < need)
 		n *= 2;
 	void *p = realloc(arr, (size_t)n * elem);
@@ -51,7 +51,7 @@ uint32_t rc_site(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t
 		int added;
 		uint32_t *slot = u64map_put(&s->site_map, h, s->nsites, &added);
 		if (added) {
-			s->sites = rc_grow(s->sites, &s->cap_sites, s->nsites + 1, sizeof(*s->sites));
+			s->sites = rc_grow(s->sites, &s->cap_sites, s->nsites + 1, sizeof(*s->sites), 64);
 			s->sites[s->nsites] = (struct rc_site){ stack, heldset, size, flags };
 			return s->nsites++;
 		}
@@ -70,7 +70,7 @@ static struct rc_word *rc_word(struct rc_shadow *s, uint64_t key, bool create)
 		int added;
 		slot = u64map_put(&s->words, key, s->nw, &added);
 		if (added) {
-			s->w = rc_grow(s->w, &s->cap_w, s->nw + 1, sizeof(*s->w));
+			s->w = rc_grow(s->w, &s->cap_w, s->nw + 1, sizeof(*s->w), 1024);
 			s->w[s->nw++] = (struct rc_word){ 0 };
 		}
 	} else if (!(slot = u64map_get(&s->words, key))) {
@@ -117,10 +117,11 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct r
 			wd->e[keep++] = *e;
 	}
 	wd->n = keep;
-	wd->e = rc_grow(wd->e, &wd->cap, wd->n + 1, sizeof(*wd->e));
+	wd->e = rc_grow(wd->e, &wd->cap, wd->n + 1, sizeof(*wd->e), 2);
+	int64_t start = (int64_t)(a->addr - w);   /* < 0: a range from an earlier word */
 	wd->e[wd->n++] = (struct rc_entry){
 		.thread = t, .epoch = epoch, .site = site,
-		.back = (uint32_t)(w > a->addr ? w - a->addr : 0),
+		.start = start < INT32_MIN ? INT32_MIN : (int32_t)start,
 		.ts_ns = a->ts_ns, .mask = mask, .flags = flags,
 	};
 }
