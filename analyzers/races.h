@@ -139,7 +139,10 @@ struct rc_entry {
 };
 enum { RC_E_WRITE = 1, RC_E_ATOMIC = 2 };
 
+/* A word's state, stored in the words table itself (one cache miss to
+ * find it, one to read its entries). */
 struct rc_word {
+	uint64_t key;              /* rc_word_key, U64MAP_EMPTY = free slot */
 	uint32_t n, cap;
 	struct rc_entry *e;        /* (owned) */
 };
@@ -154,14 +157,12 @@ struct rc_site {
 #define RC_SITE_ATOMIC 0x80u
 
 struct rc_shadow {
-	struct u64map words;       /* (process << 48 | addr >> 3) -> index */
-	struct rc_word *w;
-	uint32_t nw, cap_w;
+	struct rc_word *w;         /* open addressing by rc_word_key */
+	size_t mask, nw;           /* capacity - 1, words in use */
 	struct rc_site *sites;
 	uint32_t nsites, cap_sites;
 	struct u64map site_map;
-	uint64_t last_key;         /* one-entry cache of words */
-	uint32_t last_idx;
+	struct rc_word *last;      /* one-entry cache of words */
 };
 
 /* An access being checked. */
@@ -204,10 +205,10 @@ static inline uint64_t rc_word_key(uint32_t process, uint64_t addr)
 {
 	return (uint64_t)process << 48 ^ (addr >> 3);
 }
-/* Which part owns a word. */
+/* Which part owns a word (high hash bits: the words table indexes by the low ones). */
 static inline uint32_t rc_part_of(uint64_t key, uint32_t parts)
 {
-	return parts <= 1 ? 0 : (uint32_t)((u64map_hash(key) >> 7) % parts);
+	return parts <= 1 ? 0 : (uint32_t)((u64map_hash(key) >> 40) % parts);
 }
 
 /* ---- heap blocks (races_heap.c) ---- */

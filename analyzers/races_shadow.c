@@ -13,16 +13,14 @@
 void rc_shadow_init(struct rc_shadow *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->last_key = U64MAP_EMPTY;
 }
 
 void rc_shadow_release(struct rc_shadow *s)
 {
-	for (uint32_t i = 0; i < s->nw; i++)
+	for (size_t i = 0; s->w && i <= s->mask; i++)
 		free(s->w[i].e);
 	free(s->w);
 	free(s->sites);
-	u64map_release(&s->words);
 	u64map_release(&s->site_map);
 	memset(s, 0, sizeof(*s));
 }
@@ -61,24 +59,53 @@ uint32_t rc_site(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t
 	}
 }
 
+static void rc_words_grow(struct rc_shadow *s)
+{
+	size_t cap = s->w ? (s->mask + 1) * 2 : 4096;
+	struct rc_word *w = malloc(cap * sizeof(*w));
+	if (!w)
+		abort();
+	for (size_t i = 0; i < cap; i++)
+		w[i] = (struct rc_word){ .key = U64MAP_EMPTY };
+	for (size_t i = 0; s->w && i <= s->mask; i++) {
+		if (s->w[i].key == U64MAP_EMPTY)
+			continue;
+		size_t j = u64map_hash(s->w[i].key) & (cap - 1);
+		while (w[j].key != U64MAP_EMPTY)
+			j = (j + 1) & (cap - 1);
+		w[j] = s->w[i];
+	}
+	free(s->w);
+	s->w = w;
+	s->mask = cap - 1;
+	s->last = NULL;
+}
+
 static struct rc_word *rc_word(struct rc_shadow *s, uint64_t key, bool create)
 {
-	if (key == s->last_key)
-		return &s->w[s->last_idx];
-	uint32_t *slot;
-	if (create) {
-		int added;
-		slot = u64map_put(&s->words, key, s->nw, &added);
-		if (added) {
-			s->w = rc_grow(s->w, &s->cap_w, s->nw + 1, sizeof(*s->w), 1024);
-			s->w[s->nw++] = (struct rc_word){ 0 };
-		}
-	} else if (!(slot = u64map_get(&s->words, key))) {
-		return NULL;
+	if (s->last && s->last->key == key)
+		return s->last;
+	if (!s->w) {
+		if (!create)
+			return NULL;
+		rc_words_grow(s);
 	}
-	s->last_key = key;
-	s->last_idx = *slot;
-	return &s->w[*slot];
+	size_t i = u64map_hash(key) & s->mask;
+	while (s->w[i].key != key) {
+		if (s->w[i].key == U64MAP_EMPTY) {
+			if (!create)
+				return NULL;
+			if ((s->nw + 1) * 4 > (s->mask + 1) * 3) {   /* keep it under 3/4 full */
+				rc_words_grow(s);
+				return rc_word(s, key, create);
+			}
+			s->w[i] = (struct rc_word){ .key = key };
+			s->nw++;
+			break;
+		}
+		i = (i + 1) & s->mask;
+	}
+	return s->last = &s->w[i];
 }
 
 /* The bytes of word w that [addr, end) covers. */
