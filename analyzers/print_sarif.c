@@ -27,9 +27,11 @@ struct sarif {
 	int related_id;
 };
 
-/* Rule order: deadlock kinds, race, misuse kinds (the ruleIndex). */
+/* Rule order: deadlock kinds, data race, misuse kinds, sync-object race
+ * (the ruleIndex; later rules are added last to keep the others'). */
 #define SARIF_NDEADLOCK 3
-#define SARIF_NRULES (SARIF_NDEADLOCK + 1 + REPORT_MISUSE_KIND_COUNT)
+#define SARIF_OBJECT_RACE (SARIF_NDEADLOCK + 1 + REPORT_MISUSE_KIND_COUNT)
+#define SARIF_NRULES (SARIF_OBJECT_RACE + 1)
 
 static struct sarif_rule sarif_rule(size_t i)
 {
@@ -38,8 +40,10 @@ static struct sarif_rule sarif_rule(size_t i)
 		return (struct sarif_rule){ report_deadlock_kind_name(k),
 					    report_deadlock_kind_title(k), "error" };
 	}
-	if (i == SARIF_NDEADLOCK)
-		return (struct sarif_rule){ "data-race", "data race", "error" };
+	if (i == SARIF_NDEADLOCK || i == SARIF_OBJECT_RACE) {
+		enum report_race_kind k = i == SARIF_NDEADLOCK ? REPORT_RACE_DATA : REPORT_RACE_OBJECT;
+		return (struct sarif_rule){ report_race_kind_name(k), report_race_kind_title(k), "error" };
+	}
 	enum report_misuse_kind k = (enum report_misuse_kind)(i - SARIF_NDEADLOCK - 1);
 	return (struct sarif_rule){ report_misuse_kind_name(k), report_misuse_kind_title(k),
 				    report_severity_name(report_misuse_kind_severity(k)) };
@@ -335,25 +339,60 @@ static void sarif_misuse(struct sarif *s, const struct report_misuse *m)
 	json_writer_end_object(w);
 }
 
+/* Both accesses as a flow of two threads: where each touched the bytes. */
+static void sarif_race_flows(struct sarif *s, const struct report_race *x)
+{
+	struct json_writer *w = &s->w;
+	char text[512], th[128];
+	json_writer_key(w, "codeFlows");
+	json_writer_begin_array(w);
+	json_writer_begin_object(w);
+	json_writer_key(w, "threadFlows");
+	json_writer_begin_array(w);
+	for (int a = 1; a >= 0; a--) {
+		const struct report_access *ac = &x->accesses[a];
+		json_writer_begin_object(w);
+		snprintf(text, sizeof(text), "thread %s", print_thread_label(s->r, ac->thread, th, sizeof(th)));
+		sarif_message(w, text);
+		json_writer_key(w, "locations");
+		json_writer_begin_array(w);
+		json_writer_begin_object(w);
+		json_writer_key(w, "location");
+		sarif_location(s, ac->stack, print_race_access(s->r, ac, false, text, sizeof(text)), false);
+		json_writer_end_object(w);
+		json_writer_end_array(w);
+		json_writer_end_object(w);
+	}
+	json_writer_end_array(w);
+	json_writer_end_object(w);
+	json_writer_end_array(w);
+}
+
 static void sarif_race(struct sarif *s, const struct report_race *x)
 {
 	struct json_writer *w = &s->w;
-	char msg[256], th[128];
-	snprintf(msg, sizeof(msg), "data race on %" PRIu32 " bytes at 0x%" PRIx64 "%s%s", x->size,
-		 x->address, x->symbol ? " in " : "", x->symbol ? x->symbol : "");
-	sarif_result_begin(s, SARIF_NDEADLOCK, msg);
+	char a0[256], a1[256], where[256], msg[1024];
+	snprintf(msg, sizeof(msg), "%s: %s, and previous %s; location: %s.", report_race_kind_title(x->kind),
+		 print_race_access(s->r, &x->accesses[0], false, a0, sizeof(a0)),
+		 print_race_access(s->r, &x->accesses[1], false, a1, sizeof(a1)),
+		 print_race_location(s->r, x, where, sizeof(where)));
+	sarif_result_begin(s, x->kind == REPORT_RACE_OBJECT ? SARIF_OBJECT_RACE : SARIF_NDEADLOCK, msg);
 	json_writer_key(w, "locations");
 	json_writer_begin_array(w);
 	sarif_location(s, x->accesses[0].stack, NULL, false);
 	json_writer_end_array(w);
 	json_writer_key(w, "relatedLocations");
 	json_writer_begin_array(w);
-	snprintf(msg, sizeof(msg), "previous %s by thread %s", x->accesses[1].write ? "write" : "read",
-		 print_thread_label(s->r, x->accesses[1].thread, th, sizeof(th)));
+	snprintf(msg, sizeof(msg), "previous %s", a1);
 	sarif_location(s, x->accesses[1].stack, msg, true);
+	if (x->location == REPORT_LOCATION_HEAP && x->block_stack) {
+		snprintf(msg, sizeof(msg), "the %s was allocated here", where);
+		sarif_location(s, x->block_stack, msg, true);
+	}
 	json_writer_end_array(w);
+	sarif_race_flows(s, x);
 	uint32_t stacks[2] = { x->accesses[0].stack, x->accesses[1].stack };
-	sarif_fingerprint(s, "data-race", stacks, 2);
+	sarif_fingerprint(s, report_race_kind_name(x->kind), stacks, 2);
 	json_writer_end_object(w);
 }
 
