@@ -19,9 +19,12 @@
  * that thread's stack (the default 8 MiB stack). */
 #define RC_STACK_GUESS (8ull << 20)
 
+/* One part until the first memory access (most traces have none: their
+ * sync events are replayed once), then `parts` parts on as many threads. */
 struct races {
 	const struct trace_catalog *cat;
-	uint32_t nparts;
+	uint32_t parts;            /* wanted once accesses come */
+	uint32_t nparts;           /* 1, or parts once split */
 	struct rc_part one;        /* nparts == 1 */
 	struct rc_pool *pool;      /* nparts > 1 */
 };
@@ -37,21 +40,26 @@ static uint32_t rc_default_parts(const struct analysis_options *opt)
 
 static void *races_begin(const struct trace_catalog *cat, const struct analysis_options *opt)
 {
-	struct races *r = calloc(1, sizeof(*r));
+	struct races *r = aligned_alloc(_Alignof(struct races), sizeof(*r));
 	if (!r)
 		abort();
+	memset(r, 0, sizeof(*r));
 	r->cat = cat;
-	r->nparts = rc_default_parts(opt);
-	if (r->nparts > 1)
-		r->pool = rc_pool_new(cat, r->nparts);
-	else
-		rc_part_init(&r->one, cat, 1, 0);
+	r->parts = rc_default_parts(opt);
+	r->nparts = 1;
+	rc_part_init(&r->one, cat, 1, 0);
 	return r;
 }
 
 static void races_feed(void *state, const struct trace_event *ev)
 {
 	struct races *r = state;
+	if (!r->pool && r->parts > 1 &&
+	    (ev->op == TRACE_OP_ACCESS || ev->op == TRACE_OP_ATOMIC || ev->op == TRACE_OP_ALLOC)) {
+		r->pool = rc_pool_new(rc_part_split(&r->one, r->parts), r->parts);
+		rc_part_release(&r->one);
+		r->nparts = r->parts;
+	}
 	if (r->pool)
 		rc_pool_feed(r->pool, ev);
 	else

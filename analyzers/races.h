@@ -79,6 +79,8 @@ struct rc_hb {
 
 void rc_hb_init(struct rc_hb *hb, const struct trace_catalog *cat);
 void rc_hb_release(struct rc_hb *hb);
+/* dst = a deep copy of src (splitting one part into several). */
+void rc_hb_copy(struct rc_hb *dst, const struct rc_hb *src);
 struct rc_thread *rc_thread_slow(struct rc_hb *hb, uint32_t id);
 static inline struct rc_thread *rc_thread(struct rc_hb *hb, uint32_t id)
 {
@@ -229,5 +231,6 @@ void rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev);
 uint64_t rc_heap_free(struct rc_heap *h, uint32_t process, uint64_t addr);
 const struct rc_block *rc_heap_find(const struct rc_heap *h, uint32_t process, uint64_t addr);
 void rc_heap_release(struct rc_heap *h);
+void rc_heap_copy(struct rc_heap *dst, const struct rc_heap *src);
 
 #endif

@@ -201,3 +201,57 @@ uint32_t rc_heldset(struct rc_hb *hb, uint32_t t)
 	*slot = hb->nsets;
 	return th->heldset = hb->nsets++;
 }
+
+static void *rc_dup(const void *src, size_t bytes)
+{
+	if (!src)
+		return NULL;
+	void *p = malloc(bytes ? bytes : 1);
+	if (!p)
+		abort();
+	memcpy(p, src, bytes);
+	return p;
+}
+
+static void vclock_dup(struct vclock *dst, const struct vclock *src)
+{
+	*dst = (struct vclock)VCLOCK_INIT;
+	vclock_copy(dst, src);
+}
+
+static void rc_sync_dup(struct rc_sync *dst, const struct rc_sync *src)
+{
+	*dst = *src;
+	vclock_dup(&dst->clk, &src->clk);
+	vclock_dup(&dst->rclk, &src->rclk);
+	vclock_dup(&dst->arrive, &src->arrive);
+}
+
+void rc_hb_copy(struct rc_hb *dst, const struct rc_hb *src)
+{
+	*dst = *src;
+	dst->threads = rc_dup(src->threads, src->nthreads * sizeof(*src->threads));
+	for (uint32_t i = 0; i < src->nthreads; i++) {
+		const struct rc_thread *s = &src->threads[i];
+		struct rc_thread *d = &dst->threads[i];
+		vclock_dup(&d->vc, &s->vc);
+		vclock_dup(&d->sent, &s->sent);
+		vclock_dup(&d->end, &s->end);
+		vclock_dup(&d->fence_acq, &s->fence_acq);
+		vclock_dup(&d->fence_rel, &s->fence_rel);
+		d->held = rc_dup(s->held, s->cap_held * sizeof(*s->held));
+	}
+	dst->objs = rc_dup(src->objs, src->nobjs * sizeof(*src->objs));
+	for (uint32_t i = 0; i < src->nobjs; i++)
+		rc_sync_dup(&dst->objs[i], &src->objs[i]);
+	dst->asyncs = rc_dup(src->asyncs, src->cap_asyncs * sizeof(*src->asyncs));
+	for (uint32_t i = 0; i < src->nasyncs; i++)
+		rc_sync_dup(&dst->asyncs[i], &src->asyncs[i]);
+	u64map_copy(&dst->addr_sync, &src->addr_sync);
+	dst->sets = rc_dup(src->sets, src->cap_sets * sizeof(*src->sets));
+	for (uint32_t i = 0; i < src->nsets; i++)
+		dst->sets[i].locks = rc_dup(src->sets[i].locks, (src->sets[i].n ? src->sets[i].n : 1) * sizeof(uint32_t));
+	u64map_copy(&dst->set_map, &src->set_map);
+	dst->scratch = NULL;
+	dst->scratch_cap = 0;
+}

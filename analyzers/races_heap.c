@@ -65,3 +65,15 @@ void rc_heap_release(struct rc_heap *h)
 	u64map_release(&h->by_addr);
 	memset(h, 0, sizeof(*h));
 }
+
+void rc_heap_copy(struct rc_heap *dst, const struct rc_heap *src)
+{
+	*dst = *src;
+	if (src->b) {
+		dst->b = malloc(src->cap * sizeof(*dst->b));
+		if (!dst->b)
+			abort();
+		memcpy(dst->b, src->b, src->n * sizeof(*dst->b));
+	}
+	u64map_copy(&dst->by_addr, &src->by_addr);
+}

@@ -59,13 +59,13 @@ static void *rc_worker_main(void *arg)
 	}
 }
 
-struct rc_pool *rc_pool_new(const struct trace_catalog *cat, uint32_t n)
+struct rc_pool *rc_pool_new(struct rc_part *parts, uint32_t n)
 {
 	struct rc_pool *pool = calloc(1, sizeof(*pool));
 	if (!pool)
 		abort();
 	pool->n = n;
-	pool->parts = calloc(n, sizeof(*pool->parts));
+	pool->parts = parts;
 	pool->workers = calloc(n, sizeof(*pool->workers));
 	pool->batch[0] = malloc(RC_BATCH * sizeof(struct trace_event));
 	pool->batch[1] = malloc(RC_BATCH * sizeof(struct trace_event));
@@ -75,7 +75,6 @@ struct rc_pool *rc_pool_new(const struct trace_catalog *cat, uint32_t n)
 	pthread_cond_init(&pool->go, NULL);
 	pthread_cond_init(&pool->finished, NULL);
 	for (uint32_t i = 0; i < n; i++) {
-		rc_part_init(&pool->parts[i], cat, n, i);
 		pool->workers[i] = (struct rc_worker){ pool, i, 0 };
 		if (pthread_create(&pool->workers[i].tid, NULL, rc_worker_main, &pool->workers[i]))
 			abort();

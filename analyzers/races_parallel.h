@@ -8,8 +8,9 @@
 
 struct rc_pool;
 
-/* N >= 2 parts over CAT, each on a thread of its own. */
-struct rc_pool *rc_pool_new(const struct trace_catalog *cat, uint32_t n);
+/* The N >= 2 PARTS (an array it now owns, rc_part_split), each on a
+ * thread of its own. */
+struct rc_pool *rc_pool_new(struct rc_part *parts, uint32_t n);
 void rc_pool_feed(struct rc_pool *pool, const struct trace_event *ev);
 /* Waits until every part has seen every event fed; returns the parts. */
 struct rc_part *rc_pool_finish(struct rc_pool *pool);

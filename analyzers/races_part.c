@@ -293,3 +293,39 @@ bool rc_part_is_benign(const struct rc_part *p, const struct report_race *r)
 {
 	return r->kind == REPORT_RACE_DATA && rc_benign(p, r->process, r->address);
 }
+
+/* N parts that go on where ONE stopped: each gets a copy of its clocks,
+ * heap blocks and benign ranges; part 0 takes its sync-object state and
+ * races. Done before the first access, while no word has state. */
+struct rc_part *rc_part_split(struct rc_part *one, uint32_t n)
+{
+	struct rc_part *parts = aligned_alloc(_Alignof(struct rc_part), n * sizeof(*parts));
+	if (!parts)
+		abort();
+	for (uint32_t i = 0; i < n; i++) {
+		struct rc_part *p = &parts[i];
+		rc_part_init(p, one->cat, n, i);
+		rc_hb_release(&p->hb);
+		rc_hb_copy(&p->hb, &one->hb);
+		rc_heap_copy(&p->heap, &one->heap);
+		p->nbenign = p->cap_benign = one->nbenign;
+		p->benign = one->nbenign ? malloc(one->nbenign * sizeof(*p->benign)) : NULL;
+		if (one->nbenign && !p->benign)
+			abort();
+		if (one->nbenign)
+			memcpy(p->benign, one->benign, one->nbenign * sizeof(*p->benign));
+		p->nevent = one->nevent;
+	}
+	struct rc_part *p0 = &parts[0];
+	rc_shadow_release(&p0->objsh);
+	p0->objsh = one->objsh;
+	p0->races = one->races;
+	p0->nraces = one->nraces;
+	p0->cap_races = one->cap_races;
+	p0->pairs = one->pairs;
+	rc_shadow_init(&one->objsh);
+	one->races = NULL;
+	one->nraces = one->cap_races = 0;
+	one->pairs = (struct u64map)U64MAP_INIT;
+	return parts;
+}

@@ -32,12 +32,15 @@ struct rc_part {
 	uint32_t nraces, cap_races;
 	struct u64map pairs;       /* pair key -> index into races */
 	uint64_t nevent;           /* events fed */
-};
+} __attribute__((aligned(128)));   /* parts run on their own threads: no false sharing */
 
 void rc_part_init(struct rc_part *p, const struct trace_catalog *cat, uint32_t parts, uint32_t part);
 void rc_part_feed(struct rc_part *p, const struct trace_event *ev);
 bool rc_part_is_benign(const struct rc_part *p, const struct report_race *r);
 void rc_part_release(struct rc_part *p);
+/* N parts (calloc'ed array) continuing from ONE, which keeps its hb and
+ * heap (release it). Call before any word has state. */
+struct rc_part *rc_part_split(struct rc_part *one, uint32_t n);
 void rc_race_free(struct rc_race *x);
 uint64_t rc_pair_key(enum report_race_kind kind, uint32_t a, uint32_t b);
 

@@ -81,6 +81,11 @@ static void rj_access(struct json_writer *w, const struct report_access *ac,
 	for (size_t k = 0; k < ac->nlocks_held; k++)
 		json_writer_uint(w, ac->locks_held[k]);
 	json_writer_end_array(w);
+	json_writer_key(w, "locks");   /* the same, as lock objects */
+	json_writer_begin_array(w);
+	for (size_t k = 0; k < ac->nlocks_held; k++)
+		refs->lock(refs->ctx, w, ac->locks_held[k]);
+	json_writer_end_array(w);
 	json_writer_key_hex(w, "address", ac->address);
 	json_writer_key_uint(w, "size", ac->size);
 	json_writer_key_uint(w, "ts_ns", ac->ts_ns);

@@ -5,6 +5,7 @@
  * the top-N cut of contention, lock classes, and the wording of waits.
  * CTRACE_UPDATE_GOLDEN=1 rewrites the golden files. */
 #include "sample_report.h"
+#include "race_sample.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,7 +245,7 @@ static void test_sarif_empty(void **state)
 	report_init(&r);
 	char *text = render(print_sarif, &r, NULL);
 	jq_check(text, NULL, ".version == \"2.1.0\" and .runs[0].results == [] and "
-			     "(.runs[0].tool.driver.rules | length) == 21");
+			     "(.runs[0].tool.driver.rules | length) == 22");
 	free(text);
 	report_release(&r);
 }
@@ -349,6 +350,75 @@ static void test_wait_wording(void **state)
 	fake_trace_release(&t);
 }
 
+/* ---- races (race_sample.h) ---- */
+
+static char *race_render(printer_fn fn, const struct print_options *opt)
+{
+	struct fake_trace t;
+	struct report r;
+	fake_trace_init(&t);
+	report_init(&r);
+	race_trace(&t);
+	race_report(&t, &r);
+	assert_int_equal(r.nraces, 3);
+	char *text = render(fn, &r, opt);
+	report_release(&r);
+	fake_trace_release(&t);
+	return text;
+}
+
+static void test_race_text_golden(void **state)
+{
+	(void)state;
+	char *text = race_render(print_text, NULL);
+	golden("races.txt", text);
+	assert_non_null(strstr(text, "WARNING: ctrace: data race (pid=1000)\n"
+				     "  Read of size 4 at 0x601008 by thread T2 'peeker':\n"
+				     "    Mutexes held: mutex 'lock_b' (0x601140)\n"));
+	assert_non_null(strstr(text, "  Previous write of size 4 at 0x601008 by thread T1 'bumper':\n"));
+	assert_non_null(strstr(text, "  Location is global 'stats.hits' at 0x601008\n"));
+	assert_non_null(strstr(text, "  Location is heap block of size 40 at 0x10000040 (offset 12), "
+				     "allocated by thread T0 'prog':\n"));
+	assert_non_null(strstr(text, "SUMMARY: ctrace: data race /src/app/counter.c:17 in peek\n"));
+	assert_non_null(strstr(text, "WARNING: ctrace: race on a sync object"));
+	free(text);
+}
+
+static void test_race_json_golden_and_contract(void **state)
+{
+	(void)state;
+	struct print_options opt = { .json_indent = 2 };
+	char *text = race_render(print_json, &opt);
+	golden("races.json", text);
+	jq_check(text, NULL,
+		 "(.races | length) == 3 and all(.races[]; has(\"address\") and has(\"size\") "
+		 "and has(\"symbol\") and (.accesses | length) == 2 and all(.accesses[]; has(\"thread\") "
+		 "and (.op | IN(\"read\", \"write\")) and (.atomic | type == \"boolean\") "
+		 "and (.stack | type == \"array\") and (.locks_held | type == \"array\"))) "
+		 "and .races[0].symbol == \"stats.hits\" and .races[0].location == \"global\" "
+		 "and .races[0].accesses[0].locks_held == [2] and .races[0].accesses[1].locks_held == [1] "
+		 "and .races[1].location == \"heap\" and .races[1].block.size == 40 and .races[1].offset == 12 "
+		 "and .races[1].block.allocation_stack[0].function == \"make_buf\" "
+		 "and .races[1].accesses[0].free == true "
+		 "and .races[2].kind == \"sync-object-race\" and .races[2].object.symbol == \"late_lock\" "
+		 "and .races[2].accesses[1].call == \"mutex_init\"");
+	free(text);
+}
+
+static void test_race_sarif_golden_and_structure(void **state)
+{
+	(void)state;
+	struct print_options opt = { .json_indent = 2 };
+	char *text = race_render(print_sarif, &opt);
+	golden("races.sarif", text);
+	jq_check(text, CTRACE_SARIF_CHECK, NULL);
+	jq_check(text, NULL,
+		 "[.runs[0].results[].ruleId] == [\"data-race\", \"data-race\", \"sync-object-race\"] "
+		 "and (.runs[0].results[0].codeFlows[0].threadFlows | length) == 2 "
+		 "and (.runs[0].results[1].relatedLocations | length) == 2");
+	free(text);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -358,6 +428,8 @@ int main(void)
 		cmocka_unit_test(test_sarif_empty), T(test_summary), T(test_json_cond_objects_named),
 		T(test_sarif_cond_named_and_note), T(test_text_cond_named_and_note),
 		cmocka_unit_test(test_contention_top), cmocka_unit_test(test_wait_wording),
+		cmocka_unit_test(test_race_text_golden), cmocka_unit_test(test_race_json_golden_and_contract),
+		cmocka_unit_test(test_race_sarif_golden_and_structure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

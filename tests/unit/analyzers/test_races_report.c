@@ -1,2 +1,0 @@
-#include "race_test.h"
-int main(void) { return 0; }
