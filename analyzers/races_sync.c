@@ -244,6 +244,10 @@ static void rc_object_event(struct rc_hb *hb, const struct trace_event *ev)
 	} else if (trace_op_is_cond_wait(op)) {
 		if (ev->result == 0)
 			rc_acquire(hb, ev->thread, s, &s->clk);
+		if (ev->obj2) {   /* it returns holding its mutex (also without COND_REACQUIRE) */
+			struct rc_sync *m = rc_obj(hb, ev->obj2);
+			rc_acquire(hb, ev->thread, m, &m->clk);
+		}
 	} else if (op == TRACE_OP_COND_RELEASE) {
 		rc_held_remove(hb, ev->thread, ev->obj, NULL);
 		rc_release(hb, ev->thread, &s->clk);

@@ -113,7 +113,8 @@ static void race_trace(struct fake_trace *t)
 	an_join(t, 0, w2);
 }
 
-static void race_report(struct fake_trace *t, struct report *r)
+/* Analyzes, resolves with the fake symbols, finalizes if asked. */
+static void race_report(struct fake_trace *t, struct report *r, bool finalize)
 {
 	struct analysis_options opt = { .race_parts = 1 };
 	struct analysis *an = analysis_new(&t->cat, ANALYZER_RACES, &opt);
@@ -124,7 +125,8 @@ static void race_report(struct fake_trace *t, struct report *r)
 	struct race_ctx ctx = { .cat = &t->cat };
 	struct report_symbols sym = { &ctx, race_stack, race_data_symbol, NULL };
 	report_resolve(r, &t->cat, &sym);
-	report_finalize(r);
+	if (finalize)
+		report_finalize(r);
 }
 
 #endif

@@ -359,7 +359,7 @@ static char *race_render(printer_fn fn, const struct print_options *opt)
 	fake_trace_init(&t);
 	report_init(&r);
 	race_trace(&t);
-	race_report(&t, &r);
+	race_report(&t, &r, true);
 	assert_int_equal(r.nraces, 3);
 	char *text = render(fn, &r, opt);
 	report_release(&r);

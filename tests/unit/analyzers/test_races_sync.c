@@ -156,7 +156,9 @@ static size_t cond_signal(bool sync)
 	return rt_count(&x);
 }
 
-/* The waiter's mutex: the signaller wrote under it, the wait got it back. */
+/* The waiter's mutex: the writer wrote under it, the wait got it back
+ * (COND_REACQUIRE; a wait returning also holds it), with no signal (a
+ * timeout). Without the mutex around the write, a race. */
 static size_t cond_mutex(bool sync)
 {
 	struct rt x;
@@ -166,13 +168,13 @@ static size_t cond_mutex(bool sync)
 	fake_lock(&x.t, x.t2, m, 0);
 	struct trace_event *e = fake_event(&x.t, x.t2, TRACE_OP_COND_RELEASE, m);
 	e->obj2 = cv;
-	fake_lock(&x.t, x.t1, m, 0);
+	if (sync)
+		fake_lock(&x.t, x.t1, m, 0);
 	rt_write(&x, x.t1, RT_X, 4, x.s1);
-	fake_unlock(&x.t, x.t1, m, 0);
-	if (sync) {
-		e = fake_event(&x.t, x.t2, TRACE_OP_COND_REACQUIRE, m);
-		e->obj2 = cv;
-	}
+	if (sync)
+		fake_unlock(&x.t, x.t1, m, 0);
+	e = fake_event(&x.t, x.t2, TRACE_OP_COND_REACQUIRE, m);
+	e->obj2 = cv;
 	e = fake_event(&x.t, x.t2, TRACE_OP_COND_TIMEDWAIT, cv);
 	e->obj2 = m;
 	e->result = ETIMEDOUT;
