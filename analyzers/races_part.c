@@ -40,7 +40,6 @@ void rc_part_release(struct rc_part *p)
 		rc_race_free(&p->races[i]);
 	free(p->races);
 	u64map_release(&p->pairs);
-	u64map_release(&p->destroyed);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -203,19 +202,12 @@ static void rc_objuse(void *ctx, const struct trace_event *ev, const struct rc_o
 		.aflags = ev->op, .write = u->write, .event = p->nevent,
 	};
 	struct rc_objctx c = { p, u->obj, ev->kind };
-	uint64_t key = rc_word_key(ev->process, u->key) & ~(1ull << 63);
-	if (trace_op_is_init(ev->op) && u64map_get(&p->destroyed, key)) {
-		/* An init where an object was destroyed: memory freed and
-		 * allocated again (the allocator's order is not traced), a new
-		 * object: the old one's uses are forgotten. */
-		u64map_del(&p->destroyed, key);
+	/* An init makes a new object: its memory may have been freed and
+	 * allocated again (an allocator's order is not traced), so the uses
+	 * of whatever was there before are forgotten, not raced with. */
+	if (trace_op_is_init(ev->op))
 		rc_shadow_reset(&p->objsh, &a, 1, 0, false);
-	}
 	rc_shadow_access(&p->objsh, &p->hb, &a, 1, 0, rc_found_object, &c);
-	if (trace_op_is_destroy(ev->op) && ev->result == 0) {
-		int added;
-		u64map_put(&p->destroyed, key, 0, &added);
-	}
 }
 
 static void rc_part_access(struct rc_part *p, const struct trace_event *ev, uint64_t addr,
@@ -336,8 +328,6 @@ struct rc_part *rc_part_split(struct rc_part *one, uint32_t n)
 	p0->nraces = one->nraces;
 	p0->cap_races = one->cap_races;
 	p0->pairs = one->pairs;
-	p0->destroyed = one->destroyed;
-	one->destroyed = (struct u64map)U64MAP_INIT;
 	rc_shadow_init(&one->objsh);
 	one->races = NULL;
 	one->nraces = one->cap_races = 0;

@@ -31,8 +31,6 @@ struct rc_part {
 	struct rc_race *races;
 	uint32_t nraces, cap_races;
 	struct u64map pairs;       /* pair key -> index into races */
-	struct u64map destroyed;   /* part 0: sync objects destroyed (by address),
-	                              until an init makes a new one there */
 	uint64_t nevent;           /* events fed */
 } __attribute__((aligned(128)));   /* parts run on their own threads: no false sharing */
 

@@ -249,10 +249,10 @@ static void test_object_init_race(void **state)
 	assert_int_equal(rt_count(&x), 0);
 }
 
-/* A lock destroyed by one thread, its memory freed and allocated again by
- * another (untraced allocator), initialized there: a new object, no race
- * with the old one's destroy; but a use of the new one unordered with its
- * init is one. */
+/* A lock destroyed (or just used) by one thread, its memory freed and
+ * allocated again by another (untraced allocator), initialized there: a
+ * new object, no race with the old one's uses; but a use of the new one
+ * unordered with its init is one. */
 static void test_object_reuse(void **state)
 {
 	(void)state;
@@ -263,6 +263,13 @@ static void test_object_reuse(void **state)
 	fake_unlock(&x.t, x.t1, old, x.s1);
 	an_call(&x.t, x.t1, TRACE_OP_MUTEX_DESTROY, old, x.s1, 0);
 	uint32_t fresh = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	an_call(&x.t, x.t2, TRACE_OP_MUTEX_INIT, fresh, x.s2, 0);
+	assert_int_equal(rt_count(&x), 0);
+	rt_init(&x);
+	old = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	fake_lock(&x.t, x.t1, old, x.s1);
+	fake_unlock(&x.t, x.t1, old, x.s1);
+	fresh = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
 	an_call(&x.t, x.t2, TRACE_OP_MUTEX_INIT, fresh, x.s2, 0);
 	assert_int_equal(rt_count(&x), 0);
 	rt_init(&x);
