@@ -208,6 +208,11 @@ static void rc_objuse(void *ctx, const struct trace_event *ev, const struct rc_o
 	if (trace_op_is_init(ev->op))
 		rc_shadow_reset(&p->objsh, &a, 1, 0, false);
 	rc_shadow_access(&p->objsh, &p->hb, &a, 1, 0, rc_found_object, &c);
+	/* After a destroy the memory may be anything (freed, reused by an
+	 * object set up without an init call): later uses are the misuse
+	 * analysis' use-after-destroy, not races with the destroy. */
+	if (trace_op_is_destroy(ev->op))
+		rc_shadow_reset(&p->objsh, &a, 1, 0, false);
 }
 
 static void rc_part_access(struct rc_part *p, const struct trace_event *ev, uint64_t addr,
