@@ -229,41 +229,65 @@ static void sarif_deadlock_text(const struct report *r, const struct report_dead
 		strbuf_addf(sb, " Note: %s.", d->note);
 }
 
-static void sarif_thread_flows(struct sarif *s, const struct report_deadlock *d)
+/* "codeFlows": [{"threadFlows": [ ... ]}]: open and close. */
+static void sarif_flows_begin(struct json_writer *w)
 {
-	struct json_writer *w = &s->w;
-	char th[128], text[256], a[160];
 	json_writer_key(w, "codeFlows");
 	json_writer_begin_array(w);
 	json_writer_begin_object(w);
 	json_writer_key(w, "threadFlows");
 	json_writer_begin_array(w);
-	for (size_t i = 0; i < d->ncycle; i++) {
-		const struct report_edge *e = &d->cycle[i];
-		json_writer_begin_object(w);
-		snprintf(text, sizeof(text), "thread %s", print_thread_label(s->r, e->thread, th, sizeof(th)));
-		sarif_message(w, text);
-		json_writer_key(w, "locations");
-		json_writer_begin_array(w);
-		if (e->holding) {
-			json_writer_begin_object(w);
-			json_writer_key(w, "location");
-			snprintf(text, sizeof(text), "acquires %s", print_lock_label(s->r, e->holding, a, sizeof(a)));
-			sarif_location(s, e->holding_stack, text, false);
-			json_writer_end_object(w);
-		}
-		json_writer_begin_object(w);
-		json_writer_key(w, "location");
-		snprintf(text, sizeof(text), "%s %s", d->kind == REPORT_DEADLOCK_LOCK_ORDER ? "acquires" : "waits on",
-			 print_lock_label(s->r, e->acquiring, a, sizeof(a)));
-		sarif_location(s, e->acquiring_stack, text, false);
-		json_writer_end_object(w);
-		json_writer_end_array(w);
-		json_writer_end_object(w);
-	}
+}
+
+static void sarif_flows_end(struct json_writer *w)
+{
 	json_writer_end_array(w);
 	json_writer_end_object(w);
 	json_writer_end_array(w);
+}
+
+/* One thread flow: its thread named, then its steps (thread_flow_step). */
+static void sarif_thread_flow_begin(struct sarif *s, uint32_t thread)
+{
+	char th[128], text[160];
+	json_writer_begin_object(&s->w);
+	snprintf(text, sizeof(text), "thread %s", print_thread_label(s->r, thread, th, sizeof(th)));
+	sarif_message(&s->w, text);
+	json_writer_key(&s->w, "locations");
+	json_writer_begin_array(&s->w);
+}
+
+static void sarif_thread_flow_step(struct sarif *s, uint32_t stack, const char *text)
+{
+	json_writer_begin_object(&s->w);
+	json_writer_key(&s->w, "location");
+	sarif_location(s, stack, text, false);
+	json_writer_end_object(&s->w);
+}
+
+static void sarif_thread_flow_end(struct sarif *s)
+{
+	json_writer_end_array(&s->w);
+	json_writer_end_object(&s->w);
+}
+
+static void sarif_thread_flows(struct sarif *s, const struct report_deadlock *d)
+{
+	char text[256], a[160];
+	sarif_flows_begin(&s->w);
+	for (size_t i = 0; i < d->ncycle; i++) {
+		const struct report_edge *e = &d->cycle[i];
+		sarif_thread_flow_begin(s, e->thread);
+		if (e->holding) {
+			snprintf(text, sizeof(text), "acquires %s", print_lock_label(s->r, e->holding, a, sizeof(a)));
+			sarif_thread_flow_step(s, e->holding_stack, text);
+		}
+		snprintf(text, sizeof(text), "%s %s", d->kind == REPORT_DEADLOCK_LOCK_ORDER ? "acquires" : "waits on",
+			 print_lock_label(s->r, e->acquiring, a, sizeof(a)));
+		sarif_thread_flow_step(s, e->acquiring_stack, text);
+		sarif_thread_flow_end(s);
+	}
+	sarif_flows_end(&s->w);
 }
 
 static void sarif_deadlock(struct sarif *s, const struct report_deadlock *d)
@@ -342,30 +366,15 @@ static void sarif_misuse(struct sarif *s, const struct report_misuse *m)
 /* Both accesses as a flow of two threads: where each touched the bytes. */
 static void sarif_race_flows(struct sarif *s, const struct report_race *x)
 {
-	struct json_writer *w = &s->w;
-	char text[512], th[128];
-	json_writer_key(w, "codeFlows");
-	json_writer_begin_array(w);
-	json_writer_begin_object(w);
-	json_writer_key(w, "threadFlows");
-	json_writer_begin_array(w);
+	char text[512];
+	sarif_flows_begin(&s->w);
 	for (int a = 1; a >= 0; a--) {
 		const struct report_access *ac = &x->accesses[a];
-		json_writer_begin_object(w);
-		snprintf(text, sizeof(text), "thread %s", print_thread_label(s->r, ac->thread, th, sizeof(th)));
-		sarif_message(w, text);
-		json_writer_key(w, "locations");
-		json_writer_begin_array(w);
-		json_writer_begin_object(w);
-		json_writer_key(w, "location");
-		sarif_location(s, ac->stack, print_race_access(s->r, ac, false, text, sizeof(text)), false);
-		json_writer_end_object(w);
-		json_writer_end_array(w);
-		json_writer_end_object(w);
+		sarif_thread_flow_begin(s, ac->thread);
+		sarif_thread_flow_step(s, ac->stack, print_race_access(s->r, ac, false, text, sizeof(text)));
+		sarif_thread_flow_end(s);
 	}
-	json_writer_end_array(w);
-	json_writer_end_object(w);
-	json_writer_end_array(w);
+	sarif_flows_end(&s->w);
 }
 
 static void sarif_race(struct sarif *s, const struct report_race *x)

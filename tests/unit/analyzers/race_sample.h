@@ -10,15 +10,9 @@
 #include <string.h>
 
 #include "race_test.h"
-#include "report_resolve.h"
+#include "sample_report.h"
 
-struct race_sym {
-	uint64_t pc0;
-	const char *function, *file;
-	uint32_t line;
-};
-
-static const struct race_sym race_syms[] = {
+static const struct sample_sym race_syms[] = {
 	{ 0x401000, "main", "/src/app/main.c", 20 },
 	{ 0x402000, "bump", "/src/app/counter.c", 11 },
 	{ 0x403000, "peek", "/src/app/counter.c", 17 },
@@ -28,39 +22,6 @@ static const struct race_sym race_syms[] = {
 	{ 0x407000, "setup", "/src/app/main.c", 12 },
 	{ 0x408000, "use_lock", "/src/app/main.c", 15 },
 };
-
-struct race_ctx {
-	const struct trace_catalog *cat;
-	struct sym_frame frames[4];
-};
-
-static size_t race_stack(void *ctx, uint32_t stack, const struct sym_frame **frames)
-{
-	struct race_ctx *c = ctx;
-	const struct trace_stack *s = trace_catalog_stack(c->cat, stack);
-	if (!s)
-		return 0;
-	size_t n = 0;
-	for (uint32_t i = 0; i < s->depth && n < 4; i++) {
-		struct sym_frame *f = &c->frames[n++];
-		memset(f, 0, sizeof(*f));
-		f->pc = s->pc[i];
-		f->module = "/usr/bin/prog";
-		for (size_t k = 0; k < sizeof(race_syms) / sizeof(race_syms[0]); k++) {
-			if (race_syms[k].pc0 == s->pc[i]) {
-				f->function = race_syms[k].function;
-				f->file = race_syms[k].file;
-				f->line = race_syms[k].line;
-			}
-		}
-		if (!f->function) {
-			f->function = "start_thread";
-			f->module = "/lib/x86_64-linux-gnu/libc.so.6";
-		}
-	}
-	*frames = c->frames;
-	return n;
-}
 
 static const char *race_data_symbol(void *ctx, uint32_t process, uint64_t addr)
 {
@@ -122,8 +83,9 @@ static void race_report(struct fake_trace *t, struct report *r, bool finalize)
 		analysis_feed(an, &t->ev[i]);
 	analysis_finish(an, r);
 	analysis_free(an);
-	struct race_ctx ctx = { .cat = &t->cat };
-	struct report_symbols sym = { &ctx, race_stack, race_data_symbol, NULL };
+	struct sample_ctx ctx = { .cat = &t->cat, .syms = race_syms,
+				  .nsyms = sizeof(race_syms) / sizeof(race_syms[0]) };
+	struct report_symbols sym = { &ctx, sample_stack, race_data_symbol, NULL };
 	report_resolve(r, &t->cat, &sym);
 	if (finalize)
 		report_finalize(r);
