@@ -117,14 +117,25 @@ static void test_findings_timed_with_flow(void **state)
 	race_release(&s);
 }
 
-static void test_chrome(void **state)
+/* Exports the scene with FN to a temporary file and runs CHECK on it. */
+static void race_export_check(export_fn fn, void (*check)(const char *path, const char *text, size_t len))
 {
-	(void)state;
 	struct race_scene s;
 	race_scene(&s);
-	char path[] = "/tmp/ctrace-test-race-chrome-XXXXXX";
+	char path[] = "/tmp/ctrace-test-race-export-XXXXXX";
 	size_t len;
-	char *text = race_export(&s, export_chrome, path, &len);
+	char *text = race_export(&s, fn, path, &len);
+	assert_non_null(text);
+	check(path, text, len);
+	free(text);
+	unlink(path);
+	race_release(&s);
+}
+
+static void chrome_check(const char *path, const char *text, size_t len)
+{
+	(void)text;
+	(void)len;
 	char check[1024];
 	snprintf(check, sizeof check, "python3 %s/check_chrome.py %%s > /dev/null", VIEWER_TEST_SOURCE_DIR);
 	assert_int_equal(run(check, path), 0);
@@ -134,25 +145,25 @@ static void test_chrome(void **state)
 			     "== [[\"s\", 1001, 10.0], [\"f\", 1002, 30.0]]) and "
 			     "(.traceEvents[] | select(.cat == \"finding\") | .args.message | contains(\"0x601008\"))' "
 			     "%s > /dev/null", path), 0);
-	free(text);
-	unlink(path);
-	race_release(&s);
+}
+
+static void test_chrome(void **state)
+{
+	(void)state;
+	race_export_check(export_chrome, chrome_check);
+}
+
+static void perfetto_check(const char *path, const char *text, size_t len)
+{
+	(void)path;
+	assert_non_null(memmem(text, len, "finding: data-race", 18));
+	assert_non_null(memmem(text, len, "data race: write of size 4 at 0x601008", 38));
 }
 
 static void test_perfetto(void **state)
 {
 	(void)state;
-	struct race_scene s;
-	race_scene(&s);
-	char path[] = "/tmp/ctrace-test-race-pf-XXXXXX";
-	size_t len;
-	char *text = race_export(&s, export_perfetto, path, &len);
-	assert_non_null(text);
-	assert_non_null(memmem(text, len, "finding: data-race", 18));
-	assert_non_null(memmem(text, len, "data race: write of size 4 at 0x601008", 38));
-	free(text);
-	unlink(path);
-	race_release(&s);
+	race_export_check(export_perfetto, perfetto_check);
 }
 
 static void test_tui(void **state)
