@@ -164,6 +164,8 @@ struct rc_shadow {
 	struct rc_site *sites;
 	uint32_t nsites, cap_sites;
 	struct u64map site_map;
+	struct rc_site site_cache[256];   /* direct-mapped: most accesses repeat a site */
+	uint32_t site_cache_id[256];      /* its id + 1, 0 = empty */
 	struct rc_word *last;      /* one-entry cache of words */
 };
 

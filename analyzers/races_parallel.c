@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define RC_BATCH 8192
+#define RC_ALL 0xff
 
 struct rc_worker {
 	struct rc_pool *pool;
@@ -22,6 +23,8 @@ struct rc_pool {
 	struct rc_part *parts;
 	struct rc_worker *workers;
 	struct trace_event *batch[2];
+	uint8_t *owner[2];         /* per event: the part owning a one-word
+	                              access, RC_ALL for every part */
 	size_t nbatch[2];
 	int fill;                  /* the batch being filled */
 	int work;                  /* the batch handed out */
@@ -47,11 +50,16 @@ static void *rc_worker_main(void *arg)
 		}
 		seen = pool->gen;
 		const struct trace_event *ev = pool->batch[pool->work];
+		const uint8_t *owner = pool->owner[pool->work];
 		size_t n = pool->nbatch[pool->work];
 		pthread_mutex_unlock(&pool->mu);
 		struct rc_part *p = &pool->parts[w->index];
-		for (size_t i = 0; i < n; i++)
-			rc_part_feed(p, &ev[i]);
+		for (size_t i = 0; i < n; i++) {
+			if (owner[i] == RC_ALL || owner[i] == w->index)
+				rc_part_feed(p, &ev[i]);
+			else
+				p->nevent++;   /* another part's access */
+		}
 		pthread_mutex_lock(&pool->mu);
 		if (++pool->done == pool->n)
 			pthread_cond_signal(&pool->finished);
@@ -67,9 +75,13 @@ struct rc_pool *rc_pool_new(struct rc_part *parts, uint32_t n)
 	pool->n = n;
 	pool->parts = parts;
 	pool->workers = calloc(n, sizeof(*pool->workers));
-	pool->batch[0] = malloc(RC_BATCH * sizeof(struct trace_event));
-	pool->batch[1] = malloc(RC_BATCH * sizeof(struct trace_event));
-	if (!pool->parts || !pool->workers || !pool->batch[0] || !pool->batch[1])
+	for (int b = 0; b < 2; b++) {
+		pool->batch[b] = malloc(RC_BATCH * sizeof(struct trace_event));
+		pool->owner[b] = malloc(RC_BATCH);
+		if (!pool->batch[b] || !pool->owner[b])
+			abort();
+	}
+	if (!pool->parts || !pool->workers || n >= RC_ALL)
 		abort();
 	pthread_mutex_init(&pool->mu, NULL);
 	pthread_cond_init(&pool->go, NULL);
@@ -106,9 +118,15 @@ static void rc_pool_dispatch(struct rc_pool *pool)
 
 void rc_pool_feed(struct rc_pool *pool, const struct trace_event *ev)
 {
-	struct trace_event *e = &pool->batch[pool->fill][pool->nbatch[pool->fill]++];
+	size_t i = pool->nbatch[pool->fill]++;
+	struct trace_event *e = &pool->batch[pool->fill][i];
 	*e = *ev;
 	e->str = NULL;   /* borrowed until the next event; no rule reads it */
+	/* Whose it is, found once here rather than by every part. */
+	pool->owner[pool->fill][i] = RC_ALL;
+	if (ev->op == TRACE_OP_ACCESS && !(ev->args[2] & TRACE_ACCESS_FREE) &&
+	    (ev->args[0] & 7) + ev->args[1] <= 8)
+		pool->owner[pool->fill][i] = (uint8_t)rc_part_of(rc_word_key(ev->process, ev->args[0]), pool->n);
 	if (pool->nbatch[pool->fill] == RC_BATCH)
 		rc_pool_dispatch(pool);
 }
@@ -137,8 +155,10 @@ void rc_pool_free(struct rc_pool *pool)
 	for (uint32_t i = 0; i < pool->n; i++)
 		rc_part_release(&pool->parts[i]);
 	free(pool->parts);
-	free(pool->batch[0]);
-	free(pool->batch[1]);
+	for (int b = 0; b < 2; b++) {
+		free(pool->batch[b]);
+		free(pool->owner[b]);
+	}
 	pthread_mutex_destroy(&pool->mu);
 	pthread_cond_destroy(&pool->go);
 	pthread_cond_destroy(&pool->finished);

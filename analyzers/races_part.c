@@ -268,11 +268,6 @@ void rc_part_feed(struct rc_part *p, const struct trace_event *ev)
 	p->nevent++;
 	switch (ev->op) {
 	case TRACE_OP_ACCESS:
-		/* most accesses stay in one word: skip another part's early */
-		if (p->parts > 1 && !(ev->args[2] & TRACE_ACCESS_FREE) &&
-		    (ev->args[0] & 7) + ev->args[1] <= 8 &&
-		    rc_part_of(rc_word_key(ev->process, ev->args[0]), p->parts) != p->part)
-			return;
 		if (ev->args[2] & TRACE_ACCESS_FREE)
 			rc_part_free(p, ev);
 		else

@@ -39,10 +39,15 @@ static void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint3
 	return p;
 }
 
-uint32_t rc_site(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t size, uint8_t flags)
+static inline bool rc_site_eq(const struct rc_site *x, uint32_t stack, uint32_t heldset, uint32_t size,
+			      uint8_t flags)
 {
-	uint64_t h = ((uint64_t)stack << 32 | heldset) * 0x9e3779b97f4a7c15ull ^
-		     ((uint64_t)size << 8 | flags) * 0xc2b2ae3d27d4eb4full;
+	return x->stack == stack && x->heldset == heldset && x->size == size && x->flags == flags;
+}
+
+static uint32_t rc_site_intern(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t size,
+			       uint8_t flags, uint64_t h)
+{
 	for (;; h = h * 0x100000001b3ull + 1) {
 		if (h == U64MAP_EMPTY)
 			continue;
@@ -53,10 +58,22 @@ uint32_t rc_site(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t
 			s->sites[s->nsites] = (struct rc_site){ stack, heldset, size, flags };
 			return s->nsites++;
 		}
-		const struct rc_site *x = &s->sites[*slot];
-		if (x->stack == stack && x->heldset == heldset && x->size == size && x->flags == flags)
+		if (rc_site_eq(&s->sites[*slot], stack, heldset, size, flags))
 			return *slot;
 	}
+}
+
+uint32_t rc_site(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t size, uint8_t flags)
+{
+	uint64_t h = ((uint64_t)stack << 32 | heldset) * 0x9e3779b97f4a7c15ull ^
+		     ((uint64_t)size << 8 | flags) * 0xc2b2ae3d27d4eb4full;
+	uint32_t c = (uint32_t)(h >> 56);
+	if (s->site_cache_id[c] && rc_site_eq(&s->site_cache[c], stack, heldset, size, flags))
+		return s->site_cache_id[c] - 1;
+	uint32_t id = rc_site_intern(s, stack, heldset, size, flags, h);
+	s->site_cache[c] = s->sites[id];
+	s->site_cache_id[c] = id + 1;
+	return id;
 }
 
 static void rc_words_grow(struct rc_shadow *s)
