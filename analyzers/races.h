@@ -34,12 +34,13 @@ struct rc_held {
 
 struct rc_thread {
 	struct vclock vc;          /* own entry = current epoch */
-	struct vclock sent;        /* create / fork in flight: what the child gets */
+	struct vclock sent;        /* create in flight: what the child gets */
+	struct vclock forked;      /* at its last fork: what the child process gets */
 	struct vclock end;         /* at its end: what a join gets */
 	struct vclock fence_acq;   /* clocks read by relaxed loads, for an acquire fence */
 	struct vclock fence_rel;   /* the clock at its last release fence */
 	uint32_t gap_epoch;        /* its epochs <= this precede everything after its gap */
-	bool started, has_sent, ended, has_fence_rel, forked_child_done;
+	bool started, has_sent, has_forked, fork_begun, ended, has_fence_rel, forked_child_done;
 	struct rc_held *held;
 	uint32_t nheld, cap_held;
 	uint32_t heldset;          /* interned held set, RC_NONE = not interned yet */

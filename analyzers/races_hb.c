@@ -42,6 +42,7 @@ void rc_hb_release(struct rc_hb *hb)
 		struct rc_thread *t = &hb->threads[i];
 		vclock_release(&t->vc);
 		vclock_release(&t->sent);
+		vclock_release(&t->forked);
 		vclock_release(&t->end);
 		vclock_release(&t->fence_acq);
 		vclock_release(&t->fence_rel);
@@ -236,6 +237,7 @@ void rc_hb_copy(struct rc_hb *dst, const struct rc_hb *src)
 		struct rc_thread *d = &dst->threads[i];
 		vclock_dup(&d->vc, &s->vc);
 		vclock_dup(&d->sent, &s->sent);
+		vclock_dup(&d->forked, &s->forked);
 		vclock_dup(&d->end, &s->end);
 		vclock_dup(&d->fence_acq, &s->fence_acq);
 		vclock_dup(&d->fence_rel, &s->fence_rel);

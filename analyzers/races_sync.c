@@ -91,8 +91,8 @@ static void rc_fork_child(struct rc_hb *hb, struct rc_thread *t, const struct tr
 	if (parent == TRACE_NONE || parent == ev->thread)
 		return;
 	rc_thread(hb, parent);
-	if (hb->threads[parent].has_sent)
-		vclock_join(&hb->threads[ev->thread].vc, &hb->threads[parent].sent);
+	if (hb->threads[parent].has_forked)
+		vclock_join(&hb->threads[ev->thread].vc, &hb->threads[parent].forked);
 }
 
 static void rc_thread_end(struct rc_hb *hb, uint32_t t)
@@ -308,9 +308,13 @@ void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev,
 	case TRACE_OP_CREATE: case TRACE_OP_THRD_CREATE:
 		rc_create(hb, ev);
 		return;
-	case TRACE_OP_FORK:
-		if (ev->phase == TRACE_PHASE_BEGIN || !t->has_sent)
-			rc_send(hb, ev->thread);
+	case TRACE_OP_FORK:   /* the child's first thread takes it (rc_fork_child) */
+		if (ev->phase == TRACE_PHASE_BEGIN || !t->fork_begun) {
+			vclock_copy(&t->forked, &t->vc);
+			vclock_tick(&t->vc, ev->thread);
+			t->has_forked = true;
+		}
+		t->fork_begun = ev->phase == TRACE_PHASE_BEGIN;
 		return;
 	case TRACE_OP_FENCE:
 		rc_fence(hb, ev);

@@ -3,6 +3,7 @@
  * synthetic stream: worker 1 writes X, [the synchronization], worker 2
  * touches X. Without the synchronization it is a race, with it none. */
 #include "race_test.h"
+#include "races.h"
 
 /* ---- threads ---- */
 
@@ -63,6 +64,58 @@ static void test_join(void **state)
 	assert_int_equal(join_order(true, TRACE_OP_JOIN), 0);
 	assert_int_equal(join_order(true, TRACE_OP_THRD_JOIN), 0);
 	assert_int_equal(join_order(true, TRACE_OP_TIMEDJOIN_NP), 0);
+}
+
+/* A fork then a create without BEGIN: the child thread gets the clock of
+ * the create, not the fork's. */
+static void test_fork_then_create(void **state)
+{
+	(void)state;
+	struct rt x;
+	fake_trace_init(&x.t);
+	uint32_t s = fake_stack(&x.t, 0x401000, 1), s2 = fake_stack(&x.t, 0x402000, 1);
+	fake_event(&x.t, 0, TRACE_OP_FORK, 0)->result = 4242;
+	rt_write(&x, 0, RT_X, 4, s);
+	uint32_t c = an_spawn(&x.t, 0, "child");
+	rt_read(&x, c, RT_X, 4, s2);
+	assert_int_equal(rt_count(&x), 0);
+}
+
+/* A forked process's main thread starts after its parent's fork (the
+ * happens-before state, as the rules leave it). */
+static void test_fork_child(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	uint32_t child = fake_thread(&t, TRACE_NONE, "child-main");
+	struct trace_catalog *c = &t.cat;
+	struct trace_process *p = realloc(c->processes, 2 * sizeof(*p));
+	assert_non_null(p);
+	c->processes = p;
+	c->processes[1] = c->processes[0];
+	c->processes[1].pid = 1001;
+	c->processes[1].parent = 0;
+	c->processes[1].parent_thread = 0;
+	c->processes[1].exe = NULL;   /* shared with process 0: not released twice */
+	c->processes[1].argv = NULL;
+	c->processes[1].argc = 0;
+	c->processes[1].file = NULL;
+	c->nprocesses = 2;
+	c->processes[0].nthreads = 1;
+	c->threads[child].process = 1;
+	c->threads[child].index = 0;
+	struct rc_hb hb;
+	rc_hb_init(&hb, c);
+	rc_sync_event(&hb, fake_event(&t, 0, TRACE_OP_FORK, 0), NULL, NULL);
+	uint32_t before = vclock_get(&hb.threads[0].vc, 0) - 1;   /* the fork ticked */
+	struct trace_event *e = fake_event(&t, child, TRACE_OP_THREAD_START, 0);
+	e->process = 1;
+	rc_sync_event(&hb, e, NULL, NULL);
+	assert_true(vclock_covers(&hb.threads[child].vc, 0, before));
+	assert_false(vclock_covers(&hb.threads[child].vc, 0, vclock_get(&hb.threads[0].vc, 0)));
+	rc_hb_release(&hb);
+	fake_trace_release(&t);
 }
 
 /* ---- locks ---- */
@@ -413,6 +466,8 @@ int main(void)
 		cmocka_unit_test(test_create),
 		cmocka_unit_test(test_create_in_flight),
 		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_fork_then_create),
+		cmocka_unit_test(test_fork_child),
 		cmocka_unit_test(test_mutex),
 		cmocka_unit_test(test_spinlock),
 		cmocka_unit_test(test_failed_trylock),
