@@ -44,6 +44,9 @@ struct rc_thread {
 	struct rc_held *held;
 	uint32_t nheld, cap_held;
 	uint32_t heldset;          /* interned held set, RC_NONE = not interned yet */
+	uint64_t step;             /* with step_pending: the change from a known set
+	                              that made heldset unknown (rc_heldset records it) */
+	bool step_pending;
 };
 
 /* What one object orders: locks, conds, sems, barriers, once, mq, atomic
@@ -74,6 +77,8 @@ struct rc_hb {
 	struct rc_heldset *sets;
 	uint32_t nsets, cap_sets;
 	struct u64map set_map;
+	struct u64map steps;       /* (set, lock, add) -> set: held sets change by one
+	                              lock at a time, mostly the same ways */
 	uint32_t scratch_cap;
 	uint32_t *scratch;
 };
@@ -119,8 +124,7 @@ uint32_t rc_heldset(struct rc_hb *hb, uint32_t t);
  * at the right point of the event's synchronization (after an acquire,
  * before a release). */
 struct rc_objuse {
-	uint64_t key;              /* the object's address */
-	uint32_t obj;              /* its id */
+	uint32_t obj;              /* the object's id */
 	bool write;                /* init, destroy */
 };
 /* Applies ev's synchronization to hb. */

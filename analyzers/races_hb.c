@@ -60,6 +60,7 @@ void rc_hb_release(struct rc_hb *hb)
 		free(hb->sets[i].locks);
 	free(hb->sets);
 	u64map_release(&hb->set_map);
+	u64map_release(&hb->steps);
 	free(hb->scratch);
 	memset(hb, 0, sizeof(*hb));
 }
@@ -136,12 +137,42 @@ void rc_thread_gap(struct rc_hb *hb, uint32_t t)
 
 /* ---- held locks ---- */
 
+/* The held set changed by LOCK (a first hold, or its last): known at once
+ * if that step from the current set was seen before. */
+static void rc_held_step(struct rc_hb *hb, struct rc_thread *th, uint32_t lock, bool add)
+{
+	th->step_pending = false;
+	if (th->heldset >= (1u << 30)) {   /* unknown already (or too many sets to key) */
+		th->heldset = RC_NONE;
+		return;
+	}
+	uint64_t key = (uint64_t)th->heldset << 33 | (uint64_t)lock << 1 | add;
+	const uint32_t *to = u64map_get(&hb->steps, key);
+	if (to) {
+		th->heldset = *to;
+		return;
+	}
+	th->step = key;
+	th->step_pending = true;
+	th->heldset = RC_NONE;
+}
+
+static bool rc_holds(const struct rc_thread *th, uint32_t lock)
+{
+	for (uint32_t i = 0; i < th->nheld; i++)
+		if (th->held[i].lock == lock)
+			return true;
+	return false;
+}
+
 void rc_held_add(struct rc_hb *hb, uint32_t t, uint32_t lock, bool read)
 {
 	struct rc_thread *th = rc_thread(hb, t);
+	bool again = rc_holds(th, lock);   /* a recursive hold: the same set */
 	th->held = rc_grow(th->held, &th->cap_held, th->nheld + 1, sizeof(*th->held));
 	th->held[th->nheld++] = (struct rc_held){ lock, read };
-	th->heldset = RC_NONE;
+	if (!again)
+		rc_held_step(hb, th, lock, true);
 }
 
 bool rc_held_remove(struct rc_hb *hb, uint32_t t, uint32_t lock, bool *read)
@@ -154,43 +185,16 @@ bool rc_held_remove(struct rc_hb *hb, uint32_t t, uint32_t lock, bool *read)
 			*read = th->held[i].read;
 		memmove(&th->held[i], &th->held[i + 1], (th->nheld - i - 1) * sizeof(*th->held));
 		th->nheld--;
-		th->heldset = RC_NONE;
+		if (!rc_holds(th, lock))
+			rc_held_step(hb, th, lock, false);
 		return true;
 	}
 	return false;
 }
 
-static int u32_cmp(const void *a, const void *b)
+/* A new set of the M locks in scratch, at the head of SLOT's chain. */
+static uint32_t rc_heldset_add(struct rc_hb *hb, uint32_t *slot, uint32_t m)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* The held set as an id: accesses keep 4 bytes, not a list. Set 0 is the
- * empty set. */
-uint32_t rc_heldset(struct rc_hb *hb, uint32_t t)
-{
-	struct rc_thread *th = rc_thread(hb, t);
-	if (th->heldset != RC_NONE)
-		return th->heldset;
-	hb->scratch = rc_grow(hb->scratch, &hb->scratch_cap, th->nheld + 1, sizeof(*hb->scratch));
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < th->nheld; i++)
-		hb->scratch[n++] = th->held[i].lock;
-	qsort(hb->scratch, n, sizeof(*hb->scratch), u32_cmp);
-	uint32_t m = 0;
-	for (uint32_t i = 0; i < n; i++)
-		if (!m || hb->scratch[m - 1] != hb->scratch[i])
-			hb->scratch[m++] = hb->scratch[i];
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ m;
-	for (uint32_t i = 0; i < m; i++)
-		h = (h ^ hb->scratch[i]) * 0x100000001b3ull;
-	h &= ~(1ull << 63);
-	int added;
-	uint32_t *slot = u64map_put(&hb->set_map, h, RC_NONE, &added);
-	for (uint32_t s = *slot; s != RC_NONE; s = hb->sets[s].next)
-		if (hb->sets[s].n == m && !memcmp(hb->sets[s].locks, hb->scratch, m * sizeof(uint32_t)))
-			return th->heldset = s;
 	hb->sets = rc_grow(hb->sets, &hb->cap_sets, hb->nsets + 1, sizeof(*hb->sets));
 	struct rc_heldset *set = &hb->sets[hb->nsets];
 	set->n = m;
@@ -200,7 +204,45 @@ uint32_t rc_heldset(struct rc_hb *hb, uint32_t t)
 		abort();
 	memcpy(set->locks, hb->scratch, m * sizeof(uint32_t));
 	*slot = hb->nsets;
-	return th->heldset = hb->nsets++;
+	return hb->nsets++;
+}
+
+/* The held set as an id (accesses keep 4 bytes, not a list): the thread's
+ * distinct locks, sorted, interned. */
+uint32_t rc_heldset(struct rc_hb *hb, uint32_t t)
+{
+	struct rc_thread *th = rc_thread(hb, t);
+	if (th->heldset != RC_NONE)
+		return th->heldset;
+	hb->scratch = rc_grow(hb->scratch, &hb->scratch_cap, th->nheld + 1, sizeof(*hb->scratch));
+	uint32_t m = 0;   /* insertion sort without duplicates: sets are small */
+	for (uint32_t i = 0; i < th->nheld; i++) {
+		uint32_t l = th->held[i].lock, j = m;
+		while (j > 0 && hb->scratch[j - 1] > l)
+			j--;
+		if (j > 0 && hb->scratch[j - 1] == l)
+			continue;
+		memmove(&hb->scratch[j + 1], &hb->scratch[j], (m - j) * sizeof(*hb->scratch));
+		hb->scratch[j] = l;
+		m++;
+	}
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ m;
+	for (uint32_t i = 0; i < m; i++)
+		h = (h ^ hb->scratch[i]) * 0x100000001b3ull;
+	h &= ~(1ull << 63);
+	int added;
+	uint32_t *slot = u64map_put(&hb->set_map, h, RC_NONE, &added);
+	uint32_t id = RC_NONE;
+	for (uint32_t s = *slot; s != RC_NONE && id == RC_NONE; s = hb->sets[s].next)
+		if (hb->sets[s].n == m && !memcmp(hb->sets[s].locks, hb->scratch, m * sizeof(uint32_t)))
+			id = s;
+	if (id == RC_NONE)
+		id = rc_heldset_add(hb, slot, m);
+	if (th->step_pending) {
+		*u64map_put(&hb->steps, th->step, id, &added) = id;
+		th->step_pending = false;
+	}
+	return th->heldset = id;
 }
 
 static void *rc_dup(const void *src, size_t bytes)
@@ -254,6 +296,7 @@ void rc_hb_copy(struct rc_hb *dst, const struct rc_hb *src)
 	for (uint32_t i = 0; i < src->nsets; i++)
 		dst->sets[i].locks = rc_dup(src->sets[i].locks, (src->sets[i].n ? src->sets[i].n : 1) * sizeof(uint32_t));
 	u64map_copy(&dst->set_map, &src->set_map);
+	u64map_copy(&dst->steps, &src->steps);
 	dst->scratch = NULL;
 	dst->scratch_cap = 0;
 }

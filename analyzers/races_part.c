@@ -19,7 +19,6 @@ void rc_part_init(struct rc_part *p, const struct trace_catalog *cat, uint32_t p
 	p->part = part;
 	rc_hb_init(&p->hb, cat);
 	rc_shadow_init(&p->sh);
-	rc_shadow_init(&p->objsh);
 }
 
 void rc_race_free(struct rc_race *x)
@@ -33,7 +32,7 @@ void rc_part_release(struct rc_part *p)
 {
 	rc_hb_release(&p->hb);
 	rc_shadow_release(&p->sh);
-	rc_shadow_release(&p->objsh);
+	rc_objraces_release(&p->objs);
 	rc_heap_release(&p->heap);
 	free(p->benign);
 	for (uint32_t i = 0; i < p->nraces; i++)
@@ -163,56 +162,43 @@ static uint32_t rc_obj_size(uint8_t kind)
 	return 0;
 }
 
-struct rc_objctx {
-	struct rc_part *p;
-	uint32_t obj;
-	uint8_t kind;
-};
-
-static void rc_found_object(void *ctx, const struct rc_found *f)
+static void rc_fill_objacc(struct report_access *o, const struct rc_objacc *a, const struct rc_hb *hb,
+			   uint64_t addr, uint32_t size)
 {
-	struct rc_objctx *c = ctx;
-	struct rc_part *p = c->p;
-	const struct rc_access *a = f->cur;
-	struct rc_race *x = rc_new_race(p, rc_pair_key(REPORT_RACE_OBJECT, a->stack, f->prev_site->stack), f->word);
+	o->thread = a->thread;
+	o->write = a->write;
+	o->stack = a->stack;
+	o->address = addr;
+	o->size = size;
+	o->ts_ns = a->ts_ns;
+	o->op = a->op;
+	rc_locks(hb, a->heldset, o);
+}
+
+static void rc_found_object(void *ctx, const struct trace_event *ev, const struct rc_objuse *u,
+			    const struct rc_objacc *cur, const struct rc_objacc *prev)
+{
+	struct rc_part *p = ctx;
+	const struct trace_object *o = trace_catalog_object(p->cat, u->obj);
+	uint64_t key = o ? o->key : 0;
+	struct rc_race *x = rc_new_race(p, rc_pair_key(REPORT_RACE_OBJECT, cur->stack, prev->stack), key >> 3);
 	if (!x)
 		return;
 	struct report_race *r = &x->r;
 	r->kind = REPORT_RACE_OBJECT;
-	r->process = a->process;
-	r->address = a->addr;
-	r->size = rc_obj_size(c->kind);
+	r->process = ev->process;
+	r->address = key;
+	r->size = rc_obj_size(ev->kind);
 	r->location = REPORT_LOCATION_OBJECT;
-	r->object = c->obj;
-	rc_fill_access(&r->accesses[0], a, &p->hb);
-	rc_fill_prev(&r->accesses[1], f, &p->hb);
-	for (int i = 0; i < 2; i++) {   /* the site's flags hold the call */
-		r->accesses[i].op = r->accesses[i].flags;
-		r->accesses[i].flags = 0;
-		r->accesses[i].size = r->size;
-	}
+	r->object = u->obj;
+	rc_fill_objacc(&r->accesses[0], cur, &p->hb, r->address, r->size);
+	rc_fill_objacc(&r->accesses[1], prev, &p->hb, r->address, r->size);
 }
 
 static void rc_objuse(void *ctx, const struct trace_event *ev, const struct rc_objuse *u)
 {
 	struct rc_part *p = ctx;
-	struct rc_access a = {
-		.process = ev->process, .thread = ev->thread, .addr = u->key, .size = 1,
-		.ts_ns = ev->ts_ns, .stack = ev->stack, .heldset = rc_heldset(&p->hb, ev->thread),
-		.aflags = ev->op, .write = u->write, .event = p->nevent,
-	};
-	struct rc_objctx c = { p, u->obj, ev->kind };
-	/* An init makes a new object: its memory may have been freed and
-	 * allocated again (an allocator's order is not traced), so the uses
-	 * of whatever was there before are forgotten, not raced with. */
-	if (trace_op_is_init(ev->op))
-		rc_shadow_reset(&p->objsh, &a, 1, 0, false);
-	rc_shadow_access(&p->objsh, &p->hb, &a, 1, 0, rc_found_object, &c);
-	/* After a destroy the memory may be anything (freed, reused by an
-	 * object set up without an init call): later uses are the misuse
-	 * analysis' use-after-destroy, not races with the destroy. */
-	if (trace_op_is_destroy(ev->op))
-		rc_shadow_reset(&p->objsh, &a, 1, 0, false);
+	rc_objraces_use(&p->objs, &p->hb, ev, u, rc_found_object, p);
 }
 
 static void rc_part_access(struct rc_part *p, const struct trace_event *ev, uint64_t addr,
@@ -322,13 +308,12 @@ struct rc_part *rc_part_split(struct rc_part *one, uint32_t n)
 		p->nevent = one->nevent;
 	}
 	struct rc_part *p0 = &parts[0];
-	rc_shadow_release(&p0->objsh);
-	p0->objsh = one->objsh;
+	p0->objs = one->objs;
 	p0->races = one->races;
 	p0->nraces = one->nraces;
 	p0->cap_races = one->cap_races;
 	p0->pairs = one->pairs;
-	rc_shadow_init(&one->objsh);
+	memset(&one->objs, 0, sizeof(one->objs));
 	one->races = NULL;
 	one->nraces = one->cap_races = 0;
 	one->pairs = (struct u64map)U64MAP_INIT;

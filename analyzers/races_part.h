@@ -4,7 +4,7 @@
 #ifndef CTRACE_RACES_PART_H
 #define CTRACE_RACES_PART_H
 
-#include "races.h"
+#include "races_objects.h"
 
 /* A race found, with what orders it among the parts' findings. */
 struct rc_race {
@@ -24,7 +24,7 @@ struct rc_part {
 	const struct trace_catalog *cat;
 	struct rc_hb hb;
 	struct rc_shadow sh;       /* memory words of this part */
-	struct rc_shadow objsh;    /* part 0: sync objects' own uses */
+	struct rc_objraces objs;   /* part 0: sync objects' own calls */
 	struct rc_heap heap;
 	struct rc_benign *benign;  /* BENIGN_RACE annotations */
 	uint32_t nbenign, cap_benign;

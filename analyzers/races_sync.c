@@ -272,7 +272,7 @@ static void rc_object_event(struct rc_hb *hb, const struct trace_event *ev)
 	}
 }
 
-static void rc_use(const struct rc_hb *hb, const struct trace_event *ev,
+static void rc_use(const struct trace_event *ev,
 		   void (*use)(void *ctx, const struct trace_event *ev, const struct rc_objuse *u),
 		   void *ctx)
 {
@@ -281,10 +281,7 @@ static void rc_use(const struct rc_hb *hb, const struct trace_event *ev,
 		return;
 	if (ev->phase == TRACE_PHASE_BEGIN && ev->op != TRACE_OP_BARRIER_WAIT)
 		return;
-	const struct trace_object *o = trace_catalog_object(hb->cat, ev->obj);
-	if (!o)
-		return;
-	struct rc_objuse u = { o->key, ev->obj, trace_op_is_init(ev->op) || trace_op_is_destroy(ev->op) };
+	struct rc_objuse u = { ev->obj, trace_op_is_init(ev->op) || trace_op_is_destroy(ev->op) };
 	use(ctx, ev, &u);
 }
 
@@ -331,8 +328,8 @@ void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev,
 		return;
 	bool first = rc_releases(ev) || trace_op_is_destroy(ev->op);
 	if (first)
-		rc_use(hb, ev, use, ctx);
+		rc_use(ev, use, ctx);
 	rc_object_event(hb, ev);
 	if (!first)
-		rc_use(hb, ev, use, ctx);
+		rc_use(ev, use, ctx);
 }

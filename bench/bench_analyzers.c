@@ -10,6 +10,8 @@
  * cc` code records them) and the figure is accesses per second per core
  * (CPU time of every part's thread), with PARTS parts (default 1).
  *
+ * "races-sync" runs the race analysis over the lock stream (no access).
+ *
  * usage: bench_analyzers [MILLIONS_OF_EVENTS (default 40)] [THREADS (16)] [LOCKS (4096)] [ANALYZER] [PARTS] */
 #include <stdbool.h>
 #include <stdio.h>
@@ -290,6 +292,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	gen_block(&g);
+	if (only && !strcmp(only, "races-sync")) {   /* the race analysis on sync events alone */
+		bench_print("races (sync events only)", total, bench(&g, 0, &analyzer_races, total, &findings, 1),
+			    findings);
+		trace_catalog_release(&g.cat);
+		free(g.ev);
+		return 0;
+	}
 	if (!only)
 		bench_print("deadlocks+misuse+contention", total, bench(&g, all, NULL, total, &findings, 0),
 			    findings);
