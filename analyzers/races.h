@@ -115,7 +115,13 @@ static inline bool rc_hb_before(struct rc_hb *hb, uint32_t u, uint32_t epoch, co
 void rc_held_add(struct rc_hb *hb, uint32_t t, uint32_t lock, bool read);
 /* Removes one hold of lock; returns whether it was held, and how. */
 bool rc_held_remove(struct rc_hb *hb, uint32_t t, uint32_t lock, bool *read);
-uint32_t rc_heldset(struct rc_hb *hb, uint32_t t);
+uint32_t rc_heldset_slow(struct rc_hb *hb, uint32_t t);
+static inline uint32_t rc_heldset(struct rc_hb *hb, uint32_t t)
+{
+	if (t < hb->nthreads && hb->threads[t].started && hb->threads[t].heldset != RC_NONE)
+		return hb->threads[t].heldset;
+	return rc_heldset_slow(hb, t);
+}
 
 /* ---- synchronization rules (races_sync.c) ---- */
 

@@ -142,7 +142,7 @@ void rc_thread_gap(struct rc_hb *hb, uint32_t t)
 static void rc_held_step(struct rc_hb *hb, struct rc_thread *th, uint32_t lock, bool add)
 {
 	th->step_pending = false;
-	if (th->heldset >= (1u << 30)) {   /* unknown already (or too many sets to key) */
+	if (th->heldset >= (1u << 30)) {   /* too many sets to key */
 		th->heldset = RC_NONE;
 		return;
 	}
@@ -167,6 +167,7 @@ static bool rc_holds(const struct rc_thread *th, uint32_t lock)
 
 void rc_held_add(struct rc_hb *hb, uint32_t t, uint32_t lock, bool read)
 {
+	rc_heldset(hb, t);   /* known before the step, so that the step is learnt */
 	struct rc_thread *th = rc_thread(hb, t);
 	bool again = rc_holds(th, lock);   /* a recursive hold: the same set */
 	th->held = rc_grow(th->held, &th->cap_held, th->nheld + 1, sizeof(*th->held));
@@ -177,6 +178,7 @@ void rc_held_add(struct rc_hb *hb, uint32_t t, uint32_t lock, bool read)
 
 bool rc_held_remove(struct rc_hb *hb, uint32_t t, uint32_t lock, bool *read)
 {
+	rc_heldset(hb, t);   /* known before the step, so that the step is learnt */
 	struct rc_thread *th = rc_thread(hb, t);
 	for (uint32_t i = th->nheld; i-- > 0;) {
 		if (th->held[i].lock != lock)
@@ -209,7 +211,7 @@ static uint32_t rc_heldset_add(struct rc_hb *hb, uint32_t *slot, uint32_t m)
 
 /* The held set as an id (accesses keep 4 bytes, not a list): the thread's
  * distinct locks, sorted, interned. */
-uint32_t rc_heldset(struct rc_hb *hb, uint32_t t)
+uint32_t rc_heldset_slow(struct rc_hb *hb, uint32_t t)
 {
 	struct rc_thread *th = rc_thread(hb, t);
 	if (th->heldset != RC_NONE)

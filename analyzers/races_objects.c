@@ -68,6 +68,10 @@ void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace
 		st->nreads = 0;
 		return;
 	}
+	if (st->nreads == 1 && st->reads[0].thread == cur.thread) {   /* the usual: one user */
+		st->reads[0] = cur;
+		return;
+	}
 	uint32_t keep = 0;   /* reads ordered before this one are covered by it */
 	for (uint32_t i = 0; i < st->nreads; i++)
 		if (st->reads[i].thread != cur.thread && rc_unordered(hb, &st->reads[i], &cur, th))
