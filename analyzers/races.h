@@ -56,7 +56,6 @@ struct rc_sync {
 	struct vclock rclk;        /* rwlock: read unlocks release here */
 	struct vclock arrive;      /* barrier: arrivals of the round filling up */
 	uint32_t narrive, ndepart; /* barrier: arrivals so far, departures left */
-	bool unknown;              /* a gap lost some of its operations */
 };
 
 struct rc_heldset {
@@ -99,8 +98,10 @@ struct rc_sync *rc_addr_sync(struct rc_hb *hb, uint32_t process, uint64_t addr);
 
 /* Thread t releases into s (join) and moves to a new epoch. */
 void rc_release(struct rc_hb *hb, uint32_t t, struct vclock *s);
-/* Thread t acquires s (an unknown object: everything so far). */
-void rc_acquire(struct rc_hb *hb, uint32_t t, const struct rc_sync *s, const struct vclock *c);
+/* Thread t acquires clock c (what was released into an object). */
+void rc_acquire(struct rc_hb *hb, uint32_t t, const struct vclock *c);
+/* An operation on s was lost: s is taken as released by everything so far. */
+void rc_sync_gap(struct rc_hb *hb, struct rc_sync *s);
 /* Thread t acquires what every thread did so far (it may have, unseen). */
 void rc_acquire_all(struct rc_hb *hb, uint32_t t);
 /* A gap in t's stream: what it did there is unknown. */

@@ -114,13 +114,19 @@ void rc_acquire_all(struct rc_hb *hb, uint32_t t)
 			vclock_join(&th->vc, &hb->threads[i].vc);
 }
 
-void rc_acquire(struct rc_hb *hb, uint32_t t, const struct rc_sync *s, const struct vclock *c)
+void rc_acquire(struct rc_hb *hb, uint32_t t, const struct vclock *c)
 {
-	if (s && s->unknown) {
-		rc_acquire_all(hb, t);
-		return;
-	}
 	vclock_join(&rc_thread(hb, t)->vc, c);
+}
+
+void rc_sync_gap(struct rc_hb *hb, struct rc_sync *s)
+{
+	for (uint32_t i = 0; i < hb->nthreads; i++) {
+		if (!hb->threads[i].started)
+			continue;
+		vclock_join(&s->clk, &hb->threads[i].vc);
+		vclock_join(&s->rclk, &hb->threads[i].vc);
+	}
 }
 
 /* Whatever t did in its gap, its events before it are taken as ordered

@@ -18,8 +18,9 @@
  *                              acquire loads/RMWs acquire; relaxed: fences
  *   annotations                happens-before / happens-after on an address
  *
- * A gap on an object (obj_gap) makes its clock unknown: acquiring it then
- * acquires everything so far, so nothing unknown turns into a race. */
+ * A gap on an object (obj_gap) lost some release into it: the object is
+ * taken as released by everything so far, and the thread there as having
+ * acquired it, so nothing unknown turns into a race. */
 #include "races.h"
 
 #include <errno.h>
@@ -119,9 +120,9 @@ static void rc_lock(struct rc_hb *hb, const struct trace_event *ev, struct rc_sy
 	if (ev->result != 0 && ev->result != EOWNERDEAD)
 		return;
 	bool read = trace_op_is_read_lock(ev->op);
-	rc_acquire(hb, ev->thread, s, &s->clk);
+	rc_acquire(hb, ev->thread, &s->clk);
 	if (!read)
-		rc_acquire(hb, ev->thread, s, &s->rclk);
+		rc_acquire(hb, ev->thread, &s->rclk);
 	rc_held_add(hb, ev->thread, ev->obj, read);
 }
 
@@ -147,7 +148,7 @@ static void rc_barrier(struct rc_hb *hb, const struct trace_event *ev, struct rc
 		s->ndepart = s->narrive;
 		s->narrive = 0;
 	}
-	rc_acquire(hb, ev->thread, s, &s->clk);
+	rc_acquire(hb, ev->thread, &s->clk);
 	if (s->ndepart)
 		s->ndepart--;
 }
@@ -160,9 +161,7 @@ static void rc_atomic(struct rc_hb *hb, const struct trace_event *ev, struct rc_
 	bool store = op == TRACE_ATOMIC_STORE || op == TRACE_ATOMIC_RMW;
 	if (load) {
 		if (mo_acquire(mo))
-			rc_acquire(hb, ev->thread, s, &s->clk);
-		else if (s->unknown)
-			rc_acquire_all(hb, ev->thread);
+			rc_acquire(hb, ev->thread, &s->clk);
 		else   /* a later acquire fence makes it an acquisition */
 			vclock_join(&t->fence_acq, &s->clk);
 	}
@@ -197,7 +196,7 @@ static void rc_annotate(struct rc_hb *hb, const struct trace_event *ev)
 	if (ev->args[0] == TRACE_ANN_HAPPENS_BEFORE)
 		rc_release(hb, ev->thread, &s->clk);
 	else
-		rc_acquire(hb, ev->thread, s, &s->clk);
+		rc_acquire(hb, ev->thread, &s->clk);
 }
 
 /* Calls that hand something over from the caller: their use of the object
@@ -219,8 +218,8 @@ static bool rc_releases(const struct trace_event *ev)
 static void rc_object_event(struct rc_hb *hb, const struct trace_event *ev)
 {
 	struct rc_sync *s = rc_obj(hb, ev->obj);
-	if (ev->obj_gap) {   /* some operation on it is lost: unknown from now on */
-		s->unknown = true;
+	if (ev->obj_gap) {   /* some operation on it is lost */
+		rc_sync_gap(hb, s);
 		rc_acquire_all(hb, ev->thread);
 		if (ev->obj_gap == TRACE_OBJ_GAP_LATE)
 			return;
@@ -243,16 +242,16 @@ static void rc_object_event(struct rc_hb *hb, const struct trace_event *ev)
 		rc_unlock(hb, ev, s);
 	} else if (trace_op_is_cond_wait(op)) {
 		if (ev->result == 0)
-			rc_acquire(hb, ev->thread, s, &s->clk);
+			rc_acquire(hb, ev->thread, &s->clk);
 		if (ev->obj2) {   /* it returns holding its mutex (also without COND_REACQUIRE) */
 			struct rc_sync *m = rc_obj(hb, ev->obj2);
-			rc_acquire(hb, ev->thread, m, &m->clk);
+			rc_acquire(hb, ev->thread, &m->clk);
 		}
 	} else if (op == TRACE_OP_COND_RELEASE) {
 		rc_held_remove(hb, ev->thread, ev->obj, NULL);
 		rc_release(hb, ev->thread, &s->clk);
 	} else if (op == TRACE_OP_COND_REACQUIRE) {
-		rc_acquire(hb, ev->thread, s, &s->clk);
+		rc_acquire(hb, ev->thread, &s->clk);
 		rc_held_add(hb, ev->thread, ev->obj, false);
 	} else if (rc_releases(ev)) {
 		if (ev->result == 0)
@@ -261,12 +260,12 @@ static void rc_object_event(struct rc_hb *hb, const struct trace_event *ev)
 		   op == TRACE_OP_SEM_CLOCKWAIT || op == TRACE_OP_MQ_RECEIVE ||
 		   op == TRACE_OP_MQ_TIMEDRECEIVE) {
 		if (ev->result == 0)
-			rc_acquire(hb, ev->thread, s, &s->clk);
+			rc_acquire(hb, ev->thread, &s->clk);
 	} else if (op == TRACE_OP_ONCE || op == TRACE_OP_CALL_ONCE) {
 		/* The run's return comes first in the once's order; the other
 		 * calls return after it and take what it did. */
 		if (ev->result == 0) {
-			rc_acquire(hb, ev->thread, s, &s->clk);
+			rc_acquire(hb, ev->thread, &s->clk);
 			rc_release(hb, ev->thread, &s->clk);
 		}
 	}

@@ -180,6 +180,18 @@ static size_t gap_case(int where)
 	struct rt x;
 	rt_init(&x);
 	uint32_t m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	if (where == 3) {   /* an atomic location whose order lost an operation */
+		uint32_t flag = fake_object(&x.t, TRACE_OBJ_ATOMIC, 0x601140);
+		rt_write(&x, x.t1, RT_X, 4, x.s1);
+		fake_atomic(&x.t, x.t2, flag, TRACE_ATOMIC_LOAD, 2, 4, x.s3)->obj_gap = TRACE_OBJ_GAP_BEFORE;
+		rt_write(&x, x.t2, RT_X, 4, x.s2);
+		/* a third thread acquiring it later gets what the hole may have released */
+		uint32_t t3 = an_spawn(&x.t, 0, "w3");
+		fake_atomic(&x.t, t3, flag, TRACE_ATOMIC_LOAD, 2, 4, x.s3);
+		rt_write(&x, t3, RT_X + 4, 4, x.s3);
+		rt_write(&x, x.t1, RT_X + 4, 4, x.s1);   /* after the hole: a race */
+		return rt_count(&x);
+	}
 	if (where == 2) {
 		fake_lock(&x.t, x.t1, m, 0);
 		rt_write(&x, x.t1, RT_X, 4, x.s1);
@@ -205,6 +217,7 @@ static void test_gaps(void **state)
 	assert_int_equal(gap_case(0), 0);
 	assert_int_equal(gap_case(1), 0);
 	assert_int_equal(gap_case(2), 0);
+	assert_int_equal(gap_case(3), 1);
 }
 
 /* ---- sync objects ---- */
