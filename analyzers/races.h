@@ -133,6 +133,7 @@ static inline uint32_t rc_heldset(struct rc_hb *hb, uint32_t t)
 struct rc_objuse {
 	uint32_t obj;              /* the object's id */
 	bool write;                /* init, destroy */
+	bool init;
 };
 /* Applies ev's synchronization to hb. */
 void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev,

@@ -47,7 +47,7 @@ void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace
 	};
 	th = rc_thread(hb, ev->thread);   /* rc_heldset may not move threads, but be sure */
 	struct rc_objstate *st = rc_objstate(o, u->obj);
-	bool init = trace_op_is_init(ev->op);
+	bool init = u->init;
 	if (init) {
 		st->has_init = false;
 		st->nreads = 0;

@@ -22,6 +22,7 @@
  * taken as released by everything so far, and the thread there as having
  * acquired it, so nothing unknown turns into a race. */
 #include "races.h"
+#include "op_class.h"
 
 #include <errno.h>
 
@@ -119,7 +120,7 @@ static void rc_lock(struct rc_hb *hb, const struct trace_event *ev, struct rc_sy
 {
 	if (ev->result != 0 && ev->result != EOWNERDEAD)
 		return;
-	bool read = trace_op_is_read_lock(ev->op);
+	bool read = op_class(ev->op) & OPC_READ;
 	rc_acquire(hb, ev->thread, &s->clk);
 	if (!read)
 		rc_acquire(hb, ev->thread, &s->rclk);
@@ -236,11 +237,12 @@ static void rc_object_event(struct rc_hb *hb, const struct trace_event *ev)
 	}
 	if (ev->phase != TRACE_PHASE_END)
 		return;
-	if (trace_op_is_lock_acquire(op)) {
+	unsigned c = op_class(op);
+	if (c & OPC_ACQUIRE) {
 		rc_lock(hb, ev, s);
-	} else if (trace_op_is_lock_release(op)) {
+	} else if (c & OPC_RELEASE) {
 		rc_unlock(hb, ev, s);
-	} else if (trace_op_is_cond_wait(op)) {
+	} else if (c & OPC_COND) {
 		if (ev->result == 0)
 			rc_acquire(hb, ev->thread, &s->clk);
 		if (ev->obj2) {   /* it returns holding its mutex (also without COND_REACQUIRE) */
@@ -280,7 +282,12 @@ static void rc_use(const struct trace_event *ev,
 		return;
 	if (ev->phase == TRACE_PHASE_BEGIN && ev->op != TRACE_OP_BARRIER_WAIT)
 		return;
-	struct rc_objuse u = { ev->obj, trace_op_is_init(ev->op) || trace_op_is_destroy(ev->op) };
+	/* A named semaphore's open and close are not its init and destroy:
+	 * threads open and close the same one, each for itself. */
+	if (ev->op == TRACE_OP_SEM_OPEN || ev->op == TRACE_OP_SEM_CLOSE || ev->op == TRACE_OP_SEM_UNLINK)
+		return;
+	unsigned c = op_class(ev->op);
+	struct rc_objuse u = { ev->obj, (c & (OPC_INIT | OPC_DESTROY)) != 0, (c & OPC_INIT) != 0 };
 	use(ctx, ev, &u);
 }
 
@@ -319,13 +326,14 @@ void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev,
 		rc_annotate(hb, ev);
 		return;
 	}
-	if (trace_op_is_join(ev->op)) {
+	unsigned c = op_class(ev->op);
+	if (c & OPC_JOIN) {
 		rc_join(hb, ev);
 		return;
 	}
 	if (!ev->obj)
 		return;
-	bool first = rc_releases(ev) || trace_op_is_destroy(ev->op);
+	bool first = (c & (OPC_RELEASE | OPC_DESTROY)) || rc_releases(ev);
 	if (first)
 		rc_use(ev, use, ctx);
 	rc_object_event(hb, ev);

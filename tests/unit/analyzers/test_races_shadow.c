@@ -294,6 +294,21 @@ static void test_object_reuse(void **state)
 	assert_int_equal(rt_count(&x), 1);
 }
 
+/* A named semaphore opened and closed by each thread: no init, no destroy. */
+static void test_named_sem(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	uint32_t sem = fake_object(&x.t, TRACE_OBJ_SEM, 0x7f0000200000ull);
+	an_call(&x.t, x.t1, TRACE_OP_SEM_OPEN, sem, x.s1, 0);
+	an_call(&x.t, x.t2, TRACE_OP_SEM_OPEN, sem, x.s2, 0);
+	an_call(&x.t, x.t1, TRACE_OP_SEM_POST, sem, x.s1, 0);
+	an_call(&x.t, x.t2, TRACE_OP_SEM_WAIT, sem, x.s2, 0);
+	an_call(&x.t, x.t1, TRACE_OP_SEM_CLOSE, sem, x.s3, 0);
+	assert_int_equal(rt_count(&x), 0);
+}
+
 /* A barrier destroyed while a thread may still be inside it. */
 static size_t barrier_destroy(bool join)
 {
@@ -399,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_object_init_race),
 		cmocka_unit_test(test_object_reuse),
 		cmocka_unit_test(test_barrier_destroy),
+		cmocka_unit_test(test_named_sem),
 		cmocka_unit_test(test_parts_equal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
