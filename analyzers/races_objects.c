@@ -37,18 +37,37 @@ static bool rc_unordered(struct rc_hb *hb, const struct rc_objacc *prev, const s
 	return prev->thread != cur->thread && !rc_hb_before(hb, prev->thread, prev->epoch, th);
 }
 
+/* The usual read: the object's one user again (no init by another thread
+ * to check): updated in place. */
+static bool rc_objraces_same_user(struct rc_objstate *st, const struct trace_event *ev,
+				  const struct rc_objuse *u, uint32_t epoch, uint32_t heldset)
+{
+	if (u->write || st->nreads != 1 || st->reads[0].thread != ev->thread ||
+	    (st->has_init && st->init.thread != ev->thread))
+		return false;
+	struct rc_objacc *r = &st->reads[0];   /* fields, not a struct copy: no store-forward stall */
+	r->epoch = epoch;
+	r->stack = ev->stack;
+	r->heldset = heldset;
+	r->ts_ns = ev->ts_ns;
+	r->op = ev->op;
+	return true;
+}
+
 void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace_event *ev,
 		     const struct rc_objuse *u, rc_objrace_fn found, void *ctx)
 {
+	uint32_t heldset = rc_heldset(hb, ev->thread);
 	const struct rc_thread *th = rc_thread(hb, ev->thread);
-	struct rc_objacc cur = {
-		.thread = ev->thread, .epoch = vclock_get(&th->vc, ev->thread), .stack = ev->stack,
-		.heldset = rc_heldset(hb, ev->thread), .ts_ns = ev->ts_ns, .op = ev->op, .write = u->write,
-	};
-	th = rc_thread(hb, ev->thread);   /* rc_heldset may not move threads, but be sure */
+	uint32_t epoch = vclock_get(&th->vc, ev->thread);
 	struct rc_objstate *st = rc_objstate(o, u->obj);
-	bool init = u->init;
-	if (init) {
+	if (rc_objraces_same_user(st, ev, u, epoch, heldset))
+		return;
+	struct rc_objacc cur = {
+		.thread = ev->thread, .epoch = epoch, .stack = ev->stack, .heldset = heldset,
+		.ts_ns = ev->ts_ns, .op = ev->op, .write = u->write,
+	};
+	if (u->init) {
 		st->has_init = false;
 		st->nreads = 0;
 	}
@@ -58,7 +77,7 @@ void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace
 		for (uint32_t i = 0; i < st->nreads; i++)
 			if (rc_unordered(hb, &st->reads[i], &cur, th))
 				found(ctx, ev, u, &cur, &st->reads[i]);
-	if (init) {
+	if (u->init) {
 		st->init = cur;
 		st->has_init = true;
 		return;
@@ -66,10 +85,6 @@ void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace
 	if (u->write) {   /* a destroy */
 		st->has_init = false;
 		st->nreads = 0;
-		return;
-	}
-	if (st->nreads == 1 && st->reads[0].thread == cur.thread) {   /* the usual: one user */
-		st->reads[0] = cur;
 		return;
 	}
 	uint32_t keep = 0;   /* reads ordered before this one are covered by it */
