@@ -47,6 +47,8 @@ struct rc_thread {
 	uint64_t step;             /* with step_pending: the change from a known set
 	                              that made heldset unknown (rc_heldset records it) */
 	bool step_pending;
+	uint64_t step_seen[2];     /* the last add [1] / remove [0] step known, + 1 */
+	uint32_t step_to[2];       /* and the set it led to */
 };
 
 /* What one object orders: locks, conds, sems, barriers, once, mq, atomic

@@ -153,9 +153,15 @@ static void rc_held_step(struct rc_hb *hb, struct rc_thread *th, uint32_t lock, 
 		return;
 	}
 	uint64_t key = (uint64_t)th->heldset << 33 | (uint64_t)lock << 1 | add;
+	if (th->step_seen[add] == key + 1) {   /* lock, unlock, lock...: the same two steps */
+		th->heldset = th->step_to[add];
+		return;
+	}
 	const uint32_t *to = u64map_get(&hb->steps, key);
 	if (to) {
 		th->heldset = *to;
+		th->step_seen[add] = key + 1;
+		th->step_to[add] = *to;
 		return;
 	}
 	th->step = key;
