@@ -19,14 +19,17 @@
  * that thread's stack (the default 8 MiB stack). */
 #define RC_STACK_GUESS (8ull << 20)
 
-/* One part until the first memory access (most traces have none: their
- * sync events are replayed once), then `parts` parts on as many threads. */
+/* With more than one core: one part on a thread of its own (beside the
+ * reader and the other analyzers) until the first memory access (most
+ * traces have none: their sync events are replayed once), then `parts`
+ * parts on as many threads. With one, a part fed in the caller's thread. */
 struct races {
 	const struct trace_catalog *cat;
 	uint32_t parts;            /* wanted once accesses come */
 	uint32_t nparts;           /* 1, or parts once split */
-	struct rc_part one;        /* nparts == 1 */
-	struct rc_pool *pool;      /* nparts > 1 */
+	bool split;
+	struct rc_part one;        /* no pool */
+	struct rc_pool *pool;
 };
 
 static uint32_t rc_default_parts(const struct analysis_options *opt)
@@ -47,18 +50,29 @@ static void *races_begin(const struct trace_catalog *cat, const struct analysis_
 	r->cat = cat;
 	r->parts = rc_default_parts(opt);
 	r->nparts = 1;
-	rc_part_init(&r->one, cat, 1, 0);
+	if (r->parts > 1) {
+		struct rc_part *first = aligned_alloc(_Alignof(struct rc_part), sizeof(*first));
+		if (!first)
+			abort();
+		rc_part_init(first, cat, 1, 0);
+		r->pool = rc_pool_new(first, 1);
+	} else {
+		rc_part_init(&r->one, cat, 1, 0);
+	}
 	return r;
 }
 
 static void races_feed(void *state, const struct trace_event *ev)
 {
 	struct races *r = state;
-	if (!r->pool && r->parts > 1 &&
+	if (r->pool && !r->split &&
 	    (ev->op == TRACE_OP_ACCESS || ev->op == TRACE_OP_ATOMIC || ev->op == TRACE_OP_ALLOC)) {
-		r->pool = rc_pool_new(rc_part_split(&r->one, r->parts), r->parts);
-		rc_part_release(&r->one);
+		struct rc_part *first = rc_pool_end(r->pool);
+		r->pool = rc_pool_new(rc_part_split(first, r->parts), r->parts);
+		rc_part_release(first);
+		free(first);
 		r->nparts = r->parts;
+		r->split = true;
 	}
 	if (r->pool)
 		rc_pool_feed(r->pool, ev);

@@ -81,7 +81,7 @@ struct rc_pool *rc_pool_new(struct rc_part *parts, uint32_t n)
 		if (!pool->batch[b] || !pool->owner[b])
 			abort();
 	}
-	if (!pool->parts || !pool->workers || n >= RC_ALL)
+	if (!pool->parts || !pool->workers || !n || n >= RC_ALL)
 		abort();
 	pthread_mutex_init(&pool->mu, NULL);
 	pthread_cond_init(&pool->go, NULL);
@@ -146,15 +146,11 @@ struct rc_part *rc_pool_finish(struct rc_pool *pool)
 	return pool->parts;
 }
 
-void rc_pool_free(struct rc_pool *pool)
+struct rc_part *rc_pool_end(struct rc_pool *pool)
 {
-	if (!pool)
-		return;
 	if (pool->workers)
 		rc_pool_finish(pool);
-	for (uint32_t i = 0; i < pool->n; i++)
-		rc_part_release(&pool->parts[i]);
-	free(pool->parts);
+	struct rc_part *parts = pool->parts;
 	for (int b = 0; b < 2; b++) {
 		free(pool->batch[b]);
 		free(pool->owner[b]);
@@ -163,4 +159,16 @@ void rc_pool_free(struct rc_pool *pool)
 	pthread_cond_destroy(&pool->go);
 	pthread_cond_destroy(&pool->finished);
 	free(pool);
+	return parts;
+}
+
+void rc_pool_free(struct rc_pool *pool)
+{
+	if (!pool)
+		return;
+	uint32_t n = pool->n;
+	struct rc_part *parts = rc_pool_end(pool);
+	for (uint32_t i = 0; i < n; i++)
+		rc_part_release(&parts[i]);
+	free(parts);
 }
