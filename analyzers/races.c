@@ -28,6 +28,8 @@ struct races {
 	uint32_t parts;            /* wanted once accesses come */
 	uint32_t nparts;           /* 1, or parts once split */
 	bool split;
+	bool *seen;                /* by thread: a sync event of it was fed */
+	uint32_t nseen;
 	struct rc_part one;        /* no pool */
 	struct rc_pool *pool;
 };
@@ -54,10 +56,10 @@ static void *races_begin(const struct trace_catalog *cat, const struct analysis_
 		struct rc_part *first = aligned_alloc(_Alignof(struct rc_part), sizeof(*first));
 		if (!first)
 			abort();
-		rc_part_init(first, cat, 1, 0);
+		rc_part_init(first, 1, 0);
 		r->pool = rc_pool_new(first, 1);
 	} else {
-		rc_part_init(&r->one, cat, 1, 0);
+		rc_part_init(&r->one, 1, 0);
 	}
 	return r;
 }
@@ -74,10 +76,30 @@ static void races_feed(void *state, const struct trace_event *ev)
 		r->nparts = r->parts;
 		r->split = true;
 	}
+	/* A thread's first sync event (accesses of other processes never race:
+	 * a forked child's main thread may start with some) */
+	bool first = false;
+	if (ev->op != TRACE_OP_ACCESS && ev->op != TRACE_OP_ALLOC && ev->thread != TRACE_NONE) {
+		if (ev->thread >= r->nseen) {
+			uint32_t n = r->nseen ? r->nseen : 64;
+			while (n <= ev->thread)
+				n *= 2;
+			bool *v = realloc(r->seen, n * sizeof(*v));
+			if (!v)
+				abort();
+			memset(v + r->nseen, 0, (n - r->nseen) * sizeof(*v));
+			r->seen = v;
+			r->nseen = n;
+		}
+		first = !r->seen[ev->thread];
+		r->seen[ev->thread] = true;
+	}
+	struct rc_extra x;
+	rc_extra_of(r->cat, ev, first, &x);
 	if (r->pool)
-		rc_pool_feed(r->pool, ev);
+		rc_pool_feed(r->pool, ev, &x);
 	else
-		rc_part_feed(&r->one, ev);
+		rc_part_feed(&r->one, ev, &x);
 }
 
 static int rc_race_cmp(const void *a, const void *b)
@@ -144,6 +166,7 @@ static void races_free(void *state)
 		rc_pool_free(r->pool);
 	else
 		rc_part_release(&r->one);
+	free(r->seen);
 	free(r);
 }
 

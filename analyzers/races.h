@@ -40,7 +40,7 @@ struct rc_thread {
 	struct vclock fence_acq;   /* clocks read by relaxed loads, for an acquire fence */
 	struct vclock fence_rel;   /* the clock at its last release fence */
 	uint32_t gap_epoch;        /* its epochs <= this precede everything after its gap */
-	bool started, has_sent, has_forked, fork_begun, ended, has_fence_rel, forked_child_done;
+	bool started, has_sent, has_forked, fork_begun, ended, has_fence_rel;
 	struct rc_held *held;
 	uint32_t nheld, cap_held;
 	uint32_t heldset;          /* interned held set, RC_NONE = not interned yet */
@@ -67,7 +67,6 @@ struct rc_heldset {
 };
 
 struct rc_hb {
-	const struct trace_catalog *cat;
 	struct rc_thread *threads;
 	uint32_t nthreads;
 	struct rc_sync *objs;      /* by catalog object id */
@@ -84,7 +83,7 @@ struct rc_hb {
 	uint32_t *scratch;
 };
 
-void rc_hb_init(struct rc_hb *hb, const struct trace_catalog *cat);
+void rc_hb_init(struct rc_hb *hb);
 void rc_hb_release(struct rc_hb *hb);
 /* dst = a deep copy of src (splitting one part into several). */
 void rc_hb_copy(struct rc_hb *dst, const struct rc_hb *src);
@@ -137,8 +136,19 @@ struct rc_objuse {
 	bool write;                /* init, destroy */
 	bool init;
 };
+/* What the catalog says of an event, looked up by the thread that reads
+ * the trace (the catalog grows as it reads: parts on other threads never
+ * touch it). */
+struct rc_extra {
+	uint64_t obj_key;          /* ev->obj's address, 0 */
+	uint32_t fork_parent;      /* the first event of a forked process's main
+	                              thread: the thread that forked; else TRACE_NONE */
+};
+void rc_extra_of(const struct trace_catalog *cat, const struct trace_event *ev, bool first_of_thread,
+		 struct rc_extra *x);
+
 /* Applies ev's synchronization to hb. */
-void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev,
+void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev, const struct rc_extra *x,
 		   void (*use)(void *ctx, const struct trace_event *ev, const struct rc_objuse *u),
 		   void *ctx);
 

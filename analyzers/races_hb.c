@@ -23,10 +23,9 @@ static void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem)
 	return p;
 }
 
-void rc_hb_init(struct rc_hb *hb, const struct trace_catalog *cat)
+void rc_hb_init(struct rc_hb *hb)
 {
 	memset(hb, 0, sizeof(*hb));
-	hb->cat = cat;
 }
 
 static void rc_sync_release(struct rc_sync *s)

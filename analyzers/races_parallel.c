@@ -25,6 +25,7 @@ struct rc_pool {
 	struct trace_event *batch[2];
 	uint8_t *owner[2];         /* per event: the part owning a one-word
 	                              access, RC_ALL for every part */
+	struct rc_extra *extra[2]; /* per event: what the catalog says of it */
 	size_t nbatch[2];
 	int fill;                  /* the batch being filled */
 	int work;                  /* the batch handed out */
@@ -51,12 +52,13 @@ static void *rc_worker_main(void *arg)
 		seen = pool->gen;
 		const struct trace_event *ev = pool->batch[pool->work];
 		const uint8_t *owner = pool->owner[pool->work];
+		const struct rc_extra *extra = pool->extra[pool->work];
 		size_t n = pool->nbatch[pool->work];
 		pthread_mutex_unlock(&pool->mu);
 		struct rc_part *p = &pool->parts[w->index];
 		for (size_t i = 0; i < n; i++) {
 			if (owner[i] == RC_ALL || owner[i] == w->index)
-				rc_part_feed(p, &ev[i]);
+				rc_part_feed(p, &ev[i], &extra[i]);
 			else
 				p->nevent++;   /* another part's access */
 		}
@@ -78,7 +80,8 @@ struct rc_pool *rc_pool_new(struct rc_part *parts, uint32_t n)
 	for (int b = 0; b < 2; b++) {
 		pool->batch[b] = malloc(RC_BATCH * sizeof(struct trace_event));
 		pool->owner[b] = malloc(RC_BATCH);
-		if (!pool->batch[b] || !pool->owner[b])
+		pool->extra[b] = malloc(RC_BATCH * sizeof(struct rc_extra));
+		if (!pool->batch[b] || !pool->owner[b] || !pool->extra[b])
 			abort();
 	}
 	if (!pool->parts || !pool->workers || !n || n >= RC_ALL)
@@ -116,11 +119,12 @@ static void rc_pool_dispatch(struct rc_pool *pool)
 	pool->nbatch[pool->fill] = 0;
 }
 
-void rc_pool_feed(struct rc_pool *pool, const struct trace_event *ev)
+void rc_pool_feed(struct rc_pool *pool, const struct trace_event *ev, const struct rc_extra *x)
 {
 	size_t i = pool->nbatch[pool->fill]++;
 	struct trace_event *e = &pool->batch[pool->fill][i];
 	*e = *ev;
+	pool->extra[pool->fill][i] = *x;
 	e->str = NULL;   /* borrowed until the next event; no rule reads it */
 	/* Whose it is, found once here rather than by every part. */
 	pool->owner[pool->fill][i] = RC_ALL;
@@ -154,6 +158,7 @@ struct rc_part *rc_pool_end(struct rc_pool *pool)
 	for (int b = 0; b < 2; b++) {
 		free(pool->batch[b]);
 		free(pool->owner[b]);
+		free(pool->extra[b]);
 	}
 	pthread_mutex_destroy(&pool->mu);
 	pthread_cond_destroy(&pool->go);

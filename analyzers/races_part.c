@@ -11,13 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void rc_part_init(struct rc_part *p, const struct trace_catalog *cat, uint32_t parts, uint32_t part)
+void rc_part_init(struct rc_part *p, uint32_t parts, uint32_t part)
 {
 	memset(p, 0, sizeof(*p));
-	p->cat = cat;
 	p->parts = parts ? parts : 1;
 	p->part = part;
-	rc_hb_init(&p->hb, cat);
+	rc_hb_init(&p->hb);
 	rc_shadow_init(&p->sh);
 }
 
@@ -179,8 +178,7 @@ static void rc_found_object(void *ctx, const struct trace_event *ev, const struc
 			    const struct rc_objacc *cur, const struct rc_objacc *prev)
 {
 	struct rc_part *p = ctx;
-	const struct trace_object *o = trace_catalog_object(p->cat, u->obj);
-	uint64_t key = o ? o->key : 0;
+	uint64_t key = p->ex->obj_key;
 	struct rc_race *x = rc_new_race(p, rc_pair_key(REPORT_RACE_OBJECT, cur->stack, prev->stack), key >> 3);
 	if (!x)
 		return;
@@ -249,9 +247,10 @@ static void rc_part_benign(struct rc_part *p, const struct trace_event *ev)
 	p->benign[p->nbenign++] = (struct rc_benign){ ev->process, ev->args[1], ev->args[2] ? ev->args[2] : 1 };
 }
 
-void rc_part_feed(struct rc_part *p, const struct trace_event *ev)
+void rc_part_feed(struct rc_part *p, const struct trace_event *ev, const struct rc_extra *x)
 {
 	p->nevent++;
+	p->ex = x;
 	switch (ev->op) {
 	case TRACE_OP_ACCESS:
 		if (ev->args[2] & TRACE_ACCESS_FREE)
@@ -263,20 +262,18 @@ void rc_part_feed(struct rc_part *p, const struct trace_event *ev)
 	case TRACE_OP_ALLOC:
 		rc_part_alloc(p, ev);
 		return;
-	case TRACE_OP_ATOMIC: {
-		const struct trace_object *o = trace_catalog_object(p->cat, ev->obj);
-		if (o && ev->phase == TRACE_PHASE_END && ev->obj_gap != TRACE_OBJ_GAP_LATE)
-			rc_part_access(p, ev, o->key, ev->args[2] ? ev->args[2] : 1, 0,
+	case TRACE_OP_ATOMIC:
+		if (x->obj_key && ev->phase == TRACE_PHASE_END && ev->obj_gap != TRACE_OBJ_GAP_LATE)
+			rc_part_access(p, ev, x->obj_key, ev->args[2] ? ev->args[2] : 1, 0,
 				       ev->args[0] != TRACE_ATOMIC_LOAD && ev->args[0] != TRACE_ATOMIC_CAS_FAIL,
 				       true);
 		break;
-	}
 	case TRACE_OP_ANNOTATE:
 		if (ev->args[0] == TRACE_ANN_BENIGN_RACE)
 			rc_part_benign(p, ev);
 		break;
 	}
-	rc_sync_event(&p->hb, ev, p->part == 0 ? rc_objuse : NULL, p);
+	rc_sync_event(&p->hb, ev, x, p->part == 0 ? rc_objuse : NULL, p);
 }
 
 /* Races whose bytes an annotation, seen later, declared benign. */
@@ -295,7 +292,7 @@ struct rc_part *rc_part_split(struct rc_part *one, uint32_t n)
 		abort();
 	for (uint32_t i = 0; i < n; i++) {
 		struct rc_part *p = &parts[i];
-		rc_part_init(p, one->cat, n, i);
+		rc_part_init(p, n, i);
 		rc_hb_release(&p->hb);
 		rc_hb_copy(&p->hb, &one->hb);
 		rc_heap_copy(&p->heap, &one->heap);

@@ -19,9 +19,9 @@ struct rc_benign {
 	uint64_t addr, size;
 };
 
+/* A part reads no catalog (rc_extra): it may run on a thread of its own. */
 struct rc_part {
 	uint32_t parts, part;
-	const struct trace_catalog *cat;
 	struct rc_hb hb;
 	struct rc_shadow sh;       /* memory words of this part */
 	struct rc_objraces objs;   /* part 0: sync objects' own calls */
@@ -32,10 +32,11 @@ struct rc_part {
 	uint32_t nraces, cap_races;
 	struct u64map pairs;       /* pair key -> index into races */
 	uint64_t nevent;           /* events fed */
+	const struct rc_extra *ex; /* the event being fed's */
 } __attribute__((aligned(128)));   /* parts run on their own threads: no false sharing */
 
-void rc_part_init(struct rc_part *p, const struct trace_catalog *cat, uint32_t parts, uint32_t part);
-void rc_part_feed(struct rc_part *p, const struct trace_event *ev);
+void rc_part_init(struct rc_part *p, uint32_t parts, uint32_t part);
+void rc_part_feed(struct rc_part *p, const struct trace_event *ev, const struct rc_extra *x);
 bool rc_part_is_benign(const struct rc_part *p, const struct report_race *r);
 void rc_part_release(struct rc_part *p);
 /* N parts (calloc'ed array) continuing from ONE, which keeps its hb and

@@ -82,17 +82,24 @@ static void rc_thread_start(struct rc_hb *hb, const struct trace_event *ev)
 		vclock_join(&hb->threads[ev->thread].vc, &p->sent);
 }
 
-/* A forked process's main thread starts after its parent's fork. */
-static void rc_fork_child(struct rc_hb *hb, struct rc_thread *t, const struct trace_event *ev)
+void rc_extra_of(const struct trace_catalog *cat, const struct trace_event *ev, bool first_of_thread,
+		 struct rc_extra *x)
 {
-	t->forked_child_done = true;
-	const struct trace_thread *th = trace_catalog_thread(hb->cat, ev->thread);
-	if (!th || th->index != 0 || th->process >= hb->cat->nprocesses)
-		return;
-	uint32_t parent = hb->cat->processes[th->process].parent_thread;
+	const struct trace_object *o = ev->obj ? trace_catalog_object(cat, ev->obj) : NULL;
+	x->obj_key = o ? o->key : 0;
+	x->fork_parent = TRACE_NONE;
+	const struct trace_thread *th = first_of_thread ? trace_catalog_thread(cat, ev->thread) : NULL;
+	if (th && th->index == 0 && th->process < cat->nprocesses)
+		x->fork_parent = cat->processes[th->process].parent_thread;
+}
+
+/* A forked process's main thread starts after its parent's fork. */
+static void rc_fork_child(struct rc_hb *hb, const struct trace_event *ev, uint32_t parent)
+{
 	if (parent == TRACE_NONE || parent == ev->thread)
 		return;
 	rc_thread(hb, parent);
+	rc_thread(hb, ev->thread);
 	if (hb->threads[parent].has_forked)
 		vclock_join(&hb->threads[ev->thread].vc, &hb->threads[parent].forked);
 }
@@ -291,13 +298,13 @@ static void rc_use(const struct trace_event *ev,
 	use(ctx, ev, &u);
 }
 
-void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev,
+void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev, const struct rc_extra *x,
 		   void (*use)(void *ctx, const struct trace_event *ev, const struct rc_objuse *u),
 		   void *ctx)
 {
+	if (x->fork_parent != TRACE_NONE)
+		rc_fork_child(hb, ev, x->fork_parent);
 	struct rc_thread *t = rc_thread(hb, ev->thread);
-	if (!t->forked_child_done)
-		rc_fork_child(hb, t, ev);
 	switch (ev->op) {
 	case TRACE_OP_DROPPED:
 		rc_thread_gap(hb, ev->thread);

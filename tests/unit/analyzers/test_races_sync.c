@@ -106,12 +106,17 @@ static void test_fork_child(void **state)
 	c->threads[child].process = 1;
 	c->threads[child].index = 0;
 	struct rc_hb hb;
-	rc_hb_init(&hb, c);
-	rc_sync_event(&hb, fake_event(&t, 0, TRACE_OP_FORK, 0), NULL, NULL);
+	struct rc_extra x;
+	rc_hb_init(&hb);
+	struct trace_event *e = fake_event(&t, 0, TRACE_OP_FORK, 0);
+	rc_extra_of(c, e, false, &x);
+	rc_sync_event(&hb, e, &x, NULL, NULL);
 	uint32_t before = vclock_get(&hb.threads[0].vc, 0) - 1;   /* the fork ticked */
-	struct trace_event *e = fake_event(&t, child, TRACE_OP_THREAD_START, 0);
+	e = fake_event(&t, child, TRACE_OP_THREAD_START, 0);
 	e->process = 1;
-	rc_sync_event(&hb, e, NULL, NULL);
+	rc_extra_of(c, e, true, &x);
+	assert_int_equal(x.fork_parent, 0);
+	rc_sync_event(&hb, e, &x, NULL, NULL);
 	assert_true(vclock_covers(&hb.threads[child].vc, 0, before));
 	assert_false(vclock_covers(&hb.threads[child].vc, 0, vclock_get(&hb.threads[0].vc, 0)));
 	rc_hb_release(&hb);
