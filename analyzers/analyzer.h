@@ -39,6 +39,9 @@ struct analysis_options {
 	 * its verdicts at finish (lock_view_verdict); NULL when they are fed
 	 * by hand. Set by analysis_new. */
 	const struct lock_view *locks;
+	/* Parts the race analysis splits addresses into, one thread each
+	 * (0 = CTRACE_RACE_PARTS from the environment, else one per core). */
+	uint32_t race_parts;
 };
 
 /* Which events an analyzer's feed gets: 0, the trace's own; else the lock

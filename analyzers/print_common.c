@@ -150,3 +150,46 @@ const char *print_deadlock_headline(const struct report_deadlock *d)
 {
 	return report_deadlock_kind_title(d->kind);
 }
+
+const char *print_race_location(const struct report *r, const struct report_race *x, char *buf,
+				size_t size)
+{
+	char th[128], lock[192];
+	switch (x->location) {
+	case REPORT_LOCATION_GLOBAL:
+		snprintf(buf, size, "global '%s' at 0x%" PRIx64, x->symbol ? x->symbol : "?", x->address);
+		break;
+	case REPORT_LOCATION_HEAP:
+		snprintf(buf, size, "heap block of size %" PRIu64 " at 0x%" PRIx64 " (offset %" PRIu64 ")",
+			 x->block_size, x->block, x->offset);
+		break;
+	case REPORT_LOCATION_STACK:
+		snprintf(buf, size, "the stack of thread %s, at 0x%" PRIx64 " (frame unknown)",
+			 print_thread_label(r, x->stack_thread, th, sizeof(th)), x->address);
+		break;
+	case REPORT_LOCATION_OBJECT:
+		snprintf(buf, size, "%s", print_lock_label(r, x->object, lock, sizeof(lock)));
+		break;
+	case REPORT_LOCATION_UNKNOWN:
+		snprintf(buf, size, "0x%" PRIx64 " (not a global, nor a heap block seen allocated)", x->address);
+		break;
+	}
+	return buf;
+}
+
+const char *print_race_access(const struct report *r, const struct report_access *a, bool cap,
+			      char *buf, size_t size)
+{
+	char th[128], fn[64];
+	const char *what = a->write ? (cap ? "Write" : "write") : (cap ? "Read" : "read");
+	if (a->op)   /* a sync-object race: the call */
+		snprintf(buf, size, "%s (%s) by thread %s", what, report_op_function(a->op, fn, sizeof(fn)),
+			 print_thread_label(r, a->thread, th, sizeof(th)));
+	else
+		snprintf(buf, size, "%s%s of size %" PRIu32 " at 0x%" PRIx64 " by thread %s%s",
+			 a->atomic ? (cap ? "Atomic " : "atomic ") : "",
+			 a->atomic ? (a->write ? "write" : "read") : what, a->size, a->address,
+			 print_thread_label(r, a->thread, th, sizeof(th)),
+			 a->flags & TRACE_ACCESS_FREE ? " (free)" : "");
+	return buf;
+}

@@ -5,6 +5,7 @@
 #ifndef CTRACE_PRINT_COMMON_H
 #define CTRACE_PRINT_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,15 @@ const struct report_frame *print_top_frame_with_function(const struct report *r,
 const char *print_stack_where(const struct report *r, uint32_t stack, char *buf, size_t size);
 /* The headline of a finding and its kind name. */
 const char *print_deadlock_headline(const struct report_deadlock *d);
+/* Where a race is: "global 'counter' of 4 bytes at 0x601000", "heap block
+ * of size 40 at 0x1000 (offset 12)", "the stack of thread T1 'w'",
+ * "mutex 'm' (0x601100)", "0x7f12... (not a global or a heap block)". */
+const char *print_race_location(const struct report *r, const struct report_race *x, char *buf,
+				size_t size);
+/* One access of a race: "write of size 4 at 0x601000 by thread T1 'w'"
+ * (atomic, free() and the call of a sync-object race said); CAP: "Write". */
+const char *print_race_access(const struct report *r, const struct report_access *a, bool cap,
+			      char *buf, size_t size);
 /* Path without directories. */
 const char *print_basename(const char *path);
 

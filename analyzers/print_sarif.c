@@ -27,9 +27,11 @@ struct sarif {
 	int related_id;
 };
 
-/* Rule order: deadlock kinds, race, misuse kinds (the ruleIndex). */
+/* Rule order: deadlock kinds, data race, misuse kinds, sync-object race
+ * (the ruleIndex; later rules are added last to keep the others'). */
 #define SARIF_NDEADLOCK 3
-#define SARIF_NRULES (SARIF_NDEADLOCK + 1 + REPORT_MISUSE_KIND_COUNT)
+#define SARIF_OBJECT_RACE (SARIF_NDEADLOCK + 1 + REPORT_MISUSE_KIND_COUNT)
+#define SARIF_NRULES (SARIF_OBJECT_RACE + 1)
 
 static struct sarif_rule sarif_rule(size_t i)
 {
@@ -38,8 +40,10 @@ static struct sarif_rule sarif_rule(size_t i)
 		return (struct sarif_rule){ report_deadlock_kind_name(k),
 					    report_deadlock_kind_title(k), "error" };
 	}
-	if (i == SARIF_NDEADLOCK)
-		return (struct sarif_rule){ "data-race", "data race", "error" };
+	if (i == SARIF_NDEADLOCK || i == SARIF_OBJECT_RACE) {
+		enum report_race_kind k = i == SARIF_NDEADLOCK ? REPORT_RACE_DATA : REPORT_RACE_OBJECT;
+		return (struct sarif_rule){ report_race_kind_name(k), report_race_kind_title(k), "error" };
+	}
 	enum report_misuse_kind k = (enum report_misuse_kind)(i - SARIF_NDEADLOCK - 1);
 	return (struct sarif_rule){ report_misuse_kind_name(k), report_misuse_kind_title(k),
 				    report_severity_name(report_misuse_kind_severity(k)) };
@@ -225,41 +229,65 @@ static void sarif_deadlock_text(const struct report *r, const struct report_dead
 		strbuf_addf(sb, " Note: %s.", d->note);
 }
 
-static void sarif_thread_flows(struct sarif *s, const struct report_deadlock *d)
+/* "codeFlows": [{"threadFlows": [ ... ]}]: open and close. */
+static void sarif_flows_begin(struct json_writer *w)
 {
-	struct json_writer *w = &s->w;
-	char th[128], text[256], a[160];
 	json_writer_key(w, "codeFlows");
 	json_writer_begin_array(w);
 	json_writer_begin_object(w);
 	json_writer_key(w, "threadFlows");
 	json_writer_begin_array(w);
-	for (size_t i = 0; i < d->ncycle; i++) {
-		const struct report_edge *e = &d->cycle[i];
-		json_writer_begin_object(w);
-		snprintf(text, sizeof(text), "thread %s", print_thread_label(s->r, e->thread, th, sizeof(th)));
-		sarif_message(w, text);
-		json_writer_key(w, "locations");
-		json_writer_begin_array(w);
-		if (e->holding) {
-			json_writer_begin_object(w);
-			json_writer_key(w, "location");
-			snprintf(text, sizeof(text), "acquires %s", print_lock_label(s->r, e->holding, a, sizeof(a)));
-			sarif_location(s, e->holding_stack, text, false);
-			json_writer_end_object(w);
-		}
-		json_writer_begin_object(w);
-		json_writer_key(w, "location");
-		snprintf(text, sizeof(text), "%s %s", d->kind == REPORT_DEADLOCK_LOCK_ORDER ? "acquires" : "waits on",
-			 print_lock_label(s->r, e->acquiring, a, sizeof(a)));
-		sarif_location(s, e->acquiring_stack, text, false);
-		json_writer_end_object(w);
-		json_writer_end_array(w);
-		json_writer_end_object(w);
-	}
+}
+
+static void sarif_flows_end(struct json_writer *w)
+{
 	json_writer_end_array(w);
 	json_writer_end_object(w);
 	json_writer_end_array(w);
+}
+
+/* One thread flow: its thread named, then its steps (thread_flow_step). */
+static void sarif_thread_flow_begin(struct sarif *s, uint32_t thread)
+{
+	char th[128], text[160];
+	json_writer_begin_object(&s->w);
+	snprintf(text, sizeof(text), "thread %s", print_thread_label(s->r, thread, th, sizeof(th)));
+	sarif_message(&s->w, text);
+	json_writer_key(&s->w, "locations");
+	json_writer_begin_array(&s->w);
+}
+
+static void sarif_thread_flow_step(struct sarif *s, uint32_t stack, const char *text)
+{
+	json_writer_begin_object(&s->w);
+	json_writer_key(&s->w, "location");
+	sarif_location(s, stack, text, false);
+	json_writer_end_object(&s->w);
+}
+
+static void sarif_thread_flow_end(struct sarif *s)
+{
+	json_writer_end_array(&s->w);
+	json_writer_end_object(&s->w);
+}
+
+static void sarif_thread_flows(struct sarif *s, const struct report_deadlock *d)
+{
+	char text[256], a[160];
+	sarif_flows_begin(&s->w);
+	for (size_t i = 0; i < d->ncycle; i++) {
+		const struct report_edge *e = &d->cycle[i];
+		sarif_thread_flow_begin(s, e->thread);
+		if (e->holding) {
+			snprintf(text, sizeof(text), "acquires %s", print_lock_label(s->r, e->holding, a, sizeof(a)));
+			sarif_thread_flow_step(s, e->holding_stack, text);
+		}
+		snprintf(text, sizeof(text), "%s %s", d->kind == REPORT_DEADLOCK_LOCK_ORDER ? "acquires" : "waits on",
+			 print_lock_label(s->r, e->acquiring, a, sizeof(a)));
+		sarif_thread_flow_step(s, e->acquiring_stack, text);
+		sarif_thread_flow_end(s);
+	}
+	sarif_flows_end(&s->w);
 }
 
 static void sarif_deadlock(struct sarif *s, const struct report_deadlock *d)
@@ -335,25 +363,45 @@ static void sarif_misuse(struct sarif *s, const struct report_misuse *m)
 	json_writer_end_object(w);
 }
 
+/* Both accesses as a flow of two threads: where each touched the bytes. */
+static void sarif_race_flows(struct sarif *s, const struct report_race *x)
+{
+	char text[512];
+	sarif_flows_begin(&s->w);
+	for (int a = 1; a >= 0; a--) {
+		const struct report_access *ac = &x->accesses[a];
+		sarif_thread_flow_begin(s, ac->thread);
+		sarif_thread_flow_step(s, ac->stack, print_race_access(s->r, ac, false, text, sizeof(text)));
+		sarif_thread_flow_end(s);
+	}
+	sarif_flows_end(&s->w);
+}
+
 static void sarif_race(struct sarif *s, const struct report_race *x)
 {
 	struct json_writer *w = &s->w;
-	char msg[256], th[128];
-	snprintf(msg, sizeof(msg), "data race on %" PRIu32 " bytes at 0x%" PRIx64 "%s%s", x->size,
-		 x->address, x->symbol ? " in " : "", x->symbol ? x->symbol : "");
-	sarif_result_begin(s, SARIF_NDEADLOCK, msg);
+	char a0[256], a1[256], where[256], msg[1024];
+	snprintf(msg, sizeof(msg), "%s: %s, and previous %s; location: %s.", report_race_kind_title(x->kind),
+		 print_race_access(s->r, &x->accesses[0], false, a0, sizeof(a0)),
+		 print_race_access(s->r, &x->accesses[1], false, a1, sizeof(a1)),
+		 print_race_location(s->r, x, where, sizeof(where)));
+	sarif_result_begin(s, x->kind == REPORT_RACE_OBJECT ? SARIF_OBJECT_RACE : SARIF_NDEADLOCK, msg);
 	json_writer_key(w, "locations");
 	json_writer_begin_array(w);
 	sarif_location(s, x->accesses[0].stack, NULL, false);
 	json_writer_end_array(w);
 	json_writer_key(w, "relatedLocations");
 	json_writer_begin_array(w);
-	snprintf(msg, sizeof(msg), "previous %s by thread %s", x->accesses[1].write ? "write" : "read",
-		 print_thread_label(s->r, x->accesses[1].thread, th, sizeof(th)));
+	snprintf(msg, sizeof(msg), "previous %s", a1);
 	sarif_location(s, x->accesses[1].stack, msg, true);
+	if (x->location == REPORT_LOCATION_HEAP && x->block_stack) {
+		snprintf(msg, sizeof(msg), "the %s was allocated here", where);
+		sarif_location(s, x->block_stack, msg, true);
+	}
 	json_writer_end_array(w);
+	sarif_race_flows(s, x);
 	uint32_t stacks[2] = { x->accesses[0].stack, x->accesses[1].stack };
-	sarif_fingerprint(s, "data-race", stacks, 2);
+	sarif_fingerprint(s, report_race_kind_name(x->kind), stacks, 2);
 	json_writer_end_object(w);
 }
 

@@ -36,7 +36,11 @@ static void summary_findings(FILE *out, const struct report *r)
 		fprintf(out, "ctrace: %zu finding%s: ", n, n == 1 ? "" : "s");
 		for (int k = 0; k < 3; k++)
 			summary_kind(out, &first, dl[k], report_deadlock_kind_name((enum report_deadlock_kind)k));
-		summary_kind(out, &first, r->nraces, "data-race");
+		size_t races[2] = { 0 };
+		for (size_t i = 0; i < r->nraces; i++)
+			races[r->races[i].kind]++;
+		for (int k = 0; k < 2; k++)
+			summary_kind(out, &first, races[k], report_race_kind_name((enum report_race_kind)k));
 		summary_misuse(out, &first, mu, REPORT_SEVERITY_WARNING);
 		fputc('\n', out);
 	} else {

@@ -203,19 +203,41 @@ static void text_misuse(struct text *t, const struct report_misuse *m)
 	text_summary_line(t, report_misuse_kind_name(m->kind), m->stack);
 }
 
+static void text_locks_held(struct text *t, const struct report_access *a)
+{
+	char l[192];
+	if (!a->nlocks_held)
+		return;
+	fprintf(t->out, "    Mutexes held: ");
+	for (size_t i = 0; i < a->nlocks_held; i++)
+		fprintf(t->out, "%s%s", i ? ", " : "", print_lock_label(t->r, a->locks_held[i], l, sizeof(l)));
+	fputc('\n', t->out);
+}
+
 static void text_race(struct text *t, const struct report_race *x)
 {
-	char th[128];
-	text_header(t, REPORT_SEVERITY_WARNING, "data race", NULL);
+	char buf[512], th[128];
+	text_header(t, REPORT_SEVERITY_WARNING, report_race_kind_title(x->kind), NULL);
 	for (int a = 0; a < 2; a++) {
 		const struct report_access *ac = &x->accesses[a];
-		fprintf(t->out, "  %s%s of size %" PRIu32 " at 0x%" PRIx64 " by thread %s%s:\n",
-			a ? "Previous " : "", ac->write ? "Write" : "Read", x->size, x->address,
-			print_thread_label(t->r, ac->thread, th, sizeof(th)), ac->atomic ? " (atomic)" : "");
+		print_race_access(t->r, ac, !a, buf, sizeof(buf));
+		fprintf(t->out, "  %s%s%s:\n", a ? "Previous " : "", buf, t->reset);
+		text_locks_held(t, ac);
 		text_stack(t, ac->stack);
 		fputc('\n', t->out);
 	}
-	text_summary_line(t, "data race", x->accesses[0].stack);
+	fprintf(t->out, "  Location is %s", print_race_location(t->r, x, buf, sizeof(buf)));
+	if (x->location == REPORT_LOCATION_HEAP) {
+		fprintf(t->out, ", allocated by thread %s:\n",
+			print_thread_label(t->r, x->block_thread, th, sizeof(th)));
+		text_stack(t, x->block_stack);
+	} else {
+		fputc('\n', t->out);
+	}
+	uint32_t ids[2] = { x->accesses[0].thread, x->accesses[1].thread };
+	text_threads(t, ids, 2);
+	fputc('\n', t->out);
+	text_summary_line(t, report_race_kind_title(x->kind), x->accesses[0].stack);
 }
 
 /* What one wait on an object of KIND is (its plural adds an "s"). */

@@ -1,41 +1,180 @@
 /* SPDX-License-Identifier: MIT */
-/* races.c - the "races" analysis slot. Happens-before race detection needs
- * the memory accesses of `ctrace cc` binaries (a later issue); until then it
- * records nothing, and the report keeps its (empty) races array. */
+/* races.c - the "races" analyzer: happens-before races between memory
+ * accesses (programs built with `ctrace cc`) and on sync objects (every
+ * program). One part when the trace is small or one core is asked for,
+ * else one part per core (races_parallel.c); the parts' findings merge in
+ * stream order, each pair of code sites once, so the output does not
+ * depend on the number of parts. Locations a part cannot know (a global's
+ * name) are named by report_resolve. */
 #include "analyzer.h"
+#include "races_parallel.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#define RC_MAX_PARTS 64
+/* glibc puts a thread's struct pthread (its pthread_t) at the top of its
+ * stack: an address this far below a thread's handle is taken to be on
+ * that thread's stack (the default 8 MiB stack). */
+#define RC_STACK_GUESS (8ull << 20)
+
+/* With more than one core: one part on a thread of its own (beside the
+ * reader and the other analyzers) until the first memory access (most
+ * traces have none: their sync events are replayed once), then `parts`
+ * parts on as many threads. With one, a part fed in the caller's thread. */
 struct races {
-	int unused;
+	const struct trace_catalog *cat;
+	uint32_t parts;            /* wanted once accesses come */
+	uint32_t nparts;           /* 1, or parts once split */
+	bool split;
+	bool *seen;                /* by thread: a sync event of it was fed */
+	uint32_t nseen;
+	struct rc_part one;        /* no pool */
+	struct rc_pool *pool;
 };
+
+static uint32_t rc_default_parts(const struct analysis_options *opt)
+{
+	if (opt && opt->race_parts)
+		return opt->race_parts > RC_MAX_PARTS ? RC_MAX_PARTS : opt->race_parts;
+	const char *env = getenv("CTRACE_RACE_PARTS");
+	long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > RC_MAX_PARTS ? RC_MAX_PARTS : (uint32_t)n;
+}
 
 static void *races_begin(const struct trace_catalog *cat, const struct analysis_options *opt)
 {
-	(void)cat;
-	(void)opt;
-	struct races *r = calloc(1, sizeof(*r));
+	struct races *r = aligned_alloc(_Alignof(struct races), sizeof(*r));
 	if (!r)
 		abort();
+	memset(r, 0, sizeof(*r));
+	r->cat = cat;
+	r->parts = rc_default_parts(opt);
+	r->nparts = 1;
+	if (r->parts > 1) {
+		struct rc_part *first = aligned_alloc(_Alignof(struct rc_part), sizeof(*first));
+		if (!first)
+			abort();
+		rc_part_init(first, 1, 0);
+		r->pool = rc_pool_new(first, 1);
+	} else {
+		rc_part_init(&r->one, 1, 0);
+	}
 	return r;
+}
+
+static void races_feed(void *state, const struct trace_event *ev)
+{
+	struct races *r = state;
+	if (r->pool && !r->split &&
+	    (ev->op == TRACE_OP_ACCESS || ev->op == TRACE_OP_ATOMIC || ev->op == TRACE_OP_ALLOC)) {
+		struct rc_part *first = rc_pool_end(r->pool);
+		r->pool = rc_pool_new(rc_part_split(first, r->parts), r->parts);
+		rc_part_release(first);
+		free(first);
+		r->nparts = r->parts;
+		r->split = true;
+	}
+	/* A thread's first sync event (accesses of other processes never race:
+	 * a forked child's main thread may start with some) */
+	bool first = false;
+	if (ev->op != TRACE_OP_ACCESS && ev->op != TRACE_OP_ALLOC && ev->thread != TRACE_NONE) {
+		if (ev->thread >= r->nseen) {
+			uint32_t n = r->nseen ? r->nseen : 64;
+			while (n <= ev->thread)
+				n *= 2;
+			bool *v = realloc(r->seen, n * sizeof(*v));
+			if (!v)
+				abort();
+			memset(v + r->nseen, 0, (n - r->nseen) * sizeof(*v));
+			r->seen = v;
+			r->nseen = n;
+		}
+		first = !r->seen[ev->thread];
+		r->seen[ev->thread] = true;
+	}
+	struct rc_extra x;
+	rc_extra_of(r->cat, ev, first, &x);
+	if (r->pool)
+		rc_pool_feed(r->pool, ev, &x);
+	else
+		rc_part_feed(&r->one, ev, &x);
+}
+
+static int rc_race_cmp(const void *a, const void *b)
+{
+	const struct rc_race *x = *(const struct rc_race *const *)a, *y = *(const struct rc_race *const *)b;
+	if (x->event != y->event)
+		return x->event < y->event ? -1 : 1;
+	if (x->word != y->word)
+		return x->word < y->word ? -1 : 1;
+	return x < y ? -1 : x > y;   /* same part: found in that order */
+}
+
+/* A stack address: below some thread's pthread_t, the nearest one. */
+static void rc_guess_stack(const struct trace_catalog *cat, struct report_race *r)
+{
+	uint64_t best = UINT64_MAX;
+	for (uint32_t t = 0; t < cat->nthreads; t++) {
+		const struct trace_thread *th = &cat->threads[t];
+		if (th->process != r->process || th->handle <= r->address ||
+		    th->handle - r->address > RC_STACK_GUESS || th->handle - r->address >= best)
+			continue;
+		best = th->handle - r->address;
+		r->location = REPORT_LOCATION_STACK;
+		r->stack_thread = t;
+	}
 }
 
 static void races_finish(void *state, struct report *out)
 {
-	(void)state;
-	(void)out;
+	struct races *r = state;
+	struct rc_part *parts = r->pool ? rc_pool_finish(r->pool) : &r->one;
+	size_t n = 0;
+	for (uint32_t i = 0; i < r->nparts; i++)
+		n += parts[i].nraces;
+	struct rc_race **all = calloc(n + 1, sizeof(*all));
+	if (!all)
+		abort();
+	n = 0;
+	for (uint32_t i = 0; i < r->nparts; i++)
+		for (uint32_t j = 0; j < parts[i].nraces; j++)
+			all[n++] = &parts[i].races[j];
+	qsort(all, n, sizeof(*all), rc_race_cmp);
+	struct u64map seen = U64MAP_INIT;
+	for (size_t i = 0; i < n; i++) {
+		struct rc_race *x = all[i];
+		int added;
+		u64map_put(&seen, x->key, 0, &added);
+		if (!added || rc_part_is_benign(&parts[0], &x->r))
+			continue;
+		struct report_race *o = report_add_race(out);
+		*o = x->r;   /* moves the arrays */
+		memset(&x->r, 0, sizeof(x->r));
+		if (o->location == REPORT_LOCATION_UNKNOWN)
+			rc_guess_stack(r->cat, o);
+	}
+	u64map_release(&seen);
+	free(all);
 }
 
 static void races_free(void *state)
 {
-	free(state);
+	struct races *r = state;
+	if (r->pool)
+		rc_pool_free(r->pool);
+	else
+		rc_part_release(&r->one);
+	free(r->seen);
+	free(r);
 }
 
 const struct analyzer analyzer_races = {
 	.name = "races",
 	.category = ANALYZER_RACES,
 	.begin = races_begin,
-	.feed = NULL,   /* nothing to record yet */
+	.feed = races_feed,
 	.finish = races_finish,
 	.free = races_free,
 };

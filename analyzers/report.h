@@ -57,22 +57,53 @@ struct report_deadlock {
 	size_t ncycle;
 };
 
-/* Races come with a later issue; the model and the JSON array are ready. */
+/* A race: two accesses to overlapping bytes, at least one a write, not
+ * both atomic, by different threads, unordered by happens-before. Kinds:
+ * "data-race" (memory accesses of `ctrace cc` code, free() included) and
+ * "sync-object-race" (an init or destroy of a lock, cond, sem or barrier
+ * against a use of it: from the sync events alone). */
+enum report_race_kind {
+	REPORT_RACE_DATA,
+	REPORT_RACE_OBJECT,
+};
+
+/* What the raced-on bytes are. */
+enum report_location {
+	REPORT_LOCATION_UNKNOWN,     /* none of the below could be told */
+	REPORT_LOCATION_GLOBAL,      /* a global or static: symbol (+ offset) */
+	REPORT_LOCATION_HEAP,        /* a live heap block: block, block_size, block_stack */
+	REPORT_LOCATION_STACK,       /* within a thread's stack (stack_thread) */
+	REPORT_LOCATION_OBJECT,      /* a sync object (sync-object races): object */
+};
+
 struct report_access {
 	uint32_t thread;
 	bool write;
 	bool atomic;
 	uint32_t stack;
-	uint32_t *locks_held;        /* (owned) lock ids */
+	uint32_t *locks_held;        /* (owned) lock ids held at the access */
 	size_t nlocks_held;
+	uint64_t address;            /* this access's first byte */
+	uint32_t size;               /* its bytes */
+	uint64_t ts_ns;              /* when (an access: its batch's time) */
+	uint8_t flags;               /* enum trace_access_flags: free, range, vptr... */
+	uint8_t op;                  /* sync-object races: the call (enum trace_op) */
 };
 
 struct report_race {
+	enum report_race_kind kind;
 	uint32_t process;
-	uint64_t address;
-	uint32_t size;
-	char *symbol;                /* (owned) or NULL */
-	struct report_access accesses[2];
+	uint64_t address;            /* first byte both accesses touch */
+	uint32_t size;               /* bytes both touch from there (within 8) */
+	char *symbol;                /* (owned) global variable expression, or NULL */
+	enum report_location location;
+	uint64_t offset;             /* address - start of the variable / block */
+	uint64_t block, block_size;  /* heap: the block */
+	uint32_t block_stack;        /* heap: its allocation stack, 0 */
+	uint32_t block_thread;       /* heap: the allocating thread, TRACE_NONE */
+	uint32_t stack_thread;       /* stack: whose stack, TRACE_NONE */
+	uint32_t object;             /* sync-object race: the object (lock id), 0 */
+	struct report_access accesses[2];  /* [0] the later access, [1] the earlier */
 };
 
 /* log2 histograms: bucket 0 counts 0 ns, bucket i >= 1 counts values in
@@ -281,6 +312,11 @@ size_t report_note_findings(const struct report *r);
  * the errno name ("EINVAL") or NULL. */
 const char *report_deadlock_kind_name(enum report_deadlock_kind kind);
 const char *report_misuse_kind_name(enum report_misuse_kind kind);
+/* "data-race", "sync-object-race"; "data race", "race on a sync object". */
+const char *report_race_kind_name(enum report_race_kind kind);
+const char *report_race_kind_title(enum report_race_kind kind);
+/* "unknown", "global", "heap", "stack", "object". */
+const char *report_location_name(enum report_location loc);
 /* A one-line description for rule/headline use. */
 const char *report_deadlock_kind_title(enum report_deadlock_kind kind);
 const char *report_misuse_kind_title(enum report_misuse_kind kind);

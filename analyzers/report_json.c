@@ -68,6 +68,40 @@ void report_json_deadlock(struct json_writer *w, const struct report_deadlock *d
 	json_writer_end_object(w);
 }
 
+static void rj_access(struct json_writer *w, const struct report_access *ac,
+		      const struct report_json_refs *refs)
+{
+	json_writer_begin_object(w);
+	report_json_thread(w, "thread", ac->thread);
+	json_writer_key_string(w, "op", ac->write ? "write" : "read");
+	json_writer_key_bool(w, "atomic", ac->atomic);
+	rj_stack(w, refs, "stack", ac->stack);
+	json_writer_key(w, "locks_held");
+	json_writer_begin_array(w);
+	for (size_t k = 0; k < ac->nlocks_held; k++)
+		json_writer_uint(w, ac->locks_held[k]);
+	json_writer_end_array(w);
+	json_writer_key(w, "locks");   /* the same, as lock objects */
+	json_writer_begin_array(w);
+	for (size_t k = 0; k < ac->nlocks_held; k++)
+		refs->lock(refs->ctx, w, ac->locks_held[k]);
+	json_writer_end_array(w);
+	json_writer_key_hex(w, "address", ac->address);
+	json_writer_key_uint(w, "size", ac->size);
+	json_writer_key_uint(w, "ts_ns", ac->ts_ns);
+	if (ac->flags & TRACE_ACCESS_FREE)
+		json_writer_key_bool(w, "free", true);
+	if (ac->flags & TRACE_ACCESS_RANGE)
+		json_writer_key_bool(w, "range", true);
+	if (ac->flags & TRACE_ACCESS_VPTR)
+		json_writer_key_bool(w, "vptr", true);
+	if (ac->op) {
+		const struct trace_op_desc *od = trace_op_desc(ac->op);
+		json_writer_key_string(w, "call", od ? od->name : NULL);
+	}
+	json_writer_end_object(w);
+}
+
 void report_json_race(struct json_writer *w, const struct report_race *x,
 		      const struct report_json_refs *refs)
 {
@@ -77,21 +111,25 @@ void report_json_race(struct json_writer *w, const struct report_race *x,
 	json_writer_key_string(w, "symbol", x->symbol);
 	json_writer_key(w, "accesses");
 	json_writer_begin_array(w);
-	for (int a = 0; a < 2; a++) {
-		const struct report_access *ac = &x->accesses[a];
+	for (int a = 0; a < 2; a++)
+		rj_access(w, &x->accesses[a], refs);
+	json_writer_end_array(w);
+	json_writer_key_string(w, "kind", report_race_kind_name(x->kind));
+	json_writer_key_string(w, "location", report_location_name(x->location));
+	if (x->location == REPORT_LOCATION_HEAP) {
+		json_writer_key_uint(w, "offset", x->offset);
+		json_writer_key(w, "block");
 		json_writer_begin_object(w);
-		report_json_thread(w, "thread", ac->thread);
-		json_writer_key_string(w, "op", ac->write ? "write" : "read");
-		json_writer_key_bool(w, "atomic", ac->atomic);
-		rj_stack(w, refs, "stack", ac->stack);
-		json_writer_key(w, "locks_held");
-		json_writer_begin_array(w);
-		for (size_t k = 0; k < ac->nlocks_held; k++)
-			json_writer_uint(w, ac->locks_held[k]);
-		json_writer_end_array(w);
+		json_writer_key_hex(w, "address", x->block);
+		json_writer_key_uint(w, "size", x->block_size);
+		report_json_thread(w, "thread", x->block_thread);
+		rj_stack(w, refs, "allocation_stack", x->block_stack);
 		json_writer_end_object(w);
 	}
-	json_writer_end_array(w);
+	if (x->location == REPORT_LOCATION_STACK)
+		report_json_thread(w, "stack_of_thread", x->stack_thread);
+	if (x->object)
+		rj_lock(w, refs, "object", x->object);
 	json_writer_end_object(w);
 }
 

@@ -87,9 +87,30 @@ static void collect_ids(const struct report *r, struct id_set *locks, struct id_
 				id_set_add(stacks, s->sites[j].blamed[k].stack);
 		}
 	}
-	for (size_t i = 0; i < r->nraces; i++)
-		for (int a = 0; a < 2; a++)
-			id_set_add(stacks, r->races[i].accesses[a].stack);
+	for (size_t i = 0; i < r->nraces; i++) {
+		const struct report_race *x = &r->races[i];
+		for (int a = 0; a < 2; a++) {
+			id_set_add(stacks, x->accesses[a].stack);
+			for (size_t k = 0; k < x->accesses[a].nlocks_held; k++)
+				id_set_add(locks, x->accesses[a].locks_held[k]);
+		}
+		id_set_add(stacks, x->block_stack);
+		id_set_add(locks, x->object);
+	}
+}
+
+/* A race's variable: a global or static names it (before any guess that
+ * it was on a thread's stack); a heap block was named by the analyzer. */
+static void resolve_race(struct report_race *x, const struct report_symbols *sym)
+{
+	if (x->symbol || x->location == REPORT_LOCATION_HEAP || !sym || !sym->data_symbol)
+		return;
+	const char *name = sym->data_symbol(sym->ctx, x->process, x->address);
+	if (!name)
+		return;
+	x->symbol = dup_or_null(name);
+	if (x->location != REPORT_LOCATION_OBJECT)
+		x->location = REPORT_LOCATION_GLOBAL;
 }
 
 static void resolve_locks(struct report *r, const struct trace_catalog *cat, const struct id_set *ids,
@@ -344,6 +365,8 @@ void report_resolve(struct report *r, const struct trace_catalog *cat,
 	resolve_locks(r, cat, &locks, sym, &stacks);
 	for (size_t i = 0; i < r->nmisuses; i++)
 		resolve_message(r, &r->misuses[i]);
+	for (size_t i = 0; i < r->nraces; i++)
+		resolve_race(&r->races[i], sym);
 	resolve_program(r, cat);
 	resolve_threads(r, cat, &stacks);
 	id_set_sort(&stacks);

@@ -188,6 +188,28 @@ const char *report_deadlock_kind_title(enum report_deadlock_kind kind)
 	return "unknown";
 }
 
+const char *report_race_kind_name(enum report_race_kind kind)
+{
+	return kind == REPORT_RACE_OBJECT ? "sync-object-race" : "data-race";
+}
+
+const char *report_race_kind_title(enum report_race_kind kind)
+{
+	return kind == REPORT_RACE_OBJECT ? "race on a sync object" : "data race";
+}
+
+const char *report_location_name(enum report_location loc)
+{
+	switch (loc) {
+	case REPORT_LOCATION_GLOBAL: return "global";
+	case REPORT_LOCATION_HEAP: return "heap";
+	case REPORT_LOCATION_STACK: return "stack";
+	case REPORT_LOCATION_OBJECT: return "object";
+	case REPORT_LOCATION_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
 const char *report_misuse_kind_name(enum report_misuse_kind kind)
 {
 	switch (kind) {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char *const suppress_classes[] = { "deadlock", "misuse", "race", "contention", "hang",
-						"data-race" };
+						"data-race", "sync-object-race" };
 
 static bool suppress_kind_known(const char *kind)
 {
@@ -269,8 +269,9 @@ static bool suppress_misuse(struct suppressions *s, const struct report *r, cons
 
 static bool suppress_race(struct suppressions *s, const struct report *r, const struct report_race *x)
 {
-	struct suppress_target t = { .kind = "data-race", .klass = "race", .symbol = x->symbol };
-	suppress_add(&t, x->accesses[0].stack, 0);
+	struct suppress_target t = { .kind = report_race_kind_name(x->kind), .klass = "race",
+				     .symbol = x->symbol };
+	suppress_add(&t, x->accesses[0].stack, x->object);
 	suppress_add(&t, x->accesses[1].stack, 0);
 	return suppress_target(s, r, &t);
 }

@@ -3,6 +3,7 @@
 #include "u64map.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void u64map_grow(struct u64map *m)
 {
@@ -75,4 +76,18 @@ void u64map_release(struct u64map *m)
 	free(m->keys);
 	free(m->vals);
 	*m = (struct u64map)U64MAP_INIT;
+}
+
+void u64map_copy(struct u64map *dst, const struct u64map *src)
+{
+	*dst = *src;
+	if (!src->keys)
+		return;
+	size_t cap = src->mask + 1;
+	dst->keys = malloc(cap * sizeof(*dst->keys));
+	dst->vals = malloc(cap * sizeof(*dst->vals));
+	if (!dst->keys || !dst->vals)
+		abort();
+	memcpy(dst->keys, src->keys, cap * sizeof(*dst->keys));
+	memcpy(dst->vals, src->vals, cap * sizeof(*dst->vals));
 }

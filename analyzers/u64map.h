@@ -44,6 +44,8 @@ uint32_t *u64map_put(struct u64map *m, uint64_t key, uint32_t init, int *added);
 /* Removes key if present (pointers from get/put are invalid afterwards). */
 void u64map_del(struct u64map *m, uint64_t key);
 void u64map_release(struct u64map *m);
+/* dst = a copy of src (dst's old contents are not freed). */
+void u64map_copy(struct u64map *dst, const struct u64map *src);
 
 static inline uint64_t u64map_pair(uint32_t a, uint32_t b)
 {

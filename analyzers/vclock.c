@@ -43,10 +43,13 @@ void vclock_tick(struct vclock *v, uint32_t t)
 
 void vclock_join(struct vclock *dst, const struct vclock *src)
 {
+	if (!src->n)
+		return;
 	vclock_reserve(dst, src->n);
-	for (uint32_t i = 0; i < src->n; i++)
-		if (src->c[i] > dst->c[i])
-			dst->c[i] = src->c[i];
+	uint32_t *restrict d = dst->c;
+	const uint32_t *restrict c = src->c;
+	for (uint32_t i = 0; i < src->n; i++)   /* branch-free: vectorized */
+		d[i] = c[i] > d[i] ? c[i] : d[i];
 }
 
 void vclock_copy(struct vclock *dst, const struct vclock *src)

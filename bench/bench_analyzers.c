@@ -5,7 +5,15 @@
  * BEGIN records), condition variable waits and semaphores. Prints events/s
  * of CPU time (one core; the machine may be shared).
  *
- * usage: bench_analyzers [MILLIONS_OF_EVENTS (default 40)] [THREADS (16)] [LOCKS (4096)] [ANALYZER] */
+ * With ANALYZER "races", the stream is a memory-heavy program instead
+ * (ACCESS events: private data and lock-protected shared data, as `ctrace
+ * cc` code records them) and the figure is accesses per second per core
+ * (CPU time of every part's thread), with PARTS parts (default 1).
+ *
+ * "races-sync" runs the race analysis over the lock stream (no access).
+ *
+ * usage: bench_analyzers [MILLIONS_OF_EVENTS (default 40)] [THREADS (16)] [LOCKS (4096)] [ANALYZER] [PARTS] */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +124,38 @@ static void gen_block(struct gen *g)
 	}
 }
 
+static void gen_access(struct gen *g, uint32_t t, uint64_t addr, uint32_t size, bool write)
+{
+	struct trace_event *e = gen_event(g, t, TRACE_OP_ACCESS, 0, TRACE_PHASE_END);
+	e->args[0] = addr;
+	e->args[1] = size;
+	e->args[2] = write ? TRACE_ACCESS_WRITE : 0;
+	e->stack = 1 + (uint32_t)(addr >> 4 & 63);
+}
+
+/* A memory-heavy program: bursts on each thread's own 256 KiB, and short
+ * critical sections on 64 KiB of shared data, 1 KiB per lock. No race:
+ * the figure is the cost of checking. Returns the accesses made. */
+static uint64_t gen_access_block(struct gen *g)
+{
+	uint64_t accesses = 0;
+	while (g->n + 40 < BLOCK_EVENTS) {
+		uint32_t t = gen_rand(g, g->nthreads);
+		if (gen_rand(g, 100) < 70) {
+			uint64_t base = 0x10000000ull + (uint64_t)t * 0x100000 + gen_rand(g, 1u << 18);
+			for (uint32_t i = 0; i < 16; i++, accesses++)
+				gen_access(g, t, (base + 8 * i) & ~7ull, 8, i & 1);
+			continue;
+		}
+		uint32_t l = 1 + gen_rand(g, 64);
+		gen_event(g, t, TRACE_OP_MUTEX_LOCK, l, TRACE_PHASE_END);
+		for (uint32_t i = 0; i < 8; i++, accesses++)
+			gen_access(g, t, 0x20000000ull + l * 1024ull + (gen_rand(g, 1024) & ~3u), 4, i & 1);
+		gen_event(g, t, TRACE_OP_MUTEX_UNLOCK, l, TRACE_PHASE_END);
+	}
+	return accesses;
+}
+
 static void gen_catalog(struct gen *g)
 {
 	struct trace_catalog *c = &g->cat;
@@ -156,10 +196,10 @@ static double now_s(void)
 /* Feeds `total` events (the block, replayed) to the analyzers of MASK, or
  * to ONE analyzer alone; returns the CPU seconds spent in the analyzers. */
 static double bench(struct gen *g, unsigned mask, const struct analyzer *one, uint64_t total,
-		    size_t *findings)
+		    size_t *findings, uint32_t parts)
 {
 	struct analysis *an = one ? NULL : analysis_new(&g->cat, mask, NULL);
-	struct analysis_options opt = { 0 };
+	struct analysis_options opt = { .race_parts = parts };
 	void *state = one ? one->begin(&g->cat, &opt) : NULL;
 	uint64_t done = 0, span = g->now;
 	double spent = 0;
@@ -205,6 +245,27 @@ static void bench_print(const char *name, uint64_t total, double s, size_t findi
 	printf("%-28s %8.2f M events/s  (%.2f s, %zu findings)\n", name, total / s / 1e6, s, findings);
 }
 
+static double wall_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The race analysis over the memory-heavy stream. */
+static void bench_races(struct gen *g, uint64_t total, uint32_t parts)
+{
+	uint64_t per_block = gen_access_block(g);
+	size_t findings = 0;
+	double w0 = wall_s();
+	double cpu = bench(g, 0, &analyzer_races, total, &findings, parts);
+	double wall = wall_s() - w0;
+	double accesses = (double)per_block * ((double)total / (double)g->n);
+	printf("races, %u part%s: %.1f M accesses in %.2f s CPU, %.2f s wall: %.2f M accesses/s per core, "
+	       "%.2f M accesses/s wall (%zu findings)\n", parts, parts == 1 ? "" : "s", accesses / 1e6, cpu,
+	       wall, accesses / cpu / 1e6, accesses / wall / 1e6, findings);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t total = (argc > 1 ? strtoull(argv[1], NULL, 10) : 40) * 1000000ull;
@@ -219,19 +280,32 @@ int main(int argc, char **argv)
 	if (!g.ev)
 		return 1;
 	gen_catalog(&g);
-	gen_block(&g);
 	const unsigned all = ANALYZER_DEADLOCKS | ANALYZER_MISUSE | ANALYZER_CONTENTION;
 	const struct analyzer *const *table;
 	size_t n = analyzers_table(&table), findings = 0;
 	printf("%llu events, %u threads, %u locks\n", (unsigned long long)total, g.nthreads, g.nlocks);
 	const char *only = argc > 4 ? argv[4] : NULL;
+	if (only && !strcmp(only, "races")) {
+		bench_races(&g, total, argc > 5 ? (uint32_t)atoi(argv[5]) : 1);
+		trace_catalog_release(&g.cat);
+		free(g.ev);
+		return 0;
+	}
+	gen_block(&g);
+	if (only && !strcmp(only, "races-sync")) {   /* the race analysis on sync events alone */
+		bench_print("races (sync events only)", total, bench(&g, 0, &analyzer_races, total, &findings, 1),
+			    findings);
+		trace_catalog_release(&g.cat);
+		free(g.ev);
+		return 0;
+	}
 	if (!only)
-		bench_print("deadlocks+misuse+contention", total, bench(&g, all, NULL, total, &findings),
+		bench_print("deadlocks+misuse+contention", total, bench(&g, all, NULL, total, &findings, 0),
 			    findings);
 	for (size_t i = 0; i < n; i++) {
 		if (!(table[i]->category & all) || (only && strcmp(only, table[i]->name)))
 			continue;
-		double s = bench(&g, 0, table[i], total, &findings);
+		double s = bench(&g, 0, table[i], total, &findings, 0);
 		bench_print(table[i]->name, total, s, findings);
 	}
 	trace_catalog_release(&g.cat);

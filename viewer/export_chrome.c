@@ -294,10 +294,11 @@ static void instant_record(struct ch *ch, const struct tl_record *r)
 	json_writer_key_string(&ch->w, "s", global ? "p" : "t");
 	instant_args(ch, in);
 	ev_close(ch);
+	const char *flow = in->kind == TL_INSTANT_FINDING ? "race" : "message";
 	if (in->flow_out)
-		flow_event(ch, "s", "message", in->flow_out, r->thread, r->ts_ns);
+		flow_event(ch, "s", flow, in->flow_out, r->thread, r->ts_ns);
 	if (in->flow_in)
-		flow_event(ch, "f", "message", in->flow_in, r->thread, r->ts_ns);
+		flow_event(ch, "f", flow, in->flow_in, r->thread, r->ts_ns);
 }
 
 static void counter_record(struct ch *ch, const struct tl_record *r)

@@ -174,8 +174,7 @@ static int findings_from_report(const struct report *r, struct html_findings *f)
 	}
 	for (size_t i = 0; i < r->nraces && !rc; i++)
 		for (size_t k = 0; k < 2 && !rc; k++) {
-			const struct report_access *a = &r->races[i].accesses[k];
-			struct tl_finding x = { .kind = "race", .thread = a->thread, .stack = a->stack };
+			struct tl_finding x = tl_finding_from_race(&r->races[i], i, k);
 			rc = findings_add(f, "races", i, &x);
 		}
 	/* keys[] does not move once every finding is added */

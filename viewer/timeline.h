@@ -128,6 +128,9 @@ struct tl_finding {
 	uint32_t stack;         /* catalog stack id, 0 = none */
 	const char *stack_text; /* or an already symbolized stack (one frame per
 	                           line), NULL = none */
+	uint64_t flow_in;       /* a flow arriving at it (a race's later access
+	                           from its earlier one), 0 = none */
+	uint64_t flow_out;      /* a flow leaving it, 0 = none */
 };
 
 struct tl_instant {

@@ -356,7 +356,7 @@ static void place_finding(struct timeline *tl, uint32_t t, size_t i, uint64_t ts
 	const struct tl_finding *f = &tl->findings[i];
 	struct tl_instant in = {
 		.kind = TL_INSTANT_FINDING, .ts_ns = ts, .obj = f->obj, .stack = f->stack,
-		.finding = f,
+		.finding = f, .flow_in = f->flow_in, .flow_out = f->flow_out,
 	};
 	tl->fdone[i] = true;
 	tl_thread(tl, t)->fpending--;
@@ -410,7 +410,8 @@ void tl_findings_rest(struct timeline *tl, uint64_t end_ns)
 		struct tl_instant in = {
 			.kind = TL_INSTANT_FINDING, .thread = f->thread,
 			.ts_ns = f->ts_ns ? f->ts_ns : end_ns, .obj = f->obj,
-			.stack = f->stack, .finding = f,
+			.stack = f->stack, .finding = f, .flow_in = f->flow_in,
+			.flow_out = f->flow_out,
 		};
 		struct tl_record r = {
 			.type = TL_REC_INSTANT, .ts_ns = in.ts_ns, .thread = f->thread,

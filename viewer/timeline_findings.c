@@ -4,6 +4,7 @@
  * a one-line message naming the locks as the report does. */
 #include "timeline_support.h"
 #include "analyzer.h"
+#include "print_common.h"
 #include "report_resolve.h"
 
 #include <errno.h>
@@ -101,18 +102,39 @@ static int from_deadlock(struct tl_findings *out, const struct report *r,
 	return rc;
 }
 
-static int from_race(struct tl_findings *out, const struct report_race *race)
+/* Flow ids of races: apart from the timeline's own (message and release
+ * flows count up from 1). */
+#define TL_RACE_FLOW (1ull << 62)
+
+struct tl_finding tl_finding_from_race(const struct report_race *x, size_t i, size_t k)
 {
+	const struct report_access *a = &x->accesses[k];
+	struct tl_finding f = {
+		.kind = report_race_kind_name(x->kind), .thread = a->thread, .stack = a->stack,
+		.ts_ns = a->ts_ns, .obj = x->object,
+	};
+	if (k == 0)
+		f.flow_in = TL_RACE_FLOW + i;
+	else
+		f.flow_out = TL_RACE_FLOW + i;
+	return f;
+}
+
+/* "write of size 4 at 0x601008 (global 'stats.hits'), racing with a read
+ * by thread T2": what each marker of a race says. */
+static int from_race(struct tl_findings *out, const struct report *r, size_t i)
+{
+	const struct report_race *race = &r->races[i];
 	struct strbuf sb = STRBUF_INIT;
+	char buf[512];
 	int rc = 0;
 	for (size_t k = 0; k < 2 && !rc; k++) {
-		const struct report_access *a = &race->accesses[k];
-		struct tl_finding f = { .kind = "race", .thread = a->thread, .stack = a->stack };
-		strbuf_addf(&sb, "%s%s of ", a->atomic ? "atomic " : "", a->write ? "write" : "read");
-		if (race->symbol)
-			strbuf_addstr(&sb, race->symbol);
-		else
-			strbuf_addf(&sb, "0x%" PRIx64, race->address);
+		const struct report_access *a = &race->accesses[k], *o = &race->accesses[1 - k];
+		struct tl_finding f = tl_finding_from_race(race, i, k);
+		strbuf_addf(&sb, "%s: %s", report_race_kind_title(race->kind),
+			    print_race_access(r, a, false, buf, sizeof(buf)));
+		strbuf_addf(&sb, "; %s %s", k ? "before" : "after", print_race_access(r, o, false, buf, sizeof(buf)));
+		strbuf_addf(&sb, "; location: %s", print_race_location(r, race, buf, sizeof(buf)));
 		rc = add(out, &f, &sb);
 	}
 	strbuf_release(&sb);
@@ -137,7 +159,7 @@ int tl_findings_from_report(struct tl_findings *out, const struct report *r)
 		strbuf_release(&sb);
 	}
 	for (size_t i = 0; i < r->nraces && !rc; i++)
-		rc = from_race(out, &r->races[i]);
+		rc = from_race(out, r, i);
 	if (rc)
 		tl_findings_release(out);
 	return rc;

@@ -39,6 +39,9 @@ struct tl_findings {
 /* The finding of edge E of deadlock D (no message): its thread, placed
  * where it acquires (lock order) or, in a real hang or a stall, when its wait
  * began (before_end_ns = the edge's wait_ns: see timeline_set_end). */
+/* Access K (0 the later, 1 the earlier) of race I of a report: at its
+ * time, on its thread, with a flow from the earlier access to the later. */
+struct tl_finding tl_finding_from_race(const struct report_race *x, size_t i, size_t k);
 struct tl_finding tl_finding_from_edge(const struct report_deadlock *d,
 				       const struct report_edge *e);
 

@@ -202,3 +202,52 @@ struct trace_event *fake_unlock(struct fake_trace *t, uint32_t thread, uint32_t 
 	e->stack = stack;
 	return e;
 }
+
+struct trace_event *fake_access(struct fake_trace *t, uint32_t thread, uint64_t addr,
+				uint64_t size, unsigned flags, uint32_t stack)
+{
+	struct trace_event *e = fake_event(t, thread, TRACE_OP_ACCESS, 0);
+	e->args[0] = addr;
+	e->args[1] = size;
+	e->args[2] = flags;
+	e->stack = stack;
+	return e;
+}
+
+struct trace_event *fake_atomic(struct fake_trace *t, uint32_t thread, uint32_t obj,
+				unsigned op, unsigned mo, uint32_t size, uint32_t stack)
+{
+	struct trace_event *e = fake_event(t, thread, TRACE_OP_ATOMIC, obj);
+	e->args[0] = op;
+	e->args[1] = mo;
+	e->args[2] = size;
+	e->stack = stack;
+	return e;
+}
+
+struct trace_event *fake_fence(struct fake_trace *t, uint32_t thread, unsigned mo)
+{
+	struct trace_event *e = fake_event(t, thread, TRACE_OP_FENCE, 0);
+	e->args[0] = mo;
+	return e;
+}
+
+struct trace_event *fake_alloc(struct fake_trace *t, uint32_t thread, uint64_t addr,
+			       uint64_t size, uint32_t stack)
+{
+	struct trace_event *e = fake_event(t, thread, TRACE_OP_ALLOC, 0);
+	e->args[0] = addr;
+	e->args[1] = size;
+	e->stack = stack;
+	return e;
+}
+
+struct trace_event *fake_annotate(struct fake_trace *t, uint32_t thread, unsigned kind,
+				  uint64_t addr, uint64_t size)
+{
+	struct trace_event *e = fake_event(t, thread, TRACE_OP_ANNOTATE, 0);
+	e->args[0] = kind;
+	e->args[1] = addr;
+	e->args[2] = size;
+	return e;
+}

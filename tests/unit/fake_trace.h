@@ -49,4 +49,18 @@ struct trace_event *fake_begin(struct fake_trace *t, uint32_t thread, unsigned o
 struct trace_event *fake_lock(struct fake_trace *t, uint32_t thread, uint32_t mutex, uint32_t stack);
 struct trace_event *fake_unlock(struct fake_trace *t, uint32_t thread, uint32_t mutex, uint32_t stack);
 
+/* Memory (programs built with `ctrace cc`): an ACCESS of SIZE bytes at ADDR
+ * (flags: enum trace_access_flags), an ATOMIC operation on location OBJ
+ * (kind atomic; op: enum trace_atomic_op; mo: C11 order 0..5), a FENCE,
+ * an ALLOC of a heap block, an ANNOTATE (enum trace_annotation). */
+struct trace_event *fake_access(struct fake_trace *t, uint32_t thread, uint64_t addr,
+				uint64_t size, unsigned flags, uint32_t stack);
+struct trace_event *fake_atomic(struct fake_trace *t, uint32_t thread, uint32_t obj,
+				unsigned op, unsigned mo, uint32_t size, uint32_t stack);
+struct trace_event *fake_fence(struct fake_trace *t, uint32_t thread, unsigned mo);
+struct trace_event *fake_alloc(struct fake_trace *t, uint32_t thread, uint64_t addr,
+			       uint64_t size, uint32_t stack);
+struct trace_event *fake_annotate(struct fake_trace *t, uint32_t thread, unsigned kind,
+				  uint64_t addr, uint64_t size);
+
 #endif

@@ -72,6 +72,26 @@ CT.edgeText = function (m, e, verb) {
 	return 'holds ' + m.lockLabel(e.holding) + ', ' + verb + ' ' + m.lockLabel(e.acquiring);
 };
 
+/* "T2 'w' write of size 4 at 0x601008" (a sync-object race: the call). */
+CT.raceAccessText = function (m, a) {
+	const what = (a.atomic ? 'atomic ' : '') + (a.free ? 'free' : a.op);
+	if (a.call)
+		return m.threadLabel(a.thread) + ' ' + a.op + ' (' + a.call + ')';
+	return m.threadLabel(a.thread) + ' ' + what + ' of size ' + a.size + ' at ' + a.address;
+};
+
+/* "global 'stats.hits'", "heap block of 40 bytes at 0x... (offset 12)". */
+CT.raceLocationText = function (m, f) {
+	switch (f.location) {
+	case 'global': return "global '" + f.symbol + "'";
+	case 'heap': return 'heap block of ' + f.block.size + ' bytes at ' + f.block.address +
+		' (offset ' + f.offset + ')';
+	case 'stack': return 'the stack of ' + m.threadLabel(f.stack_of_thread) + ' (frame unknown)';
+	case 'object': return f.object ? m.lockLabel(f.object) : f.address;
+	}
+	return 'not a global, nor a heap block seen allocated';
+};
+
 CT.Panels = class {
 	constructor(app) {
 		this.app = app;
@@ -140,8 +160,10 @@ CT.Panels = class {
 		if (kind === 'misuse')
 			return [(f.severity === 'note' ? 'Note: ' : 'Misuse: ') + f.kind,
 				(f.message || '') + ' (' + m.threadLabel(f.thread) + ')'];
-		const acc = (f.accesses || []).map((a) => m.threadLabel(a.thread) + ' ' + a.op);
-		return ['Data race on ' + (f.symbol || f.address), acc.join(' / ')];
+		const acc = (f.accesses || []).map((a) => CT.raceAccessText(m, a));
+		const what = f.kind === 'sync-object-race' ? 'Race on ' + (f.object ? m.lockLabel(f.object) : f.address)
+			: 'Data race on ' + (f.symbol || f.address);
+		return [what, acc.join(' / ')];
 	}
 
 	findings() {
@@ -258,9 +280,16 @@ CT.Panels = class {
 			if (f.other_stack)
 				nodes.push(CT.stackEl(m, f.other_stack, 'acquired at'));
 		} else {
-			for (const a of f.accesses || [])
-				nodes.push(CT.stackEl(m, a.stack, m.threadLabel(a.thread) + ' ' +
-					(a.atomic ? 'atomic ' : '') + a.op));
+			nodes.push(CT.kv([['location', CT.raceLocationText(m, f)],
+				['address', f.address + ' (' + f.size + ' byte' + (f.size === 1 ? '' : 's') + ')']]));
+			(f.accesses || []).forEach((a, k) => {
+				nodes.push(CT.stackEl(m, a.stack, (k ? 'before it, ' : '') + CT.raceAccessText(m, a) +
+					(a.locks_held && a.locks_held.length ?
+						', holding ' + a.locks_held.map((l) => m.lockLabel(l)).join(', ') : '')));
+			});
+			if (f.block && f.block.allocation_stack)
+				nodes.push(CT.stackEl(m, f.block.allocation_stack, 'block allocated by ' +
+					m.threadLabel(f.block.thread) + ' at'));
 		}
 		this.details(...nodes);
 	}

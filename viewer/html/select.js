@@ -165,7 +165,8 @@ CT.highlightLock = function (model, lockId) {
 	return hl.finish();
 };
 
-/* A misuse or race: its threads, its lock, and its marks on the timeline. */
+/* A misuse or race: its threads, its lock, and its marks on the timeline;
+ * a race's two marks joined by a flow, earlier access to later. */
 CT.highlightPoint = function (model, key, threads, lock) {
 	const hl = new CT.Highlight();
 	for (const t of threads)
@@ -173,9 +174,18 @@ CT.highlightPoint = function (model, key, threads, lock) {
 			hl.threads.add(t);
 	if (lock)
 		hl.locks.add(lock);
-	for (const lane of model.lanes)
+	const found = [];
+	model.lanes.forEach((lane, li) => {
 		for (const m of lane.marks)
-			if (m.finding === key)
+			if (m.finding === key) {
 				hl.cover(m.ts, m.ts);
+				found.push({ lane: li, ts: m.ts });
+			}
+	});
+	if (key.startsWith('races:') && found.length === 2) {
+		found.sort((a, b) => a.ts - b.ts);
+		hl.flows.push({ fromLane: found[0].lane, fromT: found[0].ts,
+			toLane: found[1].lane, toT: found[1].ts });
+	}
 	return hl.finish();
 };

@@ -36,6 +36,9 @@ static const struct sample_sym sample_syms[] = {
 struct sample_ctx {
 	const struct trace_catalog *cat;
 	struct sym_frame frames[8];
+	const struct sample_sym *syms;   /* NULL: sample_syms */
+	size_t nsyms;
+	uint64_t outer_main_below;       /* unknown pcs below it: __libc_start_main */
 };
 
 static size_t sample_stack(void *ctx, uint32_t stack, const struct sym_frame **frames)
@@ -44,21 +47,24 @@ static size_t sample_stack(void *ctx, uint32_t stack, const struct sym_frame **f
 	const struct trace_stack *s = trace_catalog_stack(c->cat, stack);
 	if (!s)
 		return 0;
+	const struct sample_sym *syms = c->syms ? c->syms : sample_syms;
+	size_t nsyms = c->syms ? c->nsyms : sizeof(sample_syms) / sizeof(sample_syms[0]);
+	uint64_t main_below = c->syms ? c->outer_main_below : 0x402000;
 	size_t n = 0;
 	for (uint32_t i = 0; i < s->depth && n < 8; i++) {
 		struct sym_frame *f = &c->frames[n++];
 		memset(f, 0, sizeof(*f));
 		f->pc = s->pc[i];
 		f->module = "/usr/bin/prog";
-		for (size_t k = 0; k < sizeof(sample_syms) / sizeof(sample_syms[0]); k++) {
-			if (sample_syms[k].pc0 == s->pc[i]) {
-				f->function = sample_syms[k].function;
-				f->file = sample_syms[k].file;
-				f->line = sample_syms[k].line;
+		for (size_t k = 0; k < nsyms; k++) {
+			if (syms[k].pc0 == s->pc[i]) {
+				f->function = syms[k].function;
+				f->file = syms[k].file;
+				f->line = syms[k].line;
 			}
 		}
 		if (!f->function) {   /* the outer frame of each stack */
-			f->function = s->pc[i] < 0x402000 ? "__libc_start_main" : "start_thread";
+			f->function = s->pc[i] < main_below ? "__libc_start_main" : "start_thread";
 			f->module = "/lib/x86_64-linux-gnu/libc.so.6";
 		}
 	}

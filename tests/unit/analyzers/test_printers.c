@@ -8,6 +8,7 @@
  * CTRACE_UPDATE_GOLDEN=1 rewrites the golden files. */
 #include "python_report.h"
 #include "sample_report.h"
+#include "race_sample.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,7 +235,7 @@ static void test_sarif_empty(void **state)
 	report_init(&r);
 	char *text = an_render(print_sarif, &r, NULL);
 	jq_check(text, NULL, ".version == \"2.1.0\" and .runs[0].results == [] and "
-			     "(.runs[0].tool.driver.rules | length) == 21");
+			     "(.runs[0].tool.driver.rules | length) == 22");
 	free(text);
 	report_release(&r);
 }
@@ -419,6 +420,75 @@ static void test_python_sarif(void **state)
 	free(text);
 }
 
+/* ---- races (race_sample.h) ---- */
+
+static char *race_render(printer_fn fn, const struct print_options *opt)
+{
+	struct fake_trace t;
+	struct report r;
+	fake_trace_init(&t);
+	report_init(&r);
+	race_trace(&t);
+	race_report(&t, &r, true);
+	assert_int_equal(r.nraces, 3);
+	char *text = render(fn, &r, opt);
+	report_release(&r);
+	fake_trace_release(&t);
+	return text;
+}
+
+static void test_race_text_golden(void **state)
+{
+	(void)state;
+	char *text = race_render(print_text, NULL);
+	golden("races.txt", text);
+	assert_non_null(strstr(text, "WARNING: ctrace: data race (pid=1000)\n"
+				     "  Read of size 4 at 0x601008 by thread T2 'peeker':\n"
+				     "    Mutexes held: mutex 'lock_b' (0x601140)\n"));
+	assert_non_null(strstr(text, "  Previous write of size 4 at 0x601008 by thread T1 'bumper':\n"));
+	assert_non_null(strstr(text, "  Location is global 'stats.hits' at 0x601008\n"));
+	assert_non_null(strstr(text, "  Location is heap block of size 40 at 0x10000040 (offset 12), "
+				     "allocated by thread T0 'prog':\n"));
+	assert_non_null(strstr(text, "SUMMARY: ctrace: data race /src/app/counter.c:17 in peek\n"));
+	assert_non_null(strstr(text, "WARNING: ctrace: race on a sync object"));
+	free(text);
+}
+
+static void test_race_json_golden_and_contract(void **state)
+{
+	(void)state;
+	struct print_options opt = { .json_indent = 2 };
+	char *text = race_render(print_json, &opt);
+	golden("races.json", text);
+	jq_check(text, NULL,
+		 "(.races | length) == 3 and all(.races[]; has(\"address\") and has(\"size\") "
+		 "and has(\"symbol\") and (.accesses | length) == 2 and all(.accesses[]; has(\"thread\") "
+		 "and (.op | IN(\"read\", \"write\")) and (.atomic | type == \"boolean\") "
+		 "and (.stack | type == \"array\") and (.locks_held | type == \"array\"))) "
+		 "and .races[0].symbol == \"stats.hits\" and .races[0].location == \"global\" "
+		 "and .races[0].accesses[0].locks_held == [2] and .races[0].accesses[1].locks_held == [1] "
+		 "and .races[1].location == \"heap\" and .races[1].block.size == 40 and .races[1].offset == 12 "
+		 "and .races[1].block.allocation_stack[0].function == \"make_buf\" "
+		 "and .races[1].accesses[0].free == true "
+		 "and .races[2].kind == \"sync-object-race\" and .races[2].object.symbol == \"late_lock\" "
+		 "and .races[2].accesses[1].call == \"mutex_init\"");
+	free(text);
+}
+
+static void test_race_sarif_golden_and_structure(void **state)
+{
+	(void)state;
+	struct print_options opt = { .json_indent = 2 };
+	char *text = race_render(print_sarif, &opt);
+	golden("races.sarif", text);
+	jq_check(text, CTRACE_SARIF_CHECK, NULL);
+	jq_check(text, NULL,
+		 "[.runs[0].results[].ruleId] == [\"data-race\", \"data-race\", \"sync-object-race\"] "
+		 "and (.runs[0].results[0].codeFlows[0].threadFlows | length) == 2 "
+		 "and (.runs[0].results[1].relatedLocations | length) == 2");
+	free(text);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -431,6 +501,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_python_text, py_setup, py_teardown),
 		cmocka_unit_test_setup_teardown(test_python_json, py_setup, py_teardown),
 		cmocka_unit_test_setup_teardown(test_python_sarif, py_setup, py_teardown),
+		cmocka_unit_test(test_race_text_golden), cmocka_unit_test(test_race_json_golden_and_contract),
+		cmocka_unit_test(test_race_sarif_golden_and_structure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

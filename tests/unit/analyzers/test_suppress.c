@@ -2,6 +2,7 @@
 /* test_suppress.c - analyzers/suppress.c: the file format, pattern
  * matching, and removing matched findings from the sample report. */
 #include "sample_report.h"
+#include "race_sample.h"
 
 #include "suppress.h"
 
@@ -119,11 +120,52 @@ static void test_apply(void **state)
 	report_release(&r);
 }
 
+/* race:PATTERN by a function or file of either access, by the variable's
+ * symbol, by the sync object's; the kinds by name. */
+static size_t race_apply(const char *text, uint64_t *hits)
+{
+	struct fake_trace t;
+	struct report r;
+	struct suppressions s = SUPPRESSIONS_INIT;
+	struct ct_error err = { 0 };
+	fake_trace_init(&t);
+	report_init(&r);
+	race_trace(&t);
+	race_report(&t, &r, false);
+	assert_int_equal(suppressions_parse(&s, text, "test", &err), 0);
+	suppressions_apply(&s, &r);
+	report_finalize(&r);
+	*hits = r.suppressed;
+	size_t n = r.nraces;
+	suppressions_release(&s);
+	report_release(&r);
+	fake_trace_release(&t);
+	return n;
+}
+
+static void test_apply_races(void **state)
+{
+	(void)state;
+	uint64_t hits;
+	assert_int_equal(race_apply("", &hits), 3);
+	assert_int_equal(race_apply("race:peek\n", &hits), 2);         /* the later access */
+	assert_int_equal(hits, 1);
+	assert_int_equal(race_apply("race:^bump$\n", &hits), 2);       /* the earlier one */
+	assert_int_equal(race_apply("race:buf.c\n", &hits), 2);        /* a file */
+	assert_int_equal(race_apply("race:stats.*\n", &hits), 2);      /* the variable */
+	assert_int_equal(race_apply("race:late_lock\n", &hits), 2);    /* the sync object */
+	assert_int_equal(race_apply("sync-object-race:main.c\n", &hits), 2);
+	assert_int_equal(race_apply("data-race:counter.c\ndata-race:buf.c\n", &hits), 1);
+	assert_int_equal(race_apply("misuse:peek\n", &hits), 3);
+	assert_int_equal(hits, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse), cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_matching), cmocka_unit_test(test_apply),
+		cmocka_unit_test(test_apply_races),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,8 +31,54 @@ static void test_create_join_order(void **state)
 	vclock_release(&sent);
 }
 
+/* Join is a pointwise max over clocks of different lengths; copy replaces;
+ * a missing entry reads 0; releasing empties. */
+static void test_join_copy_lengths(void **state)
+{
+	struct vclock a = VCLOCK_INIT, b = VCLOCK_INIT;
+	(void)state;
+	vclock_set(&a, 1, 5);
+	vclock_set(&b, 4, 2);
+	vclock_set(&b, 1, 3);
+	vclock_join(&a, &b);
+	assert_int_equal(a.n, 5);
+	assert_int_equal(vclock_get(&a, 1), 5);
+	assert_int_equal(vclock_get(&a, 4), 2);
+	assert_int_equal(vclock_get(&a, 0), 0);
+	assert_true(vclock_leq(&b, &a));
+	vclock_copy(&a, &b);
+	assert_int_equal(vclock_get(&a, 1), 3);
+	vclock_copy(&a, &a);                 /* self copy is a no-op */
+	assert_int_equal(vclock_get(&a, 4), 2);
+	vclock_release(&a);
+	assert_int_equal(a.n, 0);
+	assert_true(vclock_leq(&a, &b));     /* empty <= anything */
+	vclock_release(&b);
+}
+
+/* A release/acquire chain through an object's clock: T1's epoch before its
+ * release is covered by T2 after the acquire, not T1's next epoch. */
+static void test_release_acquire_chain(void **state)
+{
+	struct vclock t1 = VCLOCK_INIT, t2 = VCLOCK_INIT, lock = VCLOCK_INIT;
+	(void)state;
+	vclock_init_thread(&t1, 1);
+	vclock_init_thread(&t2, 2);
+	uint32_t e = vclock_get(&t1, 1);
+	vclock_join(&lock, &t1);             /* unlock: release, then tick */
+	vclock_tick(&t1, 1);
+	assert_false(vclock_covers(&t2, 1, e));
+	vclock_join(&t2, &lock);             /* lock: acquire */
+	assert_true(vclock_covers(&t2, 1, e));
+	assert_false(vclock_covers(&t2, 1, vclock_get(&t1, 1)));
+	vclock_release(&t1);
+	vclock_release(&t2);
+	vclock_release(&lock);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = { cmocka_unit_test(test_create_join_order) };
+	const struct CMUnitTest tests[] = { cmocka_unit_test(test_create_join_order),
+		cmocka_unit_test(test_join_copy_lengths), cmocka_unit_test(test_release_acquire_chain) };
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/* races.h - the happens-before race analysis, shared by its files:
+ *   races_hb.c      threads' vector clocks, gaps, held locks
+ *   races_sync.c    what each synchronization event orders (the rules)
+ *   races_shadow.c  per-address state: FastTrack-style epochs, checks
+ *   races_heap.c    live heap blocks (ALLOC / free), to name a race's block
+ *   races_part.c    one part: sync replay + the addresses it owns
+ *   races_parallel.c  N parts on N threads, batches of events
+ *   races.c         the analyzer: parts -> report
+ *
+ * One part replays every synchronization event and checks the accesses to
+ * the 8-byte words it owns (by hash): N parts on N cores give the same
+ * races as one part over all words, since each word's state depends only
+ * on the accesses to it and on the (replayed, identical) clocks. */
+#ifndef CTRACE_RACES_H
+#define CTRACE_RACES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "report.h"
+#include "trace_event.h"
+#include "u64map.h"
+#include "vclock.h"
+
+#define RC_NONE UINT32_MAX
+
+/* ---- happens-before state (races_hb.c) ---- */
+
+struct rc_held {
+	uint32_t lock;
+	bool read;                 /* an rwlock held for reading */
+};
+
+struct rc_thread {
+	struct vclock vc;          /* own entry = current epoch */
+	struct vclock sent;        /* create in flight: what the child gets */
+	struct vclock forked;      /* at its last fork: what the child process gets */
+	struct vclock end;         /* at its end: what a join gets */
+	struct vclock fence_acq;   /* clocks read by relaxed loads, for an acquire fence */
+	struct vclock fence_rel;   /* the clock at its last release fence */
+	uint32_t gap_epoch;        /* its epochs <= this precede everything after its gap */
+	bool started, has_sent, has_forked, fork_begun, ended, has_fence_rel;
+	struct rc_held *held;
+	uint32_t nheld, cap_held;
+	uint32_t heldset;          /* interned held set, RC_NONE = not interned yet */
+	uint64_t step;             /* with step_pending: the change from a known set
+	                              that made heldset unknown (rc_heldset records it) */
+	bool step_pending;
+	uint64_t step_seen[2];     /* the last add [1] / remove [0] step known, + 1 */
+	uint32_t step_to[2];       /* and the set it led to */
+};
+
+/* What one object orders: locks, conds, sems, barriers, once, mq, atomic
+ * locations, annotation addresses. */
+struct rc_sync {
+	struct vclock clk;         /* released into, acquired from */
+	struct vclock rclk;        /* rwlock: read unlocks release here */
+	struct vclock arrive;      /* barrier: arrivals of the round filling up */
+	uint32_t narrive, ndepart; /* barrier: arrivals so far, departures left */
+};
+
+struct rc_heldset {
+	uint32_t n;
+	uint32_t *locks;           /* (owned) sorted lock ids */
+	uint32_t next;             /* hash chain */
+};
+
+struct rc_hb {
+	struct rc_thread *threads;
+	uint32_t nthreads;
+	struct rc_sync *objs;      /* by catalog object id */
+	uint32_t nobjs;
+	struct u64map addr_sync;   /* annotation addresses -> index into asyncs */
+	struct rc_sync *asyncs;
+	uint32_t nasyncs, cap_asyncs;
+	struct rc_heldset *sets;
+	uint32_t nsets, cap_sets;
+	struct u64map set_map;
+	struct u64map steps;       /* (set, lock, add) -> set: held sets change by one
+	                              lock at a time, mostly the same ways */
+	uint32_t scratch_cap;
+	uint32_t *scratch;
+};
+
+void rc_hb_init(struct rc_hb *hb);
+void rc_hb_release(struct rc_hb *hb);
+/* dst = a deep copy of src (splitting one part into several). */
+void rc_hb_copy(struct rc_hb *dst, const struct rc_hb *src);
+struct rc_thread *rc_thread_slow(struct rc_hb *hb, uint32_t id);
+static inline struct rc_thread *rc_thread(struct rc_hb *hb, uint32_t id)
+{
+	if (id < hb->nthreads && hb->threads[id].started)
+		return &hb->threads[id];
+	return rc_thread_slow(hb, id);
+}
+struct rc_sync *rc_obj(struct rc_hb *hb, uint32_t obj);
+struct rc_sync *rc_addr_sync(struct rc_hb *hb, uint32_t process, uint64_t addr);
+
+/* Thread t releases into s (join) and moves to a new epoch. */
+void rc_release(struct rc_hb *hb, uint32_t t, struct vclock *s);
+/* Thread t acquires clock c (what was released into an object). */
+void rc_acquire(struct rc_hb *hb, uint32_t t, const struct vclock *c);
+/* An operation on s was lost: s is taken as released by everything so far. */
+void rc_sync_gap(struct rc_hb *hb, struct rc_sync *s);
+/* Thread t acquires what every thread did so far (it may have, unseen). */
+void rc_acquire_all(struct rc_hb *hb, uint32_t t);
+/* A gap in t's stream: what it did there is unknown. */
+void rc_thread_gap(struct rc_hb *hb, uint32_t t);
+/* Does (thread u, epoch) happen before thread t's current point? */
+static inline bool rc_hb_before(struct rc_hb *hb, uint32_t u, uint32_t epoch, const struct rc_thread *t)
+{
+	return epoch <= vclock_get(&t->vc, u) ||
+	       (u < hb->nthreads && epoch <= hb->threads[u].gap_epoch);
+}
+
+void rc_held_add(struct rc_hb *hb, uint32_t t, uint32_t lock, bool read);
+/* Removes one hold of lock; returns whether it was held, and how. */
+bool rc_held_remove(struct rc_hb *hb, uint32_t t, uint32_t lock, bool *read);
+uint32_t rc_heldset_slow(struct rc_hb *hb, uint32_t t);
+static inline uint32_t rc_heldset(struct rc_hb *hb, uint32_t t)
+{
+	if (t < hb->nthreads && hb->threads[t].started && hb->threads[t].heldset != RC_NONE)
+		return hb->threads[t].heldset;
+	return rc_heldset_slow(hb, t);
+}
+
+/* ---- synchronization rules (races_sync.c) ---- */
+
+/* A use of a sync object, for the races on the objects themselves:
+ * init and destroy write it, every other call reads it. `use` is called
+ * at the right point of the event's synchronization (after an acquire,
+ * before a release). */
+struct rc_objuse {
+	uint32_t obj;              /* the object's id */
+	bool write;                /* init, destroy */
+	bool init;
+};
+/* What the catalog says of an event, looked up by the thread that reads
+ * the trace (the catalog grows as it reads: parts on other threads never
+ * touch it). */
+struct rc_extra {
+	uint64_t obj_key;          /* ev->obj's address, 0 */
+	uint32_t fork_parent;      /* the first event of a forked process's main
+	                              thread: the thread that forked; else TRACE_NONE */
+};
+void rc_extra_of(const struct trace_catalog *cat, const struct trace_event *ev, bool first_of_thread,
+		 struct rc_extra *x);
+
+/* Applies ev's synchronization to hb. */
+void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev, const struct rc_extra *x,
+		   void (*use)(void *ctx, const struct trace_event *ev, const struct rc_objuse *u),
+		   void *ctx);
+
+/* ---- per-address state (races_shadow.c) ---- */
+
+/* One access remembered for a word: who, when, which bytes, from where. */
+struct rc_entry {
+	uint32_t thread;
+	uint32_t epoch;
+	uint32_t site;             /* index into the part's sites */
+	int32_t start;             /* access start - word base (bytes) */
+	uint64_t ts_ns;
+	uint8_t mask;              /* bytes of the word it covers */
+	uint8_t flags;             /* RC_E_* */
+};
+enum { RC_E_WRITE = 1, RC_E_ATOMIC = 2 };
+
+/* A word's state, stored in the words table itself (one cache miss to
+ * find it, one to read its entries). */
+struct rc_word {
+	uint64_t key;              /* rc_word_key, U64MAP_EMPTY = free slot */
+	uint32_t n, cap;
+	struct rc_entry *e;        /* (owned) */
+};
+
+/* Where an access comes from (interned: bounded by code sites). */
+struct rc_site {
+	uint32_t stack;
+	uint32_t heldset;
+	uint32_t size;
+	uint8_t flags;             /* enum trace_access_flags, | RC_SITE_ATOMIC */
+};
+#define RC_SITE_ATOMIC 0x80u
+
+struct rc_shadow {
+	struct rc_word *w;         /* open addressing by rc_word_key */
+	size_t mask, nw;           /* capacity - 1, words in use */
+	struct rc_site *sites;
+	uint32_t nsites, cap_sites;
+	struct u64map site_map;
+	struct rc_site site_cache[256];   /* direct-mapped: most accesses repeat a site */
+	uint32_t site_cache_id[256];      /* its id + 1, 0 = empty */
+	struct rc_word *last;      /* one-entry cache of words */
+};
+
+/* An access being checked. */
+struct rc_access {
+	uint32_t process, thread;
+	uint64_t addr;
+	uint64_t size;
+	uint64_t ts_ns;
+	uint32_t stack;
+	uint32_t heldset;          /* rc_heldset of the thread at the access */
+	uint8_t aflags;            /* enum trace_access_flags */
+	bool write, atomic;
+	uint64_t event;            /* its index in the stream (deterministic order) */
+};
+
+/* A race found: the current access and the entry it races with. */
+struct rc_found {
+	const struct rc_access *cur;
+	uint64_t word;             /* word address (addr & ~7) */
+	uint8_t overlap;           /* bytes of the word both touch */
+	struct rc_entry prev;
+	const struct rc_site *prev_site;
+	uint32_t cur_heldset;
+};
+
+void rc_shadow_init(struct rc_shadow *s);
+void rc_shadow_release(struct rc_shadow *s);
+uint32_t rc_site(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t size, uint8_t flags);
+/* Checks and records access a for the words of [addr, addr+size) that
+ * `owns` accepts (NULL: all); calls found for each racing entry. */
+void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_access *a,
+		      uint32_t parts, uint32_t part,
+		      void (*found)(void *ctx, const struct rc_found *f), void *ctx);
+/* Forgets the state of the words of a's bytes: all of it (a new heap
+ * block), or all but the last access recorded (a free, once checked). */
+void rc_shadow_reset(struct rc_shadow *s, const struct rc_access *a, uint32_t parts,
+		     uint32_t part, bool keep_last);
+
+static inline uint64_t rc_word_key(uint32_t process, uint64_t addr)
+{
+	return (uint64_t)process << 48 ^ (addr >> 3);
+}
+/* Which part owns a word (high hash bits: the words table indexes by the low ones). */
+static inline uint32_t rc_part_of(uint64_t key, uint32_t parts)
+{
+	return parts <= 1 ? 0 : (uint32_t)((u64map_hash(key) >> 40) % parts);
+}
+
+/* ---- heap blocks (races_heap.c) ---- */
+
+struct rc_block {
+	uint64_t addr, size;
+	uint32_t process, stack, thread;
+};
+
+struct rc_heap {
+	struct rc_block *b;
+	uint32_t n, cap;
+	struct u64map by_addr;     /* (process, addr) -> index */
+};
+
+void rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev);
+/* Forgets the block at addr (its free); returns its size, 0 if unknown. */
+uint64_t rc_heap_free(struct rc_heap *h, uint32_t process, uint64_t addr);
+const struct rc_block *rc_heap_find(const struct rc_heap *h, uint32_t process, uint64_t addr);
+void rc_heap_release(struct rc_heap *h);
+void rc_heap_copy(struct rc_heap *dst, const struct rc_heap *src);
+
+#endif

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/* races_objects.c - races on sync objects, from their calls alone: an
+ * init or destroy (a write) unordered with a use by another thread (a
+ * read: lock, unlock, wait, signal, post, barrier arrival and departure).
+ * Per object (each incarnation has an id of its own): its init and each
+ * thread's latest use, as FastTrack keeps a read vector.
+ *
+ * An init starts afresh: the memory may have been freed and allocated
+ * again, an allocator's order is not traced. A destroy is checked against
+ * the uses before it, then forgotten: later uses are the misuse analysis'
+ * use-after-destroy (and the memory may be reused by an object set up
+ * without an init call). */
+#include "races_objects.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct rc_objstate *rc_objstate(struct rc_objraces *o, uint32_t obj)
+{
+	if (obj >= o->n) {
+		uint32_t n = o->n ? o->n : 256;
+		while (n <= obj)
+			n *= 2;
+		struct rc_objstate *v = realloc(o->v, (size_t)n * sizeof(*v));
+		if (!v)
+			abort();
+		memset(v + o->n, 0, (size_t)(n - o->n) * sizeof(*v));
+		o->v = v;
+		o->n = n;
+	}
+	return &o->v[obj];
+}
+
+static bool rc_unordered(struct rc_hb *hb, const struct rc_objacc *prev, const struct rc_objacc *cur,
+			 const struct rc_thread *th)
+{
+	return prev->thread != cur->thread && !rc_hb_before(hb, prev->thread, prev->epoch, th);
+}
+
+/* The usual read: the object's one user again (no init by another thread
+ * to check): updated in place. */
+static bool rc_objraces_same_user(struct rc_objstate *st, const struct trace_event *ev,
+				  const struct rc_objuse *u, uint32_t epoch, uint32_t heldset)
+{
+	if (u->write || st->nreads != 1 || st->reads[0].thread != ev->thread ||
+	    (st->has_init && st->init.thread != ev->thread))
+		return false;
+	struct rc_objacc *r = &st->reads[0];   /* fields, not a struct copy: no store-forward stall */
+	r->epoch = epoch;
+	r->stack = ev->stack;
+	r->heldset = heldset;
+	r->ts_ns = ev->ts_ns;
+	r->op = ev->op;
+	return true;
+}
+
+void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace_event *ev,
+		     const struct rc_objuse *u, rc_objrace_fn found, void *ctx)
+{
+	uint32_t heldset = rc_heldset(hb, ev->thread);
+	const struct rc_thread *th = rc_thread(hb, ev->thread);
+	uint32_t epoch = vclock_get(&th->vc, ev->thread);
+	struct rc_objstate *st = rc_objstate(o, u->obj);
+	if (rc_objraces_same_user(st, ev, u, epoch, heldset))
+		return;
+	struct rc_objacc cur = {
+		.thread = ev->thread, .epoch = epoch, .stack = ev->stack, .heldset = heldset,
+		.ts_ns = ev->ts_ns, .op = ev->op, .write = u->write,
+	};
+	if (u->init) {
+		st->has_init = false;
+		st->nreads = 0;
+	}
+	if (st->has_init && rc_unordered(hb, &st->init, &cur, th))
+		found(ctx, ev, u, &cur, &st->init);
+	if (u->write)
+		for (uint32_t i = 0; i < st->nreads; i++)
+			if (rc_unordered(hb, &st->reads[i], &cur, th))
+				found(ctx, ev, u, &cur, &st->reads[i]);
+	if (u->init) {
+		st->init = cur;
+		st->has_init = true;
+		return;
+	}
+	if (u->write) {   /* a destroy */
+		st->has_init = false;
+		st->nreads = 0;
+		return;
+	}
+	uint32_t keep = 0;   /* reads ordered before this one are covered by it */
+	for (uint32_t i = 0; i < st->nreads; i++)
+		if (st->reads[i].thread != cur.thread && rc_unordered(hb, &st->reads[i], &cur, th))
+			st->reads[keep++] = st->reads[i];
+	st->nreads = keep;
+	if (st->nreads == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 2;
+		st->reads = realloc(st->reads, st->cap * sizeof(*st->reads));
+		if (!st->reads)
+			abort();
+	}
+	st->reads[st->nreads++] = cur;
+}
+
+void rc_objraces_release(struct rc_objraces *o)
+{
+	for (uint32_t i = 0; i < o->n; i++)
+		free(o->v[i].reads);
+	free(o->v);
+	memset(o, 0, sizeof(*o));
+}

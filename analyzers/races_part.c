@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: MIT */
+/* races_part.c - one part of the race analysis: replays every event's
+ * synchronization, checks the accesses to the words it owns, and keeps
+ * each race found once per pair of code sites (the first one found, in
+ * stream order: parts merge to what one part would find). Part 0 also
+ * checks the sync objects' own uses (init/destroy vs use). */
+#include "races_part.h"
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rc_part_init(struct rc_part *p, uint32_t parts, uint32_t part)
+{
+	memset(p, 0, sizeof(*p));
+	p->parts = parts ? parts : 1;
+	p->part = part;
+	rc_hb_init(&p->hb);
+	rc_shadow_init(&p->sh);
+}
+
+void rc_race_free(struct rc_race *x)
+{
+	free(x->r.accesses[0].locks_held);
+	free(x->r.accesses[1].locks_held);
+	free(x->r.symbol);
+}
+
+void rc_part_release(struct rc_part *p)
+{
+	rc_hb_release(&p->hb);
+	rc_shadow_release(&p->sh);
+	rc_objraces_release(&p->objs);
+	rc_heap_release(&p->heap);
+	free(p->benign);
+	for (uint32_t i = 0; i < p->nraces; i++)
+		rc_race_free(&p->races[i]);
+	free(p->races);
+	u64map_release(&p->pairs);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The key of a pair of code sites, unordered. */
+uint64_t rc_pair_key(enum report_race_kind kind, uint32_t a, uint32_t b)
+{
+	uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
+	return ((uint64_t)kind << 62 | (uint64_t)lo << 31 | hi) & ~(1ull << 63);
+}
+
+static bool rc_benign(const struct rc_part *p, uint32_t process, uint64_t addr)
+{
+	for (uint32_t i = 0; i < p->nbenign; i++) {
+		const struct rc_benign *b = &p->benign[i];
+		if (b->process == process && addr >= b->addr && addr - b->addr < b->size)
+			return true;
+	}
+	return false;
+}
+
+static void rc_locks(const struct rc_hb *hb, uint32_t set, struct report_access *out)
+{
+	if (set >= hb->nsets || !hb->sets[set].n)
+		return;
+	out->nlocks_held = hb->sets[set].n;
+	out->locks_held = malloc(out->nlocks_held * sizeof(uint32_t));
+	if (!out->locks_held)
+		abort();
+	memcpy(out->locks_held, hb->sets[set].locks, out->nlocks_held * sizeof(uint32_t));
+}
+
+/* A new race for pair KEY, or NULL when that pair has one already. */
+static struct rc_race *rc_new_race(struct rc_part *p, uint64_t key, uint64_t word)
+{
+	int added;
+	u64map_put(&p->pairs, key, p->nraces, &added);
+	if (!added)
+		return NULL;
+	if (p->nraces == p->cap_races) {
+		p->cap_races = p->cap_races ? p->cap_races * 2 : 16;
+		p->races = realloc(p->races, p->cap_races * sizeof(*p->races));
+		if (!p->races)
+			abort();
+	}
+	struct rc_race *x = &p->races[p->nraces++];
+	memset(x, 0, sizeof(*x));
+	x->event = p->nevent;
+	x->word = word;
+	x->key = key;
+	x->r.block_thread = TRACE_NONE;
+	x->r.stack_thread = TRACE_NONE;
+	return x;
+}
+
+static void rc_fill_access(struct report_access *o, const struct rc_access *a, const struct rc_hb *hb)
+{
+	o->thread = a->thread;
+	o->write = a->write;
+	o->atomic = a->atomic;
+	o->stack = a->stack;
+	o->address = a->addr;
+	o->size = a->size > UINT32_MAX ? UINT32_MAX : (uint32_t)a->size;
+	o->ts_ns = a->ts_ns;
+	o->flags = a->aflags;
+	rc_locks(hb, a->heldset, o);
+}
+
+static void rc_fill_prev(struct report_access *o, const struct rc_found *f, const struct rc_hb *hb)
+{
+	o->thread = f->prev.thread;
+	o->write = f->prev.flags & RC_E_WRITE;
+	o->atomic = f->prev.flags & RC_E_ATOMIC;
+	o->stack = f->prev_site->stack;
+	o->address = f->word + (uint64_t)(int64_t)f->prev.start;
+	o->size = f->prev_site->size;
+	o->ts_ns = f->prev.ts_ns;
+	o->flags = f->prev_site->flags & (uint8_t)~RC_SITE_ATOMIC;
+	rc_locks(hb, f->prev_site->heldset, o);
+}
+
+static void rc_found_data(void *ctx, const struct rc_found *f)
+{
+	struct rc_part *p = ctx;
+	const struct rc_access *a = f->cur;
+	uint64_t addr = f->word + (uint64_t)__builtin_ctz(f->overlap);
+	if (rc_benign(p, a->process, addr))
+		return;
+	struct rc_race *x = rc_new_race(p, rc_pair_key(REPORT_RACE_DATA, a->stack, f->prev_site->stack), f->word);
+	if (!x)
+		return;
+	struct report_race *r = &x->r;
+	r->kind = REPORT_RACE_DATA;
+	r->process = a->process;
+	r->address = addr;
+	r->size = (uint32_t)__builtin_popcount(f->overlap);
+	rc_fill_access(&r->accesses[0], a, &p->hb);
+	rc_fill_prev(&r->accesses[1], f, &p->hb);
+	const struct rc_block *b = rc_heap_find(&p->heap, a->process, addr);
+	if (b) {
+		r->location = REPORT_LOCATION_HEAP;
+		r->block = b->addr;
+		r->block_size = b->size;
+		r->block_stack = b->stack;
+		r->block_thread = b->thread;
+		r->offset = addr - b->addr;
+	}
+}
+
+/* The size of a sync object of KIND on this machine (its bytes are not
+ * recorded: the type's size is what the program passed). */
+static uint32_t rc_obj_size(uint8_t kind)
+{
+	switch (kind) {
+	case TRACE_OBJ_MUTEX: return sizeof(pthread_mutex_t);
+	case TRACE_OBJ_RWLOCK: return sizeof(pthread_rwlock_t);
+	case TRACE_OBJ_SPINLOCK: return sizeof(pthread_spinlock_t);
+	case TRACE_OBJ_COND: return sizeof(pthread_cond_t);
+	case TRACE_OBJ_SEM: return sizeof(sem_t);
+	case TRACE_OBJ_BARRIER: return sizeof(pthread_barrier_t);
+	}
+	return 0;
+}
+
+static void rc_fill_objacc(struct report_access *o, const struct rc_objacc *a, const struct rc_hb *hb,
+			   uint64_t addr, uint32_t size)
+{
+	o->thread = a->thread;
+	o->write = a->write;
+	o->stack = a->stack;
+	o->address = addr;
+	o->size = size;
+	o->ts_ns = a->ts_ns;
+	o->op = a->op;
+	rc_locks(hb, a->heldset, o);
+}
+
+static void rc_found_object(void *ctx, const struct trace_event *ev, const struct rc_objuse *u,
+			    const struct rc_objacc *cur, const struct rc_objacc *prev)
+{
+	struct rc_part *p = ctx;
+	uint64_t key = p->ex->obj_key;
+	struct rc_race *x = rc_new_race(p, rc_pair_key(REPORT_RACE_OBJECT, cur->stack, prev->stack), key >> 3);
+	if (!x)
+		return;
+	struct report_race *r = &x->r;
+	r->kind = REPORT_RACE_OBJECT;
+	r->process = ev->process;
+	r->address = key;
+	r->size = rc_obj_size(ev->kind);
+	r->location = REPORT_LOCATION_OBJECT;
+	r->object = u->obj;
+	rc_fill_objacc(&r->accesses[0], cur, &p->hb, r->address, r->size);
+	rc_fill_objacc(&r->accesses[1], prev, &p->hb, r->address, r->size);
+}
+
+static void rc_objuse(void *ctx, const struct trace_event *ev, const struct rc_objuse *u)
+{
+	struct rc_part *p = ctx;
+	rc_objraces_use(&p->objs, &p->hb, ev, u, rc_found_object, p);
+}
+
+static void rc_part_access(struct rc_part *p, const struct trace_event *ev, uint64_t addr,
+			   uint64_t size, uint8_t aflags, bool write, bool atomic)
+{
+	struct rc_access a = {
+		.process = ev->process, .thread = ev->thread, .addr = addr, .size = size,
+		.ts_ns = ev->ts_ns, .stack = ev->stack, .heldset = rc_heldset(&p->hb, ev->thread),
+		.aflags = aflags, .write = write, .atomic = atomic, .event = p->nevent,
+	};
+	rc_shadow_access(&p->sh, &p->hb, &a, p->parts, p->part, rc_found_data, p);
+	if (aflags & TRACE_ACCESS_FREE) {
+		rc_heap_free(&p->heap, ev->process, addr);
+		rc_shadow_reset(&p->sh, &a, p->parts, p->part, true);
+	}
+}
+
+static void rc_part_free(struct rc_part *p, const struct trace_event *ev)
+{
+	uint64_t size = ev->args[1];
+	if (!size) {   /* the free's size is its block's */
+		const struct rc_block *b = rc_heap_find(&p->heap, ev->process, ev->args[0]);
+		size = b && b->addr == ev->args[0] ? b->size : 0;
+	}
+	if (!size) {
+		rc_heap_free(&p->heap, ev->process, ev->args[0]);
+		return;
+	}
+	rc_part_access(p, ev, ev->args[0], size, (uint8_t)ev->args[2], true, false);
+}
+
+static void rc_part_alloc(struct rc_part *p, const struct trace_event *ev)
+{
+	rc_heap_alloc(&p->heap, ev);
+	/* A new block: whatever was there before is another object. */
+	struct rc_access a = { .process = ev->process, .addr = ev->args[0], .size = ev->args[1] };
+	rc_shadow_reset(&p->sh, &a, p->parts, p->part, false);
+}
+
+static void rc_part_benign(struct rc_part *p, const struct trace_event *ev)
+{
+	if (p->nbenign == p->cap_benign) {
+		p->cap_benign = p->cap_benign ? p->cap_benign * 2 : 8;
+		p->benign = realloc(p->benign, p->cap_benign * sizeof(*p->benign));
+		if (!p->benign)
+			abort();
+	}
+	p->benign[p->nbenign++] = (struct rc_benign){ ev->process, ev->args[1], ev->args[2] ? ev->args[2] : 1 };
+}
+
+void rc_part_feed(struct rc_part *p, const struct trace_event *ev, const struct rc_extra *x)
+{
+	p->nevent++;
+	p->ex = x;
+	switch (ev->op) {
+	case TRACE_OP_ACCESS:
+		if (ev->args[2] & TRACE_ACCESS_FREE)
+			rc_part_free(p, ev);
+		else
+			rc_part_access(p, ev, ev->args[0], ev->args[1], (uint8_t)ev->args[2],
+				       ev->args[2] & TRACE_ACCESS_WRITE, false);
+		return;
+	case TRACE_OP_ALLOC:
+		rc_part_alloc(p, ev);
+		return;
+	case TRACE_OP_ATOMIC:
+		if (x->obj_key && ev->phase == TRACE_PHASE_END && ev->obj_gap != TRACE_OBJ_GAP_LATE)
+			rc_part_access(p, ev, x->obj_key, ev->args[2] ? ev->args[2] : 1, 0,
+				       ev->args[0] != TRACE_ATOMIC_LOAD && ev->args[0] != TRACE_ATOMIC_CAS_FAIL,
+				       true);
+		break;
+	case TRACE_OP_ANNOTATE:
+		if (ev->args[0] == TRACE_ANN_BENIGN_RACE)
+			rc_part_benign(p, ev);
+		break;
+	}
+	rc_sync_event(&p->hb, ev, x, p->part == 0 ? rc_objuse : NULL, p);
+}
+
+/* Races whose bytes an annotation, seen later, declared benign. */
+bool rc_part_is_benign(const struct rc_part *p, const struct report_race *r)
+{
+	return r->kind == REPORT_RACE_DATA && rc_benign(p, r->process, r->address);
+}
+
+/* N parts that go on where ONE stopped: each gets a copy of its clocks,
+ * heap blocks and benign ranges; part 0 takes its sync-object state and
+ * races. Done before the first access, while no word has state. */
+struct rc_part *rc_part_split(struct rc_part *one, uint32_t n)
+{
+	struct rc_part *parts = aligned_alloc(_Alignof(struct rc_part), n * sizeof(*parts));
+	if (!parts)
+		abort();
+	for (uint32_t i = 0; i < n; i++) {
+		struct rc_part *p = &parts[i];
+		rc_part_init(p, n, i);
+		rc_hb_release(&p->hb);
+		rc_hb_copy(&p->hb, &one->hb);
+		rc_heap_copy(&p->heap, &one->heap);
+		p->nbenign = p->cap_benign = one->nbenign;
+		p->benign = one->nbenign ? malloc(one->nbenign * sizeof(*p->benign)) : NULL;
+		if (one->nbenign && !p->benign)
+			abort();
+		if (one->nbenign)
+			memcpy(p->benign, one->benign, one->nbenign * sizeof(*p->benign));
+		p->nevent = one->nevent;
+	}
+	struct rc_part *p0 = &parts[0];
+	p0->objs = one->objs;
+	p0->races = one->races;
+	p0->nraces = one->nraces;
+	p0->cap_races = one->cap_races;
+	p0->pairs = one->pairs;
+	memset(&one->objs, 0, sizeof(one->objs));
+	one->races = NULL;
+	one->nraces = one->cap_races = 0;
+	one->pairs = (struct u64map)U64MAP_INIT;
+	return parts;
+}

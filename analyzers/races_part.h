@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* races_part.h - one part of the race analysis (races_part.c): all the
+ * synchronization, the words whose hash falls in it. */
+#ifndef CTRACE_RACES_PART_H
+#define CTRACE_RACES_PART_H
+
+#include "races_objects.h"
+
+/* A race found, with what orders it among the parts' findings. */
+struct rc_race {
+	uint64_t event;            /* stream index of the later access */
+	uint64_t word;             /* the word it was found on */
+	uint64_t key;              /* its pair of code sites (rc_pair_key) */
+	struct report_race r;      /* (owned arrays) ids only, resolved later */
+};
+
+struct rc_benign {
+	uint32_t process;
+	uint64_t addr, size;
+};
+
+/* A part reads no catalog (rc_extra): it may run on a thread of its own. */
+struct rc_part {
+	uint32_t parts, part;
+	struct rc_hb hb;
+	struct rc_shadow sh;       /* memory words of this part */
+	struct rc_objraces objs;   /* part 0: sync objects' own calls */
+	struct rc_heap heap;
+	struct rc_benign *benign;  /* BENIGN_RACE annotations */
+	uint32_t nbenign, cap_benign;
+	struct rc_race *races;
+	uint32_t nraces, cap_races;
+	struct u64map pairs;       /* pair key -> index into races */
+	uint64_t nevent;           /* events fed */
+	const struct rc_extra *ex; /* the event being fed's */
+} __attribute__((aligned(128)));   /* parts run on their own threads: no false sharing */
+
+void rc_part_init(struct rc_part *p, uint32_t parts, uint32_t part);
+void rc_part_feed(struct rc_part *p, const struct trace_event *ev, const struct rc_extra *x);
+bool rc_part_is_benign(const struct rc_part *p, const struct report_race *r);
+void rc_part_release(struct rc_part *p);
+/* N parts (calloc'ed array) continuing from ONE, which keeps its hb and
+ * heap (release it). Call before any word has state. */
+struct rc_part *rc_part_split(struct rc_part *one, uint32_t n);
+void rc_race_free(struct rc_race *x);
+uint64_t rc_pair_key(enum report_race_kind kind, uint32_t a, uint32_t b);
+
+#endif

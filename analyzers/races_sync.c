@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/* races_sync.c - the synchronization rules: what each event of the trace
+ * orders, as releases into an object's clock and acquisitions from it
+ * (TSan's semantics: compiler-rt tsan_rtl_mutex.cpp, tsan_interface_atomic.cpp).
+ *
+ *   mutex, spinlock, C11 mtx   unlock releases, lock acquires
+ *   rwlock                     write unlock -> clk, read unlock -> rclk;
+ *                              rdlock acquires clk, wrlock clk and rclk
+ *   cond                       signal/broadcast release to the woken wait;
+ *                              the wait's mutex: COND_RELEASE / REACQUIRE
+ *   sem, mq                    post/send release, wait/receive acquire
+ *   barrier                    a round's arrivals (BEGINs, stamped) before
+ *                              its departures (ENDs)
+ *   once                       each return acquires what the run released
+ *   create -> start, end -> join, fork -> the child's first thread
+ *   atomics                    release stores replace, release RMWs join
+ *                              (release sequences continue through RMWs),
+ *                              acquire loads/RMWs acquire; relaxed: fences
+ *   annotations                happens-before / happens-after on an address
+ *
+ * A gap on an object (obj_gap) lost some release into it: the object is
+ * taken as released by everything so far, and the thread there as having
+ * acquired it, so nothing unknown turns into a race. */
+#include "races.h"
+#include "op_class.h"
+
+#include <errno.h>
+
+static bool mo_acquire(uint64_t mo)
+{
+	return mo == 1 || mo == 2 || mo == 4 || mo == 5;   /* consume, acquire, acq_rel, seq_cst */
+}
+
+static bool mo_release(uint64_t mo)
+{
+	return mo == 3 || mo == 4 || mo == 5;              /* release, acq_rel, seq_cst */
+}
+
+/* Kinds whose objects can race themselves (init/destroy vs use). */
+static bool rc_obj_races(uint8_t kind)
+{
+	switch (kind) {
+	case TRACE_OBJ_MUTEX: case TRACE_OBJ_RWLOCK: case TRACE_OBJ_SPINLOCK:
+	case TRACE_OBJ_COND: case TRACE_OBJ_SEM: case TRACE_OBJ_BARRIER:
+		return true;
+	}
+	return false;
+}
+
+static void rc_send(struct rc_hb *hb, uint32_t t)
+{
+	struct rc_thread *th = rc_thread(hb, t);
+	vclock_copy(&th->sent, &th->vc);
+	vclock_tick(&th->vc, t);
+	th->has_sent = true;
+}
+
+static void rc_create(struct rc_hb *hb, const struct trace_event *ev)
+{
+	struct rc_thread *t = rc_thread(hb, ev->thread);
+	if (ev->phase == TRACE_PHASE_BEGIN || !t->has_sent)
+		rc_send(hb, ev->thread);
+	if (ev->phase == TRACE_PHASE_BEGIN)
+		return;
+	if (ev->result == 0 && ev->peer_thread != TRACE_NONE && ev->peer_thread != ev->thread) {
+		rc_thread(hb, ev->peer_thread);
+		t = &hb->threads[ev->thread];
+		vclock_join(&hb->threads[ev->peer_thread].vc, &t->sent);
+	}
+	hb->threads[ev->thread].has_sent = false;
+}
+
+/* The child's first record: the create may still be in flight. */
+static void rc_thread_start(struct rc_hb *hb, const struct trace_event *ev)
+{
+	uint32_t parent = ev->peer_thread;
+	if (parent == TRACE_NONE || parent == ev->thread)
+		return;
+	rc_thread(hb, parent);
+	struct rc_thread *p = &hb->threads[parent];
+	if (p->has_sent)
+		vclock_join(&hb->threads[ev->thread].vc, &p->sent);
+}
+
+void rc_extra_of(const struct trace_catalog *cat, const struct trace_event *ev, bool first_of_thread,
+		 struct rc_extra *x)
+{
+	const struct trace_object *o = ev->obj ? trace_catalog_object(cat, ev->obj) : NULL;
+	x->obj_key = o ? o->key : 0;
+	x->fork_parent = TRACE_NONE;
+	const struct trace_thread *th = first_of_thread ? trace_catalog_thread(cat, ev->thread) : NULL;
+	if (th && th->index == 0 && th->process < cat->nprocesses)
+		x->fork_parent = cat->processes[th->process].parent_thread;
+}
+
+/* A forked process's main thread starts after its parent's fork. */
+static void rc_fork_child(struct rc_hb *hb, const struct trace_event *ev, uint32_t parent)
+{
+	if (parent == TRACE_NONE || parent == ev->thread)
+		return;
+	rc_thread(hb, parent);
+	rc_thread(hb, ev->thread);
+	if (hb->threads[parent].has_forked)
+		vclock_join(&hb->threads[ev->thread].vc, &hb->threads[parent].forked);
+}
+
+static void rc_thread_end(struct rc_hb *hb, uint32_t t)
+{
+	struct rc_thread *th = rc_thread(hb, t);
+	vclock_copy(&th->end, &th->vc);
+	th->ended = true;
+	vclock_tick(&th->vc, t);
+}
+
+static void rc_join(struct rc_hb *hb, const struct trace_event *ev)
+{
+	uint32_t peer = ev->peer_thread;
+	if (ev->phase != TRACE_PHASE_END || ev->result != 0 || peer == TRACE_NONE || peer == ev->thread)
+		return;
+	rc_thread(hb, peer);
+	rc_thread(hb, ev->thread);
+	const struct rc_thread *p = &hb->threads[peer];
+	vclock_join(&hb->threads[ev->thread].vc, p->ended ? &p->end : &p->vc);
+}
+
+static void rc_lock(struct rc_hb *hb, const struct trace_event *ev, struct rc_sync *s)
+{
+	if (ev->result != 0 && ev->result != EOWNERDEAD)
+		return;
+	bool read = op_class(ev->op) & OPC_READ;
+	rc_acquire(hb, ev->thread, &s->clk);
+	if (!read)
+		rc_acquire(hb, ev->thread, &s->rclk);
+	rc_held_add(hb, ev->thread, ev->obj, read);
+}
+
+static void rc_unlock(struct rc_hb *hb, const struct trace_event *ev, struct rc_sync *s)
+{
+	if (ev->result != 0)
+		return;
+	bool read = false;
+	rc_held_remove(hb, ev->thread, ev->obj, &read);
+	rc_release(hb, ev->thread, read ? &s->rclk : &s->clk);
+}
+
+static void rc_barrier(struct rc_hb *hb, const struct trace_event *ev, struct rc_sync *s)
+{
+	if (ev->phase == TRACE_PHASE_BEGIN) {
+		rc_release(hb, ev->thread, &s->arrive);
+		s->narrive++;
+		return;
+	}
+	if (!s->ndepart) {   /* the first departure closes the round */
+		vclock_copy(&s->clk, &s->arrive);
+		vclock_release(&s->arrive);
+		s->ndepart = s->narrive;
+		s->narrive = 0;
+	}
+	rc_acquire(hb, ev->thread, &s->clk);
+	if (s->ndepart)
+		s->ndepart--;
+}
+
+static void rc_atomic(struct rc_hb *hb, const struct trace_event *ev, struct rc_sync *s)
+{
+	uint64_t op = ev->args[0], mo = ev->args[1];
+	struct rc_thread *t = rc_thread(hb, ev->thread);
+	bool load = op == TRACE_ATOMIC_LOAD || op == TRACE_ATOMIC_CAS_FAIL || op == TRACE_ATOMIC_RMW;
+	bool store = op == TRACE_ATOMIC_STORE || op == TRACE_ATOMIC_RMW;
+	if (load) {
+		if (mo_acquire(mo))
+			rc_acquire(hb, ev->thread, &s->clk);
+		else   /* a later acquire fence makes it an acquisition */
+			vclock_join(&t->fence_acq, &s->clk);
+	}
+	if (!store)
+		return;
+	if (mo_release(mo)) {
+		if (op == TRACE_ATOMIC_STORE)   /* a new release sequence */
+			vclock_copy(&s->clk, &t->vc);
+		rc_release(hb, ev->thread, &s->clk);
+	} else if (t->has_fence_rel) {     /* an earlier release fence */
+		vclock_join(&s->clk, &t->fence_rel);
+	}
+}
+
+static void rc_fence(struct rc_hb *hb, const struct trace_event *ev)
+{
+	struct rc_thread *t = rc_thread(hb, ev->thread);
+	if (mo_acquire(ev->args[0]))
+		vclock_join(&t->vc, &t->fence_acq);
+	if (mo_release(ev->args[0])) {
+		vclock_copy(&t->fence_rel, &t->vc);
+		t->has_fence_rel = true;
+		vclock_tick(&t->vc, ev->thread);
+	}
+}
+
+static void rc_annotate(struct rc_hb *hb, const struct trace_event *ev)
+{
+	if (ev->args[0] != TRACE_ANN_HAPPENS_BEFORE && ev->args[0] != TRACE_ANN_HAPPENS_AFTER)
+		return;
+	struct rc_sync *s = rc_addr_sync(hb, ev->process, ev->args[1]);
+	if (ev->args[0] == TRACE_ANN_HAPPENS_BEFORE)
+		rc_release(hb, ev->thread, &s->clk);
+	else
+		rc_acquire(hb, ev->thread, &s->clk);
+}
+
+/* Calls that hand something over from the caller: their use of the object
+ * is checked before the release. */
+static bool rc_releases(const struct trace_event *ev)
+{
+	switch (ev->op) {
+	case TRACE_OP_SEM_POST: case TRACE_OP_COND_SIGNAL: case TRACE_OP_COND_BROADCAST:
+	case TRACE_OP_CND_SIGNAL: case TRACE_OP_CND_BROADCAST: case TRACE_OP_MQ_SEND:
+	case TRACE_OP_MQ_TIMEDSEND:
+		return true;
+	case TRACE_OP_BARRIER_WAIT:
+		return ev->phase == TRACE_PHASE_BEGIN;
+	}
+	return trace_op_is_lock_release(ev->op);
+}
+
+/* The object-level effect of ev (obj is valid). */
+static void rc_object_event(struct rc_hb *hb, const struct trace_event *ev)
+{
+	struct rc_sync *s = rc_obj(hb, ev->obj);
+	if (ev->obj_gap) {   /* some operation on it is lost */
+		rc_sync_gap(hb, s);
+		rc_acquire_all(hb, ev->thread);
+		if (ev->obj_gap == TRACE_OBJ_GAP_LATE)
+			return;
+	}
+	unsigned op = ev->op;
+	if (op == TRACE_OP_ATOMIC) {
+		rc_atomic(hb, ev, s);
+		return;
+	}
+	if (op == TRACE_OP_BARRIER_WAIT) {
+		if (ev->phase == TRACE_PHASE_BEGIN || ev->result == 0)
+			rc_barrier(hb, ev, s);
+		return;
+	}
+	if (ev->phase != TRACE_PHASE_END)
+		return;
+	unsigned c = op_class(op);
+	if (c & OPC_ACQUIRE) {
+		rc_lock(hb, ev, s);
+	} else if (c & OPC_RELEASE) {
+		rc_unlock(hb, ev, s);
+	} else if (c & OPC_COND) {
+		if (ev->result == 0)
+			rc_acquire(hb, ev->thread, &s->clk);
+		if (ev->obj2) {   /* it returns holding its mutex (also without COND_REACQUIRE) */
+			struct rc_sync *m = rc_obj(hb, ev->obj2);
+			rc_acquire(hb, ev->thread, &m->clk);
+		}
+	} else if (op == TRACE_OP_COND_RELEASE) {
+		rc_held_remove(hb, ev->thread, ev->obj, NULL);
+		rc_release(hb, ev->thread, &s->clk);
+	} else if (op == TRACE_OP_COND_REACQUIRE) {
+		rc_acquire(hb, ev->thread, &s->clk);
+		rc_held_add(hb, ev->thread, ev->obj, false);
+	} else if (rc_releases(ev)) {
+		if (ev->result == 0)
+			rc_release(hb, ev->thread, &s->clk);
+	} else if (op == TRACE_OP_SEM_WAIT || op == TRACE_OP_SEM_TRYWAIT || op == TRACE_OP_SEM_TIMEDWAIT ||
+		   op == TRACE_OP_SEM_CLOCKWAIT || op == TRACE_OP_MQ_RECEIVE ||
+		   op == TRACE_OP_MQ_TIMEDRECEIVE) {
+		if (ev->result == 0)
+			rc_acquire(hb, ev->thread, &s->clk);
+	} else if (op == TRACE_OP_ONCE || op == TRACE_OP_CALL_ONCE) {
+		/* The run's return comes first in the once's order; the other
+		 * calls return after it and take what it did. */
+		if (ev->result == 0) {
+			rc_acquire(hb, ev->thread, &s->clk);
+			rc_release(hb, ev->thread, &s->clk);
+		}
+	}
+}
+
+static void rc_use(const struct trace_event *ev,
+		   void (*use)(void *ctx, const struct trace_event *ev, const struct rc_objuse *u),
+		   void *ctx)
+{
+	if (!use || !ev->obj || !rc_obj_races(ev->kind) ||
+	    !(trace_op_desc(ev->op) && (trace_op_desc(ev->op)->flags & TRACE_F_CALL)))
+		return;
+	if (ev->phase == TRACE_PHASE_BEGIN && ev->op != TRACE_OP_BARRIER_WAIT)
+		return;
+	/* A named semaphore's open and close are not its init and destroy:
+	 * threads open and close the same one, each for itself. */
+	if (ev->op == TRACE_OP_SEM_OPEN || ev->op == TRACE_OP_SEM_CLOSE || ev->op == TRACE_OP_SEM_UNLINK)
+		return;
+	unsigned c = op_class(ev->op);
+	struct rc_objuse u = { ev->obj, (c & (OPC_INIT | OPC_DESTROY)) != 0, (c & OPC_INIT) != 0 };
+	use(ctx, ev, &u);
+}
+
+void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev, const struct rc_extra *x,
+		   void (*use)(void *ctx, const struct trace_event *ev, const struct rc_objuse *u),
+		   void *ctx)
+{
+	if (x->fork_parent != TRACE_NONE)
+		rc_fork_child(hb, ev, x->fork_parent);
+	struct rc_thread *t = rc_thread(hb, ev->thread);
+	switch (ev->op) {
+	case TRACE_OP_DROPPED:
+		rc_thread_gap(hb, ev->thread);
+		return;
+	case TRACE_OP_THREAD_START:
+		rc_thread_start(hb, ev);
+		return;
+	case TRACE_OP_THREAD_END:
+		rc_thread_end(hb, ev->thread);
+		return;
+	case TRACE_OP_CREATE: case TRACE_OP_THRD_CREATE:
+		rc_create(hb, ev);
+		return;
+	case TRACE_OP_FORK:   /* the child's first thread takes it (rc_fork_child) */
+		if (ev->phase == TRACE_PHASE_BEGIN || !t->fork_begun) {
+			vclock_copy(&t->forked, &t->vc);
+			vclock_tick(&t->vc, ev->thread);
+			t->has_forked = true;
+		}
+		t->fork_begun = ev->phase == TRACE_PHASE_BEGIN;
+		return;
+	case TRACE_OP_FENCE:
+		rc_fence(hb, ev);
+		return;
+	case TRACE_OP_ANNOTATE:
+		rc_annotate(hb, ev);
+		return;
+	}
+	unsigned c = op_class(ev->op);
+	if (c & OPC_JOIN) {
+		rc_join(hb, ev);
+		return;
+	}
+	if (!ev->obj)
+		return;
+	bool first = (c & (OPC_RELEASE | OPC_DESTROY)) || rc_releases(ev);
+	if (first)
+		rc_use(ev, use, ctx);
+	rc_object_event(hb, ev);
+	if (!first)
+		rc_use(ev, use, ctx);
+}

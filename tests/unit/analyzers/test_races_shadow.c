@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: MIT */
+/* test_races_shadow.c - what the per-address state finds: byte-exact
+ * overlaps, sizes and unaligned accesses, ranges, free() and heap blocks,
+ * races far apart in time, one report per pair of code sites, gaps that
+ * never make races, races on sync objects, the locks held, and the same
+ * races whatever the number of parts. */
+#include <stdio.h>
+
+#include "race_test.h"
+
+static size_t two_writes(uint64_t a1, uint64_t n1, uint64_t a2, uint64_t n2)
+{
+	struct rt x;
+	rt_init(&x);
+	rt_write(&x, x.t1, a1, n1, x.s1);
+	rt_write(&x, x.t2, a2, n2, x.s2);
+	return rt_count(&x);
+}
+
+static void test_bytes(void **state)
+{
+	(void)state;
+	assert_int_equal(two_writes(RT_X, 1, RT_X + 1, 1), 0);      /* adjacent bytes */
+	assert_int_equal(two_writes(RT_X, 4, RT_X + 3, 1), 1);
+	assert_int_equal(two_writes(RT_X, 4, RT_X + 4, 4), 0);      /* struct fields */
+	assert_int_equal(two_writes(RT_X, 2, RT_X + 1, 2), 1);
+	assert_int_equal(two_writes(RT_X, 8, RT_X, 8), 1);
+	assert_int_equal(two_writes(RT_X, 16, RT_X + 12, 4), 1);   /* 16-byte */
+	assert_int_equal(two_writes(RT_X + 5, 8, RT_X + 12, 1), 1); /* unaligned, across words */
+	assert_int_equal(two_writes(RT_X + 5, 8, RT_X + 13, 1), 0);
+	assert_int_equal(two_writes(RT_X, 100, RT_X + 64, 4), 1);  /* a range */
+	/* reads do not race with reads */
+	struct rt x;
+	rt_init(&x);
+	rt_read(&x, x.t1, RT_X, 4, x.s1);
+	rt_read(&x, x.t2, RT_X, 4, x.s2);
+	assert_int_equal(rt_count(&x), 0);
+}
+
+/* The race's address and sizes: the overlap, each access its own. */
+static void test_race_fields(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	uint32_t m1 = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	uint32_t m2 = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601140);
+	fake_lock(&x.t, x.t1, m1, 0);
+	rt_write(&x, x.t1, RT_X + 2, 2, x.s1)->ts_ns = 7000000;
+	fake_unlock(&x.t, x.t1, m1, 0);
+	fake_lock(&x.t, x.t2, m2, 0);
+	rt_read(&x, x.t2, RT_X, 8, x.s2);
+	fake_unlock(&x.t, x.t2, m2, 0);
+	struct report r;
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	assert_int_equal(r.nraces, 1);
+	const struct report_race *k = &r.races[0];
+	assert_int_equal(k->kind, REPORT_RACE_DATA);
+	assert_int_equal(k->address, RT_X + 2);
+	assert_int_equal(k->size, 2);
+	assert_int_equal(k->accesses[0].thread, x.t2);
+	assert_false(k->accesses[0].write);
+	assert_int_equal(k->accesses[0].address, RT_X);
+	assert_int_equal(k->accesses[0].size, 8);
+	assert_int_equal(k->accesses[0].stack, x.s2);
+	assert_int_equal(k->accesses[0].nlocks_held, 1);
+	assert_int_equal(k->accesses[0].locks_held[0], m2);
+	assert_int_equal(k->accesses[1].thread, x.t1);
+	assert_true(k->accesses[1].write);
+	assert_int_equal(k->accesses[1].address, RT_X + 2);
+	assert_int_equal(k->accesses[1].size, 2);
+	assert_int_equal(k->accesses[1].ts_ns, 7000000);
+	assert_int_equal(k->accesses[1].nlocks_held, 1);
+	assert_int_equal(k->accesses[1].locks_held[0], m1);
+	report_release(&r);
+	fake_trace_release(&x.t);
+}
+
+/* No eviction: a write is remembered however many accesses come after. */
+static void test_far_apart(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	rt_write(&x, x.t1, RT_X, 4, x.s1);
+	for (uint64_t i = 0; i < 20000; i++) {
+		rt_write(&x, x.t1, 0x700000 + 8 * i, 8, x.s3);
+		rt_read(&x, i % 2 ? x.t1 : 0, RT_X + 4, 4, x.s3);
+	}
+	rt_write(&x, x.t2, RT_X, 4, x.s2);
+	assert_int_equal(rt_count(&x), 1);
+}
+
+/* One report per pair of code sites, unordered; another pair is another. */
+static void test_dedup(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	for (uint64_t i = 0; i < 10; i++) {
+		rt_write(&x, x.t1, RT_X + 8 * i, 8, x.s1);
+		rt_write(&x, x.t2, RT_X + 8 * i, 8, x.s2);
+	}
+	rt_write(&x, x.t1, RT_X + 800, 8, x.s2);
+	rt_write(&x, x.t2, RT_X + 800, 8, x.s1);   /* the same pair the other way */
+	rt_write(&x, x.t1, RT_X + 900, 8, x.s1);
+	rt_write(&x, x.t2, RT_X + 900, 8, x.s3);   /* another pair */
+	assert_int_equal(rt_count(&x), 2);
+}
+
+/* free() is a write to its whole block, checked then forgotten; a block
+ * allocated again at the same address is a new object. */
+static void test_heap_free(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	uint64_t blk = 0x10000040;
+	uint32_t s_alloc = fake_stack(&x.t, 0x405000, 2);
+	fake_alloc(&x.t, 0, blk, 40, s_alloc);
+	rt_write(&x, x.t1, blk + 12, 4, x.s1);
+	fake_access(&x.t, x.t2, blk, 0, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, x.s2);
+	struct report r;
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	assert_int_equal(r.nraces, 1);
+	const struct report_race *k = &r.races[0];
+	assert_int_equal(k->location, REPORT_LOCATION_HEAP);
+	assert_int_equal(k->block, blk);
+	assert_int_equal(k->block_size, 40);
+	assert_int_equal(k->block_stack, s_alloc);
+	assert_int_equal(k->block_thread, 0);
+	assert_int_equal(k->offset, 12);
+	assert_int_equal(k->accesses[0].flags & TRACE_ACCESS_FREE, TRACE_ACCESS_FREE);
+	assert_int_equal(k->accesses[0].size, 40);
+	report_release(&r);
+	fake_trace_release(&x.t);
+
+	/* use after an unordered free */
+	rt_init(&x);
+	fake_alloc(&x.t, x.t1, blk, 40, s_alloc);
+	fake_access(&x.t, x.t1, blk, 40, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, x.s1);
+	rt_read(&x, x.t2, blk + 8, 4, x.s2);
+	assert_int_equal(rt_count(&x), 1);
+
+	/* freed, allocated again by the other thread: no race with the old */
+	rt_init(&x);
+	fake_alloc(&x.t, x.t1, blk, 40, s_alloc);
+	rt_write(&x, x.t1, blk + 8, 4, x.s1);
+	fake_access(&x.t, x.t1, blk, 40, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, x.s1);
+	fake_alloc(&x.t, x.t2, blk, 16, s_alloc);
+	rt_write(&x, x.t2, blk + 8, 4, x.s2);
+	assert_int_equal(rt_count(&x), 0);
+}
+
+/* An address just below a thread's pthread_t is on its stack (glibc). */
+static void test_stack_location(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	uint64_t h = x.t.cat.threads[x.t1].handle;
+	rt_write(&x, x.t1, h - 0x200, 4, x.s1);
+	rt_write(&x, x.t2, h - 0x200, 4, x.s2);
+	struct report r;
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	assert_int_equal(r.nraces, 1);
+	assert_int_equal(r.races[0].location, REPORT_LOCATION_STACK);
+	assert_int_equal(r.races[0].stack_thread, x.t1);
+	report_release(&r);
+	fake_trace_release(&x.t);
+}
+
+/* ---- gaps ---- */
+
+static size_t gap_case(int where)
+{
+	struct rt x;
+	rt_init(&x);
+	uint32_t m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	if (where == 3) {   /* an atomic location whose order lost an operation */
+		uint32_t flag = fake_object(&x.t, TRACE_OBJ_ATOMIC, 0x601140);
+		rt_write(&x, x.t1, RT_X, 4, x.s1);
+		fake_atomic(&x.t, x.t2, flag, TRACE_ATOMIC_LOAD, 2, 4, x.s3)->obj_gap = TRACE_OBJ_GAP_BEFORE;
+		rt_write(&x, x.t2, RT_X, 4, x.s2);
+		/* a third thread acquiring it later gets what the hole may have released */
+		uint32_t t3 = an_spawn(&x.t, 0, "w3");
+		fake_atomic(&x.t, t3, flag, TRACE_ATOMIC_LOAD, 2, 4, x.s3);
+		rt_write(&x, t3, RT_X + 4, 4, x.s3);
+		rt_write(&x, x.t1, RT_X + 4, 4, x.s1);   /* after the hole: a race */
+		return rt_count(&x);
+	}
+	if (where == 2) {
+		fake_lock(&x.t, x.t1, m, 0);
+		rt_write(&x, x.t1, RT_X, 4, x.s1);
+		fake_unlock(&x.t, x.t1, m, 0);
+		/* t2's lock: an operation before it was lost */
+		fake_lock(&x.t, x.t2, m, 0)->obj_gap = TRACE_OBJ_GAP_BEFORE;
+		rt_write(&x, x.t2, RT_X, 4, x.s2);
+		return rt_count(&x);
+	}
+	rt_write(&x, x.t1, RT_X, 4, x.s1);
+	if (where == 0)
+		fake_event(&x.t, x.t1, TRACE_OP_DROPPED, 0)->args[0] = 5;  /* t1 lost events after */
+	if (where == 1)
+		fake_event(&x.t, x.t2, TRACE_OP_DROPPED, 0)->args[0] = 5;  /* t2 lost events before */
+	rt_write(&x, x.t2, RT_X, 4, x.s2);
+	return rt_count(&x);
+}
+
+static void test_gaps(void **state)
+{
+	(void)state;
+	assert_int_equal(gap_case(-1), 1);
+	assert_int_equal(gap_case(0), 0);
+	assert_int_equal(gap_case(1), 0);
+	assert_int_equal(gap_case(2), 0);
+	assert_int_equal(gap_case(3), 1);
+}
+
+/* ---- sync objects ---- */
+
+static void test_object_init_race(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	uint32_t m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	uint32_t s_init = fake_stack(&x.t, 0x406000, 2);
+	an_call(&x.t, x.t1, TRACE_OP_MUTEX_INIT, m, s_init, 0);
+	fake_lock(&x.t, x.t2, m, x.s2);
+	fake_unlock(&x.t, x.t2, m, x.s2);
+	struct report r;
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	assert_int_equal(r.nraces, 1);
+	const struct report_race *k = &r.races[0];
+	assert_int_equal(k->kind, REPORT_RACE_OBJECT);
+	assert_int_equal(k->object, m);
+	assert_int_equal(k->location, REPORT_LOCATION_OBJECT);
+	assert_int_equal(k->address, 0x601100);
+	assert_int_equal(k->accesses[0].op, TRACE_OP_MUTEX_LOCK);
+	assert_false(k->accesses[0].write);
+	assert_int_equal(k->accesses[1].op, TRACE_OP_MUTEX_INIT);
+	assert_true(k->accesses[1].write);
+	assert_true(k->size > 0);
+	report_release(&r);
+	fake_trace_release(&x.t);
+
+	/* initialized before the thread was created: ordered */
+	fake_trace_init(&x.t);
+	m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	an_call(&x.t, 0, TRACE_OP_MUTEX_INIT, m, 0, 0);
+	uint32_t w = an_spawn(&x.t, 0, "w");
+	fake_lock(&x.t, w, m, 0);
+	fake_unlock(&x.t, w, m, 0);
+	an_end_thread(&x.t, w);
+	an_join(&x.t, 0, w);
+	an_call(&x.t, 0, TRACE_OP_MUTEX_DESTROY, m, 0, 0);
+	assert_int_equal(rt_count(&x), 0);
+}
+
+/* A lock destroyed (or just used) by one thread, its memory freed and
+ * allocated again by another (untraced allocator), initialized there: a
+ * new object, no race with the old one's uses; but a use of the new one
+ * unordered with its init is one. */
+static void test_object_reuse(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	uint32_t old = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	fake_lock(&x.t, x.t1, old, x.s1);
+	fake_unlock(&x.t, x.t1, old, x.s1);
+	an_call(&x.t, x.t1, TRACE_OP_MUTEX_DESTROY, old, x.s1, 0);
+	uint32_t fresh = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	an_call(&x.t, x.t2, TRACE_OP_MUTEX_INIT, fresh, x.s2, 0);
+	assert_int_equal(rt_count(&x), 0);
+	rt_init(&x);
+	old = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	fake_lock(&x.t, x.t1, old, x.s1);
+	fake_unlock(&x.t, x.t1, old, x.s1);
+	fresh = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	an_call(&x.t, x.t2, TRACE_OP_MUTEX_INIT, fresh, x.s2, 0);
+	assert_int_equal(rt_count(&x), 0);
+	rt_init(&x);
+	old = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	an_call(&x.t, x.t1, TRACE_OP_MUTEX_DESTROY, old, x.s1, 0);
+	fresh = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	an_call(&x.t, x.t2, TRACE_OP_MUTEX_INIT, fresh, x.s2, 0);
+	fake_lock(&x.t, 0, fresh, x.s3);
+	assert_int_equal(rt_count(&x), 1);
+}
+
+/* A named semaphore opened and closed by each thread: no init, no destroy. */
+static void test_named_sem(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	uint32_t sem = fake_object(&x.t, TRACE_OBJ_SEM, 0x7f0000200000ull);
+	an_call(&x.t, x.t1, TRACE_OP_SEM_OPEN, sem, x.s1, 0);
+	an_call(&x.t, x.t2, TRACE_OP_SEM_OPEN, sem, x.s2, 0);
+	an_call(&x.t, x.t1, TRACE_OP_SEM_POST, sem, x.s1, 0);
+	an_call(&x.t, x.t2, TRACE_OP_SEM_WAIT, sem, x.s2, 0);
+	an_call(&x.t, x.t1, TRACE_OP_SEM_CLOSE, sem, x.s3, 0);
+	assert_int_equal(rt_count(&x), 0);
+}
+
+/* A barrier destroyed while a thread may still be inside it. */
+static size_t barrier_destroy(bool join)
+{
+	struct rt x;
+	rt_init(&x);
+	uint32_t b = fake_object(&x.t, TRACE_OBJ_BARRIER, 0x601100);
+	fake_begin(&x.t, x.t1, TRACE_OP_BARRIER_WAIT, b)->stack = x.s1;
+	fake_begin(&x.t, 0, TRACE_OP_BARRIER_WAIT, b)->stack = x.s2;
+	fake_event(&x.t, 0, TRACE_OP_BARRIER_WAIT, b)->stack = x.s2;
+	fake_event(&x.t, x.t1, TRACE_OP_BARRIER_WAIT, b)->stack = x.s1;
+	if (join) {
+		an_end_thread(&x.t, x.t1);
+		an_join(&x.t, 0, x.t1);
+	}
+	an_call(&x.t, 0, TRACE_OP_BARRIER_DESTROY, b, x.s3, 0);
+	return rt_count(&x);
+}
+
+static void test_barrier_destroy(void **state)
+{
+	(void)state;
+	assert_int_equal(barrier_destroy(false), 1);
+	assert_int_equal(barrier_destroy(true), 0);
+}
+
+/* ---- parts ---- */
+
+static void race_key(const struct report_race *k, char *buf, size_t size)
+{
+	snprintf(buf, size, "%d %llx %u %u/%u/%d/%llx %u/%u/%d/%llx", k->kind, (unsigned long long)k->address,
+		 k->size, k->accesses[0].thread, k->accesses[0].stack, k->accesses[0].write,
+		 (unsigned long long)k->accesses[0].address, k->accesses[1].thread, k->accesses[1].stack,
+		 k->accesses[1].write, (unsigned long long)k->accesses[1].address);
+}
+
+/* A pseudo-random program: 4 workers, 3 mutexes, 64 sites, 300 bytes. */
+static void test_parts_equal(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	uint32_t th[4], m[3], s[64];
+	for (int i = 0; i < 4; i++)
+		th[i] = an_spawn(&t, 0, "w");
+	for (int i = 0; i < 3; i++)
+		m[i] = fake_object(&t, TRACE_OBJ_MUTEX, 0x601100 + 0x40 * (uint64_t)i);
+	for (int i = 0; i < 64; i++)
+		s[i] = fake_stack(&t, 0x410000 + 0x100 * (uint64_t)i, 2);
+	uint32_t held[4] = { 0 };
+	uint64_t seed = 12345;
+	for (int i = 0; i < 20000; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		uint32_t r = (uint32_t)(seed >> 33);
+		uint32_t w = r % 4;
+		if (r % 7 == 0) {
+			if (held[w]) {
+				fake_unlock(&t, th[w], held[w], 0);
+				held[w] = 0;
+			} else {
+				held[w] = m[(r >> 4) % 3];
+				bool busy = false;
+				for (int k = 0; k < 4; k++)
+					busy |= held[k] == held[w] && (uint32_t)k != w;
+				if (busy)
+					held[w] = 0;
+				else
+					fake_lock(&t, th[w], held[w], 0);
+			}
+			continue;
+		}
+		uint64_t addr = RT_X + (r >> 8) % 300;
+		uint64_t size = 1u << ((r >> 5) % 4);
+		fake_access(&t, th[w], addr, size, (r >> 12) & 1 ? TRACE_ACCESS_WRITE : 0, s[(r >> 16) % 64]);
+	}
+	struct report one, four;
+	report_init(&one);
+	report_init(&four);
+	rt_run(&t, &one, 1);
+	rt_run(&t, &four, 4);
+	assert_true(one.nraces > 10);
+	assert_int_equal(one.nraces, four.nraces);
+	for (size_t i = 0; i < one.nraces; i++) {
+		char a[256], b[256];
+		race_key(&one.races[i], a, sizeof a);
+		race_key(&four.races[i], b, sizeof b);
+		assert_string_equal(a, b);
+	}
+	report_release(&one);
+	report_release(&four);
+	fake_trace_release(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bytes),
+		cmocka_unit_test(test_race_fields),
+		cmocka_unit_test(test_far_apart),
+		cmocka_unit_test(test_dedup),
+		cmocka_unit_test(test_heap_free),
+		cmocka_unit_test(test_stack_location),
+		cmocka_unit_test(test_gaps),
+		cmocka_unit_test(test_object_init_race),
+		cmocka_unit_test(test_object_reuse),
+		cmocka_unit_test(test_barrier_destroy),
+		cmocka_unit_test(test_named_sem),
+		cmocka_unit_test(test_parts_equal),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
