@@ -422,7 +422,7 @@ static void test_python_sarif(void **state)
 
 /* ---- races (race_sample.h) ---- */
 
-static char *race_render(printer_fn fn, const struct print_options *opt)
+static char *race_render(an_printer fn, const struct print_options *opt)
 {
 	struct fake_trace t;
 	struct report r;
@@ -431,7 +431,7 @@ static char *race_render(printer_fn fn, const struct print_options *opt)
 	race_trace(&t);
 	race_report(&t, &r, true);
 	assert_int_equal(r.nraces, 3);
-	char *text = render(fn, &r, opt);
+	char *text = an_render(fn, &r, opt);
 	report_release(&r);
 	fake_trace_release(&t);
 	return text;
