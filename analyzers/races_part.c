@@ -214,15 +214,20 @@ static void rc_part_access(struct rc_part *p, const struct trace_event *ev, uint
 	}
 }
 
+/* A free is a write to its whole block, checked only for a block seen
+ * allocated: one made where nothing was recorded (the program's start,
+ * the shim's own calls) may have been reused unseen, and a free of it
+ * proves nothing. Its memory is forgotten either way. */
 static void rc_part_free(struct rc_part *p, const struct trace_event *ev)
 {
-	uint64_t size = ev->args[1];
-	if (!size) {   /* the free's size is its block's */
-		const struct rc_block *b = rc_heap_find(&p->heap, ev->process, ev->args[0]);
-		size = b && b->addr == ev->args[0] ? b->size : 0;
-	}
-	if (!size) {
+	const struct rc_block *b = rc_heap_find(&p->heap, ev->process, ev->args[0]);
+	bool known = b && b->addr == ev->args[0];
+	uint64_t size = ev->args[1] ? ev->args[1] : known ? b->size : 0;
+	if (!known) {
+		struct rc_access a = { .process = ev->process, .addr = ev->args[0], .size = size };
 		rc_heap_free(&p->heap, ev->process, ev->args[0]);
+		if (size)
+			rc_shadow_reset(&p->sh, &a, p->parts, p->part, false);
 		return;
 	}
 	rc_part_access(p, ev, ev->args[0], size, (uint8_t)ev->args[2], true, false);

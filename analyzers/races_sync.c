@@ -287,7 +287,12 @@ static void rc_use(const struct trace_event *ev,
 	if (!use || !ev->obj || !rc_obj_races(ev->kind) ||
 	    !(trace_op_desc(ev->op) && (trace_op_desc(ev->op)->flags & TRACE_F_CALL)))
 		return;
-	if (ev->phase == TRACE_PHASE_BEGIN && ev->op != TRACE_OP_BARRIER_WAIT)
+	/* A condition wait uses its condition from its start: woken, the waiter
+	 * no longer waits on it, and may return after it was destroyed. */
+	bool cond = op_class(ev->op) & OPC_COND;
+	if (ev->phase == TRACE_PHASE_BEGIN && ev->op != TRACE_OP_BARRIER_WAIT && !cond)
+		return;
+	if (ev->phase == TRACE_PHASE_END && cond && ev->had_begin)
 		return;
 	/* A named semaphore's open and close are not its init and destroy:
 	 * threads open and close the same one, each for itself. */

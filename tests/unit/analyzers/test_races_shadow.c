@@ -144,6 +144,13 @@ static void test_heap_free(void **state)
 	rt_read(&x, x.t2, blk + 8, 4, x.s2);
 	assert_int_equal(rt_count(&x), 1);
 
+	/* a block never seen allocated (made before the trace, or by an
+	 * allocation not recorded): its free proves nothing */
+	rt_init(&x);
+	rt_write(&x, x.t1, blk + 8, 4, x.s1);
+	fake_access(&x.t, x.t2, blk, 40, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, x.s2);
+	assert_int_equal(rt_count(&x), 0);
+
 	/* freed, allocated again by the other thread: no race with the old */
 	rt_init(&x);
 	fake_alloc(&x.t, x.t1, blk, 40, s_alloc);
@@ -259,6 +266,31 @@ static void test_object_init_race(void **state)
 	an_end_thread(&x.t, w);
 	an_join(&x.t, 0, w);
 	an_call(&x.t, 0, TRACE_OP_MUTEX_DESTROY, m, 0, 0);
+	assert_int_equal(rt_count(&x), 0);
+}
+
+/* A condition variable destroyed after its broadcast, while the woken
+ * waiter returns from its wait (legal): its use was the wait's start,
+ * before the broadcaster took the mutex. */
+static void test_cond_destroy_after_broadcast(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	uint32_t m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	uint32_t c = fake_object(&x.t, TRACE_OBJ_COND, 0x601200);
+	fake_lock(&x.t, x.t1, m, x.s1);
+	fake_begin(&x.t, x.t1, TRACE_OP_COND_WAIT, c)->obj2 = m;
+	fake_event(&x.t, x.t1, TRACE_OP_COND_RELEASE, m)->obj2 = c;
+	fake_lock(&x.t, x.t2, m, x.s2);
+	fake_event(&x.t, x.t2, TRACE_OP_COND_BROADCAST, c);
+	fake_unlock(&x.t, x.t2, m, x.s2);
+	fake_event(&x.t, x.t1, TRACE_OP_COND_REACQUIRE, m)->obj2 = c;
+	struct trace_event *e = fake_event(&x.t, x.t1, TRACE_OP_COND_WAIT, c);
+	e->obj2 = m;
+	e->had_begin = 1;
+	fake_unlock(&x.t, x.t1, m, x.s1);
+	an_call(&x.t, x.t2, TRACE_OP_COND_DESTROY, c, x.s2, 0);
 	assert_int_equal(rt_count(&x), 0);
 }
 
@@ -413,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_object_init_race),
 		cmocka_unit_test(test_object_reuse),
+		cmocka_unit_test(test_cond_destroy_after_broadcast),
 		cmocka_unit_test(test_barrier_destroy),
 		cmocka_unit_test(test_named_sem),
 		cmocka_unit_test(test_parts_equal),
