@@ -222,7 +222,9 @@ static void rc_part_free(struct rc_part *p, const struct trace_event *ev)
 {
 	const struct rc_block *b = rc_heap_find(&p->heap, ev->process, ev->args[0]);
 	bool known = b && b->addr == ev->args[0];
-	uint64_t size = ev->args[1] ? ev->args[1] : known ? b->size : 0;
+	/* the block the program asked for (the allocator's usable size may be
+	 * larger, and its tail belongs to no one) */
+	uint64_t size = known && b->size ? b->size : ev->args[1];
 	if (!known) {
 		struct rc_access a = { .process = ev->process, .addr = ev->args[0], .size = size };
 		rc_heap_free(&p->heap, ev->process, ev->args[0]);

@@ -151,6 +151,16 @@ static void test_heap_free(void **state)
 	fake_access(&x.t, x.t2, blk, 40, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, x.s2);
 	assert_int_equal(rt_count(&x), 0);
 
+	/* a free covers the allocator's usable size (40), the block is what
+	 * the program asked for (16): the tail of two blocks made one after
+	 * the other at one address is nobody's */
+	rt_init(&x);
+	fake_alloc(&x.t, x.t1, blk, 16, s_alloc);
+	fake_access(&x.t, x.t1, blk, 40, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, x.s1);
+	fake_alloc(&x.t, x.t2, blk, 16, s_alloc);
+	fake_access(&x.t, x.t2, blk, 40, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, x.s2);
+	assert_int_equal(rt_count(&x), 0);
+
 	/* freed, allocated again by the other thread: no race with the old */
 	rt_init(&x);
 	fake_alloc(&x.t, x.t1, blk, 40, s_alloc);
