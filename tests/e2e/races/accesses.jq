@@ -1,0 +1,2 @@
+# The program's memory accesses were recorded (the run was instrumented).
+.accesses.kept > 0

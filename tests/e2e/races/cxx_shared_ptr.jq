@@ -1,0 +1,11 @@
+# C++: an object owned by shared_ptr copies in two std::threads (the reader, T1, started first): the counts are atomic, the field is a heap race in the make_shared block (control block 16 bytes, then the object).
+def hex: ltrimstr("0x") | explode | reduce .[] as $c (0; . * 16 + (if $c >= 97 then $c - 87 elif $c >= 65 then $c - 55 else $c - 48 end));
+# access(thread; op; size; function): a plain access of the program in that function
+def access($t; $op; $size; $fn): .thread == $t and .op == $op and .size == $size and .atomic == false
+  and (.stack[0].function | startswith($fn));
+# the one race of the run, with nothing else found
+def only_race: (.races | length) == 1 and .misuse == [] and .deadlocks == [] and .races[0].kind == "data-race";
+only_race and (.races[0] | .location == "heap" and .size == 8 and .offset == 24 and .block.size == 32
+  and .block.thread == 0
+  and (.accesses[0] | access(1; "read"; 8; "peek"))
+  and (.accesses[1] | access(2; "write"; 8; "deposit")))

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+// norace.c MODE - race-free patterns, one per synchronization kind, built
+// with `ctrace cc`: `ctrace report` must find no race in any of them.
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ITERS 1000
+#define NT 4
+
+static int counter;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static sem_t sem;
+static pthread_barrier_t bar;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int table[NT];
+static int data, data2;
+static atomic_int ready;
+static atomic_int ready2;
+static int once_value;
+static long sum;
+
+static void run(int n, void *(*fn)(void *))
+{
+	pthread_t t[NT];
+	for (long i = 0; i < n; i++)
+		pthread_create(&t[i], NULL, fn, (void *)i);
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+}
+
+/* mutex: a counter every thread increments under one mutex */
+static void *mutex_fn(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < ITERS; i++) {
+		pthread_mutex_lock(&mu);
+		counter++;
+		pthread_mutex_unlock(&mu);
+	}
+	return NULL;
+}
+
+/* rwlock: thread 0 writes, the others read, each under the rwlock */
+static void *rwlock_fn(void *arg)
+{
+	long id = (long)arg, seen = 0;
+	for (int i = 0; i < ITERS; i++) {
+		if (id == 0) {
+			pthread_rwlock_wrlock(&rw);
+			counter++;
+			table[i % NT] = i;
+			pthread_rwlock_unlock(&rw);
+		} else {
+			pthread_rwlock_rdlock(&rw);
+			seen += counter + table[i % NT];	/* reads only */
+			pthread_rwlock_unlock(&rw);
+		}
+	}
+	return (void *)seen;
+}
+
+/* cond: producer fills a one-slot buffer, consumer empties it */
+static int slot, slot_full;
+static void *producer(void *arg)
+{
+	(void)arg;
+	for (int i = 1; i <= ITERS; i++) {
+		pthread_mutex_lock(&mu);
+		while (slot_full)
+			pthread_cond_wait(&cv, &mu);
+		slot = i;
+		slot_full = 1;
+		pthread_cond_broadcast(&cv);
+		pthread_mutex_unlock(&mu);
+	}
+	return NULL;
+}
+static void *consumer(void *arg)
+{
+	(void)arg;
+	long s = 0;
+	for (int i = 1; i <= ITERS; i++) {
+		pthread_mutex_lock(&mu);
+		while (!slot_full)
+			pthread_cond_wait(&cv, &mu);
+		s += slot;
+		slot_full = 0;
+		pthread_cond_broadcast(&cv);
+		pthread_mutex_unlock(&mu);
+	}
+	counter = (int)s;
+	return NULL;
+}
+
+/* sem: a plain write, sem_post; the other thread sem_wait then reads */
+static void *sem_writer(void *arg)
+{
+	(void)arg;
+	data = 42;
+	sem_post(&sem);
+	return NULL;
+}
+static void *sem_reader(void *arg)
+{
+	(void)arg;
+	sem_wait(&sem);
+	counter = data;
+	return NULL;
+}
+
+/* barrier: phase 1 each thread writes its slot, phase 2 reads the others' */
+static void *barrier_fn(void *arg)
+{
+	long id = (long)arg;
+	for (int round = 0; round < 10; round++) {
+		table[id] = round * 10 + (int)id;
+		pthread_barrier_wait(&bar);
+		int s = 0;
+		for (int i = 0; i < NT; i++)
+			s += table[i];
+		pthread_barrier_wait(&bar);
+		if (id == 0)
+			counter += s;
+	}
+	return NULL;
+}
+
+/* create/join: written before create, read in the thread; written in the thread, read after join */
+static void *create_join_fn(void *arg)
+{
+	(void)arg;
+	data2 = data + 1;
+	return NULL;
+}
+
+/* once */
+static void init_once(void)
+{
+	once_value = 7;
+}
+static void *once_fn(void *arg)
+{
+	(void)arg;
+	pthread_once(&once, init_once);
+	table[(long)arg] = once_value;
+	return NULL;
+}
+
+/* atomics: release/acquire message passing */
+static void *mp_writer(void *arg)
+{
+	(void)arg;
+	data = 42;
+	atomic_store_explicit(&ready, 1, memory_order_release);
+	return NULL;
+}
+static void *mp_reader(void *arg)
+{
+	(void)arg;
+	while (!atomic_load_explicit(&ready, memory_order_acquire))
+		;
+	counter = data;
+	return NULL;
+}
+
+/* seq_cst: plain operators on an _Atomic are seq_cst */
+static void *sc_writer(void *arg)
+{
+	(void)arg;
+	data = 42;
+	ready = 1;
+	return NULL;
+}
+static void *sc_reader(void *arg)
+{
+	(void)arg;
+	while (!ready)
+		;
+	counter = data;
+	return NULL;
+}
+
+/* fences: release fence + relaxed store, relaxed load + acquire fence */
+static void *fence_writer(void *arg)
+{
+	(void)arg;
+	data = 42;
+	atomic_thread_fence(memory_order_release);
+	atomic_store_explicit(&ready, 1, memory_order_relaxed);
+	return NULL;
+}
+static void *fence_reader(void *arg)
+{
+	(void)arg;
+	while (!atomic_load_explicit(&ready, memory_order_relaxed))
+		;
+	atomic_thread_fence(memory_order_acquire);
+	counter = data;
+	return NULL;
+}
+
+/* spinlock: a test-and-set lock on atomic_flag, and pthread_spin */
+static atomic_flag spin = ATOMIC_FLAG_INIT;
+static pthread_spinlock_t pspin;
+static void *spin_fn(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < ITERS; i++) {
+		while (atomic_flag_test_and_set_explicit(&spin, memory_order_acquire))
+			;
+		counter++;
+		atomic_flag_clear_explicit(&spin, memory_order_release);
+		pthread_spin_lock(&pspin);
+		data++;
+		pthread_spin_unlock(&pspin);
+	}
+	return NULL;
+}
+
+/* heap handoff: blocks allocated in one thread, queued under a mutex,
+ * written, read and freed in another */
+struct node {
+	struct node *next;
+	int payload[6];
+};
+static struct node *queue_head;
+static int queue_done;
+static void *heap_producer(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < ITERS; i++) {
+		struct node *n = malloc(sizeof *n);
+		for (int j = 0; j < 6; j++)
+			n->payload[j] = i + j;
+		pthread_mutex_lock(&mu);
+		n->next = queue_head;
+		queue_head = n;
+		pthread_cond_signal(&cv);
+		pthread_mutex_unlock(&mu);
+	}
+	pthread_mutex_lock(&mu);
+	queue_done = 1;
+	pthread_cond_signal(&cv);
+	pthread_mutex_unlock(&mu);
+	return NULL;
+}
+static void *heap_consumer(void *arg)
+{
+	(void)arg;
+	long s = 0;
+	int got = 0;
+	for (;;) {
+		pthread_mutex_lock(&mu);
+		while (!queue_head && !queue_done)
+			pthread_cond_wait(&cv, &mu);
+		struct node *n = queue_head;
+		if (n)
+			queue_head = n->next;
+		pthread_mutex_unlock(&mu);
+		if (!n)
+			break;
+		for (int j = 0; j < 6; j++)
+			s += n->payload[j];
+		n->payload[0] = -1;
+		free(n);
+		got++;
+	}
+	counter = got;
+	sum = s;
+	return NULL;
+}
+
+static void *pair(void *(*a)(void *), void *(*b)(void *))
+{
+	pthread_t ta, tb;
+	pthread_create(&tb, NULL, b, (void *)1L);
+	pthread_create(&ta, NULL, a, (void *)0L);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *m = argc > 1 ? argv[1] : "";
+	int expect;
+	if (!strcmp(m, "mutex")) {
+		run(NT, mutex_fn);
+		expect = NT * ITERS;
+	} else if (!strcmp(m, "rwlock")) {
+		run(NT, rwlock_fn);
+		expect = ITERS;
+	} else if (!strcmp(m, "cond")) {
+		pair(producer, consumer);
+		expect = ITERS * (ITERS + 1) / 2;
+	} else if (!strcmp(m, "sem")) {
+		sem_init(&sem, 0, 0);
+		pair(sem_writer, sem_reader);
+		sem_destroy(&sem);
+		expect = 42;
+	} else if (!strcmp(m, "barrier")) {
+		pthread_barrier_init(&bar, NULL, NT);
+		run(NT, barrier_fn);
+		pthread_barrier_destroy(&bar);
+		expect = 0;
+		for (int r = 0; r < 10; r++)
+			expect += 40 * r + 6;
+	} else if (!strcmp(m, "create_join")) {
+		data = 41;
+		pthread_t t;
+		pthread_create(&t, NULL, create_join_fn, NULL);
+		pthread_join(t, NULL);
+		counter = data2;
+		expect = 42;
+	} else if (!strcmp(m, "once")) {
+		run(NT, once_fn);
+		counter = table[0] + table[NT - 1];
+		expect = 14;
+	} else if (!strcmp(m, "release_acquire")) {
+		pair(mp_writer, mp_reader);
+		expect = 42;
+	} else if (!strcmp(m, "seq_cst")) {
+		pair(sc_writer, sc_reader);
+		expect = 42;
+	} else if (!strcmp(m, "fence")) {
+		pair(fence_writer, fence_reader);
+		expect = 42;
+	} else if (!strcmp(m, "spinlock")) {
+		pthread_spin_init(&pspin, PTHREAD_PROCESS_PRIVATE);
+		run(NT, spin_fn);
+		pthread_spin_destroy(&pspin);
+		expect = NT * ITERS;
+		if (data != expect)
+			return 1;
+	} else if (!strcmp(m, "heap_handoff")) {
+		pair(heap_producer, heap_consumer);
+		expect = ITERS;
+	} else {
+		fprintf(stderr, "usage: norace MODE\n");
+		return 2;
+	}
+	printf("{\"mode\": \"%s\", \"counter\": %d, \"expect\": %d}\n", m, counter, expect);
+	return counter == expect ? 0 : 1;
+}

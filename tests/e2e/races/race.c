@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+// race.c MODE - one data race (or none, where it says so) per mode, built
+// with `ctrace cc`. Deterministic: thread "first" (T1) makes its access(es),
+// then sets `go` with a relaxed store; thread "second" (T2) spins on `go`
+// with relaxed loads, then makes the other access. Relaxed atomics order
+// nothing, so the pair is unordered by happens-before and must be reported,
+// in every run. The last stdout line is JSON for the .jq checks.
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static atomic_int go;
+static const char *mode;
+
+static void handoff(void)
+{
+	atomic_store_explicit(&go, 1, memory_order_relaxed);
+}
+static void wait_go(void)
+{
+	while (!atomic_load_explicit(&go, memory_order_relaxed))
+		;
+}
+
+int counter;
+char g1;
+short g2;
+int g4;
+long g8;
+__int128 g16;
+struct s16 {
+	long a, b;
+} s16;
+struct __attribute__((packed)) packed {
+	char tag;
+	int value;	/* offset 1: unaligned */
+} packed;
+struct fields {
+	char a;
+	char b;
+	short c;
+	int d;
+} fields;
+int data;
+atomic_int ready;
+int *block;
+int far;
+#define FAR_N (1 << 20)
+static int far_area[FAR_N];
+static pthread_mutex_t mu_a = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t mu_b = PTHREAD_MUTEX_INITIALIZER;
+static volatile long sink;
+
+__attribute__((noinline)) static void first_access(void)
+{
+	if (!strcmp(mode, "counter")) {
+		counter++;
+	} else if (!strcmp(mode, "size1")) {
+		g1 = 1;
+	} else if (!strcmp(mode, "size2")) {
+		g2 = 2;
+	} else if (!strcmp(mode, "size4")) {
+		g4 = 4;
+	} else if (!strcmp(mode, "size8")) {
+		g8 = 8;
+	} else if (!strcmp(mode, "size16")) {
+		g16 = (__int128)1 << 100;
+	} else if (!strcmp(mode, "struct16")) {
+		struct s16 v = {(long)mode, 2};
+		s16 = v;
+	} else if (!strcmp(mode, "unaligned")) {
+		packed.value = 5;
+	} else if (!strcmp(mode, "overlap")) {
+		packed.value = 5;	/* bytes 1-4 of packed */
+	} else if (!strcmp(mode, "fields")) {
+		fields.a = 1;	/* T2 writes fields.b: different byte, no race */
+		fields.d = 1;	/* T2 writes fields.d too: a race */
+	} else if (!strcmp(mode, "two_mutexes")) {
+		pthread_mutex_lock(&mu_a);
+		counter++;
+		pthread_mutex_unlock(&mu_a);
+	} else if (!strcmp(mode, "relaxed_flag")) {
+		data = 42;
+		atomic_store_explicit(&ready, 1, memory_order_relaxed);
+	} else if (!strcmp(mode, "free_after_access")) {
+		block[3] = 3;
+	} else if (!strcmp(mode, "access_after_free")) {
+		free(block);
+	} else if (!strcmp(mode, "far_apart")) {
+		far = 1;
+		/* then many accesses to many addresses, with synchronization */
+		for (int round = 0; round < 4; round++)
+			for (int i = 0; i < FAR_N; i += 4) {
+				pthread_mutex_lock(&mu_a);
+				far_area[i] += round;
+				pthread_mutex_unlock(&mu_a);
+			}
+	}
+}
+
+__attribute__((noinline)) static void second_access(void)
+{
+	if (!strcmp(mode, "counter")) {
+		counter++;
+	} else if (!strcmp(mode, "size1")) {
+		sink = g1;
+	} else if (!strcmp(mode, "size2")) {
+		sink = g2;
+	} else if (!strcmp(mode, "size4")) {
+		sink = g4;
+	} else if (!strcmp(mode, "size8")) {
+		sink = g8;
+	} else if (!strcmp(mode, "size16")) {
+		sink = (long)(g16 >> 100);
+	} else if (!strcmp(mode, "struct16")) {
+		struct s16 v = s16;
+		sink = v.a + v.b;
+	} else if (!strcmp(mode, "unaligned")) {
+		sink = packed.value;
+	} else if (!strcmp(mode, "overlap")) {
+		sink = ((volatile char *)&packed)[0];	/* packed.tag: no race */
+		sink = ((volatile char *)&packed)[4];	/* the last byte of packed.value */
+	} else if (!strcmp(mode, "fields")) {
+		fields.b = 2;
+		fields.d = 2;
+	} else if (!strcmp(mode, "two_mutexes")) {
+		pthread_mutex_lock(&mu_b);
+		sink = counter;
+		pthread_mutex_unlock(&mu_b);
+	} else if (!strcmp(mode, "relaxed_flag")) {
+		while (!atomic_load_explicit(&ready, memory_order_relaxed))
+			;
+		sink = data;
+	} else if (!strcmp(mode, "free_after_access")) {
+		free(block);
+	} else if (!strcmp(mode, "access_after_free")) {
+		sink = block[3];
+	} else if (!strcmp(mode, "far_apart")) {
+		for (int i = 2; i < FAR_N; i += 4)	/* other addresses, unordered */
+			far_area[i] = 1;
+		sink = far;
+	}
+}
+
+static void *first(void *arg)
+{
+	(void)arg;
+	first_access();
+	handoff();
+	return NULL;
+}
+
+static void *second(void *arg)
+{
+	(void)arg;
+	wait_go();
+	second_access();
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	mode = argc > 1 ? argv[1] : "";
+	block = malloc(8 * sizeof *block);
+	memset(block, 0, 8 * sizeof *block);
+	pthread_t t1, t2;
+	pthread_create(&t1, NULL, first, NULL);
+	pthread_create(&t2, NULL, second, NULL);
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	if (strcmp(mode, "free_after_access") && strcmp(mode, "access_after_free"))
+		free(block);
+	printf("{\"mode\": \"%s\", \"block\": \"%p\", \"packed\": \"%p\"}\n", mode, (void *)block,
+	       (void *)&packed);
+	return 0;
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# run_race.sh - builds SOURCE with `ctrace cc` (C) or `ctrace c++` (C++),
+# with gcc or clang, at -O1 -g, then runs it as one end-to-end case
+# (run_case.sh: `ctrace run`, exit status, `ctrace report` JSON checked by
+# REPORT_JQ). Environment as run_case.sh's (CASE, EXPECT, REPORT_JQ...).
+# Usage: run_race.sh CTRACE gcc|clang SOURCE [PROGRAM ARGS...].
+# Exit 77 if the compiler is missing.
+set -u
+ctrace=$1 family=$2 src=$3
+shift 3
+here=$(cd "$(dirname "$0")" && pwd)
+case $src in
+*.c) sub=cc; [ "$family" = clang ] && compiler=clang || compiler=gcc ;;
+*) sub=c++; [ "$family" = clang ] && compiler=clang++ || compiler=g++ ;;
+esac
+command -v "$compiler" >/dev/null || { echo "SKIP: no $compiler"; exit 77; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/ctrace-race-${CASE:-case}.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+name=$(basename "$src"); name=${name%.*}
+"$ctrace" "$sub" --cc="$compiler" -O1 -g -pthread "$src" -o "$work/$name" 2>"$work/cc.err" ||
+	{ cat "$work/cc.err"; echo "FAIL: ctrace $sub --cc=$compiler $src"; exit 1; }
+CTRACE=$ctrace bash "$here/../run_case.sh" "$work/$name" "$@"
