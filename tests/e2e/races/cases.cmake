@@ -33,10 +33,10 @@ foreach(family gcc clang)
   endforeach()
   ctrace_race_case(cxx_shared_ptr ${family} race.cpp cxx_shared_ptr cxx_shared_ptr.jq)
 endforeach()
-# Variables named by their field, and source lines in the stacks: gcc only
+# Variables named by their field or element, and source lines in the stacks: gcc only
 # here; clang's (DWARF 5 DW_OP_addrx locations, no .debug_aranges) are in
 # pending.cmake.
-foreach(mode struct16 unaligned overlap fields)
+foreach(mode struct16 unaligned overlap fields range)
   ctrace_race_case(${mode} gcc race.c ${mode} ${mode}.jq)
 endforeach()
 ctrace_race_case(cxx_member gcc race.cpp cxx_member cxx_member.jq)

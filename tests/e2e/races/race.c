@@ -49,6 +49,9 @@ int data;
 atomic_int ready;
 int *block;
 int far;
+char buf[32];
+char copy[32];
+static volatile int twenty = 20;	/* a size the compiler cannot see: memcpy stays a call */
 #define FAR_N (1 << 20)
 static int far_area[FAR_N];
 static pthread_mutex_t mu_a = PTHREAD_MUTEX_INITIALIZER;
@@ -90,6 +93,8 @@ __attribute__((noinline)) static void first_access(void)
 		block[3] = 3;
 	} else if (!strcmp(mode, "access_after_free")) {
 		free(block);
+	} else if (!strcmp(mode, "range")) {
+		memcpy(buf, "0123456789abcdefghijklmnop", twenty);	/* bytes 0-19 */
 	} else if (!strcmp(mode, "far_apart")) {
 		far = 1;
 		/* then many accesses to many addresses, with synchronization */
@@ -139,6 +144,10 @@ __attribute__((noinline)) static void second_access(void)
 		free(block);
 	} else if (!strcmp(mode, "access_after_free")) {
 		sink = block[3];
+	} else if (!strcmp(mode, "range")) {
+		memcpy(copy, buf + 24, 8);	/* bytes 24-31: no race */
+		memcpy(copy + 8, buf + 16, 8);	/* bytes 16-23: a race on 16-19 */
+		sink = copy[0] + copy[8];
 	} else if (!strcmp(mode, "far_apart")) {
 		for (int i = 2; i < FAR_N; i += 4)	/* other addresses, unordered */
 			far_area[i] = 1;
@@ -174,7 +183,7 @@ int main(int argc, char **argv)
 	pthread_join(t2, NULL);
 	if (strcmp(mode, "free_after_access") && strcmp(mode, "access_after_free"))
 		free(block);
-	printf("{\"mode\": \"%s\", \"block\": \"%p\", \"packed\": \"%p\"}\n", mode, (void *)block,
-	       (void *)&packed);
+	printf("{\"mode\": \"%s\", \"block\": \"%p\", \"packed\": \"%p\", \"buf\": \"%p\"}\n", mode,
+	       (void *)block, (void *)&packed, (void *)buf);
 	return 0;
 }
