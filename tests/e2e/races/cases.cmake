@@ -24,7 +24,8 @@ foreach(family gcc clang)
       spinlock heap_handoff)
     ctrace_race_case(norace_${mode} ${family} norace.c ${mode} norace.jq)
   endforeach()
-  foreach(mode cxx_mutex cxx_cond cxx_atomic cxx_shared_ptr)
+  foreach(mode cxx_mutex cxx_cond cxx_atomic cxx_shared_ptr cxx_call_once cxx_shared_mutex
+      cxx_future cxx_async cxx_fence_rmw cxx_chain)
     ctrace_race_case(norace_${mode} ${family} norace.cpp ${mode} norace.jq)
   endforeach()
   foreach(mode counter size1 size2 size4 size8 size16 two_mutexes relaxed_flag

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // norace.cpp MODE - race-free C++: std::thread, std::mutex,
-// std::condition_variable, std::atomic, std::shared_ptr, built with
+// std::condition_variable, std::atomic, std::shared_ptr, call_once,
+// shared_mutex, promise/future, async, fences, built with
 // `ctrace c++`: `ctrace report` must find no race.
 #include <atomic>
 #include <condition_variable>
@@ -8,7 +9,9 @@
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <future>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -122,6 +125,118 @@ long shared_ptr_shared()
 		t.join();
 	return total.load() == 70L * kThreads;
 }
+long call_once_init()
+{
+	std::once_flag once;
+	int value = 0;
+	std::atomic<int> ok{0};
+	std::vector<std::thread> ts;
+	for (int t = 0; t < kThreads; t++)
+		ts.emplace_back([&] {
+			std::call_once(once, [&] { value = 5; });
+			if (value == 5)
+				ok++;
+		});
+	for (auto &t : ts)
+		t.join();
+	return ok.load() == kThreads;
+}
+
+long shared_mutex_rw()
+{
+	std::shared_mutex sm;
+	int value = 0;
+	std::atomic<long> seen{0};
+	std::vector<std::thread> ts;
+	for (int t = 0; t < kThreads; t++)
+		ts.emplace_back([&, t] {
+			for (int i = 0; i < kIters; i++) {
+				if (t == 0) {
+					std::unique_lock<std::shared_mutex> l(sm);
+					value++;
+				} else {
+					std::shared_lock<std::shared_mutex> l(sm);
+					seen += value >= 0;
+				}
+			}
+		});
+	for (auto &t : ts)
+		t.join();
+	return value == kIters && seen.load() == (long)(kThreads - 1) * kIters;
+}
+
+long promise_future()
+{
+	int side = 0;
+	std::promise<std::string> p;
+	auto f = p.get_future();
+	std::thread t([&] {
+		side = 7;
+		p.set_value(std::string(40, 'y'));
+	});
+	auto s = f.get();
+	long ok = side == 7 && s.size() == 40;
+	t.join();
+	return ok;
+}
+
+long async_result()
+{
+	int side = 0;
+	auto f = std::async(std::launch::async, [&side] {
+		side = 8;
+		return std::vector<int>(100, 1);
+	});
+	auto v = f.get();
+	return side == 8 && v.size() == 100;
+}
+
+long fence_rmw()
+{
+	// A release fence before a relaxed RMW, a relaxed load before an acquire fence.
+	int value = 0;
+	std::atomic<int> flag{0};
+	int got = 0;
+	std::thread t1([&] {
+		value = 9;
+		std::atomic_thread_fence(std::memory_order_release);
+		flag.fetch_add(1, std::memory_order_relaxed);
+	});
+	std::thread t2([&] {
+		while (!flag.load(std::memory_order_relaxed))
+			;
+		std::atomic_thread_fence(std::memory_order_acquire);
+		got = value;
+	});
+	t1.join();
+	t2.join();
+	return got == 9;
+}
+
+long acquire_chain()
+{
+	// Transitive: T1 -> T2 (release/acquire on a), T2 -> T3 (on b).
+	int value = 0, got = 0;
+	std::atomic<int> a{0}, b{0};
+	std::thread t3([&] {
+		while (!b.load(std::memory_order_acquire))
+			;
+		got = value;
+	});
+	std::thread t2([&] {
+		while (!a.load(std::memory_order_acquire))
+			;
+		b.store(1, std::memory_order_release);
+	});
+	std::thread t1([&] {
+		value = 1;
+		a.store(1, std::memory_order_release);
+	});
+	t1.join();
+	t2.join();
+	t3.join();
+	return got == 1;
+}
 }  // namespace
 
 int main(int argc, char **argv)
@@ -136,6 +251,18 @@ int main(int argc, char **argv)
 		ok = atomic_flag_passing();
 	else if (!strcmp(m, "cxx_shared_ptr"))
 		ok = shared_ptr_shared();
+	else if (!strcmp(m, "cxx_call_once"))
+		ok = call_once_init();
+	else if (!strcmp(m, "cxx_shared_mutex"))
+		ok = shared_mutex_rw();
+	else if (!strcmp(m, "cxx_future"))
+		ok = promise_future();
+	else if (!strcmp(m, "cxx_async"))
+		ok = async_result();
+	else if (!strcmp(m, "cxx_fence_rmw"))
+		ok = fence_rmw();
+	else if (!strcmp(m, "cxx_chain"))
+		ok = acquire_chain();
 	else {
 		fprintf(stderr, "usage: norace MODE\n");
 		return 2;

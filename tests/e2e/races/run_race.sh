@@ -9,14 +9,15 @@ set -u
 ctrace=$1 family=$2 src=$3
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
+std=
 case $src in
 *.c) sub=cc; [ "$family" = clang ] && compiler=clang || compiler=gcc ;;
-*) sub=c++; [ "$family" = clang ] && compiler=clang++ || compiler=g++ ;;
+*) sub=c++ std=-std=c++17; [ "$family" = clang ] && compiler=clang++ || compiler=g++ ;;
 esac
 command -v "$compiler" >/dev/null || { echo "SKIP: no $compiler"; exit 77; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/ctrace-race-${CASE:-case}.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 name=$(basename "$src"); name=${name%.*}
-"$ctrace" "$sub" --cc="$compiler" -O1 -g -pthread "$src" -o "$work/$name" 2>"$work/cc.err" ||
+"$ctrace" "$sub" --cc="$compiler" $std -O1 -g -pthread "$src" -o "$work/$name" 2>"$work/cc.err" ||
 	{ cat "$work/cc.err"; echo "FAIL: ctrace $sub --cc=$compiler $src"; exit 1; }
 CTRACE=$ctrace bash "$here/../run_case.sh" "$work/$name" "$@"
