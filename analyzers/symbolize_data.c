@@ -54,10 +54,19 @@ static void vars_add_die(struct sym_data_index *d, Dwarf_Die *var)
 	Dwarf_Op *ops;
 	size_t nops;
 
-	if (!dwarf_attr(var, DW_AT_location, &a) || dwarf_getlocation(&a, &ops, &nops) != 0)
+	if (!dwarf_attr(var, DW_AT_location, &a) || dwarf_getlocation(&a, &ops, &nops) != 0 ||
+	    nops != 1)
 		return;
-	if (nops == 1 && ops[0].atom == DW_OP_addr)
+	if (ops[0].atom == DW_OP_addr) {
 		vars_add(d, ops[0].number, dwarf_dieoffset(var));
+	} else if (ops[0].atom == DW_OP_addrx || ops[0].atom == DW_OP_GNU_addr_index) {
+		/* DWARF 5 (clang): an index into .debug_addr */
+		Dwarf_Attribute in_table;
+		Dwarf_Addr addr;
+		if (dwarf_getlocation_attr(&a, &ops[0], &in_table) == 0 &&
+		    dwarf_formaddr(&in_table, &addr) == 0)
+			vars_add(d, addr, dwarf_dieoffset(var));
+	}
 }
 
 /* Variables with a static address live at file scope, in namespaces, and

@@ -92,6 +92,9 @@ char **cc_command(const struct cc_setup *setup, const struct cc_line *line, int 
 	static const char *const gcc_instrument[] = { "-fsanitize=thread", "-Wno-tsan", NULL };
 	static const char *const clang_instrument[] = { "-fsanitize=thread", NULL };
 	static const char *const clang_link[] = { "-fno-sanitize-link-runtime", NULL };
+	/* clang 14 writes no .debug_aranges, and libdw 0.188 then finds no
+	 * source line for a pc: reports would lose files and lines */
+	static const char *const clang_compile[] = { "-gdwarf-aranges", NULL };
 	const char *const gcc_link[] = { "-L", setup->tsan_stub_dir, "-B", setup->tsan_stub_dir,
 					 NULL };
 	const char *const defines[] = { "-DCTRACE_CC=1", setup->includedir ? "-idirafter" : NULL,
@@ -111,8 +114,11 @@ char **cc_command(const struct cc_setup *setup, const struct cc_line *line, int 
 	if (line->mode == CC_MODE_LINK)
 		append(out, &at, clang ? clang_link : gcc_link);
 	/* clang warns of -D on a line that compiles nothing */
-	if (line->mode != CC_MODE_QUERY && (line->mode != CC_MODE_LINK || line->has_source))
+	if (line->mode != CC_MODE_QUERY && (line->mode != CC_MODE_LINK || line->has_source)) {
 		append(out, &at, defines);
+		if (clang)
+			append(out, &at, clang_compile);
+	}
 	for (int i = 0; i < n; i++)
 		if (line->mode != CC_MODE_LINK || strcmp(args[i], "-static-libtsan"))
 			out[at++] = args[i]; /* it would link libtsan.a */

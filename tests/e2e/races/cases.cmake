@@ -34,11 +34,12 @@ foreach(family gcc clang)
   endforeach()
   ctrace_race_case(cxx_shared_ptr ${family} race.cpp cxx_shared_ptr cxx_shared_ptr.jq)
 endforeach()
-# Variables named by their field or element, and source lines in the stacks: gcc only
-# here; clang's (DWARF 5 DW_OP_addrx locations, no .debug_aranges) are in
-# pending.cmake.
-foreach(mode struct16 unaligned overlap fields range)
-  ctrace_race_case(${mode} gcc race.c ${mode} ${mode}.jq)
+# Variables named by their field or element, and source lines in the stacks
+# (clang: DWARF 5 DW_OP_addrx locations; ctrace cc adds -gdwarf-aranges).
+foreach(family gcc clang)
+  foreach(mode struct16 unaligned overlap fields range)
+    ctrace_race_case(${mode} ${family} race.c ${mode} ${mode}.jq)
+  endforeach()
+  ctrace_race_case(cxx_member ${family} race.cpp cxx_member cxx_member.jq)
+  ctrace_race_case(stack_lines ${family} race.c size4 stack_lines.jq)
 endforeach()
-ctrace_race_case(cxx_member gcc race.cpp cxx_member cxx_member.jq)
-ctrace_race_case(stack_lines gcc race.c size4 stack_lines.jq)

@@ -93,7 +93,7 @@ static void test_commands(void **state)
 	assert_string_equal(command(CC_FAMILY_GCC, "-c a.c"),
 			    "gcc -fsanitize=thread -Wno-tsan " DEFINES " -c a.c");
 	assert_string_equal(command(CC_FAMILY_CLANG, "-E a.c"),
-			    "clang -fsanitize=thread " DEFINES " -E a.c");
+			    "clang -fsanitize=thread " DEFINES " -gdwarf-aranges -E a.c");
 	/* links: the stub, never libtsan; gcc finds it as libtsan too */
 	assert_string_equal(command(CC_FAMILY_GCC, "a.o -static-libtsan -o p"),
 			    "gcc -fsanitize=thread -Wno-tsan " GCC_LINK " a.o -o p " RUNTIME);
@@ -105,7 +105,7 @@ static void test_commands(void **state)
 			    "gcc -fsanitize=thread -Wno-tsan " GCC_LINK " " DEFINES " a.c -o p " RUNTIME);
 	assert_string_equal(command(CC_FAMILY_CLANG, "a.c -o p"),
 			    "clang -fsanitize=thread -fno-sanitize-link-runtime " DEFINES
-			    " a.c -o p " RUNTIME);
+			    " -gdwarf-aranges a.c -o p " RUNTIME);
 }
 
 static void test_family(void **state)
