@@ -32,6 +32,11 @@ void lock_view_free(struct lock_view *lv)
 	free(lv);
 }
 
+void lock_view_keep_joins(struct lock_view *lv)
+{
+	lv->keep_joins = true;
+}
+
 enum lock_view_verdict lock_view_verdict(const struct lock_view *lv, uint32_t obj)
 {
 	if (!lv || obj >= lv->nstate)
@@ -69,12 +74,17 @@ static enum lock_view_source lv_source(const struct lock_view *lv, uint32_t obj,
 void lv_emit_as(const struct lock_view *lv, const struct trace_event *ev, unsigned op,
 		       uint32_t obj, lock_view_emit_fn emit, void *ctx, bool gil)
 {
+	enum lock_view_source source = lv_source(lv, obj, gil);
+	if (source == LOCK_VIEW_JOIN && lv->keep_joins) {
+		emit(ctx, ev, source);
+		return;
+	}
 	struct trace_event t = *ev;
 	t.op = (uint8_t)op;
 	t.kind = TRACE_OBJ_MUTEX;
 	t.obj = obj;
 	t.obj2 = 0;
-	emit(ctx, &t, lv_source(lv, obj, gil));
+	emit(ctx, &t, source);
 }
 
 /* THREAD no longer holds lock OBJ, at EV's time (its hold is over, or no
@@ -97,7 +107,10 @@ void lv_emit_release(struct lock_view *lv, const struct trace_event *ev, uint32_
 	t.seq = 0;
 	if (thread != ev->thread)
 		t.stack = 0;
-	emit(ctx, &t, lv_source(lv, obj, gil));
+	enum lock_view_source source = lv_source(lv, obj, gil);
+	if (source == LOCK_VIEW_JOIN && lv->keep_joins)
+		return;
+	emit(ctx, &t, source);
 }
 
 /* What the thread's end or a gap in its events does to its GIL state. */

@@ -55,6 +55,10 @@ struct lock_view *lock_view_new(const struct trace_catalog *cat);
 void lock_view_feed(struct lock_view *lv, const struct trace_event *ev, lock_view_emit_fn emit,
 		    void *ctx);
 void lock_view_free(struct lock_view *lv);
+/* For views: events on a Python thread's _tstate_lock pass as they are
+ * (Thread.join is drawn as the wait on a semaphore it is), with no join
+ * made up and no hold drawn for the thread's whole life. */
+void lock_view_keep_joins(struct lock_view *lv);
 
 enum lock_view_verdict {
 	LOCK_VIEW_AS_IS = 0,   /* not a semaphore the view decided on */

@@ -77,7 +77,7 @@ void lv_note_acquire(struct lock_view *lv, const struct trace_event *ev, uint32_
 		return;
 	}
 	uint32_t holder = *life & ~LV_LIFE_HELD;
-	if ((*life & LV_LIFE_HELD) || holder == ev->thread)
+	if ((*life & LV_LIFE_HELD) || holder == ev->thread || lv->keep_joins)
 		return;
 	struct trace_event j = *ev;  /* the join of the thread that released it */
 	j.op = TRACE_OP_JOIN;

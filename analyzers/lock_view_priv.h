@@ -49,6 +49,7 @@ struct lock_view {
 	                           LV_LIFE_HELD until it releases it */
 	struct u64map tstate_stacks; /* stack id -> whether it takes a _tstate_lock */
 	struct lv_thread *threads; uint32_t nthreads;
+	bool keep_joins;        /* lock_view_keep_joins */
 };
 
 bool lv_is_python(const struct lock_view *lv, uint32_t process);

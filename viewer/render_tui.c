@@ -294,9 +294,18 @@ static int tui_emit(void *ctx, const struct tl_record *rec)
 
 /* ---- printing ---- */
 
+/* Letters go first to the locks that kept threads waiting (a wait that
+ * never ended, then the longest waits, then the most held): a program's
+ * own locks before a runtime's many short-lived ones. */
 static int lock_cmp(const void *a, const void *b)
 {
 	const struct tui_lock *x = a, *y = b;
+	if (x->open_wait != y->open_wait)
+		return x->open_wait ? -1 : 1;
+	if (x->wait_ns != y->wait_ns)
+		return x->wait_ns > y->wait_ns ? -1 : 1;
+	if (x->holds != y->holds)
+		return x->holds > y->holds ? -1 : 1;
 	return x->obj < y->obj ? -1 : x->obj > y->obj;
 }
 

@@ -6,6 +6,8 @@
 #include "timeline.h"
 #include "timeline_priv.h"
 
+#include "lock_view.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -366,12 +368,22 @@ void timeline_add_findings(struct timeline *tl, const struct tl_finding *f, size
 	free(v);
 }
 
+/* Each pass reads the events from the start: the lock view too. Python's
+ * locks are drawn as locks and the GIL as one; a join stays a join. */
+static void tl_locks_restart(struct timeline *tl)
+{
+	lock_view_free(tl->locks);
+	tl->locks = lock_view_new(tl->cat);
+	lock_view_keep_joins(tl->locks);
+}
+
 struct timeline *timeline_new(const struct trace_catalog *cat, const struct timeline_options *opt)
 {
 	struct timeline *tl = calloc(1, sizeof *tl);
 	if (!tl)
 		abort();
 	tl->cat = cat;
+	tl_locks_restart(tl);
 	if (opt)
 		tl->opt = *opt;
 	if (!tl->opt.hot_locks)
@@ -393,6 +405,7 @@ void timeline_free(struct timeline *tl)
 {
 	if (!tl)
 		return;
+	lock_view_free(tl->locks);
 	for (size_t i = 0; i < tl->nthreads; i++) {
 		struct tl_thread_state *ts = &tl->threads[i];
 		free(ts->spans);
@@ -418,8 +431,10 @@ void timeline_free(struct timeline *tl)
 
 /* ---- pass 1: the hottest locks ---- */
 
-void timeline_scan(struct timeline *tl, const struct trace_event *ev)
+static void tl_scan_one(void *ctx, const struct trace_event *ev, enum lock_view_source source)
 {
+	(void)source;
+	struct timeline *tl = ctx;
 	if (!ev->obj || !trace_op_is_lock_acquire(ev->op))
 		return;
 	struct tl_obj_state *os = tl_obj(tl, ev->obj);
@@ -427,6 +442,11 @@ void timeline_scan(struct timeline *tl, const struct trace_event *ev)
 		os->wait_ns++; /* a wait that never ends still counts */
 	else if (ev->had_begin && ev->ts_ns > ev->begin_ns)
 		os->wait_ns += ev->ts_ns - ev->begin_ns;
+}
+
+void timeline_scan(struct timeline *tl, const struct trace_event *ev)
+{
+	lock_view_feed(tl->locks, ev, tl_scan_one, tl);
 }
 
 void timeline_scan_done(struct timeline *tl)
@@ -449,10 +469,16 @@ void timeline_scan_done(struct timeline *tl)
 
 /* ---- pass 2 ---- */
 
+static void tl_feed_one(void *ctx, const struct trace_event *ev, enum lock_view_source source)
+{
+	(void)source;
+	tl_event(ctx, ev);
+}
+
 int timeline_feed(struct timeline *tl, const struct trace_event *ev, const struct tl_sink *sink)
 {
 	tl->sink = sink;
-	tl_event(tl, ev);
+	lock_view_feed(tl->locks, ev, tl_feed_one, tl);
 	tl->sink = NULL;
 	return tl->error;
 }
@@ -499,6 +525,7 @@ static int scan_pass(struct timeline *tl, struct event_source *src,
 	}
 	int rc = event_source_rewind(src, err);
 	tl->cat = event_source_catalog(src);
+	tl_locks_restart(tl);
 	return rc;
 }
 

@@ -95,6 +95,8 @@ struct timeline {
 	uint64_t next_span_id, next_flow_id;
 	const struct tl_sink *sink;       /* during feed/finish */
 	int error;                        /* the sink's first error */
+	struct lock_view *locks;          /* (owned) what a pass draws: what the
+	                                     program uses as locks (lock_view.h) */
 };
 
 /* Grows an array to hold NEED elements (zeroing the new ones). */

@@ -44,6 +44,7 @@ struct python_sample {
 	char dir[64];                  /* temporary: the maps file */
 	uint32_t t1, t2;               /* threads */
 	uint32_t lock_a, lock_b, gil;  /* objects */
+	uint32_t gil_cond;
 	uint32_t a1, b1, b2, a2;       /* acquisition stacks: T1 a then b, T2 b then a */
 	uint32_t gil_wait;             /* a wait for the GIL */
 	uint32_t q_get;                /* a wait in Queue.get: library frames first */
@@ -154,9 +155,13 @@ static inline void python_sample_init(struct python_sample *s)
 	struct trace_object gil = { .key = 0xa563d8, .kind = TRACE_OBJ_MUTEX, .name = (char *)"GIL",
 				    .role = TRACE_ROLE_GIL_MUTEX };
 	s->gil = trace_catalog_add_object(&s->t.cat, trace_catalog_add_desc(&s->t.cat, &gil));
+	struct trace_object cond = { .key = 0xa563a8, .kind = TRACE_OBJ_COND,
+				     .name = (char *)"GIL cond", .role = TRACE_ROLE_GIL_COND };
+	s->gil_cond = trace_catalog_add_object(&s->t.cat, trace_catalog_add_desc(&s->t.cat, &cond));
 }
 
-/* Events: T1 waits for lock_a (a sem) in worker(), then for the GIL. */
+/* Events: T1 waits for lock_a (a sem) in worker(), then for the GIL as
+ * CPython's take_gil does: gil.mutex, a timed wait on gil.cond, unlock. */
 static inline void python_sample_waits(struct python_sample *s)
 {
 	struct fake_trace *t = &s->t;
@@ -164,8 +169,12 @@ static inline void python_sample_waits(struct python_sample *s)
 	struct trace_event *e = fake_event(t, s->t1, TRACE_OP_SEM_WAIT, s->lock_a);
 	e->had_begin = 1;
 	e->stack = s->a1;
-	fake_begin(t, s->t1, TRACE_OP_MUTEX_LOCK, s->gil)->stack = s->gil_wait;
-	e = fake_lock(t, s->t1, s->gil, s->gil_wait);
+	fake_lock(t, s->t1, s->gil, s->gil_wait);
+	fake_begin(t, s->t1, TRACE_OP_COND_TIMEDWAIT, s->gil_cond)->obj2 = s->gil;
+	fake_event(t, s->t1, TRACE_OP_COND_RELEASE, s->gil)->obj2 = s->gil_cond;
+	fake_event(t, s->t1, TRACE_OP_COND_REACQUIRE, s->gil)->obj2 = s->gil_cond;
+	e = fake_event(t, s->t1, TRACE_OP_COND_TIMEDWAIT, s->gil_cond);
+	e->obj2 = s->gil;
 	e->had_begin = 1;
 	fake_unlock(t, s->t1, s->gil, s->gil_wait);
 }
