@@ -22,14 +22,20 @@ void lock_view_free(struct lock_view *lv)
 	if (!lv)
 		return;
 	free(lv->canon);
-	free(lv->state);
-	u64map_release(&lv->holder);
+	free(lv->sems);
 	u64map_release(&lv->shared);
 	u64map_release(&lv->names);
 	u64map_release(&lv->life);
 	u64map_release(&lv->tstate_stacks);
 	free(lv->threads);
 	free(lv);
+}
+
+struct lv_sem *lv_sem_of(struct lock_view *lv, uint32_t c)
+{
+	if (c >= lv->nsems)
+		lv->sems = grow_zeroed(lv->sems, &lv->nsems, c + 1, sizeof(*lv->sems));
+	return &lv->sems[c];
 }
 
 void lock_view_keep_joins(struct lock_view *lv)
@@ -39,10 +45,10 @@ void lock_view_keep_joins(struct lock_view *lv)
 
 enum lock_view_verdict lock_view_verdict(const struct lock_view *lv, uint32_t obj)
 {
-	if (!lv || obj >= lv->nstate)
+	if (!lv || obj >= lv->nsems)
 		return LOCK_VIEW_AS_IS;
 	const struct trace_object *o;
-	switch (lv->state[obj]) {
+	switch (lv->sems[obj].state) {
 	case LV_LOCK:
 		return LOCK_VIEW_LOCK;
 	case LV_NOT_LOCK:
@@ -122,9 +128,9 @@ static void lv_thread_event(struct lock_view *lv, const struct trace_event *ev, 
 	struct lv_thread *t = &lv->threads[ev->thread];
 	if (ev->op == TRACE_OP_THREAD_END && t->holds_gil)
 		lv_emit_release(lv, ev, ev->thread, t->gil, emit, ctx, true);
-	bool took_any = t->took_any;
+	uint8_t took = t->took;
 	memset(t, 0, sizeof(*t));
-	t->took_any = took_any;
+	t->took = took;
 }
 
 void lock_view_feed(struct lock_view *lv, const struct trace_event *ev, lock_view_emit_fn emit,

@@ -13,6 +13,7 @@
 void lv_note_made(struct lock_view *lv, const struct trace_event *ev, uint32_t c)
 {
 	const struct trace_thread *th = trace_catalog_thread(lv->cat, ev->thread);
+	lv_sem_of(lv, c)->maker = ev->thread + 1;
 	if (!lv_is_python(lv, ev->process) || !th || !th->index)
 		return;   /* a process's main thread has no _tstate_lock */
 	struct lv_thread *t = lv_thread(lv, ev->thread);
@@ -22,7 +23,7 @@ void lv_note_made(struct lock_view *lv, const struct trace_event *ev, uint32_t c
 
 bool lv_is_life_lock(const struct lock_view *lv, uint32_t c)
 {
-	return u64map_get(&lv->life, c) != NULL;
+	return c < lv->nsems && lv->sems[c].life;
 }
 
 static bool lv_ends_with(const char *s, const char *tail)
@@ -61,21 +62,29 @@ void lv_note_acquire(struct lock_view *lv, const struct trace_event *ev, uint32_
 			    lock_view_emit_fn emit, void *ctx)
 {
 	struct lv_thread *t = lv_thread(lv, ev->thread);
-	bool first = !t->took_any;
-	t->took_any = true;
-	uint32_t *life = u64map_get(&lv->life, c);
-	if (!life) {
-		/* without Python frames: a thread's first lock, made by itself */
+	bool first = !t->took;
+	if (t->took < LV_TSTATE_EARLY)
+		t->took++;
+	if (!lv_is_life_lock(lv, c)) {
+		/* A thread takes its _tstate_lock among its first locks (a fork
+		 * child's main thread: its second). Without Python frames: a
+		 * thread's first lock, made by itself. */
+		if (t->took >= LV_TSTATE_EARLY || !lv_is_python(lv, ev->process))
+			return;
+		/* the thread makes its _tstate_lock itself (_set_sentinel, or
+		 * _at_fork_reinit), just before: not a lock threading takes there too */
 		enum lv_tstate how = lv_takes_tstate_lock(lv, ev->stack);
 		bool tstate = how == LV_NO_PYTHON_FRAMES ? first && t->first_made == c + 1
-							 : how == LV_TSTATE;
-		if (tstate && lv_is_python(lv, ev->process)) {
+							 : how == LV_TSTATE && lv->sems[c].maker == ev->thread + 1;
+		if (tstate) {
 			int added;
 			*u64map_put(&lv->life, c, ev->thread | LV_LIFE_HELD, &added) =
 				ev->thread | LV_LIFE_HELD;
+			lv_sem_of(lv, c)->life = true;
 		}
 		return;
 	}
+	uint32_t *life = u64map_get(&lv->life, c);
 	uint32_t holder = *life & ~LV_LIFE_HELD;
 	if ((*life & LV_LIFE_HELD) || holder == ev->thread || lv->keep_joins)
 		return;
@@ -92,6 +101,8 @@ void lv_note_acquire(struct lock_view *lv, const struct trace_event *ev, uint32_
 
 void lv_note_release(struct lock_view *lv, const struct trace_event *ev, uint32_t c)
 {
+	if (!lv_is_life_lock(lv, c))
+		return;
 	uint32_t *life = u64map_get(&lv->life, c);
 	if (life && *life == (ev->thread | LV_LIFE_HELD))
 		*life = ev->thread;   /* released: the thread is ending */

@@ -11,8 +11,18 @@
 
 #define LV_NONE UINT32_MAX
 #define LV_LIFE_HELD (1u << 31)
+#define LV_TSTATE_EARLY 8       /* a _tstate_lock is among a thread's first locks */
 
-/* Per canonical semaphore (state[]). */
+/* A canonical semaphore's state (enum lv_sem_state), with array lookups
+ * only: the view sees every acquisition and release of a Python program. */
+struct lv_sem {
+	uint8_t state;
+	bool life;              /* a Python thread's _tstate_lock (lock_view_join.c) */
+	uint32_t holder;        /* the thread holding it + 1, 0 = none */
+	uint32_t maker;         /* the thread that made it + 1, 0 = unknown */
+};
+
+/* Per canonical semaphore (struct lv_sem.state). */
 enum lv_sem_state {
 	LV_UNSEEN = 0,
 	LV_LOCK,                /* used as a lock so far */
@@ -35,14 +45,13 @@ struct lv_thread {
 	uint32_t waiting;       /* canonical id + 1 of the semaphore its pending
 	                           wait was shown as a lock request for */
 	uint32_t first_made;    /* canonical id + 1 of the first semaphore it made */
-	bool took_any;          /* it has taken a lock */
+	uint8_t took;           /* locks it has taken, up to LV_TSTATE_EARLY */
 };
 
 struct lock_view {
 	const struct trace_catalog *cat;
 	uint32_t *canon;        uint32_t ncanon;    /* per object id: canonical id + 1 */
-	uint8_t *state;         uint32_t nstate;    /* per canonical id: enum lv_sem_state */
-	struct u64map holder;   /* canonical semaphore -> the thread holding it */
+	struct lv_sem *sems;    uint32_t nsems;     /* per canonical id */
 	struct u64map shared;   /* (process, address) -> canonical id of a shared semaphore */
 	struct u64map names;    /* hash of a named semaphore's name -> canonical id */
 	struct u64map life;     /* a Python thread's _tstate_lock -> that thread, with
@@ -53,6 +62,8 @@ struct lock_view {
 };
 
 bool lv_is_python(const struct lock_view *lv, uint32_t process);
+/* The state of canonical semaphore C (made at first use). */
+struct lv_sem *lv_sem_of(struct lock_view *lv, uint32_t c);
 struct lv_thread *lv_thread(struct lock_view *lv, uint32_t id);
 /* EV as OP on lock OBJ (the GIL if GIL). */
 void lv_emit_as(const struct lock_view *lv, const struct trace_event *ev, unsigned op,

@@ -24,25 +24,17 @@ static uint64_t lv_name_hash(const char *s)
 
 static uint8_t *lv_state(struct lock_view *lv, uint32_t c)
 {
-	if (c >= lv->nstate)
-		lv->state = grow_zeroed(lv->state, &lv->nstate, c + 1, sizeof(*lv->state));
-	return &lv->state[c];
+	return &lv_sem_of(lv, c)->state;
 }
 
 static uint32_t lv_holder(const struct lock_view *lv, uint32_t c)
 {
-	const uint32_t *h = u64map_get(&lv->holder, c);
-	return h ? *h : LV_NONE;
+	return c < lv->nsems ? lv->sems[c].holder - 1 : LV_NONE;  /* 0 - 1 = LV_NONE */
 }
 
 static void lv_set_holder(struct lock_view *lv, uint32_t c, uint32_t thread)
 {
-	if (thread == LV_NONE) {
-		u64map_del(&lv->holder, c);
-		return;
-	}
-	int added;
-	*u64map_put(&lv->holder, c, thread, &added) = thread;
+	lv_sem_of(lv, c)->holder = thread + 1;  /* LV_NONE + 1 = 0 */
 }
 
 /* The shared semaphore at ADDRESS in PROCESS or in the processes it was
