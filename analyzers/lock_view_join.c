@@ -14,8 +14,10 @@ void lv_note_made(struct lock_view *lv, const struct trace_event *ev, uint32_t c
 {
 	const struct trace_thread *th = trace_catalog_thread(lv->cat, ev->thread);
 	lv_sem_of(lv, c)->maker = ev->thread + 1;
+	/* without Python frames, a thread's first semaphore is taken for its
+	 * _tstate_lock; not a process's main thread's (it makes many first) */
 	if (!lv_is_python(lv, ev->process) || !th || !th->index)
-		return;   /* a process's main thread has no _tstate_lock */
+		return;
 	struct lv_thread *t = lv_thread(lv, ev->thread);
 	if (!t->first_made)
 		t->first_made = c + 1;
