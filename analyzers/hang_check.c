@@ -174,8 +174,11 @@ static bool hg_all_blocked(const struct hg_check *c, uint32_t process)
 		return false;
 	for (uint32_t i = 0; i < c->h->nthreads; i++) {
 		const struct hg_thread *t = &c->h->threads[i];
+		uint32_t owner;
 		if (t->seen && !t->ended && hg_process_of(c->h, i) == process &&
-		    (!t->blocked || !hg_settled(c, t, c->settle) || hg_is_timed(t->op)))
+		    (!t->blocked || !hg_settled(c, t, c->settle) || hg_is_timed(t->op) ||
+		     /* a lock no one holds now (a GIL just dropped): it will get it */
+		     (hg_is_lock_wait(t) && !hg_waits_for(c->h, i, &owner, 1))))
 			return false;
 	}
 	return true;

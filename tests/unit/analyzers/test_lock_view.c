@@ -361,6 +361,40 @@ static void test_unstarted_thread_may_post(void **state)
 	fake_trace_release(&t);
 }
 
+/* A thread asked for the GIL while main held it; main then dropped it and
+ * waits on its own waiter lock (Thread.start). The other thread has not
+ * run since: its request is still open, but the GIL is free, so it will
+ * run and post. Not a self-deadlock. */
+static void test_free_gil_is_no_wait(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	fake_trace_init(&t);
+	python(&t);
+	uint32_t gm = fake_object(&t, TRACE_OBJ_MUTEX, 0xa563d8);
+	uint32_t gc = fake_object(&t, TRACE_OBJ_COND, 0xa563a8);
+	fake_object_desc(&t, gm)->role = TRACE_ROLE_GIL_MUTEX;
+	fake_object_desc(&t, gc)->role = TRACE_ROLE_GIL_COND;
+	uint32_t t1 = an_spawn(&t, 0, "t1");
+	fake_lock(&t, 0, gm, 0);
+	fake_unlock(&t, 0, gm, 0);             /* main takes the GIL */
+	fake_lock(&t, t1, gm, 0);              /* t1 asks for it and waits */
+	fake_begin(&t, t1, TRACE_OP_COND_TIMEDWAIT, gc)->obj2 = gm;
+	fake_event(&t, t1, TRACE_OP_COND_RELEASE, gm)->obj2 = gc;
+	fake_lock(&t, 0, gm, 0);               /* main drops it */
+	fake_event(&t, 0, TRACE_OP_COND_SIGNAL, gc);
+	fake_unlock(&t, 0, gm, 0);
+	uint32_t w = py_lock(&t, 0, 0x9000);   /* and waits on its waiter lock */
+	py_acquire(&t, 0, w, 0);
+	py_acquire_blocked(&t, 0, w, 0, false);
+	fake_trace_at(&t, 10000000000ull);
+	struct report r;
+	run_all(&t, &r);
+	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_HANG), 0);
+	report_release(&r);
+	fake_trace_release(&t);
+}
+
 /* multiprocessing.Lock: a named semaphore made by one process and used by
  * a fork child at the same address: one lock across both processes. */
 static void test_named_semaphore_across_fork(void **state)
@@ -516,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_python_cycle_with_a_running_thread),
 		cmocka_unit_test(test_python_self_deadlock),
 		cmocka_unit_test(test_unstarted_thread_may_post),
+		cmocka_unit_test(test_free_gil_is_no_wait),
 		cmocka_unit_test(test_named_semaphore_across_fork),
 		cmocka_unit_test(test_gil_contention),
 		cmocka_unit_test(test_gil_deadlock),
