@@ -142,22 +142,6 @@ static void hg_fill_wait(const struct hg_check *c, struct report_edge *e, uint32
 	e->wait_ns = t->begin_ns <= c->now && c->now != UINT64_MAX ? c->now - t->begin_ns : 0;
 }
 
-/* A wait with a timeout ends by itself. */
-static bool hg_is_timed(unsigned op)
-{
-	switch (op) {
-	case TRACE_OP_MUTEX_TIMEDLOCK: case TRACE_OP_MUTEX_CLOCKLOCK: case TRACE_OP_MTX_TIMEDLOCK:
-	case TRACE_OP_RWLOCK_TIMEDRDLOCK: case TRACE_OP_RWLOCK_CLOCKRDLOCK:
-	case TRACE_OP_RWLOCK_TIMEDWRLOCK: case TRACE_OP_RWLOCK_CLOCKWRLOCK:
-	case TRACE_OP_COND_TIMEDWAIT: case TRACE_OP_COND_CLOCKWAIT: case TRACE_OP_CND_TIMEDWAIT:
-	case TRACE_OP_SEM_TIMEDWAIT: case TRACE_OP_SEM_CLOCKWAIT:
-	case TRACE_OP_TIMEDJOIN_NP: case TRACE_OP_CLOCKJOIN_NP:
-	case TRACE_OP_MQ_TIMEDSEND: case TRACE_OP_MQ_TIMEDRECEIVE:
-		return true;
-	}
-	return false;
-}
-
 /* Every live thread of PROCESS has been blocked for the settle time, in
  * waits without a timeout. A thread made but not yet seen (created but not
  * started, or known to the trace with no event read yet) may be running. */
@@ -176,7 +160,7 @@ static bool hg_all_blocked(const struct hg_check *c, uint32_t process)
 		const struct hg_thread *t = &c->h->threads[i];
 		uint32_t owner;
 		if (t->seen && !t->ended && hg_process_of(c->h, i) == process &&
-		    (!t->blocked || !hg_settled(c, t, c->settle) || hg_is_timed(t->op) ||
+		    (!t->blocked || !hg_settled(c, t, c->settle) || trace_op_is_timed(t->op) ||
 		     /* a lock no one holds now (a GIL just dropped): it will get it */
 		     (hg_is_lock_wait(t) && !hg_waits_for(c->h, i, &owner, 1))))
 			return false;

@@ -88,20 +88,6 @@ void mu_thread_call(struct misuse *mu, const struct trace_event *ev)
 		mu_detach(mu, ev);
 }
 
-static bool mu_is_timed(unsigned op)
-{
-	switch (op) {
-	case TRACE_OP_MUTEX_TIMEDLOCK: case TRACE_OP_MUTEX_CLOCKLOCK: case TRACE_OP_MTX_TIMEDLOCK:
-	case TRACE_OP_RWLOCK_TIMEDRDLOCK: case TRACE_OP_RWLOCK_CLOCKRDLOCK:
-	case TRACE_OP_RWLOCK_TIMEDWRLOCK: case TRACE_OP_RWLOCK_CLOCKWRLOCK:
-	case TRACE_OP_COND_TIMEDWAIT: case TRACE_OP_COND_CLOCKWAIT: case TRACE_OP_CND_TIMEDWAIT:
-	case TRACE_OP_SEM_TIMEDWAIT: case TRACE_OP_SEM_CLOCKWAIT: case TRACE_OP_TIMEDJOIN_NP:
-	case TRACE_OP_CLOCKJOIN_NP: case TRACE_OP_MQ_TIMEDSEND: case TRACE_OP_MQ_TIMEDRECEIVE:
-		return true;
-	}
-	return false;
-}
-
 static bool mu_is_open_or_unlink(unsigned op)
 {
 	return op == TRACE_OP_SEM_OPEN || op == TRACE_OP_SEM_UNLINK || op == TRACE_OP_MQ_OPEN ||
@@ -116,7 +102,7 @@ static bool mu_is_expected(unsigned op, int err)
 	case EBUSY:
 		return (op_class(op) & OPC_TRY) || op == TRACE_OP_TRYJOIN_NP || (op_class(op) & OPC_DESTROY);
 	case ETIMEDOUT:
-		return mu_is_timed(op);
+		return trace_op_is_timed(op);
 	case EAGAIN:
 		return op == TRACE_OP_SEM_TRYWAIT || (op >= TRACE_OP_MQ_SEND && op <= TRACE_OP_MQ_TIMEDRECEIVE) ||
 		       (op_class(op) & OPC_TRY);

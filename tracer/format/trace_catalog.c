@@ -99,6 +99,20 @@ bool trace_op_is_join(unsigned op)
 	       op == TRACE_OP_CLOCKJOIN_NP || op == TRACE_OP_THRD_JOIN;
 }
 
+bool trace_op_is_timed(unsigned op)
+{
+	switch (op) {
+	case TRACE_OP_MUTEX_TIMEDLOCK: case TRACE_OP_MUTEX_CLOCKLOCK: case TRACE_OP_MTX_TIMEDLOCK:
+	case TRACE_OP_RWLOCK_TIMEDRDLOCK: case TRACE_OP_RWLOCK_CLOCKRDLOCK:
+	case TRACE_OP_RWLOCK_TIMEDWRLOCK: case TRACE_OP_RWLOCK_CLOCKWRLOCK:
+	case TRACE_OP_COND_TIMEDWAIT: case TRACE_OP_COND_CLOCKWAIT: case TRACE_OP_CND_TIMEDWAIT:
+	case TRACE_OP_SEM_TIMEDWAIT: case TRACE_OP_SEM_CLOCKWAIT: case TRACE_OP_TIMEDJOIN_NP:
+	case TRACE_OP_CLOCKJOIN_NP: case TRACE_OP_MQ_TIMEDSEND: case TRACE_OP_MQ_TIMEDRECEIVE:
+		return true;
+	}
+	return false;
+}
+
 bool trace_op_is_create(unsigned op)
 {
 	return op == TRACE_OP_CREATE || op == TRACE_OP_THRD_CREATE;

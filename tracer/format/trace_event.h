@@ -237,6 +237,7 @@ bool trace_op_is_init(unsigned op);
 bool trace_op_is_destroy(unsigned op);
 bool trace_op_is_join(unsigned op);
 bool trace_op_is_create(unsigned op);
+bool trace_op_is_timed(unsigned op);          /* a wait with a timeout: ends by itself */
 
 /* Building the objects of a catalog (the reader; tests and benchmarks
  * build catalogs by hand). */
