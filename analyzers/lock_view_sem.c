@@ -3,6 +3,7 @@
  * that share it), and a semaphore as a lock while it is used as one. */
 #include "lock_view_priv.h"
 
+#include "fnv.h"
 #include "grow.h"
 
 #include <errno.h>
@@ -16,9 +17,7 @@ static uint64_t lv_shared_key(uint32_t process, uint64_t address)
 
 static uint64_t lv_name_hash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ull;  /* FNV-1a */
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 0x100000001b3ull;
+	uint64_t h = fnv1a_str(FNV1A_INIT, s);
 	return h == U64MAP_EMPTY ? 0 : h;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "json_writer.h"
 #include "print_common.h"
 #include "strbuf.h"
@@ -178,14 +179,10 @@ static void sarif_message(struct json_writer *w, const char *text)
 /* A fingerprint stable across runs and rebuilds: rule and function names. */
 static void sarif_fingerprint(struct sarif *s, const char *rule, const uint32_t *stacks, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (const char *p = rule; *p; p++)
-		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+	uint64_t h = fnv1a_str(FNV1A_INIT, rule);
 	for (size_t i = 0; i < n; i++) {
 		const struct report_frame *f = print_top_frame_with_function(s->r, stacks[i]);
-		for (const char *p = f ? f->function : "?"; *p; p++)
-			h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
-		h = (h ^ '|') * 0x100000001b3ull;
+		h = fnv1a_byte(fnv1a_str(h, f ? f->function : "?"), '|');
 	}
 	char buf[24];
 	snprintf(buf, sizeof(buf), "%016" PRIx64, h);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 
 #include "emit.h"
+#include "fnv.h"
 #include "real.h"
 
 #define MQ_FDS 65536
@@ -16,9 +17,7 @@ static _Atomic uint64_t mq_keys[MQ_FDS];
 
 static uint64_t name_key(const char *name)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (const char *p = name ? name : ""; *p; p++)
-		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+	uint64_t h = fnv1a_str(FNV1A_INIT, name ? name : "");
 	return TRACE_KEY_MQ_FLAG | (h & 0x3fffffffffffffffull);
 }
 

@@ -6,6 +6,7 @@
 
 #include "ctf_schema.h"
 #include "event_source.h"
+#include "fnv.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -156,17 +157,13 @@ bt_component_class_source *ctf_source_class_create(void)
  * trace twice gives the same CTF trace. */
 static void ctf_trace_uuid(const struct trace_catalog *cat, uint8_t uuid[16])
 {
-	uint64_t h[2] = { 0xcbf29ce484222325ull, 0x84222325cbf29ce4ull };
+	uint64_t h[2] = { FNV1A_INIT, 0x84222325cbf29ce4ull };
 	const struct trace_process *p = cat->nprocesses ? &cat->processes[0] : NULL;
 	uint64_t in[3] = { p ? p->pid : 0, cat->start_ns, cat->nthreads };
 	const char *exe = p && p->exe ? p->exe : "";
 
-	for (unsigned k = 0; k < 2; k++) {
-		for (size_t i = 0; i < sizeof in; i++)
-			h[k] = (h[k] ^ ((const uint8_t *)in)[i]) * 0x100000001b3ull;
-		for (const char *c = exe; *c; c++)
-			h[k] = (h[k] ^ (uint8_t)*c) * 0x100000001b3ull;
-	}
+	for (unsigned k = 0; k < 2; k++)
+		h[k] = fnv1a_str(fnv1a_bytes(h[k], in, sizeof in), exe);
 	memcpy(uuid, h, 16);
 	uuid[6] = (uint8_t)((uuid[6] & 0x0f) | 0x50); /* name-based */
 	uuid[8] = (uint8_t)((uuid[8] & 0x3f) | 0x80);

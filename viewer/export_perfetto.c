@@ -3,6 +3,7 @@
  * per record, written by hand (protobuf.h). Layout and choices: export.h;
  * field numbers: formats.md A.2. It formats; the timeline model decides. */
 #include "export.h"
+#include "fnv.h"
 #include "protobuf.h"
 
 #include <errno.h>
@@ -90,10 +91,7 @@ static const struct trace_catalog *cat_of(struct pf *pf)
 
 static uint64_t hash_str(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 0x100000001b3ull;
-	return h;
+	return fnv1a_str(FNV1A_INIT, s);
 }
 
 static void intern_grow(struct pf_intern *t)
