@@ -193,6 +193,7 @@ void hang_detector_feed(struct hang_detector *h, const struct trace_event *ev)
 	if (ev->phase == TRACE_PHASE_BEGIN) {
 		t->blocked = true;
 		t->op = ev->op;
+		t->call_op = ev->call_op;
 		t->obj = ev->obj;
 		t->stack = ev->stack;
 		t->begin_ns = ev->ts_ns;

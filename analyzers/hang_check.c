@@ -135,10 +135,8 @@ static void hg_fill_wait(const struct hg_check *c, struct report_edge *e, uint32
 	e->acquiring = t->obj;
 	e->acquiring_stack = t->stack;
 	e->acquiring_read = t->read;
-	e->op = t->op;
-	if (hg_is_semaphore(c->h, t->obj) && (op_class(t->op) & OPC_ACQUIRE))
-		/* a semaphore the lock view shows as a mutex: the real call */
-		e->op = t->op == TRACE_OP_MUTEX_LOCK ? TRACE_OP_SEM_WAIT : TRACE_OP_SEM_TIMEDWAIT;
+	/* a semaphore the lock view shows as a mutex: the real call */
+	e->op = t->call_op && hg_is_semaphore(c->h, t->obj) ? t->call_op : t->op;
 	e->wait_ns = t->begin_ns <= c->now && c->now != UINT64_MAX ? c->now - t->begin_ns : 0;
 }
 

@@ -17,7 +17,7 @@ struct hg_thread {
 	bool seen, ended;
 	bool blocked;               /* a BEGIN without its END */
 	bool read;                  /* the pending lock request is a read lock */
-	uint8_t op;
+	uint8_t op, call_op;        /* the request as seen, and as called (trace_event) */
 	uint32_t obj, stack;
 	uint64_t begin_ns;
 	uint32_t gaps;              /* lost events so far: what it held before is unknown */

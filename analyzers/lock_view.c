@@ -77,6 +77,12 @@ static enum lock_view_source lv_source(const struct lock_view *lv, uint32_t obj,
 }
 
 /* EV as OP on lock OBJ (the GIL if GIL). */
+/* What EV, shown as OP, says the program called. */
+static uint8_t lv_call_op(const struct trace_event *ev, unsigned op)
+{
+	return ev->call_op ? ev->call_op : ev->op != op ? ev->op : 0;
+}
+
 void lv_emit_as(const struct lock_view *lv, const struct trace_event *ev, unsigned op,
 		       uint32_t obj, lock_view_emit_fn emit, void *ctx, bool gil)
 {
@@ -86,6 +92,7 @@ void lv_emit_as(const struct lock_view *lv, const struct trace_event *ev, unsign
 		return;
 	}
 	struct trace_event t = *ev;
+	t.call_op = lv_call_op(ev, op);
 	t.op = (uint8_t)op;
 	t.kind = TRACE_OBJ_MUTEX;
 	t.obj = obj;
@@ -99,6 +106,7 @@ void lv_emit_release(struct lock_view *lv, const struct trace_event *ev, uint32_
 			    uint32_t obj, lock_view_emit_fn emit, void *ctx, bool gil)
 {
 	struct trace_event t = *ev;
+	t.call_op = lv_call_op(ev, TRACE_OP_MUTEX_UNLOCK);
 	t.op = TRACE_OP_MUTEX_UNLOCK;
 	t.phase = TRACE_PHASE_END;
 	t.kind = TRACE_OBJ_MUTEX;

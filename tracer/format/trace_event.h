@@ -43,6 +43,9 @@ struct trace_event {
 	uint8_t had_begin;      /* END: a BEGIN record preceded it (the call was
 	                           announced as possibly blocking) */
 	uint8_t obj_gap;        /* enum trace_obj_gap: obj's order has a hole here */
+	uint8_t call_op;        /* 0, or the op the program called when a view
+	                           shows the call as another (a semaphore used
+	                           as a lock: SEM_CLOCKWAIT shown as MUTEX_LOCK) */
 	uint32_t obj;           /* object id (catalog), 0 = none (and for OBJ_ROLE:
 	                           the role goes to the object's description) */
 	uint32_t obj2;          /* second object: cond waits: the mutex;

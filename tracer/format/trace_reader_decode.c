@@ -321,6 +321,7 @@ enum rd_bad parse_record(struct rd_cursor *c, const uint8_t **pp, const uint8_t 
 	}
 	h->ev.op = (uint8_t)op;
 	h->ev.obj_gap = 0;
+	h->ev.call_op = 0;
 	h->ev.phase = begin ? TRACE_PHASE_BEGIN : TRACE_PHASE_END;
 	h->ev.kind = d->kind;
 	h->stack = 0;
@@ -430,6 +431,7 @@ static void plain_head(struct rd_cursor *c, unsigned op, uint64_t a0, uint64_t a
 	h->ev.phase = TRACE_PHASE_END;
 	h->ev.kind = TRACE_OBJ_NONE;
 	h->ev.obj_gap = 0;
+	h->ev.call_op = 0;
 	h->ev.result = 0;
 	h->ev.seq = 0;
 	h->ev.args[0] = a0;
