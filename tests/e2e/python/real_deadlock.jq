@@ -1,8 +1,9 @@
 # real_deadlock.py (and mp_deadlock.py deadlock): one deadlock, found while
 # the program hung (not after the 60 s stall timeout), a cycle of
 # $out.cycle edges, each a thread blocked on a Python lock (kind "sem")
-# that the next one holds, in the call it made (sem_wait); the cycle is a lock-order inversion too. No stall
-# and no misuse (an RLock's or Condition's internals are no finding).
+# that the next one holds, in the call it made (sem_wait); the cycle is a
+# lock-order inversion too. No stall and no misuse (an RLock's or
+# Condition's internals are no finding).
 [.deadlocks[] | select(.kind == "deadlock")] as $d
 | ($d | length) == 1
 and ($d[0].cycle | length) == $out.cycle
