@@ -9,20 +9,48 @@
 #include <fcntl.h>
 #include <string.h>
 
-static void run_all(struct fake_trace *t, struct report *r)
+/* A test's trace, in a C process or a CPython 3.11 one, and its report. */
+struct lv_case {
+	struct fake_trace t;
+	struct report r;
+};
+
+static int setup_c(void **state)
 {
-	report_init(r);
-	struct analysis *a = analysis_new(&t->cat, ANALYZER_ALL, NULL);
-	for (size_t i = 0; i < t->nev; i++)
-		analysis_feed(a, &t->ev[i]);
-	analysis_finish(a, r);
-	analysis_free(a);
+	struct lv_case *lc = calloc(1, sizeof *lc);
+	fake_trace_init(&lc->t);
+	report_init(&lc->r);
+	*state = lc;
+	return 0;
 }
 
-static void python(struct fake_trace *t)
+static int setup_python(void **state)
 {
-	t->cat.processes[0].runtime = TRACE_RUNTIME_CPYTHON;
-	t->cat.processes[0].runtime_version = 0x030b02f0;
+	setup_c(state);
+	struct trace_process *p = &((struct lv_case *)*state)->t.cat.processes[0];
+	p->runtime = TRACE_RUNTIME_CPYTHON;
+	p->runtime_version = 0x030b02f0;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct lv_case *lc = *state;
+	report_release(&lc->r);
+	fake_trace_release(&lc->t);
+	free(lc);
+	return 0;
+}
+
+/* The trace through every analyzer. */
+static struct report *run_all(struct lv_case *lc)
+{
+	struct analysis *a = analysis_new(&lc->t.cat, ANALYZER_ALL, NULL);
+	for (size_t i = 0; i < lc->t.nev; i++)
+		analysis_feed(a, &lc->t.ev[i]);
+	analysis_finish(a, &lc->r);
+	analysis_free(a);
+	return &lc->r;
 }
 
 /* threading.Lock(): sem_init(s, 0, 1). */
@@ -58,6 +86,44 @@ static void py_release(struct fake_trace *t, uint32_t thread, uint32_t s)
 	fake_event(t, thread, TRACE_OP_SEM_POST, s);
 }
 
+/* CPython 3.11's GIL: gil.mutex and gil.cond, with their roles. */
+struct gil {
+	uint32_t mutex, cond;
+};
+
+static struct gil gil_objects(struct fake_trace *t)
+{
+	struct gil g = { fake_object(t, TRACE_OBJ_MUTEX, 0xa563d8),
+			 fake_object(t, TRACE_OBJ_COND, 0xa563a8) };
+	fake_object_desc(t, g.mutex)->role = TRACE_ROLE_GIL_MUTEX;
+	fake_object_desc(t, g.cond)->role = TRACE_ROLE_GIL_COND;
+	return g;
+}
+
+/* take_gil of a free GIL: a critical section of gil.mutex. */
+static void gil_take(struct fake_trace *t, uint32_t thread, struct gil g, uint32_t stack)
+{
+	fake_lock(t, thread, g.mutex, stack);
+	fake_unlock(t, thread, g.mutex, stack);
+}
+
+/* take_gil of a held GIL: THREAD waits on gil.cond (the BEGIN of a timed
+ * wait, gil.mutex released). */
+static void gil_wait(struct fake_trace *t, uint32_t thread, struct gil g, uint32_t stack)
+{
+	fake_lock(t, thread, g.mutex, stack);
+	fake_begin(t, thread, TRACE_OP_COND_TIMEDWAIT, g.cond)->obj2 = g.mutex;
+	fake_event(t, thread, TRACE_OP_COND_RELEASE, g.mutex)->obj2 = g.cond;
+}
+
+/* drop_gil: lock, signal gil.cond, unlock. */
+static void gil_drop(struct fake_trace *t, uint32_t thread, struct gil g, uint32_t stack)
+{
+	fake_lock(t, thread, g.mutex, stack);
+	fake_event(t, thread, TRACE_OP_COND_SIGNAL, g.cond);
+	fake_unlock(t, thread, g.mutex, stack);
+}
+
 static size_t count_kind(const struct report *r, enum report_deadlock_kind kind)
 {
 	size_t n = 0;
@@ -70,28 +136,24 @@ static size_t count_kind(const struct report *r, enum report_deadlock_kind kind)
  * other (no hang): an inversion, found without any wait. */
 static void test_python_abba(void **state)
 {
-	(void)state;
-	struct fake_trace t;
-	fake_trace_init(&t);
-	python(&t);
-	uint32_t a = py_lock(&t, 0, 0x1000), b = py_lock(&t, 0, 0x2000);
-	uint32_t t1 = an_spawn(&t, 0, "t1"), t2 = an_spawn(&t, 0, "t2");
-	uint32_t s1 = fake_stack(&t, 0x400000, 3), s2 = fake_stack(&t, 0x500000, 3);
-	py_acquire(&t, t1, a, s1);
-	py_acquire(&t, t1, b, s1);
-	py_release(&t, t1, b);
-	py_release(&t, t1, a);
-	py_acquire(&t, t2, b, s2);
-	py_acquire(&t, t2, a, s2);
-	py_release(&t, t2, a);
-	py_release(&t, t2, b);
-	struct report r;
-	run_all(&t, &r);
-	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_LOCK_ORDER), 1);
-	assert_int_equal(r.deadlocks[0].ncycle, 2);
-	assert_int_equal(r.nmisuses, 0);
-	report_release(&r);
-	fake_trace_release(&t);
+	struct lv_case *lc = *state;
+	struct fake_trace *t = &lc->t;
+	uint32_t a = py_lock(t, 0, 0x1000), b = py_lock(t, 0, 0x2000);
+	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
+	uint32_t s1 = fake_stack(t, 0x400000, 3), s2 = fake_stack(t, 0x500000, 3);
+	py_acquire(t, t1, a, s1);
+	py_acquire(t, t1, b, s1);
+	py_release(t, t1, b);
+	py_release(t, t1, a);
+	py_acquire(t, t2, b, s2);
+	py_acquire(t, t2, a, s2);
+	py_release(t, t2, a);
+	py_release(t, t2, b);
+	struct report *r = run_all(lc);
+	assert_int_equal(count_kind(r, REPORT_DEADLOCK_LOCK_ORDER), 1);
+	assert_int_equal(r->deadlocks[0].ncycle, 2);
+	assert_int_equal(r->nmisuses, 0);
+	fake_trace_release(t);
 }
 
 /* t1.start(); t1.join(); t2.start(): the join is an acquire of t1's
@@ -99,106 +161,93 @@ static void test_python_abba(void **state)
  * inversion is still reported, as ordered by create/join. */
 static void test_python_join_orders(void **state)
 {
-	(void)state;
-	struct fake_trace t;
-	fake_trace_init(&t);
-	python(&t);
-	uint32_t a = py_lock(&t, 0, 0x1000), b = py_lock(&t, 0, 0x2000);
-	uint32_t t1 = an_spawn(&t, 0, "t1");
-	uint32_t tstate = py_lock(&t, t1, 0x3000);
-	py_acquire(&t, t1, tstate, 0);
-	py_acquire(&t, t1, a, 0);
-	py_acquire(&t, t1, b, 0);
-	py_release(&t, t1, b);
-	py_release(&t, t1, a);
-	py_acquire_blocked(&t, 0, tstate, 0, false);
-	py_release(&t, t1, tstate);
-	struct trace_event *e = an_call(&t, 0, TRACE_OP_SEM_WAIT, tstate, 0, 0);
+	struct lv_case *lc = *state;
+	struct fake_trace *t = &lc->t;
+	uint32_t a = py_lock(t, 0, 0x1000), b = py_lock(t, 0, 0x2000);
+	uint32_t t1 = an_spawn(t, 0, "t1");
+	uint32_t tstate = py_lock(t, t1, 0x3000);
+	py_acquire(t, t1, tstate, 0);
+	py_acquire(t, t1, a, 0);
+	py_acquire(t, t1, b, 0);
+	py_release(t, t1, b);
+	py_release(t, t1, a);
+	py_acquire_blocked(t, 0, tstate, 0, false);
+	py_release(t, t1, tstate);
+	struct trace_event *e = an_call(t, 0, TRACE_OP_SEM_WAIT, tstate, 0, 0);
 	e->had_begin = 1;
-	py_release(&t, 0, tstate);
-	an_end_thread(&t, t1);
-	uint32_t t2 = an_spawn(&t, 0, "t2");
-	py_acquire(&t, t2, b, 0);
-	py_acquire(&t, t2, a, 0);
-	py_release(&t, t2, a);
-	py_release(&t, t2, b);
-	struct report r;
-	run_all(&t, &r);
-	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_LOCK_ORDER), 1);
-	assert_false(r.deadlocks[0].concurrent);
-	report_release(&r);
-	fake_trace_release(&t);
+	py_release(t, 0, tstate);
+	an_end_thread(t, t1);
+	uint32_t t2 = an_spawn(t, 0, "t2");
+	py_acquire(t, t2, b, 0);
+	py_acquire(t, t2, a, 0);
+	py_release(t, t2, a);
+	py_release(t, t2, b);
+	struct report *r = run_all(lc);
+	assert_int_equal(count_kind(r, REPORT_DEADLOCK_LOCK_ORDER), 1);
+	assert_false(r->deadlocks[0].concurrent);
+	fake_trace_release(t);
 }
 
 /* The same order in C with sem_trywait: a trylock cannot deadlock. */
 static void test_c_trywait_is_try(void **state)
 {
-	(void)state;
-	struct fake_trace t;
-	fake_trace_init(&t);
-	uint32_t a = py_lock(&t, 0, 0x1000), b = py_lock(&t, 0, 0x2000);
-	uint32_t t1 = an_spawn(&t, 0, "t1"), t2 = an_spawn(&t, 0, "t2");
-	py_acquire(&t, t1, a, 0);
-	py_acquire(&t, t1, b, 0);
-	py_release(&t, t1, b);
-	py_release(&t, t1, a);
-	py_acquire(&t, t2, b, 0);
-	py_acquire(&t, t2, a, 0);
-	py_release(&t, t2, a);
-	py_release(&t, t2, b);
-	struct report r;
-	run_all(&t, &r);
-	assert_int_equal(r.ndeadlocks, 0);
-	report_release(&r);
-	fake_trace_release(&t);
+	struct lv_case *lc = *state;
+	struct fake_trace *t = &lc->t;
+	uint32_t a = py_lock(t, 0, 0x1000), b = py_lock(t, 0, 0x2000);
+	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
+	py_acquire(t, t1, a, 0);
+	py_acquire(t, t1, b, 0);
+	py_release(t, t1, b);
+	py_release(t, t1, a);
+	py_acquire(t, t2, b, 0);
+	py_acquire(t, t2, a, 0);
+	py_release(t, t2, a);
+	py_release(t, t2, b);
+	struct report *r = run_all(lc);
+	assert_int_equal(r->ndeadlocks, 0);
+	fake_trace_release(t);
 }
 
 /* C binary semaphores as mutexes (sem_wait / sem_post), ABBA: an inversion. */
 static void test_c_binary_semaphore_abba(void **state)
 {
-	(void)state;
-	struct fake_trace t;
-	fake_trace_init(&t);
-	uint32_t a = py_lock(&t, 0, 0x1000), b = py_lock(&t, 0, 0x2000);
-	uint32_t t1 = an_spawn(&t, 0, "t1"), t2 = an_spawn(&t, 0, "t2");
-	an_call(&t, t1, TRACE_OP_SEM_WAIT, a, 0, 0);
-	an_call(&t, t1, TRACE_OP_SEM_WAIT, b, 0, 0);
-	py_release(&t, t1, b);
-	py_release(&t, t1, a);
-	an_call(&t, t2, TRACE_OP_SEM_WAIT, b, 0, 0);
-	an_call(&t, t2, TRACE_OP_SEM_WAIT, a, 0, 0);
-	py_release(&t, t2, a);
-	py_release(&t, t2, b);
-	struct report r;
-	run_all(&t, &r);
-	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_LOCK_ORDER), 1);
-	report_release(&r);
-	fake_trace_release(&t);
+	struct lv_case *lc = *state;
+	struct fake_trace *t = &lc->t;
+	uint32_t a = py_lock(t, 0, 0x1000), b = py_lock(t, 0, 0x2000);
+	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
+	an_call(t, t1, TRACE_OP_SEM_WAIT, a, 0, 0);
+	an_call(t, t1, TRACE_OP_SEM_WAIT, b, 0, 0);
+	py_release(t, t1, b);
+	py_release(t, t1, a);
+	an_call(t, t2, TRACE_OP_SEM_WAIT, b, 0, 0);
+	an_call(t, t2, TRACE_OP_SEM_WAIT, a, 0, 0);
+	py_release(t, t2, a);
+	py_release(t, t2, b);
+	struct report *r = run_all(lc);
+	assert_int_equal(count_kind(r, REPORT_DEADLOCK_LOCK_ORDER), 1);
+	fake_trace_release(t);
 }
 
 /* A counting semaphore (value 2) is never a lock. */
 static void test_counting_semaphore_is_not_a_lock(void **state)
 {
-	(void)state;
-	struct fake_trace t;
-	fake_trace_init(&t);
-	uint32_t a = fake_object(&t, TRACE_OBJ_SEM, 0x1000);
-	fake_event(&t, 0, TRACE_OP_SEM_INIT, a)->args[0] = 2;
-	uint32_t b = py_lock(&t, 0, 0x2000);
-	uint32_t t1 = an_spawn(&t, 0, "t1"), t2 = an_spawn(&t, 0, "t2");
-	an_call(&t, t1, TRACE_OP_SEM_WAIT, a, 0, 0);
-	an_call(&t, t1, TRACE_OP_SEM_WAIT, b, 0, 0);
-	py_release(&t, t1, b);
-	py_release(&t, t1, a);
-	an_call(&t, t2, TRACE_OP_SEM_WAIT, b, 0, 0);
-	an_call(&t, t2, TRACE_OP_SEM_WAIT, a, 0, 0);
-	py_release(&t, t2, a);
-	py_release(&t, t2, b);
-	struct report r;
-	run_all(&t, &r);
-	assert_int_equal(r.ndeadlocks, 0);
-	report_release(&r);
-	fake_trace_release(&t);
+	struct lv_case *lc = *state;
+	struct fake_trace *t = &lc->t;
+	uint32_t a = fake_object(t, TRACE_OBJ_SEM, 0x1000);
+	fake_event(t, 0, TRACE_OP_SEM_INIT, a)->args[0] = 2;
+	uint32_t b = py_lock(t, 0, 0x2000);
+	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
+	an_call(t, t1, TRACE_OP_SEM_WAIT, a, 0, 0);
+	an_call(t, t1, TRACE_OP_SEM_WAIT, b, 0, 0);
+	py_release(t, t1, b);
+	py_release(t, t1, a);
+	an_call(t, t2, TRACE_OP_SEM_WAIT, b, 0, 0);
+	an_call(t, t2, TRACE_OP_SEM_WAIT, a, 0, 0);
+	py_release(t, t2, a);
+	py_release(t, t2, b);
+	struct report *r = run_all(lc);
+	assert_int_equal(r->ndeadlocks, 0);
+	fake_trace_release(t);
 }
 
 /* Condition.wait (formats.md H.2): the waiter takes its waiter semaphore
@@ -207,57 +256,49 @@ static void test_counting_semaphore_is_not_a_lock(void **state)
  * L->W and W->L, but W is a signal: no inversion, and no misuse. */
 static void test_condition_waiter_is_a_signal(void **state)
 {
-	(void)state;
-	struct fake_trace t;
-	fake_trace_init(&t);
-	python(&t);
-	uint32_t l = py_lock(&t, 0, 0x1000);
-	uint32_t waiter = an_spawn(&t, 0, "waiter"), notifier = an_spawn(&t, 0, "notifier");
-	py_acquire(&t, waiter, l, 0);
-	uint32_t w = py_lock(&t, waiter, 0x9000);
-	py_acquire(&t, waiter, w, 0);          /* L -> W */
-	py_release(&t, waiter, l);
-	py_acquire_blocked(&t, waiter, w, 0, false);
-	py_acquire(&t, notifier, l, 0);
-	py_release(&t, notifier, w);
-	struct trace_event *e = an_call(&t, waiter, TRACE_OP_SEM_WAIT, w, 0, 0);
+	struct lv_case *lc = *state;
+	struct fake_trace *t = &lc->t;
+	uint32_t l = py_lock(t, 0, 0x1000);
+	uint32_t waiter = an_spawn(t, 0, "waiter"), notifier = an_spawn(t, 0, "notifier");
+	py_acquire(t, waiter, l, 0);
+	uint32_t w = py_lock(t, waiter, 0x9000);
+	py_acquire(t, waiter, w, 0);          /* L -> W */
+	py_release(t, waiter, l);
+	py_acquire_blocked(t, waiter, w, 0, false);
+	py_acquire(t, notifier, l, 0);
+	py_release(t, notifier, w);
+	struct trace_event *e = an_call(t, waiter, TRACE_OP_SEM_WAIT, w, 0, 0);
 	e->had_begin = 1;
-	py_release(&t, notifier, l);
-	py_acquire(&t, waiter, l, 0);          /* W -> L */
-	py_release(&t, waiter, w);
-	fake_event(&t, waiter, TRACE_OP_SEM_DESTROY, w);
-	py_release(&t, waiter, l);
-	struct report r;
-	run_all(&t, &r);
-	assert_int_equal(r.ndeadlocks, 0);
-	assert_int_equal(r.nmisuses, 0);
-	report_release(&r);
-	fake_trace_release(&t);
+	py_release(t, notifier, l);
+	py_acquire(t, waiter, l, 0);          /* W -> L */
+	py_release(t, waiter, w);
+	fake_event(t, waiter, TRACE_OP_SEM_DESTROY, w);
+	py_release(t, waiter, l);
+	struct report *r = run_all(lc);
+	assert_int_equal(r->ndeadlocks, 0);
+	assert_int_equal(r->nmisuses, 0);
+	fake_trace_release(t);
 }
 
 /* A Lock released by another thread than the one that took it is legal
  * in Python: it stops being a lock, and nothing is reported. */
 static void test_release_by_another_thread(void **state)
 {
-	(void)state;
-	struct fake_trace t;
-	fake_trace_init(&t);
-	python(&t);
-	uint32_t a = py_lock(&t, 0, 0x1000), b = py_lock(&t, 0, 0x2000);
-	uint32_t t1 = an_spawn(&t, 0, "t1"), t2 = an_spawn(&t, 0, "t2");
-	py_acquire(&t, t1, a, 0);
-	py_acquire(&t, t1, b, 0);
-	py_release(&t, t1, b);
-	py_release(&t, t2, a);                 /* a is a signal */
-	py_acquire(&t, t2, b, 0);
-	py_acquire(&t, t2, a, 0);
-	py_release(&t, t2, b);
-	struct report r;
-	run_all(&t, &r);
-	assert_int_equal(r.ndeadlocks, 0);
-	assert_int_equal(r.nmisuses, 0);
-	report_release(&r);
-	fake_trace_release(&t);
+	struct lv_case *lc = *state;
+	struct fake_trace *t = &lc->t;
+	uint32_t a = py_lock(t, 0, 0x1000), b = py_lock(t, 0, 0x2000);
+	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
+	py_acquire(t, t1, a, 0);
+	py_acquire(t, t1, b, 0);
+	py_release(t, t1, b);
+	py_release(t, t2, a);                 /* a is a signal */
+	py_acquire(t, t2, b, 0);
+	py_acquire(t, t2, a, 0);
+	py_release(t, t2, b);
+	struct report *r = run_all(lc);
+	assert_int_equal(r->ndeadlocks, 0);
+	assert_int_equal(r->nmisuses, 0);
+	fake_trace_release(t);
 }
 
 /* Two threads really deadlocked on two Locks while the main thread waits
@@ -265,7 +306,6 @@ static void test_release_by_another_thread(void **state)
  * its owners. */
 static void build_python_hang(struct fake_trace *t, bool main_blocked)
 {
-	python(t);
 	uint32_t a = py_lock(t, 0, 0x1000), b = py_lock(t, 0, 0x2000);
 	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
 	uint32_t tstate = py_lock(t, t1, 0x3000);
@@ -280,63 +320,61 @@ static void build_python_hang(struct fake_trace *t, bool main_blocked)
 
 static void test_python_real_deadlock(void **state)
 {
-	(void)state;
-	struct fake_trace t;
-	fake_trace_init(&t);
-	build_python_hang(&t, true);
-	struct report r;
-	run_all(&t, &r);
-	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_HANG), 1);
-	const struct report_deadlock *d = &r.deadlocks[0];
+	struct lv_case *lc = *state;
+	struct fake_trace *t = &lc->t;
+	build_python_hang(t, true);
+	struct report *r = run_all(lc);
+	assert_int_equal(count_kind(r, REPORT_DEADLOCK_HANG), 1);
+	const struct report_deadlock *d = &r->deadlocks[0];
 	if (d->kind != REPORT_DEADLOCK_HANG)
 		d++;
 	assert_int_equal(d->kind, REPORT_DEADLOCK_HANG);
 	assert_int_equal(d->ncycle, 2);
 	assert_int_not_equal(d->cycle[0].owner, TRACE_NONE);
-	report_release(&r);
-	fake_trace_release(&t);
+	fake_trace_release(t);
 }
 
 /* ... while the main thread still runs, one of its posts could end it:
  * not certain, so no deadlock (the lock order still says it can happen). */
 static void test_python_cycle_with_a_running_thread(void **state)
 {
-	(void)state;
-	struct fake_trace t;
-	fake_trace_init(&t);
-	build_python_hang(&t, false);
-	struct report r;
-	run_all(&t, &r);
-	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_HANG), 0);
-	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_LOCK_ORDER), 1);
-	report_release(&r);
-	fake_trace_release(&t);
+	struct lv_case *lc = *state;
+	struct fake_trace *t = &lc->t;
+	build_python_hang(t, false);
+	struct report *r = run_all(lc);
+	assert_int_equal(count_kind(r, REPORT_DEADLOCK_HANG), 0);
+	assert_int_equal(count_kind(r, REPORT_DEADLOCK_LOCK_ORDER), 1);
+	fake_trace_release(t);
 }
 
-/* lock.acquire() twice by its holder, every other thread blocked: a
- * self-deadlock. While another thread may post, it is not one. */
+/* lock.acquire() twice by its holder: a self-deadlock if every other
+ * thread is blocked (MAIN_BLOCKED); while another thread may post, not one. */
+static void build_python_self_wait(struct fake_trace *t, bool main_blocked)
+{
+	uint32_t a = py_lock(t, 0, 0x1000), other = py_lock(t, 0, 0x2000);
+	uint32_t t1 = an_spawn(t, 0, "t1");
+	py_acquire(t, t1, other, 0);
+	py_acquire(t, t1, a, 0);
+	py_acquire_blocked(t, t1, a, 0, false);
+	if (main_blocked)
+		py_acquire_blocked(t, 0, other, 0, false);
+}
+
 static void test_python_self_deadlock(void **state)
 {
-	(void)state;
-	for (int blocked = 0; blocked < 2; blocked++) {
-		struct fake_trace t;
-		fake_trace_init(&t);
-		python(&t);
-		uint32_t a = py_lock(&t, 0, 0x1000), other = py_lock(&t, 0, 0x2000);
-		uint32_t t1 = an_spawn(&t, 0, "t1");
-		py_acquire(&t, t1, other, 0);
-		py_acquire(&t, t1, a, 0);
-		py_acquire_blocked(&t, t1, a, 0, false);
-		if (blocked)
-			py_acquire_blocked(&t, 0, other, 0, false);
-		struct report r;
-		run_all(&t, &r);
-		assert_int_equal(count_kind(&r, REPORT_DEADLOCK_HANG), blocked);
-		if (blocked)
-			assert_int_equal(r.deadlocks[0].ncycle, 1);
-		report_release(&r);
-		fake_trace_release(&t);
-	}
+	struct lv_case *lc = *state;
+	build_python_self_wait(&lc->t, true);
+	struct report *r = run_all(lc);
+	assert_int_equal(count_kind(r, REPORT_DEADLOCK_HANG), 1);
+	assert_int_equal(r->deadlocks[0].ncycle, 1);
+}
+
+static void test_python_self_wait_with_a_running_thread(void **state)
+{
+	struct lv_case *lc = *state;
+	build_python_self_wait(&lc->t, false);
+	struct report *r = run_all(lc);
+	assert_int_equal(count_kind(r, REPORT_DEADLOCK_HANG), 0);
 }
 
 /* Thread.start(): the main thread waits on its waiter lock, which the new
@@ -344,21 +382,17 @@ static void test_python_self_deadlock(void **state)
  * be running: no self-deadlock, however long the wait. */
 static void test_unstarted_thread_may_post(void **state)
 {
-	(void)state;
-	struct fake_trace t;
-	fake_trace_init(&t);
-	python(&t);
-	uint32_t w = py_lock(&t, 0, 0x1000);
-	uint32_t child = fake_thread(&t, 0, NULL);
-	fake_event(&t, 0, TRACE_OP_CREATE, 0)->peer_thread = child;
-	py_acquire(&t, 0, w, 0);
-	py_acquire_blocked(&t, 0, w, 0, false);
-	fake_trace_at(&t, 10000000000ull);
-	struct report r;
-	run_all(&t, &r);
-	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_HANG), 0);
-	report_release(&r);
-	fake_trace_release(&t);
+	struct lv_case *lc = *state;
+	struct fake_trace *t = &lc->t;
+	uint32_t w = py_lock(t, 0, 0x1000);
+	uint32_t child = fake_thread(t, 0, NULL);
+	fake_event(t, 0, TRACE_OP_CREATE, 0)->peer_thread = child;
+	py_acquire(t, 0, w, 0);
+	py_acquire_blocked(t, 0, w, 0, false);
+	fake_trace_at(t, 10000000000ull);
+	struct report *r = run_all(lc);
+	assert_int_equal(count_kind(r, REPORT_DEADLOCK_HANG), 0);
+	fake_trace_release(t);
 }
 
 /* A thread asked for the GIL while main held it; main then dropped it and
@@ -367,43 +401,29 @@ static void test_unstarted_thread_may_post(void **state)
  * run and post. Not a self-deadlock. */
 static void test_free_gil_is_no_wait(void **state)
 {
-	(void)state;
-	struct fake_trace t;
-	fake_trace_init(&t);
-	python(&t);
-	uint32_t gm = fake_object(&t, TRACE_OBJ_MUTEX, 0xa563d8);
-	uint32_t gc = fake_object(&t, TRACE_OBJ_COND, 0xa563a8);
-	fake_object_desc(&t, gm)->role = TRACE_ROLE_GIL_MUTEX;
-	fake_object_desc(&t, gc)->role = TRACE_ROLE_GIL_COND;
-	uint32_t t1 = an_spawn(&t, 0, "t1");
-	fake_lock(&t, 0, gm, 0);
-	fake_unlock(&t, 0, gm, 0);             /* main takes the GIL */
-	fake_lock(&t, t1, gm, 0);              /* t1 asks for it and waits */
-	fake_begin(&t, t1, TRACE_OP_COND_TIMEDWAIT, gc)->obj2 = gm;
-	fake_event(&t, t1, TRACE_OP_COND_RELEASE, gm)->obj2 = gc;
-	fake_lock(&t, 0, gm, 0);               /* main drops it */
-	fake_event(&t, 0, TRACE_OP_COND_SIGNAL, gc);
-	fake_unlock(&t, 0, gm, 0);
-	uint32_t w = py_lock(&t, 0, 0x9000);   /* and waits on its waiter lock */
-	py_acquire(&t, 0, w, 0);
-	py_acquire_blocked(&t, 0, w, 0, false);
-	fake_trace_at(&t, 10000000000ull);
-	struct report r;
-	run_all(&t, &r);
-	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_HANG), 0);
-	report_release(&r);
-	fake_trace_release(&t);
+	struct lv_case *lc = *state;
+	struct fake_trace *t = &lc->t;
+	struct gil g = gil_objects(t);
+	uint32_t t1 = an_spawn(t, 0, "t1");
+	gil_take(t, 0, g, 0);                  /* main takes the GIL */
+	gil_wait(t, t1, g, 0);                 /* t1 asks for it and waits */
+	gil_drop(t, 0, g, 0);                  /* main drops it */
+	uint32_t w = py_lock(t, 0, 0x9000);   /* and waits on its waiter lock */
+	py_acquire(t, 0, w, 0);
+	py_acquire_blocked(t, 0, w, 0, false);
+	fake_trace_at(t, 10000000000ull);
+	struct report *r = run_all(lc);
+	assert_int_equal(count_kind(r, REPORT_DEADLOCK_HANG), 0);
+	fake_trace_release(t);
 }
 
 /* multiprocessing.Lock: a named semaphore made by one process and used by
  * a fork child at the same address: one lock across both processes. */
 static void test_named_semaphore_across_fork(void **state)
 {
-	(void)state;
-	struct fake_trace t;
-	fake_trace_init(&t);
-	python(&t);
-	struct trace_catalog *c = &t.cat;
+	struct lv_case *lc = *state;
+	struct fake_trace *t = &lc->t;
+	struct trace_catalog *c = &t->cat;
 	/* the child process, forked by thread 0 */
 	c->processes = realloc(c->processes, 2 * sizeof(*c->processes));
 	c->processes[1] = c->processes[0];
@@ -415,42 +435,40 @@ static void test_named_semaphore_across_fork(void **state)
 	c->processes[1].argv[0] = strdup("prog");
 	c->processes[1].file = strdup("fake");
 	c->nprocesses = 2;
-	uint32_t a = fake_object(&t, TRACE_OBJ_SEM, 0x1000), b = fake_object(&t, TRACE_OBJ_SEM, 0x2000);
-	struct trace_event *e = fake_event(&t, 0, TRACE_OP_SEM_OPEN, a);
+	uint32_t a = fake_object(t, TRACE_OBJ_SEM, 0x1000), b = fake_object(t, TRACE_OBJ_SEM, 0x2000);
+	struct trace_event *e = fake_event(t, 0, TRACE_OP_SEM_OPEN, a);
 	e->args[0] = O_CREAT | O_EXCL;
 	e->args[1] = 1;
 	e->str = "/mp-aaaa";
-	e = fake_event(&t, 0, TRACE_OP_SEM_OPEN, b);
+	e = fake_event(t, 0, TRACE_OP_SEM_OPEN, b);
 	e->args[0] = O_CREAT | O_EXCL;
 	e->args[1] = 1;
 	e->str = "/mp-bbbb";
-	uint32_t child = fake_thread(&t, TRACE_NONE, "child");
+	uint32_t child = fake_thread(t, TRACE_NONE, "child");
 	c->threads[child].process = 1;
 	c->processes[0].nthreads--;
 	c->processes[1].first_thread = child;
 	c->processes[1].nthreads = 1;
-	uint32_t ca = fake_object(&t, TRACE_OBJ_SEM, 0x1000), cb = fake_object(&t, TRACE_OBJ_SEM, 0x2000);
-	fake_object_desc(&t, ca)->process = 1;
-	fake_object_desc(&t, cb)->process = 1;
-	py_acquire(&t, 0, a, 0);
-	py_acquire(&t, 0, b, 0);
-	py_release(&t, 0, b);
-	py_release(&t, 0, a);
+	uint32_t ca = fake_object(t, TRACE_OBJ_SEM, 0x1000), cb = fake_object(t, TRACE_OBJ_SEM, 0x2000);
+	fake_object_desc(t, ca)->process = 1;
+	fake_object_desc(t, cb)->process = 1;
+	py_acquire(t, 0, a, 0);
+	py_acquire(t, 0, b, 0);
+	py_release(t, 0, b);
+	py_release(t, 0, a);
 	struct trace_event *x[4];
-	size_t first = t.nev;
-	py_acquire(&t, child, cb, 0);
-	py_acquire(&t, child, ca, 0);
-	py_release(&t, child, ca);
-	py_release(&t, child, cb);
+	size_t first = t->nev;
+	py_acquire(t, child, cb, 0);
+	py_acquire(t, child, ca, 0);
+	py_release(t, child, ca);
+	py_release(t, child, cb);
 	for (size_t i = 0; i < 4; i++) {
-		x[i] = &t.ev[first + i];
+		x[i] = &t->ev[first + i];
 		x[i]->process = 1;
 	}
-	struct report r;
-	run_all(&t, &r);
-	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_LOCK_ORDER), 1);
-	report_release(&r);
-	fake_trace_release(&t);
+	struct report *r = run_all(lc);
+	assert_int_equal(count_kind(r, REPORT_DEADLOCK_LOCK_ORDER), 1);
+	fake_trace_release(t);
 }
 
 /* The GIL: take_gil of a thread that waits (gil.mutex, gil.cond timed
@@ -459,44 +477,32 @@ static void test_named_semaphore_across_fork(void **state)
  * mutex and condition are not reported. */
 static void test_gil_contention(void **state)
 {
-	(void)state;
-	struct fake_trace t;
-	fake_trace_init(&t);
-	python(&t);
-	uint32_t gm = fake_object(&t, TRACE_OBJ_MUTEX, 0xa563d8);
-	uint32_t gc = fake_object(&t, TRACE_OBJ_COND, 0xa563a8);
-	fake_object_desc(&t, gm)->role = TRACE_ROLE_GIL_MUTEX;
-	fake_object_desc(&t, gc)->role = TRACE_ROLE_GIL_COND;
-	uint32_t t1 = an_spawn(&t, 0, "t1"), t2 = an_spawn(&t, 0, "t2");
-	uint32_t s1 = fake_stack(&t, 0x400000, 2), s2 = fake_stack(&t, 0x500000, 2);
+	struct lv_case *lc = *state;
+	struct fake_trace *t = &lc->t;
+	struct gil g = gil_objects(t);
+	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
+	uint32_t s1 = fake_stack(t, 0x400000, 2), s2 = fake_stack(t, 0x500000, 2);
 	/* t1 takes the GIL */
-	fake_lock(&t, t1, gm, s1);
-	fake_unlock(&t, t1, gm, s1);
+	gil_take(t, t1, g, s1);
 	/* t2 asks for it and waits 10 ms */
-	fake_trace_at(&t, 2000000);
-	fake_lock(&t, t2, gm, s2);
-	struct trace_event *w = fake_begin(&t, t2, TRACE_OP_COND_TIMEDWAIT, gc);
-	w->obj2 = gm;
-	fake_event(&t, t2, TRACE_OP_COND_RELEASE, gm)->obj2 = gc;
+	fake_trace_at(t, 2000000);
+	gil_wait(t, t2, g, s2);
 	/* t1 drops it */
-	fake_trace_at(&t, 12000000);
-	fake_lock(&t, t1, gm, s1);
-	fake_event(&t, t1, TRACE_OP_COND_SIGNAL, gc);
-	fake_unlock(&t, t1, gm, s1);
-	fake_event(&t, t2, TRACE_OP_COND_REACQUIRE, gm)->obj2 = gc;
-	w = an_call(&t, t2, TRACE_OP_COND_TIMEDWAIT, gc, 0, 0);
-	w->obj2 = gm;
+	fake_trace_at(t, 12000000);
+	gil_drop(t, t1, g, s1);
+	fake_event(t, t2, TRACE_OP_COND_REACQUIRE, g.mutex)->obj2 = g.cond;
+	struct trace_event *w = an_call(t, t2, TRACE_OP_COND_TIMEDWAIT, g.cond, 0, 0);
+	w->obj2 = g.mutex;
 	w->had_begin = 1;
-	fake_unlock(&t, t2, gm, s2);
-	struct report r;
-	run_all(&t, &r);
-	assert_int_equal(r.ndeadlocks, 0);
-	assert_int_equal(r.nmisuses, 0);
+	fake_unlock(t, t2, g.mutex, s2);
+	struct report *r = run_all(lc);
+	assert_int_equal(r->ndeadlocks, 0);
+	assert_int_equal(r->nmisuses, 0);
 	const struct report_lockstat *gil = NULL;
-	for (size_t i = 0; i < r.nlockstats; i++) {
-		assert_int_not_equal(r.lockstats[i].lock, gc);
-		if (r.lockstats[i].lock == gm)
-			gil = &r.lockstats[i];
+	for (size_t i = 0; i < r->nlockstats; i++) {
+		assert_int_not_equal(r->lockstats[i].lock, g.cond);
+		if (r->lockstats[i].lock == g.mutex)
+			gil = &r->lockstats[i];
 	}
 	assert_non_null(gil);
 	assert_int_equal(gil->acquisitions, 2);
@@ -504,56 +510,47 @@ static void test_gil_contention(void **state)
 	assert_true(gil->wait_ns >= 10000000);
 	assert_true(gil->nsites >= 1);
 	assert_int_equal(gil->sites[0].stack, s2);
-	report_release(&r);
-	fake_trace_release(&t);
+	fake_trace_release(t);
 }
 
 /* A C extension that takes mutex M holding the GIL, while a thread holding
  * M waits for the GIL: a real deadlock through the GIL. */
 static void test_gil_deadlock(void **state)
 {
-	(void)state;
-	struct fake_trace t;
-	fake_trace_init(&t);
-	python(&t);
-	uint32_t gm = fake_object(&t, TRACE_OBJ_MUTEX, 0xa563d8);
-	uint32_t gc = fake_object(&t, TRACE_OBJ_COND, 0xa563a8);
-	fake_object_desc(&t, gm)->role = TRACE_ROLE_GIL_MUTEX;
-	fake_object_desc(&t, gc)->role = TRACE_ROLE_GIL_COND;
-	uint32_t m = fake_object(&t, TRACE_OBJ_MUTEX, 0x7000);
-	uint32_t t1 = an_spawn(&t, 0, "t1");
-	fake_lock(&t, 0, m, 0);
-	fake_lock(&t, t1, gm, 0);
-	fake_unlock(&t, t1, gm, 0);           /* t1 holds the GIL */
-	fake_lock(&t, 0, gm, 0);               /* main holds M, asks for the GIL */
-	fake_begin(&t, 0, TRACE_OP_COND_TIMEDWAIT, gc)->obj2 = gm;
-	fake_event(&t, 0, TRACE_OP_COND_RELEASE, gm)->obj2 = gc;
-	fake_begin(&t, t1, TRACE_OP_MUTEX_LOCK, m);  /* t1 takes M holding the GIL */
-	struct report r;
-	run_all(&t, &r);
-	assert_int_equal(count_kind(&r, REPORT_DEADLOCK_HANG), 1);
-	report_release(&r);
-	fake_trace_release(&t);
+	struct lv_case *lc = *state;
+	struct fake_trace *t = &lc->t;
+	struct gil g = gil_objects(t);
+	uint32_t m = fake_object(t, TRACE_OBJ_MUTEX, 0x7000);
+	uint32_t t1 = an_spawn(t, 0, "t1");
+	fake_lock(t, 0, m, 0);
+	gil_take(t, t1, g, 0);                 /* t1 holds the GIL */
+	gil_wait(t, 0, g, 0);                  /* main holds M, asks for the GIL */
+	fake_begin(t, t1, TRACE_OP_MUTEX_LOCK, m);  /* t1 takes M holding the GIL */
+	struct report *r = run_all(lc);
+	assert_int_equal(count_kind(r, REPORT_DEADLOCK_HANG), 1);
+	fake_trace_release(t);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_python_abba),
-		cmocka_unit_test(test_python_join_orders),
-		cmocka_unit_test(test_c_trywait_is_try),
-		cmocka_unit_test(test_c_binary_semaphore_abba),
-		cmocka_unit_test(test_counting_semaphore_is_not_a_lock),
-		cmocka_unit_test(test_condition_waiter_is_a_signal),
-		cmocka_unit_test(test_release_by_another_thread),
-		cmocka_unit_test(test_python_real_deadlock),
-		cmocka_unit_test(test_python_cycle_with_a_running_thread),
-		cmocka_unit_test(test_python_self_deadlock),
-		cmocka_unit_test(test_unstarted_thread_may_post),
-		cmocka_unit_test(test_free_gil_is_no_wait),
-		cmocka_unit_test(test_named_semaphore_across_fork),
-		cmocka_unit_test(test_gil_contention),
-		cmocka_unit_test(test_gil_deadlock),
+		cmocka_unit_test_setup_teardown(test_python_abba, setup_python, teardown),
+		cmocka_unit_test_setup_teardown(test_python_join_orders, setup_python, teardown),
+		cmocka_unit_test_setup_teardown(test_c_trywait_is_try, setup_c, teardown),
+		cmocka_unit_test_setup_teardown(test_c_binary_semaphore_abba, setup_c, teardown),
+		cmocka_unit_test_setup_teardown(test_counting_semaphore_is_not_a_lock, setup_c, teardown),
+		cmocka_unit_test_setup_teardown(test_condition_waiter_is_a_signal, setup_python, teardown),
+		cmocka_unit_test_setup_teardown(test_release_by_another_thread, setup_python, teardown),
+		cmocka_unit_test_setup_teardown(test_python_real_deadlock, setup_python, teardown),
+		cmocka_unit_test_setup_teardown(test_python_cycle_with_a_running_thread, setup_python, teardown),
+		cmocka_unit_test_setup_teardown(test_python_self_deadlock, setup_python, teardown),
+		cmocka_unit_test_setup_teardown(test_python_self_wait_with_a_running_thread, setup_python,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_unstarted_thread_may_post, setup_python, teardown),
+		cmocka_unit_test_setup_teardown(test_free_gil_is_no_wait, setup_python, teardown),
+		cmocka_unit_test_setup_teardown(test_named_semaphore_across_fork, setup_python, teardown),
+		cmocka_unit_test_setup_teardown(test_gil_contention, setup_python, teardown),
+		cmocka_unit_test_setup_teardown(test_gil_deadlock, setup_python, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
