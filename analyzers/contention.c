@@ -88,11 +88,17 @@ static uint32_t ct_stacks(struct contention *ct, const struct ct_lock *l)
 	return n;
 }
 
-static void ct_wait_begin(struct contention *ct, const struct ct_lock *l, const struct trace_event *ev)
+static void ct_wait_begin(struct contention *ct, struct ct_lock *l, const struct trace_event *ev)
 {
 	struct ct_thread *t = ct_thread(ct, ev->thread);
 	t->begin_ns = ev->ts_ns;
 	t->nblame = 0;
+	if (l->blame_at_release) {
+		l->waiters = contention_push(l->waiters, &l->cap_waiters, l->nwaiters,
+					     sizeof(*l->waiters));
+		l->waiters[l->nwaiters++] = ev->thread;
+		return;
+	}
 	uint32_t n = ct_stacks(ct, l);
 	for (uint32_t i = 0; i < n; i++) {
 		t->blame = contention_push(t->blame, &t->cap_blame, t->nblame, sizeof(*t->blame));
@@ -106,6 +112,13 @@ static void ct_wait_begin(struct contention *ct, const struct ct_lock *l, const 
 static void ct_charge_wait(struct contention *ct, const struct ct_lock *l, struct ct_site *s,
 			   struct ct_thread *t, uint64_t now)
 {
+	if (l->blame_at_release) {  /* charged as the holds ended */
+		for (uint32_t k = 0; k < t->nblame; k++)
+			contention_add_blame(&s->blame, &s->nblame, &s->cap_blame, t->blame[k].stack,
+					     t->blame[k].ns);
+		t->nblame = 0;
+		return;
+	}
 	uint32_t n = ct_stacks(ct, l);
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t stack = ct->stacks[i];
@@ -166,11 +179,35 @@ static void ct_acquired(struct contention *ct, struct ct_lock *l, uint32_t threa
 	}
 }
 
-/* A critical section ended: its time joins its stack's settled total. */
-static void ct_settle(struct ct_lock *l, const struct ct_holder *h, uint64_t now)
+/* A critical section ended: its time joins its stack's settled total; or,
+ * for a lock blamed at release, each thread waiting now is charged its
+ * overlap with the section, to the stack that released it. */
+static void ct_settle(struct contention *ct, struct ct_lock *l, const struct ct_holder *h,
+		      uint32_t release_stack, uint64_t now)
 {
-	if (now > h->since_ns)
-		contention_add_blame(&l->held, &l->nheld, &l->cap_held, h->stack, now - h->since_ns);
+	if (!l->blame_at_release) {
+		if (now > h->since_ns)
+			contention_add_blame(&l->held, &l->nheld, &l->cap_held, h->stack,
+					     now - h->since_ns);
+		return;
+	}
+	for (uint32_t i = 0; i < l->nwaiters; i++) {
+		struct ct_thread *w = ct_thread(ct, l->waiters[i]);
+		uint64_t from = h->since_ns > w->begin_ns ? h->since_ns : w->begin_ns;
+		if (l->waiters[i] != h->thread && now > from)
+			contention_add_blame(&w->blame, &w->nblame, &w->cap_blame, release_stack,
+					     now - from);
+	}
+}
+
+/* THREAD no longer waits for L (acquired, gave up, or failed). */
+static void ct_unwait(struct ct_lock *l, uint32_t thread)
+{
+	for (uint32_t i = 0; i < l->nwaiters; i++)
+		if (l->waiters[i] == thread) {
+			l->waiters[i] = l->waiters[--l->nwaiters];
+			return;
+		}
 }
 
 static void ct_held_for(struct contention *ct, struct ct_lock *l, uint64_t ns)
@@ -182,8 +219,8 @@ static void ct_held_for(struct contention *ct, struct ct_lock *l, uint64_t ns)
 	ct_hist(ct, l, true, ns);
 }
 
-static void ct_released(struct contention *ct, struct ct_lock *l, uint32_t thread, uint64_t now,
-			bool all)
+static void ct_released(struct contention *ct, struct ct_lock *l, uint32_t thread,
+			uint32_t stack, uint64_t now, bool all)
 {
 	for (uint32_t i = l->nreaders; i-- > 0;) {
 		if (l->readers[i].thread != thread)
@@ -191,7 +228,7 @@ static void ct_released(struct contention *ct, struct ct_lock *l, uint32_t threa
 		struct ct_holder h = l->readers[i];
 		l->readers[i] = l->readers[--l->nreaders];
 		ct_held_for(ct, l, now > h.since_ns ? now - h.since_ns : 0);
-		ct_settle(l, &h, now);
+		ct_settle(ct, l, &h, stack, now);
 		return;
 	}
 	if (l->writer.thread == CT_NONE)
@@ -202,7 +239,7 @@ static void ct_released(struct contention *ct, struct ct_lock *l, uint32_t threa
 	l->writer.thread = CT_NONE;
 	l->depth = 0;
 	ct_held_for(ct, l, now > h.since_ns ? now - h.since_ns : 0);
-	ct_settle(l, &h, now);
+	ct_settle(ct, l, &h, stack, now);
 }
 
 /* ---- dispatch ---- */
@@ -244,11 +281,13 @@ static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
 		return;
 	}
 	if (ev->op == TRACE_OP_COND_RELEASE) {
-		ct_released(ct, l, ev->thread, ev->ts_ns, true);
+		ct_released(ct, l, ev->thread, ev->stack, ev->ts_ns, true);
 	} else if (ev->op == TRACE_OP_COND_REACQUIRE) {
 		ct_stat(ct, l)->acquisitions++;
 		ct_acquired(ct, l, ev->thread, false, ct_thread(ct, ev->thread)->cond_stack, ev->ts_ns);
 	} else if ((op_class(ev->op) & OPC_ACQUIRE)) {
+		if (l->blame_at_release && ev->had_begin)
+			ct_unwait(l, ev->thread);  /* its charges are in its ct_thread */
 		if (ev->result == 0 || ev->result == EOWNERDEAD) {
 			ct_wait_end(ct, l, ev, false);
 			ct_acquired(ct, l, ev->thread, (op_class(ev->op) & OPC_READ), ev->stack, ev->ts_ns);
@@ -258,7 +297,7 @@ static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
 			ct_forget_waiter(ct, ev);
 		}
 	} else if ((op_class(ev->op) & OPC_RELEASE) && ev->result == 0) {
-		ct_released(ct, l, ev->thread, ev->ts_ns, false);
+		ct_released(ct, l, ev->thread, ev->stack, ev->ts_ns, false);
 	} else {
 		ct_maybe_destroyed(ct, ev);
 	}

@@ -67,7 +67,9 @@ struct ct_lock {
 	uint32_t cls;               /* its class */
 	uint32_t next_free;         /* in the free list of slots */
 	bool own_stat;
+	bool blame_at_release;      /* ct_blames_release */
 	struct ct_holder *readers;  uint32_t cap_readers;
+	uint32_t *waiters;          uint32_t nwaiters, cap_waiters; /* blame_at_release */
 	struct ct_blame *held;      uint32_t nheld, cap_held; /* settled hold time per stack */
 };
 
@@ -88,7 +90,8 @@ struct ct_class {
 struct ct_thread {
 	uint64_t begin_ns;          /* of the pending wait */
 	uint32_t cond_stack;        /* of the cond wait in progress */
-	struct ct_blame *blame;     uint32_t nblame, cap_blame; /* hold times at its begin */
+	struct ct_blame *blame;     uint32_t nblame, cap_blame; /* hold times at its begin,
+	                                                      or (blame_at_release) its charges */
 };
 
 struct contention {
@@ -137,5 +140,15 @@ uint64_t *contention_hist(struct contention *ct, uint32_t stat);
 void contention_report(struct contention *ct, struct report *out);
 /* Frees everything contention_class.c allocated. */
 void contention_release(struct contention *ct);
+
+/* The GIL's holder is charged by where it gave the GIL up (the Python
+ * function it was running), not by where it took it (the eval loop, or a
+ * new thread's start, for most holds). Its waits are charged when each
+ * hold ends, to the threads waiting then: a lock with few waiters. */
+static inline bool ct_blames_release(const struct contention *ct, uint32_t id)
+{
+	const struct trace_object *o = trace_catalog_object(ct->cat, id);
+	return o && o->role == TRACE_ROLE_GIL_MUTEX;
+}
 
 #endif

@@ -238,6 +238,7 @@ struct ct_lock *contention_lock(struct contention *ct, uint32_t id)
 	l->id = id;
 	l->last_owner = CT_NONE;
 	l->writer.thread = CT_NONE;
+	l->blame_at_release = ct_blames_release(ct, id);
 	ct_class_join(ct, l, id);
 	return l;
 }
@@ -250,6 +251,7 @@ static void ct_fold_slot(struct contention *ct, uint32_t i)
 	id_index_set(&ct->slot_of, l->id, 0);
 	free(l->readers);
 	free(l->held);
+	free(l->waiters);
 	ct_pool_give(ct->locks, &ct->free_lock, i, sizeof(*l), offsetof(struct ct_lock, next_free));
 	ct->locks[i].id = CT_NONE;
 }
@@ -278,6 +280,7 @@ static void ct_add_lockstat(struct contention *ct, struct report *out, uint32_t 
 	if (verdict == LOCK_VIEW_PYTHON_WAIT)
 		return;   /* CPython's means of waiting, not the program's */
 	struct report_lockstat *s = report_add_lockstat(out, id);
+	s->blame_at_release = ct_blames_release(ct, id);
 	if (c->stat == stat)
 		s->instances = c->members;
 	s->acquisitions = st->acquisitions;
@@ -325,6 +328,7 @@ void contention_release(struct contention *ct)
 	for (uint32_t i = 0; i < ct->nlocks; i++) {
 		free(ct->locks[i].readers);
 		free(ct->locks[i].held);
+		free(ct->locks[i].waiters);
 	}
 	for (uint32_t i = 0; i < ct->nstats; i++)
 		free(ct->stats[i].hist);

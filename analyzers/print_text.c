@@ -282,8 +282,10 @@ static void text_lockstat(struct text *t, const struct report_lockstat *s, bool 
 		text_stack(t, site->stack);
 		if (!site->nblamed)
 			continue;
-		fprintf(t->out, "    %smost of it (%s) behind the critical section acquired at:%s\n",
-			t->green, print_duration(site->blamed[0].wait_ns, d1, sizeof(d1)), t->reset);
+		fprintf(t->out, "    %smost of it (%s) behind %s at:%s\n", t->green,
+			print_duration(site->blamed[0].wait_ns, d1, sizeof(d1)),
+			s->blame_at_release ? "the holder that released it"
+					    : "the critical section acquired", t->reset);
 		text_stack(t, site->blamed_holder_stack);
 	}
 	if (s->nsites > 3)

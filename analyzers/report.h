@@ -135,6 +135,8 @@ struct report_lockstat {
 	uint64_t wait_ns, max_wait_ns;
 	uint64_t hold_ns, max_hold_ns;
 	uint64_t owner_changes;      /* acquisitions by another thread than the last */
+	bool blame_at_release;       /* holders blamed by where they released it (the
+	                                GIL), not where they acquired it */
 	uint64_t wait_hist[REPORT_HIST_BUCKETS];  /* contended waits */
 	uint64_t hold_hist[REPORT_HIST_BUCKETS];  /* holds */
 	struct report_site *sites;   /* (owned) waiting sites, largest wait_ns first */

@@ -120,7 +120,7 @@ static void gil_wait(struct fake_trace *t, uint32_t thread, struct gil g, uint32
 static void gil_drop(struct fake_trace *t, uint32_t thread, struct gil g, uint32_t stack)
 {
 	fake_lock(t, thread, g.mutex, stack);
-	fake_event(t, thread, TRACE_OP_COND_SIGNAL, g.cond);
+	fake_event(t, thread, TRACE_OP_COND_SIGNAL, g.cond)->stack = stack;
 	fake_unlock(t, thread, g.mutex, stack);
 }
 
@@ -473,7 +473,8 @@ static void test_named_semaphore_across_fork(void **state)
 
 /* The GIL: take_gil of a thread that waits (gil.mutex, gil.cond timed
  * waits, unlock) while another holds it, and drop_gil (lock, signal,
- * unlock): a contended mutex "GIL", its holder blamed; the GIL's own
+ * unlock): a contended mutex "GIL", its holder blamed by where it dropped
+ * the GIL (the Python code it ran), not where it took it; the GIL's own
  * mutex and condition are not reported. */
 static void test_gil_contention(void **state)
 {
@@ -482,6 +483,7 @@ static void test_gil_contention(void **state)
 	struct gil g = gil_objects(t);
 	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
 	uint32_t s1 = fake_stack(t, 0x400000, 2), s2 = fake_stack(t, 0x500000, 2);
+	uint32_t s3 = fake_stack(t, 0x600000, 2);
 	/* t1 takes the GIL */
 	gil_take(t, t1, g, s1);
 	/* t2 asks for it and waits 10 ms */
@@ -489,7 +491,7 @@ static void test_gil_contention(void **state)
 	gil_wait(t, t2, g, s2);
 	/* t1 drops it */
 	fake_trace_at(t, 12000000);
-	gil_drop(t, t1, g, s1);
+	gil_drop(t, t1, g, s3);
 	fake_event(t, t2, TRACE_OP_COND_REACQUIRE, g.mutex)->obj2 = g.cond;
 	struct trace_event *w = an_call(t, t2, TRACE_OP_COND_TIMEDWAIT, g.cond, 0, 0);
 	w->obj2 = g.mutex;
@@ -508,8 +510,12 @@ static void test_gil_contention(void **state)
 	assert_int_equal(gil->acquisitions, 2);
 	assert_int_equal(gil->contended, 1);
 	assert_true(gil->wait_ns >= 10000000);
+	assert_true(gil->blame_at_release);
 	assert_true(gil->nsites >= 1);
 	assert_int_equal(gil->sites[0].stack, s2);
+	assert_int_equal(gil->sites[0].nblamed, 1);
+	assert_int_equal(gil->sites[0].blamed[0].stack, s3);
+	assert_in_range(gil->sites[0].blamed[0].wait_ns, 10000000, gil->wait_ns);
 	fake_trace_release(t);
 }
 
