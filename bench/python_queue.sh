@@ -4,7 +4,8 @@
 # (a queue.Queue, one producer, 4 consumer threads) run by /usr/bin/python3
 # natively, under `ctrace run` with Python frames, and under `ctrace run`
 # with CTRACE_PYTHON_LAYOUT=unknown (C frames only), in alternation; prints
-# the median wall times and their ratios to native. Never run by ctest.
+# the median wall and CPU times (the whole process tree) and their ratios
+# to native. Never run by ctest.
 # Usage: bench/python_queue.sh [--reps N] [--items N]   (from the repo root;
 # CTRACE_BUILD=dir for a build other than ./build)
 set -uo pipefail
@@ -28,17 +29,25 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/ctrace-bench-py.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 WL="$HERE/workloads/python_queue.py $ITEMS 4"
 
-# wall SECONDS of one run of the command (its output checked)
+# "WALL CPU" seconds of one run of the command (its output checked); CPU
+# is user + system of the whole process tree (ctrace, its watchdog, the
+# program)
 wall()
 {
 	local t0 t1 out
 	t0=$EPOCHREALTIME
-	out=$("$@" 2>>"$WORK/log") || { echo FAIL; return; }
+	out=$(/usr/bin/time -o "$WORK/time" -f "%U %S" "$@" 2>>"$WORK/log") || { echo FAIL; return; }
 	t1=$EPOCHREALTIME
 	[ "$out" = "$ITEMS" ] || { echo FAIL; return; }
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
+	awk -v a="$t0" -v b="$t1" '{ printf "%.3f %.3f", b - a, $1 + $2 }' "$WORK/time"
 }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# the median of field F (1: wall, 2: CPU) of "WALL CPU" pairs
+median() {
+	local f=$1
+	shift
+	printf '%s\n' "$@" | awk -v f="$f" '{ print $f }' | sort -g |
+		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
 
 declare -a native frames cframes
 for ((i = 0; i < REPS; i++)); do
@@ -54,10 +63,12 @@ fi
 rm -rf "$WORK/t"
 "$CTRACE" run --quiet -o "$WORK/t" -- $PY $WL >/dev/null 2>>"$WORK/log"
 events=$("$CTRACE" info --format=json "$WORK/t" | grep -o '"events": *[0-9]*' | head -1 | sed 's/.*: *//')
-n=$(median "${native[@]}") f=$(median "${frames[@]}") c=$(median "${cframes[@]}")
+n=$(median 1 "${native[@]}") f=$(median 1 "${frames[@]}") c=$(median 1 "${cframes[@]}")
+nc=$(median 2 "${native[@]}") fc=$(median 2 "${frames[@]}") cc=$(median 2 "${cframes[@]}")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "python queue.Queue, 1 producer + 4 consumers, $ITEMS items, $(nproc) CPUs, median of $REPS"
-printf '%-28s %8s %8s\n' variant "wall s" "x native"
-printf '%-28s %8.3f %8s\n' native "$n" 1.00
-printf '%-28s %8.3f %8.2f\n' "ctrace, Python frames" "$f" "$(awk -v a="$f" -v b="$n" 'BEGIN { print a / b }')"
-printf '%-28s %8.3f %8.2f\n' "ctrace, C frames only" "$c" "$(awk -v a="$c" -v b="$n" 'BEGIN { print a / b }')"
+printf '%-28s %8s %8s %8s %8s\n' variant "wall s" "x native" "CPU s" "x native"
+printf '%-28s %8.3f %8s %8.3f %8s\n' native "$n" 1.00 "$nc" 1.00
+printf '%-28s %8.3f %8s %8.3f %8s\n' "ctrace, Python frames" "$f" "$(ratio "$f" "$n")" "$fc" "$(ratio "$fc" "$nc")"
+printf '%-28s %8.3f %8s %8.3f %8s\n' "ctrace, C frames only" "$c" "$(ratio "$c" "$n")" "$cc" "$(ratio "$cc" "$nc")"
 echo "events per run: $events ($(awk -v e="$events" -v t="$n" 'BEGIN { printf "%.1f", e / t / 1e6 }') M lock calls/s natively)"
