@@ -18,22 +18,28 @@
 #include "trace_reader.h"
 #include "trace_writer.h"
 
-#define BUSY_SHARE        5    /* all threads busy: read 1/BUSY_SHARE of the time */
 #define BATCH             4096 /* events between looks at the clock */
 #define WATCH_THREADS_MAX 256  /* more threads: always read everything */
+#define DEFER_BUDGET_NS   1000000ull   /* reading deferred: 1 ms a look */
+#define BACKLOG_MAX       (64ull << 20) /* trace bytes written since the detector
+                                           was last caught up: read them all */
 
-struct thread_cpu {
+/* A thread of a traced process, at the last look. */
+struct thread_run {
 	int tid;
-	long long cpu;  /* clock ticks */
+	long long run;      /* ns it has run (clock ticks without schedstat) */
+	long long seen;     /* run at the last look the detector caught up with */
+	uint32_t seen_looks;  /* caught-up looks since it last ran */
 };
 
 struct watchdog {
 	const char *dir;
 	int pid;
 	uint64_t stall_ns;
-	uint64_t last_ns;               /* when the last check started */
-	struct thread_cpu threads[WATCH_THREADS_MAX]; /* at the last check */
+	struct thread_run threads[WATCH_THREADS_MAX];
 	uint32_t nthreads;
+	uint64_t bytes_seen;            /* trace size when the detector last caught up */
+	uint64_t bytes_looked;          /* trace size at the last look */
 	struct trace_reader *reader;    /* opened once the program has written */
 	struct hang_detector *hang;
 	struct lock_view *locks;    /* what the detector is fed */
@@ -85,12 +91,18 @@ static void watchdog_print(struct watchdog *wd, struct report *rep, FILE *out)
 	symbolizer_free(sym);
 }
 
-/* The CPU time thread TID of PID has used, in clock ticks; -1 if gone. */
-static long long thread_cpu(int pid, int tid)
+/* How long thread TID of PID has run, in ns (in clock ticks where the
+ * kernel keeps no schedstat); -1 if gone. Any run at all changes it. */
+static long long thread_runtime(int pid, int tid)
 {
 	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/stat", pid, tid);
+	snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat", pid, tid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ticks = fd < 0;
+	if (ticks) {
+		snprintf(path, sizeof path, "/proc/%d/task/%d/stat", pid, tid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
 	if (fd < 0)
 		return -1;
 	ssize_t n = read(fd, buf, sizeof buf - 1);
@@ -98,59 +110,102 @@ static long long thread_cpu(int pid, int tid)
 	if (n <= 0)
 		return -1;
 	buf[n] = 0;
+	unsigned long long run, utime, stime;
+	if (!ticks)
+		return sscanf(buf, "%llu", &run) == 1 ? (long long)run : -1;
 	const char *p = strrchr(buf, ')');  /* the name may hold spaces */
-	unsigned long long utime, stime;
 	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
 			 &utime, &stime) != 2)
 		return -1;
 	return (long long)(utime + stime);
 }
 
-/* True if some thread of the program used no CPU since the last look (it
- * may be stuck: the detector must be up to date), or if that cannot be
- * told cheaply (too many threads). A new thread counts as busy. */
-static bool some_thread_idle(struct watchdog *wd)
+/* Looks at the threads of PID into NOW[*N]; false if there are too many. */
+static bool look_at_process(const struct watchdog *wd, int pid, struct thread_run *now,
+			    uint32_t *n)
 {
 	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task", wd->pid);
+	snprintf(path, sizeof path, "/proc/%d/task", pid);
 	DIR *d = opendir(path);
 	if (!d)
 		return true;
-	struct thread_cpu now[WATCH_THREADS_MAX];
-	uint32_t n = 0;
-	bool idle = false;
+	bool fits = true;
 	for (struct dirent *e; (e = readdir(d));) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (n == WATCH_THREADS_MAX) {
-			idle = true;
+		if (*n == WATCH_THREADS_MAX) {
+			fits = false;
 			break;
 		}
 		int tid = atoi(e->d_name);
-		long long cpu = thread_cpu(wd->pid, tid);
-		if (cpu < 0)
+		long long run = thread_runtime(pid, tid);
+		if (run < 0)
 			continue;
-		now[n++] = (struct thread_cpu){ tid, cpu };
+		now[*n] = (struct thread_run){ tid, run, -1, 0 };
 		for (uint32_t i = 0; i < wd->nthreads; i++)
-			if (wd->threads[i].tid == tid && wd->threads[i].cpu == cpu)
-				idle = true;
+			if (wd->threads[i].tid == tid) {
+				now[*n].seen = wd->threads[i].seen;
+				now[*n].seen_looks = wd->threads[i].seen_looks;
+			}
+		(*n)++;
 	}
 	closedir(d);
-	memcpy(wd->threads, now, n * sizeof *now);
-	wd->nthreads = n;
-	return idle;
+	return fits;
 }
 
-/* How long this check may read: unbounded (0) when a thread may be stuck,
- * else a share of the time since the last check. */
-static uint64_t read_budget(struct watchdog *wd, uint64_t now)
+/* True if a thread of a running traced process may have just stopped for
+ * good: it has not run since the last look, and the detector has not yet
+ * judged it stopped (caught up twice since it last ran: the second time,
+ * its wait is older than the settle time). A thread waiting all along (a
+ * main thread in join) does not call for reading at every look; one that
+ * just blocked does. True too if that cannot be told (too many threads). */
+static bool some_thread_just_stopped(struct watchdog *wd)
 {
-	uint64_t elapsed = now - wd->last_ns;
-	bool first = !wd->last_ns;
-	wd->last_ns = now;
-	if (some_thread_idle(wd) || first)
+	int pids[256];
+	size_t npids = trace_reader_running_pids(wd->reader, pids, sizeof pids / sizeof pids[0]);
+	struct thread_run now[WATCH_THREADS_MAX];
+	uint32_t n = 0;
+	bool fits = look_at_process(wd, wd->pid, now, &n);
+	for (size_t i = 0; i < npids && fits; i++)
+		if (pids[i] != wd->pid)
+			fits = look_at_process(wd, pids[i], now, &n);
+	bool stopped = !fits;
+	for (uint32_t k = 0; k < n; k++)
+		for (uint32_t i = 0; i < wd->nthreads; i++)
+			if (wd->threads[i].tid == now[k].tid && wd->threads[i].run == now[k].run &&
+			    (now[k].seen != now[k].run || now[k].seen_looks < 2))
+				stopped = true;
+	memcpy(wd->threads, now, n * sizeof *now);
+	wd->nthreads = n;
+	return stopped;
+}
+
+/* The detector has caught up with what the threads had written at this
+ * look. */
+static void caught_up(struct watchdog *wd, uint64_t bytes)
+{
+	for (uint32_t i = 0; i < wd->nthreads; i++) {
+		struct thread_run *t = &wd->threads[i];
+		t->seen_looks = t->seen == t->run ? t->seen_looks + 1 : 1;
+		t->seen = t->run;
+	}
+	wd->bytes_seen = bytes;
+}
+
+/* How long this look may read: everything (0) when a thread may just have
+ * stopped, when the program wrote nothing since the last look (little to
+ * read), or when the backlog is large (the time to read it bounds how late
+ * a hang is seen); else a little, the rest left for later. A program that
+ * ends before the backlog grows large is never read while it runs. */
+static uint64_t read_budget(struct watchdog *wd)
+{
+	uint64_t bytes = trace_reader_catalog(wd->reader)->bytes;
+	bool first = !wd->bytes_looked, quiet = bytes == wd->bytes_looked;
+	wd->bytes_looked = bytes;
+	bool stopped = some_thread_just_stopped(wd);
+	if (first || quiet || stopped || bytes - wd->bytes_seen > BACKLOG_MAX)
 		return 0;
-	return elapsed / BUSY_SHARE + 1;
+	return DEFER_BUDGET_NS;
 }
 
 static void feed_hang(void *hang, const struct trace_event *ev, enum lock_view_source source)
@@ -163,7 +218,6 @@ static void feed_hang(void *hang, const struct trace_event *ev, enum lock_view_s
  * if it caught up with the program. */
 static bool catch_up(struct watchdog *wd, uint64_t start, uint64_t budget)
 {
-	trace_reader_poll(wd->reader);
 	struct trace_event ev;
 	for (;;) {
 		for (unsigned i = 0; i < BATCH; i++) {
@@ -180,11 +234,13 @@ bool watchdog_check(struct watchdog *wd, FILE *out)
 {
 	if (!wd || wd->reported || !attach(wd))
 		return false;
-	uint64_t now = trace_mono_ns();
+	trace_reader_poll(wd->reader);
+	uint64_t bytes = trace_reader_catalog(wd->reader)->bytes;
 	/* Behind the program, what the detector sees is the past: a wait
 	 * that has long ended would look like a stall. Judge only when caught up. */
-	if (!catch_up(wd, now, read_budget(wd, now)))
+	if (!catch_up(wd, trace_mono_ns(), read_budget(wd)))
 		return false;
+	caught_up(wd, bytes);
 	struct report rep;
 	report_init(&rep);
 	bool hung = hang_detector_check(wd->hang, trace_mono_ns(), wd->stall_ns, &rep) > 0;
