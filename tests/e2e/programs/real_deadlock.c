@@ -4,10 +4,11 @@
  * report it and end the program.
  *
  * With the argument "busy", a third thread keeps the CPU busy meanwhile,
- * locking and unlocking its own mutex around a little work (traced, about
- * ten million events a second, for up to 60 s): more than the watchdog
- * reads while every thread is busy, so it must see that the deadlocked
- * threads went idle and catch up. */
+ * locking and unlocking its own mutex around some work (traced, a few
+ * million events a second, for up to 60 s): the watchdog leaves most of a
+ * busy program's trace unread while it runs, so it must see that the
+ * deadlocked threads stopped and catch up. The rate stays below what it
+ * reads under ASan on a loaded machine, which it must outrun to catch up. */
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
@@ -42,7 +43,7 @@ static void *busy(void *arg)
 			pthread_mutex_lock(&own);
 			spins++;
 			pthread_mutex_unlock(&own);
-			for (int k = 0; k < 30; k++)
+			for (int k = 0; k < 1000; k++)
 				work++;
 		}
 	return arg;
