@@ -124,6 +124,23 @@ static void gil_drop(struct fake_trace *t, uint32_t thread, struct gil g, uint32
 	fake_unlock(t, thread, g.mutex, stack);
 }
 
+/* Two threads take A and B in opposite orders with OP (sem_wait, or
+ * sem_trywait: a Python acquire of a free lock), at stacks S1 and S2, one
+ * after the other, posting them back. */
+static void abba(struct fake_trace *t, unsigned op, uint32_t a, uint32_t b, uint32_t s1,
+		 uint32_t s2)
+{
+	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
+	an_call(t, t1, op, a, s1, 0);
+	an_call(t, t1, op, b, s1, 0);
+	py_release(t, t1, b);
+	py_release(t, t1, a);
+	an_call(t, t2, op, b, s2, 0);
+	an_call(t, t2, op, a, s2, 0);
+	py_release(t, t2, a);
+	py_release(t, t2, b);
+}
+
 static size_t count_kind(const struct report *r, enum report_deadlock_kind kind)
 {
 	size_t n = 0;
@@ -139,21 +156,12 @@ static void test_python_abba(void **state)
 	struct lv_case *lc = *state;
 	struct fake_trace *t = &lc->t;
 	uint32_t a = py_lock(t, 0, 0x1000), b = py_lock(t, 0, 0x2000);
-	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
 	uint32_t s1 = fake_stack(t, 0x400000, 3), s2 = fake_stack(t, 0x500000, 3);
-	py_acquire(t, t1, a, s1);
-	py_acquire(t, t1, b, s1);
-	py_release(t, t1, b);
-	py_release(t, t1, a);
-	py_acquire(t, t2, b, s2);
-	py_acquire(t, t2, a, s2);
-	py_release(t, t2, a);
-	py_release(t, t2, b);
+	abba(t, TRACE_OP_SEM_TRYWAIT, a, b, s1, s2);
 	struct report *r = run_all(lc);
 	assert_int_equal(count_kind(r, REPORT_DEADLOCK_LOCK_ORDER), 1);
 	assert_int_equal(r->deadlocks[0].ncycle, 2);
 	assert_int_equal(r->nmisuses, 0);
-	fake_trace_release(t);
 }
 
 /* t1.start(); t1.join(); t2.start(): the join is an acquire of t1's
@@ -185,7 +193,6 @@ static void test_python_join_orders(void **state)
 	struct report *r = run_all(lc);
 	assert_int_equal(count_kind(r, REPORT_DEADLOCK_LOCK_ORDER), 1);
 	assert_false(r->deadlocks[0].concurrent);
-	fake_trace_release(t);
 }
 
 /* The same order in C with sem_trywait: a trylock cannot deadlock. */
@@ -194,18 +201,9 @@ static void test_c_trywait_is_try(void **state)
 	struct lv_case *lc = *state;
 	struct fake_trace *t = &lc->t;
 	uint32_t a = py_lock(t, 0, 0x1000), b = py_lock(t, 0, 0x2000);
-	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
-	py_acquire(t, t1, a, 0);
-	py_acquire(t, t1, b, 0);
-	py_release(t, t1, b);
-	py_release(t, t1, a);
-	py_acquire(t, t2, b, 0);
-	py_acquire(t, t2, a, 0);
-	py_release(t, t2, a);
-	py_release(t, t2, b);
+	abba(t, TRACE_OP_SEM_TRYWAIT, a, b, 0, 0);
 	struct report *r = run_all(lc);
 	assert_int_equal(r->ndeadlocks, 0);
-	fake_trace_release(t);
 }
 
 /* C binary semaphores as mutexes (sem_wait / sem_post), ABBA: an inversion. */
@@ -214,18 +212,9 @@ static void test_c_binary_semaphore_abba(void **state)
 	struct lv_case *lc = *state;
 	struct fake_trace *t = &lc->t;
 	uint32_t a = py_lock(t, 0, 0x1000), b = py_lock(t, 0, 0x2000);
-	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
-	an_call(t, t1, TRACE_OP_SEM_WAIT, a, 0, 0);
-	an_call(t, t1, TRACE_OP_SEM_WAIT, b, 0, 0);
-	py_release(t, t1, b);
-	py_release(t, t1, a);
-	an_call(t, t2, TRACE_OP_SEM_WAIT, b, 0, 0);
-	an_call(t, t2, TRACE_OP_SEM_WAIT, a, 0, 0);
-	py_release(t, t2, a);
-	py_release(t, t2, b);
+	abba(t, TRACE_OP_SEM_WAIT, a, b, 0, 0);
 	struct report *r = run_all(lc);
 	assert_int_equal(count_kind(r, REPORT_DEADLOCK_LOCK_ORDER), 1);
-	fake_trace_release(t);
 }
 
 /* A counting semaphore (value 2) is never a lock. */
@@ -236,18 +225,9 @@ static void test_counting_semaphore_is_not_a_lock(void **state)
 	uint32_t a = fake_object(t, TRACE_OBJ_SEM, 0x1000);
 	fake_event(t, 0, TRACE_OP_SEM_INIT, a)->args[0] = 2;
 	uint32_t b = py_lock(t, 0, 0x2000);
-	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
-	an_call(t, t1, TRACE_OP_SEM_WAIT, a, 0, 0);
-	an_call(t, t1, TRACE_OP_SEM_WAIT, b, 0, 0);
-	py_release(t, t1, b);
-	py_release(t, t1, a);
-	an_call(t, t2, TRACE_OP_SEM_WAIT, b, 0, 0);
-	an_call(t, t2, TRACE_OP_SEM_WAIT, a, 0, 0);
-	py_release(t, t2, a);
-	py_release(t, t2, b);
+	abba(t, TRACE_OP_SEM_WAIT, a, b, 0, 0);
 	struct report *r = run_all(lc);
 	assert_int_equal(r->ndeadlocks, 0);
-	fake_trace_release(t);
 }
 
 /* Condition.wait (formats.md H.2): the waiter takes its waiter semaphore
@@ -277,7 +257,6 @@ static void test_condition_waiter_is_a_signal(void **state)
 	struct report *r = run_all(lc);
 	assert_int_equal(r->ndeadlocks, 0);
 	assert_int_equal(r->nmisuses, 0);
-	fake_trace_release(t);
 }
 
 /* A Lock released by another thread than the one that took it is legal
@@ -298,7 +277,6 @@ static void test_release_by_another_thread(void **state)
 	struct report *r = run_all(lc);
 	assert_int_equal(r->ndeadlocks, 0);
 	assert_int_equal(r->nmisuses, 0);
-	fake_trace_release(t);
 }
 
 /* Two threads really deadlocked on two Locks while the main thread waits
@@ -331,7 +309,6 @@ static void test_python_real_deadlock(void **state)
 	assert_int_equal(d->kind, REPORT_DEADLOCK_HANG);
 	assert_int_equal(d->ncycle, 2);
 	assert_int_not_equal(d->cycle[0].owner, TRACE_NONE);
-	fake_trace_release(t);
 }
 
 /* ... while the main thread still runs, one of its posts could end it:
@@ -344,7 +321,6 @@ static void test_python_cycle_with_a_running_thread(void **state)
 	struct report *r = run_all(lc);
 	assert_int_equal(count_kind(r, REPORT_DEADLOCK_HANG), 0);
 	assert_int_equal(count_kind(r, REPORT_DEADLOCK_LOCK_ORDER), 1);
-	fake_trace_release(t);
 }
 
 /* lock.acquire() twice by its holder: a self-deadlock if every other
@@ -392,7 +368,6 @@ static void test_unstarted_thread_may_post(void **state)
 	fake_trace_at(t, 10000000000ull);
 	struct report *r = run_all(lc);
 	assert_int_equal(count_kind(r, REPORT_DEADLOCK_HANG), 0);
-	fake_trace_release(t);
 }
 
 /* A thread asked for the GIL while main held it; main then dropped it and
@@ -414,7 +389,6 @@ static void test_free_gil_is_no_wait(void **state)
 	fake_trace_at(t, 10000000000ull);
 	struct report *r = run_all(lc);
 	assert_int_equal(count_kind(r, REPORT_DEADLOCK_HANG), 0);
-	fake_trace_release(t);
 }
 
 /* multiprocessing.Lock: a named semaphore made by one process and used by
@@ -468,7 +442,6 @@ static void test_named_semaphore_across_fork(void **state)
 	}
 	struct report *r = run_all(lc);
 	assert_int_equal(count_kind(r, REPORT_DEADLOCK_LOCK_ORDER), 1);
-	fake_trace_release(t);
 }
 
 /* The GIL: take_gil of a thread that waits (gil.mutex, gil.cond timed
@@ -516,7 +489,6 @@ static void test_gil_contention(void **state)
 	assert_int_equal(gil->sites[0].nblamed, 1);
 	assert_int_equal(gil->sites[0].blamed[0].stack, s3);
 	assert_in_range(gil->sites[0].blamed[0].wait_ns, 10000000, gil->wait_ns);
-	fake_trace_release(t);
 }
 
 /* A C extension that takes mutex M holding the GIL, while a thread holding
@@ -534,7 +506,6 @@ static void test_gil_deadlock(void **state)
 	fake_begin(t, t1, TRACE_OP_MUTEX_LOCK, m);  /* t1 takes M holding the GIL */
 	struct report *r = run_all(lc);
 	assert_int_equal(count_kind(r, REPORT_DEADLOCK_HANG), 1);
-	fake_trace_release(t);
 }
 
 int main(void)
