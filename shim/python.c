@@ -93,20 +93,18 @@ static void write_records(struct shim_thread *t)
 			   : layout_known ? TRACE_RUNTIME_NO_STACKS : TRACE_RUNTIME_UNKNOWN_LAYOUT;
 	shim_emit(&c, TRACE_OP_RUNTIME, 0, 0, 0, TRACE_RUNTIME_CPYTHON, found_version, support,
 		  note[0] ? note : NULL);
-	if (!layout_known)
-		return;
-	const struct py_layout *L = &py_rt.L;
+	if (!layout_known || py_rt.L.rt_gil < 0)
+		return;  /* the GIL's locks keep their symbols */
+	const char *gil_at = py_rt.runtime + py_rt.L.rt_gil;
 	const struct gil_lock gil[] = {
-		{ L->gil_mutex, TRACE_ROLE_GIL_MUTEX, "GIL" },
-		{ L->gil_cond, TRACE_ROLE_GIL_COND, "GIL cond" },
-		{ L->gil_switch_mutex, TRACE_ROLE_GIL_SWITCH_MUTEX, "GIL switch mutex" },
-		{ L->gil_switch_cond, TRACE_ROLE_GIL_SWITCH_COND, "GIL switch cond" },
+		{ PY_GIL_MUTEX, TRACE_ROLE_GIL_MUTEX, "GIL" },
+		{ PY_GIL_COND, TRACE_ROLE_GIL_COND, "GIL cond" },
+		{ PY_GIL_SWITCH_MUTEX, TRACE_ROLE_GIL_SWITCH_MUTEX, "GIL switch mutex" },
+		{ PY_GIL_SWITCH_COND, TRACE_ROLE_GIL_SWITCH_COND, "GIL switch cond" },
 	};
 	for (size_t i = 0; i < sizeof gil / sizeof gil[0]; i++)
-		if (gil[i].off)
-			shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_OBJ_ROLE,
-				      (uintptr_t)py_rt.runtime + gil[i].off, 0, 0, gil[i].role, 0, 0,
-				      gil[i].name);
+		shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_OBJ_ROLE, (uintptr_t)gil_at + gil[i].off,
+			      0, 0, gil[i].role, 0, 0, gil[i].name);
 }
 
 void shim_py_detect(struct shim_thread *t, void *handle)
