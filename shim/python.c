@@ -26,6 +26,7 @@ _Static_assert(sizeof(struct shim_py_entry) * SHIM_PY_WAYS == 64, "a set is one 
 _Static_assert((SHIM_PY_WAYS & (SHIM_PY_WAYS - 1)) == 0, "ways: a power of two");
 
 _Atomic bool shim_py_frames;
+struct shim_py_range shim_py_sem_init, shim_py_sem_wakeup;
 struct py_runtime py_rt;
 static _Atomic bool looking;       /* a thread is looking, or one found it */
 static bool found;                 /* a CPython was found in this image */
@@ -45,16 +46,22 @@ static uint32_t version_from_string(const char *(*get_version)(void))
 	return (major & 0xff) << 24 | (minor & 0xff) << 16 | (micro & 0xff) << 8 | 0xf0;
 }
 
-/* The code range of _PyEval_EvalFrameDefault, where each native eval frame
- * of the stack returns to. */
-static void eval_range(void *eval)
+/* The size of function FN's code, 0 if unknown. */
+static size_t code_size(void *fn)
 {
 	Dl_info info;
 	const ElfW(Sym) *sym = NULL;
-	if (eval && dladdr1(eval, &info, (void **)&sym, RTLD_DL_SYMENT) && sym && sym->st_size) {
-		py_rt.eval_lo = (uintptr_t)eval;
-		py_rt.eval_hi = (uintptr_t)eval + sym->st_size;
-	}
+	if (fn && dladdr1(fn, &info, (void **)&sym, RTLD_DL_SYMENT) && sym)
+		return sym->st_size;
+	return 0;
+}
+
+/* Sets R to the code of the function SYMBOL names in HANDLE. */
+static void code_range(struct shim_py_range *r, void *handle, const char *symbol)
+{
+	void *fn = dlsym(handle, symbol);
+	r->lo = (uintptr_t)fn;
+	atomic_store_explicit(&r->len, code_size(fn), memory_order_release);
 }
 
 /* Resolves what the Python support reads in the objects HANDLE searches;
@@ -67,7 +74,17 @@ static bool resolve(void *handle, uint32_t version)
 	py_rt.code_type = dlsym(handle, "PyCode_Type");
 	py_rt.str_type = dlsym(handle, "PyUnicode_Type");
 	py_rt.dict_type = dlsym(handle, "PyDict_Type");
-	eval_range(dlsym(handle, "_PyEval_EvalFrameDefault"));
+	/* where each native eval frame of the stack returns to */
+	void *eval = dlsym(handle, "_PyEval_EvalFrameDefault");
+	size_t eval_size = code_size(eval);
+	if (eval_size) {
+		py_rt.eval_lo = (uintptr_t)eval;
+		py_rt.eval_hi = (uintptr_t)eval + eval_size;
+	}
+	if (version >> 16 >= 0x030d) {
+		code_range(&shim_py_sem_init, handle, "_PySemaphore_Init");
+		code_range(&shim_py_sem_wakeup, handle, "_PySemaphore_Wakeup");
+	}
 	return py_rt.runtime && py_rt.get_tstate && py_rt.addr2line && py_rt.code_type &&
 	       py_rt.str_type && py_rt.dict_type && py_layout_for(version, py_rt.runtime, &py_rt.L);
 }
