@@ -65,9 +65,12 @@ static void code_range(struct shim_py_range *r, void *handle, const char *symbol
 }
 
 /* Resolves what the Python support reads in the objects HANDLE searches;
- * false if anything is missing. */
+ * false if anything is missing, or for a debug build (Py_REF_DEBUG: its
+ * objects are not the measured ones). */
 static bool resolve(void *handle, uint32_t version)
 {
+	if (dlsym(handle, "_Py_NegativeRefcount"))
+		return false;
 	py_rt.runtime = dlsym(handle, "_PyRuntime");
 	py_rt.get_tstate = (void *(*)(void))dlsym(handle, "PyGILState_GetThisThreadState");
 	py_rt.addr2line = (int (*)(const void *, int))dlsym(handle, "PyCode_Addr2Line");

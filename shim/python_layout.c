@@ -74,16 +74,17 @@ static bool fits(uint64_t off, uint64_t width, uint64_t size)
 	return size && size < 65536 && off + width <= size;
 }
 
-/* Takes 3.13's own offsets over the measured ones when they are sound.
- * They do not say where _PyRuntime keeps its main interpreter, nor its main
- * thread's id: those (and with them the GIL) are taken only from a
- * _PyRuntimeState of the measured size. */
-static void from_debug_offsets(uint32_t version, const char *runtime, struct py_layout *L)
+/* Takes 3.13's own offsets over the measured ones; false if they are not
+ * sound, or not those of the default build (a free-threaded one has other
+ * objects). They do not say where _PyRuntime keeps its main interpreter,
+ * nor its main thread's id: those (and with them the GIL) are taken only
+ * from a _PyRuntimeState of the measured size. */
+static bool from_debug_offsets(uint32_t version, const char *runtime, struct py_layout *L)
 {
 	struct py313_debug d;
 	memcpy(&d, runtime, sizeof d);
 	if (memcmp(d.cookie, "xdebugpy", 8) || d.version != version || d.free_threaded)
-		return;
+		return false;
 	if (d.runtime.size != PY313_RUNTIME_SIZE) {
 		L->rt_main_thread = -1;
 		L->rt_gil = -1;
@@ -101,7 +102,7 @@ static void from_debug_offsets(uint32_t version, const char *runtime, struct py_
 	    !fits(d.frame.owner, 1, d.frame.size) || !fits(d.code.filename, 8, d.code.size) ||
 	    !fits(d.code.name, 8, d.code.size) || !fits(d.code.qualname, 8, d.code.size) ||
 	    !fits(d.code.co_code_adaptive, 2, d.code.size + 2) || d.code.co_code_adaptive < 16)
-		return;
+		return false;
 	L->rt_finalizing = (int32_t)d.runtime.finalizing;
 	L->ts_frame = (uint16_t)d.thread.current_frame;
 	L->ts_thread_id = (uint16_t)d.thread.thread_id;
@@ -116,6 +117,7 @@ static void from_debug_offsets(uint32_t version, const char *runtime, struct py_
 	/* _co_firsttraceable sits 16 bytes before co_code_adaptive (measured) */
 	L->co_code_adaptive = (uint16_t)d.code.co_code_adaptive;
 	L->co_firsttraceable = (uint16_t)(d.code.co_code_adaptive - 16);
+	return true;
 }
 
 bool py_layout_for(uint32_t version, const char *runtime, struct py_layout *L)
@@ -125,7 +127,8 @@ bool py_layout_for(uint32_t version, const char *runtime, struct py_layout *L)
 	case 0x030c: *L = py312; break;
 	case 0x030d:
 		*L = py313;
-		from_debug_offsets(version, runtime, L);
+		if (!from_debug_offsets(version, runtime, L))
+			return false;
 		break;
 	default:
 		return false;

@@ -76,8 +76,9 @@ struct py_runtime {
 
 extern struct py_runtime py_rt;
 
-/* Fills L for CPython VERSION at RUNTIME (3.13: from its _Py_DebugOffsets
- * where they are sound). False: a version whose layout is unknown. */
+/* Fills L for CPython VERSION at RUNTIME (3.13: with its _Py_DebugOffsets,
+ * which must be sound and of the default build). False: a version or build
+ * whose layout is unknown. */
 bool py_layout_for(uint32_t version, const char *runtime, struct py_layout *L);
 
 static inline const char *py_ptr(const void *base, ptrdiff_t off)
