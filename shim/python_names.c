@@ -13,7 +13,7 @@
 #define TPFLAGS_MANAGED_DICT  (1ul << 4)
 #define TPFLAGS_HEAPTYPE      (1ul << 9)
 #define PY313_VALUES_VALID    3  /* PyDictValues' `valid` byte */
-#define DICT_ENTRIES_MAX     256
+#define DICT_ENTRIES_MAX      256
 
 static bool aligned(const void *p)
 {
