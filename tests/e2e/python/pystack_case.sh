@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# pystack_case.sh - one Python case: SCRIPT run by /usr/bin/python3 natively
+# pystack_case.sh - one Python case: SCRIPT run by PY (a full path, default
+# /usr/bin/python3: CPython 3.11-3.13, else the case is skipped) natively
 # and under `ctrace run` must print the same and exit the same; then the
 # trace's pystack_dump JSON must satisfy DUMP_JQ, and `ctrace info` /
 # `ctrace report` JSON INFO_JQ / REPORT_JQ. The script's last stdout line,
