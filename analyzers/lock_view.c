@@ -54,6 +54,8 @@ enum lock_view_verdict lock_view_verdict(const struct lock_view *lv, uint32_t ob
 	case LV_NOT_LOCK:
 		o = trace_catalog_object(lv->cat, obj);
 		return o && lv_is_python(lv, o->process) ? LOCK_VIEW_PYTHON_WAIT : LOCK_VIEW_NOT_LOCK;
+	case LV_PARKING:
+		return LOCK_VIEW_PYTHON_WAIT;
 	}
 	return LOCK_VIEW_AS_IS;
 }
@@ -148,6 +150,8 @@ void lock_view_feed(struct lock_view *lv, const struct trace_event *ev, lock_vie
 		lv_sem(lv, ev, emit, ctx);
 		return;
 	}
+	if (ev->op == TRACE_OP_ANNOTATE && ev->thread != TRACE_NONE)
+		lv_sem_annotation(lv, ev);
 	if ((ev->kind == TRACE_OBJ_MUTEX || ev->kind == TRACE_OBJ_COND) && ev->obj &&
 	    ev->thread != TRACE_NONE && lv_is_python(lv, ev->process)) {
 		const struct trace_object *o = trace_catalog_object(lv->cat, ev->obj);

@@ -28,6 +28,8 @@ enum lv_sem_state {
 	LV_LOCK,                /* used as a lock so far */
 	LV_NOT_LOCK,            /* used otherwise: what was seen as a lock is void */
 	LV_OTHER,               /* never a lock (counting, or made before the trace) */
+	LV_PARKING,             /* CPython 3.13's parking lot's: a thread parks on it
+	                           (PyMutex, PyEvent, Thread.join), never a lock */
 };
 
 /* Per thread: where it is in CPython's take_gil / drop_gil. take_gil locks
@@ -45,6 +47,8 @@ struct lv_thread {
 	uint32_t waiting;       /* canonical id + 1 of the semaphore its pending
 	                           wait was shown as a lock request for */
 	uint32_t first_made;    /* canonical id + 1 of the first semaphore it made */
+	uint32_t just_made;     /* canonical id + 1 of the semaphore its last event made */
+	uint64_t just_made_at;  /* ... and its address */
 	uint8_t took;           /* locks it has taken, up to LV_TSTATE_EARLY */
 };
 
@@ -74,6 +78,9 @@ void lv_emit_release(struct lock_view *lv, const struct trace_event *ev, uint32_
 
 /* lock_view_sem.c: an event on a semaphore. */
 void lv_sem(struct lock_view *lv, const struct trace_event *ev, lock_view_emit_fn emit, void *ctx);
+/* An annotation (TRACE_OP_ANNOTATE): the shim marks the semaphores of
+ * CPython's parking lot with one right after their sem_init. */
+void lv_sem_annotation(struct lock_view *lv, const struct trace_event *ev);
 
 /* lock_view_gil.c: an event on one of the GIL's objects (ROLE). */
 void lv_gil_event(struct lock_view *lv, const struct trace_event *ev, uint8_t role,

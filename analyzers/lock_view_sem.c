@@ -214,11 +214,26 @@ static void lv_sem_as_lock(struct lock_view *lv, const struct trace_event *ev, u
 	emit(ctx, ev, LOCK_VIEW_PROGRAM);
 }
 
+void lv_sem_annotation(struct lock_view *lv, const struct trace_event *ev)
+{
+	struct lv_thread *t = lv_thread(lv, ev->thread);
+	if (t->just_made && ev->args[0] == TRACE_ANN_HAPPENS_BEFORE && ev->args[1] == t->just_made_at &&
+	    lv_is_python(lv, ev->process))
+		lv_sem_of(lv, t->just_made - 1)->state = LV_PARKING;
+	t->just_made = 0;
+}
+
 void lv_sem(struct lock_view *lv, const struct trace_event *ev, lock_view_emit_fn emit, void *ctx)
 {
 	uint32_t c = lv_canonical(lv, ev);
-	if (ev->op == TRACE_OP_SEM_INIT && ev->phase == TRACE_PHASE_END && !ev->result)
+	struct lv_thread *th = lv_thread(lv, ev->thread);
+	th->just_made = 0;
+	if (ev->op == TRACE_OP_SEM_INIT && ev->phase == TRACE_PHASE_END && !ev->result) {
 		lv_note_made(lv, ev, c);
+		const struct trace_object *o = trace_catalog_object(lv->cat, ev->obj);
+		th->just_made = o ? c + 1 : 0;
+		th->just_made_at = o ? o->key : 0;
+	}
 	if (*lv_state(lv, c) == LV_LOCK) {
 		lv_sem_as_lock(lv, ev, c, emit, ctx);
 		return;

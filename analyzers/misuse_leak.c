@@ -13,7 +13,10 @@
  * process exited by exit, _exit or a return from main (not a signal, not
  * an exec) without losing events. Threads are known by their pthread_t in
  * their process; a pthread_t reused by a new thread means the old one was
- * joined or detached. The main thread is never created, so never a leak. */
+ * joined or detached. The main thread is never created, so never a leak.
+ * Neither is a thread that Python code started in a CPython process: the
+ * interpreter owns it (3.13 creates threading's threads joinable, and ends
+ * the daemon threads still waiting at exit without joining them). */
 #include "misuse.h"
 
 #include "grow.h"
@@ -142,13 +145,28 @@ static bool mu_exited_cleanly(struct misuse *mu, uint32_t process)
 	return mp->exited || (flags & (TRACE_EXIT_STATUS | TRACE_EXIT_CAL));
 }
 
+/* Started by Python code in a CPython process: its creation stack S has a
+ * Python frame. */
+static bool mu_python_started(const struct misuse *mu, const struct mu_spawn *s)
+{
+	const struct trace_process *p = s->process < mu->cat->nprocesses ?
+						&mu->cat->processes[s->process] : NULL;
+	if (!p || p->runtime != TRACE_RUNTIME_CPYTHON)
+		return false;
+	const struct trace_stack *st = trace_catalog_stack(mu->cat, s->stack);
+	for (uint32_t i = 0; st && i < st->depth; i++)
+		if (trace_pc_is_python(st->pc[i]))
+			return true;
+	return false;
+}
+
 void mu_leak_finish(struct misuse *mu)
 {
 	for (uint32_t i = 0; i < mu->nspawns; i++) {
 		struct mu_spawn s = mu->spawns[i];
 		const struct mu_thread *t = s.child != MU_NONE ? mu_thread(mu, s.child) : NULL;
 		if (!t || !t->ended || !(s.joinable || t->created_joinable) || s.done || s.joining ||
-		    !mu_exited_cleanly(mu, s.process))
+		    !mu_exited_cleanly(mu, s.process) || mu_python_started(mu, &s))
 			continue;
 		struct report_misuse *m = mu_report(mu, REPORT_MISUSE_THREAD_LEAK, s.creator, 0, s.stack,
 						    "thread T%" PRIu32 ", created here joinable, ended "

@@ -7,7 +7,14 @@
 #include <stdarg.h>
 
 #include "emit.h"
+#include "python.h"
 #include "real.h"
+
+/* A happens-before annotation on S (python.h, CPython's parking lot). */
+static void annotate(struct shim_call *c, unsigned kind, sem_t *s)
+{
+	shim_emit_how(c, TRACE_ORDER_NONE, TRACE_OP_ANNOTATE, 0, 0, 0, kind, (uintptr_t)s, 0, NULL);
+}
 
 SHIM_EXPORT int sem_init(sem_t *s, int pshared, unsigned value)
 {
@@ -16,6 +23,8 @@ SHIM_EXPORT int sem_init(sem_t *s, int pshared, unsigned value)
 		return shim_real.sem_init(s, pshared, value);
 	int r = shim_real.sem_init(s, pshared, value);
 	shim_emit(&c, TRACE_OP_SEM_INIT, (uintptr_t)s, 0, shim_errno_result(r), value, pshared != 0, 0, 0);
+	if (!r && shim_py_from(&shim_py_sem_init, (uintptr_t)__builtin_return_address(0)))
+		annotate(&c, TRACE_ANN_HAPPENS_BEFORE, s);
 	return r;
 }
 
@@ -137,6 +146,8 @@ SHIM_EXPORT int sem_post(sem_t *s)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.sem_post(s);
+	if (shim_py_from(&shim_py_sem_wakeup, (uintptr_t)__builtin_return_address(0)))
+		annotate(&c, TRACE_ANN_HAPPENS_AFTER, s);
 	shim_pre(&c, TRACE_OP_SEM_POST, s);
 	int r = shim_real.sem_post(s);
 	shim_end(&c, TRACE_OP_SEM_POST, s, shim_errno_result(r));

@@ -26,6 +26,7 @@ _Static_assert(sizeof(struct shim_py_entry) * SHIM_PY_WAYS == 64, "a set is one 
 _Static_assert((SHIM_PY_WAYS & (SHIM_PY_WAYS - 1)) == 0, "ways: a power of two");
 
 _Atomic bool shim_py_frames;
+struct shim_py_range shim_py_sem_init, shim_py_sem_wakeup;
 struct py_runtime py_rt;
 static _Atomic bool looking;       /* a thread is looking, or one found it */
 static bool found;                 /* a CPython was found in this image */
@@ -45,29 +46,48 @@ static uint32_t version_from_string(const char *(*get_version)(void))
 	return (major & 0xff) << 24 | (minor & 0xff) << 16 | (micro & 0xff) << 8 | 0xf0;
 }
 
-/* The code range of _PyEval_EvalFrameDefault, where each native eval frame
- * of the stack returns to. */
-static void eval_range(void *eval)
+/* The size of function FN's code, 0 if unknown. */
+static size_t code_size(void *fn)
 {
 	Dl_info info;
 	const ElfW(Sym) *sym = NULL;
-	if (eval && dladdr1(eval, &info, (void **)&sym, RTLD_DL_SYMENT) && sym && sym->st_size) {
-		py_rt.eval_lo = (uintptr_t)eval;
-		py_rt.eval_hi = (uintptr_t)eval + sym->st_size;
-	}
+	if (fn && dladdr1(fn, &info, (void **)&sym, RTLD_DL_SYMENT) && sym)
+		return sym->st_size;
+	return 0;
+}
+
+/* Sets R to the code of the function SYMBOL names in HANDLE. */
+static void code_range(struct shim_py_range *r, void *handle, const char *symbol)
+{
+	void *fn = dlsym(handle, symbol);
+	r->lo = (uintptr_t)fn;
+	atomic_store_explicit(&r->len, code_size(fn), memory_order_release);
 }
 
 /* Resolves what the Python support reads in the objects HANDLE searches;
- * false if anything is missing. */
+ * false if anything is missing, or for a debug build (Py_REF_DEBUG: its
+ * objects are not the measured ones). */
 static bool resolve(void *handle, uint32_t version)
 {
+	if (dlsym(handle, "_Py_NegativeRefcount"))
+		return false;
 	py_rt.runtime = dlsym(handle, "_PyRuntime");
 	py_rt.get_tstate = (void *(*)(void))dlsym(handle, "PyGILState_GetThisThreadState");
 	py_rt.addr2line = (int (*)(const void *, int))dlsym(handle, "PyCode_Addr2Line");
 	py_rt.code_type = dlsym(handle, "PyCode_Type");
 	py_rt.str_type = dlsym(handle, "PyUnicode_Type");
 	py_rt.dict_type = dlsym(handle, "PyDict_Type");
-	eval_range(dlsym(handle, "_PyEval_EvalFrameDefault"));
+	/* where each native eval frame of the stack returns to */
+	void *eval = dlsym(handle, "_PyEval_EvalFrameDefault");
+	size_t eval_size = code_size(eval);
+	if (eval_size) {
+		py_rt.eval_lo = (uintptr_t)eval;
+		py_rt.eval_hi = (uintptr_t)eval + eval_size;
+	}
+	if (version >> 16 >= 0x030d) {
+		code_range(&shim_py_sem_init, handle, "_PySemaphore_Init");
+		code_range(&shim_py_sem_wakeup, handle, "_PySemaphore_Wakeup");
+	}
 	return py_rt.runtime && py_rt.get_tstate && py_rt.addr2line && py_rt.code_type &&
 	       py_rt.str_type && py_rt.dict_type && py_layout_for(version, py_rt.runtime, &py_rt.L);
 }
@@ -93,20 +113,18 @@ static void write_records(struct shim_thread *t)
 			   : layout_known ? TRACE_RUNTIME_NO_STACKS : TRACE_RUNTIME_UNKNOWN_LAYOUT;
 	shim_emit(&c, TRACE_OP_RUNTIME, 0, 0, 0, TRACE_RUNTIME_CPYTHON, found_version, support,
 		  note[0] ? note : NULL);
-	if (!layout_known)
-		return;
-	const struct py_layout *L = &py_rt.L;
+	if (!layout_known || py_rt.L.rt_gil < 0)
+		return;  /* the GIL's locks keep their symbols */
+	const char *gil_at = py_rt.runtime + py_rt.L.rt_gil;
 	const struct gil_lock gil[] = {
-		{ L->gil_mutex, TRACE_ROLE_GIL_MUTEX, "GIL" },
-		{ L->gil_cond, TRACE_ROLE_GIL_COND, "GIL cond" },
-		{ L->gil_switch_mutex, TRACE_ROLE_GIL_SWITCH_MUTEX, "GIL switch mutex" },
-		{ L->gil_switch_cond, TRACE_ROLE_GIL_SWITCH_COND, "GIL switch cond" },
+		{ PY_GIL_MUTEX, TRACE_ROLE_GIL_MUTEX, "GIL" },
+		{ PY_GIL_COND, TRACE_ROLE_GIL_COND, "GIL cond" },
+		{ PY_GIL_SWITCH_MUTEX, TRACE_ROLE_GIL_SWITCH_MUTEX, "GIL switch mutex" },
+		{ PY_GIL_SWITCH_COND, TRACE_ROLE_GIL_SWITCH_COND, "GIL switch cond" },
 	};
 	for (size_t i = 0; i < sizeof gil / sizeof gil[0]; i++)
-		if (gil[i].off)
-			shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_OBJ_ROLE,
-				      (uintptr_t)py_rt.runtime + gil[i].off, 0, 0, gil[i].role, 0, 0,
-				      gil[i].name);
+		shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_OBJ_ROLE, (uintptr_t)gil_at + gil[i].off,
+			      0, 0, gil[i].role, 0, 0, gil[i].name);
 }
 
 void shim_py_detect(struct shim_thread *t, void *handle)

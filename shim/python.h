@@ -21,6 +21,29 @@ struct shim_call;
  * frames (read by the fast path of every call). */
 extern _Atomic bool shim_py_frames;
 
+/* The code of a function: LEN bytes from LO (LEN is stored last, and 0
+ * until it is known). */
+struct shim_py_range {
+	uintptr_t lo;
+	_Atomic uintptr_t len;
+};
+
+/* CPython 3.13's parking lot (Python/parking_lot.c: PyMutex, PyEvent,
+ * Thread.join) parks a thread on a semaphore of its stack, made by
+ * _PySemaphore_Init and posted by the waker's _PySemaphore_Wakeup once it
+ * found the waiter in the parking lot's queue, through atomics the shim
+ * cannot see. Those two calls of sem_init and sem_post are recorded with a
+ * happens-before annotation on the semaphore (init before, post after): a
+ * waker's post is ordered after the waiter's init. Empty ranges before
+ * 3.13 and until CPython is found. */
+extern struct shim_py_range shim_py_sem_init, shim_py_sem_wakeup;
+
+static inline bool shim_py_from(const struct shim_py_range *r, uintptr_t pc)
+{
+	uintptr_t len = atomic_load_explicit(&r->len, memory_order_acquire);
+	return len && pc - r->lo < len;
+}
+
 /* Looks for CPython in the objects HANDLE searches (RTLD_DEFAULT at start,
  * a dlopen's handle after it, until found): writes RUNTIME, and OBJ_ROLE
  * for the GIL's locks, through T. */

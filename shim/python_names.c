@@ -9,17 +9,26 @@
 
 #include "emit.h"
 
-#define TPFLAGS_MANAGED_DICT (1ul << 4)
-#define TPFLAGS_HEAPTYPE     (1ul << 9)
-#define DICT_ENTRIES_MAX     256
+#define TPFLAGS_INLINE_VALUES (1ul << 2)   /* 3.13 */
+#define TPFLAGS_MANAGED_DICT  (1ul << 4)
+#define TPFLAGS_HEAPTYPE      (1ul << 9)
+#define PY313_VALUES_VALID    3  /* PyDictValues' `valid` byte */
+#define DICT_ENTRIES_MAX      256
 
 static bool aligned(const void *p)
 {
 	return p && !((uintptr_t)p & 7);
 }
 
-/* The value of key "_name" among the entries of dict keys KEYS (3.11), with
- * the values in VALUES for a split dict, else in the entries. */
+static int64_t py_type_basicsize(const char *type)
+{
+	int64_t n;
+	memcpy(&n, type + 32, sizeof n);  /* tp_basicsize, after tp_name */
+	return n;
+}
+
+/* The value of key "_name" among the entries of dict keys KEYS, with the
+ * values in the array VALUES for a split dict, else in the entries. */
 static const void *name_in_keys(const char *keys, const char *values)
 {
 	if (!aligned(keys))
@@ -41,7 +50,25 @@ static const void *name_in_keys(const char *keys, const char *values)
 	return NULL;
 }
 
-/* self._name of a Thread or a BaseProcess (3.11 managed dict). */
+/* "_name" among the shared keys KEYS of a split dict whose values are the
+ * PyDictValues VALUES. */
+static const void *name_in_split(const char *keys, const char *values)
+{
+	return aligned(values) ? name_in_keys(keys, values + py_rt.L.values_array) : NULL;
+}
+
+/* "_name" in the dict DICT (NULL: none). */
+static const void *name_in_dict(const char *dict)
+{
+	const struct py_layout *L = &py_rt.L;
+	if (!aligned(dict) || py_type(dict) != py_rt.dict_type)
+		return NULL;
+	const char *keys = py_ptr(dict, L->dict_keys), *split = py_ptr(dict, L->dict_values);
+	return split ? name_in_split(keys, split) : name_in_keys(keys, NULL);
+}
+
+/* self._name of a Thread or a BaseProcess: an instance of a class, whose
+ * attributes are in a managed dict (python_priv.h, PY_DICT_*). */
 static const void *attr_name(const char *self)
 {
 	const struct py_layout *L = &py_rt.L;
@@ -53,13 +80,30 @@ static const void *attr_name(const char *self)
 	if ((flags & (TPFLAGS_MANAGED_DICT | TPFLAGS_HEAPTYPE)) !=
 	    (TPFLAGS_MANAGED_DICT | TPFLAGS_HEAPTYPE))
 		return NULL;
-	const char *values = py_ptr(self, -32), *dict = py_ptr(self, -24);
-	if (values)
-		return aligned(values) ? name_in_keys(py_ptr(type, L->ht_cached_keys), values) : NULL;
-	if (!aligned(dict) || py_type(dict) != py_rt.dict_type)
+	const char *cached_keys = py_ptr(type, L->ht_cached_keys);
+	const char *word = py_ptr(self, -24), *values;
+	switch (L->managed_dict) {
+	case PY_DICT_311:
+		values = py_ptr(self, -32);
+		if (values)
+			return name_in_split(cached_keys, values);
+		return name_in_dict(word);
+	case PY_DICT_312:
+		if ((uintptr_t)word & 1)  /* tagged values */
+			return name_in_split(cached_keys, word + 1);
+		return name_in_dict(word);
+	case PY_DICT_313:
+		if (word)
+			return name_in_dict(word);
+		if (!(flags & TPFLAGS_INLINE_VALUES) || py_type_basicsize(type) != 16)
+			return NULL;
+		values = self + 16;  /* after ob_refcnt and ob_type */
+		if (!values[PY313_VALUES_VALID])
+			return NULL;
+		return name_in_split(cached_keys, values);
+	default:
 		return NULL;
-	const char *split = py_ptr(dict, L->dict_values);
-	return name_in_keys(py_ptr(dict, L->dict_keys), split);
+	}
 }
 
 static bool filename_ends(const void *code, const char *tail)

@@ -38,11 +38,28 @@ struct py_layout {
 	uint16_t co_filename, co_name, co_qualname, co_code_adaptive, co_firsttraceable;
 	/* str */
 	uint16_t str_state, str_ascii_data;
-	/* 3.11 objects, for thread names (0 = names not read) */
+	/* objects, for thread names (tp_flags 0 = names not read) */
 	uint16_t tp_flags, ht_cached_keys, dict_keys, dict_values;
-	/* the GIL's locks in _PyRuntime (0 = not known) */
-	uint16_t gil_mutex, gil_cond, gil_switch_mutex, gil_switch_cond;
+	uint8_t managed_dict;      /* where an instance keeps its attributes: PY_DICT_* */
+	uint8_t values_array;      /* PyDictValues' values[] (3.13: after 4 bytes of flags) */
+	/* the main interpreter's GIL (struct _gil_runtime_state) in _PyRuntime;
+	 * -1 unknown. Its fields are at PY_GIL_* in every version. */
+	int32_t rt_gil;
 };
+
+/* How a Py_TPFLAGS_MANAGED_DICT object keeps its attributes, before it
+ * (offsets from the object): 3.11: values at -32, dict at -24; 3.12: one
+ * word at -24, values (tagged: +1 to untag) if odd, else the dict; 3.13:
+ * the dict at -24, or, if none and the type has Py_TPFLAGS_INLINE_VALUES,
+ * the values inline after the object's header. */
+enum { PY_DICT_311 = 1, PY_DICT_312, PY_DICT_313 };
+
+/* struct _gil_runtime_state's locks, the same in 3.11, 3.12 and 3.13
+ * (offsetof with each version's headers, formats.md H.1) */
+#define PY_GIL_COND          32
+#define PY_GIL_MUTEX         80
+#define PY_GIL_SWITCH_COND   120
+#define PY_GIL_SWITCH_MUTEX  168
 
 #define PY_OWNED_BY_GENERATOR 1
 #define PY_OWNED_BY_CSTACK    3
@@ -59,8 +76,9 @@ struct py_runtime {
 
 extern struct py_runtime py_rt;
 
-/* Fills L for CPython VERSION at RUNTIME (3.13: from its _Py_DebugOffsets
- * where they are sound). False: a version whose layout is unknown. */
+/* Fills L for CPython VERSION at RUNTIME (3.13: with its _Py_DebugOffsets,
+ * which must be sound and of the default build). False: a version or build
+ * whose layout is unknown. */
 bool py_layout_for(uint32_t version, const char *runtime, struct py_layout *L);
 
 static inline const char *py_ptr(const void *base, ptrdiff_t off)

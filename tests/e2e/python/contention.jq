@@ -4,9 +4,11 @@
 # never contended; no other semaphore is a contended lock (a Condition's or
 # an Event's waiter locks, the locks of Thread.start and join are CPython's
 # means of waiting, not locks of the program). Sorted by wait.
+# The two are found by name (CPython's own locks may be taken as often).
+def named($n): [.contention[] | select(.lock.kind == "sem" and ((.lock.name // "") | startswith($n + " (")))];
 [.contention[] | select(.lock.kind == "sem")] as $sems
-| ($sems | map(select(.acquisitions == 20 and .contended >= 5)) | length) == 1
-and ($sems | map(select(.acquisitions == 5 and .contended == 0)) | length) == 1
+| (named("stats_lock") | length == 1 and .[0].acquisitions == 20 and .[0].contended >= 5)
+and (named("quiet_lock") | length == 1 and .[0].acquisitions == 5 and .[0].contended == 0)
 and ($sems | map(select(.contended > 0)) | length) == 1
 and ([.contention[].wait_ns] == ([.contention[].wait_ns] | sort | reverse))
 and .deadlocks == [] and .misuse == []

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# pystack_case.sh - one Python case: SCRIPT run by /usr/bin/python3 natively
+# pystack_case.sh - one Python case: SCRIPT run by PY (a full path, default
+# /usr/bin/python3: CPython 3.11-3.13, else the case is skipped) natively
 # and under `ctrace run` must print the same and exit the same; then the
 # trace's pystack_dump JSON must satisfy DUMP_JQ, and `ctrace info` /
 # `ctrace report` JSON INFO_JQ / REPORT_JQ. The script's last stdout line,
@@ -8,10 +9,10 @@
 # instead of python3 SCRIPT; its exit 77 skips), DUMP_JQ, INFO_JQ, REPORT_JQ,
 # RUN_OPTS (options of ctrace run).
 set -u
-py=/usr/bin/python3
+py=${PY:-/usr/bin/python3}
 [ -x "$py" ] || { echo "SKIP ($CASE): no $py"; exit 77; }
-"$py" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' ||
-	{ echo "SKIP ($CASE): $py is not CPython 3.11 (the layout measured here)"; exit 77; }
+"$py" -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 11), (3, 12), (3, 13)))' ||
+	{ echo "SKIP ($CASE): $py is not CPython 3.11-3.13 (the layouts measured here)"; exit 77; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/ctrace-e2e-${CASE}.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 fail() {

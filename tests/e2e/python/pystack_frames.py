@@ -2,6 +2,7 @@
 # sem_init gets the Python stack), taken in inner() called by outer(), from
 # the main thread and from a worker thread; through a C function (map) too.
 import json
+import sys
 import threading
 
 def line_of(marker):
@@ -27,4 +28,6 @@ t = threading.Thread(target=outer, name="worker-1")
 t.start()
 t.join()
 print("done")
-print(json.dumps({m.lower(): line_of(m) for m in ("LOCK_LINE", "INNER_LINE", "OUTER_LINE", "MAP_LINE")}))
+out = {m.lower(): line_of(m) for m in ("LOCK_LINE", "INNER_LINE", "OUTER_LINE", "MAP_LINE")}
+out["version"] = "%d.%d." % sys.version_info[:2]
+print(json.dumps(out))

@@ -1,1 +1,1 @@
-(.python.version | startswith("3.11.")) and .python.frames == true and .python.note == null
+(.python.version | startswith($out.version)) and .python.frames == true and .python.note == null

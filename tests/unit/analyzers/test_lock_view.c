@@ -491,6 +491,67 @@ static void test_gil_contention(void **state)
 	assert_in_range(gil->sites[0].blamed[0].wait_ns, 10000000, gil->wait_ns);
 }
 
+/* CPython 3.13's Thread.join parks on a semaphore of its stack (value 0),
+ * which the shim marks with a happens-before annotation right after its
+ * sem_init; the ending thread posts it. The joiner's long wait is no
+ * contended semaphore (CPython's means of waiting) and the annotations
+ * order the post after the init. Without them: a listed wait, and a race
+ * on the semaphore. */
+static void park(struct fake_trace *t, uint32_t joiner, uint32_t ender, uint32_t sem,
+		 uint64_t addr, bool marked)
+{
+	fake_event(t, joiner, TRACE_OP_SEM_INIT, sem)->args[0] = 0;
+	if (marked)
+		fake_annotate(t, joiner, TRACE_ANN_HAPPENS_BEFORE, addr, 0);
+	fake_begin(t, joiner, TRACE_OP_SEM_WAIT, sem);
+	fake_trace_at(t, t->ev[t->nev - 1].ts_ns + 500000000);
+	if (marked)
+		fake_annotate(t, ender, TRACE_ANN_HAPPENS_AFTER, addr, 0);
+	fake_event(t, ender, TRACE_OP_SEM_POST, sem);
+	an_call(t, joiner, TRACE_OP_SEM_WAIT, sem, 0, 0)->had_begin = 1;
+	fake_event(t, joiner, TRACE_OP_SEM_DESTROY, sem);
+}
+
+/* The joiner's park in a CPython 3.13 process, MARKED or not; the report. */
+static struct report *python313_park(struct lv_case *lc, bool marked, uint32_t *sem)
+{
+	struct fake_trace *t = &lc->t;
+	t->cat.processes[0].runtime_version = 0x030d00f0;
+	uint32_t worker = an_spawn(t, 0, "worker");
+	*sem = fake_object(t, TRACE_OBJ_SEM, 0x7ffc1000);
+	park(t, 0, worker, *sem, 0x7ffc1000, marked);
+	struct report *r = run_all(lc);
+	assert_int_equal(r->ndeadlocks, 0);
+	assert_int_equal(r->nmisuses, 0);
+	return r;
+}
+
+static bool lockstat_listed(const struct report *r, uint32_t lock)
+{
+	for (size_t i = 0; i < r->nlockstats; i++)
+		if (r->lockstats[i].lock == lock)
+			return true;
+	return false;
+}
+
+static void test_python313_parking_lot(void **state)
+{
+	uint32_t s;
+	struct report *r = python313_park(*state, true, &s);
+	assert_int_equal(r->nraces, 0);
+	assert_false(lockstat_listed(r, s));
+}
+
+/* Unmarked, the post races with the init (nothing orders them) and the
+ * wait is listed: what the annotations are for. */
+static void test_python313_parking_lot_unmarked(void **state)
+{
+	uint32_t s;
+	struct report *r = python313_park(*state, false, &s);
+	assert_int_equal(r->nraces, 1);
+	assert_true(lockstat_listed(r, s));
+}
+
 /* A C extension that takes mutex M holding the GIL, while a thread holding
  * M waits for the GIL: a real deadlock through the GIL. */
 static void test_gil_deadlock(void **state)
@@ -528,6 +589,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_named_semaphore_across_fork, setup_python, teardown),
 		cmocka_unit_test_setup_teardown(test_gil_contention, setup_python, teardown),
 		cmocka_unit_test_setup_teardown(test_gil_deadlock, setup_python, teardown),
+		cmocka_unit_test_setup_teardown(test_python313_parking_lot, setup_python, teardown),
+		cmocka_unit_test_setup_teardown(test_python313_parking_lot_unmarked, setup_python,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -339,6 +339,29 @@ static void test_thread_leak_unclean_exit_silent(void **state)
 	none(f);
 }
 
+/* CPython 3.13 creates threading's threads joinable and ends the daemon
+ * threads still waiting at exit without a join: a thread that Python code
+ * started (a Python frame in its creation stack) in a CPython process is
+ * the interpreter's, no leak of the program. One started from C is. */
+static void test_thread_leak_python_silent(void **state)
+{
+	struct mu_fixture *f = *state;
+	f->t.cat.processes[0].runtime = TRACE_RUNTIME_CPYTHON;
+	f->t.cat.processes[0].runtime_version = 0x030d00f0;
+	uint32_t start = fake_pycode(&f->t, "/usr/lib/python3.13/threading.py", "Thread.start");
+	const uint64_t pcs[] = { 0x401000, trace_pyframe(start, 973), 0x402000 };
+	uint32_t py = fake_stack_pcs(&f->t, pcs, 3);
+	uint32_t daemon = create(f, py), from_c = create(f, f->s1);
+	fake_event(&f->t, daemon, TRACE_OP_THREAD_ATTR, 0)->args[0] = 0;
+	fake_event(&f->t, from_c, TRACE_OP_THREAD_ATTR, 0)->args[0] = 0;
+	an_end_thread(&f->t, daemon);
+	an_end_thread(&f->t, from_c);
+	proc_exit(f);
+	run(f);
+	const struct report_misuse *m = only(f, REPORT_MISUSE_THREAD_LEAK, 0, f->s1);
+	assert_int_equal(m->other_thread, from_c);
+}
+
 /* A pthread_t reused by a new thread: the old thread was done with. */
 static void test_thread_leak_handle_reuse_silent(void **state)
 {
@@ -419,6 +442,7 @@ int main(void)
 		T(test_thread_leak), T(test_thread_leak_return_from_main), T(test_thread_leak_silent),
 		T(test_thread_leak_by_attributes),
 		T(test_thread_leak_unclean_exit_silent), T(test_thread_leak_handle_reuse_silent),
+		T(test_thread_leak_python_silent),
 		T(test_trylock_self_held), T(test_trylock_self_held_rwlock_spin),
 		T(test_trylock_legal_silent),
 	};
