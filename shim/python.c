@@ -273,6 +273,17 @@ static uint32_t interleave(const uint64_t *nat, uint32_t nn, const struct pyfram
 	return n;
 }
 
+/* Where a new entry goes in its set: a free way, else one chosen by its
+ * hash. (Always the hash's way made two stacks of one set that a loop
+ * alternates between evict each other on every call.) */
+static struct shim_py_entry *cache_way(struct shim_py_entry *set, uint64_t hash)
+{
+	for (uint32_t i = 0; i < SHIM_PY_WAYS; i++)
+		if (!set[i].hash)
+			return &set[i];
+	return &set[hash >> 32 & (SHIM_PY_WAYS - 1)];
+}
+
 static __attribute__((noinline, cold)) uint32_t
 stack_miss(struct shim_call *c, uint32_t native, uintptr_t pc0, const char *tstate,
 	   const char *frame, struct shim_py_entry *set, uint64_t hash)
@@ -288,7 +299,7 @@ stack_miss(struct shim_call *c, uint32_t native, uintptr_t pc0, const char *tsta
 	uint32_t nn = shim_stack_unwind(t, pc0, nat);
 	uint32_t id = trace_writer_intern_stack(&shim.writer, pc, interleave(nat, nn, py, np, pc));
 	if (id)
-		set[hash >> 32 & (SHIM_PY_WAYS - 1)] = (struct shim_py_entry){ hash, native, id };
+		*cache_way(set, hash) = (struct shim_py_entry){ hash, native, id };
 	if (py_name_update(t, tstate))
 		c->tick = 0;  /* the call's record comes after the name's */
 	t->in_shim--;
