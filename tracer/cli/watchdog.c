@@ -17,6 +17,7 @@
 #include "symbolize.h"
 #include "trace_reader.h"
 #include "trace_writer.h"
+#include "watch_threads.h"
 
 #define BATCH             4096 /* events between looks at the clock */
 #define WATCH_THREADS_MAX 256  /* more threads: always read everything */
@@ -24,19 +25,11 @@
 #define BACKLOG_MAX       (64ull << 20) /* trace bytes written since the detector
                                            was last caught up: read them all */
 
-/* A thread of a traced process, at the last look. */
-struct thread_run {
-	int tid;
-	long long run;      /* ns it has run (clock ticks without schedstat) */
-	long long seen;     /* run at the last look the detector caught up with */
-	uint32_t seen_looks;  /* caught-up looks since it last ran */
-};
-
 struct watchdog {
 	const char *dir;
 	int pid;
 	uint64_t stall_ns;
-	struct thread_run threads[WATCH_THREADS_MAX];
+	struct watch_thread threads[WATCH_THREADS_MAX];
 	uint32_t nthreads;
 	uint64_t bytes_seen;            /* trace size when the detector last caught up */
 	uint64_t bytes_looked;          /* trace size at the last look */
@@ -120,9 +113,9 @@ static long long thread_runtime(int pid, int tid)
 	return (long long)(utime + stime);
 }
 
-/* Looks at the threads of PID into NOW[*N]; false if there are too many. */
-static bool look_at_process(const struct watchdog *wd, int pid, struct thread_run *now,
-			    uint32_t *n)
+/* Adds the threads of PID (tid, run) to NOW[*N]; false if there are too
+ * many. */
+static bool look_at_process(int pid, struct watch_thread *now, uint32_t *n)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/task", pid);
@@ -139,57 +132,30 @@ static bool look_at_process(const struct watchdog *wd, int pid, struct thread_ru
 		}
 		int tid = atoi(e->d_name);
 		long long run = thread_runtime(pid, tid);
-		if (run < 0)
-			continue;
-		now[*n] = (struct thread_run){ tid, run, -1, 0 };
-		for (uint32_t i = 0; i < wd->nthreads; i++)
-			if (wd->threads[i].tid == tid) {
-				now[*n].seen = wd->threads[i].seen;
-				now[*n].seen_looks = wd->threads[i].seen_looks;
-			}
-		(*n)++;
+		if (run >= 0)
+			now[(*n)++] = (struct watch_thread){ .tid = tid, .run = run };
 	}
 	closedir(d);
 	return fits;
 }
 
-/* True if a thread of a running traced process may have just stopped for
- * good: it has not run since the last look, and the detector has not yet
- * judged it stopped (caught up twice since it last ran: the second time,
- * its wait is older than the settle time). A thread waiting all along (a
- * main thread in join) does not call for reading at every look; one that
- * just blocked does. True too if that cannot be told (too many threads). */
+/* Looks at the threads of every running traced process: true if one may
+ * just have stopped for good (watch_threads.h), or if there are too many
+ * to tell. */
 static bool some_thread_just_stopped(struct watchdog *wd)
 {
 	int pids[256];
 	size_t npids = trace_reader_running_pids(wd->reader, pids, sizeof pids / sizeof pids[0]);
-	struct thread_run now[WATCH_THREADS_MAX];
+	struct watch_thread now[WATCH_THREADS_MAX];
 	uint32_t n = 0;
-	bool fits = look_at_process(wd, wd->pid, now, &n);
+	bool fits = look_at_process(wd->pid, now, &n);
 	for (size_t i = 0; i < npids && fits; i++)
 		if (pids[i] != wd->pid)
-			fits = look_at_process(wd, pids[i], now, &n);
-	bool stopped = !fits;
-	for (uint32_t k = 0; k < n; k++)
-		for (uint32_t i = 0; i < wd->nthreads; i++)
-			if (wd->threads[i].tid == now[k].tid && wd->threads[i].run == now[k].run &&
-			    (now[k].seen != now[k].run || now[k].seen_looks < 2))
-				stopped = true;
+			fits = look_at_process(pids[i], now, &n);
+	bool stopped = watch_threads_look(wd->threads, wd->nthreads, now, n) || !fits;
 	memcpy(wd->threads, now, n * sizeof *now);
 	wd->nthreads = n;
 	return stopped;
-}
-
-/* The detector has caught up with what the threads had written at this
- * look. */
-static void caught_up(struct watchdog *wd, uint64_t bytes)
-{
-	for (uint32_t i = 0; i < wd->nthreads; i++) {
-		struct thread_run *t = &wd->threads[i];
-		t->seen_looks = t->seen == t->run ? t->seen_looks + 1 : 1;
-		t->seen = t->run;
-	}
-	wd->bytes_seen = bytes;
 }
 
 /* How long this look may read: everything (0) when a thread may just have
@@ -240,7 +206,8 @@ bool watchdog_check(struct watchdog *wd, FILE *out)
 	 * that has long ended would look like a stall. Judge only when caught up. */
 	if (!catch_up(wd, trace_mono_ns(), read_budget(wd)))
 		return false;
-	caught_up(wd, bytes);
+	watch_threads_caught_up(wd->threads, wd->nthreads);
+	wd->bytes_seen = bytes;
 	struct report rep;
 	report_init(&rep);
 	bool hung = hang_detector_check(wd->hang, trace_mono_ns(), wd->stall_ns, &rep) > 0;
