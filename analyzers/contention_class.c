@@ -281,6 +281,7 @@ static void ct_add_lockstat(struct contention *ct, struct report *out, uint32_t 
 		return;   /* CPython's means of waiting, not the program's */
 	struct report_lockstat *s = report_add_lockstat(out, id);
 	s->blame_at_release = ct_blames_release(ct, id);
+	s->used_as_lock = verdict == LOCK_VIEW_LOCK;
 	if (c->stat == stat)
 		s->instances = c->members;
 	s->acquisitions = st->acquisitions;

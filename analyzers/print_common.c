@@ -193,3 +193,10 @@ const char *print_race_access(const struct report *r, const struct report_access
 			 a->flags & TRACE_ACCESS_FREE ? " (free)" : "");
 	return buf;
 }
+
+bool print_lockstat_is_lock(const struct report *r, const struct report_lockstat *s)
+{
+	const struct report_lock *l = report_lock_find(r, s->lock);
+	return s->used_as_lock || (l && (l->kind == TRACE_OBJ_MUTEX || l->kind == TRACE_OBJ_RWLOCK ||
+					 l->kind == TRACE_OBJ_SPINLOCK));
+}

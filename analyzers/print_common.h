@@ -15,6 +15,9 @@
 const char *print_lock_label(const struct report *r, uint32_t id, char *buf, size_t size);
 /* A lockstat's lock: print_lock_label's, or for a class "mutex class of
  * 4000 instances initialized at pool.c:12 in pool_add". */
+/* A lock's numbers (acquisitions, holds), not a wait's: a mutex, rwlock or
+ * spinlock, or a semaphore used as a lock (a Python Lock). */
+bool print_lockstat_is_lock(const struct report *r, const struct report_lockstat *s);
 const char *print_lockstat_label(const struct report *r, const struct report_lockstat *s, char *buf,
 				 size_t size);
 /* "T1 'worker'" / "T0 (main thread)" / "T?" */

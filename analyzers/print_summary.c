@@ -57,12 +57,9 @@ static void summary_findings(FILE *out, const struct report *r)
 static void summary_contention(FILE *out, const struct report *r)
 {
 	const struct report_lockstat *top = NULL;
-	for (size_t i = 0; i < r->nlockstats && !top; i++) {
-		const struct report_lock *l = report_lock_find(r, r->lockstats[i].lock);
-		if (l && (l->kind == TRACE_OBJ_MUTEX || l->kind == TRACE_OBJ_RWLOCK ||
-			  l->kind == TRACE_OBJ_SPINLOCK) && r->lockstats[i].contended)
+	for (size_t i = 0; i < r->nlockstats && !top; i++)
+		if (print_lockstat_is_lock(r, &r->lockstats[i]) && r->lockstats[i].contended)
 			top = &r->lockstats[i];
-	}
 	if (!top)
 		return;
 	char lock[768], d[32], where[512];

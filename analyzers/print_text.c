@@ -262,7 +262,8 @@ static void text_lockstat(struct text *t, const struct report_lockstat *s, bool 
 {
 	char a[768], d1[32], d2[32], d3[32], d4[32];
 	const struct report_lock *l = report_lock_find(t->r, s->lock);
-	const char *noun = text_wait_noun(l ? l->kind : TRACE_OBJ_NONE);
+	/* a semaphore used as a lock is waited for as a lock is */
+	const char *noun = text_wait_noun(lock ? TRACE_OBJ_MUTEX : l ? l->kind : TRACE_OBJ_NONE);
 	fprintf(t->out, "\n  %s%s%s\n", t->bold, print_lockstat_label(t->r, s, a, sizeof(a)), t->reset);
 	if (lock) {
 		fprintf(t->out, "    acquisitions %" PRIu64 ", contended %" PRIu64 ", owner changes %" PRIu64 "\n",
@@ -292,26 +293,19 @@ static void text_lockstat(struct text *t, const struct report_lockstat *s, bool 
 		fprintf(t->out, "    (%zu more waiting sites in the JSON report)\n", s->nsites - 3);
 }
 
-static bool text_is_lock(const struct report *r, uint32_t id)
-{
-	const struct report_lock *l = report_lock_find(r, id);
-	return l && (l->kind == TRACE_OBJ_MUTEX || l->kind == TRACE_OBJ_RWLOCK ||
-		     l->kind == TRACE_OBJ_SPINLOCK);
-}
-
 /* Locks first, then waits on other objects (both in total-wait order). */
 static void text_contention_part(struct text *t, bool locks, const char *title)
 {
 	const struct report *r = t->r;
 	size_t n = 0, shown = 0;
 	for (size_t i = 0; i < r->nlockstats; i++)
-		n += text_is_lock(r, r->lockstats[i].lock) == locks;
+		n += print_lockstat_is_lock(r, &r->lockstats[i]) == locks;
 	if (!n)
 		return;
 	fprintf(t->out, "%s%s%s: %zu; top %zu by total wait:\n", t->bold, title, t->reset, n,
 		n < t->top ? n : t->top);
 	for (size_t i = 0; i < r->nlockstats && shown < t->top; i++) {
-		if (text_is_lock(r, r->lockstats[i].lock) != locks)
+		if (print_lockstat_is_lock(r, &r->lockstats[i]) != locks)
 			continue;
 		text_lockstat(t, &r->lockstats[i], locks);
 		shown++;

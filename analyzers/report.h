@@ -137,6 +137,7 @@ struct report_lockstat {
 	uint64_t owner_changes;      /* acquisitions by another thread than the last */
 	bool blame_at_release;       /* holders blamed by where they released it (the
 	                                GIL), not where they acquired it */
+	bool used_as_lock;           /* a semaphore the lock view found used as a lock */
 	uint64_t wait_hist[REPORT_HIST_BUCKETS];  /* contended waits */
 	uint64_t hold_hist[REPORT_HIST_BUCKETS];  /* holds */
 	struct report_site *sites;   /* (owned) waiting sites, largest wait_ns first */
