@@ -5,10 +5,11 @@
  *
  * With the argument "busy", a third thread keeps the CPU busy meanwhile,
  * locking and unlocking its own mutex around some work (traced, a few
- * million events a second, for up to 60 s): the watchdog leaves most of a
+ * hundred thousand events a second, for up to 60 s): the watchdog leaves a
  * busy program's trace unread while it runs, so it must see that the
- * deadlocked threads stopped and catch up. The rate stays below what it
- * reads under ASan on a loaded machine, which it must outrun to catch up. */
+ * deadlocked threads stopped and catch up. It must outrun the writer to
+ * catch up: the rate stays well below what it reads under ASan on a
+ * loaded machine. */
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
@@ -43,7 +44,7 @@ static void *busy(void *arg)
 			pthread_mutex_lock(&own);
 			spins++;
 			pthread_mutex_unlock(&own);
-			for (int k = 0; k < 1000; k++)
+			for (int k = 0; k < 10000; k++)
 				work++;
 		}
 	return arg;
