@@ -160,8 +160,8 @@ const char *print_race_location(const struct report *r, const struct report_race
 		snprintf(buf, size, "global '%s' at 0x%" PRIx64, x->symbol ? x->symbol : "?", x->address);
 		break;
 	case REPORT_LOCATION_HEAP:
-		snprintf(buf, size, "heap block of size %" PRIu64 " at 0x%" PRIx64 " (offset %" PRIu64 ")",
-			 x->block_size, x->block, x->offset);
+		snprintf(buf, size, "%sheap block of size %" PRIu64 " at 0x%" PRIx64 " (offset %" PRIu64 ")",
+			 x->block_freed ? "freed " : "", x->block_size, x->block, x->offset);
 		break;
 	case REPORT_LOCATION_STACK:
 		snprintf(buf, size, "the stack of thread %s, at 0x%" PRIx64 " (frame unknown)",

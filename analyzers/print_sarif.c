@@ -398,6 +398,10 @@ static void sarif_race(struct sarif *s, const struct report_race *x)
 		snprintf(msg, sizeof(msg), "the %s was allocated here", where);
 		sarif_location(s, x->block_stack, msg, true);
 	}
+	if (x->location == REPORT_LOCATION_HEAP && x->block_freed && x->free_stack) {
+		snprintf(msg, sizeof(msg), "the %s was freed here", where);
+		sarif_location(s, x->free_stack, msg, true);
+	}
 	json_writer_end_array(w);
 	sarif_race_flows(s, x);
 	uint32_t stacks[2] = { x->accesses[0].stack, x->accesses[1].stack };

@@ -124,6 +124,11 @@ void report_json_race(struct json_writer *w, const struct report_race *x,
 		json_writer_key_uint(w, "size", x->block_size);
 		report_json_thread(w, "thread", x->block_thread);
 		rj_stack(w, refs, "allocation_stack", x->block_stack);
+		if (x->block_freed) {
+			json_writer_key_bool(w, "freed", true);
+			report_json_thread(w, "free_thread", x->free_thread);
+			rj_stack(w, refs, "free_stack", x->free_stack);
+		}
 		json_writer_end_object(w);
 	}
 	if (x->location == REPORT_LOCATION_STACK)

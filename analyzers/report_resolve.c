@@ -95,6 +95,7 @@ static void collect_ids(const struct report *r, struct id_set *locks, struct id_
 				id_set_add(locks, x->accesses[a].locks_held[k]);
 		}
 		id_set_add(stacks, x->block_stack);
+		id_set_add(stacks, x->free_stack);
 		id_set_add(locks, x->object);
 	}
 }

@@ -77,6 +77,41 @@ static void test_race_fields(void **state)
 	fake_trace_release(&x.t);
 }
 
+/* A race's size is every byte both accesses touch, across words: a
+ * 16-byte access, an unaligned one, a range. */
+static uint32_t race_size(uint64_t a1, uint64_t n1, uint64_t a2, uint64_t n2, uint64_t *addr)
+{
+	struct rt x;
+	rt_init(&x);
+	rt_write(&x, x.t1, a1, n1, x.s1);
+	rt_read(&x, x.t2, a2, n2, x.s2);
+	struct report r;
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	assert_int_equal(r.nraces, 1);
+	uint32_t size = r.races[0].size;
+	*addr = r.races[0].address;
+	report_release(&r);
+	fake_trace_release(&x.t);
+	return size;
+}
+
+static void test_race_size(void **state)
+{
+	(void)state;
+	uint64_t addr;
+	assert_int_equal(race_size(RT_X, 16, RT_X, 16, &addr), 16);
+	assert_int_equal(addr, RT_X);
+	assert_int_equal(race_size(RT_X, 16, RT_X + 4, 8, &addr), 8);   /* across the words */
+	assert_int_equal(addr, RT_X + 4);
+	assert_int_equal(race_size(RT_X + 5, 8, RT_X, 16, &addr), 8);   /* unaligned */
+	assert_int_equal(addr, RT_X + 5);
+	assert_int_equal(race_size(RT_X, 100, RT_X + 60, 20, &addr), 20);   /* ranges */
+	assert_int_equal(addr, RT_X + 60);
+	assert_int_equal(race_size(RT_X, 20, RT_X + 16, 8, &addr), 4);
+	assert_int_equal(addr, RT_X + 16);
+}
+
 /* No eviction: a write is remembered however many accesses come after. */
 static void test_far_apart(void **state)
 {
@@ -134,15 +169,33 @@ static void test_heap_free(void **state)
 	assert_int_equal(k->offset, 12);
 	assert_int_equal(k->accesses[0].flags & TRACE_ACCESS_FREE, TRACE_ACCESS_FREE);
 	assert_int_equal(k->accesses[0].size, 40);
+	assert_true(k->block_freed);   /* by the race's own access */
+	assert_int_equal(k->free_thread, x.t2);
+	assert_int_equal(k->free_stack, x.s2);
 	report_release(&r);
 	fake_trace_release(&x.t);
 
-	/* use after an unordered free */
+	/* use after an unordered free: the freed block is named, with its free */
 	rt_init(&x);
-	fake_alloc(&x.t, x.t1, blk, 40, s_alloc);
+	s_alloc = fake_stack(&x.t, 0x405000, 2);
+	fake_alloc(&x.t, 0, blk, 40, s_alloc);
 	fake_access(&x.t, x.t1, blk, 40, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, x.s1);
 	rt_read(&x, x.t2, blk + 8, 4, x.s2);
-	assert_int_equal(rt_count(&x), 1);
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	assert_int_equal(r.nraces, 1);
+	k = &r.races[0];
+	assert_int_equal(k->location, REPORT_LOCATION_HEAP);
+	assert_int_equal(k->block, blk);
+	assert_int_equal(k->block_size, 40);
+	assert_int_equal(k->block_stack, s_alloc);
+	assert_int_equal(k->offset, 8);
+	assert_int_equal(k->size, 4);
+	assert_true(k->block_freed);
+	assert_int_equal(k->free_thread, x.t1);
+	assert_int_equal(k->free_stack, x.s1);
+	report_release(&r);
+	fake_trace_release(&x.t);
 
 	/* a block never seen allocated (made before the trace, or by an
 	 * allocation not recorded): its free proves nothing */
@@ -448,6 +501,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_race_fields),
+		cmocka_unit_test(test_race_size),
 		cmocka_unit_test(test_far_apart),
 		cmocka_unit_test(test_dedup),
 		cmocka_unit_test(test_heap_free),
