@@ -164,8 +164,14 @@ const char *print_race_location(const struct report *r, const struct report_race
 			 x->block_freed ? "freed " : "", x->block_size, x->block, x->offset);
 		break;
 	case REPORT_LOCATION_STACK:
-		snprintf(buf, size, "the stack of thread %s, at 0x%" PRIx64 " (frame unknown)",
-			 print_thread_label(r, x->stack_thread, th, sizeof(th)), x->address);
+		if (x->stack_hi > x->address)
+			snprintf(buf, size, "the stack of thread %s, at 0x%" PRIx64 " (0x%" PRIx64
+				 " below its top 0x%" PRIx64 "; frame unknown)",
+				 print_thread_label(r, x->stack_thread, th, sizeof(th)), x->address,
+				 x->stack_hi - x->address, x->stack_hi);
+		else
+			snprintf(buf, size, "the stack of thread %s, at 0x%" PRIx64 " (frame unknown)",
+				 print_thread_label(r, x->stack_thread, th, sizeof(th)), x->address);
 		break;
 	case REPORT_LOCATION_OBJECT:
 		snprintf(buf, size, "%s", print_lock_label(r, x->object, lock, sizeof(lock)));

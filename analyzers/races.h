@@ -247,6 +247,7 @@ struct rc_block {
 	uint32_t process, stack, thread;
 	uint64_t freed;            /* 0 live, else the free's order (1, 2...) */
 	uint32_t free_stack, free_thread;
+	uint64_t free_ts_ns;
 };
 
 /* Every block seen allocated, by start address: the live ones, and the

@@ -30,7 +30,7 @@ void rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev)
 		}
 		h->n++;
 	}
-	h->b[*slot] = (struct rc_block){ addr, size, ev->process, ev->stack, ev->thread, 0, 0, TRACE_NONE };
+	h->b[*slot] = (struct rc_block){ addr, size, ev->process, ev->stack, ev->thread, 0, 0, TRACE_NONE, 0 };
 }
 
 const struct rc_block *rc_heap_get(const struct rc_heap *h, uint32_t process, uint64_t addr)
@@ -48,6 +48,7 @@ uint64_t rc_heap_free(struct rc_heap *h, const struct trace_event *ev, uint64_t 
 	b->freed = ++h->frees;
 	b->free_stack = ev->stack;
 	b->free_thread = ev->thread;
+	b->free_ts_ns = ev->ts_ns;
 	return b->size;
 }
 

@@ -156,10 +156,12 @@ static void rc_found_data(void *ctx, const struct rc_found *f)
 			r->block_freed = true;
 			r->free_stack = a->stack;
 			r->free_thread = a->thread;
+			r->block_free_ts_ns = a->ts_ns;
 		} else if (b->freed) {
 			r->block_freed = true;
 			r->free_stack = b->free_stack;
 			r->free_thread = b->free_thread;
+			r->block_free_ts_ns = b->free_ts_ns;
 		}
 	}
 }

@@ -106,7 +106,9 @@ struct report_race {
 	                                the race, or before the later one) */
 	uint32_t free_stack;         /* heap, freed: the free's stack, 0 */
 	uint32_t free_thread;        /* heap, freed: the freeing thread, TRACE_NONE */
+	uint64_t block_free_ts_ns;   /* heap, freed: when */
 	uint32_t stack_thread;       /* stack: whose stack, TRACE_NONE */
+	uint64_t stack_lo, stack_hi; /* stack: its bounds, 0 = not recorded */
 	uint32_t object;             /* sync-object race: the object (lock id), 0 */
 	struct report_access accesses[2];  /* [0] the later access, [1] the earlier */
 };

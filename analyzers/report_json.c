@@ -131,8 +131,16 @@ void report_json_race(struct json_writer *w, const struct report_race *x,
 		}
 		json_writer_end_object(w);
 	}
-	if (x->location == REPORT_LOCATION_STACK)
+	if (x->location == REPORT_LOCATION_STACK) {
 		report_json_thread(w, "stack_of_thread", x->stack_thread);
+		if (x->stack_hi) {
+			json_writer_key(w, "thread_stack");
+			json_writer_begin_object(w);
+			json_writer_key_hex(w, "low", x->stack_lo);
+			json_writer_key_hex(w, "high", x->stack_hi);
+			json_writer_end_object(w);
+		}
+	}
 	if (x->object)
 		rj_lock(w, refs, "object", x->object);
 	json_writer_end_object(w);

@@ -79,6 +79,7 @@ static struct shim_thread *child_begin(struct spawn *sp)
 		if (pthread_attr_getstack(&a, &addr, &size) == 0) {
 			t->stack_lo = (uintptr_t)addr;
 			t->stack_hi = (uintptr_t)addr + size;
+			shim_thread_stack_record(t);
 		}
 		if (pthread_attr_getdetachstate(&a, &detached) == 0) {
 			struct shim_call c = { .t = t, .stack = 0 };

@@ -116,6 +116,9 @@ bool shim_start(void);
 struct shim_thread *shim_thread_begin(uint32_t index, uint64_t spawn_key, uint32_t parent,
 				      uintptr_t stack_lo, uintptr_t stack_hi);
 
+/* Writes t's stack bounds (THREAD_STACK), when they are known. */
+void shim_thread_stack_record(struct shim_thread *t);
+
 /* A forked child: abandon the parent's files, open our own. */
 void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t fork_tick);
 

@@ -243,6 +243,74 @@ static void test_stack_location(void **state)
 	fake_trace_release(&x.t);
 }
 
+/* With recorded stack bounds (THREAD_STACK): the thread whose stack holds
+ * the address, the main thread's too; a stack reused by a later thread is
+ * that thread's; a freed block's memory that a thread started since uses
+ * as its stack is that stack, not the block. */
+static void test_stack_bounds(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	uint64_t top = 0x7ffc00000000ull;
+	x.t.cat.threads[0].stack_lo = top - (8u << 20);
+	x.t.cat.threads[0].stack_hi = top;
+	rt_write(&x, x.t1, top - 0x1e4, 4, x.s1);
+	rt_read(&x, x.t2, top - 0x1e4, 4, x.s2);
+	struct report r;
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	assert_int_equal(r.nraces, 1);
+	assert_int_equal(r.races[0].location, REPORT_LOCATION_STACK);
+	assert_int_equal(r.races[0].stack_thread, 0);
+	assert_int_equal(r.races[0].stack_lo, top - (8u << 20));
+	assert_int_equal(r.races[0].stack_hi, top);
+	report_release(&r);
+	fake_trace_release(&x.t);
+
+	/* t1 ended; t3 got its stack */
+	rt_init(&x);
+	uint64_t lo = 0x7f0000200000ull, hi = 0x7f0000a00000ull;
+	x.t.cat.threads[x.t1].stack_lo = lo;
+	x.t.cat.threads[x.t1].stack_hi = hi;
+	rt_write(&x, x.t1, hi - 0x100, 4, x.s1);
+	an_end_thread(&x.t, x.t1);
+	x.t.cat.threads[x.t1].ended = true;
+	uint32_t t3 = an_spawn(&x.t, 0, "w3");
+	x.t.cat.threads[t3].stack_lo = lo;
+	x.t.cat.threads[t3].stack_hi = hi;
+	rt_write(&x, t3, hi - 0x200, 4, x.s3);
+	rt_read(&x, x.t2, hi - 0x200, 4, x.s2);
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	assert_int_equal(r.nraces, 1);
+	assert_int_equal(r.races[0].location, REPORT_LOCATION_STACK);
+	assert_int_equal(r.races[0].stack_thread, t3);
+	report_release(&r);
+	fake_trace_release(&x.t);
+
+	/* a large block freed, its memory then t3's stack */
+	rt_init(&x);
+	uint32_t s_alloc = fake_stack(&x.t, 0x405000, 2);
+	fake_alloc(&x.t, 0, lo, hi - lo, s_alloc);
+	fake_access(&x.t, 0, lo, hi - lo, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, s_alloc);
+	t3 = an_spawn(&x.t, 0, "w3");
+	x.t.cat.threads[t3].stack_lo = lo;
+	x.t.cat.threads[t3].stack_hi = hi;
+	rt_write(&x, t3, hi - 0x200, 4, x.s3);
+	rt_read(&x, x.t2, hi - 0x200, 4, x.s2);
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	assert_true(r.nraces >= 1);
+	for (size_t i = 0; i < r.nraces; i++) {
+		assert_int_equal(r.races[i].location, REPORT_LOCATION_STACK);
+		assert_int_equal(r.races[i].stack_thread, t3);
+		assert_false(r.races[i].block_freed);
+	}
+	report_release(&r);
+	fake_trace_release(&x.t);
+}
+
 /* ---- gaps ---- */
 
 static size_t gap_case(int where)
@@ -506,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_dedup),
 		cmocka_unit_test(test_heap_free),
 		cmocka_unit_test(test_stack_location),
+		cmocka_unit_test(test_stack_bounds),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_object_init_race),
 		cmocka_unit_test(test_object_reuse),
