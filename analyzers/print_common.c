@@ -199,3 +199,17 @@ const char *print_race_access(const struct report *r, const struct report_access
 			 a->flags & TRACE_ACCESS_FREE ? " (free)" : "");
 	return buf;
 }
+
+const char *print_race_access_locks(const struct report *r, const struct report_access *a, char *buf,
+				    size_t size)
+{
+	char l[192];
+	print_race_access(r, a, false, buf, size);
+	size_t n = strlen(buf);
+	for (size_t i = 0; i < a->nlocks_held && n < size; i++) {
+		snprintf(buf + n, size - n, "%s%s", i ? ", " : ", holding ",
+			 print_lock_label(r, a->locks_held[i], l, sizeof(l)));
+		n += strlen(buf + n);
+	}
+	return buf;
+}
