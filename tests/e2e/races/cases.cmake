@@ -46,7 +46,7 @@ endforeach()
 # Variables named by their field or element, and source lines in the stacks
 # (clang: DWARF 5 DW_OP_addrx locations; ctrace cc adds -gdwarf-aranges).
 foreach(family gcc clang)
-  foreach(mode struct16 unaligned overlap fields range)
+  foreach(mode struct16 unaligned overlap fields range array_field atomic_plain)
     ctrace_race_case(${mode} ${family} race.c ${mode} ${mode}.jq)
   endforeach()
   ctrace_race_case(cxx_member ${family} race.cpp cxx_member cxx_member.jq)

@@ -47,6 +47,11 @@ struct fields {
 } fields;
 int data;
 atomic_int ready;
+int mixed;	/* atomic_plain: an atomic store, a plain read */
+struct item {
+	int id;
+	long count;
+} items[4];
 int *block;
 int far;
 char buf[32];
@@ -99,6 +104,10 @@ __attribute__((noinline)) static void first_access(void)
 		free(block);
 	} else if (!strcmp(mode, "range")) {
 		memcpy(buf, "0123456789abcdefghijklmnop", twenty);	/* bytes 0-19 */
+	} else if (!strcmp(mode, "atomic_plain")) {
+		__atomic_store_n(&mixed, 1, __ATOMIC_RELAXED);
+	} else if (!strcmp(mode, "array_field")) {
+		items[2].count = 5;
 	} else if (!strcmp(mode, "main_stack")) {
 		*atomic_load_explicit(&escaped, memory_order_relaxed) = 1;	/* main's local */
 	} else if (!strcmp(mode, "far_apart")) {
@@ -154,6 +163,10 @@ __attribute__((noinline)) static void second_access(void)
 		memcpy(copy, buf + 24, 8);	/* bytes 24-31: no race */
 		memcpy(copy + 8, buf + 16, 8);	/* bytes 16-23: a race on 16-19 */
 		sink = copy[0] + copy[8];
+	} else if (!strcmp(mode, "atomic_plain")) {
+		sink = mixed;
+	} else if (!strcmp(mode, "array_field")) {
+		sink = items[2].count;
 	} else if (!strcmp(mode, "main_stack") || !strcmp(mode, "stack_local")) {
 		sink = *atomic_load_explicit(&escaped, memory_order_relaxed);
 		atomic_store_explicit(&done, 1, memory_order_relaxed);
