@@ -161,8 +161,8 @@ static void rc_stack_location(const struct trace_catalog *cat, struct report_rac
 	uint64_t ts = r->accesses[0].ts_ns;
 	uint32_t owner = rc_stack_owner(cat, r->process, r->address, ts);
 	if (r->location == REPORT_LOCATION_HEAP) {
-		if (owner == TRACE_NONE || !r->block_freed ||
-		    cat->threads[owner].start_ns < r->block_free_ts_ns || !rc_thread_alive(&cat->threads[owner], ts))
+		const struct trace_thread *th = owner != TRACE_NONE ? &cat->threads[owner] : NULL;
+		if (!th || !r->block_freed || th->start_ns < r->block_free_ts_ns || !rc_thread_alive(th, ts))
 			return;
 		r->block_freed = false;
 		r->block = r->block_size = r->offset = 0;
