@@ -488,7 +488,8 @@ static void test_race_sarif_golden_and_structure(void **state)
 		 "and (.runs[0].results[0].codeFlows[0].threadFlows | length) == 2 "
 		 "and (.runs[0].results[1].relatedLocations | length) == 3 "
 		 "and (.runs[0].results[1].relatedLocations[2].message.text | endswith(\"was freed here\")) "
-		 "and (.runs[0].results[0].message.text | test(\"T2 .peeker., holding mutex .lock_b. \\\\(0x601140\\\\)\"))");
+		 "and (.runs[0].results[0].message.text "
+		 "| test(\"T2 .peeker., holding mutex .lock_b. \\\\(0x601140\\\\)\"))");
 	free(text);
 }
 
