@@ -164,7 +164,11 @@ const char *print_race_location(const struct report *r, const struct report_race
 			 x->block_freed ? "freed " : "", x->block_size, x->block, x->offset);
 		break;
 	case REPORT_LOCATION_STACK:
-		if (x->stack_hi > x->address)
+		if (x->symbol)
+			snprintf(buf, size, "variable '%s' of %s on the stack of thread %s, at 0x%" PRIx64,
+				 x->symbol, x->function ? x->function : "?",
+				 print_thread_label(r, x->stack_thread, th, sizeof(th)), x->address);
+		else if (x->stack_hi > x->address)
 			snprintf(buf, size, "the stack of thread %s, at 0x%" PRIx64 " (0x%" PRIx64
 				 " below its top 0x%" PRIx64 "; frame unknown)",
 				 print_thread_label(r, x->stack_thread, th, sizeof(th)), x->address,

@@ -25,6 +25,7 @@ void rc_race_free(struct rc_race *x)
 	free(x->r.accesses[0].locks_held);
 	free(x->r.accesses[1].locks_held);
 	free(x->r.symbol);
+	free(x->r.function);
 }
 
 void rc_part_release(struct rc_part *p)

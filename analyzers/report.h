@@ -96,7 +96,9 @@ struct report_race {
 	uint32_t process;
 	uint64_t address;            /* first byte both accesses touch */
 	uint32_t size;               /* bytes both touch from there */
-	char *symbol;                /* (owned) global variable expression, or NULL */
+	char *symbol;                /* (owned) the variable's expression (a global, or a
+	                                local on a stack), or NULL */
+	char *function;              /* (owned) stack: the local's function, or NULL */
 	enum report_location location;
 	uint64_t offset;             /* address - start of the variable / block */
 	uint64_t block, block_size;  /* heap: the block */

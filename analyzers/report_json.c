@@ -133,6 +133,7 @@ void report_json_race(struct json_writer *w, const struct report_race *x,
 	}
 	if (x->location == REPORT_LOCATION_STACK) {
 		report_json_thread(w, "stack_of_thread", x->stack_thread);
+		json_writer_key_string(w, "function", x->function);
 		if (x->stack_hi) {
 			json_writer_key(w, "thread_stack");
 			json_writer_begin_object(w);

@@ -167,7 +167,8 @@ __attribute__((noinline)) static void second_access(void)
 		sink = mixed;
 	} else if (!strcmp(mode, "array_field")) {
 		sink = items[2].count;
-	} else if (!strcmp(mode, "main_stack") || !strcmp(mode, "stack_local")) {
+	} else if (!strcmp(mode, "main_stack") || !strcmp(mode, "stack_local") ||
+		   !strcmp(mode, "stack_array")) {
 		sink = *atomic_load_explicit(&escaped, memory_order_relaxed);
 		atomic_store_explicit(&done, 1, memory_order_relaxed);
 	} else if (!strcmp(mode, "far_apart")) {
@@ -189,11 +190,27 @@ __attribute__((noinline)) static void own_local(void)
 		;
 }
 
+/* stack_array: an element of T1's start routine's own array, written by
+ * a function it calls, read by T2 while the routine waits. */
+__attribute__((noinline)) static void poke_slot(volatile int *slot)
+{
+	atomic_store_explicit(&escaped, slot, memory_order_relaxed);
+	*slot = 7;
+	handoff();
+}
+
 static void *first(void *arg)
 {
 	(void)arg;
 	if (!strcmp(mode, "stack_local")) {
 		own_local();
+		return NULL;
+	}
+	if (!strcmp(mode, "stack_array")) {
+		volatile int slots[4] = { 0 };
+		poke_slot(&slots[2]);
+		while (!atomic_load_explicit(&done, memory_order_relaxed))
+			;
 		return NULL;
 	}
 	first_access();

@@ -5,8 +5,10 @@
  * never make races, races on sync objects, the locks held, and the same
  * races whatever the number of parts. */
 #include <stdio.h>
+#include <string.h>
 
 #include "race_test.h"
+#include "report_resolve.h"
 
 static size_t two_writes(uint64_t a1, uint64_t n1, uint64_t a2, uint64_t n2)
 {
@@ -311,6 +313,82 @@ static void test_stack_bounds(void **state)
 	fake_trace_release(&x.t);
 }
 
+/* A local's name comes from the symbol source, asked only with a stack
+ * of the thread whose stack holds it and that thread's start-routine
+ * frame (THREAD_ROOT); a race between two other threads names none. */
+struct sv_ctx {
+	int calls;
+	uint64_t root[3], pc0, addr;
+};
+
+static const char *fake_stack_variable(void *ctx, uint32_t process, const uint64_t *pcs, size_t n,
+				       const uint64_t root[3], uint64_t addr, const char **function)
+{
+	struct sv_ctx *c = ctx;
+	(void)process;
+	c->calls++;
+	memcpy(c->root, root, sizeof c->root);
+	c->pc0 = n ? pcs[0] : 0;
+	c->addr = addr;
+	*function = "worker";
+	return "buf[1]";
+}
+
+static void sv_setup(struct rt *x, uint64_t lo, uint64_t hi)
+{
+	rt_init(x);
+	struct trace_thread *th = &x->t.cat.threads[x->t1];
+	th->stack_lo = lo;
+	th->stack_hi = hi;
+	th->root_cfa = hi - 0x40;
+	th->root_ret = 0x7f0000500010ull;
+	th->root_fn = 0x401000;
+}
+
+static void test_stack_variable(void **state)
+{
+	(void)state;
+	uint64_t lo = 0x7f0000200000ull, hi = 0x7f0000a00000ull;
+	struct rt x;
+	sv_setup(&x, lo, hi);
+	rt_write(&x, x.t1, hi - 0x100, 4, x.s1);
+	rt_read(&x, x.t2, hi - 0x100, 4, x.s2);
+	struct report r;
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	struct sv_ctx c = { 0 };
+	struct report_symbols sym = { .ctx = &c, .stack_variable = fake_stack_variable };
+	report_resolve(&r, &x.t.cat, &sym);
+	assert_int_equal(r.nraces, 1);
+	assert_int_equal(r.races[0].location, REPORT_LOCATION_STACK);
+	assert_string_equal(r.races[0].symbol, "buf[1]");
+	assert_string_equal(r.races[0].function, "worker");
+	assert_int_equal(c.calls, 1);
+	assert_int_equal(c.root[0], hi - 0x40);
+	assert_int_equal(c.root[1], 0x7f0000500010ull);
+	assert_int_equal(c.root[2], 0x401000);
+	assert_int_equal(c.pc0, 0x402000);   /* t1's stack, s1 */
+	assert_int_equal(c.addr, hi - 0x100);
+	report_release(&r);
+	fake_trace_release(&x.t);
+
+	sv_setup(&x, lo, hi);
+	rt_write(&x, 0, hi - 0x100, 4, x.s1);
+	rt_read(&x, x.t2, hi - 0x100, 4, x.s2);
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	c = (struct sv_ctx){ 0 };
+	report_resolve(&r, &x.t.cat, &sym);
+	assert_int_equal(r.nraces, 1);
+	assert_int_equal(r.races[0].location, REPORT_LOCATION_STACK);
+	assert_int_equal(r.races[0].stack_thread, x.t1);
+	assert_null(r.races[0].symbol);
+	assert_null(r.races[0].function);
+	assert_int_equal(c.calls, 0);
+	report_release(&r);
+	fake_trace_release(&x.t);
+}
+
 /* ---- gaps ---- */
 
 static size_t gap_case(int where)
@@ -575,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_heap_free),
 		cmocka_unit_test(test_stack_location),
 		cmocka_unit_test(test_stack_bounds),
+		cmocka_unit_test(test_stack_variable),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_object_init_race),
 		cmocka_unit_test(test_object_reuse),
