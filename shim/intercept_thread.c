@@ -104,8 +104,7 @@ static void child_run(struct spawn *sp, void **ret, int *thrd_ret)
 		shim_stack_set_root(t, (uintptr_t)__builtin_frame_address(0));
 	pthread_cleanup_push(shim_stack_root_unwound, t);
 	if (copy.thrd_fn)
-		*thrd_ret = (int)(intptr_t)shim_thread_call_root((void *(*)(void *))(void (*)(void))copy.thrd_fn,
-							       copy.arg, t);
+		*thrd_ret = shim_thrd_call_root(copy.thrd_fn, copy.arg, t);
 	else
 		*ret = shim_thread_call_root(copy.fn, copy.arg, t);
 	pthread_cleanup_pop(1);

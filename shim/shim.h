@@ -118,9 +118,10 @@ struct shim_thread *shim_thread_begin(uint32_t index, uint64_t spawn_key, uint32
 
 /* Calls a thread's start routine fn(arg) (thread_root.c): on x86-64
  * through a frame that writes the routine's CFA and return address
- * (THREAD_ROOT) first, for thread T (NULL: none written). An int-returning
- * routine may be passed cast: its result is the low half. */
+ * (THREAD_ROOT) first, for thread T (NULL: none written); the same for a
+ * C11 thread's routine. */
 void *shim_thread_call_root(void *(*fn)(void *), void *arg, struct shim_thread *t);
+int shim_thrd_call_root(int (*fn)(void *), void *arg, struct shim_thread *t);
 
 /* Writes t's stack bounds (THREAD_STACK), when they are known. */
 void shim_thread_stack_record(struct shim_thread *t);

@@ -68,8 +68,20 @@ void *shim_thread_call_root(void *(*fn)(void *), void *arg, struct shim_thread *
 {
 	return shim_root_call(fn, arg, t);
 }
+
+/* The frame only calls and returns rax: an int result is its low half. */
+int shim_thrd_call_root(int (*fn)(void *), void *arg, struct shim_thread *t)
+{
+	return (int)(intptr_t)shim_root_call((void *(*)(void *))(void (*)(void))fn, arg, t);
+}
 #else
 void *shim_thread_call_root(void *(*fn)(void *), void *arg, struct shim_thread *t)
+{
+	(void)t;
+	return fn(arg);
+}
+
+int shim_thrd_call_root(int (*fn)(void *), void *arg, struct shim_thread *t)
 {
 	(void)t;
 	return fn(arg);
