@@ -86,7 +86,9 @@ CT.raceLocationText = function (m, f) {
 	case 'global': return "global '" + f.symbol + "'";
 	case 'heap': return (f.block.freed ? 'freed ' : '') + 'heap block of ' + f.block.size +
 		' bytes at ' + f.block.address + ' (offset ' + f.offset + ')';
-	case 'stack': return 'the stack of ' + m.threadLabel(f.stack_of_thread) + ' (frame unknown)';
+	case 'stack': return f.symbol ? "variable '" + f.symbol + "' of " + (f.function || '?') +
+		' on the stack of ' + m.threadLabel(f.stack_of_thread) :
+		'the stack of ' + m.threadLabel(f.stack_of_thread) + ' (frame unknown)';
 	case 'object': return f.object ? m.lockLabel(f.object) : f.address;
 	}
 	return 'not a global, nor a heap block seen allocated';
