@@ -160,12 +160,22 @@ const char *print_race_location(const struct report *r, const struct report_race
 		snprintf(buf, size, "global '%s' at 0x%" PRIx64, x->symbol ? x->symbol : "?", x->address);
 		break;
 	case REPORT_LOCATION_HEAP:
-		snprintf(buf, size, "heap block of size %" PRIu64 " at 0x%" PRIx64 " (offset %" PRIu64 ")",
-			 x->block_size, x->block, x->offset);
+		snprintf(buf, size, "%sheap block of size %" PRIu64 " at 0x%" PRIx64 " (offset %" PRIu64 ")",
+			 x->block_freed ? "freed " : "", x->block_size, x->block, x->offset);
 		break;
 	case REPORT_LOCATION_STACK:
-		snprintf(buf, size, "the stack of thread %s, at 0x%" PRIx64 " (frame unknown)",
-			 print_thread_label(r, x->stack_thread, th, sizeof(th)), x->address);
+		if (x->symbol)
+			snprintf(buf, size, "variable '%s' of %s on the stack of thread %s, at 0x%" PRIx64,
+				 x->symbol, x->function ? x->function : "?",
+				 print_thread_label(r, x->stack_thread, th, sizeof(th)), x->address);
+		else if (x->stack_hi > x->address)
+			snprintf(buf, size, "the stack of thread %s, at 0x%" PRIx64 " (0x%" PRIx64
+				 " below its top 0x%" PRIx64 "; frame unknown)",
+				 print_thread_label(r, x->stack_thread, th, sizeof(th)), x->address,
+				 x->stack_hi - x->address, x->stack_hi);
+		else
+			snprintf(buf, size, "the stack of thread %s, at 0x%" PRIx64 " (frame unknown)",
+				 print_thread_label(r, x->stack_thread, th, sizeof(th)), x->address);
 		break;
 	case REPORT_LOCATION_OBJECT:
 		snprintf(buf, size, "%s", print_lock_label(r, x->object, lock, sizeof(lock)));
@@ -199,4 +209,18 @@ bool print_lockstat_is_lock(const struct report *r, const struct report_lockstat
 	const struct report_lock *l = report_lock_find(r, s->lock);
 	return s->used_as_lock || (l && (l->kind == TRACE_OBJ_MUTEX || l->kind == TRACE_OBJ_RWLOCK ||
 					 l->kind == TRACE_OBJ_SPINLOCK));
+}
+
+const char *print_race_access_locks(const struct report *r, const struct report_access *a, char *buf,
+				    size_t size)
+{
+	char l[192];
+	print_race_access(r, a, false, buf, size);
+	size_t n = strlen(buf);
+	for (size_t i = 0; i < a->nlocks_held && n < size; i++) {
+		snprintf(buf + n, size - n, "%s%s", i ? ", " : ", holding ",
+			 print_lock_label(r, a->locks_held[i], l, sizeof(l)));
+		n += strlen(buf + n);
+	}
+	return buf;
 }

@@ -42,6 +42,10 @@ const char *print_race_location(const struct report *r, const struct report_race
  * (atomic, free() and the call of a sync-object race said); CAP: "Write". */
 const char *print_race_access(const struct report *r, const struct report_access *a, bool cap,
 			      char *buf, size_t size);
+/* A's access described as print_race_access does, then the locks it held
+ * (", holding mutex 'mu_a' (0x...)"): one line for SARIF's messages. */
+const char *print_race_access_locks(const struct report *r, const struct report_access *a, char *buf,
+				    size_t size);
 /* Path without directories. */
 const char *print_basename(const char *path);
 

@@ -368,7 +368,7 @@ static void sarif_race_flows(struct sarif *s, const struct report_race *x)
 	for (int a = 1; a >= 0; a--) {
 		const struct report_access *ac = &x->accesses[a];
 		sarif_thread_flow_begin(s, ac->thread);
-		sarif_thread_flow_step(s, ac->stack, print_race_access(s->r, ac, false, text, sizeof(text)));
+		sarif_thread_flow_step(s, ac->stack, print_race_access_locks(s->r, ac, text, sizeof(text)));
 		sarif_thread_flow_end(s);
 	}
 	sarif_flows_end(&s->w);
@@ -377,10 +377,10 @@ static void sarif_race_flows(struct sarif *s, const struct report_race *x)
 static void sarif_race(struct sarif *s, const struct report_race *x)
 {
 	struct json_writer *w = &s->w;
-	char a0[256], a1[256], where[256], msg[1024];
+	char a0[512], a1[512], where[256], msg[1536];
 	snprintf(msg, sizeof(msg), "%s: %s, and previous %s; location: %s.", report_race_kind_title(x->kind),
-		 print_race_access(s->r, &x->accesses[0], false, a0, sizeof(a0)),
-		 print_race_access(s->r, &x->accesses[1], false, a1, sizeof(a1)),
+		 print_race_access_locks(s->r, &x->accesses[0], a0, sizeof(a0)),
+		 print_race_access_locks(s->r, &x->accesses[1], a1, sizeof(a1)),
 		 print_race_location(s->r, x, where, sizeof(where)));
 	sarif_result_begin(s, x->kind == REPORT_RACE_OBJECT ? SARIF_OBJECT_RACE : SARIF_NDEADLOCK, msg);
 	json_writer_key(w, "locations");
@@ -394,6 +394,10 @@ static void sarif_race(struct sarif *s, const struct report_race *x)
 	if (x->location == REPORT_LOCATION_HEAP && x->block_stack) {
 		snprintf(msg, sizeof(msg), "the %s was allocated here", where);
 		sarif_location(s, x->block_stack, msg, true);
+	}
+	if (x->location == REPORT_LOCATION_HEAP && x->block_freed && x->free_stack) {
+		snprintf(msg, sizeof(msg), "the %s was freed here", where);
+		sarif_location(s, x->free_stack, msg, true);
 	}
 	json_writer_end_array(w);
 	sarif_race_flows(s, x);

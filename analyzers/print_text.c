@@ -231,6 +231,11 @@ static void text_race(struct text *t, const struct report_race *x)
 		fprintf(t->out, ", allocated by thread %s:\n",
 			print_thread_label(t->r, x->block_thread, th, sizeof(th)));
 		text_stack(t, x->block_stack);
+		if (x->block_freed) {
+			fprintf(t->out, "  and freed by thread %s:\n",
+				print_thread_label(t->r, x->free_thread, th, sizeof(th)));
+			text_stack(t, x->free_stack);
+		}
 	} else {
 		fputc('\n', t->out);
 	}

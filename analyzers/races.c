@@ -14,9 +14,10 @@
 #include <unistd.h>
 
 #define RC_MAX_PARTS 64
-/* glibc puts a thread's struct pthread (its pthread_t) at the top of its
- * stack: an address this far below a thread's handle is taken to be on
- * that thread's stack (the default 8 MiB stack). */
+/* Traces without THREAD_STACK records: glibc puts a thread's struct
+ * pthread (its pthread_t) at the top of its stack, so an address this far
+ * below a thread's handle is taken to be on that thread's stack (the
+ * default 8 MiB stack). */
 #define RC_STACK_GUESS (8ull << 20)
 
 /* With more than one core: one part on a thread of its own (beside the
@@ -112,19 +113,70 @@ static int rc_race_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;   /* same part: found in that order */
 }
 
-/* A stack address: below some thread's pthread_t, the nearest one. */
-static void rc_guess_stack(const struct trace_catalog *cat, struct report_race *r)
+static bool rc_thread_alive(const struct trace_thread *th, uint64_t ts)
 {
-	uint64_t best = UINT64_MAX;
+	return th->start_ns <= ts && (!th->ended || ts <= th->end_ns);
+}
+
+/* The thread whose recorded stack bounds hold addr: the one alive at ts
+ * (a stack is reused by a later thread once its own has ended), else the
+ * last one started before ts. TRACE_NONE if none. */
+static uint32_t rc_stack_owner(const struct trace_catalog *cat, uint32_t process, uint64_t addr,
+			       uint64_t ts)
+{
+	uint32_t best = TRACE_NONE;
 	for (uint32_t t = 0; t < cat->nthreads; t++) {
 		const struct trace_thread *th = &cat->threads[t];
-		if (th->process != r->process || th->handle <= r->address ||
-		    th->handle - r->address > RC_STACK_GUESS || th->handle - r->address >= best)
+		if (th->process != process || addr < th->stack_lo || addr >= th->stack_hi)
 			continue;
-		best = th->handle - r->address;
-		r->location = REPORT_LOCATION_STACK;
-		r->stack_thread = t;
+		if (rc_thread_alive(th, ts))
+			return t;
+		if (th->start_ns <= ts && (best == TRACE_NONE || th->start_ns > cat->threads[best].start_ns))
+			best = t;
 	}
+	return best;
+}
+
+/* A trace without stack bounds (older ones): an address below a
+ * thread's pthread_t, the nearest one, within the default stack size. */
+static uint32_t rc_guess_stack(const struct trace_catalog *cat, uint32_t process, uint64_t addr)
+{
+	uint64_t best = UINT64_MAX;
+	uint32_t owner = TRACE_NONE;
+	for (uint32_t t = 0; t < cat->nthreads; t++) {
+		const struct trace_thread *th = &cat->threads[t];
+		if (th->process != process || th->stack_hi || th->handle <= addr ||
+		    th->handle - addr > RC_STACK_GUESS || th->handle - addr >= best)
+			continue;
+		best = th->handle - addr;
+		owner = t;
+	}
+	return owner;
+}
+
+/* A race on no heap block seen allocated, or on a freed one whose memory
+ * a thread started since uses as its stack: is it on a thread's stack? */
+static void rc_stack_location(const struct trace_catalog *cat, struct report_race *r)
+{
+	uint64_t ts = r->accesses[0].ts_ns;
+	uint32_t owner = rc_stack_owner(cat, r->process, r->address, ts);
+	if (r->location == REPORT_LOCATION_HEAP) {
+		const struct trace_thread *th = owner != TRACE_NONE ? &cat->threads[owner] : NULL;
+		if (!th || !r->block_freed || th->start_ns < r->block_free_ts_ns || !rc_thread_alive(th, ts))
+			return;
+		r->block_freed = false;
+		r->block = r->block_size = r->offset = 0;
+		r->block_stack = r->free_stack = 0;
+		r->block_thread = r->free_thread = TRACE_NONE;
+	}
+	if (owner == TRACE_NONE)
+		owner = rc_guess_stack(cat, r->process, r->address);
+	if (owner == TRACE_NONE)
+		return;
+	r->location = REPORT_LOCATION_STACK;
+	r->stack_thread = owner;
+	r->stack_lo = cat->threads[owner].stack_lo;
+	r->stack_hi = cat->threads[owner].stack_hi;
 }
 
 static void races_finish(void *state, struct report *out)
@@ -152,8 +204,9 @@ static void races_finish(void *state, struct report *out)
 		struct report_race *o = report_add_race(out);
 		*o = x->r;   /* moves the arrays */
 		memset(&x->r, 0, sizeof(x->r));
-		if (o->location == REPORT_LOCATION_UNKNOWN)
-			rc_guess_stack(r->cat, o);
+		if (o->location == REPORT_LOCATION_UNKNOWN ||
+		    (o->location == REPORT_LOCATION_HEAP && o->block_freed))
+			rc_stack_location(r->cat, o);
 	}
 	u64map_release(&seen);
 	free(all);

@@ -245,17 +245,28 @@ static inline uint32_t rc_part_of(uint64_t key, uint32_t parts)
 struct rc_block {
 	uint64_t addr, size;
 	uint32_t process, stack, thread;
+	uint64_t freed;            /* 0 live, else the free's order (1, 2...) */
+	uint32_t free_stack, free_thread;
+	uint64_t free_ts_ns;
 };
 
+/* Every block seen allocated, by start address: the live ones, and the
+ * freed ones until a new block starts at the same address (memory grows
+ * with the addresses the heap used, as the shadow's does). */
 struct rc_heap {
 	struct rc_block *b;
 	uint32_t n, cap;
 	struct u64map by_addr;     /* (process, addr) -> index */
+	uint64_t frees;            /* frees so far */
 };
 
 void rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev);
-/* Forgets the block at addr (its free); returns its size, 0 if unknown. */
-uint64_t rc_heap_free(struct rc_heap *h, uint32_t process, uint64_t addr);
+/* The live block starting at addr, or NULL. */
+const struct rc_block *rc_heap_get(const struct rc_heap *h, uint32_t process, uint64_t addr);
+/* Marks the live block at addr freed by ev's thread at ev's stack;
+ * returns its size, 0 if unknown. */
+uint64_t rc_heap_free(struct rc_heap *h, const struct trace_event *ev, uint64_t addr);
+/* The block holding addr: the live one, else the one freed last. */
 const struct rc_block *rc_heap_find(const struct rc_heap *h, uint32_t process, uint64_t addr);
 void rc_heap_release(struct rc_heap *h);
 void rc_heap_copy(struct rc_heap *dst, const struct rc_heap *src);

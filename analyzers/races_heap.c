@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* races_heap.c - the live heap blocks (ALLOC events, forgotten at their
- * free), so that a race names its block: address, size, where and by whom
- * it was allocated. Looked up by start address on free; by containment
- * only when a race is found (rare), by a scan. */
+/* races_heap.c - the heap blocks (ALLOC events; a free marks its block
+ * freed, a new block at the same address replaces it), so that a race
+ * names its block: address, size, where and by whom it was allocated, and
+ * freed. Looked up by start address on free; by containment only when a
+ * race is found (rare), by a scan. */
 #include "races.h"
 
 #include <stdlib.h>
@@ -29,34 +30,41 @@ void rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev)
 		}
 		h->n++;
 	}
-	h->b[*slot] = (struct rc_block){ addr, size, ev->process, ev->stack, ev->thread };
+	h->b[*slot] = (struct rc_block){ addr, size, ev->process, ev->stack, ev->thread, 0, 0, TRACE_NONE, 0 };
 }
 
-uint64_t rc_heap_free(struct rc_heap *h, uint32_t process, uint64_t addr)
+const struct rc_block *rc_heap_get(const struct rc_heap *h, uint32_t process, uint64_t addr)
 {
-	uint64_t key = rc_heap_key(process, addr);
-	uint32_t *slot = u64map_get(&h->by_addr, key);
-	if (!slot)
+	const uint32_t *slot = u64map_get(&h->by_addr, rc_heap_key(process, addr));
+	return slot && !h->b[*slot].freed ? &h->b[*slot] : NULL;
+}
+
+uint64_t rc_heap_free(struct rc_heap *h, const struct trace_event *ev, uint64_t addr)
+{
+	uint32_t *slot = u64map_get(&h->by_addr, rc_heap_key(ev->process, addr));
+	if (!slot || h->b[*slot].freed)
 		return 0;
-	uint32_t i = *slot;
-	uint64_t size = h->b[i].size;
-	u64map_del(&h->by_addr, key);
-	if (i != h->n - 1) {   /* the last block takes the freed place */
-		h->b[i] = h->b[h->n - 1];
-		*u64map_get(&h->by_addr, rc_heap_key(h->b[i].process, h->b[i].addr)) = i;
-	}
-	h->n--;
-	return size;
+	struct rc_block *b = &h->b[*slot];
+	b->freed = ++h->frees;
+	b->free_stack = ev->stack;
+	b->free_thread = ev->thread;
+	b->free_ts_ns = ev->ts_ns;
+	return b->size;
 }
 
 const struct rc_block *rc_heap_find(const struct rc_heap *h, uint32_t process, uint64_t addr)
 {
+	const struct rc_block *best = NULL;
 	for (uint32_t i = 0; i < h->n; i++) {
 		const struct rc_block *b = &h->b[i];
-		if (b->process == process && addr >= b->addr && addr - b->addr < (b->size ? b->size : 1))
+		if (b->process != process || addr < b->addr || addr - b->addr >= (b->size ? b->size : 1))
+			continue;
+		if (!b->freed)
 			return b;
+		if (!best || b->freed > best->freed)
+			best = b;
 	}
-	return NULL;
+	return best;
 }
 
 void rc_heap_release(struct rc_heap *h)

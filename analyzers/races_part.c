@@ -25,6 +25,7 @@ void rc_race_free(struct rc_race *x)
 	free(x->r.accesses[0].locks_held);
 	free(x->r.accesses[1].locks_held);
 	free(x->r.symbol);
+	free(x->r.function);
 }
 
 void rc_part_release(struct rc_part *p)
@@ -89,6 +90,7 @@ static struct rc_race *rc_new_race(struct rc_part *p, uint64_t key, uint64_t wor
 	x->key = key;
 	x->r.block_thread = TRACE_NONE;
 	x->r.stack_thread = TRACE_NONE;
+	x->r.free_thread = TRACE_NONE;
 	return x;
 }
 
@@ -125,6 +127,13 @@ static void rc_found_data(void *ctx, const struct rc_found *f)
 	uint64_t addr = f->word + (uint64_t)__builtin_ctz(f->overlap);
 	if (rc_benign(p, a->process, addr))
 		return;
+	/* Its size: the bytes both accesses touch from there (a 16-byte
+	 * access or a range spans words; the pair is found in the first word
+	 * it races in) */
+	uint64_t prev_addr = f->word + (uint64_t)(int64_t)f->prev.start;
+	uint64_t hi = a->addr + a->size, prev_hi = prev_addr + f->prev_site->size;
+	if (prev_hi < hi)
+		hi = prev_hi;
 	struct rc_race *x = rc_new_race(p, rc_pair_key(REPORT_RACE_DATA, a->stack, f->prev_site->stack), f->word);
 	if (!x)
 		return;
@@ -132,7 +141,8 @@ static void rc_found_data(void *ctx, const struct rc_found *f)
 	r->kind = REPORT_RACE_DATA;
 	r->process = a->process;
 	r->address = addr;
-	r->size = (uint32_t)__builtin_popcount(f->overlap);
+	r->size = hi > addr ? (hi - addr > UINT32_MAX ? UINT32_MAX : (uint32_t)(hi - addr))
+			    : (uint32_t)__builtin_popcount(f->overlap);
 	rc_fill_access(&r->accesses[0], a, &p->hb);
 	rc_fill_prev(&r->accesses[1], f, &p->hb);
 	const struct rc_block *b = rc_heap_find(&p->heap, a->process, addr);
@@ -143,6 +153,17 @@ static void rc_found_data(void *ctx, const struct rc_found *f)
 		r->block_stack = b->stack;
 		r->block_thread = b->thread;
 		r->offset = addr - b->addr;
+		if (a->aflags & TRACE_ACCESS_FREE) {   /* this access frees it */
+			r->block_freed = true;
+			r->free_stack = a->stack;
+			r->free_thread = a->thread;
+			r->block_free_ts_ns = a->ts_ns;
+		} else if (b->freed) {
+			r->block_freed = true;
+			r->free_stack = b->free_stack;
+			r->free_thread = b->free_thread;
+			r->block_free_ts_ns = b->free_ts_ns;
+		}
 	}
 }
 
@@ -209,7 +230,7 @@ static void rc_part_access(struct rc_part *p, const struct trace_event *ev, uint
 	};
 	rc_shadow_access(&p->sh, &p->hb, &a, p->parts, p->part, rc_found_data, p);
 	if (aflags & TRACE_ACCESS_FREE) {
-		rc_heap_free(&p->heap, ev->process, addr);
+		rc_heap_free(&p->heap, ev, addr);
 		rc_shadow_reset(&p->sh, &a, p->parts, p->part, true);
 	}
 }
@@ -220,14 +241,13 @@ static void rc_part_access(struct rc_part *p, const struct trace_event *ev, uint
  * proves nothing. Its memory is forgotten either way. */
 static void rc_part_free(struct rc_part *p, const struct trace_event *ev)
 {
-	const struct rc_block *b = rc_heap_find(&p->heap, ev->process, ev->args[0]);
-	bool known = b && b->addr == ev->args[0];
+	const struct rc_block *b = rc_heap_get(&p->heap, ev->process, ev->args[0]);
+	bool known = b != NULL;
 	/* the block the program asked for (the allocator's usable size may be
 	 * larger, and its tail belongs to no one) */
 	uint64_t size = known && b->size ? b->size : ev->args[1];
 	if (!known) {
 		struct rc_access a = { .process = ev->process, .addr = ev->args[0], .size = size };
-		rc_heap_free(&p->heap, ev->process, ev->args[0]);
 		if (size)
 			rc_shadow_reset(&p->sh, &a, p->parts, p->part, false);
 		return;

@@ -37,6 +37,7 @@ static void report_release_findings(struct report *r)
 	}
 	for (size_t i = 0; i < r->nraces; i++) {
 		free(r->races[i].symbol);
+		free(r->races[i].function);
 		free(r->races[i].accesses[0].locks_held);
 		free(r->races[i].accesses[1].locks_held);
 	}

@@ -71,7 +71,8 @@ enum report_race_kind {
 enum report_location {
 	REPORT_LOCATION_UNKNOWN,     /* none of the below could be told */
 	REPORT_LOCATION_GLOBAL,      /* a global or static: symbol (+ offset) */
-	REPORT_LOCATION_HEAP,        /* a live heap block: block, block_size, block_stack */
+	REPORT_LOCATION_HEAP,        /* a heap block seen allocated: block, block_size,
+	                                block_stack (block_freed: and freed) */
 	REPORT_LOCATION_STACK,       /* within a thread's stack (stack_thread) */
 	REPORT_LOCATION_OBJECT,      /* a sync object (sync-object races): object */
 };
@@ -94,14 +95,22 @@ struct report_race {
 	enum report_race_kind kind;
 	uint32_t process;
 	uint64_t address;            /* first byte both accesses touch */
-	uint32_t size;               /* bytes both touch from there (within 8) */
-	char *symbol;                /* (owned) global variable expression, or NULL */
+	uint32_t size;               /* bytes both touch from there */
+	char *symbol;                /* (owned) the variable's expression (a global, or a
+	                                local on a stack), or NULL */
+	char *function;              /* (owned) stack: the local's function, or NULL */
 	enum report_location location;
 	uint64_t offset;             /* address - start of the variable / block */
 	uint64_t block, block_size;  /* heap: the block */
 	uint32_t block_stack;        /* heap: its allocation stack, 0 */
 	uint32_t block_thread;       /* heap: the allocating thread, TRACE_NONE */
+	bool block_freed;            /* heap: the block was freed (by an access of
+	                                the race, or before the later one) */
+	uint32_t free_stack;         /* heap, freed: the free's stack, 0 */
+	uint32_t free_thread;        /* heap, freed: the freeing thread, TRACE_NONE */
+	uint64_t block_free_ts_ns;   /* heap, freed: when */
 	uint32_t stack_thread;       /* stack: whose stack, TRACE_NONE */
+	uint64_t stack_lo, stack_hi; /* stack: its bounds, 0 = not recorded */
 	uint32_t object;             /* sync-object race: the object (lock id), 0 */
 	struct report_access accesses[2];  /* [0] the later access, [1] the earlier */
 };

@@ -124,10 +124,24 @@ void report_json_race(struct json_writer *w, const struct report_race *x,
 		json_writer_key_uint(w, "size", x->block_size);
 		report_json_thread(w, "thread", x->block_thread);
 		rj_stack(w, refs, "allocation_stack", x->block_stack);
+		if (x->block_freed) {
+			json_writer_key_bool(w, "freed", true);
+			report_json_thread(w, "free_thread", x->free_thread);
+			rj_stack(w, refs, "free_stack", x->free_stack);
+		}
 		json_writer_end_object(w);
 	}
-	if (x->location == REPORT_LOCATION_STACK)
+	if (x->location == REPORT_LOCATION_STACK) {
 		report_json_thread(w, "stack_of_thread", x->stack_thread);
+		json_writer_key_string(w, "function", x->function);
+		if (x->stack_hi) {
+			json_writer_key(w, "thread_stack");
+			json_writer_begin_object(w);
+			json_writer_key_hex(w, "low", x->stack_lo);
+			json_writer_key_hex(w, "high", x->stack_hi);
+			json_writer_end_object(w);
+		}
+	}
 	if (x->object)
 		rj_lock(w, refs, "object", x->object);
 	json_writer_end_object(w);

@@ -95,14 +95,42 @@ static void collect_ids(const struct report *r, struct id_set *locks, struct id_
 				id_set_add(locks, x->accesses[a].locks_held[k]);
 		}
 		id_set_add(stacks, x->block_stack);
+		id_set_add(stacks, x->free_stack);
 		id_set_add(locks, x->object);
 	}
 }
 
 /* A race's variable: a global or static names it (before any guess that
  * it was on a thread's stack); a heap block was named by the analyzer. */
-static void resolve_race(struct report_race *x, const struct report_symbols *sym)
+/* A local on a thread's stack: from an access of the race by that thread,
+ * whose frames lead from its start routine to the access. */
+static void resolve_stack_variable(struct report_race *x, const struct trace_catalog *cat,
+				   const struct report_symbols *sym)
 {
+	const struct trace_thread *th = x->stack_thread < cat->nthreads ? &cat->threads[x->stack_thread] : NULL;
+	if (!th || !th->root_cfa || !sym || !sym->stack_variable)
+		return;
+	const uint64_t root[3] = { th->root_cfa, th->root_ret, th->root_fn };
+	for (int a = 0; a < 2 && !x->symbol; a++) {
+		const struct trace_stack *cs = x->accesses[a].thread == x->stack_thread ?
+					       trace_catalog_stack(cat, x->accesses[a].stack) : NULL;
+		const char *function = NULL;
+		const char *name = cs ? sym->stack_variable(sym->ctx, x->process, cs->pc, cs->depth, root,
+							    x->address, &function) : NULL;
+		if (!name)
+			continue;
+		x->symbol = dup_or_null(name);
+		x->function = dup_or_null(function);
+	}
+}
+
+static void resolve_race(struct report_race *x, const struct trace_catalog *cat,
+			 const struct report_symbols *sym)
+{
+	if (x->location == REPORT_LOCATION_STACK) {
+		resolve_stack_variable(x, cat, sym);
+		return;
+	}
 	if (x->symbol || x->location == REPORT_LOCATION_HEAP || !sym || !sym->data_symbol)
 		return;
 	const char *name = sym->data_symbol(sym->ctx, x->process, x->address);
@@ -366,7 +394,7 @@ void report_resolve(struct report *r, const struct trace_catalog *cat,
 	for (size_t i = 0; i < r->nmisuses; i++)
 		resolve_message(r, &r->misuses[i]);
 	for (size_t i = 0; i < r->nraces; i++)
-		resolve_race(&r->races[i], sym);
+		resolve_race(&r->races[i], cat, sym);
 	resolve_program(r, cat);
 	resolve_threads(r, cat, &stacks);
 	id_set_sort(&stacks);

@@ -24,6 +24,11 @@ struct report_symbols {
 	const char *(*data_symbol)(void *ctx, uint32_t process, uint64_t addr);
 	/* Notes for the user (missing debug info, changed binaries). */
 	size_t (*notes)(void *ctx, const char *const **notes);
+	/* The local variable holding ADDR in the frames of a thread of
+	 * PROCESS (symbolizer_stack_variable): its expression, and its
+	 * function in *function; NULL when not known exactly. */
+	const char *(*stack_variable)(void *ctx, uint32_t process, const uint64_t *pcs, size_t n,
+				      const uint64_t root[3], uint64_t addr, const char **function);
 };
 
 /* Fills r's program, threads, trace counters, and the lock and stack tables

@@ -14,6 +14,12 @@ static const char *rs_data_symbol(void *ctx, uint32_t process, uint64_t addr)
 	return symbolizer_data_symbol(ctx, process, addr);
 }
 
+static const char *rs_stack_variable(void *ctx, uint32_t process, const uint64_t *pcs, size_t n,
+				     const uint64_t root[3], uint64_t addr, const char **function)
+{
+	return symbolizer_stack_variable(ctx, process, pcs, n, root, addr, function);
+}
+
 static size_t rs_notes(void *ctx, const char *const **notes)
 {
 	return symbolizer_notes(ctx, notes);
@@ -24,5 +30,6 @@ void report_symbols_from_symbolizer(struct report_symbols *out, struct symbolize
 	out->ctx = s;
 	out->stack = rs_stack;
 	out->data_symbol = rs_data_symbol;
+	out->stack_variable = rs_stack_variable;
 	out->notes = rs_notes;
 }

@@ -312,6 +312,7 @@ void suppressions_apply(struct suppressions *s, struct report *r)
 	for (size_t i = 0; i < r->nraces; i++) {
 		if (suppress_race(s, r, &r->races[i])) {
 			free(r->races[i].symbol);
+			free(r->races[i].function);
 			free(r->races[i].accesses[0].locks_held);
 			free(r->races[i].accesses[1].locks_held);
 			r->suppressed++;

@@ -410,6 +410,49 @@ const char *symbolizer_data_symbol(struct symbolizer *s, uint32_t process, uint6
 	return name;
 }
 
+#define SYM_REG_RSP 7   /* DWARF x86-64 */
+
+/* The module of PC in P, opened, with DWARF. */
+static struct sym_module *module_dwarf(struct symbolizer *s, struct sym_process *p, uint64_t pc)
+{
+	struct sym_module *m = module_at(s, p, pc);
+	return m && m->state == SYM_MODULE_OK && m->dwarf ? m : NULL;
+}
+
+/* Frame k (of pcs[k]) has CFA cfa; its callee, frame k - 1, starts at the
+ * stack pointer of frame k at the call. Inward from the start routine,
+ * whose CFA is known, while each call is a direct call of the next
+ * function and each caller's CFA is its stack pointer plus a constant. */
+const char *symbolizer_stack_variable(struct symbolizer *s, uint32_t process, const uint64_t *pcs,
+				      size_t n, const uint64_t root[3], uint64_t addr,
+				      const char **function)
+{
+	*function = NULL;
+	struct sym_process *p = process_get(s, process);
+	if (!p || n < 2 || !root[0] || pcs[n - 1] != root[1])
+		return NULL;
+	uint64_t cfa = root[0], entry;
+	for (size_t k = n - 1; k-- > 0;) {
+		uint64_t at = pcs[k] - 1;   /* inside the call it returns from */
+		struct sym_module *m = module_dwarf(s, p, at);
+		if (!m || (k == n - 2 && (!sym_function_entry(m, at, &entry) || entry != root[2])))
+			return NULL;
+		const char *name = sym_frame_variable(s, m, at, cfa, addr, function);
+		if (name || !k)
+			return name;
+		struct sym_module *callee = module_dwarf(s, p, pcs[k - 1] - 1);
+		uint64_t target;
+		int reg;
+		int64_t off;
+		if (!callee || !sym_call_target(m, pcs[k], &target) ||
+		    !sym_function_entry(callee, pcs[k - 1] - 1, &entry) || target != entry ||
+		    !sym_cfa_rule(m, at, &reg, &off) || reg != SYM_REG_RSP)
+			return NULL;
+		cfa -= (uint64_t)off;
+	}
+	return NULL;
+}
+
 static const char *python_lock_label(struct symbolizer *s, const struct trace_object *o)
 {
 	if (!python_lock_may_be_named(o))

@@ -43,6 +43,18 @@ const struct sym_frame *symbolizer_pc(struct symbolizer *s, uint32_t process, ui
  * expression: "g_lock", "forks[3]", "table+0x18"; NULL if none. */
 const char *symbolizer_data_symbol(struct symbolizer *s, uint32_t process, uint64_t addr);
 
+/* The local variable holding ADDR in the frames of a thread of PROCESS,
+ * from its raw stack PCS (N, innermost first: the access's pc, then return
+ * addresses) and its start routine's CFA, return address and entry
+ * (THREAD_ROOT):
+ * "local", "buf[3]", and *function its function. Known only when the
+ * stack reaches the start routine and each call on the way is a direct
+ * call of the next function with a stack-pointer-based frame; NULL
+ * otherwise (never a guess). Same lifetime rules. */
+const char *symbolizer_stack_variable(struct symbolizer *s, uint32_t process, const uint64_t *pcs,
+				      size_t n, const uint64_t root[3], uint64_t addr,
+				      const char **function);
+
 /* What to call object O when the trace gives it no name: the global
  * variable holding it, else, for a lock Python code made, where
  * (python_lock_name.h); NULL if neither. Same lifetime rules. */

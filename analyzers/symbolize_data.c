@@ -218,8 +218,7 @@ static bool member_at(struct strbuf *sb, Dwarf_Die *st, uint64_t *off, Dwarf_Die
 	return false;
 }
 
-/* Appends to SB the path to OFF inside a value of type TYPE. */
-static void describe_offset(struct strbuf *sb, Dwarf_Die *type, uint64_t off)
+void sym_describe_offset(struct strbuf *sb, Dwarf_Die *type, uint64_t off)
 {
 	Dwarf_Die t = *type, peeled, next;
 
@@ -269,7 +268,7 @@ const char *sym_module_data(struct symbolizer *s, struct sym_module *m, uint64_t
 
 	strbuf_addstr(&sb, var_name(sym_name, have_var ? &var : NULL));
 	if (have_var && type_of(&var, &type))
-		describe_offset(&sb, &type, off);
+		sym_describe_offset(&sb, &type, off);
 	else if (off)
 		strbuf_addf(&sb, "+0x%" PRIx64, off);
 	const char *name = sym_intern(s, sb.buf);

@@ -112,5 +112,23 @@ void sym_scope_index_free(struct sym_scope_index *x);
  * or NULL. */
 const char *sym_module_data(struct symbolizer *s, struct sym_module *m, uint64_t addr);
 void sym_data_index_free(struct sym_data_index *d);
+struct strbuf;
+/* Appends to SB the path to OFF inside a value of type TYPE ("[3].lock",
+ * ".b", "+0x4"). */
+void sym_describe_offset(struct strbuf *sb, Dwarf_Die *type, uint64_t off);
+
+/* symbolize_locals.c (x86-64: elsewhere each says it cannot tell) */
+
+/* The CFA rule of M at runtime address PC: CFA = DWARF register *reg + *off. */
+bool sym_cfa_rule(struct sym_module *m, uint64_t pc, int *reg, int64_t *off);
+/* The target of the direct call (e8 rel32) that returns to RET in M. */
+bool sym_call_target(struct sym_module *m, uint64_t ret, uint64_t *target);
+/* The entry of the function of M holding PC (runtime address). */
+bool sym_function_entry(struct sym_module *m, uint64_t pc, uint64_t *entry);
+/* The local variable of the frame of M at PC (inside a call: a return
+ * address - 1) whose CFA is CFA, holding ADDR: "buf[3]", and *function its
+ * function (inlined ones too); NULL if none is known exactly. */
+const char *sym_frame_variable(struct symbolizer *s, struct sym_module *m, uint64_t pc, uint64_t cfa,
+			       uint64_t addr, const char **function);
 
 #endif

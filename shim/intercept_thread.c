@@ -79,6 +79,7 @@ static struct shim_thread *child_begin(struct spawn *sp)
 		if (pthread_attr_getstack(&a, &addr, &size) == 0) {
 			t->stack_lo = (uintptr_t)addr;
 			t->stack_hi = (uintptr_t)addr + size;
+			shim_thread_stack_record(t);
 		}
 		if (pthread_attr_getdetachstate(&a, &detached) == 0) {
 			struct shim_call c = { .t = t, .stack = 0 };
@@ -103,9 +104,9 @@ static void child_run(struct spawn *sp, void **ret, int *thrd_ret)
 		shim_stack_set_root(t, (uintptr_t)__builtin_frame_address(0));
 	pthread_cleanup_push(shim_stack_root_unwound, t);
 	if (copy.thrd_fn)
-		*thrd_ret = copy.thrd_fn(copy.arg);
+		*thrd_ret = shim_thrd_call_root(copy.thrd_fn, copy.arg, t);
 	else
-		*ret = copy.fn(copy.arg);
+		*ret = shim_thread_call_root(copy.fn, copy.arg, t);
 	pthread_cleanup_pop(1);
 	if (t)
 		t->end_how = TRACE_THREAD_END_RETURN;  /* THREAD_END: shim.c */

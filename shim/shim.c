@@ -75,6 +75,14 @@ static void state_free(struct shim_thread *t)
 	atomic_flag_clear_explicit(&free_lock, memory_order_release);
 }
 
+void shim_thread_stack_record(struct shim_thread *t)
+{
+	if (!t->stack_hi)
+		return;
+	struct shim_call c = { .t = t, .stack = 0 };
+	shim_emit(&c, TRACE_OP_THREAD_STACK, 0, 0, 0, t->stack_lo, t->stack_hi, 0, NULL);
+}
+
 static void thread_start_record(struct shim_thread *t, uint64_t spawn_key, uint32_t parent)
 {
 	char name[16] = "";
@@ -82,6 +90,7 @@ static void thread_start_record(struct shim_thread *t, uint64_t spawn_key, uint3
 	struct shim_call c = { .t = t, .stack = 0 };
 	shim_emit(&c, TRACE_OP_THREAD_START, spawn_key, 0, 0, parent == UINT32_MAX ? ~0ull : parent,
 		  gettid_now(), t->handle, name);
+	shim_thread_stack_record(t);
 }
 
 static struct shim_thread *state_setup(uint32_t index, uintptr_t stack_lo, uintptr_t stack_hi)

@@ -116,6 +116,16 @@ bool shim_start(void);
 struct shim_thread *shim_thread_begin(uint32_t index, uint64_t spawn_key, uint32_t parent,
 				      uintptr_t stack_lo, uintptr_t stack_hi);
 
+/* Calls a thread's start routine fn(arg) (thread_root.c): on x86-64
+ * through a frame that writes the routine's CFA and return address
+ * (THREAD_ROOT) first, for thread T (NULL: none written); the same for a
+ * C11 thread's routine. */
+void *shim_thread_call_root(void *(*fn)(void *), void *arg, struct shim_thread *t);
+int shim_thrd_call_root(int (*fn)(void *), void *arg, struct shim_thread *t);
+
+/* Writes t's stack bounds (THREAD_STACK), when they are known. */
+void shim_thread_stack_record(struct shim_thread *t);
+
 /* A forked child: abandon the parent's files, open our own. */
 void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t fork_tick);
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # run_case.sh - one end-to-end case: `ctrace run` a program, check its exit
 # status, then check `ctrace info` and/or `ctrace report` JSON with jq.
-# Environment: CTRACE, CASE, EXPECT (exit status), INFO_JQ, REPORT_JQ (jq
-# files whose expression must be true; the program's last stdout line, if
-# it is JSON, is $out), RUN_OPTS, STDIN_FILE, EXPECT_STDOUT, EXPECT_STDERR
+# Environment: CTRACE, CASE, EXPECT (exit status), INFO_JQ, REPORT_JQ,
+# SARIF_JQ (jq files whose expression must be true of `ctrace info`,
+# `ctrace report` JSON and SARIF; the program's last stdout line, if it is
+# JSON, is $out), TEXT_GREP (a file of grep -E patterns, one a line, each
+# of which must match a line of the text report), RUN_OPTS, STDIN_FILE, EXPECT_STDOUT, EXPECT_STDERR
 # (a grep -E pattern), COMPARE_NATIVE (1: the program runs natively too,
 # alongside, and the traced run must keep its exit status and stdout; the
 # program must then write no file in the current folder), CHECK_ENDED (1:
@@ -70,5 +72,22 @@ if [ -n "${REPORT_JQ:-}" ]; then
 	rs=$?
 	[ "$rs" = 0 ] || [ "$rs" = 1 ] || fail "ctrace report exit $rs: $(cat "$work/report.err")"
 	check "ctrace report" "$work/report.json" "$REPORT_JQ"
+fi
+if [ -n "${SARIF_JQ:-}" ]; then
+	"$CTRACE" report --format=sarif "$dir" >"$work/report.sarif" 2>"$work/sarif.err"
+	rs=$?
+	[ "$rs" = 0 ] || [ "$rs" = 1 ] || fail "ctrace report --format=sarif exit $rs: $(cat "$work/sarif.err")"
+	check "ctrace report --format=sarif" "$work/report.sarif" "$SARIF_JQ"
+fi
+if [ -n "${TEXT_GREP:-}" ]; then
+	"$CTRACE" report "$dir" >"$work/report.txt" 2>"$work/text.err"
+	rs=$?
+	[ "$rs" = 0 ] || [ "$rs" = 1 ] || fail "ctrace report exit $rs: $(cat "$work/text.err")"
+	while IFS= read -r pattern; do
+		[ -z "$pattern" ] || grep -Eq -- "$pattern" "$work/report.txt" || {
+			echo "--- ctrace report:"; head -c 4000 "$work/report.txt"; echo
+			fail "the text report has no line matching /$pattern/"
+		}
+	done <"$TEXT_GREP"
 fi
 echo "PASS ($CASE)"

@@ -111,6 +111,9 @@ struct trace_thread {
 	uint32_t parent;            /* creating thread id, or TRACE_NONE */
 	uint32_t create_stack;      /* stack of the pthread_create call, 0 = none */
 	uint64_t handle;            /* pthread_t value */
+	uint64_t stack_lo, stack_hi;  /* its stack (THREAD_STACK), 0 = unknown */
+	uint64_t root_cfa, root_ret, root_fn;  /* its start routine's CFA, return
+	                                 address and entry (THREAD_ROOT), 0 = unknown */
 	uint64_t start_ns, end_ns;  /* first and last event */
 	uint8_t end_how;            /* enum trace_thread_end, valid if ended */
 	bool ended;

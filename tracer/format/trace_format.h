@@ -240,6 +240,12 @@ enum trace_op {
 	TRACE_OP_RUNTIME       = 12, /* args: enum trace_runtime, version (CPython:
 	                                PY_VERSION_HEX), enum trace_runtime_support;
 	                                str: a note for the user (why frames are missing) */
+	TRACE_OP_THREAD_STACK  = 13, /* args: the writing thread's stack bounds, low
+	                                and high (its locals lie in [low, high)) */
+	TRACE_OP_THREAD_ROOT   = 14, /* args: the CFA of the thread's start routine (the
+	                                stack pointer at its call), the call's return
+	                                address (in the shim's caller frame), the
+	                                routine's address */
 
 	/* threads */
 	TRACE_OP_CREATE = 16, TRACE_OP_JOIN, TRACE_OP_TRYJOIN_NP, TRACE_OP_TIMEDJOIN_NP,

@@ -23,6 +23,8 @@ const struct trace_op_desc trace_op_descs[TRACE_OP_COUNT] = {
 	[TRACE_OP_OBJ_ROLE]       = { "obj_role", TRACE_OBJ_NONE, OBJ | STR, 1, 0 },
 	[TRACE_OP_THREAD_NAME]    = { "thread_name", TRACE_OBJ_NONE, STR, 0, 0 },
 	[TRACE_OP_RUNTIME]        = { "runtime", TRACE_OBJ_NONE, STR, 3, 0 },
+	[TRACE_OP_THREAD_STACK]   = { "thread_stack", TRACE_OBJ_NONE, 0, 2, 0 },
+	[TRACE_OP_THREAD_ROOT]    = { "thread_root", TRACE_OBJ_NONE, 0, 3, 0 },
 
 	/* threads */
 	[TRACE_OP_CREATE]       = { "create", TRACE_OBJ_SPAWN, CALL | OBJ | BLK, 2, 1 },

@@ -348,6 +348,15 @@ static void thread_ops(struct trace_reader *r, struct rd_cursor *c, struct trace
 	case TRACE_OP_THREAD_START:
 		thread_start(r, c, ev);
 		break;
+	case TRACE_OP_THREAD_STACK:
+		t->stack_lo = h->ev.args[0];
+		t->stack_hi = h->ev.args[1];
+		break;
+	case TRACE_OP_THREAD_ROOT:
+		t->root_cfa = h->ev.args[0];
+		t->root_ret = h->ev.args[1];
+		t->root_fn = h->ev.args[2];
+		break;
 	case TRACE_OP_THREAD_END:
 		t->ended = true;
 		t->end_how = h->ev.args[0] <= TRACE_THREAD_END_UNWOUND ? (uint8_t)h->ev.args[0]

@@ -84,9 +84,11 @@ CT.raceAccessText = function (m, a) {
 CT.raceLocationText = function (m, f) {
 	switch (f.location) {
 	case 'global': return "global '" + f.symbol + "'";
-	case 'heap': return 'heap block of ' + f.block.size + ' bytes at ' + f.block.address +
-		' (offset ' + f.offset + ')';
-	case 'stack': return 'the stack of ' + m.threadLabel(f.stack_of_thread) + ' (frame unknown)';
+	case 'heap': return (f.block.freed ? 'freed ' : '') + 'heap block of ' + f.block.size +
+		' bytes at ' + f.block.address + ' (offset ' + f.offset + ')';
+	case 'stack': return f.symbol ? "variable '" + f.symbol + "' of " + (f.function || '?') +
+		' on the stack of ' + m.threadLabel(f.stack_of_thread) :
+		'the stack of ' + m.threadLabel(f.stack_of_thread) + ' (frame unknown)';
 	case 'object': return f.object ? m.lockLabel(f.object) : f.address;
 	}
 	return 'not a global, nor a heap block seen allocated';
@@ -290,6 +292,9 @@ CT.Panels = class {
 			if (f.block && f.block.allocation_stack)
 				nodes.push(CT.stackEl(m, f.block.allocation_stack, 'block allocated by ' +
 					m.threadLabel(f.block.thread) + ' at'));
+			if (f.block && f.block.freed && f.block.free_stack)
+				nodes.push(CT.stackEl(m, f.block.free_stack, 'block freed by ' +
+					m.threadLabel(f.block.free_thread) + ' at'));
 		}
 		this.details(...nodes);
 	}

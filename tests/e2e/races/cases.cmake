@@ -6,14 +6,23 @@
 # pattern per synchronization kind, no race allowed. race.c/race.cpp: one
 # race per mode, made deterministic by a relaxed-atomic handoff (which
 # orders nothing), checked to the threads, read/write, sizes, the variable
-# or heap block. Cases failing on a known ctrace bug are in pending.cmake
-# (not included) until the bug is fixed.
+# or heap block (some also in SARIF and text: NAME.sarif.jq, NAME.txt).
+# Cases failing on a known ctrace bug are in pending.cmake (not included)
+# until the bug is fixed.
 set(RACES_DIR ${CMAKE_CURRENT_SOURCE_DIR}/races)
-# ctrace_race_case(NAME gcc|clang SOURCE MODE JQ)
+# ctrace_race_case(NAME gcc|clang SOURCE MODE JQ): with NAME.sarif.jq and
+# NAME.txt beside JQ, the SARIF report and the text report are checked too.
 function(ctrace_race_case name family src mode jq)
+  set(more)
+  if(EXISTS ${RACES_DIR}/${name}.sarif.jq)
+    list(APPEND more SARIF_JQ=${RACES_DIR}/${name}.sarif.jq)
+  endif()
+  if(EXISTS ${RACES_DIR}/${name}.txt)
+    list(APPEND more TEXT_GREP=${RACES_DIR}/${name}.txt)
+  endif()
   add_test(NAME e2e_races_${name}_${family}
     COMMAND env CASE=races_${name}_${family} EXPECT=0 REPORT_JQ=${RACES_DIR}/${jq}
-      INFO_JQ=${RACES_DIR}/accesses.jq
+      INFO_JQ=${RACES_DIR}/accesses.jq ${more}
       bash ${RACES_DIR}/run_race.sh $<TARGET_FILE:ctrace> ${family} ${RACES_DIR}/${src} ${mode})
   set_tests_properties(e2e_races_${name}_${family} PROPERTIES TIMEOUT 120
     SKIP_RETURN_CODE 77 LABELS "cc;races")
@@ -29,7 +38,7 @@ foreach(family gcc clang)
     ctrace_race_case(norace_${mode} ${family} norace.cpp ${mode} norace.jq)
   endforeach()
   foreach(mode counter size1 size2 size4 size8 size16 two_mutexes relaxed_flag
-      free_after_access access_after_free far_apart)
+      free_after_access access_after_free far_apart stack_local stack_array main_stack)
     ctrace_race_case(${mode} ${family} race.c ${mode} ${mode}.jq)
   endforeach()
   ctrace_race_case(cxx_shared_ptr ${family} race.cpp cxx_shared_ptr cxx_shared_ptr.jq)
@@ -37,7 +46,7 @@ endforeach()
 # Variables named by their field or element, and source lines in the stacks
 # (clang: DWARF 5 DW_OP_addrx locations; ctrace cc adds -gdwarf-aranges).
 foreach(family gcc clang)
-  foreach(mode struct16 unaligned overlap fields range)
+  foreach(mode struct16 unaligned overlap fields range array_field atomic_plain)
     ctrace_race_case(${mode} ${family} race.c ${mode} ${mode}.jq)
   endforeach()
   ctrace_race_case(cxx_member ${family} race.cpp cxx_member cxx_member.jq)

@@ -47,6 +47,11 @@ struct fields {
 } fields;
 int data;
 atomic_int ready;
+int mixed;	/* atomic_plain: an atomic store, a plain read */
+struct item {
+	int id;
+	long count;
+} items[4];
 int *block;
 int far;
 char buf[32];
@@ -54,6 +59,10 @@ char copy[32];
 static volatile int twenty = 20;	/* a size the compiler cannot see: memcpy stays a call */
 #define FAR_N (1 << 20)
 static int far_area[FAR_N];
+/* a thread's local, made visible to the other (relaxed atomics: the
+ * pointer is no race, and orders nothing) */
+static _Atomic(volatile int *) escaped;
+static atomic_int done;	/* stack_local: T2 read it, T1's frame may end */
 static pthread_mutex_t mu_a = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t mu_b = PTHREAD_MUTEX_INITIALIZER;
 static volatile long sink;
@@ -95,6 +104,12 @@ __attribute__((noinline)) static void first_access(void)
 		free(block);
 	} else if (!strcmp(mode, "range")) {
 		memcpy(buf, "0123456789abcdefghijklmnop", twenty);	/* bytes 0-19 */
+	} else if (!strcmp(mode, "atomic_plain")) {
+		__atomic_store_n(&mixed, 1, __ATOMIC_RELAXED);
+	} else if (!strcmp(mode, "array_field")) {
+		items[2].count = 5;
+	} else if (!strcmp(mode, "main_stack")) {
+		*atomic_load_explicit(&escaped, memory_order_relaxed) = 1;	/* main's local */
 	} else if (!strcmp(mode, "far_apart")) {
 		far = 1;
 		/* then many accesses to many addresses, with synchronization */
@@ -148,6 +163,14 @@ __attribute__((noinline)) static void second_access(void)
 		memcpy(copy, buf + 24, 8);	/* bytes 24-31: no race */
 		memcpy(copy + 8, buf + 16, 8);	/* bytes 16-23: a race on 16-19 */
 		sink = copy[0] + copy[8];
+	} else if (!strcmp(mode, "atomic_plain")) {
+		sink = mixed;
+	} else if (!strcmp(mode, "array_field")) {
+		sink = items[2].count;
+	} else if (!strcmp(mode, "main_stack") || !strcmp(mode, "stack_local") ||
+		   !strcmp(mode, "stack_array")) {
+		sink = *atomic_load_explicit(&escaped, memory_order_relaxed);
+		atomic_store_explicit(&done, 1, memory_order_relaxed);
 	} else if (!strcmp(mode, "far_apart")) {
 		for (int i = 2; i < FAR_N; i += 4)	/* other addresses, unordered */
 			far_area[i] = 1;
@@ -155,9 +178,41 @@ __attribute__((noinline)) static void second_access(void)
 	}
 }
 
+/* stack_local: T1's own local, written by T1, read by T2 while T1's frame
+ * lives (T1 waits for T2's relaxed `done`, which orders nothing). */
+__attribute__((noinline)) static void own_local(void)
+{
+	volatile int local = 0;
+	atomic_store_explicit(&escaped, &local, memory_order_relaxed);
+	local = 7;
+	handoff();
+	while (!atomic_load_explicit(&done, memory_order_relaxed))
+		;
+}
+
+/* stack_array: an element of T1's start routine's own array, written by
+ * a function it calls, read by T2 while the routine waits. */
+__attribute__((noinline)) static void poke_slot(volatile int *slot)
+{
+	atomic_store_explicit(&escaped, slot, memory_order_relaxed);
+	*slot = 7;
+	handoff();
+}
+
 static void *first(void *arg)
 {
 	(void)arg;
+	if (!strcmp(mode, "stack_local")) {
+		own_local();
+		return NULL;
+	}
+	if (!strcmp(mode, "stack_array")) {
+		volatile int slots[4] = { 0 };
+		poke_slot(&slots[2]);
+		while (!atomic_load_explicit(&done, memory_order_relaxed))
+			;
+		return NULL;
+	}
 	first_access();
 	handoff();
 	return NULL;
@@ -176,6 +231,9 @@ int main(int argc, char **argv)
 	mode = argc > 1 ? argv[1] : "";
 	block = malloc(8 * sizeof *block);
 	memset(block, 0, 8 * sizeof *block);
+	volatile int main_local = 0;
+	if (!strcmp(mode, "main_stack"))
+		atomic_store_explicit(&escaped, &main_local, memory_order_relaxed);
 	pthread_t t1, t2;
 	pthread_create(&t1, NULL, first, NULL);
 	pthread_create(&t2, NULL, second, NULL);
@@ -183,7 +241,8 @@ int main(int argc, char **argv)
 	pthread_join(t2, NULL);
 	if (strcmp(mode, "free_after_access") && strcmp(mode, "access_after_free"))
 		free(block);
-	printf("{\"mode\": \"%s\", \"block\": \"%p\", \"packed\": \"%p\", \"buf\": \"%p\"}\n", mode,
-	       (void *)block, (void *)&packed, (void *)buf);
+	printf("{\"mode\": \"%s\", \"block\": \"%p\", \"packed\": \"%p\", \"buf\": \"%p\", "
+	       "\"local\": \"%p\"}\n", mode, (void *)block, (void *)&packed, (void *)buf,
+	       (void *)atomic_load_explicit(&escaped, memory_order_relaxed));
 	return 0;
 }

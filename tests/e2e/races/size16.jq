@@ -1,11 +1,11 @@
-# A 16-byte __int128 written by T1, read by T2: one race, both accesses of 16 bytes (the race's size is what they share, within 8 bytes).
+# A 16-byte __int128 written by T1, read by T2: one race of 16 bytes (all the bytes both accesses touch), both accesses of 16 bytes.
 def hex: ltrimstr("0x") | explode | reduce .[] as $c (0; . * 16 + (if $c >= 97 then $c - 87 elif $c >= 65 then $c - 55 else $c - 48 end));
 # access(thread; op; size; function): a plain access of the program in that function
 def access($t; $op; $size; $fn): .thread == $t and .op == $op and .size == $size and .atomic == false
   and (.stack[0].function | startswith($fn));
 # the one race of the run, with nothing else found
 def only_race: (.races | length) == 1 and .misuse == [] and .deadlocks == [] and .races[0].kind == "data-race";
-only_race and (.races[0] | .location == "global" and .symbol == "g16" and .size == 8
+only_race and (.races[0] | .location == "global" and .symbol == "g16" and .size == 16
   and (.accesses[0] | access(2; "read"; 16; "second_access"))
   and (.accesses[1] | access(1; "write"; 16; "first_access"))
   and .accesses[0].address == .address and .accesses[1].address == .address)

@@ -447,8 +447,9 @@ static void test_race_text_golden(void **state)
 				     "    Mutexes held: mutex 'lock_b' (0x601140)\n"));
 	assert_non_null(strstr(text, "  Previous write of size 4 at 0x601008 by thread T1 'bumper':\n"));
 	assert_non_null(strstr(text, "  Location is global 'stats.hits' at 0x601008\n"));
-	assert_non_null(strstr(text, "  Location is heap block of size 40 at 0x10000040 (offset 12), "
+	assert_non_null(strstr(text, "  Location is freed heap block of size 40 at 0x10000040 (offset 12), "
 				     "allocated by thread T0 'prog':\n"));
+	assert_non_null(strstr(text, "  and freed by thread T2 'peeker':\n    #0 drop /src/app/buf.c:41"));
 	assert_non_null(strstr(text, "SUMMARY: ctrace: data race /src/app/counter.c:17 in peek\n"));
 	assert_non_null(strstr(text, "WARNING: ctrace: race on a sync object"));
 	free(text);
@@ -485,7 +486,10 @@ static void test_race_sarif_golden_and_structure(void **state)
 	jq_check(text, NULL,
 		 "[.runs[0].results[].ruleId] == [\"data-race\", \"data-race\", \"sync-object-race\"] "
 		 "and (.runs[0].results[0].codeFlows[0].threadFlows | length) == 2 "
-		 "and (.runs[0].results[1].relatedLocations | length) == 2");
+		 "and (.runs[0].results[1].relatedLocations | length) == 3 "
+		 "and (.runs[0].results[1].relatedLocations[2].message.text | endswith(\"was freed here\")) "
+		 "and (.runs[0].results[0].message.text "
+		 "| test(\"T2 .peeker., holding mutex .lock_b. \\\\(0x601140\\\\)\"))");
 	free(text);
 }
 

@@ -5,8 +5,10 @@
  * never make races, races on sync objects, the locks held, and the same
  * races whatever the number of parts. */
 #include <stdio.h>
+#include <string.h>
 
 #include "race_test.h"
+#include "report_resolve.h"
 
 static size_t two_writes(uint64_t a1, uint64_t n1, uint64_t a2, uint64_t n2)
 {
@@ -77,6 +79,41 @@ static void test_race_fields(void **state)
 	fake_trace_release(&x.t);
 }
 
+/* A race's size is every byte both accesses touch, across words: a
+ * 16-byte access, an unaligned one, a range. */
+static uint32_t race_size(uint64_t a1, uint64_t n1, uint64_t a2, uint64_t n2, uint64_t *addr)
+{
+	struct rt x;
+	rt_init(&x);
+	rt_write(&x, x.t1, a1, n1, x.s1);
+	rt_read(&x, x.t2, a2, n2, x.s2);
+	struct report r;
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	assert_int_equal(r.nraces, 1);
+	uint32_t size = r.races[0].size;
+	*addr = r.races[0].address;
+	report_release(&r);
+	fake_trace_release(&x.t);
+	return size;
+}
+
+static void test_race_size(void **state)
+{
+	(void)state;
+	uint64_t addr;
+	assert_int_equal(race_size(RT_X, 16, RT_X, 16, &addr), 16);
+	assert_int_equal(addr, RT_X);
+	assert_int_equal(race_size(RT_X, 16, RT_X + 4, 8, &addr), 8);   /* across the words */
+	assert_int_equal(addr, RT_X + 4);
+	assert_int_equal(race_size(RT_X + 5, 8, RT_X, 16, &addr), 8);   /* unaligned */
+	assert_int_equal(addr, RT_X + 5);
+	assert_int_equal(race_size(RT_X, 100, RT_X + 60, 20, &addr), 20);   /* ranges */
+	assert_int_equal(addr, RT_X + 60);
+	assert_int_equal(race_size(RT_X, 20, RT_X + 16, 8, &addr), 4);
+	assert_int_equal(addr, RT_X + 16);
+}
+
 /* No eviction: a write is remembered however many accesses come after. */
 static void test_far_apart(void **state)
 {
@@ -134,15 +171,33 @@ static void test_heap_free(void **state)
 	assert_int_equal(k->offset, 12);
 	assert_int_equal(k->accesses[0].flags & TRACE_ACCESS_FREE, TRACE_ACCESS_FREE);
 	assert_int_equal(k->accesses[0].size, 40);
+	assert_true(k->block_freed);   /* by the race's own access */
+	assert_int_equal(k->free_thread, x.t2);
+	assert_int_equal(k->free_stack, x.s2);
 	report_release(&r);
 	fake_trace_release(&x.t);
 
-	/* use after an unordered free */
+	/* use after an unordered free: the freed block is named, with its free */
 	rt_init(&x);
-	fake_alloc(&x.t, x.t1, blk, 40, s_alloc);
+	s_alloc = fake_stack(&x.t, 0x405000, 2);
+	fake_alloc(&x.t, 0, blk, 40, s_alloc);
 	fake_access(&x.t, x.t1, blk, 40, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, x.s1);
 	rt_read(&x, x.t2, blk + 8, 4, x.s2);
-	assert_int_equal(rt_count(&x), 1);
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	assert_int_equal(r.nraces, 1);
+	k = &r.races[0];
+	assert_int_equal(k->location, REPORT_LOCATION_HEAP);
+	assert_int_equal(k->block, blk);
+	assert_int_equal(k->block_size, 40);
+	assert_int_equal(k->block_stack, s_alloc);
+	assert_int_equal(k->offset, 8);
+	assert_int_equal(k->size, 4);
+	assert_true(k->block_freed);
+	assert_int_equal(k->free_thread, x.t1);
+	assert_int_equal(k->free_stack, x.s1);
+	report_release(&r);
+	fake_trace_release(&x.t);
 
 	/* a block never seen allocated (made before the trace, or by an
 	 * allocation not recorded): its free proves nothing */
@@ -186,6 +241,150 @@ static void test_stack_location(void **state)
 	assert_int_equal(r.nraces, 1);
 	assert_int_equal(r.races[0].location, REPORT_LOCATION_STACK);
 	assert_int_equal(r.races[0].stack_thread, x.t1);
+	report_release(&r);
+	fake_trace_release(&x.t);
+}
+
+/* With recorded stack bounds (THREAD_STACK): the thread whose stack holds
+ * the address, the main thread's too; a stack reused by a later thread is
+ * that thread's; a freed block's memory that a thread started since uses
+ * as its stack is that stack, not the block. */
+static void test_stack_bounds(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	uint64_t top = 0x7ffc00000000ull;
+	x.t.cat.threads[0].stack_lo = top - (8u << 20);
+	x.t.cat.threads[0].stack_hi = top;
+	rt_write(&x, x.t1, top - 0x1e4, 4, x.s1);
+	rt_read(&x, x.t2, top - 0x1e4, 4, x.s2);
+	struct report r;
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	assert_int_equal(r.nraces, 1);
+	assert_int_equal(r.races[0].location, REPORT_LOCATION_STACK);
+	assert_int_equal(r.races[0].stack_thread, 0);
+	assert_int_equal(r.races[0].stack_lo, top - (8u << 20));
+	assert_int_equal(r.races[0].stack_hi, top);
+	report_release(&r);
+	fake_trace_release(&x.t);
+
+	/* t1 ended; t3 got its stack */
+	rt_init(&x);
+	uint64_t lo = 0x7f0000200000ull, hi = 0x7f0000a00000ull;
+	x.t.cat.threads[x.t1].stack_lo = lo;
+	x.t.cat.threads[x.t1].stack_hi = hi;
+	rt_write(&x, x.t1, hi - 0x100, 4, x.s1);
+	an_end_thread(&x.t, x.t1);
+	x.t.cat.threads[x.t1].ended = true;
+	uint32_t t3 = an_spawn(&x.t, 0, "w3");
+	x.t.cat.threads[t3].stack_lo = lo;
+	x.t.cat.threads[t3].stack_hi = hi;
+	rt_write(&x, t3, hi - 0x200, 4, x.s3);
+	rt_read(&x, x.t2, hi - 0x200, 4, x.s2);
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	assert_int_equal(r.nraces, 1);
+	assert_int_equal(r.races[0].location, REPORT_LOCATION_STACK);
+	assert_int_equal(r.races[0].stack_thread, t3);
+	report_release(&r);
+	fake_trace_release(&x.t);
+
+	/* a large block freed, its memory then t3's stack */
+	rt_init(&x);
+	uint32_t s_alloc = fake_stack(&x.t, 0x405000, 2);
+	fake_alloc(&x.t, 0, lo, hi - lo, s_alloc);
+	fake_access(&x.t, 0, lo, hi - lo, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, s_alloc);
+	t3 = an_spawn(&x.t, 0, "w3");
+	x.t.cat.threads[t3].stack_lo = lo;
+	x.t.cat.threads[t3].stack_hi = hi;
+	rt_write(&x, t3, hi - 0x200, 4, x.s3);
+	rt_read(&x, x.t2, hi - 0x200, 4, x.s2);
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	assert_true(r.nraces >= 1);
+	for (size_t i = 0; i < r.nraces; i++) {
+		assert_int_equal(r.races[i].location, REPORT_LOCATION_STACK);
+		assert_int_equal(r.races[i].stack_thread, t3);
+		assert_false(r.races[i].block_freed);
+	}
+	report_release(&r);
+	fake_trace_release(&x.t);
+}
+
+/* A local's name comes from the symbol source, asked only with a stack
+ * of the thread whose stack holds it and that thread's start-routine
+ * frame (THREAD_ROOT); a race between two other threads names none. */
+struct sv_ctx {
+	int calls;
+	uint64_t root[3], pc0, addr;
+};
+
+static const char *fake_stack_variable(void *ctx, uint32_t process, const uint64_t *pcs, size_t n,
+				       const uint64_t root[3], uint64_t addr, const char **function)
+{
+	struct sv_ctx *c = ctx;
+	(void)process;
+	c->calls++;
+	memcpy(c->root, root, sizeof c->root);
+	c->pc0 = n ? pcs[0] : 0;
+	c->addr = addr;
+	*function = "worker";
+	return "buf[1]";
+}
+
+static void sv_setup(struct rt *x, uint64_t lo, uint64_t hi)
+{
+	rt_init(x);
+	struct trace_thread *th = &x->t.cat.threads[x->t1];
+	th->stack_lo = lo;
+	th->stack_hi = hi;
+	th->root_cfa = hi - 0x40;
+	th->root_ret = 0x7f0000500010ull;
+	th->root_fn = 0x401000;
+}
+
+static void test_stack_variable(void **state)
+{
+	(void)state;
+	uint64_t lo = 0x7f0000200000ull, hi = 0x7f0000a00000ull;
+	struct rt x;
+	sv_setup(&x, lo, hi);
+	rt_write(&x, x.t1, hi - 0x100, 4, x.s1);
+	rt_read(&x, x.t2, hi - 0x100, 4, x.s2);
+	struct report r;
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	struct sv_ctx c = { 0 };
+	struct report_symbols sym = { .ctx = &c, .stack_variable = fake_stack_variable };
+	report_resolve(&r, &x.t.cat, &sym);
+	assert_int_equal(r.nraces, 1);
+	assert_int_equal(r.races[0].location, REPORT_LOCATION_STACK);
+	assert_string_equal(r.races[0].symbol, "buf[1]");
+	assert_string_equal(r.races[0].function, "worker");
+	assert_int_equal(c.calls, 1);
+	assert_int_equal(c.root[0], hi - 0x40);
+	assert_int_equal(c.root[1], 0x7f0000500010ull);
+	assert_int_equal(c.root[2], 0x401000);
+	assert_int_equal(c.pc0, 0x402000);   /* t1's stack, s1 */
+	assert_int_equal(c.addr, hi - 0x100);
+	report_release(&r);
+	fake_trace_release(&x.t);
+
+	sv_setup(&x, lo, hi);
+	rt_write(&x, 0, hi - 0x100, 4, x.s1);
+	rt_read(&x, x.t2, hi - 0x100, 4, x.s2);
+	report_init(&r);
+	rt_run(&x.t, &r, 1);
+	c = (struct sv_ctx){ 0 };
+	report_resolve(&r, &x.t.cat, &sym);
+	assert_int_equal(r.nraces, 1);
+	assert_int_equal(r.races[0].location, REPORT_LOCATION_STACK);
+	assert_int_equal(r.races[0].stack_thread, x.t1);
+	assert_null(r.races[0].symbol);
+	assert_null(r.races[0].function);
+	assert_int_equal(c.calls, 0);
 	report_release(&r);
 	fake_trace_release(&x.t);
 }
@@ -448,10 +647,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_race_fields),
+		cmocka_unit_test(test_race_size),
 		cmocka_unit_test(test_far_apart),
 		cmocka_unit_test(test_dedup),
 		cmocka_unit_test(test_heap_free),
 		cmocka_unit_test(test_stack_location),
+		cmocka_unit_test(test_stack_bounds),
+		cmocka_unit_test(test_stack_variable),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_object_init_race),
 		cmocka_unit_test(test_object_reuse),

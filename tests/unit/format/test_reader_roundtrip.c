@@ -393,6 +393,34 @@ static void write_threads(struct tw *t, uint32_t child, uint32_t create_stack)
 	write_one(t, 0, (struct trace_rec){ .op = TRACE_OP_JOIN, .tick = 7, .key = h1 });
 }
 
+/* THREAD_STACK: a thread's stack bounds, kept in the catalog; a thread
+ * that wrote none has none. */
+static void test_thread_stack(void **state)
+{
+	(void)state;
+	struct tw t;
+	tw_open(&t, dir, 109, TRACE_CLOCK_MONOTONIC);
+	uint32_t child = trace_writer_new_thread(&t.w);
+	write_threads(&t, child, 0);
+	tw_write(&t, 0, &(struct trace_rec){ .op = TRACE_OP_THREAD_STACK, .tick = 8,
+					     .args = { 0x7ffc00000000ull - 0x800000, 0x7ffc00000000ull } });
+	tw_close(&t);
+
+	struct tw_events e;
+	struct trace_reader *r = tw_read(dir, &e);
+	const struct trace_catalog *cat = trace_reader_catalog(r);
+	assert_null(trace_reader_error(r));
+	assert_int_equal(e.n, 8);
+	assert_int_equal(e.ev[7].op, TRACE_OP_THREAD_STACK);
+	assert_int_equal(cat->threads[0].stack_lo, 0x7ffc00000000ull - 0x800000);
+	assert_int_equal(cat->threads[0].stack_hi, 0x7ffc00000000ull);
+	assert_int_equal(cat->threads[1].stack_lo, 0);
+	assert_int_equal(cat->threads[1].stack_hi, 0);
+	assert_int_equal(cat->by_op[TRACE_OP_THREAD_STACK], 0); /* not a call */
+	trace_reader_free(r);
+	tw_events_release(&e);
+}
+
 /* Thread lifecycle: create/start/setname/end/join link the threads. */
 static void test_threads(void **state)
 {
@@ -478,6 +506,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_negative_seq_delta, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_incarnations, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_threads, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_thread_stack, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_of_unseen_thread, tw_setup, tw_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

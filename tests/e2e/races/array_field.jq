@@ -1,0 +1,10 @@
+# A field of an element of a global array of structs (items[2].count, 8 bytes at offset 8 of a 16-byte element), written by T1, read by T2: the variable is named with its index and field.
+def hex: ltrimstr("0x") | explode | reduce .[] as $c (0; . * 16 + (if $c >= 97 then $c - 87 elif $c >= 65 then $c - 55 else $c - 48 end));
+# access(thread; op; size; function): a plain access of the program in that function
+def access($t; $op; $size; $fn): .thread == $t and .op == $op and .size == $size and .atomic == false
+  and (.stack[0].function | startswith($fn));
+# the one race of the run, with nothing else found
+def only_race: (.races | length) == 1 and .misuse == [] and .deadlocks == [] and .races[0].kind == "data-race";
+only_race and (.races[0] | .location == "global" and .symbol == "items[2].count" and .size == 8
+  and (.accesses[0] | access(2; "read"; 8; "second_access"))
+  and (.accesses[1] | access(1; "write"; 8; "first_access")))
