@@ -54,40 +54,7 @@ fi
 if [ -n "${EXPECT_STDERR:-}" ]; then
 	grep -Eq "$EXPECT_STDERR" "$work/stderr" || fail "stderr does not match /$EXPECT_STDERR/"
 fi
-progout=$(tail -n 1 "$work/stdout" 2>/dev/null)
-{ [ -n "$progout" ] && echo "$progout" | jq -e 'type == "object"' >/dev/null 2>&1; } || progout='{}'
-check() { # check NAME JSONFILE JQFILE
-	jq -e --argjson out "$progout" -f "$3" "$2" >/dev/null || {
-		echo "--- $1:"; head -c 4000 "$2"; echo
-		fail "$1 does not satisfy $(basename "$3"): $(tr '\n' ' ' <"$3")"
-	}
-}
-if [ -n "${INFO_JQ:-}" ]; then
-	"$CTRACE" info --format=json "$dir" >"$work/info.json" 2>"$work/info.err" ||
-		fail "ctrace info failed: $(cat "$work/info.err")"
-	check "ctrace info" "$work/info.json" "$INFO_JQ"
-fi
-if [ -n "${REPORT_JQ:-}" ]; then
-	"$CTRACE" report --format=json "$dir" >"$work/report.json" 2>"$work/report.err"
-	rs=$?
-	[ "$rs" = 0 ] || [ "$rs" = 1 ] || fail "ctrace report exit $rs: $(cat "$work/report.err")"
-	check "ctrace report" "$work/report.json" "$REPORT_JQ"
-fi
-if [ -n "${SARIF_JQ:-}" ]; then
-	"$CTRACE" report --format=sarif "$dir" >"$work/report.sarif" 2>"$work/sarif.err"
-	rs=$?
-	[ "$rs" = 0 ] || [ "$rs" = 1 ] || fail "ctrace report --format=sarif exit $rs: $(cat "$work/sarif.err")"
-	check "ctrace report --format=sarif" "$work/report.sarif" "$SARIF_JQ"
-fi
-if [ -n "${TEXT_GREP:-}" ]; then
-	"$CTRACE" report "$dir" >"$work/report.txt" 2>"$work/text.err"
-	rs=$?
-	[ "$rs" = 0 ] || [ "$rs" = 1 ] || fail "ctrace report exit $rs: $(cat "$work/text.err")"
-	while IFS= read -r pattern; do
-		[ -z "$pattern" ] || grep -Eq -- "$pattern" "$work/report.txt" || {
-			echo "--- ctrace report:"; head -c 4000 "$work/report.txt"; echo
-			fail "the text report has no line matching /$pattern/"
-		}
-	done <"$TEXT_GREP"
-fi
+# shellcheck source=trace_checks.sh
+. "$(dirname "$0")/trace_checks.sh"
+trace_checks "$dir"
 echo "PASS ($CASE)"

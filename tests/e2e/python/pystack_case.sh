@@ -30,26 +30,11 @@ status=$?
 [ "$status" = "$native" ] || fail "exit status $status, natively $native"
 cmp -s "$work/native.out" "$work/stdout" ||
 	fail "output differs from the native run: $(diff "$work/native.out" "$work/stdout" | head -5)"
-progout=$(tail -n 1 "$work/stdout")
-echo "$progout" | jq -e 'type == "object"' >/dev/null 2>&1 || progout='{}'
-check() { # check NAME JSONFILE JQFILE
-	jq -e --argjson out "$progout" -f "$3" "$2" >/dev/null || {
-		echo "--- $1:"; head -c 6000 "$2"; echo
-		fail "$1 does not satisfy $(basename "$3"): $(tr '\n' ' ' <"$3")"
-	}
-}
+# shellcheck source=../trace_checks.sh
+. "$(dirname "$0")/../trace_checks.sh"
 if [ -n "${DUMP_JQ:-}" ]; then
 	"$DUMP" "$work/trace" >"$work/dump.json" || fail "pystack_dump failed"
 	check "pystack_dump" "$work/dump.json" "$DUMP_JQ"
 fi
-if [ -n "${INFO_JQ:-}" ]; then
-	"$CTRACE" info --format=json "$work/trace" >"$work/info.json" || fail "ctrace info failed"
-	check "ctrace info" "$work/info.json" "$INFO_JQ"
-fi
-if [ -n "${REPORT_JQ:-}" ]; then
-	"$CTRACE" report --format=json "$work/trace" >"$work/report.json" 2>"$work/report.err"
-	rs=$?
-	[ "$rs" = 0 ] || [ "$rs" = 1 ] || fail "ctrace report exit $rs: $(cat "$work/report.err")"
-	check "ctrace report" "$work/report.json" "$REPORT_JQ"
-fi
+trace_checks "$work/trace"
 echo "PASS ($CASE)"
