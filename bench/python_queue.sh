@@ -6,20 +6,23 @@
 # with CTRACE_PYTHON_LAYOUT=unknown (C frames only), in alternation; prints
 # the median wall and CPU times (the whole process tree) and their ratios
 # to native. Never run by ctest.
-# Usage: bench/python_queue.sh [--reps N] [--items N]   (from the repo root;
-# CTRACE_BUILD=dir for a build other than ./build)
+# Usage: bench/python_queue.sh [--reps N] [--items N] [--work N]   (from
+# the repo root; CTRACE_BUILD=dir for a build other than ./build; --work:
+# Python work per item, to bring the lock calls a second down, e.g. to the
+# issue's "about 3 million")
 set -uo pipefail
 export LC_ALL=C
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${CTRACE_BUILD:-$HERE/../build}
 CTRACE=$BUILD/ctrace
 PY=/usr/bin/python3
-REPS=7 ITEMS=1000000
+REPS=7 ITEMS=1000000 STEPS=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) REPS=$2; shift ;;
 	--items) ITEMS=$2; shift ;;
-	*) sed -n '9,10s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	--work) STEPS=$2; shift ;;
+	*) sed -n '9,12s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -27,7 +30,7 @@ done
 [ -x "$PY" ] || { echo "bench: no $PY" >&2; exit 1; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ctrace-bench-py.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-WL="$HERE/workloads/python_queue.py $ITEMS 4"
+WL="$HERE/workloads/python_queue.py $ITEMS 4 $STEPS"
 
 # "WALL CPU" seconds of one run of the command (its output checked); CPU
 # is user + system of the whole process tree (ctrace, its watchdog, the
@@ -66,7 +69,7 @@ events=$("$CTRACE" info --format=json "$WORK/t" | grep -o '"events": *[0-9]*' | 
 n=$(median 1 "${native[@]}") f=$(median 1 "${frames[@]}") c=$(median 1 "${cframes[@]}")
 nc=$(median 2 "${native[@]}") fc=$(median 2 "${frames[@]}") cc=$(median 2 "${cframes[@]}")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-echo "python queue.Queue, 1 producer + 4 consumers, $ITEMS items, $(nproc) CPUs, median of $REPS"
+echo "python queue.Queue, 1 producer + 4 consumers, $ITEMS items, work $STEPS, $(nproc) CPUs, median of $REPS"
 printf '%-28s %8s %8s %8s %8s\n' variant "wall s" "x native" "CPU s" "x native"
 printf '%-28s %8.3f %8s %8.3f %8s\n' native "$n" 1.00 "$nc" 1.00
 printf '%-28s %8.3f %8s %8.3f %8s\n' "ctrace, Python frames" "$f" "$(ratio "$f" "$n")" "$fc" "$(ratio "$fc" "$nc")"
