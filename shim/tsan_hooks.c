@@ -33,9 +33,13 @@ static inline void stub_answered(bool recorded)
 		atomic_store_explicit(&runtime_records, false, memory_order_relaxed);
 }
 
+/* The flag first: without ctrace an entry point is a load, a branch and a
+ * return; under ctrace the flag's line is shared and never written. */
 static inline __attribute__((always_inline)) void hook_access(uintptr_t pc, void *addr,
 							      size_t size, unsigned flags)
 {
+	if (!records())
+		return;
 	struct tsan_hot *h = __ctrace_tsan_thread_v1;
 	if (__builtin_expect(h != NULL, 1)) {
 		if (__builtin_expect(h->ignore, 0))
@@ -44,8 +48,6 @@ static inline __attribute__((always_inline)) void hook_access(uintptr_t pc, void
 		uint64_t key = tsan_hot_key((uintptr_t)addr, size, flags);
 		if (__builtin_expect(key && h->slot[tsan_hot_slot(key)] == key, 1))
 			return;
-	} else if (!records()) {
-		return;
 	}
 	stub_answered(__ctrace_tsan_miss_v1(pc, addr, size, flags));
 }
@@ -70,19 +72,23 @@ TSAN_RANGE_SYMBOLS(TSAN_DEFINE_RANGE)
  * (both have a frame pointer: the caller's stack pointer less 16). */
 HOOK void __tsan_func_entry(void *caller_pc)
 {
+	if (!records())
+		return;
 	struct tsan_hot *h = __ctrace_tsan_thread_v1;
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 	if (__builtin_expect(h != NULL, 1))
 		tsan_hot_enter(h, (uintptr_t)caller_pc, sp);
-	else if (records())
+	else
 		stub_answered(__ctrace_tsan_func_entry_v1((uintptr_t)caller_pc, sp));
 }
 
 HOOK void __tsan_func_exit(void)
 {
+	if (!records())
+		return;
 	struct tsan_hot *h = __ctrace_tsan_thread_v1;
 	if (__builtin_expect(h != NULL, 1))
 		tsan_hot_exit(h);
-	else if (records())
+	else
 		stub_answered(__ctrace_tsan_func_exit_v1());
 }

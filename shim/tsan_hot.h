@@ -19,8 +19,9 @@
 #include <stdint.h>
 
 #define TSAN_DEPTH_MAX    256u   /* shadow frames; deeper calls are not kept */
-#define TSAN_KEYS         1024u  /* keys of an interval before its table restarts */
-#define TSAN_SLOTS        (2u * TSAN_KEYS)
+#define TSAN_SLOT_BITS    11u
+#define TSAN_SLOTS        (1u << TSAN_SLOT_BITS)
+#define TSAN_KEYS         (TSAN_SLOTS / 2)  /* keys of an interval before its table restarts */
 #define TSAN_HASH_SEED    0x9E3779B97F4A7C15ull
 
 /* The interval's table holds keys: address | (size << 2 | free << 1 |
@@ -76,7 +77,7 @@ static inline __attribute__((always_inline)) uint64_t tsan_hot_key(uint64_t addr
 /* The slot where the search for KEY starts. */
 static inline __attribute__((always_inline)) uint32_t tsan_hot_slot(uint64_t key)
 {
-	return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 53);
+	return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - TSAN_SLOT_BITS));
 }
 
 /* A function entered at PC, its entry hook's frame at SP. Entries whose

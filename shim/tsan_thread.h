@@ -15,7 +15,7 @@
 #include "trace_accesses.h"
 #include "tsan_hot.h"
 
-#define TSAN_STACK_CACHE_BITS  8u  /* (shadow stack, pc) -> stack id */
+#define TSAN_STACK_CACHE_BITS  10u /* (shadow stack, pc) -> stack id */
 #define TSAN_STACK_CACHE       (1u << TSAN_STACK_CACHE_BITS)
 #define TSAN_STACK_RECENT_BITS 5u  /* the same, the last by pc (an unrolled loop has many) */
 #define TSAN_STACK_RECENT      (1u << TSAN_STACK_RECENT_BITS)
