@@ -242,45 +242,47 @@ static void batch_add(struct shim_thread *t, const struct trace_access *a)
 	*t->errno_at = saved;
 }
 
-/* Keeps a new access, with STACK, or the stack of PC if STACK is
- * UINT32_MAX (its key and slot are found again: the hit path then needs
- * to keep nothing across a call). A signal handler that records while the
- * thread is in here is turned away (in_shim). */
+/* Keeps an access not found at its key's first slot, with STACK, or the
+ * stack of PC if STACK is UINT32_MAX, unless the table has it further on.
+ * The table is searched once the thread is marked in the shim, so a signal
+ * handler cannot keep the same access between the search and the insert
+ * (it is turned away, and counted, unless the table already merges it). */
 static __attribute__((noinline)) void keep(struct tsan_thread *ts, uintptr_t pc, uint64_t addr,
 					   uint64_t size, unsigned flags, uint32_t stack)
 {
 	struct shim_thread *t = ts->owner;
 	uint64_t key = tsan_hot_key(addr, size, flags);
 	uint32_t slot = 0;
-	if (key && lookup(ts, key, &slot))
-		return;  /* a signal handler kept it meanwhile */
-	if (t->in_shim) {  /* a signal handler inside the shim: lost, and counted */
-		trace_stream_count_drop(&t->stream);
+	if (t->in_shim) {  /* a signal handler inside the shim */
+		if (!key || !lookup(ts, key, &slot))
+			trace_stream_count_drop(&t->stream);
 		return;
 	}
 	t->in_shim++;
 	atomic_signal_fence(memory_order_seq_cst);
-	if (stack == UINT32_MAX)
-		stack = tsan_stack_id(ts, pc);
-	struct trace_access a = { addr, size, flags, stack };
-	batch_add(t, &a);
-	ts->kept++;
-	if (key) {
-		if (ts->n == TSAN_KEYS) {  /* full: merging starts again */
-			table_clear(ts);
-			lookup(ts, key, &slot);
+	if (!key || !lookup(ts, key, &slot)) {
+		if (stack == UINT32_MAX)
+			stack = tsan_stack_id(ts, pc);
+		struct trace_access a = { addr, size, flags, stack };
+		batch_add(t, &a);
+		ts->kept++;
+		if (key) {
+			if (ts->n == TSAN_KEYS) {  /* full: merging starts again */
+				table_clear(ts);
+				lookup(ts, key, &slot);
+			}
+			ts->hot.slot[slot] = key;
+			ts->used[ts->n++] = (uint16_t)slot;
 		}
-		ts->hot.slot[slot] = key;
-		ts->used[ts->n++] = (uint16_t)slot;
+		ts->has_free |= (flags & TRACE_ACCESS_FREE) != 0;
+		t->stream.owed = true;
 	}
-	ts->has_free |= (flags & TRACE_ACCESS_FREE) != 0;
-	t->stream.owed = true;
 	atomic_signal_fence(memory_order_seq_cst);
 	t->in_shim--;
 }
 
-/* The path of every access: a leaf but for the tail call of a new one's
- * keep, so it saves no register and needs no frame. */
+/* The path of every access: a leaf but for the tail call of keep when the
+ * key is not at its first slot, so it saves no register and needs no frame. */
 TRACE_HOT void access_of(struct tsan_thread *ts, uintptr_t pc, uint64_t addr, uint64_t size,
 			 unsigned flags, uint32_t stack)
 {
@@ -288,8 +290,7 @@ TRACE_HOT void access_of(struct tsan_thread *ts, uintptr_t pc, uint64_t addr, ui
 		return;
 	ts->hot.seen++;
 	uint64_t key = tsan_hot_key(addr, size, flags);
-	uint32_t slot;
-	if (__builtin_expect(!key || !lookup(ts, key, &slot), 0))
+	if (__builtin_expect(!key || ts->hot.slot[tsan_hot_slot(key)] != key, 0))
 		keep(ts, pc, addr, size, flags, stack);
 }
 
@@ -319,13 +320,9 @@ RECORD_API bool tsan_record_miss(uintptr_t pc, const volatile void *addr, size_t
 				 unsigned flags)
 {
 	struct tsan_thread *ts = tsan_current();
-	if (__builtin_expect(!ts, 0)) {
+	if (__builtin_expect(!ts, 0))
 		access_slow(pc, (uintptr_t)addr, size, flags);
-		return true;
-	}
-	uint64_t key = tsan_hot_key((uintptr_t)addr, size, flags);
-	uint32_t slot;
-	if (!key || !lookup(ts, key, &slot))
+	else
 		keep(ts, pc, (uintptr_t)addr, size, flags, UINT32_MAX);
 	return true;
 }
