@@ -7,6 +7,7 @@
  * must do it, with its memory order. Never built with -fsanitize. */
 #include "tsan_atomic128.h"
 #include "tsan_entry.h"
+#include "tsan_hot.h"
 #include "tsan_record.h"
 #include "tsan_symbols.h"
 
@@ -206,9 +207,10 @@ TSAN_EXPORT void __tsan_init(void)
 	tsan_record_init();
 }
 
+/* The frame address: the measure of tsan_hooks.c's __tsan_func_entry too. */
 TSAN_EXPORT void __tsan_func_entry(void *caller_pc)
 {
-	tsan_record_func_entry((uintptr_t)caller_pc);
+	tsan_record_func_entry((uintptr_t)caller_pc, (uintptr_t)__builtin_frame_address(0));
 }
 
 TSAN_EXPORT void __tsan_func_exit(void)
@@ -246,4 +248,25 @@ TSAN_EXPORT void __tsan_ignore_thread_begin(void)
 TSAN_EXPORT void __tsan_ignore_thread_end(void)
 {
 	tsan_record_ignore(false);
+}
+
+/* ---- for the entry points linked into the program (tsan_hot.h) ---- */
+
+TSAN_EXPORT __thread struct tsan_hot *__ctrace_tsan_thread_v1;
+
+TSAN_EXPORT bool __ctrace_tsan_miss_v1(uintptr_t pc, void *addr, size_t size, unsigned flags)
+{
+	return tsan_record_miss(pc, addr, size, flags);
+}
+
+TSAN_EXPORT bool __ctrace_tsan_func_entry_v1(uintptr_t pc, uintptr_t sp)
+{
+	tsan_record_func_entry(pc, sp);
+	return TSAN_RECORD_RUNTIME;
+}
+
+TSAN_EXPORT bool __ctrace_tsan_func_exit_v1(void)
+{
+	tsan_record_func_exit();
+	return TSAN_RECORD_RUNTIME;
 }

@@ -24,15 +24,6 @@
 #define RECORD_API __attribute__((visibility("protected")))
 
 _Atomic bool tsan_on;
-__thread struct tsan_thread *tsan_tls __attribute__((tls_model("initial-exec")));
-
-#define HASH_SEED 0x9E3779B97F4A7C15ull
-
-static inline uint64_t mix(uint64_t h, uint64_t v)
-{
-	h = (h ^ v) * 0xff51afd7ed558ccdull;
-	return h ^ (h >> 32);
-}
 
 /* ---- the thread's state ---- */
 
@@ -51,10 +42,10 @@ void tsan_thread_reset(struct shim_thread *t)
 		return;
 	table_clear(ts);
 	ts->batch.count_at = NULL;  /* its chunk is gone with the old stream */
-	ts->seen = ts->kept = 0;
+	ts->hot.seen = ts->kept = 0;
 	ts->has_free = false;
-	ts->ignore = 0;
-	ts->depth = ts->overflow = 0;
+	ts->hot.ignore = 0;
+	ts->hot.depth = ts->hot.overflow = 0;
 	for (uint32_t i = 0; i < TSAN_STACK_CACHE; i++)
 		ts->stacks[i].key = 0;
 	for (uint32_t i = 0; i < TSAN_STACK_RECENT; i++)
@@ -100,7 +91,7 @@ static struct shim_thread *thread_with_state(bool adopt)
 		*t->errno_at = saved;
 	}
 	if (t->tsan && t->tsan->owner == t)
-		tsan_tls = t->tsan;
+		__ctrace_tsan_thread_v1 = &t->tsan->hot;
 	return t->tsan ? t : NULL;
 }
 
@@ -127,7 +118,7 @@ struct shim_thread *tsan_thread_for_interceptor(uintptr_t pc)
  * shim's own calls too (a signal handler): they must stay paired. */
 TRACE_HOT struct tsan_thread *frames_of_caller(void)
 {
-	struct tsan_thread *ts = tsan_tls;
+	struct tsan_thread *ts = tsan_current();
 	if (__builtin_expect(ts != NULL, 1))
 		return ts;
 	struct shim_thread *t = thread_with_state(true);
@@ -136,45 +127,29 @@ TRACE_HOT struct tsan_thread *frames_of_caller(void)
 
 void tsan_thread_gone(void)
 {
-	tsan_tls = NULL;
+	__ctrace_tsan_thread_v1 = NULL;
 }
 
-/* Entries whose frame lies at or below this one's are gone (left by
- * longjmp, or by an exception that skipped their exit hook): popped, so a
- * missing exit never leaves the stack deeper than the real one for long. */
-RECORD_API void tsan_record_func_entry(uintptr_t pc)
+/* SP: the frame address of the entry hook (tsan_hot.h). */
+RECORD_API void tsan_record_func_entry(uintptr_t pc, uintptr_t sp)
 {
 	struct tsan_thread *ts = frames_of_caller();
-	if (!ts)
-		return;
-	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
-	uint32_t d = ts->depth;
-	if (__builtin_expect(d && ts->frames[d - 1].sp <= sp, 0)) {
-		while (d && ts->frames[d - 1].sp <= sp)
-			d--;
-		ts->overflow = 0;
-	}
-	if (__builtin_expect(d < TSAN_DEPTH_MAX, 1)) {
-		struct tsan_frame *f = &ts->frames[d];
-		f->pc = pc;
-		f->sp = sp;
-		f->hash = mix(d ? ts->frames[d - 1].hash : HASH_SEED, pc);
-		d++;
-	} else {
-		ts->overflow++;
-	}
-	ts->depth = d;
+	if (ts)
+		tsan_hot_enter(&ts->hot, pc, sp);
 }
 
 RECORD_API void tsan_record_func_exit(void)
 {
 	struct tsan_thread *ts = frames_of_caller();
-	if (!ts)
-		return;
-	if (ts->overflow)
-		ts->overflow--;
-	else if (ts->depth)
-		ts->depth--;
+	if (ts)
+		tsan_hot_exit(&ts->hot);
+}
+
+/* The top bits of the key: they depend on every bit of the shadow stack's
+ * hash and the pc (lower ones do not: a loop's neighbouring sites collided). */
+static inline uint32_t stack_cache_index(uint64_t key)
+{
+	return (uint32_t)(key >> (64 - TSAN_STACK_CACHE_BITS));
 }
 
 /* A stack id not in the caches: interned (the table may be locked). */
@@ -182,13 +157,13 @@ static __attribute__((noinline)) uint32_t stack_intern(struct tsan_thread *ts, u
 						       uint64_t key, struct tsan_stack_slot *r)
 {
 	uint64_t pcs[TRACE_STACK_DEPTH_MAX];
-	uint32_t n = 0, d = ts->depth;
+	uint32_t n = 0, d = ts->hot.depth;
 	pcs[n++] = pc;
 	while (n < shim.stack_depth && d)
-		pcs[n++] = ts->frames[--d].pc;
+		pcs[n++] = ts->hot.frames[--d].pc;
 	uint32_t id = trace_writer_intern_stack(&shim.writer, pcs, n);
 	if (id) {
-		struct tsan_stack_slot *e = &ts->stacks[(key >> 20) % TSAN_STACK_CACHE];
+		struct tsan_stack_slot *e = &ts->stacks[stack_cache_index(key)];
 		e->key = key;
 		e->id = id;
 		*r = *e;
@@ -200,12 +175,12 @@ uint32_t tsan_stack_id(struct tsan_thread *ts, uintptr_t pc)
 {
 	if (!shim.stack_depth)
 		return 0;
-	uint32_t d = ts->depth;
-	uint64_t key = mix(d ? ts->frames[d - 1].hash : HASH_SEED, pc ^ 1) | 1;
-	struct tsan_stack_slot *r = &ts->recent[(pc * 0x9E3779B97F4A7C15ull) >> 61];
+	uint32_t d = ts->hot.depth;
+	uint64_t key = tsan_hot_mix(d ? ts->hot.frames[d - 1].hash : TSAN_HASH_SEED, pc ^ 1) | 1;
+	struct tsan_stack_slot *r = &ts->recent[(pc * 0x9E3779B97F4A7C15ull) >> (64 - TSAN_STACK_RECENT_BITS)];
 	if (r->key == key)
 		return r->id;
-	struct tsan_stack_slot *e = &ts->stacks[(key >> 20) % TSAN_STACK_CACHE];
+	struct tsan_stack_slot *e = &ts->stacks[stack_cache_index(key)];
 	if (e->key != key)
 		return stack_intern(ts, pc, key, r);
 	*r = *e;
@@ -214,20 +189,13 @@ uint32_t tsan_stack_id(struct tsan_thread *ts, uintptr_t pc)
 
 /* ---- the interval ---- */
 
-TRACE_HOT uint64_t key_of(uint64_t addr, uint64_t size, unsigned flags)
-{
-	if (__builtin_expect(size >= TSAN_KEY_SIZE_MAX || addr >> 48, 0))
-		return 0;
-	uint64_t sf = size << 2 | (flags & TRACE_ACCESS_WRITE) | ((flags & TRACE_ACCESS_FREE) ? 2u : 0u);
-	return addr | sf << 48;
-}
+_Static_assert(TRACE_ACCESS_WRITE == 1 && TRACE_ACCESS_FREE == 8, "tsan_hot_key's flags");
 
 /* The slot of KEY or the empty one where it goes; true if it is there. */
 TRACE_HOT bool lookup(const struct tsan_thread *ts, uint64_t key, uint32_t *slot)
 {
-	for (uint32_t i = (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 53);;
-	     i = (i + 1) & (TSAN_SLOTS - 1)) {
-		uint64_t k = ts->slot[i];
+	for (uint32_t i = tsan_hot_slot(key);; i = (i + 1) & (TSAN_SLOTS - 1)) {
+		uint64_t k = ts->hot.slot[i];
 		if (k == key)
 			return true;
 		if (!k) {
@@ -240,7 +208,7 @@ TRACE_HOT bool lookup(const struct tsan_thread *ts, uint64_t key, uint32_t *slot
 static void table_clear(struct tsan_thread *ts)
 {
 	for (uint32_t i = 0; i < ts->n; i++)
-		ts->slot[ts->used[i]] = 0;
+		ts->hot.slot[ts->used[i]] = 0;
 	ts->n = 0;
 }
 
@@ -254,11 +222,11 @@ void tsan_flush(struct shim_thread *t, uint64_t tick)
 	trace_access_batch_close(&t->stream, &ts->batch);
 	table_clear(ts);
 	ts->has_free = false;
-	if (ts->seen && shim.writer.hdr) {
-		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_seen, ts->seen);
+	if (ts->hot.seen && shim.writer.hdr) {
+		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_seen, ts->hot.seen);
 		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_kept, ts->kept);
 	}
-	ts->seen = ts->kept = 0;
+	ts->hot.seen = ts->kept = 0;
 }
 
 /* Appends A to the open batch, opening one if needed. */
@@ -274,54 +242,55 @@ static void batch_add(struct shim_thread *t, const struct trace_access *a)
 	*t->errno_at = saved;
 }
 
-/* Keeps a new access, with STACK, or the stack of PC if STACK is
- * UINT32_MAX (its key and slot are found again: the hit path then needs
- * to keep nothing across a call). A signal handler that records while the
- * thread is in here is turned away (in_shim). */
+/* Keeps an access not found at its key's first slot, with STACK, or the
+ * stack of PC if STACK is UINT32_MAX, unless the table has it further on.
+ * The table is searched once the thread is marked in the shim, so a signal
+ * handler cannot keep the same access between the search and the insert
+ * (it is turned away, and counted, unless the table already merges it). */
 static __attribute__((noinline)) void keep(struct tsan_thread *ts, uintptr_t pc, uint64_t addr,
 					   uint64_t size, unsigned flags, uint32_t stack)
 {
 	struct shim_thread *t = ts->owner;
-	uint64_t key = key_of(addr, size, flags);
+	uint64_t key = tsan_hot_key(addr, size, flags);
 	uint32_t slot = 0;
-	if (key && lookup(ts, key, &slot))
-		return;  /* a signal handler kept it meanwhile */
-	if (t->in_shim) {  /* a signal handler inside the shim: lost, and counted */
-		trace_stream_count_drop(&t->stream);
+	if (t->in_shim) {  /* a signal handler inside the shim */
+		if (!key || !lookup(ts, key, &slot))
+			trace_stream_count_drop(&t->stream);
 		return;
 	}
 	t->in_shim++;
 	atomic_signal_fence(memory_order_seq_cst);
-	if (stack == UINT32_MAX)
-		stack = tsan_stack_id(ts, pc);
-	struct trace_access a = { addr, size, flags, stack };
-	batch_add(t, &a);
-	ts->kept++;
-	if (key) {
-		if (ts->n == TSAN_KEYS) {  /* full: merging starts again */
-			table_clear(ts);
-			lookup(ts, key, &slot);
+	if (!key || !lookup(ts, key, &slot)) {
+		if (stack == UINT32_MAX)
+			stack = tsan_stack_id(ts, pc);
+		struct trace_access a = { addr, size, flags, stack };
+		batch_add(t, &a);
+		ts->kept++;
+		if (key) {
+			if (ts->n == TSAN_KEYS) {  /* full: merging starts again */
+				table_clear(ts);
+				lookup(ts, key, &slot);
+			}
+			ts->hot.slot[slot] = key;
+			ts->used[ts->n++] = (uint16_t)slot;
 		}
-		ts->slot[slot] = key;
-		ts->used[ts->n++] = (uint16_t)slot;
+		ts->has_free |= (flags & TRACE_ACCESS_FREE) != 0;
+		t->stream.owed = true;
 	}
-	ts->has_free |= (flags & TRACE_ACCESS_FREE) != 0;
-	t->stream.owed = true;
 	atomic_signal_fence(memory_order_seq_cst);
 	t->in_shim--;
 }
 
-/* The path of every access: a leaf but for the tail call of a new one's
- * keep, so it saves no register and needs no frame. */
+/* The path of every access: a leaf but for the tail call of keep when the
+ * key is not at its first slot, so it saves no register and needs no frame. */
 TRACE_HOT void access_of(struct tsan_thread *ts, uintptr_t pc, uint64_t addr, uint64_t size,
 			 unsigned flags, uint32_t stack)
 {
-	if (__builtin_expect(ts->ignore, 0))
+	if (__builtin_expect(ts->hot.ignore, 0))
 		return;
-	ts->seen++;
-	uint64_t key = key_of(addr, size, flags);
-	uint32_t slot;
-	if (__builtin_expect(!key || !lookup(ts, key, &slot), 0))
+	ts->hot.seen++;
+	uint64_t key = tsan_hot_key(addr, size, flags);
+	if (__builtin_expect(!key || ts->hot.slot[tsan_hot_slot(key)] != key, 0))
 		keep(ts, pc, addr, size, flags, stack);
 }
 
@@ -338,11 +307,24 @@ static __attribute__((noinline)) void access_slow(uintptr_t pc, uint64_t addr, u
 RECORD_API __attribute__((optimize("omit-frame-pointer")))
 void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size, unsigned flags)
 {
-	struct tsan_thread *ts = tsan_tls;
+	struct tsan_thread *ts = tsan_current();
 	if (__builtin_expect(!ts, 0))
 		access_slow(pc, (uintptr_t)addr, size, flags);
 	else
 		access_of(ts, pc, (uintptr_t)addr, size, flags, UINT32_MAX);
+}
+
+/* The program's entry point (tsan_hooks.c) counted the access as seen and
+ * did not find its key at the first slot; or the thread has no state yet. */
+RECORD_API bool tsan_record_miss(uintptr_t pc, const volatile void *addr, size_t size,
+				 unsigned flags)
+{
+	struct tsan_thread *ts = tsan_current();
+	if (__builtin_expect(!ts, 0))
+		access_slow(pc, (uintptr_t)addr, size, flags);
+	else
+		keep(ts, pc, (uintptr_t)addr, size, flags, UINT32_MAX);
+	return true;
 }
 
 void tsan_access(struct shim_thread *t, uintptr_t pc, uint64_t addr, uint64_t size,
@@ -392,7 +374,7 @@ RECORD_API void tsan_record_ignore(bool begin)
 	if (!ts)
 		return;
 	if (begin)
-		ts->ignore++;
-	else if (ts->ignore > 0)
-		ts->ignore--;
+		ts->hot.ignore++;
+	else if (ts->hot.ignore > 0)
+		ts->hot.ignore--;
 }

@@ -10,13 +10,19 @@
 #include <stdint.h>
 
 #ifdef CTRACE_TSAN_RECORD
+/* What the runtime's calls from the program's own entry points answer
+ * (tsan_hot.h): the shim records. */
+#define TSAN_RECORD_RUNTIME true
 /* __tsan_init: once per instrumented module, so it must be idempotent. */
 void tsan_record_init(void);
-/* pc: the function's return address. */
-void tsan_record_func_entry(uintptr_t pc);
+/* pc: the function's return address; sp: its entry hook's frame address. */
+void tsan_record_func_entry(uintptr_t pc, uintptr_t sp);
 void tsan_record_func_exit(void);
 /* Before a plain access; flags: enum trace_access_flags. */
 void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size, unsigned flags);
+/* The same access, already counted as seen by the program's entry point
+ * that did not find it merged (tsan_hot.h); true. */
+bool tsan_record_miss(uintptr_t pc, const volatile void *addr, size_t size, unsigned flags);
 /* An atomic operation: begin returns a token (the location's order is held
  * from begin to end), the operation is performed in between, end records it.
  * op: enum trace_atomic_op; mo: the C11 order (0 relaxed .. 5 seq_cst) the
@@ -33,13 +39,20 @@ void tsan_record_annotate(uintptr_t pc, unsigned kind, const volatile void *addr
 /* __tsan_ignore_thread_begin (true) / _end (false). */
 void tsan_record_ignore(bool begin);
 #else
+#define TSAN_RECORD_RUNTIME false
 static inline void tsan_record_init(void) {}
-static inline void tsan_record_func_entry(uintptr_t pc) { (void)pc; }
+static inline void tsan_record_func_entry(uintptr_t pc, uintptr_t sp) { (void)pc, (void)sp; }
 static inline void tsan_record_func_exit(void) {}
 static inline void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size,
 				      unsigned flags)
 {
 	(void)pc, (void)addr, (void)size, (void)flags;
+}
+static inline bool tsan_record_miss(uintptr_t pc, const volatile void *addr, size_t size,
+				    unsigned flags)
+{
+	(void)pc, (void)addr, (void)size, (void)flags;
+	return false;
 }
 static inline uint64_t tsan_record_atomic_begin(const volatile void *addr)
 {

@@ -13,47 +13,33 @@
 
 #include "shim.h"
 #include "trace_accesses.h"
+#include "tsan_hot.h"
 
-#define TSAN_DEPTH_MAX    256u   /* shadow frames; deeper calls are not kept */
-#define TSAN_STACK_CACHE  256u   /* (shadow stack, pc) -> stack id */
-#define TSAN_STACK_RECENT 8u     /* the same, the last by pc */
-#define TSAN_KEYS         1024u  /* keys of an interval before its table restarts */
-#define TSAN_SLOTS        (2u * TSAN_KEYS)
-
-struct tsan_frame {
-	uintptr_t pc;                /* the function's return address */
-	uintptr_t sp;                /* where its entry hook ran: deeper is lower */
-	uint64_t hash;               /* of this frame and every outer one */
-};
+#define TSAN_STACK_CACHE_BITS  10u /* (shadow stack, pc) -> stack id */
+#define TSAN_STACK_CACHE       (1u << TSAN_STACK_CACHE_BITS)
+#define TSAN_STACK_RECENT_BITS 5u  /* the same, the last by pc (an unrolled loop has many) */
+#define TSAN_STACK_RECENT      (1u << TSAN_STACK_RECENT_BITS)
 
 struct tsan_stack_slot {
 	uint64_t key;                /* hash of the shadow stack and pc, 0 = empty */
 	uint32_t id;
 };
 
-/* The interval's table holds keys: address | (size << 2 | free << 1 |
- * write) << 48, 0 = empty. Accesses whose key does not fit (16 KiB or
- * more, addresses above 2^48) are never merged. */
-#define TSAN_KEY_SIZE_MAX (1u << 14)
-
+/* The hot part first: the program's own entry points (tsan_hooks.c)
+ * read it through the TLS pointer. */
 struct tsan_thread {
+	struct tsan_hot hot;         /* shadow stack, interval table, ignore, seen */
 	struct shim_thread *owner;
 	/* the interval */
 	uint32_t n;                  /* keys in the table */
 	bool has_free;               /* a free() is kept: an ALLOC must not pass it */
-	int ignore;                  /* __tsan_ignore_thread_begin depth */
-	uint64_t seen, kept;         /* since they were added to the header */
+	uint64_t kept;               /* since it was added to the header */
 	struct trace_access_batch batch;  /* the open ACCESSES record */
 	/* the last stack ids, by pc: a loop's few access sites hit here, in
 	 * lines the thread touches anyway, not in the larger cache below */
 	struct tsan_stack_slot recent[TSAN_STACK_RECENT];
-	/* the shadow call stack */
-	uint32_t depth;
-	uint32_t overflow;           /* entries beyond TSAN_DEPTH_MAX not yet exited */
-	struct tsan_frame frames[TSAN_DEPTH_MAX];
 	struct tsan_stack_slot stacks[TSAN_STACK_CACHE];
 	uint16_t used[TSAN_KEYS];    /* the slots taken, to empty them */
-	uint64_t slot[TSAN_SLOTS];
 };
 
 /* Set by the first __tsan_init: the process has instrumented code, so the
@@ -62,7 +48,10 @@ extern _Atomic bool tsan_on;
 
 /* The calling thread's recording state, once it has one and until its
  * end: one load for the hooks (no walk from the shim's state). */
-extern __thread struct tsan_thread *tsan_tls __attribute__((tls_model("initial-exec")));
+static inline struct tsan_thread *tsan_current(void)
+{
+	return (struct tsan_thread *)__ctrace_tsan_thread_v1;
+}
 
 /* The calling thread is ending (its THREAD_END is written): it records
  * nothing more. */

@@ -1,20 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # bench/races/run.sh - the cost of recording memory accesses (issue 10): a
-# memory-heavy workload with locks (counters_striped.c), built with clang
-# three ways: native; -fsanitize=thread with clang's own runtime (TSan);
-# -fsanitize=thread with bench_tsan_abi.c, whose __tsan_* entry points
-# forward to the shim's recording (run under `ctrace run`, and under the
-# bare shim). Prints CPU and wall time (minimum of the runs), their ratios
-# to native, peak RSS, trace size and growth per second, accesses seen and
-# kept. Never run by ctest. Usage: bench/races/run.sh [--reps N]
-# [--threads T] [--rounds R] [--counters N] [--passes P...]  (repo root)
+# memory-heavy workload with locks (counters_striped.c) and, with --pigz
+# DIR, a real program (pigz built from its source in DIR, compressing
+# K KiB with its zopfli code, -11, and 16 MiB with zlib, -6; text from
+# bench/gen_input), built with clang three ways:
+# native; -fsanitize=thread with clang's own runtime (TSan); and with
+# `ctrace cc` (CC=clang, what users get). Rows: tsan; stub (the `ctrace cc`
+# build run without ctrace); shim (under the bare shim: the recording
+# alone); ctrace-run (`ctrace run`, which also reads the trace back for its
+# summary); report (`ctrace report` of that trace) and run+report. Prints
+# CPU (user + system) and wall time (the run with the least CPU of REPS),
+# their ratios to native, peak RSS, trace size and growth per second of
+# run, the share of accesses kept, and the analysis rate. Never run by
+# ctest. Usage: bench/races/run.sh [--reps N] [--threads T] [--rounds R]
+# [--counters N] [--passes "P..."] [--pigz DIR] [--pigz-kib K]  (repo root)
 set -uo pipefail
 export LC_ALL=C
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=${CTRACE_BUILD:-$ROOT/build}
-REPS=5 THREADS=4 ROUNDS=20000 COUNTERS=4194304 PASSES="4 32"
+REPS=5 THREADS=4 ROUNDS=20000 COUNTERS=4194304 PASSES="4 32" PIGZ="" PIGZ_KIB=8
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) REPS=$2; shift ;;
@@ -22,7 +28,9 @@ while [ $# -gt 0 ]; do
 	--rounds) ROUNDS=$2; shift ;;
 	--counters) COUNTERS=$2; shift ;;
 	--passes) PASSES=$2; shift ;;
-	*) sed -n '10,11s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	--pigz) PIGZ=$(cd "$2" && pwd) || exit 2; shift ;;
+	--pigz-kib) PIGZ_KIB=$2; shift ;;
+	*) sed -n '16,18s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -32,14 +40,35 @@ SHIM=$BUILD/libctrace-shim.so
 command -v clang >/dev/null || { echo "clang is needed" >&2; exit 2; }
 OUT=$BUILD/bench/races
 mkdir -p "$OUT"
-WL=$HERE/counters_striped.c
-clang -O2 -o "$OUT/native" "$WL" -lpthread &&
-clang -O2 -g -fsanitize=thread -o "$OUT/tsan" "$WL" -lpthread &&
-clang -O2 -g -fsanitize=thread -c "$WL" -o "$OUT/wl.o" &&
-clang -O2 -c "$HERE/bench_tsan_abi.c" -o "$OUT/abi.o" &&
-clang -O2 -o "$OUT/ctrace" "$OUT/wl.o" "$OUT/abi.o" -lpthread || exit 1
+: >"$OUT/run.log"
 
-# run_min VAR CMD...: the run with the least CPU time of REPS: "cpu wall rss"
+# build NAME SOURCES...: the three builds OUT/NAME.{native,tsan,cc}
+build()
+{
+	local name=$1 v
+	shift
+	for v in native tsan cc; do
+		local cc=(clang) objs=() f
+		[ $v = tsan ] && cc=(clang -fsanitize=thread)
+		[ $v = cc ] && cc=(env CC=clang "$CTRACE" cc)
+		mkdir -p "$OUT/obj-$name-$v"
+		for f in "$@"; do
+			objs+=("$OUT/obj-$name-$v/$(basename "${f%.c}").o")
+			"${cc[@]}" -O2 -g -Wno-unknown-pragmas -c "$f" -o "${objs[-1]}" || return 1
+		done
+		"${cc[@]}" -O2 -o "$OUT/$name.$v" "${objs[@]}" -lm -lpthread -lz || return 1
+	done
+}
+
+build counters "$HERE/counters_striped.c" || exit 1
+if [ -n "$PIGZ" ]; then
+	build pigz "$PIGZ"/pigz.c "$PIGZ"/yarn.c "$PIGZ"/try.c "$PIGZ"/zopfli/src/zopfli/*.c || exit 1
+	"$BUILD/bench/gen_input" $((PIGZ_KIB * 1024)) >"$OUT/pigz-11.in" || exit 1
+	"$BUILD/bench/gen_input" $((16 << 20)) >"$OUT/pigz-6.in" || exit 1
+fi
+
+# run_min VAR CMD...: the run with the least CPU time of REPS: "cpu wall rss";
+# a trace written to OUT/trace is kept as OUT/best
 run_min()
 {
 	local var=$1 best="" f
@@ -49,7 +78,7 @@ run_min()
 	for _ in $(seq "$REPS"); do
 		rm -rf "$OUT/trace"
 		[ "${MKTRACE:-0}" = 1 ] && mkdir -p "$OUT/trace"
-		/usr/bin/time -o "$f" -f "%U %S %e %M" "$@" >/dev/null 2>>"$OUT/run.log"
+		/usr/bin/time -o "$f" -f "%U %S %e %M" "$@" >"$OUT/stdout" 2>>"$OUT/run.log"
 		read -r u s e m <"$f"
 		local c
 		c=$(echo "$u + $s" | bc)
@@ -58,38 +87,79 @@ run_min()
 			[ -d "$OUT/trace" ] && { rm -rf "$OUT/best"; mv "$OUT/trace" "$OUT/best"; }
 		fi
 	done
+	rm -rf "$OUT/trace"
 	rm -f "$f"
 	printf -v "$var" '%s' "$best"
 }
 
-ratio() { echo "scale=2; $1 / $2" | bc; }
+ratio() { [ "$(echo "$2 > 0" | bc)" = 1 ] && echo "scale=2; $1 / $2" | bc || echo -; }
 
-printf '%-22s %7s %6s %7s %6s %8s %6s %9s %10s %7s\n' variant cpu_s x wall_s x rss_MB x \
-	trace_MB MB/s_run kept%
-for p in $PASSES; do
-	args=("$THREADS" "$ROUNDS" "$COUNTERS" "$p")
-	echo "-- $THREADS threads, $ROUNDS rounds, $COUNTERS counters, $p passes"
-	run_min nat "$OUT/native" "${args[@]}"
+# row NAME CPU WALL RSS [TRACE_DIR]: one line, ratios to the native run
+row()
+{
+	local size="-" rate="-" kept="-"
+	if [ -n "${5:-}" ] && [ -d "$5" ]; then
+		local bytes
+		bytes=$(du -sb "$5" | cut -f1)
+		size=$(echo "scale=1; $bytes / 1048576" | bc)
+		rate=$(echo "scale=1; $bytes / 1048576 / $3" | bc)
+		kept=$("$CTRACE" info --format=json "$5" 2>/dev/null |
+			sed -n 's/.*"accesses":{"seen":\([0-9]*\),"kept":\([0-9]*\)}.*/\2 \1/p' |
+			awk '$2 > 0 { printf "%.1f", 100 * $1 / $2 }')
+	fi
+	local rss="-" rx="-"
+	[ "$4" != - ] && rss=$(($4 / 1024)) rx=$(ratio "$4" "$nr")
+	printf '%-12s %7s %6s %7s %6s %7s %5s %8s %7s %6s\n' "$1" "$2" "$(ratio "$2" "$nc")" \
+		"$3" "$(ratio "$3" "$nw")" "$rss" "$rx" "$size" "$rate" "${kept:--}"
+}
+
+# bench_program NAME ARGS...: every variant of OUT/NAME.* on ARGS
+bench_program()
+{
+	local name=$1 r c w m tc
+	shift
+	run_min nat "$OUT/$name.native" "$@"
 	read -r nc nw nr <<<"$nat"
-	for v in tsan shim ctrace-run; do
-		case $v in
-		tsan) run_min r "$OUT/tsan" "${args[@]}" ;;
-		shim) MKTRACE=1 run_min r env LD_PRELOAD="$SHIM" CTRACE_DIR="$OUT/trace" \
-			"$OUT/ctrace" "${args[@]}" ;;
-		ctrace-run) run_min r "$CTRACE" run -o "$OUT/trace" -- "$OUT/ctrace" "${args[@]}" ;;
-		esac
-		read -r c w m <<<"$r"
-		size="-" rate="-" kept="-"
-		if [ "$v" != tsan ] && [ -d "$OUT/best" ]; then
-			bytes=$(du -sb "$OUT/best" | cut -f1)
-			size=$(echo "scale=1; $bytes / 1048576" | bc)
-			rate=$(echo "scale=1; $bytes / 1048576 / $w" | bc)
-			kept=$("$CTRACE" info --format=json "$OUT/best" 2>/dev/null |
-				sed -n 's/.*"accesses":{"seen":\([0-9]*\),"kept":\([0-9]*\)}.*/\2 \1/p' |
-				awk '$2 > 0 { printf "%.1f", 100 * $1 / $2 }')
-		fi
-		printf '%-22s %7s %6s %7s %6s %8s %6s %9s %10s %7s\n' "$v" "$c" "$(ratio "$c" "$nc")" \
-			"$w" "$(ratio "$w" "$nw")" "$((m / 1024))" "$(ratio "$m" "$nr")" "$size" "$rate" "${kept:--}"
-	done
-	printf '%-22s %7s %6s %7s %6s %8s %6s\n' native "$nc" 1 "$nw" 1 "$((nr / 1024))" 1
+	cp "$OUT/stdout" "$OUT/native.out"
+	run_min r "$OUT/$name.tsan" "$@"
+	read -r c w m <<<"$r"
+	tc=$c
+	row tsan "$c" "$w" "$m"
+	run_min r "$OUT/$name.cc" "$@"
+	read -r c w m <<<"$r"
+	cmp -s "$OUT/stdout" "$OUT/native.out" || echo "FAIL: the stub run's output differs"
+	row stub "$c" "$w" "$m"
+	MKTRACE=1 run_min r env LD_PRELOAD="$SHIM" CTRACE_DIR="$OUT/trace" "$OUT/$name.cc" "$@"
+	read -r c w m <<<"$r"
+	cmp -s "$OUT/stdout" "$OUT/native.out" || echo "FAIL: the shim run's output differs"
+	row shim "$c" "$w" "$m" "$OUT/best"
+	run_min r "$CTRACE" run -o "$OUT/trace" -- "$OUT/$name.cc" "$@"
+	read -r c w m <<<"$r"
+	local rc=$c rw=$w
+	row ctrace-run "$c" "$w" "$m" "$OUT/best"
+	local events
+	events=$("$CTRACE" info --format=json "$OUT/best" 2>/dev/null |
+		sed -n 's/^{.*"threads":[0-9]*,"events":\([0-9]*\),.*/\1/p')
+	rm -rf "$OUT/kept" && mv "$OUT/best" "$OUT/kept"
+	run_min r "$CTRACE" report "$OUT/kept"
+	read -r c w m <<<"$r"
+	row report "$c" "$w" "$m"
+	row run+report "$(echo "$rc + $c" | bc)" "$(echo "$rw + $w" | bc)" -
+	printf '%-12s %7s %6s %7s %6s %7s %5s\n' native "$nc" 1 "$nw" 1 "$((nr / 1024))" 1
+	echo "   run+report / TSan CPU: $(ratio "$(echo "$rc + $c" | bc)" "$tc");" \
+		"report reads $(ratio "${events:-0}" "$(echo "$c * 1000000" | bc)") M events per CPU second"
+}
+
+printf '%-12s %7s %6s %7s %6s %7s %5s %8s %7s %6s\n' variant cpu_s x wall_s x rss_MB x \
+	trace_MB MB/s kept%
+for p in $PASSES; do
+	echo "-- counters_striped: $THREADS threads, $ROUNDS rounds, $COUNTERS counters, $p passes"
+	bench_program counters "$THREADS" "$ROUNDS" "$COUNTERS" "$p"
 done
+if [ -n "$PIGZ" ]; then
+	for level in 11 6; do
+		echo "-- pigz -$level -p 2 -b 32, $(($(wc -c <"$OUT/pigz-$level.in") / 1024)) KiB of bench/gen_input text"
+		bench_program pigz -"$level" -p 2 -b 32 -c "$OUT/pigz-$level.in"
+	done
+fi
+rm -rf "$OUT/best" "$OUT/kept"

@@ -99,8 +99,11 @@ char **cc_command(const struct cc_setup *setup, const struct cc_line *line, int 
 					 NULL };
 	const char *const defines[] = { "-DCTRACE_CC=1", setup->includedir ? "-idirafter" : NULL,
 					setup->includedir, NULL };
+	/* the hottest entry points, hidden in each module (direct calls), then
+	 * the runtime: the stub, or the shim preloaded before it */
 	const char *const runtime[] = { "-L", setup->libdir, "-Xlinker", "-rpath", "-Xlinker",
-					setup->libdir, "-Wl,--push-state,--no-as-needed",
+					setup->libdir, "-Wl,--push-state,--no-as-needed,--whole-archive",
+					"-lctrace-tsan-hooks", "-Wl,--no-whole-archive",
 					"-lctrace-tsan", "-Wl,--pop-state", NULL };
 	bool clang = setup->family == CC_FAMILY_CLANG;
 	const char **out = calloc((size_t)n_compiler + (size_t)n + 24, sizeof *out);

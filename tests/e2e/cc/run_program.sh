@@ -2,7 +2,8 @@
 # run_program.sh - builds SOURCE with `ctrace cc` (or `ctrace c++` for C++)
 # using gcc or clang, runs it natively and under `ctrace run`: both must
 # exit 0 with the same output, and under `ctrace run` the __tsan_* calls
-# must reach the shim, not the stub. Usage: run_program.sh CTRACE gcc|clang SOURCE
+# must reach the shim, not the stub (the entry points linked into the
+# program through the thread state the shim defines). Usage: run_program.sh CTRACE gcc|clang SOURCE
 # [compiler args...]. Exit 77 if the compiler is missing.
 set -u
 ctrace=$1 family=$2 src=$3
@@ -17,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 env "$var=$compiler" "$ctrace" "$sub" "$@" "$src" -o "$work/prog" -pthread 2>"$work/cc.err" ||
 	{ cat "$work/cc.err"; fail "ctrace $sub with $compiler"; }
-nm -u "$work/prog" | grep -q __tsan_func_entry || fail "not instrumented"
+objdump -d "$work/prog" | grep -q "call .*<__tsan_func_entry>" || fail "not instrumented"
 ldd "$work/prog" | grep -q libctrace-tsan.so || fail "not linked with the stub runtime"
 ldd "$work/prog" | grep -q libtsan && fail "linked with libtsan"
 "$work/prog" >"$work/native.out" 2>&1 || { cat "$work/native.out"; fail "native run failed"; }
@@ -25,7 +26,7 @@ ldd "$work/prog" | grep -q libtsan && fail "linked with libtsan"
 	{ cat "$work/traced.out" "$work/traced.err"; fail "run under ctrace failed"; }
 diff "$work/native.out" "$work/traced.out" || fail "output differs under ctrace run"
 LD_DEBUG=bindings "$ctrace" run -q -o "$work/trace2" -- "$work/prog" >/dev/null 2>"$work/bindings"
-for sym in __tsan_func_entry __tsan_atomic32_fetch_add; do
+for sym in __ctrace_tsan_thread_v1 __tsan_atomic32_fetch_add; do
 	grep -q "binding file $work/prog .*libctrace-shim.so.*\`$sym'" "$work/bindings" ||
 		fail "$sym does not bind to the shim under ctrace run"
 done

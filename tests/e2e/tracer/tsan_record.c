@@ -19,7 +19,7 @@
 #define RANGE 4u
 
 static void (*init)(void);
-static void (*entry)(uintptr_t);
+static void (*entry_at)(uintptr_t, uintptr_t);
 static void (*leave)(void);
 static void (*access_)(uintptr_t, const volatile void *, size_t, unsigned);
 static uint64_t (*atomic_begin)(const volatile void *);
@@ -42,6 +42,13 @@ static void *sym(const char *name)
 		exit(77);
 	}
 	return p;
+}
+
+/* A function entry at PC, its frame the caller's (as the entry hook's
+ * frame address is). */
+static inline __attribute__((always_inline)) void entry(uintptr_t pc)
+{
+	entry_at(pc, (uintptr_t)__builtin_frame_address(0));
 }
 
 /* Between steps: a lock and an unlock end the interval. */
@@ -152,7 +159,7 @@ static void handler(int sig)
 int main(void)
 {
 	init = sym("tsan_record_init");
-	entry = sym("tsan_record_func_entry");
+	entry_at = sym("tsan_record_func_entry");
 	leave = sym("tsan_record_func_exit");
 	access_ = sym("tsan_record_access");
 	atomic_begin = sym("tsan_record_atomic_begin");

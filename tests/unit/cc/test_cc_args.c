@@ -81,8 +81,9 @@ static char *command(enum cc_family family, const char *args)
 	return text;
 }
 
-#define RUNTIME "-L /lib -Xlinker -rpath -Xlinker /lib -Wl,--push-state,--no-as-needed " \
-		"-lctrace-tsan -Wl,--pop-state"
+#define RUNTIME "-L /lib -Xlinker -rpath -Xlinker /lib " \
+		"-Wl,--push-state,--no-as-needed,--whole-archive -lctrace-tsan-hooks " \
+		"-Wl,--no-whole-archive -lctrace-tsan -Wl,--pop-state"
 #define DEFINES "-DCTRACE_CC=1 -idirafter /inc"
 #define GCC_LINK "-L /lib/tsan-stub/ -B /lib/tsan-stub/"
 

@@ -28,11 +28,16 @@ static struct {
 } rec;
 
 void tsan_record_init(void) { rec.inits++; }
-void tsan_record_func_entry(uintptr_t pc) { rec.pc = pc, rec.depth++; }
+void tsan_record_func_entry(uintptr_t pc, uintptr_t sp) { (void)sp, rec.pc = pc, rec.depth++; }
 void tsan_record_func_exit(void) { rec.depth--; }
 void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size, unsigned flags)
 {
 	rec.pc = pc, rec.addr = addr, rec.size = size, rec.flags = flags;
+}
+bool tsan_record_miss(uintptr_t pc, const volatile void *addr, size_t size, unsigned flags)
+{
+	rec.pc = pc, rec.addr = addr, rec.size = size, rec.flags = flags;
+	return true;
 }
 uint64_t tsan_record_atomic_begin(const volatile void *addr)
 {
