@@ -166,13 +166,22 @@ struct rc_entry {
 };
 enum { RC_E_WRITE = 1, RC_E_ATOMIC = 2 };
 
-/* A word's state, stored in the words table itself (one cache miss to
- * find it, one to read its entries). */
+/* A word's state, stored in the words table itself: one cache miss to
+ * find it and read its entry, when it has one (most words: the last write,
+ * or one reader); more entries go to the heap (one more miss). */
 struct rc_word {
 	uint64_t key;              /* rc_word_key, U64MAP_EMPTY = free slot */
-	uint32_t n, cap;
-	struct rc_entry *e;        /* (owned) */
+	uint32_t n, cap;           /* cap 0: the entry (n <= 1) is inline */
+	union {
+		struct rc_entry one;
+		struct rc_entry *e;    /* (owned) cap > 0 */
+	};
 };
+
+static inline struct rc_entry *rc_entries(struct rc_word *w)
+{
+	return w->cap ? w->e : &w->one;
+}
 
 /* Where an access comes from (interned: bounded by code sites). */
 struct rc_site {

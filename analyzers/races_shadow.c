@@ -18,7 +18,8 @@ void rc_shadow_init(struct rc_shadow *s)
 void rc_shadow_release(struct rc_shadow *s)
 {
 	for (size_t i = 0; s->w && i <= s->mask; i++)
-		free(s->w[i].e);
+		if (s->w[i].key != U64MAP_EMPTY && s->w[i].cap)
+			free(s->w[i].e);
 	free(s->w);
 	free(s->sites);
 	u64map_release(&s->site_map);
@@ -141,8 +142,9 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct r
 	const uint32_t t = a->thread;
 	const uint8_t flags = (uint8_t)((a->write ? RC_E_WRITE : 0) | (a->atomic ? RC_E_ATOMIC : 0));
 	uint32_t keep = 0;
+	struct rc_entry *es = rc_entries(wd);
 	for (uint32_t i = 0; i < wd->n; i++) {
-		struct rc_entry *e = &wd->e[i];
+		struct rc_entry *e = &es[i];
 		bool overlaps = (e->mask & mask) != 0;
 		bool same = e->thread == t;
 		bool before = same || rc_hb_before(hb, e->thread, e->epoch, th);
@@ -158,12 +160,19 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct r
 				 (a->write || !(e->flags & RC_E_WRITE)) &&
 				 (!a->atomic || (e->flags & RC_E_ATOMIC));
 		if (!dominated)
-			wd->e[keep++] = *e;
+			es[keep++] = *e;
 	}
 	wd->n = keep;
-	wd->e = rc_grow(wd->e, &wd->cap, wd->n + 1, sizeof(*wd->e), 2);
+	if (!wd->cap && keep) {   /* a second entry: all go to the heap */
+		struct rc_entry one = wd->one;
+		wd->e = NULL;
+		wd->e = rc_grow(NULL, &wd->cap, 4, sizeof(*wd->e), 4);
+		wd->e[0] = one;
+	} else if (wd->cap) {
+		wd->e = rc_grow(wd->e, &wd->cap, wd->n + 1, sizeof(*wd->e), 4);
+	}
 	int64_t start = (int64_t)(a->addr - w);   /* < 0: a range from an earlier word */
-	wd->e[wd->n++] = (struct rc_entry){
+	rc_entries(wd)[wd->n++] = (struct rc_entry){
 		.thread = t, .epoch = epoch, .site = site,
 		.start = start < INT32_MIN ? INT32_MIN : (int32_t)start,
 		.ts_ns = a->ts_ns, .mask = mask, .flags = flags,
@@ -205,7 +214,7 @@ void rc_shadow_reset(struct rc_shadow *s, const struct rc_access *a, uint32_t pa
 			continue;
 		struct rc_word *wd = rc_word(s, key, false);
 		if (wd && keep_last && wd->n) {
-			wd->e[0] = wd->e[wd->n - 1];
+			rc_entries(wd)[0] = rc_entries(wd)[wd->n - 1];
 			wd->n = 1;
 		} else if (wd) {
 			wd->n = 0;
