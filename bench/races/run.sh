@@ -8,8 +8,9 @@
 # native; -fsanitize=thread with clang's own runtime (TSan); and with
 # `ctrace cc` (CC=clang, what users get). Rows: tsan; stub (the `ctrace cc`
 # build run without ctrace); shim (under the bare shim: the recording
-# alone); ctrace-run (`ctrace run`, which also reads the trace back for its
-# summary); report (`ctrace report` of that trace) and run+report. Prints
+# alone); ctrace-run (`ctrace run --quiet`: the recording and the live
+# watchdog; without --quiet its summary analyzes the trace as ctrace report
+# does); report (`ctrace report` of that trace) and run+report. Prints
 # CPU (user + system) and wall time (the run with the least CPU of REPS),
 # their ratios to native, peak RSS, trace size and growth per second of
 # run, the share of accesses kept, and the analysis rate. Never run by
@@ -133,7 +134,7 @@ bench_program()
 	read -r c w m <<<"$r"
 	cmp -s "$OUT/stdout" "$OUT/native.out" || echo "FAIL: the shim run's output differs"
 	row shim "$c" "$w" "$m" "$OUT/best"
-	run_min r "$CTRACE" run -o "$OUT/trace" -- "$OUT/$name.cc" "$@"
+	run_min r "$CTRACE" run --quiet -o "$OUT/trace" -- "$OUT/$name.cc" "$@"
 	read -r c w m <<<"$r"
 	local rc=$c rw=$w
 	row ctrace-run "$c" "$w" "$m" "$OUT/best"
