@@ -166,16 +166,23 @@ struct rc_entry {
 };
 enum { RC_E_WRITE = 1, RC_E_ATOMIC = 2 };
 
-/* A word's state, stored in the words table itself: one cache miss to
- * find it and read its entry, when it has one (most words: the last write,
- * or one reader); more entries go to the heap (one more miss). */
+/* A word's state. Its entry, when it has one (most words: the last
+ * write, or one reader), is inline; more entries go to the heap. */
 struct rc_word {
-	uint64_t key;              /* rc_word_key, U64MAP_EMPTY = free slot */
 	uint32_t n, cap;           /* cap 0: the entry (n <= 1) is inline */
 	union {
 		struct rc_entry one;
 		struct rc_entry *e;    /* (owned) cap > 0 */
 	};
+};
+
+/* The words of 64 bytes of the program's memory, together in the table:
+ * the neighbouring words a loop or a block copy touches are one lookup and
+ * neighbouring cache lines, not a miss each. */
+#define RC_CHUNK_WORDS 8
+struct rc_chunk {
+	uint64_t key;              /* rc_word_key / RC_CHUNK_WORDS, U64MAP_EMPTY = free slot */
+	struct rc_word w[RC_CHUNK_WORDS];
 };
 
 static inline struct rc_entry *rc_entries(struct rc_word *w)
@@ -193,14 +200,14 @@ struct rc_site {
 #define RC_SITE_ATOMIC 0x80u
 
 struct rc_shadow {
-	struct rc_word *w;         /* open addressing by rc_word_key */
-	size_t mask, nw;           /* capacity - 1, words in use */
+	struct rc_chunk *c;        /* open addressing by chunk key */
+	size_t mask, nc;           /* capacity - 1, chunks in use */
 	struct rc_site *sites;
 	uint32_t nsites, cap_sites;
 	struct u64map site_map;
 	struct rc_site site_cache[256];   /* direct-mapped: most accesses repeat a site */
 	uint32_t site_cache_id[256];      /* its id + 1, 0 = empty */
-	struct rc_word *last;      /* one-entry cache of words */
+	struct rc_chunk *last;     /* one-entry cache of chunks */
 };
 
 /* An access being checked. */
@@ -243,10 +250,11 @@ static inline uint64_t rc_word_key(uint32_t process, uint64_t addr)
 {
 	return (uint64_t)process << 48 ^ (addr >> 3);
 }
-/* Which part owns a word (high hash bits: the words table indexes by the low ones). */
+/* Which part owns a word: its chunk's (high hash bits: the table indexes
+ * chunks by the low ones). */
 static inline uint32_t rc_part_of(uint64_t key, uint32_t parts)
 {
-	return parts <= 1 ? 0 : (uint32_t)((u64map_hash(key) >> 40) % parts);
+	return parts <= 1 ? 0 : (uint32_t)((u64map_hash(key / RC_CHUNK_WORDS) >> 40) % parts);
 }
 
 /* ---- heap blocks (races_heap.c) ---- */

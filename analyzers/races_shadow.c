@@ -17,10 +17,11 @@ void rc_shadow_init(struct rc_shadow *s)
 
 void rc_shadow_release(struct rc_shadow *s)
 {
-	for (size_t i = 0; s->w && i <= s->mask; i++)
-		if (s->w[i].key != U64MAP_EMPTY && s->w[i].cap)
-			free(s->w[i].e);
-	free(s->w);
+	for (size_t i = 0; s->c && i <= s->mask; i++)
+		for (uint32_t k = 0; s->c[i].key != U64MAP_EMPTY && k < RC_CHUNK_WORDS; k++)
+			if (s->c[i].w[k].cap)
+				free(s->c[i].w[k].e);
+	free(s->c);
 	free(s->sites);
 	u64map_release(&s->site_map);
 	memset(s, 0, sizeof(*s));
@@ -77,53 +78,61 @@ uint32_t rc_site(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t
 	return id;
 }
 
-static void rc_words_grow(struct rc_shadow *s)
+static void rc_chunks_grow(struct rc_shadow *s)
 {
-	size_t cap = s->w ? (s->mask + 1) * 2 : 4096;
-	struct rc_word *w = malloc(cap * sizeof(*w));
-	if (!w)
+	size_t cap = s->c ? (s->mask + 1) * 2 : 1024;
+	struct rc_chunk *c = malloc(cap * sizeof(*c));
+	if (!c)
 		abort();
 	for (size_t i = 0; i < cap; i++)
-		w[i] = (struct rc_word){ .key = U64MAP_EMPTY };
-	for (size_t i = 0; s->w && i <= s->mask; i++) {
-		if (s->w[i].key == U64MAP_EMPTY)
+		c[i].key = U64MAP_EMPTY;
+	for (size_t i = 0; s->c && i <= s->mask; i++) {
+		if (s->c[i].key == U64MAP_EMPTY)
 			continue;
-		size_t j = u64map_hash(s->w[i].key) & (cap - 1);
-		while (w[j].key != U64MAP_EMPTY)
+		size_t j = u64map_hash(s->c[i].key) & (cap - 1);
+		while (c[j].key != U64MAP_EMPTY)
 			j = (j + 1) & (cap - 1);
-		w[j] = s->w[i];
+		c[j] = s->c[i];
 	}
-	free(s->w);
-	s->w = w;
+	free(s->c);
+	s->c = c;
 	s->mask = cap - 1;
 	s->last = NULL;
 }
 
-static struct rc_word *rc_word(struct rc_shadow *s, uint64_t key, bool create)
+/* The chunk of words KEY (rc_word_key / RC_CHUNK_WORDS) is, made if CREATE. */
+static struct rc_chunk *rc_chunk(struct rc_shadow *s, uint64_t key, bool create)
 {
 	if (s->last && s->last->key == key)
 		return s->last;
-	if (!s->w) {
+	if (!s->c) {
 		if (!create)
 			return NULL;
-		rc_words_grow(s);
+		rc_chunks_grow(s);
 	}
 	size_t i = u64map_hash(key) & s->mask;
-	while (s->w[i].key != key) {
-		if (s->w[i].key == U64MAP_EMPTY) {
+	while (s->c[i].key != key) {
+		if (s->c[i].key == U64MAP_EMPTY) {
 			if (!create)
 				return NULL;
-			if ((s->nw + 1) * 4 > (s->mask + 1) * 3) {   /* keep it under 3/4 full */
-				rc_words_grow(s);
-				return rc_word(s, key, create);
+			if ((s->nc + 1) * 4 > (s->mask + 1) * 3) {   /* keep it under 3/4 full */
+				rc_chunks_grow(s);
+				return rc_chunk(s, key, create);
 			}
-			s->w[i] = (struct rc_word){ .key = key };
-			s->nw++;
+			memset(&s->c[i], 0, sizeof(s->c[i]));
+			s->c[i].key = key;
+			s->nc++;
 			break;
 		}
 		i = (i + 1) & s->mask;
 	}
-	return s->last = &s->w[i];
+	return s->last = &s->c[i];
+}
+
+static struct rc_word *rc_word(struct rc_shadow *s, uint64_t key, bool create)
+{
+	struct rc_chunk *c = rc_chunk(s, key / RC_CHUNK_WORDS, create);
+	return c ? &c->w[key % RC_CHUNK_WORDS] : NULL;
 }
 
 /* The bytes of word w that [addr, end) covers. */
