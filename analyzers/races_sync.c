@@ -345,6 +345,12 @@ void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev, const struct 
 	}
 	if (!ev->obj)
 		return;
+	if ((ev->op == TRACE_OP_ONCE || ev->op == TRACE_OP_CALL_ONCE) && ev->phase == TRACE_PHASE_END &&
+	    ev->result == 0 && x->obj_key)
+		/* what the routine did, released by the shim's annotation on the
+		 * once before the library marked it done (its caller's END may
+		 * come after this one) */
+		rc_acquire(hb, ev->thread, &rc_addr_sync(hb, ev->process, x->obj_key)->clk);
 	bool first = (c & (OPC_RELEASE | OPC_DESTROY)) || rc_releases(ev);
 	if (first)
 		rc_use(ev, use, ctx);

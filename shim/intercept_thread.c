@@ -231,6 +231,48 @@ SHIM_EXPORT int pthread_setname_np(pthread_t th, const char *name)
 	return r;
 }
 
+/* The once routine of the call in progress on this thread, and its once
+ * (pthread_once's routine takes no argument). */
+static __thread void (*once_init)(void);
+static __thread const void *once_obj;
+
+/* Runs the routine, then writes a happens-before annotation on the once
+ * before the library marks it done: every other call that returns, it
+ * returns after this record (the caller's own END comes after the other
+ * threads may have gone on). */
+static void once_run(void)
+{
+	void (*init)(void) = once_init;
+	const void *obj = once_obj;
+	init();
+	struct shim_call c;
+	if (shim_enter(&c, SHIM_SITE()))
+		shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_ANNOTATE, 0, 0, 0,
+			      TRACE_ANN_HAPPENS_BEFORE, (uintptr_t)obj, 0, NULL);
+}
+
+/* Around the real once call, whose routine is once_run: the routine and
+ * once of this call, and back those of an outer call (a routine may make
+ * once calls of its own). */
+struct once_saved {
+	void (*init)(void);
+	const void *obj;
+};
+
+static struct once_saved once_enter(void (*init)(void), const void *obj)
+{
+	struct once_saved saved = { once_init, once_obj };
+	once_init = init;
+	once_obj = obj;
+	return saved;
+}
+
+static void once_leave(struct once_saved saved)
+{
+	once_init = saved.init;
+	once_obj = saved.obj;
+}
+
 SHIM_EXPORT int pthread_once(pthread_once_t *once, void (*init)(void))
 {
 	struct shim_call c;
@@ -242,7 +284,9 @@ SHIM_EXPORT int pthread_once(pthread_once_t *once, void (*init)(void))
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_once(once, init);
 	shim_begin(&c, TRACE_OP_ONCE, once);
-	int r = shim_real.pthread_once(once, init);
+	struct once_saved saved = once_enter(init, once);
+	int r = shim_real.pthread_once(once, once_run);
+	once_leave(saved);
 	shim_end(&c, TRACE_OP_ONCE, once, r);
 	return r;
 }
@@ -308,8 +352,10 @@ SHIM_EXPORT void call_once(once_flag *flag, void (*init)(void))
 		return;
 	}
 	shim_begin(&c, TRACE_OP_CALL_ONCE, flag);
+	struct once_saved saved = once_enter(init, flag);
 	c.t->in_call_once = 1;
-	shim_real.call_once(flag, init);
+	shim_real.call_once(flag, once_run);
 	c.t->in_call_once = 0;
+	once_leave(saved);
 	shim_end(&c, TRACE_OP_CALL_ONCE, flag, 0);
 }
