@@ -34,7 +34,7 @@ foreach(family gcc clang)
     ctrace_race_case(norace_${mode} ${family} norace.c ${mode} norace.jq)
   endforeach()
   foreach(mode cxx_mutex cxx_cond cxx_atomic cxx_shared_ptr cxx_call_once cxx_shared_mutex
-      cxx_future cxx_async cxx_fence_rmw cxx_chain)
+      cxx_future cxx_async cxx_fence_rmw cxx_chain cxx_static_local)
     ctrace_race_case(norace_${mode} ${family} norace.cpp ${mode} norace.jq)
   endforeach()
   foreach(mode counter size1 size2 size4 size8 size16 two_mutexes relaxed_flag

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // norace.cpp MODE - race-free C++: std::thread, std::mutex,
 // std::condition_variable, std::atomic, std::shared_ptr, call_once,
-// shared_mutex, promise/future, async, fences, built with
+// shared_mutex, promise/future, async, fences, function-local statics, built with
 // `ctrace c++`: `ctrace report` must find no race.
 #include <atomic>
 #include <condition_variable>
@@ -237,6 +237,25 @@ long acquire_chain()
 	t3.join();
 	return got == 1;
 }
+
+// A function-local static made by whichever thread comes first (the
+// compiler's guard and libstdc++'s __cxa_guard_*), read by all.
+const Config &local_static()
+{
+	static const Config config{"static", {1, 2, 3}};
+	return config;
+}
+
+long static_local()
+{
+	std::atomic<long> sum{0};
+	std::vector<std::thread> ts;
+	for (int t = 0; t < kThreads; t++)
+		ts.emplace_back([&] { sum += static_cast<long>(local_static().values.size()); });
+	for (auto &t : ts)
+		t.join();
+	return sum == 3 * kThreads;
+}
 }  // namespace
 
 int main(int argc, char **argv)
@@ -263,6 +282,8 @@ int main(int argc, char **argv)
 		ok = fence_rmw();
 	else if (!strcmp(m, "cxx_chain"))
 		ok = acquire_chain();
+	else if (!strcmp(m, "cxx_static_local"))
+		ok = static_local();
 	else {
 		fprintf(stderr, "usage: norace MODE\n");
 		return 2;
