@@ -37,8 +37,7 @@ bool shim_enter_slow(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 	c->stack = shim_stack_capture(t, pc0, sp);
 	t->in_shim--;
 	*t->errno_at = saved;
-	if (atomic_load_explicit(&shim_py_frames, memory_order_acquire))
-		c->stack = shim_py_stack(c, c->stack, pc0);
+	c->stack = shim_call_stack(c, c->stack, pc0);
 	return true;
 }
 

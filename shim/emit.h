@@ -47,6 +47,14 @@ struct shim_call {
  * not in the cache, re-entry. */
 bool shim_enter_slow(struct shim_call *c, uintptr_t pc0, uintptr_t sp);
 
+/* The call's stack: NATIVE, with the Python frames of the thread when
+ * CPython's are recorded (python.h). */
+TRACE_HOT uint32_t shim_call_stack(struct shim_call *c, uint32_t native, uintptr_t pc0)
+{
+	return __builtin_expect(atomic_load_explicit(&shim_py_frames, memory_order_acquire), 0)
+		       ? shim_py_stack(c, native, pc0) : native;
+}
+
 /* False: forward to the real function and record nothing (the shim is off,
  * not started, or this thread is already inside it). True: c is ready and
  * the call's stack has been captured. */
@@ -62,9 +70,7 @@ TRACE_HOT bool shim_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 		if (__builtin_expect(id != UINT32_MAX, 1)) {
 			c->t = t;
 			c->pre = false;
-			c->stack = __builtin_expect(atomic_load_explicit(&shim_py_frames,
-									 memory_order_acquire), 0)
-				   ? shim_py_stack(c, id, pc0) : id;
+			c->stack = shim_call_stack(c, id, pc0);
 			return true;
 		}
 	}
