@@ -176,14 +176,23 @@ struct rc_word {
 	};
 };
 
-/* The words of 64 bytes of the program's memory, together in the table:
- * the neighbouring words a loop or a block copy touches are one lookup and
- * neighbouring cache lines, not a miss each. */
-#define RC_CHUNK_WORDS 8
-struct rc_chunk {
-	uint64_t key;              /* rc_word_key / RC_CHUNK_WORDS, U64MAP_EMPTY = free slot */
-	struct rc_word w[RC_CHUNK_WORDS];
+/* The words of 512 bytes of the program's memory, side by side: a loop,
+ * a block copy or a scan touches them in order, and their state is then
+ * in neighbouring lines that the cache prefetches, not a miss each. */
+#define RC_PAGE_BITS 6u
+#define RC_PAGE_WORDS (1u << RC_PAGE_BITS)
+struct rc_page {
+	struct rc_word w[RC_PAGE_WORDS];
 };
+
+struct rc_page_slot {
+	uint64_t key;              /* rc_word_key >> RC_PAGE_BITS, U64MAP_EMPTY = free */
+	struct rc_page *page;
+};
+
+/* Entry arrays of words with more than one entry, by size class (2 << k
+ * entries), reused when a word's array grows; from the shadow's slabs. */
+#define RC_ENTRY_CLASSES 26u
 
 static inline struct rc_entry *rc_entries(struct rc_word *w)
 {
@@ -199,15 +208,23 @@ struct rc_site {
 };
 #define RC_SITE_ATOMIC 0x80u
 
+#define RC_PAGE_CACHE 64u
+#define RC_SITE_CACHE_BITS 12u
+#define RC_SITE_CACHE (1u << RC_SITE_CACHE_BITS)
 struct rc_shadow {
-	struct rc_chunk *c;        /* open addressing by chunk key */
-	size_t mask, nc;           /* capacity - 1, chunks in use */
+	struct rc_page_slot *table;   /* open addressing by page key */
+	size_t mask, npages;       /* capacity - 1, pages in use */
+	struct rc_page_slot cache[RC_PAGE_CACHE];   /* direct-mapped by page key */
+	void *slabs;               /* (owned) the memory of pages and entry arrays */
+	char *bump, *bump_end;     /* the current slab's free part */
+	void *free_entries[RC_ENTRY_CLASSES];
 	struct rc_site *sites;
 	uint32_t nsites, cap_sites;
 	struct u64map site_map;
-	struct rc_site site_cache[256];   /* direct-mapped: most accesses repeat a site */
-	uint32_t site_cache_id[256];      /* its id + 1, 0 = empty */
-	struct rc_chunk *last;     /* one-entry cache of chunks */
+	struct rc_site_slot {
+		struct rc_site site;
+		uint32_t id;           /* + 1, 0 = empty */
+	} site_cache[RC_SITE_CACHE];   /* direct-mapped: most accesses repeat a site */
 };
 
 /* An access being checked. */
@@ -250,11 +267,11 @@ static inline uint64_t rc_word_key(uint32_t process, uint64_t addr)
 {
 	return (uint64_t)process << 48 ^ (addr >> 3);
 }
-/* Which part owns a word: its chunk's (high hash bits: the table indexes
- * chunks by the low ones). */
+/* Which part owns a word: its page's (high hash bits: the table indexes
+ * pages by the low ones). */
 static inline uint32_t rc_part_of(uint64_t key, uint32_t parts)
 {
-	return parts <= 1 ? 0 : (uint32_t)((u64map_hash(key / RC_CHUNK_WORDS) >> 40) % parts);
+	return parts <= 1 ? 0 : (uint32_t)((u64map_hash(key >> RC_PAGE_BITS) >> 40) % parts);
 }
 
 /* ---- heap blocks (races_heap.c) ---- */

@@ -4,27 +4,107 @@
  * write, and the reads not ordered before it; byte masks keep it exact).
  * An entry is dropped only when a newer access covers its bytes and is
  * ordered after it, never to save room: memory grows with the words
- * touched and the threads that touch them at once, not with accesses. */
+ * touched and the threads that touch them at once, not with accesses.
+ * The words are kept by pages of 512 bytes of the program's memory, found
+ * through a small cache and a hash table of pages; pages and the arrays of
+ * words with several entries come from the shadow's own slabs, let go
+ * together at the end. */
 #include "races.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#define RC_SLAB_BYTES (4u << 20)
+
+/* A slab: mapped, zeroed; its first bytes link it to the previous one. */
+struct rc_slab {
+	struct rc_slab *next;
+	size_t bytes;
+};
 
 void rc_shadow_init(struct rc_shadow *s)
 {
 	memset(s, 0, sizeof(*s));
+	for (uint32_t i = 0; i < RC_PAGE_CACHE; i++)
+		s->cache[i].key = U64MAP_EMPTY;
 }
 
 void rc_shadow_release(struct rc_shadow *s)
 {
-	for (size_t i = 0; s->c && i <= s->mask; i++)
-		for (uint32_t k = 0; s->c[i].key != U64MAP_EMPTY && k < RC_CHUNK_WORDS; k++)
-			if (s->c[i].w[k].cap)
-				free(s->c[i].w[k].e);
-	free(s->c);
+	for (struct rc_slab *sl = s->slabs, *next; sl; sl = next) {
+		next = sl->next;
+		munmap(sl, sl->bytes);
+	}
+	free(s->table);
 	free(s->sites);
 	u64map_release(&s->site_map);
-	memset(s, 0, sizeof(*s));
+	rc_shadow_init(s);
+}
+
+/* BYTES of zeroed memory (64-byte aligned) that lives until the release. */
+static void *rc_slab_alloc(struct rc_shadow *s, size_t bytes)
+{
+	bytes = (bytes + 63) & ~(size_t)63;
+	if ((size_t)(s->bump_end - s->bump) < bytes) {
+		size_t size = bytes + 64 > RC_SLAB_BYTES ? bytes + 64 : RC_SLAB_BYTES;
+		struct rc_slab *sl = mmap(NULL, size, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (sl == MAP_FAILED)
+			abort();
+		*sl = (struct rc_slab){ s->slabs, size };
+		s->slabs = sl;
+		s->bump = (char *)sl + 64;
+		s->bump_end = (char *)sl + size;
+	}
+	void *p = s->bump;
+	s->bump += bytes;
+	return p;
+}
+
+/* An array for 2 << CLASS entries (contents undefined). */
+static struct rc_entry *rc_entries_get(struct rc_shadow *s, uint32_t class)
+{
+	void **head = &s->free_entries[class];
+	if (*head) {
+		void *p = *head;
+		*head = *(void **)p;
+		return p;
+	}
+	return rc_slab_alloc(s, (sizeof(struct rc_entry) * 2) << class);
+}
+
+static void rc_entries_put(struct rc_shadow *s, struct rc_entry *e, uint32_t class)
+{
+	*(void **)e = s->free_entries[class];
+	s->free_entries[class] = e;
+}
+
+static uint32_t rc_class_of(uint32_t cap)
+{
+	return (uint32_t)__builtin_ctz(cap / 2);
+}
+
+/* Room for one more entry in wd (its n entries kept). */
+static void rc_word_reserve(struct rc_shadow *s, struct rc_word *wd)
+{
+	if (!wd->cap) {
+		if (!wd->n)
+			return;   /* the inline one is free */
+		struct rc_entry one = wd->one;
+		wd->e = rc_entries_get(s, 0);
+		wd->cap = 2;
+		wd->e[0] = one;
+	} else if (wd->n == wd->cap) {
+		uint32_t class = rc_class_of(wd->cap);
+		if (class + 1 >= RC_ENTRY_CLASSES)
+			abort();
+		struct rc_entry *e = rc_entries_get(s, class + 1);
+		memcpy(e, wd->e, wd->n * sizeof(*e));
+		rc_entries_put(s, wd->e, class);
+		wd->e = e;
+		wd->cap *= 2;
+	}
 }
 
 static void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t first)
@@ -69,70 +149,63 @@ uint32_t rc_site(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t
 {
 	uint64_t h = ((uint64_t)stack << 32 | heldset) * 0x9e3779b97f4a7c15ull ^
 		     ((uint64_t)size << 8 | flags) * 0xc2b2ae3d27d4eb4full;
-	uint32_t c = (uint32_t)(h >> 56);
-	if (s->site_cache_id[c] && rc_site_eq(&s->site_cache[c], stack, heldset, size, flags))
-		return s->site_cache_id[c] - 1;
+	struct rc_site_slot *c = &s->site_cache[h >> (64 - RC_SITE_CACHE_BITS)];
+	if (c->id && rc_site_eq(&c->site, stack, heldset, size, flags))
+		return c->id - 1;
 	uint32_t id = rc_site_intern(s, stack, heldset, size, flags, h);
-	s->site_cache[c] = s->sites[id];
-	s->site_cache_id[c] = id + 1;
+	*c = (struct rc_site_slot){ s->sites[id], id + 1 };
 	return id;
 }
 
-static void rc_chunks_grow(struct rc_shadow *s)
+static void rc_table_grow(struct rc_shadow *s)
 {
-	size_t cap = s->c ? (s->mask + 1) * 2 : 1024;
-	struct rc_chunk *c = malloc(cap * sizeof(*c));
-	if (!c)
+	size_t cap = s->table ? (s->mask + 1) * 2 : 1024;
+	struct rc_page_slot *t = malloc(cap * sizeof(*t));
+	if (!t)
 		abort();
 	for (size_t i = 0; i < cap; i++)
-		c[i].key = U64MAP_EMPTY;
-	for (size_t i = 0; s->c && i <= s->mask; i++) {
-		if (s->c[i].key == U64MAP_EMPTY)
+		t[i].key = U64MAP_EMPTY;
+	for (size_t i = 0; s->table && i <= s->mask; i++) {
+		if (s->table[i].key == U64MAP_EMPTY)
 			continue;
-		size_t j = u64map_hash(s->c[i].key) & (cap - 1);
-		while (c[j].key != U64MAP_EMPTY)
+		size_t j = u64map_hash(s->table[i].key) & (cap - 1);
+		while (t[j].key != U64MAP_EMPTY)
 			j = (j + 1) & (cap - 1);
-		c[j] = s->c[i];
+		t[j] = s->table[i];
 	}
-	free(s->c);
-	s->c = c;
+	free(s->table);
+	s->table = t;
 	s->mask = cap - 1;
-	s->last = NULL;
 }
 
-/* The chunk of words KEY (rc_word_key / RC_CHUNK_WORDS) is, made if CREATE. */
-static struct rc_chunk *rc_chunk(struct rc_shadow *s, uint64_t key, bool create)
+/* The page KEY (rc_word_key >> RC_PAGE_BITS), made if CREATE, else NULL. */
+static struct rc_page *rc_page_find(struct rc_shadow *s, uint64_t key, bool create)
 {
-	if (s->last && s->last->key == key)
-		return s->last;
-	if (!s->c) {
+	struct rc_page_slot *c = &s->cache[key % RC_PAGE_CACHE];
+	if (c->key == key)
+		return c->page;
+	if (!s->table) {
 		if (!create)
 			return NULL;
-		rc_chunks_grow(s);
+		rc_table_grow(s);
 	}
 	size_t i = u64map_hash(key) & s->mask;
-	while (s->c[i].key != key) {
-		if (s->c[i].key == U64MAP_EMPTY) {
+	while (s->table[i].key != key) {
+		if (s->table[i].key == U64MAP_EMPTY) {
 			if (!create)
 				return NULL;
-			if ((s->nc + 1) * 4 > (s->mask + 1) * 3) {   /* keep it under 3/4 full */
-				rc_chunks_grow(s);
-				return rc_chunk(s, key, create);
+			if ((s->npages + 1) * 2 > s->mask + 1) {   /* keep it at most half full */
+				rc_table_grow(s);
+				return rc_page_find(s, key, create);
 			}
-			memset(&s->c[i], 0, sizeof(s->c[i]));
-			s->c[i].key = key;
-			s->nc++;
+			s->table[i] = (struct rc_page_slot){ key, rc_slab_alloc(s, sizeof(struct rc_page)) };
+			s->npages++;
 			break;
 		}
 		i = (i + 1) & s->mask;
 	}
-	return s->last = &s->c[i];
-}
-
-static struct rc_word *rc_word(struct rc_shadow *s, uint64_t key, bool create)
-{
-	struct rc_chunk *c = rc_chunk(s, key / RC_CHUNK_WORDS, create);
-	return c ? &c->w[key % RC_CHUNK_WORDS] : NULL;
+	*c = s->table[i];
+	return c->page;
 }
 
 /* The bytes of word w that [addr, end) covers. */
@@ -172,20 +245,25 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct r
 			es[keep++] = *e;
 	}
 	wd->n = keep;
-	if (!wd->cap && keep) {   /* a second entry: all go to the heap */
-		struct rc_entry one = wd->one;
-		wd->e = NULL;
-		wd->e = rc_grow(NULL, &wd->cap, 4, sizeof(*wd->e), 4);
-		wd->e[0] = one;
-	} else if (wd->cap) {
-		wd->e = rc_grow(wd->e, &wd->cap, wd->n + 1, sizeof(*wd->e), 4);
-	}
+	rc_word_reserve(s, wd);
 	int64_t start = (int64_t)(a->addr - w);   /* < 0: a range from an earlier word */
 	rc_entries(wd)[wd->n++] = (struct rc_entry){
 		.thread = t, .epoch = epoch, .site = site,
 		.start = start < INT32_MIN ? INT32_MIN : (int32_t)start,
 		.ts_ns = a->ts_ns, .mask = mask, .flags = flags,
 	};
+}
+
+/* The last byte of [w, end) in w's page (end > w). */
+static inline uint64_t rc_page_last(uint64_t w, uint64_t end)
+{
+	uint64_t last = w | (RC_PAGE_WORDS * 8 - 1);
+	return last < end - 1 ? last : end - 1;
+}
+
+static inline struct rc_word *rc_page_word(struct rc_page *pg, uint64_t w)
+{
+	return &pg->w[(w >> 3) % RC_PAGE_WORDS];
 }
 
 void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_access *a,
@@ -198,37 +276,52 @@ void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_acc
 	uint32_t epoch = vclock_get(&th->vc, a->thread);
 	uint32_t site = RC_NONE;
 	uint64_t end = a->addr + a->size < a->addr ? UINT64_MAX : a->addr + a->size;
-	for (uint64_t w = a->addr & ~7ull; w < end; w += 8) {
+	for (uint64_t w = a->addr & ~7ull;;) {
+		uint64_t last = rc_page_last(w, end);
 		uint64_t key = rc_word_key(a->process, w);
-		if (rc_part_of(key, parts) != part)
-			continue;
-		if (site == RC_NONE)
-			site = rc_site(s, a->stack, a->heldset,
-				       a->size > UINT32_MAX ? UINT32_MAX : (uint32_t)a->size,
-				       (uint8_t)(a->aflags | (a->atomic ? RC_SITE_ATOMIC : 0)));
-		struct rc_word *wd = rc_word(s, key, true);
-		rc_word_access(s, hb, th, wd, a, w, rc_mask(w, a->addr, end), epoch, site, found, ctx);
-		if (w + 8 < w)
+		if (rc_part_of(key, parts) == part) {
+			if (site == RC_NONE)
+				site = rc_site(s, a->stack, a->heldset,
+					       a->size > UINT32_MAX ? UINT32_MAX : (uint32_t)a->size,
+					       (uint8_t)(a->aflags | (a->atomic ? RC_SITE_ATOMIC : 0)));
+			struct rc_page *pg = rc_page_find(s, key >> RC_PAGE_BITS, true);
+			for (uint64_t x = w;; x += 8) {
+				rc_word_access(s, hb, th, rc_page_word(pg, x), a, x, rc_mask(x, a->addr, end),
+					       epoch, site, found, ctx);
+				if (last - x < 8)
+					break;
+			}
+		}
+		if (last >= end - 1)
 			break;
+		w = last + 1;
 	}
 }
 
 void rc_shadow_reset(struct rc_shadow *s, const struct rc_access *a, uint32_t parts,
 		     uint32_t part, bool keep_last)
 {
+	if (!a->size)
+		return;
 	uint64_t end = a->addr + a->size < a->addr ? UINT64_MAX : a->addr + a->size;
-	for (uint64_t w = a->addr & ~7ull; w < end; w += 8) {
+	for (uint64_t w = a->addr & ~7ull;;) {
+		uint64_t last = rc_page_last(w, end);
 		uint64_t key = rc_word_key(a->process, w);
-		if (rc_part_of(key, parts) != part)
-			continue;
-		struct rc_word *wd = rc_word(s, key, false);
-		if (wd && keep_last && wd->n) {
-			rc_entries(wd)[0] = rc_entries(wd)[wd->n - 1];
-			wd->n = 1;
-		} else if (wd) {
-			wd->n = 0;
+		struct rc_page *pg = rc_part_of(key, parts) == part
+					     ? rc_page_find(s, key >> RC_PAGE_BITS, false) : NULL;
+		for (uint64_t x = w; pg; x += 8) {
+			struct rc_word *wd = rc_page_word(pg, x);
+			if (keep_last && wd->n) {
+				rc_entries(wd)[0] = rc_entries(wd)[wd->n - 1];
+				wd->n = 1;
+			} else {
+				wd->n = 0;
+			}
+			if (last - x < 8)
+				break;
 		}
-		if (w + 8 < w)
+		if (last >= end - 1)
 			break;
+		w = last + 1;
 	}
 }

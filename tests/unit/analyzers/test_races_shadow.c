@@ -642,6 +642,51 @@ static void test_parts_equal(void **state)
 	fake_trace_release(&t);
 }
 
+/* The state is kept by pages of 512 bytes of the program's memory: an
+ * access, a range or a new block across their boundaries; a word many
+ * threads read at once (its entries outgrow each array size); the same
+ * races with the pages split among parts. */
+static size_t pages_case(uint32_t parts, bool reset)
+{
+	struct fake_trace t;
+	fake_trace_init(&t);
+	uint32_t w = an_spawn(&t, 0, "writer"), th[40];
+	uint32_t sw = fake_stack(&t, 0x405000, 2), sr = fake_stack(&t, 0x406000, 2);
+	for (int i = 0; i < 40; i++) {
+		th[i] = an_spawn(&t, 0, "reader");
+		fake_access(&t, th[i], RT_X + 1000, 4, 0, fake_stack(&t, 0x410000 + 0x100 * (uint64_t)i, 2));
+	}
+	fake_access(&t, th[39], RT_X + 100, 3000, 0, sr);   /* a range over 7 pages */
+	if (reset)   /* a new block over all of it: another object */
+		fake_alloc(&t, th[1], RT_X, 8192, sr);
+	fake_access(&t, w, RT_X + 1000, 8, TRACE_ACCESS_WRITE, sw);
+	fake_access(&t, w, RT_X + 3099, 1, TRACE_ACCESS_WRITE, fake_stack(&t, 0x407000, 2));
+	fake_access(&t, w, RT_X + 3100, 1, TRACE_ACCESS_WRITE, fake_stack(&t, 0x408000, 2));
+	struct report r;
+	report_init(&r);
+	rt_run(&t, &r, parts);
+	size_t n = r.nraces;
+	report_release(&r);
+	fake_trace_release(&t);
+	return n;
+}
+
+static void test_pages(void **state)
+{
+	(void)state;
+	assert_int_equal(two_writes(RT_X + 510, 4, RT_X + 512, 1), 1);
+	assert_int_equal(two_writes(RT_X + 508, 4, RT_X + 512, 4), 0);
+	assert_int_equal(two_writes(RT_X + 1, 2048, RT_X + 2048, 2), 1);
+	assert_int_equal(two_writes(RT_X + 1, 2048, RT_X + 2049, 2), 0);
+	/* at +1000 the write races with 39 readers and the range (which
+	 * covers the last reader's own read), at +3099 with the range, at
+	 * +3100 with nothing */
+	assert_int_equal(pages_case(1, false), 41);
+	assert_int_equal(pages_case(3, false), 41);
+	assert_int_equal(pages_case(1, true), 0);
+	assert_int_equal(pages_case(3, true), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -661,6 +706,7 @@ int main(void)
 		cmocka_unit_test(test_barrier_destroy),
 		cmocka_unit_test(test_named_sem),
 		cmocka_unit_test(test_parts_equal),
+		cmocka_unit_test(test_pages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
