@@ -35,6 +35,8 @@ void rc_part_release(struct rc_part *p)
 	rc_objraces_release(&p->objs);
 	rc_heap_release(&p->heap);
 	free(p->benign);
+	free(p->stacks);
+	free(p->used);
 	for (uint32_t i = 0; i < p->nraces; i++)
 		rc_race_free(&p->races[i]);
 	free(p->races);
@@ -220,9 +222,72 @@ static void rc_objuse(void *ctx, const struct trace_event *ev, const struct rc_o
 	rc_objraces_use(&p->objs, &p->hb, ev, u, rc_found_object, p);
 }
 
+/* Thread t accessed addr, in its own stack. */
+static void rc_stack_used(struct rc_part *p, uint32_t t, uint64_t addr)
+{
+	struct rc_stack *st = &p->stacks[t];
+	st->used_lo = addr;
+	if (st->listed)
+		return;
+	if (p->nused == p->cap_used) {
+		p->cap_used = p->cap_used ? p->cap_used * 2 : 64;
+		p->used = realloc(p->used, p->cap_used * sizeof(*p->used));
+		if (!p->used)
+			abort();
+	}
+	p->used[p->nused++] = t;
+	st->listed = true;
+}
+
+/* Thread ev->thread starts on the stack [lo, hi): what other threads'
+ * stacks there held (a thread that ended, whose memory it reuses) is
+ * forgotten, as a new heap block's is. */
+static void rc_part_stack(struct rc_part *p, const struct trace_event *ev)
+{
+	uint64_t lo = ev->args[0], hi = ev->args[1];
+	uint32_t t = ev->thread;
+	if (t == TRACE_NONE || hi <= lo)
+		return;
+	for (uint32_t i = 0; i < p->nused; i++) {
+		struct rc_stack *st = &p->stacks[p->used[i]];
+		uint64_t from = st->used_lo > lo ? st->used_lo : lo, to = st->hi < hi ? st->hi : hi;
+		if (p->used[i] == t || st->process != ev->process || from >= to)
+			continue;
+		struct rc_access a = { .process = ev->process, .addr = from, .size = to - from };
+		rc_shadow_reset(&p->sh, &a, p->parts, p->part, false);
+		if (from == st->used_lo && to == st->hi) {   /* all of its state went */
+			st->used_lo = UINT64_MAX;
+			st->listed = false;
+			p->used[i--] = p->used[--p->nused];
+		}
+	}
+	if (t >= p->nstacks) {
+		uint32_t n = p->nstacks ? p->nstacks : 64;
+		while (n <= t)
+			n *= 2;
+		p->stacks = realloc(p->stacks, n * sizeof(*p->stacks));
+		if (!p->stacks)
+			abort();
+		memset(p->stacks + p->nstacks, 0, (n - p->nstacks) * sizeof(*p->stacks));
+		for (uint32_t i = p->nstacks; i < n; i++)
+			p->stacks[i].used_lo = UINT64_MAX;
+		p->nstacks = n;
+	}
+	struct rc_stack *st = &p->stacks[t];
+	st->lo = lo;
+	st->hi = hi;
+	st->process = ev->process;
+	st->used_lo = UINT64_MAX;
+}
+
 static void rc_part_access(struct rc_part *p, const struct trace_event *ev, uint64_t addr,
 			   uint64_t size, uint8_t aflags, bool write, bool atomic)
 {
+	if (ev->thread < p->nstacks) {
+		const struct rc_stack *st = &p->stacks[ev->thread];
+		if (addr - st->lo < st->hi - st->lo && addr < st->used_lo)
+			rc_stack_used(p, ev->thread, addr);
+	}
 	struct rc_access a = {
 		.process = ev->process, .thread = ev->thread, .addr = addr, .size = size,
 		.ts_ns = ev->ts_ns, .stack = ev->stack, .heldset = rc_heldset(&p->hb, ev->thread),
@@ -299,6 +364,9 @@ void rc_part_feed(struct rc_part *p, const struct trace_event *ev, const struct 
 		if (ev->args[0] == TRACE_ANN_BENIGN_RACE)
 			rc_part_benign(p, ev);
 		break;
+	case TRACE_OP_THREAD_STACK:
+		rc_part_stack(p, ev);
+		break;
 	}
 	rc_sync_event(&p->hb, ev, x, p->part == 0 ? rc_objuse : NULL, p);
 }
@@ -330,6 +398,12 @@ struct rc_part *rc_part_split(struct rc_part *one, uint32_t n)
 		if (one->nbenign)
 			memcpy(p->benign, one->benign, one->nbenign * sizeof(*p->benign));
 		p->nevent = one->nevent;
+		p->nstacks = one->nstacks;   /* bounds only: no access was seen */
+		p->stacks = one->nstacks ? malloc(one->nstacks * sizeof(*p->stacks)) : NULL;
+		if (one->nstacks && !p->stacks)
+			abort();
+		if (one->nstacks)
+			memcpy(p->stacks, one->stacks, one->nstacks * sizeof(*p->stacks));
 	}
 	struct rc_part *p0 = &parts[0];
 	p0->objs = one->objs;

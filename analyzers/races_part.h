@@ -19,6 +19,17 @@ struct rc_benign {
 	uint64_t addr, size;
 };
 
+/* A thread's stack, and the lowest address of it accessed (by it) whose
+ * state this part may hold: when a new thread's stack is where an old one
+ * was (glibc reuses the stacks, and their TLS, of threads that ended),
+ * that state is another thread's and is forgotten. */
+struct rc_stack {
+	uint64_t lo, hi;           /* 0, 0: unknown */
+	uint64_t used_lo;          /* UINT64_MAX: nothing accessed */
+	uint32_t process;
+	bool listed;               /* in rc_part.used */
+};
+
 /* A part reads no catalog (rc_extra): it may run on a thread of its own. */
 struct rc_part {
 	uint32_t parts, part;
@@ -26,6 +37,10 @@ struct rc_part {
 	struct rc_shadow sh;       /* memory words of this part */
 	struct rc_objraces objs;   /* part 0: sync objects' own calls */
 	struct rc_heap heap;
+	struct rc_stack *stacks;   /* by thread id */
+	uint32_t nstacks;
+	uint32_t *used;            /* threads whose stack may hold state */
+	uint32_t nused, cap_used;
 	struct rc_benign *benign;  /* BENIGN_RACE annotations */
 	uint32_t nbenign, cap_benign;
 	struct rc_race *races;

@@ -5,9 +5,12 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <unistd.h>
 
 #define ITERS 1000
 #define NT 4
@@ -277,6 +280,68 @@ static void *heap_consumer(void *arg)
 	return NULL;
 }
 
+/* detached_stack: detached threads one after another, nothing ordering
+ * one's end before the next's start (a relaxed flag and the kernel's
+ * word that it is gone): glibc gives the next one the same stack, and
+ * its locals are at the same addresses as the last one's. */
+static atomic_int det_done;
+static _Atomic uintptr_t det_local;
+
+__attribute__((noinline)) static int det_fill(int *v, int n, int seed)
+{
+	for (int i = 0; i < n; i++)
+		v[i] = seed + i;
+	int s = 0;
+	for (int i = 0; i < n; i++)
+		s += v[i];
+	return s;
+}
+
+static void *detached_fn(void *arg)
+{
+	int local[32];
+	det_fill(local, 32, (int)(long)arg);
+	atomic_store_explicit(&det_local, (uintptr_t)local, memory_order_relaxed);
+	atomic_store_explicit(&det_done, 1, memory_order_relaxed);
+	return NULL;
+}
+
+/* The threads of this process, from /proc (no synchronization). */
+static int task_count(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	int n = 0;
+	for (struct dirent *e; d && (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static int detached_stacks(int threads)
+{
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	int base = task_count(), reused = 0;
+	uintptr_t last = 0;
+	for (int i = 0; i < threads; i++) {
+		atomic_store_explicit(&det_done, 0, memory_order_relaxed);
+		pthread_t t;
+		if (pthread_create(&t, &a, detached_fn, (void *)(long)i))
+			return -1;
+		while (!atomic_load_explicit(&det_done, memory_order_relaxed))
+			usleep(1000);
+		for (int w = 0; task_count() > base && w < 10000; w++)
+			usleep(1000);
+		uintptr_t at = atomic_load_explicit(&det_local, memory_order_relaxed);
+		reused += at == last;
+		last = at;
+	}
+	pthread_attr_destroy(&a);
+	return reused;
+}
+
 static void *pair(void *(*a)(void *), void *(*b)(void *))
 {
 	pthread_t ta, tb;
@@ -342,6 +407,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(m, "heap_handoff")) {
 		pair(heap_producer, heap_consumer);
 		expect = ITERS;
+	} else if (!strcmp(m, "detached_stack")) {
+		counter = detached_stacks(6);   /* each stack the last one's */
+		expect = 5;
 	} else {
 		fprintf(stderr, "usage: norace MODE\n");
 		return 2;

@@ -687,6 +687,43 @@ static void test_pages(void **state)
 	assert_int_equal(pages_case(3, true), 0);
 }
 
+/* A thread that starts on the stack of one that ended (glibc reuses
+ * stacks and their TLS): the old thread's accesses there are another
+ * object's, not a race; on a stack elsewhere they still race. */
+static size_t stack_reuse_case(uint64_t second_stack, uint32_t parts)
+{
+	struct rt x;
+	rt_init(&x);
+	const uint64_t lo = 0x7f0000000000ull, hi = lo + 0x10000;
+	struct trace_event *e = fake_event(&x.t, x.t1, TRACE_OP_THREAD_STACK, 0);
+	e->args[0] = lo;
+	e->args[1] = hi;
+	rt_write(&x, x.t1, hi - 0x100, 8, x.s1);   /* its local */
+	rt_write(&x, x.t1, hi - 0x8000, 4, x.s1);
+	uint32_t t3 = an_spawn(&x.t, 0, "w3");
+	e = fake_event(&x.t, t3, TRACE_OP_THREAD_STACK, 0);
+	e->args[0] = second_stack;
+	e->args[1] = second_stack + 0x10000;
+	rt_write(&x, t3, hi - 0x100, 8, x.s2);
+	rt_read(&x, t3, hi - 0x8000, 4, x.s3);
+	struct report r;
+	report_init(&r);
+	rt_run(&x.t, &r, parts);
+	size_t n = r.nraces;
+	report_release(&r);
+	fake_trace_release(&x.t);
+	return n;
+}
+
+static void test_stack_reuse(void **state)
+{
+	(void)state;
+	assert_int_equal(stack_reuse_case(0x7f0000000000ull, 1), 0);
+	assert_int_equal(stack_reuse_case(0x7f0000000000ull, 3), 0);
+	assert_int_equal(stack_reuse_case(0x7e0000000000ull, 1), 2);
+	assert_int_equal(stack_reuse_case(0x7e0000000000ull, 3), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -707,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_named_sem),
 		cmocka_unit_test(test_parts_equal),
 		cmocka_unit_test(test_pages),
+		cmocka_unit_test(test_stack_reuse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
