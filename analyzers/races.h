@@ -3,7 +3,7 @@
  *   races_hb.c      threads' vector clocks, gaps, held locks
  *   races_sync.c    what each synchronization event orders (the rules)
  *   races_shadow.c  per-address state: FastTrack-style epochs, checks
- *   races_heap.c    live heap blocks (ALLOC / free), to name a race's block
+ *   races_heap.c    heap blocks (ALLOC / free), to name a race's block
  *   races_part.c    one part: sync replay + the addresses it owns
  *   races_parallel.c  N parts on N threads, batches of events
  *   races.c         the analyzer: parts -> report
@@ -279,10 +279,15 @@ static inline uint32_t rc_part_of(uint64_t key, uint32_t parts)
 struct rc_block {
 	uint64_t addr, size;
 	uint32_t process, stack, thread;
+	uint32_t next;             /* (races_heap.c's index) the next block of its bucket, or RC_NONE */
 	uint64_t freed;            /* 0 live, else the free's order (1, 2...) */
 	uint32_t free_stack, free_thread;
 	uint64_t free_ts_ns;
 };
+
+/* Size classes of the containment index: class c holds the blocks of at
+ * most 256 << 4c bytes, the last one any larger block (see races_heap.c). */
+#define RC_HEAP_CLASSES 15
 
 /* Every block seen allocated, by start address: the live ones, and the
  * freed ones until a new block starts at the same address (memory grows
@@ -291,6 +296,9 @@ struct rc_heap {
 	struct rc_block *b;
 	uint32_t n, cap;
 	struct u64map by_addr;     /* (process, addr) -> index */
+	bool indexed;              /* by_page is built (at the first rc_heap_find) */
+	struct u64map by_page;     /* (process, class, page) -> first block of the bucket */
+	uint32_t in_class[RC_HEAP_CLASSES];   /* blocks per class, to skip empty ones */
 	uint64_t frees;            /* frees so far */
 };
 
@@ -300,8 +308,9 @@ const struct rc_block *rc_heap_get(const struct rc_heap *h, uint32_t process, ui
 /* Marks the live block at addr freed by ev's thread at ev's stack;
  * returns its size, 0 if unknown. */
 uint64_t rc_heap_free(struct rc_heap *h, const struct trace_event *ev, uint64_t addr);
-/* The block holding addr: the live one, else the one freed last. */
-const struct rc_block *rc_heap_find(const struct rc_heap *h, uint32_t process, uint64_t addr);
+/* The block holding addr: the live one, else the one freed last (builds
+ * the index the first time). */
+const struct rc_block *rc_heap_find(struct rc_heap *h, uint32_t process, uint64_t addr);
 void rc_heap_release(struct rc_heap *h);
 void rc_heap_copy(struct rc_heap *dst, const struct rc_heap *src);
 

@@ -12,7 +12,12 @@
  *
  * "races-sync" runs the race analysis over the lock stream (no access).
  *
- * usage: bench_analyzers [MILLIONS_OF_EVENTS (default 40)] [THREADS (16)] [LOCKS (4096)] [ANALYZER] [PARTS] */
+ * "races-heap" times the race analysis's heap blocks (races_heap.c) alone:
+ * MILLIONS of blocks allocated, half freed and reused, then lookups of
+ * the block holding an address (what each race pair found costs; as many
+ * as blocks, or PARTS), in ns per alloc/free and per lookup.
+ *
+ * usage: bench_analyzers [MILLIONS_OF_EVENTS or BLOCKS (default 40)] [THREADS (16)] [LOCKS (4096)] [ANALYZER] [PARTS] */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +25,7 @@
 #include <time.h>
 
 #include "analyzer.h"
+#include "races.h"
 #include "report.h"
 
 /* Generated once, replayed with shifted times. Small enough to stay in
@@ -266,6 +272,63 @@ static void bench_races(struct gen *g, uint64_t total, uint32_t parts)
 	       wall, accesses / cpu / 1e6, accesses / wall / 1e6, findings);
 }
 
+/* Every other block of the heap (from FIRST) freed, and a block of at
+ * most 63 bytes made at its address; returns the CPU seconds. */
+static double heap_reuse(struct gen *g, struct rc_heap *h, const uint64_t *addr, uint64_t n,
+			 uint64_t first)
+{
+	struct trace_event ev = { .process = 0 };
+	double t0 = now_s();
+	for (uint64_t i = first; i < n; i += 2) {
+		rc_heap_free(h, &ev, addr[i]);
+		ev.args[0] = addr[i];
+		ev.args[1] = gen_rand(g, 64);
+		rc_heap_alloc(h, &ev);
+	}
+	return now_s() - t0;
+}
+
+/* A heap of N blocks, most small, bump-allocated, then half reused;
+ * lookups of random addresses in it (the first builds the index), and
+ * the other half reused with the index kept up to date. */
+static void bench_races_heap(struct gen *g, uint64_t n, uint64_t lookups)
+{
+	static const uint64_t sizes[] = { 0, 8, 16, 24, 48, 64, 100, 256, 1000, 4096, 20000, 65536 };
+	struct rc_heap h = { 0 };
+	uint64_t *addr = malloc(n * sizeof(*addr)), base = 0x10000000, next = base, found = 0;
+	if (!addr)
+		abort();
+	struct trace_event ev = { .process = 0 };
+	double t0 = now_s();
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t size = sizes[gen_rand(g, sizeof(sizes) / sizeof(sizes[0]))];
+		addr[i] = next;
+		next += (size + 31) & ~15ull;
+		ev.args[0] = addr[i];
+		ev.args[1] = size;
+		rc_heap_alloc(&h, &ev);
+	}
+	double made = now_s() - t0, reused = heap_reuse(g, &h, addr, n, 0);
+	t0 = now_s();
+	found += rc_heap_find(&h, 0, base) != NULL;
+	double build = now_s() - t0;
+	t0 = now_s();
+	for (uint64_t i = 1; i < lookups; i++) {
+		uint64_t a = base + ((uint64_t)gen_rand(g, 1u << 30) << 6 | gen_rand(g, 64)) % (next - base);
+		found += rc_heap_find(&h, 0, a) != NULL;
+	}
+	double find = now_s() - t0;
+	double reused_indexed = heap_reuse(g, &h, addr, n, 1);
+	printf("races heap: %llu blocks: %.1f ns per alloc; free + alloc at its address: %.1f ns, %.1f with "
+	       "the index; index built in %.3f s; %.1f ns per lookup (%llu of %llu found)\n",
+	       (unsigned long long)h.n, made / (double)n * 1e9, reused / (double)((n + 1) / 2) * 1e9,
+	       reused_indexed / (double)(n / 2) * 1e9, build,
+	       find / (double)(lookups > 1 ? lookups - 1 : 1) * 1e9, (unsigned long long)found,
+	       (unsigned long long)lookups);
+	rc_heap_release(&h);
+	free(addr);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t total = (argc > 1 ? strtoull(argv[1], NULL, 10) : 40) * 1000000ull;
@@ -287,6 +350,12 @@ int main(int argc, char **argv)
 	const char *only = argc > 4 ? argv[4] : NULL;
 	if (only && !strcmp(only, "races")) {
 		bench_races(&g, total, argc > 5 ? (uint32_t)atoi(argv[5]) : 1);
+		trace_catalog_release(&g.cat);
+		free(g.ev);
+		return 0;
+	}
+	if (only && !strcmp(only, "races-heap")) {
+		bench_races_heap(&g, total, argc > 5 ? strtoull(argv[5], NULL, 10) : total);
 		trace_catalog_release(&g.cat);
 		free(g.ev);
 		return 0;

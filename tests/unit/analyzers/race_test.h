@@ -37,6 +37,20 @@ static inline void rt_run(struct fake_trace *t, struct report *r, uint32_t parts
 	a->free(s);
 }
 
+/* x's races into r, with one part. */
+static inline void rt_report(struct rt *x, struct report *r)
+{
+	report_init(r);
+	rt_run(&x->t, r, 1);
+}
+
+/* Releases r and x's trace. */
+static inline void rt_release(struct rt *x, struct report *r)
+{
+	report_release(r);
+	fake_trace_release(&x->t);
+}
+
 /* The number of races in x's trace; releases x. */
 static inline size_t rt_count(struct rt *x)
 {
@@ -59,6 +73,23 @@ static inline struct trace_event *rt_read(struct rt *x, uint32_t th, uint64_t ad
 					  uint32_t stack)
 {
 	return fake_access(&x->t, th, addr, size, 0, stack);
+}
+
+/* th holds mutex m and records nothing inside. */
+static inline void rt_lock_unlock(struct fake_trace *t, uint32_t th, uint32_t m, uint32_t stack)
+{
+	fake_lock(t, th, m, stack);
+	fake_unlock(t, th, m, stack);
+}
+
+/* A critical section of th on lock object obj: lock_op, 4 bytes of X
+ * written (or read), unlock_op. */
+static inline void rt_section(struct rt *x, uint32_t th, unsigned lock_op, unsigned unlock_op, uint32_t obj,
+			      bool write, uint32_t stack)
+{
+	fake_event(&x->t, th, lock_op, obj);
+	fake_access(&x->t, th, RT_X, 4, write ? TRACE_ACCESS_WRITE : 0, stack);
+	fake_event(&x->t, th, unlock_op, obj);
 }
 
 #endif

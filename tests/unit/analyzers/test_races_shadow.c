@@ -54,8 +54,7 @@ static void test_race_fields(void **state)
 	rt_read(&x, x.t2, RT_X, 8, x.s2);
 	fake_unlock(&x.t, x.t2, m2, 0);
 	struct report r;
-	report_init(&r);
-	rt_run(&x.t, &r, 1);
+	rt_report(&x, &r);
 	assert_int_equal(r.nraces, 1);
 	const struct report_race *k = &r.races[0];
 	assert_int_equal(k->kind, REPORT_RACE_DATA);
@@ -75,8 +74,7 @@ static void test_race_fields(void **state)
 	assert_int_equal(k->accesses[1].ts_ns, 7000000);
 	assert_int_equal(k->accesses[1].nlocks_held, 1);
 	assert_int_equal(k->accesses[1].locks_held[0], m1);
-	report_release(&r);
-	fake_trace_release(&x.t);
+	rt_release(&x, &r);
 }
 
 /* A race's size is every byte both accesses touch, across words: a
@@ -88,13 +86,11 @@ static uint32_t race_size(uint64_t a1, uint64_t n1, uint64_t a2, uint64_t n2, ui
 	rt_write(&x, x.t1, a1, n1, x.s1);
 	rt_read(&x, x.t2, a2, n2, x.s2);
 	struct report r;
-	report_init(&r);
-	rt_run(&x.t, &r, 1);
+	rt_report(&x, &r);
 	assert_int_equal(r.nraces, 1);
 	uint32_t size = r.races[0].size;
 	*addr = r.races[0].address;
-	report_release(&r);
-	fake_trace_release(&x.t);
+	rt_release(&x, &r);
 	return size;
 }
 
@@ -159,8 +155,7 @@ static void test_heap_free(void **state)
 	rt_write(&x, x.t1, blk + 12, 4, x.s1);
 	fake_access(&x.t, x.t2, blk, 0, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, x.s2);
 	struct report r;
-	report_init(&r);
-	rt_run(&x.t, &r, 1);
+	rt_report(&x, &r);
 	assert_int_equal(r.nraces, 1);
 	const struct report_race *k = &r.races[0];
 	assert_int_equal(k->location, REPORT_LOCATION_HEAP);
@@ -174,8 +169,7 @@ static void test_heap_free(void **state)
 	assert_true(k->block_freed);   /* by the race's own access */
 	assert_int_equal(k->free_thread, x.t2);
 	assert_int_equal(k->free_stack, x.s2);
-	report_release(&r);
-	fake_trace_release(&x.t);
+	rt_release(&x, &r);
 
 	/* use after an unordered free: the freed block is named, with its free */
 	rt_init(&x);
@@ -183,8 +177,7 @@ static void test_heap_free(void **state)
 	fake_alloc(&x.t, 0, blk, 40, s_alloc);
 	fake_access(&x.t, x.t1, blk, 40, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, x.s1);
 	rt_read(&x, x.t2, blk + 8, 4, x.s2);
-	report_init(&r);
-	rt_run(&x.t, &r, 1);
+	rt_report(&x, &r);
 	assert_int_equal(r.nraces, 1);
 	k = &r.races[0];
 	assert_int_equal(k->location, REPORT_LOCATION_HEAP);
@@ -196,8 +189,7 @@ static void test_heap_free(void **state)
 	assert_true(k->block_freed);
 	assert_int_equal(k->free_thread, x.t1);
 	assert_int_equal(k->free_stack, x.s1);
-	report_release(&r);
-	fake_trace_release(&x.t);
+	rt_release(&x, &r);
 
 	/* a block never seen allocated (made before the trace, or by an
 	 * allocation not recorded): its free proves nothing */
@@ -236,13 +228,11 @@ static void test_stack_location(void **state)
 	rt_write(&x, x.t1, h - 0x200, 4, x.s1);
 	rt_write(&x, x.t2, h - 0x200, 4, x.s2);
 	struct report r;
-	report_init(&r);
-	rt_run(&x.t, &r, 1);
+	rt_report(&x, &r);
 	assert_int_equal(r.nraces, 1);
 	assert_int_equal(r.races[0].location, REPORT_LOCATION_STACK);
 	assert_int_equal(r.races[0].stack_thread, x.t1);
-	report_release(&r);
-	fake_trace_release(&x.t);
+	rt_release(&x, &r);
 }
 
 /* With recorded stack bounds (THREAD_STACK): the thread whose stack holds
@@ -260,15 +250,13 @@ static void test_stack_bounds(void **state)
 	rt_write(&x, x.t1, top - 0x1e4, 4, x.s1);
 	rt_read(&x, x.t2, top - 0x1e4, 4, x.s2);
 	struct report r;
-	report_init(&r);
-	rt_run(&x.t, &r, 1);
+	rt_report(&x, &r);
 	assert_int_equal(r.nraces, 1);
 	assert_int_equal(r.races[0].location, REPORT_LOCATION_STACK);
 	assert_int_equal(r.races[0].stack_thread, 0);
 	assert_int_equal(r.races[0].stack_lo, top - (8u << 20));
 	assert_int_equal(r.races[0].stack_hi, top);
-	report_release(&r);
-	fake_trace_release(&x.t);
+	rt_release(&x, &r);
 
 	/* t1 ended; t3 got its stack */
 	rt_init(&x);
@@ -283,13 +271,11 @@ static void test_stack_bounds(void **state)
 	x.t.cat.threads[t3].stack_hi = hi;
 	rt_write(&x, t3, hi - 0x200, 4, x.s3);
 	rt_read(&x, x.t2, hi - 0x200, 4, x.s2);
-	report_init(&r);
-	rt_run(&x.t, &r, 1);
+	rt_report(&x, &r);
 	assert_int_equal(r.nraces, 1);
 	assert_int_equal(r.races[0].location, REPORT_LOCATION_STACK);
 	assert_int_equal(r.races[0].stack_thread, t3);
-	report_release(&r);
-	fake_trace_release(&x.t);
+	rt_release(&x, &r);
 
 	/* a large block freed, its memory then t3's stack */
 	rt_init(&x);
@@ -301,16 +287,14 @@ static void test_stack_bounds(void **state)
 	x.t.cat.threads[t3].stack_hi = hi;
 	rt_write(&x, t3, hi - 0x200, 4, x.s3);
 	rt_read(&x, x.t2, hi - 0x200, 4, x.s2);
-	report_init(&r);
-	rt_run(&x.t, &r, 1);
+	rt_report(&x, &r);
 	assert_true(r.nraces >= 1);
 	for (size_t i = 0; i < r.nraces; i++) {
 		assert_int_equal(r.races[i].location, REPORT_LOCATION_STACK);
 		assert_int_equal(r.races[i].stack_thread, t3);
 		assert_false(r.races[i].block_freed);
 	}
-	report_release(&r);
-	fake_trace_release(&x.t);
+	rt_release(&x, &r);
 }
 
 /* A local's name comes from the symbol source, asked only with a stack
@@ -354,8 +338,7 @@ static void test_stack_variable(void **state)
 	rt_write(&x, x.t1, hi - 0x100, 4, x.s1);
 	rt_read(&x, x.t2, hi - 0x100, 4, x.s2);
 	struct report r;
-	report_init(&r);
-	rt_run(&x.t, &r, 1);
+	rt_report(&x, &r);
 	struct sv_ctx c = { 0 };
 	struct report_symbols sym = { .ctx = &c, .stack_variable = fake_stack_variable };
 	report_resolve(&r, &x.t.cat, &sym);
@@ -369,14 +352,12 @@ static void test_stack_variable(void **state)
 	assert_int_equal(c.root[2], 0x401000);
 	assert_int_equal(c.pc0, 0x402000);   /* t1's stack, s1 */
 	assert_int_equal(c.addr, hi - 0x100);
-	report_release(&r);
-	fake_trace_release(&x.t);
+	rt_release(&x, &r);
 
 	sv_setup(&x, lo, hi);
 	rt_write(&x, 0, hi - 0x100, 4, x.s1);
 	rt_read(&x, x.t2, hi - 0x100, 4, x.s2);
-	report_init(&r);
-	rt_run(&x.t, &r, 1);
+	rt_report(&x, &r);
 	c = (struct sv_ctx){ 0 };
 	report_resolve(&r, &x.t.cat, &sym);
 	assert_int_equal(r.nraces, 1);
@@ -385,8 +366,7 @@ static void test_stack_variable(void **state)
 	assert_null(r.races[0].symbol);
 	assert_null(r.races[0].function);
 	assert_int_equal(c.calls, 0);
-	report_release(&r);
-	fake_trace_release(&x.t);
+	rt_release(&x, &r);
 }
 
 /* ---- gaps ---- */
@@ -409,9 +389,7 @@ static size_t gap_case(int where)
 		return rt_count(&x);
 	}
 	if (where == 2) {
-		fake_lock(&x.t, x.t1, m, 0);
-		rt_write(&x, x.t1, RT_X, 4, x.s1);
-		fake_unlock(&x.t, x.t1, m, 0);
+		rt_section(&x, x.t1, TRACE_OP_MUTEX_LOCK, TRACE_OP_MUTEX_UNLOCK, m, true, x.s1);
 		/* t2's lock: an operation before it was lost */
 		fake_lock(&x.t, x.t2, m, 0)->obj_gap = TRACE_OBJ_GAP_BEFORE;
 		rt_write(&x, x.t2, RT_X, 4, x.s2);
@@ -446,11 +424,9 @@ static void test_object_init_race(void **state)
 	uint32_t m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
 	uint32_t s_init = fake_stack(&x.t, 0x406000, 2);
 	an_call(&x.t, x.t1, TRACE_OP_MUTEX_INIT, m, s_init, 0);
-	fake_lock(&x.t, x.t2, m, x.s2);
-	fake_unlock(&x.t, x.t2, m, x.s2);
+	rt_lock_unlock(&x.t, x.t2, m, x.s2);
 	struct report r;
-	report_init(&r);
-	rt_run(&x.t, &r, 1);
+	rt_report(&x, &r);
 	assert_int_equal(r.nraces, 1);
 	const struct report_race *k = &r.races[0];
 	assert_int_equal(k->kind, REPORT_RACE_OBJECT);
@@ -462,16 +438,14 @@ static void test_object_init_race(void **state)
 	assert_int_equal(k->accesses[1].op, TRACE_OP_MUTEX_INIT);
 	assert_true(k->accesses[1].write);
 	assert_true(k->size > 0);
-	report_release(&r);
-	fake_trace_release(&x.t);
+	rt_release(&x, &r);
 
 	/* initialized before the thread was created: ordered */
 	fake_trace_init(&x.t);
 	m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
 	an_call(&x.t, 0, TRACE_OP_MUTEX_INIT, m, 0, 0);
 	uint32_t w = an_spawn(&x.t, 0, "w");
-	fake_lock(&x.t, w, m, 0);
-	fake_unlock(&x.t, w, m, 0);
+	rt_lock_unlock(&x.t, w, m, 0);
 	an_end_thread(&x.t, w);
 	an_join(&x.t, 0, w);
 	an_call(&x.t, 0, TRACE_OP_MUTEX_DESTROY, m, 0, 0);
@@ -513,16 +487,14 @@ static void test_object_reuse(void **state)
 	struct rt x;
 	rt_init(&x);
 	uint32_t old = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
-	fake_lock(&x.t, x.t1, old, x.s1);
-	fake_unlock(&x.t, x.t1, old, x.s1);
+	rt_lock_unlock(&x.t, x.t1, old, x.s1);
 	an_call(&x.t, x.t1, TRACE_OP_MUTEX_DESTROY, old, x.s1, 0);
 	uint32_t fresh = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
 	an_call(&x.t, x.t2, TRACE_OP_MUTEX_INIT, fresh, x.s2, 0);
 	assert_int_equal(rt_count(&x), 0);
 	rt_init(&x);
 	old = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
-	fake_lock(&x.t, x.t1, old, x.s1);
-	fake_unlock(&x.t, x.t1, old, x.s1);
+	rt_lock_unlock(&x.t, x.t1, old, x.s1);
 	fresh = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
 	an_call(&x.t, x.t2, TRACE_OP_MUTEX_INIT, fresh, x.s2, 0);
 	assert_int_equal(rt_count(&x), 0);

@@ -131,12 +131,8 @@ static size_t mutex_order(bool sync, unsigned lock_op, unsigned unlock_op, enum 
 	rt_init(&x);
 	uint32_t m = fake_object(&x.t, kind, 0x601100);
 	uint32_t m2 = fake_object(&x.t, kind, 0x601200);
-	fake_event(&x.t, x.t1, lock_op, m);
-	rt_write(&x, x.t1, RT_X, 4, x.s1);
-	fake_event(&x.t, x.t1, unlock_op, m);
-	fake_event(&x.t, x.t2, lock_op, sync ? m : m2);
-	rt_write(&x, x.t2, RT_X, 4, x.s2);
-	fake_event(&x.t, x.t2, unlock_op, sync ? m : m2);
+	rt_section(&x, x.t1, lock_op, unlock_op, m, true, x.s1);
+	rt_section(&x, x.t2, lock_op, unlock_op, sync ? m : m2, true, x.s2);
 	return rt_count(&x);
 }
 
@@ -163,9 +159,7 @@ static void test_failed_trylock(void **state)
 	struct rt x;
 	rt_init(&x);
 	uint32_t m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
-	fake_lock(&x.t, x.t1, m, 0);
-	rt_write(&x, x.t1, RT_X, 4, x.s1);
-	fake_unlock(&x.t, x.t1, m, 0);
+	rt_section(&x, x.t1, TRACE_OP_MUTEX_LOCK, TRACE_OP_MUTEX_UNLOCK, m, true, x.s1);
 	fake_event(&x.t, x.t2, TRACE_OP_MUTEX_TRYLOCK, m)->result = EBUSY;
 	rt_write(&x, x.t2, RT_X, 4, x.s2);
 	assert_int_equal(rt_count(&x), 1);
@@ -178,12 +172,8 @@ static size_t rwlock_case(unsigned first_lock, bool first_write, unsigned second
 	struct rt x;
 	rt_init(&x);
 	uint32_t l = fake_object(&x.t, TRACE_OBJ_RWLOCK, 0x601100);
-	fake_event(&x.t, x.t1, first_lock, l);
-	fake_access(&x.t, x.t1, RT_X, 4, first_write ? TRACE_ACCESS_WRITE : 0, x.s1);
-	fake_event(&x.t, x.t1, TRACE_OP_RWLOCK_UNLOCK, l);
-	fake_event(&x.t, x.t2, second_lock, l);
-	fake_access(&x.t, x.t2, RT_X, 4, second_write ? TRACE_ACCESS_WRITE : 0, x.s2);
-	fake_event(&x.t, x.t2, TRACE_OP_RWLOCK_UNLOCK, l);
+	rt_section(&x, x.t1, first_lock, TRACE_OP_RWLOCK_UNLOCK, l, first_write, x.s1);
+	rt_section(&x, x.t2, second_lock, TRACE_OP_RWLOCK_UNLOCK, l, second_write, x.s2);
 	return rt_count(&x);
 }
 
@@ -449,13 +439,11 @@ static void test_atomic_vs_plain(void **state)
 	fake_atomic(&x.t, x.t1, a, TRACE_ATOMIC_STORE, MO_RELAXED, 4, x.s1);
 	rt_read(&x, x.t2, RT_X, 4, x.s2);
 	struct report r;
-	report_init(&r);
-	rt_run(&x.t, &r, 1);
+	rt_report(&x, &r);
 	assert_int_equal(r.nraces, 1);
 	assert_false(r.races[0].accesses[0].atomic);
 	assert_true(r.races[0].accesses[1].atomic);
-	report_release(&r);
-	fake_trace_release(&x.t);
+	rt_release(&x, &r);
 }
 
 /* ---- annotations, fork ---- */
