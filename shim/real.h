@@ -14,6 +14,10 @@
 #include <signal.h>
 #include <spawn.h>
 #include <threads.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 
 struct shim_real {
@@ -128,6 +132,38 @@ struct shim_real {
 	void *(*dlopen)(const char *, int);
 	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
 	sighandler_t (*signal)(int, sighandler_t);
+	/* descriptors that carry data between threads (intercept_fd.c) */
+	int (*pipe)(int[2]);
+	int (*pipe2)(int[2], int);
+	int (*socketpair)(int, int, int, int[2]);
+	int (*socket)(int, int, int);
+	int (*accept)(int, struct sockaddr *, socklen_t *);
+	int (*accept4)(int, struct sockaddr *, socklen_t *, int);
+	int (*eventfd)(unsigned, int);
+	int (*epoll_create)(int);
+	int (*epoll_create1)(int);
+	int (*dup)(int);
+	int (*dup2)(int, int);
+	int (*dup3)(int, int, int);
+	int (*close)(int);
+	ssize_t (*write)(int, const void *, size_t);
+	ssize_t (*writev)(int, const struct iovec *, int);
+	ssize_t (*send)(int, const void *, size_t, int);
+	ssize_t (*sendto)(int, const void *, size_t, int, const struct sockaddr *, socklen_t);
+	ssize_t (*sendmsg)(int, const struct msghdr *, int);
+	int (*eventfd_write)(int, uint64_t);
+	int (*epoll_ctl)(int, int, int, struct epoll_event *);
+	ssize_t (*read)(int, void *, size_t);
+	ssize_t (*__read_chk)(int, void *, size_t, size_t);
+	ssize_t (*readv)(int, const struct iovec *, int);
+	ssize_t (*recv)(int, void *, size_t, int);
+	ssize_t (*__recv_chk)(int, void *, size_t, size_t, int);
+	ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
+	ssize_t (*__recvfrom_chk)(int, void *, size_t, size_t, int, struct sockaddr *, socklen_t *);
+	ssize_t (*recvmsg)(int, struct msghdr *, int);
+	int (*eventfd_read)(int, uint64_t *);
+	int (*epoll_wait)(int, struct epoll_event *, int, int);
+	int (*epoll_pwait)(int, struct epoll_event *, int, int, const sigset_t *);
 };
 
 extern struct shim_real shim_real;

@@ -30,7 +30,7 @@ endfunction()
 
 foreach(family gcc clang)
   foreach(mode mutex rwlock cond sem barrier create_join once release_acquire seq_cst fence
-      spinlock heap_handoff detached_stack)
+      spinlock heap_handoff detached_stack pipe socketpair eventfd epoll)
     ctrace_race_case(norace_${mode} ${family} norace.c ${mode} norace.jq)
   endforeach()
   foreach(mode cxx_mutex cxx_cond cxx_atomic cxx_shared_ptr cxx_call_once cxx_shared_mutex

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/* intercept_fd.c - descriptors that carry data from thread to thread:
+ * pipes, socket pairs, sockets, eventfds and epoll sets. What a thread did
+ * before writing into one is ordered before what a thread does after
+ * reading from it (as TSan orders them): a write, send, close or
+ * epoll_ctl releases the descriptor's channel, a read, recv or epoll_wait
+ * that returns acquires it. They are recorded as happens-before
+ * annotations on the channel's address, in a range no program memory
+ * uses (FD_CHANNEL_ADDR). A pipe's or a socket pair's two ends are one
+ * channel; the sockets of the process are one (what one sends, another in
+ * the process may receive); other descriptors (files, terminals, inherited
+ * ones) have none, and their calls cost a table lookup, nothing recorded.
+ * Before the real functions are resolved, the calls go to the kernel. */
+#include <errno.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "emit.h"
+#include "real.h"
+
+#define FD_CHANNELS (1u << 20)            /* descriptors with a channel */
+#define FD_CHANNEL_SOCKETS 1u
+#define FD_CHANNEL_ADDR(ch) (0xfd00000000000000ull | (ch))
+
+static _Atomic uint32_t fd_channel_of[FD_CHANNELS];
+static _Atomic uint32_t fd_channel_next = FD_CHANNEL_SOCKETS + 1;
+
+static uint32_t fd_channel(int fd)
+{
+	return fd >= 0 && (unsigned)fd < FD_CHANNELS
+		       ? atomic_load_explicit(&fd_channel_of[fd], memory_order_relaxed) : 0;
+}
+
+static void fd_channel_set(int fd, uint32_t ch)
+{
+	if (fd >= 0 && (unsigned)fd < FD_CHANNELS)
+		atomic_store_explicit(&fd_channel_of[fd], ch, memory_order_relaxed);
+}
+
+static uint32_t fd_channel_new(void)
+{
+	return atomic_fetch_add_explicit(&fd_channel_next, 1, memory_order_relaxed);
+}
+
+static void fd_annotate(struct shim_call *c, unsigned kind, uint32_t ch)
+{
+	shim_emit_how(c, TRACE_ORDER_NONE, TRACE_OP_ANNOTATE, 0, 0, 0, kind, FD_CHANNEL_ADDR(ch), 0,
+		      NULL);
+}
+
+/* A real function, resolved first if needed; NULL only while resolution
+ * is under way on this thread (the caller then asks the kernel). */
+#define FD_REAL(f) (shim_real.f || shim_real_resolve() == 0 ? shim_real.f : NULL)
+
+/* The calls that release: recorded before the real call, so that the
+ * reader's acquire, after its call returns, comes later in the trace. */
+#define FD_RELEASE(fd)                                                   \
+	do {                                                             \
+		uint32_t ch_ = fd_channel(fd);                           \
+		struct shim_call c_;                                     \
+		int errno_ = errno;                                      \
+		if (ch_ && shim_enter(&c_, SHIM_SITE()))                 \
+			fd_annotate(&c_, TRACE_ANN_HAPPENS_BEFORE, ch_); \
+		errno = errno_;                                          \
+	} while (0)
+
+/* The calls that acquire, after they returned R (>= 0: something came, or
+ * the other end closed). */
+#define FD_ACQUIRE(fd, r)                                                \
+	do {                                                             \
+		uint32_t ch_ = (r) >= 0 ? fd_channel(fd) : 0;            \
+		struct shim_call c_;                                     \
+		int errno_ = errno;                                      \
+		if (ch_ && shim_enter(&c_, SHIM_SITE()))                 \
+			fd_annotate(&c_, TRACE_ANN_HAPPENS_AFTER, ch_);  \
+		errno = errno_;                                          \
+	} while (0)
+
+/* ---- descriptors made ---- */
+
+static int fd_pair_made(int r, const int fds[2])
+{
+	if (r == 0) {
+		uint32_t ch = fd_channel_new();
+		fd_channel_set(fds[0], ch);
+		fd_channel_set(fds[1], ch);
+	}
+	return r;
+}
+
+static int fd_made(int fd, uint32_t ch)
+{
+	fd_channel_set(fd, ch);
+	return fd;
+}
+
+SHIM_EXPORT int pipe(int fds[2])
+{
+	int (*f)(int[2]) = FD_REAL(pipe);
+	return fd_pair_made(f ? f(fds) : (int)syscall(SYS_pipe2, fds, 0), fds);
+}
+
+SHIM_EXPORT int pipe2(int fds[2], int flags)
+{
+	int (*f)(int[2], int) = FD_REAL(pipe2);
+	return fd_pair_made(f ? f(fds, flags) : (int)syscall(SYS_pipe2, fds, flags), fds);
+}
+
+SHIM_EXPORT int socketpair(int domain, int type, int protocol, int sv[2])
+{
+	int (*f)(int, int, int, int[2]) = FD_REAL(socketpair);
+	return fd_pair_made(f ? f(domain, type, protocol, sv)
+			      : (int)syscall(SYS_socketpair, domain, type, protocol, sv), sv);
+}
+
+SHIM_EXPORT int socket(int domain, int type, int protocol)
+{
+	int (*f)(int, int, int) = FD_REAL(socket);
+	return fd_made(f ? f(domain, type, protocol) : (int)syscall(SYS_socket, domain, type, protocol),
+		       FD_CHANNEL_SOCKETS);
+}
+
+SHIM_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	int (*f)(int, struct sockaddr *, socklen_t *) = FD_REAL(accept);
+	int r = f ? f(fd, addr, len) : (int)syscall(SYS_accept, fd, addr, len);
+	FD_ACQUIRE(fd, r);
+	return fd_made(r, FD_CHANNEL_SOCKETS);
+}
+
+SHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+{
+	int (*f)(int, struct sockaddr *, socklen_t *, int) = FD_REAL(accept4);
+	int r = f ? f(fd, addr, len, flags) : (int)syscall(SYS_accept4, fd, addr, len, flags);
+	FD_ACQUIRE(fd, r);
+	return fd_made(r, FD_CHANNEL_SOCKETS);
+}
+
+SHIM_EXPORT int eventfd(unsigned initval, int flags)
+{
+	int (*f)(unsigned, int) = FD_REAL(eventfd);
+	int fd = f ? f(initval, flags) : (int)syscall(SYS_eventfd2, initval, flags);
+	return fd_made(fd, fd >= 0 ? fd_channel_new() : 0);
+}
+
+SHIM_EXPORT int epoll_create(int size)
+{
+	int (*f)(int) = FD_REAL(epoll_create);
+	int fd = f ? f(size) : (int)syscall(SYS_epoll_create, size);
+	return fd_made(fd, fd >= 0 ? fd_channel_new() : 0);
+}
+
+SHIM_EXPORT int epoll_create1(int flags)
+{
+	int (*f)(int) = FD_REAL(epoll_create1);
+	int fd = f ? f(flags) : (int)syscall(SYS_epoll_create1, flags);
+	return fd_made(fd, fd >= 0 ? fd_channel_new() : 0);
+}
+
+SHIM_EXPORT int dup(int fd)
+{
+	int (*f)(int) = FD_REAL(dup);
+	return fd_made(f ? f(fd) : (int)syscall(SYS_dup, fd), fd_channel(fd));
+}
+
+SHIM_EXPORT int dup2(int fd, int to)
+{
+	int (*f)(int, int) = FD_REAL(dup2);
+	int r = f ? f(fd, to) : (int)syscall(SYS_dup2, fd, to);
+	return r >= 0 && r != fd ? fd_made(r, fd_channel(fd)) : r;
+}
+
+SHIM_EXPORT int dup3(int fd, int to, int flags)
+{
+	int (*f)(int, int, int) = FD_REAL(dup3);
+	int r = f ? f(fd, to, flags) : (int)syscall(SYS_dup3, fd, to, flags);
+	return r >= 0 ? fd_made(r, fd_channel(fd)) : r;
+}
+
+/* ---- releases ---- */
+
+SHIM_EXPORT int close(int fd)
+{
+	FD_RELEASE(fd);   /* the other end sees it closed */
+	fd_channel_set(fd, 0);
+	int (*f)(int) = FD_REAL(close);
+	return f ? f(fd) : (int)syscall(SYS_close, fd);
+}
+
+SHIM_EXPORT ssize_t write(int fd, const void *buf, size_t n)
+{
+	FD_RELEASE(fd);
+	ssize_t (*f)(int, const void *, size_t) = FD_REAL(write);
+	return f ? f(fd, buf, n) : syscall(SYS_write, fd, buf, n);
+}
+
+SHIM_EXPORT ssize_t writev(int fd, const struct iovec *iov, int n)
+{
+	FD_RELEASE(fd);
+	ssize_t (*f)(int, const struct iovec *, int) = FD_REAL(writev);
+	return f ? f(fd, iov, n) : syscall(SYS_writev, fd, iov, n);
+}
+
+SHIM_EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
+{
+	FD_RELEASE(fd);
+	ssize_t (*f)(int, const void *, size_t, int) = FD_REAL(send);
+	return f ? f(fd, buf, n, flags) : syscall(SYS_sendto, fd, buf, n, flags, NULL, 0);
+}
+
+SHIM_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
+			   const struct sockaddr *to, socklen_t len)
+{
+	FD_RELEASE(fd);
+	ssize_t (*f)(int, const void *, size_t, int, const struct sockaddr *, socklen_t) = FD_REAL(sendto);
+	return f ? f(fd, buf, n, flags, to, len) : syscall(SYS_sendto, fd, buf, n, flags, to, len);
+}
+
+SHIM_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	FD_RELEASE(fd);
+	ssize_t (*f)(int, const struct msghdr *, int) = FD_REAL(sendmsg);
+	return f ? f(fd, msg, flags) : syscall(SYS_sendmsg, fd, msg, flags);
+}
+
+SHIM_EXPORT int eventfd_write(int fd, eventfd_t value)
+{
+	FD_RELEASE(fd);
+	int (*f)(int, uint64_t) = FD_REAL(eventfd_write);
+	if (f)
+		return f(fd, value);
+	return syscall(SYS_write, fd, &value, sizeof value) == sizeof value ? 0 : -1;
+}
+
+/* Adding or changing an entry hands its data (often a pointer to what the
+ * caller set up) to the thread that epoll_wait returns it to. */
+SHIM_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
+{
+	FD_RELEASE(epfd);
+	int (*f)(int, int, int, struct epoll_event *) = FD_REAL(epoll_ctl);
+	return f ? f(epfd, op, fd, ev) : (int)syscall(SYS_epoll_ctl, epfd, op, fd, ev);
+}
+
+/* ---- acquires ---- */
+
+SHIM_EXPORT ssize_t read(int fd, void *buf, size_t n)
+{
+	ssize_t (*f)(int, void *, size_t) = FD_REAL(read);
+	ssize_t r = f ? f(fd, buf, n) : syscall(SYS_read, fd, buf, n);
+	FD_ACQUIRE(fd, r);
+	return r;
+}
+
+/* read() with _FORTIFY_SOURCE: libc's check calls its own read, unseen. */
+SHIM_EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t size)
+{
+	ssize_t (*f)(int, void *, size_t, size_t) = FD_REAL(__read_chk);
+	ssize_t r = f ? f(fd, buf, n, size) : syscall(SYS_read, fd, buf, n);
+	FD_ACQUIRE(fd, r);
+	return r;
+}
+
+SHIM_EXPORT ssize_t readv(int fd, const struct iovec *iov, int n)
+{
+	ssize_t (*f)(int, const struct iovec *, int) = FD_REAL(readv);
+	ssize_t r = f ? f(fd, iov, n) : syscall(SYS_readv, fd, iov, n);
+	FD_ACQUIRE(fd, r);
+	return r;
+}
+
+SHIM_EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
+{
+	ssize_t (*f)(int, void *, size_t, int) = FD_REAL(recv);
+	ssize_t r = f ? f(fd, buf, n, flags) : syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL);
+	FD_ACQUIRE(fd, r);
+	return r;
+}
+
+SHIM_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t size, int flags)
+{
+	ssize_t (*f)(int, void *, size_t, size_t, int) = FD_REAL(__recv_chk);
+	ssize_t r = f ? f(fd, buf, n, size, flags) : syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL);
+	FD_ACQUIRE(fd, r);
+	return r;
+}
+
+SHIM_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
+			     socklen_t *len)
+{
+	ssize_t (*f)(int, void *, size_t, int, struct sockaddr *, socklen_t *) = FD_REAL(recvfrom);
+	ssize_t r = f ? f(fd, buf, n, flags, from, len) : syscall(SYS_recvfrom, fd, buf, n, flags, from, len);
+	FD_ACQUIRE(fd, r);
+	return r;
+}
+
+SHIM_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t size, int flags,
+				   struct sockaddr *from, socklen_t *len)
+{
+	ssize_t (*f)(int, void *, size_t, size_t, int, struct sockaddr *, socklen_t *) =
+		FD_REAL(__recvfrom_chk);
+	ssize_t r = f ? f(fd, buf, n, size, flags, from, len)
+		      : syscall(SYS_recvfrom, fd, buf, n, flags, from, len);
+	FD_ACQUIRE(fd, r);
+	return r;
+}
+
+SHIM_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	ssize_t (*f)(int, struct msghdr *, int) = FD_REAL(recvmsg);
+	ssize_t r = f ? f(fd, msg, flags) : syscall(SYS_recvmsg, fd, msg, flags);
+	FD_ACQUIRE(fd, r);
+	return r;
+}
+
+SHIM_EXPORT int eventfd_read(int fd, eventfd_t *value)
+{
+	int (*f)(int, uint64_t *) = FD_REAL(eventfd_read);
+	int r = f ? f(fd, value)
+		  : (syscall(SYS_read, fd, value, sizeof *value) == sizeof *value ? 0 : -1);
+	FD_ACQUIRE(fd, r);
+	return r;
+}
+
+SHIM_EXPORT int epoll_wait(int epfd, struct epoll_event *evs, int n, int timeout)
+{
+	int (*f)(int, struct epoll_event *, int, int) = FD_REAL(epoll_wait);
+	int r = f ? f(epfd, evs, n, timeout) : (int)syscall(SYS_epoll_wait, epfd, evs, n, timeout);
+	FD_ACQUIRE(epfd, r > 0 ? 0 : -1);
+	return r;
+}
+
+SHIM_EXPORT int epoll_pwait(int epfd, struct epoll_event *evs, int n, int timeout,
+			    const sigset_t *mask)
+{
+	int (*f)(int, struct epoll_event *, int, int, const sigset_t *) = FD_REAL(epoll_pwait);
+	int r = f ? f(epfd, evs, n, timeout, mask)
+		  : (int)syscall(SYS_epoll_pwait, epfd, evs, n, timeout, mask, 8);
+	FD_ACQUIRE(epfd, r > 0 ? 0 : -1);
+	return r;
+}

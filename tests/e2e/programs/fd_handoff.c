@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// fd_handoff.c pipe|socketpair|eventfd|epoll - a thread makes a mutex and
+// hands it to another through a descriptor, nothing else ordering them:
+// the descriptor orders its init before the other thread's use, so no
+// sync-object race (an unmodified program: sync events only).
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static const char *how;
+static int fds[2], efd, ep;
+static pthread_mutex_t *_Atomic handed;   /* eventfd: the mutex goes here */
+
+static void *producer(void *arg)
+{
+	(void)arg;
+	pthread_mutex_t *mu = malloc(sizeof *mu);
+	pthread_mutex_init(mu, NULL);
+	if (!strcmp(how, "eventfd")) {
+		atomic_store_explicit(&handed, mu, memory_order_relaxed);
+		eventfd_write(efd, 1);
+	} else if (!strcmp(how, "epoll")) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = mu };
+		epoll_ctl(ep, EPOLL_CTL_ADD, fds[0], &ev);
+		if (write(fds[1], "x", 1) != 1)
+			abort();
+	} else if (!strcmp(how, "socketpair")) {
+		if (send(fds[0], &mu, sizeof mu, 0) != sizeof mu)
+			abort();
+	} else if (write(fds[1], &mu, sizeof mu) != sizeof mu) {
+		abort();
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	how = argc > 1 ? argv[1] : "pipe";
+	if (!strcmp(how, "socketpair") ? socketpair(AF_UNIX, SOCK_STREAM, 0, fds) : pipe(fds))
+		return 1;
+	efd = eventfd(0, 0);
+	ep = epoll_create1(0);
+	pthread_t t;
+	pthread_create(&t, NULL, producer, NULL);
+	pthread_mutex_t *mu = NULL;
+	if (!strcmp(how, "eventfd")) {
+		eventfd_t v;
+		if (eventfd_read(efd, &v))
+			return 1;
+		mu = atomic_load_explicit(&handed, memory_order_relaxed);
+	} else if (!strcmp(how, "epoll")) {
+		struct epoll_event ev;
+		if (epoll_wait(ep, &ev, 1, -1) != 1)
+			return 1;
+		mu = ev.data.ptr;
+	} else if (read(fds[!strcmp(how, "socketpair")], &mu, sizeof mu) != sizeof mu) {
+		return 1;
+	}
+	pthread_mutex_lock(mu);
+	pthread_mutex_unlock(mu);
+	pthread_join(t, NULL);   /* after the use: it orders nothing before it */
+	pthread_mutex_destroy(mu);
+	free(mu);
+	printf("ok\n");
+	return 0;
+}
