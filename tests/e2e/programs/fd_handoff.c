@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// fd_handoff.c pipe|socketpair|eventfd|epoll - a thread makes a mutex and
-// hands it to another through a descriptor, nothing else ordering them:
-// the descriptor orders its init before the other thread's use, so no
-// sync-object race (an unmodified program: sync events only).
+// fd_handoff.c pipe|socketpair|eventfd|epoll - a thread fills a block
+// with a mutex in it and hands it to another through a descriptor, nothing
+// else ordering them: the descriptor orders the block's writes and the
+// mutex's init before the other thread's use. Built plainly (sync events
+// only: no sync-object race) and with `ctrace cc` (no data race either).
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -15,13 +16,19 @@
 
 static const char *how;
 static int fds[2], efd, ep;
-static pthread_mutex_t *_Atomic handed;   /* eventfd: the mutex goes here */
+struct block {
+	pthread_mutex_t mu;
+	int payload[16];
+};
+static struct block *_Atomic handed;   /* eventfd: the block goes here */
 
 static void *producer(void *arg)
 {
 	(void)arg;
-	pthread_mutex_t *mu = malloc(sizeof *mu);
-	pthread_mutex_init(mu, NULL);
+	struct block *mu = malloc(sizeof *mu);
+	pthread_mutex_init(&mu->mu, NULL);
+	for (int i = 0; i < 16; i++)
+		mu->payload[i] = i;
 	if (!strcmp(how, "eventfd")) {
 		atomic_store_explicit(&handed, mu, memory_order_relaxed);
 		eventfd_write(efd, 1);
@@ -48,7 +55,7 @@ int main(int argc, char **argv)
 	ep = epoll_create1(0);
 	pthread_t t;
 	pthread_create(&t, NULL, producer, NULL);
-	pthread_mutex_t *mu = NULL;
+	struct block *mu = NULL;
 	if (!strcmp(how, "eventfd")) {
 		eventfd_t v;
 		if (eventfd_read(efd, &v))
@@ -62,11 +69,14 @@ int main(int argc, char **argv)
 	} else if (read(fds[!strcmp(how, "socketpair")], &mu, sizeof mu) != sizeof mu) {
 		return 1;
 	}
-	pthread_mutex_lock(mu);
-	pthread_mutex_unlock(mu);
+	pthread_mutex_lock(&mu->mu);
+	int sum = 0;
+	for (int i = 0; i < 16; i++)
+		sum += mu->payload[i];
+	pthread_mutex_unlock(&mu->mu);
 	pthread_join(t, NULL);   /* after the use: it orders nothing before it */
-	pthread_mutex_destroy(mu);
+	pthread_mutex_destroy(&mu->mu);
 	free(mu);
-	printf("ok\n");
-	return 0;
+	printf("{\"counter\": %d, \"expect\": 120}\n", sum);
+	return sum == 120 ? 0 : 1;
 }

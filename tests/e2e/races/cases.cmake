@@ -30,7 +30,7 @@ endfunction()
 
 foreach(family gcc clang)
   foreach(mode mutex rwlock cond sem barrier create_join once release_acquire seq_cst fence
-      spinlock heap_handoff detached_stack pipe socketpair eventfd epoll)
+      spinlock heap_handoff detached_stack)
     ctrace_race_case(norace_${mode} ${family} norace.c ${mode} norace.jq)
   endforeach()
   foreach(mode cxx_mutex cxx_cond cxx_atomic cxx_shared_ptr cxx_call_once cxx_shared_mutex
@@ -42,6 +42,9 @@ foreach(family gcc clang)
     ctrace_race_case(${mode} ${family} race.c ${mode} ${mode}.jq)
   endforeach()
   ctrace_race_case(cxx_shared_ptr ${family} race.cpp cxx_shared_ptr cxx_shared_ptr.jq)
+  foreach(how pipe socketpair eventfd epoll)   # the program of e2e_fd_handoff_*
+    ctrace_race_case(norace_${how} ${family} ../programs/fd_handoff.c ${how} norace.jq)
+  endforeach()
 endforeach()
 # Variables named by their field or element, and source lines in the stacks
 # (clang: DWARF 5 DW_OP_addrx locations; ctrace cc adds -gdwarf-aranges).

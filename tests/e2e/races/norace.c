@@ -10,9 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #define ITERS 1000
@@ -345,73 +342,6 @@ static int detached_stacks(int threads)
 	return reused;
 }
 
-/* fd handoffs: a producer fills a block (and a mutex in it) and hands it
- * over through a descriptor; nothing else orders the two threads. */
-struct handoff {
-	pthread_mutex_t mu;
-	int payload[16];
-};
-static int hand_fds[2], hand_efd, hand_ep;
-static const char *hand_how;
-
-static void *hand_producer(void *arg)
-{
-	(void)arg;
-	struct handoff *h = malloc(sizeof *h);
-	pthread_mutex_init(&h->mu, NULL);
-	for (int i = 0; i < 16; i++)
-		h->payload[i] = i;
-	if (!strcmp(hand_how, "eventfd")) {
-		queue_head = (struct node *)h;   /* the block goes through a global */
-		eventfd_write(hand_efd, 1);
-	} else if (!strcmp(hand_how, "epoll")) {
-		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = h };
-		epoll_ctl(hand_ep, EPOLL_CTL_ADD, hand_fds[0], &ev);
-		char c = 'x';
-		if (write(hand_fds[1], &c, 1) != 1)
-			abort();
-	} else if (!strcmp(hand_how, "socketpair")) {
-		if (send(hand_fds[0], &h, sizeof h, 0) != sizeof h)
-			abort();
-	} else if (write(hand_fds[1], &h, sizeof h) != sizeof h) {
-		abort();
-	}
-	return NULL;
-}
-
-static int fd_handoff(const char *how)
-{
-	hand_how = how;
-	if (!strcmp(how, "socketpair") ? socketpair(AF_UNIX, SOCK_STREAM, 0, hand_fds) : pipe(hand_fds))
-		return -1;
-	hand_efd = eventfd(0, 0);
-	hand_ep = epoll_create1(0);
-	pthread_t t;
-	pthread_create(&t, NULL, hand_producer, NULL);
-	struct handoff *h = NULL;
-	if (!strcmp(how, "eventfd")) {
-		eventfd_t v;
-		if (eventfd_read(hand_efd, &v))
-			return -1;
-		h = (struct handoff *)queue_head;
-	} else if (!strcmp(how, "epoll")) {
-		struct epoll_event ev;
-		if (epoll_wait(hand_ep, &ev, 1, -1) != 1)
-			return -1;
-		h = ev.data.ptr;
-	} else if (read(hand_fds[!strcmp(how, "socketpair")], &h, sizeof h) != sizeof h) {
-		return -1;
-	}
-	pthread_mutex_lock(&h->mu);
-	int s = 0;
-	for (int i = 0; i < 16; i++)
-		s += h->payload[i];
-	pthread_mutex_unlock(&h->mu);
-	pthread_detach(t);   /* no join: the descriptor is the only order */
-	usleep(20000);
-	return s;
-}
-
 static void *pair(void *(*a)(void *), void *(*b)(void *))
 {
 	pthread_t ta, tb;
@@ -477,10 +407,6 @@ int main(int argc, char **argv)
 	} else if (!strcmp(m, "heap_handoff")) {
 		pair(heap_producer, heap_consumer);
 		expect = ITERS;
-	} else if (!strcmp(m, "pipe") || !strcmp(m, "socketpair") || !strcmp(m, "eventfd") ||
-		   !strcmp(m, "epoll")) {
-		counter = fd_handoff(m);
-		expect = 120;
 	} else if (!strcmp(m, "detached_stack")) {
 		counter = detached_stacks(6);   /* each stack the last one's */
 		expect = 5;
