@@ -63,6 +63,8 @@ struct analyzer {
 	void (*finish)(void *state, struct report *out);
 	void (*free)(void *state);
 	unsigned events;                  /* enum analyzer_events */
+	bool accesses;                    /* fed memory accesses (TRACE_OP_ACCESS) too:
+	                                     the others never see them */
 };
 
 extern const struct analyzer analyzer_lock_order;

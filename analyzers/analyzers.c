@@ -96,6 +96,8 @@ struct analysis {
 	void *state[NANALYZERS];
 	struct analysis_feeder raw[NANALYZERS];    /* fed the trace's events */
 	size_t nraw;
+	struct analysis_feeder acc[NANALYZERS];    /* fed memory accesses */
+	size_t nacc;
 	struct analysis_feeder view[NANALYZERS];   /* fed the lock view */
 	size_t nview;
 	struct lock_view *locks;   /* (owned) NULL if no analyzer takes it */
@@ -122,6 +124,8 @@ struct analysis *analysis_new(const struct trace_catalog *cat, unsigned mask,
 		a->state[a->n] = an->begin(cat, &o);
 		struct analysis_feeder f = { an->feed, a->state[a->n],
 					     an->events };
+		if (an->feed && an->accesses)
+			a->acc[a->nacc++] = f;
 		if (an->feed && an->events == ANALYZER_EVENTS_RAW)
 			a->raw[a->nraw++] = f;
 		else if (an->feed)
@@ -142,6 +146,11 @@ static void analysis_feed_view(void *ctx, const struct trace_event *ev,
 
 void analysis_feed(struct analysis *a, const struct trace_event *ev)
 {
+	if (ev->op == TRACE_OP_ACCESS) {   /* most events of a `ctrace cc` program */
+		for (size_t i = 0; i < a->nacc; i++)
+			a->acc[i].feed(a->acc[i].state, ev);
+		return;
+	}
 	for (size_t i = 0; i < a->nraw; i++)
 		a->raw[i].feed(a->raw[i].state, ev);
 	if (a->nview)

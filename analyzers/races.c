@@ -230,4 +230,5 @@ const struct analyzer analyzer_races = {
 	.feed = races_feed,
 	.finish = races_finish,
 	.free = races_free,
+	.accesses = true,
 };

@@ -273,6 +273,14 @@ static int unstick(struct trace_reader *r)
 int trace_reader_next(struct trace_reader *r, struct trace_event *ev)
 {
 	struct rd_cursor *c = NULL;
+	if (r->emitted && rd_access_continues(r->emitted)) {
+		c = r->emitted;
+		rd_decode_access(c);
+		rd_emit_access(r, c, ev);
+		c->yielded++;
+		r->stuck_since = 0;
+		return TRACE_READER_EVENT;
+	}
 	if (r->emitted) {
 		struct rd_cursor *e = r->emitted;
 		int st = next_head(r, e);

@@ -467,9 +467,8 @@ static bool tail_missing(struct trace_reader *r, struct rd_cursor *c)
 	return true;
 }
 
-/* The next access of the batch being yielded: an ACCESS event at the
- * batch's tick. */
-static int next_access(struct rd_cursor *c)
+/* The next access of the batch being yielded, decoded. */
+static struct trace_access batch_next(struct rd_cursor *c)
 {
 	const uint8_t *p = c->file->map + c->batch_at;
 	struct trace_access a = { 0, 0, 0, 0 };
@@ -477,9 +476,33 @@ static int next_access(struct rd_cursor *c)
 		c->batch_left = 1;  /* checked already: cannot happen */
 	c->batch_left--;
 	c->batch_at = (uint64_t)(p - c->file->map);
+	return a;
+}
+
+/* The next access of the batch being yielded: an ACCESS event at the
+ * batch's tick. */
+static int next_access(struct rd_cursor *c)
+{
+	struct trace_access a = batch_next(c);
 	plain_head(c, TRACE_OP_ACCESS, a.addr, a.size, a.flags, a.stack);
 	finish_head(c);
 	return 1;
+}
+
+bool rd_access_continues(const struct rd_cursor *c)
+{
+	return c->batch_left && c->head.ev.op == TRACE_OP_ACCESS && !c->nbegins &&
+	       c->yielded < c->limit;
+}
+
+void rd_decode_access(struct rd_cursor *c)
+{
+	struct trace_access a = batch_next(c);
+	struct rd_head *h = &c->head;
+	h->ev.args[0] = a.addr;
+	h->ev.args[1] = a.size;
+	h->ev.args[2] = a.flags;
+	h->stack = a.stack;
 }
 
 /* Decodes c's next event into c->head: 1 = got one, 0 = the stream ended,

@@ -431,3 +431,17 @@ void rd_emit(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev
 		thread_ops(r, c, ev);
 	count(r, c, ev, d);
 }
+
+void rd_emit_access(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev)
+{
+	const struct rd_head *h = &c->head;
+	*ev = h->ev;
+	ev->stack = h->stack ? stack_id(r, c->file, h->stack) : 0;
+	ev->peer_thread = TRACE_NONE;
+	ev->obj = ev->obj2 = 0;
+	/* count() of an event at the last one's time: only the counts move */
+	r->cat.threads[c->thread].events++;
+	r->cat.events++;
+	if (trace_op_descs[TRACE_OP_ACCESS].flags & TRACE_F_CALL)
+		r->cat.by_op[TRACE_OP_ACCESS]++;
+}

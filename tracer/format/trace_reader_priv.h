@@ -264,6 +264,13 @@ int rd_decode(struct trace_reader *r, struct rd_cursor *c);
 
 /* trace_reader_emit.c */
 void rd_emit(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev);
+/* The fast way through a batch of accesses (most events of a `ctrace cc`
+ * program): once c's head, just emitted, is one of a batch, the next one
+ * has its tick and so comes next too (nothing else changed the heap), and
+ * only its args and stack differ. */
+bool rd_access_continues(const struct rd_cursor *c);
+void rd_decode_access(struct rd_cursor *c);
+void rd_emit_access(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev);
 uint32_t rd_map_get(const struct rd_map *m, uint32_t process, uint64_t key);
 void rd_map_put(struct rd_map *m, uint32_t process, uint64_t key, uint32_t val);
 void rd_map_release(struct rd_map *m);
