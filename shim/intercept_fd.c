@@ -10,7 +10,8 @@
  * channel; the sockets of the process are one (what one sends, another in
  * the process may receive); other descriptors (files, terminals, inherited
  * ones) have none, and their calls cost a table lookup, nothing recorded.
- * Before the real functions are resolved, the calls go to the kernel. */
+ * Before the real functions are resolved, the calls go to the kernel. A
+ * vfork child (the parent's memory) records nothing and changes nothing. */
 #include <errno.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
@@ -32,9 +33,12 @@ static uint32_t fd_channel(int fd)
 		       ? atomic_load_explicit(&fd_channel_of[fd], memory_order_relaxed) : 0;
 }
 
+/* Not from a vfork child: the table is its parent's. */
 static void fd_channel_set(int fd, uint32_t ch)
 {
-	if (fd >= 0 && (unsigned)fd < FD_CHANNELS)
+	if (fd >= 0 && (unsigned)fd < FD_CHANNELS &&
+	    atomic_load_explicit(&fd_channel_of[fd], memory_order_relaxed) != ch &&
+	    shim_is_own_process())
 		atomic_store_explicit(&fd_channel_of[fd], ch, memory_order_relaxed);
 }
 
@@ -60,7 +64,7 @@ static void fd_annotate(struct shim_call *c, unsigned kind, uint32_t ch)
 		uint32_t ch_ = fd_channel(fd);                           \
 		struct shim_call c_;                                     \
 		int errno_ = errno;                                      \
-		if (ch_ && shim_enter(&c_, SHIM_SITE()))                 \
+		if (ch_ && shim_enter(&c_, SHIM_SITE()) && shim_is_own_process()) \
 			fd_annotate(&c_, TRACE_ANN_HAPPENS_BEFORE, ch_); \
 		errno = errno_;                                          \
 	} while (0)
@@ -72,7 +76,7 @@ static void fd_annotate(struct shim_call *c, unsigned kind, uint32_t ch)
 		uint32_t ch_ = (r) >= 0 ? fd_channel(fd) : 0;            \
 		struct shim_call c_;                                     \
 		int errno_ = errno;                                      \
-		if (ch_ && shim_enter(&c_, SHIM_SITE()))                 \
+		if (ch_ && shim_enter(&c_, SHIM_SITE()) && shim_is_own_process()) \
 			fd_annotate(&c_, TRACE_ANN_HAPPENS_AFTER, ch_);  \
 		errno = errno_;                                          \
 	} while (0)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-// fd_handoff.c pipe|socketpair|eventfd|epoll - a thread fills a block
+// fd_handoff.c pipe|socketpair|eventfd|epoll|vfork - a thread fills a block
 // with a mutex in it and hands it to another through a descriptor, nothing
 // else ordering them: the descriptor orders the block's writes and the
 // mutex's init before the other thread's use. Built plainly (sync events
 // only: no sync-object race) and with `ctrace cc` (no data race either).
+// vfork: a pipe, after a vfork child (in the parent's memory) closed its
+// ends before _exit: the parent's descriptors are still a channel.
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *how;
@@ -53,6 +56,16 @@ int main(int argc, char **argv)
 		return 1;
 	efd = eventfd(0, 0);
 	ep = epoll_create1(0);
+	if (!strcmp(how, "vfork")) {
+		pid_t pid = vfork();
+		if (pid == 0) {
+			close(fds[0]);
+			close(fds[1]);
+			_exit(0);
+		}
+		if (pid < 0 || waitpid(pid, NULL, 0) != pid)
+			return 1;
+	}
 	pthread_t t;
 	pthread_create(&t, NULL, producer, NULL);
 	struct block *mu = NULL;

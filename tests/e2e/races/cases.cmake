@@ -42,7 +42,7 @@ foreach(family gcc clang)
     ctrace_race_case(${mode} ${family} race.c ${mode} ${mode}.jq)
   endforeach()
   ctrace_race_case(cxx_shared_ptr ${family} race.cpp cxx_shared_ptr cxx_shared_ptr.jq)
-  foreach(how pipe socketpair eventfd epoll)   # the program of e2e_fd_handoff_*
+  foreach(how pipe socketpair eventfd epoll vfork)   # the program of e2e_fd_handoff_*
     ctrace_race_case(norace_${how} ${family} ../programs/fd_handoff.c ${how} norace.jq)
   endforeach()
 endforeach()
