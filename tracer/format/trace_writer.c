@@ -100,7 +100,15 @@ static bool reserve_space(int fd, uint64_t off, uint32_t size)
 	return true;
 }
 
-/* Reserves SIZE bytes at the end of the file and maps them. */
+/* Maps every page of a chunk writable in one call rather than one fault
+ * per page (Linux >= 5.14; older kernels say EINVAL and fault as before). */
+static void populate(uint8_t *chunk, uint32_t size)
+{
+	if (size >= 16 * TRACE_ALIGN)
+		madvise(chunk, size, MADV_POPULATE_WRITE);
+}
+
+/* Reserves SIZE bytes at the end of the file and maps them (not populated). */
 static uint8_t *map_chunk(struct trace_writer *w, uint32_t size, uint64_t *off_out)
 {
 	int fd = own_fd(w);
@@ -117,10 +125,6 @@ static uint8_t *map_chunk(struct trace_writer *w, uint32_t size, uint64_t *off_o
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)off);
 	if (p == MAP_FAILED)
 		return NULL;
-	/* Map every page writable in one call rather than one fault per page
-	 * (Linux >= 5.14; older kernels say EINVAL and fault as before). */
-	if (size >= 16 * TRACE_ALIGN)
-		madvise(p, size, MADV_POPULATE_WRITE);
 	if (off_out)
 		*off_out = off;
 	return p;
@@ -345,6 +349,7 @@ static uint32_t store_entry(struct trace_writer *w, uint16_t kind, const void *w
 		w->stack_chunk = map_chunk(w, STACK_CHUNK, NULL);
 		if (!w->stack_chunk)
 			return 0;
+		populate(w->stack_chunk, STACK_CHUNK);
 		write_chunk_header(w, w->stack_chunk, TRACE_CHUNK_STACKS, STACK_CHUNK, 0,
 				   w->stack_chunk_seq++, 0);
 		w->stack_pos = w->stack_chunk + sizeof(struct trace_chunk_header);
@@ -553,6 +558,8 @@ static int next_chunk(struct trace_stream *s, uint64_t tick)
 		seal_chunk(old, old_pos, TRACE_SEAL_NEXT);
 		munmap(old, old_size);
 	}
+	if (c)  /* not before: the two chunks, full, would be resident together */
+		populate(c, s->next_size);
 	s->chunk = c;
 	s->pos = s->limit = NULL;
 	if (!c)
