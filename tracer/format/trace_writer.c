@@ -17,6 +17,7 @@
 #define MAX_CHUNK     (256u * TRACE_ALIGN)
 #define STACK_CHUNK   (16u * TRACE_ALIGN)
 #define RETRY_AFTER   1024u   /* drops before retrying a failed allocation */
+#define WINDOW        (16u * TRACE_ALIGN)  /* of a chunk, populated at a time */
 
 uint64_t trace_mono_ns(void)
 {
@@ -558,15 +559,18 @@ static int next_chunk(struct trace_stream *s, uint64_t tick)
 		seal_chunk(old, old_pos, TRACE_SEAL_NEXT);
 		munmap(old, old_size);
 	}
-	if (c)  /* not before: the two chunks, full, would be resident together */
-		populate(c, s->next_size);
+	/* Its first WINDOW only (make_room goes on), and not before: the two
+	 * chunks would be resident together. */
+	uint32_t window = s->next_size < WINDOW ? s->next_size : WINDOW;
+	if (c)
+		populate(c, window);
 	s->chunk = c;
 	s->pos = s->limit = NULL;
 	if (!c)
 		return -1;
 	s->chunk_size = s->next_size;
 	s->pos = c + sizeof(struct trace_chunk_header);
-	s->limit = c + s->chunk_size - TRACE_RECORD_MAX;
+	s->limit = c + window - TRACE_RECORD_MAX;
 	s->last_tick = tick;
 	if (s->next_size < MAX_CHUNK)
 		s->next_size *= 2;
@@ -657,13 +661,20 @@ static uint8_t *encode(struct trace_stream *s, const struct trace_rec *rec, uint
 	return p;
 }
 
-/* Room for one more record (and the DROPPED record owed before it). While
- * a reservation is open its chunk must stay mapped: a record that would
- * need a new chunk then is dropped (counted). */
+/* Room for one more record (and the DROPPED record owed before it). A
+ * large chunk is populated a WINDOW at a time, s->limit at the end of the
+ * one populated: the pages of a chunk that the thread has not reached are
+ * not resident (a chunk is 1 MiB at most). While a reservation is open
+ * its chunk must stay mapped: a record that would need a new chunk then is
+ * dropped (counted). */
 static int make_room(struct trace_stream *s, uint64_t tick)
 {
 	if (!s->chunk || s->pos > s->limit) {
-		if (s->reserved || next_chunk(s, tick) < 0) {
+		uint8_t *populated = s->chunk ? s->limit + TRACE_RECORD_MAX : NULL;
+		if (populated && populated < s->chunk + s->chunk_size) {
+			populate(populated, WINDOW);
+			s->limit = populated + WINDOW - TRACE_RECORD_MAX;
+		} else if (s->reserved || next_chunk(s, tick) < 0) {
 			count_drop(s);
 			return -1;
 		}

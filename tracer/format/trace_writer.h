@@ -97,7 +97,8 @@ struct trace_stream {
 	struct trace_writer *w;
 	uint8_t *chunk;            /* mapped chunk, or NULL */
 	uint64_t chunk_off;        /* its offset in the file */
-	uint8_t *pos, *limit;      /* next record; last start for a full record */
+	uint8_t *pos, *limit;      /* next record; last start for a full record (in
+	                              the part of the chunk populated so far) */
 	uint32_t chunk_size, chunk_seq, next_size;
 	uint32_t thread;           /* index in the process */
 	uint64_t last_tick;
