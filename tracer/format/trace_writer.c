@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #define FIRST_CHUNK   (4u * TRACE_ALIGN)
-#define MAX_CHUNK     (256u * TRACE_ALIGN)
+#define MAX_CHUNK     (64u * TRACE_ALIGN)  /* resident while its thread writes it */
 #define STACK_CHUNK   (16u * TRACE_ALIGN)
 #define RETRY_AFTER   1024u   /* drops before retrying a failed allocation */
 #define WINDOW        (16u * TRACE_ALIGN)  /* of a chunk, populated at a time */
@@ -664,7 +664,7 @@ static uint8_t *encode(struct trace_stream *s, const struct trace_rec *rec, uint
 /* Room for one more record (and the DROPPED record owed before it). A
  * large chunk is populated a WINDOW at a time, s->limit at the end of the
  * one populated: the pages of a chunk that the thread has not reached are
- * not resident (a chunk is 1 MiB at most). While a reservation is open
+ * not resident. While a reservation is open
  * its chunk must stay mapped: a record that would need a new chunk then is
  * dropped (counted). */
 static int make_room(struct trace_stream *s, uint64_t tick)
