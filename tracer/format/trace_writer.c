@@ -88,10 +88,25 @@ static int own_fd(struct trace_writer *w)
  * about 2.6 us per page at the first store, on ext4). */
 static bool reserve_space(int fd, uint64_t off, uint32_t size)
 {
-	static const uint8_t zeros[64 * 1024];
+	/* 64 KiB of zeros to write from: an anonymous mapping never written,
+	 * whose pages read as the kernel's one zero page (not resident here,
+	 * unlike an array in our own file's pages); 4 KiB if none. */
+	static _Atomic(const uint8_t *) zeros;
+	static const uint8_t some_zeros[4096];
+	const uint8_t *z = atomic_load_explicit(&zeros, memory_order_relaxed);
+	if (!z) {
+		void *p = mmap(NULL, 64 * 1024, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		const uint8_t *none = NULL;
+		if (p != MAP_FAILED && !atomic_compare_exchange_strong(&zeros, &none, p))
+			munmap(p, 64 * 1024);
+		z = atomic_load(&zeros);
+	}
+	size_t zsize = z ? 64 * 1024 : sizeof some_zeros;
+	if (!z)
+		z = some_zeros;
 	for (uint32_t done = 0; done < size;) {
-		size_t n = size - done < sizeof zeros ? size - done : sizeof zeros;
-		ssize_t k = pwrite(fd, zeros, n, (off_t)(off + done));
+		size_t n = size - done < zsize ? size - done : zsize;
+		ssize_t k = pwrite(fd, z, n, (off_t)(off + done));
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
