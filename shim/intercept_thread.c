@@ -22,24 +22,35 @@ struct spawn {
 
 static atomic_flag spawn_lock = ATOMIC_FLAG_INIT;
 static struct spawn *spawn_free_list;
+static struct spawn *spawn_slab_next, *spawn_slab_end;  /* never used yet */
+
+/* Under spawn_lock: a spawn not on the free list, cut from a slab as
+ * needed (its pages are touched one by one, not all at the first
+ * thread), or NULL. */
+static struct spawn *spawn_from_slab(void)
+{
+	if (spawn_slab_next == spawn_slab_end) {
+		size_t size = 64 * 1024;
+		struct spawn *slab = mmap(NULL, size, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (slab == MAP_FAILED)
+			return NULL;
+		spawn_slab_next = slab;
+		spawn_slab_end = slab + size / sizeof *slab;
+	}
+	return spawn_slab_next++;
+}
 
 static struct spawn *spawn_new(struct shim_thread *parent, void *(*fn)(void *),
 			       int (*thrd_fn)(void *), void *arg)
 {
 	while (atomic_flag_test_and_set_explicit(&spawn_lock, memory_order_acquire))
 		;
-	if (!spawn_free_list) {
-		size_t size = 64 * 1024;
-		struct spawn *slab = mmap(NULL, size, PROT_READ | PROT_WRITE,
-					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		for (size_t i = 0; slab != MAP_FAILED && i < size / sizeof *slab; i++) {
-			slab[i].next = spawn_free_list;
-			spawn_free_list = &slab[i];
-		}
-	}
 	struct spawn *sp = spawn_free_list;
 	if (sp)
 		spawn_free_list = sp->next;
+	else
+		sp = spawn_from_slab();
 	atomic_flag_clear_explicit(&spawn_lock, memory_order_release);
 	if (sp)
 		*sp = (struct spawn){ fn, thrd_fn, arg, trace_writer_new_thread(&shim.writer),

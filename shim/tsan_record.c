@@ -35,10 +35,16 @@ static void before_record(struct trace_stream *s, uint64_t tick)
 	tsan_flush(t, tick);
 }
 
-void tsan_thread_reset(struct shim_thread *t)
+/* FRESH: the state was just mapped, all zeros: its caches are not
+ * written over (16 KiB a thread, made resident for nothing). */
+static void thread_reset(struct shim_thread *t, bool fresh)
 {
 	struct tsan_thread *ts = t->tsan;
 	if (!ts)
+		return;
+	t->stream.before_record = before_record;
+	t->stream.owed = false;
+	if (fresh)
 		return;
 	table_clear(ts);
 	ts->batch.count_at = NULL;  /* its chunk is gone with the old stream */
@@ -50,8 +56,11 @@ void tsan_thread_reset(struct shim_thread *t)
 		ts->stacks[i].key = 0;
 	for (uint32_t i = 0; i < TSAN_STACK_RECENT; i++)
 		ts->recent[i].key = 0;
-	t->stream.before_record = before_record;
-	t->stream.owed = false;
+}
+
+void tsan_thread_reset(struct shim_thread *t)
+{
+	thread_reset(t, false);
 }
 
 static struct tsan_thread *make_state(struct shim_thread *t)
@@ -63,7 +72,7 @@ static struct tsan_thread *make_state(struct shim_thread *t)
 	struct tsan_thread *ts = p;
 	ts->owner = t;
 	t->tsan = ts;
-	tsan_thread_reset(t);
+	thread_reset(t, true);
 	return ts;
 }
 

@@ -14,9 +14,10 @@
 #include <unistd.h>
 
 #define FIRST_CHUNK   (4u * TRACE_ALIGN)
-#define MAX_CHUNK     (256u * TRACE_ALIGN)
+#define MAX_CHUNK     (64u * TRACE_ALIGN)  /* resident while its thread writes it */
 #define STACK_CHUNK   (16u * TRACE_ALIGN)
 #define RETRY_AFTER   1024u   /* drops before retrying a failed allocation */
+#define WINDOW        (16u * TRACE_ALIGN)  /* of a chunk, populated at a time */
 
 uint64_t trace_mono_ns(void)
 {
@@ -87,10 +88,25 @@ static int own_fd(struct trace_writer *w)
  * about 2.6 us per page at the first store, on ext4). */
 static bool reserve_space(int fd, uint64_t off, uint32_t size)
 {
-	static const uint8_t zeros[64 * 1024];
+	/* 64 KiB of zeros to write from: an anonymous mapping never written,
+	 * whose pages read as the kernel's one zero page (not resident here,
+	 * unlike an array in our own file's pages); 4 KiB if none. */
+	static _Atomic(const uint8_t *) zeros;
+	static const uint8_t some_zeros[4096];
+	const uint8_t *z = atomic_load_explicit(&zeros, memory_order_relaxed);
+	if (!z) {
+		void *p = mmap(NULL, 64 * 1024, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		const uint8_t *none = NULL;
+		if (p != MAP_FAILED && !atomic_compare_exchange_strong(&zeros, &none, p))
+			munmap(p, 64 * 1024);
+		z = atomic_load(&zeros);
+	}
+	size_t zsize = z ? 64 * 1024 : sizeof some_zeros;
+	if (!z)
+		z = some_zeros;
 	for (uint32_t done = 0; done < size;) {
-		size_t n = size - done < sizeof zeros ? size - done : sizeof zeros;
-		ssize_t k = pwrite(fd, zeros, n, (off_t)(off + done));
+		size_t n = size - done < zsize ? size - done : zsize;
+		ssize_t k = pwrite(fd, z, n, (off_t)(off + done));
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
@@ -100,7 +116,15 @@ static bool reserve_space(int fd, uint64_t off, uint32_t size)
 	return true;
 }
 
-/* Reserves SIZE bytes at the end of the file and maps them. */
+/* Maps every page of a chunk writable in one call rather than one fault
+ * per page (Linux >= 5.14; older kernels say EINVAL and fault as before). */
+static void populate(uint8_t *chunk, uint32_t size)
+{
+	if (size >= 16 * TRACE_ALIGN)
+		madvise(chunk, size, MADV_POPULATE_WRITE);
+}
+
+/* Reserves SIZE bytes at the end of the file and maps them (not populated). */
 static uint8_t *map_chunk(struct trace_writer *w, uint32_t size, uint64_t *off_out)
 {
 	int fd = own_fd(w);
@@ -117,10 +141,6 @@ static uint8_t *map_chunk(struct trace_writer *w, uint32_t size, uint64_t *off_o
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)off);
 	if (p == MAP_FAILED)
 		return NULL;
-	/* Map every page writable in one call rather than one fault per page
-	 * (Linux >= 5.14; older kernels say EINVAL and fault as before). */
-	if (size >= 16 * TRACE_ALIGN)
-		madvise(p, size, MADV_POPULATE_WRITE);
 	if (off_out)
 		*off_out = off;
 	return p;
@@ -140,6 +160,14 @@ static void write_chunk_header(struct trace_writer *w, uint8_t *chunk, uint16_t 
 	h->cal = calibrate(w);
 	h->base_tick = base;
 	atomic_store_explicit((_Atomic uint32_t *)&h->magic, TRACE_CHUNK_MAGIC, memory_order_release);
+}
+
+_Static_assert(TRACE_WRITER_STACK_SLOTS_MIN << (TRACE_WRITER_STACK_LEVELS - 1) ==
+	       TRACE_WRITER_STACK_SLOTS, "the stack table's sizes");
+
+static size_t stack_table_bytes(uint32_t level)
+{
+	return ((size_t)TRACE_WRITER_STACK_SLOTS_MIN << level) * sizeof(struct trace_stack_slot);
 }
 
 static void *map_anon(size_t size)
@@ -217,9 +245,9 @@ int trace_writer_open(struct trace_writer *w, const struct trace_writer_config *
 	w->ino = (uint64_t)st.st_ino;
 	atomic_store(&w->fd, fd);
 	w->order = map_anon(TRACE_GROUPS * sizeof(struct trace_order));
-	w->stack_slots = map_anon(TRACE_WRITER_STACK_SLOTS * sizeof(struct trace_stack_slot));
+	w->stack_tables[0] = map_anon(stack_table_bytes(0));
 	w->hdr = (struct trace_process_header *)map_chunk(w, TRACE_ALIGN, NULL);
-	if (!w->order || !w->stack_slots || !w->hdr) {
+	if (!w->order || !w->stack_tables[0] || !w->hdr) {
 		int e = -(errno ? errno : ENOMEM);
 		trace_writer_abandon(w);
 		return e;
@@ -255,8 +283,12 @@ void trace_writer_abandon(struct trace_writer *w)
 		munmap(w->stack_chunk, STACK_CHUNK);
 	if (w->order)
 		munmap(w->order, TRACE_GROUPS * sizeof(struct trace_order));
-	if (w->stack_slots)
-		munmap(w->stack_slots, TRACE_WRITER_STACK_SLOTS * sizeof(struct trace_stack_slot));
+	for (uint32_t l = 0; l < TRACE_WRITER_STACK_LEVELS; l++) {
+		if (w->stack_tables[l])
+			munmap(w->stack_tables[l], stack_table_bytes(l));
+		w->stack_tables[l] = NULL;
+	}
+	atomic_store(&w->stack_level, 0);
 	int fd = atomic_load(&w->fd);
 	struct stat st;
 	if (fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_ino == w->ino &&
@@ -265,7 +297,6 @@ void trace_writer_abandon(struct trace_writer *w)
 	w->hdr = NULL;
 	w->stack_chunk = NULL;
 	w->order = NULL;
-	w->stack_slots = NULL;
 	w->fd = -1;
 }
 
@@ -334,6 +365,7 @@ static uint32_t store_entry(struct trace_writer *w, uint16_t kind, const void *w
 		w->stack_chunk = map_chunk(w, STACK_CHUNK, NULL);
 		if (!w->stack_chunk)
 			return 0;
+		populate(w->stack_chunk, STACK_CHUNK);
 		write_chunk_header(w, w->stack_chunk, TRACE_CHUNK_STACKS, STACK_CHUNK, 0,
 				   w->stack_chunk_seq++, 0);
 		w->stack_pos = w->stack_chunk + sizeof(struct trace_chunk_header);
@@ -378,43 +410,110 @@ uint32_t trace_writer_add_pycode(struct trace_writer *w, uint32_t firstlineno,
 	return id;
 }
 
+/* Up to 3/4 full, linear probing finds a slot within 2-3 probes on
+ * average, but a few of 100000 stacks need more than 64. */
+#define STACK_PROBES 256u
+
+/* Where the search for hash H starts: bits of all of it (its low bit is
+ * always 1), and the same low ones at every size, so that an entry of the
+ * table at slot i goes to slot i or i + n of the table twice its size. */
+static inline uint32_t stack_home(uint64_t h)
+{
+	return (uint32_t)((h * 0x9E3779B97F4A7C15ull) >> 40);
+}
+
+/* The slot of hash H in the current table: the one that holds it, or the
+ * empty one where it goes (*V says which: H or 0); NULL if neither is
+ * within STACK_PROBES of its place. */
+static struct trace_stack_slot *stack_probe(struct trace_writer *w, uint64_t h, uint64_t *v)
+{
+	uint32_t level = atomic_load_explicit(&w->stack_level, memory_order_acquire);
+	struct trace_stack_slot *table = w->stack_tables[level];
+	const uint32_t mask = (TRACE_WRITER_STACK_SLOTS_MIN << level) - 1;
+	for (uint32_t i = 0; i < STACK_PROBES; i++) {
+		struct trace_stack_slot *s = &table[(stack_home(h) + i) & mask];
+		*v = atomic_load_explicit(&s->hash, memory_order_acquire);
+		if (*v == h || *v == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* Under stack_lock: the table moves to twice its size. The old one is
+ * read in order and given back as it goes (its entries land in the same
+ * order in the new one), so the two together never hold much more than
+ * the new one does. A reader still probing the old table finds zeros
+ * there: a miss, which it checks again under the lock. False if it is as
+ * large as it gets (or no memory). */
+static bool stack_grow(struct trace_writer *w)
+{
+	uint32_t level = atomic_load_explicit(&w->stack_level, memory_order_relaxed);
+	if (level + 1 >= TRACE_WRITER_STACK_LEVELS)
+		return false;
+	struct trace_stack_slot *old = w->stack_tables[level];
+	struct trace_stack_slot *new = map_anon(stack_table_bytes(level + 1));
+	if (!new)
+		return false;
+	const uint32_t n = TRACE_WRITER_STACK_SLOTS_MIN << level, mask = 2 * n - 1;
+	const uint32_t step = n < 4096 ? n : 4096;  /* 64 KiB */
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t h = atomic_load_explicit(&old[i].hash, memory_order_relaxed);
+		for (uint32_t j = 0; h && j < STACK_PROBES; j++) {
+			struct trace_stack_slot *s = &new[(stack_home(h) + j) & mask];
+			if (!atomic_load_explicit(&s->hash, memory_order_relaxed)) {
+				/* (not placed: its stack gets a new id if seen again) */
+				s->id = old[i].id;
+				atomic_store_explicit(&s->hash, h, memory_order_relaxed);
+				break;
+			}
+		}
+		if ((i + 1) % step == 0)
+			madvise(&old[i + 1 - step], step * sizeof *old, MADV_DONTNEED);
+	}
+	w->stack_tables[level + 1] = new;
+	atomic_store_explicit(&w->stack_level, level + 1, memory_order_release);
+	return true;
+}
+
 uint32_t trace_writer_intern_stack(struct trace_writer *w, const uint64_t *pc, uint32_t depth)
 {
 	if (depth == 0)
 		return 0;
 	if (depth > TRACE_ENTRY_WORDS_MAX)
 		depth = TRACE_ENTRY_WORDS_MAX;
-	uint64_t h = hash_stack(pc, depth);
-	const uint32_t mask = TRACE_WRITER_STACK_SLOTS - 1, probes = 64;
-	for (int locked = 0; locked < 2; locked++) {
-		if (locked)
-			stack_lock(w);
-		for (uint32_t i = 0; i < probes; i++) {
-			struct trace_stack_slot *s = &w->stack_slots[(h + i) & mask];
-			uint64_t v = atomic_load_explicit(&s->hash, memory_order_acquire);
-			if (v == h) {
-				if (locked)
-					atomic_flag_clear_explicit(&w->stack_lock, memory_order_release);
-				return s->id;
-			}
-			if (v == 0 && locked) {
-				uint32_t id = store_stack(w, pc, depth);
-				if (id) {
-					s->id = id;
-					atomic_store_explicit(&s->hash, h, memory_order_release);
-				} else {
-					atomic_fetch_add((_Atomic uint64_t *)&w->hdr->stacks_dropped, 1);
-				}
-				atomic_flag_clear_explicit(&w->stack_lock, memory_order_release);
-				return id;
-			}
-			if (v == 0)
-				break;
-		}
+	uint64_t h = hash_stack(pc, depth), v;
+	struct trace_stack_slot *s = stack_probe(w, h, &v);
+	if (s && v == h) {
+		uint32_t id = s->id;
+		if (id)  /* else an old table, given back since */
+			return id;
 	}
-	atomic_fetch_add((_Atomic uint64_t *)&w->hdr->stacks_dropped, 1);
+	stack_lock(w);
+	uint32_t id = 0;
+	for (;;) {
+		s = stack_probe(w, h, &v);
+		if (s && v == h) {
+			id = s->id;
+			break;
+		}
+		/* a new stack: the table grows past 3/4 full, or when its place
+		 * is too far */
+		uint32_t level = atomic_load_explicit(&w->stack_level, memory_order_relaxed);
+		uint64_t slots = (uint64_t)TRACE_WRITER_STACK_SLOTS_MIN << level;
+		if ((!s || 4 * ((uint64_t)w->stack_next_id + 1) > 3 * slots) && stack_grow(w))
+			continue;
+		if (s)
+			id = store_stack(w, pc, depth);
+		if (id) {
+			s->id = id;
+			atomic_store_explicit(&s->hash, h, memory_order_release);
+		} else {
+			atomic_fetch_add((_Atomic uint64_t *)&w->hdr->stacks_dropped, 1);
+		}
+		break;
+	}
 	atomic_flag_clear_explicit(&w->stack_lock, memory_order_release);
-	return 0;
+	return id;
 }
 
 /* ---- streams ---- */
@@ -475,13 +574,18 @@ static int next_chunk(struct trace_stream *s, uint64_t tick)
 		seal_chunk(old, old_pos, TRACE_SEAL_NEXT);
 		munmap(old, old_size);
 	}
+	/* Its first WINDOW only (make_room goes on), and not before: the two
+	 * chunks would be resident together. */
+	uint32_t window = s->next_size < WINDOW ? s->next_size : WINDOW;
+	if (c)
+		populate(c, window);
 	s->chunk = c;
 	s->pos = s->limit = NULL;
 	if (!c)
 		return -1;
 	s->chunk_size = s->next_size;
 	s->pos = c + sizeof(struct trace_chunk_header);
-	s->limit = c + s->chunk_size - TRACE_RECORD_MAX;
+	s->limit = c + window - TRACE_RECORD_MAX;
 	s->last_tick = tick;
 	if (s->next_size < MAX_CHUNK)
 		s->next_size *= 2;
@@ -572,13 +676,20 @@ static uint8_t *encode(struct trace_stream *s, const struct trace_rec *rec, uint
 	return p;
 }
 
-/* Room for one more record (and the DROPPED record owed before it). While
- * a reservation is open its chunk must stay mapped: a record that would
- * need a new chunk then is dropped (counted). */
+/* Room for one more record (and the DROPPED record owed before it). A
+ * large chunk is populated a WINDOW at a time, s->limit at the end of the
+ * one populated: the pages of a chunk that the thread has not reached are
+ * not resident. While a reservation is open
+ * its chunk must stay mapped: a record that would need a new chunk then is
+ * dropped (counted). */
 static int make_room(struct trace_stream *s, uint64_t tick)
 {
 	if (!s->chunk || s->pos > s->limit) {
-		if (s->reserved || next_chunk(s, tick) < 0) {
+		uint8_t *populated = s->chunk ? s->limit + TRACE_RECORD_MAX : NULL;
+		if (populated && populated < s->chunk + s->chunk_size) {
+			populate(populated, WINDOW);
+			s->limit = populated + WINDOW - TRACE_RECORD_MAX;
+		} else if (s->reserved || next_chunk(s, tick) < 0) {
 			count_drop(s);
 			return -1;
 		}

@@ -23,7 +23,9 @@
 #define TRACE_GROUPS_PRIVATE     (1u << 18)  /* groups of one object each */
 #define TRACE_GROUPS_SHARED      4096u       /* groups shared once those are taken */
 #define TRACE_GROUPS             (TRACE_GROUPS_PRIVATE + TRACE_GROUPS_SHARED)
-#define TRACE_WRITER_STACK_SLOTS (1u << 18)
+#define TRACE_WRITER_STACK_SLOTS (1u << 18)  /* the stack table at its largest */
+#define TRACE_WRITER_STACK_SLOTS_MIN (1u << 10)  /* ... and at first */
+#define TRACE_WRITER_STACK_LEVELS 9u  /* its sizes: MIN << level */
 #define TRACE_STACK_DEPTH_MAX    64u
 
 struct trace_writer_config {
@@ -76,7 +78,13 @@ struct trace_writer {
 	struct trace_process_header *hdr;     /* mapped first chunk */
 	_Atomic uint64_t file_end;            /* next free file offset */
 	struct trace_order *order;            /* TRACE_GROUPS, mmap'd */
-	struct trace_stack_slot *stack_slots; /* TRACE_WRITER_STACK_SLOTS, mmap'd */
+	/* The stack table, one mapping per size it had; the last, at
+	 * stack_level, is current. It doubles as it fills (under stack_lock),
+	 * so a program with few stacks touches a few pages of it, not 4 MiB
+	 * spread over all of them; an older one is kept mapped (a reader may
+	 * still be probing it) but its pages are given back. */
+	struct trace_stack_slot *stack_tables[TRACE_WRITER_STACK_LEVELS];
+	_Atomic uint32_t stack_level;
 	atomic_flag stack_lock;
 	uint32_t stack_next_id;               /* under stack_lock */
 	uint32_t pycode_next_id;              /* under stack_lock */
@@ -89,7 +97,8 @@ struct trace_stream {
 	struct trace_writer *w;
 	uint8_t *chunk;            /* mapped chunk, or NULL */
 	uint64_t chunk_off;        /* its offset in the file */
-	uint8_t *pos, *limit;      /* next record; last start for a full record */
+	uint8_t *pos, *limit;      /* next record; last start for a full record (in
+	                              the part of the chunk populated so far) */
 	uint32_t chunk_size, chunk_seq, next_size;
 	uint32_t thread;           /* index in the process */
 	uint64_t last_tick;

@@ -66,6 +66,34 @@ static void test_stacks(void **state)
 	tw_events_release(&e);
 }
 
+/* The stack table starts small and doubles up to its largest size: every
+ * stack keeps its id across the moves, none is dropped below 3/4 of it. */
+static void test_stack_table_grows(void **state)
+{
+	(void)state;
+	struct tw a;
+	tw_open(&a, dir, 502, TRACE_CLOCK_MONOTONIC);
+	const uint32_t n = TRACE_WRITER_STACK_SLOTS / 4 * 3 - 1;
+	for (uint32_t round = 0; round < 2; round++)
+		for (uint32_t i = 0; i < n; i++) {
+			uint64_t pc[2] = { 0x1000 + i, 0x77 };
+			uint32_t want = i + 1;
+			if (round == 0 || i % 97 == 0)  /* all of them again, once is slow */
+				assert_int_equal(trace_writer_intern_stack(&a.w, pc, 2), want);
+		}
+	assert_int_equal(atomic_load(&a.w.stack_level), TRACE_WRITER_STACK_LEVELS - 1);
+	assert_int_equal(a.w.hdr->stacks_dropped, 0);
+	uint64_t pc[2] = { 0x1000 + 5, 0x77 };
+	assert_int_equal(trace_writer_intern_stack(&a.w, pc, 2), 6);
+	tw_close(&a);
+	struct tw_events e;
+	struct trace_reader *r = tw_read(dir, &e);
+	assert_null(trace_reader_error(r));
+	assert_int_equal(trace_reader_catalog(r)->nstacks, 1 + n);
+	trace_reader_free(r);
+	tw_events_release(&e);
+}
+
 static void set_cal(const char *file, uint64_t off, uint64_t tick, uint64_t ns)
 {
 	struct trace_calibration cal = { tick, ns };
@@ -259,6 +287,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_stacks, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_stack_table_grows, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_calibration_fit, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_calibration_fallback, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_processes, tw_setup, tw_teardown),
