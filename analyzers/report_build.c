@@ -59,11 +59,13 @@ int report_build(const char *dir, const struct report_build_options *opt, struct
 	static const struct report_build_options defaults = { 0 };
 	if (!opt)
 		opt = &defaults;
-	struct trace_reader *rd = trace_reader_open(dir, 0, err);
+	unsigned only = opt->only ? opt->only : ANALYZER_ALL;
+	struct trace_reader *rd = trace_reader_open(dir, only & ANALYZER_RACES ? 0 : TRACE_READER_NO_ACCESSES,
+						    err);
 	if (!rd)
 		return -ENOENT;
 	const struct trace_catalog *cat = trace_reader_catalog(rd);
-	struct analysis *an = analysis_new(cat, opt->only ? opt->only : ANALYZER_ALL, &opt->analysis);
+	struct analysis *an = analysis_new(cat, only, &opt->analysis);
 	report_read_all(rd, an, opt);
 	analysis_finish(an, out);
 	analysis_free(an);

@@ -33,7 +33,7 @@ int cmd_info(int argc, char **argv)
 		return cmd_fail("info", "%s", info_usage);
 	struct ct_error err = { 0 };
 	char line[1024];
-	struct trace_reader *r = trace_reader_open(dir, 0, &err);
+	struct trace_reader *r = trace_reader_open(dir, TRACE_READER_NO_ACCESSES, &err);
 	if (!r)
 		return cmd_fail("info", "%s", ct_error_format(&err, line, sizeof line));
 	trace_reader_drain(r);

@@ -54,7 +54,7 @@ static bool attach(struct watchdog *wd)
 {
 	if (wd->reader)
 		return true;
-	wd->reader = trace_reader_open(wd->dir, TRACE_READER_LIVE, NULL);
+	wd->reader = trace_reader_open(wd->dir, TRACE_READER_LIVE | TRACE_READER_NO_ACCESSES, NULL);
 	if (!wd->reader)
 		return false;
 	wd->hang = hang_detector_new(trace_reader_catalog(wd->reader));

@@ -28,6 +28,9 @@ enum trace_reader_flags {
 	                              follows it is left out). Set by trace_reader_open
 	                              by itself when a process of the trace is still
 	                              running (catalog.running). */
+	TRACE_READER_NO_ACCESSES = 4, /* memory accesses (ACCESS events) are checked
+	                              and counted in the catalog, not yielded: for
+	                              readers that have no use for them */
 };
 
 /* Opens the trace directory DIR. Returns NULL and fills err (if non-NULL)

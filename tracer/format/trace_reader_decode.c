@@ -557,6 +557,10 @@ int rd_decode(struct trace_reader *r, struct rd_cursor *c)
 		}
 		r->cat.record_bytes += (uint64_t)(p - (map + c->pos));
 		c->pos = (uint64_t)(p - map);
+		if (c->batch_left && (r->flags & TRACE_READER_NO_ACCESSES)) {
+			rd_count_accesses(r, c, c->batch_left);
+			c->batch_left = 0;
+		}
 		if (is_head) {
 			finish_head(c);
 			return 1;

@@ -432,6 +432,21 @@ void rd_emit(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev
 	count(r, c, ev, d);
 }
 
+void rd_count_accesses(struct trace_reader *r, struct rd_cursor *c, uint32_t n)
+{
+	if (!n)
+		return;
+	struct trace_event ev = { .ts_ns = rd_ticks_to_ns(&c->file->clock, c->tick),
+				  .thread = c->thread, .process = c->file->process,
+				  .op = TRACE_OP_ACCESS, .phase = TRACE_PHASE_END };
+	const struct trace_op_desc *d = &trace_op_descs[TRACE_OP_ACCESS];
+	count(r, c, &ev, d);
+	r->cat.threads[c->thread].events += n - 1;
+	r->cat.events += n - 1;
+	if (d->flags & TRACE_F_CALL)
+		r->cat.by_op[TRACE_OP_ACCESS] += n - 1;
+}
+
 void rd_emit_access(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev)
 {
 	const struct rd_head *h = &c->head;

@@ -271,6 +271,9 @@ void rd_emit(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev
 bool rd_access_continues(const struct rd_cursor *c);
 void rd_decode_access(struct rd_cursor *c);
 void rd_emit_access(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev);
+/* TRACE_READER_NO_ACCESSES: a batch of N accesses at c's tick, counted in
+ * the catalog as if yielded. */
+void rd_count_accesses(struct trace_reader *r, struct rd_cursor *c, uint32_t n);
 uint32_t rd_map_get(const struct rd_map *m, uint32_t process, uint64_t key);
 void rd_map_put(struct rd_map *m, uint32_t process, uint64_t key, uint32_t val);
 void rd_map_release(struct rd_map *m);

@@ -323,6 +323,59 @@ static void test_counts(void **state)
 	tw_events_release(&e);
 }
 
+/* TRACE_READER_NO_ACCESSES: the other events alone, in the same order,
+ * and the catalog as if the accesses had been read (counts, times). */
+static void test_no_accesses(void **state)
+{
+	(void)state;
+	struct tw t;
+	size_t n = 3000;
+	struct trace_access *a = make_accesses(n);
+	tw_open(&t, dir, 200, TRACE_CLOCK_MONOTONIC);
+	tw_rec(&t, 0, TRACE_OP_MUTEX_LOCK, 1000, 0x5000, trace_writer_stamp(&t.w, 0x5000));
+	assert_int_equal(trace_stream_write_accesses(tw_stream(&t, 0), 2000, a, n), n);
+	tw_rec(&t, 0, TRACE_OP_MUTEX_UNLOCK, 2000, 0x5000, trace_writer_stamp(&t.w, 0x5000));
+	assert_int_equal(trace_stream_write_accesses(tw_stream(&t, 1), 900, a, 10), 10);
+	assert_int_equal(trace_stream_write_accesses(tw_stream(&t, 0), 2500, a, 7), 7);
+	tw_close(&t);
+
+	struct tw_events all;
+	struct trace_reader *full = tw_read(dir, &all);
+	struct trace_reader *r = trace_reader_open(dir, TRACE_READER_NO_ACCESSES, NULL);
+	assert_non_null(r);
+	struct trace_event ev;
+	size_t i = 0;
+	while (trace_reader_next(r, &ev) == TRACE_READER_EVENT) {
+		while (i < all.n && all.ev[i].op == TRACE_OP_ACCESS)
+			i++;
+		assert_true(i < all.n);
+		assert_int_equal(ev.op, all.ev[i].op);
+		assert_int_equal(ev.ts_ns, all.ev[i].ts_ns);
+		assert_int_equal(ev.thread, all.ev[i].thread);
+		i++;
+	}
+	while (i < all.n && all.ev[i].op == TRACE_OP_ACCESS)
+		i++;
+	assert_int_equal(i, all.n);
+	const struct trace_catalog *c1 = trace_reader_catalog(full), *c2 = trace_reader_catalog(r);
+	assert_int_equal(c2->events, c1->events);
+	assert_int_equal(c1->by_op[TRACE_OP_ACCESS], n + 17);
+	assert_int_equal(c2->by_op[TRACE_OP_ACCESS], c1->by_op[TRACE_OP_ACCESS]);
+	assert_int_equal(c2->start_ns, c1->start_ns);
+	assert_int_equal(c2->end_ns, c1->end_ns);
+	assert_int_equal(c2->nthreads, c1->nthreads);
+	for (uint32_t k = 0; k < c1->nthreads; k++) {
+		assert_int_equal(c2->threads[k].events, c1->threads[k].events);
+		assert_int_equal(c2->threads[k].start_ns, c1->threads[k].start_ns);
+		assert_int_equal(c2->threads[k].end_ns, c1->threads[k].end_ns);
+	}
+	assert_null(trace_reader_error(r));
+	trace_reader_free(r);
+	trace_reader_free(full);
+	tw_events_release(&all);
+	free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +386,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_atomic_order, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_damage, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_counts, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_no_accesses, tw_setup, tw_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
