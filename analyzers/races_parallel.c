@@ -2,7 +2,8 @@
 /* races_parallel.c - the race analysis on every core: each part runs on
  * a thread of its own and sees every event (it replays all the
  * synchronization, and checks only its words). The reader fills one batch
- * while the parts work on the other. */
+ * while the parts work on the other; plain accesses, most of it, go in it
+ * as rc_plain (a third of an event's bytes to copy and to read). */
 #include "races_parallel.h"
 
 #include <pthread.h>
@@ -22,11 +23,13 @@ struct rc_pool {
 	uint32_t n;
 	struct rc_part *parts;
 	struct rc_worker *workers;
-	struct trace_event *batch[2];
 	uint8_t *owner[2];         /* per event: the part owning a one-word
 	                              access, RC_ALL for every part */
-	struct rc_extra *extra[2]; /* per event: what the catalog says of it */
-	size_t nbatch[2];
+	bool *is_plain[2];         /* per event: a plain access, in plain[] */
+	struct rc_plain *plain[2]; /* the plain accesses, in order */
+	struct trace_event *batch[2];  /* the other events, in order */
+	struct rc_extra *extra[2]; /* what the catalog says of each */
+	size_t nbatch[2], nother[2];
 	int fill;                  /* the batch being filled */
 	int work;                  /* the batch handed out */
 	uint64_t gen;              /* batches handed out */
@@ -50,17 +53,24 @@ static void *rc_worker_main(void *arg)
 			return NULL;
 		}
 		seen = pool->gen;
-		const struct trace_event *ev = pool->batch[pool->work];
-		const uint8_t *owner = pool->owner[pool->work];
-		const struct rc_extra *extra = pool->extra[pool->work];
-		size_t n = pool->nbatch[pool->work];
+		int b = pool->work;
+		const struct trace_event *ev = pool->batch[b];
+		const struct rc_extra *extra = pool->extra[b];
+		const struct rc_plain *plain = pool->plain[b];
+		const uint8_t *owner = pool->owner[b];
+		const bool *is_plain = pool->is_plain[b];
+		size_t n = pool->nbatch[b];
 		pthread_mutex_unlock(&pool->mu);
 		struct rc_part *p = &pool->parts[w->index];
 		for (size_t i = 0; i < n; i++) {
-			if (owner[i] == RC_ALL || owner[i] == w->index)
-				rc_part_feed(p, &ev[i], &extra[i]);
-			else
+			if (!is_plain[i]) {
+				rc_part_feed(p, ev++, extra++);
+			} else if (owner[i] == RC_ALL || owner[i] == w->index) {
+				rc_part_feed_plain(p, plain++);
+			} else {
 				p->nevent++;   /* another part's access */
+				plain++;
+			}
 		}
 		pthread_mutex_lock(&pool->mu);
 		if (++pool->done == pool->n)
@@ -79,9 +89,12 @@ struct rc_pool *rc_pool_new(struct rc_part *parts, uint32_t n)
 	pool->workers = calloc(n, sizeof(*pool->workers));
 	for (int b = 0; b < 2; b++) {
 		pool->batch[b] = malloc(RC_BATCH * sizeof(struct trace_event));
-		pool->owner[b] = malloc(RC_BATCH);
 		pool->extra[b] = malloc(RC_BATCH * sizeof(struct rc_extra));
-		if (!pool->batch[b] || !pool->owner[b] || !pool->extra[b])
+		pool->plain[b] = malloc(RC_BATCH * sizeof(struct rc_plain));
+		pool->owner[b] = malloc(RC_BATCH);
+		pool->is_plain[b] = malloc(RC_BATCH * sizeof(bool));
+		if (!pool->batch[b] || !pool->owner[b] || !pool->extra[b] || !pool->plain[b] ||
+		    !pool->is_plain[b])
 			abort();
 	}
 	if (!pool->parts || !pool->workers || !n || n >= RC_ALL)
@@ -116,22 +129,28 @@ static void rc_pool_dispatch(struct rc_pool *pool)
 	pthread_cond_broadcast(&pool->go);
 	pthread_mutex_unlock(&pool->mu);
 	pool->fill ^= 1;
-	pool->nbatch[pool->fill] = 0;
+	pool->nbatch[pool->fill] = pool->nother[pool->fill] = 0;
 }
 
 void rc_pool_feed(struct rc_pool *pool, const struct trace_event *ev, const struct rc_extra *x)
 {
-	size_t i = pool->nbatch[pool->fill]++;
-	struct trace_event *e = &pool->batch[pool->fill][i];
-	*e = *ev;
-	pool->extra[pool->fill][i] = *x;
-	e->str = NULL;   /* borrowed until the next event; no rule reads it */
-	/* Whose it is, found once here rather than by every part. */
-	pool->owner[pool->fill][i] = RC_ALL;
-	if (ev->op == TRACE_OP_ACCESS && !(ev->args[2] & TRACE_ACCESS_FREE) &&
-	    (ev->args[0] & 7) + ev->args[1] <= 8)
-		pool->owner[pool->fill][i] = (uint8_t)rc_part_of(rc_word_key(ev->process, ev->args[0]), pool->n);
-	if (pool->nbatch[pool->fill] == RC_BATCH)
+	int b = pool->fill;
+	size_t i = pool->nbatch[b]++, plains = i - pool->nother[b];
+	pool->is_plain[b][i] = rc_is_plain(ev);
+	pool->owner[b][i] = RC_ALL;
+	if (pool->is_plain[b][i]) {
+		pool->plain[b][plains] = rc_plain_of(ev);
+		/* Whose it is, found once here rather than by every part. */
+		if ((ev->args[0] & 7) + ev->args[1] <= 8)
+			pool->owner[b][i] = (uint8_t)rc_part_of(rc_word_key(ev->process, ev->args[0]),
+								pool->n);
+	} else {
+		struct trace_event *e = &pool->batch[b][pool->nother[b]++];
+		*e = *ev;
+		e->str = NULL;   /* borrowed until the next event; no rule reads it */
+		pool->extra[b][pool->nother[b] - 1] = *x;
+	}
+	if (pool->nbatch[b] == RC_BATCH)
 		rc_pool_dispatch(pool);
 }
 
@@ -157,8 +176,10 @@ struct rc_part *rc_pool_end(struct rc_pool *pool)
 	struct rc_part *parts = pool->parts;
 	for (int b = 0; b < 2; b++) {
 		free(pool->batch[b]);
-		free(pool->owner[b]);
 		free(pool->extra[b]);
+		free(pool->plain[b]);
+		free(pool->owner[b]);
+		free(pool->is_plain[b]);
 	}
 	pthread_mutex_destroy(&pool->mu);
 	pthread_cond_destroy(&pool->go);

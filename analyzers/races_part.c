@@ -280,24 +280,40 @@ static void rc_part_stack(struct rc_part *p, const struct trace_event *ev)
 	st->used_lo = UINT64_MAX;
 }
 
+/* Checks access pl (filled in as *a) against the words this part owns. */
+static void rc_part_check(struct rc_part *p, const struct rc_plain *pl, bool write, bool atomic,
+			  struct rc_access *a)
+{
+	if (pl->thread < p->nstacks) {
+		const struct rc_stack *st = &p->stacks[pl->thread];
+		if (pl->addr - st->lo < st->hi - st->lo && pl->addr < st->used_lo)
+			rc_stack_used(p, pl->thread, pl->addr);
+	}
+	*a = (struct rc_access){
+		.process = pl->process, .thread = pl->thread, .addr = pl->addr, .size = pl->size,
+		.ts_ns = pl->ts_ns, .stack = pl->stack, .heldset = rc_heldset(&p->hb, pl->thread),
+		.aflags = pl->aflags, .write = write, .atomic = atomic, .event = p->nevent,
+	};
+	rc_shadow_access(&p->sh, &p->hb, a, p->parts, p->part, rc_found_data, p);
+}
+
 static void rc_part_access(struct rc_part *p, const struct trace_event *ev, uint64_t addr,
 			   uint64_t size, uint8_t aflags, bool write, bool atomic)
 {
-	if (ev->thread < p->nstacks) {
-		const struct rc_stack *st = &p->stacks[ev->thread];
-		if (addr - st->lo < st->hi - st->lo && addr < st->used_lo)
-			rc_stack_used(p, ev->thread, addr);
-	}
-	struct rc_access a = {
-		.process = ev->process, .thread = ev->thread, .addr = addr, .size = size,
-		.ts_ns = ev->ts_ns, .stack = ev->stack, .heldset = rc_heldset(&p->hb, ev->thread),
-		.aflags = aflags, .write = write, .atomic = atomic, .event = p->nevent,
-	};
-	rc_shadow_access(&p->sh, &p->hb, &a, p->parts, p->part, rc_found_data, p);
+	struct rc_plain pl = { addr, size, ev->ts_ns, ev->process, ev->thread, ev->stack, aflags };
+	struct rc_access a;
+	rc_part_check(p, &pl, write, atomic, &a);
 	if (aflags & TRACE_ACCESS_FREE) {
 		rc_heap_free(&p->heap, ev, addr);
 		rc_shadow_reset(&p->sh, &a, p->parts, p->part, true);
 	}
+}
+
+void rc_part_feed_plain(struct rc_part *p, const struct rc_plain *pl)
+{
+	p->nevent++;
+	struct rc_access a;
+	rc_part_check(p, pl, pl->aflags & TRACE_ACCESS_WRITE, false, &a);
 }
 
 /* A free is a write to its whole block, checked only for a block seen
@@ -341,15 +357,16 @@ static void rc_part_benign(struct rc_part *p, const struct trace_event *ev)
 
 void rc_part_feed(struct rc_part *p, const struct trace_event *ev, const struct rc_extra *x)
 {
+	if (rc_is_plain(ev)) {
+		struct rc_plain pl = rc_plain_of(ev);
+		rc_part_feed_plain(p, &pl);
+		return;
+	}
 	p->nevent++;
 	p->ex = x;
 	switch (ev->op) {
-	case TRACE_OP_ACCESS:
-		if (ev->args[2] & TRACE_ACCESS_FREE)
-			rc_part_free(p, ev);
-		else
-			rc_part_access(p, ev, ev->args[0], ev->args[1], (uint8_t)ev->args[2],
-				       ev->args[2] & TRACE_ACCESS_WRITE, false);
+	case TRACE_OP_ACCESS:   /* a free */
+		rc_part_free(p, ev);
 		return;
 	case TRACE_OP_ALLOC:
 		rc_part_alloc(p, ev);

@@ -50,8 +50,29 @@ struct rc_part {
 	const struct rc_extra *ex; /* the event being fed's */
 } __attribute__((aligned(128)));   /* parts run on their own threads: no false sharing */
 
+/* A memory access that frees nothing, as a part needs it: what the pool
+ * hands the parts instead of the whole event (a third of its bytes). */
+struct rc_plain {
+	uint64_t addr, size, ts_ns;
+	uint32_t process, thread, stack;
+	uint8_t aflags;
+};
+
+static inline bool rc_is_plain(const struct trace_event *ev)
+{
+	return ev->op == TRACE_OP_ACCESS && !(ev->args[2] & TRACE_ACCESS_FREE);
+}
+
+static inline struct rc_plain rc_plain_of(const struct trace_event *ev)
+{
+	return (struct rc_plain){ ev->args[0], ev->args[1], ev->ts_ns, ev->process, ev->thread,
+				  ev->stack, (uint8_t)ev->args[2] };
+}
+
 void rc_part_init(struct rc_part *p, uint32_t parts, uint32_t part);
 void rc_part_feed(struct rc_part *p, const struct trace_event *ev, const struct rc_extra *x);
+/* rc_part_feed of an event that rc_is_plain, given as rc_plain_of it. */
+void rc_part_feed_plain(struct rc_part *p, const struct rc_plain *a);
 bool rc_part_is_benign(const struct rc_part *p, const struct report_race *r);
 void rc_part_release(struct rc_part *p);
 /* N parts (calloc'ed array) continuing from ONE, which keeps its hb and
