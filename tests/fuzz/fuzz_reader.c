@@ -2,7 +2,8 @@
 /* fuzz_reader.c - libFuzzer target for the trace reader: the input becomes
  * an events file (after a valid process header half of the time, to get
  * deep), optionally with a run.info, and is read to the end, not live or
- * live; every event must refer to catalog entries that exist. */
+ * live, with or without its memory accesses; every event must refer to
+ * catalog entries that exist. */
 #include "trace_reader.h"
 
 #include <fcntl.h>
@@ -17,6 +18,7 @@ enum fuzz_mode {
 	FUZZ_LIVE    = 2,  /* read with TRACE_READER_LIVE (and poll once) */
 	FUZZ_RUNINFO = 4,  /* the last 128 bytes (at most) are run.info */
 	FUZZ_TSC     = 8,  /* the prepended header says TSC ticks */
+	FUZZ_NO_ACCESSES = 16,  /* read with TRACE_READER_NO_ACCESSES */
 };
 
 static char dir[64];
@@ -118,7 +120,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		put(events_path, data, size, NULL, 0);
 
 	struct ct_error err;
-	unsigned flags = mode & FUZZ_LIVE ? TRACE_READER_LIVE : 0;
+	unsigned flags = (mode & FUZZ_LIVE ? TRACE_READER_LIVE : 0) |
+			 (mode & FUZZ_NO_ACCESSES ? TRACE_READER_NO_ACCESSES : 0);
 	struct trace_reader *r = trace_reader_open(dir, flags, &err);
 	if (!r)
 		return 0;
