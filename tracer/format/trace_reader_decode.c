@@ -104,13 +104,14 @@ static uint64_t first_data(const struct rd_file *f, uint64_t from, uint64_t to)
 	return to;
 }
 
-/* The zero byte at c->pos ends the chunk's records: is that true, or is
+/* The zero byte at POS ends the chunk's records: is that true, or is
  * data lost there (a zeroed page)? A sealed chunk says where its records
  * end; in one that is not (the thread was stopped in it), nothing but
  * zeros may follow, except within a record's length: the body of a
  * release whose op byte was never written (killed inside the call). A
- * chunk with a successor was left full. Returns true if data is lost. */
-static bool records_cut(struct trace_reader *r, struct rd_cursor *c)
+ * chunk with a successor was left full. Returns true if data is lost
+ * (REPORT: and says so). */
+static bool records_cut_at(struct trace_reader *r, struct rd_cursor *c, uint64_t pos, bool report)
 {
 	const struct rd_chunk *k = &c->chunks[c->ci];
 	const char *path = c->file->path;
@@ -120,28 +121,37 @@ static bool records_cut(struct trace_reader *r, struct rd_cursor *c)
 	if (pread(c->file->fd, &h, sizeof h, (off_t)k->off) != (ssize_t)sizeof h)
 		h.records_end = 0;
 	uint32_t sealed = h.records_end;
-	c->left_for_next = sealed && h.sealed_how == TRACE_SEAL_NEXT;
+	if (report)
+		c->left_for_next = sealed && h.sealed_how == TRACE_SEAL_NEXT;
 	if (sealed) {
-		if (k->off + sealed == c->pos)
+		if (k->off + sealed == pos)
 			return false;
-		rd_problem(r, path, (int64_t)c->pos, "thread %u: the records end here, but the chunk "
-			   "says they end at offset %llu (lost data)", c->index,
-			   (unsigned long long)(k->off + sealed));
+		if (report)
+			rd_problem(r, path, (int64_t)pos, "thread %u: the records end here, but the chunk "
+				   "says they end at offset %llu (lost data)", c->index,
+				   (unsigned long long)(k->off + sealed));
 		return true;
 	}
-	uint64_t data = first_data(c->file, c->pos + 1, lim);
-	if (data < lim && data - c->pos >= TRACE_RECORD_MAX) {
-		rd_problem(r, path, (int64_t)c->pos, "thread %u: the records end here, but data "
-			   "follows at offset %llu (lost data)", c->index, (unsigned long long)data);
+	uint64_t data = first_data(c->file, pos + 1, lim);
+	if (data < lim && data - pos >= TRACE_RECORD_MAX) {
+		if (report)
+			rd_problem(r, path, (int64_t)pos, "thread %u: the records end here, but data "
+				   "follows at offset %llu (lost data)", c->index, (unsigned long long)data);
 		return true;
 	}
-	if (c->ci + 1 < c->nchunks && end - c->pos > TRACE_RECORD_MAX) {
-		rd_problem(r, path, (int64_t)c->pos, "thread %u: the records end %llu bytes before "
-			   "the end of a chunk that has a successor (lost data)", c->index,
-			   (unsigned long long)(end - c->pos));
+	if (c->ci + 1 < c->nchunks && end - pos > TRACE_RECORD_MAX) {
+		if (report)
+			rd_problem(r, path, (int64_t)pos, "thread %u: the records end %llu bytes before "
+				   "the end of a chunk that has a successor (lost data)", c->index,
+				   (unsigned long long)(end - pos));
 		return true;
 	}
 	return false;
+}
+
+static bool records_cut(struct trace_reader *r, struct rd_cursor *c)
+{
+	return records_cut_at(r, c, c->pos, true);
 }
 
 /* A zero op byte: the end of the chunk's records, or (live) the end of what
@@ -505,6 +515,18 @@ void rd_decode_access(struct rd_cursor *c)
 	h->stack = a.stack;
 }
 
+/* The record just parsed, ending at c->pos, ends in zeros where the
+ * records were cut (a zeroed page): its last bytes may be the zeros, not
+ * what was written, and it decodes all the same (zero is a valid varint).
+ * It is taken as lost with what follows. (One whose last byte really was
+ * a zero goes too: it is next to lost data, and nothing is made of it.) */
+static bool cut_inside(struct trace_reader *r, struct rd_cursor *c, const uint8_t *map, uint64_t lim)
+{
+	uint64_t at = c->pos;
+	return !rd_live(r) && at < lim && !map[at] && !map[at - 1] &&
+	       !(c->file->running && c->ci + 1 >= c->nchunks) && records_cut_at(r, c, at, false);
+}
+
 /* Decodes c's next event into c->head: 1 = got one, 0 = the stream ended,
  * -1 = (live) nothing more written yet. A bad record is reported and drops
  * the rest of its chunk; lost data yields a DROPPED event. */
@@ -557,6 +579,10 @@ int rd_decode(struct trace_reader *r, struct rd_cursor *c)
 		}
 		r->cat.record_bytes += (uint64_t)(p - (map + c->pos));
 		c->pos = (uint64_t)(p - map);
+		if (cut_inside(r, c, map, lim)) {
+			c->batch_left = 0;   /* not yielded: the loss is reported next */
+			continue;
+		}
 		if (c->batch_left && (r->flags & TRACE_READER_NO_ACCESSES)) {
 			rd_count_accesses(r, c, c->batch_left);
 			c->batch_left = 0;

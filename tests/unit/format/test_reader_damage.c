@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_reader_damage.c - lost data inside a chunk is damage, not the end of
  * a thread's records: a sealed chunk whose records stop early, zeros
- * followed by data, a chunk that has a successor but ends early. Each is
+ * followed by data, a chunk that has a successor but ends early, a record
+ * whose tail the zeros took (not yielded: it decodes, wrongly). Each is
  * reported with its file and offset, and is a DROPPED event in the thread's
  * stream (an uncommitted release, killed inside the call, is not damage:
  * test_writer_reserve.c). */
@@ -74,6 +75,17 @@ static void test_sealed_tail_zeroed(void **state)
 	write_signals(10, false);
 	zero(REC0 + 5 * SIG_SIZE, 5 * SIG_SIZE);
 	expect_cut(5, REC0 + 5 * SIG_SIZE, "the chunk says they end at offset");
+}
+
+/* Zeros from inside a record on: the record decodes all the same (zero is
+ * a valid varint: SIGNAL 5 would read as SIGNAL 0), so it is lost with
+ * what follows, not yielded. */
+static void test_record_cut_by_zeros(void **state)
+{
+	(void)state;
+	write_signals(10, false);
+	zero(REC0 + 5 * SIG_SIZE + 2, 5 * SIG_SIZE - 2);
+	expect_cut(5, REC0 + 6 * SIG_SIZE, "the chunk says they end at offset");
 }
 
 /* A zeroed page inside the records of a chunk the thread never left. */
@@ -175,6 +187,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, tw_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_sealed_tail_zeroed),
+		T(test_record_cut_by_zeros),
 		T(test_unsealed_zeros_then_data),
 		T(test_early_end_with_successor),
 		T(test_last_chunk_lost),
