@@ -203,8 +203,11 @@ bool watchdog_check(struct watchdog *wd, FILE *out)
 	trace_reader_poll(wd->reader);
 	uint64_t bytes = trace_reader_catalog(wd->reader)->bytes;
 	/* Behind the program, what the detector sees is the past: a wait
-	 * that has long ended would look like a stall. Judge only when caught up. */
-	if (!catch_up(wd, trace_mono_ns(), read_budget(wd)))
+	 * that has long ended would look like a stall. Judge only when caught
+	 * up, with nothing waiting behind a record still to come (the END of
+	 * a wait ordered after a release that is being written: a thread
+	 * blocked for good is inside no release). */
+	if (!catch_up(wd, trace_mono_ns(), read_budget(wd)) || trace_reader_parked(wd->reader))
 		return false;
 	watch_threads_caught_up(wd->threads, wd->nthreads);
 	wd->bytes_seen = bytes;

@@ -525,3 +525,8 @@ uint64_t trace_reader_withheld(const struct trace_reader *r)
 {
 	return r->withheld;
 }
+
+bool trace_reader_parked(const struct trace_reader *r)
+{
+	return r->nparked != 0;
+}

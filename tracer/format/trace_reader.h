@@ -77,6 +77,10 @@ uint64_t trace_reader_order_gaps(const struct trace_reader *r);
 /* SNAPSHOT: events not yielded because they come after an operation still
  * in progress (an order stamp taken, its record not written yet). */
 uint64_t trace_reader_withheld(const struct trace_reader *r);
+/* Live: events wait behind an operation whose record is not read yet (an
+ * order stamp taken, the record still to come): what was yielded is not
+ * all the program did up to now. */
+bool trace_reader_parked(const struct trace_reader *r);
 
 /* Reads the whole trace once, filling the catalog (for commands that only
  * need counts). Returns the number of events. */
