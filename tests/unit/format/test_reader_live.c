@@ -121,10 +121,12 @@ static void test_live_late_record(void **state)
 	assert_int_equal(read_available(r, &e), 4);
 	trace_reader_poll(r);
 	assert_int_equal(read_available(r, &e), 0);
+	assert_true(trace_reader_parked(r));   /* b's lock waits: not caught up */
 
 	tw_rec(&t, 0, TRACE_OP_MUTEX_UNLOCK, late_tick, m, late_seq);
 	trace_reader_poll(r);
 	assert_int_equal(read_available(r, &e), 2);
+	assert_false(trace_reader_parked(r));
 	assert_int_equal(e.ev[4].thread, 0);
 	assert_int_equal(e.ev[4].seq, late_seq);
 	assert_int_equal(e.ev[5].thread, 1);
