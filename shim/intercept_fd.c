@@ -57,29 +57,28 @@ static void fd_annotate(struct shim_call *c, unsigned kind, uint32_t ch)
  * is under way on this thread (the caller then asks the kernel). */
 #define FD_REAL(f) (shim_real.f || shim_real_resolve() == 0 ? shim_real.f : NULL)
 
+/* A happens-before annotation of KIND on FD's channel, if it has one (a
+ * macro: SHIM_SITE is the interceptor's caller). A descriptor without a
+ * channel costs the table lookup only. */
+#define FD_ANNOTATE(fd, kind)                                                    \
+	do {                                                                     \
+		uint32_t ch_ = fd_channel(fd);                                   \
+		struct shim_call c_;                                             \
+		if (ch_) {                                                       \
+			int errno_ = errno;                                      \
+			if (shim_enter(&c_, SHIM_SITE()) && shim_is_own_process()) \
+				fd_annotate(&c_, kind, ch_);                     \
+			errno = errno_;                                          \
+		}                                                                \
+	} while (0)
+
 /* The calls that release: recorded before the real call, so that the
  * reader's acquire, after its call returns, comes later in the trace. */
-#define FD_RELEASE(fd)                                                   \
-	do {                                                             \
-		uint32_t ch_ = fd_channel(fd);                           \
-		struct shim_call c_;                                     \
-		int errno_ = errno;                                      \
-		if (ch_ && shim_enter(&c_, SHIM_SITE()) && shim_is_own_process()) \
-			fd_annotate(&c_, TRACE_ANN_HAPPENS_BEFORE, ch_); \
-		errno = errno_;                                          \
-	} while (0)
+#define FD_RELEASE(fd) FD_ANNOTATE(fd, TRACE_ANN_HAPPENS_BEFORE)
 
 /* The calls that acquire, after they returned R (>= 0: something came, or
  * the other end closed). */
-#define FD_ACQUIRE(fd, r)                                                \
-	do {                                                             \
-		uint32_t ch_ = (r) >= 0 ? fd_channel(fd) : 0;            \
-		struct shim_call c_;                                     \
-		int errno_ = errno;                                      \
-		if (ch_ && shim_enter(&c_, SHIM_SITE()) && shim_is_own_process()) \
-			fd_annotate(&c_, TRACE_ANN_HAPPENS_AFTER, ch_);  \
-		errno = errno_;                                          \
-	} while (0)
+#define FD_ACQUIRE(fd, r) FD_ANNOTATE((r) >= 0 ? (fd) : -1, TRACE_ANN_HAPPENS_AFTER)
 
 /* ---- descriptors made ---- */
 
