@@ -81,17 +81,7 @@ static void races_feed(void *state, const struct trace_event *ev)
 	 * a forked child's main thread may start with some) */
 	bool first = false;
 	if (ev->op != TRACE_OP_ACCESS && ev->op != TRACE_OP_ALLOC && ev->thread != TRACE_NONE) {
-		if (ev->thread >= r->nseen) {
-			uint32_t n = r->nseen ? r->nseen : 64;
-			while (n <= ev->thread)
-				n *= 2;
-			bool *v = realloc(r->seen, n * sizeof(*v));
-			if (!v)
-				abort();
-			memset(v + r->nseen, 0, (n - r->nseen) * sizeof(*v));
-			r->seen = v;
-			r->nseen = n;
-		}
+		r->seen = rc_grow(r->seen, &r->nseen, ev->thread + 1, sizeof(*r->seen), 64);
 		first = !r->seen[ev->thread];
 		r->seen[ev->thread] = true;
 	}

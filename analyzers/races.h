@@ -25,6 +25,10 @@
 
 #define RC_NONE UINT32_MAX
 
+/* ARR grown to hold NEED elements of ELEM bytes, the new ones zeroed; its
+ * capacity *CAP doubles, from FIRST. Out of memory aborts (host tools). */
+void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t first);
+
 /* ---- happens-before state (races_hb.c) ---- */
 
 struct rc_held {

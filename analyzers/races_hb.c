@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem)
+void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t first)
 {
 	if (need <= *cap)
 		return arr;
-	uint32_t n = *cap ? *cap : 16;
+	uint32_t n = *cap ? *cap : first;
 	while (n < need)
 		n *= 2;
 	void *p = realloc(arr, (size_t)n * elem);
@@ -67,7 +67,7 @@ void rc_hb_release(struct rc_hb *hb)
 struct rc_thread *rc_thread_slow(struct rc_hb *hb, uint32_t id)
 {
 	uint32_t cap = hb->nthreads;
-	hb->threads = rc_grow(hb->threads, &cap, id + 1, sizeof(*hb->threads));
+	hb->threads = rc_grow(hb->threads, &cap, id + 1, sizeof(*hb->threads), 16);
 	hb->nthreads = cap;
 	struct rc_thread *t = &hb->threads[id];
 	if (!t->started) {
@@ -81,7 +81,7 @@ struct rc_thread *rc_thread_slow(struct rc_hb *hb, uint32_t id)
 struct rc_sync *rc_obj(struct rc_hb *hb, uint32_t obj)
 {
 	if (obj >= hb->nobjs)
-		hb->objs = rc_grow(hb->objs, &hb->nobjs, obj + 1, sizeof(*hb->objs));
+		hb->objs = rc_grow(hb->objs, &hb->nobjs, obj + 1, sizeof(*hb->objs), 16);
 	return &hb->objs[obj];
 }
 
@@ -91,7 +91,7 @@ struct rc_sync *rc_addr_sync(struct rc_hb *hb, uint32_t process, uint64_t addr)
 	uint32_t *slot = u64map_put(&hb->addr_sync, rc_word_key(process, addr) << 3 ^ (addr & 7),
 				    hb->nasyncs, &added);
 	if (added) {
-		hb->asyncs = rc_grow(hb->asyncs, &hb->cap_asyncs, hb->nasyncs + 1, sizeof(*hb->asyncs));
+		hb->asyncs = rc_grow(hb->asyncs, &hb->cap_asyncs, hb->nasyncs + 1, sizeof(*hb->asyncs), 16);
 		hb->nasyncs++;
 	}
 	return &hb->asyncs[*slot];
@@ -181,7 +181,7 @@ void rc_held_add(struct rc_hb *hb, uint32_t t, uint32_t lock, bool read)
 	rc_heldset(hb, t);   /* known before the step, so that the step is learnt */
 	struct rc_thread *th = rc_thread(hb, t);
 	bool again = rc_holds(th, lock);   /* a recursive hold: the same set */
-	th->held = rc_grow(th->held, &th->cap_held, th->nheld + 1, sizeof(*th->held));
+	th->held = rc_grow(th->held, &th->cap_held, th->nheld + 1, sizeof(*th->held), 16);
 	th->held[th->nheld++] = (struct rc_held){ lock, read };
 	if (!again)
 		rc_held_step(hb, th, lock, true);
@@ -208,7 +208,7 @@ bool rc_held_remove(struct rc_hb *hb, uint32_t t, uint32_t lock, bool *read)
 /* A new set of the M locks in scratch, at the head of SLOT's chain. */
 static uint32_t rc_heldset_add(struct rc_hb *hb, uint32_t *slot, uint32_t m)
 {
-	hb->sets = rc_grow(hb->sets, &hb->cap_sets, hb->nsets + 1, sizeof(*hb->sets));
+	hb->sets = rc_grow(hb->sets, &hb->cap_sets, hb->nsets + 1, sizeof(*hb->sets), 16);
 	struct rc_heldset *set = &hb->sets[hb->nsets];
 	set->n = m;
 	set->next = *slot;
@@ -227,7 +227,7 @@ uint32_t rc_heldset_slow(struct rc_hb *hb, uint32_t t)
 	struct rc_thread *th = rc_thread(hb, t);
 	if (th->heldset != RC_NONE)
 		return th->heldset;
-	hb->scratch = rc_grow(hb->scratch, &hb->scratch_cap, th->nheld + 1, sizeof(*hb->scratch));
+	hb->scratch = rc_grow(hb->scratch, &hb->scratch_cap, th->nheld + 1, sizeof(*hb->scratch), 16);
 	uint32_t m = 0;   /* insertion sort without duplicates: sets are small */
 	for (uint32_t i = 0; i < th->nheld; i++) {
 		uint32_t l = th->held[i].lock, j = m;

@@ -108,12 +108,7 @@ void rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev)
 	uint32_t *slot = u64map_put(&h->by_addr, rc_heap_key(ev->process, addr), h->n, &added);
 	uint32_t i = *slot;
 	if (added) {
-		if (h->n == h->cap) {
-			h->cap = h->cap ? h->cap * 2 : 256;
-			h->b = realloc(h->b, h->cap * sizeof(*h->b));
-			if (!h->b)
-				abort();
-		}
+		h->b = rc_grow(h->b, &h->cap, h->n + 1, sizeof(*h->b), 256);
 		h->n++;
 	}
 	struct rc_block nb = { .addr = addr, .size = size, .process = ev->process, .stack = ev->stack,

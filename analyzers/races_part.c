@@ -79,12 +79,7 @@ static struct rc_race *rc_new_race(struct rc_part *p, uint64_t key, uint64_t wor
 	u64map_put(&p->pairs, key, p->nraces, &added);
 	if (!added)
 		return NULL;
-	if (p->nraces == p->cap_races) {
-		p->cap_races = p->cap_races ? p->cap_races * 2 : 16;
-		p->races = realloc(p->races, p->cap_races * sizeof(*p->races));
-		if (!p->races)
-			abort();
-	}
+	p->races = rc_grow(p->races, &p->cap_races, p->nraces + 1, sizeof(*p->races), 16);
 	struct rc_race *x = &p->races[p->nraces++];
 	memset(x, 0, sizeof(*x));
 	x->event = p->nevent;
@@ -229,12 +224,7 @@ static void rc_stack_used(struct rc_part *p, uint32_t t, uint64_t addr)
 	st->used_lo = addr;
 	if (st->listed)
 		return;
-	if (p->nused == p->cap_used) {
-		p->cap_used = p->cap_used ? p->cap_used * 2 : 64;
-		p->used = realloc(p->used, p->cap_used * sizeof(*p->used));
-		if (!p->used)
-			abort();
-	}
+	p->used = rc_grow(p->used, &p->cap_used, p->nused + 1, sizeof(*p->used), 64);
 	p->used[p->nused++] = t;
 	st->listed = true;
 }
@@ -261,18 +251,10 @@ static void rc_part_stack(struct rc_part *p, const struct trace_event *ev)
 			p->used[i--] = p->used[--p->nused];
 		}
 	}
-	if (t >= p->nstacks) {
-		uint32_t n = p->nstacks ? p->nstacks : 64;
-		while (n <= t)
-			n *= 2;
-		p->stacks = realloc(p->stacks, n * sizeof(*p->stacks));
-		if (!p->stacks)
-			abort();
-		memset(p->stacks + p->nstacks, 0, (n - p->nstacks) * sizeof(*p->stacks));
-		for (uint32_t i = p->nstacks; i < n; i++)
-			p->stacks[i].used_lo = UINT64_MAX;
-		p->nstacks = n;
-	}
+	uint32_t had = p->nstacks;
+	p->stacks = rc_grow(p->stacks, &p->nstacks, t + 1, sizeof(*p->stacks), 64);
+	for (uint32_t i = had; i < p->nstacks; i++)
+		p->stacks[i].used_lo = UINT64_MAX;
 	struct rc_stack *st = &p->stacks[t];
 	st->lo = lo;
 	st->hi = hi;
@@ -346,12 +328,7 @@ static void rc_part_alloc(struct rc_part *p, const struct trace_event *ev)
 
 static void rc_part_benign(struct rc_part *p, const struct trace_event *ev)
 {
-	if (p->nbenign == p->cap_benign) {
-		p->cap_benign = p->cap_benign ? p->cap_benign * 2 : 8;
-		p->benign = realloc(p->benign, p->cap_benign * sizeof(*p->benign));
-		if (!p->benign)
-			abort();
-	}
+	p->benign = rc_grow(p->benign, &p->cap_benign, p->nbenign + 1, sizeof(*p->benign), 8);
 	p->benign[p->nbenign++] = (struct rc_benign){ ev->process, ev->args[1], ev->args[2] ? ev->args[2] : 1 };
 }
 

@@ -107,20 +107,6 @@ static void rc_word_reserve(struct rc_shadow *s, struct rc_word *wd)
 	}
 }
 
-static void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t first)
-{
-	if (need <= *cap)
-		return arr;
-	uint32_t n = *cap ? *cap * 2 : first;
-	while (n < need)
-		n *= 2;
-	void *p = realloc(arr, (size_t)n * elem);
-	if (!p)
-		abort();
-	*cap = n;
-	return p;
-}
-
 static inline bool rc_site_eq(const struct rc_site *x, uint32_t stack, uint32_t heldset, uint32_t size,
 			      uint8_t flags)
 {
