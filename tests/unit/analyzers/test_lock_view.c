@@ -571,27 +571,27 @@ static void test_gil_deadlock(void **state)
 
 int main(void)
 {
+#define PY(fn) cmocka_unit_test_setup_teardown(fn, setup_python, teardown)
+#define C(fn) cmocka_unit_test_setup_teardown(fn, setup_c, teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_python_abba, setup_python, teardown),
-		cmocka_unit_test_setup_teardown(test_python_join_orders, setup_python, teardown),
-		cmocka_unit_test_setup_teardown(test_c_trywait_is_try, setup_c, teardown),
-		cmocka_unit_test_setup_teardown(test_c_binary_semaphore_abba, setup_c, teardown),
-		cmocka_unit_test_setup_teardown(test_counting_semaphore_is_not_a_lock, setup_c, teardown),
-		cmocka_unit_test_setup_teardown(test_condition_waiter_is_a_signal, setup_python, teardown),
-		cmocka_unit_test_setup_teardown(test_release_by_another_thread, setup_python, teardown),
-		cmocka_unit_test_setup_teardown(test_python_real_deadlock, setup_python, teardown),
-		cmocka_unit_test_setup_teardown(test_python_cycle_with_a_running_thread, setup_python, teardown),
-		cmocka_unit_test_setup_teardown(test_python_self_deadlock, setup_python, teardown),
-		cmocka_unit_test_setup_teardown(test_python_self_wait_with_a_running_thread, setup_python,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_unstarted_thread_may_post, setup_python, teardown),
-		cmocka_unit_test_setup_teardown(test_free_gil_is_no_wait, setup_python, teardown),
-		cmocka_unit_test_setup_teardown(test_named_semaphore_across_fork, setup_python, teardown),
-		cmocka_unit_test_setup_teardown(test_gil_contention, setup_python, teardown),
-		cmocka_unit_test_setup_teardown(test_gil_deadlock, setup_python, teardown),
-		cmocka_unit_test_setup_teardown(test_python313_parking_lot, setup_python, teardown),
-		cmocka_unit_test_setup_teardown(test_python313_parking_lot_unmarked, setup_python,
-						teardown),
+		PY(test_python_abba),
+		PY(test_python_join_orders),
+		C(test_c_trywait_is_try),
+		C(test_c_binary_semaphore_abba),
+		C(test_counting_semaphore_is_not_a_lock),
+		PY(test_condition_waiter_is_a_signal),
+		PY(test_release_by_another_thread),
+		PY(test_python_real_deadlock),
+		PY(test_python_cycle_with_a_running_thread),
+		PY(test_python_self_deadlock),
+		PY(test_python_self_wait_with_a_running_thread),
+		PY(test_unstarted_thread_may_post),
+		PY(test_free_gil_is_no_wait),
+		PY(test_named_semaphore_across_fork),
+		PY(test_gil_contention),
+		PY(test_gil_deadlock),
+		PY(test_python313_parking_lot),
+		PY(test_python313_parking_lot_unmarked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -270,14 +270,21 @@ static void test_mq(void **state)
 	assert_int_equal(post_wait(true, TRACE_OBJ_MQ, TRACE_OP_MQ_TIMEDSEND, TRACE_OP_MQ_TIMEDRECEIVE), 0);
 }
 
+/* Both workers call one once; t1 runs its routine, which writes X. */
+static uint32_t once_begin(struct rt *x)
+{
+	rt_init(x);
+	uint32_t o = fake_object(&x->t, TRACE_OBJ_ONCE, 0x601100);
+	fake_begin(&x->t, x->t1, TRACE_OP_ONCE, o);
+	fake_begin(&x->t, x->t2, TRACE_OP_ONCE, o);
+	rt_write(x, x->t1, RT_X, 4, x->s1);   /* the init routine */
+	return o;
+}
+
 static size_t once_case(bool sync)
 {
 	struct rt x;
-	rt_init(&x);
-	uint32_t o = fake_object(&x.t, TRACE_OBJ_ONCE, 0x601100);
-	fake_begin(&x.t, x.t1, TRACE_OP_ONCE, o);
-	fake_begin(&x.t, x.t2, TRACE_OP_ONCE, o);
-	rt_write(&x, x.t1, RT_X, 4, x.s1);   /* the init routine */
+	uint32_t o = once_begin(&x);
 	fake_event(&x.t, x.t1, TRACE_OP_ONCE, sync ? o : 0);
 	fake_event(&x.t, x.t2, TRACE_OP_ONCE, sync ? o : 0);
 	rt_read(&x, x.t2, RT_X, 4, x.s2);
@@ -290,11 +297,7 @@ static size_t once_case(bool sync)
 static size_t once_late_end_case(bool annotated)
 {
 	struct rt x;
-	rt_init(&x);
-	uint32_t o = fake_object(&x.t, TRACE_OBJ_ONCE, 0x601100);
-	fake_begin(&x.t, x.t1, TRACE_OP_ONCE, o);
-	fake_begin(&x.t, x.t2, TRACE_OP_ONCE, o);
-	rt_write(&x, x.t1, RT_X, 4, x.s1);   /* the init routine */
+	uint32_t o = once_begin(&x);
 	if (annotated)
 		fake_annotate(&x.t, x.t1, TRACE_ANN_HAPPENS_BEFORE, 0x601100, 0);
 	fake_event(&x.t, x.t2, TRACE_OP_ONCE, o);
