@@ -432,6 +432,16 @@ void rd_emit(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev
 	count(r, c, ev, d);
 }
 
+/* count() of N more accesses at the time of c's last event: only the
+ * counts move. */
+static void count_more_accesses(struct trace_reader *r, struct rd_cursor *c, uint32_t n)
+{
+	r->cat.threads[c->thread].events += n;
+	r->cat.events += n;
+	if (trace_op_descs[TRACE_OP_ACCESS].flags & TRACE_F_CALL)
+		r->cat.by_op[TRACE_OP_ACCESS] += n;
+}
+
 void rd_count_accesses(struct trace_reader *r, struct rd_cursor *c, uint32_t n)
 {
 	if (!n)
@@ -439,12 +449,8 @@ void rd_count_accesses(struct trace_reader *r, struct rd_cursor *c, uint32_t n)
 	struct trace_event ev = { .ts_ns = rd_ticks_to_ns(&c->file->clock, c->tick),
 				  .thread = c->thread, .process = c->file->process,
 				  .op = TRACE_OP_ACCESS, .phase = TRACE_PHASE_END };
-	const struct trace_op_desc *d = &trace_op_descs[TRACE_OP_ACCESS];
-	count(r, c, &ev, d);
-	r->cat.threads[c->thread].events += n - 1;
-	r->cat.events += n - 1;
-	if (d->flags & TRACE_F_CALL)
-		r->cat.by_op[TRACE_OP_ACCESS] += n - 1;
+	count(r, c, &ev, &trace_op_descs[TRACE_OP_ACCESS]);
+	count_more_accesses(r, c, n - 1);
 }
 
 void rd_emit_access(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev)
@@ -454,9 +460,5 @@ void rd_emit_access(struct trace_reader *r, struct rd_cursor *c, struct trace_ev
 	ev->stack = h->stack ? stack_id(r, c->file, h->stack) : 0;
 	ev->peer_thread = TRACE_NONE;
 	ev->obj = ev->obj2 = 0;
-	/* count() of an event at the last one's time: only the counts move */
-	r->cat.threads[c->thread].events++;
-	r->cat.events++;
-	if (trace_op_descs[TRACE_OP_ACCESS].flags & TRACE_F_CALL)
-		r->cat.by_op[TRACE_OP_ACCESS]++;
+	count_more_accesses(r, c, 1);
 }
