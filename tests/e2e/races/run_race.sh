@@ -2,7 +2,8 @@
 # run_race.sh - builds SOURCE with `ctrace cc` (C) or `ctrace c++` (C++),
 # with gcc or clang, at -O1 -g, then runs it as one end-to-end case
 # (run_case.sh: `ctrace run`, exit status, `ctrace report` JSON checked by
-# REPORT_JQ). Environment as run_case.sh's (CASE, EXPECT, REPORT_JQ...).
+# REPORT_JQ). Environment as run_case.sh's (CASE, EXPECT, REPORT_JQ...),
+# and RACE_CFLAGS: more compiler options (-fopenmp).
 # Usage: run_race.sh CTRACE gcc|clang SOURCE [PROGRAM ARGS...].
 # Exit 77 if the compiler is missing.
 set -u
@@ -18,6 +19,6 @@ command -v "$compiler" >/dev/null || { echo "SKIP: no $compiler"; exit 77; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/ctrace-race-${CASE:-case}.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 name=$(basename "$src"); name=${name%.*}
-"$ctrace" "$sub" --cc="$compiler" $std -O1 -g -pthread "$src" -o "$work/$name" 2>"$work/cc.err" ||
+"$ctrace" "$sub" --cc="$compiler" $std ${RACE_CFLAGS:-} -O1 -g -pthread "$src" -o "$work/$name" 2>"$work/cc.err" ||
 	{ cat "$work/cc.err"; echo "FAIL: ctrace $sub --cc=$compiler $src"; exit 1; }
 CTRACE=$ctrace bash "$here/../run_case.sh" "$work/$name" "$@"
