@@ -262,11 +262,11 @@ TSAN_EXPORT bool __ctrace_tsan_miss_v1(uintptr_t pc, void *addr, size_t size, un
 TSAN_EXPORT bool __ctrace_tsan_func_entry_v1(uintptr_t pc, uintptr_t sp)
 {
 	tsan_record_func_entry(pc, sp);
-	return TSAN_RECORD_RUNTIME;
+	return tsan_record_alive();
 }
 
 TSAN_EXPORT bool __ctrace_tsan_func_exit_v1(void)
 {
 	tsan_record_func_exit();
-	return TSAN_RECORD_RUNTIME;
+	return tsan_record_alive();
 }

@@ -323,17 +323,23 @@ void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size, un
 		access_of(ts, pc, (uintptr_t)addr, size, flags, UINT32_MAX);
 }
 
+RECORD_API bool tsan_record_alive(void)
+{
+	return atomic_load_explicit(&shim.state, memory_order_relaxed) != SHIM_OFF;
+}
+
 /* The program's entry point (tsan_hooks.c) counted the access as seen and
  * did not find its key at the first slot; or the thread has no state yet. */
 RECORD_API bool tsan_record_miss(uintptr_t pc, const volatile void *addr, size_t size,
 				 unsigned flags)
 {
 	struct tsan_thread *ts = tsan_current();
-	if (__builtin_expect(!ts, 0))
-		access_slow(pc, (uintptr_t)addr, size, flags);
-	else
+	if (__builtin_expect(ts != NULL, 1)) {
 		keep(ts, pc, (uintptr_t)addr, size, flags, UINT32_MAX);
-	return true;
+		return true;
+	}
+	access_slow(pc, (uintptr_t)addr, size, flags);
+	return tsan_record_alive();
 }
 
 void tsan_access(struct shim_thread *t, uintptr_t pc, uint64_t addr, uint64_t size,

@@ -11,8 +11,9 @@
 
 #ifdef CTRACE_TSAN_RECORD
 /* What the runtime's calls from the program's own entry points answer
- * (tsan_hot.h): the shim records. */
-#define TSAN_RECORD_RUNTIME true
+ * (tsan_hot.h): true while the shim records or may yet (false once it is
+ * off for good: the hooks then stop calling, as with the stub). */
+bool tsan_record_alive(void);
 /* __tsan_init: once per instrumented module, so it must be idempotent. */
 void tsan_record_init(void);
 /* pc: the function's return address; sp: its entry hook's frame address. */
@@ -21,7 +22,7 @@ void tsan_record_func_exit(void);
 /* Before a plain access; flags: enum trace_access_flags. */
 void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size, unsigned flags);
 /* The same access, already counted as seen by the program's entry point
- * that did not find it merged (tsan_hot.h); true. */
+ * that did not find it merged (tsan_hot.h); tsan_record_alive(). */
 bool tsan_record_miss(uintptr_t pc, const volatile void *addr, size_t size, unsigned flags);
 /* An atomic operation: begin returns a token (the location's order is held
  * from begin to end), the operation is performed in between, end records it.
@@ -39,7 +40,7 @@ void tsan_record_annotate(uintptr_t pc, unsigned kind, const volatile void *addr
 /* __tsan_ignore_thread_begin (true) / _end (false). */
 void tsan_record_ignore(bool begin);
 #else
-#define TSAN_RECORD_RUNTIME false
+static inline bool tsan_record_alive(void) { return false; }
 static inline void tsan_record_init(void) {}
 static inline void tsan_record_func_entry(uintptr_t pc, uintptr_t sp) { (void)pc, (void)sp; }
 static inline void tsan_record_func_exit(void) {}
