@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* intercept_heap.c - heap blocks of programs with instrumented code: an
- * allocation is an ALLOC record (address, size, the unwound stack: the
+ * allocation is an ALLOC record (address, size, the call's stack: the
  * call site even when it is operator new's), a free() a write to the whole
  * block (TRACE_ACCESS_FREE), so a free racing with an access is a race.
  * Without instrumented code (tsan_on unset) every call only forwards. */
@@ -19,10 +19,24 @@ static inline bool recording(void)
 }
 
 /* The calling thread, ready to record, with the call's stack; false for
- * the shim's own calls and threads past their end. */
+ * the shim's own calls and threads past their end. A call from
+ * instrumented code is named by the shadow call stack (as TSan names
+ * it): a cached id, where unwinding a deep recursion's calls missed the
+ * stack cache at each new depth. Others (operator new's) are unwound. */
 static bool heap_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 {
-	return tsan_thread_for_interceptor(pc0) && shim_enter(c, pc0, sp);
+	struct shim_thread *t = tsan_thread_for_interceptor(pc0);
+	if (!t)
+		return false;
+	uint32_t id;
+	if (atomic_load_explicit(&shim.state, memory_order_relaxed) != SHIM_ACTIVE ||
+	    (id = tsan_call_stack(t, pc0)) == UINT32_MAX)
+		return shim_enter(c, pc0, sp);
+	c->t = t;
+	c->pre = false;
+	c->tick = 0;
+	c->stack = shim_call_stack(c, id, pc0);
+	return true;
 }
 
 static __attribute__((noinline)) void record_alloc(uintptr_t pc0, uintptr_t sp, void *p,

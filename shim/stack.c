@@ -49,6 +49,16 @@ void shim_stack_init(void)
 	dl_iterate_phdr(find_object, &self);
 }
 
+bool shim_object_of(uintptr_t pc, uintptr_t *lo, uintptr_t *hi)
+{
+	struct text_range range = { .target = pc };
+	if (!dl_iterate_phdr(find_object, &range))
+		return false;
+	*lo = range.lo;
+	*hi = range.hi;
+	return true;
+}
+
 bool shim_stack_is_unwinder(uintptr_t pc)
 {
 	return pc >= unwinder.lo && pc < unwinder.hi;

@@ -69,6 +69,9 @@ bool shim_stack_is_own(uintptr_t pc);
 /* True if PC is in libunwind: a lock call made by the unwinder itself. */
 bool shim_stack_is_unwinder(uintptr_t pc);
 
+/* The address range of the loaded object holding PC; false if none does. */
+bool shim_object_of(uintptr_t pc, uintptr_t *lo, uintptr_t *hi);
+
 /* Forgets every cached stack of T, with or without Python frames (ids of
  * another process image). */
 void shim_stack_forget(struct shim_thread *t);

@@ -204,7 +204,7 @@ TSAN_EXPORT void __tsan_vptr_read(void **vptr_p)
 
 TSAN_EXPORT void __tsan_init(void)
 {
-	tsan_record_init();
+	tsan_record_init(CALLER_PC);
 }
 
 /* The frame address: the measure of tsan_hooks.c's __tsan_func_entry too. */

@@ -19,6 +19,7 @@
 #include "emit.h"
 #include "real_mem.h"
 #include "stack.h"
+#include "tsan_modules.h"
 #include "tsan_thread.h"
 
 #define RECORD_API __attribute__((visibility("protected")))
@@ -194,6 +195,18 @@ uint32_t tsan_stack_id(struct tsan_thread *ts, uintptr_t pc)
 		return stack_intern(ts, pc, key, r);
 	*r = *e;
 	return e->id;
+}
+
+uint32_t tsan_call_stack(struct shim_thread *t, uintptr_t pc)
+{
+	if (!tsan_module_has(pc))
+		return UINT32_MAX;
+	int saved = *t->errno_at;
+	t->in_shim++;  /* interning may take the table's lock */
+	uint32_t id = tsan_stack_id(t->tsan, pc);
+	t->in_shim--;
+	*t->errno_at = saved;
+	return id;
 }
 
 /* ---- the interval ---- */
@@ -375,10 +388,11 @@ void tsan_write(struct shim_thread *t, struct trace_rec *rec, uintptr_t pc, bool
 
 /* ---- the rest of the hooks' state ---- */
 
-RECORD_API void tsan_record_init(void)
+RECORD_API void tsan_record_init(uintptr_t pc)
 {
 	if (!shim_start())
 		return;
+	tsan_module_add(pc);
 	atomic_store(&tsan_on, true);
 	shim_mem_record();
 }

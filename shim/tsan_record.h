@@ -14,8 +14,9 @@
  * (tsan_hot.h): true while the shim records or may yet (false once it is
  * off for good: the hooks then stop calling, as with the stub). */
 bool tsan_record_alive(void);
-/* __tsan_init: once per instrumented module, so it must be idempotent. */
-void tsan_record_init(void);
+/* __tsan_init: once per instrumented module, so it must be idempotent;
+ * pc: its caller's, in the module's constructor. */
+void tsan_record_init(uintptr_t pc);
 /* pc: the function's return address; sp: its entry hook's frame address. */
 void tsan_record_func_entry(uintptr_t pc, uintptr_t sp);
 void tsan_record_func_exit(void);
@@ -41,7 +42,7 @@ void tsan_record_annotate(uintptr_t pc, unsigned kind, const volatile void *addr
 void tsan_record_ignore(bool begin);
 #else
 static inline bool tsan_record_alive(void) { return false; }
-static inline void tsan_record_init(void) {}
+static inline void tsan_record_init(uintptr_t pc) { (void)pc; }
 static inline void tsan_record_func_entry(uintptr_t pc, uintptr_t sp) { (void)pc, (void)sp; }
 static inline void tsan_record_func_exit(void) {}
 static inline void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size,

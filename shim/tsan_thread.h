@@ -83,6 +83,11 @@ void tsan_thread_reset(struct shim_thread *t);
 /* The stack id of an access at PC: the shadow stack + PC. */
 uint32_t tsan_stack_id(struct tsan_thread *ts, uintptr_t pc);
 
+/* The stack of a call at PC (its return address) from the thread's
+ * instrumented code: its shadow call stack, as its accesses have, without
+ * unwinding. UINT32_MAX if PC is not in instrumented code (then unwind). */
+uint32_t tsan_call_stack(struct shim_thread *t, uintptr_t pc);
+
 /* Records an access of T at PC (tsan_record_access once T is known). */
 void tsan_access(struct shim_thread *t, uintptr_t pc, uint64_t addr, uint64_t size,
 		 unsigned flags);

@@ -28,7 +28,7 @@ static struct {
 } rec;
 
 bool tsan_record_alive(void) { return true; }
-void tsan_record_init(void) { rec.inits++; }
+void tsan_record_init(uintptr_t pc) { (void)pc, rec.inits++; }
 void tsan_record_func_entry(uintptr_t pc, uintptr_t sp) { (void)sp, rec.pc = pc, rec.depth++; }
 void tsan_record_func_exit(void) { rec.depth--; }
 void tsan_record_access(uintptr_t pc, const volatile void *addr, size_t size, unsigned flags)
