@@ -19,6 +19,7 @@
 
 #include "emit.h"
 #include "real.h"
+#include "tsan_thread.h"
 
 #define FD_CHANNELS (1u << 20)            /* descriptors with a channel */
 #define FD_CHANNEL_SOCKETS 1u
@@ -53,10 +54,6 @@ static void fd_annotate(struct shim_call *c, unsigned kind, uint32_t ch)
 		      NULL);
 }
 
-/* A real function, resolved first if needed; NULL only while resolution
- * is under way on this thread (the caller then asks the kernel). */
-#define FD_REAL(f) (shim_real.f || shim_real_resolve() == 0 ? shim_real.f : NULL)
-
 /* A happens-before annotation of KIND on FD's channel, if it has one (a
  * macro: SHIM_SITE is the interceptor's caller). A descriptor without a
  * channel costs the table lookup only. */
@@ -80,6 +77,9 @@ static void fd_annotate(struct shim_call *c, unsigned kind, uint32_t ch)
  * the other end closed). */
 #define FD_ACQUIRE(fd, r) FD_ANNOTATE((r) >= 0 ? (fd) : -1, TRACE_ANN_HAPPENS_AFTER)
 
+/* The acquiring calls may block for long: the thread's accesses first. */
+#define FD_BLOCKS() tsan_before_block()
+
 /* ---- descriptors made ---- */
 
 static int fd_pair_made(int r, const int fds[2])
@@ -100,33 +100,34 @@ static int fd_made(int fd, uint32_t ch)
 
 SHIM_EXPORT int pipe(int fds[2])
 {
-	int (*f)(int[2]) = FD_REAL(pipe);
+	int (*f)(int[2]) = SHIM_REAL_OR_NULL(pipe);
 	return fd_pair_made(f ? f(fds) : (int)syscall(SYS_pipe2, fds, 0), fds);
 }
 
 SHIM_EXPORT int pipe2(int fds[2], int flags)
 {
-	int (*f)(int[2], int) = FD_REAL(pipe2);
+	int (*f)(int[2], int) = SHIM_REAL_OR_NULL(pipe2);
 	return fd_pair_made(f ? f(fds, flags) : (int)syscall(SYS_pipe2, fds, flags), fds);
 }
 
 SHIM_EXPORT int socketpair(int domain, int type, int protocol, int sv[2])
 {
-	int (*f)(int, int, int, int[2]) = FD_REAL(socketpair);
+	int (*f)(int, int, int, int[2]) = SHIM_REAL_OR_NULL(socketpair);
 	return fd_pair_made(f ? f(domain, type, protocol, sv)
 			      : (int)syscall(SYS_socketpair, domain, type, protocol, sv), sv);
 }
 
 SHIM_EXPORT int socket(int domain, int type, int protocol)
 {
-	int (*f)(int, int, int) = FD_REAL(socket);
+	int (*f)(int, int, int) = SHIM_REAL_OR_NULL(socket);
 	return fd_made(f ? f(domain, type, protocol) : (int)syscall(SYS_socket, domain, type, protocol),
 		       FD_CHANNEL_SOCKETS);
 }
 
 SHIM_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len)
 {
-	int (*f)(int, struct sockaddr *, socklen_t *) = FD_REAL(accept);
+	FD_BLOCKS();
+	int (*f)(int, struct sockaddr *, socklen_t *) = SHIM_REAL_OR_NULL(accept);
 	int r = f ? f(fd, addr, len) : (int)syscall(SYS_accept, fd, addr, len);
 	FD_ACQUIRE(fd, r);
 	return fd_made(r, FD_CHANNEL_SOCKETS);
@@ -134,7 +135,8 @@ SHIM_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len)
 
 SHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
-	int (*f)(int, struct sockaddr *, socklen_t *, int) = FD_REAL(accept4);
+	FD_BLOCKS();
+	int (*f)(int, struct sockaddr *, socklen_t *, int) = SHIM_REAL_OR_NULL(accept4);
 	int r = f ? f(fd, addr, len, flags) : (int)syscall(SYS_accept4, fd, addr, len, flags);
 	FD_ACQUIRE(fd, r);
 	return fd_made(r, FD_CHANNEL_SOCKETS);
@@ -142,41 +144,41 @@ SHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags
 
 SHIM_EXPORT int eventfd(unsigned initval, int flags)
 {
-	int (*f)(unsigned, int) = FD_REAL(eventfd);
+	int (*f)(unsigned, int) = SHIM_REAL_OR_NULL(eventfd);
 	int fd = f ? f(initval, flags) : (int)syscall(SYS_eventfd2, initval, flags);
 	return fd_made(fd, fd >= 0 ? fd_channel_new() : 0);
 }
 
 SHIM_EXPORT int epoll_create(int size)
 {
-	int (*f)(int) = FD_REAL(epoll_create);
+	int (*f)(int) = SHIM_REAL_OR_NULL(epoll_create);
 	int fd = f ? f(size) : (int)syscall(SYS_epoll_create, size);
 	return fd_made(fd, fd >= 0 ? fd_channel_new() : 0);
 }
 
 SHIM_EXPORT int epoll_create1(int flags)
 {
-	int (*f)(int) = FD_REAL(epoll_create1);
+	int (*f)(int) = SHIM_REAL_OR_NULL(epoll_create1);
 	int fd = f ? f(flags) : (int)syscall(SYS_epoll_create1, flags);
 	return fd_made(fd, fd >= 0 ? fd_channel_new() : 0);
 }
 
 SHIM_EXPORT int dup(int fd)
 {
-	int (*f)(int) = FD_REAL(dup);
+	int (*f)(int) = SHIM_REAL_OR_NULL(dup);
 	return fd_made(f ? f(fd) : (int)syscall(SYS_dup, fd), fd_channel(fd));
 }
 
 SHIM_EXPORT int dup2(int fd, int to)
 {
-	int (*f)(int, int) = FD_REAL(dup2);
+	int (*f)(int, int) = SHIM_REAL_OR_NULL(dup2);
 	int r = f ? f(fd, to) : (int)syscall(SYS_dup2, fd, to);
 	return r >= 0 && r != fd ? fd_made(r, fd_channel(fd)) : r;
 }
 
 SHIM_EXPORT int dup3(int fd, int to, int flags)
 {
-	int (*f)(int, int, int) = FD_REAL(dup3);
+	int (*f)(int, int, int) = SHIM_REAL_OR_NULL(dup3);
 	int r = f ? f(fd, to, flags) : (int)syscall(SYS_dup3, fd, to, flags);
 	return r >= 0 ? fd_made(r, fd_channel(fd)) : r;
 }
@@ -187,28 +189,28 @@ SHIM_EXPORT int close(int fd)
 {
 	FD_RELEASE(fd);   /* the other end sees it closed */
 	fd_channel_set(fd, 0);
-	int (*f)(int) = FD_REAL(close);
+	int (*f)(int) = SHIM_REAL_OR_NULL(close);
 	return f ? f(fd) : (int)syscall(SYS_close, fd);
 }
 
 SHIM_EXPORT ssize_t write(int fd, const void *buf, size_t n)
 {
 	FD_RELEASE(fd);
-	ssize_t (*f)(int, const void *, size_t) = FD_REAL(write);
+	ssize_t (*f)(int, const void *, size_t) = SHIM_REAL_OR_NULL(write);
 	return f ? f(fd, buf, n) : syscall(SYS_write, fd, buf, n);
 }
 
 SHIM_EXPORT ssize_t writev(int fd, const struct iovec *iov, int n)
 {
 	FD_RELEASE(fd);
-	ssize_t (*f)(int, const struct iovec *, int) = FD_REAL(writev);
+	ssize_t (*f)(int, const struct iovec *, int) = SHIM_REAL_OR_NULL(writev);
 	return f ? f(fd, iov, n) : syscall(SYS_writev, fd, iov, n);
 }
 
 SHIM_EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
 {
 	FD_RELEASE(fd);
-	ssize_t (*f)(int, const void *, size_t, int) = FD_REAL(send);
+	ssize_t (*f)(int, const void *, size_t, int) = SHIM_REAL_OR_NULL(send);
 	return f ? f(fd, buf, n, flags) : syscall(SYS_sendto, fd, buf, n, flags, NULL, 0);
 }
 
@@ -216,21 +218,21 @@ SHIM_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
 			   const struct sockaddr *to, socklen_t len)
 {
 	FD_RELEASE(fd);
-	ssize_t (*f)(int, const void *, size_t, int, const struct sockaddr *, socklen_t) = FD_REAL(sendto);
+	ssize_t (*f)(int, const void *, size_t, int, const struct sockaddr *, socklen_t) = SHIM_REAL_OR_NULL(sendto);
 	return f ? f(fd, buf, n, flags, to, len) : syscall(SYS_sendto, fd, buf, n, flags, to, len);
 }
 
 SHIM_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	FD_RELEASE(fd);
-	ssize_t (*f)(int, const struct msghdr *, int) = FD_REAL(sendmsg);
+	ssize_t (*f)(int, const struct msghdr *, int) = SHIM_REAL_OR_NULL(sendmsg);
 	return f ? f(fd, msg, flags) : syscall(SYS_sendmsg, fd, msg, flags);
 }
 
 SHIM_EXPORT int eventfd_write(int fd, eventfd_t value)
 {
 	FD_RELEASE(fd);
-	int (*f)(int, uint64_t) = FD_REAL(eventfd_write);
+	int (*f)(int, uint64_t) = SHIM_REAL_OR_NULL(eventfd_write);
 	if (f)
 		return f(fd, value);
 	return syscall(SYS_write, fd, &value, sizeof value) == sizeof value ? 0 : -1;
@@ -241,7 +243,7 @@ SHIM_EXPORT int eventfd_write(int fd, eventfd_t value)
 SHIM_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 {
 	FD_RELEASE(epfd);
-	int (*f)(int, int, int, struct epoll_event *) = FD_REAL(epoll_ctl);
+	int (*f)(int, int, int, struct epoll_event *) = SHIM_REAL_OR_NULL(epoll_ctl);
 	return f ? f(epfd, op, fd, ev) : (int)syscall(SYS_epoll_ctl, epfd, op, fd, ev);
 }
 
@@ -249,7 +251,8 @@ SHIM_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 
 SHIM_EXPORT ssize_t read(int fd, void *buf, size_t n)
 {
-	ssize_t (*f)(int, void *, size_t) = FD_REAL(read);
+	FD_BLOCKS();
+	ssize_t (*f)(int, void *, size_t) = SHIM_REAL_OR_NULL(read);
 	ssize_t r = f ? f(fd, buf, n) : syscall(SYS_read, fd, buf, n);
 	FD_ACQUIRE(fd, r);
 	return r;
@@ -258,7 +261,8 @@ SHIM_EXPORT ssize_t read(int fd, void *buf, size_t n)
 /* read() with _FORTIFY_SOURCE: libc's check calls its own read, unseen. */
 SHIM_EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t size)
 {
-	ssize_t (*f)(int, void *, size_t, size_t) = FD_REAL(__read_chk);
+	FD_BLOCKS();
+	ssize_t (*f)(int, void *, size_t, size_t) = SHIM_REAL_OR_NULL(__read_chk);
 	ssize_t r = f ? f(fd, buf, n, size) : syscall(SYS_read, fd, buf, n);
 	FD_ACQUIRE(fd, r);
 	return r;
@@ -266,7 +270,8 @@ SHIM_EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t size)
 
 SHIM_EXPORT ssize_t readv(int fd, const struct iovec *iov, int n)
 {
-	ssize_t (*f)(int, const struct iovec *, int) = FD_REAL(readv);
+	FD_BLOCKS();
+	ssize_t (*f)(int, const struct iovec *, int) = SHIM_REAL_OR_NULL(readv);
 	ssize_t r = f ? f(fd, iov, n) : syscall(SYS_readv, fd, iov, n);
 	FD_ACQUIRE(fd, r);
 	return r;
@@ -274,7 +279,8 @@ SHIM_EXPORT ssize_t readv(int fd, const struct iovec *iov, int n)
 
 SHIM_EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
 {
-	ssize_t (*f)(int, void *, size_t, int) = FD_REAL(recv);
+	FD_BLOCKS();
+	ssize_t (*f)(int, void *, size_t, int) = SHIM_REAL_OR_NULL(recv);
 	ssize_t r = f ? f(fd, buf, n, flags) : syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL);
 	FD_ACQUIRE(fd, r);
 	return r;
@@ -282,7 +288,8 @@ SHIM_EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
 
 SHIM_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t size, int flags)
 {
-	ssize_t (*f)(int, void *, size_t, size_t, int) = FD_REAL(__recv_chk);
+	FD_BLOCKS();
+	ssize_t (*f)(int, void *, size_t, size_t, int) = SHIM_REAL_OR_NULL(__recv_chk);
 	ssize_t r = f ? f(fd, buf, n, size, flags) : syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL);
 	FD_ACQUIRE(fd, r);
 	return r;
@@ -291,7 +298,8 @@ SHIM_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t size, int fla
 SHIM_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
 			     socklen_t *len)
 {
-	ssize_t (*f)(int, void *, size_t, int, struct sockaddr *, socklen_t *) = FD_REAL(recvfrom);
+	FD_BLOCKS();
+	ssize_t (*f)(int, void *, size_t, int, struct sockaddr *, socklen_t *) = SHIM_REAL_OR_NULL(recvfrom);
 	ssize_t r = f ? f(fd, buf, n, flags, from, len) : syscall(SYS_recvfrom, fd, buf, n, flags, from, len);
 	FD_ACQUIRE(fd, r);
 	return r;
@@ -300,8 +308,9 @@ SHIM_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sock
 SHIM_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t size, int flags,
 				   struct sockaddr *from, socklen_t *len)
 {
+	FD_BLOCKS();
 	ssize_t (*f)(int, void *, size_t, size_t, int, struct sockaddr *, socklen_t *) =
-		FD_REAL(__recvfrom_chk);
+		SHIM_REAL_OR_NULL(__recvfrom_chk);
 	ssize_t r = f ? f(fd, buf, n, size, flags, from, len)
 		      : syscall(SYS_recvfrom, fd, buf, n, flags, from, len);
 	FD_ACQUIRE(fd, r);
@@ -310,7 +319,8 @@ SHIM_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t size, int
 
 SHIM_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
-	ssize_t (*f)(int, struct msghdr *, int) = FD_REAL(recvmsg);
+	FD_BLOCKS();
+	ssize_t (*f)(int, struct msghdr *, int) = SHIM_REAL_OR_NULL(recvmsg);
 	ssize_t r = f ? f(fd, msg, flags) : syscall(SYS_recvmsg, fd, msg, flags);
 	FD_ACQUIRE(fd, r);
 	return r;
@@ -318,7 +328,8 @@ SHIM_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 
 SHIM_EXPORT int eventfd_read(int fd, eventfd_t *value)
 {
-	int (*f)(int, uint64_t *) = FD_REAL(eventfd_read);
+	FD_BLOCKS();
+	int (*f)(int, uint64_t *) = SHIM_REAL_OR_NULL(eventfd_read);
 	int r = f ? f(fd, value)
 		  : (syscall(SYS_read, fd, value, sizeof *value) == sizeof *value ? 0 : -1);
 	FD_ACQUIRE(fd, r);
@@ -327,7 +338,8 @@ SHIM_EXPORT int eventfd_read(int fd, eventfd_t *value)
 
 SHIM_EXPORT int epoll_wait(int epfd, struct epoll_event *evs, int n, int timeout)
 {
-	int (*f)(int, struct epoll_event *, int, int) = FD_REAL(epoll_wait);
+	FD_BLOCKS();
+	int (*f)(int, struct epoll_event *, int, int) = SHIM_REAL_OR_NULL(epoll_wait);
 	int r = f ? f(epfd, evs, n, timeout) : (int)syscall(SYS_epoll_wait, epfd, evs, n, timeout);
 	FD_ACQUIRE(epfd, r > 0 ? 0 : -1);
 	return r;
@@ -336,7 +348,8 @@ SHIM_EXPORT int epoll_wait(int epfd, struct epoll_event *evs, int n, int timeout
 SHIM_EXPORT int epoll_pwait(int epfd, struct epoll_event *evs, int n, int timeout,
 			    const sigset_t *mask)
 {
-	int (*f)(int, struct epoll_event *, int, int, const sigset_t *) = FD_REAL(epoll_pwait);
+	FD_BLOCKS();
+	int (*f)(int, struct epoll_event *, int, int, const sigset_t *) = SHIM_REAL_OR_NULL(epoll_pwait);
 	int r = f ? f(epfd, evs, n, timeout, mask)
 		  : (int)syscall(SYS_epoll_pwait, epfd, evs, n, timeout, mask, 8);
 	FD_ACQUIRE(epfd, r > 0 ? 0 : -1);

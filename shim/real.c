@@ -191,6 +191,22 @@ static const struct real_entry real_entries[] = {
 	{ "eventfd_read", NULL, offsetof(struct shim_real, eventfd_read) },
 	{ "epoll_wait", NULL, offsetof(struct shim_real, epoll_wait) },
 	{ "epoll_pwait", NULL, offsetof(struct shim_real, epoll_pwait) },
+	{ "nanosleep", NULL, offsetof(struct shim_real, nanosleep) },
+	{ "clock_nanosleep", NULL, offsetof(struct shim_real, clock_nanosleep) },
+	{ "sleep", NULL, offsetof(struct shim_real, sleep) },
+	{ "usleep", NULL, offsetof(struct shim_real, usleep) },
+	{ "pause", NULL, offsetof(struct shim_real, pause) },
+	{ "poll", NULL, offsetof(struct shim_real, poll) },
+	{ "__poll_chk", NULL, offsetof(struct shim_real, __poll_chk) },
+	{ "ppoll", NULL, offsetof(struct shim_real, ppoll) },
+	{ "select", NULL, offsetof(struct shim_real, select) },
+	{ "pselect", NULL, offsetof(struct shim_real, pselect) },
+	{ "sigwait", NULL, offsetof(struct shim_real, sigwait) },
+	{ "sigwaitinfo", NULL, offsetof(struct shim_real, sigwaitinfo) },
+	{ "sigtimedwait", NULL, offsetof(struct shim_real, sigtimedwait) },
+	{ "sigsuspend", NULL, offsetof(struct shim_real, sigsuspend) },
+	{ "waitpid", NULL, offsetof(struct shim_real, waitpid) },
+	{ "wait", NULL, offsetof(struct shim_real, wait) },
 };
 
 static _Atomic int resolve_state;          /* 0 not yet, 1 under way, 2 done */

@@ -15,7 +15,11 @@
 #include <spawn.h>
 #include <threads.h>
 #include <stdint.h>
+#include <poll.h>
 #include <sys/epoll.h>
+#include <sys/select.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -164,6 +168,23 @@ struct shim_real {
 	int (*eventfd_read)(int, uint64_t *);
 	int (*epoll_wait)(int, struct epoll_event *, int, int);
 	int (*epoll_pwait)(int, struct epoll_event *, int, int, const sigset_t *);
+	/* calls that block and record nothing (intercept_block.c) */
+	int (*nanosleep)(const struct timespec *, struct timespec *);
+	int (*clock_nanosleep)(clockid_t, int, const struct timespec *, struct timespec *);
+	unsigned (*sleep)(unsigned);
+	int (*usleep)(useconds_t);
+	int (*pause)(void);
+	int (*poll)(struct pollfd *, nfds_t, int);
+	int (*__poll_chk)(struct pollfd *, nfds_t, int, size_t);
+	int (*ppoll)(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
+	int (*select)(int, fd_set *, fd_set *, fd_set *, struct timeval *);
+	int (*pselect)(int, fd_set *, fd_set *, fd_set *, const struct timespec *, const sigset_t *);
+	int (*sigwait)(const sigset_t *, int *);
+	int (*sigwaitinfo)(const sigset_t *, siginfo_t *);
+	int (*sigtimedwait)(const sigset_t *, siginfo_t *, const struct timespec *);
+	int (*sigsuspend)(const sigset_t *);
+	pid_t (*waitpid)(pid_t, int *, int);
+	pid_t (*wait)(int *);
 };
 
 extern struct shim_real shim_real;
@@ -172,5 +193,9 @@ extern struct shim_real shim_real;
  * Returns 0 once all are resolved, -1 while resolution is under way on
  * this thread (a recursive call from inside dlsym). */
 int shim_real_resolve(void);
+
+/* A real function, resolved first if needed; NULL only while resolution
+ * is under way on this thread (the caller then asks the kernel). */
+#define SHIM_REAL_OR_NULL(f) (shim_real.f || shim_real_resolve() == 0 ? shim_real.f : NULL)
 
 #endif

@@ -234,6 +234,16 @@ static void table_clear(struct tsan_thread *ts)
 	ts->n = 0;
 }
 
+/* The interval's counts so far into the header. */
+static void add_counts(struct tsan_thread *ts)
+{
+	if (ts->hot.seen && shim.writer.hdr) {
+		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_seen, ts->hot.seen);
+		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_kept, ts->kept);
+	}
+	ts->hot.seen = ts->kept = 0;
+}
+
 void tsan_flush(struct shim_thread *t, uint64_t tick)
 {
 	(void)tick;
@@ -244,11 +254,24 @@ void tsan_flush(struct shim_thread *t, uint64_t tick)
 	trace_access_batch_close(&t->stream, &ts->batch);
 	table_clear(ts);
 	ts->has_free = false;
-	if (ts->hot.seen && shim.writer.hdr) {
-		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_seen, ts->hot.seen);
-		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_kept, ts->kept);
-	}
-	ts->hot.seen = ts->kept = 0;
+	add_counts(ts);
+}
+
+void tsan_publish(struct tsan_thread *ts)
+{
+	struct shim_thread *t = ts->owner;
+	/* a signal handler inside the shim (which ends the batch itself), or
+	 * a vfork child: the parent's batch is not its to end */
+	if (t->in_shim || !shim_is_own_process())
+		return;
+	int saved = *t->errno_at;
+	t->in_shim++;
+	atomic_signal_fence(memory_order_seq_cst);
+	trace_access_batch_close(&t->stream, &ts->batch);
+	add_counts(ts);
+	atomic_signal_fence(memory_order_seq_cst);
+	t->in_shim--;
+	*t->errno_at = saved;
 }
 
 /* Appends A to the open batch, opening one if needed. */

@@ -100,6 +100,21 @@ void tsan_access_with_stack(struct shim_thread *t, uint64_t addr, uint64_t size,
  * emptied, its counts added to the header. */
 void tsan_flush(struct shim_thread *t, uint64_t tick);
 
+/* Publishes the open batch of TS's thread, the calling one; the interval
+ * goes on (its table still merges). */
+void tsan_publish(struct tsan_thread *ts);
+
+/* The calling thread may block for long in a call that records nothing
+ * (a sleep, a read, a poll): the accesses of its open batch are published
+ * first, or a process ending meanwhile would lose them (the race of a
+ * write before a sleep with a read by the thread that exits). */
+static inline void tsan_before_block(void)
+{
+	struct tsan_thread *ts = tsan_current();
+	if (__builtin_expect(ts && ts->batch.count_at, 0))
+		tsan_publish(ts);
+}
+
 /* A forked child: the stripes of atomic locations held by threads that
  * are not in it are free again. */
 void tsan_sync_after_fork(void);

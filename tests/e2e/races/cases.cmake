@@ -55,3 +55,11 @@ foreach(family gcc clang)
   ctrace_race_case(cxx_member ${family} race.cpp cxx_member cxx_member.jq)
   ctrace_race_case(stack_lines ${family} race.c size4 stack_lines.jq)
 endforeach()
+# A writer blocked for good in a call that records nothing when the process
+# ends: its last write, in no record of its own, still races with main's read.
+foreach(how sleep usleep nanosleep clock_nanosleep pause poll select sigwait read recv epoll_wait)
+  ctrace_race_case(blocked_${how} gcc blocked_at_exit.c ${how} blocked_at_exit.jq)
+endforeach()
+foreach(how sleep poll read)
+  ctrace_race_case(blocked_${how} clang blocked_at_exit.c ${how} blocked_at_exit.jq)
+endforeach()
