@@ -6,8 +6,10 @@
  * Without instrumented code (tsan_on unset) every call only forwards. */
 #include <errno.h>
 #include <malloc.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "emit.h"
 #include "real_mem.h"
@@ -195,4 +197,28 @@ SHIM_EXPORT void *memalign(size_t align, size_t size)
 	if (shim_mem_forward())
 		return shim_mem.memalign(align, size);
 	return aligned_slow(align, size, false, SHIM_SITE());
+}
+
+/* valloc and pvalloc: memalign at a page (libc's make their blocks inside
+ * itself, unseen: a block made at a freed one's address would not start
+ * clean). pvalloc rounds the size up to whole pages. */
+SHIM_EXPORT void *valloc(size_t size)
+{
+	size_t page = (size_t)getpagesize();
+	if (shim_mem_forward())
+		return shim_mem.memalign(page, size);
+	return aligned_slow(page, size, false, SHIM_SITE());
+}
+
+SHIM_EXPORT void *pvalloc(size_t size)
+{
+	size_t page = (size_t)getpagesize();
+	if (size > SIZE_MAX - page) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	size = size ? (size + page - 1) & ~(page - 1) : page;
+	if (shim_mem_forward())
+		return shim_mem.memalign(page, size);
+	return aligned_slow(page, size, false, SHIM_SITE());
 }

@@ -38,7 +38,7 @@ foreach(family gcc clang)
     ctrace_race_case(norace_${mode} ${family} norace.cpp ${mode} norace.jq)
   endforeach()
   foreach(mode counter size1 size2 size4 size8 size16 two_mutexes relaxed_flag
-      free_after_access access_after_free far_apart stack_local stack_array main_stack)
+      free_after_access access_after_free valloc_block far_apart stack_local stack_array main_stack)
     ctrace_race_case(${mode} ${family} race.c ${mode} ${mode}.jq)
   endforeach()
   ctrace_race_case(cxx_shared_ptr ${family} race.cpp cxx_shared_ptr cxx_shared_ptr.jq)

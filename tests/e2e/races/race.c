@@ -98,7 +98,7 @@ __attribute__((noinline)) static void first_access(void)
 	} else if (!strcmp(mode, "relaxed_flag")) {
 		data = 42;
 		atomic_store_explicit(&ready, 1, memory_order_relaxed);
-	} else if (!strcmp(mode, "free_after_access")) {
+	} else if (!strcmp(mode, "free_after_access") || !strcmp(mode, "valloc_block")) {
 		block[3] = 3;
 	} else if (!strcmp(mode, "access_after_free")) {
 		free(block);
@@ -157,7 +157,7 @@ __attribute__((noinline)) static void second_access(void)
 		sink = data;
 	} else if (!strcmp(mode, "free_after_access")) {
 		free(block);
-	} else if (!strcmp(mode, "access_after_free")) {
+	} else if (!strcmp(mode, "access_after_free") || !strcmp(mode, "valloc_block")) {
 		sink = block[3];
 	} else if (!strcmp(mode, "range")) {
 		memcpy(copy, buf + 24, 8);	/* bytes 24-31: no race */
@@ -229,7 +229,7 @@ static void *second(void *arg)
 int main(int argc, char **argv)
 {
 	mode = argc > 1 ? argv[1] : "";
-	block = malloc(8 * sizeof *block);
+	block = strcmp(mode, "valloc_block") ? malloc(8 * sizeof *block) : valloc(8 * sizeof *block);
 	memset(block, 0, 8 * sizeof *block);
 	volatile int main_local = 0;
 	if (!strcmp(mode, "main_stack"))
