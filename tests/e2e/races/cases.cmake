@@ -24,7 +24,7 @@ function(ctrace_race_case name family src mode jq)
     COMMAND env CASE=races_${name}_${family} EXPECT=0 REPORT_JQ=${RACES_DIR}/${jq}
       INFO_JQ=${RACES_DIR}/accesses.jq ${more}
       bash ${RACES_DIR}/run_race.sh $<TARGET_FILE:ctrace> ${family} ${RACES_DIR}/${src} ${mode})
-  set_tests_properties(e2e_races_${name}_${family} PROPERTIES TIMEOUT 120
+  set_tests_properties(e2e_races_${name}_${family} PROPERTIES TIMEOUT 300
     SKIP_RETURN_CODE 77 LABELS "cc;races")
 endfunction()
 
