@@ -17,14 +17,20 @@
  *     acquire when taken, a release before being left;
  *   - copyprivate: the single thread's copy_end releases, the others'
  *     copy_start acquires;
- *   - tasks: the task's argument block gets a header (the task's real
- *     function and copy function) through a copy function of ours that
- *     releases the task's making once its block is copied; the task runs
- *     through gomp_task_run, which acquires that and every finished task,
- *     and releases "a task finished" after its body. Taskwait, taskgroup
- *     end, barriers and a region's end acquire every finished task.
- * The order is over-approximated (one address for every task made and
- * every task done, one per region for its barriers, whatever the round),
+ *   - tasks: the task's argument block gets a head (the task's real
+ *     function and copy function) through a copy function of ours, which
+ *     releases the task's block once it is copied; the task runs through
+ *     gomp_task_run, which acquires its block (and every finished task if
+ *     it has dependences), and releases "a task finished" after its body.
+ *     Taskwait, taskgroup end, barriers and a region's end acquire every
+ *     finished task.
+ * Task reductions and scans: libgomp clears their blocks with memset
+ * (recorded, as any library's) before its own unseen order hands them to
+ * the team, so what libgomp itself writes in the calls that set them up is
+ * not recorded.
+ * The order is over-approximated (one address for every task done, one
+ * per region for its barriers whatever the round, the whole region for
+ * copyprivate),
  * which can hide a race but never make one. Nothing is recorded, and
  * nothing wrapped, without instrumented code (tsan_on): unmodified OpenMP
  * programs only pay a call. The real functions are found when first
@@ -37,6 +43,7 @@
 
 #include "emit.h"
 #include "real.h"
+#include "tsan_record.h"
 #include "tsan_thread.h"
 
 /* The annotation addresses: kind in bits 48-55, an address below. */
@@ -51,12 +58,14 @@ enum gomp_kind {
 	GOMP_ATOMIC,
 	GOMP_ORDERED,
 	GOMP_LOCK,              /* x: the omp lock */
-	GOMP_TASK_MADE,
+	GOMP_TASK_MADE,         /* x: the task's argument block */
 	GOMP_TASK_DONE,
 };
 #define GOMP_TASKS_DONE GOMP_ADDR(GOMP_TASK_DONE, 0)
 
 /* gomp-constants.h */
+#define GOMP_CANCEL_TASKGROUP 8
+#define GOMP_TASK_FLAG_DEPEND (1u << 3)
 #define GOMP_TASK_FLAG_REDUCTION (1u << 12)
 #define GOMP_TASK_FLAG_DETACH (1u << 13)
 
@@ -86,6 +95,15 @@ void GOMP_parallel_loop_dynamic_start(gomp_fn *, void *, unsigned, long, long, l
 void GOMP_parallel_loop_guided_start(gomp_fn *, void *, unsigned, long, long, long, long);
 void GOMP_parallel_loop_runtime_start(gomp_fn *, void *, unsigned, long, long, long);
 void GOMP_parallel_end(void);
+bool GOMP_loop_start(long, long, long, long, long, long *, long *, uintptr_t *, void **);
+bool GOMP_loop_ordered_start(long, long, long, long, long, long *, long *, uintptr_t *, void **);
+bool GOMP_loop_ull_start(bool, unsigned long long, unsigned long long, unsigned long long, long,
+			 unsigned long long, unsigned long long *, unsigned long long *, uintptr_t *,
+			 void **);
+bool GOMP_loop_ull_ordered_start(bool, unsigned long long, unsigned long long, unsigned long long,
+				 long, unsigned long long, unsigned long long *,
+				 unsigned long long *, uintptr_t *, void **);
+unsigned GOMP_sections2_start(unsigned, uintptr_t *, void **);
 void GOMP_barrier(void);
 bool GOMP_barrier_cancel(void);
 void GOMP_loop_end(void);
@@ -183,6 +201,10 @@ struct gomp_region {
 /* The region the thread runs, for the barriers' address (0: none). */
 static __thread uint64_t gomp_team;
 
+/* GOMP_parallel_reductions: libgomp sets up the task reductions' block
+ * before the team starts, unrecorded until the master runs the body. */
+static __thread bool gomp_setting_up;
+
 static uint64_t gomp_region_id(const struct gomp_region *r)
 {
 	return (uintptr_t)r;
@@ -197,6 +219,10 @@ static void gomp_region_run(void *p)
 	void *data = r->data;
 	uint64_t id = gomp_region_id(r), outer = gomp_team;
 	gomp_team = id;
+	if (gomp_setting_up) {   /* the master, out of GOMP_parallel_reductions' set-up */
+		gomp_setting_up = false;
+		tsan_record_ignore(false);
+	}
 	GOMP_ACQUIRE(GOMP_ADDR(GOMP_REGION_START, id), 0);
 	fn(data);
 	GOMP_RELEASE(GOMP_ADDR(GOMP_REGION_END, id), 0);
@@ -251,7 +277,13 @@ SHIM_EXPORT unsigned GOMP_parallel_reductions(gomp_fn *fn, void *data, unsigned 
 		return f(fn, data, n, flags);
 	struct gomp_region r = { fn, data, 0, true };
 	GOMP_RELEASE(GOMP_ADDR(GOMP_REGION_START, gomp_region_id(&r)), 0);
+	tsan_record_ignore(true);
+	gomp_setting_up = true;
 	unsigned ret = f(gomp_region_run, &r, n, flags);
+	if (gomp_setting_up) {   /* the master never ran the body */
+		gomp_setting_up = false;
+		tsan_record_ignore(false);
+	}
 	GOMP_ACQUIRE(GOMP_ADDR(GOMP_REGION_END, gomp_region_id(&r)), GOMP_TASKS_DONE);
 	return ret;
 }
@@ -368,6 +400,44 @@ SHIM_EXPORT void GOMP_workshare_task_reduction_unregister(bool cancelled)
 	GOMP_ACQUIRE(b, GOMP_TASKS_DONE);
 }
 
+/* Worksharing constructs with task reductions or a scan's memory: the
+ * first thread sets them up, the others use them once libgomp lets them. */
+#define GOMP_WORKSHARE(ret, name, PARAMS, ARGS)                                      \
+	SHIM_EXPORT ret name PARAMS                                                  \
+	{                                                                            \
+		GOMP_REAL(name, NULL);                                               \
+		if (!f)                                                              \
+			return 0;                                                    \
+		bool quiet = (reductions || mem) && gomp_recording();                \
+		if (quiet)                                                           \
+			tsan_record_ignore(true);                                    \
+		ret r = f ARGS;                                                      \
+		if (quiet)                                                           \
+			tsan_record_ignore(false);                                   \
+		return r;                                                            \
+	}
+
+GOMP_WORKSHARE(bool, GOMP_loop_start,
+	       (long start, long end, long incr, long sched, long chunk, long *istart, long *iend,
+		uintptr_t *reductions, void **mem),
+	       (start, end, incr, sched, chunk, istart, iend, reductions, mem))
+GOMP_WORKSHARE(bool, GOMP_loop_ordered_start,
+	       (long start, long end, long incr, long sched, long chunk, long *istart, long *iend,
+		uintptr_t *reductions, void **mem),
+	       (start, end, incr, sched, chunk, istart, iend, reductions, mem))
+GOMP_WORKSHARE(bool, GOMP_loop_ull_start,
+	       (bool up, unsigned long long start, unsigned long long end, unsigned long long incr,
+		long sched, unsigned long long chunk, unsigned long long *istart,
+		unsigned long long *iend, uintptr_t *reductions, void **mem),
+	       (up, start, end, incr, sched, chunk, istart, iend, reductions, mem))
+GOMP_WORKSHARE(bool, GOMP_loop_ull_ordered_start,
+	       (bool up, unsigned long long start, unsigned long long end, unsigned long long incr,
+		long sched, unsigned long long chunk, unsigned long long *istart,
+		unsigned long long *iend, uintptr_t *reductions, void **mem),
+	       (up, start, end, incr, sched, chunk, istart, iend, reductions, mem))
+GOMP_WORKSHARE(unsigned, GOMP_sections2_start, (unsigned count, uintptr_t *reductions, void **mem),
+	       (count, reductions, mem))
+
 /* single copyprivate: the single thread hands its copy over in copy_end,
  * the others take it when copy_start returns it. */
 SHIM_EXPORT void *GOMP_single_copy_start(void)
@@ -464,6 +534,30 @@ GOMP_LOCK_TEST(omp_test_nest_lock)
 
 /* ---- tasks ---- */
 
+/* Whether the task can be wrapped: a taskloop's task reductions read the
+ * maker's block. */
+static bool gomp_task_wrappable(unsigned flags)
+{
+	return gomp_recording() && !(flags & GOMP_TASK_FLAG_REDUCTION);
+}
+
+/* With OMP_CANCELLATION, libgomp drops a task of a cancelled region or
+ * taskgroup that has not started, unless the task has a copy function:
+ * when ours stands for none, gomp_task_run drops it as libgomp would. */
+static bool gomp_task_droppable(gomp_cpyfn *cpyfn)
+{
+	static _Atomic(void *) real_;
+	int (*cancellation)(void) = (int (*)(void))gomp_real(&real_, "omp_get_cancellation", NULL);
+	return !cpyfn && cancellation && cancellation();
+}
+
+static bool gomp_task_cancelled(void)
+{
+	static _Atomic(void *) real_;
+	bool (*point)(int) = (bool (*)(int))gomp_real(&real_, "GOMP_cancellation_point", NULL);
+	return point && point(GOMP_CANCEL_TASKGROUP);  /* the taskgroup's or the region's */
+}
+
 /* The head of a wrapped task's argument block; the program's block
  * follows at off. bounds first: GOMP_taskloop writes each task's start
  * and end into the block's first two words, which gomp_task_run moves
@@ -474,7 +568,7 @@ struct gomp_task_head {
 	gomp_cpyfn *cpyfn;
 	void *data;             /* the maker's block, while it is copied */
 	size_t size, off;
-	bool taskloop, detach;
+	bool taskloop, detach, depend, droppable;
 };
 
 /* libgomp's copy of the block, on the making thread, before the task can
@@ -492,7 +586,7 @@ static void gomp_task_copy(void *to, void *from)
 		w->cpyfn(block, w->data);
 	else if (w->size)
 		memcpy(block, w->data, w->size);
-	GOMP_RELEASE(GOMP_ADDR(GOMP_TASK_MADE, 0), 0);
+	GOMP_RELEASE(GOMP_ADDR(GOMP_TASK_MADE, to), 0);
 }
 
 /* The task's body, on whichever thread runs it. */
@@ -502,31 +596,24 @@ static void gomp_task_run(void *arg)
 	char *block = (char *)arg + h->off;
 	if (h->taskloop)
 		memcpy(block, h->bounds, sizeof h->bounds);
-	GOMP_ACQUIRE(GOMP_ADDR(GOMP_TASK_MADE, 0), GOMP_TASKS_DONE);
-	h->fn(block);
+	GOMP_ACQUIRE(GOMP_ADDR(GOMP_TASK_MADE, arg), h->depend ? GOMP_TASKS_DONE : 0);
+	if (!h->droppable || !gomp_task_cancelled())
+		h->fn(block);
 	GOMP_RELEASE(GOMP_TASKS_DONE, 0);
-}
-
-/* Whether the task can be wrapped: with OMP_CANCELLATION, libgomp drops a
- * cancelled task unless it has a copy function, and a taskloop's task
- * reductions read the maker's block. */
-static bool gomp_task_wrappable(gomp_cpyfn *cpyfn, unsigned flags)
-{
-	static _Atomic(void *) real_;
-	int (*cancellation)(void) = (int (*)(void))gomp_real(&real_, "omp_get_cancellation", NULL);
-	return gomp_recording() && !(flags & GOMP_TASK_FLAG_REDUCTION) &&
-	       (cpyfn || !cancellation || !cancellation());
 }
 
 /* The head for FN's block of SIZE bytes aligned to *ALIGN, which becomes
  * the wrapped block's size and alignment. */
 static void gomp_task_wrap(struct gomp_task_head *w, gomp_fn *fn, void *data, gomp_cpyfn *cpyfn,
-			   long *size, long *align, bool taskloop, bool detach)
+			   long *size, long *align, bool taskloop, unsigned flags)
 {
 	long a = *align > (long)_Alignof(struct gomp_task_head) ? *align
 							       : (long)_Alignof(struct gomp_task_head);
 	size_t off = (sizeof *w + (size_t)a - 1) & ~((size_t)a - 1);
-	*w = (struct gomp_task_head){ { 0, 0 }, fn, cpyfn, data, (size_t)*size, off, taskloop, detach };
+	*w = (struct gomp_task_head){ { 0, 0 }, fn, cpyfn, data, (size_t)*size, off, taskloop,
+				      !taskloop && (flags & GOMP_TASK_FLAG_DETACH),
+				      !taskloop && (flags & GOMP_TASK_FLAG_DEPEND),
+				      gomp_task_droppable(cpyfn) };
 	*size += (long)off;
 	*align = a;
 }
@@ -538,12 +625,12 @@ SHIM_EXPORT void GOMP_task(gomp_fn *fn, void *data, gomp_cpyfn *cpyfn, long size
 	GOMP_REAL(GOMP_task, NULL);
 	if (!f)
 		return;
-	if (!gomp_task_wrappable(cpyfn, flags)) {
+	if (!gomp_task_wrappable(flags)) {
 		f(fn, data, cpyfn, size, align, if_clause, flags, depend, priority, detach);
 		return;
 	}
 	struct gomp_task_head w;
-	gomp_task_wrap(&w, fn, data, cpyfn, &size, &align, false, flags & GOMP_TASK_FLAG_DETACH);
+	gomp_task_wrap(&w, fn, data, cpyfn, &size, &align, false, flags);
 	f(gomp_task_run, &w, gomp_task_copy, size, align, if_clause, flags, depend, priority, detach);
 }
 
@@ -555,12 +642,12 @@ SHIM_EXPORT void GOMP_task(gomp_fn *fn, void *data, gomp_cpyfn *cpyfn, long size
 		GOMP_REAL(name, NULL);                                               \
 		if (!f)                                                              \
 			return;                                                      \
-		if (!gomp_task_wrappable(cpyfn, flags)) {                            \
+		if (!gomp_task_wrappable(flags)) {                            \
 			f(fn, data, cpyfn, size, align, flags, num_tasks, priority, start, end, step); \
 			return;                                                      \
 		}                                                                    \
 		struct gomp_task_head w;                                             \
-		gomp_task_wrap(&w, fn, data, cpyfn, &size, &align, true, false);     \
+		gomp_task_wrap(&w, fn, data, cpyfn, &size, &align, true, flags);     \
 		f(gomp_task_run, &w, gomp_task_copy, size, align, flags, num_tasks, priority, start, \
 		  end, step);                                                        \
 		GOMP_ACQUIRE(GOMP_TASKS_DONE, 0);  /* its taskgroup's end, if any */ \
