@@ -2,9 +2,9 @@
 /* intercept_gomp.c - OpenMP's order under GCC's libgomp. libgomp
  * synchronizes its threads with its own futexes and atomics, which the
  * trace does not see, so its GOMP_* entry points (what gcc compiles the
- * pragmas to) and the omp_*_lock functions are recorded as happens-before
- * annotations, as intercept_fd.c does for descriptors, on addresses in a
- * range no program memory uses (GOMP_ADDR):
+ * pragmas to) and the omp_*_lock functions are recorded as releases and
+ * acquires (gomp_mark) on addresses in a range no program memory uses
+ * (GOMP_ADDR):
  *   - a parallel region: the master releases its start before the team
  *     starts, each thread of the team (pool threads are reused from region
  *     to region) acquires it before running the region's body and releases
@@ -36,7 +36,6 @@
  * programs only pay a call. The real functions are found when first
  * called (most programs never load libgomp). */
 #include <dlfcn.h>
-#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -62,6 +61,9 @@ enum gomp_kind {
 	GOMP_TASK_DONE,
 };
 #define GOMP_TASKS_DONE GOMP_ADDR(GOMP_TASK_DONE, 0)
+
+#define GOMP_MO_ACQUIRE 2   /* C11's memory orders, as the atomics record them */
+#define GOMP_MO_RELEASE 3
 
 /* gomp-constants.h */
 #define GOMP_CANCEL_TASKGROUP 8
@@ -171,23 +173,25 @@ static void *gomp_real(_Atomic(void *) *cache, const char *name, const char *ver
 	static _Atomic(void *) real_;                                              \
 	__typeof__(name) *f = (__typeof__(name) *)gomp_real(&real_, #name, version)
 
-/* KIND (happens-before or after) on A, then on B if not 0, at the call
- * of PC, SP (SHIM_SITE() of the interceptor). */
-static void gomp_mark(uintptr_t pc, uintptr_t sp, unsigned kind, uint64_t a, uint64_t b)
+/* A release (RELEASE) or an acquire on A, then on B if not 0. They are
+ * recorded as atomic operations on these addresses, a release
+ * read-modify-write (which adds to what the address holds, as a release
+ * sequence goes on) and an acquire load, rather than as annotations: an
+ * atomic's place in its location's order is stamped, so an acquire comes
+ * after the release it follows even when the two threads' clocks are a
+ * little apart (an annotation is placed by its time only). */
+static void gomp_mark(bool release, uint64_t a, uint64_t b)
 {
-	struct shim_call c;
-	int errno_ = errno;
-	if (shim_enter(&c, pc, sp)) {
-		shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_ANNOTATE, 0, 0, 0, kind, a, 0, NULL);
-		if (b)
-			shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_ANNOTATE, 0, 0, 0, kind, b, 0,
-				      NULL);
+	for (int i = 0; i < 2; i++) {
+		const void *addr = (const void *)(uintptr_t)(i ? b : a);
+		uint64_t token = addr ? tsan_record_atomic_begin(addr) : 0;
+		tsan_record_atomic_end(token, 0, addr, release ? TRACE_ATOMIC_RMW : TRACE_ATOMIC_LOAD,
+				       release ? GOMP_MO_RELEASE : GOMP_MO_ACQUIRE, 8);
 	}
-	errno = errno_;
 }
 
-#define GOMP_RELEASE(a, b) gomp_mark(SHIM_SITE(), TRACE_ANN_HAPPENS_BEFORE, a, b)
-#define GOMP_ACQUIRE(a, b) gomp_mark(SHIM_SITE(), TRACE_ANN_HAPPENS_AFTER, a, b)
+#define GOMP_RELEASE(a, b) gomp_mark(true, a, b)
+#define GOMP_ACQUIRE(a, b) gomp_mark(false, a, b)
 
 /* ---- parallel regions ---- */
 
