@@ -10,10 +10,15 @@
 # Cases failing on a known ctrace bug are in pending.cmake (not included)
 # until the bug is fixed.
 set(RACES_DIR ${CMAKE_CURRENT_SOURCE_DIR}/races)
-# ctrace_race_case(NAME gcc|clang SOURCE MODE JQ): with NAME.sarif.jq and
-# NAME.txt beside JQ, the SARIF report and the text report are checked too.
+# ctrace_race_case(NAME gcc|clang SOURCE MODE JQ [CFLAGS...]): with NAME.sarif.jq and
+# NAME.txt beside JQ, the SARIF report and the text report are checked too;
+# CFLAGS are more compiler options (RACE_CFLAGS of run_race.sh).
 function(ctrace_race_case name family src mode jq)
   set(more)
+  if(ARGN)
+    list(JOIN ARGN " " cflags)
+    list(APPEND more "RACE_CFLAGS=${cflags}")
+  endif()
   if(EXISTS ${RACES_DIR}/${name}.sarif.jq)
     list(APPEND more SARIF_JQ=${RACES_DIR}/${name}.sarif.jq)
   endif()
@@ -63,3 +68,12 @@ endforeach()
 foreach(how sleep poll read)
   ctrace_race_case(blocked_${how} clang blocked_at_exit.c ${how} blocked_at_exit.jq)
 endforeach()
+# OpenMP with GCC's libgomp (shim/intercept_gomp.c): every ordering of
+# openmp.c without a race, and its one race. Not with clang: clang
+# -fopenmp=libgomp links libgomp but compiles no OpenMP (the pragmas are
+# ignored; clang's OpenMP is libomp's).
+foreach(mode parallel_for reduction critical atomic barrier single copyprivate master ordered
+    sections locks tasks task_depend)
+  ctrace_race_case(openmp_${mode} gcc openmp.c ${mode} norace.jq -fopenmp)
+endforeach()
+ctrace_race_case(openmp_race gcc openmp.c race openmp_race.jq -fopenmp)
