@@ -24,11 +24,13 @@
  *   mutex_released      ordered, locks and nest locks)
  *   reduction           the runtime's own combining of the threads'
  *                       copies (race-free by construction) is not recorded
+ *   task completion     its private data, whose memory libomp reuses
+ *                       unseen, is forgotten (as a freed block is)
  *
  * Single, master, sections and copyprivate are ordered by their barriers.
- * Addresses are in a range no program memory uses (0xfb...): an OMPT
- * object's address (its ompt_data_t, 8 bytes, so 8 slots unique while it
- * lives) or a dependence variable or wait id. Taskwait and taskgroup
+ * Addresses are in a range no program memory uses (0xfb...): a region's
+ * number, a task's ompt_data_t address (8 bytes, so 8 slots unique while
+ * it lives), a dependence variable or a wait id. Taskwait and taskgroup
  * acquire every completed task of the region, not only their own: this
  * can only hide a race (as can an address reused after its object ended),
  * never make one. libomp looks up ompt_start_tool at its initialization
@@ -521,7 +523,8 @@ SHIM_EXPORT ompt_start_tool_result_t *ompt_start_tool(unsigned int omp_version,
 	const char *libs = getenv("OMP_TOOL_LIBRARIES");
 	if (libs && *libs)   /* the user's tool, which libomp loads if this returns none */
 		return NULL;
-	if (!atomic_load(&tsan_on) || !shim_start())
-		return NULL;
-	return &tool;
+	int e = errno;
+	bool on = atomic_load(&tsan_on) && shim_start();
+	errno = e;
+	return on ? &tool : NULL;
 }
