@@ -10,15 +10,12 @@
 # Cases failing on a known ctrace bug are in pending.cmake (not included)
 # until the bug is fixed.
 set(RACES_DIR ${CMAKE_CURRENT_SOURCE_DIR}/races)
-# ctrace_race_case(NAME gcc|clang SOURCE MODE JQ [CFLAGS...]): with NAME.sarif.jq and
-# NAME.txt beside JQ, the SARIF report and the text report are checked too;
-# CFLAGS are more compiler options (RACE_CFLAGS of run_race.sh).
+# ctrace_race_case(NAME gcc|clang SOURCE MODE JQ [VAR=VALUE...]): with
+# NAME.sarif.jq and NAME.txt beside JQ, the SARIF report and the text
+# report are checked too; VAR=VALUE: more environment for run_race.sh
+# (RACE_CFLAGS).
 function(ctrace_race_case name family src mode jq)
-  set(more)
-  if(ARGN)
-    list(JOIN ARGN " " cflags)
-    list(APPEND more "RACE_CFLAGS=${cflags}")
-  endif()
+  set(more ${ARGN})
   if(EXISTS ${RACES_DIR}/${name}.sarif.jq)
     list(APPEND more SARIF_JQ=${RACES_DIR}/${name}.sarif.jq)
   endif()
@@ -74,6 +71,19 @@ endforeach()
 # ignored; clang's OpenMP is libomp's).
 foreach(mode parallel_for reduction critical atomic barrier single copyprivate master ordered
     sections locks tasks task_depend)
-  ctrace_race_case(openmp_${mode} gcc openmp.c ${mode} norace.jq -fopenmp)
+  ctrace_race_case(openmp_${mode} gcc openmp.c ${mode} norace.jq RACE_CFLAGS=-fopenmp)
 endforeach()
-ctrace_race_case(openmp_race gcc openmp.c race openmp_race.jq -fopenmp)
+ctrace_race_case(openmp_race gcc openmp.c race openmp_race.jq RACE_CFLAGS=-fopenmp)
+# OpenMP with clang's own runtime (libomp), ordered by the shim's OMPT tool:
+# every ordering OpenMP gives is race-free, and the one race is found.
+foreach(mode parallel_for reduction critical atomic barrier single copyprivate master ordered
+    sections locks tasks task_depend)
+  ctrace_race_case(openmp_${mode} clang openmp.c ${mode} norace.jq RACE_CFLAGS=-fopenmp)
+endforeach()
+# libomp's other ways of combining a reduction (4 threads take atomics):
+# under its lock, and in the barrier's tree
+foreach(how critical tree)
+  ctrace_race_case(openmp_reduction_${how} clang openmp.c reduction norace.jq RACE_CFLAGS=-fopenmp
+    KMP_FORCE_REDUCTION=${how})
+endforeach()
+ctrace_race_case(openmp_race clang openmp.c race openmp_race.jq RACE_CFLAGS=-fopenmp)
