@@ -193,6 +193,23 @@ SHIM_EXPORT int close(int fd)
 	return f ? f(fd) : (int)syscall(SYS_close, fd);
 }
 
+/* <sanitizer/linux_syscall_hooks.h>: code built for TSan that makes a
+ * system call itself tells the runtime around it. libuv closes with
+ * syscall(SYS_close) (not a cancellation point) between these two when
+ * clang builds it with -fsanitize=thread, so `ctrace cc --cc=clang` code
+ * calls them too: the close is the same release as close()'s. The stub
+ * runtime's are empty (tsan_interface.c). */
+SHIM_EXPORT void __sanitizer_syscall_pre_impl_close(long fd)
+{
+	FD_RELEASE((int)fd);
+	fd_channel_set((int)fd, 0);
+}
+
+SHIM_EXPORT void __sanitizer_syscall_post_impl_close(long res, long fd)
+{
+	(void)res, (void)fd;
+}
+
 SHIM_EXPORT ssize_t write(int fd, const void *buf, size_t n)
 {
 	FD_RELEASE(fd);

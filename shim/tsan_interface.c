@@ -196,3 +196,10 @@ TSAN_EXPORT void AnnotateMemoryIsInitialized(const char *f, int l, const volatil
 					     size_t size) {}
 TSAN_EXPORT void AnnotateMemoryIsUninitialized(const char *f, int l, const volatile void *mem,
 					       size_t size) {}
+
+/* <sanitizer/linux_syscall_hooks.h> (libuv's close): the shim's record the
+ * close as close() (intercept_fd.c); the stub's do nothing. */
+#ifndef CTRACE_TSAN_RECORD
+TSAN_EXPORT void __sanitizer_syscall_pre_impl_close(long fd) {}
+TSAN_EXPORT void __sanitizer_syscall_post_impl_close(long res, long fd) {}
+#endif

@@ -78,8 +78,9 @@
  * public interface (<sanitizer/tsan_interface.h>: acquire/release, the
  * annotations of custom mutexes that abseil's Mutex makes under TSan); the
  * dynamic annotations libtsan defines (valgrind's dynamic_annotations.h,
- * abseil, WebKit's WTF). A program built with `ctrace cc` that calls them
- * links. X(name). */
+ * abseil, WebKit's WTF); the syscall hooks of
+ * <sanitizer/linux_syscall_hooks.h> that programs use (libuv's close). A
+ * program built with `ctrace cc` that calls them links. X(name). */
 #define TSAN_INTERFACE_SYMBOLS(X) \
 	X(ctrace_annotate) \
 	X(__tsan_acquire) X(__tsan_release) \
@@ -103,6 +104,7 @@
 	X(AnnotateEnableRaceDetection) X(AnnotateNoOp) X(AnnotateFlushState) \
 	X(AnnotateExpectRace) X(AnnotateFlushExpectedRaces) X(AnnotateTraceMemory) \
 	X(AnnotateMemoryIsInitialized) X(AnnotateMemoryIsUninitialized) \
-	X(WTFAnnotateHappensBefore) X(WTFAnnotateHappensAfter) X(WTFAnnotateBenignRaceSized)
+	X(WTFAnnotateHappensBefore) X(WTFAnnotateHappensAfter) X(WTFAnnotateBenignRaceSized) \
+	X(__sanitizer_syscall_pre_impl_close) X(__sanitizer_syscall_post_impl_close)
 
 #endif

@@ -47,6 +47,9 @@ foreach(family gcc clang)
   foreach(how pipe socketpair eventfd epoll vfork)   # the program of e2e_fd_handoff_*
     ctrace_race_case(norace_${how} ${family} ../programs/fd_handoff.c ${how} norace.jq)
   endforeach()
+  # A pipe closed by syscall(SYS_close) between the sanitizer syscall hooks
+  # (libuv): the hooks link, and the close releases as close() does.
+  ctrace_race_case(norace_syscall_close ${family} syscall_close.c pipe norace.jq)
 endforeach()
 # Variables named by their field or element, and source lines in the stacks
 # (clang: DWARF 5 DW_OP_addrx locations; ctrace cc adds -gdwarf-aranges).
