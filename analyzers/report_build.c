@@ -53,6 +53,18 @@ static void report_symbolize(struct report *out, const struct trace_catalog *cat
 	symbolizer_free(sym);
 }
 
+/* No process of the trace had two threads, and none runs on: nothing can
+ * race, and the memory accesses are only counted, not read. */
+static bool one_thread_each(const struct trace_catalog *cat)
+{
+	if (cat->running)
+		return false;
+	for (uint32_t i = 0; i < cat->nprocesses; i++)
+		if (cat->processes[i].nthreads > 1)
+			return false;
+	return true;
+}
+
 int report_build(const char *dir, const struct report_build_options *opt, struct report *out,
 		 struct ct_error *err)
 {
@@ -62,6 +74,10 @@ int report_build(const char *dir, const struct report_build_options *opt, struct
 	unsigned only = opt->only ? opt->only : ANALYZER_ALL;
 	struct trace_reader *rd = trace_reader_open(dir, only & ANALYZER_RACES ? 0 : TRACE_READER_NO_ACCESSES,
 						    err);
+	if (rd && (only & ANALYZER_RACES) && one_thread_each(trace_reader_catalog(rd))) {
+		trace_reader_free(rd);
+		rd = trace_reader_open(dir, TRACE_READER_NO_ACCESSES, err);
+	}
 	if (!rd)
 		return -ENOENT;
 	const struct trace_catalog *cat = trace_reader_catalog(rd);
