@@ -354,31 +354,43 @@ SHIM_EXPORT void GOMP_parallel_end(void)
 /* ---- barriers: every thread's arrival before every departure; tasks
  * are done there ---- */
 
+/* A thread arrives at its region's barrier: released there (when it
+ * records, then true and *B is the barrier's address). */
+static bool gomp_barrier_arrive(uint64_t *b)
+{
+	if (!gomp_recording())
+		return false;
+	*b = GOMP_ADDR(GOMP_BARRIER, gomp_team);
+	GOMP_RELEASE(*b, 0);
+	return true;
+}
+
+/* It leaves: every arrival, and every task finished, before what follows. */
+static void gomp_barrier_leave(bool recorded, uint64_t b)
+{
+	if (recorded)
+		GOMP_ACQUIRE(b, GOMP_TASKS_DONE);
+}
+
 #define GOMP_BARRIER(name)                                                           \
 	SHIM_EXPORT void name(void)                                                  \
 	{                                                                            \
 		GOMP_REAL(name, NULL);                                               \
-		bool rec = gomp_recording();                                         \
-		uint64_t b = GOMP_ADDR(GOMP_BARRIER, gomp_team);                     \
-		if (rec)                                                             \
-			GOMP_RELEASE(b, 0);                                          \
+		uint64_t b = 0;                                                      \
+		bool rec = gomp_barrier_arrive(&b);                                  \
 		if (f)                                                               \
 			f();                                                         \
-		if (rec)                                                             \
-			GOMP_ACQUIRE(b, GOMP_TASKS_DONE);                            \
+		gomp_barrier_leave(rec, b);                                          \
 	}
 /* The same, returning whether the region was cancelled. */
 #define GOMP_BARRIER_CANCEL(name)                                                    \
 	SHIM_EXPORT bool name(void)                                                  \
 	{                                                                            \
 		GOMP_REAL(name, NULL);                                               \
-		bool rec = gomp_recording();                                         \
-		uint64_t b = GOMP_ADDR(GOMP_BARRIER, gomp_team);                     \
-		if (rec)                                                             \
-			GOMP_RELEASE(b, 0);                                          \
+		uint64_t b = 0;                                                      \
+		bool rec = gomp_barrier_arrive(&b);                                  \
 		bool r = f ? f() : false;                                            \
-		if (rec)                                                             \
-			GOMP_ACQUIRE(b, GOMP_TASKS_DONE);                            \
+		gomp_barrier_leave(rec, b);                                          \
 		return r;                                                            \
 	}
 
@@ -394,14 +406,10 @@ SHIM_EXPORT void GOMP_workshare_task_reduction_unregister(bool cancelled)
 	GOMP_REAL(GOMP_workshare_task_reduction_unregister, NULL);
 	if (!f)
 		return;
-	if (!gomp_recording()) {
-		f(cancelled);
-		return;
-	}
-	uint64_t b = GOMP_ADDR(GOMP_BARRIER, gomp_team);
-	GOMP_RELEASE(b, 0);
+	uint64_t b = 0;
+	bool rec = gomp_barrier_arrive(&b);
 	f(cancelled);
-	GOMP_ACQUIRE(b, GOMP_TASKS_DONE);
+	gomp_barrier_leave(rec, b);
 }
 
 /* Worksharing constructs with task reductions or a scan's memory: the
