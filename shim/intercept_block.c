@@ -20,8 +20,7 @@
 	SHIM_EXPORT ret name params                               \
 	{                                                         \
 		tsan_before_block();                              \
-		ret (*f) params = SHIM_REAL_OR_NULL(name);        \
-		return f ? f args : (kernel);                     \
+		return SHIM_CALL_REAL(name, args, kernel);        \
 	}
 
 #define SIGSET_BYTES 8  /* the kernel's sigset_t */

@@ -100,35 +100,33 @@ static int fd_made(int fd, uint32_t ch)
 
 SHIM_EXPORT int pipe(int fds[2])
 {
-	int (*f)(int[2]) = SHIM_REAL_OR_NULL(pipe);
-	return fd_pair_made(f ? f(fds) : (int)syscall(SYS_pipe2, fds, 0), fds);
+	return fd_pair_made(SHIM_CALL_REAL(pipe, (fds), (int)syscall(SYS_pipe2, fds, 0)), fds);
 }
 
 SHIM_EXPORT int pipe2(int fds[2], int flags)
 {
-	int (*f)(int[2], int) = SHIM_REAL_OR_NULL(pipe2);
-	return fd_pair_made(f ? f(fds, flags) : (int)syscall(SYS_pipe2, fds, flags), fds);
+	return fd_pair_made(SHIM_CALL_REAL(pipe2, (fds, flags), (int)syscall(SYS_pipe2, fds, flags)),
+			    fds);
 }
 
 SHIM_EXPORT int socketpair(int domain, int type, int protocol, int sv[2])
 {
-	int (*f)(int, int, int, int[2]) = SHIM_REAL_OR_NULL(socketpair);
-	return fd_pair_made(f ? f(domain, type, protocol, sv)
-			      : (int)syscall(SYS_socketpair, domain, type, protocol, sv), sv);
+	return fd_pair_made(SHIM_CALL_REAL(socketpair, (domain, type, protocol, sv),
+					   (int)syscall(SYS_socketpair, domain, type, protocol, sv)),
+			    sv);
 }
 
 SHIM_EXPORT int socket(int domain, int type, int protocol)
 {
-	int (*f)(int, int, int) = SHIM_REAL_OR_NULL(socket);
-	return fd_made(f ? f(domain, type, protocol) : (int)syscall(SYS_socket, domain, type, protocol),
+	return fd_made(SHIM_CALL_REAL(socket, (domain, type, protocol),
+				      (int)syscall(SYS_socket, domain, type, protocol)),
 		       FD_CHANNEL_SOCKETS);
 }
 
 SHIM_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len)
 {
 	FD_BLOCKS();
-	int (*f)(int, struct sockaddr *, socklen_t *) = SHIM_REAL_OR_NULL(accept);
-	int r = f ? f(fd, addr, len) : (int)syscall(SYS_accept, fd, addr, len);
+	int r = SHIM_CALL_REAL(accept, (fd, addr, len), (int)syscall(SYS_accept, fd, addr, len));
 	FD_ACQUIRE(fd, r);
 	return fd_made(r, FD_CHANNEL_SOCKETS);
 }
@@ -136,50 +134,44 @@ SHIM_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len)
 SHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
 	FD_BLOCKS();
-	int (*f)(int, struct sockaddr *, socklen_t *, int) = SHIM_REAL_OR_NULL(accept4);
-	int r = f ? f(fd, addr, len, flags) : (int)syscall(SYS_accept4, fd, addr, len, flags);
+	int r = SHIM_CALL_REAL(accept4, (fd, addr, len, flags),
+			       (int)syscall(SYS_accept4, fd, addr, len, flags));
 	FD_ACQUIRE(fd, r);
 	return fd_made(r, FD_CHANNEL_SOCKETS);
 }
 
 SHIM_EXPORT int eventfd(unsigned initval, int flags)
 {
-	int (*f)(unsigned, int) = SHIM_REAL_OR_NULL(eventfd);
-	int fd = f ? f(initval, flags) : (int)syscall(SYS_eventfd2, initval, flags);
+	int fd = SHIM_CALL_REAL(eventfd, (initval, flags), (int)syscall(SYS_eventfd2, initval, flags));
 	return fd_made(fd, fd >= 0 ? fd_channel_new() : 0);
 }
 
 SHIM_EXPORT int epoll_create(int size)
 {
-	int (*f)(int) = SHIM_REAL_OR_NULL(epoll_create);
-	int fd = f ? f(size) : (int)syscall(SYS_epoll_create, size);
+	int fd = SHIM_CALL_REAL(epoll_create, (size), (int)syscall(SYS_epoll_create, size));
 	return fd_made(fd, fd >= 0 ? fd_channel_new() : 0);
 }
 
 SHIM_EXPORT int epoll_create1(int flags)
 {
-	int (*f)(int) = SHIM_REAL_OR_NULL(epoll_create1);
-	int fd = f ? f(flags) : (int)syscall(SYS_epoll_create1, flags);
+	int fd = SHIM_CALL_REAL(epoll_create1, (flags), (int)syscall(SYS_epoll_create1, flags));
 	return fd_made(fd, fd >= 0 ? fd_channel_new() : 0);
 }
 
 SHIM_EXPORT int dup(int fd)
 {
-	int (*f)(int) = SHIM_REAL_OR_NULL(dup);
-	return fd_made(f ? f(fd) : (int)syscall(SYS_dup, fd), fd_channel(fd));
+	return fd_made(SHIM_CALL_REAL(dup, (fd), (int)syscall(SYS_dup, fd)), fd_channel(fd));
 }
 
 SHIM_EXPORT int dup2(int fd, int to)
 {
-	int (*f)(int, int) = SHIM_REAL_OR_NULL(dup2);
-	int r = f ? f(fd, to) : (int)syscall(SYS_dup2, fd, to);
+	int r = SHIM_CALL_REAL(dup2, (fd, to), (int)syscall(SYS_dup2, fd, to));
 	return r >= 0 && r != fd ? fd_made(r, fd_channel(fd)) : r;
 }
 
 SHIM_EXPORT int dup3(int fd, int to, int flags)
 {
-	int (*f)(int, int, int) = SHIM_REAL_OR_NULL(dup3);
-	int r = f ? f(fd, to, flags) : (int)syscall(SYS_dup3, fd, to, flags);
+	int r = SHIM_CALL_REAL(dup3, (fd, to, flags), (int)syscall(SYS_dup3, fd, to, flags));
 	return r >= 0 ? fd_made(r, fd_channel(fd)) : r;
 }
 
@@ -189,8 +181,7 @@ SHIM_EXPORT int close(int fd)
 {
 	FD_RELEASE(fd);   /* the other end sees it closed */
 	fd_channel_set(fd, 0);
-	int (*f)(int) = SHIM_REAL_OR_NULL(close);
-	return f ? f(fd) : (int)syscall(SYS_close, fd);
+	return SHIM_CALL_REAL(close, (fd), (int)syscall(SYS_close, fd));
 }
 
 /* <sanitizer/linux_syscall_hooks.h>: code built for TSan that makes a
@@ -213,46 +204,40 @@ SHIM_EXPORT void __sanitizer_syscall_post_impl_close(long res, long fd)
 SHIM_EXPORT ssize_t write(int fd, const void *buf, size_t n)
 {
 	FD_RELEASE(fd);
-	ssize_t (*f)(int, const void *, size_t) = SHIM_REAL_OR_NULL(write);
-	return f ? f(fd, buf, n) : syscall(SYS_write, fd, buf, n);
+	return SHIM_CALL_REAL(write, (fd, buf, n), syscall(SYS_write, fd, buf, n));
 }
 
 SHIM_EXPORT ssize_t writev(int fd, const struct iovec *iov, int n)
 {
 	FD_RELEASE(fd);
-	ssize_t (*f)(int, const struct iovec *, int) = SHIM_REAL_OR_NULL(writev);
-	return f ? f(fd, iov, n) : syscall(SYS_writev, fd, iov, n);
+	return SHIM_CALL_REAL(writev, (fd, iov, n), syscall(SYS_writev, fd, iov, n));
 }
 
 SHIM_EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
 {
 	FD_RELEASE(fd);
-	ssize_t (*f)(int, const void *, size_t, int) = SHIM_REAL_OR_NULL(send);
-	return f ? f(fd, buf, n, flags) : syscall(SYS_sendto, fd, buf, n, flags, NULL, 0);
+	return SHIM_CALL_REAL(send, (fd, buf, n, flags), syscall(SYS_sendto, fd, buf, n, flags, NULL, 0));
 }
 
 SHIM_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
 			   const struct sockaddr *to, socklen_t len)
 {
 	FD_RELEASE(fd);
-	ssize_t (*f)(int, const void *, size_t, int, const struct sockaddr *, socklen_t) = SHIM_REAL_OR_NULL(sendto);
-	return f ? f(fd, buf, n, flags, to, len) : syscall(SYS_sendto, fd, buf, n, flags, to, len);
+	return SHIM_CALL_REAL(sendto, (fd, buf, n, flags, to, len),
+			      syscall(SYS_sendto, fd, buf, n, flags, to, len));
 }
 
 SHIM_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	FD_RELEASE(fd);
-	ssize_t (*f)(int, const struct msghdr *, int) = SHIM_REAL_OR_NULL(sendmsg);
-	return f ? f(fd, msg, flags) : syscall(SYS_sendmsg, fd, msg, flags);
+	return SHIM_CALL_REAL(sendmsg, (fd, msg, flags), syscall(SYS_sendmsg, fd, msg, flags));
 }
 
 SHIM_EXPORT int eventfd_write(int fd, eventfd_t value)
 {
 	FD_RELEASE(fd);
-	int (*f)(int, uint64_t) = SHIM_REAL_OR_NULL(eventfd_write);
-	if (f)
-		return f(fd, value);
-	return syscall(SYS_write, fd, &value, sizeof value) == sizeof value ? 0 : -1;
+	return SHIM_CALL_REAL(eventfd_write, (fd, value),
+			      syscall(SYS_write, fd, &value, sizeof value) == sizeof value ? 0 : -1);
 }
 
 /* Adding or changing an entry hands its data (often a pointer to what the
@@ -260,115 +245,53 @@ SHIM_EXPORT int eventfd_write(int fd, eventfd_t value)
 SHIM_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 {
 	FD_RELEASE(epfd);
-	int (*f)(int, int, int, struct epoll_event *) = SHIM_REAL_OR_NULL(epoll_ctl);
-	return f ? f(epfd, op, fd, ev) : (int)syscall(SYS_epoll_ctl, epfd, op, fd, ev);
+	return SHIM_CALL_REAL(epoll_ctl, (epfd, op, fd, ev),
+			      (int)syscall(SYS_epoll_ctl, epfd, op, fd, ev));
 }
 
 /* ---- acquires ---- */
 
-SHIM_EXPORT ssize_t read(int fd, void *buf, size_t n)
-{
-	FD_BLOCKS();
-	ssize_t (*f)(int, void *, size_t) = SHIM_REAL_OR_NULL(read);
-	ssize_t r = f ? f(fd, buf, n) : syscall(SYS_read, fd, buf, n);
-	FD_ACQUIRE(fd, r);
-	return r;
-}
+/* NAME(PARAMS), which may block: the thread's accesses are published
+ * first (FD_BLOCKS), the real NAME(ARGS) (KERNEL before it is known)
+ * returns r, and FD_ACQUIRE(FD, GOT) follows. */
+#define FD_ACQUIRING(ret, name, params, args, kernel, fd, got)          \
+	SHIM_EXPORT ret name params                                    \
+	{                                                              \
+		FD_BLOCKS();                                           \
+		ret r = SHIM_CALL_REAL(name, args, kernel);            \
+		FD_ACQUIRE(fd, got);                                   \
+		return r;                                              \
+	}
 
+FD_ACQUIRING(ssize_t, read, (int fd, void *buf, size_t n), (fd, buf, n),
+	     syscall(SYS_read, fd, buf, n), fd, r)
 /* read() with _FORTIFY_SOURCE: libc's check calls its own read, unseen. */
-SHIM_EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t size)
-{
-	FD_BLOCKS();
-	ssize_t (*f)(int, void *, size_t, size_t) = SHIM_REAL_OR_NULL(__read_chk);
-	ssize_t r = f ? f(fd, buf, n, size) : syscall(SYS_read, fd, buf, n);
-	FD_ACQUIRE(fd, r);
-	return r;
-}
-
-SHIM_EXPORT ssize_t readv(int fd, const struct iovec *iov, int n)
-{
-	FD_BLOCKS();
-	ssize_t (*f)(int, const struct iovec *, int) = SHIM_REAL_OR_NULL(readv);
-	ssize_t r = f ? f(fd, iov, n) : syscall(SYS_readv, fd, iov, n);
-	FD_ACQUIRE(fd, r);
-	return r;
-}
-
-SHIM_EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
-{
-	FD_BLOCKS();
-	ssize_t (*f)(int, void *, size_t, int) = SHIM_REAL_OR_NULL(recv);
-	ssize_t r = f ? f(fd, buf, n, flags) : syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL);
-	FD_ACQUIRE(fd, r);
-	return r;
-}
-
-SHIM_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t size, int flags)
-{
-	FD_BLOCKS();
-	ssize_t (*f)(int, void *, size_t, size_t, int) = SHIM_REAL_OR_NULL(__recv_chk);
-	ssize_t r = f ? f(fd, buf, n, size, flags) : syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL);
-	FD_ACQUIRE(fd, r);
-	return r;
-}
-
-SHIM_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
-			     socklen_t *len)
-{
-	FD_BLOCKS();
-	ssize_t (*f)(int, void *, size_t, int, struct sockaddr *, socklen_t *) = SHIM_REAL_OR_NULL(recvfrom);
-	ssize_t r = f ? f(fd, buf, n, flags, from, len) : syscall(SYS_recvfrom, fd, buf, n, flags, from, len);
-	FD_ACQUIRE(fd, r);
-	return r;
-}
-
-SHIM_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t size, int flags,
-				   struct sockaddr *from, socklen_t *len)
-{
-	FD_BLOCKS();
-	ssize_t (*f)(int, void *, size_t, size_t, int, struct sockaddr *, socklen_t *) =
-		SHIM_REAL_OR_NULL(__recvfrom_chk);
-	ssize_t r = f ? f(fd, buf, n, size, flags, from, len)
-		      : syscall(SYS_recvfrom, fd, buf, n, flags, from, len);
-	FD_ACQUIRE(fd, r);
-	return r;
-}
-
-SHIM_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
-{
-	FD_BLOCKS();
-	ssize_t (*f)(int, struct msghdr *, int) = SHIM_REAL_OR_NULL(recvmsg);
-	ssize_t r = f ? f(fd, msg, flags) : syscall(SYS_recvmsg, fd, msg, flags);
-	FD_ACQUIRE(fd, r);
-	return r;
-}
-
-SHIM_EXPORT int eventfd_read(int fd, eventfd_t *value)
-{
-	FD_BLOCKS();
-	int (*f)(int, uint64_t *) = SHIM_REAL_OR_NULL(eventfd_read);
-	int r = f ? f(fd, value)
-		  : (syscall(SYS_read, fd, value, sizeof *value) == sizeof *value ? 0 : -1);
-	FD_ACQUIRE(fd, r);
-	return r;
-}
-
-SHIM_EXPORT int epoll_wait(int epfd, struct epoll_event *evs, int n, int timeout)
-{
-	FD_BLOCKS();
-	int (*f)(int, struct epoll_event *, int, int) = SHIM_REAL_OR_NULL(epoll_wait);
-	int r = f ? f(epfd, evs, n, timeout) : (int)syscall(SYS_epoll_wait, epfd, evs, n, timeout);
-	FD_ACQUIRE(epfd, r > 0 ? 0 : -1);
-	return r;
-}
-
-SHIM_EXPORT int epoll_pwait(int epfd, struct epoll_event *evs, int n, int timeout,
-			    const sigset_t *mask)
-{
-	FD_BLOCKS();
-	int (*f)(int, struct epoll_event *, int, int, const sigset_t *) = SHIM_REAL_OR_NULL(epoll_pwait);
-	int r = f ? f(epfd, evs, n, timeout, mask)
-		  : (int)syscall(SYS_epoll_pwait, epfd, evs, n, timeout, mask, 8);
-	FD_ACQUIRE(epfd, r > 0 ? 0 : -1);
-	return r;
-}
+FD_ACQUIRING(ssize_t, __read_chk, (int fd, void *buf, size_t n, size_t size), (fd, buf, n, size),
+	     syscall(SYS_read, fd, buf, n), fd, r)
+FD_ACQUIRING(ssize_t, readv, (int fd, const struct iovec *iov, int n), (fd, iov, n),
+	     syscall(SYS_readv, fd, iov, n), fd, r)
+FD_ACQUIRING(ssize_t, recv, (int fd, void *buf, size_t n, int flags), (fd, buf, n, flags),
+	     syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL), fd, r)
+FD_ACQUIRING(ssize_t, __recv_chk, (int fd, void *buf, size_t n, size_t size, int flags),
+	     (fd, buf, n, size, flags), syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL), fd, r)
+FD_ACQUIRING(ssize_t, recvfrom,
+	     (int fd, void *buf, size_t n, int flags, struct sockaddr *from, socklen_t *len),
+	     (fd, buf, n, flags, from, len), syscall(SYS_recvfrom, fd, buf, n, flags, from, len),
+	     fd, r)
+FD_ACQUIRING(ssize_t, __recvfrom_chk,
+	     (int fd, void *buf, size_t n, size_t size, int flags, struct sockaddr *from,
+	      socklen_t *len),
+	     (fd, buf, n, size, flags, from, len),
+	     syscall(SYS_recvfrom, fd, buf, n, flags, from, len), fd, r)
+FD_ACQUIRING(ssize_t, recvmsg, (int fd, struct msghdr *msg, int flags), (fd, msg, flags),
+	     syscall(SYS_recvmsg, fd, msg, flags), fd, r)
+FD_ACQUIRING(int, eventfd_read, (int fd, eventfd_t *value), (fd, value),
+	     syscall(SYS_read, fd, value, sizeof *value) == sizeof *value ? 0 : -1, fd, r)
+/* epoll: an event returned acquires what the set was given */
+FD_ACQUIRING(int, epoll_wait, (int epfd, struct epoll_event *evs, int n, int timeout),
+	     (epfd, evs, n, timeout), (int)syscall(SYS_epoll_wait, epfd, evs, n, timeout), epfd,
+	     r > 0 ? 0 : -1)
+FD_ACQUIRING(int, epoll_pwait,
+	     (int epfd, struct epoll_event *evs, int n, int timeout, const sigset_t *mask),
+	     (epfd, evs, n, timeout, mask),
+	     (int)syscall(SYS_epoll_pwait, epfd, evs, n, timeout, mask, 8), epfd, r > 0 ? 0 : -1)

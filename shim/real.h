@@ -198,4 +198,12 @@ int shim_real_resolve(void);
  * is under way on this thread (the caller then asks the kernel). */
 #define SHIM_REAL_OR_NULL(f) (shim_real.f || shim_real_resolve() == 0 ? shim_real.f : NULL)
 
+/* The real NAME called with ARGS (a parenthesized list), or KERNEL (the
+ * same call made to the kernel) while resolution is under way here. */
+#define SHIM_CALL_REAL(name, args, kernel)                                 \
+	({                                                                 \
+		__typeof__(shim_real.name) real_ = SHIM_REAL_OR_NULL(name); \
+		real_ ? real_ args : (kernel);                             \
+	})
+
 #endif
