@@ -38,6 +38,29 @@ bool shim_enter_slow(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 	t->in_shim--;
 	*t->errno_at = saved;
 	c->stack = shim_call_stack(c, c->stack, pc0);
+	if (t->deferred_release)
+		shim_emit_deferred(c);
+	return true;
+}
+
+void shim_emit_deferred(struct shim_call *c)
+{
+	uint64_t addr = c->t->deferred_release;
+	c->t->deferred_release = 0;
+	atomic_signal_fence(memory_order_seq_cst);  /* a handler may keep another now */
+	shim_emit_how(c, TRACE_ORDER_NONE, TRACE_OP_ANNOTATE, 0, 0, 0, TRACE_ANN_HAPPENS_BEFORE, addr,
+		      0, NULL);
+}
+
+bool shim_defer_release(uint64_t addr)
+{
+	struct shim_thread *t = shim_tls;
+	if (!t || t == SHIM_THREAD_GONE || !t->in_shim || t->in_unwind ||
+	    (t->deferred_release && t->deferred_release != addr) ||
+	    atomic_load_explicit(&shim.state, memory_order_relaxed) != SHIM_ACTIVE)
+		return false;
+	if (shim_is_own_process())  /* a vfork child records nothing */
+		t->deferred_release = addr;
 	return true;
 }
 

@@ -55,6 +55,16 @@ TRACE_HOT uint32_t shim_call_stack(struct shim_call *c, uint32_t native, uintptr
 		       ? shim_py_stack(c, native, pc0) : native;
 }
 
+/* Records the thread's deferred release (shim_defer_release) first. */
+void shim_emit_deferred(struct shim_call *c);
+
+/* A happens-before release on ADDR made by a signal handler that
+ * interrupted the shim on its thread (whose record is half written): kept
+ * for the thread's next call, which records it first, rather than lost
+ * (a vfork child's: dropped, as everything it would record). False if it
+ * cannot be kept (not that case, or another one is kept already). */
+bool shim_defer_release(uint64_t addr);
+
 /* False: forward to the real function and record nothing (the shim is off,
  * not started, or this thread is already inside it). True: c is ready and
  * the call's stack has been captured. */
@@ -71,6 +81,8 @@ TRACE_HOT bool shim_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 			c->t = t;
 			c->pre = false;
 			c->stack = shim_call_stack(c, id, pc0);
+			if (__builtin_expect(t->deferred_release != 0, 0))
+				shim_emit_deferred(c);
 			return true;
 		}
 	}

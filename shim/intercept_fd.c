@@ -48,6 +48,14 @@ static uint32_t fd_channel_new(void)
 	return atomic_fetch_add_explicit(&fd_channel_next, 1, memory_order_relaxed);
 }
 
+/* A release by a signal handler that interrupted the shim (a program's
+ * handler writing to its wake-up pipe, CPython's among them): recorded at
+ * the thread's next call instead of lost. */
+static bool fd_deferred(unsigned kind, uint32_t ch)
+{
+	return kind == TRACE_ANN_HAPPENS_BEFORE && shim_defer_release(FD_CHANNEL_ADDR(ch));
+}
+
 static void fd_annotate(struct shim_call *c, unsigned kind, uint32_t ch)
 {
 	shim_emit_how(c, TRACE_ORDER_NONE, TRACE_OP_ANNOTATE, 0, 0, 0, kind, FD_CHANNEL_ADDR(ch), 0,
@@ -63,7 +71,8 @@ static void fd_annotate(struct shim_call *c, unsigned kind, uint32_t ch)
 		struct shim_call c_;                                             \
 		if (ch_) {                                                       \
 			int errno_ = errno;                                      \
-			if (shim_enter(&c_, SHIM_SITE()) && shim_is_own_process()) \
+			if (!fd_deferred(kind, ch_) && shim_enter(&c_, SHIM_SITE()) && \
+			    shim_is_own_process())                               \
 				fd_annotate(&c_, kind, ch_);                     \
 			errno = errno_;                                          \
 		}                                                                \

@@ -104,6 +104,7 @@ static struct shim_thread *state_setup(uint32_t index, uintptr_t stack_lo, uintp
 	t->in_shim = t->in_dlopen = t->in_unwind = 0;
 	t->unwinds = 0;
 	t->key_rounds = 0;
+	t->deferred_release = 0;
 	t->end_how = TRACE_THREAD_END_UNWOUND;
 	t->handle = (uint64_t)pthread_self();
 	t->errno_at = &errno;

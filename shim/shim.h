@@ -51,6 +51,9 @@ struct shim_thread {
 	int in_dlopen;               /* no unwinding: the loader lock may be held */
 	int in_unwind;               /* inside libunwind: its lock calls are ours */
 	int in_call_once;            /* C11 call_once runs pthread_once: one call */
+	uint64_t deferred_release;   /* a signal handler's release that found the
+	                                thread inside the shim: recorded at its
+	                                next call (emit.h), 0 = none */
 	uint32_t unwinds;            /* stacks unwound by this thread */
 	uint32_t key_rounds;         /* rounds of key destructors seen */
 	uint8_t end_how;             /* enum trace_thread_end: how it is ending; its

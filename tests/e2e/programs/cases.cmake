@@ -39,3 +39,7 @@ ctrace_e2e(many_mutexes SOURCE ${P}/many_mutexes.c ARGS 200000 2 REPORT_JQ ${P}/
 foreach(how pipe socketpair eventfd epoll vfork)
   ctrace_e2e(fd_handoff_${how} SOURCE ${P}/fd_handoff.c ARGS ${how} REPORT_JQ ${P}/fd_handoff.jq)
 endforeach()
+# A signal handler's write to a wake-up pipe while its thread is inside the
+# shim: the release is recorded at the thread's next call, never dropped.
+ctrace_e2e(signal_pipe SOURCE ${P}/signal_pipe.c INFO_JQ ${P}/signal_pipe.jq
+  REPORT_JQ ${P}/fd_handoff.jq)
