@@ -49,7 +49,7 @@ static void *rc_slab_alloc(struct rc_shadow *s, size_t bytes)
 	if ((size_t)(s->bump_end - s->bump) < bytes) {
 		size_t size = bytes + 64 > RC_SLAB_BYTES ? bytes + 64 : RC_SLAB_BYTES;
 		struct rc_slab *sl = mmap(NULL, size, PROT_READ | PROT_WRITE,
-					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+					  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (sl == MAP_FAILED)
 			abort();
 		*sl = (struct rc_slab){ s->slabs, size };
