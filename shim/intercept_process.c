@@ -12,6 +12,7 @@
 
 #include "emit.h"
 #include "real.h"
+#include "tsan_thread.h"
 
 #define ENV_MAX 4096
 
@@ -25,6 +26,8 @@ static void record_exit(uintptr_t pc0, uintptr_t sp, unsigned op, int status)
 	if (!shim_enter(&c, pc0, sp) || !shim_is_own_process())
 		return;
 	shim_emit(&c, op, 0, 0, 0, (uint64_t)(int64_t)status, 0, 0, 0);
+	if (op == TRACE_OP__EXIT)   /* no exit handlers: the end is now */
+		tsan_publish_all();
 	trace_writer_set_exit(&shim.writer, TRACE_EXIT_STATUS, status);
 }
 
@@ -97,6 +100,7 @@ static bool exec_begin(struct shim_call *c, uintptr_t pc0, uintptr_t sp, const c
 	if (!shim_enter(c, pc0, sp) || !shim_is_own_process())
 		return false;
 	shim_emit(c, TRACE_OP_EXEC | TRACE_OP_BEGIN, 0, 0, 0, 0, 0, 0, path);
+	tsan_publish_all();   /* the other threads end with the image */
 	trace_writer_set_exit(&shim.writer, TRACE_EXIT_EXEC, 0);
 	return true;
 }

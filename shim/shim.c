@@ -70,6 +70,7 @@ static void state_free(struct shim_thread *t)
 {
 	while (atomic_flag_test_and_set_explicit(&free_lock, memory_order_acquire))
 		;
+	__atomic_store_n(&t->tid, 0, __ATOMIC_RELAXED);  /* no more to ask (tsan_exit.c) */
 	t->next_free = free_list;
 	free_list = t;
 	atomic_flag_clear_explicit(&free_lock, memory_order_release);
@@ -89,7 +90,7 @@ static void thread_start_record(struct shim_thread *t, uint64_t spawn_key, uint3
 	prctl(PR_GET_NAME, name, 0, 0, 0);
 	struct shim_call c = { .t = t, .stack = 0 };
 	shim_emit(&c, TRACE_OP_THREAD_START, spawn_key, 0, 0, parent == UINT32_MAX ? ~0ull : parent,
-		  gettid_now(), t->handle, name);
+		  t->tid, t->handle, name);
 	shim_thread_stack_record(t);
 }
 
@@ -107,6 +108,7 @@ static struct shim_thread *state_setup(uint32_t index, uintptr_t stack_lo, uintp
 	t->deferred_release = 0;
 	t->end_how = TRACE_THREAD_END_UNWOUND;
 	t->handle = (uint64_t)pthread_self();
+	__atomic_store_n(&t->tid, gettid_now(), __ATOMIC_RELAXED);
 	t->errno_at = &errno;
 	t->stack_lo = stack_lo;
 	t->stack_hi = stack_hi;
@@ -370,6 +372,7 @@ void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t
 		tsan_thread_reset(self);
 		shim_stack_forget(self);
 		self->index = 0;
+		self->tid = gettid_now();
 		self->stack_lo = lo;
 		self->stack_hi = hi;
 		self->in_shim = 0;
@@ -388,6 +391,8 @@ __attribute__((constructor(101))) static void shim_constructor(void)
 /* Normal ends (return from main) do not pass our exit wrapper. */
 __attribute__((destructor)) static void shim_destructor(void)
 {
-	if (atomic_load(&shim.state) == SHIM_ACTIVE && shim_is_own_process())
+	if (atomic_load(&shim.state) == SHIM_ACTIVE && shim_is_own_process()) {
+		tsan_publish_all();   /* after the program's exit handlers */
 		trace_writer_set_exit(&shim.writer, TRACE_EXIT_CAL, 0);
+	}
 }

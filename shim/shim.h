@@ -6,6 +6,7 @@
 #ifndef CTRACE_SHIM_SHIM_H
 #define CTRACE_SHIM_SHIM_H
 
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -60,6 +61,7 @@ struct shim_thread {
 	                                THREAD_END comes from the last round of key
 	                                destructors (shim.c) */
 	uint64_t handle;             /* pthread_self() */
+	uint32_t tid;                /* its kernel thread id; 0 once it ended */
 	int *errno_at;               /* &errno of this thread: no PLT call per record */
 	uintptr_t stack_lo, stack_hi;/* thread stack bounds; 0 = unknown */
 	uintptr_t stack_root;        /* the thread's root frames start here (stack.h) */
@@ -146,6 +148,12 @@ void shim_emit_init(void);
 
 /* Installs the fatal-signal recorders where the program keeps the default. */
 void shim_signals_install(void);
+
+/* Installs HANDLER (SA_SIGINFO | FLAGS, every signal blocked while it runs)
+ * for SIGNO if the program keeps its default action there, hidden as the
+ * recorders are: the program reads SIG_DFL, and what it installs replaces
+ * ours. True if ours is there. */
+bool shim_signal_install_hidden(int signo, void (*handler)(int, siginfo_t *, void *), int flags);
 
 /* True if the calling process is the one the writer belongs to (false in a
  * vfork child or a child forked behind our back). */

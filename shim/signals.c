@@ -14,6 +14,7 @@
 #include "emit.h"
 #include "real.h"
 #include "stack.h"
+#include "tsan_thread.h"
 
 static const int fatal_signals[] = {
 	SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS, SIGTERM,
@@ -33,6 +34,7 @@ static void record_fatal_signal(int signo, siginfo_t *si, void *uc)
 		struct shim_call c = { .t = t, .stack = shim_stack_capture_signal(t) };
 		t->in_shim--;
 		shim_emit(&c, TRACE_OP_SIGNAL, 0, 0, signo, signo, 0, 0, NULL);
+		tsan_publish_all();
 		trace_writer_set_exit(&shim.writer, TRACE_EXIT_SIGNAL, signo);
 	}
 	struct sigaction dfl;
@@ -44,21 +46,27 @@ static void record_fatal_signal(int signo, siginfo_t *si, void *uc)
 	errno = saved;
 }
 
+bool shim_signal_install_hidden(int signo, void (*handler)(int, siginfo_t *, void *), int flags)
+{
+	struct sigaction old, act;
+	if (signo <= 0 || signo >= NSIG || recorder_installed[signo] ||
+	    shim_real.sigaction(signo, NULL, &old) != 0 || (old.sa_flags & SA_SIGINFO) ||
+	    old.sa_handler != SIG_DFL)
+		return recorder_installed[signo];
+	memset(&act, 0, sizeof act);
+	act.sa_sigaction = handler;
+	act.sa_flags = SA_SIGINFO | flags;
+	sigfillset(&act.sa_mask);
+	if (shim_real.sigaction(signo, &act, NULL) != 0)
+		return false;
+	recorder_installed[signo] = 1;
+	return true;
+}
+
 void shim_signals_install(void)
 {
-	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
-		int s = fatal_signals[i];
-		struct sigaction old, act;
-		if (shim_real.sigaction(s, NULL, &old) != 0 || (old.sa_flags & SA_SIGINFO) ||
-		    old.sa_handler != SIG_DFL)
-			continue;
-		memset(&act, 0, sizeof act);
-		act.sa_sigaction = record_fatal_signal;
-		act.sa_flags = SA_SIGINFO | SA_ONSTACK;
-		sigfillset(&act.sa_mask);
-		if (shim_real.sigaction(s, &act, NULL) == 0)
-			recorder_installed[s] = 1;
-	}
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+		shim_signal_install_hidden(fatal_signals[i], record_fatal_signal, SA_ONSTACK);
 }
 
 __attribute__((visibility("default")))

@@ -8,7 +8,8 @@
  * written in place in its stream; the stream's before_record hook closes
  * it (and the interval), so every other record the thread writes (a lock,
  * a join, its end, a fatal signal) comes after the accesses that preceded
- * it. What is in the open record when the process is killed is lost: at
+ * it. The end of the process publishes every thread's (tsan_exit.c); what
+ * is in the open record when the process is killed (SIGKILL) is lost: at
  * most one record's worth (about 100 accesses) per thread. */
 #include "tsan_record.h"
 

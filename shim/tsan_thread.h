@@ -40,6 +40,8 @@ struct tsan_thread {
 	struct tsan_stack_slot recent[TSAN_STACK_RECENT];
 	struct tsan_stack_slot stacks[TSAN_STACK_CACHE];
 	uint16_t used[TSAN_KEYS];    /* the slots taken, to empty them */
+	_Atomic uint32_t answered;   /* the last request to publish (tsan_exit.c)
+	                                the thread answered */
 };
 
 /* Set by the first __tsan_init: the process has instrumented code, so the
@@ -114,6 +116,11 @@ static inline void tsan_before_block(void)
 	if (__builtin_expect(ts && ts->batch.count_at, 0))
 		tsan_publish(ts);
 }
+
+/* The process ends (exit, _exit, exec, a fatal signal): the calling
+ * thread's open batch is published, and every other thread is asked to
+ * publish its own (tsan_exit.c). Waits a bounded time for the answers. */
+void tsan_publish_all(void);
 
 /* A forked child: the stripes of atomic locations held by threads that
  * are not in it are free again. */

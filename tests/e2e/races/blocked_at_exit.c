@@ -1,20 +1,26 @@
 // SPDX-License-Identifier: MIT
-// blocked_at_exit.c MODE - a thread writes `written_before_block`, raises
-// a flag and blocks for good in the call MODE names; main waits for the
-// flag, reads the value and returns, so the process ends while the writer
-// still blocks. A race, every run (TSan reports it): the writer's write
-// must be in the trace although the writer records nothing after it (the
-// flag's accesses are not instrumented, or they would be records).
+// blocked_at_exit.c HOW [END] - a thread writes `written_before_block`,
+// raises a flag and blocks for good in the call HOW names (or, for "spin",
+// runs on for good, or, for "futex", blocks in a raw futex wait the shim
+// does not know); main waits for the flag, reads the value and ends as END
+// says: return from main (the default), _exit, abort or exec, so the
+// process ends while the writer still blocks or runs. A race, every run
+// (TSan reports it): the writer's write must be in the trace although the
+// writer records nothing after it (the flag's accesses are not
+// instrumented, or they would be records).
 #define _GNU_SOURCE
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +28,8 @@ int written_before_block;
 static atomic_int writer_tid;  /* the writer wrote */
 static int fds[2];
 static sigset_t usr1;
+volatile int spins;     /* the spinning writer's own */
+static int never;       /* no futex wake */
 
 static void block_in(const char *how)
 {
@@ -53,6 +61,12 @@ static void block_in(const char *how)
 		(void)!read(fds[0], &c, 1);
 	else if (!strcmp(how, "recv"))
 		recv(fds[0], &c, 1, 0);
+	else if (!strcmp(how, "spin"))
+		for (;;)
+			spins++;
+	else if (!strcmp(how, "futex"))
+		for (;;)
+			syscall(SYS_futex, &never, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
 	else if (!strcmp(how, "epoll_wait")) {
 		struct epoll_event ev = { .events = EPOLLIN }, out;
 		int ep = epoll_create1(0);
@@ -115,7 +129,17 @@ int main(int argc, char **argv)
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0 ||
 	    pthread_create(&t, NULL, writer, (void *)how) != 0)
 		return 2;
-	wait_blocked(flag_wait());
+	int tid = flag_wait();
+	if (strcmp(how, "spin"))
+		wait_blocked(tid);
+	const char *end = argc > 2 ? argv[2] : "return";
 	printf("{\"mode\": \"%s\", \"value\": %d}\n", how, written_before_block);
+	fflush(stdout);
+	if (!strcmp(end, "_exit"))
+		_exit(0);
+	if (!strcmp(end, "abort"))
+		abort();
+	if (!strcmp(end, "exec"))
+		execl("/bin/true", "true", (char *)NULL);
 	return 0;
 }

@@ -68,6 +68,17 @@ endforeach()
 foreach(how sleep poll read)
   ctrace_race_case(blocked_${how} clang blocked_at_exit.c ${how} blocked_at_exit.jq)
 endforeach()
+# A writer still running when the process ends, or blocked in a call the
+# shim does not know (a raw futex wait): its open batch is published at the
+# end, asked by a signal (shim/tsan_exit.c), however the process ends.
+foreach(family gcc clang)
+  ctrace_race_case(running_spin ${family} blocked_at_exit.c spin blocked_at_exit.jq)
+  ctrace_race_case(blocked_futex ${family} blocked_at_exit.c futex blocked_at_exit.jq)
+endforeach()
+ctrace_race_case(running_spin__exit gcc blocked_at_exit.c "spin;_exit" blocked_at_exit.jq)
+ctrace_race_case(running_spin_exec gcc blocked_at_exit.c "spin;exec" blocked_at_exit.jq)
+ctrace_race_case(blocked_futex_abort gcc blocked_at_exit.c "futex;abort" blocked_at_exit.jq
+  EXPECT=134)
 # OpenMP with GCC's libgomp (shim/intercept_gomp.c): every ordering of
 # openmp.c without a race, and its one race. Not with clang: clang
 # -fopenmp=libgomp links libgomp but compiles no OpenMP (the pragmas are
