@@ -52,10 +52,10 @@ void shim_emit_deferred(struct shim_call *c)
 		      0, NULL);
 }
 
-bool shim_defer_release(uint64_t addr)
+bool shim_defer_release(uint64_t addr, uintptr_t pc0)
 {
 	struct shim_thread *t = shim_tls;
-	if (!t || t == SHIM_THREAD_GONE || !t->in_shim || t->in_unwind ||
+	if (!t || t == SHIM_THREAD_GONE || !t->in_shim || (t->in_unwind && shim_stack_is_unwinder(pc0)) ||
 	    (t->deferred_release && t->deferred_release != addr) ||
 	    atomic_load_explicit(&shim.state, memory_order_relaxed) != SHIM_ACTIVE)
 		return false;

@@ -61,9 +61,10 @@ void shim_emit_deferred(struct shim_call *c);
 /* A happens-before release on ADDR made by a signal handler that
  * interrupted the shim on its thread (whose record is half written): kept
  * for the thread's next call, which records it first, rather than lost
- * (a vfork child's: dropped, as everything it would record). False if it
- * cannot be kept (not that case, or another one is kept already). */
-bool shim_defer_release(uint64_t addr);
+ * (a vfork child's: dropped, as everything it would record), also while
+ * the shim unwinds a stack, unless PC0, the caller, is libunwind itself.
+ * False if it cannot be kept (not that case, or another one is kept). */
+bool shim_defer_release(uint64_t addr, uintptr_t pc0);
 
 /* False: forward to the real function and record nothing (the shim is off,
  * not started, or this thread is already inside it). True: c is ready and

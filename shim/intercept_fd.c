@@ -51,9 +51,9 @@ static uint32_t fd_channel_new(void)
 /* A release by a signal handler that interrupted the shim (a program's
  * handler writing to its wake-up pipe, CPython's among them): recorded at
  * the thread's next call instead of lost. */
-static bool fd_deferred(unsigned kind, uint32_t ch)
+static bool fd_deferred(unsigned kind, uint32_t ch, uintptr_t pc0)
 {
-	return kind == TRACE_ANN_HAPPENS_BEFORE && shim_defer_release(FD_CHANNEL_ADDR(ch));
+	return kind == TRACE_ANN_HAPPENS_BEFORE && shim_defer_release(FD_CHANNEL_ADDR(ch), pc0);
 }
 
 static void fd_annotate(struct shim_call *c, unsigned kind, uint32_t ch)
@@ -71,7 +71,8 @@ static void fd_annotate(struct shim_call *c, unsigned kind, uint32_t ch)
 		struct shim_call c_;                                             \
 		if (ch_) {                                                       \
 			int errno_ = errno;                                      \
-			if (!fd_deferred(kind, ch_) && shim_enter(&c_, SHIM_SITE()) && \
+			if (!fd_deferred(kind, ch_, (uintptr_t)__builtin_return_address(0)) && \
+			    shim_enter(&c_, SHIM_SITE()) &&                       \
 			    shim_is_own_process())                               \
 				fd_annotate(&c_, kind, ch_);                     \
 			errno = errno_;                                          \
