@@ -118,14 +118,16 @@ static bool blocks(uint32_t tid, int signo)
 	return found && (mask >> (signo - 1)) & 1;
 }
 
-/* Whether T has accesses to publish and has not answered request REQ. */
+/* Whether T has accesses to publish (or merged loads to count) and has not
+ * answered request REQ. */
 static bool must_answer(struct shim_thread *t, uint32_t req)
 {
 	struct tsan_thread *ts = __atomic_load_n(&t->tsan, __ATOMIC_ACQUIRE);
 	return ts && __atomic_load_n(&t->tid, __ATOMIC_RELAXED) &&
 	       atomic_load_explicit(&ts->answered, memory_order_acquire) != req &&
-	       __atomic_load_n(&ts->batch.count_at, __ATOMIC_RELAXED) &&
-	       __atomic_load_n(&ts->batch.n, __ATOMIC_RELAXED);
+	       ((__atomic_load_n(&ts->batch.count_at, __ATOMIC_RELAXED) &&
+		 __atomic_load_n(&ts->batch.n, __ATOMIC_RELAXED)) ||
+		__atomic_load_n(&ts->loads_merged, __ATOMIC_RELAXED));
 }
 
 /* Asks every thread but SELF with accesses to publish, with SIGNO, and

@@ -50,6 +50,7 @@ static void thread_reset(struct shim_thread *t, bool fresh)
 		return;
 	table_clear(ts);
 	ts->batch.count_at = NULL;  /* its chunk is gone with the old stream */
+	ts->last_load.end = NULL;
 	ts->hot.seen = ts->kept = 0;
 	ts->has_free = false;
 	ts->hot.ignore = 0;
@@ -242,7 +243,10 @@ static void add_counts(struct tsan_thread *ts)
 		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_seen, ts->hot.seen);
 		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->accesses_kept, ts->kept);
 	}
-	ts->hot.seen = ts->kept = 0;
+	if (ts->loads_merged && shim.writer.hdr)
+		atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->atomic_loads_merged,
+				 ts->loads_merged);
+	ts->hot.seen = ts->kept = ts->loads_merged = 0;
 }
 
 void tsan_flush(struct shim_thread *t, uint64_t tick)

@@ -59,22 +59,65 @@ RECORD_API uint64_t tsan_record_atomic_begin(const volatile void *addr)
 	return i + 1;
 }
 
+/* The load being ended, as the thread's last load would say it. */
+static struct tsan_last_load load_of(const struct tsan_thread *ts, uint64_t key, uintptr_t pc,
+				     unsigned op, int mo, unsigned size)
+{
+	uint32_t d = ts->hot.depth;
+	uint64_t where = tsan_hot_mix(d ? ts->hot.frames[d - 1].hash : TSAN_HASH_SEED, pc ^ 1);
+	return (struct tsan_last_load){ .key = key, .where = where, .op = op, .size = size, .mo = mo };
+}
+
+/* Whether load L (not yet stamped, its stripe held) repeats the thread's
+ * last atomic record: the same load from the same place, nothing written
+ * by the thread since (no record, no access) and no store on the location
+ * since (its group is the location's own, and every store on it is
+ * stamped under the same stripe). It then reads from the same store, so it
+ * acquires what that load did and races with what it races with. A spin
+ * on a flag is one record, not millions. */
+static bool repeats_last_load(const struct shim_thread *t, uint32_t g, const struct tsan_last_load *l)
+{
+	const struct tsan_last_load *last = &t->tsan->last_load;
+	return last->end == t->stream.pos && !t->tsan->batch.count_at && g < TRACE_GROUPS_PRIVATE &&
+	       last->key == l->key && last->where == l->where && last->op == l->op &&
+	       last->mo == l->mo && last->size == l->size &&
+	       atomic_load_explicit(&shim.writer.order[g].stored, memory_order_relaxed) < last->seq;
+}
+
 RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volatile void *addr,
 				       unsigned op, int mo, unsigned size)
 {
 	if (!token)
 		return;
 	struct shim_thread *t = shim_tls;
+	struct tsan_thread *ts = t->tsan;
 	uint64_t key = (uintptr_t)addr;
-	uint64_t seq = trace_stream_stamp(&t->stream, key, TRACE_ORDER_SHARED);
+	uint32_t g = trace_stream_group(&t->stream, key);
+	bool load = op == TRACE_ATOMIC_LOAD || op == TRACE_ATOMIC_CAS_FAIL;
+	struct tsan_last_load l = load ? load_of(ts, key, pc, op, mo, size) : (struct tsan_last_load){ 0 };
+	if (load && repeats_last_load(t, g, &l)) {
+		atomic_flag_clear_explicit(&stripes[token - 1].busy, memory_order_release);
+		ts->loads_merged++;
+		atomic_signal_fence(memory_order_seq_cst);
+		t->in_shim--;
+		return;
+	}
+	uint64_t seq = trace_writer_stamp_group(&shim.writer, g);
+	if (!load && g < TRACE_GROUPS_PRIVATE)
+		atomic_store_explicit(&shim.writer.order[g].stored, seq, memory_order_relaxed);
 	atomic_flag_clear_explicit(&stripes[token - 1].busy, memory_order_release);
 	struct trace_rec rec = {
 		.op = TRACE_OP_ATOMIC, .tick = trace_writer_tick(&shim.writer), .key = key,
 		.seq = seq, .args = { op, (uint64_t)(unsigned)mo, size },
 	};
 	atomic_signal_fence(memory_order_seq_cst);
-	t->in_shim--;
 	tsan_write(t, &rec, pc, mo != MO_RELAXED);
+	/* still in the shim: a signal handler's record cannot come between */
+	l.seq = seq;
+	l.end = load ? t->stream.pos : NULL;
+	ts->last_load = l;
+	atomic_signal_fence(memory_order_seq_cst);
+	t->in_shim--;
 }
 
 void tsan_sync_after_fork(void)

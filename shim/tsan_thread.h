@@ -42,6 +42,17 @@ struct tsan_thread {
 	uint16_t used[TSAN_KEYS];    /* the slots taken, to empty them */
 	_Atomic uint32_t answered;   /* the last request to publish (tsan_exit.c)
 	                                the thread answered */
+	/* its last atomic record, if a load (tsan_sync.c): the same load
+	 * again, with nothing written since and no store on the location
+	 * between, is counted, not written */
+	struct tsan_last_load {
+		uint64_t key, seq;
+		uint64_t where;          /* the shadow stack's hash with the pc */
+		uint8_t *end;            /* the stream's position after it; NULL: none */
+		uint32_t op, size;
+		int mo;
+	} last_load;
+	uint64_t loads_merged;       /* since they were added to the header */
 };
 
 /* Set by the first __tsan_init: the process has instrumented code, so the

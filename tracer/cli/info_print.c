@@ -168,6 +168,9 @@ void info_print_text(const struct trace_reader *r, FILE *out)
 	if (c->accesses_seen)
 		fprintf(out, "accesses:  %" PRIu64 " seen, %" PRIu64 " kept (%.1f%%)\n", c->accesses_seen,
 			c->accesses_kept, 100.0 * (double)c->accesses_kept / (double)c->accesses_seen);
+	if (c->atomic_loads_merged)
+		fprintf(out, "atomics:   %" PRIu64 " repeated loads merged (not recorded)\n",
+			c->atomic_loads_merged);
 	fprintf(out, "dropped:   %" PRIu64 "\n", c->dropped);
 	fprintf(out, "bytes:     %" PRIu64 " on disk, %" PRIu64 " of records", c->bytes, c->record_bytes);
 	if (c->events)
@@ -239,6 +242,7 @@ void info_print_json(const struct trace_reader *r, FILE *out)
 	json_writer_begin_object(&w);
 	json_writer_key_uint(&w, "seen", c->accesses_seen);
 	json_writer_key_uint(&w, "kept", c->accesses_kept);
+	json_writer_key_uint(&w, "atomic_loads_merged", c->atomic_loads_merged);
 	json_writer_end_object(&w);
 	json_writer_key(&w, "by_kind");
 	json_writer_begin_object(&w);

@@ -90,6 +90,7 @@ struct trace_process {
 	uint64_t stacks_dropped;
 	uint64_t accesses_seen;     /* memory accesses the hooks saw (ctrace cc) */
 	uint64_t accesses_kept;     /* of those, recorded (trace_format.h, "Accesses") */
+	uint64_t atomic_loads_merged; /* repeated atomic loads not recorded (trace_format.h) */
 	uint32_t stack_depth;       /* configured maximum */
 	char *file;                 /* (owned) events file path */
 	char *maps_file;            /* (owned) maps file path (may not exist) */
@@ -186,6 +187,7 @@ struct trace_catalog {
 	uint64_t start_ns, end_ns;       /* whole trace */
 	uint64_t events, dropped;
 	uint64_t accesses_seen, accesses_kept; /* all processes */
+	uint64_t atomic_loads_merged;    /* all processes */
 	uint64_t bytes;                  /* disk used by the trace directory */
 	uint64_t record_bytes;           /* bytes of event records decoded */
 	struct trace_run run;

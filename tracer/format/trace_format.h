@@ -102,7 +102,12 @@ struct trace_process_header {
 	                                  are added at each flush of a thread's
 	                                  interval, so accesses still buffered at a
 	                                  crash count in neither */
-	uint8_t reserved[48];
+	uint64_t atomic_loads_merged;  /* atomic loads not written: the same load
+	                                  of a thread again, nothing written by it
+	                                  since and no store on the location between
+	                                  (it reads and acquires what the written one
+	                                  did), added at each flush as the accesses */
+	uint8_t reserved[40];
 	uint32_t argv_len;             /* bytes of argv used: NUL-separated args */
 	char exe[TRACE_PATH_MAX];      /* /proc/self/exe at start, NUL-terminated */
 	char argv[TRACE_ARGV_MAX];

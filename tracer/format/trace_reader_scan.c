@@ -46,6 +46,7 @@ void rd_file_read_live_fields(struct rd_file *f)
 	f->hdr.stacks_dropped = ph->stacks_dropped;
 	f->hdr.accesses_seen = ph->accesses_seen;
 	f->hdr.accesses_kept = ph->accesses_kept;
+	f->hdr.atomic_loads_merged = ph->atomic_loads_merged;
 	f->hdr.exit_status = ph->exit_status;
 	f->hdr.exit_signal = ph->exit_signal;
 	f->hdr.exit_cal = ph->exit_cal;

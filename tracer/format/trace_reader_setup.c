@@ -302,7 +302,7 @@ int rd_setup_files(struct trace_reader *r, struct rd_file **files, uint32_t n)
 void rd_update_process_facts(struct trace_reader *r)
 {
 	uint64_t sum = 0;
-	r->cat.accesses_seen = r->cat.accesses_kept = 0;
+	r->cat.accesses_seen = r->cat.accesses_kept = r->cat.atomic_loads_merged = 0;
 	for (uint32_t i = 0; i < r->nfiles; i++) {
 		const struct rd_file *f = r->files[i];
 		struct trace_process *p = &r->cat.processes[f->process];
@@ -315,6 +315,8 @@ void rd_update_process_facts(struct trace_reader *r)
 		p->accesses_kept = f->hdr.accesses_kept;
 		r->cat.accesses_seen += p->accesses_seen;
 		r->cat.accesses_kept += p->accesses_kept;
+		p->atomic_loads_merged = f->hdr.atomic_loads_merged;
+		r->cat.atomic_loads_merged += p->atomic_loads_merged;
 		if (f->cal_lo.mono_ns < p->start_ns)
 			p->start_ns = f->cal_lo.mono_ns;
 		if (f->cal_hi.mono_ns > p->end_ns)

@@ -50,7 +50,9 @@ struct trace_order {
 	_Atomic uint64_t key;      /* 0 = free (private groups) */
 	_Atomic uint64_t seq;      /* last seq taken */
 	_Atomic uint64_t holder;   /* 1 + index of the thread holding it exclusively, or 0 */
-	char pad[64 - 3 * sizeof(uint64_t)];
+	_Atomic uint64_t stored;   /* seq of the last atomic store or RMW on it
+	                              (private groups: shim/tsan_sync.c) */
+	char pad[64 - 4 * sizeof(uint64_t)];
 };
 
 /* How an operation takes part in its object's order. */
@@ -179,6 +181,13 @@ static inline uint64_t trace_writer_stamp(struct trace_writer *w, uint64_t key)
 	return trace_writer_stamp_group(w, trace_writer_group(w, key));
 }
 
+/* The order group of KEY, through stream S's slots. */
+TRACE_HOT uint32_t trace_stream_group(const struct trace_stream *s, uint64_t key)
+{
+	uint32_t h = trace_slot_of(key);
+	return s->slot_key[h] == key ? s->slot_group[h] : trace_writer_group(s->w, key);
+}
+
 /* The seq for an operation of stream S on KEY, taken HOW (0 for NONE): call
  * it at the moment the operation takes effect (before a release, after an
  * acquisition). The holder of a private group counts with plain loads and
@@ -189,8 +198,7 @@ TRACE_HOT uint64_t trace_stream_stamp(struct trace_stream *s, uint64_t key,
 {
 	if (how == TRACE_ORDER_NONE)
 		return 0;
-	uint32_t h = trace_slot_of(key);
-	uint32_t g = s->slot_key[h] == key ? s->slot_group[h] : trace_writer_group(s->w, key);
+	uint32_t g = trace_stream_group(s, key);
 	struct trace_order *o = &s->w->order[g];
 	uint64_t me = (uint64_t)s->thread + 1;  /* never reused in a process, unlike s */
 	if (how == TRACE_ORDER_SHARED || g >= TRACE_GROUPS_PRIVATE)

@@ -173,6 +173,49 @@ static void *mp_reader(void *arg)
 	return NULL;
 }
 
+/* a spin on one load that reads the same value from two stores, a relaxed
+ * one and then, after data, a release one: the loads after the release
+ * must be recorded although they repeat the last one (the shim merges a
+ * repeated load only while no store comes between). The handshake is not
+ * instrumented, so it orders nothing. */
+#ifdef __clang__
+#define UNSEEN __attribute__((noinline, disable_sanitizer_instrumentation))
+#else
+#define UNSEEN __attribute__((noinline, no_sanitize("thread")))
+#endif
+static volatile int unseen_spins, unseen_done;
+static UNSEEN void unseen_set(volatile int *p, int v)
+{
+	*p = v;
+}
+static UNSEEN int unseen_get(volatile int *p)
+{
+	return *p;
+}
+static void *same_value_writer(void *arg)
+{
+	(void)arg;
+	atomic_store_explicit(&ready, 1, memory_order_relaxed);
+	while (unseen_get(&unseen_spins) < 1000)
+		;
+	data = 42;
+	atomic_store_explicit(&ready, 1, memory_order_release);
+	unseen_set(&unseen_done, 1);
+	return NULL;
+}
+static void *same_value_reader(void *arg)
+{
+	(void)arg;
+	int spins = 0, done;
+	do {
+		done = unseen_get(&unseen_done);
+		if (atomic_load_explicit(&ready, memory_order_acquire))
+			unseen_set(&unseen_spins, ++spins);
+	} while (!done);
+	counter = data;
+	return NULL;
+}
+
 /* seq_cst: plain operators on an _Atomic are seq_cst */
 static void *sc_writer(void *arg)
 {
@@ -390,6 +433,9 @@ int main(int argc, char **argv)
 		expect = 14;
 	} else if (!strcmp(m, "release_acquire")) {
 		pair(mp_writer, mp_reader);
+		expect = 42;
+	} else if (!strcmp(m, "spin_same_value")) {
+		pair(same_value_writer, same_value_reader);
 		expect = 42;
 	} else if (!strcmp(m, "seq_cst")) {
 		pair(sc_writer, sc_reader);

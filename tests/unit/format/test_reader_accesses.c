@@ -312,6 +312,7 @@ static void test_counts(void **state)
 	tw_rec(&t, 0, TRACE_OP_MUTEX_LOCK, 100, 0x5000, trace_writer_stamp(&t.w, 0x5000));
 	t.w.hdr->accesses_seen = 1234567;
 	t.w.hdr->accesses_kept = 4567;
+	t.w.hdr->atomic_loads_merged = 89;
 	tw_close(&t);
 	struct tw_events e;
 	struct trace_reader *r = tw_read(dir, &e);
@@ -319,6 +320,8 @@ static void test_counts(void **state)
 	assert_int_equal(cat->accesses_seen, 1234567);
 	assert_int_equal(cat->accesses_kept, 4567);
 	assert_int_equal(cat->processes[0].accesses_kept, 4567);
+	assert_int_equal(cat->atomic_loads_merged, 89);
+	assert_int_equal(cat->processes[0].atomic_loads_merged, 89);
 	trace_reader_free(r);
 	tw_events_release(&e);
 }
