@@ -13,6 +13,8 @@
  * Before the real functions are resolved, the calls go to the kernel. A
  * vfork child (the parent's memory) records nothing and changes nothing. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -183,6 +185,37 @@ SHIM_EXPORT int dup3(int fd, int to, int flags)
 {
 	int r = SHIM_CALL_REAL(dup3, (fd, to, flags), (int)syscall(SYS_dup3, fd, to, flags));
 	return r >= 0 ? fd_made(r, fd_channel(fd)) : r;
+}
+
+/* fcntl's F_DUPFD and F_DUPFD_CLOEXEC duplicate as dup does (libraries move
+ * their descriptors above 2 this way). fcntl64 is what fcntl calls become
+ * with _FILE_OFFSET_BITS=64. The one argument is passed on as a pointer,
+ * as glibc reads it (an int or a pointer, passed alike); commands without
+ * one ignore it. */
+static int fcntl_made(int r, int fd, int cmd)
+{
+	return r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) ? fd_made(r, fd_channel(fd)) : r;
+}
+
+SHIM_EXPORT int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	return fcntl_made(SHIM_CALL_REAL(fcntl, (fd, cmd, arg), (int)syscall(SYS_fcntl, fd, cmd, arg)),
+			  fd, cmd);
+}
+
+SHIM_EXPORT int fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	return fcntl_made(SHIM_CALL_REAL(fcntl64, (fd, cmd, arg),
+					 (int)syscall(SYS_fcntl, fd, cmd, arg)),
+			  fd, cmd);
 }
 
 /* ---- releases ---- */

@@ -36,7 +36,7 @@ endforeach()
 # classes by init stack, a bounded report (the time is not checked).
 ctrace_e2e(many_mutexes SOURCE ${P}/many_mutexes.c ARGS 200000 2 REPORT_JQ ${P}/many_mutexes.jq
   TIMEOUT 120)
-foreach(how pipe socketpair eventfd epoll vfork)
+foreach(how pipe socketpair eventfd epoll vfork fcntl)
   ctrace_e2e(fd_handoff_${how} SOURCE ${P}/fd_handoff.c ARGS ${how} REPORT_JQ ${P}/fd_handoff.jq)
 endforeach()
 # A signal handler's write to a wake-up pipe while its thread is inside the

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
-// fd_handoff.c pipe|socketpair|eventfd|epoll|vfork - a thread fills a block
+// fd_handoff.c pipe|socketpair|eventfd|epoll|vfork|fcntl - a thread fills a block
 // with a mutex in it and hands it to another through a descriptor, nothing
 // else ordering them: the descriptor orders the block's writes and the
 // mutex's init before the other thread's use. Built plainly (sync events
 // only: no sync-object race) and with `ctrace cc` (no data race either).
 // vfork: a pipe, after a vfork child (in the parent's memory) closed its
-// ends before _exit: the parent's descriptors are still a channel.
+// ends before _exit: the parent's descriptors are still a channel. fcntl: a
+// pipe whose write end is moved up by fcntl(F_DUPFD_CLOEXEC) (fcntl64 with
+// _FILE_OFFSET_BITS=64), as libraries do: the copy is the same channel.
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -54,6 +57,12 @@ int main(int argc, char **argv)
 	how = argc > 1 ? argv[1] : "pipe";
 	if (!strcmp(how, "socketpair") ? socketpair(AF_UNIX, SOCK_STREAM, 0, fds) : pipe(fds))
 		return 1;
+	if (!strcmp(how, "fcntl")) {
+		int w = fcntl(fds[1], F_DUPFD_CLOEXEC, 10);
+		if (w < 10 || close(fds[1]) != 0)
+			return 1;
+		fds[1] = w;
+	}
 	efd = eventfd(0, 0);
 	ep = epoll_create1(0);
 	if (!strcmp(how, "vfork")) {

@@ -48,9 +48,11 @@ foreach(family gcc clang)
     ctrace_race_case(${mode} ${family} race.c ${mode} ${mode}.jq)
   endforeach()
   ctrace_race_case(cxx_shared_ptr ${family} race.cpp cxx_shared_ptr cxx_shared_ptr.jq)
-  foreach(how pipe socketpair eventfd epoll vfork)   # the program of e2e_fd_handoff_*
+  foreach(how pipe socketpair eventfd epoll vfork fcntl)   # the program of e2e_fd_handoff_*
     ctrace_race_case(norace_${how} ${family} ../programs/fd_handoff.c ${how} norace.jq)
   endforeach()
+  ctrace_race_case(norace_fcntl64 ${family} ../programs/fd_handoff.c fcntl norace.jq
+    RACE_CFLAGS=-D_FILE_OFFSET_BITS=64)
   # A pipe closed by syscall(SYS_close) between the sanitizer syscall hooks
   # (libuv): the hooks link, and the close releases as close() does.
   ctrace_race_case(norace_syscall_close ${family} syscall_close.c pipe norace.jq)
