@@ -191,7 +191,13 @@ SHIM_EXPORT int dup3(int fd, int to, int flags)
  * their descriptors above 2 this way). fcntl64 is what fcntl calls become
  * with _FILE_OFFSET_BITS=64. The one argument is passed on as a pointer,
  * as glibc reads it (an int or a pointer, passed alike); commands without
- * one ignore it. */
+ * one ignore it. A lock wait may block for long (FD_BLOCKS). */
+static void fcntl_before(int cmd)
+{
+	if (cmd == F_SETLKW || cmd == F_OFD_SETLKW)
+		FD_BLOCKS();
+}
+
 static int fcntl_made(int r, int fd, int cmd)
 {
 	return r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) ? fd_made(r, fd_channel(fd)) : r;
@@ -203,6 +209,7 @@ SHIM_EXPORT int fcntl(int fd, int cmd, ...)
 	va_start(ap, cmd);
 	void *arg = va_arg(ap, void *);
 	va_end(ap);
+	fcntl_before(cmd);
 	return fcntl_made(SHIM_CALL_REAL(fcntl, (fd, cmd, arg), (int)syscall(SYS_fcntl, fd, cmd, arg)),
 			  fd, cmd);
 }
@@ -213,6 +220,7 @@ SHIM_EXPORT int fcntl64(int fd, int cmd, ...)
 	va_start(ap, cmd);
 	void *arg = va_arg(ap, void *);
 	va_end(ap);
+	fcntl_before(cmd);
 	return fcntl_made(SHIM_CALL_REAL(fcntl64, (fd, cmd, arg),
 					 (int)syscall(SYS_fcntl, fd, cmd, arg)),
 			  fd, cmd);
