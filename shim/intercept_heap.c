@@ -3,15 +3,20 @@
  * allocation is an ALLOC record (address, size, the call's stack: the
  * call site even when it is operator new's), a free() a write to the whole
  * block (TRACE_ACCESS_FREE), so a free racing with an access is a race.
- * Without instrumented code (tsan_on unset) every call only forwards. */
+ * A new mapping (mmap) is an ALLOC too: new memory, whatever the addresses
+ * held before. Without instrumented code (tsan_on unset) every call only
+ * forwards. */
 #include <errno.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "emit.h"
+#include "real.h"
 #include "real_mem.h"
 #include "tsan_thread.h"
 
@@ -221,4 +226,42 @@ SHIM_EXPORT void *pvalloc(size_t size)
 	if (shim_mem_forward())
 		return shim_mem.memalign(page, size);
 	return aligned_slow(page, size, false, SHIM_SITE());
+}
+
+/* ---- mappings ---- */
+
+/* Memory a thread mapped (a buffer, an allocator's arena) and unmapped may
+ * be mapped again at the same addresses by another thread that nothing
+ * orders after the first one's accesses: a new object, not a race. Its
+ * ALLOC ends the interval, so no access to the old mapping merges with one
+ * to the new. munmap records nothing: the memory is gone, and what is
+ * mapped there next (by mmap, malloc or a new thread's stack) is new. */
+static __attribute__((noinline)) void record_map(uintptr_t pc0, uintptr_t sp, void *p, size_t len)
+{
+	struct shim_call c;
+	if (!heap_enter(&c, pc0, sp))
+		return;
+	struct trace_rec rec = {
+		.op = TRACE_OP_ALLOC, .tick = shim_call_tick(&c), .stack = c.stack,
+		.args = { (uintptr_t)p, len },
+	};
+	tsan_write(c.t, &rec, 0, true);
+}
+
+SHIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	void *p = SHIM_CALL_REAL(mmap, (addr, len, prot, flags, fd, off),
+				 (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off));
+	if (recording() && p != MAP_FAILED)
+		record_map(SHIM_SITE(), p, len);
+	return p;
+}
+
+SHIM_EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	void *p = SHIM_CALL_REAL(mmap64, (addr, len, prot, flags, fd, off),
+				 (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off));
+	if (recording() && p != MAP_FAILED)
+		record_map(SHIM_SITE(), p, len);
+	return p;
 }

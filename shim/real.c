@@ -174,6 +174,8 @@ static const struct real_entry real_entries[] = {
 	{ "dup3", NULL, offsetof(struct shim_real, dup3) },
 	{ "fcntl", NULL, offsetof(struct shim_real, fcntl) },
 	{ "fcntl64", NULL, offsetof(struct shim_real, fcntl64) },
+	{ "mmap", NULL, offsetof(struct shim_real, mmap) },
+	{ "mmap64", NULL, offsetof(struct shim_real, mmap64) },
 	{ "close", NULL, offsetof(struct shim_real, close) },
 	{ "write", NULL, offsetof(struct shim_real, write) },
 	{ "writev", NULL, offsetof(struct shim_real, writev) },

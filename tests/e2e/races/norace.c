@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define ITERS 1000
@@ -213,6 +214,43 @@ static void *same_value_reader(void *arg)
 			unseen_set(&unseen_spins, ++spins);
 	} while (!done);
 	counter = data;
+	return NULL;
+}
+
+/* a mapping reused: one thread maps a buffer at a fixed place, fills it
+ * and unmaps it; then another maps the same place and fills it. Nothing
+ * orders the two (the handshake is not instrumented): the second mapping
+ * is new memory, not a race with the first. */
+#define MAP_AT ((void *)0x7e0000000000ull)
+#define MAP_LEN (64 << 10)
+static long map_sum[2];   /* each thread's */
+static void fill_mapping(int v)
+{
+	int *p = mmap(MAP_AT, MAP_LEN, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p != MAP_AT)
+		abort();
+	for (int i = 0; i < MAP_LEN / (int)sizeof(int); i++)
+		p[i] = v;
+	long s = 0;
+	for (int i = 0; i < MAP_LEN / (int)sizeof(int); i += 1024)
+		s += p[i];
+	map_sum[v - 1] = s;
+	munmap(p, MAP_LEN);
+}
+static void *map_first(void *arg)
+{
+	(void)arg;
+	fill_mapping(1);
+	unseen_set(&unseen_done, 1);
+	return NULL;
+}
+static void *map_second(void *arg)
+{
+	(void)arg;
+	while (!unseen_get(&unseen_done))
+		;
+	fill_mapping(2);
 	return NULL;
 }
 
@@ -437,6 +475,10 @@ int main(int argc, char **argv)
 	} else if (!strcmp(m, "spin_same_value")) {
 		pair(same_value_writer, same_value_reader);
 		expect = 42;
+	} else if (!strcmp(m, "mmap_reuse")) {
+		pair(map_first, map_second);
+		counter = (int)(map_sum[0] + map_sum[1]);
+		expect = 16 + 32;
 	} else if (!strcmp(m, "seq_cst")) {
 		pair(sc_writer, sc_reader);
 		expect = 42;
