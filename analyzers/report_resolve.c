@@ -384,6 +384,28 @@ static void resolve_runtime_notes(struct report *r, const struct trace_catalog *
 	}
 }
 
+/* A use after a destroy is certain only where no new object can be: an
+ * object made by an init call (a new one is made by one too), or a global
+ * or static (its memory is never reused). A statically initialized object
+ * elsewhere, on the heap or a stack (std::condition_variable's, which
+ * libstdc++ destroys but never initializes by a call), may be a new one at
+ * a destroyed one's address: those findings are dropped. */
+static void drop_uncertain_uses_after_destroy(struct report *r)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < r->nmisuses; i++) {
+		struct report_misuse *m = &r->misuses[i];
+		const struct report_lock *l =
+			m->kind == REPORT_MISUSE_USE_AFTER_DESTROY ? report_lock_find(r, m->lock) : NULL;
+		if (l && !l->initialized && !l->symbol) {
+			free(m->message);
+			continue;
+		}
+		r->misuses[out++] = *m;
+	}
+	r->nmisuses = out;
+}
+
 void report_resolve(struct report *r, const struct trace_catalog *cat,
 		    const struct report_symbols *sym)
 {
@@ -391,6 +413,7 @@ void report_resolve(struct report *r, const struct trace_catalog *cat,
 	collect_ids(r, &locks, &stacks);
 	id_set_sort(&locks);
 	resolve_locks(r, cat, &locks, sym, &stacks);
+	drop_uncertain_uses_after_destroy(r);
 	for (size_t i = 0; i < r->nmisuses; i++)
 		resolve_message(r, &r->misuses[i]);
 	for (size_t i = 0; i < r->nraces; i++)

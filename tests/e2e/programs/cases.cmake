@@ -36,6 +36,9 @@ endforeach()
 # classes by init stack, a bounded report (the time is not checked).
 ctrace_e2e(many_mutexes SOURCE ${P}/many_mutexes.c ARGS 200000 2 REPORT_JQ ${P}/many_mutexes.jq
   TIMEOUT 120)
+# New std::condition_variables (static initializer, destroyed) where old
+# ones were: not a use after destroy.
+ctrace_e2e(cv_reuse SOURCE ${P}/cv_reuse.cpp REPORT_JQ ${P}/cv_reuse.jq)
 foreach(how pipe socketpair eventfd epoll vfork fcntl)
   ctrace_e2e(fd_handoff_${how} SOURCE ${P}/fd_handoff.c ARGS ${how} REPORT_JQ ${P}/fd_handoff.jq)
 endforeach()
