@@ -51,6 +51,8 @@ static void thread_reset(struct shim_thread *t, bool fresh)
 	table_clear(ts);
 	ts->batch.count_at = NULL;  /* its chunk is gone with the old stream */
 	ts->last_load.end = NULL;
+	for (uint32_t i = 0; i < TSAN_ACQUIRED; i++)
+		ts->acquired[i].key = 0;
 	ts->hot.seen = ts->kept = 0;
 	ts->has_free = false;
 	ts->hot.ignore = 0;

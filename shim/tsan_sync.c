@@ -75,13 +75,38 @@ static struct tsan_last_load load_of(const struct tsan_thread *ts, uint64_t key,
  * stamped under the same stripe). It then reads from the same store, so it
  * acquires what that load did and races with what it races with. A spin
  * on a flag is one record, not millions. */
-static bool repeats_last_load(const struct shim_thread *t, uint32_t g, const struct tsan_last_load *l)
+static bool repeats_last_load(const struct shim_thread *t, const struct tsan_last_load *l,
+			      uint64_t stored)
 {
 	const struct tsan_last_load *last = &t->tsan->last_load;
-	return last->end == t->stream.pos && !t->tsan->batch.count_at && g < TRACE_GROUPS_PRIVATE &&
-	       last->key == l->key && last->where == l->where && last->op == l->op &&
-	       last->mo == l->mo && last->size == l->size &&
-	       atomic_load_explicit(&shim.writer.order[g].stored, memory_order_relaxed) < last->seq;
+	return last->end == t->stream.pos && !t->tsan->batch.count_at && last->key == l->key &&
+	       last->where == l->where && last->op == l->op && last->mo == l->mo &&
+	       last->size == l->size && stored < last->seq;
+}
+
+static bool mo_acquires(int mo)
+{
+	return mo == 1 || mo == 2 || mo == 4 || mo == 5;   /* consume, acquire, acq_rel, seq_cst */
+}
+
+static struct tsan_acquired *acquired_slot(struct tsan_thread *ts, uint64_t key)
+{
+	return &ts->acquired[((key >> 3) * 0x9E3779B97F4A7C15ull) >> (64 - TSAN_ACQUIRED_BITS)];
+}
+
+/* Whether an acquire load of KEY, whose location's store count is STORED,
+ * can acquire nothing new: the thread's last recorded acquire load of it
+ * saw the same count, so no store or read-modify-write changed what the
+ * location releases since, and the thread's clock holds it already. Only
+ * the order of the location's own accesses is lost (a race of a plain
+ * access with this atomic read may be told with the earlier one's site,
+ * or missed): never a false race. Read-heavy lock-free structures (a
+ * skip list's next pointers) and flags polled between work are records no
+ * more. */
+static bool acquires_nothing_new(struct tsan_thread *ts, uint64_t key, int mo, uint64_t stored)
+{
+	const struct tsan_acquired *a = acquired_slot(ts, key);
+	return mo_acquires(mo) && a->key == key && a->stored == stored;
 }
 
 RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volatile void *addr,
@@ -94,8 +119,12 @@ RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volat
 	uint64_t key = (uintptr_t)addr;
 	uint32_t g = trace_stream_group(&t->stream, key);
 	bool load = op == TRACE_ATOMIC_LOAD || op == TRACE_ATOMIC_CAS_FAIL;
+	/* merged only on a location's own group: every store on it is counted
+	 * under the same stripe */
+	bool own = g < TRACE_GROUPS_PRIVATE;
+	uint64_t stored = own ? atomic_load_explicit(&shim.writer.order[g].stored, memory_order_relaxed) : 0;
 	struct tsan_last_load l = load ? load_of(ts, key, pc, op, mo, size) : (struct tsan_last_load){ 0 };
-	if (load && repeats_last_load(t, g, &l)) {
+	if (load && own && (repeats_last_load(t, &l, stored) || acquires_nothing_new(ts, key, mo, stored))) {
 		atomic_flag_clear_explicit(&stripes[token - 1].busy, memory_order_release);
 		ts->loads_merged++;
 		atomic_signal_fence(memory_order_seq_cst);
@@ -103,7 +132,7 @@ RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volat
 		return;
 	}
 	uint64_t seq = trace_writer_stamp_group(&shim.writer, g);
-	if (!load && g < TRACE_GROUPS_PRIVATE)
+	if (!load && own)
 		atomic_store_explicit(&shim.writer.order[g].stored, seq, memory_order_relaxed);
 	atomic_flag_clear_explicit(&stripes[token - 1].busy, memory_order_release);
 	struct trace_rec rec = {
@@ -116,6 +145,8 @@ RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volat
 	l.seq = seq;
 	l.end = load ? t->stream.pos : NULL;
 	ts->last_load = l;
+	if (load && own && mo_acquires(mo))
+		*acquired_slot(ts, key) = (struct tsan_acquired){ key, stored };
 	atomic_signal_fence(memory_order_seq_cst);
 	t->in_shim--;
 }

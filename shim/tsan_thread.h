@@ -19,6 +19,8 @@
 #define TSAN_STACK_CACHE       (1u << TSAN_STACK_CACHE_BITS)
 #define TSAN_STACK_RECENT_BITS 5u  /* the same, the last by pc (an unrolled loop has many) */
 #define TSAN_STACK_RECENT      (1u << TSAN_STACK_RECENT_BITS)
+#define TSAN_ACQUIRED_BITS     6u  /* locations an acquire load read */
+#define TSAN_ACQUIRED          (1u << TSAN_ACQUIRED_BITS)
 
 struct tsan_stack_slot {
 	uint64_t key;                /* hash of the shadow stack and pc, 0 = empty */
@@ -53,6 +55,11 @@ struct tsan_thread {
 		int mo;
 	} last_load;
 	uint64_t loads_merged;       /* since they were added to the header */
+	/* by location: the store count of its private order group when the
+	 * thread's last recorded acquire load of it read it (tsan_sync.c) */
+	struct tsan_acquired {
+		uint64_t key, stored;    /* key 0: none */
+	} acquired[TSAN_ACQUIRED];
 };
 
 /* Set by the first __tsan_init: the process has instrumented code, so the

@@ -36,9 +36,12 @@ foreach(family gcc clang)
     ctrace_race_case(norace_${mode} ${family} norace.c ${mode} norace.jq)
   endforeach()
   # A spin whose repeated loads are merged (not recorded) until a store of
-  # the same value comes between: the loads after it still acquire.
-  ctrace_race_case(norace_spin_same_value ${family} norace.c spin_same_value norace.jq
-    INFO_JQ=${RACES_DIR}/loads_merged.jq)
+  # the same value comes between: the loads after it still acquire. poll:
+  # work between the loads (merged by what the thread acquired already).
+  foreach(mode spin_same_value poll_same_value)
+    ctrace_race_case(norace_${mode} ${family} norace.c ${mode} norace.jq
+      INFO_JQ=${RACES_DIR}/loads_merged.jq)
+  endforeach()
   foreach(mode cxx_mutex cxx_cond cxx_atomic cxx_shared_ptr cxx_call_once cxx_shared_mutex
       cxx_future cxx_async cxx_fence_rmw cxx_chain cxx_static_local)
     ctrace_race_case(norace_${mode} ${family} norace.cpp ${mode} norace.jq)
