@@ -203,28 +203,20 @@ static int fcntl_made(int r, int fd, int cmd)
 	return r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) ? fd_made(r, fd_channel(fd)) : r;
 }
 
-SHIM_EXPORT int fcntl(int fd, int cmd, ...)
-{
-	va_list ap;
-	va_start(ap, cmd);
-	void *arg = va_arg(ap, void *);
-	va_end(ap);
-	fcntl_before(cmd);
-	return fcntl_made(SHIM_CALL_REAL(fcntl, (fd, cmd, arg), (int)syscall(SYS_fcntl, fd, cmd, arg)),
-			  fd, cmd);
-}
-
-SHIM_EXPORT int fcntl64(int fd, int cmd, ...)
-{
-	va_list ap;
-	va_start(ap, cmd);
-	void *arg = va_arg(ap, void *);
-	va_end(ap);
-	fcntl_before(cmd);
-	return fcntl_made(SHIM_CALL_REAL(fcntl64, (fd, cmd, arg),
-					 (int)syscall(SYS_fcntl, fd, cmd, arg)),
-			  fd, cmd);
-}
+#define FCNTL(name)                                                             \
+	SHIM_EXPORT int name(int fd, int cmd, ...)                              \
+	{                                                                       \
+		va_list ap;                                                     \
+		va_start(ap, cmd);                                              \
+		void *arg = va_arg(ap, void *);                                 \
+		va_end(ap);                                                     \
+		fcntl_before(cmd);                                              \
+		return fcntl_made(SHIM_CALL_REAL(name, (fd, cmd, arg),          \
+						 (int)syscall(SYS_fcntl, fd, cmd, arg)), \
+				  fd, cmd);                                     \
+	}
+FCNTL(fcntl)
+FCNTL(fcntl64)
 
 /* ---- releases ---- */
 

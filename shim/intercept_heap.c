@@ -248,20 +248,24 @@ static __attribute__((noinline)) void record_map(uintptr_t pc0, uintptr_t sp, vo
 	tsan_write(c.t, &rec, 0, true);
 }
 
+/* P, mapped by the caller at PC0 (its stack at SP), recorded. */
+static inline void *mapped(void *p, size_t len, uintptr_t pc0, uintptr_t sp)
+{
+	if (recording() && p != MAP_FAILED)
+		record_map(pc0, sp, p, len);
+	return p;
+}
+
 SHIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	void *p = SHIM_CALL_REAL(mmap, (addr, len, prot, flags, fd, off),
-				 (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off));
-	if (recording() && p != MAP_FAILED)
-		record_map(SHIM_SITE(), p, len);
-	return p;
+	return mapped(SHIM_CALL_REAL(mmap, (addr, len, prot, flags, fd, off),
+				     (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off)),
+		      len, SHIM_SITE());
 }
 
 SHIM_EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	void *p = SHIM_CALL_REAL(mmap64, (addr, len, prot, flags, fd, off),
-				 (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off));
-	if (recording() && p != MAP_FAILED)
-		record_map(SHIM_SITE(), p, len);
-	return p;
+	return mapped(SHIM_CALL_REAL(mmap64, (addr, len, prot, flags, fd, off),
+				     (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off)),
+		      len, SHIM_SITE());
 }
