@@ -116,13 +116,13 @@ int report_build(const char *dir, const struct report_build_options *opt, struct
 	return status;
 }
 
-int report_summary(const char *dir, FILE *out)
+int report_summary(const char *dir, const struct report_build_options *opt, FILE *out)
 {
 	struct report r;
 	struct ct_error err = { 0 };
 	char buf[1024];
 	report_init(&r);
-	int rc = report_build(dir, NULL, &r, &err);
+	int rc = report_build(dir, opt, &r, &err);
 	if (rc < 0) {
 		fprintf(out, "ctrace: cannot analyze the trace: %s\n", ct_error_format(&err, buf, sizeof(buf)));
 		report_release(&r);

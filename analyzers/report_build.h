@@ -38,9 +38,10 @@ enum report_build_status {
 int report_build(const char *dir, const struct report_build_options *opt, struct report *out,
 		 struct ct_error *err);
 
-/* Prints the few-line summary of DIR's findings to out (for `ctrace run`).
- * Returns 1 if there are findings (deadlock, race, misuse), 0 if none, 2 if
- * DIR could not be read (a line on out says why). */
-int report_summary(const char *dir, FILE *out);
+/* Prints the few-line summary of DIR's findings to out (for `ctrace run`),
+ * with OPT's progress callback if not NULL. Returns 1 if there are findings
+ * (deadlock, race, misuse), 0 if none, 2 if DIR could not be read (a line
+ * on out says why). */
+int report_summary(const char *dir, const struct report_build_options *opt, FILE *out);
 
 #endif

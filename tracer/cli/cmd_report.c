@@ -14,6 +14,7 @@
 
 #include "analyzer.h"
 #include "print.h"
+#include "read_progress.h"
 #include "report_build.h"
 #include "suppress.h"
 
@@ -125,18 +126,6 @@ static int report_parse_args(struct report_args *a, int argc, char **argv)
 	return rc ? rc : cmd_trace_dir("report", argc, argv, report_usage, &a->dir);
 }
 
-/* "ctrace: reading trace  42%" on a terminal, redrawn in place. */
-static void report_progress(void *ctx, uint64_t done, uint64_t total)
-{
-	int *shown = ctx;
-	if (total < (16u << 20))
-		return;
-	unsigned pct = done >= total ? 100 : (unsigned)(done * 100 / total);
-	fprintf(stderr, "\rctrace: reading trace %3u%% (%llu of %llu MB)", pct,
-		(unsigned long long)(done >> 20), (unsigned long long)(total >> 20));
-	*shown = 1;
-}
-
 static int report_print(const struct report_args *a, const struct report *r)
 {
 	struct print_options popt = { .contention_top = a->contention_top };
@@ -161,16 +150,14 @@ static int report_run(const struct report_args *a, struct suppressions *supp)
 	struct ct_error err = { 0 };
 	struct report r;
 	char buf[1024];
-	int progress_shown = 0;
+	struct read_progress progress;
 	opt.analysis.stall_timeout_ns = (uint64_t)(a->stall_timeout_s * 1e9);
-	if (isatty(STDERR_FILENO)) {
-		opt.progress = report_progress;
-		opt.progress_ctx = &progress_shown;
-	}
+	read_progress_init(&progress);
+	opt.progress = read_progress_update;
+	opt.progress_ctx = &progress;
 	report_init(&r);
 	int rc = report_build(a->dir, &opt, &r, &err);
-	if (progress_shown)
-		fprintf(stderr, "\r\033[K");
+	read_progress_finish(&progress);
 	if (rc < 0) {
 		report_release(&r);
 		return cmd_fail("report", "%s", ct_error_format(&err, buf, sizeof(buf)));
