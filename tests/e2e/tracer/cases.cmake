@@ -52,6 +52,11 @@ ctrace_e2e(static_refused PROGRAM $<TARGET_FILE:e2e_static_prog> EXPECT 2
 add_test(NAME e2e_cli_options COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli_options.sh
   $<TARGET_FILE:ctrace> $<TARGET_FILE:e2e_counts>)
 
+# The progress line of a long read, on a terminal only (script(1)).
+add_test(NAME e2e_read_progress COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/read_progress.sh
+  $<TARGET_FILE:ctrace> $<TARGET_FILE:e2e_counts>)
+set_tests_properties(e2e_read_progress PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
+
 # A full disk: the program runs on, drops are counted (needs root for a
 # small tmpfs; skipped otherwise).
 add_test(NAME e2e_disk_full COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/${T}/disk_full.sh
