@@ -105,7 +105,7 @@ row()
 		size=$(echo "scale=1; $bytes / 1048576" | bc)
 		rate=$(echo "scale=1; $bytes / 1048576 / $3" | bc)
 		kept=$("$CTRACE" info --format=json "$5" 2>/dev/null |
-			sed -n 's/.*"accesses":{"seen":\([0-9]*\),"kept":\([0-9]*\)}.*/\2 \1/p' |
+			sed -n 's/.*"accesses":{"seen":\([0-9]*\),"kept":\([0-9]*\)[,}].*/\2 \1/p' |
 			awk '$2 > 0 { printf "%.1f", 100 * $1 / $2 }')
 	fi
 	local rss="-" rx="-"
