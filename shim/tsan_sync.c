@@ -127,6 +127,7 @@ RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volat
 	if (load && own && (repeats_last_load(t, &l, stored) || acquires_nothing_new(ts, key, mo, stored))) {
 		atomic_flag_clear_explicit(&stripes[token - 1].busy, memory_order_release);
 		ts->loads_merged++;
+		t->stream.owed = true;   /* its next record adds the count (tsan_flush) */
 		atomic_signal_fence(memory_order_seq_cst);
 		t->in_shim--;
 		return;

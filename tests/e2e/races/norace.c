@@ -259,6 +259,19 @@ static void *map_second(void *arg)
 	return NULL;
 }
 
+/* a thread loads a flag nobody stores 100000 times and ends with no access
+ * after: all but the first load are merged, and all of those counted. The
+ * loads' sum is its return value (a register: no access; unused, clang
+ * drops the loads). */
+#define MERGED_LOADS 100000
+static void *merged_loader(void *arg)
+{
+	uintptr_t sum = (uintptr_t)arg;
+	for (int i = 0; i < MERGED_LOADS; i++)
+		sum += (uintptr_t)atomic_load_explicit(&ready, memory_order_acquire) + 1;
+	return (void *)sum;
+}
+
 /* seq_cst: plain operators on an _Atomic are seq_cst */
 static void *sc_writer(void *arg)
 {
@@ -487,6 +500,13 @@ int main(int argc, char **argv)
 	} else if (!strcmp(m, "poll_same_value")) {
 		pair(same_value_writer, same_value_reader);   /* the reader's arg: 1, work */
 		expect = 42;
+	} else if (!strcmp(m, "merged_count")) {
+		pthread_t t;
+		void *sum;
+		pthread_create(&t, NULL, merged_loader, NULL);
+		pthread_join(t, &sum);
+		counter = (int)(uintptr_t)sum;
+		expect = MERGED_LOADS;
 	} else if (!strcmp(m, "mmap_reuse")) {
 		pair(map_first, map_second);
 		counter = (int)(map_sum[0] + map_sum[1]);
