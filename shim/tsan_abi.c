@@ -115,12 +115,19 @@ static inline int mo_cas(int mo, int fail_mo)
  * functions: the ABI has over a hundred names, each written once. */
 #define TSAN_DEFINE_ATOMIC(name, n, form, arg) TSAN_ATOMIC_##form(name, tsan_a##n, arg)
 
+/* A load is made first without the location's order held: most loads
+ * repeat what their thread recorded (a spin, a poll) and are merged, so
+ * threads spinning on one location do not take its lock in turns (one
+ * preempted while holding it stalled the others a time slice). */
 #define TSAN_ATOMIC_load(name, T, unused) \
 	TSAN_EXPORT T name(const volatile T *a, int mo) \
 	{ \
 		mo = mo_load(mo); \
-		uint64_t token = tsan_record_atomic_begin(a); \
 		T v = PERFORM(T, ORDERED_LOAD(a, mo), a128_load(A128(a))); \
+		if (tsan_record_load_merged(CALLER_PC, a, mo, sizeof(T))) \
+			return v; \
+		uint64_t token = tsan_record_atomic_begin(a); \
+		v = PERFORM(T, ORDERED_LOAD(a, mo), a128_load(A128(a))); \
 		RECORD_ATOMIC(token, a, TRACE_ATOMIC_LOAD, mo, T); \
 		return v; \
 	}

@@ -8,7 +8,14 @@
  * stamps of the operations on one location (by instrumented code) follow
  * the order in which they took effect. Relaxed operations create no order
  * and do not end the thread's interval of accesses; every other order
- * does. */
+ * does.
+ *
+ * A load that repeats what its thread recorded is merged, not written
+ * (counted): it is first made without the lock, and only if it cannot be
+ * merged made again between begin and end. A location's own order group
+ * counts its stores (stored), marked STORING from begin to end, so a
+ * lock-free load that read a store's value sees that the location was
+ * stored. */
 #include "tsan_record.h"
 
 #include <sched.h>
@@ -44,9 +51,22 @@ static void stripe_lock(uint32_t i)
 	}
 }
 
+/* A location's store count while an operation that may store holds it. */
+#define STORING UINT64_MAX
+
+/* The location's own order group, or NULL if it shares one. */
+static inline struct trace_order *own_order(struct shim_thread *t, uint64_t key)
+{
+	uint32_t g = trace_stream_group(&t->stream, key);
+	return g < TRACE_GROUPS_PRIVATE ? &shim.writer.order[g] : NULL;
+}
+
 /* The thread stays "in the shim" from begin to end: a signal handler's
  * atomic operation there is performed but not recorded, never waiting for
- * a stripe its own thread holds. */
+ * a stripe its own thread holds. Until the end says what the operation
+ * was, the location's store count says STORING, published before the
+ * operation: a load made without the stripe (tsan_record_load_merged) that
+ * reads what it stores is never merged. */
 RECORD_API uint64_t tsan_record_atomic_begin(const volatile void *addr)
 {
 	struct shim_thread *t = tsan_thread_of_caller();
@@ -56,6 +76,12 @@ RECORD_API uint64_t tsan_record_atomic_begin(const volatile void *addr)
 	atomic_signal_fence(memory_order_seq_cst);
 	uint32_t i = stripe_of((uintptr_t)addr);
 	stripe_lock(i);
+	struct trace_order *o = own_order(t, (uintptr_t)addr);
+	if (o) {
+		t->tsan->stored_before = atomic_load_explicit(&o->stored, memory_order_relaxed);
+		atomic_store_explicit(&o->stored, STORING, memory_order_relaxed);
+		atomic_thread_fence(memory_order_release);
+	}
 	return i + 1;
 }
 
@@ -109,6 +135,43 @@ static bool acquires_nothing_new(struct tsan_thread *ts, uint64_t key, int mo, u
 	return mo_acquires(mo) && a->key == key && a->stored == stored;
 }
 
+/* A merged load: counted, and its interval owed, so that the thread's next
+ * record (its end among them) adds the count (tsan_flush). */
+static inline void count_merged(struct shim_thread *t)
+{
+	t->tsan->loads_merged++;
+	t->stream.owed = true;
+}
+
+RECORD_API bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr, int mo,
+					unsigned size)
+{
+	struct shim_thread *t = shim_tls;
+	if (atomic_load_explicit(&shim.state, memory_order_relaxed) != SHIM_ACTIVE)
+		return true;   /* nothing records */
+	if (!t || t == SHIM_THREAD_GONE || !t->tsan || t->tsan->owner != t || t->in_shim)
+		return false;  /* begin and end decide (and make the thread's state) */
+	/* the program's load came first: if it read what a store wrote, the
+	 * store's mark (STORING, then its stamp) is seen now */
+	atomic_thread_fence(memory_order_acquire);
+	t->in_shim++;
+	atomic_signal_fence(memory_order_seq_cst);
+	struct tsan_thread *ts = t->tsan;
+	uint64_t key = (uintptr_t)addr;
+	struct trace_order *o = own_order(t, key);
+	bool merged = false;
+	if (o) {
+		uint64_t stored = atomic_load_explicit(&o->stored, memory_order_relaxed);
+		struct tsan_last_load l = load_of(ts, key, pc, TRACE_ATOMIC_LOAD, mo, size);
+		merged = repeats_last_load(t, &l, stored) || acquires_nothing_new(ts, key, mo, stored);
+		if (merged)
+			count_merged(t);
+	}
+	atomic_signal_fence(memory_order_seq_cst);
+	t->in_shim--;
+	return merged;
+}
+
 RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volatile void *addr,
 				       unsigned op, int mo, unsigned size)
 {
@@ -121,20 +184,20 @@ RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volat
 	bool load = op == TRACE_ATOMIC_LOAD || op == TRACE_ATOMIC_CAS_FAIL;
 	/* merged only on a location's own group: every store on it is counted
 	 * under the same stripe */
-	bool own = g < TRACE_GROUPS_PRIVATE;
-	uint64_t stored = own ? atomic_load_explicit(&shim.writer.order[g].stored, memory_order_relaxed) : 0;
+	struct trace_order *o = g < TRACE_GROUPS_PRIVATE ? &shim.writer.order[g] : NULL;
+	uint64_t stored = o ? ts->stored_before : 0;
 	struct tsan_last_load l = load ? load_of(ts, key, pc, op, mo, size) : (struct tsan_last_load){ 0 };
-	if (load && own && (repeats_last_load(t, &l, stored) || acquires_nothing_new(ts, key, mo, stored))) {
+	if (load && o && (repeats_last_load(t, &l, stored) || acquires_nothing_new(ts, key, mo, stored))) {
+		atomic_store_explicit(&o->stored, stored, memory_order_relaxed);
 		atomic_flag_clear_explicit(&stripes[token - 1].busy, memory_order_release);
-		ts->loads_merged++;
-		t->stream.owed = true;   /* its next record adds the count (tsan_flush) */
+		count_merged(t);
 		atomic_signal_fence(memory_order_seq_cst);
 		t->in_shim--;
 		return;
 	}
 	uint64_t seq = trace_writer_stamp_group(&shim.writer, g);
-	if (!load && own)
-		atomic_store_explicit(&shim.writer.order[g].stored, seq, memory_order_relaxed);
+	if (o)
+		atomic_store_explicit(&o->stored, load ? stored : seq, memory_order_relaxed);
 	atomic_flag_clear_explicit(&stripes[token - 1].busy, memory_order_release);
 	struct trace_rec rec = {
 		.op = TRACE_OP_ATOMIC, .tick = trace_writer_tick(&shim.writer), .key = key,
@@ -146,7 +209,7 @@ RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volat
 	l.seq = seq;
 	l.end = load ? t->stream.pos : NULL;
 	ts->last_load = l;
-	if (load && own && mo_acquires(mo))
+	if (load && o && mo_acquires(mo))
 		*acquired_slot(ts, key) = (struct tsan_acquired){ key, stored };
 	atomic_signal_fence(memory_order_seq_cst);
 	t->in_shim--;

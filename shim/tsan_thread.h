@@ -55,6 +55,8 @@ struct tsan_thread {
 		int mo;
 	} last_load;
 	uint64_t loads_merged;       /* since they were added to the header */
+	uint64_t stored_before;      /* the location's store count when begin took
+	                                its stripe (tsan_sync.c) */
 	/* by location: the store count of its private order group when the
 	 * thread's last recorded acquire load of it read it (tsan_sync.c) */
 	struct tsan_acquired {

@@ -23,7 +23,8 @@ static struct {
 	const volatile void *addr;
 	size_t size;
 	unsigned flags, op, kind;
-	int mo, begun, ended, ignore, inits, depth;
+	int mo, begun, ended, ignore, inits, depth, merge_asked;
+	bool merge;            /* what tsan_record_load_merged answers */
 	const char *name;
 } rec;
 
@@ -51,6 +52,11 @@ void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volatile void *a
 	assert_int_equal(token, 77);
 	assert_ptr_equal(addr, rec.addr);
 	rec.pc = pc, rec.op = op, rec.mo = mo, rec.size = size, rec.ended++;
+}
+bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr, int mo, unsigned size)
+{
+	rec.pc = pc, rec.addr = addr, rec.mo = mo, rec.size = size, rec.merge_asked++;
+	return rec.merge;
 }
 void tsan_record_fence(uintptr_t pc, int mo) { rec.pc = pc, rec.mo = mo; }
 void tsan_record_annotate(uintptr_t pc, unsigned kind, const volatile void *addr, size_t size,
@@ -124,12 +130,25 @@ static __attribute__((noinline)) void test_atomics(void **state)
 	static uint64_t a64 = 1;
 	static unsigned __int128 a128 __attribute__((aligned(16)));
 
-	/* gcc's __sync flag (1 << 15) is dropped; consume is acquire */
+	/* gcc's __sync flag (1 << 15) is dropped; consume is acquire. A load
+	 * asks whether it merges first, then (not merged) is made again
+	 * between begin and end */
+	int begun = rec.begun, asked = rec.merge_asked;
 	assert_int_equal(__tsan_atomic8_load(&a8, 1 | 1 << 15), 200);
+	assert_int_equal(rec.merge_asked, asked + 1);
+	assert_int_equal(rec.begun, begun + 1);
 	assert_int_equal(rec.op, TRACE_ATOMIC_LOAD);
 	assert_int_equal(rec.mo, __ATOMIC_ACQUIRE);
 	assert_int_equal(rec.size, 1);
 	ASSERT_PC_IN(test_atomics);
+	rec.merge = true;   /* merged: no begin, no end */
+	assert_int_equal(__tsan_atomic8_load(&a8, __ATOMIC_RELAXED), 200);
+	assert_int_equal(rec.begun, begun + 1);
+	assert_int_equal(rec.merge_asked, asked + 2);
+	assert_int_equal(rec.mo, __ATOMIC_RELAXED);
+	assert_ptr_equal(rec.addr, &a8);
+	ASSERT_PC_IN(test_atomics);
+	rec.merge = false;
 	__tsan_atomic16_store(&a16, 0xfffe, __ATOMIC_RELEASE);
 	assert_int_equal(a16, 0xfffe);
 	assert_int_equal(rec.op, TRACE_ATOMIC_STORE);
