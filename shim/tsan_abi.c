@@ -124,7 +124,7 @@ static inline int mo_cas(int mo, int fail_mo)
 	{ \
 		mo = mo_load(mo); \
 		T v = PERFORM(T, ORDERED_LOAD(a, mo), a128_load(A128(a))); \
-		if (tsan_record_load_merged(CALLER_PC, a, mo, sizeof(T))) \
+		if (tsan_record_load_merged(CALLER_PC, a, TRACE_ATOMIC_LOAD, mo, sizeof(T))) \
 			return v; \
 		uint64_t token = tsan_record_atomic_begin(a); \
 		v = PERFORM(T, ORDERED_LOAD(a, mo), a128_load(A128(a))); \
@@ -151,16 +151,28 @@ static inline int mo_cas(int mo, int fail_mo)
 		return old; \
 	}
 
-/* Both compare-exchange forms; on failure *expected gets the value seen. */
+/* Both compare-exchange forms; on failure *expected gets the value seen.
+ * One that would fail is a load of what it sees (its failure order): made
+ * first without the location's lock, as a load is, and merged if it
+ * repeats what the thread recorded (a spin on a compare-exchange); else
+ * the operation is made between begin and end. */
 #define CAS_RECORDED(a, expected, desired, weak, mo, fail_mo, T) \
 	({ \
-		uint64_t token = tsan_record_atomic_begin(a); \
-		bool ok = PERFORM(T, ORDERED_CAS(a, expected, desired, weak, mo_cas(mo, fail_mo)), \
-				  a128_cas(A128(a), (tsan_a128 *)(expected), desired)); \
-		if (ok) \
-			RECORD_ATOMIC(token, a, TRACE_ATOMIC_RMW, mo_any(mo), T); \
-		else \
-			RECORD_ATOMIC(token, a, TRACE_ATOMIC_CAS_FAIL, mo_load(fail_mo), T); \
+		T seen_ = PERFORM(T, ORDERED_LOAD(a, mo_load(fail_mo)), a128_load(A128(a))); \
+		bool ok = false; \
+		if (seen_ != *(expected) && \
+		    tsan_record_load_merged(CALLER_PC, a, TRACE_ATOMIC_CAS_FAIL, mo_load(fail_mo), \
+					    sizeof(T))) { \
+			*(expected) = seen_; \
+		} else { \
+			uint64_t token = tsan_record_atomic_begin(a); \
+			ok = PERFORM(T, ORDERED_CAS(a, expected, desired, weak, mo_cas(mo, fail_mo)), \
+				     a128_cas(A128(a), (tsan_a128 *)(expected), desired)); \
+			if (ok) \
+				RECORD_ATOMIC(token, a, TRACE_ATOMIC_RMW, mo_any(mo), T); \
+			else \
+				RECORD_ATOMIC(token, a, TRACE_ATOMIC_CAS_FAIL, mo_load(fail_mo), T); \
+		} \
 		ok; \
 	})
 

@@ -34,10 +34,12 @@ bool tsan_record_miss(uintptr_t pc, const volatile void *addr, size_t size, unsi
 uint64_t tsan_record_atomic_begin(const volatile void *addr);
 void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volatile void *addr, unsigned op,
 			    int mo, unsigned size);
-/* After an atomic load made without begin: true if it needs nothing more
- * (merged with what the thread recorded, or nothing records); false: make
- * it again between begin and end. */
-bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr, int mo, unsigned size);
+/* After an atomic load (op LOAD, or CAS_FAIL: a compare-exchange that
+ * would fail) made without begin: true if it needs nothing more (merged
+ * with what the thread recorded, or nothing records); false: make the
+ * operation again between begin and end. */
+bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr, unsigned op, int mo,
+			     unsigned size);
 void tsan_record_fence(uintptr_t pc, int mo);
 /* kind: enum trace_annotation (ctrace.h). */
 void tsan_record_annotate(uintptr_t pc, unsigned kind, const volatile void *addr, size_t size,
@@ -70,10 +72,10 @@ static inline void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const vo
 {
 	(void)token, (void)pc, (void)addr, (void)op, (void)mo, (void)size;
 }
-static inline bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr, int mo,
-					   unsigned size)
+static inline bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr, unsigned op,
+					   int mo, unsigned size)
 {
-	(void)pc, (void)addr, (void)mo, (void)size;
+	(void)pc, (void)addr, (void)op, (void)mo, (void)size;
 	return true;
 }
 static inline void tsan_record_fence(uintptr_t pc, int mo) { (void)pc, (void)mo; }

@@ -12,7 +12,8 @@
  *
  * A load that repeats what its thread recorded is merged, not written
  * (counted): it is first made without the lock, and only if it cannot be
- * merged made again between begin and end. A location's own order group
+ * merged made again between begin and end; so is a compare-exchange that
+ * would fail (a load of what it sees: tsan_abi.c). A location's own order group
  * counts its stores (stored), marked STORING from begin to end, so a
  * lock-free load that read a store's value sees that the location was
  * stored. */
@@ -143,8 +144,8 @@ static inline void count_merged(struct shim_thread *t)
 	t->stream.owed = true;
 }
 
-RECORD_API bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr, int mo,
-					unsigned size)
+RECORD_API bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr, unsigned op,
+					int mo, unsigned size)
 {
 	struct shim_thread *t = shim_tls;
 	if (atomic_load_explicit(&shim.state, memory_order_relaxed) != SHIM_ACTIVE)
@@ -162,7 +163,7 @@ RECORD_API bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr,
 	bool merged = false;
 	if (o) {
 		uint64_t stored = atomic_load_explicit(&o->stored, memory_order_relaxed);
-		struct tsan_last_load l = load_of(ts, key, pc, TRACE_ATOMIC_LOAD, mo, size);
+		struct tsan_last_load l = load_of(ts, key, pc, op, mo, size);
 		merged = repeats_last_load(t, &l, stored) || acquires_nothing_new(ts, key, mo, stored);
 		if (merged)
 			count_merged(t);

@@ -38,7 +38,7 @@ foreach(family gcc clang)
   # A spin whose repeated loads are merged (not recorded) until a store of
   # the same value comes between: the loads after it still acquire. poll:
   # work between the loads (merged by what the thread acquired already).
-  foreach(mode spin_same_value poll_same_value)
+  foreach(mode spin_same_value poll_same_value cas_spin)
     ctrace_race_case(norace_${mode} ${family} norace.c ${mode} norace.jq
       INFO_JQ=${RACES_DIR}/loads_merged.jq)
   endforeach()

@@ -193,17 +193,24 @@ static UNSEEN int unseen_get(volatile int *p)
 {
 	return *p;
 }
-static void *same_value_writer(void *arg)
+/* The writer of both waits: a relaxed store of FIRST, then, once the reader
+ * spun on it, the data and a release store of THEN. */
+struct handover {
+	atomic_int *word;
+	int first, then;
+};
+static void *handover_writer(void *arg)
 {
-	(void)arg;
-	atomic_store_explicit(&ready, 1, memory_order_relaxed);
+	const struct handover *h = arg;
+	atomic_store_explicit(h->word, h->first, memory_order_relaxed);
 	while (unseen_get(&unseen_spins) < 1000)
 		;
 	data = 42;
-	atomic_store_explicit(&ready, 1, memory_order_release);
+	atomic_store_explicit(h->word, h->then, memory_order_release);
 	unseen_set(&unseen_done, 1);
 	return NULL;
 }
+static struct handover same_value = { &ready, 1, 1 };
 /* ARG 1: work (instrumented accesses of its own) between the loads, so
  * that no load repeats the last record: the shim merges them by what the
  * thread acquired already, until the store comes. */
@@ -218,6 +225,27 @@ static void *same_value_reader(void *arg)
 		if (arg)
 			reader_work[spins % 64] += spins;
 	} while (!done);
+	counter = data;
+	return NULL;
+}
+
+/* the same wait made by a compare-exchange that keeps failing (as libuv's
+ * spin): its failures are loads, merged until the release store, after
+ * which the one that sees 6 acquires */
+static atomic_int cas_word;
+static struct handover cas_value = { &cas_word, 5, 6 };
+static void *cas_value_reader(void *arg)
+{
+	(void)arg;
+	int spins = 0, seen;
+	do {
+		seen = 1;
+		if (atomic_compare_exchange_strong_explicit(&cas_word, &seen, 2, memory_order_acquire,
+							    memory_order_acquire))
+			abort();   /* never 1 */
+		if (seen == 5)
+			unseen_set(&unseen_spins, ++spins);
+	} while (seen != 6);
 	counter = data;
 	return NULL;
 }
@@ -441,13 +469,18 @@ static int detached_stacks(int threads)
 	return reused;
 }
 
-static void *pair(void *(*a)(void *), void *(*b)(void *))
+static void pair_with(void *(*a)(void *), void *a_arg, void *(*b)(void *), void *b_arg)
 {
 	pthread_t ta, tb;
-	pthread_create(&tb, NULL, b, (void *)1L);
-	pthread_create(&ta, NULL, a, (void *)0L);
+	pthread_create(&tb, NULL, b, b_arg);
+	pthread_create(&ta, NULL, a, a_arg);
 	pthread_join(ta, NULL);
 	pthread_join(tb, NULL);
+}
+
+static void *pair(void *(*a)(void *), void *(*b)(void *))
+{
+	pair_with(a, (void *)0L, b, (void *)1L);
 	return NULL;
 }
 
@@ -491,14 +524,13 @@ int main(int argc, char **argv)
 		pair(mp_writer, mp_reader);
 		expect = 42;
 	} else if (!strcmp(m, "spin_same_value")) {
-		pthread_t w, r;
-		pthread_create(&r, NULL, same_value_reader, NULL);
-		pthread_create(&w, NULL, same_value_writer, NULL);
-		pthread_join(w, NULL);
-		pthread_join(r, NULL);
+		pair_with(handover_writer, &same_value, same_value_reader, NULL);
 		expect = 42;
 	} else if (!strcmp(m, "poll_same_value")) {
-		pair(same_value_writer, same_value_reader);   /* the reader's arg: 1, work */
+		pair_with(handover_writer, &same_value, same_value_reader, (void *)1L);
+		expect = 42;
+	} else if (!strcmp(m, "cas_spin")) {
+		pair_with(handover_writer, &cas_value, cas_value_reader, NULL);
 		expect = 42;
 	} else if (!strcmp(m, "merged_count")) {
 		pthread_t t;

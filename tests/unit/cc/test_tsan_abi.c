@@ -53,9 +53,10 @@ void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volatile void *a
 	assert_ptr_equal(addr, rec.addr);
 	rec.pc = pc, rec.op = op, rec.mo = mo, rec.size = size, rec.ended++;
 }
-bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr, int mo, unsigned size)
+bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr, unsigned op, int mo,
+			     unsigned size)
 {
-	rec.pc = pc, rec.addr = addr, rec.mo = mo, rec.size = size, rec.merge_asked++;
+	rec.pc = pc, rec.addr = addr, rec.op = op, rec.mo = mo, rec.size = size, rec.merge_asked++;
 	return rec.merge;
 }
 void tsan_record_fence(uintptr_t pc, int mo) { rec.pc = pc, rec.mo = mo; }
@@ -170,6 +171,20 @@ static __attribute__((noinline)) void test_atomics(void **state)
 	assert_int_equal(e, 7);
 	assert_int_equal(rec.op, TRACE_ATOMIC_CAS_FAIL);
 	assert_int_equal(rec.mo, __ATOMIC_RELAXED);
+	/* one that would fail is a load first: merged, no begin, the value seen */
+	rec.merge = true;
+	begun = rec.begun, asked = rec.merge_asked;
+	e = 1;
+	assert_false(__tsan_atomic32_compare_exchange_strong(&a32, &e, 8, __ATOMIC_SEQ_CST,
+							     __ATOMIC_ACQUIRE));
+	assert_int_equal(e, 7);
+	assert_int_equal(a32, 7);
+	assert_int_equal(rec.begun, begun);
+	assert_int_equal(rec.merge_asked, asked + 1);
+	assert_int_equal(rec.op, TRACE_ATOMIC_CAS_FAIL);
+	assert_int_equal(rec.mo, __ATOMIC_ACQUIRE);
+	assert_int_equal(rec.size, 4);
+	rec.merge = false;
 	assert_true(__tsan_atomic32_compare_exchange_strong(&a32, &e, 8, __ATOMIC_ACQ_REL,
 							    __ATOMIC_RELAXED));
 	assert_int_equal(a32, 8);
