@@ -118,6 +118,36 @@ static void forward_signals(pid_t pid)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/* Once the program has ended, the summary may take long (it reads the
+ * whole trace): an interrupt (Ctrl-C, a job's SIGTERM) ends the summary,
+ * not the trace, which is complete, and ctrace exits with the program's
+ * status. */
+static char interrupted_msg[PATH_MAX + 128];
+static size_t interrupted_len;
+static volatile sig_atomic_t run_status;
+
+static void summary_interrupted(int signo)
+{
+	(void)signo;
+	(void)!write(STDERR_FILENO, interrupted_msg, interrupted_len);
+	_exit(run_status);
+}
+
+static void interruptible_summary(const char *dir, int status)
+{
+	run_status = status;
+	int n = snprintf(interrupted_msg, sizeof interrupted_msg,
+			 "%sctrace: summary interrupted; the trace is complete: ctrace report %s\n",
+			 isatty(STDERR_FILENO) ? "\r\033[K" : "", dir);
+	interrupted_len = n < 0 ? 0 : (size_t)n < sizeof interrupted_msg ? (size_t)n : sizeof interrupted_msg - 1;
+	struct sigaction sa = { .sa_handler = summary_interrupted };
+	sigemptyset(&sa.sa_mask);
+	const int signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
+	for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+		sigaction(signals[i], &sa, NULL);
+	run_summary_print(dir, stderr);
+}
+
 static int supervise(struct launch *l, const struct run_options *o, bool *ended_by_ctrace)
 {
 	forward_signals(l->pid);
@@ -166,9 +196,8 @@ int cmd_run(int argc, char **argv)
 	bool ended_by_ctrace = false;
 	supervise(&l, &o, &ended_by_ctrace);
 	run_info_write_end(l.dir, &l, ended_by_ctrace);
+	int status = ended_by_ctrace && l.exit_status == 0 ? 1 : l.exit_status;
 	if (!o.quiet)
-		run_summary_print(l.dir, stderr);
-	if (ended_by_ctrace && l.exit_status == 0)
-		return 1;
-	return l.exit_status;
+		interruptible_summary(l.dir, status);
+	return status;
 }

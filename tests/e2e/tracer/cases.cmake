@@ -57,6 +57,11 @@ add_test(NAME e2e_read_progress COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/read_pr
   $<TARGET_FILE:ctrace> $<TARGET_FILE:e2e_counts>)
 set_tests_properties(e2e_read_progress PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
 
+# An interrupt during the end-of-run summary ends it (the trace is complete).
+add_test(NAME e2e_summary_interrupt COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/summary_interrupt.sh
+  $<TARGET_FILE:ctrace> $<TARGET_FILE:e2e_counts>)
+set_tests_properties(e2e_summary_interrupt PROPERTIES TIMEOUT 240)
+
 # A full disk: the program runs on, drops are counted (needs root for a
 # small tmpfs; skipped otherwise).
 add_test(NAME e2e_disk_full COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/${T}/disk_full.sh
