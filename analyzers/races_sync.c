@@ -26,16 +26,6 @@
 
 #include <errno.h>
 
-static bool mo_acquire(uint64_t mo)
-{
-	return mo == 1 || mo == 2 || mo == 4 || mo == 5;   /* consume, acquire, acq_rel, seq_cst */
-}
-
-static bool mo_release(uint64_t mo)
-{
-	return mo == 3 || mo == 4 || mo == 5;              /* release, acq_rel, seq_cst */
-}
-
 /* Kinds whose objects can race themselves (init/destroy vs use). */
 static bool rc_obj_races(uint8_t kind)
 {
@@ -168,14 +158,14 @@ static void rc_atomic(struct rc_hb *hb, const struct trace_event *ev, struct rc_
 	bool load = op == TRACE_ATOMIC_LOAD || op == TRACE_ATOMIC_CAS_FAIL || op == TRACE_ATOMIC_RMW;
 	bool store = op == TRACE_ATOMIC_STORE || op == TRACE_ATOMIC_RMW;
 	if (load) {
-		if (mo_acquire(mo))
+		if (trace_mo_acquires(mo))
 			rc_acquire(hb, ev->thread, &s->clk);
 		else   /* a later acquire fence makes it an acquisition */
 			vclock_join(&t->fence_acq, &s->clk);
 	}
 	if (!store)
 		return;
-	if (mo_release(mo)) {
+	if (trace_mo_releases(mo)) {
 		if (op == TRACE_ATOMIC_STORE)   /* a new release sequence */
 			vclock_copy(&s->clk, &t->vc);
 		rc_release(hb, ev->thread, &s->clk);
@@ -187,9 +177,9 @@ static void rc_atomic(struct rc_hb *hb, const struct trace_event *ev, struct rc_
 static void rc_fence(struct rc_hb *hb, const struct trace_event *ev)
 {
 	struct rc_thread *t = rc_thread(hb, ev->thread);
-	if (mo_acquire(ev->args[0]))
+	if (trace_mo_acquires(ev->args[0]))
 		vclock_join(&t->vc, &t->fence_acq);
-	if (mo_release(ev->args[0])) {
+	if (trace_mo_releases(ev->args[0])) {
 		vclock_copy(&t->fence_rel, &t->vc);
 		t->has_fence_rel = true;
 		vclock_tick(&t->vc, ev->thread);

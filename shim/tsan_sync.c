@@ -55,12 +55,17 @@ static void stripe_lock(uint32_t i)
 /* A location's store count while an operation that may store holds it. */
 #define STORING UINT64_MAX
 
-/* The location's own order group, or NULL if it shares one. */
-static inline struct trace_order *own_order(struct shim_thread *t, uint64_t key)
+/* Order group G if it is its location's own, else NULL. */
+static inline struct trace_order *own_order(uint32_t g)
 {
-	uint32_t g = trace_stream_group(&t->stream, key);
 	return g < TRACE_GROUPS_PRIVATE ? &shim.writer.order[g] : NULL;
 }
+
+/* begin's token for end: the stripe held (+ 1, 0 = nothing to record) and
+ * the location's order group, looked up once. */
+#define TOKEN(stripe, g) ((uint64_t)(g) << 32 | ((stripe) + 1))
+#define TOKEN_STRIPE(token) ((uint32_t)(token) - 1)
+#define TOKEN_GROUP(token) ((uint32_t)((token) >> 32))
 
 /* The thread stays "in the shim" from begin to end: a signal handler's
  * atomic operation there is performed but not recorded, never waiting for
@@ -77,13 +82,14 @@ RECORD_API uint64_t tsan_record_atomic_begin(const volatile void *addr)
 	atomic_signal_fence(memory_order_seq_cst);
 	uint32_t i = stripe_of((uintptr_t)addr);
 	stripe_lock(i);
-	struct trace_order *o = own_order(t, (uintptr_t)addr);
+	uint32_t g = trace_stream_group(&t->stream, (uintptr_t)addr);
+	struct trace_order *o = own_order(g);
 	if (o) {
 		t->tsan->stored_before = atomic_load_explicit(&o->stored, memory_order_relaxed);
 		atomic_store_explicit(&o->stored, STORING, memory_order_relaxed);
 		atomic_thread_fence(memory_order_release);
 	}
-	return i + 1;
+	return TOKEN(i, g);
 }
 
 /* The load being ended, as the thread's last load would say it. */
@@ -111,11 +117,6 @@ static bool repeats_last_load(const struct shim_thread *t, const struct tsan_las
 	       last->size == l->size && stored < last->seq;
 }
 
-static bool mo_acquires(int mo)
-{
-	return mo == 1 || mo == 2 || mo == 4 || mo == 5;   /* consume, acquire, acq_rel, seq_cst */
-}
-
 static struct tsan_acquired *acquired_slot(struct tsan_thread *ts, uint64_t key)
 {
 	return &ts->acquired[((key >> 3) * 0x9E3779B97F4A7C15ull) >> (64 - TSAN_ACQUIRED_BITS)];
@@ -133,7 +134,7 @@ static struct tsan_acquired *acquired_slot(struct tsan_thread *ts, uint64_t key)
 static bool acquires_nothing_new(struct tsan_thread *ts, uint64_t key, int mo, uint64_t stored)
 {
 	const struct tsan_acquired *a = acquired_slot(ts, key);
-	return mo_acquires(mo) && a->key == key && a->stored == stored;
+	return trace_mo_acquires((uint64_t)mo) && a->key == key && a->stored == stored;
 }
 
 /* A merged load: counted, and its interval owed, so that the thread's next
@@ -159,7 +160,7 @@ RECORD_API bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr,
 	atomic_signal_fence(memory_order_seq_cst);
 	struct tsan_thread *ts = t->tsan;
 	uint64_t key = (uintptr_t)addr;
-	struct trace_order *o = own_order(t, key);
+	struct trace_order *o = own_order(trace_stream_group(&t->stream, key));
 	bool merged = false;
 	if (o) {
 		uint64_t stored = atomic_load_explicit(&o->stored, memory_order_relaxed);
@@ -181,16 +182,16 @@ RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volat
 	struct shim_thread *t = shim_tls;
 	struct tsan_thread *ts = t->tsan;
 	uint64_t key = (uintptr_t)addr;
-	uint32_t g = trace_stream_group(&t->stream, key);
+	uint32_t g = TOKEN_GROUP(token);
 	bool load = op == TRACE_ATOMIC_LOAD || op == TRACE_ATOMIC_CAS_FAIL;
 	/* merged only on a location's own group: every store on it is counted
 	 * under the same stripe */
-	struct trace_order *o = g < TRACE_GROUPS_PRIVATE ? &shim.writer.order[g] : NULL;
+	struct trace_order *o = own_order(g);
 	uint64_t stored = o ? ts->stored_before : 0;
 	struct tsan_last_load l = load ? load_of(ts, key, pc, op, mo, size) : (struct tsan_last_load){ 0 };
 	if (load && o && (repeats_last_load(t, &l, stored) || acquires_nothing_new(ts, key, mo, stored))) {
 		atomic_store_explicit(&o->stored, stored, memory_order_relaxed);
-		atomic_flag_clear_explicit(&stripes[token - 1].busy, memory_order_release);
+		atomic_flag_clear_explicit(&stripes[TOKEN_STRIPE(token)].busy, memory_order_release);
 		count_merged(t);
 		atomic_signal_fence(memory_order_seq_cst);
 		t->in_shim--;
@@ -199,7 +200,7 @@ RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volat
 	uint64_t seq = trace_writer_stamp_group(&shim.writer, g);
 	if (o)
 		atomic_store_explicit(&o->stored, load ? stored : seq, memory_order_relaxed);
-	atomic_flag_clear_explicit(&stripes[token - 1].busy, memory_order_release);
+	atomic_flag_clear_explicit(&stripes[TOKEN_STRIPE(token)].busy, memory_order_release);
 	struct trace_rec rec = {
 		.op = TRACE_OP_ATOMIC, .tick = trace_writer_tick(&shim.writer), .key = key,
 		.seq = seq, .args = { op, (uint64_t)(unsigned)mo, size },
@@ -210,7 +211,7 @@ RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volat
 	l.seq = seq;
 	l.end = load ? t->stream.pos : NULL;
 	ts->last_load = l;
-	if (load && o && mo_acquires(mo))
+	if (load && o && trace_mo_acquires((uint64_t)mo))
 		*acquired_slot(ts, key) = (struct tsan_acquired){ key, stored };
 	atomic_signal_fence(memory_order_seq_cst);
 	t->in_shim--;

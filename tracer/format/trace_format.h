@@ -386,6 +386,18 @@ enum trace_atomic_op {
 	TRACE_ATOMIC_CAS_FAIL = 4,  /* a compare-exchange that failed: a load (its fail order) */
 };
 
+/* Whether an `atomic` record's memory order (C11: 0 relaxed, 1 consume,
+ * 2 acquire, 3 release, 4 acq_rel, 5 seq_cst) acquires, and releases. */
+static inline bool trace_mo_acquires(uint64_t mo)
+{
+	return mo == 1 || mo == 2 || mo == 4 || mo == 5;
+}
+
+static inline bool trace_mo_releases(uint64_t mo)
+{
+	return mo == 3 || mo == 4 || mo == 5;
+}
+
 /* TRACE_OP_ANNOTATE kinds (ctrace.h). */
 enum trace_annotation {
 	TRACE_ANN_HAPPENS_BEFORE = 1, /* address: a release on it */
