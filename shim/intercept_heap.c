@@ -46,8 +46,12 @@ static bool heap_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 	return true;
 }
 
-static __attribute__((noinline)) void record_alloc(uintptr_t pc0, uintptr_t sp, void *p,
-						    size_t size)
+/* A block made, heap or MAPPING (mmap). An ALLOC may precede the
+ * interval's batch, but not a free() in it (the block freed and the one
+ * made at its address would swap), nor an access to what was mapped there
+ * before: a mapping ends the interval. */
+static __attribute__((noinline)) void record_block(uintptr_t pc0, uintptr_t sp, void *p,
+						    size_t size, bool mapping)
 {
 	struct shim_call c;
 	if (!p || !heap_enter(&c, pc0, sp))
@@ -57,9 +61,12 @@ static __attribute__((noinline)) void record_alloc(uintptr_t pc0, uintptr_t sp, 
 		.op = TRACE_OP_ALLOC, .tick = shim_call_tick(&c), .stack = c.stack,
 		.args = { (uintptr_t)p, size },
 	};
-	/* An ALLOC may precede the interval's batch, but not a free() in it:
-	 * the block freed and the one made at its address would swap. */
-	tsan_write(t, &rec, 0, t->tsan->has_free);
+	tsan_write(t, &rec, 0, mapping || t->tsan->has_free);
+}
+
+static inline void record_alloc(uintptr_t pc0, uintptr_t sp, void *p, size_t size)
+{
+	record_block(pc0, sp, p, size, false);
 }
 
 static __attribute__((noinline)) void record_free(uintptr_t pc0, uintptr_t sp, void *p)
@@ -232,27 +239,14 @@ SHIM_EXPORT void *pvalloc(size_t size)
 
 /* Memory a thread mapped (a buffer, an allocator's arena) and unmapped may
  * be mapped again at the same addresses by another thread that nothing
- * orders after the first one's accesses: a new object, not a race. Its
- * ALLOC ends the interval, so no access to the old mapping merges with one
- * to the new. munmap records nothing: the memory is gone, and what is
- * mapped there next (by mmap, malloc or a new thread's stack) is new. */
-static __attribute__((noinline)) void record_map(uintptr_t pc0, uintptr_t sp, void *p, size_t len)
-{
-	struct shim_call c;
-	if (!heap_enter(&c, pc0, sp))
-		return;
-	struct trace_rec rec = {
-		.op = TRACE_OP_ALLOC, .tick = shim_call_tick(&c), .stack = c.stack,
-		.args = { (uintptr_t)p, len },
-	};
-	tsan_write(c.t, &rec, 0, true);
-}
-
-/* P, mapped by the caller at PC0 (its stack at SP), recorded. */
+ * orders after the first one's accesses: a new object, not a race.
+ * munmap records nothing: the memory is gone, and what is mapped there
+ * next (by mmap, malloc or a new thread's stack) is new. P, mapped by the
+ * caller at PC0 (its stack at SP), is recorded. */
 static inline void *mapped(void *p, size_t len, uintptr_t pc0, uintptr_t sp)
 {
 	if (recording() && p != MAP_FAILED)
-		record_map(pc0, sp, p, len);
+		record_block(pc0, sp, p, len, true);
 	return p;
 }
 
