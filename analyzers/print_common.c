@@ -200,7 +200,8 @@ const char *print_race_access(const struct report *r, const struct report_access
 			 a->atomic ? (cap ? "Atomic " : "atomic ") : "",
 			 a->atomic ? (a->write ? "write" : "read") : what, a->size, a->address,
 			 print_thread_label(r, a->thread, th, sizeof(th)),
-			 a->flags & TRACE_ACCESS_FREE ? " (free)" : "");
+			 a->flags & TRACE_ACCESS_FREE ? " (free)"
+			 : a->flags & REPORT_ACCESS_ALLOC ? " (allocation)" : "");
 	return buf;
 }
 

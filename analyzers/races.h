@@ -168,7 +168,7 @@ struct rc_entry {
 	uint8_t mask;              /* bytes of the word it covers */
 	uint8_t flags;             /* RC_E_* */
 };
-enum { RC_E_WRITE = 1, RC_E_ATOMIC = 2 };
+enum { RC_E_WRITE = 1, RC_E_ATOMIC = 2, RC_E_ALLOC = 4 /* RC_FORGET_BUT_MINE's */ };
 
 /* A word's state. Its entry, when it has one (most words: the last
  * write, or one reader), is inline; more entries go to the heap. */
@@ -211,6 +211,7 @@ struct rc_site {
 	uint8_t flags;             /* enum trace_access_flags, | RC_SITE_ATOMIC */
 };
 #define RC_SITE_ATOMIC 0x80u
+#define RC_SITE_ALLOC  0x40u  /* the allocation of the block (RC_FORGET_BUT_MINE) */
 
 #define RC_PAGE_CACHE 64u
 #define RC_SITE_CACHE_BITS 12u
@@ -262,10 +263,21 @@ uint32_t rc_site(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t
 void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_access *a,
 		      uint32_t parts, uint32_t part,
 		      void (*found)(void *ctx, const struct rc_found *f), void *ctx);
-/* Forgets the state of the words of a's bytes: all of it (a new heap
- * block), or all but the last access recorded (a free, once checked). */
-void rc_shadow_reset(struct rc_shadow *s, const struct rc_access *a, uint32_t parts,
-		     uint32_t part, bool keep_last);
+/* How rc_shadow_reset forgets the state of a word. */
+enum rc_forget {
+	RC_FORGET_ALL,       /* all of it: memory another object takes */
+	RC_FORGET_BUT_LAST,  /* all but the last access recorded: a free, once checked */
+	RC_FORGET_BUT_MINE,  /* a new heap block, made by a's thread: the bytes
+	                        that thread accessed in its current epoch become
+	                        one write by the allocation (the shim may have
+	                        merged its accesses to the new block with those,
+	                        so TSan's reading of an allocation as a write of
+	                        the block stands in for them) */
+};
+
+/* Forgets the state of the words of a's bytes, HOW. */
+void rc_shadow_reset(struct rc_shadow *s, struct rc_hb *hb, const struct rc_access *a,
+		     uint32_t parts, uint32_t part, enum rc_forget how);
 
 static inline uint64_t rc_word_key(uint32_t process, uint64_t addr)
 {

@@ -113,7 +113,8 @@ static void rc_fill_prev(struct report_access *o, const struct rc_found *f, cons
 	o->address = f->word + (uint64_t)(int64_t)f->prev.start;
 	o->size = f->prev_site->size;
 	o->ts_ns = f->prev.ts_ns;
-	o->flags = f->prev_site->flags & (uint8_t)~RC_SITE_ATOMIC;
+	o->flags = (uint8_t)((f->prev_site->flags & ~(RC_SITE_ATOMIC | RC_SITE_ALLOC)) |
+			     (f->prev_site->flags & RC_SITE_ALLOC ? REPORT_ACCESS_ALLOC : 0));
 	rc_locks(hb, f->prev_site->heldset, o);
 }
 
@@ -244,7 +245,7 @@ static void rc_part_stack(struct rc_part *p, const struct trace_event *ev)
 		if (p->used[i] == t || st->process != ev->process || from >= to)
 			continue;
 		struct rc_access a = { .process = ev->process, .addr = from, .size = to - from };
-		rc_shadow_reset(&p->sh, &a, p->parts, p->part, false);
+		rc_shadow_reset(&p->sh, &p->hb, &a, p->parts, p->part, RC_FORGET_ALL);
 		if (from == st->used_lo && to == st->hi) {   /* all of its state went */
 			st->used_lo = UINT64_MAX;
 			st->listed = false;
@@ -287,7 +288,7 @@ static void rc_part_access(struct rc_part *p, const struct trace_event *ev, uint
 	rc_part_check(p, &pl, write, atomic, &a);
 	if (aflags & TRACE_ACCESS_FREE) {
 		rc_heap_free(&p->heap, ev, addr);
-		rc_shadow_reset(&p->sh, &a, p->parts, p->part, true);
+		rc_shadow_reset(&p->sh, &p->hb, &a, p->parts, p->part, RC_FORGET_BUT_LAST);
 	}
 }
 
@@ -312,7 +313,7 @@ static void rc_part_free(struct rc_part *p, const struct trace_event *ev)
 	if (!known) {
 		struct rc_access a = { .process = ev->process, .addr = ev->args[0], .size = size };
 		if (size)
-			rc_shadow_reset(&p->sh, &a, p->parts, p->part, false);
+			rc_shadow_reset(&p->sh, &p->hb, &a, p->parts, p->part, RC_FORGET_ALL);
 		return;
 	}
 	rc_part_access(p, ev, ev->args[0], size, (uint8_t)ev->args[2], true, false);
@@ -321,9 +322,14 @@ static void rc_part_free(struct rc_part *p, const struct trace_event *ev)
 static void rc_part_alloc(struct rc_part *p, const struct trace_event *ev)
 {
 	rc_heap_alloc(&p->heap, ev);
-	/* A new block: whatever was there before is another object. */
-	struct rc_access a = { .process = ev->process, .addr = ev->args[0], .size = ev->args[1] };
-	rc_shadow_reset(&p->sh, &a, p->parts, p->part, false);
+	/* A new block: whatever was there before is another object, but for
+	 * what the shim may have merged (RC_FORGET_BUT_MINE). */
+	struct rc_access a = {
+		.process = ev->process, .thread = ev->thread, .addr = ev->args[0], .size = ev->args[1],
+		.ts_ns = ev->ts_ns, .stack = ev->stack, .heldset = rc_heldset(&p->hb, ev->thread),
+	};
+	rc_shadow_reset(&p->sh, &p->hb, &a, p->parts, p->part,
+			ev->thread == TRACE_NONE ? RC_FORGET_ALL : RC_FORGET_BUT_MINE);
 }
 
 static void rc_part_benign(struct rc_part *p, const struct trace_event *ev)

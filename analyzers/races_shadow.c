@@ -227,6 +227,11 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct r
 		bool dominated = before && !(e->mask & ~mask) &&
 				 (a->write || !(e->flags & RC_E_WRITE)) &&
 				 (!a->atomic || (e->flags & RC_E_ATOMIC));
+		/* An allocation's stand-in write gives way byte by byte to a
+		 * real write of the thread (what races with it there races
+		 * with that write), so a race is told by the write. */
+		if (same && (e->flags & RC_E_ALLOC) && a->write && !a->atomic)
+			dominated = !(e->mask &= (uint8_t)~mask);
 		if (!dominated)
 			es[keep++] = *e;
 	}
@@ -284,11 +289,39 @@ void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_acc
 	}
 }
 
-void rc_shadow_reset(struct rc_shadow *s, const struct rc_access *a, uint32_t parts,
-		     uint32_t part, bool keep_last)
+/* The state of word x after an allocation by a's thread at EPOCH: that
+ * thread's entries of the epoch become one write by the allocation (site
+ * *SITE, interned at the first). */
+static void rc_word_allocated(struct rc_shadow *s, struct rc_word *wd, const struct rc_access *a,
+			      uint64_t x, uint32_t epoch, uint32_t *site)
+{
+	uint8_t mask = 0;
+	for (uint32_t i = 0; i < wd->n; i++) {
+		const struct rc_entry *e = &rc_entries(wd)[i];
+		if (e->thread == a->thread && e->epoch == epoch)
+			mask |= e->mask;
+	}
+	wd->n = 0;
+	if (!mask)
+		return;
+	if (*site == RC_NONE)
+		*site = rc_site(s, a->stack, a->heldset, a->size > UINT32_MAX ? UINT32_MAX : (uint32_t)a->size,
+				RC_SITE_ALLOC);
+	int64_t start = (int64_t)(a->addr - x);
+	rc_entries(wd)[wd->n++] = (struct rc_entry){
+		.thread = a->thread, .epoch = epoch, .site = *site,
+		.start = start < INT32_MIN ? INT32_MIN : (int32_t)start,
+		.ts_ns = a->ts_ns, .mask = mask, .flags = RC_E_WRITE | RC_E_ALLOC,
+	};
+}
+
+void rc_shadow_reset(struct rc_shadow *s, struct rc_hb *hb, const struct rc_access *a,
+		     uint32_t parts, uint32_t part, enum rc_forget how)
 {
 	if (!a->size)
 		return;
+	uint32_t epoch = how == RC_FORGET_BUT_MINE ? vclock_get(&rc_thread(hb, a->thread)->vc, a->thread) : 0;
+	uint32_t site = RC_NONE;
 	uint64_t end = a->addr + a->size < a->addr ? UINT64_MAX : a->addr + a->size;
 	for (uint64_t w = a->addr & ~7ull;;) {
 		uint64_t last = rc_page_last(w, end);
@@ -297,7 +330,9 @@ void rc_shadow_reset(struct rc_shadow *s, const struct rc_access *a, uint32_t pa
 					     ? rc_page_find(s, key >> RC_PAGE_BITS, false) : NULL;
 		for (uint64_t x = w; pg; x += 8) {
 			struct rc_word *wd = rc_page_word(pg, x);
-			if (keep_last && wd->n) {
+			if (how == RC_FORGET_BUT_MINE) {
+				rc_word_allocated(s, wd, a, x, epoch, &site);
+			} else if (how == RC_FORGET_BUT_LAST && wd->n) {
 				rc_entries(wd)[0] = rc_entries(wd)[wd->n - 1];
 				wd->n = 1;
 			} else {

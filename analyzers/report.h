@@ -87,9 +87,14 @@ struct report_access {
 	uint64_t address;            /* this access's first byte */
 	uint32_t size;               /* its bytes */
 	uint64_t ts_ns;              /* when (an access: its batch's time) */
-	uint8_t flags;               /* enum trace_access_flags: free, range, vptr... */
+	uint8_t flags;               /* enum trace_access_flags: free, range, vptr...,
+	                                and REPORT_ACCESS_ALLOC */
 	uint8_t op;                  /* sync-object races: the call (enum trace_op) */
 };
+
+/* report_access.flags: the allocation of a heap block, taken as a write of
+ * it (races.h, RC_FORGET_BUT_MINE). */
+#define REPORT_ACCESS_ALLOC TRACE_ACCESS_FLAGS_END
 
 struct report_race {
 	enum report_race_kind kind;

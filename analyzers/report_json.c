@@ -91,6 +91,8 @@ static void rj_access(struct json_writer *w, const struct report_access *ac,
 	json_writer_key_uint(w, "ts_ns", ac->ts_ns);
 	if (ac->flags & TRACE_ACCESS_FREE)
 		json_writer_key_bool(w, "free", true);
+	if (ac->flags & REPORT_ACCESS_ALLOC)
+		json_writer_key_bool(w, "alloc", true);
 	if (ac->flags & TRACE_ACCESS_RANGE)
 		json_writer_key_bool(w, "range", true);
 	if (ac->flags & TRACE_ACCESS_VPTR)

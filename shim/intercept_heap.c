@@ -46,10 +46,12 @@ static bool heap_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 	return true;
 }
 
-/* A block made, heap or MAPPING (mmap). An ALLOC may precede the
- * interval's batch, but not a free() in it (the block freed and the one
- * made at its address would swap), nor an access to what was mapped there
- * before: a mapping ends the interval. */
+/* A block made, heap or MAPPING (mmap). An ALLOC leaves the interval
+ * going on: an access to the block the thread kept before it, to a block
+ * it freed there, may merge the same access to the new block (the
+ * analyzer takes the allocation for a write of those bytes, as TSan takes
+ * every allocation). A mapping ends the interval: what was mapped there
+ * before was not the thread's. */
 static __attribute__((noinline)) void record_block(uintptr_t pc0, uintptr_t sp, void *p,
 						    size_t size, bool mapping)
 {
@@ -61,7 +63,7 @@ static __attribute__((noinline)) void record_block(uintptr_t pc0, uintptr_t sp, 
 		.op = TRACE_OP_ALLOC, .tick = shim_call_tick(&c), .stack = c.stack,
 		.args = { (uintptr_t)p, size },
 	};
-	tsan_write(t, &rec, 0, mapping || t->tsan->has_free);
+	tsan_write(t, &rec, 0, mapping);
 }
 
 static inline void record_alloc(uintptr_t pc0, uintptr_t sp, void *p, size_t size)

@@ -271,21 +271,46 @@ TSAN_EXPORT void __tsan_ignore_thread_end(void)
 
 /* ---- for the entry points linked into the program (tsan_hot.h) ---- */
 
-TSAN_EXPORT __thread struct tsan_hot *__ctrace_tsan_thread_v1;
+TSAN_EXPORT __thread struct tsan_hot *__ctrace_tsan_thread_v2;
 
-TSAN_EXPORT bool __ctrace_tsan_miss_v1(uintptr_t pc, void *addr, size_t size, unsigned flags)
+TSAN_EXPORT bool __ctrace_tsan_miss_v2(uintptr_t pc, void *addr, size_t size, unsigned flags)
 {
 	return tsan_record_miss(pc, addr, size, flags);
 }
 
-TSAN_EXPORT bool __ctrace_tsan_func_entry_v1(uintptr_t pc, uintptr_t sp)
+TSAN_EXPORT bool __ctrace_tsan_func_entry_v2(uintptr_t pc, uintptr_t sp)
 {
 	tsan_record_func_entry(pc, sp);
 	return tsan_record_alive();
 }
 
-TSAN_EXPORT bool __ctrace_tsan_func_exit_v1(void)
+TSAN_EXPORT bool __ctrace_tsan_func_exit_v2(void)
 {
 	tsan_record_func_exit();
 	return tsan_record_alive();
 }
+
+#ifndef CTRACE_TSAN_RECORD
+/* Programs built by an earlier `ctrace cc` against layout 1 (tsan_hot.h):
+ * the stub answers them as it answers every program without ctrace, and
+ * the shim, which defines only the current layout's names, leaves them
+ * here, so they run (recording nothing) instead of failing to load. */
+TSAN_EXPORT __thread void *__ctrace_tsan_thread_v1;
+
+TSAN_EXPORT bool __ctrace_tsan_miss_v1(uintptr_t pc, void *addr, size_t size, unsigned flags)
+{
+	(void)pc, (void)addr, (void)size, (void)flags;
+	return false;
+}
+
+TSAN_EXPORT bool __ctrace_tsan_func_entry_v1(uintptr_t pc, uintptr_t sp)
+{
+	(void)pc, (void)sp;
+	return false;
+}
+
+TSAN_EXPORT bool __ctrace_tsan_func_exit_v1(void)
+{
+	return false;
+}
+#endif

@@ -40,16 +40,16 @@ static inline __attribute__((always_inline)) void hook_access(uintptr_t pc, void
 {
 	if (!records())
 		return;
-	struct tsan_hot *h = __ctrace_tsan_thread_v1;
+	struct tsan_hot *h = __ctrace_tsan_thread_v2;
 	if (__builtin_expect(h != NULL, 1)) {
 		if (__builtin_expect(h->ignore, 0))
 			return;
 		h->seen++;
 		uint64_t key = tsan_hot_key((uintptr_t)addr, size, flags);
-		if (__builtin_expect(key && h->slot[tsan_hot_slot(key)] == key, 1))
+		if (__builtin_expect(key && h->slot[tsan_hot_slot(key, h->shift)] == key, 1))
 			return;
 	}
-	stub_answered(__ctrace_tsan_miss_v1(pc, addr, size, flags));
+	stub_answered(__ctrace_tsan_miss_v2(pc, addr, size, flags));
 }
 
 #define CALLER_PC ((uintptr_t)__builtin_return_address(0))
@@ -74,21 +74,21 @@ HOOK void __tsan_func_entry(void *caller_pc)
 {
 	if (!records())
 		return;
-	struct tsan_hot *h = __ctrace_tsan_thread_v1;
+	struct tsan_hot *h = __ctrace_tsan_thread_v2;
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 	if (__builtin_expect(h != NULL, 1))
 		tsan_hot_enter(h, (uintptr_t)caller_pc, sp);
 	else
-		stub_answered(__ctrace_tsan_func_entry_v1((uintptr_t)caller_pc, sp));
+		stub_answered(__ctrace_tsan_func_entry_v2((uintptr_t)caller_pc, sp));
 }
 
 HOOK void __tsan_func_exit(void)
 {
 	if (!records())
 		return;
-	struct tsan_hot *h = __ctrace_tsan_thread_v1;
+	struct tsan_hot *h = __ctrace_tsan_thread_v2;
 	if (__builtin_expect(h != NULL, 1))
 		tsan_hot_exit(h);
 	else
-		stub_answered(__ctrace_tsan_func_exit_v1());
+		stub_answered(__ctrace_tsan_func_exit_v2());
 }

@@ -46,15 +46,16 @@ static void thread_reset(struct shim_thread *t, bool fresh)
 		return;
 	t->stream.before_record = before_record;
 	t->stream.owed = false;
-	if (fresh)
+	if (fresh) {
+		ts->hot.shift = 64 - TSAN_SLOT_BITS_MIN;
 		return;
+	}
 	table_clear(ts);
 	ts->batch.count_at = NULL;  /* its chunk is gone with the old stream */
 	ts->last_load.end = NULL;
 	for (uint32_t i = 0; i < TSAN_ACQUIRED; i++)
 		ts->acquired[i].key = 0;
 	ts->hot.seen = ts->kept = 0;
-	ts->has_free = false;
 	ts->hot.ignore = 0;
 	ts->hot.depth = ts->hot.overflow = 0;
 	for (uint32_t i = 0; i < TSAN_STACK_CACHE; i++)
@@ -105,7 +106,7 @@ static struct shim_thread *thread_with_state(bool adopt)
 		*t->errno_at = saved;
 	}
 	if (t->tsan && t->tsan->owner == t)
-		__ctrace_tsan_thread_v1 = &t->tsan->hot;
+		__ctrace_tsan_thread_v2 = &t->tsan->hot;
 	return t->tsan ? t : NULL;
 }
 
@@ -141,7 +142,7 @@ TRACE_HOT struct tsan_thread *frames_of_caller(void)
 
 void tsan_thread_gone(void)
 {
-	__ctrace_tsan_thread_v1 = NULL;
+	__ctrace_tsan_thread_v2 = NULL;
 }
 
 /* SP: the frame address of the entry hook (tsan_hot.h). */
@@ -217,10 +218,16 @@ uint32_t tsan_call_stack(struct shim_thread *t, uintptr_t pc)
 
 _Static_assert(TRACE_ACCESS_WRITE == 1 && TRACE_ACCESS_FREE == 8, "tsan_hot_key's flags");
 
+static inline uint32_t table_slots(const struct tsan_thread *ts)
+{
+	return 1u << (64 - ts->hot.shift);
+}
+
 /* The slot of KEY or the empty one where it goes; true if it is there. */
 TRACE_HOT bool lookup(const struct tsan_thread *ts, uint64_t key, uint32_t *slot)
 {
-	for (uint32_t i = tsan_hot_slot(key);; i = (i + 1) & (TSAN_SLOTS - 1)) {
+	uint32_t mask = table_slots(ts) - 1;
+	for (uint32_t i = tsan_hot_slot(key, ts->hot.shift);; i = (i + 1) & mask) {
 		uint64_t k = ts->hot.slot[i];
 		if (k == key)
 			return true;
@@ -236,6 +243,51 @@ static void table_clear(struct tsan_thread *ts)
 	for (uint32_t i = 0; i < ts->n; i++)
 		ts->hot.slot[ts->used[i]] = 0;
 	ts->n = 0;
+}
+
+static void table_insert(struct tsan_thread *ts, uint64_t key, uint32_t slot)
+{
+	ts->hot.slot[slot] = key;
+	ts->used[ts->n++] = (uint16_t)slot;
+}
+
+/* The table is half full: twice the slots, or, at the largest, empty
+ * again (merging starts over). */
+static void table_full(struct tsan_thread *ts)
+{
+	if (ts->hot.shift == 64 - TSAN_SLOT_BITS_MAX) {
+		table_clear(ts);
+		return;
+	}
+	uint32_t n = ts->n;
+	for (uint32_t i = 0; i < n; i++)
+		ts->moving[i] = ts->hot.slot[ts->used[i]];
+	table_clear(ts);
+	ts->hot.shift--;
+	for (uint32_t i = 0, slot = 0; i < n; i++) {
+		lookup(ts, ts->moving[i], &slot);
+		table_insert(ts, ts->moving[i], slot);
+	}
+	ts->sparse = 0;
+}
+
+/* An interval ended, its table emptied. After many that used little of a
+ * grown table, it is halved (its cache lines spread over fewer pages) and
+ * the pages let go. */
+static void table_fit(struct tsan_thread *ts, uint32_t used)
+{
+	if (ts->hot.shift == 64 - TSAN_SLOT_BITS_MIN)
+		return;
+	if (used * 8 >= table_slots(ts)) {
+		ts->sparse = 0;
+		return;
+	}
+	if (++ts->sparse < 64)
+		return;
+	ts->sparse = 0;
+	ts->hot.shift++;
+	uint32_t slots = table_slots(ts);
+	madvise(&ts->hot.slot[slots], slots * sizeof(ts->hot.slot[0]), MADV_DONTNEED);
 }
 
 /* The interval's counts so far into the header. */
@@ -259,8 +311,9 @@ void tsan_flush(struct shim_thread *t, uint64_t tick)
 	if (!ts)
 		return;
 	trace_access_batch_close(&t->stream, &ts->batch);
+	uint32_t used = ts->n;
 	table_clear(ts);
-	ts->has_free = false;
+	table_fit(ts, used);
 	add_counts(ts);
 }
 
@@ -318,15 +371,15 @@ static __attribute__((noinline)) void keep(struct tsan_thread *ts, uintptr_t pc,
 		struct trace_access a = { addr, size, flags, stack };
 		batch_add(t, &a);
 		ts->kept++;
-		if (key) {
-			if (ts->n == TSAN_KEYS) {  /* full: merging starts again */
-				table_clear(ts);
+		/* a free() is never merged: the block made at its address
+		 * and freed again in the interval is another block */
+		if (key && !(flags & TRACE_ACCESS_FREE)) {
+			if (ts->n == table_slots(ts) / 2) {
+				table_full(ts);
 				lookup(ts, key, &slot);
 			}
-			ts->hot.slot[slot] = key;
-			ts->used[ts->n++] = (uint16_t)slot;
+			table_insert(ts, key, slot);
 		}
-		ts->has_free |= (flags & TRACE_ACCESS_FREE) != 0;
 		t->stream.owed = true;
 	}
 	atomic_signal_fence(memory_order_seq_cst);
@@ -342,7 +395,7 @@ TRACE_HOT void access_of(struct tsan_thread *ts, uintptr_t pc, uint64_t addr, ui
 		return;
 	ts->hot.seen++;
 	uint64_t key = tsan_hot_key(addr, size, flags);
-	if (__builtin_expect(!key || ts->hot.slot[tsan_hot_slot(key)] != key, 0))
+	if (__builtin_expect(!key || ts->hot.slot[tsan_hot_slot(key, ts->hot.shift)] != key, 0))
 		keep(ts, pc, addr, size, flags, stack);
 }
 

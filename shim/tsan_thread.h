@@ -34,14 +34,13 @@ struct tsan_thread {
 	struct shim_thread *owner;
 	/* the interval */
 	uint32_t n;                  /* keys in the table */
-	bool has_free;               /* a free() is kept: an ALLOC must not pass it */
+	uint32_t sparse;             /* intervals in a row that filled under 1/8 of it */
 	uint64_t kept;               /* since it was added to the header */
 	struct trace_access_batch batch;  /* the open ACCESSES record */
 	/* the last stack ids, by pc: a loop's few access sites hit here, in
 	 * lines the thread touches anyway, not in the larger cache below */
 	struct tsan_stack_slot recent[TSAN_STACK_RECENT];
 	struct tsan_stack_slot stacks[TSAN_STACK_CACHE];
-	uint16_t used[TSAN_KEYS];    /* the slots taken, to empty them */
 	_Atomic uint32_t answered;   /* the last request to publish (tsan_exit.c)
 	                                the thread answered */
 	/* its last atomic record, if a load (tsan_sync.c): the same load
@@ -62,6 +61,9 @@ struct tsan_thread {
 	struct tsan_acquired {
 		uint64_t key, stored;    /* key 0: none */
 	} acquired[TSAN_ACQUIRED];
+	/* last, as the table: pages of the mapping touched only as needed */
+	uint16_t used[TSAN_KEYS_MAX];        /* the slots taken, to empty them */
+	uint64_t moving[TSAN_KEYS_MAX / 2];  /* the keys, while the table doubles */
 };
 
 /* Set by the first __tsan_init: the process has instrumented code, so the
@@ -72,7 +74,7 @@ extern _Atomic bool tsan_on;
  * end: one load for the hooks (no walk from the shim's state). */
 static inline struct tsan_thread *tsan_current(void)
 {
-	return (struct tsan_thread *)__ctrace_tsan_thread_v1;
+	return (struct tsan_thread *)__ctrace_tsan_thread_v2;
 }
 
 /* The calling thread is ending (its THREAD_END is written): it records

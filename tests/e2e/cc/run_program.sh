@@ -26,7 +26,7 @@ ldd "$work/prog" | grep -q libtsan && fail "linked with libtsan"
 	{ cat "$work/traced.out" "$work/traced.err"; fail "run under ctrace failed"; }
 diff "$work/native.out" "$work/traced.out" || fail "output differs under ctrace run"
 LD_DEBUG=bindings "$ctrace" run -q -o "$work/trace2" -- "$work/prog" >/dev/null 2>"$work/bindings"
-for sym in __ctrace_tsan_thread_v1 __tsan_atomic32_fetch_add; do
+for sym in __ctrace_tsan_thread_v2 __tsan_atomic32_fetch_add; do
 	grep -q "binding file $work/prog .*libctrace-shim.so.*\`$sym'" "$work/bindings" ||
 		fail "$sym does not bind to the shim under ctrace run"
 done

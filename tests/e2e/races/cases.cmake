@@ -32,7 +32,7 @@ endfunction()
 
 foreach(family gcc clang)
   foreach(mode mutex rwlock cond sem barrier create_join once release_acquire seq_cst fence
-      spinlock heap_handoff detached_stack mmap_reuse)
+      spinlock heap_handoff detached_stack mmap_reuse block_reuse)
     ctrace_race_case(norace_${mode} ${family} norace.c ${mode} norace.jq)
   endforeach()
   # A spin whose repeated loads are merged (not recorded) until a store of
@@ -49,10 +49,13 @@ foreach(family gcc clang)
     ctrace_race_case(norace_${mode} ${family} norace.cpp ${mode} norace.jq)
   endforeach()
   foreach(mode counter size1 size2 size4 size8 size16 two_mutexes relaxed_flag
-      free_after_access access_after_free valloc_block far_apart stack_local stack_array main_stack)
+      free_after_access access_after_free valloc_block far_apart stack_local stack_array main_stack
+      block_reused)
     ctrace_race_case(${mode} ${family} race.c ${mode} ${mode}.jq)
   endforeach()
   ctrace_race_case(cxx_shared_ptr ${family} race.cpp cxx_shared_ptr cxx_shared_ptr.jq)
+  ctrace_race_case(wide_interval ${family} race.c wide_interval wide_interval.jq
+    INFO_JQ=${RACES_DIR}/wide_interval_info.jq)
   foreach(how pipe socketpair eventfd epoll vfork fcntl)   # the program of e2e_fd_handoff_*
     ctrace_race_case(norace_${how} ${family} ../programs/fd_handoff.c ${how} norace.jq)
   endforeach()

@@ -469,6 +469,46 @@ static int detached_stacks(int threads)
 	return reused;
 }
 
+/* block_reuse: the producer writes a block, frees it and gets it back
+ * from malloc at once (glibc's per-thread cache), writes the same bytes
+ * (merged by the shim with the first writes: one interval), and hands it
+ * over with a release store; the consumer reads it after an acquire load,
+ * frees it and says so. The allocation stands for the merged writes, and
+ * is ordered before the consumer's reads: no race. */
+static _Atomic(struct node *) handed;
+static void *reuse_producer(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < ITERS; i++) {
+		struct node *scratch = malloc(sizeof *scratch);
+		for (int j = 0; j < 6; j++)
+			scratch->payload[j] = -j;
+		sum += scratch->payload[5];
+		free(scratch);
+		struct node *n = malloc(sizeof *n);
+		for (int j = 0; j < 6; j++)
+			n->payload[j] = i + j;
+		atomic_store_explicit(&handed, n, memory_order_release);
+		while (atomic_load_explicit(&handed, memory_order_acquire))
+			;
+	}
+	return NULL;
+}
+static void *reuse_consumer(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < ITERS; i++) {
+		struct node *n;
+		while (!(n = atomic_load_explicit(&handed, memory_order_acquire)))
+			;
+		if (n->payload[1] == i + 1)
+			counter++;
+		free(n);
+		atomic_store_explicit(&handed, NULL, memory_order_release);
+	}
+	return NULL;
+}
+
 static void pair_with(void *(*a)(void *), void *a_arg, void *(*b)(void *), void *b_arg)
 {
 	pthread_t ta, tb;
@@ -558,6 +598,9 @@ int main(int argc, char **argv)
 			return 1;
 	} else if (!strcmp(m, "heap_handoff")) {
 		pair(heap_producer, heap_consumer);
+		expect = ITERS;
+	} else if (!strcmp(m, "block_reuse")) {
+		pair(reuse_producer, reuse_consumer);
 		expect = ITERS;
 	} else if (!strcmp(m, "detached_stack")) {
 		counter = detached_stacks(6);   /* each stack the last one's */

@@ -53,11 +53,24 @@ struct item {
 	long count;
 } items[4];
 int *block;
+/* block_reused: T1's block, made where T1 freed one it wrote, and whether
+ * malloc gave the freed one back (glibc's per-thread cache does) */
+static _Atomic(int *) reused;
+static int reused_same;
 int far;
 char buf[32];
 char copy[32];
 static volatile int twenty = 20;	/* a size the compiler cannot see: memcpy stays a call */
 #define FAR_N (1 << 20)
+/* wide_interval: more distinct accesses in one interval than the shim's
+ * first table holds (2048 slots): it grows, and the later passes merge */
+#define WIDE_N 12000
+int wide[WIDE_N];
+__attribute__((noinline)) static void wide_pass(int round)
+{
+	for (int i = 0; i < WIDE_N; i++)
+		wide[i] = wide[i] * 3 + round;
+}
 static int far_area[FAR_N];
 /* a thread's local, made visible to the other (relaxed atomics: the
  * pointer is no race, and orders nothing) */
@@ -102,6 +115,18 @@ __attribute__((noinline)) static void first_access(void)
 		block[3] = 3;
 	} else if (!strcmp(mode, "access_after_free")) {
 		free(block);
+	} else if (!strcmp(mode, "wide_interval")) {
+		for (int round = 0; round < 4; round++)
+			wide_pass(round);
+	} else if (!strcmp(mode, "block_reused")) {
+		int *old = malloc(8 * sizeof *old);
+		uintptr_t old_at = (uintptr_t)old;
+		((volatile int *)old)[3] = 1;	/* volatile: not a dead store */
+		free(old);
+		int *fresh = malloc(8 * sizeof *fresh);
+		reused_same = (uintptr_t)fresh == old_at;
+		fresh[3] = 3;	/* merged with old[3] = 1: one interval */
+		atomic_store_explicit(&reused, fresh, memory_order_relaxed);
 	} else if (!strcmp(mode, "range")) {
 		memcpy(buf, "0123456789abcdefghijklmnop", twenty);	/* bytes 0-19 */
 	} else if (!strcmp(mode, "atomic_plain")) {
@@ -159,6 +184,10 @@ __attribute__((noinline)) static void second_access(void)
 		free(block);
 	} else if (!strcmp(mode, "access_after_free") || !strcmp(mode, "valloc_block")) {
 		sink = block[3];
+	} else if (!strcmp(mode, "wide_interval")) {
+		sink = wide[WIDE_N - 7];
+	} else if (!strcmp(mode, "block_reused")) {
+		sink = atomic_load_explicit(&reused, memory_order_relaxed)[3];
 	} else if (!strcmp(mode, "range")) {
 		memcpy(copy, buf + 24, 8);	/* bytes 24-31: no race */
 		memcpy(copy + 8, buf + 16, 8);	/* bytes 16-23: a race on 16-19 */
@@ -242,7 +271,8 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "free_after_access") && strcmp(mode, "access_after_free"))
 		free(block);
 	printf("{\"mode\": \"%s\", \"block\": \"%p\", \"packed\": \"%p\", \"buf\": \"%p\", "
-	       "\"local\": \"%p\"}\n", mode, (void *)block, (void *)&packed, (void *)buf,
-	       (void *)atomic_load_explicit(&escaped, memory_order_relaxed));
+	       "\"local\": \"%p\", \"reused\": \"%p\", \"reused_same\": %s}\n", mode, (void *)block,
+	       (void *)&packed, (void *)buf, (void *)atomic_load_explicit(&escaped, memory_order_relaxed),
+	       (void *)atomic_load_explicit(&reused, memory_order_relaxed), reused_same ? "true" : "false");
 	return 0;
 }

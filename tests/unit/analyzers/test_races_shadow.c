@@ -614,6 +614,53 @@ static void test_parts_equal(void **state)
 	fake_trace_release(&t);
 }
 
+/* A block made by a thread over bytes it accessed in the same epoch (it
+ * freed a block there and got it back): the shim may have merged its
+ * accesses to the new block with those, so the allocation stands for
+ * them, as a write (TSan's reading of every allocation); a write of the
+ * thread then takes over its bytes. In another epoch (the shim's table
+ * was emptied since), or by another thread, the block is new memory. */
+static void test_alloc_stands_in(void **state)
+{
+	(void)state;
+	uint64_t blk = 0x10000040;
+	for (int how = 0; how < 4; how++) {
+		struct rt x;
+		rt_init(&x);
+		uint32_t s_alloc = fake_stack(&x.t, 0x405000, 2), m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x7000);
+		fake_alloc(&x.t, 0, blk, 32, s_alloc);
+		rt_write(&x, x.t1, blk + 12, 4, x.s1);
+		fake_access(&x.t, x.t1, blk, 32, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, x.s1);
+		if (how == 1)   /* a release: a new epoch */
+			rt_lock_unlock(&x.t, x.t1, m, x.s3);
+		fake_alloc(&x.t, how == 2 ? x.t2 : x.t1, blk, 32, s_alloc);
+		if (how == 3)   /* the new block's write, recorded */
+			rt_write(&x, x.t1, blk + 12, 4, x.s3);
+		rt_read(&x, x.t2, blk + 12, 4, x.s2);
+		struct report r;
+		rt_report(&x, &r);
+		if (how == 1 || how == 2) {
+			assert_int_equal(r.nraces, 0);
+		} else {
+			assert_int_equal(r.nraces, 1);
+			const struct report_access *prev = &r.races[0].accesses[1];
+			assert_int_equal(prev->thread, x.t1);
+			assert_true(prev->write);
+			if (how == 0) {
+				assert_true(prev->flags & REPORT_ACCESS_ALLOC);
+				assert_int_equal(prev->stack, s_alloc);
+				assert_int_equal(prev->address, blk);
+				assert_int_equal(prev->size, 32);
+			} else {
+				assert_false(prev->flags & REPORT_ACCESS_ALLOC);
+				assert_int_equal(prev->stack, x.s3);
+			}
+			assert_int_equal(r.races[0].block, blk);
+		}
+		rt_release(&x, &r);
+	}
+}
+
 /* The state is kept by pages of 512 bytes of the program's memory: an
  * access, a range or a new block across their boundaries; a word many
  * threads read at once (its entries outgrow each array size); the same
@@ -629,8 +676,9 @@ static size_t pages_case(uint32_t parts, bool reset)
 		fake_access(&t, th[i], RT_X + 1000, 4, 0, fake_stack(&t, 0x410000 + 0x100 * (uint64_t)i, 2));
 	}
 	fake_access(&t, th[39], RT_X + 100, 3000, 0, sr);   /* a range over 7 pages */
-	if (reset)   /* a new block over all of it: another object */
-		fake_alloc(&t, th[1], RT_X, 8192, sr);
+	if (reset)   /* a new block over all of it, by a thread that did not
+		      * touch it: another object */
+		fake_alloc(&t, w, RT_X, 8192, sr);
 	fake_access(&t, w, RT_X + 1000, 8, TRACE_ACCESS_WRITE, sw);
 	fake_access(&t, w, RT_X + 3099, 1, TRACE_ACCESS_WRITE, fake_stack(&t, 0x407000, 2));
 	fake_access(&t, w, RT_X + 3100, 1, TRACE_ACCESS_WRITE, fake_stack(&t, 0x408000, 2));
@@ -705,6 +753,7 @@ int main(void)
 		cmocka_unit_test(test_far_apart),
 		cmocka_unit_test(test_dedup),
 		cmocka_unit_test(test_heap_free),
+		cmocka_unit_test(test_alloc_stands_in),
 		cmocka_unit_test(test_stack_location),
 		cmocka_unit_test(test_stack_bounds),
 		cmocka_unit_test(test_stack_variable),
