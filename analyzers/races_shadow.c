@@ -202,15 +202,34 @@ static inline uint8_t rc_mask(uint64_t w, uint64_t addr, uint64_t end)
 	return (uint8_t)(((1u << hi) - 1) & ~((1u << lo) - 1));
 }
 
+/* The entry of access a in word w. */
+static inline struct rc_entry rc_entry_of(const struct rc_access *a, uint64_t w, uint8_t mask,
+					  uint32_t epoch, uint32_t site)
+{
+	int64_t start = (int64_t)(a->addr - w);   /* < 0: a range from an earlier word */
+	return (struct rc_entry){
+		.thread = a->thread, .epoch = epoch, .site = site,
+		.start = start < INT32_MIN ? INT32_MIN : (int32_t)start,
+		.ts_ns = a->ts_ns, .mask = mask,
+		.flags = (uint8_t)((a->write ? RC_E_WRITE : 0) | (a->atomic ? RC_E_ATOMIC : 0)),
+	};
+}
+
 static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_thread *th,
 			   struct rc_word *wd, const struct rc_access *a, uint64_t w, uint8_t mask,
 			   uint32_t epoch, uint32_t site,
 			   void (*found)(void *ctx, const struct rc_found *f), void *ctx)
 {
 	const uint32_t t = a->thread;
-	const uint8_t flags = (uint8_t)((a->write ? RC_E_WRITE : 0) | (a->atomic ? RC_E_ATOMIC : 0));
 	uint32_t keep = 0;
 	struct rc_entry *es = rc_entries(wd);
+	/* Most words: one entry, the thread's own, that the access covers
+	 * and is no weaker than (a loop writing its array again): replaced. */
+	if (wd->n == 1 && es->thread == t && !(es->mask & ~mask) &&
+	    (a->write || !(es->flags & RC_E_WRITE)) && (!a->atomic || (es->flags & RC_E_ATOMIC))) {
+		*es = rc_entry_of(a, w, mask, epoch, site);
+		return;
+	}
 	for (uint32_t i = 0; i < wd->n; i++) {
 		struct rc_entry *e = &es[i];
 		bool overlaps = (e->mask & mask) != 0;
@@ -237,12 +256,7 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct r
 	}
 	wd->n = keep;
 	rc_word_reserve(s, wd);
-	int64_t start = (int64_t)(a->addr - w);   /* < 0: a range from an earlier word */
-	rc_entries(wd)[wd->n++] = (struct rc_entry){
-		.thread = t, .epoch = epoch, .site = site,
-		.start = start < INT32_MIN ? INT32_MIN : (int32_t)start,
-		.ts_ns = a->ts_ns, .mask = mask, .flags = flags,
-	};
+	rc_entries(wd)[wd->n++] = rc_entry_of(a, w, mask, epoch, site);
 }
 
 /* The last byte of [w, end) in w's page (end > w). */
@@ -307,12 +321,9 @@ static void rc_word_allocated(struct rc_shadow *s, struct rc_word *wd, const str
 	if (*site == RC_NONE)
 		*site = rc_site(s, a->stack, a->heldset, a->size > UINT32_MAX ? UINT32_MAX : (uint32_t)a->size,
 				RC_SITE_ALLOC);
-	int64_t start = (int64_t)(a->addr - x);
-	rc_entries(wd)[wd->n++] = (struct rc_entry){
-		.thread = a->thread, .epoch = epoch, .site = *site,
-		.start = start < INT32_MIN ? INT32_MIN : (int32_t)start,
-		.ts_ns = a->ts_ns, .mask = mask, .flags = RC_E_WRITE | RC_E_ALLOC,
-	};
+	struct rc_entry *e = &rc_entries(wd)[wd->n++];
+	*e = rc_entry_of(a, x, mask, epoch, *site);
+	e->flags = RC_E_WRITE | RC_E_ALLOC;
 }
 
 void rc_shadow_reset(struct rc_shadow *s, struct rc_hb *hb, const struct rc_access *a,
