@@ -63,7 +63,8 @@ char copy[32];
 static volatile int twenty = 20;	/* a size the compiler cannot see: memcpy stays a call */
 #define FAR_N (1 << 20)
 /* wide_interval: more distinct accesses in one interval than the shim's
- * first table holds (2048 slots): it grows, and the later passes merge */
+ * first table holds (2048 slots): it grows, and the later passes of an
+ * interval merge */
 #define WIDE_N 12000
 int wide[WIDE_N];
 __attribute__((noinline)) static void wide_pass(int round)
@@ -116,7 +117,15 @@ __attribute__((noinline)) static void first_access(void)
 	} else if (!strcmp(mode, "access_after_free")) {
 		free(block);
 	} else if (!strcmp(mode, "wide_interval")) {
-		for (int round = 0; round < 4; round++)
+		for (int round = 0; round < 2; round++)
+			wide_pass(round);
+		/* short intervals: the grown table is halved, its pages let go */
+		for (int k = 0; k < 100; k++) {
+			pthread_mutex_lock(&mu_a);
+			counter++;
+			pthread_mutex_unlock(&mu_a);
+		}
+		for (int round = 2; round < 6; round++)	/* and grows again */
 			wide_pass(round);
 	} else if (!strcmp(mode, "block_reused")) {
 		int *old = malloc(8 * sizeof *old);

@@ -1,4 +1,4 @@
-# T1 reads and writes 12000 ints 4 times in one interval (24000 distinct accesses, more than the shim's first table), then T2 reads one of the last: still a race, with the element named.
+# T1 reads and writes 12000 ints twice in one interval (24000 distinct accesses, more than the shim's first table), then makes 100 short intervals, then 4 passes in one interval again; T2 then reads one of the last: still a race, with the element named.
 def access($t; $op; $size; $fn): .thread == $t and .op == $op and .size == $size and .atomic == false
   and (.stack[0].function | startswith($fn));
 (.races | length) == 1 and .misuse == [] and .deadlocks == []
