@@ -266,7 +266,6 @@ void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_acc
 /* How rc_shadow_reset forgets the state of a word. */
 enum rc_forget {
 	RC_FORGET_ALL,       /* all of it: memory another object takes */
-	RC_FORGET_BUT_LAST,  /* all but the last access recorded: a free, once checked */
 	RC_FORGET_BUT_MINE,  /* a new heap block, made by a's thread: the bytes
 	                        that thread accessed in its current epoch become
 	                        one write by the allocation (the shim may have

@@ -286,10 +286,8 @@ static void rc_part_access(struct rc_part *p, const struct trace_event *ev, uint
 	struct rc_plain pl = { addr, size, ev->ts_ns, ev->process, ev->thread, ev->stack, aflags };
 	struct rc_access a;
 	rc_part_check(p, &pl, write, atomic, &a);
-	if (aflags & TRACE_ACCESS_FREE) {
+	if (aflags & TRACE_ACCESS_FREE)   /* its words now hold the free alone */
 		rc_heap_free(&p->heap, ev, addr);
-		rc_shadow_reset(&p->sh, &p->hb, &a, p->parts, p->part, RC_FORGET_BUT_LAST);
-	}
 }
 
 void rc_part_feed_plain(struct rc_part *p, const struct rc_plain *pl)

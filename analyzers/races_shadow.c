@@ -254,7 +254,9 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct r
 		if (!dominated)
 			es[keep++] = *e;
 	}
-	wd->n = keep;
+	/* A free, once checked, is all that is left of the block: a later
+	 * access races with it or is ordered after it. */
+	wd->n = a->aflags & TRACE_ACCESS_FREE ? 0 : keep;
 	rc_word_reserve(s, wd);
 	rc_entries(wd)[wd->n++] = rc_entry_of(a, w, mask, epoch, site);
 }
@@ -343,9 +345,6 @@ void rc_shadow_reset(struct rc_shadow *s, struct rc_hb *hb, const struct rc_acce
 			struct rc_word *wd = rc_page_word(pg, x);
 			if (how == RC_FORGET_BUT_MINE) {
 				rc_word_allocated(s, wd, a, x, epoch, &site);
-			} else if (how == RC_FORGET_BUT_LAST && wd->n) {
-				rc_entries(wd)[0] = rc_entries(wd)[wd->n - 1];
-				wd->n = 1;
 			} else {
 				wd->n = 0;
 			}

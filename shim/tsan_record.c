@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "emit.h"
 #include "real_mem.h"
@@ -287,7 +288,13 @@ static void table_fit(struct tsan_thread *ts, uint32_t used)
 	ts->sparse = 0;
 	ts->hot.shift++;
 	uint32_t slots = table_slots(ts);
-	madvise(&ts->hot.slot[slots], slots * sizeof(ts->hot.slot[0]), MADV_DONTNEED);
+	uintptr_t page = (uintptr_t)getpagesize();
+	uintptr_t from = ((uintptr_t)&ts->hot.slot[slots] + page - 1) & ~(page - 1);
+	uintptr_t to = (uintptr_t)&ts->hot.slot[2 * slots] & ~(page - 1);
+	int saved = errno;
+	if (from < to)
+		madvise((void *)from, to - from, MADV_DONTNEED);
+	errno = saved;
 }
 
 /* The interval's counts so far into the header. */
