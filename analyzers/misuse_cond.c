@@ -14,6 +14,7 @@
 
 #include "grow.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 
@@ -216,6 +217,15 @@ bool mu_use_after_destroy(struct misuse *mu, const struct trace_event *ev)
 	/* since the last gap: a lost operation since may have been an init */
 	if (!mu_was_destroyed(mu, ev->obj, true) || (op_class(ev->op) & OPC_INIT))
 		return false;
+	/* glibc marks a destroyed mutex (its kind -1), and every call on it
+	 * fails with EINVAL: one that did not fail was on a new mutex, made
+	 * at the address without a call (PTHREAD_MUTEX_INITIALIZER, zeroed
+	 * memory, std::mutex) */
+	if (ev->kind == TRACE_OBJ_MUTEX && (ev->phase != TRACE_PHASE_END || ev->result != EINVAL)) {
+		if (ev->phase == TRACE_PHASE_END)
+			mu_set_destroyed(mu, ev->obj, false);
+		return false;
+	}
 	const struct mu_thread *t = mu_thread(mu, ev->thread);
 	if (ev->phase == TRACE_PHASE_END && t->pending_op == ev->op && t->pending_obj == ev->obj &&
 	    t->pending_waiter)

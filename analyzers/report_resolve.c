@@ -384,12 +384,24 @@ static void resolve_runtime_notes(struct report *r, const struct trace_catalog *
 	}
 }
 
-/* A use after a destroy is certain only where no new object can be: an
- * object made by an init call (a new one is made by one too), or a global
- * or static (its memory is never reused). A statically initialized object
- * elsewhere, on the heap or a stack (std::condition_variable's, which
- * libstdc++ destroys but never initializes by a call), may be a new one at
- * a destroyed one's address: those findings are dropped. */
+/* A use after a destroy is certain only where no new object can be: a
+ * global or static (its memory is never reused); a mutex whose call failed
+ * as glibc fails every call on a destroyed one (misuse_cond.c); an object
+ * of a kind only an init call makes (a semaphore, a barrier), made by
+ * one. A condition variable, a rwlock or a spinlock on the heap or a stack
+ * may be a new one at a destroyed one's address, made without a call
+ * (a static initializer, zeroed memory, std::condition_variable, which
+ * libstdc++ destroys but never initializes by a call): those findings are
+ * dropped. */
+static bool use_after_destroy_certain(const struct report_lock *l)
+{
+	if (l->symbol || l->kind == TRACE_OBJ_MUTEX)
+		return true;
+	bool made_without_call = l->kind == TRACE_OBJ_COND || l->kind == TRACE_OBJ_RWLOCK ||
+				 l->kind == TRACE_OBJ_SPINLOCK;
+	return l->initialized && !made_without_call;
+}
+
 static void drop_uncertain_uses_after_destroy(struct report *r)
 {
 	size_t out = 0;
@@ -397,7 +409,7 @@ static void drop_uncertain_uses_after_destroy(struct report *r)
 		struct report_misuse *m = &r->misuses[i];
 		const struct report_lock *l =
 			m->kind == REPORT_MISUSE_USE_AFTER_DESTROY ? report_lock_find(r, m->lock) : NULL;
-		if (l && !l->initialized && !l->symbol) {
+		if (l && !use_after_destroy_certain(l)) {
 			free(m->message);
 			continue;
 		}

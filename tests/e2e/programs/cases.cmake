@@ -39,6 +39,11 @@ ctrace_e2e(many_mutexes SOURCE ${P}/many_mutexes.c ARGS 200000 2 REPORT_JQ ${P}/
 # New std::condition_variables (static initializer, destroyed) where old
 # ones were: not a use after destroy.
 ctrace_e2e(cv_reuse SOURCE ${P}/cv_reuse.cpp REPORT_JQ ${P}/cv_reuse.jq)
+foreach(how zeroed initializer)   # C objects made again without a call
+  ctrace_e2e(sync_reuse_${how} SOURCE ${P}/sync_reuse.c ARGS ${how} REPORT_JQ ${P}/sync_reuse.jq)
+endforeach()
+ctrace_e2e(sync_reuse_destroyed SOURCE ${P}/sync_reuse.c ARGS destroyed
+  REPORT_JQ ${P}/sync_reuse_destroyed.jq)
 foreach(how pipe socketpair eventfd epoll vfork fcntl)
   ctrace_e2e(fd_handoff_${how} SOURCE ${P}/fd_handoff.c ARGS ${how} REPORT_JQ ${P}/fd_handoff.jq)
 endforeach()
