@@ -5,6 +5,7 @@
  * entries, counted through its state), not every lock made, and its
  * findings are what they were: a use after destroy in the middle is
  * reported, the long-lived locks' inversion too, nothing else. */
+#include <errno.h>
 #include "an_test.h"
 
 #include "contention.h"
@@ -43,8 +44,8 @@ static int setup(void **state)
 	f->s_b = fake_stack(t, 0x500, 2);
 	uint32_t first = an_short_lived(t, f->t1, N / 2, ADDR, f->s_init, f->s_lock);
 	f->reused = first + N / 4;
-	fake_lock(t, f->t2, f->reused, f->s_uad);
-	fake_unlock(t, f->t2, f->reused, f->s_uad);
+	fake_lock(t, f->t2, f->reused, f->s_uad)->result = EINVAL;   /* glibc's answer */
+	fake_unlock(t, f->t2, f->reused, f->s_uad)->result = EINVAL;
 	fake_lock(t, f->t1, f->a, f->s_a);
 	fake_lock(t, f->t1, f->b, f->s_b);
 	fake_unlock(t, f->t1, f->b, 0);
@@ -167,7 +168,7 @@ static void test_contention(void **state)
 			c = &f->r.lockstats[i];
 	assert_non_null(c);
 	assert_true(c->instances >= N);   /* the one used again may count twice */
-	assert_int_equal(c->acquisitions, N + 1);
+	assert_int_equal(c->acquisitions, N);   /* the lock after the destroy failed */
 	assert_int_equal(f->r.nlockstats, 3);   /* the class, a, b */
 }
 
