@@ -272,9 +272,21 @@ static void table_full(struct tsan_thread *ts)
 	ts->sparse = 0;
 }
 
+/* The whole pages of [from, to) go back to the system (they read as
+ * zeros again). */
+static void pages_release(const void *from, const void *to)
+{
+	uintptr_t page = (uintptr_t)getpagesize();
+	uintptr_t lo = ((uintptr_t)from + page - 1) & ~(page - 1), hi = (uintptr_t)to & ~(page - 1);
+	int saved = errno;
+	if (lo < hi)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	errno = saved;
+}
+
 /* An interval ended, its table emptied. After many that used little of a
  * grown table, it is halved (its cache lines spread over fewer pages) and
- * the pages let go. */
+ * the pages let go, with those of the lists only a larger one used. */
 static void table_fit(struct tsan_thread *ts, uint32_t used)
 {
 	if (ts->hot.shift == 64 - TSAN_SLOT_BITS_MIN)
@@ -288,13 +300,9 @@ static void table_fit(struct tsan_thread *ts, uint32_t used)
 	ts->sparse = 0;
 	ts->hot.shift++;
 	uint32_t slots = table_slots(ts);
-	uintptr_t page = (uintptr_t)getpagesize();
-	uintptr_t from = ((uintptr_t)&ts->hot.slot[slots] + page - 1) & ~(page - 1);
-	uintptr_t to = (uintptr_t)&ts->hot.slot[2 * slots] & ~(page - 1);
-	int saved = errno;
-	if (from < to)
-		madvise((void *)from, to - from, MADV_DONTNEED);
-	errno = saved;
+	pages_release(&ts->hot.slot[slots], &ts->hot.slot[2 * slots]);
+	pages_release(&ts->used[slots / 2], &ts->used[slots]);
+	pages_release(&ts->moving[0], &ts->moving[slots / 2]);
 }
 
 /* The interval's counts so far into the header. */
