@@ -31,6 +31,7 @@ _Atomic bool tsan_on;
 /* ---- the thread's state ---- */
 
 static void table_clear(struct tsan_thread *ts);
+static void table_shrink(struct tsan_thread *ts, uint32_t shift);
 
 static void before_record(struct trace_stream *s, uint64_t tick)
 {
@@ -52,6 +53,7 @@ static void thread_reset(struct shim_thread *t, bool fresh)
 		return;
 	}
 	table_clear(ts);
+	table_shrink(ts, 64 - TSAN_SLOT_BITS_MIN);
 	ts->batch.count_at = NULL;  /* its chunk is gone with the old stream */
 	ts->last_load.end = NULL;
 	for (uint32_t i = 0; i < TSAN_ACQUIRED; i++)
@@ -143,7 +145,12 @@ TRACE_HOT struct tsan_thread *frames_of_caller(void)
 
 void tsan_thread_gone(void)
 {
+	struct tsan_thread *ts = tsan_current();
 	__ctrace_tsan_thread_v2 = NULL;
+	if (ts) {  /* its state waits for another thread: not with a grown table */
+		table_clear(ts);
+		table_shrink(ts, 64 - TSAN_SLOT_BITS_MIN);
+	}
 }
 
 /* SP: the frame address of the entry hook (tsan_hot.h). */
@@ -252,11 +259,56 @@ static void table_insert(struct tsan_thread *ts, uint64_t key, uint32_t slot)
 	ts->used[ts->n++] = (uint16_t)slot;
 }
 
-/* The table is half full: twice the slots, or, at the largest, empty
- * again (merging starts over). */
+/* What the tables of all threads take beyond their smallest size, and
+ * how much that may be: a thousand threads scanning a shared array must
+ * not each grow one (a table keeps its keys, their list, and the scratch
+ * of its doubling: 11 bytes a slot). */
+static _Atomic uint64_t grown_bytes;
+#define TSAN_GROWN_BUDGET (32ull << 20)
+
+static uint64_t table_bytes(uint32_t slots)
+{
+	return (uint64_t)slots * (sizeof(uint64_t) + sizeof(uint16_t) / 2 + sizeof(uint64_t) / 4);
+}
+
+/* The whole pages of [from, to) go back to the system (they read as
+ * zeros again). */
+static void pages_release(const void *from, const void *to)
+{
+	uintptr_t page = (uintptr_t)getpagesize();
+	uintptr_t lo = ((uintptr_t)from + page - 1) & ~(page - 1), hi = (uintptr_t)to & ~(page - 1);
+	int saved = errno;
+	if (lo < hi)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	errno = saved;
+}
+
+/* An empty table down to 2^(64 - SHIFT) slots, the pages of the rest let
+ * go, with those of the lists only a larger one used. */
+static void table_shrink(struct tsan_thread *ts, uint32_t shift)
+{
+	uint32_t slots = 1u << (64 - shift), old = table_slots(ts);
+	if (old <= slots)
+		return;
+	ts->hot.shift = shift;
+	ts->sparse = 0;
+	pages_release(&ts->hot.slot[slots], &ts->hot.slot[old]);
+	pages_release(&ts->used[slots / 2], &ts->used[old / 2]);
+	pages_release(&ts->moving[0], &ts->moving[old / 4]);
+	atomic_fetch_sub_explicit(&grown_bytes, table_bytes(old) - table_bytes(slots),
+				  memory_order_relaxed);
+}
+
+/* The table is half full: twice the slots, or, at the largest or past
+ * the budget, empty again (merging starts over). */
 static void table_full(struct tsan_thread *ts)
 {
-	if (ts->hot.shift == 64 - TSAN_SLOT_BITS_MAX) {
+	uint64_t more = table_bytes(table_slots(ts));
+	if (ts->hot.shift == 64 - TSAN_SLOT_BITS_MAX ||
+	    atomic_fetch_add_explicit(&grown_bytes, more, memory_order_relaxed) + more >
+		    TSAN_GROWN_BUDGET) {
+		if (ts->hot.shift != 64 - TSAN_SLOT_BITS_MAX)
+			atomic_fetch_sub_explicit(&grown_bytes, more, memory_order_relaxed);
 		table_clear(ts);
 		return;
 	}
@@ -272,21 +324,8 @@ static void table_full(struct tsan_thread *ts)
 	ts->sparse = 0;
 }
 
-/* The whole pages of [from, to) go back to the system (they read as
- * zeros again). */
-static void pages_release(const void *from, const void *to)
-{
-	uintptr_t page = (uintptr_t)getpagesize();
-	uintptr_t lo = ((uintptr_t)from + page - 1) & ~(page - 1), hi = (uintptr_t)to & ~(page - 1);
-	int saved = errno;
-	if (lo < hi)
-		madvise((void *)lo, hi - lo, MADV_DONTNEED);
-	errno = saved;
-}
-
 /* An interval ended, its table emptied. After many that used little of a
- * grown table, it is halved (its cache lines spread over fewer pages) and
- * the pages let go, with those of the lists only a larger one used. */
+ * grown table, it is halved (its cache lines spread over fewer pages). */
 static void table_fit(struct tsan_thread *ts, uint32_t used)
 {
 	if (ts->hot.shift == 64 - TSAN_SLOT_BITS_MIN)
@@ -295,14 +334,8 @@ static void table_fit(struct tsan_thread *ts, uint32_t used)
 		ts->sparse = 0;
 		return;
 	}
-	if (++ts->sparse < 64)
-		return;
-	ts->sparse = 0;
-	ts->hot.shift++;
-	uint32_t slots = table_slots(ts);
-	pages_release(&ts->hot.slot[slots], &ts->hot.slot[2 * slots]);
-	pages_release(&ts->used[slots / 2], &ts->used[slots]);
-	pages_release(&ts->moving[0], &ts->moving[slots / 2]);
+	if (++ts->sparse >= 64)
+		table_shrink(ts, ts->hot.shift + 1);
 }
 
 /* The interval's counts so far into the header. */

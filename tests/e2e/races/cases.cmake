@@ -44,6 +44,8 @@ foreach(family gcc clang)
   endforeach()
   ctrace_race_case(norace_merged_count ${family} norace.c merged_count norace.jq
     INFO_JQ=${RACES_DIR}/merged_count.jq)
+  ctrace_race_case(norace_wide_readers ${family} norace.c wide_readers norace.jq
+    INFO_JQ=${RACES_DIR}/wide_readers.jq)
   foreach(mode cxx_mutex cxx_cond cxx_atomic cxx_shared_ptr cxx_call_once cxx_shared_mutex
       cxx_future cxx_async cxx_fence_rmw cxx_chain cxx_static_local)
     ctrace_race_case(norace_${mode} ${family} norace.cpp ${mode} norace.jq)

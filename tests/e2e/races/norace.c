@@ -469,6 +469,43 @@ static int detached_stacks(int threads)
 	return reused;
 }
 
+/* wide_readers: many threads alive at once, each reading a shared array
+ * twice in one interval (20000 distinct reads: the largest table):
+ * the tables all threads grow share a budget, so past it a thread's
+ * table starts over instead (its second pass is kept again), and memory
+ * stays bounded. Ends after all are done (a barrier), so all are alive. */
+#define WIDE_READERS 160
+#define WIDE_N 20000
+static int wide[WIDE_N];
+static pthread_barrier_t wide_bar;
+static void *wide_reader(void *arg)
+{
+	(void)arg;
+	long s = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < WIDE_N; i++)
+			s += ((volatile int *)wide)[i];
+	pthread_barrier_wait(&wide_bar);
+	return (void *)s;
+}
+static int wide_readers(void)
+{
+	pthread_t t[WIDE_READERS];
+	for (int i = 0; i < WIDE_N; i++)
+		wide[i] = 1;
+	pthread_barrier_init(&wide_bar, NULL, WIDE_READERS);
+	for (int i = 0; i < WIDE_READERS; i++)
+		pthread_create(&t[i], NULL, wide_reader, NULL);
+	int ok = 0;
+	for (int i = 0; i < WIDE_READERS; i++) {
+		void *s;
+		pthread_join(t[i], &s);
+		ok += (long)s == 2 * WIDE_N;
+	}
+	pthread_barrier_destroy(&wide_bar);
+	return ok;
+}
+
 /* block_reuse: the producer writes a block, frees it and gets it back
  * from malloc at once (glibc's per-thread cache), writes the same bytes
  * (merged by the shim with the first writes: one interval), and hands it
@@ -599,6 +636,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(m, "heap_handoff")) {
 		pair(heap_producer, heap_consumer);
 		expect = ITERS;
+	} else if (!strcmp(m, "wide_readers")) {
+		counter = wide_readers();
+		expect = WIDE_READERS;
 	} else if (!strcmp(m, "block_reuse")) {
 		pair(reuse_producer, reuse_consumer);
 		expect = ITERS;
