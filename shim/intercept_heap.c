@@ -46,14 +46,20 @@ static bool heap_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 	return true;
 }
 
-/* A block made, heap or MAPPING (mmap). An ALLOC leaves the interval
- * going on: an access to the block the thread kept before it, to a block
- * it freed there, may merge the same access to the new block (the
- * analyzer takes the allocation for a write of those bytes, as TSan takes
- * every allocation). A mapping ends the interval: what was mapped there
- * before was not the thread's. */
+/* The bytes of a new block its allocation call writes that are recorded
+ * as a write (calloc's zeroing, a moved realloc's copy): the first 64 KiB
+ * (the fields of an object published too early; not every word of a huge
+ * array, which the analysis would have to keep). */
+#define ALLOC_WRITE_MAX ((size_t)64 << 10)
+
+/* A block made, heap or MAPPING (mmap), whose first WRITTEN bytes the
+ * call wrote. An ALLOC leaves the interval going on: an access to the
+ * block the thread kept before it, to a block it freed there, may merge
+ * the same access to the new block (the analyzer takes the allocation for
+ * a write of those bytes, as TSan takes every allocation). A mapping ends
+ * the interval: what was mapped there before was not the thread's. */
 static __attribute__((noinline)) void record_block(uintptr_t pc0, uintptr_t sp, void *p,
-						    size_t size, bool mapping)
+						    size_t size, bool mapping, size_t written)
 {
 	struct shim_call c;
 	if (!p || !heap_enter(&c, pc0, sp))
@@ -64,11 +70,14 @@ static __attribute__((noinline)) void record_block(uintptr_t pc0, uintptr_t sp, 
 		.args = { (uintptr_t)p, size },
 	};
 	tsan_write(t, &rec, 0, mapping);
+	if (written)
+		tsan_access_with_stack(t, (uintptr_t)p, written < ALLOC_WRITE_MAX ? written : ALLOC_WRITE_MAX,
+				       TRACE_ACCESS_WRITE | TRACE_ACCESS_RANGE, c.stack);
 }
 
 static inline void record_alloc(uintptr_t pc0, uintptr_t sp, void *p, size_t size)
 {
-	record_block(pc0, sp, p, size, false);
+	record_block(pc0, sp, p, size, false, 0);
 }
 
 static __attribute__((noinline)) void record_free(uintptr_t pc0, uintptr_t sp, void *p)
@@ -126,8 +135,8 @@ static __attribute__((noinline)) void *calloc_slow(size_t n, size_t size, uintpt
 	if (!shim_mem_resolve())
 		return n && size > SIZE_MAX / n ? NULL : shim_mem_arena_alloc(n * size, 16);
 	void *p = shim_mem.calloc(n, size);
-	if (recording())
-		record_alloc(pc0, sp, p, n * size);
+	if (recording())   /* its zeroing is a write (malloc and memset, which gcc makes calloc) */
+		record_block(pc0, sp, p, n * size, false, n * size);
 	return p;
 }
 
@@ -153,10 +162,12 @@ static __attribute__((noinline)) void *realloc_slow(void *old, size_t size, uint
 	}
 	if (!recording())
 		return shim_mem.realloc(old, size);
+	size_t had = old && shim_mem.malloc_usable_size ? shim_mem.malloc_usable_size(old) : 0;
 	if (old)
 		record_free(pc0, sp, old);
 	void *p = shim_mem.realloc(old, size);
-	record_alloc(pc0, sp, p, size);
+	/* a moved block's contents are a copy: written */
+	record_block(pc0, sp, p, size, false, p != old ? (had < size ? had : size) : 0);
 	return p;
 }
 
@@ -248,7 +259,7 @@ SHIM_EXPORT void *pvalloc(size_t size)
 static inline void *mapped(void *p, size_t len, uintptr_t pc0, uintptr_t sp)
 {
 	if (recording() && p != MAP_FAILED)
-		record_block(pc0, sp, p, len, true);
+		record_block(pc0, sp, p, len, true, 0);
 	return p;
 }
 

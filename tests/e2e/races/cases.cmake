@@ -56,6 +56,9 @@ foreach(family gcc clang)
     ctrace_race_case(${mode} ${family} race.c ${mode} ${mode}.jq)
   endforeach()
   ctrace_race_case(cxx_shared_ptr ${family} race.cpp cxx_shared_ptr cxx_shared_ptr.jq)
+  foreach(mode calloc_zeroed realloc_moved)
+    ctrace_race_case(${mode} ${family} race.c ${mode} alloc_written.jq)
+  endforeach()
   ctrace_race_case(wide_interval ${family} race.c wide_interval wide_interval.jq
     INFO_JQ=${RACES_DIR}/wide_interval_info.jq)
   foreach(how pipe socketpair eventfd epoll vfork fcntl)   # the program of e2e_fd_handoff_*

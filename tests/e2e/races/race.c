@@ -57,6 +57,11 @@ int *block;
  * malloc gave the freed one back (glibc's per-thread cache does) */
 static _Atomic(int *) reused;
 static int reused_same;
+/* calloc_zeroed, realloc_moved: a block T1's allocation call wrote (the
+ * zeroing, the copy), handed to T2 with a relaxed store; whether the
+ * realloc moved it */
+static _Atomic(int *) made;
+static int made_moved;
 int far;
 char buf[32];
 char copy[32];
@@ -127,6 +132,15 @@ __attribute__((noinline)) static void first_access(void)
 		}
 		for (int round = 2; round < 6; round++)	/* and grows again */
 			wide_pass(round);
+	} else if (!strcmp(mode, "calloc_zeroed")) {
+		atomic_store_explicit(&made, calloc(8, sizeof(int)), memory_order_relaxed);
+	} else if (!strcmp(mode, "realloc_moved")) {
+		int *small = malloc(8 * sizeof *small);
+		uintptr_t small_at = (uintptr_t)small;
+		small[3] = 3;
+		int *big = realloc(small, 1 << 20);	/* mapped apart: moved */
+		made_moved = (uintptr_t)big != small_at;
+		atomic_store_explicit(&made, big, memory_order_relaxed);
 	} else if (!strcmp(mode, "block_reused")) {
 		int *old = malloc(8 * sizeof *old);
 		uintptr_t old_at = (uintptr_t)old;
@@ -195,6 +209,8 @@ __attribute__((noinline)) static void second_access(void)
 		sink = block[3];
 	} else if (!strcmp(mode, "wide_interval")) {
 		sink = wide[WIDE_N - 7];
+	} else if (!strcmp(mode, "calloc_zeroed") || !strcmp(mode, "realloc_moved")) {
+		sink = atomic_load_explicit(&made, memory_order_relaxed)[3];
 	} else if (!strcmp(mode, "block_reused")) {
 		sink = atomic_load_explicit(&reused, memory_order_relaxed)[3];
 	} else if (!strcmp(mode, "range")) {
@@ -280,8 +296,10 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "free_after_access") && strcmp(mode, "access_after_free"))
 		free(block);
 	printf("{\"mode\": \"%s\", \"block\": \"%p\", \"packed\": \"%p\", \"buf\": \"%p\", "
-	       "\"local\": \"%p\", \"reused\": \"%p\", \"reused_same\": %s}\n", mode, (void *)block,
+	       "\"local\": \"%p\", \"reused\": \"%p\", \"reused_same\": %s, \"made\": \"%p\", "
+	       "\"made_moved\": %s}\n", mode, (void *)block,
 	       (void *)&packed, (void *)buf, (void *)atomic_load_explicit(&escaped, memory_order_relaxed),
-	       (void *)atomic_load_explicit(&reused, memory_order_relaxed), reused_same ? "true" : "false");
+	       (void *)atomic_load_explicit(&reused, memory_order_relaxed), reused_same ? "true" : "false",
+	       (void *)atomic_load_explicit(&made, memory_order_relaxed), made_moved ? "true" : "false");
 	return 0;
 }
