@@ -28,6 +28,8 @@
 /* ARR grown to hold NEED elements of ELEM bytes, the new ones zeroed; its
  * capacity *CAP doubles, from FIRST. Out of memory aborts (host tools). */
 void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t first);
+/* The same, the new room left as it is (untouched: not made resident). */
+void *rc_grow_raw(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t first);
 
 /* ---- happens-before state (races_hb.c) ---- */
 
@@ -310,6 +312,8 @@ struct rc_block {
 struct rc_heap {
 	struct rc_block *b;
 	uint32_t n, cap;
+	uint32_t holes;            /* 1 + the first entry of b forgotten (rc_heap_forget,
+	                              addr 0), linked by next; 0: none */
 	struct u64map by_addr;     /* (process, addr) -> index */
 	bool indexed;              /* by_page is built (at the first rc_heap_find) */
 	struct u64map by_page;     /* (process, class, page) -> first block of the bucket */
@@ -318,6 +322,9 @@ struct rc_heap {
 };
 
 void rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev);
+/* A block made at addr that the heap does not keep (another part's): the
+ * one kept there before is replaced, so forgotten. */
+void rc_heap_forget(struct rc_heap *h, uint32_t process, uint64_t addr);
 /* The live block starting at addr, or NULL. */
 const struct rc_block *rc_heap_get(const struct rc_heap *h, uint32_t process, uint64_t addr);
 /* Marks the live block at addr freed by ev's thread at ev's stack;

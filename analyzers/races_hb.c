@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t first)
+void *rc_grow_raw(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t first)
 {
 	if (need <= *cap)
 		return arr;
@@ -18,8 +18,15 @@ void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t fir
 	void *p = realloc(arr, (size_t)n * elem);
 	if (!p)
 		abort();
-	memset((char *)p + (size_t)*cap * elem, 0, (size_t)(n - *cap) * elem);
 	*cap = n;
+	return p;
+}
+
+void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t first)
+{
+	uint32_t had = *cap;
+	char *p = rc_grow_raw(arr, cap, need, elem, first);
+	memset(p + (size_t)had * elem, 0, (size_t)(*cap - had) * elem);
 	return p;
 }
 

@@ -106,11 +106,14 @@ void rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev)
 		return;
 	int added;
 	uint32_t *slot = u64map_put(&h->by_addr, rc_heap_key(ev->process, addr), h->n, &added);
-	uint32_t i = *slot;
-	if (added) {
-		h->b = rc_grow(h->b, &h->cap, h->n + 1, sizeof(*h->b), 256);
+	if (added && h->holes) {   /* a forgotten entry's room */
+		*slot = h->holes - 1;
+		h->holes = h->b[*slot].next;
+	} else if (added) {
+		h->b = rc_grow_raw(h->b, &h->cap, h->n + 1, sizeof(*h->b), 256);
 		h->n++;
 	}
+	uint32_t i = *slot;
 	struct rc_block nb = { .addr = addr, .size = size, .process = ev->process, .stack = ev->stack,
 			       .thread = ev->thread, .next = RC_NONE, .free_thread = TRACE_NONE };
 	if (!h->indexed) {
@@ -127,6 +130,20 @@ void rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev)
 	h->b[i] = nb;
 	if (!same_bucket)
 		rc_index_add(h, i);
+}
+
+void rc_heap_forget(struct rc_heap *h, uint32_t process, uint64_t addr)
+{
+	uint64_t key = rc_heap_key(process, addr);
+	uint32_t *slot = u64map_get(&h->by_addr, key);
+	if (!slot)
+		return;
+	uint32_t i = *slot;
+	u64map_del(&h->by_addr, key);
+	if (h->indexed)
+		rc_index_remove(h, i);
+	h->b[i] = (struct rc_block){ .next = h->holes };   /* addr 0: a hole */
+	h->holes = i + 1;
 }
 
 const struct rc_block *rc_heap_get(const struct rc_heap *h, uint32_t process, uint64_t addr)
@@ -173,7 +190,8 @@ const struct rc_block *rc_heap_find(struct rc_heap *h, uint32_t process, uint64_
 {
 	if (!h->indexed) {
 		for (uint32_t i = 0; i < h->n; i++)
-			rc_index_add(h, i);
+			if (h->b[i].addr)   /* not a hole */
+				rc_index_add(h, i);
 		h->indexed = true;
 	}
 	const struct rc_block *best = NULL;

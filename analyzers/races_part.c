@@ -317,9 +317,28 @@ static void rc_part_free(struct rc_part *p, const struct trace_event *ev)
 	rc_part_access(p, ev, ev->args[0], size, (uint8_t)ev->args[2], true, false);
 }
 
+/* The block [addr, addr + size) has a word of this part's: most blocks
+ * lie in one page, whose part keeps them (one of 64 pages or more is kept
+ * by every part). */
+static bool rc_part_holds_block(const struct rc_part *p, uint32_t process, uint64_t addr,
+				uint64_t size)
+{
+	const unsigned shift = RC_PAGE_BITS + 3;   /* a page's bytes */
+	uint64_t first = addr >> shift, last = (addr + (size ? size - 1 : 0)) >> shift;
+	if (p->parts <= 1 || last < first || last - first >= 64)
+		return true;
+	for (uint64_t pg = first; pg <= last; pg++)
+		if (rc_part_of(rc_word_key(process, pg << shift), p->parts) == p->part)
+			return true;
+	return false;
+}
+
 static void rc_part_alloc(struct rc_part *p, const struct trace_event *ev)
 {
-	rc_heap_alloc(&p->heap, ev);
+	if (rc_part_holds_block(p, ev->process, ev->args[0], ev->args[1]))
+		rc_heap_alloc(&p->heap, ev);
+	else
+		rc_heap_forget(&p->heap, ev->process, ev->args[0]);
 	/* A new block: whatever was there before is another object, but for
 	 * what the shim may have merged (RC_FORGET_BUT_MINE). */
 	struct rc_access a = {

@@ -551,13 +551,17 @@ static void test_barrier_destroy(void **state)
 
 static void race_key(const struct report_race *k, char *buf, size_t size)
 {
-	snprintf(buf, size, "%d %llx %u %u/%u/%d/%llx %u/%u/%d/%llx", k->kind, (unsigned long long)k->address,
-		 k->size, k->accesses[0].thread, k->accesses[0].stack, k->accesses[0].write,
-		 (unsigned long long)k->accesses[0].address, k->accesses[1].thread, k->accesses[1].stack,
-		 k->accesses[1].write, (unsigned long long)k->accesses[1].address);
+	snprintf(buf, size, "%d %llx %u %u/%u/%d/%llx %u/%u/%d/%llx block %llx+%llu", k->kind,
+		 (unsigned long long)k->address, k->size, k->accesses[0].thread, k->accesses[0].stack,
+		 k->accesses[0].write, (unsigned long long)k->accesses[0].address, k->accesses[1].thread,
+		 k->accesses[1].stack, k->accesses[1].write, (unsigned long long)k->accesses[1].address,
+		 (unsigned long long)k->block, (unsigned long long)k->block_size);
 }
 
-/* A pseudo-random program: 4 workers, 3 mutexes, 64 sites, 300 bytes. */
+/* A pseudo-random program: 4 workers, 3 mutexes, 64 sites, 300 bytes of
+ * globals and 8 heap blocks made and freed again and again at the same
+ * addresses, of sizes over one to nine pages of the parts' (each part
+ * keeps the blocks on its pages: the blocks named must not depend on it). */
 static void test_parts_equal(void **state)
 {
 	(void)state;
@@ -592,7 +596,17 @@ static void test_parts_equal(void **state)
 			}
 			continue;
 		}
-		uint64_t addr = RT_X + (r >> 8) % 300;
+		uint64_t heap = 0x10000000 + 0x1000 * ((r >> 9) % 8);
+		if (r % 11 == 0) {
+			fake_alloc(&t, th[w], heap, 16 + (r >> 13) % 4096, s[(r >> 16) % 64]);
+			continue;
+		}
+		if (r % 13 == 0) {
+			fake_access(&t, th[w], heap, 0, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE,
+				    s[(r >> 16) % 64]);
+			continue;
+		}
+		uint64_t addr = (r >> 20) & 1 ? heap + (r >> 8) % 4096 : RT_X + (r >> 8) % 300;
 		uint64_t size = 1u << ((r >> 5) % 4);
 		fake_access(&t, th[w], addr, size, (r >> 12) & 1 ? TRACE_ACCESS_WRITE : 0, s[(r >> 16) % 64]);
 	}
@@ -603,6 +617,10 @@ static void test_parts_equal(void **state)
 	rt_run(&t, &four, 4);
 	assert_true(one.nraces > 10);
 	assert_int_equal(one.nraces, four.nraces);
+	size_t in_blocks = 0;
+	for (size_t i = 0; i < one.nraces; i++)
+		in_blocks += one.races[i].block != 0;
+	assert_true(in_blocks > 10);
 	for (size_t i = 0; i < one.nraces; i++) {
 		char a[256], b[256];
 		race_key(&one.races[i], a, sizeof a);
