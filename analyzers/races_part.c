@@ -333,20 +333,27 @@ static bool rc_part_holds_block(const struct rc_part *p, uint32_t process, uint6
 	return false;
 }
 
+/* New memory [addr, addr + size) made by ev's thread: whatever was there
+ * before is another object, but for what the shim may have merged
+ * (RC_FORGET_BUT_MINE). */
+static void rc_part_new_memory(struct rc_part *p, const struct trace_event *ev, uint64_t addr,
+			       uint64_t size)
+{
+	struct rc_access a = {
+		.process = ev->process, .thread = ev->thread, .addr = addr, .size = size,
+		.ts_ns = ev->ts_ns, .stack = ev->stack, .heldset = rc_heldset(&p->hb, ev->thread),
+	};
+	rc_shadow_reset(&p->sh, &p->hb, &a, p->parts, p->part,
+			ev->thread == TRACE_NONE ? RC_FORGET_ALL : RC_FORGET_BUT_MINE);
+}
+
 static void rc_part_alloc(struct rc_part *p, const struct trace_event *ev)
 {
 	if (rc_part_holds_block(p, ev->process, ev->args[0], ev->args[1]))
 		rc_heap_alloc(&p->heap, ev);
 	else
 		rc_heap_forget(&p->heap, ev->process, ev->args[0]);
-	/* A new block: whatever was there before is another object, but for
-	 * what the shim may have merged (RC_FORGET_BUT_MINE). */
-	struct rc_access a = {
-		.process = ev->process, .thread = ev->thread, .addr = ev->args[0], .size = ev->args[1],
-		.ts_ns = ev->ts_ns, .stack = ev->stack, .heldset = rc_heldset(&p->hb, ev->thread),
-	};
-	rc_shadow_reset(&p->sh, &p->hb, &a, p->parts, p->part,
-			ev->thread == TRACE_NONE ? RC_FORGET_ALL : RC_FORGET_BUT_MINE);
+	rc_part_new_memory(p, ev, ev->args[0], ev->args[1]);
 }
 
 static void rc_part_benign(struct rc_part *p, const struct trace_event *ev)
@@ -380,6 +387,8 @@ void rc_part_feed(struct rc_part *p, const struct trace_event *ev, const struct 
 	case TRACE_OP_ANNOTATE:
 		if (ev->args[0] == TRACE_ANN_BENIGN_RACE)
 			rc_part_benign(p, ev);
+		else if (ev->args[0] == TRACE_ANN_ALLOC_SLACK)
+			rc_part_new_memory(p, ev, ev->args[1], ev->args[2]);
 		break;
 	case TRACE_OP_THREAD_STACK:
 		rc_part_stack(p, ev);

@@ -405,6 +405,10 @@ enum trace_annotation {
 	TRACE_ANN_BENIGN_RACE = 3,    /* address, size: races on it are not reported */
 	TRACE_ANN_LOCK_NAME = 4,      /* address: a lock; str: its name */
 	TRACE_ANN_THREAD_NAME = 5,    /* str: the calling thread's name */
+	TRACE_ANN_ALLOC_SLACK = 6,    /* address, size: the bytes past a heap block's size
+	                                 that the allocator gave with it (malloc_usable_size),
+	                                 the program's to use too: new memory, as the block.
+	                                 Written by the shim right after the block's ALLOC */
 };
 
 /* What kind of object an op works on. */

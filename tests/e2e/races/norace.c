@@ -2,6 +2,7 @@
 // norace.c MODE - race-free patterns, one per synchronization kind, built
 // with `ctrace cc`: `ctrace report` must find no race in any of them.
 #define _GNU_SOURCE
+#include <malloc.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdatomic.h>
@@ -506,6 +507,40 @@ static int wide_readers(void)
 	return ok;
 }
 
+/* alloc_slack: T1 frees a 2000-byte block with no order to main (a
+ * relaxed flag); main's malloc(1990) gets the same chunk (above the
+ * per-thread cache's sizes: from the bins), and main writes all its
+ * usable size, as glibc allows (redis's listpacks do). The bytes past
+ * 1990 are main's new memory too, not a race with T1's free. */
+static char *slack_victim;
+static atomic_int slack_freed;
+static void *slack_freer(void *arg)
+{
+	(void)arg;
+	free(slack_victim);
+	atomic_store_explicit(&slack_freed, 1, memory_order_relaxed);
+	return NULL;
+}
+static int alloc_slack(void)
+{
+	slack_victim = malloc(2000);
+	memset(slack_victim, 1, 2000);
+	void *guard = malloc(100);   /* keeps the chunk from the top */
+	uintptr_t was = (uintptr_t)slack_victim;
+	pthread_t t;
+	pthread_create(&t, NULL, slack_freer, NULL);
+	while (!atomic_load_explicit(&slack_freed, memory_order_relaxed))
+		usleep(1000);
+	char *p = malloc(1990);
+	size_t usable = malloc_usable_size(p);
+	memset(p, 3, usable);
+	pthread_join(t, NULL);
+	int reused = (uintptr_t)p == was && usable > 1990;
+	free(p);
+	free(guard);
+	return reused;
+}
+
 /* block_reuse: the producer writes a block, frees it and gets it back
  * from malloc at once (glibc's per-thread cache), writes the same bytes
  * (merged by the shim with the first writes: one interval), and hands it
@@ -639,6 +674,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(m, "wide_readers")) {
 		counter = wide_readers();
 		expect = WIDE_READERS;
+	} else if (!strcmp(m, "alloc_slack")) {
+		counter = alloc_slack();   /* 1: the chunk was reused, with slack */
+		expect = 1;
 	} else if (!strcmp(m, "block_reuse")) {
 		pair(reuse_producer, reuse_consumer);
 		expect = ITERS;
