@@ -354,6 +354,8 @@ static void rc_part_alloc(struct rc_part *p, const struct trace_event *ev)
 	else
 		rc_heap_forget(&p->heap, ev->process, ev->args[0]);
 	rc_part_new_memory(p, ev, ev->args[0], ev->args[1]);
+	if (ev->args[2])   /* the slack too: the program may use it */
+		rc_part_new_memory(p, ev, ev->args[0] + ev->args[1], ev->args[2]);
 }
 
 static void rc_part_benign(struct rc_part *p, const struct trace_event *ev)
@@ -387,8 +389,6 @@ void rc_part_feed(struct rc_part *p, const struct trace_event *ev, const struct 
 	case TRACE_OP_ANNOTATE:
 		if (ev->args[0] == TRACE_ANN_BENIGN_RACE)
 			rc_part_benign(p, ev);
-		else if (ev->args[0] == TRACE_ANN_ALLOC_SLACK)
-			rc_part_new_memory(p, ev, ev->args[1], ev->args[2]);
 		break;
 	case TRACE_OP_THREAD_STACK:
 		rc_part_stack(p, ev);

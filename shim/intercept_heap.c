@@ -53,8 +53,8 @@ static bool heap_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 #define ALLOC_WRITE_MAX ((size_t)64 << 10)
 
 /* A block made, heap or MAPPING (mmap), whose first WRITTEN bytes the
- * call wrote; the bytes the allocator gave past its size are new memory
- * too (an ANNOTATE). An ALLOC leaves the interval going on: an access to the
+ * call wrote; the bytes the allocator gave past its size (its slack) are
+ * new memory too. An ALLOC leaves the interval going on: an access to the
  * block the thread kept before it, to a block it freed there, may merge
  * the same access to the new block (the analyzer takes the allocation for
  * a write of those bytes, as TSan takes every allocation). A mapping ends
@@ -66,19 +66,13 @@ static __attribute__((noinline)) void record_block(uintptr_t pc0, uintptr_t sp, 
 	if (!p || !heap_enter(&c, pc0, sp))
 		return;
 	struct shim_thread *t = c.t;
+	/* the slack: the program may use it too (redis's listpacks do) */
+	size_t usable = !mapping && shim_mem.malloc_usable_size ? shim_mem.malloc_usable_size(p) : 0;
 	struct trace_rec rec = {
 		.op = TRACE_OP_ALLOC, .tick = shim_call_tick(&c), .stack = c.stack,
-		.args = { (uintptr_t)p, size },
+		.args = { (uintptr_t)p, size, usable > size ? usable - size : 0 },
 	};
 	tsan_write(t, &rec, 0, mapping);
-	size_t usable = !mapping && shim_mem.malloc_usable_size ? shim_mem.malloc_usable_size(p) : 0;
-	if (usable > size) {   /* the slack: the program may use it (redis's listpacks do) */
-		struct trace_rec slack = {
-			.op = TRACE_OP_ANNOTATE, .tick = rec.tick, .stack = c.stack,
-			.args = { TRACE_ANN_ALLOC_SLACK, (uintptr_t)p + size, usable - size },
-		};
-		tsan_write(t, &slack, 0, false);
-	}
 	if (written)
 		tsan_access_with_stack(t, (uintptr_t)p, written < ALLOC_WRITE_MAX ? written : ALLOC_WRITE_MAX,
 				       TRACE_ACCESS_WRITE | TRACE_ACCESS_RANGE, c.stack);

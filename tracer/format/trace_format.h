@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* trace_format.h - THE on-disk schema of a ctrace trace (version 2).
+/* trace_format.h - THE on-disk schema of a ctrace trace (version 3).
  * Shared by the writer (in the shim) and the reader. docs/trace-format.md
  * explains it in prose; this header is the authority. Never renumber. */
 #ifndef CTRACE_TRACE_FORMAT_H
@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define TRACE_FORMAT_VERSION 2
+#define TRACE_FORMAT_VERSION 3
+/* The oldest version read: 2, whose ALLOC records have no slack arg. */
+#define TRACE_FORMAT_VERSION_MIN 2
 
 /* A process image writes one events file, "proc-<pid>-<gen>.ctr" (gen counts
  * the execs of that pid), made of chunks. Every chunk starts at a multiple of
@@ -301,8 +303,11 @@ enum trace_op {
 	                            trace_atomic_op, memory order (C11: 0 relaxed ..
 	                            5 seq_cst), size in bytes */
 	TRACE_OP_FENCE    = 119, /* args: memory order (atomic_thread_fence) */
-	TRACE_OP_ALLOC    = 120, /* args: address, size: a heap block made (its stack
-	                            is where); its free() is an ACCESS with FREE */
+	TRACE_OP_ALLOC    = 120, /* args: address, size, slack (version 3: the bytes
+	                            past size the allocator gave with it, which the
+	                            program may use too, malloc_usable_size): a heap
+	                            block made (its stack is where); its free() is
+	                            an ACCESS with FREE */
 	TRACE_OP_ANNOTATE = 121, /* ctrace.h: args: enum trace_annotation, address,
 	                            size; str: a name */
 
@@ -405,10 +410,6 @@ enum trace_annotation {
 	TRACE_ANN_BENIGN_RACE = 3,    /* address, size: races on it are not reported */
 	TRACE_ANN_LOCK_NAME = 4,      /* address: a lock; str: its name */
 	TRACE_ANN_THREAD_NAME = 5,    /* str: the calling thread's name */
-	TRACE_ANN_ALLOC_SLACK = 6,    /* address, size: the bytes past a heap block's size
-	                                 that the allocator gave with it (malloc_usable_size),
-	                                 the program's to use too: new memory, as the block.
-	                                 Written by the shim right after the block's ALLOC */
 };
 
 /* What kind of object an op works on. */

@@ -132,7 +132,7 @@ const struct trace_op_desc trace_op_descs[TRACE_OP_COUNT] = {
 	[TRACE_OP_ACCESS]   = { "access", TRACE_OBJ_NONE, CALL, 3, 0 },
 	[TRACE_OP_ATOMIC]   = { "atomic", TRACE_OBJ_ATOMIC, CALL | OBJ, 3, 0 },
 	[TRACE_OP_FENCE]    = { "fence", TRACE_OBJ_NONE, CALL, 1, 0 },
-	[TRACE_OP_ALLOC]    = { "alloc", TRACE_OBJ_NONE, CALL, 2, 0 },
+	[TRACE_OP_ALLOC]    = { "alloc", TRACE_OBJ_NONE, CALL, 3, 0 },
 	[TRACE_OP_ANNOTATE] = { "annotate", TRACE_OBJ_NONE, CALL | STR, 3, 0 },
 	[TRACE_OP_POSIX_SPAWN] = { "posix_spawn", TRACE_OBJ_NONE, CALL | STR, 1, 0 },
 };

@@ -341,6 +341,12 @@ enum rd_bad parse_record(struct rd_cursor *c, const uint8_t **pp, const uint8_t 
 		h->stack = v <= UINT32_MAX ? (uint32_t)v : 0;
 	}
 	bad = parse_objs(c, h, d->flags, &p, end, checked);
+	struct trace_op_desc v2_alloc;
+	if (op == TRACE_OP_ALLOC && c->file->hdr.h.version < 3) {   /* no slack yet */
+		v2_alloc = *d;
+		v2_alloc.nargs = 2;
+		d = &v2_alloc;
+	}
 	if (bad == RD_OK)
 		bad = parse_tail(h, d, begin, &p, end, checked);
 	if (bad != RD_OK)

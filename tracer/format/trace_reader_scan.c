@@ -59,7 +59,7 @@ static const char *check_header(const struct trace_chunk_header *h, char *buf, s
 {
 	if (h->magic != TRACE_CHUNK_MAGIC)
 		snprintf(buf, n, "bad chunk magic 0x%08x", h->magic);
-	else if (h->version != TRACE_FORMAT_VERSION)
+	else if (h->version < TRACE_FORMAT_VERSION_MIN || h->version > TRACE_FORMAT_VERSION)
 		snprintf(buf, n, "unsupported format version %u", h->version);
 	else if (h->type < TRACE_CHUNK_PROCESS || h->type > TRACE_CHUNK_STACKS)
 		snprintf(buf, n, "bad chunk type %u", h->type);

@@ -125,21 +125,12 @@ int main(int argc, char **argv)
 	uint64_t accesses = 0, atomics = 0, last_seq = 0, alloc_addr = 0;
 	uint32_t counter_obj = 0;
 	unsigned child_accesses = 0;
-	struct trace_event last_alloc = { .op = 0 };
 	while (trace_reader_next(r, &ev) == TRACE_READER_EVENT) {
 		accesses += ev.op == TRACE_OP_ACCESS;
-		if (ev.op == TRACE_OP_ALLOC)
-			last_alloc = ev;
-		/* a block's slack: right after its ALLOC, where the block ends */
-		if (ev.op == TRACE_OP_ANNOTATE && ev.args[0] == TRACE_ANN_ALLOC_SLACK) {
-			if (last_alloc.op != TRACE_OP_ALLOC || last_alloc.thread != ev.thread ||
-			    last_alloc.process != ev.process ||
-			    ev.args[1] != last_alloc.args[0] + last_alloc.args[1] || !ev.args[2] || ev.args[2] > 4096)
-				fail("a slack annotation at 0x%llx (%llu bytes) not after its block",
-				     (unsigned long long)ev.args[1], (unsigned long long)ev.args[2]);
-			last_alloc.op = 0;
-			continue;
-		}
+		/* a heap block's slack: glibc's, under 32 bytes past a small block */
+		if (ev.op == TRACE_OP_ALLOC && ev.args[1] < 4096 && ev.args[2] >= 32)
+			fail("a block of %llu bytes with %llu bytes of slack",
+			     (unsigned long long)ev.args[1], (unsigned long long)ev.args[2]);
 		if (ev.op == TRACE_OP_ATOMIC) {
 			const struct trace_object *o = trace_catalog_object(cat, ev.obj);
 			if (!o || o->key != counter || ev.kind != TRACE_OBJ_ATOMIC)
