@@ -215,6 +215,15 @@ static inline struct rc_entry rc_entry_of(const struct rc_access *a, uint64_t w,
 	};
 }
 
+/* Entry e covers no byte that access a (bytes MASK) does not, and is no
+ * stronger (a write, or atomic, where a is not): once e is also ordered
+ * before a, whatever races with e races with a. */
+static inline bool rc_covered_by(const struct rc_entry *e, uint8_t mask, const struct rc_access *a)
+{
+	return !(e->mask & ~mask) && (a->write || !(e->flags & RC_E_WRITE)) &&
+	       (!a->atomic || (e->flags & RC_E_ATOMIC));
+}
+
 static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_thread *th,
 			   struct rc_word *wd, const struct rc_access *a, uint64_t w, uint8_t mask,
 			   uint32_t epoch, uint32_t site,
@@ -224,9 +233,8 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct r
 	uint32_t keep = 0;
 	struct rc_entry *es = rc_entries(wd);
 	/* Most words: one entry, the thread's own, that the access covers
-	 * and is no weaker than (a loop writing its array again): replaced. */
-	if (wd->n == 1 && es->thread == t && !(es->mask & ~mask) &&
-	    (a->write || !(es->flags & RC_E_WRITE)) && (!a->atomic || (es->flags & RC_E_ATOMIC))) {
+	 * (a loop writing its array again): replaced. */
+	if (wd->n == 1 && es->thread == t && rc_covered_by(es, mask, a)) {
 		*es = rc_entry_of(a, w, mask, epoch, site);
 		return;
 	}
@@ -241,11 +249,7 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct r
 					      .prev = *e, .prev_site = &s->sites[e->site] };
 			found(ctx, &f);
 		}
-		/* Covered by the new access, ordered before it, and no stronger:
-		 * whatever races with it now races with the new access. */
-		bool dominated = before && !(e->mask & ~mask) &&
-				 (a->write || !(e->flags & RC_E_WRITE)) &&
-				 (!a->atomic || (e->flags & RC_E_ATOMIC));
+		bool dominated = before && rc_covered_by(e, mask, a);
 		/* An allocation's stand-in write gives way byte by byte to a
 		 * real write of the thread (what races with it there races
 		 * with that write), so a race is told by the write. */

@@ -46,6 +46,12 @@ static bool heap_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 	return true;
 }
 
+/* The bytes of block P the program may use (0: unknown). */
+static size_t usable_size(void *p)
+{
+	return p && shim_mem.malloc_usable_size ? shim_mem.malloc_usable_size(p) : 0;
+}
+
 /* The bytes of a new block its allocation call writes that are recorded
  * as a write (calloc's zeroing, a moved realloc's copy): the first 64 KiB
  * (the fields of an object published too early; not every word of a huge
@@ -67,7 +73,7 @@ static __attribute__((noinline)) void record_block(uintptr_t pc0, uintptr_t sp, 
 		return;
 	struct shim_thread *t = c.t;
 	/* the slack: the program may use it too (redis's listpacks do) */
-	size_t usable = !mapping && shim_mem.malloc_usable_size ? shim_mem.malloc_usable_size(p) : 0;
+	size_t usable = mapping ? 0 : usable_size(p);
 	struct trace_rec rec = {
 		.op = TRACE_OP_ALLOC, .tick = shim_call_tick(&c), .stack = c.stack,
 		.args = { (uintptr_t)p, size, usable > size ? usable - size : 0 },
@@ -83,13 +89,14 @@ static inline void record_alloc(uintptr_t pc0, uintptr_t sp, void *p, size_t siz
 	record_block(pc0, sp, p, size, false, 0);
 }
 
-static __attribute__((noinline)) void record_free(uintptr_t pc0, uintptr_t sp, void *p)
+/* The free of block P, of USABLE bytes (0: unknown). */
+static __attribute__((noinline)) void record_free(uintptr_t pc0, uintptr_t sp, void *p,
+						   size_t usable)
 {
 	struct shim_call c;
 	if (!heap_enter(&c, pc0, sp))
 		return;
-	size_t size = shim_mem.malloc_usable_size ? shim_mem.malloc_usable_size(p) : 1;
-	tsan_access_with_stack(c.t, (uintptr_t)p, size ? size : 1,
+	tsan_access_with_stack(c.t, (uintptr_t)p, usable ? usable : 1,
 			       TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE | TRACE_ACCESS_RANGE, c.stack);
 }
 
@@ -119,7 +126,7 @@ static __attribute__((noinline)) void free_slow(void *p, uintptr_t pc0, uintptr_
 	if (!p || shim_mem_in_arena(p) || !shim_mem_resolve())
 		return;  /* arena blocks stay: dlsym's few bytes */
 	if (recording())
-		record_free(pc0, sp, p);
+		record_free(pc0, sp, p, usable_size(p));
 	shim_mem.free(p);
 }
 
@@ -165,9 +172,9 @@ static __attribute__((noinline)) void *realloc_slow(void *old, size_t size, uint
 	}
 	if (!recording())
 		return shim_mem.realloc(old, size);
-	size_t had = old && shim_mem.malloc_usable_size ? shim_mem.malloc_usable_size(old) : 0;
+	size_t had = usable_size(old);
 	if (old)
-		record_free(pc0, sp, old);
+		record_free(pc0, sp, old, had);
 	void *p = shim_mem.realloc(old, size);
 	/* a moved block's contents are a copy: written */
 	record_block(pc0, sp, p, size, false, p != old ? (had < size ? had : size) : 0);

@@ -30,8 +30,12 @@ _Atomic bool tsan_on;
 
 /* ---- the thread's state ---- */
 
+/* The interval table's hot.shift at its smallest and largest size. */
+#define SHIFT_SMALLEST (64 - TSAN_SLOT_BITS_MIN)
+#define SHIFT_LARGEST  (64 - TSAN_SLOT_BITS_MAX)
+
 static void table_clear(struct tsan_thread *ts);
-static void table_shrink(struct tsan_thread *ts, uint32_t shift);
+static void table_restart_small(struct tsan_thread *ts);
 
 static void before_record(struct trace_stream *s, uint64_t tick)
 {
@@ -49,11 +53,10 @@ static void thread_reset(struct shim_thread *t, bool fresh)
 	t->stream.before_record = before_record;
 	t->stream.owed = false;
 	if (fresh) {
-		ts->hot.shift = 64 - TSAN_SLOT_BITS_MIN;
+		ts->hot.shift = SHIFT_SMALLEST;
 		return;
 	}
-	table_clear(ts);
-	table_shrink(ts, 64 - TSAN_SLOT_BITS_MIN);
+	table_restart_small(ts);
 	ts->batch.count_at = NULL;  /* its chunk is gone with the old stream */
 	ts->last_load.end = NULL;
 	for (uint32_t i = 0; i < TSAN_ACQUIRED; i++)
@@ -147,10 +150,8 @@ void tsan_thread_gone(void)
 {
 	struct tsan_thread *ts = tsan_current();
 	__ctrace_tsan_thread_v2 = NULL;
-	if (ts) {  /* its state waits for another thread: not with a grown table */
-		table_clear(ts);
-		table_shrink(ts, 64 - TSAN_SLOT_BITS_MIN);
-	}
+	if (ts)  /* its state waits for another thread: not with a grown table */
+		table_restart_small(ts);
 }
 
 /* SP: the frame address of the entry hook (tsan_hot.h). */
@@ -299,16 +300,28 @@ static void table_shrink(struct tsan_thread *ts, uint32_t shift)
 				  memory_order_relaxed);
 }
 
+/* The table emptied and at its smallest. */
+static void table_restart_small(struct tsan_thread *ts)
+{
+	table_clear(ts);
+	table_shrink(ts, SHIFT_SMALLEST);
+}
+
+/* MORE bytes of growth taken from the budget, if it has them. */
+static bool budget_take(uint64_t more)
+{
+	if (atomic_fetch_add_explicit(&grown_bytes, more, memory_order_relaxed) + more <=
+	    TSAN_GROWN_BUDGET)
+		return true;
+	atomic_fetch_sub_explicit(&grown_bytes, more, memory_order_relaxed);
+	return false;
+}
+
 /* The table is half full: twice the slots, or, at the largest or past
  * the budget, empty again (merging starts over). */
 static void table_full(struct tsan_thread *ts)
 {
-	uint64_t more = table_bytes(table_slots(ts));
-	if (ts->hot.shift == 64 - TSAN_SLOT_BITS_MAX ||
-	    atomic_fetch_add_explicit(&grown_bytes, more, memory_order_relaxed) + more >
-		    TSAN_GROWN_BUDGET) {
-		if (ts->hot.shift != 64 - TSAN_SLOT_BITS_MAX)
-			atomic_fetch_sub_explicit(&grown_bytes, more, memory_order_relaxed);
+	if (ts->hot.shift == SHIFT_LARGEST || !budget_take(table_bytes(table_slots(ts)))) {
 		table_clear(ts);
 		return;
 	}
@@ -328,7 +341,7 @@ static void table_full(struct tsan_thread *ts)
  * grown table, it is halved (its cache lines spread over fewer pages). */
 static void table_fit(struct tsan_thread *ts, uint32_t used)
 {
-	if (ts->hot.shift == 64 - TSAN_SLOT_BITS_MIN)
+	if (ts->hot.shift == SHIFT_SMALLEST)
 		return;
 	if (used * 8 >= table_slots(ts)) {
 		ts->sparse = 0;

@@ -137,6 +137,15 @@ static bool acquires_nothing_new(struct tsan_thread *ts, uint64_t key, int mo, u
 	return trace_mo_acquires((uint64_t)mo) && a->key == key && a->stored == stored;
 }
 
+/* Load L of key by T's thread acquires nothing it has not: it repeats
+ * the thread's last record with no store since, or the location's stores
+ * (STORED) are those its last acquire load read. */
+static bool load_merges(const struct shim_thread *t, const struct tsan_last_load *l, uint64_t key,
+			int mo, uint64_t stored)
+{
+	return repeats_last_load(t, l, stored) || acquires_nothing_new(t->tsan, key, mo, stored);
+}
+
 /* A merged load: counted, and its interval owed, so that the thread's next
  * record (its end among them) adds the count (tsan_flush). */
 static inline void count_merged(struct shim_thread *t)
@@ -165,7 +174,7 @@ RECORD_API bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr,
 	if (o) {
 		uint64_t stored = atomic_load_explicit(&o->stored, memory_order_relaxed);
 		struct tsan_last_load l = load_of(ts, key, pc, op, mo, size);
-		merged = repeats_last_load(t, &l, stored) || acquires_nothing_new(ts, key, mo, stored);
+		merged = load_merges(t, &l, key, mo, stored);
 		if (merged)
 			count_merged(t);
 	}
@@ -189,7 +198,7 @@ RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volat
 	struct trace_order *o = own_order(g);
 	uint64_t stored = o ? ts->stored_before : 0;
 	struct tsan_last_load l = load ? load_of(ts, key, pc, op, mo, size) : (struct tsan_last_load){ 0 };
-	if (load && o && (repeats_last_load(t, &l, stored) || acquires_nothing_new(ts, key, mo, stored))) {
+	if (load && o && load_merges(t, &l, key, mo, stored)) {
 		atomic_store_explicit(&o->stored, stored, memory_order_relaxed);
 		atomic_flag_clear_explicit(&stripes[TOKEN_STRIPE(token)].busy, memory_order_release);
 		count_merged(t);
