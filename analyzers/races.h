@@ -170,7 +170,7 @@ struct rc_entry {
 	uint8_t mask;              /* bytes of the word it covers */
 	uint8_t flags;             /* RC_E_* */
 };
-enum { RC_E_WRITE = 1, RC_E_ATOMIC = 2, RC_E_ALLOC = 4 /* RC_FORGET_BUT_MINE's */ };
+enum { RC_E_WRITE = 1, RC_E_ATOMIC = 2, RC_E_ALLOC = 4 /* a block's allocation (rc_shadow_allocated) */ };
 
 /* A word's state. Its entry, when it has one (most words: the last
  * write, or one reader), is inline; more entries go to the heap. */
@@ -213,7 +213,7 @@ struct rc_site {
 	uint8_t flags;             /* enum trace_access_flags, | RC_SITE_ATOMIC */
 };
 #define RC_SITE_ATOMIC 0x80u
-#define RC_SITE_ALLOC  0x40u  /* the allocation of the block (RC_FORGET_BUT_MINE) */
+#define RC_SITE_ALLOC  0x40u  /* the allocation of a block (rc_shadow_allocated) */
 
 #define RC_PAGE_CACHE 64u
 #define RC_SITE_CACHE_BITS 12u
@@ -257,28 +257,34 @@ struct rc_found {
 	uint32_t cur_heldset;
 };
 
+struct rc_heap;
+struct rc_block;
+
 void rc_shadow_init(struct rc_shadow *s);
 void rc_shadow_release(struct rc_shadow *s);
 uint32_t rc_site(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t size, uint8_t flags);
 /* Checks and records access a for the words of [addr, addr+size) that
- * `owns` accepts (NULL: all); calls found for each racing entry. */
-void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_access *a,
-		      uint32_t parts, uint32_t part,
+ * part PART of PARTS owns; calls found for each racing entry. A word seen
+ * for the first time starts as the allocation of the live block of HEAP
+ * holding it, if any (rc_shadow_allocated). */
+void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *heap,
+		      const struct rc_access *a, uint32_t parts, uint32_t part,
 		      void (*found)(void *ctx, const struct rc_found *f), void *ctx);
-/* How rc_shadow_reset forgets the state of a word. */
-enum rc_forget {
-	RC_FORGET_ALL,       /* all of it: memory another object takes */
-	RC_FORGET_BUT_MINE,  /* a new heap block, made by a's thread: the bytes
-	                        that thread accessed in its current epoch become
-	                        one write by the allocation (the shim may have
-	                        merged its accesses to the new block with those,
-	                        so TSan's reading of an allocation as a write of
-	                        the block stands in for them) */
-};
-
-/* Forgets the state of the words of a's bytes, HOW. */
-void rc_shadow_reset(struct rc_shadow *s, struct rc_hb *hb, const struct rc_access *a,
-		     uint32_t parts, uint32_t part, enum rc_forget how);
+/* Forgets the state of the words of [addr, addr + size): memory another
+ * object takes. */
+void rc_shadow_reset(struct rc_shadow *s, uint32_t process, uint64_t addr, uint64_t size,
+		     uint32_t parts, uint32_t part);
+/* Block b was just made: whatever was in its bytes (its slack too) is
+ * another object's. A block b->written: each byte is written by its
+ * allocation, as TSan takes it; that is the write that a read of a byte
+ * nobody wrote races with (calloc's zeroing, realloc's copy, malloc's
+ * garbage). Only the words that have state are written here: a word seen
+ * later starts so (rc_shadow_access). Any other block: the bytes its
+ * thread accessed in its current epoch become one write by the
+ * allocation. Either way that write stands for the accesses the shim
+ * merged with the thread's accesses to an earlier block at the same
+ * address, made in the same epoch (what races with them races with it). */
+void rc_shadow_allocated(struct rc_shadow *s, const struct rc_block *b, uint32_t parts, uint32_t part);
 
 static inline uint64_t rc_word_key(uint32_t process, uint64_t addr)
 {
@@ -295,12 +301,24 @@ static inline uint32_t rc_part_of(uint64_t key, uint32_t parts)
 
 struct rc_block {
 	uint64_t addr, size;
+	uint64_t ts_ns;            /* its allocation's */
 	uint32_t process, stack, thread;
+	uint32_t epoch, heldset;   /* its thread's, at the allocation */
+	uint32_t slack;            /* bytes the allocator gave past size (the program may use them) */
+	bool written;              /* the program's (TRACE_ALLOC_INSTRUMENTED, its thread
+	                              known): its allocation writes it all */
 	uint32_t next;             /* (races_heap.c's index) the next block of its bucket, or RC_NONE */
 	uint64_t freed;            /* 0 live, else the free's order (1, 2...) */
 	uint32_t free_stack, free_thread;
 	uint64_t free_ts_ns;
 };
+
+/* A block's bytes: those asked for and its slack (1 if none). */
+static inline uint64_t rc_block_span(const struct rc_block *b)
+{
+	uint64_t span = b->size + b->slack;
+	return span > b->size ? span : b->size ? b->size : 1;
+}
 
 /* Size classes of the containment index: class c holds the blocks of at
  * most 256 << 4c bytes, the last one any larger block (see races_heap.c). */
@@ -319,9 +337,14 @@ struct rc_heap {
 	struct u64map by_page;     /* (process, class, page) -> first block of the bucket */
 	uint32_t in_class[RC_HEAP_CLASSES];   /* blocks per class, to skip empty ones */
 	uint64_t frees;            /* frees so far */
+	uint64_t *scratch;         /* rc_heap_forget_in's */
+	uint32_t nscratch, cap_scratch;
 };
 
-void rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev);
+/* Block ev (an ALLOC) made by its thread in EPOCH, holding HELDSET;
+ * NULL for address 0. */
+const struct rc_block *rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev, uint32_t epoch,
+				    uint32_t heldset);
 /* A block made at addr that the heap does not keep (another part's): the
  * one kept there before is replaced, so forgotten. */
 void rc_heap_forget(struct rc_heap *h, uint32_t process, uint64_t addr);
@@ -333,6 +356,17 @@ uint64_t rc_heap_free(struct rc_heap *h, const struct trace_event *ev, uint64_t 
 /* The block holding addr: the live one, else the one freed last (builds
  * the index the first time). */
 const struct rc_block *rc_heap_find(struct rc_heap *h, uint32_t process, uint64_t addr);
+/* Calls fn for each live block of class MIN_CLASS or above (0: all)
+ * with a byte (its slack's too) in [lo, hi). It reads the buckets of
+ * every page of each class that [lo, hi) meets: a few for a page of the
+ * shadow, thousands for a thread's stack in the smallest classes. */
+void rc_heap_live_in(struct rc_heap *h, uint32_t process, uint64_t lo, uint64_t hi, unsigned min_class,
+		     void (*fn)(void *ctx, const struct rc_block *b), void *ctx);
+/* Forgets the live blocks of class MIN_CLASS or above with a byte in
+ * [lo, hi): memory made again without their free seen. */
+void rc_heap_forget_in(struct rc_heap *h, uint32_t process, uint64_t lo, uint64_t hi, unsigned min_class);
+/* The smallest class that holds blocks of SIZE bytes (rc_heap_live_in). */
+unsigned rc_heap_class(uint64_t size);
 void rc_heap_release(struct rc_heap *h);
 void rc_heap_copy(struct rc_heap *dst, const struct rc_heap *src);
 

@@ -37,11 +37,6 @@ static uint64_t rc_heap_key(uint32_t process, uint64_t addr)
 	return ((uint64_t)process << 56 ^ addr) & ~(1ull << 63);
 }
 
-static uint64_t rc_block_span(const struct rc_block *b)
-{
-	return b->size ? b->size : 1;
-}
-
 static bool rc_block_holds(const struct rc_block *b, uint32_t process, uint64_t addr)
 {
 	return b->process == process && addr >= b->addr && addr - b->addr < rc_block_span(b);
@@ -54,6 +49,11 @@ static unsigned rc_class_of(uint64_t span)
 	unsigned bits = 64 - (unsigned)__builtin_clzll(span - 1);   /* span <= 2^bits */
 	unsigned c = (bits - RC_PAGE_SHIFT0 + RC_CLASS_STEP - 1) / RC_CLASS_STEP;
 	return c < RC_HEAP_CLASSES ? c : RC_HEAP_CLASSES - 1;
+}
+
+unsigned rc_heap_class(uint64_t size)
+{
+	return rc_class_of(size);
 }
 
 /* The page number of addr in class c (0 for the last: one bucket). */
@@ -99,11 +99,12 @@ static void rc_index_remove(struct rc_heap *h, uint32_t i)
 	h->in_class[rc_class_of(rc_block_span(b))]--;
 }
 
-void rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev)
+const struct rc_block *rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev, uint32_t epoch,
+				    uint32_t heldset)
 {
-	uint64_t addr = ev->args[0], size = ev->args[1];
+	uint64_t addr = ev->args[0], size = ev->args[1], slack = trace_alloc_slack(ev->args[2]);
 	if (!addr)
-		return;
+		return NULL;
 	int added;
 	uint32_t *slot = u64map_put(&h->by_addr, rc_heap_key(ev->process, addr), h->n, &added);
 	if (added && h->holes) {   /* a forgotten entry's room */
@@ -114,11 +115,14 @@ void rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev)
 		h->n++;
 	}
 	uint32_t i = *slot;
-	struct rc_block nb = { .addr = addr, .size = size, .process = ev->process, .stack = ev->stack,
-			       .thread = ev->thread, .next = RC_NONE, .free_thread = TRACE_NONE };
+	struct rc_block nb = { .addr = addr, .size = size, .ts_ns = ev->ts_ns, .process = ev->process,
+			       .stack = ev->stack, .thread = ev->thread, .epoch = epoch, .heldset = heldset,
+			       .slack = slack > UINT32_MAX ? UINT32_MAX : (uint32_t)slack,
+			       .written = (ev->args[2] & TRACE_ALLOC_INSTRUMENTED) && ev->thread != TRACE_NONE,
+			       .next = RC_NONE, .free_thread = TRACE_NONE };
 	if (!h->indexed) {
 		h->b[i] = nb;
-		return;
+		return &h->b[i];
 	}
 	/* The old block's bucket is the new one's unless its class changed
 	 * (or another process's block shared the by_addr key). */
@@ -130,6 +134,7 @@ void rc_heap_alloc(struct rc_heap *h, const struct trace_event *ev)
 	h->b[i] = nb;
 	if (!same_bucket)
 		rc_index_add(h, i);
+	return &h->b[i];
 }
 
 void rc_heap_forget(struct rc_heap *h, uint32_t process, uint64_t addr)
@@ -165,14 +170,16 @@ uint64_t rc_heap_free(struct rc_heap *h, const struct trace_event *ev, uint64_t 
 	return b->size;
 }
 
-/* Of the blocks holding addr: a live one (the first made, if several),
- * else the one freed last. */
+/* Of the blocks holding addr: a live one (the one made last, if several:
+ * a free was not seen), else the one freed last. */
 static const struct rc_block *rc_better(const struct rc_block *best, const struct rc_block *b)
 {
 	if (!best)
 		return b;
-	if (!best->freed || !b->freed)
-		return !b->freed && (best->freed || b < best) ? b : best;
+	if (!best->freed || !b->freed) {
+		bool newer = b->ts_ns != best->ts_ns ? b->ts_ns > best->ts_ns : b->addr > best->addr;
+		return !b->freed && (best->freed || newer) ? b : best;
+	}
 	return b->freed > best->freed ? b : best;
 }
 
@@ -186,14 +193,19 @@ static const struct rc_block *rc_bucket_find(const struct rc_heap *h, const stru
 	return best;
 }
 
+static void rc_heap_index(struct rc_heap *h)
+{
+	if (h->indexed)
+		return;
+	for (uint32_t i = 0; i < h->n; i++)
+		if (h->b[i].addr)   /* not a hole */
+			rc_index_add(h, i);
+	h->indexed = true;
+}
+
 const struct rc_block *rc_heap_find(struct rc_heap *h, uint32_t process, uint64_t addr)
 {
-	if (!h->indexed) {
-		for (uint32_t i = 0; i < h->n; i++)
-			if (h->b[i].addr)   /* not a hole */
-				rc_index_add(h, i);
-		h->indexed = true;
-	}
+	rc_heap_index(h);
 	const struct rc_block *best = NULL;
 	for (unsigned c = 0; c < RC_HEAP_CLASSES; c++) {
 		if (!h->in_class[c])
@@ -206,8 +218,46 @@ const struct rc_block *rc_heap_find(struct rc_heap *h, uint32_t process, uint64_
 	return best;
 }
 
+void rc_heap_live_in(struct rc_heap *h, uint32_t process, uint64_t lo, uint64_t hi, unsigned min_class,
+		     void (*fn)(void *ctx, const struct rc_block *b), void *ctx)
+{
+	rc_heap_index(h);
+	for (unsigned c = min_class; c < RC_HEAP_CLASSES && lo < hi; c++) {
+		if (!h->in_class[c])
+			continue;
+		uint64_t first = rc_page_of(c, lo), last = rc_page_of(c, hi - 1);
+		for (uint64_t page = first ? first - 1 : 0;; page++) {
+			const uint32_t *head = u64map_get(&h->by_page, rc_bucket_key(process, c, page));
+			for (uint32_t i = head ? *head : RC_NONE; i != RC_NONE; i = h->b[i].next) {
+				const struct rc_block *b = &h->b[i];
+				if (!b->freed && b->process == process && b->addr < hi &&
+				    b->addr + rc_block_span(b) > lo)
+					fn(ctx, b);
+			}
+			if (page == last)
+				break;
+		}
+	}
+}
+
+static void rc_note_block(void *ctx, const struct rc_block *b)
+{
+	struct rc_heap *h = ctx;
+	h->scratch = rc_grow_raw(h->scratch, &h->cap_scratch, h->nscratch + 1, sizeof(*h->scratch), 16);
+	h->scratch[h->nscratch++] = b->addr;
+}
+
+void rc_heap_forget_in(struct rc_heap *h, uint32_t process, uint64_t lo, uint64_t hi, unsigned min_class)
+{
+	h->nscratch = 0;
+	rc_heap_live_in(h, process, lo, hi, min_class, rc_note_block, h);
+	for (uint32_t i = 0; i < h->nscratch; i++)
+		rc_heap_forget(h, process, h->scratch[i]);
+}
+
 void rc_heap_release(struct rc_heap *h)
 {
+	free(h->scratch);
 	free(h->b);
 	u64map_release(&h->by_addr);
 	u64map_release(&h->by_page);
@@ -217,6 +267,8 @@ void rc_heap_release(struct rc_heap *h)
 void rc_heap_copy(struct rc_heap *dst, const struct rc_heap *src)
 {
 	*dst = *src;
+	dst->scratch = NULL;
+	dst->nscratch = dst->cap_scratch = 0;
 	if (src->b) {
 		dst->b = malloc(src->cap * sizeof(*dst->b));
 		if (!dst->b)

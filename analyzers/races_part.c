@@ -244,14 +244,17 @@ static void rc_part_stack(struct rc_part *p, const struct trace_event *ev)
 		uint64_t from = st->used_lo > lo ? st->used_lo : lo, to = st->hi < hi ? st->hi : hi;
 		if (p->used[i] == t || st->process != ev->process || from >= to)
 			continue;
-		struct rc_access a = { .process = ev->process, .addr = from, .size = to - from };
-		rc_shadow_reset(&p->sh, &p->hb, &a, p->parts, p->part, RC_FORGET_ALL);
+		rc_shadow_reset(&p->sh, ev->process, from, to - from, p->parts, p->part);
 		if (from == st->used_lo && to == st->hi) {   /* all of its state went */
 			st->used_lo = UINT64_MAX;
 			st->listed = false;
 			p->used[i--] = p->used[--p->nused];
 		}
 	}
+	/* A block whose free was not seen (a thread's, past its end) may
+	 * have been unmapped and its pages made this stack: glibc maps
+	 * blocks of 128 KiB and more on their own. */
+	rc_heap_forget_in(&p->heap, ev->process, lo, hi, rc_heap_class(128u << 10));
 	uint32_t had = p->nstacks;
 	p->stacks = rc_grow(p->stacks, &p->nstacks, t + 1, sizeof(*p->stacks), 64);
 	for (uint32_t i = had; i < p->nstacks; i++)
@@ -277,7 +280,7 @@ static void rc_part_check(struct rc_part *p, const struct rc_plain *pl, bool wri
 		.ts_ns = pl->ts_ns, .stack = pl->stack, .heldset = rc_heldset(&p->hb, pl->thread),
 		.aflags = pl->aflags, .write = write, .atomic = atomic, .event = p->nevent,
 	};
-	rc_shadow_access(&p->sh, &p->hb, a, p->parts, p->part, rc_found_data, p);
+	rc_shadow_access(&p->sh, &p->hb, &p->heap, a, p->parts, p->part, rc_found_data, p);
 }
 
 static void rc_part_access(struct rc_part *p, const struct trace_event *ev, uint64_t addr,
@@ -304,17 +307,13 @@ void rc_part_feed_plain(struct rc_part *p, const struct rc_plain *pl)
 static void rc_part_free(struct rc_part *p, const struct trace_event *ev)
 {
 	const struct rc_block *b = rc_heap_get(&p->heap, ev->process, ev->args[0]);
-	bool known = b != NULL;
-	/* the block the program asked for (the allocator's usable size may be
-	 * larger, and its tail belongs to no one) */
-	uint64_t size = known && b->size ? b->size : ev->args[1];
-	if (!known) {
-		struct rc_access a = { .process = ev->process, .addr = ev->args[0], .size = size };
-		if (size)
-			rc_shadow_reset(&p->sh, &p->hb, &a, p->parts, p->part, RC_FORGET_ALL);
+	if (!b) {
+		rc_shadow_reset(&p->sh, ev->process, ev->args[0], ev->args[1], p->parts, p->part);
 		return;
 	}
-	rc_part_access(p, ev, ev->args[0], size, (uint8_t)ev->args[2], true, false);
+	/* the bytes the program asked for (the free's size, as TSan tells it;
+	 * a race of the free with a use of the slack is not found) */
+	rc_part_access(p, ev, ev->args[0], b->size ? b->size : ev->args[1], (uint8_t)ev->args[2], true, false);
 }
 
 /* The block [addr, addr + size) has a word of this part's: most blocks
@@ -333,29 +332,22 @@ static bool rc_part_holds_block(const struct rc_part *p, uint32_t process, uint6
 	return false;
 }
 
-/* New memory [addr, addr + size) made by ev's thread: whatever was there
- * before is another object, but for what the shim may have merged
- * (RC_FORGET_BUT_MINE). */
-static void rc_part_new_memory(struct rc_part *p, const struct trace_event *ev, uint64_t addr,
-			       uint64_t size)
-{
-	struct rc_access a = {
-		.process = ev->process, .thread = ev->thread, .addr = addr, .size = size,
-		.ts_ns = ev->ts_ns, .stack = ev->stack, .heldset = rc_heldset(&p->hb, ev->thread),
-	};
-	rc_shadow_reset(&p->sh, &p->hb, &a, p->parts, p->part,
-			ev->thread == TRACE_NONE ? RC_FORGET_ALL : RC_FORGET_BUT_MINE);
-}
-
+/* A block made (or a mapping): new memory, whatever it held before, and
+ * written by its allocation (rc_shadow_allocated). */
 static void rc_part_alloc(struct rc_part *p, const struct trace_event *ev)
 {
-	if (rc_part_holds_block(p, ev->process, ev->args[0], ev->args[1]))
-		rc_heap_alloc(&p->heap, ev);
-	else
+	uint64_t size = ev->args[1], slack = trace_alloc_slack(ev->args[2]);
+	uint64_t span = size + slack < size ? size : size + slack;
+	if (!rc_part_holds_block(p, ev->process, ev->args[0], span)) {
 		rc_heap_forget(&p->heap, ev->process, ev->args[0]);
-	rc_part_new_memory(p, ev, ev->args[0], ev->args[1]);
-	if (ev->args[2])   /* the slack too: the program may use it */
-		rc_part_new_memory(p, ev, ev->args[0] + ev->args[1], ev->args[2]);
+		return;
+	}
+	bool known = ev->thread != TRACE_NONE;
+	const struct rc_block *b =
+		rc_heap_alloc(&p->heap, ev, known ? vclock_get(&rc_thread(&p->hb, ev->thread)->vc, ev->thread) : 0,
+			      known ? rc_heldset(&p->hb, ev->thread) : RC_NONE);
+	if (b)
+		rc_shadow_allocated(&p->sh, b, p->parts, p->part);
 }
 
 static void rc_part_benign(struct rc_part *p, const struct trace_event *ev)

@@ -164,9 +164,11 @@ static void rc_table_grow(struct rc_shadow *s)
 	s->mask = cap - 1;
 }
 
-/* The page KEY (rc_word_key >> RC_PAGE_BITS), made if CREATE, else NULL. */
-static struct rc_page *rc_page_find(struct rc_shadow *s, uint64_t key, bool create)
+/* The page KEY (rc_word_key >> RC_PAGE_BITS); one not there yet is made
+ * (*MADE set) if MADE, else NULL. */
+static struct rc_page *rc_page_find(struct rc_shadow *s, uint64_t key, bool *made)
 {
+	const bool create = made != NULL;
 	struct rc_page_slot *c = &s->cache[key % RC_PAGE_CACHE];
 	if (c->key == key)
 		return c->page;
@@ -182,10 +184,11 @@ static struct rc_page *rc_page_find(struct rc_shadow *s, uint64_t key, bool crea
 				return NULL;
 			if ((s->npages + 1) * 2 > s->mask + 1) {   /* keep it at most half full */
 				rc_table_grow(s);
-				return rc_page_find(s, key, create);
+				return rc_page_find(s, key, made);
 			}
 			s->table[i] = (struct rc_page_slot){ key, rc_slab_alloc(s, sizeof(struct rc_page)) };
 			s->npages++;
+			*made = true;
 			break;
 		}
 		i = (i + 1) & s->mask;
@@ -202,17 +205,37 @@ static inline uint8_t rc_mask(uint64_t w, uint64_t addr, uint64_t end)
 	return (uint8_t)(((1u << hi) - 1) & ~((1u << lo) - 1));
 }
 
+/* The entry in word w of an access by THREAD at EPOCH from ADDR (< w: a
+ * range from an earlier word). */
+static inline struct rc_entry rc_entry_at(uint32_t thread, uint32_t epoch, uint32_t site, uint64_t addr,
+					  uint64_t ts_ns, uint64_t w, uint8_t mask, uint8_t flags)
+{
+	int64_t start = (int64_t)(addr - w);
+	return (struct rc_entry){
+		.thread = thread, .epoch = epoch, .site = site,
+		.start = start < INT32_MIN ? INT32_MIN : (int32_t)start,
+		.ts_ns = ts_ns, .mask = mask, .flags = flags,
+	};
+}
+
 /* The entry of access a in word w. */
 static inline struct rc_entry rc_entry_of(const struct rc_access *a, uint64_t w, uint8_t mask,
 					  uint32_t epoch, uint32_t site)
 {
-	int64_t start = (int64_t)(a->addr - w);   /* < 0: a range from an earlier word */
-	return (struct rc_entry){
-		.thread = a->thread, .epoch = epoch, .site = site,
-		.start = start < INT32_MIN ? INT32_MIN : (int32_t)start,
-		.ts_ns = a->ts_ns, .mask = mask,
-		.flags = (uint8_t)((a->write ? RC_E_WRITE : 0) | (a->atomic ? RC_E_ATOMIC : 0)),
-	};
+	return rc_entry_at(a->thread, epoch, site, a->addr, a->ts_ns, w, mask,
+			   (uint8_t)((a->write ? RC_E_WRITE : 0) | (a->atomic ? RC_E_ATOMIC : 0)));
+}
+
+/* The entry in word w of block b's allocation (site *SITE, interned at
+ * the first). */
+static struct rc_entry rc_alloc_entry(struct rc_shadow *s, const struct rc_block *b, uint64_t w,
+				      uint32_t *site)
+{
+	if (*site == RC_NONE)
+		*site = rc_site(s, b->stack, b->heldset, b->size > UINT32_MAX ? UINT32_MAX : (uint32_t)b->size,
+				RC_SITE_ALLOC);
+	return rc_entry_at(b->thread, b->epoch, *site, b->addr, b->ts_ns, w,
+			   rc_mask(w, b->addr, b->addr + rc_block_span(b)), RC_E_WRITE | RC_E_ALLOC);
 }
 
 /* Entry e covers no byte that access a (bytes MASK) does not, and is no
@@ -231,6 +254,7 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct r
 {
 	const uint32_t t = a->thread;
 	uint32_t keep = 0;
+	bool subsumed = false;
 	struct rc_entry *es = rc_entries(wd);
 	/* Most words: one entry, the thread's own, that the access covers
 	 * (a loop writing its array again): replaced. */
@@ -257,10 +281,20 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct r
 			dominated = !(e->mask &= (uint8_t)~mask);
 		if (!dominated)
 			es[keep++] = *e;
+		/* A read after the thread's own write of its bytes in the same
+		 * epoch adds nothing (as TSan keeps it): what races with the
+		 * read races with the write, and what is ordered after the
+		 * write is after the read. */
+		subsumed |= same && e->epoch == epoch && !a->write && (e->flags & RC_E_WRITE) &&
+			    !(mask & ~e->mask) && (a->atomic || !(e->flags & RC_E_ATOMIC));
 	}
+	wd->n = keep;
+	if (subsumed)
+		return;
 	/* A free, once checked, is all that is left of the block: a later
 	 * access races with it or is ordered after it. */
-	wd->n = a->aflags & TRACE_ACCESS_FREE ? 0 : keep;
+	if (a->aflags & TRACE_ACCESS_FREE)
+		wd->n = 0;
 	rc_word_reserve(s, wd);
 	rc_entries(wd)[wd->n++] = rc_entry_of(a, w, mask, epoch, site);
 }
@@ -277,8 +311,36 @@ static inline struct rc_word *rc_page_word(struct rc_page *pg, uint64_t w)
 	return &pg->w[(w >> 3) % RC_PAGE_WORDS];
 }
 
-void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_access *a,
-		      uint32_t parts, uint32_t part,
+/* A page just made: each word of a live block starts as its allocation
+ * (of the newest block, if a free was not seen). */
+struct rc_fill {
+	struct rc_shadow *s;
+	struct rc_page *pg;
+	uint64_t base;             /* the page's first byte */
+};
+
+static void rc_fill_block(void *ctx, const struct rc_block *b)
+{
+	struct rc_fill *f = ctx;
+	if (!b->written)
+		return;
+	uint64_t end = b->addr + rc_block_span(b);
+	uint64_t w = b->addr > f->base ? b->addr & ~7ull : f->base;
+	uint64_t last = rc_page_last(w, end);
+	uint32_t site = RC_NONE;
+	for (uint64_t x = w;; x += 8) {
+		struct rc_word *wd = rc_page_word(f->pg, x);
+		if (!wd->n || wd->one.ts_ns <= b->ts_ns) {
+			wd->one = rc_alloc_entry(f->s, b, x, &site);
+			wd->n = 1;
+		}
+		if (last - x < 8)
+			break;
+	}
+}
+
+void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *heap,
+		      const struct rc_access *a, uint32_t parts, uint32_t part,
 		      void (*found)(void *ctx, const struct rc_found *f), void *ctx)
 {
 	if (!a->size)
@@ -295,7 +357,13 @@ void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_acc
 				site = rc_site(s, a->stack, a->heldset,
 					       a->size > UINT32_MAX ? UINT32_MAX : (uint32_t)a->size,
 					       (uint8_t)(a->aflags | (a->atomic ? RC_SITE_ATOMIC : 0)));
-			struct rc_page *pg = rc_page_find(s, key >> RC_PAGE_BITS, true);
+			bool made = false;
+			struct rc_page *pg = rc_page_find(s, key >> RC_PAGE_BITS, &made);
+			if (made && heap) {
+				struct rc_fill f = { s, pg, w & ~(uint64_t)(RC_PAGE_WORDS * 8 - 1) };
+				rc_heap_live_in(heap, a->process, f.base, f.base + RC_PAGE_WORDS * 8, 0,
+						rc_fill_block, &f);
+			}
 			for (uint64_t x = w;; x += 8) {
 				rc_word_access(s, hb, th, rc_page_word(pg, x), a, x, rc_mask(x, a->addr, end),
 					       epoch, site, found, ctx);
@@ -309,54 +377,118 @@ void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_acc
 	}
 }
 
-/* The state of word x after an allocation by a's thread at EPOCH: that
- * thread's entries of the epoch become one write by the allocation (site
- * *SITE, interned at the first). */
-static void rc_word_allocated(struct rc_shadow *s, struct rc_word *wd, const struct rc_access *a,
-			      uint64_t x, uint32_t epoch, uint32_t *site)
+/* Calls fn(ctx, page, w, last) for each page with state that holds words
+ * of [addr, end) that part PART owns: w its first word there, last its
+ * last byte. A range of more pages than are in use (a mapping of a
+ * terabyte, reserved) is met through the pages in use. */
+static void rc_pages_in(struct rc_shadow *s, uint32_t process, uint64_t addr, uint64_t end,
+			uint32_t parts, uint32_t part,
+			void (*fn)(void *ctx, struct rc_page *pg, uint64_t w, uint64_t last), void *ctx)
 {
-	uint8_t mask = 0;
-	for (uint32_t i = 0; i < wd->n; i++) {
-		const struct rc_entry *e = &rc_entries(wd)[i];
-		if (e->thread == a->thread && e->epoch == epoch)
-			mask |= e->mask;
-	}
-	wd->n = 0;
-	if (!mask)
-		return;
-	if (*site == RC_NONE)
-		*site = rc_site(s, a->stack, a->heldset, a->size > UINT32_MAX ? UINT32_MAX : (uint32_t)a->size,
-				RC_SITE_ALLOC);
-	struct rc_entry *e = &rc_entries(wd)[wd->n++];
-	*e = rc_entry_of(a, x, mask, epoch, *site);
-	e->flags = RC_E_WRITE | RC_E_ALLOC;
-}
-
-void rc_shadow_reset(struct rc_shadow *s, struct rc_hb *hb, const struct rc_access *a,
-		     uint32_t parts, uint32_t part, enum rc_forget how)
-{
-	if (!a->size)
-		return;
-	uint32_t epoch = how == RC_FORGET_BUT_MINE ? vclock_get(&rc_thread(hb, a->thread)->vc, a->thread) : 0;
-	uint32_t site = RC_NONE;
-	uint64_t end = a->addr + a->size < a->addr ? UINT64_MAX : a->addr + a->size;
-	for (uint64_t w = a->addr & ~7ull;;) {
-		uint64_t last = rc_page_last(w, end);
-		uint64_t key = rc_word_key(a->process, w);
-		struct rc_page *pg = rc_part_of(key, parts) == part
-					     ? rc_page_find(s, key >> RC_PAGE_BITS, false) : NULL;
-		for (uint64_t x = w; pg; x += 8) {
-			struct rc_word *wd = rc_page_word(pg, x);
-			if (how == RC_FORGET_BUT_MINE) {
-				rc_word_allocated(s, wd, a, x, epoch, &site);
-			} else {
-				wd->n = 0;
-			}
-			if (last - x < 8)
-				break;
+	const uint64_t page_bytes = RC_PAGE_WORDS * 8;
+	/* page keys decode to addresses for one process below 2^51 (rc_word_key) */
+	if ((end - 1 - addr) / page_bytes > s->npages + RC_PAGE_CACHE && end - 1 < 1ull << 51) {
+		for (size_t i = 0; s->table && i <= s->mask; i++) {
+			uint64_t key = s->table[i].key;
+			if (key == U64MAP_EMPTY)
+				continue;
+			uint64_t base = ((key << RC_PAGE_BITS) ^ (uint64_t)process << 48) << 3;
+			if (base >= end || base + page_bytes <= addr ||
+			    rc_part_of(key << RC_PAGE_BITS, parts) != part)
+				continue;
+			uint64_t w = addr > base ? addr & ~7ull : base;
+			fn(ctx, s->table[i].page, w, rc_page_last(w, end));
 		}
+		return;
+	}
+	for (uint64_t w = addr & ~7ull;;) {
+		uint64_t last = rc_page_last(w, end);
+		uint64_t key = rc_word_key(process, w);
+		struct rc_page *pg = rc_part_of(key, parts) == part ? rc_page_find(s, key >> RC_PAGE_BITS, NULL)
+								     : NULL;
+		if (pg)
+			fn(ctx, pg, w, last);
 		if (last >= end - 1)
 			break;
 		w = last + 1;
 	}
+}
+
+static void rc_page_forget(void *ctx, struct rc_page *pg, uint64_t w, uint64_t last)
+{
+	(void)ctx;
+	for (uint64_t x = w;; x += 8) {
+		rc_page_word(pg, x)->n = 0;
+		if (last - x < 8)
+			break;
+	}
+}
+
+void rc_shadow_reset(struct rc_shadow *s, uint32_t process, uint64_t addr, uint64_t size,
+		     uint32_t parts, uint32_t part)
+{
+	if (size)
+		rc_pages_in(s, process, addr, addr + size < addr ? UINT64_MAX : addr + size, parts, part,
+			    rc_page_forget, NULL);
+}
+
+struct rc_made {
+	struct rc_shadow *s;
+	const struct rc_block *b;
+	uint32_t site;
+};
+
+/* The words of written block b there: its bytes are its allocation's. */
+static void rc_page_written(void *ctx, struct rc_page *pg, uint64_t w, uint64_t last)
+{
+	struct rc_made *m = ctx;
+	for (uint64_t x = w;; x += 8) {
+		struct rc_word *wd = rc_page_word(pg, x);
+		struct rc_entry e = rc_alloc_entry(m->s, m->b, x, &m->site);
+		uint32_t keep = 0;
+		struct rc_entry *es = rc_entries(wd);
+		for (uint32_t i = 0; i < wd->n; i++)   /* bytes of the word past the block stay */
+			if ((es[i].mask &= (uint8_t)~e.mask))
+				es[keep++] = es[i];
+		wd->n = keep;
+		rc_word_reserve(m->s, wd);
+		rc_entries(wd)[wd->n++] = e;
+		if (last - x < 8)
+			break;
+	}
+}
+
+/* The words of block b there: the bytes its thread accessed in its
+ * current epoch are its allocation's, the rest forgotten. */
+static void rc_page_made(void *ctx, struct rc_page *pg, uint64_t w, uint64_t last)
+{
+	struct rc_made *m = ctx;
+	for (uint64_t x = w;; x += 8) {
+		struct rc_word *wd = rc_page_word(pg, x);
+		uint8_t mask = 0;
+		for (uint32_t i = 0; i < wd->n; i++) {
+			const struct rc_entry *e = &rc_entries(wd)[i];
+			if (e->thread == m->b->thread && e->epoch == m->b->epoch)
+				mask |= e->mask;
+		}
+		wd->n = 0;
+		if (mask) {
+			struct rc_entry *e = &rc_entries(wd)[wd->n++];
+			*e = rc_alloc_entry(m->s, m->b, x, &m->site);
+			e->mask &= mask;
+		}
+		if (last - x < 8)
+			break;
+	}
+}
+
+void rc_shadow_allocated(struct rc_shadow *s, const struct rc_block *b, uint32_t parts, uint32_t part)
+{
+	uint64_t end = b->addr + rc_block_span(b);
+	end = end < b->addr ? UINT64_MAX : end;
+	struct rc_made m = { s, b, RC_NONE };
+	if (b->thread == TRACE_NONE)
+		rc_pages_in(s, b->process, b->addr, end, parts, part, rc_page_forget, NULL);
+	else
+		rc_pages_in(s, b->process, b->addr, end, parts, part, b->written ? rc_page_written : rc_page_made, &m);
 }

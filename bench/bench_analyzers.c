@@ -283,7 +283,7 @@ static double heap_reuse(struct gen *g, struct rc_heap *h, const uint64_t *addr,
 		rc_heap_free(h, &ev, addr[i]);
 		ev.args[0] = addr[i];
 		ev.args[1] = gen_rand(g, 64);
-		rc_heap_alloc(h, &ev);
+		rc_heap_alloc(h, &ev, 0, RC_NONE);
 	}
 	return now_s() - t0;
 }
@@ -306,7 +306,7 @@ static void bench_races_heap(struct gen *g, uint64_t n, uint64_t lookups)
 		next += (size + 31) & ~15ull;
 		ev.args[0] = addr[i];
 		ev.args[1] = size;
-		rc_heap_alloc(&h, &ev);
+		rc_heap_alloc(&h, &ev, 0, RC_NONE);
 	}
 	double made = now_s() - t0, reused = heap_reuse(g, &h, addr, n, 0);
 	t0 = now_s();

@@ -29,10 +29,12 @@ static inline bool recording(void)
  * the shim's own calls and threads past their end. A call from
  * instrumented code is named by the shadow call stack (as TSan names
  * it): a cached id, where unwinding a deep recursion's calls missed the
- * stack cache at each new depth. Others (operator new's) are unwound. */
-static bool heap_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
+ * stack cache at each new depth; *INSTRUMENTED tells it. Others
+ * (operator new's, a library's) are unwound. */
+static bool heap_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp, bool *instrumented)
 {
 	struct shim_thread *t = tsan_thread_for_interceptor(pc0);
+	*instrumented = false;
 	if (!t)
 		return false;
 	uint32_t id;
@@ -43,6 +45,7 @@ static bool heap_enter(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 	c->pre = false;
 	c->tick = 0;
 	c->stack = shim_call_stack(c, id, pc0);
+	*instrumented = true;
 	return true;
 }
 
@@ -52,41 +55,39 @@ static size_t usable_size(void *p)
 	return p && shim_mem.malloc_usable_size ? shim_mem.malloc_usable_size(p) : 0;
 }
 
-/* The bytes of a new block its allocation call writes that are recorded
- * as a write (calloc's zeroing, a moved realloc's copy): the first 64 KiB
- * (the fields of an object published too early; not every word of a huge
- * array, which the analysis would have to keep). */
-#define ALLOC_WRITE_MAX ((size_t)64 << 10)
-
-/* A block made, heap or MAPPING (mmap), whose first WRITTEN bytes the
- * call wrote; the bytes the allocator gave past its size (its slack) are
- * new memory too. An ALLOC leaves the interval going on: an access to the
- * block the thread kept before it, to a block it freed there, may merge
- * the same access to the new block (the analyzer takes the allocation for
- * a write of those bytes, as TSan takes every allocation). A mapping ends
- * the interval: what was mapped there before was not the thread's. */
+/* A block made, heap or MAPPING (mmap); the bytes the allocator gave past
+ * its size (its slack) are new memory too. A heap block that instrumented
+ * code asked for is the program's: the analyzer takes its allocation for
+ * a write of it, as TSan does (calloc's zeroing and a moved realloc's
+ * copy need no record of their own). One a library asked for is not: the
+ * library's own synchronization, which nothing records, may order its
+ * uses. An ALLOC leaves the interval going on: an access to the block
+ * the thread kept before it, to a block it freed there, may merge the
+ * same access to the new block (the analyzer takes the allocation for a
+ * write of those bytes at least). A mapping ends the interval: what was
+ * mapped there before was not the thread's. */
 static __attribute__((noinline)) void record_block(uintptr_t pc0, uintptr_t sp, void *p,
-						    size_t size, bool mapping, size_t written)
+						    size_t size, bool mapping)
 {
 	struct shim_call c;
-	if (!p || !heap_enter(&c, pc0, sp))
+	bool instrumented;
+	if (!p || !heap_enter(&c, pc0, sp, &instrumented))
 		return;
 	struct shim_thread *t = c.t;
 	/* the slack: the program may use it too (redis's listpacks do) */
 	size_t usable = mapping ? 0 : usable_size(p);
+	uint64_t slack = usable > size ? usable - size : 0;
 	struct trace_rec rec = {
 		.op = TRACE_OP_ALLOC, .tick = shim_call_tick(&c), .stack = c.stack,
-		.args = { (uintptr_t)p, size, usable > size ? usable - size : 0 },
+		.args = { (uintptr_t)p, size,
+			  slack << 1 | (instrumented && !mapping ? TRACE_ALLOC_INSTRUMENTED : 0) },
 	};
 	tsan_write(t, &rec, 0, mapping);
-	if (written)
-		tsan_access_with_stack(t, (uintptr_t)p, written < ALLOC_WRITE_MAX ? written : ALLOC_WRITE_MAX,
-				       TRACE_ACCESS_WRITE | TRACE_ACCESS_RANGE, c.stack);
 }
 
 static inline void record_alloc(uintptr_t pc0, uintptr_t sp, void *p, size_t size)
 {
-	record_block(pc0, sp, p, size, false, 0);
+	record_block(pc0, sp, p, size, false);
 }
 
 /* The free of block P, of USABLE bytes (0: unknown). */
@@ -94,7 +95,8 @@ static __attribute__((noinline)) void record_free(uintptr_t pc0, uintptr_t sp, v
 						   size_t usable)
 {
 	struct shim_call c;
-	if (!heap_enter(&c, pc0, sp))
+	bool instrumented;
+	if (!heap_enter(&c, pc0, sp, &instrumented))
 		return;
 	tsan_access_with_stack(c.t, (uintptr_t)p, usable ? usable : 1,
 			       TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE | TRACE_ACCESS_RANGE, c.stack);
@@ -145,8 +147,8 @@ static __attribute__((noinline)) void *calloc_slow(size_t n, size_t size, uintpt
 	if (!shim_mem_resolve())
 		return n && size > SIZE_MAX / n ? NULL : shim_mem_arena_alloc(n * size, 16);
 	void *p = shim_mem.calloc(n, size);
-	if (recording())   /* its zeroing is a write (malloc and memset, which gcc makes calloc) */
-		record_block(pc0, sp, p, n * size, false, n * size);
+	if (recording())
+		record_alloc(pc0, sp, p, n * size);
 	return p;
 }
 
@@ -172,12 +174,10 @@ static __attribute__((noinline)) void *realloc_slow(void *old, size_t size, uint
 	}
 	if (!recording())
 		return shim_mem.realloc(old, size);
-	size_t had = usable_size(old);
 	if (old)
-		record_free(pc0, sp, old, had);
+		record_free(pc0, sp, old, usable_size(old));
 	void *p = shim_mem.realloc(old, size);
-	/* a moved block's contents are a copy: written */
-	record_block(pc0, sp, p, size, false, p != old ? (had < size ? had : size) : 0);
+	record_alloc(pc0, sp, p, size);
 	return p;
 }
 
@@ -269,7 +269,7 @@ SHIM_EXPORT void *pvalloc(size_t size)
 static inline void *mapped(void *p, size_t len, uintptr_t pc0, uintptr_t sp)
 {
 	if (recording() && p != MAP_FAILED)
-		record_block(pc0, sp, p, len, true, 0);
+		record_block(pc0, sp, p, len, true);
 	return p;
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* trace_format.h - THE on-disk schema of a ctrace trace (version 3).
+/* trace_format.h - THE on-disk schema of a ctrace trace (version 4).
  * Shared by the writer (in the shim) and the reader. docs/trace-format.md
  * explains it in prose; this header is the authority. Never renumber. */
 #ifndef CTRACE_TRACE_FORMAT_H
@@ -9,8 +9,9 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define TRACE_FORMAT_VERSION 3
-/* The oldest version read: 2, whose ALLOC records have no slack arg. */
+#define TRACE_FORMAT_VERSION 4
+/* The oldest version read: 2, whose ALLOC records have no slack arg (3's
+ * have the slack, not shifted: trace_alloc_slack). */
 #define TRACE_FORMAT_VERSION_MIN 2
 
 /* A process image writes one events file, "proc-<pid>-<gen>.ctr" (gen counts
@@ -303,11 +304,12 @@ enum trace_op {
 	                            trace_atomic_op, memory order (C11: 0 relaxed ..
 	                            5 seq_cst), size in bytes */
 	TRACE_OP_FENCE    = 119, /* args: memory order (atomic_thread_fence) */
-	TRACE_OP_ALLOC    = 120, /* args: address, size, slack (version 3: the bytes
+	TRACE_OP_ALLOC    = 120, /* args: address, size, slack << 1 | enum
+	                            trace_alloc_flags (version 4; slack: the bytes
 	                            past size the allocator gave with it, which the
 	                            program may use too, malloc_usable_size): a heap
-	                            block made (its stack is where); its free() is
-	                            an ACCESS with FREE */
+	                            block or a mapping made (its stack is where);
+	                            a block's free() is an ACCESS with FREE */
 	TRACE_OP_ANNOTATE = 121, /* ctrace.h: args: enum trace_annotation, address,
 	                            size; str: a name */
 
@@ -342,6 +344,19 @@ enum trace_runtime_support {
 };
 
 /* TRACE_OP_ACCESS flags. */
+/* ALLOC's third arg, below its slack (version 4). */
+enum trace_alloc_flags {
+	TRACE_ALLOC_INSTRUMENTED = 1 << 0, /* a heap block asked for by instrumented
+	                                      code (the call's return address is in
+	                                      it): the program's, whose allocation
+	                                      writes it as TSan takes it */
+};
+
+static inline uint64_t trace_alloc_slack(uint64_t arg2)
+{
+	return arg2 >> 1;
+}
+
 enum trace_access_flags {
 	TRACE_ACCESS_WRITE    = 1 << 0,
 	TRACE_ACCESS_VOLATILE = 1 << 1,

@@ -351,6 +351,8 @@ enum rd_bad parse_record(struct rd_cursor *c, const uint8_t **pp, const uint8_t 
 		bad = parse_tail(h, d, begin, &p, end, checked);
 	if (bad != RD_OK)
 		return bad;
+	if (op == TRACE_OP_ALLOC && c->file->hdr.h.version < 4)   /* the slack alone, no flags */
+		h->ev.args[2] = h->ev.args[2] > UINT64_MAX >> 1 ? UINT64_MAX - 1 : h->ev.args[2] << 1;
 	/* commit only a whole record: live, a cut one is read again later */
 	c->tick = tick;
 	if (h->has_obj && h->ev.seq)

@@ -56,7 +56,7 @@ foreach(family gcc clang)
     ctrace_race_case(${mode} ${family} race.c ${mode} ${mode}.jq)
   endforeach()
   ctrace_race_case(cxx_shared_ptr ${family} race.cpp cxx_shared_ptr cxx_shared_ptr.jq)
-  foreach(mode calloc_zeroed realloc_moved)
+  foreach(mode calloc_zeroed realloc_moved calloc_far malloc_unwritten)
     ctrace_race_case(${mode} ${family} race.c ${mode} alloc_written.jq)
   endforeach()
   ctrace_race_case(wide_interval ${family} race.c wide_interval wide_interval.jq

@@ -57,9 +57,11 @@ int *block;
  * malloc gave the freed one back (glibc's per-thread cache does) */
 static _Atomic(int *) reused;
 static int reused_same;
-/* calloc_zeroed, realloc_moved: a block T1's allocation call wrote (the
- * zeroing, the copy), handed to T2 with a relaxed store; whether the
- * realloc moved it */
+/* calloc_zeroed, realloc_moved, calloc_far, malloc_unwritten: a block
+ * T1's allocation call wrote (the zeroing, the copy; malloc: its garbage,
+ * as TSan takes it), handed to T2 with a relaxed store; whether the
+ * realloc moved it. T2 reads made[3], or made[FAR_AT] (calloc_far: past
+ * the first 64 KiB, once the most the shim recorded of a zeroing). */
 static _Atomic(int *) made;
 static int made_moved;
 int far;
@@ -67,6 +69,7 @@ char buf[32];
 char copy[32];
 static volatile int twenty = 20;	/* a size the compiler cannot see: memcpy stays a call */
 #define FAR_N (1 << 20)
+#define FAR_AT (3 << 16)	/* calloc_far: int 196608, byte 786432 */
 /* wide_interval: more distinct accesses in one interval than the shim's
  * first table holds (2048 slots): it grows, and the later passes of an
  * interval merge */
@@ -134,6 +137,10 @@ __attribute__((noinline)) static void first_access(void)
 			wide_pass(round);
 	} else if (!strcmp(mode, "calloc_zeroed")) {
 		atomic_store_explicit(&made, calloc(8, sizeof(int)), memory_order_relaxed);
+	} else if (!strcmp(mode, "calloc_far")) {
+		atomic_store_explicit(&made, calloc(FAR_N, sizeof(int)), memory_order_relaxed);
+	} else if (!strcmp(mode, "malloc_unwritten")) {
+		atomic_store_explicit(&made, malloc(8 * sizeof(int)), memory_order_relaxed);
 	} else if (!strcmp(mode, "realloc_moved")) {
 		int *small = malloc(8 * sizeof *small);
 		uintptr_t small_at = (uintptr_t)small;
@@ -209,8 +216,11 @@ __attribute__((noinline)) static void second_access(void)
 		sink = block[3];
 	} else if (!strcmp(mode, "wide_interval")) {
 		sink = wide[WIDE_N - 7];
-	} else if (!strcmp(mode, "calloc_zeroed") || !strcmp(mode, "realloc_moved")) {
+	} else if (!strcmp(mode, "calloc_zeroed") || !strcmp(mode, "realloc_moved") ||
+		   !strcmp(mode, "malloc_unwritten")) {
 		sink = atomic_load_explicit(&made, memory_order_relaxed)[3];
+	} else if (!strcmp(mode, "calloc_far")) {
+		sink = atomic_load_explicit(&made, memory_order_relaxed)[FAR_AT];
 	} else if (!strcmp(mode, "block_reused")) {
 		sink = atomic_load_explicit(&reused, memory_order_relaxed)[3];
 	} else if (!strcmp(mode, "range")) {

@@ -16,26 +16,30 @@
 
 #define BASE 0x7f0000001000ull
 
-/* The reference: the scan rc_heap_find was before the index. */
+/* The reference: the scan rc_heap_find was before the index (the live
+ * block made last, else the one freed last). */
 static const struct rc_block *scan_find(const struct rc_heap *h, uint32_t process, uint64_t addr)
 {
-	const struct rc_block *best = NULL;
+	const struct rc_block *best = NULL, *live = NULL;
 	for (uint32_t i = 0; i < h->n; i++) {
 		const struct rc_block *b = &h->b[i];
-		if (b->process != process || addr < b->addr || addr - b->addr >= (b->size ? b->size : 1))
+		if (b->process != process || addr < b->addr || addr - b->addr >= rc_block_span(b))
 			continue;
-		if (!b->freed)
-			return b;
-		if (!best || b->freed > best->freed)
+		if (!b->freed && (!live || b->ts_ns > live->ts_ns))
+			live = b;
+		if (b->freed && (!best || b->freed > best->freed))
 			best = b;
 	}
-	return best;
+	return live ? live : best;
 }
 
+/* Blocks are made one after the other: each later than the last. */
 static void heap_alloc(struct rc_heap *h, uint32_t process, uint64_t addr, uint64_t size)
 {
-	struct trace_event ev = { .process = process, .thread = 1, .stack = 7, .args = { addr, size } };
-	rc_heap_alloc(h, &ev);
+	static uint64_t now;
+	struct trace_event ev = { .process = process, .thread = 1, .stack = 7, .ts_ns = ++now,
+				  .args = { addr, size } };
+	rc_heap_alloc(h, &ev, 0, RC_NONE);
 }
 
 static void heap_free(struct rc_heap *h, uint32_t process, uint64_t addr)
@@ -131,7 +135,7 @@ static void test_reuse_other_class(void **state)
 	heap_free(&h, 0, BASE);
 	heap_alloc(&h, 0, BASE, 65536);
 	assert_int_equal(find(&h, 0, BASE + 50000)->size, 65536);
-	assert_int_equal(find(&h, 0, BASE + 20)->addr, BASE);   /* the live one, made first */
+	assert_int_equal(find(&h, 0, BASE + 20)->addr, BASE);   /* the live one made last */
 	heap_free(&h, 0, BASE);
 	assert_int_equal(find(&h, 0, BASE + 20)->addr, BASE + 16);
 	heap_alloc(&h, 0, BASE, 8);

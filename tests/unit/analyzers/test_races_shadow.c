@@ -597,8 +597,9 @@ static void test_parts_equal(void **state)
 			continue;
 		}
 		uint64_t heap = 0x10000000 + 0x1000 * ((r >> 9) % 8);
-		if (r % 11 == 0) {
-			fake_alloc(&t, th[w], heap, 16 + (r >> 13) % 4096, s[(r >> 16) % 64]);
+		if (r % 11 == 0) {   /* with a slack; the program's (written) or a library's */
+			fake_alloc(&t, th[w], heap, 16 + (r >> 13) % 4096, s[(r >> 16) % 64])->args[2] =
+				(uint64_t)((r >> 3) % 16) << 1 | ((r >> 7) & TRACE_ALLOC_INSTRUMENTED);
 			continue;
 		}
 		if (r % 13 == 0) {
@@ -677,6 +678,107 @@ static void test_alloc_stands_in(void **state)
 		}
 		rt_release(&x, &r);
 	}
+}
+
+/* A block the program made (TRACE_ALLOC_INSTRUMENTED) is written by its
+ * allocation, its slack too: a read by another thread that nothing
+ * orders after it races with it, whether the word had state before the
+ * block (how 1) or is first seen after (0, 4: the page is made then);
+ * not once ordered (2), not for a library's block (3), and not for a
+ * thread that starts where a large block whose free was not seen lay (5:
+ * its stack). */
+static void test_alloc_written(void **state)
+{
+	(void)state;
+	const uint64_t blk = 0x10000000;
+	for (int how = 0; how < 6; how++) {
+		struct rt x;
+		rt_init(&x);
+		uint32_t s_alloc = fake_stack(&x.t, 0x405000, 2), m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x7000);
+		uint64_t size = how == 5 ? 1 << 20 : 20, at = how == 4 ? 20 : how == 5 ? 0x8000 : 12;
+		if (how == 1)   /* the page has state before the block */
+			rt_write(&x, x.t2, blk + 200, 4, x.s2);
+		fake_alloc(&x.t, x.t1, blk, size, s_alloc)->args[2] = 4 << 1 | (how != 3);
+		if (how == 2) {
+			rt_lock_unlock(&x.t, x.t1, m, x.s3);
+			rt_lock_unlock(&x.t, x.t2, m, x.s3);
+		}
+		uint32_t reader = x.t2;
+		if (how == 5) {
+			reader = an_spawn(&x.t, 0, "w3");
+			struct trace_event *e = fake_event(&x.t, reader, TRACE_OP_THREAD_STACK, 0);
+			e->args[0] = blk;
+			e->args[1] = blk + (1 << 20);
+		}
+		rt_read(&x, reader, blk + at, 4, x.s2);
+		struct report r;
+		rt_report(&x, &r);
+		if (how == 2 || how == 3 || how == 5) {
+			assert_int_equal(r.nraces, 0);
+		} else {
+			assert_int_equal(r.nraces, 1);
+			const struct report_race *k = &r.races[0];
+			assert_int_equal(k->address, blk + at);
+			assert_int_equal(k->block, blk);
+			assert_int_equal(k->offset, at);
+			assert_int_equal(k->block_size, 20);
+			const struct report_access *prev = &k->accesses[1];
+			assert_int_equal(prev->thread, x.t1);
+			assert_true(prev->write);
+			assert_true(prev->flags & REPORT_ACCESS_ALLOC);
+			assert_int_equal(prev->stack, s_alloc);
+			assert_int_equal(prev->address, blk);
+			assert_int_equal(prev->size, 20);
+		}
+		rt_release(&x, &r);
+	}
+}
+
+/* A read after the thread's own write of its bytes in the same epoch is
+ * not kept (what races with it races with the write: told once, by the
+ * write); after a release it is (a later access may be ordered after the
+ * write but not after the read). */
+static void test_read_after_own_write(void **state)
+{
+	(void)state;
+	for (int release = 0; release < 2; release++) {
+		struct rt x;
+		rt_init(&x);
+		uint32_t m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x7000);
+		rt_write(&x, x.t1, RT_X, 8, x.s1);
+		if (release)
+			rt_lock_unlock(&x.t, x.t1, m, x.s3);
+		rt_read(&x, x.t1, RT_X + 2, 4, x.s3);
+		rt_write(&x, x.t2, RT_X, 8, x.s2);
+		struct report r;
+		rt_report(&x, &r);
+		assert_int_equal(r.nraces, release ? 2 : 1);
+		assert_int_equal(r.races[0].accesses[1].stack, x.s1);
+		rt_release(&x, &r);
+	}
+}
+
+/* A mapping of a terabyte (reserved) forgets the state of the pages in
+ * use in it, through them, not through its 2^31 pages; pages outside it
+ * keep theirs. */
+static void test_huge_mapping(void **state)
+{
+	(void)state;
+	const uint64_t base = 0x100000000000ull;
+	struct rt x;
+	rt_init(&x);
+	rt_write(&x, x.t2, base + 8, 8, x.s2);
+	rt_write(&x, x.t2, base + (1ull << 39), 8, x.s2);
+	rt_write(&x, x.t2, base - 8, 8, x.s2);
+	fake_alloc(&x.t, x.t1, base, 1ull << 40, x.s3);
+	rt_write(&x, x.t1, base + 8, 8, x.s1);
+	rt_write(&x, x.t1, base + (1ull << 39), 8, x.s1);
+	rt_write(&x, x.t1, base - 8, 8, x.s1);   /* races */
+	struct report r;
+	rt_report(&x, &r);
+	assert_int_equal(r.nraces, 1);
+	assert_int_equal(r.races[0].address, base - 8);
+	rt_release(&x, &r);
 }
 
 /* The state is kept by pages of 512 bytes of the program's memory: an
@@ -772,6 +874,9 @@ int main(void)
 		cmocka_unit_test(test_dedup),
 		cmocka_unit_test(test_heap_free),
 		cmocka_unit_test(test_alloc_stands_in),
+		cmocka_unit_test(test_alloc_written),
+		cmocka_unit_test(test_read_after_own_write),
+		cmocka_unit_test(test_huge_mapping),
 		cmocka_unit_test(test_stack_location),
 		cmocka_unit_test(test_stack_bounds),
 		cmocka_unit_test(test_stack_variable),
