@@ -18,7 +18,7 @@
 #define W 1u
 #define RANGE 4u
 
-static void (*init)(void);
+static void (*init)(uintptr_t);   /* a pc of the instrumented module */
 static void (*entry_at)(uintptr_t, uintptr_t);
 static void (*leave)(void);
 static void (*access_)(uintptr_t, const volatile void *, size_t, unsigned);
@@ -167,8 +167,8 @@ int main(void)
 	fence = sym("tsan_record_fence");
 	annotate = sym("tsan_record_annotate");
 	ignore = sym("tsan_record_ignore");
-	init();
-	init();  /* once per instrumented module: idempotent */
+	init((uintptr_t)&library);
+	init((uintptr_t)&library);  /* once per instrumented module: idempotent */
 
 	intervals();
 	step();

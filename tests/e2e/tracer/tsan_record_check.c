@@ -128,9 +128,13 @@ int main(int argc, char **argv)
 	while (trace_reader_next(r, &ev) == TRACE_READER_EVENT) {
 		accesses += ev.op == TRACE_OP_ACCESS;
 		/* a heap block's slack: glibc's, under 32 bytes past a small block */
-		if (ev.op == TRACE_OP_ALLOC && ev.args[1] < 4096 && ev.args[2] >= 32)
-			fail("a block of %llu bytes with %llu bytes of slack",
-			     (unsigned long long)ev.args[1], (unsigned long long)ev.args[2]);
+		if (ev.op == TRACE_OP_ALLOC && ev.args[1] < 4096 && trace_alloc_slack(ev.args[2]) >= 32)
+			fail("a block of %llu bytes with %llu bytes of slack", (unsigned long long)ev.args[1],
+			     (unsigned long long)trace_alloc_slack(ev.args[2]));
+		/* step 5's block: this module called __tsan_init, so its malloc
+		 * call is instrumented code's */
+		if (ev.op == TRACE_OP_ALLOC && ev.args[1] == 24 && !(ev.args[2] & TRACE_ALLOC_INSTRUMENTED))
+			fail("the program's block of 24 bytes is not marked instrumented");
 		if (ev.op == TRACE_OP_ATOMIC) {
 			const struct trace_object *o = trace_catalog_object(cat, ev.obj);
 			if (!o || o->key != counter || ev.kind != TRACE_OBJ_ATOMIC)

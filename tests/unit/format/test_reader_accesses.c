@@ -249,6 +249,45 @@ static void test_atomic_order(void **state)
 	tw_events_release(&e);
 }
 
+/* An ALLOC's third arg: slack << 1 | flags in version 4; a version-3
+ * chunk's is the slack alone, read as version 4's without flags. */
+static void test_alloc_versions(void **state)
+{
+	(void)state;
+	for (uint16_t version = 3; version <= 4; version++) {
+		struct tw t;
+		tw_open(&t, dir, 205 + version, TRACE_CLOCK_MONOTONIC);
+		struct trace_rec alloc = { .op = TRACE_OP_ALLOC, .tick = 100,
+					   .args = { 0x9000, 48, version == 4 ? 5 << 1 | TRACE_ALLOC_INSTRUMENTED : 5 } };
+		tw_write(&t, 0, &alloc);
+		tw_close(&t);
+		if (version == 3) {   /* every chunk of the file, as an older writer made it */
+			char file[512];
+			tw_file(file, sizeof file, dir, 205 + version);
+			FILE *f = fopen(file, "rb");
+			assert_non_null(f);
+			struct trace_chunk_header h;
+			for (uint64_t off = 0; fseek(f, (long)off, SEEK_SET) == 0 && fread(&h, sizeof h, 1, f) == 1;
+			     off += TRACE_ALIGN)
+				if (h.magic == TRACE_CHUNK_MAGIC)
+					tw_patch(file, off + offsetof(struct trace_chunk_header, version), &version,
+						 sizeof version);
+			fclose(f);
+		}
+		struct tw_events e;
+		struct trace_reader *r = tw_read(dir, &e);
+		assert_null(trace_reader_error(r));
+		assert_int_equal(e.n, 1);
+		assert_int_equal(e.ev[0].op, TRACE_OP_ALLOC);
+		assert_int_equal(trace_alloc_slack(e.ev[0].args[2]), 5);
+		assert_int_equal(e.ev[0].args[2] & TRACE_ALLOC_INSTRUMENTED, version == 4);
+		trace_reader_free(r);
+		tw_events_release(&e);
+		tw_rmdir(dir);
+		tw_mkdir(dir);
+	}
+}
+
 /* A batch whose bytes are damaged: a one-line reason with the file and the
  * record's offset, then a gap (DROPPED) for the rest of the chunk. */
 static void damaged(const uint8_t *bytes, size_t n, size_t at)
@@ -387,6 +426,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hook, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_empty_batch, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_atomic_order, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_alloc_versions, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_damage, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_counts, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_no_accesses, tw_setup, tw_teardown),
