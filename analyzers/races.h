@@ -232,6 +232,10 @@ struct rc_shadow {
 		struct rc_site site;
 		uint32_t id;           /* + 1, 0 = empty */
 	} site_cache[RC_SITE_CACHE];   /* direct-mapped: most accesses repeat a site */
+	struct rc_fill {
+		uint32_t n, cap;
+		const struct rc_block **b;   /* (owned) a new page's live blocks */
+	} fill;
 };
 
 /* An access being checked. */

@@ -37,6 +37,7 @@ void rc_shadow_release(struct rc_shadow *s)
 		munmap(sl, sl->bytes);
 	}
 	free(s->table);
+	free(s->fill.b);
 	free(s->sites);
 	u64map_release(&s->site_map);
 	rc_shadow_init(s);
@@ -311,31 +312,39 @@ static inline struct rc_word *rc_page_word(struct rc_page *pg, uint64_t w)
 	return &pg->w[(w >> 3) % RC_PAGE_WORDS];
 }
 
-/* A page just made: each word of a live block starts as its allocation
- * (of the newest block, if a free was not seen). */
-struct rc_fill {
-	struct rc_shadow *s;
-	struct rc_page *pg;
-	uint64_t base;             /* the page's first byte */
-};
-
-static void rc_fill_block(void *ctx, const struct rc_block *b)
+/* A page just made: each word of a live block starts as its allocation,
+ * if written, of the newest block holding it (a free was not seen). */
+static void rc_fill_note(void *ctx, const struct rc_block *b)
 {
 	struct rc_fill *f = ctx;
-	if (!b->written)
-		return;
-	uint64_t end = b->addr + rc_block_span(b);
-	uint64_t w = b->addr > f->base ? b->addr & ~7ull : f->base;
-	uint64_t last = rc_page_last(w, end);
+	f->b = rc_grow_raw(f->b, &f->cap, f->n + 1, sizeof(*f->b), 8);
+	f->b[f->n++] = b;
+}
+
+static void rc_page_fill(struct rc_shadow *s, struct rc_heap *heap, uint32_t process, uint64_t base,
+			 struct rc_page *pg)
+{
+	struct rc_fill *f = &s->fill;
+	f->n = 0;
+	rc_heap_live_in(heap, process, base, base + RC_PAGE_WORDS * 8, 0, rc_fill_note, f);
 	uint32_t site = RC_NONE;
-	for (uint64_t x = w;; x += 8) {
-		struct rc_word *wd = rc_page_word(f->pg, x);
-		if (!wd->n || wd->one.ts_ns <= b->ts_ns) {
-			wd->one = rc_alloc_entry(f->s, b, x, &site);
-			wd->n = 1;
+	const struct rc_block *last = NULL;
+	for (uint32_t i = 0; f->n && i < RC_PAGE_WORDS; i++) {
+		uint64_t x = base + 8 * i;
+		const struct rc_block *best = NULL;
+		for (uint32_t k = 0; k < f->n; k++) {
+			const struct rc_block *b = f->b[k];
+			if (b->addr < x + 8 && x < b->addr + rc_block_span(b) && (!best || b->ts_ns > best->ts_ns))
+				best = b;
 		}
-		if (last - x < 8)
-			break;
+		if (!best || !best->written)
+			continue;
+		if (best != last)
+			site = RC_NONE;
+		last = best;
+		struct rc_word *wd = &pg->w[i];
+		wd->one = rc_alloc_entry(s, best, x, &site);
+		wd->n = 1;
 	}
 }
 
@@ -359,11 +368,8 @@ void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *hea
 					       (uint8_t)(a->aflags | (a->atomic ? RC_SITE_ATOMIC : 0)));
 			bool made = false;
 			struct rc_page *pg = rc_page_find(s, key >> RC_PAGE_BITS, &made);
-			if (made && heap) {
-				struct rc_fill f = { s, pg, w & ~(uint64_t)(RC_PAGE_WORDS * 8 - 1) };
-				rc_heap_live_in(heap, a->process, f.base, f.base + RC_PAGE_WORDS * 8, 0,
-						rc_fill_block, &f);
-			}
+			if (made && heap)
+				rc_page_fill(s, heap, a->process, w & ~(uint64_t)(RC_PAGE_WORDS * 8 - 1), pg);
 			for (uint64_t x = w;; x += 8) {
 				rc_word_access(s, hb, th, rc_page_word(pg, x), a, x, rc_mask(x, a->addr, end),
 					       epoch, site, found, ctx);

@@ -684,24 +684,28 @@ static void test_alloc_stands_in(void **state)
  * allocation, its slack too: a read by another thread that nothing
  * orders after it races with it, whether the word had state before the
  * block (how 1) or is first seen after (0, 4: the page is made then);
- * not once ordered (2), not for a library's block (3), and not for a
- * thread that starts where a large block whose free was not seen lay (5:
- * its stack). */
+ * not once ordered (2), not for a library's block (3), and not where a
+ * large block whose free was not seen lay, for a thread that starts there
+ * (5: its stack) or a block made there since (6: a library's). */
 static void test_alloc_written(void **state)
 {
 	(void)state;
 	const uint64_t blk = 0x10000000;
-	for (int how = 0; how < 6; how++) {
+	for (int how = 0; how < 7; how++) {
 		struct rt x;
 		rt_init(&x);
 		uint32_t s_alloc = fake_stack(&x.t, 0x405000, 2), m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x7000);
-		uint64_t size = how == 5 ? 1 << 20 : 20, at = how == 4 ? 20 : how == 5 ? 0x8000 : 12;
+		uint64_t size = how >= 5 ? 1 << 20 : 20, at = how == 4 ? 20 : how == 5 ? 0x8000 : 12;
 		if (how == 1)   /* the page has state before the block */
 			rt_write(&x, x.t2, blk + 200, 4, x.s2);
 		fake_alloc(&x.t, x.t1, blk, size, s_alloc)->args[2] = 4 << 1 | (how != 3);
 		if (how == 2) {
 			rt_lock_unlock(&x.t, x.t1, m, x.s3);
 			rt_lock_unlock(&x.t, x.t2, m, x.s3);
+		}
+		if (how == 6) {   /* a library's block made in it: its free was not seen */
+			fake_alloc(&x.t, x.t1, blk + 0x10000, 64, s_alloc);
+			at = 0x10008;
 		}
 		uint32_t reader = x.t2;
 		if (how == 5) {
@@ -713,7 +717,7 @@ static void test_alloc_written(void **state)
 		rt_read(&x, reader, blk + at, 4, x.s2);
 		struct report r;
 		rt_report(&x, &r);
-		if (how == 2 || how == 3 || how == 5) {
+		if (how == 2 || how == 3 || how == 5 || how == 6) {
 			assert_int_equal(r.nraces, 0);
 		} else {
 			assert_int_equal(r.nraces, 1);
