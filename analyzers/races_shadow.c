@@ -392,7 +392,8 @@ static void rc_pages_in(struct rc_shadow *s, uint32_t process, uint64_t addr, ui
 			void (*fn)(void *ctx, struct rc_page *pg, uint64_t w, uint64_t last), void *ctx)
 {
 	const uint64_t page_bytes = RC_PAGE_WORDS * 8;
-	/* page keys decode to addresses for one process below 2^51 (rc_word_key) */
+	/* a page key decodes to an address of PROCESS (rc_word_key): another
+	 * process's lands at 2^51 or above, or does not encode back */
 	if ((end - 1 - addr) / page_bytes > s->npages + RC_PAGE_CACHE && end - 1 < 1ull << 51) {
 		for (size_t i = 0; s->table && i <= s->mask; i++) {
 			uint64_t key = s->table[i].key;
@@ -400,6 +401,7 @@ static void rc_pages_in(struct rc_shadow *s, uint32_t process, uint64_t addr, ui
 				continue;
 			uint64_t base = ((key << RC_PAGE_BITS) ^ (uint64_t)process << 48) << 3;
 			if (base >= end || base + page_bytes <= addr ||
+			    rc_word_key(process, base) >> RC_PAGE_BITS != key ||
 			    rc_part_of(key << RC_PAGE_BITS, parts) != part)
 				continue;
 			uint64_t w = addr > base ? addr & ~7ull : base;

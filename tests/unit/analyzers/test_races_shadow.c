@@ -769,20 +769,23 @@ static void test_huge_mapping(void **state)
 {
 	(void)state;
 	const uint64_t base = 0x100000000000ull;
-	struct rt x;
-	rt_init(&x);
-	rt_write(&x, x.t2, base + 8, 8, x.s2);
-	rt_write(&x, x.t2, base + (1ull << 39), 8, x.s2);
-	rt_write(&x, x.t2, base - 8, 8, x.s2);
-	fake_alloc(&x.t, x.t1, base, 1ull << 40, x.s3);
-	rt_write(&x, x.t1, base + 8, 8, x.s1);
-	rt_write(&x, x.t1, base + (1ull << 39), 8, x.s1);
-	rt_write(&x, x.t1, base - 8, 8, x.s1);   /* races */
-	struct report r;
-	rt_report(&x, &r);
-	assert_int_equal(r.nraces, 1);
-	assert_int_equal(r.races[0].address, base - 8);
-	rt_release(&x, &r);
+	for (uint32_t parts = 1; parts <= 3; parts += 2) {
+		struct rt x;
+		rt_init(&x);
+		rt_write(&x, x.t2, base + 8, 8, x.s2);
+		rt_write(&x, x.t2, base + (1ull << 39), 8, x.s2);
+		rt_write(&x, x.t2, base - 8, 8, x.s2);
+		fake_alloc(&x.t, x.t1, base, 1ull << 40, x.s3);
+		rt_write(&x, x.t1, base + 8, 8, x.s1);
+		rt_write(&x, x.t1, base + (1ull << 39), 8, x.s1);
+		rt_write(&x, x.t1, base - 8, 8, x.s1);   /* races */
+		struct report r;
+		report_init(&r);
+		rt_run(&x.t, &r, parts);
+		assert_int_equal(r.nraces, 1);
+		assert_int_equal(r.races[0].address, base - 8);
+		rt_release(&x, &r);
+	}
 }
 
 /* The state is kept by pages of 512 bytes of the program's memory: an
