@@ -297,7 +297,8 @@ void rc_part_feed_plain(struct rc_part *p, const struct rc_plain *pl)
 {
 	p->nevent++;
 	struct rc_access a;
-	rc_part_check(p, pl, pl->aflags & TRACE_ACCESS_WRITE, false, &a);
+	/* an atomic load that acquired nothing new: it races as one, orders nothing */
+	rc_part_check(p, pl, pl->aflags & TRACE_ACCESS_WRITE, pl->aflags & TRACE_ACCESS_ATOMIC, &a);
 }
 
 /* A free is a write to its whole block, checked only for a block seen

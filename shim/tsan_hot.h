@@ -77,7 +77,8 @@ static inline __attribute__((always_inline)) uint64_t tsan_hot_key(uint64_t addr
 {
 	if (__builtin_expect(size >= TSAN_KEY_SIZE_MAX || addr >> 48, 0))
 		return 0;
-	uint64_t sf = size << 2 | (flags & 1u) | ((flags & 8u) ? 2u : 0u);
+	/* write 1, a free's write 3, an atomic read 2 */
+	uint64_t sf = size << 2 | (flags & 1u) | ((flags & (8u | 32u)) ? 2u : 0u);
 	return addr | sf << 48;
 }
 

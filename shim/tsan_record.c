@@ -225,7 +225,8 @@ uint32_t tsan_call_stack(struct shim_thread *t, uintptr_t pc)
 
 /* ---- the interval ---- */
 
-_Static_assert(TRACE_ACCESS_WRITE == 1 && TRACE_ACCESS_FREE == 8, "tsan_hot_key's flags");
+_Static_assert(TRACE_ACCESS_WRITE == 1 && TRACE_ACCESS_FREE == 8 && TRACE_ACCESS_ATOMIC == 32,
+	       "tsan_hot_key's flags");
 
 static inline uint32_t table_slots(const struct tsan_thread *ts)
 {

@@ -125,25 +125,31 @@ static struct tsan_acquired *acquired_slot(struct tsan_thread *ts, uint64_t key)
 /* Whether an acquire load of KEY, whose location's store count is STORED,
  * can acquire nothing new: the thread's last recorded acquire load of it
  * saw the same count, so no store or read-modify-write changed what the
- * location releases since, and the thread's clock holds it already. Only
- * the order of the location's own accesses is lost (a race of a plain
- * access with this atomic read may be told with the earlier one's site,
- * or missed): never a false race. Read-heavy lock-free structures (a
- * skip list's next pointers) and flags polled between work are records no
- * more. */
+ * location releases since, and the thread's clock holds it already. It
+ * is then kept as an access only (TRACE_ACCESS_ATOMIC: merged in the
+ * interval as reads are), which races with plain accesses and orders
+ * nothing: only the order of the location's own atomic operations is
+ * lost, never a race. Read-heavy lock-free structures (a skip list's next
+ * pointers) and flags polled between work are records no more. */
 static bool acquires_nothing_new(struct tsan_thread *ts, uint64_t key, int mo, uint64_t stored)
 {
 	const struct tsan_acquired *a = acquired_slot(ts, key);
 	return trace_mo_acquires((uint64_t)mo) && a->key == key && a->stored == stored;
 }
 
-/* Load L of key by T's thread acquires nothing it has not: it repeats
- * the thread's last record with no store since, or the location's stores
- * (STORED) are those its last acquire load read. */
-static bool load_merges(const struct shim_thread *t, const struct tsan_last_load *l, uint64_t key,
-			int mo, uint64_t stored)
+/* Whether load L of key by T's thread acquires nothing it has not. */
+enum load_merge {
+	LOAD_RECORDED,   /* no: an `atomic` record */
+	LOAD_REPEATS,    /* it repeats the thread's last record, with no store since */
+	LOAD_AN_ACCESS,  /* the location's stores (STORED) are those its last acquire
+	                    load read: an atomic read access */
+};
+
+static enum load_merge load_merges(const struct shim_thread *t, const struct tsan_last_load *l,
+				   uint64_t key, int mo, uint64_t stored)
 {
-	return repeats_last_load(t, l, stored) || acquires_nothing_new(t->tsan, key, mo, stored);
+	return repeats_last_load(t, l, stored) ? LOAD_REPEATS
+	       : acquires_nothing_new(t->tsan, key, mo, stored) ? LOAD_AN_ACCESS : LOAD_RECORDED;
 }
 
 /* A merged load: counted, and its interval owed, so that the thread's next
@@ -170,7 +176,7 @@ RECORD_API bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr,
 	struct tsan_thread *ts = t->tsan;
 	uint64_t key = (uintptr_t)addr;
 	struct trace_order *o = own_order(trace_stream_group(&t->stream, key));
-	bool merged = false;
+	enum load_merge merged = LOAD_RECORDED;
 	if (o) {
 		uint64_t stored = atomic_load_explicit(&o->stored, memory_order_relaxed);
 		struct tsan_last_load l = load_of(ts, key, pc, op, mo, size);
@@ -180,7 +186,9 @@ RECORD_API bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr,
 	}
 	atomic_signal_fence(memory_order_seq_cst);
 	t->in_shim--;
-	return merged;
+	if (merged == LOAD_AN_ACCESS)
+		tsan_access(t, pc, key, size, TRACE_ACCESS_ATOMIC);
+	return merged != LOAD_RECORDED;
 }
 
 RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volatile void *addr,
@@ -198,12 +206,15 @@ RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volat
 	struct trace_order *o = own_order(g);
 	uint64_t stored = o ? ts->stored_before : 0;
 	struct tsan_last_load l = load ? load_of(ts, key, pc, op, mo, size) : (struct tsan_last_load){ 0 };
-	if (load && o && load_merges(t, &l, key, mo, stored)) {
+	enum load_merge merged = load && o ? load_merges(t, &l, key, mo, stored) : LOAD_RECORDED;
+	if (merged) {
 		atomic_store_explicit(&o->stored, stored, memory_order_relaxed);
 		atomic_flag_clear_explicit(&stripes[TOKEN_STRIPE(token)].busy, memory_order_release);
 		count_merged(t);
 		atomic_signal_fence(memory_order_seq_cst);
 		t->in_shim--;
+		if (merged == LOAD_AN_ACCESS)
+			tsan_access(t, pc, key, size, TRACE_ACCESS_ATOMIC);
 		return;
 	}
 	uint64_t seq = trace_writer_stamp_group(&shim.writer, g);

@@ -363,7 +363,12 @@ enum trace_access_flags {
 	TRACE_ACCESS_RANGE    = 1 << 2, /* memcpy, memset, strcpy..., __tsan_*_range */
 	TRACE_ACCESS_FREE     = 1 << 3, /* free(): a write to the whole block */
 	TRACE_ACCESS_VPTR     = 1 << 4, /* a C++ vtable pointer (update or read) */
-	TRACE_ACCESS_FLAGS_END = 1 << 5,
+	TRACE_ACCESS_ATOMIC   = 1 << 5, /* (version 4) an atomic load not recorded as an
+	                                   `atomic` (it acquired nothing the thread's
+	                                   earlier one of the location had not): a
+	                                   read that orders nothing and races with
+	                                   plain accesses only */
+	TRACE_ACCESS_FLAGS_END = 1 << 6,
 };
 
 /* ---------------------------------------------------------------------------

@@ -263,9 +263,39 @@ __attribute__((noinline)) static void poke_slot(volatile int *slot)
 	handoff();
 }
 
+/* merged_load: T1's acquire load of `polled` is recorded and ordered
+ * before T2's plain write of it (through mu_a); T1's second load, after
+ * the write (which T1 waits for with relaxed loads), acquires nothing new,
+ * so the shim keeps it as an access only: it races with the write. */
+static atomic_int polled;
+static atomic_int written;
+
+__attribute__((noinline)) static int first_load_again(void)
+{
+	while (!atomic_load_explicit(&written, memory_order_relaxed))
+		;
+	return atomic_load_explicit(&polled, memory_order_acquire);
+}
+
+__attribute__((noinline)) static void second_plain_write(void)
+{
+	pthread_mutex_lock(&mu_a);
+	pthread_mutex_unlock(&mu_a);
+	*(volatile int *)&polled = 1;	/* plain: not an atomic store */
+	atomic_store_explicit(&written, 1, memory_order_relaxed);
+}
+
 static void *first(void *arg)
 {
 	(void)arg;
+	if (!strcmp(mode, "merged_load")) {
+		sink = atomic_load_explicit(&polled, memory_order_acquire);
+		pthread_mutex_lock(&mu_a);
+		pthread_mutex_unlock(&mu_a);
+		handoff();
+		sink += first_load_again();
+		return NULL;
+	}
 	if (!strcmp(mode, "stack_local")) {
 		own_local();
 		return NULL;
@@ -286,7 +316,10 @@ static void *second(void *arg)
 {
 	(void)arg;
 	wait_go();
-	second_access();
+	if (!strcmp(mode, "merged_load"))
+		second_plain_write();
+	else
+		second_access();
 	return NULL;
 }
 
