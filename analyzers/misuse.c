@@ -396,10 +396,14 @@ static void mu_end_event(struct misuse *mu, const struct trace_event *ev)
 	}
 }
 
+/* A call on a sync object, which may use one destroyed. Not an atomic
+ * operation (`ctrace cc`): one at a destroyed object's address is on
+ * memory made again for something else (a counter in a block malloc gave
+ * back), which no call marks. */
 static bool mu_is_sync_object(const struct trace_event *ev)
 {
 	return ev->obj && ev->kind != TRACE_OBJ_SPAWN && ev->kind != TRACE_OBJ_THREAD &&
-	       ev->kind != TRACE_OBJ_MQ && ev->kind != TRACE_OBJ_ONCE;
+	       ev->kind != TRACE_OBJ_MQ && ev->kind != TRACE_OBJ_ONCE && ev->kind != TRACE_OBJ_ATOMIC;
 }
 
 static void mu_feed(void *state, const struct trace_event *ev)

@@ -521,6 +521,35 @@ static void *slack_freer(void *arg)
 	atomic_store_explicit(&slack_freed, 1, memory_order_relaxed);
 	return NULL;
 }
+/* mutex_reused: a heap mutex destroyed and freed; malloc gives its block
+ * back for a counter the threads add to with atomics: a new object, not
+ * a use of the destroyed mutex. Returns the count if the block was the
+ * mutex's, -1 if not. */
+static atomic_int *reused_counter;
+static void *reused_adder(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < ITERS; i++)
+		atomic_fetch_add(reused_counter, 1);
+	return NULL;
+}
+static int mutex_reused(void)
+{
+	pthread_mutex_t *m = malloc(sizeof *m);
+	pthread_mutex_init(m, NULL);
+	pthread_mutex_lock(m);
+	pthread_mutex_unlock(m);
+	pthread_mutex_destroy(m);
+	uintptr_t was = (uintptr_t)m;
+	free(m);
+	reused_counter = malloc(sizeof *m);
+	atomic_init(reused_counter, 0);
+	run(2, reused_adder);
+	int n = (uintptr_t)reused_counter == was ? atomic_load(reused_counter) : -1;
+	free(reused_counter);
+	return n;
+}
+
 static int alloc_slack(void)
 {
 	slack_victim = malloc(2000);
@@ -677,6 +706,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(m, "alloc_slack")) {
 		counter = alloc_slack();   /* 1: the chunk was reused, with slack */
 		expect = 1;
+	} else if (!strcmp(m, "mutex_reused")) {
+		counter = mutex_reused();
+		expect = 2 * ITERS;
 	} else if (!strcmp(m, "block_reuse")) {
 		pair(reuse_producer, reuse_consumer);
 		expect = ITERS;
