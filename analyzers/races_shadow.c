@@ -239,13 +239,18 @@ static struct rc_entry rc_alloc_entry(struct rc_shadow *s, const struct rc_block
 			   rc_mask(w, b->addr, b->addr + rc_block_span(b)), RC_E_WRITE | RC_E_ALLOC);
 }
 
-/* Entry e covers no byte that access a (bytes MASK) does not, and is no
- * stronger (a write, or atomic, where a is not): once e is also ordered
- * before a, whatever races with e races with a. */
+/* Entry e is no stronger than access a (a write, or plain, where a is
+ * not): once e is also ordered before a, whatever races with e on a byte
+ * of a races with a. */
+static inline bool rc_weaker(const struct rc_entry *e, const struct rc_access *a)
+{
+	return (a->write || !(e->flags & RC_E_WRITE)) && (!a->atomic || (e->flags & RC_E_ATOMIC));
+}
+
+/* ... and covers no byte that a (bytes MASK) does not. */
 static inline bool rc_covered_by(const struct rc_entry *e, uint8_t mask, const struct rc_access *a)
 {
-	return !(e->mask & ~mask) && (a->write || !(e->flags & RC_E_WRITE)) &&
-	       (!a->atomic || (e->flags & RC_E_ATOMIC));
+	return !(e->mask & ~mask) && rc_weaker(e, a);
 }
 
 static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_thread *th,
@@ -274,13 +279,13 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct r
 					      .prev = *e, .prev_site = &s->sites[e->site] };
 			found(ctx, &f);
 		}
-		bool dominated = before && rc_covered_by(e, mask, a);
-		/* An allocation's stand-in write gives way byte by byte to a
-		 * real write of the thread (what races with it there races
-		 * with that write), so a race is told by the write. */
-		if (same && (e->flags & RC_E_ALLOC) && a->write && !a->atomic)
-			dominated = !(e->mask &= (uint8_t)~mask);
-		if (!dominated)
+		/* An entry ordered before a, no stronger, gives way to it byte
+		 * by byte (a race is told by a there): a word keeps one entry
+		 * when threads write its halves in turn, or an allocation's
+		 * write and the ints of the block. */
+		if (before && rc_weaker(e, a))
+			e->mask &= (uint8_t)~mask;
+		if (e->mask)
 			es[keep++] = *e;
 		/* A read after the thread's own write of its bytes in the same
 		 * epoch adds nothing (as TSan keeps it): what races with the
