@@ -169,8 +169,16 @@ struct rc_entry {
 	uint64_t ts_ns;
 	uint8_t mask;              /* bytes of the word it covers */
 	uint8_t flags;             /* RC_E_* */
+	uint32_t wepoch;           /* RC_E_AFTER_ALLOC: its thread's epoch at the allocation */
 };
-enum { RC_E_WRITE = 1, RC_E_ATOMIC = 2, RC_E_ALLOC = 4 /* a block's allocation (rc_shadow_allocated) */ };
+enum {
+	RC_E_WRITE = 1, RC_E_ATOMIC = 2,
+	RC_E_ALLOC = 4,            /* a block's allocation (rc_shadow_allocated) */
+	RC_E_AFTER_ALLOC = 8,      /* a read by the thread whose allocation of the block
+	                              wrote these bytes (in epoch wepoch), nothing else
+	                              since: one entry for the two (a calloc'd table its
+	                              thread only reads) */
+};
 
 /* A word's state. Its entry, when it has one (most words: the last
  * write, or one reader), is inline; more entries go to the heap. */

@@ -219,12 +219,20 @@ static inline struct rc_entry rc_entry_at(uint32_t thread, uint32_t epoch, uint3
 	};
 }
 
-/* The entry of access a in word w. */
-static inline struct rc_entry rc_entry_of(const struct rc_access *a, uint64_t w, uint8_t mask,
-					  uint32_t epoch, uint32_t site)
+/* Sets *e to the entry of access a in word w, field by field (a struct
+ * built aside and copied costs a store-forwarding stall, on the path of
+ * every access). */
+static inline void rc_entry_set(struct rc_entry *e, const struct rc_access *a, uint64_t w, uint8_t mask,
+				uint32_t epoch, uint32_t site)
 {
-	return rc_entry_at(a->thread, epoch, site, a->addr, a->ts_ns, w, mask,
-			   (uint8_t)((a->write ? RC_E_WRITE : 0) | (a->atomic ? RC_E_ATOMIC : 0)));
+	int64_t start = (int64_t)(a->addr - w);   /* < 0: a range from an earlier word */
+	e->thread = a->thread;
+	e->epoch = epoch;
+	e->site = site;
+	e->start = start < INT32_MIN ? INT32_MIN : (int32_t)start;
+	e->ts_ns = a->ts_ns;
+	e->mask = mask;
+	e->flags = (uint8_t)((a->write ? RC_E_WRITE : 0) | (a->atomic ? RC_E_ATOMIC : 0));
 }
 
 /* The entry in word w of block b's allocation (site *SITE, interned at
@@ -244,7 +252,8 @@ static struct rc_entry rc_alloc_entry(struct rc_shadow *s, const struct rc_block
  * of a races with a. */
 static inline bool rc_weaker(const struct rc_entry *e, const struct rc_access *a)
 {
-	return (a->write || !(e->flags & RC_E_WRITE)) && (!a->atomic || (e->flags & RC_E_ATOMIC));
+	return (a->write || !(e->flags & (RC_E_WRITE | RC_E_AFTER_ALLOC))) &&
+	       (!a->atomic || (e->flags & RC_E_ATOMIC));
 }
 
 /* ... and covers no byte that a (bytes MASK) does not. */
@@ -253,19 +262,47 @@ static inline bool rc_covered_by(const struct rc_entry *e, uint8_t mask, const s
 	return !(e->mask & ~mask) && rc_weaker(e, a);
 }
 
-static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct rc_thread *th,
-			   struct rc_word *wd, const struct rc_access *a, uint64_t w, uint8_t mask,
-			   uint32_t epoch, uint32_t site,
+/* Access a (a read) races with the allocation that entry e, a read by
+ * the allocating thread since, stands for too: found with the block's
+ * allocation as the earlier access. */
+static void rc_found_alloc(struct rc_shadow *s, struct rc_heap *heap, const struct rc_entry *e,
+			   const struct rc_access *a, uint64_t w, uint8_t overlap,
+			   void (*found)(void *ctx, const struct rc_found *f), void *ctx)
+{
+	const struct rc_block *b = heap ? rc_heap_find(heap, a->process, w + (uint64_t)__builtin_ctz(overlap))
+				       : NULL;
+	if (!b || b->freed || b->thread != e->thread)
+		return;   /* not kept by this part's heap: cannot be (it holds the word) */
+	uint32_t site = RC_NONE;
+	struct rc_found f = { .cur = a, .word = w, .overlap = overlap, .prev = rc_alloc_entry(s, b, w, &site) };
+	f.prev.epoch = e->wepoch;
+	f.prev_site = &s->sites[site];
+	found(ctx, &f);
+}
+
+static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *heap,
+			   const struct rc_thread *th, struct rc_word *wd, const struct rc_access *a,
+			   uint64_t w, uint8_t mask, uint32_t epoch, uint32_t site,
 			   void (*found)(void *ctx, const struct rc_found *f), void *ctx)
 {
 	const uint32_t t = a->thread;
 	uint32_t keep = 0;
 	bool subsumed = false;
 	struct rc_entry *es = rc_entries(wd);
+	/* The allocating thread reads its bytes of a new block (and again):
+	 * one entry stands for the read and the allocation's write. */
+	if (wd->n == 1 && es->thread == t && !a->write && !a->atomic && es->mask == mask &&
+	    (es->flags & (RC_E_ALLOC | RC_E_AFTER_ALLOC))) {
+		uint32_t wepoch = es->flags & RC_E_ALLOC ? es->epoch : es->wepoch;
+		rc_entry_set(es, a, w, mask, epoch, site);
+		es->flags |= RC_E_AFTER_ALLOC;
+		es->wepoch = wepoch;
+		return;
+	}
 	/* Most words: one entry, the thread's own, that the access covers
 	 * (a loop writing its array again): replaced. */
 	if (wd->n == 1 && es->thread == t && rc_covered_by(es, mask, a)) {
-		*es = rc_entry_of(a, w, mask, epoch, site);
+		rc_entry_set(es, a, w, mask, epoch, site);
 		return;
 	}
 	for (uint32_t i = 0; i < wd->n; i++) {
@@ -278,6 +315,9 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct r
 			struct rc_found f = { .cur = a, .word = w, .overlap = e->mask & mask,
 					      .prev = *e, .prev_site = &s->sites[e->site] };
 			found(ctx, &f);
+		} else if (overlaps && (e->flags & RC_E_AFTER_ALLOC) && !same && !a->write && found &&
+			   !rc_hb_before(hb, e->thread, e->wepoch, th)) {
+			rc_found_alloc(s, heap, e, a, w, e->mask & mask, found, ctx);
 		}
 		/* An entry ordered before a, no stronger, gives way to it byte
 		 * by byte (a race is told by a there): a word keeps one entry
@@ -301,8 +341,12 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, const struct r
 	 * access races with it or is ordered after it. */
 	if (a->aflags & TRACE_ACCESS_FREE)
 		wd->n = 0;
+	if (!wd->n && wd->cap) {   /* back inline: its other entries gave way */
+		rc_entries_put(s, wd->e, rc_class_of(wd->cap));
+		wd->cap = 0;
+	}
 	rc_word_reserve(s, wd);
-	rc_entries(wd)[wd->n++] = rc_entry_of(a, w, mask, epoch, site);
+	rc_entry_set(&rc_entries(wd)[wd->n++], a, w, mask, epoch, site);
 }
 
 /* The last byte of [w, end) in w's page (end > w). */
@@ -376,7 +420,7 @@ void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *hea
 			if (made && heap)
 				rc_page_fill(s, heap, a->process, w & ~(uint64_t)(RC_PAGE_WORDS * 8 - 1), pg);
 			for (uint64_t x = w;; x += 8) {
-				rc_word_access(s, hb, th, rc_page_word(pg, x), a, x, rc_mask(x, a->addr, end),
+				rc_word_access(s, hb, heap, th, rc_page_word(pg, x), a, x, rc_mask(x, a->addr, end),
 					       epoch, site, found, ctx);
 				if (last - x < 8)
 					break;

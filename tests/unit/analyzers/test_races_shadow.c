@@ -738,6 +738,56 @@ static void test_alloc_written(void **state)
 	}
 }
 
+/* The allocating thread reads its new block in a later epoch: one entry
+ * stands for the read and the allocation. Another thread's read races
+ * with the allocation when nothing orders it after it (how 0), not when
+ * something does (1: though not after the read); a write races with the
+ * read (2). The same with the thread reading twice (3). */
+static void test_alloc_then_read(void **state)
+{
+	(void)state;
+	const uint64_t blk = 0x10000000;
+	for (int how = 0; how < 4; how++) {
+		struct rt x;
+		rt_init(&x);
+		uint32_t s_alloc = fake_stack(&x.t, 0x405000, 2), m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x7000);
+		fake_alloc(&x.t, x.t1, blk, 64, s_alloc)->args[2] = TRACE_ALLOC_INSTRUMENTED;
+		rt_lock_unlock(&x.t, x.t1, m, x.s3);   /* a new epoch */
+		if (how == 1)
+			rt_lock_unlock(&x.t, x.t2, m, x.s3);
+		rt_read(&x, x.t1, blk + 8, 8, x.s1);
+		if (how == 3) {
+			rt_lock_unlock(&x.t, x.t1, m, x.s3);
+			rt_read(&x, x.t1, blk + 8, 8, x.s1);
+		}
+		if (how == 2)
+			rt_write(&x, x.t2, blk + 8, 8, x.s2);
+		else
+			rt_read(&x, x.t2, blk + 8, 8, x.s2);
+		struct report r;
+		rt_report(&x, &r);
+		if (how == 1) {
+			assert_int_equal(r.nraces, 0);
+		} else {
+			assert_int_equal(r.nraces, 1);
+			const struct report_access *prev = &r.races[0].accesses[1];
+			assert_int_equal(prev->thread, x.t1);
+			assert_int_equal(r.races[0].block, blk);
+			if (how == 2) {
+				assert_false(prev->write);
+				assert_int_equal(prev->stack, x.s1);
+			} else {
+				assert_true(prev->write);
+				assert_true(prev->flags & REPORT_ACCESS_ALLOC);
+				assert_int_equal(prev->stack, s_alloc);
+				assert_int_equal(prev->address, blk);
+				assert_int_equal(prev->size, 64);
+			}
+		}
+		rt_release(&x, &r);
+	}
+}
+
 /* A read after the thread's own write of its bytes in the same epoch is
  * not kept (what races with it races with the write: told once, by the
  * write); after a release it is (a later access may be ordered after the
@@ -882,6 +932,7 @@ int main(void)
 		cmocka_unit_test(test_heap_free),
 		cmocka_unit_test(test_alloc_stands_in),
 		cmocka_unit_test(test_alloc_written),
+		cmocka_unit_test(test_alloc_then_read),
 		cmocka_unit_test(test_read_after_own_write),
 		cmocka_unit_test(test_huge_mapping),
 		cmocka_unit_test(test_stack_location),
