@@ -680,6 +680,19 @@ static void test_alloc_stands_in(void **state)
 	}
 }
 
+/* The earlier access of a race is the allocation of block BLK, of SIZE
+ * bytes, by THREAD at STACK. */
+static void assert_allocation(const struct report_access *prev, uint32_t thread, uint32_t stack,
+			      uint64_t blk, uint32_t size)
+{
+	assert_int_equal(prev->thread, thread);
+	assert_true(prev->write);
+	assert_true(prev->flags & REPORT_ACCESS_ALLOC);
+	assert_int_equal(prev->stack, stack);
+	assert_int_equal(prev->address, blk);
+	assert_int_equal(prev->size, size);
+}
+
 /* A block the program made (TRACE_ALLOC_INSTRUMENTED) is written by its
  * allocation, its slack too: a read by another thread that nothing
  * orders after it races with it, whether the word had state before the
@@ -726,13 +739,7 @@ static void test_alloc_written(void **state)
 			assert_int_equal(k->block, blk);
 			assert_int_equal(k->offset, at);
 			assert_int_equal(k->block_size, 20);
-			const struct report_access *prev = &k->accesses[1];
-			assert_int_equal(prev->thread, x.t1);
-			assert_true(prev->write);
-			assert_true(prev->flags & REPORT_ACCESS_ALLOC);
-			assert_int_equal(prev->stack, s_alloc);
-			assert_int_equal(prev->address, blk);
-			assert_int_equal(prev->size, 20);
+			assert_allocation(&k->accesses[1], x.t1, s_alloc, blk, 20);
 		}
 		rt_release(&x, &r);
 	}
@@ -771,17 +778,13 @@ static void test_alloc_then_read(void **state)
 		} else {
 			assert_int_equal(r.nraces, 1);
 			const struct report_access *prev = &r.races[0].accesses[1];
-			assert_int_equal(prev->thread, x.t1);
 			assert_int_equal(r.races[0].block, blk);
 			if (how == 2) {
+				assert_int_equal(prev->thread, x.t1);
 				assert_false(prev->write);
 				assert_int_equal(prev->stack, x.s1);
 			} else {
-				assert_true(prev->write);
-				assert_true(prev->flags & REPORT_ACCESS_ALLOC);
-				assert_int_equal(prev->stack, s_alloc);
-				assert_int_equal(prev->address, blk);
-				assert_int_equal(prev->size, 64);
+				assert_allocation(prev, x.t1, s_alloc, blk, 64);
 			}
 		}
 		rt_release(&x, &r);
