@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* intercept_block.c - calls that may block for long and record nothing:
- * sleeps, polls, signal waits, waits for a child. A thread blocked in one
+ * sleeps, polls, signal suspends, waits for a child (the signal waits,
+ * which order: intercept_signal.c). A thread blocked in one
  * when the process ends would take the accesses of its open batch with it
  * (a write before a sleep, racing with a read by the thread that exits:
  * TSan's first example), so each call publishes them first
@@ -60,18 +61,6 @@ static int pselect_kernel(int n, fd_set *r, fd_set *w, fd_set *e, const struct t
 	return (int)syscall(SYS_pselect6, n, r, w, e, tp, &m);
 }
 
-static int sigwait_kernel(const sigset_t *set, int *sig)
-{
-	long r;
-	do
-		r = syscall(SYS_rt_sigtimedwait, set, NULL, NULL, SIGSET_BYTES);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return errno;
-	*sig = (int)r;
-	return 0;
-}
-
 BLOCKING_CALL(int, nanosleep, (const struct timespec *req, struct timespec *rem), (req, rem),
 	      (int)syscall(SYS_nanosleep, req, rem))
 BLOCKING_CALL(int, clock_nanosleep,
@@ -95,13 +84,6 @@ BLOCKING_CALL(int, pselect,
 	      (int n, fd_set *r, fd_set *w, fd_set *e, const struct timespec *timeout,
 	       const sigset_t *mask),
 	      (n, r, w, e, timeout, mask), pselect_kernel(n, r, w, e, timeout, mask))
-BLOCKING_CALL(int, sigwait, (const sigset_t *set, int *sig), (set, sig), sigwait_kernel(set, sig))
-BLOCKING_CALL(int, sigwaitinfo, (const sigset_t *set, siginfo_t *info), (set, info),
-	      (int)syscall(SYS_rt_sigtimedwait, set, info, NULL, SIGSET_BYTES))
-BLOCKING_CALL(int, sigtimedwait,
-	      (const sigset_t *set, siginfo_t *info, const struct timespec *timeout),
-	      (set, info, timeout),
-	      (int)syscall(SYS_rt_sigtimedwait, set, info, timeout, SIGSET_BYTES))
 BLOCKING_CALL(int, sigsuspend, (const sigset_t *mask), (mask),
 	      (int)syscall(SYS_rt_sigsuspend, mask, SIGSET_BYTES))
 BLOCKING_CALL(pid_t, waitpid, (pid_t pid, int *status, int options), (pid, status, options),

@@ -205,12 +205,17 @@ static const struct real_entry real_entries[] = {
 	{ "ppoll", NULL, offsetof(struct shim_real, ppoll) },
 	{ "select", NULL, offsetof(struct shim_real, select) },
 	{ "pselect", NULL, offsetof(struct shim_real, pselect) },
-	{ "sigwait", NULL, offsetof(struct shim_real, sigwait) },
-	{ "sigwaitinfo", NULL, offsetof(struct shim_real, sigwaitinfo) },
-	{ "sigtimedwait", NULL, offsetof(struct shim_real, sigtimedwait) },
 	{ "sigsuspend", NULL, offsetof(struct shim_real, sigsuspend) },
 	{ "waitpid", NULL, offsetof(struct shim_real, waitpid) },
 	{ "wait", NULL, offsetof(struct shim_real, wait) },
+	{ "pthread_kill", NULL, offsetof(struct shim_real, pthread_kill) },
+	{ "pthread_sigqueue", NULL, offsetof(struct shim_real, pthread_sigqueue) },
+	{ "tgkill", NULL, offsetof(struct shim_real, tgkill) },
+	{ "kill", NULL, offsetof(struct shim_real, kill) },
+	{ "sigqueue", NULL, offsetof(struct shim_real, sigqueue) },
+	{ "sigwait", NULL, offsetof(struct shim_real, sigwait) },
+	{ "sigwaitinfo", NULL, offsetof(struct shim_real, sigwaitinfo) },
+	{ "sigtimedwait", NULL, offsetof(struct shim_real, sigtimedwait) },
 };
 
 static _Atomic int resolve_state;          /* 0 not yet, 1 under way, 2 done */

@@ -183,12 +183,19 @@ struct shim_real {
 	int (*ppoll)(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
 	int (*select)(int, fd_set *, fd_set *, fd_set *, struct timeval *);
 	int (*pselect)(int, fd_set *, fd_set *, fd_set *, const struct timespec *, const sigset_t *);
-	int (*sigwait)(const sigset_t *, int *);
-	int (*sigwaitinfo)(const sigset_t *, siginfo_t *);
-	int (*sigtimedwait)(const sigset_t *, siginfo_t *, const struct timespec *);
 	int (*sigsuspend)(const sigset_t *);
 	pid_t (*waitpid)(pid_t, int *, int);
 	pid_t (*wait)(int *);
+
+	/* signals sent and waited for (intercept_signal.c) */
+	int (*pthread_kill)(pthread_t, int);
+	int (*pthread_sigqueue)(pthread_t, int, const union sigval);
+	int (*tgkill)(pid_t, pid_t, int);
+	int (*kill)(pid_t, int);
+	int (*sigqueue)(pid_t, int, const union sigval);
+	int (*sigwait)(const sigset_t *, int *);
+	int (*sigwaitinfo)(const sigset_t *, siginfo_t *);
+	int (*sigtimedwait)(const sigset_t *, siginfo_t *, const struct timespec *);
 };
 
 extern struct shim_real shim_real;

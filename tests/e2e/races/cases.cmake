@@ -33,7 +33,7 @@ endfunction()
 foreach(family gcc clang)
   foreach(mode mutex rwlock cond sem barrier create_join once release_acquire seq_cst fence
       spinlock heap_handoff detached_stack mmap_reuse block_reuse alloc_slack
-      mutex_reused)
+      mutex_reused signal_thread signal_process)
     ctrace_race_case(norace_${mode} ${family} norace.c ${mode} norace.jq)
   endforeach()
   # A spin whose repeated loads are merged (not recorded) until a store of

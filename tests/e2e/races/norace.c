@@ -5,6 +5,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -521,6 +522,59 @@ static void *slack_freer(void *arg)
 	atomic_store_explicit(&slack_freed, 1, memory_order_relaxed);
 	return NULL;
 }
+/* signal_thread, signal_process: a block handed over by a signal. T1
+ * makes a block (written by its allocation) and writes it, leaves it in a
+ * global with a relaxed store, and sends SIGUSR1 (blocked in every
+ * thread) to T2 (pthread_kill) or to the process (kill); T2 waits for it
+ * (sigwait, sigtimedwait), then reads and writes the block. */
+static _Atomic(int *) signalled;
+static pthread_t signal_receiver;
+static int signal_by_kill;
+static void *signal_sender(void *arg)
+{
+	(void)arg;
+	int *p = malloc(4 * sizeof *p);
+	p[0] = 40;
+	atomic_store_explicit(&signalled, p, memory_order_relaxed);
+	if (signal_by_kill)
+		kill(getpid(), SIGUSR1);
+	else
+		pthread_kill(signal_receiver, SIGUSR1);
+	return NULL;
+}
+static void *signal_waiter(void *arg)
+{
+	(void)arg;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	int sig = 0;
+	if (signal_by_kill)
+		sig = sigtimedwait(&set, NULL, &(struct timespec){ 60, 0 });
+	else
+		sigwait(&set, &sig);
+	int *p = atomic_load_explicit(&signalled, memory_order_relaxed);
+	p[1] = 2;
+	int v = sig == SIGUSR1 ? p[0] + p[1] : -1;
+	free(p);
+	return (void *)(intptr_t)v;
+}
+static int signal_handoff(int by_kill)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);   /* inherited by both */
+	signal_by_kill = by_kill;
+	pthread_t sender;
+	void *v;
+	pthread_create(&signal_receiver, NULL, signal_waiter, NULL);
+	pthread_create(&sender, NULL, signal_sender, NULL);
+	pthread_join(sender, NULL);
+	pthread_join(signal_receiver, &v);
+	return (int)(intptr_t)v;
+}
+
 /* mutex_reused: a heap mutex destroyed and freed; malloc gives its block
  * back for a counter the threads add to with atomics: a new object, not
  * a use of the destroyed mutex. Returns the count if the block was the
@@ -706,6 +760,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(m, "alloc_slack")) {
 		counter = alloc_slack();   /* 1: the chunk was reused, with slack */
 		expect = 1;
+	} else if (!strcmp(m, "signal_thread") || !strcmp(m, "signal_process")) {
+		counter = signal_handoff(!strcmp(m, "signal_process"));
+		expect = 42;
 	} else if (!strcmp(m, "mutex_reused")) {
 		counter = mutex_reused();
 		expect = 2 * ITERS;
