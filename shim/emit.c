@@ -142,3 +142,13 @@ int shim_thrd_result(int ret)
 	default: return EINVAL;
 	}
 }
+
+void shim_annotate_channel(unsigned kind, uint64_t addr, uintptr_t pc0, uintptr_t sp)
+{
+	int saved = errno;
+	struct shim_call c;
+	if (!(kind == TRACE_ANN_HAPPENS_BEFORE && shim_defer_release(addr, pc0)) &&
+	    shim_enter(&c, pc0, sp) && shim_is_own_process())
+		shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_ANNOTATE, 0, 0, 0, kind, addr, 0, NULL);
+	errno = saved;
+}

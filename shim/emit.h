@@ -66,6 +66,13 @@ void shim_emit_deferred(struct shim_call *c);
  * False if it cannot be kept (not that case, or another one is kept). */
 bool shim_defer_release(uint64_t addr, uintptr_t pc0);
 
+/* A happens-before annotation of KIND (enum trace_annotation) on ADDR, a
+ * channel of the shim's own (a descriptor's, a signal's), by the
+ * interceptor's caller at PC0 (its stack at SP; SHIM_SITE()): a release
+ * by a signal handler that interrupted the shim is kept for the thread's
+ * next call (shim_defer_release). errno is kept. */
+void shim_annotate_channel(unsigned kind, uint64_t addr, uintptr_t pc0, uintptr_t sp);
+
 /* False: forward to the real function and record nothing (the shim is off,
  * not started, or this thread is already inside it). True: c is ready and
  * the call's stack has been captured. */

@@ -50,35 +50,16 @@ static uint32_t fd_channel_new(void)
 	return atomic_fetch_add_explicit(&fd_channel_next, 1, memory_order_relaxed);
 }
 
-/* A release by a signal handler that interrupted the shim (a program's
- * handler writing to its wake-up pipe, CPython's among them): recorded at
- * the thread's next call instead of lost. */
-static bool fd_deferred(unsigned kind, uint32_t ch, uintptr_t pc0)
-{
-	return kind == TRACE_ANN_HAPPENS_BEFORE && shim_defer_release(FD_CHANNEL_ADDR(ch), pc0);
-}
-
-static void fd_annotate(struct shim_call *c, unsigned kind, uint32_t ch)
-{
-	shim_emit_how(c, TRACE_ORDER_NONE, TRACE_OP_ANNOTATE, 0, 0, 0, kind, FD_CHANNEL_ADDR(ch), 0,
-		      NULL);
-}
-
 /* A happens-before annotation of KIND on FD's channel, if it has one (a
- * macro: SHIM_SITE is the interceptor's caller). A descriptor without a
- * channel costs the table lookup only. */
-#define FD_ANNOTATE(fd, kind)                                                    \
-	do {                                                                     \
-		uint32_t ch_ = fd_channel(fd);                                   \
-		struct shim_call c_;                                             \
-		if (ch_) {                                                       \
-			int errno_ = errno;                                      \
-			if (!fd_deferred(kind, ch_, (uintptr_t)__builtin_return_address(0)) && \
-			    shim_enter(&c_, SHIM_SITE()) &&                       \
-			    shim_is_own_process())                               \
-				fd_annotate(&c_, kind, ch_);                     \
-			errno = errno_;                                          \
-		}                                                                \
+ * macro: SHIM_SITE is the interceptor's caller). A release by a signal
+ * handler inside the shim (a program's handler writing to its wake-up
+ * pipe, CPython's among them) is recorded at the thread's next call. A
+ * descriptor without a channel costs the table lookup only. */
+#define FD_ANNOTATE(fd, kind)                                                        \
+	do {                                                                         \
+		uint32_t ch_ = fd_channel(fd);                                       \
+		if (ch_)                                                             \
+			shim_annotate_channel(kind, FD_CHANNEL_ADDR(ch_), SHIM_SITE()); \
 	} while (0)
 
 /* The calls that release: recorded before the real call, so that the

@@ -24,19 +24,11 @@
 #define SIGSET_BYTES 8  /* the kernel's sigset_t */
 
 /* A happens-before annotation of KIND on signal SIG's channel, by the
- * interceptor's caller at PC0 (its stack at SP). A release by a signal
- * handler that interrupted the shim is kept for the thread's next call. */
+ * interceptor's caller at PC0 (its stack at SP). */
 static void signal_annotate(unsigned kind, int sig, uintptr_t pc0, uintptr_t sp)
 {
-	if (sig <= 0 || sig > 64)
-		return;   /* 0: a check that the target exists, no signal */
-	int saved = errno;
-	struct shim_call c;
-	uint64_t addr = SIGNAL_CHANNEL_ADDR(sig);
-	if (!(kind == TRACE_ANN_HAPPENS_BEFORE && shim_defer_release(addr, pc0)) &&
-	    shim_enter(&c, pc0, sp) && shim_is_own_process())
-		shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_ANNOTATE, 0, 0, 0, kind, addr, 0, NULL);
-	errno = saved;
+	if (sig > 0 && sig <= 64)   /* 0: a check that the target exists, no signal */
+		shim_annotate_channel(kind, SIGNAL_CHANNEL_ADDR(sig), pc0, sp);
 }
 
 /* PID names this process (kill's 0 too: its group holds it). */
