@@ -9,28 +9,16 @@
  * the library's own; and an acquire load when __cxa_guard_acquire returns
  * 0 (another thread initialized the static while this one waited). In a
  * program without instrumented code they only forward. */
-#include <dlfcn.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
 #include "emit.h"
+#include "real.h"
 #include "tsan_record.h"
 #include "tsan_thread.h"
 
 #define MO_ACQUIRE 2
 #define MO_RELEASE 3
-
-/* libstdc++'s function NAME, found when first needed: it may be loaded
- * after the shim started (a C++ library opened by a C program). */
-static void *real_fn(_Atomic(void *) *cache, const char *name)
-{
-	void *f = atomic_load_explicit(cache, memory_order_acquire);
-	if (!f) {
-		f = dlsym(RTLD_NEXT, name);
-		atomic_store_explicit(cache, f, memory_order_release);
-	}
-	return f;
-}
 
 /* An atomic operation on the guard's first byte, as instrumented code
  * would have recorded it; nothing without instrumented code. */
@@ -45,7 +33,7 @@ static void guard_atomic(uintptr_t pc, const void *guard, unsigned op, int mo)
 SHIM_EXPORT int __cxa_guard_acquire(int64_t *guard)
 {
 	static _Atomic(void *) real;
-	int (*f)(int64_t *) = (int (*)(int64_t *))real_fn(&real, "__cxa_guard_acquire");
+	int (*f)(int64_t *) = (int (*)(int64_t *))shim_real_lazy(&real, "__cxa_guard_acquire");
 	int r = f(guard);
 	if (!r)
 		guard_atomic((uintptr_t)__builtin_return_address(0), guard, TRACE_ATOMIC_LOAD, MO_ACQUIRE);
@@ -55,7 +43,7 @@ SHIM_EXPORT int __cxa_guard_acquire(int64_t *guard)
 SHIM_EXPORT void __cxa_guard_release(int64_t *guard)
 {
 	static _Atomic(void *) real;
-	void (*f)(int64_t *) = (void (*)(int64_t *))real_fn(&real, "__cxa_guard_release");
+	void (*f)(int64_t *) = (void (*)(int64_t *))shim_real_lazy(&real, "__cxa_guard_release");
 	guard_atomic((uintptr_t)__builtin_return_address(0), guard, TRACE_ATOMIC_STORE, MO_RELEASE);
 	f(guard);
 }

@@ -16,9 +16,12 @@
 #include <unistd.h>
 
 #include "emit.h"
+#include "intercept_heap.h"
 #include "real.h"
 #include "real_mem.h"
 #include "tsan_thread.h"
+
+__thread unsigned heap_inner_depth;
 
 static inline bool recording(void)
 {
@@ -71,7 +74,7 @@ static __attribute__((noinline)) void record_block(uintptr_t pc0, uintptr_t sp, 
 {
 	struct shim_call c;
 	bool instrumented;
-	if (!p || !heap_enter(&c, pc0, sp, &instrumented))
+	if (!p || (heap_inner_depth && !mapping) || !heap_enter(&c, pc0, sp, &instrumented))
 		return;
 	struct shim_thread *t = c.t;
 	/* the slack: the program may use it too (redis's listpacks do) */
@@ -90,16 +93,28 @@ static inline void record_alloc(uintptr_t pc0, uintptr_t sp, void *p, size_t siz
 	record_block(pc0, sp, p, size, false);
 }
 
+void heap_record_alloc(uintptr_t pc0, uintptr_t sp, void *p, size_t size)
+{
+	if (recording())
+		record_alloc(pc0, sp, p, size);
+}
+
 /* The free of block P, of USABLE bytes (0: unknown). */
 static __attribute__((noinline)) void record_free(uintptr_t pc0, uintptr_t sp, void *p,
 						   size_t usable)
 {
 	struct shim_call c;
 	bool instrumented;
-	if (!heap_enter(&c, pc0, sp, &instrumented))
+	if (heap_inner_depth || !heap_enter(&c, pc0, sp, &instrumented))
 		return;
 	tsan_access_with_stack(c.t, (uintptr_t)p, usable ? usable : 1,
 			       TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE | TRACE_ACCESS_RANGE, c.stack);
+}
+
+void heap_record_free(uintptr_t pc0, uintptr_t sp, void *p)
+{
+	if (p && recording())
+		record_free(pc0, sp, p, usable_size(p));
 }
 
 /* Each interceptor: while nothing records, one flag test and the real

@@ -250,3 +250,13 @@ int shim_real_resolve(void)
 		;
 	return 0;
 }
+
+void *shim_real_lazy(_Atomic(void *) *cache, const char *name)
+{
+	void *f = atomic_load_explicit(cache, memory_order_acquire);
+	if (!f) {
+		f = dlsym(RTLD_NEXT, name);
+		atomic_store_explicit(cache, f, memory_order_release);
+	}
+	return f;
+}

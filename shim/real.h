@@ -205,6 +205,12 @@ extern struct shim_real shim_real;
  * this thread (a recursive call from inside dlsym). */
 int shim_real_resolve(void);
 
+/* The next definition of NAME after the shim, looked up at its first
+ * call and kept in *CACHE: for a library that may be loaded after the
+ * shim started (libstdc++ in a C program that opens a C++ library), not
+ * in shim_real. NULL if no object defines it. */
+void *shim_real_lazy(_Atomic(void *) *cache, const char *name);
+
 /* A real function, resolved first if needed; NULL only while resolution
  * is under way on this thread (the caller then asks the kernel). */
 #define SHIM_REAL_OR_NULL(f) (shim_real.f || shim_real_resolve() == 0 ? shim_real.f : NULL)
