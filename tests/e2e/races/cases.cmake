@@ -51,6 +51,9 @@ foreach(family gcc clang)
       cxx_future cxx_async cxx_fence_rmw cxx_chain cxx_static_local)
     ctrace_race_case(norace_${mode} ${family} norace.cpp ${mode} norace.jq)
   endforeach()
+  foreach(mode cxx20_latch cxx20_barrier cxx20_semaphore cxx20_atomic_wait cxx20_jthread)
+    ctrace_race_case(norace_${mode} ${family} norace.cpp ${mode} norace.jq RACE_CFLAGS=-std=c++20)
+  endforeach()
   foreach(mode counter size1 size2 size4 size8 size16 two_mutexes relaxed_flag
       free_after_access access_after_free valloc_block far_apart stack_local stack_array main_stack
       block_reused)

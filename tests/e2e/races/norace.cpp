@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // norace.cpp MODE - race-free C++: std::thread, std::mutex,
 // std::condition_variable, std::atomic, std::shared_ptr, call_once,
-// shared_mutex, promise/future, async, fences, function-local statics, built with
-// `ctrace c++`: `ctrace report` must find no race.
+// shared_mutex, promise/future, async, fences, function-local statics, and
+// with -std=c++20 latch, barrier, counting_semaphore, atomic wait/notify and
+// jthread's stop token, built with `ctrace c++`: `ctrace report` must find
+// no race.
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -15,6 +17,12 @@
 #include <string>
 #include <thread>
 #include <vector>
+#if __cplusplus >= 202002L
+#include <barrier>
+#include <latch>
+#include <semaphore>
+#include <stop_token>
+#endif
 
 namespace {
 constexpr int kIters = 1000;
@@ -256,6 +264,124 @@ long static_local()
 		t.join();
 	return sum == 3 * kThreads;
 }
+
+#if __cplusplus >= 202002L
+// Each worker writes its slot, then counts the latch down; main reads all.
+long latch_slots()
+{
+	long slot[kThreads] = {};
+	std::latch done(kThreads);
+	std::vector<std::thread> ts;
+	for (int t = 0; t < kThreads; t++)
+		ts.emplace_back([&, t] {
+			slot[t] = t + 1;
+			done.count_down();
+			// still running: main's reads are ordered by the latch, not the join
+			while (done.try_wait() == false)
+				std::this_thread::yield();
+		});
+	done.wait();
+	long sum = 0;
+	for (int t = 0; t < kThreads; t++)
+		sum += slot[t];
+	for (auto &t : ts)
+		t.join();
+	return sum == kThreads * (kThreads + 1) / 2;
+}
+
+// Phases: in each, every thread writes its own cell, then reads its
+// neighbour's from the phase before (std::barrier, a completion function).
+long barrier_phases()
+{
+	constexpr int kPhases = 50;
+	long cell[kThreads] = {};
+	long seen[kThreads] = {};
+	long phases = 0;
+	std::barrier sync(kThreads, [&]() noexcept { phases++; });
+	std::vector<std::thread> ts;
+	for (int t = 0; t < kThreads; t++)
+		ts.emplace_back([&, t] {
+			for (int p = 1; p <= kPhases; p++) {
+				cell[t] = p;
+				sync.arrive_and_wait();
+				seen[t] += cell[(t + 1) % kThreads];
+				sync.arrive_and_wait();
+			}
+		});
+	for (auto &t : ts)
+		t.join();
+	return phases == 2 * kPhases && seen[0] == kPhases * (kPhases + 1) / 2;
+}
+
+// A bounded queue of counting semaphores (slots free, items ready) and a
+// binary semaphore as its lock.
+long semaphore_queue()
+{
+	constexpr int kSlots = 4;
+	long ring[kSlots];
+	int head = 0, tail = 0;
+	std::counting_semaphore<kSlots> free_slots(kSlots), items(0);
+	std::binary_semaphore lock(1);
+	long got = 0;
+	std::thread producer([&] {
+		for (int i = 1; i <= kIters; i++) {
+			free_slots.acquire();
+			lock.acquire();
+			ring[head] = i;
+			head = (head + 1) % kSlots;
+			lock.release();
+			items.release();
+		}
+	});
+	for (int i = 0; i < kIters; i++) {
+		items.acquire();
+		lock.acquire();
+		got += ring[tail];
+		tail = (tail + 1) % kSlots;
+		lock.release();
+		free_slots.release();
+	}
+	producer.join();
+	return got == (long)kIters * (kIters + 1) / 2;
+}
+
+// std::atomic wait and notify: a published value, then one handed back.
+long atomic_wait_notify()
+{
+	long value = 0;
+	std::atomic<int> turn{0};
+	std::thread t([&] {
+		turn.wait(0, std::memory_order_acquire);
+		value *= 3;
+		turn.store(2, std::memory_order_release);
+		turn.notify_one();
+	});
+	value = 7;
+	turn.store(1, std::memory_order_release);
+	turn.notify_one();
+	turn.wait(1, std::memory_order_acquire);
+	long got = value;
+	t.join();
+	return got == 21;
+}
+
+// A jthread stopped and joined by its destructor: its last write is
+// ordered before main's read.
+long jthread_stop()
+{
+	long result = 0;
+	{
+		std::jthread t([&](std::stop_token stop) {
+			long n = 0;
+			while (!stop.stop_requested())
+				n++;
+			result = n >= 0;
+		});
+		t.request_stop();
+	}
+	return result;
+}
+#endif
 }  // namespace
 
 int main(int argc, char **argv)
@@ -284,6 +410,18 @@ int main(int argc, char **argv)
 		ok = acquire_chain();
 	else if (!strcmp(m, "cxx_static_local"))
 		ok = static_local();
+#if __cplusplus >= 202002L
+	else if (!strcmp(m, "cxx20_latch"))
+		ok = latch_slots();
+	else if (!strcmp(m, "cxx20_barrier"))
+		ok = barrier_phases();
+	else if (!strcmp(m, "cxx20_semaphore"))
+		ok = semaphore_queue();
+	else if (!strcmp(m, "cxx20_atomic_wait"))
+		ok = atomic_wait_notify();
+	else if (!strcmp(m, "cxx20_jthread"))
+		ok = jthread_stop();
+#endif
 	else {
 		fprintf(stderr, "usage: norace MODE\n");
 		return 2;
