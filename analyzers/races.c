@@ -77,6 +77,15 @@ static void races_feed(void *state, const struct trace_event *ev)
 		r->nparts = r->parts;
 		r->split = true;
 	}
+	if (rc_is_plain(ev)) {   /* most events of a `ctrace cc` program: no extra */
+		if (r->pool) {
+			rc_pool_feed(r->pool, ev, NULL);
+		} else {
+			struct rc_plain pl = rc_plain_of(ev);
+			rc_part_feed_plain(&r->one, &pl);
+		}
+		return;
+	}
 	/* A thread's first sync event (accesses of other processes never race:
 	 * a forked child's main thread may start with some) */
 	bool first = false;

@@ -11,6 +11,7 @@ struct rc_pool;
 /* The N >= 1 PARTS (an array it now owns, rc_part_split), each on a
  * thread of its own. */
 struct rc_pool *rc_pool_new(struct rc_part *parts, uint32_t n);
+/* An event; X: its extra, NULL for one that rc_is_plain (none needed). */
 void rc_pool_feed(struct rc_pool *pool, const struct trace_event *ev, const struct rc_extra *x);
 /* Waits until every part has seen every event fed; returns the parts. */
 struct rc_part *rc_pool_finish(struct rc_pool *pool);

@@ -325,8 +325,8 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap
 		 * write and the ints of the block. */
 		if (before && rc_weaker(e, a))
 			e->mask &= (uint8_t)~mask;
-		if (e->mask)
-			es[keep++] = *e;
+		if (e->mask && keep++ != i)   /* not copied onto itself: most words lose none */
+			es[keep - 1] = *e;
 		/* A read after the thread's own write of its bytes in the same
 		 * epoch adds nothing (as TSan keeps it): what races with the
 		 * read races with the write, and what is ordered after the
