@@ -77,6 +77,10 @@ static __attribute__((noinline)) void record_block(uintptr_t pc0, uintptr_t sp, 
 	if (!p || (heap_inner_depth && !mapping) || !heap_enter(&c, pc0, sp, &instrumented))
 		return;
 	struct shim_thread *t = c.t;
+	/* made while the program ignores its accesses (AnnotateIgnoreWrites*,
+	 * __tsan_ignore_thread_*): not written, as TSan takes it */
+	if (t->tsan && t->tsan->hot.ignore)
+		instrumented = false;
 	/* the slack: the program may use it too (redis's listpacks do) */
 	size_t usable = mapping ? 0 : usable_size(p);
 	uint64_t slack = usable > size ? usable - size : 0;

@@ -5,6 +5,8 @@
  * written for TSan links with `ctrace cc` and means the same. Each becomes a
  * happens-before edge, a benign range, a name or an ignored stretch; what
  * ctrace has no use for does nothing. Built twice, like tsan_abi.c. */
+#include <stdint.h>
+
 #include "tsan_entry.h"
 #include "tsan_record.h"
 
@@ -64,6 +66,39 @@ TSAN_EXPORT void __tsan_mutex_post_signal(void *addr, unsigned flags) {}
 TSAN_EXPORT void __tsan_mutex_pre_divert(void *addr, unsigned flags) {}
 TSAN_EXPORT void __tsan_mutex_post_divert(void *addr, unsigned flags) {}
 
+/* A range access made at PC (a runtime of another language, an
+ * interpreter, names its own code's place). */
+TSAN_EXPORT void __tsan_read_range_pc(void *addr, unsigned long size, void *pc)
+{
+	tsan_record_access((uintptr_t)pc, addr, size, TRACE_ACCESS_RANGE);
+}
+
+TSAN_EXPORT void __tsan_write_range_pc(void *addr, unsigned long size, void *pc)
+{
+	tsan_record_access((uintptr_t)pc, addr, size, TRACE_ACCESS_RANGE | TRACE_ACCESS_WRITE);
+}
+
+/* <sanitizer/common_interface_defs.h>: loads and stores at addresses of
+ * any alignment, which code built for a sanitizer makes through these
+ * (abseil's absl::little_endian, for one): the access, then the load or
+ * store itself. */
+#define UNALIGNED(bits)                                                                  \
+	TSAN_EXPORT uint##bits##_t __sanitizer_unaligned_load##bits(const void *p)       \
+	{                                                                                \
+		tsan_record_access(CALLER_PC, p, bits / 8, 0);                           \
+		uint##bits##_t v;                                                        \
+		__builtin_memcpy(&v, p, sizeof v);                                       \
+		return v;                                                                \
+	}                                                                                \
+	TSAN_EXPORT void __sanitizer_unaligned_store##bits(void *p, uint##bits##_t v)    \
+	{                                                                                \
+		tsan_record_access(CALLER_PC, p, bits / 8, TRACE_ACCESS_WRITE);          \
+		__builtin_memcpy(p, &v, sizeof v);                                       \
+	}
+UNALIGNED(16)
+UNALIGNED(32)
+UNALIGNED(64)
+
 /* Dynamic annotations: FILE and LINE are where the macro was; the caller's
  * place says the same, and more. */
 #define RELEASE(addr) tsan_record_annotate(CALLER_PC, TRACE_ANN_HAPPENS_BEFORE, addr, 0, NULL)
@@ -105,14 +140,22 @@ TSAN_EXPORT void AnnotateCondVarWait(const char *f, int l, const volatile void *
 	ACQUIRE(cv);
 }
 
+/* A reader-writer lock: a writer's release orders every later holder, a
+ * reader's only the later writers (readers do not order each other). The
+ * readers release on a channel of their own beside the lock's, at an
+ * address no program memory has (bit 62). */
+#define READERS(lock) ((const volatile void *)((uintptr_t)(lock) | 1ull << 62))
+
 TSAN_EXPORT void AnnotateRWLockAcquired(const char *f, int l, const volatile void *lock, long is_w)
 {
 	ACQUIRE(lock);
+	if (is_w)
+		ACQUIRE(READERS(lock));
 }
 
 TSAN_EXPORT void AnnotateRWLockReleased(const char *f, int l, const volatile void *lock, long is_w)
 {
-	RELEASE(lock);
+	RELEASE(is_w ? lock : READERS(lock));
 }
 
 /* A producer-consumer queue: what was put happens before its get. */

@@ -105,6 +105,10 @@
 	X(AnnotateExpectRace) X(AnnotateFlushExpectedRaces) X(AnnotateTraceMemory) \
 	X(AnnotateMemoryIsInitialized) X(AnnotateMemoryIsUninitialized) \
 	X(WTFAnnotateHappensBefore) X(WTFAnnotateHappensAfter) X(WTFAnnotateBenignRaceSized) \
-	X(__sanitizer_syscall_pre_impl_close) X(__sanitizer_syscall_post_impl_close)
+	X(__sanitizer_syscall_pre_impl_close) X(__sanitizer_syscall_post_impl_close) \
+	X(__tsan_read_range_pc) X(__tsan_write_range_pc) \
+	X(__sanitizer_unaligned_load16) X(__sanitizer_unaligned_load32) \
+	X(__sanitizer_unaligned_load64) X(__sanitizer_unaligned_store16) \
+	X(__sanitizer_unaligned_store32) X(__sanitizer_unaligned_store64)
 
 #endif

@@ -522,6 +522,76 @@ static void *slack_freer(void *arg)
 	atomic_store_explicit(&slack_freed, 1, memory_order_relaxed);
 	return NULL;
 }
+/* ignored_alloc: main makes a block between AnnotateIgnoreWritesBegin and
+ * End (written by no one it tells of) and hands it over with a relaxed
+ * store; T1 writes it. Not a race with the allocation, as TSan takes it. */
+void AnnotateIgnoreWritesBegin(const char *file, int line);
+void AnnotateIgnoreWritesEnd(const char *file, int line);
+static _Atomic(int *) ignored_block;
+static void *ignored_writer(void *arg)
+{
+	(void)arg;
+	int *p;
+	while (!(p = atomic_load_explicit(&ignored_block, memory_order_relaxed)))
+		;
+	*p = 42;
+	return NULL;
+}
+
+static int ignored_alloc(void)
+{
+	pthread_t t;
+	pthread_create(&t, NULL, ignored_writer, NULL);
+	AnnotateIgnoreWritesBegin(__FILE__, __LINE__);
+	int *p = malloc(sizeof *p);
+	AnnotateIgnoreWritesEnd(__FILE__, __LINE__);
+	atomic_store_explicit(&ignored_block, p, memory_order_relaxed);
+	pthread_join(t, NULL);
+	int v = *p;
+	free(p);
+	return v;
+}
+
+/* annotated_rwlock: a lock annotated as a reader-writer lock
+ * (AnnotateRWLock*): T1 writes under it as a writer, T2 then reads under
+ * it as a reader, T1 then writes again as a writer (the turns taken by
+ * relaxed flags, which order nothing): the writer's release orders the
+ * reader, the reader's release the next writer. */
+void AnnotateRWLockAcquired(const char *f, int l, const volatile void *lock, long is_w);
+void AnnotateRWLockReleased(const char *f, int l, const volatile void *lock, long is_w);
+static long rw_annotated;
+static int rw_value;
+static atomic_int rw_turn;
+static void *rw_reader(void *arg)
+{
+	(void)arg;
+	while (atomic_load_explicit(&rw_turn, memory_order_relaxed) != 1)
+		;
+	AnnotateRWLockAcquired(__FILE__, __LINE__, &rw_annotated, 0);
+	int v = rw_value;
+	AnnotateRWLockReleased(__FILE__, __LINE__, &rw_annotated, 0);
+	atomic_store_explicit(&rw_turn, 2, memory_order_relaxed);
+	return (void *)(intptr_t)v;
+}
+
+static int annotated_rwlock(void)
+{
+	pthread_t t;
+	pthread_create(&t, NULL, rw_reader, NULL);
+	AnnotateRWLockAcquired(__FILE__, __LINE__, &rw_annotated, 1);
+	rw_value = 20;
+	AnnotateRWLockReleased(__FILE__, __LINE__, &rw_annotated, 1);
+	atomic_store_explicit(&rw_turn, 1, memory_order_relaxed);
+	while (atomic_load_explicit(&rw_turn, memory_order_relaxed) != 2)
+		;
+	AnnotateRWLockAcquired(__FILE__, __LINE__, &rw_annotated, 1);
+	rw_value += 22;
+	AnnotateRWLockReleased(__FILE__, __LINE__, &rw_annotated, 1);
+	void *seen;
+	pthread_join(t, &seen);
+	return (intptr_t)seen == 20 ? rw_value : -1;
+}
+
 /* signal_thread, signal_process: a block handed over by a signal. T1
  * makes a block (written by its allocation) and writes it, leaves it in a
  * global with a relaxed store, and sends SIGUSR1 (blocked in every
@@ -762,6 +832,12 @@ int main(int argc, char **argv)
 		expect = 1;
 	} else if (!strcmp(m, "signal_thread") || !strcmp(m, "signal_process")) {
 		counter = signal_handoff(!strcmp(m, "signal_process"));
+		expect = 42;
+	} else if (!strcmp(m, "annotated_rwlock")) {
+		counter = annotated_rwlock();
+		expect = 42;
+	} else if (!strcmp(m, "ignored_alloc")) {
+		counter = ignored_alloc();
 		expect = 42;
 	} else if (!strcmp(m, "mutex_reused")) {
 		counter = mutex_reused();

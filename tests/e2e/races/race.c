@@ -35,6 +35,16 @@ __int128 g16;
 struct s16 {
 	long a, b;
 } s16;
+/* annotated_readers: a lock annotated as a reader-writer lock
+ * (AnnotateRWLock*), held to read by both threads: readers do not order
+ * each other */
+void AnnotateRWLockAcquired(const char *f, int l, const volatile void *lock, long is_w);
+void AnnotateRWLockReleased(const char *f, int l, const volatile void *lock, long is_w);
+static long annotated_lock;
+/* unaligned_api: what code built for a sanitizer calls for an access at
+ * any alignment (<sanitizer/common_interface_defs.h>) */
+uint32_t __sanitizer_unaligned_load32(const void *p);
+void __sanitizer_unaligned_store32(void *p, uint32_t x);
 struct __attribute__((packed)) packed {
 	char tag;
 	int value;	/* offset 1: unaligned */
@@ -99,6 +109,10 @@ __attribute__((noinline)) static void first_access(void)
 		g2 = 2;
 	} else if (!strcmp(mode, "size4")) {
 		g4 = 4;
+	} else if (!strcmp(mode, "annotated_readers")) {
+		AnnotateRWLockAcquired(__FILE__, __LINE__, &annotated_lock, 0);
+		g4 = 4;
+		AnnotateRWLockReleased(__FILE__, __LINE__, &annotated_lock, 0);
 	} else if (!strcmp(mode, "size8")) {
 		g8 = 8;
 	} else if (!strcmp(mode, "size16")) {
@@ -108,6 +122,8 @@ __attribute__((noinline)) static void first_access(void)
 		s16 = v;
 	} else if (!strcmp(mode, "unaligned")) {
 		packed.value = 5;
+	} else if (!strcmp(mode, "unaligned_api")) {
+		__sanitizer_unaligned_store32(&packed.value, 5);
 	} else if (!strcmp(mode, "overlap")) {
 		packed.value = 5;	/* bytes 1-4 of packed */
 	} else if (!strcmp(mode, "fields")) {
@@ -187,6 +203,10 @@ __attribute__((noinline)) static void second_access(void)
 		sink = g2;
 	} else if (!strcmp(mode, "size4")) {
 		sink = g4;
+	} else if (!strcmp(mode, "annotated_readers")) {
+		AnnotateRWLockAcquired(__FILE__, __LINE__, &annotated_lock, 0);
+		sink = g4;
+		AnnotateRWLockReleased(__FILE__, __LINE__, &annotated_lock, 0);
 	} else if (!strcmp(mode, "size8")) {
 		sink = g8;
 	} else if (!strcmp(mode, "size16")) {
@@ -196,6 +216,8 @@ __attribute__((noinline)) static void second_access(void)
 		sink = v.a + v.b;
 	} else if (!strcmp(mode, "unaligned")) {
 		sink = packed.value;
+	} else if (!strcmp(mode, "unaligned_api")) {
+		sink = (int)__sanitizer_unaligned_load32(&packed.value);
 	} else if (!strcmp(mode, "overlap")) {
 		sink = ((volatile char *)&packed)[0];	/* packed.tag: no race */
 		sink = ((volatile char *)&packed)[4];	/* the last byte of packed.value */

@@ -1,4 +1,4 @@
-# A 4-byte global written by T1, read by T2: one race of 4 bytes on 'g4'.
+# A 4-byte global written by T1, read by T2: one race of 4 bytes on 'g4' (annotated_readers: each under a lock annotated as a reader-writer lock, held to read: readers do not order each other).
 def hex: ltrimstr("0x") | explode | reduce .[] as $c (0; . * 16 + (if $c >= 97 then $c - 87 elif $c >= 65 then $c - 55 else $c - 48 end));
 # access(thread; op; size; function): a plain access of the program in that function
 def access($t; $op; $size; $fn): .thread == $t and .op == $op and .size == $size and .atomic == false

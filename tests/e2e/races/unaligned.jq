@@ -1,4 +1,4 @@
-# An int at offset 1 of a packed struct (unaligned), written by T1, read by T2.
+# An int at offset 1 of a packed struct (unaligned), written by T1, read by T2 (unaligned_api: through __sanitizer_unaligned_store32 and __sanitizer_unaligned_load32).
 def hex: ltrimstr("0x") | explode | reduce .[] as $c (0; . * 16 + (if $c >= 97 then $c - 87 elif $c >= 65 then $c - 55 else $c - 48 end));
 # access(thread; op; size; function): a plain access of the program in that function
 def access($t; $op; $size; $fn): .thread == $t and .op == $op and .size == $size and .atomic == false
