@@ -152,3 +152,16 @@ void shim_annotate_channel(unsigned kind, uint64_t addr, uintptr_t pc0, uintptr_
 		shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_ANNOTATE, 0, 0, 0, kind, addr, 0, NULL);
 	errno = saved;
 }
+
+void shim_annotate_channel_in_handler(unsigned kind, uint64_t addr)
+{
+	int saved = errno;
+	struct shim_thread *t = shim_tls;
+	if (t && t != SHIM_THREAD_GONE && !t->in_shim &&
+	    atomic_load_explicit(&shim.state, memory_order_relaxed) == SHIM_ACTIVE &&
+	    shim_is_own_process()) {
+		struct shim_call c = { .t = t, .tick = trace_writer_tick(&shim.writer) };
+		shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_ANNOTATE, 0, 0, 0, kind, addr, 0, NULL);
+	}
+	errno = saved;
+}

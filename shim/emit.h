@@ -72,6 +72,10 @@ bool shim_defer_release(uint64_t addr, uintptr_t pc0);
  * by a signal handler that interrupted the shim is kept for the thread's
  * next call (shim_defer_release). errno is kept. */
 void shim_annotate_channel(unsigned kind, uint64_t addr, uintptr_t pc0, uintptr_t sp);
+/* The same from a signal handler's start (signal_handlers.c), without a
+ * stack: unwinding there could wait on a lock the interrupted code holds.
+ * Nothing when the signal landed inside the shim. */
+void shim_annotate_channel_in_handler(unsigned kind, uint64_t addr);
 
 /* False: forward to the real function and record nothing (the shim is off,
  * not started, or this thread is already inside it). True: c is ready and

@@ -7,8 +7,8 @@
  * range no program memory uses (SIGNAL_CHANNEL_ADDR): a release before
  * pthread_kill, pthread_sigqueue, tgkill, and kill or sigqueue to the
  * process itself; an acquire when sigwait, sigwaitinfo or sigtimedwait
- * returns S. A handler's run is not ordered (the shim does not wrap
- * handlers). The waits may block for long: the thread's accesses are
+ * returns S. A handler's run is ordered after its install instead
+ * (signal_handlers.c). The waits may block for long: the thread's accesses are
  * published first (tsan_before_block). Before the real functions are
  * resolved, the calls go to the kernel. */
 #include <errno.h>

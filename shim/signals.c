@@ -4,7 +4,8 @@
  * (with the stack), marks the process header, restores the default and
  * re-raises, so the process dies exactly as it would have. sigaction() and
  * signal() are wrapped so the program never sees our recorder: it reads
- * SIG_DFL, and whatever it installs replaces ours. */
+ * SIG_DFL, and whatever it installs replaces ours; a handler it installs
+ * goes behind a trampoline that orders its runs (signal_handlers.c). */
 #include "shim.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 
 #include "emit.h"
 #include "real.h"
+#include "signal_handlers.h"
 #include "stack.h"
 #include "tsan_thread.h"
 
@@ -69,6 +71,8 @@ void shim_signals_install(void)
 		shim_signal_install_hidden(fatal_signals[i], record_fatal_signal, SA_ONSTACK);
 }
 
+/* The program's sigaction: it never sees the fatal recorder (SIG_DFL is
+ * what it reads) nor the handlers' trampoline (signal_handlers.c). */
 __attribute__((visibility("default")))
 int sigaction(int signo, const struct sigaction *act, struct sigaction *old)
 {
@@ -76,26 +80,51 @@ int sigaction(int signo, const struct sigaction *act, struct sigaction *old)
 		errno = ENOSYS;
 		return -1;
 	}
-	if (signo <= 0 || signo >= NSIG || !recorder_installed[signo])
-		return shim_real.sigaction(signo, act, old);
-	if (old) {
+	bool ours = signo > 0 && signo < NSIG && recorder_installed[signo];
+	if (ours && old) {
 		memset(old, 0, sizeof *old);
 		old->sa_handler = SIG_DFL;
 	}
-	if (!act)
+	if (ours && !act)
 		return 0;
-	recorder_installed[signo] = 0;
-	return shim_real.sigaction(signo, act, NULL);
+	const struct user_handler *was = signal_handler_current(signo);
+	struct sigaction wrapped;
+	bool wraps = act && signal_handler_wrap(signo, act, &wrapped, SHIM_SITE());
+	int r = shim_real.sigaction(signo, wraps ? &wrapped : act, ours ? NULL : old);
+	if (r != 0 || (act && !wraps))
+		signal_handler_set(signo, r != 0 ? was : NULL);
+	if (r == 0 && act && ours)
+		recorder_installed[signo] = 0;
+	if (r == 0 && !ours)
+		signal_handler_shown(was, old);
+	return r;
 }
 
+/* signal(), as glibc's: a handler that restarts calls, its own signal
+ * blocked while it runs. Through sigaction() once handlers are ordered. */
 __attribute__((visibility("default")))
 sighandler_t signal(int signo, sighandler_t handler)
 {
 	if (shim_real_resolve() < 0 || !shim_real.signal)
 		return SIG_ERR;
-	if (signo <= 0 || signo >= NSIG || !recorder_installed[signo])
-		return shim_real.signal(signo, handler);
-	recorder_installed[signo] = 0;
-	shim_real.signal(signo, handler);
-	return SIG_DFL;
+	if (!atomic_load_explicit(&tsan_on, memory_order_relaxed)) {
+		if (signo <= 0 || signo >= NSIG || !recorder_installed[signo])
+			return shim_real.signal(signo, handler);
+		recorder_installed[signo] = 0;
+		shim_real.signal(signo, handler);
+		return SIG_DFL;
+	}
+	if (handler == SIG_ERR || signo <= 0 || signo >= NSIG) {
+		errno = EINVAL;
+		return SIG_ERR;
+	}
+	struct sigaction act, old;
+	memset(&act, 0, sizeof act);
+	act.sa_handler = handler;
+	sigemptyset(&act.sa_mask);
+	sigaddset(&act.sa_mask, signo);
+	act.sa_flags = SA_RESTART;
+	if (sigaction(signo, &act, &old) != 0)
+		return SIG_ERR;
+	return (old.sa_flags & SA_SIGINFO) ? (sighandler_t)(void (*)(void))old.sa_sigaction : old.sa_handler;
 }

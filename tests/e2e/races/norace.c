@@ -552,6 +552,68 @@ static int ignored_alloc(void)
 	return v;
 }
 
+/* handler_plain, handler_siginfo, handler_signal, handler_resethand: main
+ * writes a global, installs a handler (sigaction, with SA_SIGINFO,
+ * signal(), SA_RESETHAND), and sends the signal to T1 (pthread_kill), on
+ * which the handler reads the global: ordered after the install, as TSan
+ * orders it. The program reads its own handler back, never the shim's. */
+static int handler_global;
+static atomic_int handler_seen;
+static pthread_t handler_thread;
+static void handler_plain(int sig)
+{
+	(void)sig;
+	atomic_store_explicit(&handler_seen, handler_global, memory_order_relaxed);
+}
+
+static void handler_info(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (si && si->si_signo == sig)
+		handler_plain(sig);
+}
+
+static void *handler_target(void *arg)
+{
+	(void)arg;
+	while (!atomic_load_explicit(&handler_seen, memory_order_relaxed))
+		usleep(1000);   /* the signal lands here */
+	return NULL;
+}
+
+static int signal_handler_order(const char *how)
+{
+	pthread_create(&handler_thread, NULL, handler_target, NULL);
+	handler_global = 42;
+	struct sigaction act, back;
+	memset(&act, 0, sizeof act);
+	sigemptyset(&act.sa_mask);
+	int shown;
+	if (!strcmp(how, "handler_signal")) {
+		shown = signal(SIGUSR2, handler_plain) == SIG_DFL;
+	} else {
+		if (!strcmp(how, "handler_siginfo")) {
+			act.sa_flags = SA_SIGINFO;
+			act.sa_sigaction = handler_info;
+		} else {
+			act.sa_flags = !strcmp(how, "handler_resethand") ? SA_RESETHAND : 0;
+			act.sa_handler = handler_plain;
+		}
+		shown = sigaction(SIGUSR2, &act, NULL) == 0;
+	}
+	sigaction(SIGUSR2, NULL, &back);
+	if (!strcmp(how, "handler_siginfo"))
+		shown &= (back.sa_flags & SA_SIGINFO) && back.sa_sigaction == handler_info;
+	else
+		shown &= !(back.sa_flags & SA_SIGINFO) && back.sa_handler == handler_plain;
+	pthread_kill(handler_thread, SIGUSR2);
+	pthread_join(handler_thread, NULL);
+	sigaction(SIGUSR2, NULL, &back);   /* reset by the kernel, or still there */
+	shown &= !strcmp(how, "handler_resethand") ? back.sa_handler == SIG_DFL
+						    : back.sa_handler != SIG_DFL;
+	return shown ? atomic_load_explicit(&handler_seen, memory_order_relaxed) : -1;
+}
+
 /* annotated_rwlock: a lock annotated as a reader-writer lock
  * (AnnotateRWLock*): T1 writes under it as a writer, T2 then reads under
  * it as a reader, T1 then writes again as a writer (the turns taken by
@@ -832,6 +894,9 @@ int main(int argc, char **argv)
 		expect = 1;
 	} else if (!strcmp(m, "signal_thread") || !strcmp(m, "signal_process")) {
 		counter = signal_handoff(!strcmp(m, "signal_process"));
+		expect = 42;
+	} else if (!strncmp(m, "handler_", 8)) {
+		counter = signal_handler_order(m);
 		expect = 42;
 	} else if (!strcmp(m, "annotated_rwlock")) {
 		counter = annotated_rwlock();

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <signal.h>
+
 #include "trace_reader.h"
 
 enum { ANY = -1 };
@@ -106,8 +108,13 @@ int main(int argc, char **argv)
 		{ A, src, 99, Wr | RG, { 0 }, ANY },
 		{ A, src, 100, RG, { 0 }, ANY }, { A, dst, 100, Wr | RG, { 0 }, ANY },
 		{ A, y, 1, Wr, { 0x503 }, 1 },
-		/* 7: 1000 reads merged; a signal handler's access */
-		{ A, z, 8, R, { 0x702 }, 1 }, { A, y, 4, Wr, { 0x701 }, 1 },
+		/* 7: the handler's install releases on its channel; 1000 reads
+		 * merged; the handler's run acquires there (no stack), then its
+		 * access */
+		{ TRACE_OP_ANNOTATE, 1, (int64_t)(0xf900000000000000ull | SIGUSR1), 0, { 0 }, ANY },
+		{ A, z, 8, R, { 0x702 }, 1 },
+		{ TRACE_OP_ANNOTATE, 2, (int64_t)(0xf900000000000000ull | SIGUSR1), 0, { 0 }, ANY },
+		{ A, y, 4, Wr, { 0x701 }, 1 },
 		/* 8: before a fork (the child's own is in its process) */
 		{ A, x, 8, Wr, { 0x801 }, 1 },
 	};
