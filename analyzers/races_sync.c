@@ -78,7 +78,6 @@ void rc_extra_of(const struct trace_catalog *cat, const struct trace_event *ev, 
 	const struct trace_object *o = ev->obj ? trace_catalog_object(cat, ev->obj) : NULL;
 	x->obj_key = o ? o->key : 0;
 	x->fork_parent = TRACE_NONE;
-	x->instrumented = ev->process < cat->nprocesses && cat->processes[ev->process].accesses_seen;
 	const struct trace_thread *th = first_of_thread ? trace_catalog_thread(cat, ev->thread) : NULL;
 	if (th && th->index == 0 && th->process < cat->nprocesses)
 		x->fork_parent = cat->processes[th->process].parent_thread;
@@ -342,12 +341,7 @@ void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev, const struct 
 		 * once before the library marked it done (its caller's END may
 		 * come after this one) */
 		rc_acquire(hb, ev->thread, &rc_addr_sync(hb, ev->process, x->obj_key)->clk);
-	/* A lock is a use of its object before it acquires, as TSan checks
-	 * it: an init that only the lock itself would order races with it.
-	 * Not in a program without instrumented code, whose atomics (a lock
-	 * published through a pointer) the trace does not hold. */
-	bool first = (c & (OPC_RELEASE | OPC_DESTROY)) || rc_releases(ev) ||
-		     ((c & OPC_ACQUIRE) && x->instrumented);
+	bool first = (c & (OPC_RELEASE | OPC_DESTROY)) || rc_releases(ev);
 	if (first)
 		rc_use(ev, use, ctx);
 	rc_object_event(hb, ev);

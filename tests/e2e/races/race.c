@@ -35,10 +35,6 @@ __int128 g16;
 struct s16 {
 	long a, b;
 } s16;
-/* mutex_init: T1 initializes a mutex, then locks it; T2's lock comes
- * after, ordered by nothing but the mutex itself: the init races with the
- * lock (as TSan checks a lock before it acquires) */
-static pthread_mutex_t late_mutex;
 /* annotated_readers: a lock annotated as a reader-writer lock
  * (AnnotateRWLock*), held to read by both threads: readers do not order
  * each other */
@@ -113,11 +109,6 @@ __attribute__((noinline)) static void first_access(void)
 		g2 = 2;
 	} else if (!strcmp(mode, "size4")) {
 		g4 = 4;
-	} else if (!strcmp(mode, "mutex_init")) {
-		pthread_mutex_init(&late_mutex, NULL);
-		pthread_mutex_lock(&late_mutex);
-		g4 = 4;
-		pthread_mutex_unlock(&late_mutex);
 	} else if (!strcmp(mode, "annotated_readers")) {
 		AnnotateRWLockAcquired(__FILE__, __LINE__, &annotated_lock, 0);
 		g4 = 4;
@@ -212,10 +203,6 @@ __attribute__((noinline)) static void second_access(void)
 		sink = g2;
 	} else if (!strcmp(mode, "size4")) {
 		sink = g4;
-	} else if (!strcmp(mode, "mutex_init")) {
-		pthread_mutex_lock(&late_mutex);
-		sink = g4;
-		pthread_mutex_unlock(&late_mutex);
 	} else if (!strcmp(mode, "annotated_readers")) {
 		AnnotateRWLockAcquired(__FILE__, __LINE__, &annotated_lock, 0);
 		sink = g4;
