@@ -11,7 +11,13 @@
  * the process may receive); other descriptors (files, terminals, inherited
  * ones) have none, and their calls cost a table lookup, nothing recorded.
  * Before the real functions are resolved, the calls go to the kernel. A
- * vfork child (the parent's memory) records nothing and changes nothing. */
+ * vfork child (the parent's memory) records nothing and changes nothing.
+ *
+ * In a program with instrumented code the buffers are memory accesses
+ * too, as libtsan takes them: what a write, send, pwrite hands the kernel
+ * is read before the release, what a read, recv, pread got back is
+ * written after the acquire (files included: pread and pwrite have no
+ * channel). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -72,6 +78,35 @@ static uint32_t fd_channel_new(void)
 
 /* The acquiring calls may block for long: the thread's accesses first. */
 #define FD_BLOCKS() tsan_before_block()
+
+/* The buffers of the call at the interceptor's caller (a macro: the
+ * caller's return address), as the kernel read or wrote them: the first
+ * N bytes of BUF, or of the CNT buffers of IOV. */
+#define CALLER_PC ((uintptr_t)__builtin_return_address(0))
+#define BUF_READ(buf, n) tsan_call_range(CALLER_PC, buf, n, 0)
+#define BUF_WROTE(buf, n) tsan_call_range(CALLER_PC, buf, (n) > 0 ? (size_t)(n) : 0, TRACE_ACCESS_WRITE)
+#define IOV_READ(iov, cnt, n) iov_range(CALLER_PC, iov, cnt, n, 0)
+#define IOV_WROTE(iov, cnt, n) iov_range(CALLER_PC, iov, cnt, (n) > 0 ? (size_t)(n) : 0, TRACE_ACCESS_WRITE)
+
+static void iov_range(uintptr_t pc, const struct iovec *iov, long cnt, size_t n, unsigned flags)
+{
+	if (!atomic_load_explicit(&tsan_on, memory_order_relaxed) || !iov)
+		return;
+	for (long i = 0; i < cnt && n; i++) {
+		size_t k = iov[i].iov_len < n ? iov[i].iov_len : n;
+		tsan_call_range(pc, iov[i].iov_base, k, flags);
+		n -= k;
+	}
+}
+
+/* All the bytes of IOV's CNT buffers. */
+static size_t iov_bytes(const struct iovec *iov, long cnt)
+{
+	size_t n = 0;
+	for (long i = 0; iov && i < cnt; i++)
+		n += iov[i].iov_len;
+	return n;
+}
 
 /* ---- descriptors made ---- */
 
@@ -227,18 +262,21 @@ SHIM_EXPORT void __sanitizer_syscall_post_impl_close(long res, long fd)
 
 SHIM_EXPORT ssize_t write(int fd, const void *buf, size_t n)
 {
+	BUF_READ(buf, n);
 	FD_RELEASE(fd);
 	return SHIM_CALL_REAL(write, (fd, buf, n), syscall(SYS_write, fd, buf, n));
 }
 
 SHIM_EXPORT ssize_t writev(int fd, const struct iovec *iov, int n)
 {
+	IOV_READ(iov, n, iov_bytes(iov, n));
 	FD_RELEASE(fd);
 	return SHIM_CALL_REAL(writev, (fd, iov, n), syscall(SYS_writev, fd, iov, n));
 }
 
 SHIM_EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
 {
+	BUF_READ(buf, n);
 	FD_RELEASE(fd);
 	return SHIM_CALL_REAL(send, (fd, buf, n, flags), syscall(SYS_sendto, fd, buf, n, flags, NULL, 0));
 }
@@ -246,6 +284,7 @@ SHIM_EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
 SHIM_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
 			   const struct sockaddr *to, socklen_t len)
 {
+	BUF_READ(buf, n);
 	FD_RELEASE(fd);
 	return SHIM_CALL_REAL(sendto, (fd, buf, n, flags, to, len),
 			      syscall(SYS_sendto, fd, buf, n, flags, to, len));
@@ -253,9 +292,32 @@ SHIM_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
 
 SHIM_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
+	if (msg)
+		IOV_READ(msg->msg_iov, (long)msg->msg_iovlen, iov_bytes(msg->msg_iov, (long)msg->msg_iovlen));
 	FD_RELEASE(fd);
 	return SHIM_CALL_REAL(sendmsg, (fd, msg, flags), syscall(SYS_sendmsg, fd, msg, flags));
 }
+
+/* Files have no channel: pwrite and pread are their buffers alone. */
+#define FILE_WRITE(name)                                                                   \
+	SHIM_EXPORT ssize_t name(int fd, const void *buf, size_t n, off_t off)            \
+	{                                                                                  \
+		BUF_READ(buf, n);                                                          \
+		return SHIM_CALL_REAL(name, (fd, buf, n, off),                             \
+				      syscall(SYS_pwrite64, fd, buf, n, off));             \
+	}
+#define FILE_READ(name)                                                                    \
+	SHIM_EXPORT ssize_t name(int fd, void *buf, size_t n, off_t off)                  \
+	{                                                                                  \
+		ssize_t r = SHIM_CALL_REAL(name, (fd, buf, n, off),                        \
+					   syscall(SYS_pread64, fd, buf, n, off));         \
+		BUF_WROTE(buf, r);                                                         \
+		return r;                                                                  \
+	}
+FILE_WRITE(pwrite)
+FILE_WRITE(pwrite64)
+FILE_READ(pread)
+FILE_READ(pread64)
 
 SHIM_EXPORT int eventfd_write(int fd, eventfd_t value)
 {
@@ -277,45 +339,50 @@ SHIM_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 
 /* NAME(PARAMS), which may block: the thread's accesses are published
  * first (FD_BLOCKS), the real NAME(ARGS) (KERNEL before it is known)
- * returns r, and FD_ACQUIRE(FD, GOT) follows. */
-#define FD_ACQUIRING(ret, name, params, args, kernel, fd, got)          \
+ * returns r, FD_ACQUIRE(FD, GOT) follows, then WROTE (the buffers). */
+#define FD_ACQUIRING(ret, name, params, args, kernel, fd, got, wrote)   \
 	SHIM_EXPORT ret name params                                    \
 	{                                                              \
 		FD_BLOCKS();                                           \
 		ret r = SHIM_CALL_REAL(name, args, kernel);            \
 		FD_ACQUIRE(fd, got);                                   \
+		wrote;                                                 \
 		return r;                                              \
 	}
 
 FD_ACQUIRING(ssize_t, read, (int fd, void *buf, size_t n), (fd, buf, n),
-	     syscall(SYS_read, fd, buf, n), fd, r)
+	     syscall(SYS_read, fd, buf, n), fd, r, BUF_WROTE(buf, r))
 /* read() with _FORTIFY_SOURCE: libc's check calls its own read, unseen. */
 FD_ACQUIRING(ssize_t, __read_chk, (int fd, void *buf, size_t n, size_t size), (fd, buf, n, size),
-	     syscall(SYS_read, fd, buf, n), fd, r)
+	     syscall(SYS_read, fd, buf, n), fd, r, BUF_WROTE(buf, r))
 FD_ACQUIRING(ssize_t, readv, (int fd, const struct iovec *iov, int n), (fd, iov, n),
-	     syscall(SYS_readv, fd, iov, n), fd, r)
+	     syscall(SYS_readv, fd, iov, n), fd, r, IOV_WROTE(iov, n, r))
 FD_ACQUIRING(ssize_t, recv, (int fd, void *buf, size_t n, int flags), (fd, buf, n, flags),
-	     syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL), fd, r)
+	     syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL), fd, r, BUF_WROTE(buf, r))
 FD_ACQUIRING(ssize_t, __recv_chk, (int fd, void *buf, size_t n, size_t size, int flags),
-	     (fd, buf, n, size, flags), syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL), fd, r)
+	     (fd, buf, n, size, flags), syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL), fd, r,
+	     BUF_WROTE(buf, r))
 FD_ACQUIRING(ssize_t, recvfrom,
 	     (int fd, void *buf, size_t n, int flags, struct sockaddr *from, socklen_t *len),
 	     (fd, buf, n, flags, from, len), syscall(SYS_recvfrom, fd, buf, n, flags, from, len),
-	     fd, r)
+	     fd, r, BUF_WROTE(buf, r))
 FD_ACQUIRING(ssize_t, __recvfrom_chk,
 	     (int fd, void *buf, size_t n, size_t size, int flags, struct sockaddr *from,
 	      socklen_t *len),
 	     (fd, buf, n, size, flags, from, len),
-	     syscall(SYS_recvfrom, fd, buf, n, flags, from, len), fd, r)
+	     syscall(SYS_recvfrom, fd, buf, n, flags, from, len), fd, r, BUF_WROTE(buf, r))
 FD_ACQUIRING(ssize_t, recvmsg, (int fd, struct msghdr *msg, int flags), (fd, msg, flags),
-	     syscall(SYS_recvmsg, fd, msg, flags), fd, r)
+	     syscall(SYS_recvmsg, fd, msg, flags), fd, r,
+	     if (msg) IOV_WROTE(msg->msg_iov, (long)msg->msg_iovlen, r))
 FD_ACQUIRING(int, eventfd_read, (int fd, eventfd_t *value), (fd, value),
-	     syscall(SYS_read, fd, value, sizeof *value) == sizeof *value ? 0 : -1, fd, r)
+	     syscall(SYS_read, fd, value, sizeof *value) == sizeof *value ? 0 : -1, fd, r,
+	     BUF_WROTE(value, r == 0 ? sizeof *value : 0))
 /* epoll: an event returned acquires what the set was given */
 FD_ACQUIRING(int, epoll_wait, (int epfd, struct epoll_event *evs, int n, int timeout),
 	     (epfd, evs, n, timeout), (int)syscall(SYS_epoll_wait, epfd, evs, n, timeout), epfd,
-	     r > 0 ? 0 : -1)
+	     r > 0 ? 0 : -1, BUF_WROTE(evs, r > 0 ? r * sizeof *evs : 0))
 FD_ACQUIRING(int, epoll_pwait,
 	     (int epfd, struct epoll_event *evs, int n, int timeout, const sigset_t *mask),
 	     (epfd, evs, n, timeout, mask),
-	     (int)syscall(SYS_epoll_pwait, epfd, evs, n, timeout, mask, 8), epfd, r > 0 ? 0 : -1)
+	     (int)syscall(SYS_epoll_pwait, epfd, evs, n, timeout, mask, 8), epfd, r > 0 ? 0 : -1,
+	     BUF_WROTE(evs, r > 0 ? r * sizeof *evs : 0))

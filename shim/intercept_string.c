@@ -22,12 +22,6 @@ static inline bool recording(void)
 	return __builtin_expect(atomic_load_explicit(&tsan_on, memory_order_relaxed), 0);
 }
 
-static inline void range(uintptr_t pc, const void *p, size_t n, unsigned flags)
-{
-	struct shim_thread *t;
-	if (n && (t = tsan_thread_for_interceptor(pc)))
-		tsan_access(t, pc, (uintptr_t)p, n, flags);
-}
 
 PLAIN static size_t plain_strnlen(const char *s, size_t max)
 {
@@ -89,8 +83,8 @@ static __attribute__((noinline)) void *memcpy_slow(void *d, const void *s, size_
 	if (!shim_mem_resolve())
 		return plain_move(d, s, n);
 	if (recording()) {
-		range(pc, s, n, R);
-		range(pc, d, n, W);
+		tsan_call_range(pc, s, n, R);
+		tsan_call_range(pc, d, n, W);
 	}
 	return shim_mem.memcpy(d, s, n);
 }
@@ -107,8 +101,8 @@ static __attribute__((noinline)) void *memmove_slow(void *d, const void *s, size
 	if (!shim_mem_resolve())
 		return plain_move(d, s, n);
 	if (recording()) {
-		range(pc, s, n, R);
-		range(pc, d, n, W);
+		tsan_call_range(pc, s, n, R);
+		tsan_call_range(pc, d, n, W);
 	}
 	return shim_mem.memmove(d, s, n);
 }
@@ -125,7 +119,7 @@ static __attribute__((noinline)) void *memset_slow(void *d, int c, size_t n, uin
 	if (!shim_mem_resolve())
 		return plain_set(d, c, n);
 	if (recording())
-		range(pc, d, n, W);
+		tsan_call_range(pc, d, n, W);
 	return shim_mem.memset(d, c, n);
 }
 
@@ -143,8 +137,8 @@ static __attribute__((noinline)) int memcmp_slow(const void *a, const void *b, s
 	if (!shim_mem_resolve())
 		return plain_cmp(a, b, n, false);
 	if (recording()) {
-		range(pc, a, n, R);
-		range(pc, b, n, R);
+		tsan_call_range(pc, a, n, R);
+		tsan_call_range(pc, b, n, R);
 	}
 	return shim_mem.memcmp(a, b, n);
 }
@@ -162,7 +156,7 @@ static __attribute__((noinline)) size_t strnlen_slow(const char *s, size_t max, 
 		return plain_strnlen(s, max);
 	size_t n = shim_mem.strnlen(s, max);
 	if (recording())
-		range(pc, s, n < max ? n + 1 : n, R);
+		tsan_call_range(pc, s, n < max ? n + 1 : n, R);
 	return n;
 }
 
@@ -186,8 +180,8 @@ static __attribute__((noinline)) char *strcpy_slow(char *d, const char *s, uintp
 		return plain_move(d, s, plain_strnlen(s, SIZE_MAX) + 1);
 	if (recording()) {
 		size_t n = shim_mem.strlen(s) + 1;
-		range(pc, s, n, R);
-		range(pc, d, n, W);
+		tsan_call_range(pc, s, n, R);
+		tsan_call_range(pc, d, n, W);
 	}
 	return shim_mem.strcpy(d, s);
 }
@@ -210,8 +204,8 @@ static __attribute__((noinline)) char *strncpy_slow(char *d, const char *s, size
 	}
 	if (recording()) {
 		size_t n = shim_mem.strnlen(s, max);
-		range(pc, s, n < max ? n + 1 : n, R);
-		range(pc, d, max, W);
+		tsan_call_range(pc, s, n < max ? n + 1 : n, R);
+		tsan_call_range(pc, d, max, W);
 	}
 	return shim_mem.strncpy(d, s, max);
 }
@@ -236,9 +230,9 @@ static __attribute__((noinline)) char *strncat_slow(char *d, const char *s, size
 	}
 	if (recording()) {
 		size_t dn = shim_mem.strlen(d), sn = shim_mem.strnlen(s, max);
-		range(pc, d, dn + 1, R);
-		range(pc, s, sn < max ? sn + 1 : sn, R);
-		range(pc, d + dn, sn + 1, W);
+		tsan_call_range(pc, d, dn + 1, R);
+		tsan_call_range(pc, s, sn < max ? sn + 1 : sn, R);
+		tsan_call_range(pc, d + dn, sn + 1, W);
 	}
 	return bounded ? shim_mem.strncat(d, s, max) : shim_mem.strcat(d, s);
 }
@@ -264,8 +258,8 @@ static __attribute__((noinline)) int strncmp_slow(const char *a, const char *b, 
 		return plain_cmp(a, b, max, true);
 	if (recording()) {
 		size_t n = compared(a, b, max);
-		range(pc, a, n, R);
-		range(pc, b, n, R);
+		tsan_call_range(pc, a, n, R);
+		tsan_call_range(pc, b, n, R);
 	}
 	return bounded ? shim_mem.strncmp(a, b, max) : shim_mem.strcmp(a, b);
 }

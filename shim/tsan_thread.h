@@ -116,6 +116,18 @@ uint32_t tsan_call_stack(struct shim_thread *t, uintptr_t pc);
 void tsan_access(struct shim_thread *t, uintptr_t pc, uint64_t addr, uint64_t size,
 		 unsigned flags);
 
+/* The bytes [P, P + N) that a library call at PC reads or writes for the
+ * program (memcpy's, a buffer given to read or send): a range access,
+ * FLAGS TRACE_ACCESS_WRITE or not, when the process has instrumented
+ * code and the call is the program's. */
+static inline void tsan_call_range(uintptr_t pc, const void *p, size_t n, unsigned flags)
+{
+	struct shim_thread *t;
+	if (n && atomic_load_explicit(&tsan_on, memory_order_relaxed) &&
+	    (t = tsan_thread_for_interceptor(pc)))
+		tsan_access(t, pc, (uintptr_t)p, n, flags | TRACE_ACCESS_RANGE);
+}
+
 /* Records an access whose stack is known (interceptors that unwound). */
 void tsan_access_with_stack(struct shim_thread *t, uint64_t addr, uint64_t size, unsigned flags,
 			    uint32_t stack);

@@ -34,7 +34,7 @@ foreach(family gcc clang)
   foreach(mode mutex rwlock cond sem barrier create_join once release_acquire seq_cst fence
       spinlock heap_handoff detached_stack mmap_reuse block_reuse alloc_slack
       mutex_reused signal_thread signal_process ignored_alloc annotated_rwlock
-      handler_plain handler_siginfo handler_signal handler_resethand)
+      handler_plain handler_siginfo handler_signal handler_resethand pipe_buffers)
     ctrace_race_case(norace_${mode} ${family} norace.c ${mode} norace.jq)
   endforeach()
   # A spin whose repeated loads are merged (not recorded) until a store of
@@ -67,6 +67,9 @@ foreach(family gcc clang)
   ctrace_race_case(cxx_delete ${family} race.cpp cxx_delete cxx_delete.jq)
   ctrace_race_case(merged_load ${family} race.c merged_load merged_load.jq)
   ctrace_race_case(annotated_readers ${family} race.c annotated_readers size4.jq)
+  foreach(mode read_buffer pread_buffer write_buffer)
+    ctrace_race_case(${mode} ${family} race.c ${mode} buffers.jq)
+  endforeach()
   foreach(mode calloc_zeroed realloc_moved calloc_far malloc_unwritten)
     ctrace_race_case(${mode} ${family} race.c ${mode} alloc_written.jq)
   endforeach()

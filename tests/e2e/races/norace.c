@@ -552,6 +552,41 @@ static int ignored_alloc(void)
 	return v;
 }
 
+/* pipe_buffers: the buffers a pipe's write and read take are accesses of
+ * the program: main fills one and writes it, T1 reads into its own, then
+ * reuses main's (ordered: main's buffer was read before the write
+ * released), and writes back into a second pipe that main reads into the
+ * first buffer again. */
+static char pipe_out[64], pipe_in[64];
+static volatile size_t pipe_len = 64;   /* gcc expands a memset of a known size uninstrumented */
+static int pipe_there[2], pipe_back[2];
+static void *pipe_peer(void *arg)
+{
+	(void)arg;
+	if (read(pipe_there[0], pipe_in, sizeof pipe_in) != sizeof pipe_in)
+		return NULL;
+	memset(pipe_out, 2, pipe_len);   /* main's buffer, handed over */
+	pipe_in[0] = (char)(pipe_in[0] + pipe_out[0]);
+	if (write(pipe_back[1], pipe_in, sizeof pipe_in) != sizeof pipe_in)
+		return NULL;
+	return NULL;
+}
+
+static int pipe_buffers(void)
+{
+	if (pipe(pipe_there) || pipe(pipe_back))
+		return -1;
+	pthread_t t;
+	pthread_create(&t, NULL, pipe_peer, NULL);
+	memset(pipe_out, 40, pipe_len);
+	if (write(pipe_there[1], pipe_out, sizeof pipe_out) != sizeof pipe_out)
+		return -1;
+	if (read(pipe_back[0], pipe_out, sizeof pipe_out) != sizeof pipe_out)
+		return -1;
+	pthread_join(t, NULL);
+	return pipe_out[0];   /* 40 + 2 */
+}
+
 /* handler_plain, handler_siginfo, handler_signal, handler_resethand: main
  * writes a global, installs a handler (sigaction, with SA_SIGINFO,
  * signal(), SA_RESETHAND), and sends the signal to T1 (pthread_kill), on
@@ -894,6 +929,9 @@ int main(int argc, char **argv)
 		expect = 1;
 	} else if (!strcmp(m, "signal_thread") || !strcmp(m, "signal_process")) {
 		counter = signal_handoff(!strcmp(m, "signal_process"));
+		expect = 42;
+	} else if (!strcmp(m, "pipe_buffers")) {
+		counter = pipe_buffers();
 		expect = 42;
 	} else if (!strncmp(m, "handler_", 8)) {
 		counter = signal_handler_order(m);

@@ -6,12 +6,14 @@
 // nothing, so the pair is unordered by happens-before and must be reported,
 // in every run. The last stdout line is JSON for the .jq checks.
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static atomic_int go;
 static const char *mode;
@@ -78,6 +80,7 @@ int far;
 char buf[32];
 char copy[32];
 static volatile int twenty = 20;	/* a size the compiler cannot see: memcpy stays a call */
+static volatile int eight = 8;	/* (gcc expands a memset of a known size uninstrumented) */
 #define FAR_N (1 << 20)
 #define FAR_AT (3 << 16)	/* calloc_far: int 196608, byte 786432 */
 /* wide_interval: more distinct accesses in one interval than the shim's
@@ -175,6 +178,16 @@ __attribute__((noinline)) static void first_access(void)
 		atomic_store_explicit(&reused, fresh, memory_order_relaxed);
 	} else if (!strcmp(mode, "range")) {
 		memcpy(buf, "0123456789abcdefghijklmnop", twenty);	/* bytes 0-19 */
+	} else if (!strcmp(mode, "read_buffer") || !strcmp(mode, "pread_buffer")) {
+		int fd = open("/dev/zero", O_RDONLY);	/* the kernel writes bytes 0-19 */
+		if (fd < 0 || (!strcmp(mode, "read_buffer") ? read(fd, buf, twenty) : pread(fd, buf, twenty, 0)) != 20)
+			abort();
+		close(fd);
+	} else if (!strcmp(mode, "write_buffer")) {
+		int fd = open("/dev/null", O_WRONLY);	/* the kernel reads bytes 0-19 */
+		if (fd < 0 || write(fd, buf, twenty) != 20)
+			abort();
+		close(fd);
 	} else if (!strcmp(mode, "atomic_plain")) {
 		__atomic_store_n(&mixed, 1, __ATOMIC_RELAXED);
 	} else if (!strcmp(mode, "array_field")) {
@@ -249,6 +262,11 @@ __attribute__((noinline)) static void second_access(void)
 		memcpy(copy, buf + 24, 8);	/* bytes 24-31: no race */
 		memcpy(copy + 8, buf + 16, 8);	/* bytes 16-23: a race on 16-19 */
 		sink = copy[0] + copy[8];
+	} else if (!strcmp(mode, "read_buffer") || !strcmp(mode, "pread_buffer")) {
+		memcpy(copy + 8, buf + 16, 8);	/* bytes 16-23: a race on 16-19 */
+		sink = copy[8];
+	} else if (!strcmp(mode, "write_buffer")) {
+		memset(buf + 16, 1, eight);	/* bytes 16-23: a race on 16-19 */
 	} else if (!strcmp(mode, "atomic_plain")) {
 		sink = mixed;
 	} else if (!strcmp(mode, "array_field")) {
