@@ -62,6 +62,13 @@ static void *do_exit_holding(void *arg)
 	return arg;
 }
 
+static pthread_mutex_t robust_lock;
+static void *do_exit_holding_robust(void *arg)
+{
+	pthread_mutex_lock(&robust_lock);
+	return arg;
+}
+
 static void *do_wait_forever(void *arg)
 {
 	sem_wait(&sema);
@@ -180,6 +187,19 @@ static void do_misuse(const char *kind)
 		pthread_mutex_unlock(&plain_lock);
 	} else if (!strcmp(kind, "unknown-threads-ok")) {
 		do_unknown_threads();
+	} else if (!strcmp(kind, "robust-owner-died-ok")) {
+		/* a robust mutex is made for this: its owner ends holding it,
+		 * the next lock returns EOWNERDEAD and makes it consistent */
+		pthread_mutexattr_t a;
+		pthread_mutexattr_init(&a);
+		pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+		pthread_mutex_init(&robust_lock, &a);
+		pthread_mutexattr_destroy(&a);
+		run_thread(do_exit_holding_robust);
+		if (pthread_mutex_lock(&robust_lock) != EOWNERDEAD)
+			puts("no EOWNERDEAD?");
+		pthread_mutex_consistent(&robust_lock);
+		pthread_mutex_unlock(&robust_lock);
 	} else if (!strcmp(kind, "recursive-ok")) {
 		init_errorcheck(&checked_lock, PTHREAD_MUTEX_RECURSIVE);
 		for (int i = 0; i < 3; i++)
