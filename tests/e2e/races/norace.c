@@ -552,6 +552,39 @@ static int ignored_alloc(void)
 	return v;
 }
 
+/* stdio_lock: a stream's lock taken by the program (flockfile,
+ * ftrylockfile, funlockfile) orders what it guards, as a mutex: main
+ * counts under stdout's lock, then T1 (after a relaxed flag, which orders
+ * nothing) under it too, once by ftrylockfile's success. */
+static int stdio_count;
+static atomic_int stdio_turn;
+static void *stdio_peer(void *arg)
+{
+	(void)arg;
+	while (!atomic_load_explicit(&stdio_turn, memory_order_relaxed))
+		;
+	flockfile(stdout);
+	stdio_count++;
+	funlockfile(stdout);
+	while (ftrylockfile(stdout) != 0)
+		;
+	stdio_count++;
+	funlockfile(stdout);
+	return NULL;
+}
+
+static int stdio_lock(void)
+{
+	pthread_t t;
+	pthread_create(&t, NULL, stdio_peer, NULL);
+	flockfile(stdout);
+	stdio_count += 40;
+	funlockfile(stdout);
+	atomic_store_explicit(&stdio_turn, 1, memory_order_relaxed);
+	pthread_join(t, NULL);
+	return stdio_count;
+}
+
 /* pipe_buffers: the buffers a pipe's write and read take are accesses of
  * the program: main fills one and writes it, T1 reads into its own, then
  * reuses main's (ordered: main's buffer was read before the write
@@ -929,6 +962,9 @@ int main(int argc, char **argv)
 		expect = 1;
 	} else if (!strcmp(m, "signal_thread") || !strcmp(m, "signal_process")) {
 		counter = signal_handoff(!strcmp(m, "signal_process"));
+		expect = 42;
+	} else if (!strcmp(m, "stdio_lock")) {
+		counter = stdio_lock();
 		expect = 42;
 	} else if (!strcmp(m, "pipe_buffers")) {
 		counter = pipe_buffers();
