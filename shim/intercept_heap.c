@@ -87,7 +87,7 @@ static __attribute__((noinline)) void record_block(uintptr_t pc0, uintptr_t sp, 
 	struct trace_rec rec = {
 		.op = TRACE_OP_ALLOC, .tick = shim_call_tick(&c), .stack = c.stack,
 		.args = { (uintptr_t)p, size,
-			  slack << 1 | (instrumented && !mapping ? TRACE_ALLOC_INSTRUMENTED : 0) },
+			  slack << 1 | (instrumented ? TRACE_ALLOC_INSTRUMENTED : 0) },
 	};
 	tsan_write(t, &rec, 0, mapping);
 }

@@ -70,7 +70,7 @@ foreach(family gcc clang)
   foreach(mode read_buffer pread_buffer write_buffer)
     ctrace_race_case(${mode} ${family} race.c ${mode} buffers.jq)
   endforeach()
-  foreach(mode calloc_zeroed realloc_moved calloc_far malloc_unwritten)
+  foreach(mode calloc_zeroed realloc_moved calloc_far malloc_unwritten mmap_unwritten)
     ctrace_race_case(${mode} ${family} race.c ${mode} alloc_written.jq)
   endforeach()
   ctrace_race_case(wide_interval ${family} race.c wide_interval wide_interval.jq

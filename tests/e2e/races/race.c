@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 static atomic_int go;
@@ -69,7 +70,8 @@ int *block;
  * malloc gave the freed one back (glibc's per-thread cache does) */
 static _Atomic(int *) reused;
 static int reused_same;
-/* calloc_zeroed, realloc_moved, calloc_far, malloc_unwritten: a block
+/* calloc_zeroed, realloc_moved, calloc_far, malloc_unwritten,
+ * mmap_unwritten (a mapping: written by its mmap too): a block
  * T1's allocation call wrote (the zeroing, the copy; malloc: its garbage,
  * as TSan takes it), handed to T2 with a relaxed store; whether the
  * realloc moved it. T2 reads made[3], or made[FAR_AT] (calloc_far: past
@@ -160,6 +162,11 @@ __attribute__((noinline)) static void first_access(void)
 		atomic_store_explicit(&made, calloc(FAR_N, sizeof(int)), memory_order_relaxed);
 	} else if (!strcmp(mode, "malloc_unwritten")) {
 		atomic_store_explicit(&made, malloc(8 * sizeof(int)), memory_order_relaxed);
+	} else if (!strcmp(mode, "mmap_unwritten")) {
+		int *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			abort();
+		atomic_store_explicit(&made, m, memory_order_relaxed);
 	} else if (!strcmp(mode, "realloc_moved")) {
 		int *small = malloc(8 * sizeof *small);
 		uintptr_t small_at = (uintptr_t)small;
@@ -252,7 +259,7 @@ __attribute__((noinline)) static void second_access(void)
 	} else if (!strcmp(mode, "wide_interval")) {
 		sink = wide[WIDE_N - 7];
 	} else if (!strcmp(mode, "calloc_zeroed") || !strcmp(mode, "realloc_moved") ||
-		   !strcmp(mode, "malloc_unwritten")) {
+		   !strcmp(mode, "malloc_unwritten") || !strcmp(mode, "mmap_unwritten")) {
 		sink = atomic_load_explicit(&made, memory_order_relaxed)[3];
 	} else if (!strcmp(mode, "calloc_far")) {
 		sink = atomic_load_explicit(&made, memory_order_relaxed)[FAR_AT];
