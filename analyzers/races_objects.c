@@ -9,7 +9,10 @@
  * again, an allocator's order is not traced. A destroy is checked against
  * the uses before it, then forgotten: later uses are the misuse analysis'
  * use-after-destroy (and the memory may be reused by an object set up
- * without an init call). */
+ * without an init call). But a barrier's: a thread that leaves the barrier
+ * after it (its wait returns later in the trace) was still inside, as one
+ * that left before it unordered was: both race with it, whichever the
+ * trace holds first. */
 #include "races_objects.h"
 
 #include <stdlib.h>
@@ -70,7 +73,11 @@ void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace
 	if (u->init) {
 		st->has_init = false;
 		st->nreads = 0;
+		st->has_destroy = false;
 	}
+	if (st->has_destroy && ev->op == TRACE_OP_BARRIER_WAIT && ev->phase == TRACE_PHASE_END &&
+	    rc_unordered(hb, &st->destroy, &cur, th))
+		found(ctx, ev, u, &cur, &st->destroy);
 	if (st->has_init && rc_unordered(hb, &st->init, &cur, th))
 		found(ctx, ev, u, &cur, &st->init);
 	if (u->write)
@@ -85,6 +92,8 @@ void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace
 	if (u->write) {   /* a destroy */
 		st->has_init = false;
 		st->nreads = 0;
+		st->destroy = cur;
+		st->has_destroy = ev->op == TRACE_OP_BARRIER_DESTROY;
 		return;
 	}
 	uint32_t keep = 0;   /* reads ordered before this one are covered by it */

@@ -522,8 +522,11 @@ static void test_named_sem(void **state)
 	assert_int_equal(rt_count(&x), 0);
 }
 
-/* A barrier destroyed while a thread may still be inside it. */
-static size_t barrier_destroy(bool join)
+/* A barrier destroyed while a thread may still be inside it: t1 leaves
+ * it before the destroy in the trace, or (LEAVES_AFTER) after it, as it
+ * does when the destroyer is the serial thread and t1 slept in the wait;
+ * JOIN: t1 is joined before the destroy (no race). */
+static size_t barrier_destroy(bool join, bool leaves_after)
 {
 	struct rt x;
 	rt_init(&x);
@@ -531,20 +534,24 @@ static size_t barrier_destroy(bool join)
 	fake_begin(&x.t, x.t1, TRACE_OP_BARRIER_WAIT, b)->stack = x.s1;
 	fake_begin(&x.t, 0, TRACE_OP_BARRIER_WAIT, b)->stack = x.s2;
 	fake_event(&x.t, 0, TRACE_OP_BARRIER_WAIT, b)->stack = x.s2;
-	fake_event(&x.t, x.t1, TRACE_OP_BARRIER_WAIT, b)->stack = x.s1;
+	if (!leaves_after)
+		fake_event(&x.t, x.t1, TRACE_OP_BARRIER_WAIT, b)->stack = x.s1;
 	if (join) {
 		an_end_thread(&x.t, x.t1);
 		an_join(&x.t, 0, x.t1);
 	}
 	an_call(&x.t, 0, TRACE_OP_BARRIER_DESTROY, b, x.s3, 0);
+	if (leaves_after)
+		fake_event(&x.t, x.t1, TRACE_OP_BARRIER_WAIT, b)->stack = x.s1;
 	return rt_count(&x);
 }
 
 static void test_barrier_destroy(void **state)
 {
 	(void)state;
-	assert_int_equal(barrier_destroy(false), 1);
-	assert_int_equal(barrier_destroy(true), 0);
+	assert_int_equal(barrier_destroy(false, false), 1);
+	assert_int_equal(barrier_destroy(false, true), 1);
+	assert_int_equal(barrier_destroy(true, false), 0);
 }
 
 /* ---- parts ---- */
