@@ -7,9 +7,15 @@
  * happens-before annotations on the stream's channel (STREAM_CHANNEL_ADDR,
  * a range no program memory uses), in programs with instrumented code
  * only: the order matters to their accesses alone. The locks stdio takes
- * inside its own calls are not seen. */
+ * inside its own calls are not seen.
+ *
+ * And, in those programs, the buffers stdio reads or writes for the
+ * program are its memory accesses, as libtsan takes them: what fwrite,
+ * fputs and puts write out is read before the call, what fread and fgets
+ * read in is written after it. */
 #include <stdatomic.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "emit.h"
 #include "real.h"
@@ -49,4 +55,79 @@ SHIM_EXPORT void funlockfile(FILE *fp)
 	stream_annotate(TRACE_ANN_HAPPENS_BEFORE, fp, SHIM_SITE());
 	if (f)
 		f(fp);
+}
+
+/* ---- buffers ---- */
+
+/* f: the real stdio function NAME (the one being defined), found at its
+ * first call. */
+#define STDIO_REAL(name)                                                                   \
+	static _Atomic(void *) real_;                                                      \
+	__typeof__(name) *f = (__typeof__(name) *)shim_real_lazy(&real_, #name)
+
+#define CALLER_PC ((uintptr_t)__builtin_return_address(0))
+
+/* The string S, terminator included, read or written by the call at PC. */
+static void string_access(uintptr_t pc, const char *s, unsigned flags)
+{
+	if (s && atomic_load_explicit(&tsan_on, memory_order_relaxed))
+		tsan_call_range(pc, s, strlen(s) + 1, flags);
+}
+
+SHIM_EXPORT size_t fwrite(const void *p, size_t size, size_t n, FILE *fp)
+{
+	STDIO_REAL(fwrite);
+	if (size && n <= SIZE_MAX / size)
+		tsan_call_range(CALLER_PC, p, size * n, 0);
+	return f ? f(p, size, n, fp) : 0;
+}
+
+SHIM_EXPORT int fputs(const char *s, FILE *fp)
+{
+	STDIO_REAL(fputs);
+	string_access(CALLER_PC, s, 0);
+	return f ? f(s, fp) : EOF;
+}
+
+SHIM_EXPORT int puts(const char *s)
+{
+	STDIO_REAL(puts);
+	string_access(CALLER_PC, s, 0);
+	return f ? f(s) : EOF;
+}
+
+SHIM_EXPORT size_t fread(void *p, size_t size, size_t n, FILE *fp)
+{
+	STDIO_REAL(fread);
+	size_t r = f ? f(p, size, n, fp) : 0;
+	tsan_call_range(CALLER_PC, p, size * r, TRACE_ACCESS_WRITE);
+	return r;
+}
+
+/* fread with _FORTIFY_SOURCE */
+size_t __fread_chk(void *p, size_t room, size_t size, size_t n, FILE *fp);
+SHIM_EXPORT size_t __fread_chk(void *p, size_t room, size_t size, size_t n, FILE *fp)
+{
+	STDIO_REAL(__fread_chk);
+	size_t r = f ? f(p, room, size, n, fp) : 0;
+	tsan_call_range(CALLER_PC, p, size * r, TRACE_ACCESS_WRITE);
+	return r;
+}
+
+SHIM_EXPORT char *fgets(char *s, int n, FILE *fp)
+{
+	STDIO_REAL(fgets);
+	char *r = f ? f(s, n, fp) : NULL;
+	string_access(CALLER_PC, r, TRACE_ACCESS_WRITE);
+	return r;
+}
+
+/* fgets with _FORTIFY_SOURCE */
+char *__fgets_chk(char *s, size_t room, int n, FILE *fp);
+SHIM_EXPORT char *__fgets_chk(char *s, size_t room, int n, FILE *fp)
+{
+	STDIO_REAL(__fgets_chk);
+	char *r = f ? f(s, room, n, fp) : NULL;
+	string_access(CALLER_PC, r, TRACE_ACCESS_WRITE);
+	return r;
 }

@@ -195,6 +195,16 @@ __attribute__((noinline)) static void first_access(void)
 		if (fd < 0 || write(fd, buf, twenty) != 20)
 			abort();
 		close(fd);
+	} else if (!strcmp(mode, "fread_buffer")) {
+		FILE *f = fopen("/dev/zero", "r");	/* stdio writes bytes 0-19 */
+		if (!f || fread(buf, 1, twenty, f) != 20)
+			abort();
+		fclose(f);
+	} else if (!strcmp(mode, "fwrite_buffer")) {
+		FILE *f = fopen("/dev/null", "w");	/* stdio reads bytes 0-19 */
+		if (!f || fwrite(buf, 1, twenty, f) != 20)
+			abort();
+		fclose(f);
 	} else if (!strcmp(mode, "atomic_plain")) {
 		__atomic_store_n(&mixed, 1, __ATOMIC_RELAXED);
 	} else if (!strcmp(mode, "array_field")) {
@@ -269,10 +279,11 @@ __attribute__((noinline)) static void second_access(void)
 		memcpy(copy, buf + 24, 8);	/* bytes 24-31: no race */
 		memcpy(copy + 8, buf + 16, 8);	/* bytes 16-23: a race on 16-19 */
 		sink = copy[0] + copy[8];
-	} else if (!strcmp(mode, "read_buffer") || !strcmp(mode, "pread_buffer")) {
+	} else if (!strcmp(mode, "read_buffer") || !strcmp(mode, "pread_buffer") ||
+		   !strcmp(mode, "fread_buffer")) {
 		memcpy(copy + 8, buf + 16, 8);	/* bytes 16-23: a race on 16-19 */
 		sink = copy[8];
-	} else if (!strcmp(mode, "write_buffer")) {
+	} else if (!strcmp(mode, "write_buffer") || !strcmp(mode, "fwrite_buffer")) {
 		memset(buf + 16, 1, eight);	/* bytes 16-23: a race on 16-19 */
 	} else if (!strcmp(mode, "atomic_plain")) {
 		sink = mixed;
