@@ -73,9 +73,9 @@ void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace
 	if (u->init) {
 		st->has_init = false;
 		st->nreads = 0;
-		st->has_destroy = false;
+		st->destroy.op = 0;
 	}
-	if (st->has_destroy && ev->op == TRACE_OP_BARRIER_WAIT && ev->phase == TRACE_PHASE_END &&
+	if (st->destroy.op == TRACE_OP_BARRIER_DESTROY && ev->op == TRACE_OP_BARRIER_WAIT && ev->phase == TRACE_PHASE_END &&
 	    rc_unordered(hb, &st->destroy, &cur, th))
 		found(ctx, ev, u, &cur, &st->destroy);
 	if (st->has_init && rc_unordered(hb, &st->init, &cur, th))
@@ -93,7 +93,6 @@ void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace
 		st->has_init = false;
 		st->nreads = 0;
 		st->destroy = cur;
-		st->has_destroy = ev->op == TRACE_OP_BARRIER_DESTROY;
 		return;
 	}
 	uint32_t keep = 0;   /* reads ordered before this one are covered by it */

@@ -20,8 +20,8 @@ struct rc_objstate {
 	bool has_init;
 	uint32_t nreads, cap;
 	struct rc_objacc *reads;   /* (owned) one per thread, the latest */
-	struct rc_objacc destroy;  /* a barrier's destroy, while has_destroy */
-	bool has_destroy;
+	struct rc_objacc destroy;  /* the last destroy; its op a barrier's: kept for
+	                              the departures that follow it */
 };
 
 struct rc_objraces {

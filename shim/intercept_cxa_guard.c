@@ -32,8 +32,7 @@ static void guard_atomic(uintptr_t pc, const void *guard, unsigned op, int mo)
 
 SHIM_EXPORT int __cxa_guard_acquire(int64_t *guard)
 {
-	static _Atomic(void *) real;
-	int (*f)(int64_t *) = (int (*)(int64_t *))shim_real_lazy(&real, "__cxa_guard_acquire");
+	SHIM_REAL_LAZY(__cxa_guard_acquire);
 	int r = f(guard);
 	if (!r)
 		guard_atomic((uintptr_t)__builtin_return_address(0), guard, TRACE_ATOMIC_LOAD, MO_ACQUIRE);
@@ -42,8 +41,7 @@ SHIM_EXPORT int __cxa_guard_acquire(int64_t *guard)
 
 SHIM_EXPORT void __cxa_guard_release(int64_t *guard)
 {
-	static _Atomic(void *) real;
-	void (*f)(int64_t *) = (void (*)(int64_t *))shim_real_lazy(&real, "__cxa_guard_release");
+	SHIM_REAL_LAZY(__cxa_guard_release);
 	guard_atomic((uintptr_t)__builtin_return_address(0), guard, TRACE_ATOMIC_STORE, MO_RELEASE);
 	f(guard);
 }

@@ -27,6 +27,7 @@
 
 #include "emit.h"
 #include "real.h"
+#include "tsan_entry.h"
 #include "tsan_thread.h"
 
 #define FD_CHANNELS (1u << 20)            /* descriptors with a channel */
@@ -81,11 +82,10 @@ static uint32_t fd_channel_new(void)
 
 /* The buffers of the call at the interceptor's caller (a macro: the
  * caller's return address), as the kernel read or wrote them: the first
- * N bytes of BUF, or of the CNT buffers of IOV. */
-#define CALLER_PC ((uintptr_t)__builtin_return_address(0))
+ * N bytes of BUF, or of the CNT buffers of IOV (all of them, read). */
 #define BUF_READ(buf, n) tsan_call_range(CALLER_PC, buf, n, 0)
 #define BUF_WROTE(buf, n) tsan_call_range(CALLER_PC, buf, (n) > 0 ? (size_t)(n) : 0, TRACE_ACCESS_WRITE)
-#define IOV_READ(iov, cnt, n) iov_range(CALLER_PC, iov, cnt, n, 0)
+#define IOV_READ(iov, cnt) iov_range(CALLER_PC, iov, cnt, SIZE_MAX, 0)
 #define IOV_WROTE(iov, cnt, n) iov_range(CALLER_PC, iov, cnt, (n) > 0 ? (size_t)(n) : 0, TRACE_ACCESS_WRITE)
 
 static void iov_range(uintptr_t pc, const struct iovec *iov, long cnt, size_t n, unsigned flags)
@@ -97,15 +97,6 @@ static void iov_range(uintptr_t pc, const struct iovec *iov, long cnt, size_t n,
 		tsan_call_range(pc, iov[i].iov_base, k, flags);
 		n -= k;
 	}
-}
-
-/* All the bytes of IOV's CNT buffers. */
-static size_t iov_bytes(const struct iovec *iov, long cnt)
-{
-	size_t n = 0;
-	for (long i = 0; iov && i < cnt; i++)
-		n += iov[i].iov_len;
-	return n;
 }
 
 /* ---- descriptors made ---- */
@@ -269,7 +260,7 @@ SHIM_EXPORT ssize_t write(int fd, const void *buf, size_t n)
 
 SHIM_EXPORT ssize_t writev(int fd, const struct iovec *iov, int n)
 {
-	IOV_READ(iov, n, iov_bytes(iov, n));
+	IOV_READ(iov, n);
 	FD_RELEASE(fd);
 	return SHIM_CALL_REAL(writev, (fd, iov, n), syscall(SYS_writev, fd, iov, n));
 }
@@ -293,7 +284,7 @@ SHIM_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
 SHIM_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	if (msg)
-		IOV_READ(msg->msg_iov, (long)msg->msg_iovlen, iov_bytes(msg->msg_iov, (long)msg->msg_iovlen));
+		IOV_READ(msg->msg_iov, (long)msg->msg_iovlen);
 	FD_RELEASE(fd);
 	return SHIM_CALL_REAL(sendmsg, (fd, msg, flags), syscall(SYS_sendmsg, fd, msg, flags));
 }

@@ -51,8 +51,7 @@ static inline bool forward(void)
 #define CXX_NEW(sym, params, args, size, fallback)                               \
 	SHIM_EXPORT void *sym params                                             \
 	{                                                                        \
-		static _Atomic(void *) real;                                     \
-		void *(*f) params = (void *(*) params)shim_real_lazy(&real, #sym); \
+		SHIM_REAL_LAZY(sym);                                             \
 		if (!f)                                                          \
 			return fallback;                                         \
 		if (forward())                                                   \
@@ -67,8 +66,7 @@ static inline bool forward(void)
 #define CXX_DELETE(sym, params, args)                                              \
 	SHIM_EXPORT void sym params                                                \
 	{                                                                          \
-		static _Atomic(void *) real;                                       \
-		void (*f) params = (void (*) params)shim_real_lazy(&real, #sym);   \
+		SHIM_REAL_LAZY(sym);                                               \
 		if (!f) {                                                          \
 			free(p);                                                   \
 			return;                                                    \

@@ -19,6 +19,7 @@
 
 #include "emit.h"
 #include "real.h"
+#include "tsan_entry.h"
 #include "tsan_thread.h"
 
 #define STREAM_CHANNEL_ADDR(fp) (0xf800000000000000ull | (uintptr_t)(fp))
@@ -31,8 +32,7 @@ static void stream_annotate(unsigned kind, FILE *fp, uintptr_t pc0, uintptr_t sp
 
 SHIM_EXPORT void flockfile(FILE *fp)
 {
-	static _Atomic(void *) real;
-	void (*f)(FILE *) = (void (*)(FILE *))shim_real_lazy(&real, "flockfile");
+	SHIM_REAL_LAZY(flockfile);
 	if (f)
 		f(fp);
 	stream_annotate(TRACE_ANN_HAPPENS_AFTER, fp, SHIM_SITE());
@@ -40,8 +40,7 @@ SHIM_EXPORT void flockfile(FILE *fp)
 
 SHIM_EXPORT int ftrylockfile(FILE *fp)
 {
-	static _Atomic(void *) real;
-	int (*f)(FILE *) = (int (*)(FILE *))shim_real_lazy(&real, "ftrylockfile");
+	SHIM_REAL_LAZY(ftrylockfile);
 	int r = f ? f(fp) : -1;
 	if (r == 0)
 		stream_annotate(TRACE_ANN_HAPPENS_AFTER, fp, SHIM_SITE());
@@ -50,22 +49,13 @@ SHIM_EXPORT int ftrylockfile(FILE *fp)
 
 SHIM_EXPORT void funlockfile(FILE *fp)
 {
-	static _Atomic(void *) real;
-	void (*f)(FILE *) = (void (*)(FILE *))shim_real_lazy(&real, "funlockfile");
+	SHIM_REAL_LAZY(funlockfile);
 	stream_annotate(TRACE_ANN_HAPPENS_BEFORE, fp, SHIM_SITE());
 	if (f)
 		f(fp);
 }
 
 /* ---- buffers ---- */
-
-/* f: the real stdio function NAME (the one being defined), found at its
- * first call. */
-#define STDIO_REAL(name)                                                                   \
-	static _Atomic(void *) real_;                                                      \
-	__typeof__(name) *f = (__typeof__(name) *)shim_real_lazy(&real_, #name)
-
-#define CALLER_PC ((uintptr_t)__builtin_return_address(0))
 
 /* The string S, terminator included, read or written by the call at PC. */
 static void string_access(uintptr_t pc, const char *s, unsigned flags)
@@ -76,7 +66,7 @@ static void string_access(uintptr_t pc, const char *s, unsigned flags)
 
 SHIM_EXPORT size_t fwrite(const void *p, size_t size, size_t n, FILE *fp)
 {
-	STDIO_REAL(fwrite);
+	SHIM_REAL_LAZY(fwrite);
 	if (size && n <= SIZE_MAX / size)
 		tsan_call_range(CALLER_PC, p, size * n, 0);
 	return f ? f(p, size, n, fp) : 0;
@@ -84,21 +74,21 @@ SHIM_EXPORT size_t fwrite(const void *p, size_t size, size_t n, FILE *fp)
 
 SHIM_EXPORT int fputs(const char *s, FILE *fp)
 {
-	STDIO_REAL(fputs);
+	SHIM_REAL_LAZY(fputs);
 	string_access(CALLER_PC, s, 0);
 	return f ? f(s, fp) : EOF;
 }
 
 SHIM_EXPORT int puts(const char *s)
 {
-	STDIO_REAL(puts);
+	SHIM_REAL_LAZY(puts);
 	string_access(CALLER_PC, s, 0);
 	return f ? f(s) : EOF;
 }
 
 SHIM_EXPORT size_t fread(void *p, size_t size, size_t n, FILE *fp)
 {
-	STDIO_REAL(fread);
+	SHIM_REAL_LAZY(fread);
 	size_t r = f ? f(p, size, n, fp) : 0;
 	tsan_call_range(CALLER_PC, p, size * r, TRACE_ACCESS_WRITE);
 	return r;
@@ -108,7 +98,7 @@ SHIM_EXPORT size_t fread(void *p, size_t size, size_t n, FILE *fp)
 size_t __fread_chk(void *p, size_t room, size_t size, size_t n, FILE *fp);
 SHIM_EXPORT size_t __fread_chk(void *p, size_t room, size_t size, size_t n, FILE *fp)
 {
-	STDIO_REAL(__fread_chk);
+	SHIM_REAL_LAZY(__fread_chk);
 	size_t r = f ? f(p, room, size, n, fp) : 0;
 	tsan_call_range(CALLER_PC, p, size * r, TRACE_ACCESS_WRITE);
 	return r;
@@ -116,7 +106,7 @@ SHIM_EXPORT size_t __fread_chk(void *p, size_t room, size_t size, size_t n, FILE
 
 SHIM_EXPORT char *fgets(char *s, int n, FILE *fp)
 {
-	STDIO_REAL(fgets);
+	SHIM_REAL_LAZY(fgets);
 	char *r = f ? f(s, n, fp) : NULL;
 	string_access(CALLER_PC, r, TRACE_ACCESS_WRITE);
 	return r;
@@ -126,7 +116,7 @@ SHIM_EXPORT char *fgets(char *s, int n, FILE *fp)
 char *__fgets_chk(char *s, size_t room, int n, FILE *fp);
 SHIM_EXPORT char *__fgets_chk(char *s, size_t room, int n, FILE *fp)
 {
-	STDIO_REAL(__fgets_chk);
+	SHIM_REAL_LAZY(__fgets_chk);
 	char *r = f ? f(s, room, n, fp) : NULL;
 	string_access(CALLER_PC, r, TRACE_ACCESS_WRITE);
 	return r;

@@ -22,7 +22,6 @@ static inline bool recording(void)
 	return __builtin_expect(atomic_load_explicit(&tsan_on, memory_order_relaxed), 0);
 }
 
-
 PLAIN static size_t plain_strnlen(const char *s, size_t max)
 {
 	size_t n = 0;

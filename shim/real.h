@@ -215,6 +215,12 @@ int shim_real_resolve(void);
  * in shim_real. NULL if no object defines it. */
 void *shim_real_lazy(_Atomic(void *) *cache, const char *name);
 
+/* Inside the interceptor NAME: f, the real NAME (shim_real_lazy), typed
+ * as the function being defined. */
+#define SHIM_REAL_LAZY(name)                                                                \
+	static _Atomic(void *) real_lazy_;                                                  \
+	__typeof__(name) *f = (__typeof__(name) *)shim_real_lazy(&real_lazy_, #name)
+
 /* A real function, resolved first if needed; NULL only while resolution
  * is under way on this thread (the caller then asks the kernel). */
 #define SHIM_REAL_OR_NULL(f) (shim_real.f || shim_real_resolve() == 0 ? shim_real.f : NULL)
