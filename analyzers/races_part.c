@@ -359,11 +359,6 @@ static void rc_part_benign(struct rc_part *p, const struct trace_event *ev)
 
 void rc_part_feed(struct rc_part *p, const struct trace_event *ev, const struct rc_extra *x)
 {
-	if (rc_is_plain(ev)) {
-		struct rc_plain pl = rc_plain_of(ev);
-		rc_part_feed_plain(p, &pl);
-		return;
-	}
 	p->nevent++;
 	p->ex = x;
 	switch (ev->op) {

@@ -70,8 +70,9 @@ static inline struct rc_plain rc_plain_of(const struct trace_event *ev)
 }
 
 void rc_part_init(struct rc_part *p, uint32_t parts, uint32_t part);
+/* An event that is not rc_is_plain; a plain access goes to
+ * rc_part_feed_plain, as rc_plain_of it. */
 void rc_part_feed(struct rc_part *p, const struct trace_event *ev, const struct rc_extra *x);
-/* rc_part_feed of an event that rc_is_plain, given as rc_plain_of it. */
 void rc_part_feed_plain(struct rc_part *p, const struct rc_plain *a);
 bool rc_part_is_benign(const struct rc_part *p, const struct report_race *r);
 void rc_part_release(struct rc_part *p);
