@@ -86,17 +86,15 @@ static uint32_t rc_class_of(uint32_t cap)
 	return (uint32_t)__builtin_ctz(cap / 2);
 }
 
-/* Room for one more entry in wd (its n entries kept). */
-static void rc_word_reserve(struct rc_shadow *s, struct rc_word *wd)
+/* rc_word_reserve's work, when wd is full. */
+static __attribute__((noinline)) void rc_word_grow(struct rc_shadow *s, struct rc_word *wd)
 {
 	if (!wd->cap) {
-		if (!wd->n)
-			return;   /* the inline one is free */
 		struct rc_entry one = wd->one;
 		wd->e = rc_entries_get(s, 0);
 		wd->cap = 2;
 		wd->e[0] = one;
-	} else if (wd->n == wd->cap) {
+	} else {
 		uint32_t class = rc_class_of(wd->cap);
 		if (class + 1 >= RC_ENTRY_CLASSES)
 			abort();
@@ -106,6 +104,13 @@ static void rc_word_reserve(struct rc_shadow *s, struct rc_word *wd)
 		wd->e = e;
 		wd->cap *= 2;
 	}
+}
+
+/* Room for one more entry in wd (its n entries kept). */
+static inline void rc_word_reserve(struct rc_shadow *s, struct rc_word *wd)
+{
+	if (wd->cap ? wd->n == wd->cap : wd->n != 0)
+		rc_word_grow(s, wd);
 }
 
 static inline bool rc_site_eq(const struct rc_site *x, uint32_t stack, uint32_t heldset, uint32_t size,
@@ -206,19 +211,6 @@ static inline uint8_t rc_mask(uint64_t w, uint64_t addr, uint64_t end)
 	return (uint8_t)(((1u << hi) - 1) & ~((1u << lo) - 1));
 }
 
-/* The entry in word w of an access by THREAD at EPOCH from ADDR (< w: a
- * range from an earlier word). */
-static inline struct rc_entry rc_entry_at(uint32_t thread, uint32_t epoch, uint32_t site, uint64_t addr,
-					  uint64_t ts_ns, uint64_t w, uint8_t mask, uint8_t flags)
-{
-	int64_t start = (int64_t)(addr - w);
-	return (struct rc_entry){
-		.thread = thread, .epoch = epoch, .site = site,
-		.start = start < INT32_MIN ? INT32_MIN : (int32_t)start,
-		.ts_ns = ts_ns, .mask = mask, .flags = flags,
-	};
-}
-
 /* Sets *e to the entry of access a in word w, field by field (a struct
  * built aside and copied costs a store-forwarding stall, on the path of
  * every access). */
@@ -235,16 +227,29 @@ static inline void rc_entry_set(struct rc_entry *e, const struct rc_access *a, u
 	e->flags = (uint8_t)((a->write ? RC_E_WRITE : 0) | (a->atomic ? RC_E_ATOMIC : 0));
 }
 
-/* The entry in word w of block b's allocation (site *SITE, interned at
- * the first). */
-static struct rc_entry rc_alloc_entry(struct rc_shadow *s, const struct rc_block *b, uint64_t w,
-				      uint32_t *site)
+/* The site of block b's allocation, interned at the first call (*SITE
+ * RC_NONE until then). */
+static uint32_t rc_alloc_site(struct rc_shadow *s, const struct rc_block *b, uint32_t *site)
 {
 	if (*site == RC_NONE)
 		*site = rc_site(s, b->stack, b->heldset, b->size > UINT32_MAX ? UINT32_MAX : (uint32_t)b->size,
 				RC_SITE_ALLOC);
-	return rc_entry_at(b->thread, b->epoch, *site, b->addr, b->ts_ns, w,
-			   rc_mask(w, b->addr, b->addr + rc_block_span(b)), RC_E_WRITE | RC_E_ALLOC);
+	return *site;
+}
+
+/* Sets *e to the entry in word w of block b's allocation, field by field
+ * (see rc_entry_set: a block's words are set in a loop). */
+static inline void rc_alloc_entry_set(struct rc_entry *e, const struct rc_block *b, uint64_t w, uint32_t site)
+{
+	int64_t start = (int64_t)(b->addr - w);
+	e->thread = b->thread;
+	e->epoch = b->epoch;
+	e->site = site;
+	e->start = start < INT32_MIN ? INT32_MIN : (int32_t)start;
+	e->ts_ns = b->ts_ns;
+	e->mask = rc_mask(w, b->addr, b->addr + rc_block_span(b));
+	e->flags = RC_E_WRITE | RC_E_ALLOC;
+	e->wepoch = 0;
 }
 
 /* Entry e is no stronger than access a (a write, or plain, where a is
@@ -274,7 +279,8 @@ static void rc_found_alloc(struct rc_shadow *s, struct rc_heap *heap, const stru
 	if (!b || b->freed || b->thread != e->thread)
 		return;   /* not kept by this part's heap: cannot be (it holds the word) */
 	uint32_t site = RC_NONE;
-	struct rc_found f = { .cur = a, .word = w, .overlap = overlap, .prev = rc_alloc_entry(s, b, w, &site) };
+	struct rc_found f = { .cur = a, .word = w, .overlap = overlap };
+	rc_alloc_entry_set(&f.prev, b, w, rc_alloc_site(s, b, &site));
 	f.prev.epoch = e->wepoch;
 	f.prev_site = &s->sites[site];
 	found(ctx, &f);
@@ -392,7 +398,7 @@ static void rc_page_fill(struct rc_shadow *s, struct rc_heap *heap, uint32_t pro
 			site = RC_NONE;
 		last = best;
 		struct rc_word *wd = &pg->w[i];
-		wd->one = rc_alloc_entry(s, best, x, &site);
+		rc_alloc_entry_set(&wd->one, best, x, rc_alloc_site(s, best, &site));
 		wd->n = 1;
 	}
 }
@@ -499,17 +505,18 @@ struct rc_made {
 static void rc_page_written(void *ctx, struct rc_page *pg, uint64_t w, uint64_t last)
 {
 	struct rc_made *m = ctx;
+	uint32_t site = rc_alloc_site(m->s, m->b, &m->site);
 	for (uint64_t x = w;; x += 8) {
 		struct rc_word *wd = rc_page_word(pg, x);
-		struct rc_entry e = rc_alloc_entry(m->s, m->b, x, &m->site);
+		uint8_t mask = rc_mask(x, m->b->addr, m->b->addr + rc_block_span(m->b));
 		uint32_t keep = 0;
 		struct rc_entry *es = rc_entries(wd);
 		for (uint32_t i = 0; i < wd->n; i++)   /* bytes of the word past the block stay */
-			if ((es[i].mask &= (uint8_t)~e.mask))
+			if ((es[i].mask &= (uint8_t)~mask))
 				es[keep++] = es[i];
 		wd->n = keep;
 		rc_word_reserve(m->s, wd);
-		rc_entries(wd)[wd->n++] = e;
+		rc_alloc_entry_set(&rc_entries(wd)[wd->n++], m->b, x, site);
 		if (last - x < 8)
 			break;
 	}
@@ -531,7 +538,7 @@ static void rc_page_made(void *ctx, struct rc_page *pg, uint64_t w, uint64_t las
 		wd->n = 0;
 		if (mask) {
 			struct rc_entry *e = &rc_entries(wd)[wd->n++];
-			*e = rc_alloc_entry(m->s, m->b, x, &m->site);
+			rc_alloc_entry_set(e, m->b, x, rc_alloc_site(m->s, m->b, &m->site));
 			e->mask &= mask;
 		}
 		if (last - x < 8)
