@@ -155,6 +155,20 @@ static void mu_relock(struct misuse *mu, const struct trace_event *ev, const str
 					    ev->result == EDEADLK ? " (EDEADLK)" : ": it waits for itself");
 	m->other_thread = ev->thread;
 	m->other_stack = l->owner_stack;
+	if (ev->result == EDEADLK)
+		m->error = EDEADLK;
+}
+
+/* A relock the library refuses with EDEADLK instead of blocking: an
+ * error-checking mutex, or a rwlock its writer locks again (glibc). */
+static bool mu_relock_refused(const struct misuse *mu, const struct mu_lock *l, uint32_t lock,
+			      uint32_t thread)
+{
+	const struct trace_object *o = trace_catalog_object(mu->cat, lock);
+	if (!o || l->owner != thread)
+		return false;
+	return o->kind == TRACE_OBJ_RWLOCK ||
+	       (o->kind == TRACE_OBJ_MUTEX && (o->attr & TRACE_MUTEX_TYPE_MASK) == TRACE_MUTEX_ERRORCHECK);
 }
 
 static void mu_acquire_begin(struct misuse *mu, const struct trace_event *ev)
@@ -162,7 +176,9 @@ static void mu_acquire_begin(struct misuse *mu, const struct trace_event *ev)
 	struct mu_lock *l = mu_lock(mu, ev->obj);
 	struct mu_thread *t = mu_thread(mu, ev->thread);
 	t->relock_reported = false;
-	if (mu_is_self_block(mu, l, ev->obj, ev->thread, (op_class(ev->op) & OPC_READ))) {
+	/* a refused one is told by its END, with its error */
+	if (mu_is_self_block(mu, l, ev->obj, ev->thread, (op_class(ev->op) & OPC_READ)) &&
+	    !mu_relock_refused(mu, l, ev->obj, ev->thread)) {
 		mu_relock(mu, ev, l);
 		mu_thread(mu, ev->thread)->relock_reported = true;
 	}

@@ -8,7 +8,8 @@
  *                              rdlock acquires clk, wrlock clk and rclk
  *   cond                       signal/broadcast release to the woken wait;
  *                              the wait's mutex: COND_RELEASE / REACQUIRE
- *   sem, mq                    post/send release, wait/receive acquire
+ *   sem, mq                    post/send release, wait/receive acquire (a
+ *                              send from its start: its BEGIN)
  *   barrier                    a round's arrivals (BEGINs, stamped) before
  *                              its departures (ENDs)
  *   once                       each return acquires what the run released
@@ -230,6 +231,15 @@ static void rc_object_event(struct rc_hb *hb, const struct trace_event *ev)
 	if (op == TRACE_OP_BARRIER_WAIT) {
 		if (ev->phase == TRACE_PHASE_BEGIN || ev->result == 0)
 			rc_barrier(hb, ev, s);
+		return;
+	}
+	if (op == TRACE_OP_MQ_SEND || op == TRACE_OP_MQ_TIMEDSEND) {
+		/* The send's BEGIN is stamped before the real call, its END
+		 * after: a receiver the call wakes can return (and record) first.
+		 * So the start releases; a send that then fails orders too
+		 * (it can hide a race, never make one). */
+		if (ev->phase == TRACE_PHASE_BEGIN || (!ev->had_begin && ev->result == 0))
+			rc_release(hb, ev->thread, &s->clk);
 		return;
 	}
 	if (ev->phase != TRACE_PHASE_END)

@@ -18,6 +18,7 @@ else
    and (if $out.cond then $m[0].cond.symbol == $out.cond and $m[0].cond.kind == "cond"
           and ($m[0].message | contains("cond '" + $out.cond + "'")) else true end)
    and (if $out.kind == "relock-non-recursive" then ($m | length) == 1 and $m[0].count == 3
+        and $m[0].errno == "EDEADLK" and ($m[0].message | test("EDEADLK")) and ($m[0].message | test("waits") | not)
         elif $out.kind == "use-after-destroy" then ([.misuse[].kind] | unique) == ["use-after-destroy"]
         elif $out.kind == "thread-leak" then ($m | length) == 1 and ($m[0].other_thread | type) == "number"
         else true end))

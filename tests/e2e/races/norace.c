@@ -2,7 +2,9 @@
 // norace.c MODE - race-free patterns, one per synchronization kind, built
 // with `ctrace cc`: `ctrace report` must find no race in any of them.
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <malloc.h>
+#include <mqueue.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -620,6 +622,58 @@ static int pipe_buffers(void)
 	return pipe_out[0];   /* 40 + 2 */
 }
 
+/* mq_pingpong: two threads take turns on a buffer, handing the turn over
+ * through two message queues; each side mostly finds the other blocked in
+ * mq_receive, which the real mq_send wakes before it returns. */
+#define MQ_ROUNDS 300
+static mqd_t mq_there, mq_back;
+static int mq_buf[8];
+static void *mq_peer(void *arg)
+{
+	(void)arg;
+	long sum = 0;
+	char c;
+	for (int r = 0; r < MQ_ROUNDS; r++) {
+		if (mq_receive(mq_there, &c, 8, NULL) < 0)
+			return NULL;
+		for (int i = 0; i < 8; i++) {
+			sum += mq_buf[i];
+			mq_buf[i] = 0;
+		}
+		if (mq_send(mq_back, &c, 1, 0))
+			return NULL;
+	}
+	return (void *)sum;
+}
+
+static int mq_pingpong(void)
+{
+	char there[64], back[64];
+	snprintf(there, sizeof there, "/ctrace_norace_a_%d", (int)getpid());
+	snprintf(back, sizeof back, "/ctrace_norace_b_%d", (int)getpid());
+	struct mq_attr at = { .mq_maxmsg = 4, .mq_msgsize = 8 };
+	mq_there = mq_open(there, O_CREAT | O_RDWR, 0600, &at);
+	mq_back = mq_open(back, O_CREAT | O_RDWR, 0600, &at);
+	mq_unlink(there);
+	mq_unlink(back);
+	if (mq_there == (mqd_t)-1 || mq_back == (mqd_t)-1)
+		return -1;
+	pthread_t t;
+	pthread_create(&t, NULL, mq_peer, NULL);
+	char c = 1;
+	for (int r = 0; r < MQ_ROUNDS; r++) {
+		for (int i = 0; i < 8; i++)
+			mq_buf[i] = 1;
+		if (mq_send(mq_there, &c, 1, 0) || mq_receive(mq_back, &c, 8, NULL) < 0)
+			return -1;
+	}
+	void *sum;
+	pthread_join(t, &sum);
+	mq_close(mq_there);
+	mq_close(mq_back);
+	return (int)(intptr_t)sum;
+}
+
 /* handler_plain, handler_siginfo, handler_signal, handler_resethand: main
  * writes a global, installs a handler (sigaction, with SA_SIGINFO,
  * signal(), SA_RESETHAND), and sends the signal to T1 (pthread_kill), on
@@ -966,6 +1020,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(m, "stdio_lock")) {
 		counter = stdio_lock();
 		expect = 42;
+	} else if (!strcmp(m, "mq_pingpong")) {
+		counter = mq_pingpong();
+		expect = 8 * MQ_ROUNDS;
 	} else if (!strcmp(m, "pipe_buffers")) {
 		counter = pipe_buffers();
 		expect = 42;

@@ -262,9 +262,32 @@ static void test_sem(void **state)
 	assert_int_equal(post_wait(true, TRACE_OBJ_SEM, TRACE_OP_SEM_POST, TRACE_OP_SEM_TIMEDWAIT), 0);
 }
 
+/* The receiver was blocked: the real mq_send wakes it, and its receive
+ * returns (END recorded) before the send's END. The send's BEGIN,
+ * stamped before the real call, releases. BEFORE: the send starts only
+ * after the receive returned (no order). */
+static size_t send_woke_receiver(bool before)
+{
+	struct rt x;
+	rt_init(&x);
+	uint32_t q = fake_object(&x.t, TRACE_OBJ_MQ, 0x601100);
+	rt_write(&x, x.t1, RT_X, 4, x.s1);
+	fake_begin(&x.t, x.t2, TRACE_OP_MQ_RECEIVE, q);
+	if (!before)
+		fake_begin(&x.t, x.t1, TRACE_OP_MQ_SEND, q);
+	fake_event(&x.t, x.t2, TRACE_OP_MQ_RECEIVE, q)->had_begin = 1;
+	rt_read(&x, x.t2, RT_X, 4, x.s2);
+	if (before)
+		fake_begin(&x.t, x.t1, TRACE_OP_MQ_SEND, q);
+	fake_event(&x.t, x.t1, TRACE_OP_MQ_SEND, q)->had_begin = 1;
+	return rt_count(&x);
+}
+
 static void test_mq(void **state)
 {
 	(void)state;
+	assert_int_equal(send_woke_receiver(false), 0);
+	assert_int_equal(send_woke_receiver(true), 1);
 	assert_int_equal(post_wait(false, TRACE_OBJ_MQ, TRACE_OP_MQ_SEND, TRACE_OP_MQ_RECEIVE), 1);
 	assert_int_equal(post_wait(true, TRACE_OBJ_MQ, TRACE_OP_MQ_SEND, TRACE_OP_MQ_RECEIVE), 0);
 	assert_int_equal(post_wait(true, TRACE_OBJ_MQ, TRACE_OP_MQ_TIMEDSEND, TRACE_OP_MQ_TIMEDRECEIVE), 0);
