@@ -414,8 +414,10 @@ void timeline_free(struct timeline *tl)
 		free(ts->open);
 		free(ts->pending);
 	}
-	for (size_t i = 0; i < tl->nobjs; i++)
+	for (size_t i = 0; i < tl->nobjs; i++) {
 		free(tl->objs[i].msgs);
+		free(tl->objs[i].sending);
+	}
 	for (size_t i = 0; i < tl->nfindings; i++) {
 		free((char *)tl->findings[i].kind);
 		free((char *)tl->findings[i].message);

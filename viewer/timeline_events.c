@@ -234,27 +234,73 @@ static void on_cond_end(struct timeline *tl, uint32_t t, const struct trace_even
 	th->cond_stack = 0;
 }
 
-/* The pending message a receive of priority PRIO and SIZE got: the oldest
- * of that priority, preferring one of the same size; its flow, or 0. */
+/* Of the N messages m, the one a receive of priority PRIO and SIZE got:
+ * the oldest of that priority, preferring one of the same size (and not
+ * taken); N if none. */
+static size_t pick_message(const struct tl_msg *m, size_t n, uint64_t prio, uint64_t size)
+{
+	size_t pick = n;
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].prio != prio || m[i].taken)
+			continue;
+		if (pick == n)
+			pick = i;
+		if (m[i].size == size)
+			return i;
+	}
+	return pick;
+}
+
+static void drop_message(struct tl_msg *m, size_t *n, size_t i)
+{
+	memmove(&m[i], &m[i + 1], (*n - i - 1) * sizeof *m);
+	(*n)--;
+}
+
+/* The flow of the message a receive of priority PRIO and SIZE got, or 0:
+ * a pending one, else one whose send has begun and not ended yet (the
+ * real call woke the receiver, which returned first). */
 static uint64_t take_message(struct tl_obj_state *os, uint64_t prio, uint64_t size)
 {
-	size_t pick = os->nmsgs;
-	for (size_t i = 0; i < os->nmsgs; i++) {
-		if (os->msgs[i].prio != prio)
-			continue;
-		if (pick == os->nmsgs)
-			pick = i;
-		if (os->msgs[i].size == size) {
-			pick = i;
-			break;
-		}
+	size_t pick = pick_message(os->msgs, os->nmsgs, prio, size);
+	if (pick < os->nmsgs) {
+		uint64_t flow = os->msgs[pick].flow;
+		drop_message(os->msgs, &os->nmsgs, pick);
+		if (os->depth > 0)
+			os->depth--;
+		return flow;
 	}
-	if (pick == os->nmsgs)
+	pick = pick_message(os->sending, os->nsending, prio, size);
+	if (pick == os->nsending)
 		return 0;
-	uint64_t flow = os->msgs[pick].flow;
-	memmove(&os->msgs[pick], &os->msgs[pick + 1], (os->nmsgs - pick - 1) * sizeof *os->msgs);
-	os->nmsgs--;
-	return flow;
+	os->sending[pick].taken = true;
+	return os->sending[pick].flow;
+}
+
+/* T begins a send of priority PRIO and SIZE on the queue. */
+static void send_begun(struct timeline *tl, uint32_t t, const struct trace_event *ev)
+{
+	struct tl_obj_state *os = tl_obj(tl, ev->obj);
+	os->sending = tl_grow(os->sending, &os->capsending, os->nsending + 1, sizeof *os->sending);
+	os->sending[os->nsending++] = (struct tl_msg){
+		.prio = ev->args[2], .size = ev->args[1], .flow = ++tl->next_flow_id, .thread = t,
+	};
+}
+
+/* T's send ends: the flow its BEGIN took (0 without one); *TAKEN whether
+ * a receive got the message already. */
+static uint64_t send_ended(struct tl_obj_state *os, uint32_t t, bool *taken)
+{
+	*taken = false;
+	for (size_t i = 0; i < os->nsending; i++) {
+		if (os->sending[i].thread != t)
+			continue;
+		uint64_t flow = os->sending[i].flow;
+		*taken = os->sending[i].taken;
+		drop_message(os->sending, &os->nsending, i);
+		return flow;
+	}
+	return 0;
 }
 
 static void put_message(struct timeline *tl, struct tl_obj_state *os, uint64_t prio,
@@ -271,28 +317,38 @@ static void put_message(struct timeline *tl, struct tl_obj_state *os, uint64_t p
 
 static void on_mq_end(struct timeline *tl, uint32_t t, const struct trace_event *ev)
 {
-	if (ev->had_begin)
-		on_wait_end(tl, t, ev);
-	if (ev->result || !ev->obj)
+	if (!ev->obj || ev->result) {
+		if (ev->obj && op_is_mq_send(ev->op))
+			send_ended(tl_obj(tl, ev->obj), t, &(bool){ false });
+		if (ev->had_begin)
+			on_wait_end(tl, t, ev);
 		return;
+	}
 	struct tl_obj_state *os = tl_obj(tl, ev->obj);
+	bool taken = false;
+	uint64_t flow = op_is_mq_send(ev->op) ? send_ended(os, t, &taken) : 0;
 	struct tl_instant in = {
 		.ts_ns = ev->ts_ns, .op = ev->op, .obj = ev->obj, .stack = ev->stack,
 		.size = ev->args[1], .prio = ev->args[2],
 	};
 	if (op_is_mq_send(ev->op)) {
 		in.kind = TL_INSTANT_SEND;
-		in.flow_out = ++tl->next_flow_id;
-		put_message(tl, os, in.prio, in.size, in.flow_out);
-		os->depth++;
+		in.flow_out = flow ? flow : ++tl->next_flow_id;
+		if (taken && ev->had_begin)
+			in.ts_ns = ev->begin_ns;   /* delivered before the receive returned */
+		if (!taken) {
+			put_message(tl, os, in.prio, in.size, in.flow_out);
+			os->depth++;
+		}
 	} else {
 		in.kind = TL_INSTANT_RECEIVE;
 		in.flow_in = take_message(os, in.prio, in.size);
-		if (os->depth > 0)
-			os->depth--;
 	}
-	tl_instant_add(tl, t, &in);
-	tl_counter_set(tl, ev->obj, TL_COUNTER_QUEUE_DEPTH, ev->ts_ns, os->depth);
+	int64_t depth = os->depth;
+	tl_instant_add(tl, t, &in);   /* inside the call's wait, if it has one */
+	if (ev->had_begin)
+		on_wait_end(tl, t, ev);
+	tl_counter_set(tl, ev->obj, TL_COUNTER_QUEUE_DEPTH, ev->ts_ns, depth);
 }
 
 static void on_end(struct timeline *tl, uint32_t t, const struct trace_event *ev)
@@ -316,6 +372,8 @@ static void dispatch(struct timeline *tl, uint32_t t, const struct trace_event *
 	if (th->reacquired && !trace_op_is_cond_wait(ev->op))
 		finish_reacquire(tl, t, NULL);
 	if (ev->phase == TRACE_PHASE_BEGIN) {
+		if (op_is_mq_send(ev->op) && ev->obj)
+			send_begun(tl, t, ev);
 		on_begin(tl, t, ev);
 		return;
 	}

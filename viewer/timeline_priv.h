@@ -58,6 +58,8 @@ struct tl_thread_state {
 struct tl_msg {
 	uint64_t prio, size;
 	uint64_t flow;
+	uint32_t thread;              /* sending: the sender */
+	bool taken;                   /* sending: a receive got it already */
 };
 
 struct tl_obj_state {
@@ -76,6 +78,9 @@ struct tl_obj_state {
 	int64_t depth;                /* queue: messages pending as seen */
 	struct tl_msg *msgs;          /* queue: pending messages, oldest first */
 	size_t nmsgs, capmsgs;
+	struct tl_msg *sending;       /* queue: sends begun, not ended (a receiver
+	                                 they wake can return before they do) */
+	size_t nsending, capsending;
 };
 
 struct timeline {

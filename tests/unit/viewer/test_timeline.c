@@ -396,6 +396,59 @@ static void test_mq_pairing_and_depth(void **state)
 	release_all(&t, &c);
 }
 
+/* A receiver blocked in mq_receive: the real mq_send wakes it, and it
+ * returns (END) before the send's END. The receive gets the message whose
+ * send had begun, the depth never counts it, and the send is placed at
+ * its start (its flow goes forward in time). */
+static void test_mq_receive_before_send_end(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	struct collect c = { 0 };
+	fake_trace_init(&t);
+	uint32_t rx = fake_thread(&t, 0, "rx");
+	uint32_t q = fake_object(&t, TRACE_OBJ_MQ, 0x8000000000000001ull);
+	struct trace_event *b = fake_begin(&t, rx, TRACE_OP_MQ_RECEIVE, q);
+	b = fake_begin(&t, 0, TRACE_OP_MQ_SEND, q);
+	b->args[1] = 8;
+	uint64_t send_begin = b->ts_ns;
+	struct trace_event *e = mq_op(&t, rx, TRACE_OP_MQ_RECEIVE, q, 8, 0);
+	e->had_begin = 1;
+	uint64_t receive_end = e->ts_ns;
+	e = mq_op(&t, 0, TRACE_OP_MQ_SEND, q, 8, 0);
+	e->had_begin = 1;
+	e->begin_ns = send_begin;
+	mq_op(&t, 0, TRACE_OP_MQ_SEND, q, 8, 0);   /* a second one, no receiver */
+	run(&t, NULL, &c);
+	check_well_formed(&c);
+	uint64_t sent[2] = { 0 }, sent_ns = 0, got = 0;
+	int64_t depth_max = 0, depth_last = -1;
+	size_t ns = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		const struct rec *x = &c.v[i];
+		if (x->r.type == TL_REC_INSTANT && x->inst.kind == TL_INSTANT_SEND) {
+			if (!ns)
+				sent_ns = x->inst.ts_ns;
+			sent[ns++] = x->inst.flow_out;
+		}
+		if (x->r.type == TL_REC_INSTANT && x->inst.kind == TL_INSTANT_RECEIVE)
+			got = x->inst.flow_in;
+		if (x->r.type == TL_REC_COUNTER) {
+			depth_max = x->r.value > depth_max ? x->r.value : depth_max;
+			depth_last = x->r.value;
+		}
+	}
+	assert_int_equal(ns, 2);
+	assert_true(got != 0);
+	assert_int_equal(got, sent[0]);
+	assert_true(sent[1] != sent[0]);
+	assert_int_equal(sent_ns, send_begin);
+	assert_true(sent_ns < receive_end);
+	assert_int_equal(depth_max, 1);
+	assert_int_equal(depth_last, 1);
+	release_all(&t, &c);
+}
+
 static void test_deadlock_waits_stay_open(void **state)
 {
 	(void)state;
@@ -666,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_contended_lock_holder_and_flow),
 		cmocka_unit_test(test_barging_gets_no_flow),
 		cmocka_unit_test(test_rwlock_last_reader_flows),
+		cmocka_unit_test(test_mq_receive_before_send_end),
 		cmocka_unit_test(test_cond_wait),
 		cmocka_unit_test(test_mq_pairing_and_depth),
 		cmocka_unit_test(test_deadlock_waits_stay_open),
