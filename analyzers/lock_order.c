@@ -153,8 +153,14 @@ static void lo_join(struct lock_order *lo, const struct trace_event *ev)
 		return;
 	lo_thread(lo, ev->peer_thread);
 	struct lo_thread *t = lo_thread(lo, ev->thread);
-	vclock_join(&t->vc, &lo->threads[ev->peer_thread].vc);
+	struct lo_thread *peer = &lo->threads[ev->peer_thread];
+	vclock_join(&t->vc, &peer->vc);
 	t->snap = LO_NONE;
+	/* it has ended: nothing takes its clock again (thousands of threads
+	 * made and joined keep the clocks of those alive, not of all) */
+	vclock_release(&peer->vc);
+	vclock_release(&peer->pending);
+	peer->snap = LO_NONE;
 }
 
 /* ---- edges ---- */

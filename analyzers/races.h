@@ -42,11 +42,14 @@ struct rc_thread {
 	struct vclock vc;          /* own entry = current epoch */
 	struct vclock sent;        /* create in flight: what the child gets */
 	struct vclock forked;      /* at its last fork: what the child process gets */
-	struct vclock end;         /* at its end: what a join gets */
 	struct vclock fence_acq;   /* clocks read by relaxed loads, for an acquire fence */
 	struct vclock fence_rel;   /* the clock at its last release fence */
 	uint32_t gap_epoch;        /* its epochs <= this precede everything after its gap */
+	uint32_t end_epoch;        /* ended: its last epoch; vc (ticked) is what a join gets */
 	bool started, has_sent, has_forked, fork_begun, ended, has_fence_rel;
+	bool detached;             /* nobody will join it */
+	bool released;             /* ended and joined (or detached): its clocks are let
+	                              go, end_epoch stands for them (rc_thread_knowledge) */
 	struct rc_held *held;
 	uint32_t nheld, cap_held;
 	uint32_t heldset;          /* interned held set, RC_NONE = not interned yet */

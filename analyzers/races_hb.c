@@ -49,7 +49,6 @@ void rc_hb_release(struct rc_hb *hb)
 		vclock_release(&t->vc);
 		vclock_release(&t->sent);
 		vclock_release(&t->forked);
-		vclock_release(&t->end);
 		vclock_release(&t->fence_acq);
 		vclock_release(&t->fence_rel);
 		free(t->held);
@@ -111,13 +110,24 @@ void rc_release(struct rc_hb *hb, uint32_t t, struct vclock *s)
 	vclock_tick(&th->vc, t);
 }
 
+/* dst takes all thread i knows (a thread let go: its own epochs, which
+ * is as much: what it knew of the others, they know of themselves). */
+static void rc_thread_knowledge(struct vclock *dst, const struct rc_hb *hb, uint32_t i)
+{
+	const struct rc_thread *o = &hb->threads[i];
+	if (!o->released)
+		vclock_join(dst, &o->vc);
+	else if (vclock_get(dst, i) < o->end_epoch)
+		vclock_set(dst, i, o->end_epoch);
+}
+
 void rc_acquire_all(struct rc_hb *hb, uint32_t t)
 {
 	rc_thread(hb, t);
 	struct rc_thread *th = &hb->threads[t];
 	for (uint32_t i = 0; i < hb->nthreads; i++)
 		if (i != t && hb->threads[i].started)
-			vclock_join(&th->vc, &hb->threads[i].vc);
+			rc_thread_knowledge(&th->vc, hb, i);
 }
 
 void rc_acquire(struct rc_hb *hb, uint32_t t, const struct vclock *c)
@@ -130,8 +140,8 @@ void rc_sync_gap(struct rc_hb *hb, struct rc_sync *s)
 	for (uint32_t i = 0; i < hb->nthreads; i++) {
 		if (!hb->threads[i].started)
 			continue;
-		vclock_join(&s->clk, &hb->threads[i].vc);
-		vclock_join(&s->rclk, &hb->threads[i].vc);
+		rc_thread_knowledge(&s->clk, hb, i);
+		rc_thread_knowledge(&s->rclk, hb, i);
 	}
 }
 
@@ -300,7 +310,6 @@ void rc_hb_copy(struct rc_hb *dst, const struct rc_hb *src)
 		vclock_dup(&d->vc, &s->vc);
 		vclock_dup(&d->sent, &s->sent);
 		vclock_dup(&d->forked, &s->forked);
-		vclock_dup(&d->end, &s->end);
 		vclock_dup(&d->fence_acq, &s->fence_acq);
 		vclock_dup(&d->fence_rel, &s->fence_rel);
 		d->held = rc_dup(s->held, s->cap_held * sizeof(*s->held));

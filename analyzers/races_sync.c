@@ -95,12 +95,32 @@ static void rc_fork_child(struct rc_hb *hb, const struct trace_event *ev, uint32
 		vclock_join(&hb->threads[ev->thread].vc, &hb->threads[parent].forked);
 }
 
+/* An ended thread nobody joins any more: its clocks go (a program that
+ * makes thousands of threads keeps the clocks of those alive, not of all
+ * it ever made), its last epoch stays. */
+static void rc_thread_let_go(struct rc_thread *th)
+{
+	if (th->released)
+		return;
+	th->released = true;
+	vclock_release(&th->vc);
+	if (!th->has_forked)   /* a forked child may start later */
+		vclock_release(&th->forked);
+}
+
 static void rc_thread_end(struct rc_hb *hb, uint32_t t)
 {
 	struct rc_thread *th = rc_thread(hb, t);
-	vclock_copy(&th->end, &th->vc);
+	th->end_epoch = vclock_get(&th->vc, t);
 	th->ended = true;
 	vclock_tick(&th->vc, t);
+	if (!th->has_sent)
+		vclock_release(&th->sent);
+	vclock_release(&th->fence_acq);
+	vclock_release(&th->fence_rel);
+	th->has_fence_rel = false;
+	if (th->detached)
+		rc_thread_let_go(th);
 }
 
 static void rc_join(struct rc_hb *hb, const struct trace_event *ev)
@@ -109,9 +129,27 @@ static void rc_join(struct rc_hb *hb, const struct trace_event *ev)
 	if (ev->phase != TRACE_PHASE_END || ev->result != 0 || peer == TRACE_NONE || peer == ev->thread)
 		return;
 	rc_thread(hb, peer);
-	rc_thread(hb, ev->thread);
-	const struct rc_thread *p = &hb->threads[peer];
-	vclock_join(&hb->threads[ev->thread].vc, p->ended ? &p->end : &p->vc);
+	struct rc_thread *j = rc_thread(hb, ev->thread), *p = &hb->threads[peer];
+	if (!p->ended) {
+		vclock_join(&j->vc, &p->vc);
+		return;
+	}
+	/* its clock at the end: the ticked one, but its own entry */
+	uint32_t own = vclock_get(&j->vc, peer);
+	vclock_join(&j->vc, &p->vc);
+	vclock_set(&j->vc, peer, own > p->end_epoch ? own : p->end_epoch);
+	rc_thread_let_go(p);
+}
+
+/* A detach, or a thread made detached: nobody joins it. */
+static void rc_detached(struct rc_hb *hb, uint32_t t)
+{
+	if (t == TRACE_NONE)
+		return;
+	struct rc_thread *th = rc_thread(hb, t);
+	th->detached = true;
+	if (th->ended)
+		rc_thread_let_go(th);
 }
 
 static void rc_lock(struct rc_hb *hb, const struct trace_event *ev, struct rc_sync *s)
@@ -319,6 +357,14 @@ void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev, const struct 
 		return;
 	case TRACE_OP_THREAD_END:
 		rc_thread_end(hb, ev->thread);
+		return;
+	case TRACE_OP_THREAD_ATTR:
+		if (ev->args[0])
+			rc_detached(hb, ev->thread);
+		return;
+	case TRACE_OP_DETACH: case TRACE_OP_THRD_DETACH:
+		if (ev->phase == TRACE_PHASE_END && ev->result == 0)
+			rc_detached(hb, ev->peer_thread);
 		return;
 	case TRACE_OP_CREATE: case TRACE_OP_THRD_CREATE:
 		rc_create(hb, ev);

@@ -5,6 +5,7 @@
 #include "trace_reader_priv.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -20,9 +21,25 @@ enum rd_bad {
 	RD_BAD_ACCESSES,
 };
 
-static inline bool slot_defined(const struct rd_cursor *c, unsigned slot)
+struct rd_slot *rd_slot_define(struct rd_cursor *c, unsigned slot)
 {
-	return c->slot_defined[slot / 64] >> (slot % 64) & 1;
+	if (!rd_slot_defined(c, slot)) {
+		if (c->nslots == c->cap_slots) {
+			uint32_t cap = c->cap_slots ? c->cap_slots * 2 : 4;
+			struct rd_slot *v = realloc(c->slots, cap * sizeof *v);
+			if (!v)
+				return NULL;
+			c->slots = v;
+			c->cap_slots = cap;
+		}
+		c->slot_defined[slot / 64] |= 1ull << (slot % 64);
+		struct rd_slot *at = rd_slot(c, slot);
+		memmove(at + 1, at, (size_t)(c->slots + c->nslots - at) * sizeof *at);
+		c->nslots++;
+	}
+	struct rd_slot *e = rd_slot(c, slot);
+	*e = (struct rd_slot){ 0 };
+	return e;
 }
 
 /* Enters the next chunk: 1, or 2 if chunks before it are missing (lost
@@ -57,7 +74,7 @@ static int enter_chunk(struct trace_reader *r, struct rd_cursor *c)
 	memcpy(&c->tick, c->file->map + k->off + offsetof(struct trace_chunk_header, base_tick),
 	       sizeof c->tick);
 	memset(c->slot_defined, 0, sizeof c->slot_defined);
-	memset(c->slot_obj, 0, sizeof c->slot_obj);
+	c->nslots = 0;
 	c->head.ev.thread = c->thread;
 	c->head.ev.process = c->file->process;
 	return entered;
@@ -209,11 +226,11 @@ enum rd_bad parse_obj_def(struct rd_cursor *c, const uint8_t **pp, const uint8_t
 		return RD_BAD_VAR;
 	if (group >= c->file->groups && c->file->groups)
 		return RD_BAD_GROUP;
-	c->slot_key[slot] = key;
-	c->slot_group[slot] = (uint32_t)group;
-	c->slot_seq[slot] = 0;
-	c->slot_obj[slot] = 0;
-	c->slot_defined[slot / 64] |= 1ull << (slot % 64);
+	struct rd_slot *e = rd_slot_define(c, slot);
+	if (!e)
+		return RD_BAD_SLOT;   /* no memory for it: the record cannot be read */
+	e->key = key;
+	e->group = (uint32_t)group;
 	*pp = p;
 	return RD_OK;
 }
@@ -231,21 +248,22 @@ enum rd_bad parse_objs(struct rd_cursor *c, struct rd_head *h, unsigned flags,
 		if (checked && p >= end)
 			return RD_BAD_VAR;
 		h->slot = *p++;
-		if (!slot_defined(c, h->slot))
+		if (!rd_slot_defined(c, h->slot))
 			return RD_BAD_SLOT;
 		if (!get_var(&p, end, &v, checked))
 			return RD_BAD_VAR;
-		h->key = c->slot_key[h->slot];
+		const struct rd_slot *e = rd_slot(c, h->slot);
+		h->key = e->key;
 		if (v)  /* 0: an observation, not ordered */
-			h->ev.seq = c->slot_seq[h->slot] + (uint64_t)trace_unzigzag(v - 1);
+			h->ev.seq = e->seq + (uint64_t)trace_unzigzag(v - 1);
 	}
 	if (h->has_obj2) {
 		if (checked && p >= end)
 			return RD_BAD_VAR;
 		h->slot2 = *p++;
-		if (!slot_defined(c, h->slot2))
+		if (!rd_slot_defined(c, h->slot2))
 			return RD_BAD_SLOT;
-		h->key2 = c->slot_key[h->slot2];
+		h->key2 = rd_slot(c, h->slot2)->key;
 	}
 	*pp = p;
 	return RD_OK;
@@ -356,7 +374,7 @@ enum rd_bad parse_record(struct rd_cursor *c, const uint8_t **pp, const uint8_t 
 	/* commit only a whole record: live, a cut one is read again later */
 	c->tick = tick;
 	if (h->has_obj && h->ev.seq)
-		c->slot_seq[h->slot] = h->ev.seq;
+		rd_slot(c, h->slot)->seq = h->ev.seq;
 	*is_head = true;
 	*pp = p;
 	return RD_OK;
@@ -437,7 +455,7 @@ static void finish_head(struct rd_cursor *c)
 		h->ev.had_begin = 0;
 	}
 	h->ordered = h->has_obj && h->ev.seq && f->groups;
-	h->group = h->ordered ? c->slot_group[h->slot] : 0;
+	h->group = h->ordered ? rd_slot(c, h->slot)->group : 0;
 }
 
 /* A head without object, string or result: an END of OP with these args. */

@@ -174,13 +174,13 @@ static inline uint32_t resolve(struct trace_reader *r, struct rd_cursor *c, unsi
 {
 	if (!key)
 		return 0;
-	uint32_t id = c->slot_obj[slot];
+	uint32_t id = rd_slot(c, slot)->obj;
 	if (!id || is_replaced(r, id)) {
 		id = rd_map_get(&r->objects, ev->process, key);
 		if (!id)
 			id = new_object(r, ev, key, kind, 0);
 	}
-	c->slot_obj[slot] = id;
+	rd_slot(c, slot)->obj = id;
 	return id;
 }
 
@@ -242,7 +242,7 @@ static uint32_t object_event(struct trace_reader *r, struct rd_cursor *c,
 		uint32_t nid = new_object(r, ev, h->key, d->kind, id);
 		if (!nid)
 			return id;
-		id = c->slot_obj[h->slot] = nid;
+		id = rd_slot(c, h->slot)->obj = nid;
 	}
 	object_init(r, h, d, ev, id);
 	return id;

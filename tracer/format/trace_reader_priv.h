@@ -53,6 +53,14 @@ struct rd_begin {
 	uint64_t ts_ns;
 };
 
+/* An object slot of a chunk (trace-format.md): the key it holds, its
+ * group, the last seq seen through it, and (emit side) its object. */
+struct rd_slot {
+	uint64_t key, seq;
+	uint32_t group;
+	uint32_t obj;                /* 0 = look up */
+};
+
 /* One thread's stream: its chunks in seq order and the decoding state. */
 struct rd_cursor {
 	struct rd_file *file;        /* (weak) */
@@ -66,11 +74,11 @@ struct rd_cursor {
 	uint64_t pos, end;           /* file offsets: next record, chunk end */
 	uint64_t tick;
 	uint64_t wait_since;         /* live: reader clock when a chunk gap was seen */
+	/* the chunk's object slots: those defined, and their state by rank
+	 * (a thread uses a few of the 256: thousands of threads cost little) */
 	uint64_t slot_defined[TRACE_SLOTS / 64];
-	uint64_t slot_key[TRACE_SLOTS];
-	uint64_t slot_seq[TRACE_SLOTS];
-	uint32_t slot_group[TRACE_SLOTS];
-	uint32_t slot_obj[TRACE_SLOTS]; /* emit side: object of the slot, 0 = look up */
+	struct rd_slot *slots;       /* (owned) */
+	uint32_t nslots, cap_slots;
 	struct rd_begin begins[RD_BEGIN_DEPTH];
 	uint32_t nbegins;
 	enum rd_state state;
@@ -87,6 +95,24 @@ struct rd_cursor {
 	struct trace_access_state batch;
 	struct rd_head head;
 };
+
+static inline bool rd_slot_defined(const struct rd_cursor *c, unsigned slot)
+{
+	return c->slot_defined[slot / 64] >> (slot % 64) & 1;
+}
+
+/* The state of defined slot SLOT: its rank among the defined ones. */
+static inline struct rd_slot *rd_slot(const struct rd_cursor *c, unsigned slot)
+{
+	unsigned rank = 0;
+	for (unsigned w = 0; w < slot / 64; w++)
+		rank += (unsigned)__builtin_popcountll(c->slot_defined[w]);
+	rank += (unsigned)__builtin_popcountll(c->slot_defined[slot / 64] & ((1ull << (slot % 64)) - 1));
+	return &c->slots[rank];
+}
+
+/* Defines SLOT (again): its state, cleared; NULL without memory. */
+struct rd_slot *rd_slot_define(struct rd_cursor *c, unsigned slot);
 
 /* The cursors parked on one order group, a min-heap by their head's seq: only the
  * smallest can be next, so waking costs O(log n) even with thousands of

@@ -181,6 +181,7 @@ void rd_file_free(struct rd_file *f)
 		return;
 	for (uint32_t i = 0; i < f->nthreads; i++) {
 		free(f->threads[i]->chunks);
+		free(f->threads[i]->slots);
 		free(f->threads[i]);
 	}
 	free(f->threads);
