@@ -66,6 +66,46 @@ static void test_join(void **state)
 	assert_int_equal(join_order(true, TRACE_OP_TIMEDJOIN_NP), 0);
 }
 
+/* Threads let go once ended and joined (or detached) keep ordering what
+ * they did. t1 writes X and ends; main joins it (or t1 was made detached,
+ * or detached after its end). Then:
+ * - a third thread made after the join reads X: ordered (create after join);
+ * - t2, never ordered with t1, loses events (a gap): it acquires what
+ *   every thread did so far, t1's last epoch included, and reads X.
+ * WAY: 0 joined, 1 made detached, 2 detached after its end. */
+static size_t let_go(int way, bool gap)
+{
+	struct rt x;
+	rt_init(&x);
+	if (way == 1)
+		fake_event(&x.t, x.t1, TRACE_OP_THREAD_ATTR, 0)->args[0] = 1;
+	rt_write(&x, x.t1, RT_X, 4, x.s1);
+	an_end_thread(&x.t, x.t1);
+	if (way == 0)
+		an_join(&x.t, 0, x.t1);
+	if (way == 2)
+		fake_event(&x.t, 0, TRACE_OP_DETACH, 0)->peer_thread = x.t1;
+	if (gap) {
+		fake_event(&x.t, x.t2, TRACE_OP_DROPPED, 0)->args[0] = 5;
+		rt_read(&x, x.t2, RT_X, 4, x.s2);
+	} else {
+		uint32_t t3 = an_spawn(&x.t, 0, "w3");
+		rt_read(&x, way == 0 ? t3 : x.t2, RT_X, 4, x.s2);
+	}
+	return rt_count(&x);
+}
+
+static void test_let_go(void **state)
+{
+	(void)state;
+	assert_int_equal(let_go(0, false), 0);
+	for (int way = 0; way < 3; way++)
+		assert_int_equal(let_go(way, true), 0);
+	/* detached, no gap: t2 was never ordered after t1's write */
+	assert_int_equal(let_go(1, false), 1);
+	assert_int_equal(let_go(2, false), 1);
+}
+
 /* A fork then a create without BEGIN: the child thread gets the clock of
  * the create, not the fork's. */
 static void test_fork_then_create(void **state)
@@ -506,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_create),
 		cmocka_unit_test(test_create_in_flight),
 		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_let_go),
 		cmocka_unit_test(test_fork_then_create),
 		cmocka_unit_test(test_fork_child),
 		cmocka_unit_test(test_mutex),

@@ -264,6 +264,43 @@ static void test_dropped(void **state)
 	tw_events_release(&e);
 }
 
+/* Many objects in one chunk, defined in scattered slot order and used
+ * again in another order: each slot keeps its own key and seq (the reader
+ * keeps the slots defined by rank). */
+static void test_many_slots(void **state)
+{
+	(void)state;
+	enum { N = 120 };
+	uint64_t keys[N];
+	for (unsigned i = 0; i < N; i++)
+		keys[i] = 0x200000 + (uint64_t)((i * 37) % N) * 0x1000;
+	struct tw t;
+	tw_open(&t, dir, 106, TRACE_CLOCK_MONOTONIC);
+	uint64_t tick = 100;
+	for (unsigned round = 0; round < 2; round++)
+		for (unsigned i = 0; i < N; i++) {
+			uint64_t k = keys[round ? N - 1 - i : i];
+			tw_rec(&t, 0, TRACE_OP_MUTEX_LOCK, tick++, k, trace_writer_stamp(&t.w, k));
+		}
+	tw_close(&t);
+
+	struct tw_events e;
+	struct trace_reader *r = tw_read(dir, &e);
+	const struct trace_catalog *cat = trace_reader_catalog(r);
+	assert_null(trace_reader_error(r));
+	assert_int_equal(e.n, 2 * N);
+	for (unsigned j = 0; j < 2 * N; j++) {
+		unsigned i = j < N ? j : 2 * N - 1 - j;
+		assert_int_equal(trace_catalog_object(cat, e.ev[j].obj)->key, keys[i]);
+		assert_int_equal(e.ev[j].seq, j < N ? 1 : 2);
+		if (j >= N)   /* the same object as the first use */
+			assert_int_equal(e.ev[j].obj, e.ev[i].obj);
+	}
+	assert_int_equal(trace_reader_order_gaps(r), 0);
+	trace_reader_free(r);
+	tw_events_release(&e);
+}
+
 /* Three keys on the same slot pair: slots are redefined as they are evicted. */
 static void test_slot_eviction(void **state)
 {
@@ -503,6 +540,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_two_objects, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_dropped, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_slot_eviction, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_many_slots, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_negative_seq_delta, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_incarnations, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_threads, tw_setup, tw_teardown),
