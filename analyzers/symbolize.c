@@ -497,6 +497,7 @@ void symbolizer_free(struct symbolizer *s)
 		for (size_t j = 0; j < p->nmods; j++) {
 			sym_data_index_free(p->mods[j].data);
 			sym_scope_index_free(p->mods[j].scopes);
+			sym_unit_index_free(p->mods[j].units);
 			sym_symbols_free(&p->mods[j]);
 			free(p->mods[j].build_id);
 			free(p->mods[j].path);

@@ -140,14 +140,23 @@ static const char *die_function_name(struct symbolizer *s, Dwarf_Die *die)
 	return sym_intern(s, dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &a)));
 }
 
-static void line_at(struct symbolizer *s, Dwfl_Module *dm, Dwarf_Addr addr, struct sym_frame *f)
+static void line_at(struct symbolizer *s, struct sym_module *m, Dwarf_Addr addr, struct sym_frame *f)
 {
-	Dwfl_Line *line = dwfl_module_getsrc(dm, addr);
+	Dwfl_Line *line = dwfl_module_getsrc(m->dwmod, addr);
 	int lineno = 0;
-	if (!line)
+	if (line) {
+		const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+		f->file = sym_intern(s, file);
+		f->line = lineno > 0 ? (uint32_t)lineno : 0;
 		return;
-	const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
-	f->file = sym_intern(s, file);
+	}
+	/* no .debug_aranges (clang): the unit's own line table */
+	Dwarf_Die cu;
+	Dwarf_Addr a;
+	Dwarf_Line *l = m->dwarf && sym_unit_at(m, addr, &cu, &a) ? dwarf_getsrc_die(&cu, a) : NULL;
+	if (!l || dwarf_lineno(l, &lineno) != 0)
+		return;
+	f->file = sym_intern(s, dwarf_linesrc(l, NULL, NULL));
 	f->line = lineno > 0 ? (uint32_t)lineno : 0;
 }
 
@@ -207,7 +216,7 @@ size_t sym_module_frames(struct symbolizer *s, struct sym_module *m, uint64_t pc
 	f->module = m->name;
 	if (m->state != SYM_MODULE_OK)
 		return 1;
-	line_at(s, m->dwmod, addr, f);
+	line_at(s, m, addr, f);
 	size_t n = m->dwarf ? dwarf_frames(s, m, addr, frames, cap) : 0;
 	if (!n)
 		n = 1;

@@ -52,6 +52,7 @@ struct sym_module {
 	struct sym_symtab funcs;     /* STT_FUNC / STT_GNU_IFUNC */
 	struct sym_symtab objects;   /* STT_OBJECT */
 	struct sym_scope_index *scopes; /* (owned) DWARF functions, built per CU */
+	struct sym_unit_index *units;   /* (owned) units by address, without aranges */
 	struct sym_data_index *data; /* (owned) DWARF variables, built on first use */
 };
 
@@ -96,6 +97,13 @@ void sym_symbols_load(struct sym_module *m);
 /* The symbol of T holding ADDR (the smallest if several do), or NULL. */
 const struct sym_symbol *sym_symtab_at(const struct sym_symtab *t, uint64_t addr);
 void sym_symbols_free(struct sym_module *m);
+
+/* symbolize_units.c */
+
+/* The compile unit of M (with DWARF) holding the runtime address ADDR into
+ * *CU, and ADDR as a DWARF address into *A; false if no unit holds it. */
+bool sym_unit_at(struct sym_module *m, Dwarf_Addr addr, Dwarf_Die *cu, Dwarf_Addr *a);
+void sym_unit_index_free(struct sym_unit_index *x);
 
 /* symbolize_scopes.c */
 

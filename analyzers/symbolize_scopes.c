@@ -159,12 +159,11 @@ static bool child_scope_at(Dwarf_Die *parent, Dwarf_Addr a, Dwarf_Die *out)
 
 size_t sym_scopes_at(struct sym_module *m, Dwarf_Addr addr, Dwarf_Die *chain, size_t cap)
 {
-	Dwarf_Addr bias;
-	Dwarf_Die *cu = cap ? dwfl_module_addrdie(m->dwmod, addr, &bias) : NULL;
-	if (!cu)
+	Dwarf_Die cu;
+	Dwarf_Addr a;
+	if (!cap || !sym_unit_at(m, addr, &cu, &a))
 		return 0;
-	Dwarf_Addr a = addr - bias;
-	const struct sym_range *r = range_at(cu_scopes(m, cu), a);
+	const struct sym_range *r = range_at(cu_scopes(m, &cu), a);
 	if (!r || !dwarf_offdie(m->dwarf, r->die, &chain[0]))
 		return 0;
 	size_t n = 1;
