@@ -95,6 +95,14 @@ char **cc_command(const struct cc_setup *setup, const struct cc_line *line, int 
 	/* clang 14 writes no .debug_aranges, and libdw 0.188 then finds no
 	 * source line for a pc: reports would lose files and lines */
 	static const char *const clang_compile[] = { "-gdwarf-aranges", NULL };
+	/* gcc expands a string function of a known size inline after its
+	 * instrumentation pass: neither the pass nor the shim's interceptor
+	 * sees that copy (clang's pass turns them into calls itself) */
+	static const char *const gcc_compile[] = {
+		"-fno-builtin-memcpy", "-fno-builtin-memmove", "-fno-builtin-memset",
+		"-fno-builtin-memcmp", "-fno-builtin-strcpy", "-fno-builtin-strncpy",
+		"-fno-builtin-strcat", "-fno-builtin-strncat", "-fno-builtin-strlen",
+		"-fno-builtin-strnlen", "-fno-builtin-strcmp", "-fno-builtin-strncmp", NULL };
 	const char *const gcc_link[] = { "-L", setup->tsan_stub_dir, "-B", setup->tsan_stub_dir,
 					 NULL };
 	const char *const defines[] = { "-DCTRACE_CC=1", setup->includedir ? "-idirafter" : NULL,
@@ -106,7 +114,7 @@ char **cc_command(const struct cc_setup *setup, const struct cc_line *line, int 
 					"-lctrace-tsan-hooks", "-Wl,--no-whole-archive",
 					"-lctrace-tsan", "-Wl,--pop-state", NULL };
 	bool clang = setup->family == CC_FAMILY_CLANG;
-	const char **out = calloc((size_t)n_compiler + (size_t)n + 24, sizeof *out);
+	const char **out = calloc((size_t)n_compiler + (size_t)n + 40, sizeof *out);
 	size_t at = 0;
 	if (!out)
 		return NULL;
@@ -119,8 +127,7 @@ char **cc_command(const struct cc_setup *setup, const struct cc_line *line, int 
 	/* clang warns of -D on a line that compiles nothing */
 	if (line->mode != CC_MODE_QUERY && (line->mode != CC_MODE_LINK || line->has_source)) {
 		append(out, &at, defines);
-		if (clang)
-			append(out, &at, clang_compile);
+		append(out, &at, clang ? clang_compile : gcc_compile);
 	}
 	for (int i = 0; i < n; i++)
 		if (line->mode != CC_MODE_LINK || strcmp(args[i], "-static-libtsan"))

@@ -88,7 +88,7 @@ endforeach()
 # Variables named by their field or element, and source lines in the stacks
 # (clang: DWARF 5 DW_OP_addrx locations; ctrace cc adds -gdwarf-aranges).
 foreach(family gcc clang)
-  foreach(mode struct16 unaligned overlap fields range array_field atomic_plain)
+  foreach(mode struct16 unaligned overlap fields range const_range array_field atomic_plain)
     ctrace_race_case(${mode} ${family} race.c ${mode} ${mode}.jq)
   endforeach()
   ctrace_race_case(unaligned_api ${family} race.c unaligned_api unaligned.jq)

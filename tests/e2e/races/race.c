@@ -185,6 +185,9 @@ __attribute__((noinline)) static void first_access(void)
 		atomic_store_explicit(&reused, fresh, memory_order_relaxed);
 	} else if (!strcmp(mode, "range")) {
 		memcpy(buf, "0123456789abcdefghijklmnop", twenty);	/* bytes 0-19 */
+	} else if (!strcmp(mode, "const_range")) {
+		/* a size gcc sees: expanded inline unless ctrace cc says no */
+		memcpy(buf, "0123456789abcdefghijklmnop", 20);	/* bytes 0-19 */
 	} else if (!strcmp(mode, "read_buffer") || !strcmp(mode, "pread_buffer")) {
 		int fd = open("/dev/zero", O_RDONLY);	/* the kernel writes bytes 0-19 */
 		if (fd < 0 || (!strcmp(mode, "read_buffer") ? read(fd, buf, twenty) : pread(fd, buf, twenty, 0)) != 20)
@@ -285,6 +288,8 @@ __attribute__((noinline)) static void second_access(void)
 		sink = copy[8];
 	} else if (!strcmp(mode, "write_buffer") || !strcmp(mode, "fwrite_buffer")) {
 		memset(buf + 16, 1, eight);	/* bytes 16-23: a race on 16-19 */
+	} else if (!strcmp(mode, "const_range")) {
+		memset(buf + 16, 1, 12);	/* bytes 16-27: a race on 16-19 */
 	} else if (!strcmp(mode, "atomic_plain")) {
 		sink = mixed;
 	} else if (!strcmp(mode, "array_field")) {
