@@ -74,6 +74,8 @@ struct mu_thread {
 	uint32_t last_released;    /* the lock it released last (0 = none) */
 	bool created_joinable;     /* its thread_attr record says so */
 	bool ended;                /* its THREAD_END was seen */
+	bool last;                 /* it ended when no other thread of its process
+	                              was left: glibc makes it end the process */
 	uint64_t gap;              /* mu->gaps after its last DROPPED, 0 = none */
 	/* fork: the keys of the locks this thread held when it forked (its
 	 * latest fork); in a forked child's main thread, those it inherited
@@ -102,6 +104,7 @@ struct mu_spawn {
 struct mu_process {
 	bool exited;               /* exit() or _exit() was seen */
 	bool gap;                  /* one of its threads lost events */
+	uint32_t live;             /* threads started and not ended */
 };
 
 struct misuse {

@@ -11,7 +11,9 @@
  * or found it busy (a detached thread makes them fail with EINVAL). It
  * leaks if no join or detach of it followed and is in progress, and its
  * process exited by exit, _exit or a return from main (not a signal, not
- * an exec) without losing events. Threads are known by their pthread_t in
+ * an exec) without losing events. The last thread of a process (its main
+ * thread left by pthread_exit) is not one either: glibc makes it end the
+ * process, nobody is left to join it. Threads are known by their pthread_t in
  * their process; a pthread_t reused by a new thread means the old one was
  * joined or detached. The main thread is never created, so never a leak.
  * Neither is a thread that Python code started in a CPython process: the
@@ -107,12 +109,20 @@ void mu_leak_feed(struct misuse *mu, const struct trace_event *ev)
 		mu_process(mu, ev->process)->exited = true;
 		return;
 	}
+	if (op == TRACE_OP_THREAD_START) {
+		mu_process(mu, ev->process)->live++;
+		return;
+	}
 	if (op == TRACE_OP_THREAD_ATTR || op == TRACE_OP_THREAD_END) {
 		struct mu_thread *t = mu_thread(mu, ev->thread);
-		if (op == TRACE_OP_THREAD_END)
+		if (op == TRACE_OP_THREAD_END) {
+			struct mu_process *p = mu_process(mu, ev->process);
 			t->ended = true;
-		else
+			p->live -= p->live > 0;
+			t->last = p->live == 0;
+		} else {
 			t->created_joinable = ev->args[0] == 0;
+		}
 		return;
 	}
 	if ((op == TRACE_OP_CREATE || op == TRACE_OP_THRD_CREATE) && ev->phase == TRACE_PHASE_END) {
@@ -165,7 +175,7 @@ void mu_leak_finish(struct misuse *mu)
 	for (uint32_t i = 0; i < mu->nspawns; i++) {
 		struct mu_spawn s = mu->spawns[i];
 		const struct mu_thread *t = s.child != MU_NONE ? mu_thread(mu, s.child) : NULL;
-		if (!t || !t->ended || !(s.joinable || t->created_joinable) || s.done || s.joining ||
+		if (!t || !t->ended || t->last || !(s.joinable || t->created_joinable) || s.done || s.joining ||
 		    !mu_exited_cleanly(mu, s.process) || mu_python_started(mu, &s))
 			continue;
 		struct report_misuse *m = mu_report(mu, REPORT_MISUSE_THREAD_LEAK, s.creator, 0, s.stack,

@@ -19,7 +19,7 @@ const char *print_lock_label(const struct report *r, uint32_t id, char *buf, siz
 		snprintf(buf, size, "object #%" PRIu32, id);
 		return buf;
 	}
-	const char *kind = trace_obj_kind_name(l->kind);
+	const char *kind = report_lock_noun(l);
 	char th[96];
 	if (l->kind == TRACE_OBJ_THREAD && l->thread != TRACE_NONE)
 		snprintf(buf, size, "thread %s", print_thread_label(r, l->thread, th, sizeof(th)));
@@ -42,10 +42,10 @@ const char *print_lockstat_label(const struct report *r, const struct report_loc
 		return print_lock_label(r, s->lock, buf, size);
 	char where[512];
 	if (!l->init_stack)   /* no stacks: a class is one address */
-		snprintf(buf, size, "%s class of %" PRIu64 " instances at 0x%" PRIx64, trace_obj_kind_name(l->kind),
+		snprintf(buf, size, "%s class of %" PRIu64 " instances at 0x%" PRIx64, report_lock_noun(l),
 			 s->instances, l->address);
 	else
-		snprintf(buf, size, "%s class of %" PRIu64 " instances %s at %s", trace_obj_kind_name(l->kind),
+		snprintf(buf, size, "%s class of %" PRIu64 " instances %s at %s", report_lock_noun(l),
 			 s->instances, l->initialized ? "initialized" : "first used",
 			 print_stack_where(r, l->init_stack, where, sizeof(where)));
 	return buf;

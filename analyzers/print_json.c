@@ -72,6 +72,8 @@ static void json_lock(struct json_writer *w, const struct report *r, uint32_t id
 		json_writer_key_string(w, "type", mutex_type_name(l->attr));
 	if (l->kind == TRACE_OBJ_MUTEX && l->initialized && (l->attr & TRACE_MUTEX_ROBUST))
 		json_writer_key_bool(w, "robust", true);
+	if (l->kind == TRACE_OBJ_MUTEX && l->initialized && (l->attr & TRACE_MUTEX_OMP))
+		json_writer_key_bool(w, "omp", true);
 	json_writer_end_object(w);
 }
 

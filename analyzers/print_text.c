@@ -116,7 +116,8 @@ static void text_blocked(struct text *t, const struct report_deadlock *d)
 		const struct report_edge *e = &d->cycle[i];
 		fprintf(t->out, "\n  %sThread %s blocked for %s in %s on %s", t->bold,
 			print_thread_label(t->r, e->thread, th, sizeof(th)),
-			print_duration(e->wait_ns, dur, sizeof(dur)), report_op_function(e->op, fn, sizeof(fn)),
+			print_duration(e->wait_ns, dur, sizeof(dur)),
+			report_lock_function(t->r, e->op, e->acquiring, fn, sizeof(fn)),
 			print_lock_label(t->r, e->acquiring, a, sizeof(a)));
 		if (e->owner != TRACE_NONE)
 			fprintf(t->out, " held by thread %s", print_thread_label(t->r, e->owner, ow, sizeof(ow)));

@@ -152,6 +152,9 @@ struct rc_extra {
 	uint64_t obj_key;          /* ev->obj's address, 0 */
 	uint32_t fork_parent;      /* the first event of a forked process's main
 	                              thread: the thread that forked; else TRACE_NONE */
+	bool unseen_order;         /* its process ran an OpenMP runtime whose order
+	                              is not recorded: its objects' uses are not
+	                              checked against each other */
 };
 void rc_extra_of(const struct trace_catalog *cat, const struct trace_event *ev, bool first_of_thread,
 		 struct rc_extra *x);

@@ -79,6 +79,7 @@ void rc_extra_of(const struct trace_catalog *cat, const struct trace_event *ev, 
 	const struct trace_object *o = ev->obj ? trace_catalog_object(cat, ev->obj) : NULL;
 	x->obj_key = o ? o->key : 0;
 	x->fork_parent = TRACE_NONE;
+	x->unseen_order = ev->process < cat->nprocesses && cat->processes[ev->process].openmp_unordered;
 	const struct trace_thread *th = first_of_thread ? trace_catalog_thread(cat, ev->thread) : NULL;
 	if (th && th->index == 0 && th->process < cat->nprocesses)
 		x->fork_parent = cat->processes[th->process].parent_thread;
@@ -398,6 +399,8 @@ void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev, const struct 
 		 * come after this one) */
 		rc_acquire(hb, ev->thread, &rc_addr_sync(hb, ev->process, x->obj_key)->clk);
 	bool first = (c & (OPC_RELEASE | OPC_DESTROY)) || rc_releases(ev);
+	if (x->unseen_order)   /* what orders the team's threads is not known */
+		use = NULL;
 	if (first)
 		rc_use(ev, use, ctx);
 	rc_object_event(hb, ev);

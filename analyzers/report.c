@@ -256,6 +256,32 @@ size_t report_findings(const struct report *r)
 	return r->ndeadlocks + r->nraces + r->nmisuses - report_note_findings(r);
 }
 
+static bool report_lock_is_omp(const struct report_lock *l)
+{
+	return l && l->kind == TRACE_OBJ_MUTEX && l->initialized && (l->attr & TRACE_MUTEX_OMP);
+}
+
+const char *report_lock_noun(const struct report_lock *l)
+{
+	return report_lock_is_omp(l) ? "omp lock" : trace_obj_kind_name(l->kind);
+}
+
+const char *report_lock_function(const struct report *r, unsigned op, uint32_t lock, char *buf,
+				 size_t size)
+{
+	const struct report_lock *l = report_lock_find(r, lock);
+	if (!report_lock_is_omp(l))
+		return report_op_function(op, buf, size);
+	const char *nest = (l->attr & TRACE_MUTEX_TYPE_MASK) == TRACE_MUTEX_RECURSIVE ? "nest_" : "";
+	const char *verb = op == TRACE_OP_MUTEX_LOCK ? "set" : op == TRACE_OP_MUTEX_TRYLOCK ? "test"
+			 : op == TRACE_OP_MUTEX_UNLOCK ? "unset" : op == TRACE_OP_MUTEX_INIT ? "init"
+			 : op == TRACE_OP_MUTEX_DESTROY ? "destroy" : NULL;
+	if (!verb)
+		return report_op_function(op, buf, size);
+	snprintf(buf, size, "omp_%s_%slock", verb, nest);
+	return buf;
+}
+
 const char *report_lock_name(const struct report *r, uint32_t id, char *buf, size_t size)
 {
 	const struct report_lock *l = report_lock_find(r, id);
@@ -264,11 +290,11 @@ const char *report_lock_name(const struct report *r, uint32_t id, char *buf, siz
 	else if (l->kind == TRACE_OBJ_THREAD && l->thread != TRACE_NONE)
 		snprintf(buf, size, "thread T%" PRIu32, l->thread);
 	else if (l->symbol)
-		snprintf(buf, size, "%s '%s'", trace_obj_kind_name(l->kind), l->symbol);
+		snprintf(buf, size, "%s '%s'", report_lock_noun(l), l->symbol);
 	else if (l->name)
-		snprintf(buf, size, "%s '%s'", trace_obj_kind_name(l->kind), l->name);
+		snprintf(buf, size, "%s '%s'", report_lock_noun(l), l->name);
 	else
-		snprintf(buf, size, "%s 0x%" PRIx64, trace_obj_kind_name(l->kind), l->address);
+		snprintf(buf, size, "%s 0x%" PRIx64, report_lock_noun(l), l->address);
 	return buf;
 }
 

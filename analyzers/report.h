@@ -346,6 +346,12 @@ const char *report_severity_name(enum report_severity severity);
 const char *report_lock_name(const struct report *r, uint32_t id, char *buf, size_t size);
 /* "pthread_mutex_lock", "sem_post", "mtx_lock" for an op. */
 const char *report_op_function(unsigned op, char *buf, size_t size);
+/* What a message calls lock L's kind: "mutex", "omp lock", "rwlock"... */
+const char *report_lock_noun(const struct report_lock *l);
+/* The function a call of OP on lock LOCK was: report_op_function, but
+ * "omp_set_lock" and the like for an OpenMP lock. */
+const char *report_lock_function(const struct report *r, unsigned op, uint32_t lock, char *buf,
+				 size_t size);
 /* The histogram bucket of a duration. */
 unsigned report_hist_bucket(uint64_t ns);
 

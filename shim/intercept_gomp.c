@@ -13,8 +13,9 @@
  *     given to libgomp in the place of the outlined function;
  *   - barriers (GOMP_barrier and the worksharing ends that wait): a
  *     release before, an acquire after, on one address per region;
- *   - critical, named critical, atomic, ordered and the omp locks: an
- *     acquire when taken, a release before being left;
+ *   - critical, named critical, atomic and ordered: an acquire when taken,
+ *     a release before being left (the omp locks are mutexes:
+ *     intercept_omp_lock.c);
  *   - copyprivate: the single thread's copy_end releases, the others'
  *     copy_start acquires;
  *   - tasks: the task's argument block gets a head (the task's real
@@ -35,12 +36,12 @@
  * nothing wrapped, without instrumented code (tsan_on): unmodified OpenMP
  * programs only pay a call. The real functions are found when first
  * called (most programs never load libgomp). */
-#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "emit.h"
+#include "omp_unordered.h"
 #include "real.h"
 #include "tsan_record.h"
 #include "tsan_thread.h"
@@ -56,7 +57,6 @@ enum gomp_kind {
 	GOMP_CRITICAL,          /* x: 0 unnamed, else the name's pointer */
 	GOMP_ATOMIC,
 	GOMP_ORDERED,
-	GOMP_LOCK,              /* x: the omp lock */
 	GOMP_TASK_MADE,         /* x: the task's argument block */
 	GOMP_TASK_DONE,
 };
@@ -131,12 +131,6 @@ void GOMP_taskloop_ull(gomp_fn *, void *, gomp_cpyfn *, long, long, unsigned, un
 void GOMP_taskwait(void);
 void GOMP_taskwait_depend(void **);
 void GOMP_taskgroup_end(void);
-void omp_set_lock(void *);
-void omp_unset_lock(void *);
-int omp_test_lock(void *);
-void omp_set_nest_lock(void *);
-void omp_unset_nest_lock(void *);
-int omp_test_nest_lock(void *);
 void omp_fulfill_event(uintptr_t);
 
 static inline bool gomp_recording(void)
@@ -144,34 +138,10 @@ static inline bool gomp_recording(void)
 	return __builtin_expect(atomic_load_explicit(&tsan_on, memory_order_relaxed), 0);
 }
 
-/* libgomp's NAME (of VERSION if it has it), found when first needed: by
- * the shim's successors, or in a libgomp that was opened RTLD_LOCAL. NULL
- * only if no libgomp has it (then the call does nothing). */
-static void *gomp_real(_Atomic(void *) *cache, const char *name, const char *version)
-{
-	void *f = atomic_load_explicit(cache, memory_order_acquire);
-	if (f)
-		return f;
-	if (version)
-		f = dlvsym(RTLD_NEXT, name, version);
-	if (!f)
-		f = dlsym(RTLD_NEXT, name);
-	if (!f && (shim_real.dlopen || shim_real_resolve() == 0) && shim_real.dlopen) {
-		void *h = shim_real.dlopen("libgomp.so.1", RTLD_LAZY | RTLD_NOLOAD);
-		if (h && version)
-			f = dlvsym(h, name, version);
-		if (h && !f)
-			f = dlsym(h, name);
-	}
-	if (f)
-		atomic_store_explicit(cache, f, memory_order_release);
-	return f;
-}
-
 /* f: the real function of the interceptor NAME (its own type). */
 #define GOMP_REAL(name, version)                                                   \
 	static _Atomic(void *) real_;                                              \
-	__typeof__(name) *f = (__typeof__(name) *)gomp_real(&real_, #name, version)
+	__typeof__(name) *f = (__typeof__(name) *)shim_omp_real(&real_, #name, version)
 
 /* A release (RELEASE) or an acquire on A, then on B if not 0. They are
  * recorded as atomic operations on these addresses, a release
@@ -242,6 +212,7 @@ static void gomp_region_run(void *p)
 		if (!f)                                                              \
 			return;                                                      \
 		if (!gomp_recording()) {                                             \
+			shim_omp_unordered();                                        \
 			f(fn, data ARGS);                                            \
 			return;                                                      \
 		}                                                                    \
@@ -277,8 +248,10 @@ SHIM_EXPORT unsigned GOMP_parallel_reductions(gomp_fn *fn, void *data, unsigned 
 	GOMP_REAL(GOMP_parallel_reductions, NULL);
 	if (!f)
 		return 0;
-	if (!gomp_recording())
+	if (!gomp_recording()) {
+		shim_omp_unordered();
 		return f(fn, data, n, flags);
+	}
 	struct gomp_region r = { fn, data, 0, true };
 	GOMP_RELEASE(GOMP_ADDR(GOMP_REGION_START, gomp_region_id(&r)), 0);
 	tsan_record_ignore(true);
@@ -308,6 +281,7 @@ static __thread unsigned gomp_open_n;   /* opened and not ended, past the max to
 			return;                                                      \
 		unsigned i = gomp_open_n++;                                          \
 		if (i >= GOMP_OPEN_MAX || !gomp_recording()) {                       \
+			shim_omp_unordered();                                        \
 			if (i < GOMP_OPEN_MAX)                                       \
 				gomp_open[i].wrapped = false;                        \
 			f(fn, data ARGS);                                            \
@@ -502,47 +476,6 @@ GOMP_LEAVE(GOMP_atomic_end, void, GOMP_NOTHING, GOMP_ADDR(GOMP_ATOMIC, 0))
 GOMP_ENTER(GOMP_ordered_start, void, GOMP_NOTHING, GOMP_ADDR(GOMP_ORDERED, 0))
 GOMP_LEAVE(GOMP_ordered_end, void, GOMP_NOTHING, GOMP_ADDR(GOMP_ORDERED, 0))
 
-/* The omp locks: libgomp exports them twice, OMP_1.0 (OpenMP 2.5 locks)
- * and OMP_3.0, the default, which programs built since gcc 4.4 bind to;
- * that is the one called. */
-#define GOMP_LOCK_REAL(name)                                                         \
-	static _Atomic(void *) real_;                                                \
-	__typeof__(name) *f = (__typeof__(name) *)gomp_real(&real_, #name, "OMP_3.0")
-#define GOMP_LOCK_SET(name)                                                          \
-	SHIM_EXPORT void name(void *lock)                                            \
-	{                                                                            \
-		GOMP_LOCK_REAL(name);                                                \
-		if (!f)                                                              \
-			return;                                                      \
-		f(lock);                                                             \
-		if (gomp_recording())                                                \
-			GOMP_ACQUIRE(GOMP_ADDR(GOMP_LOCK, lock), 0);                 \
-	}
-#define GOMP_LOCK_UNSET(name)                                                        \
-	SHIM_EXPORT void name(void *lock)                                            \
-	{                                                                            \
-		GOMP_LOCK_REAL(name);                                                \
-		if (gomp_recording())                                                \
-			GOMP_RELEASE(GOMP_ADDR(GOMP_LOCK, lock), 0);                 \
-		if (f)                                                               \
-			f(lock);                                                     \
-	}
-#define GOMP_LOCK_TEST(name)                                                         \
-	SHIM_EXPORT int name(void *lock)                                             \
-	{                                                                            \
-		GOMP_LOCK_REAL(name);                                                \
-		int r = f ? f(lock) : 0;                                             \
-		if (r && gomp_recording())                                           \
-			GOMP_ACQUIRE(GOMP_ADDR(GOMP_LOCK, lock), 0);                 \
-		return r;                                                            \
-	}
-
-GOMP_LOCK_SET(omp_set_lock)
-GOMP_LOCK_UNSET(omp_unset_lock)
-GOMP_LOCK_TEST(omp_test_lock)
-GOMP_LOCK_SET(omp_set_nest_lock)
-GOMP_LOCK_UNSET(omp_unset_nest_lock)
-GOMP_LOCK_TEST(omp_test_nest_lock)
 
 /* ---- tasks ---- */
 
@@ -559,14 +492,14 @@ static bool gomp_task_wrappable(unsigned flags)
 static bool gomp_task_droppable(gomp_cpyfn *cpyfn)
 {
 	static _Atomic(void *) real_;
-	int (*cancellation)(void) = (int (*)(void))gomp_real(&real_, "omp_get_cancellation", NULL);
+	int (*cancellation)(void) = (int (*)(void))shim_omp_real(&real_, "omp_get_cancellation", NULL);
 	return !cpyfn && cancellation && cancellation();
 }
 
 static bool gomp_task_cancelled(void)
 {
 	static _Atomic(void *) real_;
-	bool (*point)(int) = (bool (*)(int))gomp_real(&real_, "GOMP_cancellation_point", NULL);
+	bool (*point)(int) = (bool (*)(int))shim_omp_real(&real_, "GOMP_cancellation_point", NULL);
 	return point && point(GOMP_CANCEL_TASKGROUP);  /* the taskgroup's or the region's */
 }
 

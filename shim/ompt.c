@@ -44,6 +44,7 @@
 #include <stdlib.h>
 
 #include "emit.h"
+#include "omp_unordered.h"
 #include "ompt_abi.h"
 #include "tsan_record.h"
 #include "tsan_thread.h"
@@ -518,13 +519,13 @@ SHIM_EXPORT ompt_start_tool_result_t *ompt_start_tool(unsigned int omp_version,
 	 * of one) comes first, as it would without the shim. */
 	ompt_start_tool_t next = (ompt_start_tool_t)dlsym(RTLD_NEXT, "ompt_start_tool");
 	ompt_start_tool_result_t *r = next ? next(omp_version, runtime_version) : NULL;
-	if (r)
-		return r;
 	const char *libs = getenv("OMP_TOOL_LIBRARIES");
-	if (libs && *libs)   /* the user's tool, which libomp loads if this returns none */
-		return NULL;
 	int e = errno;
-	bool on = atomic_load(&tsan_on) && shim_start();
+	/* the user's tool (which libomp loads if this returns none), or no
+	 * instrumented code: libomp's order goes unrecorded */
+	bool on = !r && !(libs && *libs) && atomic_load(&tsan_on) && shim_start();
+	if (!on)
+		shim_omp_unordered();
 	errno = e;
-	return on ? &tool : NULL;
+	return r ? r : on ? &tool : NULL;
 }

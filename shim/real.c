@@ -2,6 +2,7 @@
 /* real.c - resolving the real functions (see real.h). */
 #include "real.h"
 
+#include <dlfcn.h>
 #include <stdatomic.h>
 #include <stddef.h>
 
@@ -262,5 +263,26 @@ void *shim_real_lazy(_Atomic(void *) *cache, const char *name)
 		f = dlsym(RTLD_NEXT, name);
 		atomic_store_explicit(cache, f, memory_order_release);
 	}
+	return f;
+}
+
+void *shim_omp_real(_Atomic(void *) *cache, const char *name, const char *version)
+{
+	void *f = atomic_load_explicit(cache, memory_order_acquire);
+	if (f)
+		return f;
+	if (version)
+		f = dlvsym(RTLD_NEXT, name, version);
+	if (!f)
+		f = dlsym(RTLD_NEXT, name);
+	if (!f && (shim_real.dlopen || shim_real_resolve() == 0) && shim_real.dlopen) {
+		void *h = shim_real.dlopen("libgomp.so.1", RTLD_LAZY | RTLD_NOLOAD);
+		if (h && version)
+			f = dlvsym(h, name, version);
+		if (h && !f)
+			f = dlsym(h, name);
+	}
+	if (f)
+		atomic_store_explicit(cache, f, memory_order_release);
 	return f;
 }

@@ -215,6 +215,12 @@ int shim_real_resolve(void);
  * in shim_real. NULL if no object defines it. */
 void *shim_real_lazy(_Atomic(void *) *cache, const char *name);
 
+/* The OpenMP runtime's NAME (of VERSION if it has it), found when first
+ * needed and kept in *CACHE: by the shim's successors, or in a libgomp
+ * that was opened RTLD_LOCAL. NULL only if no runtime has it (then the
+ * interceptor does nothing). */
+void *shim_omp_real(_Atomic(void *) *cache, const char *name, const char *version);
+
 /* Inside the interceptor NAME: f, the real NAME (shim_real_lazy), typed
  * as the function being defined. */
 #define SHIM_REAL_LAZY(name)                                                                \

@@ -101,6 +101,8 @@ struct trace_process {
 	uint8_t runtime_support;    /* enum trace_runtime_support */
 	uint32_t runtime_version;   /* CPython: PY_VERSION_HEX */
 	char *runtime_note;         /* (owned) the RUNTIME record's note, or NULL */
+	bool openmp_unordered;      /* it ran an OpenMP runtime whose order is not
+	                               recorded (TRACE_RUNTIME_NO_ORDER) */
 };
 
 struct trace_thread {

@@ -335,12 +335,17 @@ enum trace_obj_role {
 enum trace_runtime {
 	TRACE_RUNTIME_NONE = 0,
 	TRACE_RUNTIME_CPYTHON = 1,
+	TRACE_RUNTIME_OPENMP = 2,        /* an OpenMP runtime (libgomp, libomp); support
+	                                    TRACE_RUNTIME_NO_ORDER: its order is not
+	                                    recorded (no instrumented code) */
 };
 enum trace_runtime_support {
 	TRACE_RUNTIME_FULL = 0,          /* frames, names and GIL recorded */
 	TRACE_RUNTIME_UNKNOWN_LAYOUT = 1,/* version without known layouts: C frames only */
 	TRACE_RUNTIME_NO_STACKS = 2,     /* stacks off (depth 0): no frames, no names;
 	                                    the GIL's roles recorded */
+	TRACE_RUNTIME_NO_ORDER = 3,      /* OpenMP: what the runtime orders (its team's
+	                                    start, barriers, end) is not recorded */
 };
 
 /* TRACE_OP_ACCESS flags. */
@@ -448,6 +453,7 @@ enum trace_mutex_attr {
 	TRACE_MUTEX_PSHARED    = 0x8,
 	TRACE_MUTEX_TIMED      = 0x10, /* C11 mtx_timed */
 	TRACE_MUTEX_PROTO_SHIFT= 5,    /* protocol: 0 none, 1 inherit, 2 protect */
+	TRACE_MUTEX_OMP        = 0x80, /* an OpenMP lock (omp_init_lock, omp_init_nest_lock) */
 };
 enum trace_mutex_type {
 	TRACE_MUTEX_NORMAL = 0, TRACE_MUTEX_RECURSIVE = 1, TRACE_MUTEX_ERRORCHECK = 2,

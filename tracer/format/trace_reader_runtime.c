@@ -48,6 +48,10 @@ static void obj_role(struct trace_reader *r, const struct rd_head *h, uint32_t p
 static void runtime(struct trace_reader *r, const struct rd_head *h, uint32_t process)
 {
 	struct trace_process *p = &r->cat.processes[process];
+	if (h->ev.args[0] == TRACE_RUNTIME_OPENMP) {   /* beside a language runtime */
+		p->openmp_unordered |= h->ev.args[2] == TRACE_RUNTIME_NO_ORDER;
+		return;
+	}
 	p->runtime = h->ev.args[0] <= UINT8_MAX ? (uint8_t)h->ev.args[0] : 0;
 	p->runtime_version = h->ev.args[1] <= UINT32_MAX ? (uint32_t)h->ev.args[1] : 0;
 	p->runtime_support = h->ev.args[2] <= UINT8_MAX ? (uint8_t)h->ev.args[2] : 0;

@@ -81,6 +81,12 @@ static void *do_return(void *arg)
 	return arg;
 }
 
+static void *do_return_later(void *arg)
+{
+	usleep(20000);
+	return arg;
+}
+
 /* A joinable thread that ends and is never joined; main waits until the
  * kernel has removed it (its end is recorded before), then exits. */
 static void do_leak(void)
@@ -200,6 +206,15 @@ static void do_misuse(const char *kind)
 			puts("no EOWNERDEAD?");
 		pthread_mutex_consistent(&robust_lock);
 		pthread_mutex_unlock(&robust_lock);
+	} else if (!strcmp(kind, "pthread-exit-last-ok")) {
+		/* main leaves by pthread_exit; the joinable worker, the last
+		 * thread, ends the process (glibc calls exit): nobody could
+		 * join it, no leak */
+		pthread_t t;
+		printf("{\"kind\": \"%s\"}\n", kind);
+		fflush(stdout);
+		pthread_create(&t, NULL, do_return_later, NULL);
+		pthread_exit(NULL);
 	} else if (!strcmp(kind, "recursive-ok")) {
 		init_errorcheck(&checked_lock, PTHREAD_MUTEX_RECURSIVE);
 		for (int i = 0; i < 3; i++)
