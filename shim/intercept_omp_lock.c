@@ -31,36 +31,23 @@ int omp_test_nest_lock(void *);
 	static _Atomic(void *) real_##f;                                             \
 	__typeof__(name) *f = (__typeof__(name) *)shim_omp_real(&real_##f, #name, version)
 
+/* The start of each interceptor: with no runtime, nothing to do (VALUE
+ * returned); outside the shim's reach, CALL made and its value returned. */
+#define OMP_ENTER(c, value, call)                                                    \
+	if (!f)                                                                      \
+		return value;                                                        \
+	if (!shim_enter(&c, SHIM_SITE()))                                            \
+		return call
+
 #define OMP_INIT(name, version, type, PARAMS, ARGS)                                  \
 	SHIM_EXPORT void name PARAMS                                                 \
 	{                                                                            \
 		OMP_REAL(f, name, version);                                          \
 		struct shim_call c;                                                  \
-		if (!f)                                                              \
-			return;                                                      \
-		if (!shim_enter(&c, SHIM_SITE())) {                                  \
-			f ARGS;                                                      \
-			return;                                                      \
-		}                                                                    \
+		OMP_ENTER(c, , f ARGS);                                              \
 		f ARGS;                                                              \
 		shim_emit(&c, TRACE_OP_MUTEX_INIT, (uintptr_t)lock, 0, 0,           \
 			  (type) | TRACE_MUTEX_OMP, 0, 0, 0);                        \
-	}
-
-#define OMP_DESTROY(name)                                                            \
-	SHIM_EXPORT void name(void *lock)                                            \
-	{                                                                            \
-		OMP_REAL(f, name, "OMP_3.0");                                        \
-		struct shim_call c;                                                  \
-		if (!f)                                                              \
-			return;                                                      \
-		if (!shim_enter(&c, SHIM_SITE())) {                                  \
-			f(lock);                                                     \
-			return;                                                      \
-		}                                                                    \
-		shim_pre(&c, TRACE_OP_MUTEX_DESTROY, lock);                          \
-		f(lock);                                                             \
-		shim_end(&c, TRACE_OP_MUTEX_DESTROY, lock, 0);                       \
 	}
 
 /* A set: the test first, the wait only if it failed. */
@@ -70,12 +57,7 @@ int omp_test_nest_lock(void *);
 		OMP_REAL(f, name, "OMP_3.0");                                        \
 		OMP_REAL(try_, test, "OMP_3.0");                                     \
 		struct shim_call c;                                                  \
-		if (!f)                                                              \
-			return;                                                      \
-		if (!shim_enter(&c, SHIM_SITE())) {                                  \
-			f(lock);                                                     \
-			return;                                                      \
-		}                                                                    \
+		OMP_ENTER(c, , f(lock));                                             \
 		if (!try_ || !try_(lock)) {                                          \
 			shim_begin(&c, TRACE_OP_MUTEX_LOCK, lock);                   \
 			f(lock);                                                     \
@@ -83,20 +65,16 @@ int omp_test_nest_lock(void *);
 		shim_acquired(&c, TRACE_OP_MUTEX_LOCK, lock, 0, true);               \
 	}
 
-#define OMP_UNSET(name)                                                              \
+/* An unset or a destroy: its record reserved (stamped) before the call. */
+#define OMP_LET_GO(name, pre, op)                                                    \
 	SHIM_EXPORT void name(void *lock)                                            \
 	{                                                                            \
 		OMP_REAL(f, name, "OMP_3.0");                                        \
 		struct shim_call c;                                                  \
-		if (!f)                                                              \
-			return;                                                      \
-		if (!shim_enter(&c, SHIM_SITE())) {                                  \
-			f(lock);                                                     \
-			return;                                                      \
-		}                                                                    \
-		shim_pre_release(&c, TRACE_OP_MUTEX_UNLOCK, lock);                   \
+		OMP_ENTER(c, , f(lock));                                             \
+		pre(&c, op, lock);                                                   \
 		f(lock);                                                             \
-		shim_end(&c, TRACE_OP_MUTEX_UNLOCK, lock, 0);                        \
+		shim_end(&c, op, lock, 0);                                           \
 	}
 
 /* A test: a simple lock's says 1, a nest lock's the new nesting count. */
@@ -105,10 +83,7 @@ int omp_test_nest_lock(void *);
 	{                                                                            \
 		OMP_REAL(f, name, "OMP_3.0");                                        \
 		struct shim_call c;                                                  \
-		if (!f)                                                              \
-			return 0;                                                    \
-		if (!shim_enter(&c, SHIM_SITE()))                                    \
-			return f(lock);                                              \
+		OMP_ENTER(c, 0, f(lock));                                            \
 		int r = f(lock);                                                     \
 		shim_acquired(&c, TRACE_OP_MUTEX_TRYLOCK, lock, r ? 0 : EBUSY, r != 0); \
 		return r;                                                            \
@@ -117,15 +92,15 @@ int omp_test_nest_lock(void *);
 OMP_INIT(omp_init_lock, "OMP_3.0", TRACE_MUTEX_NORMAL, (void *lock), (lock))
 OMP_INIT(omp_init_lock_with_hint, "OMP_4.5", TRACE_MUTEX_NORMAL, (void *lock, uintptr_t hint),
 	 (lock, hint))
-OMP_DESTROY(omp_destroy_lock)
+OMP_LET_GO(omp_destroy_lock, shim_pre, TRACE_OP_MUTEX_DESTROY)
 OMP_SET(omp_set_lock, omp_test_lock)
-OMP_UNSET(omp_unset_lock)
+OMP_LET_GO(omp_unset_lock, shim_pre_release, TRACE_OP_MUTEX_UNLOCK)
 OMP_TEST(omp_test_lock)
 
 OMP_INIT(omp_init_nest_lock, "OMP_3.0", TRACE_MUTEX_RECURSIVE, (void *lock), (lock))
 OMP_INIT(omp_init_nest_lock_with_hint, "OMP_4.5", TRACE_MUTEX_RECURSIVE,
 	 (void *lock, uintptr_t hint), (lock, hint))
-OMP_DESTROY(omp_destroy_nest_lock)
+OMP_LET_GO(omp_destroy_nest_lock, shim_pre, TRACE_OP_MUTEX_DESTROY)
 OMP_SET(omp_set_nest_lock, omp_test_nest_lock)
-OMP_UNSET(omp_unset_nest_lock)
+OMP_LET_GO(omp_unset_nest_lock, shim_pre_release, TRACE_OP_MUTEX_UNLOCK)
 OMP_TEST(omp_test_nest_lock)
