@@ -41,7 +41,7 @@
 #include <string.h>
 
 #include "emit.h"
-#include "omp_unordered.h"
+#include "omp_runtime.h"
 #include "real.h"
 #include "tsan_record.h"
 #include "tsan_thread.h"

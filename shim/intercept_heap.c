@@ -17,6 +17,7 @@
 
 #include "emit.h"
 #include "intercept_heap.h"
+#include "omp_runtime.h"
 #include "real.h"
 #include "real_mem.h"
 #include "tsan_thread.h"
@@ -146,7 +147,7 @@ static __attribute__((noinline)) void free_slow(void *p, uintptr_t pc0, uintptr_
 {
 	if (!p || shim_mem_in_arena(p) || !shim_mem_resolve())
 		return;  /* arena blocks stay: dlsym's few bytes */
-	if (recording())
+	if (recording() && !shim_omp_runtime_has(pc0))   /* the runtime's own block */
 		record_free(pc0, sp, p, usable_size(p));
 	shim_mem.free(p);
 }

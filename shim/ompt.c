@@ -6,7 +6,9 @@
  * that as happens-before annotations (as Archer does for TSan):
  *
  *   parallel_begin      release on the region's fork; each implicit task
- *                       acquires it when it begins
+ *                       acquires it when it begins (a league's: each team's
+ *                       initial task, which releases on the league's end
+ *                       when it ends)
  *   barrier begin/end   release / acquire on the region's barrier (two
  *                       addresses, alternating: a thread may enter the next
  *                       barrier before another left this one)
@@ -44,7 +46,7 @@
 #include <stdlib.h>
 
 #include "emit.h"
-#include "omp_unordered.h"
+#include "omp_runtime.h"
 #include "ompt_abi.h"
 #include "tsan_record.h"
 #include "tsan_thread.h"
@@ -73,6 +75,7 @@ enum { DEP_IN, DEP_OUT, DEP_INOUTSET };                          /* of a variabl
 #define V_STARTED (1ull << 61)   /* its dependences were acquired */
 #define V_UNKNOWN (1ull << 60)   /* it has dependences, not kept */
 #define V_IMPLICIT (1ull << 59)  /* tied to its thread: no release when suspended */
+#define V_LEAGUE (1ull << 58)    /* the initial task of a team of a league (teams) */
 
 /* ---- dependence lists, in a fixed pool (no allocation in callbacks) ---- */
 
@@ -186,13 +189,22 @@ static void on_implicit_task(int endpoint, ompt_data_t *region, ompt_data_t *tas
 			     unsigned int index, int flags)
 {
 	(void)n, (void)index;
+	struct shim_call c;
+	/* A team of a league (teams) ends its initial task: what it did goes
+	 * to the league's end, as a region's threads' work goes by its
+	 * closing barrier (which the initial task of a team has not). */
+	if (endpoint == ompt_scope_end && task && (flags & ompt_task_initial) &&
+	    (task->value & V_LEAGUE) && OMPT_ENTER(&c))
+		release(&c, OMPT_REGION(task_team(task->value), SLOT_BARRIER));
 	if (endpoint != ompt_scope_begin || !task || !region)
 		return;
-	if (!region->value)   /* the initial task's region: no parallel_begin */
+	/* the process's initial task has a region with no parallel_begin; a
+	 * team's initial task in a league has one */
+	bool league = region->value != 0 && (flags & ompt_task_initial);
+	if (!region->value)
 		region->value = atomic_fetch_add_explicit(&regions, 1, memory_order_relaxed) + 1;
-	task->value = (region->value & OMPT_PTR) | V_IMPLICIT;
-	struct shim_call c;
-	if (!(flags & ompt_task_initial) && OMPT_ENTER(&c))
+	task->value = (region->value & OMPT_PTR) | V_IMPLICIT | (league ? V_LEAGUE : 0);
+	if ((!(flags & ompt_task_initial) || league) && OMPT_ENTER(&c))
 		acquire(&c, OMPT_REGION(region->value, SLOT_FORK));
 }
 
@@ -517,6 +529,7 @@ SHIM_EXPORT ompt_start_tool_result_t *ompt_start_tool(unsigned int omp_version,
 	static ompt_start_tool_result_t tool = { ompt_initialize, ompt_finalize, { 0 } };
 	/* A tool of a library loaded after the shim (or libomp's own lookup
 	 * of one) comes first, as it would without the shim. */
+	shim_omp_runtime_at((uintptr_t)__builtin_return_address(0));   /* libomp */
 	ompt_start_tool_t next = (ompt_start_tool_t)dlsym(RTLD_NEXT, "ompt_start_tool");
 	ompt_start_tool_result_t *r = next ? next(omp_version, runtime_version) : NULL;
 	const char *libs = getenv("OMP_TOOL_LIBRARIES");

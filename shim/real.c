@@ -2,6 +2,8 @@
 /* real.c - resolving the real functions (see real.h). */
 #include "real.h"
 
+#include "omp_runtime.h"
+
 #include <dlfcn.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -282,6 +284,7 @@ void *shim_omp_real(_Atomic(void *) *cache, const char *name, const char *versio
 		if (h && !f)
 			f = dlsym(h, name);
 	}
+	shim_omp_runtime_at((uintptr_t)f);
 	if (f)
 		atomic_store_explicit(cache, f, memory_order_release);
 	return f;

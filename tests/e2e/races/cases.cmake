@@ -135,4 +135,7 @@ foreach(how critical tree)
   ctrace_race_case(openmp_reduction_${how} clang openmp.c reduction norace.jq RACE_CFLAGS=-fopenmp
     KMP_FORCE_REDUCTION=${how})
 endforeach()
+# a league of teams on the host: libomp's own copies and frees of its
+# blocks are not the program's accesses (gcc runs host teams on one thread)
+ctrace_race_case(openmp_teams clang openmp.c teams norace.jq RACE_CFLAGS=-fopenmp)
 ctrace_race_case(openmp_race clang openmp.c race openmp_race.jq RACE_CFLAGS=-fopenmp)

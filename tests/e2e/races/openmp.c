@@ -277,6 +277,22 @@ static void race(void)
 	expect = 2;
 }
 
+/* teams: a league of two teams on the host (no device), a reduction over
+ * both. libomp gives each team's thread blocks it clears and frees itself,
+ * ordered by its own futexes: none of that is the program's. */
+static void teams(void)
+{
+	int sum = 0;
+	for (int i = 0; i < N; i++)
+		a[i] = 1;
+#pragma omp target teams distribute parallel for num_teams(2) thread_limit(2) reduction(+ : sum) \
+	map(to : a) map(tofrom : sum)
+	for (int i = 0; i < N; i++)
+		sum += a[i];
+	counter = sum;
+	expect = N;
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
@@ -288,6 +304,7 @@ static const struct {
 	{ "ordered", ordered },           { "sections", sections },
 	{ "locks", locks },               { "tasks", tasks },
 	{ "task_depend", task_depend },   { "race", race },
+	{ "teams", teams },
 };
 
 int main(int argc, char **argv)
