@@ -113,10 +113,64 @@ static bool frame_base(Dwarf_Die *fn, Dwarf_Addr a, uint64_t cfa, int reg, int64
 	return true;
 }
 
-/* The variable of SCOPE (or of a block in it holding A) whose DW_OP_fbreg
- * location holds ADDR: *var, *off (ADDR - its start). */
-static bool scope_variable(Dwarf_Die *scope, Dwarf_Addr a, uint64_t base, uint64_t addr, Dwarf_Die *var,
-			   uint64_t *off, int depth)
+/* Where a frame's variables are told from: its frame base, and the
+ * register its CFA rule is based on, with its value (clang without a frame
+ * pointer places locals at the stack pointer + an offset). */
+struct frame_regs {
+	struct sym_module *m;
+	uint64_t base;
+	int reg;
+	int64_t off;               /* the CFA rule at the pc: reg + off */
+	uint64_t regval;
+};
+
+/* The start of a variable whose location at the pc is EXPR[0] (one op). */
+static bool variable_start(const Dwarf_Op *op, const struct frame_regs *fr, uint64_t *start)
+{
+	if (op->atom == DW_OP_fbreg)
+		*start = fr->base + (uint64_t)(int64_t)op->number;
+	else if (op->atom == DW_OP_breg0 + fr->reg)
+		*start = fr->regval + (uint64_t)(int64_t)op->number;
+	else if (op->atom == DW_OP_bregx && op->number == (Dwarf_Word)fr->reg)
+		*start = fr->regval + (uint64_t)(int64_t)op->number2;
+	else
+		return false;
+	return true;
+}
+
+/* The start of variable ATTR's memory at DWARF address A. An optimized
+ * build may say, right where the variable is written, that it holds a
+ * known value (a constant, a register) though its address was taken and
+ * its slot is in memory: then a range of its location list that puts it
+ * in memory tells the slot, if its stack pointer is the same there (the
+ * same CFA rule) or the place is the frame base. */
+static bool variable_at(Dwarf_Attribute *attr, Dwarf_Addr a, const struct frame_regs *fr, uint64_t *start)
+{
+	Dwarf_Op *expr;
+	size_t len;
+	if (dwarf_getlocation_addr(attr, a, &expr, &len, 1) == 1 && len == 1 &&
+	    variable_start(&expr[0], fr, start))
+		return true;
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off = 0;
+	while ((off = dwarf_getlocations(attr, off, &base, &lo, &hi, &expr, &len)) > 0) {
+		int reg;
+		int64_t cfa_off;
+		if (len != 1 || !variable_start(&expr[0], fr, start))
+			continue;
+		if (expr[0].atom == DW_OP_fbreg ||
+		    (sym_cfa_rule(fr->m, lo + fr->m->dwarf_bias, &reg, &cfa_off) && reg == fr->reg &&
+		     cfa_off == fr->off))
+			return true;
+	}
+	return false;
+}
+
+/* The variable of SCOPE (or of a block in it holding A) whose location
+ * there (frame base or CFA register + offset) holds ADDR: *var, *off (ADDR
+ * - its start). */
+static bool scope_variable(Dwarf_Die *scope, Dwarf_Addr a, const struct frame_regs *fr, uint64_t addr,
+			   Dwarf_Die *var, uint64_t *off, int depth)
 {
 	Dwarf_Die child;
 	if (depth > SYM_BLOCK_DEPTH || dwarf_child(scope, &child) != 0)
@@ -124,22 +178,18 @@ static bool scope_variable(Dwarf_Die *scope, Dwarf_Addr a, uint64_t base, uint64
 	do {
 		int tag = dwarf_tag(&child);
 		if (tag == DW_TAG_lexical_block && dwarf_haspc(&child, a) == 1 &&
-		    scope_variable(&child, a, base, addr, var, off, depth + 1))
+		    scope_variable(&child, a, fr, addr, var, off, depth + 1))
 			return true;
 		if (tag != DW_TAG_variable && tag != DW_TAG_formal_parameter)
 			continue;
 		Dwarf_Attribute attr;
-		Dwarf_Op *expr;
-		size_t len;
 		Dwarf_Die type;
 		Dwarf_Word size;
-		if (!dwarf_attr(&child, DW_AT_location, &attr) ||
-		    dwarf_getlocation_addr(&attr, a, &expr, &len, 1) != 1 || len != 1 ||
-		    expr[0].atom != DW_OP_fbreg ||
+		uint64_t start;
+		if (!dwarf_attr(&child, DW_AT_location, &attr) || !variable_at(&attr, a, fr, &start) ||
 		    !dwarf_formref_die(dwarf_attr_integrate(&child, DW_AT_type, &attr), &type) ||
 		    dwarf_aggregate_size(&type, &size) != 0)
 			continue;
-		uint64_t start = base + (uint64_t)(int64_t)expr[0].number;
 		if (addr >= start && addr - start < size) {
 			*var = child;
 			*off = addr - start;
@@ -159,15 +209,18 @@ const char *sym_frame_variable(struct symbolizer *s, struct sym_module *m, uint6
 			       uint64_t addr, const char **function)
 {
 	Dwarf_Die chain[SYM_SCOPES_MAX], var, type;
-	int reg;
 	int64_t off;
-	uint64_t base, at;
+	uint64_t at;
+	struct frame_regs fr = { .m = m };
 	size_t n = m->dwarf ? sym_scopes_at(m, pc, chain, SYM_SCOPES_MAX) : 0;
 	Dwarf_Addr a = pc - m->dwarf_bias;
-	if (!n || !sym_cfa_rule(m, pc, &reg, &off) || !frame_base(&chain[0], a, cfa, reg, off, &base))
+	if (!n || !sym_cfa_rule(m, pc, &fr.reg, &off) ||
+	    !frame_base(&chain[0], a, cfa, fr.reg, off, &fr.base))
 		return NULL;
+	fr.off = off;
+	fr.regval = cfa - (uint64_t)off;
 	for (size_t i = n; i-- > 0;) {
-		if (!scope_variable(&chain[i], a, base, addr, &var, &at, 0))
+		if (!scope_variable(&chain[i], a, &fr, addr, &var, &at, 0))
 			continue;
 		const char *name = die_name(&var);
 		Dwarf_Attribute attr;

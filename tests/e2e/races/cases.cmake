@@ -94,6 +94,7 @@ foreach(family gcc clang)
   ctrace_race_case(unaligned_api ${family} race.c unaligned_api unaligned.jq)
   ctrace_race_case(cxx_member ${family} race.cpp cxx_member cxx_member.jq)
   ctrace_race_case(stack_lines ${family} race.c size4 stack_lines.jq)
+  ctrace_race_case(stack_constant ${family} stack_constant.c "" stack_constant.jq)
 endforeach()
 # A writer blocked for good in a call that records nothing when the process
 # ends: its last write, in no record of its own, still races with main's read.
