@@ -144,6 +144,8 @@ struct rc_objuse {
 	uint32_t obj;              /* the object's id */
 	bool write;                /* init, destroy */
 	bool init;
+	uint32_t heldset;          /* the locks its thread held when the call
+	                              began (a lock's own acquisition not among them) */
 };
 /* What the catalog says of an event, looked up by the thread that reads
  * the trace (the catalog grows as it reads: parts on other threads never

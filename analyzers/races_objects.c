@@ -60,7 +60,7 @@ static bool rc_objraces_same_user(struct rc_objstate *st, const struct trace_eve
 void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace_event *ev,
 		     const struct rc_objuse *u, rc_objrace_fn found, void *ctx)
 {
-	uint32_t heldset = rc_heldset(hb, ev->thread);
+	uint32_t heldset = u->heldset;
 	const struct rc_thread *th = rc_thread(hb, ev->thread);
 	uint32_t epoch = vclock_get(&th->vc, ev->thread);
 	struct rc_objstate *st = rc_objstate(o, u->obj);

@@ -319,7 +319,7 @@ static void rc_object_event(struct rc_hb *hb, const struct trace_event *ev)
 	}
 }
 
-static void rc_use(const struct trace_event *ev,
+static void rc_use(const struct trace_event *ev, uint32_t heldset,
 		   void (*use)(void *ctx, const struct trace_event *ev, const struct rc_objuse *u),
 		   void *ctx)
 {
@@ -338,7 +338,7 @@ static void rc_use(const struct trace_event *ev,
 	if (ev->op == TRACE_OP_SEM_OPEN || ev->op == TRACE_OP_SEM_CLOSE || ev->op == TRACE_OP_SEM_UNLINK)
 		return;
 	unsigned c = op_class(ev->op);
-	struct rc_objuse u = { ev->obj, (c & (OPC_INIT | OPC_DESTROY)) != 0, (c & OPC_INIT) != 0 };
+	struct rc_objuse u = { ev->obj, (c & (OPC_INIT | OPC_DESTROY)) != 0, (c & OPC_INIT) != 0, heldset };
 	use(ctx, ev, &u);
 }
 
@@ -401,9 +401,10 @@ void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev, const struct 
 	bool first = (c & (OPC_RELEASE | OPC_DESTROY)) || rc_releases(ev);
 	if (x->unseen_order)   /* what orders the team's threads is not known */
 		use = NULL;
+	uint32_t held = use && rc_obj_races(ev->kind) ? rc_heldset(hb, ev->thread) : RC_NONE;
 	if (first)
-		rc_use(ev, use, ctx);
+		rc_use(ev, held, use, ctx);
 	rc_object_event(hb, ev);
 	if (!first)
-		rc_use(ev, use, ctx);
+		rc_use(ev, held, use, ctx);
 }

@@ -435,6 +435,7 @@ static void test_object_init_race(void **state)
 	assert_int_equal(k->address, 0x601100);
 	assert_int_equal(k->accesses[0].op, TRACE_OP_MUTEX_LOCK);
 	assert_false(k->accesses[0].write);
+	assert_int_equal(k->accesses[0].nlocks_held, 0);   /* not the lock it takes */
 	assert_int_equal(k->accesses[1].op, TRACE_OP_MUTEX_INIT);
 	assert_true(k->accesses[1].write);
 	assert_true(k->size > 0);
