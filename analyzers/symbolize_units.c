@@ -44,7 +44,9 @@ static struct sym_unit_index *units_index(Dwarf *dw)
 	Dwarf_Die die;
 	while (dwarf_get_units(dw, cu, &next, NULL, &type, &die, NULL) == 0) {
 		cu = next;
-		if (type != DW_UT_compile && type != DW_UT_partial)
+		/* a skeleton (split DWARF) holds the ranges and the line table;
+		 * its functions are in the .dwo */
+		if (type != DW_UT_compile && type != DW_UT_partial && type != DW_UT_skeleton)
 			continue;
 		Dwarf_Addr base, lo, hi;
 		ptrdiff_t off = 0;

@@ -124,18 +124,35 @@ void shim_object_range(const struct dl_phdr_info *info, uintptr_t *lo, uintptr_t
 	}
 }
 
+/* PATH, a loaded object's name relative to the working directory (a
+ * dlopen("./lib.so"), a library found through LD_LIBRARY_PATH=.), made
+ * absolute in BUF; NULL if no such file is there (the vdso's name). The
+ * loader opened it from this directory moments ago (the snapshots follow
+ * the start and each dlopen). */
+static const char *absolute_path(const char *path, char *buf, size_t size)
+{
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	size_t n = getcwd(buf, size) ? strlen(buf) : 0;
+	if (!n || n + 1 + strlen(path) >= size)
+		return NULL;
+	buf[n] = '/';
+	strcpy(buf + n + 1, path);
+	return access(buf, F_OK) == 0 ? buf : NULL;
+}
+
 static int module_line(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
 	struct out *o = data;
-	static char exe[TRACE_PATH_MAX];
+	static char exe[TRACE_PATH_MAX], abs[TRACE_PATH_MAX];
 	const char *path = info->dlpi_name;
 	if (!path || !*path) {
 		ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 		exe[n > 0 ? n : 0] = 0;
 		path = exe;
 	}
-	if (path[0] != '/')
+	if (path[0] != '/' && !(path = absolute_path(path, abs, sizeof abs)))
 		return 0;  /* the vdso and other file-less objects */
 	uintptr_t lo, hi;
 	shim_object_range(info, &lo, &hi);

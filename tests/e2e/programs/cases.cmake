@@ -87,4 +87,12 @@ if(CTRACE_E2E_CLANG)
     DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${P}/abba_inversion.c VERBATIM)
   add_custom_target(e2e_abba_inversion_clang ALL DEPENDS ${abba_clang})
   ctrace_e2e(abba_inversion_clang PROGRAM ${abba_clang} REPORT_JQ ${P}/abba_inversion_clang.jq)
+  # split DWARF: the ranges and lines are in the skeleton units
+  set(abba_split ${CMAKE_CURRENT_BINARY_DIR}/e2e_abba_inversion_clang_split)
+  add_custom_command(OUTPUT ${abba_split}
+    COMMAND ${CTRACE_E2E_CLANG} -g -gsplit-dwarf -O1 -pthread
+      ${CMAKE_CURRENT_SOURCE_DIR}/${P}/abba_inversion.c -o ${abba_split}
+    DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${P}/abba_inversion.c VERBATIM)
+  add_custom_target(e2e_abba_inversion_clang_split ALL DEPENDS ${abba_split})
+  ctrace_e2e(abba_inversion_clang_split PROGRAM ${abba_split} REPORT_JQ ${P}/abba_inversion_clang.jq)
 endif()

@@ -31,6 +31,11 @@ add_library(e2e_dlopen_lib SHARED ${T}/dlopen_lib.c)
 target_compile_options(e2e_dlopen_lib PRIVATE -g)
 ctrace_e2e(dlopen SOURCE ${T}/dlopen_main.c LIBS dl ARGS $<TARGET_FILE:e2e_dlopen_lib>
   INFO_JQ ${T}/dlopen.jq)
+# ... by a path relative to the working directory (as a library found
+# through LD_LIBRARY_PATH=. is named too)
+ctrace_e2e(dlopen_relative PROGRAM $<TARGET_FILE:e2e_dlopen> ARGS ./$<TARGET_FILE_NAME:e2e_dlopen_lib>
+  REPORT_JQ ${T}/dlopen_relative.jq)
+set_tests_properties(e2e_dlopen_relative PROPERTIES WORKING_DIRECTORY $<TARGET_FILE_DIR:e2e_dlopen_lib>)
 
 add_library(e2e_early_lib SHARED ${T}/early_lib.c)
 ctrace_e2e(early_constructor SOURCE ${T}/early_main.c LIBS e2e_early_lib INFO_JQ ${T}/early.jq)
