@@ -140,23 +140,43 @@ static const char *die_function_name(struct symbolizer *s, Dwarf_Die *die)
 	return sym_intern(s, dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &a)));
 }
 
+/* FILE as its unit CU names it, made absolute with the unit's compile
+ * directory when relative (gcc keeps "../src/x.c" of a relative command
+ * line), as addr2line shows it. */
+static const char *unit_file(struct symbolizer *s, Dwarf_Die *cu, const char *file)
+{
+	Dwarf_Attribute a;
+	const char *dir = file && file[0] != '/' && cu ? dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &a))
+						       : NULL;
+	if (!dir || !*dir)
+		return sym_intern(s, file);
+	size_t n = strlen(dir) + 1 + strlen(file) + 1;
+	char *path = malloc(n);
+	if (!path)
+		return sym_intern(s, file);
+	snprintf(path, n, "%s/%s", dir, file);
+	const char *out = sym_intern(s, path);
+	free(path);
+	return out;
+}
+
 static void line_at(struct symbolizer *s, struct sym_module *m, Dwarf_Addr addr, struct sym_frame *f)
 {
-	Dwfl_Line *line = dwfl_module_getsrc(m->dwmod, addr);
-	int lineno = 0;
-	if (line) {
-		const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
-		f->file = sym_intern(s, file);
-		f->line = lineno > 0 ? (uint32_t)lineno : 0;
-		return;
-	}
-	/* no .debug_aranges (clang): the unit's own line table */
 	Dwarf_Die cu;
 	Dwarf_Addr a;
-	Dwarf_Line *l = m->dwarf && sym_unit_at(m, addr, &cu, &a) ? dwarf_getsrc_die(&cu, a) : NULL;
-	if (!l || dwarf_lineno(l, &lineno) != 0)
-		return;
-	f->file = sym_intern(s, dwarf_linesrc(l, NULL, NULL));
+	bool unit = m->dwarf && sym_unit_at(m, addr, &cu, &a);
+	Dwfl_Line *line = dwfl_module_getsrc(m->dwmod, addr);
+	int lineno = 0;
+	const char *file;
+	if (line) {
+		file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+	} else {   /* no .debug_aranges (clang): the unit's own line table */
+		Dwarf_Line *l = unit ? dwarf_getsrc_die(&cu, a) : NULL;
+		if (!l || dwarf_lineno(l, &lineno) != 0)
+			return;
+		file = dwarf_linesrc(l, NULL, NULL);
+	}
+	f->file = unit_file(s, unit ? &cu : NULL, file);
 	f->line = lineno > 0 ? (uint32_t)lineno : 0;
 }
 
@@ -177,7 +197,7 @@ static void call_site(struct symbolizer *s, Dwarf_Die *inl, struct sym_frame *f)
 		return;
 	const char *file = dwarf_filesrc(files, file_idx, NULL, NULL);
 	if (file && strcmp(file, "???")) /* libdw's name for DWARF 4's "no file" */
-		f->file = sym_intern(s, file);
+		f->file = unit_file(s, &cu, file);
 }
 
 /* Frames from the DWARF scopes at ADDR, innermost first; FRAMES[0]

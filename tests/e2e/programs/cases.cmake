@@ -61,6 +61,15 @@ ctrace_e2e(omp_locks_hang PROGRAM $<TARGET_FILE:e2e_omp_locks_inversion> ARGS ha
   REPORT_JQ ${P}/omp_locks.jq TIMEOUT 60)
 ctrace_e2e(omp_locks_nest PROGRAM $<TARGET_FILE:e2e_omp_locks_inversion> ARGS nest
   REPORT_JQ ${P}/omp_locks.jq)
+# Compiled by a relative path (as a Makefile in the source directory does):
+# the stacks' files are absolute all the same.
+set(abba_relative ${CMAKE_CURRENT_BINARY_DIR}/e2e_abba_inversion_relative)
+add_custom_command(OUTPUT ${abba_relative}
+  COMMAND ${CMAKE_C_COMPILER} -g -O1 -pthread ${P}/abba_inversion.c -o ${abba_relative}
+  WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
+  DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${P}/abba_inversion.c VERBATIM)
+add_custom_target(e2e_abba_inversion_relative ALL DEPENDS ${abba_relative})
+ctrace_e2e(abba_inversion_relative PROGRAM ${abba_relative} REPORT_JQ ${P}/abba_inversion_relative.jq)
 # The same with clang's libomp, built without ctrace cc (its order is not
 # recorded: the team's locks used in a region and destroyed after it are
 # not a sync-object race). CMake builds with one C compiler: clang here by
