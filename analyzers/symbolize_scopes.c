@@ -19,6 +19,8 @@ struct sym_range {
 
 struct sym_cu_scopes {
 	Dwarf_Off cu;           /* offset of the unit's DIE */
+	Dwarf *dw;              /* where the ranges' DIEs are: the module's, or
+	                           the .dwo of a split unit */
 	struct sym_range *r;    /* sorted by lo */
 	size_t n, cap;
 };
@@ -114,6 +116,16 @@ static struct sym_cu_scopes *cu_scopes(struct sym_module *m, Dwarf_Die *cu)
 	struct sym_cu_scopes *c = &x->cus[lo];
 	memset(c, 0, sizeof *c);
 	c->cu = off;
+	c->dw = m->dwarf;
+	/* split DWARF: the skeleton has no children, its unit in the .dwo has
+	 * the functions (libdw finds the .dwo by the skeleton's name for it) */
+	uint8_t type;
+	Dwarf_Die split;
+	if (dwarf_cu_info(cu->cu, NULL, &type, NULL, &split, NULL, NULL, NULL) == 0 &&
+	    type == DW_UT_skeleton && split.addr && dwarf_cu_getdwarf(split.cu)) {
+		c->dw = dwarf_cu_getdwarf(split.cu);
+		cu = &split;
+	}
 	cu_walk(c, cu, 0);
 	if (c->n)
 		qsort(c->r, c->n, sizeof *c->r, range_cmp);
@@ -163,8 +175,9 @@ size_t sym_scopes_at(struct sym_module *m, Dwarf_Addr addr, Dwarf_Die *chain, si
 	Dwarf_Addr a;
 	if (!cap || !sym_unit_at(m, addr, &cu, &a))
 		return 0;
-	const struct sym_range *r = range_at(cu_scopes(m, &cu), a);
-	if (!r || !dwarf_offdie(m->dwarf, r->die, &chain[0]))
+	const struct sym_cu_scopes *c = cu_scopes(m, &cu);
+	const struct sym_range *r = range_at(c, a);
+	if (!r || !dwarf_offdie(c->dw, r->die, &chain[0]))
 		return 0;
 	size_t n = 1;
 	Dwarf_Die cur = chain[0], next;

@@ -70,6 +70,16 @@ add_custom_command(OUTPUT ${abba_relative}
   DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${P}/abba_inversion.c VERBATIM)
 add_custom_target(e2e_abba_inversion_relative ALL DEPENDS ${abba_relative})
 ctrace_e2e(abba_inversion_relative PROGRAM ${abba_relative} REPORT_JQ ${P}/abba_inversion_relative.jq)
+# Inlined frames, with the functions in the program (DWARF) or in a .dwo
+# beside it (gcc -gsplit-dwarf: the skeleton unit points to it).
+ctrace_e2e(inlined_inversion SOURCE ${P}/inlined_inversion.c REPORT_JQ ${P}/inlined_inversion.jq)
+set(inlined_split ${CMAKE_CURRENT_BINARY_DIR}/e2e_inlined_inversion_split)
+add_custom_command(OUTPUT ${inlined_split}
+  COMMAND ${CMAKE_C_COMPILER} -g -gsplit-dwarf -O1 -pthread
+    ${CMAKE_CURRENT_SOURCE_DIR}/${P}/inlined_inversion.c -o ${inlined_split}
+  DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${P}/inlined_inversion.c VERBATIM)
+add_custom_target(e2e_inlined_inversion_split ALL DEPENDS ${inlined_split})
+ctrace_e2e(inlined_inversion_split PROGRAM ${inlined_split} REPORT_JQ ${P}/inlined_inversion.jq)
 # The same with clang's libomp, built without ctrace cc (its order is not
 # recorded: the team's locks used in a region and destroyed after it are
 # not a sync-object race). CMake builds with one C compiler: clang here by
