@@ -5,6 +5,7 @@
 #include "hang_state.h"
 
 #include "op_class.h"
+#include "python_frames.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,23 @@ static bool hg_all_blocked(const struct hg_check *c, uint32_t process)
 	return true;
 }
 
+/* THREAD waits in CPython's Condition.wait (Event.wait, Queue.get...): for
+ * the waiter lock it took itself, which a notify releases from another
+ * thread (or a signal handler, which CPython runs in the waiting main
+ * thread): a wait for a notify, not for a lock its holder keeps. */
+static bool hg_in_condition_wait(const struct hg_check *c, uint32_t thread)
+{
+	const struct trace_stack *st = trace_catalog_stack(c->h->cat, c->h->threads[thread].stack);
+	for (uint32_t i = 0; st && i < st->depth; i++) {
+		if (!trace_pc_is_python(st->pc[i]))
+			continue;
+		struct sym_frame f = python_frame(c->h->cat, st->pc[i]);
+		return f.function && f.file && !strcmp(f.function, "Condition.wait") &&
+		       python_path_is_library(f.file, NULL);
+	}
+	return false;
+}
+
 /* Whether the waits of THREADS[0..n-1] are certainly for good. A mutex is
  * unlocked only by its owner; a semaphore used as a lock may still be
  * posted by any thread (Python allows it), so a wait on one is for good
@@ -207,7 +225,9 @@ static bool hg_dfs(struct hg_check *c, uint32_t start, uint32_t v, bool *visited
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t w = next[i];
 		if (w == start) {
-			if (!hg_for_good(c, c->onpath, c->npath))
+			if (!hg_for_good(c, c->onpath, c->npath) ||
+			    (c->npath == 1 && hg_is_semaphore(c->h, c->h->threads[v].obj) &&
+			     hg_in_condition_wait(c, v)))
 				continue;
 			hg_report_cycle(c, c->onpath, c->npath);
 			return true;
@@ -283,6 +303,12 @@ static void hg_check_stall(struct hg_check *c, uint32_t process)
 		if (!t->seen || t->ended || hg_process_of(h, i) != process)
 			continue;
 		if (!t->blocked || !hg_settled(c, t, c->stall) || c->in_cycle[i])
+			return;
+		/* a semaphore may be posted by a signal handler (sem_post is
+		 * async-signal-safe; CPython's handlers run in its main thread,
+		 * whose every wait is on one): a process waiting for a signal,
+		 * as daemons do, is not stalled */
+		if (hg_is_semaphore(h, t->obj))
 			return;
 		live++;
 	}

@@ -32,6 +32,11 @@ ctrace_e2e(py_contention_frames PROGRAM ${PY} ARGS ${CMAKE_CURRENT_SOURCE_DIR}/$
 ctrace_e2e(py_binsem_abba PROGRAM $<TARGET_FILE:e2e_py_binsem_ok> ARGS abba
   REPORT_JQ ${Y}/binsem_abba.jq)
 
+# Every thread waiting for a signal's handler (a daemon): not a deadlock,
+# nor a stall once the stall timeout (1 s) has passed; it ends by itself.
+ctrace_e2e(py_signal_wait PROGRAM ${PY} ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/signal_wait.py
+  RUN_OPTS --stall-timeout=1 REPORT_JQ ${Y}/no_finding.jq TIMEOUT 60)
+
 # Real deadlocks: found by the watchdog while they hang, and ended (SIGKILL:
 # 137) well within the timeout; a stall (60 s) cannot be what ends them.
 foreach(mode lock rlock three)

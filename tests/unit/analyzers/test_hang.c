@@ -190,6 +190,21 @@ static void test_dead_owner(void **state)
 	assert_int_equal(f->r.deadlocks[0].cycle[0].owner, f->t2);
 }
 
+/* Everyone waits, one of them on a semaphore: a signal handler may post it
+ * (a daemon waiting for SIGTERM, CPython's every wait): no stall. */
+static void test_no_stall_on_semaphore(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x7000);
+	fake_lock(&f->t, f->t1, f->a, 0);
+	fake_begin(&f->t, f->t1, TRACE_OP_COND_WAIT, cv)->obj2 = f->a;
+	fake_event(&f->t, f->t1, TRACE_OP_COND_RELEASE, f->a)->obj2 = cv;
+	fake_begin(&f->t, f->t2, TRACE_OP_SEM_WAIT, fake_object(&f->t, TRACE_OBJ_SEM, 0x8000));
+	fake_begin(&f->t, 0, TRACE_OP_SEM_WAIT, fake_object(&f->t, TRACE_OBJ_SEM, 0x9000));
+	assert_int_equal(check_final(f, f->t.now + 5000 * MS, 1000 * MS), 0);
+	assert_int_equal(f->r.ndeadlocks, 0);
+}
+
 /* Everyone waits on a cond / join for a long time: a stall. */
 static void test_stall(void **state)
 {
@@ -200,7 +215,7 @@ static void test_stall(void **state)
 	struct trace_event *e = fake_begin(&f->t, f->t1, TRACE_OP_COND_WAIT, cv);
 	e->obj2 = f->a;
 	fake_event(&f->t, f->t1, TRACE_OP_COND_RELEASE, f->a)->obj2 = cv;
-	fake_begin(&f->t, f->t2, TRACE_OP_SEM_WAIT, fake_object(&f->t, TRACE_OBJ_SEM, 0x8000));
+	fake_begin(&f->t, f->t2, TRACE_OP_BARRIER_WAIT, fake_object(&f->t, TRACE_OBJ_BARRIER, 0x8000));
 	fake_begin(&f->t, 0, TRACE_OP_JOIN, th1);
 	uint64_t end = f->t.now + 5000 * MS;
 	assert_int_equal(check_final(f, end, 1000 * MS), 1);
@@ -290,6 +305,7 @@ int main(void)
 		T(test_rwlock_readers_no_cycle),
 		T(test_spinlock_cycle),
 		T(test_dead_owner),
+		T(test_no_stall_on_semaphore),
 		T(test_stall),
 		T(test_no_stall_when_one_runs_or_too_short),
 		T(test_exited_process_no_stall),
