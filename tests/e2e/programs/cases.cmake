@@ -61,24 +61,34 @@ ctrace_e2e(omp_locks_hang PROGRAM $<TARGET_FILE:e2e_omp_locks_inversion> ARGS ha
   REPORT_JQ ${P}/omp_locks.jq TIMEOUT 60)
 ctrace_e2e(omp_locks_nest PROGRAM $<TARGET_FILE:e2e_omp_locks_inversion> ARGS nest
   REPORT_JQ ${P}/omp_locks.jq)
+# ctrace_e2e_prog(NAME VAR COMMAND... [DEPENDS...] [WORKING_DIRECTORY DIR]):
+# builds the program NAME by a command of its own (another compiler, or
+# options CMake's target would not give it), `-o` added; VAR gets its path.
+function(ctrace_e2e_prog name var)
+  cmake_parse_arguments(B "" "WORKING_DIRECTORY" "COMMAND;DEPENDS" ${ARGN})
+  set(path ${CMAKE_CURRENT_BINARY_DIR}/${name})
+  if(NOT B_WORKING_DIRECTORY)
+    set(B_WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+  endif()
+  add_custom_command(OUTPUT ${path} COMMAND ${B_COMMAND} -o ${path}
+    WORKING_DIRECTORY ${B_WORKING_DIRECTORY} DEPENDS ${B_DEPENDS} VERBATIM)
+  add_custom_target(${name} ALL DEPENDS ${path})
+  set(${var} ${path} PARENT_SCOPE)
+endfunction()
+set(abba_src ${CMAKE_CURRENT_SOURCE_DIR}/${P}/abba_inversion.c)
+
 # Compiled by a relative path (as a Makefile in the source directory does):
 # the stacks' files are absolute all the same.
-set(abba_relative ${CMAKE_CURRENT_BINARY_DIR}/e2e_abba_inversion_relative)
-add_custom_command(OUTPUT ${abba_relative}
-  COMMAND ${CMAKE_C_COMPILER} -g -O1 -pthread ${P}/abba_inversion.c -o ${abba_relative}
-  WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
-  DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${P}/abba_inversion.c VERBATIM)
-add_custom_target(e2e_abba_inversion_relative ALL DEPENDS ${abba_relative})
+ctrace_e2e_prog(e2e_abba_inversion_relative abba_relative
+  COMMAND ${CMAKE_C_COMPILER} -g -O1 -pthread ${P}/abba_inversion.c
+  WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} DEPENDS ${abba_src})
 ctrace_e2e(abba_inversion_relative PROGRAM ${abba_relative} REPORT_JQ ${P}/abba_inversion_relative.jq)
 # Inlined frames, with the functions in the program (DWARF) or in a .dwo
 # beside it (gcc -gsplit-dwarf: the skeleton unit points to it).
 ctrace_e2e(inlined_inversion SOURCE ${P}/inlined_inversion.c REPORT_JQ ${P}/inlined_inversion.jq)
-set(inlined_split ${CMAKE_CURRENT_BINARY_DIR}/e2e_inlined_inversion_split)
-add_custom_command(OUTPUT ${inlined_split}
-  COMMAND ${CMAKE_C_COMPILER} -g -gsplit-dwarf -O1 -pthread
-    ${CMAKE_CURRENT_SOURCE_DIR}/${P}/inlined_inversion.c -o ${inlined_split}
-  DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${P}/inlined_inversion.c VERBATIM)
-add_custom_target(e2e_inlined_inversion_split ALL DEPENDS ${inlined_split})
+set(inlined_src ${CMAKE_CURRENT_SOURCE_DIR}/${P}/inlined_inversion.c)
+ctrace_e2e_prog(e2e_inlined_inversion_split inlined_split
+  COMMAND ${CMAKE_C_COMPILER} -g -gsplit-dwarf -O1 -pthread ${inlined_src} DEPENDS ${inlined_src})
 ctrace_e2e(inlined_inversion_split PROGRAM ${inlined_split} REPORT_JQ ${P}/inlined_inversion.jq)
 # The same with clang's libomp, built without ctrace cc (its order is not
 # recorded: the team's locks used in a region and destroyed after it are
@@ -86,12 +96,9 @@ ctrace_e2e(inlined_inversion_split PROGRAM ${inlined_split} REPORT_JQ ${P}/inlin
 # a command of its own.
 find_program(CTRACE_E2E_CLANG clang)
 if(CTRACE_E2E_CLANG)
-  set(omp_clang ${CMAKE_CURRENT_BINARY_DIR}/e2e_omp_locks_clang)
-  add_custom_command(OUTPUT ${omp_clang}
-    COMMAND ${CTRACE_E2E_CLANG} -fopenmp -O1 -g ${CMAKE_CURRENT_SOURCE_DIR}/${P}/omp_locks.c
-      -o ${omp_clang}
-    DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${P}/omp_locks.c VERBATIM)
-  add_custom_target(e2e_omp_locks_clang ALL DEPENDS ${omp_clang})
+  set(omp_src ${CMAKE_CURRENT_SOURCE_DIR}/${P}/omp_locks.c)
+  ctrace_e2e_prog(e2e_omp_locks_clang omp_clang
+    COMMAND ${CTRACE_E2E_CLANG} -fopenmp -O1 -g ${omp_src} DEPENDS ${omp_src})
   foreach(mode inversion nest)
     ctrace_e2e(omp_locks_${mode}_clang PROGRAM ${omp_clang} ARGS ${mode} REPORT_JQ ${P}/omp_locks.jq)
   endforeach()
@@ -99,19 +106,11 @@ if(CTRACE_E2E_CLANG)
     REPORT_JQ ${P}/omp_locks.jq TIMEOUT 60)
   # clang emits no .debug_aranges by default: files and lines come from
   # the units' own ranges (analyzers/symbolize_units.c)
-  set(abba_clang ${CMAKE_CURRENT_BINARY_DIR}/e2e_abba_inversion_clang)
-  add_custom_command(OUTPUT ${abba_clang}
-    COMMAND ${CTRACE_E2E_CLANG} -g -O1 -pthread
-      ${CMAKE_CURRENT_SOURCE_DIR}/${P}/abba_inversion.c -o ${abba_clang}
-    DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${P}/abba_inversion.c VERBATIM)
-  add_custom_target(e2e_abba_inversion_clang ALL DEPENDS ${abba_clang})
+  ctrace_e2e_prog(e2e_abba_inversion_clang abba_clang
+    COMMAND ${CTRACE_E2E_CLANG} -g -O1 -pthread ${abba_src} DEPENDS ${abba_src})
   ctrace_e2e(abba_inversion_clang PROGRAM ${abba_clang} REPORT_JQ ${P}/abba_inversion_clang.jq)
   # split DWARF: the ranges and lines are in the skeleton units
-  set(abba_split ${CMAKE_CURRENT_BINARY_DIR}/e2e_abba_inversion_clang_split)
-  add_custom_command(OUTPUT ${abba_split}
-    COMMAND ${CTRACE_E2E_CLANG} -g -gsplit-dwarf -O1 -pthread
-      ${CMAKE_CURRENT_SOURCE_DIR}/${P}/abba_inversion.c -o ${abba_split}
-    DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${P}/abba_inversion.c VERBATIM)
-  add_custom_target(e2e_abba_inversion_clang_split ALL DEPENDS ${abba_split})
+  ctrace_e2e_prog(e2e_abba_inversion_clang_split abba_split
+    COMMAND ${CTRACE_E2E_CLANG} -g -gsplit-dwarf -O1 -pthread ${abba_src} DEPENDS ${abba_src})
   ctrace_e2e(abba_inversion_clang_split PROGRAM ${abba_split} REPORT_JQ ${P}/abba_inversion_clang.jq)
 endif()
