@@ -68,14 +68,17 @@ void lv_note_acquire(struct lock_view *lv, const struct trace_event *ev, uint32_
 	if (t->took < LV_TSTATE_EARLY)
 		t->took++;
 	if (!lv_is_life_lock(lv, c)) {
-		/* A thread takes its _tstate_lock among its first locks (a fork
-		 * child's main thread: its second). Without Python frames: a
-		 * thread's first lock, made by itself. */
-		if (t->took >= LV_TSTATE_EARLY || !lv_is_python(lv, ev->process))
+		/* Python frames say where threading takes a _tstate_lock: a
+		 * thread's own among its first locks, the main thread's when
+		 * threading is imported, after the interpreter's many. Without
+		 * them: a thread's first lock, made by itself. */
+		if (!lv_is_python(lv, ev->process))
+			return;
+		enum lv_tstate how = lv_takes_tstate_lock(lv, ev->stack);
+		if (how == LV_NO_PYTHON_FRAMES && t->took >= LV_TSTATE_EARLY)
 			return;
 		/* the thread makes its _tstate_lock itself (_set_sentinel, or
 		 * _at_fork_reinit), just before: not a lock threading takes there too */
-		enum lv_tstate how = lv_takes_tstate_lock(lv, ev->stack);
 		bool tstate = how == LV_NO_PYTHON_FRAMES ? first && t->first_made == c + 1
 							 : how == LV_TSTATE && lv->sems[c].maker == ev->thread + 1;
 		if (tstate) {

@@ -46,6 +46,8 @@ struct lv_thread {
 	uint64_t mutex_wait_ns; /* how long it waited for gil.mutex */
 	uint32_t waiting;       /* canonical id + 1 of the semaphore its pending
 	                           wait was shown as a lock request for */
+	uint32_t interrupted;   /* ... of the semaphore it holds whose wait a
+	                           signal interrupted last (EINTR), 0 = none */
 	uint32_t first_made;    /* canonical id + 1 of the first semaphore it made */
 	uint32_t just_made;     /* canonical id + 1 of the semaphore its last event made */
 	uint64_t just_made_at;  /* ... and its address */

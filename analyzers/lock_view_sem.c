@@ -174,8 +174,11 @@ static void lv_sem_as_lock(struct lock_view *lv, const struct trace_event *ev, u
 			lv_set_holder(lv, c, ev->thread);
 			lv_note_acquire(lv, ev, c, emit, ctx);
 		}
-		if (ev->phase == TRACE_PHASE_END)
-			lv_thread(lv, ev->thread)->waiting = 0;
+		if (ev->phase == TRACE_PHASE_END) {
+			struct lv_thread *t = lv_thread(lv, ev->thread);
+			t->waiting = 0;
+			t->interrupted = ev->result == EINTR && holder == ev->thread ? c + 1 : 0;
+		}
 		lv_emit_as(lv, ev, lv_wait_op(ev->op), c, emit, ctx, false);
 		return;
 	case TRACE_OP_SEM_TRYWAIT:
@@ -196,6 +199,15 @@ static void lv_sem_as_lock(struct lock_view *lv, const struct trace_event *ev, u
 			return;
 		if (holder != ev->thread) {  /* released by another thread, or while free */
 			lv_disqualify(lv, c, holder == LV_NONE ? LV_OTHER : LV_NOT_LOCK, ev, emit, ctx);
+			emit(ctx, ev, LOCK_VIEW_PROGRAM);
+			return;
+		}
+		/* posted by its holder between its own wait on it, which a
+		 * signal interrupted, and the wait's retry: by the handler
+		 * (CPython runs its handlers there: an Event.set() in one ends
+		 * the Condition.wait it interrupted), a signal, not a lock */
+		if (lv_thread(lv, ev->thread)->interrupted == c + 1) {
+			lv_disqualify(lv, c, LV_NOT_LOCK, ev, emit, ctx);
 			emit(ctx, ev, LOCK_VIEW_PROGRAM);
 			return;
 		}

@@ -32,6 +32,8 @@ ctrace_e2e(py_contention_frames PROGRAM ${PY} ARGS ${CMAKE_CURRENT_SOURCE_DIR}/$
 ctrace_e2e(py_binsem_abba PROGRAM $<TARGET_FILE:e2e_py_binsem_ok> ARGS abba
   REPORT_JQ ${Y}/binsem_abba.jq)
 
+ctrace_e2e(py_main_inversion PROGRAM ${PY} ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/main_inversion.py
+  REPORT_JQ ${Y}/main_inversion.jq)
 # Every thread waiting for a signal's handler (a daemon): not a deadlock,
 # nor a stall once the stall timeout (1 s) has passed; it ends by itself.
 ctrace_e2e(py_signal_wait PROGRAM ${PY} ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/signal_wait.py
