@@ -164,13 +164,13 @@ static void line_at(struct symbolizer *s, struct sym_module *m, Dwarf_Addr addr,
 {
 	Dwarf_Die cu;
 	Dwarf_Addr a;
-	bool unit = m->dwarf && sym_unit_at(m, addr, &cu, &a);
 	Dwfl_Line *line = dwfl_module_getsrc(m->dwmod, addr);
 	int lineno = 0;
-	const char *file;
-	if (line) {
-		file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
-	} else {   /* no .debug_aranges (clang): the unit's own line table */
+	const char *file = line ? dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL) : NULL;
+	/* the unit: for its line table (no .debug_aranges: clang), or for
+	 * its directory (a relative file name) */
+	bool unit = (!line || (file && file[0] != '/')) && m->dwarf && sym_unit_at(m, addr, &cu, &a);
+	if (!line) {
 		Dwarf_Line *l = unit ? dwarf_getsrc_die(&cu, a) : NULL;
 		if (!l || dwarf_lineno(l, &lineno) != 0)
 			return;
