@@ -82,6 +82,37 @@ static uint32_t hg_waits_for(const struct hang_detector *h, uint32_t thread, uin
 	return n;
 }
 
+static bool hg_is_join_wait(const struct hg_thread *t)
+{
+	return t->blocked && (op_class(t->op) & OPC_JOIN);
+}
+
+static uint32_t hg_waiting_for_thread(const struct hang_detector *h, const struct hg_thread *t,
+				      uint32_t process)
+{
+	const struct trace_object *o = trace_catalog_object(h->cat, t->obj);
+	if (!hg_is_join_wait(t) || !o)
+		return TRACE_NONE;
+	for (uint32_t i = 0; i < h->cat->nthreads; i++)
+		if (h->cat->threads[i].handle == o->key && h->cat->threads[i].process == process)
+			return i;
+	return TRACE_NONE;
+}
+
+/* The threads THREAD waits for in a wait-for cycle: a lock's owners, or
+ * the live thread it joins (which ends only if it gets what it waits for). */
+static uint32_t hg_waits_on(const struct hang_detector *h, uint32_t thread, uint32_t *out, uint32_t max)
+{
+	const struct hg_thread *t = &h->threads[thread];
+	if (!hg_is_join_wait(t))
+		return hg_waits_for(h, thread, out, max);
+	uint32_t target = hg_waiting_for_thread(h, t, hg_process_of(h, thread));
+	if (target >= h->nthreads || !h->threads[target].seen || h->threads[target].ended)
+		return 0;
+	out[0] = target;
+	return 1;
+}
+
 /* Where THREAD acquired LOCK (0 if it does not hold it). */
 static uint32_t hg_held_stack(const struct hang_detector *h, uint32_t thread, uint32_t lock, bool *read)
 {
@@ -184,30 +215,44 @@ static bool hg_in_condition_wait(const struct hg_check *c, uint32_t thread)
 	return false;
 }
 
-/* Whether the waits of THREADS[0..n-1] are certainly for good. A mutex is
- * unlocked only by its owner; a semaphore used as a lock may still be
- * posted by any thread (Python allows it), so a wait on one is for good
- * only when no thread of those processes can run. */
+/* Whether the waits of THREADS[0..n-1] are certainly for good. A wait
+ * with a timeout ends by itself (a program that backs off when its timed
+ * lock fails is correct). A mutex is unlocked only by its owner; a
+ * semaphore used as a lock may still be posted by any thread (Python
+ * allows it), so a wait on one is for good only when no thread of those
+ * processes can run. */
 static bool hg_for_good(const struct hg_check *c, const uint32_t *threads, uint32_t n)
 {
 	bool semaphore = false;
-	for (uint32_t i = 0; i < n; i++)
-		semaphore |= hg_is_semaphore(c->h, c->h->threads[threads[i]].obj);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct hg_thread *t = &c->h->threads[threads[i]];
+		if (trace_op_is_timed(t->op))
+			return false;
+		semaphore |= hg_is_lock_wait(t) && hg_is_semaphore(c->h, t->obj);
+	}
 	for (uint32_t i = 0; semaphore && i < n; i++)
 		if (!hg_all_blocked(c, hg_process_of(c->h, threads[i])))
 			return false;
 	return true;
 }
 
-/* path[0..n-1]: thread path[i] waits for a lock held by path[i+1 mod n]. */
+/* path[0..n-1]: thread path[i] waits for a lock held by path[i+1 mod n],
+ * or joins it. */
 static void hg_report_cycle(struct hg_check *c, const uint32_t *path, uint32_t n)
 {
 	struct report_deadlock *d = report_add_deadlock(c->out, REPORT_DEADLOCK_HANG);
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t prev = path[(i + n - 1) % n];
+		uint32_t prev = path[(i + n - 1) % n], next = path[(i + 1) % n];
 		struct report_edge *e = report_deadlock_add_edge(d);
 		hg_fill_wait(c, e, path[i]);
-		e->owner = path[(i + 1) % n];
+		if (hg_is_join_wait(&c->h->threads[path[i]]))
+			e->waiting_for = next;
+		else
+			e->owner = next;
+		/* what the previous thread waits for: a lock this one holds, or
+		 * this thread's end (nothing held) */
+		if (hg_is_join_wait(&c->h->threads[prev]))
+			continue;
 		e->holding = c->h->threads[prev].obj;
 		e->holding_stack = hg_held_stack(c->h, path[i], e->holding, &e->holding_read);
 		c->in_cycle[path[i]] = true;
@@ -217,10 +262,15 @@ static void hg_report_cycle(struct hg_check *c, const uint32_t *path, uint32_t n
 	c->found = 1;
 }
 
+static bool hg_in_wait_graph(const struct hg_thread *t)
+{
+	return hg_is_lock_wait(t) || hg_is_join_wait(t);
+}
+
 static bool hg_dfs(struct hg_check *c, uint32_t start, uint32_t v, bool *visited)
 {
 	uint32_t next[64];
-	uint32_t n = hg_waits_for(c->h, v, next, 64);
+	uint32_t n = hg_waits_on(c->h, v, next, 64);
 	c->onpath[c->npath++] = v;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t w = next[i];
@@ -234,7 +284,7 @@ static bool hg_dfs(struct hg_check *c, uint32_t start, uint32_t v, bool *visited
 		}
 		if (w < start || w >= c->h->nthreads || visited[w] || c->in_cycle[w])
 			continue;
-		if (!hg_is_lock_wait(&c->h->threads[w]) || !hg_settled(c, &c->h->threads[w], c->settle))
+		if (!hg_in_wait_graph(&c->h->threads[w]) || !hg_settled(c, &c->h->threads[w], c->settle))
 			continue;
 		visited[w] = true;
 		if (hg_dfs(c, start, w, visited))
@@ -244,9 +294,18 @@ static bool hg_dfs(struct hg_check *c, uint32_t start, uint32_t v, bool *visited
 	return false;
 }
 
-/* A wait for a lock whose owner thread ended without unlocking it. */
+static bool hg_is_robust(const struct hang_detector *h, uint32_t lock)
+{
+	const struct trace_object *o = trace_catalog_object(h->cat, lock);
+	return o && o->kind == TRACE_OBJ_MUTEX && (o->attr & TRACE_MUTEX_ROBUST);
+}
+
+/* A wait for a lock whose owner thread ended without unlocking it (a
+ * robust mutex's waiter gets EOWNERDEAD instead). */
 static void hg_check_dead_owner(struct hg_check *c, uint32_t thread)
 {
+	if (hg_is_robust(c->h, c->h->threads[thread].obj))
+		return;
 	uint32_t owners[64];
 	uint32_t n = hg_waits_for(c->h, thread, owners, 64);
 	for (uint32_t i = 0; i < n; i++) {
@@ -272,26 +331,14 @@ static void hg_check_cycles(struct hg_check *c)
 		abort();
 	for (uint32_t s = 0; s < c->h->nthreads; s++) {
 		const struct hg_thread *t = &c->h->threads[s];
-		if (c->in_cycle[s] || !hg_is_lock_wait(t) || !hg_settled(c, t, c->settle))
+		if (c->in_cycle[s] || !hg_in_wait_graph(t) || !hg_settled(c, t, c->settle))
 			continue;
 		memset(visited, 0, c->h->nthreads * sizeof(*visited));
 		c->npath = 0;
-		if (!hg_dfs(c, s, s, visited))
+		if (!hg_dfs(c, s, s, visited) && hg_is_lock_wait(t))
 			hg_check_dead_owner(c, s);
 	}
 	free(visited);
-}
-
-static uint32_t hg_waiting_for_thread(const struct hang_detector *h, const struct hg_thread *t,
-				      uint32_t process)
-{
-	const struct trace_object *o = trace_catalog_object(h->cat, t->obj);
-	if (!(op_class(t->op) & OPC_JOIN) || !o)
-		return TRACE_NONE;
-	for (uint32_t i = 0; i < h->cat->nthreads; i++)
-		if (h->cat->threads[i].handle == o->key && h->cat->threads[i].process == process)
-			return i;
-	return TRACE_NONE;
 }
 
 static void hg_check_stall(struct hg_check *c, uint32_t process)

@@ -364,20 +364,27 @@ static void lo_request(struct lock_order *lo, const struct trace_event *ev, unsi
 	t->req_stack = ev->stack;
 }
 
+/* An acquisition that can wait for good: not a trylock, nor a timed one
+ * (it gives up by itself, and a thread that backs off when it does is
+ * correct; ThreadSanitizer takes both for trylocks too). */
+static bool lo_can_block(const struct trace_event *ev, unsigned cls)
+{
+	return !(cls & OPC_TRY) && !trace_op_is_timed(ev->op);
+}
+
 static void lo_lock_event(struct lock_order *lo, const struct trace_event *ev)
 {
 	unsigned cls = op_class(ev->op);
 	if (ev->phase == TRACE_PHASE_BEGIN) {
-		if ((cls & OPC_ACQUIRE) && !(cls & OPC_TRY))
+		if ((cls & OPC_ACQUIRE) && lo_can_block(ev, cls))
 			lo_request(lo, ev, cls);
 		return;
 	}
 	if (cls & OPC_ACQUIRE) {
 		lo_thread(lo, ev->thread)->requesting = false;
 		bool got = lo_result_acquired(ev->result);
-		bool tried = got || ev->result == ETIMEDOUT;
-		if (tried)
-			lo_acquired(lo, ev->thread, ev->obj, cls & OPC_READ, ev->stack, !(cls & OPC_TRY), got);
+		if (got)
+			lo_acquired(lo, ev->thread, ev->obj, cls & OPC_READ, ev->stack, lo_can_block(ev, cls), got);
 	} else if (cls & OPC_RELEASE) {
 		if (ev->result == 0)
 			lo_released(lo, ev->thread, ev->obj, false);

@@ -41,7 +41,7 @@ struct report_edge {
 	bool holding_read;           /* HOLDING is held for reading (rwlock) */
 	bool acquiring_read;         /* ACQUIRING is requested for reading */
 	uint32_t owner;              /* hang: the thread holding ACQUIRING, or TRACE_NONE */
-	uint32_t waiting_for;        /* stall in a join: the joined thread, or TRACE_NONE */
+	uint32_t waiting_for;        /* hang or stall in a join: the joined thread, or TRACE_NONE */
 	uint8_t op;                  /* hang/stall: the blocking call (enum trace_op), 0 */
 	uint64_t wait_ns;            /* hang/stall: blocked for this long at the end */
 };

@@ -18,6 +18,12 @@ ctrace_e2e(real_deadlock_busy PROGRAM $<TARGET_FILE:e2e_real_deadlock> ARGS busy
   REPORT_JQ ${P}/real_deadlock.jq TIMEOUT 90)
 ctrace_e2e(self_deadlock SOURCE ${P}/self_deadlock.c EXPECT 137 REPORT_JQ ${P}/self_deadlock.jq
   TIMEOUT 30)
+# A deadlock through a join (caught at once, not as a stall), and a timed
+# lock that backs off (correct: neither a deadlock nor an inversion).
+ctrace_e2e(wait_cycles_join SOURCE ${P}/wait_cycles.c ARGS join-under-lock EXPECT 137
+  RUN_OPTS --stall-timeout=600 REPORT_JQ ${P}/wait_cycles_join.jq TIMEOUT 30)
+ctrace_e2e(wait_cycles_timed PROGRAM $<TARGET_FILE:e2e_wait_cycles_join> ARGS timed-backoff
+  REPORT_JQ ${P}/wait_cycles_timed.jq)
 ctrace_e2e(stall_cond SOURCE ${P}/stall_cond.c EXPECT 137 RUN_OPTS --stall-timeout=1
   REPORT_JQ ${P}/stall_cond.jq TIMEOUT 30)
 # A condition variable destroyed right after its broadcast, while the woken

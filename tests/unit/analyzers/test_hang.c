@@ -190,6 +190,58 @@ static void test_dead_owner(void **state)
 	assert_int_equal(f->r.deadlocks[0].cycle[0].owner, f->t2);
 }
 
+/* t1 holds a and joins t2, which waits for a: a deadlock through the join
+ * (found in the settle time, not after the stall timeout). */
+static void test_join_cycle(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t th2 = fake_object(&f->t, TRACE_OBJ_THREAD, f->t.cat.threads[f->t2].handle);
+	fake_lock(&f->t, f->t1, f->a, f->s_a1);
+	fake_begin(&f->t, f->t1, TRACE_OP_JOIN, th2);
+	fake_begin(&f->t, f->t2, TRACE_OP_MUTEX_LOCK, f->a)->stack = f->s_a2;
+	assert_int_equal(check_final(f, f->t.now + 10 * MS, 0), 1);
+	assert_int_equal(f->r.ndeadlocks, 1);
+	const struct report_deadlock *d = &f->r.deadlocks[0];
+	assert_int_equal(d->kind, REPORT_DEADLOCK_HANG);
+	assert_int_equal(d->ncycle, 2);
+	const struct report_edge *join = d->cycle[0].thread == f->t1 ? &d->cycle[0] : &d->cycle[1];
+	const struct report_edge *lock = join == &d->cycle[0] ? &d->cycle[1] : &d->cycle[0];
+	assert_int_equal(join->op, TRACE_OP_JOIN);
+	assert_int_equal(join->waiting_for, f->t2);
+	assert_int_equal(join->owner, TRACE_NONE);
+	assert_int_equal(join->holding, f->a);
+	assert_int_equal(join->holding_stack, f->s_a1);
+	assert_int_equal(lock->thread, f->t2);
+	assert_int_equal(lock->owner, f->t1);
+	assert_int_equal(lock->acquiring_stack, f->s_a2);
+	assert_int_equal(lock->holding, 0);   /* t1 waits for t2's end, not a lock */
+}
+
+/* A cycle with one wait timed: it gives up by itself (a program that
+ * backs off is correct), so no deadlock. */
+static void test_timed_lock_no_cycle(void **state)
+{
+	struct hg_fixture *f = *state;
+	fake_lock(&f->t, f->t1, f->a, f->s_a1);
+	fake_lock(&f->t, f->t2, f->b, f->s_b2);
+	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_TIMEDLOCK, f->b);
+	fake_begin(&f->t, f->t2, TRACE_OP_MUTEX_LOCK, f->a);
+	assert_int_equal(check_final(f, f->t.now + 10 * MS, 0), 0);
+	assert_int_equal(f->r.ndeadlocks, 0);
+}
+
+/* ... nor with a timed join. */
+static void test_timed_join_no_cycle(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t th2 = fake_object(&f->t, TRACE_OBJ_THREAD, f->t.cat.threads[f->t2].handle);
+	fake_lock(&f->t, f->t1, f->a, f->s_a1);
+	fake_begin(&f->t, f->t1, TRACE_OP_TIMEDJOIN_NP, th2);
+	fake_begin(&f->t, f->t2, TRACE_OP_MUTEX_LOCK, f->a);
+	assert_int_equal(check_final(f, f->t.now + 10 * MS, 0), 0);
+	assert_int_equal(f->r.ndeadlocks, 0);
+}
+
 /* Everyone waits, one of them on a semaphore: a signal handler may post it
  * (a daemon waiting for SIGTERM, CPython's every wait): no stall. */
 static void test_no_stall_on_semaphore(void **state)
@@ -305,6 +357,9 @@ int main(void)
 		T(test_rwlock_readers_no_cycle),
 		T(test_spinlock_cycle),
 		T(test_dead_owner),
+		T(test_join_cycle),
+		T(test_timed_lock_no_cycle),
+		T(test_timed_join_no_cycle),
 		T(test_no_stall_on_semaphore),
 		T(test_stall),
 		T(test_no_stall_when_one_runs_or_too_short),

@@ -175,6 +175,28 @@ static void test_trylock_edge_ignored(void **state)
 	assert_int_equal(f->r.ndeadlocks, 0);
 }
 
+/* A timed acquisition gives up by itself, as a trylock does (a thread
+ * that backs off when it times out is correct; TSan agrees): no edge, got
+ * or timed out, and the lock got still counts as held. */
+static void test_timed_lock_edge_ignored(void **state)
+{
+	struct lo_fixture *f = *state;
+	nested(&f->t, f->t1, f->a, f->b, 0, 0);
+	fake_lock(&f->t, f->t2, f->b, 0);
+	an_call(&f->t, f->t2, TRACE_OP_MUTEX_TIMEDLOCK, f->a, 0, ETIMEDOUT);
+	an_call(&f->t, f->t2, TRACE_OP_MUTEX_CLOCKLOCK, f->a, 0, 0);
+	fake_lock(&f->t, f->t2, f->c, 0);   /* a -> c, b -> c */
+	fake_unlock(&f->t, f->t2, f->c, 0);
+	fake_unlock(&f->t, f->t2, f->a, 0);
+	fake_unlock(&f->t, f->t2, f->b, 0);
+	nested(&f->t, f->t1, f->c, f->a, 0, 0);   /* c -> a closes a -> c only */
+	run(f);
+	assert_int_equal(f->r.ndeadlocks, 1);
+	assert_int_equal(f->r.deadlocks[0].ncycle, 2);
+	assert_int_equal(f->r.deadlocks[0].cycle[0].holding, f->a);
+	assert_int_equal(f->r.deadlocks[0].cycle[0].acquiring, f->c);
+}
+
 /* A lock taken by trylock still holds others out: b -> (trylock a) -> c. */
 static void test_trylock_acquired_lock_counts_as_held(void **state)
 {
@@ -488,6 +510,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gate_not_always_held_reports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pairwise_gates_suppress, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trylock_edge_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timed_lock_edge_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trylock_acquired_lock_counts_as_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rwlock_read_only_cycle_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rwlock_write_read_cycle_reported, setup, teardown),
