@@ -300,11 +300,25 @@ static bool hg_is_robust(const struct hang_detector *h, uint32_t lock)
 	return o && o->kind == TRACE_OBJ_MUTEX && (o->attr & TRACE_MUTEX_ROBUST);
 }
 
+/* Only its owner can unlock an error-checking or recursive mutex; a normal
+ * one (or a spinlock) another thread may unlock, which glibc lets it do (a
+ * misuse, reported as such, but the program goes on). */
+static bool hg_owner_only_unlocks(const struct hang_detector *h, uint32_t lock)
+{
+	const struct trace_object *o = trace_catalog_object(h->cat, lock);
+	unsigned type = o ? o->attr & TRACE_MUTEX_TYPE_MASK : TRACE_MUTEX_NORMAL;
+	return o && o->kind == TRACE_OBJ_MUTEX &&
+	       (type == TRACE_MUTEX_RECURSIVE || type == TRACE_MUTEX_ERRORCHECK);
+}
+
 /* A wait for a lock whose owner thread ended without unlocking it (a
- * robust mutex's waiter gets EOWNERDEAD instead). */
+ * robust mutex's waiter gets EOWNERDEAD instead). Unless only an owner
+ * could unlock it, for good only once no thread of the process can run. */
 static void hg_check_dead_owner(struct hg_check *c, uint32_t thread)
 {
-	if (hg_is_robust(c->h, c->h->threads[thread].obj))
+	uint32_t lock = c->h->threads[thread].obj;
+	if (hg_is_robust(c->h, lock) ||
+	    (!hg_owner_only_unlocks(c->h, lock) && !hg_all_blocked(c, hg_process_of(c->h, thread))))
 		return;
 	uint32_t owners[64];
 	uint32_t n = hg_waits_for(c->h, thread, owners, 64);

@@ -24,6 +24,10 @@ ctrace_e2e(wait_cycles_join SOURCE ${P}/wait_cycles.c ARGS join-under-lock EXPEC
   RUN_OPTS --stall-timeout=600 REPORT_JQ ${P}/wait_cycles_join.jq TIMEOUT 30)
 ctrace_e2e(wait_cycles_timed PROGRAM $<TARGET_FILE:e2e_wait_cycles_join> ARGS timed-backoff
   REPORT_JQ ${P}/wait_cycles_timed.jq)
+# A thread ends holding a normal mutex that another unlocks later: misuse,
+# not a hang (the waiter gets it).
+ctrace_e2e(wait_cycles_handoff PROGRAM $<TARGET_FILE:e2e_wait_cycles_join> ARGS handoff
+  REPORT_JQ ${P}/wait_cycles_handoff.jq)
 ctrace_e2e(stall_cond SOURCE ${P}/stall_cond.c EXPECT 137 RUN_OPTS --stall-timeout=1
   REPORT_JQ ${P}/stall_cond.jq TIMEOUT 30)
 # A condition variable destroyed right after its broadcast, while the woken

@@ -5,7 +5,11 @@
  *   timed-backoff    two threads take two mutexes in opposite orders, one
  *                    with pthread_mutex_timedlock, which gives up, backs off
  *                    and retries: a correct program (no deadlock, no
- *                    lock-order inversion: the timed wait cannot last) */
+ *                    lock-order inversion: the timed wait cannot last)
+ *   handoff          a thread ends holding a normal mutex, main waits for
+ *                    it, and another thread unlocks it later (misuse that
+ *                    glibc allows): not a hang, the program ends normally */
+#include <unistd.h>
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -84,6 +88,32 @@ static void timed_backoff(void)
 	pthread_join(t2, NULL);
 }
 
+static void *lock_and_leave(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&state_lock);
+	return NULL;
+}
+
+static void *unlock_later(void *arg)
+{
+	(void)arg;
+	usleep(500000);
+	pthread_mutex_unlock(&state_lock);
+	return NULL;
+}
+
+static void handoff(void)
+{
+	pthread_t t;
+	pthread_create(&t, NULL, lock_and_leave, NULL);
+	pthread_join(t, NULL);
+	pthread_create(&t, NULL, unlock_later, NULL);
+	pthread_mutex_lock(&state_lock);
+	pthread_mutex_unlock(&state_lock);
+	pthread_join(t, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -91,8 +121,10 @@ int main(int argc, char **argv)
 		join_under_lock();
 	else if (!strcmp(mode, "timed-backoff"))
 		timed_backoff();
+	else if (!strcmp(mode, "handoff"))
+		handoff();
 	else {
-		fprintf(stderr, "usage: %s join-under-lock|timed-backoff\n", argv[0]);
+		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff\n", argv[0]);
 		return 2;
 	}
 	puts("done");

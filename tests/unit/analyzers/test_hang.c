@@ -179,15 +179,40 @@ static void test_spinlock_cycle(void **state)
 	assert_int_equal(check_final(f, f->t.now + MS, 0), 1);
 }
 
+/* t2 ended holding a, t1 waits for it. Another thread may still unlock
+ * a normal mutex (glibc lets it): for good once main blocks too. */
 static void test_dead_owner(void **state)
 {
 	struct hg_fixture *f = *state;
 	fake_lock(&f->t, f->t2, f->a, 0);
 	an_end_thread(&f->t, f->t2);
 	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, f->a);
+	fake_event(&f->t, 0, TRACE_OP_MUTEX_INIT, f->b);   /* main runs */
+	assert_int_equal(check_final(f, f->t.now + MS, 0), 0);
+	assert_int_equal(f->r.ndeadlocks, 0);
+	fake_begin(&f->t, 0, TRACE_OP_JOIN, 0);
 	assert_int_equal(check_final(f, f->t.now + MS, 0), 1);
 	assert_int_equal(f->r.ndeadlocks, 1);
 	assert_int_equal(f->r.deadlocks[0].cycle[0].owner, f->t2);
+}
+
+/* Only the owner unlocks an error-checking mutex: for good at once; a
+ * robust one's waiter gets EOWNERDEAD: never. */
+static void test_dead_owner_errorcheck_robust(void **state)
+{
+	struct hg_fixture *f = *state;
+	fake_object_desc(&f->t, f->a)->attr = TRACE_MUTEX_ERRORCHECK;
+	fake_object_desc(&f->t, f->b)->attr = TRACE_MUTEX_ERRORCHECK | TRACE_MUTEX_ROBUST;
+	fake_lock(&f->t, f->t2, f->a, 0);
+	fake_lock(&f->t, f->t2, f->b, 0);
+	an_end_thread(&f->t, f->t2);
+	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, f->b);
+	fake_event(&f->t, 0, TRACE_OP_MUTEX_INIT, f->b);   /* main runs */
+	assert_int_equal(check_final(f, f->t.now + MS, 0), 0);
+	fake_begin(&f->t, 0, TRACE_OP_MUTEX_LOCK, f->a);
+	assert_int_equal(check_final(f, f->t.now + MS, 0), 1);
+	assert_int_equal(f->r.ndeadlocks, 1);
+	assert_int_equal(f->r.deadlocks[0].cycle[0].thread, 0);
 }
 
 /* t1 holds a and joins t2, which waits for a: a deadlock through the join
@@ -357,6 +382,7 @@ int main(void)
 		T(test_rwlock_readers_no_cycle),
 		T(test_spinlock_cycle),
 		T(test_dead_owner),
+		T(test_dead_owner_errorcheck_robust),
 		T(test_join_cycle),
 		T(test_timed_lock_no_cycle),
 		T(test_timed_join_no_cycle),
