@@ -154,6 +154,12 @@ static uint32_t hg_any_held(const struct hang_detector *h, uint32_t thread)
 	return w.lock;
 }
 
+/* Another process may wake a wait on it (hg_check_stall). */
+static bool hg_is_pshared(const struct hang_detector *h, uint32_t obj)
+{
+	return trace_object_is_pshared(trace_catalog_object(h->cat, obj));
+}
+
 static bool hg_is_semaphore(const struct hang_detector *h, uint32_t lock)
 {
 	const struct trace_object *o = trace_catalog_object(h->cat, lock);
@@ -318,7 +324,8 @@ static void hg_check_dead_owner(struct hg_check *c, uint32_t thread)
 {
 	uint32_t lock = c->h->threads[thread].obj;
 	if (hg_is_robust(c->h, lock) ||
-	    (!hg_owner_only_unlocks(c->h, lock) && !hg_all_blocked(c, hg_process_of(c->h, thread))))
+	    (!hg_owner_only_unlocks(c->h, lock) &&
+	     (hg_is_pshared(c->h, lock) || !hg_all_blocked(c, hg_process_of(c->h, thread)))))
 		return;
 	uint32_t owners[64];
 	uint32_t n = hg_waits_for(c->h, thread, owners, 64);
@@ -368,8 +375,9 @@ static void hg_check_stall(struct hg_check *c, uint32_t process)
 		/* a semaphore may be posted by a signal handler (sem_post is
 		 * async-signal-safe; CPython's handlers run in its main thread,
 		 * whose every wait is on one): a process waiting for a signal,
-		 * as daemons do, is not stalled */
-		if (hg_is_semaphore(h, t->obj))
+		 * as daemons do, is not stalled; nor one waiting on an object
+		 * another process may use (process-shared, a message queue) */
+		if (hg_is_semaphore(h, t->obj) || hg_is_pshared(h, t->obj))
 			return;
 		live++;
 	}

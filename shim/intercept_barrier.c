@@ -13,8 +13,11 @@ SHIM_EXPORT int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrier
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_barrier_init(b, a, count);
+	int pshared = 0;
+	if (a)
+		pthread_barrierattr_getpshared(a, &pshared);
 	int r = shim_real.pthread_barrier_init(b, a, count);
-	shim_emit(&c, TRACE_OP_BARRIER_INIT, (uintptr_t)b, 0, r, count, 0, 0, 0);
+	shim_emit(&c, TRACE_OP_BARRIER_INIT, (uintptr_t)b, 0, r, count, pshared == PTHREAD_PROCESS_SHARED, 0, 0);
 	return r;
 }
 

@@ -99,6 +99,23 @@ bool trace_op_is_join(unsigned op)
 	       op == TRACE_OP_CLOCKJOIN_NP || op == TRACE_OP_THRD_JOIN;
 }
 
+bool trace_object_is_pshared(const struct trace_object *o)
+{
+	if (o && (o->kind == TRACE_OBJ_MQ || (o->kind == TRACE_OBJ_SEM && o->name)))
+		return true;   /* by name: any process may open it */
+	if (!o || !o->initialized)
+		return false;
+	switch (o->kind) {
+	case TRACE_OBJ_MUTEX:
+		return o->attr & TRACE_MUTEX_PSHARED;
+	case TRACE_OBJ_RWLOCK: case TRACE_OBJ_COND: case TRACE_OBJ_SPINLOCK:
+		return o->attr & 1;
+	case TRACE_OBJ_SEM: case TRACE_OBJ_BARRIER:
+		return o->attr2 != 0;
+	}
+	return false;
+}
+
 bool trace_op_is_timed(unsigned op)
 {
 	switch (op) {

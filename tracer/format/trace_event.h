@@ -248,6 +248,9 @@ bool trace_op_is_destroy(unsigned op);
 bool trace_op_is_join(unsigned op);
 bool trace_op_is_create(unsigned op);
 bool trace_op_is_timed(unsigned op);          /* a wait with a timeout: ends by itself */
+/* Another process may use it (wake, post, unlock, send), traced or not:
+ * initialized process-shared, a named semaphore, a message queue. */
+bool trace_object_is_pshared(const struct trace_object *o);
 
 /* Building the objects of a catalog (the reader; tests and benchmarks
  * build catalogs by hand). */

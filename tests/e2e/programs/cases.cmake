@@ -28,6 +28,11 @@ ctrace_e2e(wait_cycles_timed PROGRAM $<TARGET_FILE:e2e_wait_cycles_join> ARGS ti
 # not a hang (the waiter gets it).
 ctrace_e2e(wait_cycles_handoff PROGRAM $<TARGET_FILE:e2e_wait_cycles_join> ARGS handoff
   REPORT_JQ ${P}/wait_cycles_handoff.jq)
+# Waits another process ends (2 s later): not a stall, even past the timeout.
+foreach(mode pshared-cond mq)
+  ctrace_e2e(wait_cycles_${mode} PROGRAM $<TARGET_FILE:e2e_wait_cycles_join> ARGS ${mode}
+    RUN_OPTS --stall-timeout=1 REPORT_JQ ${P}/wait_cycles_other_process.jq)
+endforeach()
 ctrace_e2e(stall_cond SOURCE ${P}/stall_cond.c EXPECT 137 RUN_OPTS --stall-timeout=1
   REPORT_JQ ${P}/stall_cond.jq TIMEOUT 30)
 # A condition variable destroyed right after its broadcast, while the woken

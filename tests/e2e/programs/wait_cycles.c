@@ -8,7 +8,17 @@
  *                    lock-order inversion: the timed wait cannot last)
  *   handoff          a thread ends holding a normal mutex, main waits for
  *                    it, and another thread unlocks it later (misuse that
- *                    glibc allows): not a hang, the program ends normally */
+ *                    glibc allows): not a hang, the program ends normally
+ *   pshared-cond     the only thread waits on a process-shared condition
+ *                    variable that a child process signals 2 s later
+ *   mq               the only thread waits on a message queue that a child
+ *                    process sends to 2 s later: neither is a stall (run
+ *                    with a stall timeout under 2 s) */
+#include <fcntl.h>
+#include <mqueue.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <errno.h>
 #include <pthread.h>
@@ -114,6 +124,76 @@ static void handoff(void)
 	pthread_join(t, NULL);
 }
 
+/* A child that runs FN 2 s after the fork (sleep is no recorded wait). */
+static pid_t later_in_child(void (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		sleep(2);
+		fn(arg);
+		_exit(0);
+	}
+	return pid;
+}
+
+struct shared_flag {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	int ready;
+};
+
+static void raise_flag(void *arg)
+{
+	struct shared_flag *f = arg;
+	pthread_mutex_lock(&f->m);
+	f->ready = 1;
+	pthread_cond_signal(&f->c);
+	pthread_mutex_unlock(&f->m);
+}
+
+static void pshared_cond(void)
+{
+	struct shared_flag *f = mmap(NULL, sizeof(*f), PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pthread_mutexattr_t ma;
+	pthread_condattr_t ca;
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED);
+	pthread_mutex_init(&f->m, &ma);
+	pthread_cond_init(&f->c, &ca);
+	pid_t child = later_in_child(raise_flag, f);
+	pthread_mutex_lock(&f->m);
+	while (!f->ready)
+		pthread_cond_wait(&f->c, &f->m);
+	pthread_mutex_unlock(&f->m);
+	waitpid(child, NULL, 0);
+}
+
+static void send_hello(void *arg)
+{
+	mq_send(*(mqd_t *)arg, "hello", 5, 0);
+}
+
+static void queue_wait(void)
+{
+	char name[64], buf[64];
+	snprintf(name, sizeof(name), "/ctrace-wait-cycles-%d", (int)getpid());
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = sizeof(buf) };
+	mqd_t q = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
+	if (q == (mqd_t)-1) {
+		perror("mq_open");
+		exit(1);
+	}
+	mq_unlink(name);
+	pid_t child = later_in_child(send_hello, &q);
+	ssize_t n = mq_receive(q, buf, sizeof(buf), NULL);
+	printf("received %zd bytes\n", n);
+	waitpid(child, NULL, 0);
+	mq_close(q);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -123,8 +203,12 @@ int main(int argc, char **argv)
 		timed_backoff();
 	else if (!strcmp(mode, "handoff"))
 		handoff();
+	else if (!strcmp(mode, "pshared-cond"))
+		pshared_cond();
+	else if (!strcmp(mode, "mq"))
+		queue_wait();
 	else {
-		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff\n", argv[0]);
+		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff|pshared-cond|mq\n", argv[0]);
 		return 2;
 	}
 	puts("done");
