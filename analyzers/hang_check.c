@@ -99,14 +99,52 @@ static uint32_t hg_waiting_for_thread(const struct hang_detector *h, const struc
 	return TRACE_NONE;
 }
 
-/* The threads THREAD waits for in a wait-for cycle: a lock's owners, or
- * the live thread it joins (which ends only if it gets what it waits for). */
+static bool hg_is_once_wait(const struct hg_thread *t)
+{
+	return t->blocked && hg_op_is_once(t->op);
+}
+
+/* A wait for another thread to do something: end (join), or finish a
+ * once routine. */
+static bool hg_waits_on_thread(const struct hg_thread *t)
+{
+	return hg_is_join_wait(t) || hg_is_once_wait(t);
+}
+
+/* The thread running the routine of the once T waits on: in a call on it,
+ * and it has made records since (a thread that has not looks like a
+ * waiter), or TRACE_NONE. */
+static uint32_t hg_once_runner(const struct hang_detector *h, uint32_t thread)
+{
+	const struct hg_thread *t = &h->threads[thread];
+	for (uint32_t i = 0; i < h->nthreads; i++) {
+		const struct hg_thread *r = &h->threads[i];
+		if (i != thread && r->in_once == t->obj && r->seen && !r->ended &&
+		    !(hg_op_is_once(r->op) && r->obj == t->obj))
+			return i;
+	}
+	return TRACE_NONE;
+}
+
+/* The thread THREAD waits for, if it waits on one: the thread it joins, or
+ * the one running the routine of the once it waits on; else TRACE_NONE. */
+static uint32_t hg_thread_waited_for(const struct hang_detector *h, uint32_t thread)
+{
+	const struct hg_thread *t = &h->threads[thread];
+	if (hg_is_once_wait(t))
+		return hg_once_runner(h, thread);
+	return hg_waiting_for_thread(h, t, hg_process_of(h, thread));
+}
+
+/* The threads THREAD waits for in a wait-for cycle: a lock's owners, the
+ * live thread it joins (which ends only if it gets what it waits for), or
+ * the thread running the routine of the once it waits on. */
 static uint32_t hg_waits_on(const struct hang_detector *h, uint32_t thread, uint32_t *out, uint32_t max)
 {
 	const struct hg_thread *t = &h->threads[thread];
-	if (!hg_is_join_wait(t))
+	if (!hg_waits_on_thread(t))
 		return hg_waits_for(h, thread, out, max);
-	uint32_t target = hg_waiting_for_thread(h, t, hg_process_of(h, thread));
+	uint32_t target = hg_thread_waited_for(h, thread);
 	if (target >= h->nthreads || !h->threads[target].seen || h->threads[target].ended)
 		return 0;
 	out[0] = target;
@@ -251,13 +289,13 @@ static void hg_report_cycle(struct hg_check *c, const uint32_t *path, uint32_t n
 		uint32_t prev = path[(i + n - 1) % n], next = path[(i + 1) % n];
 		struct report_edge *e = report_deadlock_add_edge(d);
 		hg_fill_wait(c, e, path[i]);
-		if (hg_is_join_wait(&c->h->threads[path[i]]))
+		if (hg_waits_on_thread(&c->h->threads[path[i]]))
 			e->waiting_for = next;
 		else
 			e->owner = next;
 		/* what the previous thread waits for: a lock this one holds, or
-		 * this thread's end (nothing held) */
-		if (hg_is_join_wait(&c->h->threads[prev]))
+		 * this thread's end or once routine (nothing held) */
+		if (hg_waits_on_thread(&c->h->threads[prev]))
 			continue;
 		e->holding = c->h->threads[prev].obj;
 		e->holding_stack = hg_held_stack(c->h, path[i], e->holding, &e->holding_read);
@@ -270,7 +308,7 @@ static void hg_report_cycle(struct hg_check *c, const uint32_t *path, uint32_t n
 
 static bool hg_in_wait_graph(const struct hg_thread *t)
 {
-	return hg_is_lock_wait(t) || hg_is_join_wait(t);
+	return hg_is_lock_wait(t) || hg_waits_on_thread(t);
 }
 
 static bool hg_dfs(struct hg_check *c, uint32_t start, uint32_t v, bool *visited)
@@ -396,7 +434,7 @@ static void hg_check_stall(struct hg_check *c, uint32_t process)
 		uint32_t owners[1];
 		if (hg_waits_for(h, i, owners, 1))
 			e->owner = owners[0];
-		e->waiting_for = hg_waiting_for_thread(h, t, process);
+		e->waiting_for = hg_thread_waited_for(h, i);
 	}
 	c->found = 1;
 }

@@ -19,6 +19,8 @@ struct hg_thread {
 	bool read;                  /* the pending lock request is a read lock */
 	uint8_t op, call_op;        /* the request as seen, and as called (trace_event) */
 	uint32_t obj, stack;
+	uint32_t in_once;           /* the once whose call it is in, 0: a thread
+	                               that made records since runs its routine */
 	uint64_t begin_ns;
 	uint32_t gaps;              /* lost events so far: what it held before is unknown */
 };
@@ -51,6 +53,11 @@ struct hang_detector {
 	 * THREAD_START): more created than started, and one may be running */
 	uint64_t *created, *started; uint32_t ncreated, nstarted;
 };
+
+static inline bool hg_op_is_once(unsigned op)
+{
+	return op == TRACE_OP_ONCE || op == TRACE_OP_CALL_ONCE;
+}
 
 /* The state of LOCK, or NULL if it has none (it is held by no one). */
 static inline struct hg_lock *hg_lock_find(const struct hang_detector *h, uint32_t lock)

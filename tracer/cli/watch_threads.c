@@ -23,6 +23,14 @@ bool watch_threads_look(const struct watch_thread *prev, uint32_t nprev,
 	return stopped;
 }
 
+bool watch_threads_still(const struct watch_thread *t, uint32_t n, int tid)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (t[i].tid == tid)
+			return t[i].seen_looks >= 2;
+	return true;
+}
+
 void watch_threads_caught_up(struct watch_thread *t, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {

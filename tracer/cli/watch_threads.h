@@ -30,4 +30,9 @@ bool watch_threads_look(const struct watch_thread *prev, uint32_t nprev,
  * their look. */
 void watch_threads_caught_up(struct watch_thread *t, uint32_t n);
 
+/* Whether thread TID did not run between the last two looks the detector
+ * caught up at (or was not looked at: too many threads). A thread that ran
+ * is not blocked, whatever the trace says. */
+bool watch_threads_still(const struct watch_thread *t, uint32_t n, int tid);
+
 #endif

@@ -196,6 +196,24 @@ static bool catch_up(struct watchdog *wd, uint64_t start, uint64_t budget)
 	}
 }
 
+/* Whether every thread of the finding stayed still between the last two
+ * looks: one that ran is not blocked, whatever the trace says (a thread
+ * running a once routine is inside its once call; a long computation
+ * between two records). A spinlock's waiter spins: its runs prove nothing. */
+static bool finding_threads_still(const struct watchdog *wd, const struct report *rep)
+{
+	const struct trace_catalog *cat = trace_reader_catalog(wd->reader);
+	for (size_t i = 0; i < rep->ndeadlocks; i++) {
+		for (size_t k = 0; k < rep->deadlocks[i].ncycle; k++) {
+			const struct report_edge *e = &rep->deadlocks[i].cycle[k];
+			if (e->thread < cat->nthreads && e->op != TRACE_OP_SPIN_LOCK &&
+			    !watch_threads_still(wd->threads, wd->nthreads, (int)cat->threads[e->thread].tid))
+				return false;
+		}
+	}
+	return true;
+}
+
 bool watchdog_check(struct watchdog *wd, FILE *out)
 {
 	if (!wd || wd->reported || !attach(wd))
@@ -213,7 +231,8 @@ bool watchdog_check(struct watchdog *wd, FILE *out)
 	wd->bytes_seen = bytes;
 	struct report rep;
 	report_init(&rep);
-	bool hung = hang_detector_check(wd->hang, trace_mono_ns(), wd->stall_ns, &rep) > 0;
+	bool hung = hang_detector_check(wd->hang, trace_mono_ns(), wd->stall_ns, &rep) > 0 &&
+		    finding_threads_still(wd, &rep);
 	if (hung) {
 		wd->reported = true;
 		watchdog_print(wd, &rep, out);

@@ -13,7 +13,13 @@
  *                    variable that a child process signals 2 s later
  *   mq               the only thread waits on a message queue that a child
  *                    process sends to 2 s later: neither is a stall (run
- *                    with a stall timeout under 2 s) */
+ *                    with a stall timeout under 2 s)
+ *   once-under-lock  main holds a mutex and calls pthread_once while a
+ *                    worker runs the routine, which waits for that mutex:
+ *                    a real deadlock through the once
+ *   once-long        the only thread runs a once routine that computes for
+ *                    2 s without a call the shim sees: it is inside its
+ *                    once call all along, running, not stalled */
 #include <fcntl.h>
 #include <mqueue.h>
 #include <stdlib.h>
@@ -194,6 +200,49 @@ static void queue_wait(void)
 	mq_close(q);
 }
 
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static sem_t routine_started;
+
+static void init_needing_state(void)
+{
+	sem_post(&routine_started);
+	usleep(100000);   /* let main take state_lock and call pthread_once */
+	pthread_mutex_lock(&state_lock);
+	pthread_mutex_unlock(&state_lock);
+}
+
+static void *call_once(void *arg)
+{
+	(void)arg;
+	pthread_once(&init_once, init_needing_state);
+	return NULL;
+}
+
+static void once_under_lock(void)
+{
+	pthread_t t;
+	sem_init(&routine_started, 0, 0);
+	pthread_create(&t, NULL, call_once, NULL);
+	sem_wait(&routine_started);
+	pthread_mutex_lock(&state_lock);
+	pthread_once(&init_once, init_needing_state);
+	pthread_mutex_unlock(&state_lock);
+	pthread_join(t, NULL);
+}
+
+static volatile unsigned long spins;
+
+static void compute_2s(void)
+{
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		for (int i = 0; i < 100000; i++)
+			spins++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < 2000000000L);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -207,8 +256,12 @@ int main(int argc, char **argv)
 		pshared_cond();
 	else if (!strcmp(mode, "mq"))
 		queue_wait();
+	else if (!strcmp(mode, "once-under-lock"))
+		once_under_lock();
+	else if (!strcmp(mode, "once-long"))
+		pthread_once(&init_once, compute_2s);
 	else {
-		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff|pshared-cond|mq\n", argv[0]);
+		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff|pshared-cond|mq|once-under-lock|once-long\n", argv[0]);
 		return 2;
 	}
 	puts("done");

@@ -242,6 +242,30 @@ static void test_join_cycle(void **state)
 	assert_int_equal(lock->holding, 0);   /* t1 waits for t2's end, not a lock */
 }
 
+/* t2 runs the routine of once o (its once call began, then it waited for
+ * a) while t1 holds a and waits on o: a deadlock through the once. While
+ * the runner has made no record since its call began, it looks like a
+ * waiter: no runner, no cycle. */
+static void test_once_cycle(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t o = fake_object(&f->t, TRACE_OBJ_ONCE, 0x5000);
+	fake_begin(&f->t, f->t2, TRACE_OP_ONCE, o);
+	fake_lock(&f->t, f->t1, f->a, f->s_a1);
+	fake_begin(&f->t, f->t1, TRACE_OP_ONCE, o);
+	assert_int_equal(check_final(f, f->t.now + 10 * MS, 0), 0);
+	fake_begin(&f->t, f->t2, TRACE_OP_MUTEX_LOCK, f->a);
+	assert_int_equal(check_final(f, f->t.now + 10 * MS, 0), 1);
+	const struct report_deadlock *d = &f->r.deadlocks[0];
+	assert_int_equal(d->kind, REPORT_DEADLOCK_HANG);
+	assert_int_equal(d->ncycle, 2);
+	const struct report_edge *once = d->cycle[0].thread == f->t1 ? &d->cycle[0] : &d->cycle[1];
+	assert_int_equal(once->op, TRACE_OP_ONCE);
+	assert_int_equal(once->waiting_for, f->t2);
+	assert_int_equal(once->owner, TRACE_NONE);
+	assert_int_equal(once->holding, f->a);
+}
+
 /* A cycle with one wait timed: it gives up by itself (a program that
  * backs off is correct), so no deadlock. */
 static void test_timed_lock_no_cycle(void **state)
@@ -384,6 +408,7 @@ int main(void)
 		T(test_dead_owner),
 		T(test_dead_owner_errorcheck_robust),
 		T(test_join_cycle),
+		T(test_once_cycle),
 		T(test_timed_lock_no_cycle),
 		T(test_timed_join_no_cycle),
 		T(test_no_stall_on_semaphore),

@@ -86,6 +86,29 @@ static void test_runs_again_and_new_threads(void **state)
 	assert_true(look(&w, 3, tid, (long long[]){ 70, 9, 9 }, true));   /* 10 stopped again */
 }
 
+/* Still: no run between the last two looks the detector caught up at; a
+ * thread that computes (a once routine's runner, "blocked" in its once
+ * call to the trace) never is; one not looked at is taken as still. */
+static void test_still(void **state)
+{
+	(void)state;
+	struct watch w = { .n = 0 };
+	const int tid[2] = { 10, 11 };
+	look(&w, 2, tid, (long long[]){ 50, 100 }, true);
+	assert_false(watch_threads_still(w.t, w.n, 10));   /* one look: not yet */
+	look(&w, 2, tid, (long long[]){ 50, 200 }, true);
+	assert_true(watch_threads_still(w.t, w.n, 10));
+	assert_false(watch_threads_still(w.t, w.n, 11));
+	look(&w, 2, tid, (long long[]){ 50, 300 }, false);  /* behind: no judgement */
+	look(&w, 2, tid, (long long[]){ 50, 400 }, true);
+	assert_true(watch_threads_still(w.t, w.n, 10));
+	assert_false(watch_threads_still(w.t, w.n, 11));
+	look(&w, 2, tid, (long long[]){ 60, 400 }, true);   /* 10 ran, 11 stopped */
+	assert_false(watch_threads_still(w.t, w.n, 10));
+	assert_true(watch_threads_still(w.t, w.n, 11));
+	assert_true(watch_threads_still(w.t, w.n, 99));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -93,6 +116,7 @@ int main(void)
 		cmocka_unit_test(test_thread_waiting_all_along),
 		cmocka_unit_test(test_stopped_while_behind),
 		cmocka_unit_test(test_runs_again_and_new_threads),
+		cmocka_unit_test(test_still),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
