@@ -196,10 +196,36 @@ static bool catch_up(struct watchdog *wd, uint64_t start, uint64_t budget)
 	}
 }
 
+/* Whether every thread the kernel lists in PROCESS is one of the trace's,
+ * live: a thread the shim never saw (glibc's SIGEV_THREAD timer helper,
+ * one made by a raw clone) may wake the others, so a process with one is
+ * never stalled. */
+static bool process_threads_all_known(const struct trace_catalog *cat, uint32_t process)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)cat->processes[process].pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return true;   /* gone: nothing left to wake anyone */
+	bool known = true;
+	for (struct dirent *e; known && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		uint32_t tid = (uint32_t)atoi(e->d_name);
+		known = false;
+		for (uint32_t i = 0; i < cat->nthreads && !known; i++)
+			known = cat->threads[i].process == process && cat->threads[i].tid == tid &&
+				!cat->threads[i].ended;
+	}
+	closedir(d);
+	return known;
+}
+
 /* Whether every thread of the finding stayed still between the last two
  * looks: one that ran is not blocked, whatever the trace says (a thread
  * running a once routine is inside its once call; a long computation
- * between two records). A spinlock's waiter spins: its runs prove nothing. */
+ * between two records). A spinlock's waiter spins: its runs prove nothing.
+ * And a stalled process has no thread the trace does not know. */
 static bool finding_threads_still(const struct watchdog *wd, const struct report *rep)
 {
 	const struct trace_catalog *cat = trace_reader_catalog(wd->reader);
@@ -210,6 +236,10 @@ static bool finding_threads_still(const struct watchdog *wd, const struct report
 			    !watch_threads_still(wd->threads, wd->nthreads, (int)cat->threads[e->thread].tid))
 				return false;
 		}
+		const struct report_deadlock *d = &rep->deadlocks[i];
+		if (d->kind == REPORT_DEADLOCK_STALL && d->ncycle && d->cycle[0].thread < cat->nthreads &&
+		    !process_threads_all_known(cat, cat->threads[d->cycle[0].thread].process))
+			return false;
 	}
 	return true;
 }

@@ -19,7 +19,12 @@
  *                    a real deadlock through the once
  *   once-long        the only thread runs a once routine that computes for
  *                    2 s without a call the shim sees: it is inside its
- *                    once call all along, running, not stalled */
+ *                    once call all along, running, not stalled
+ *   timer-thread     the only thread the trace knows waits on a condition
+ *                    variable that a SIGEV_THREAD timer's callback signals
+ *                    2 s later (glibc's helper thread, which the shim does
+ *                    not see, makes the callback's thread): not a stall */
+#include <signal.h>
 #include <fcntl.h>
 #include <mqueue.h>
 #include <stdlib.h>
@@ -243,6 +248,32 @@ static void compute_2s(void)
 	} while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < 2000000000L);
 }
 
+static pthread_cond_t ticked = PTHREAD_COND_INITIALIZER;
+static int ticks;
+
+static void tick(union sigval v)
+{
+	(void)v;
+	pthread_mutex_lock(&state_lock);
+	ticks++;
+	pthread_cond_signal(&ticked);
+	pthread_mutex_unlock(&state_lock);
+}
+
+static void timer_thread(void)
+{
+	timer_t timer;
+	struct sigevent ev = { .sigev_notify = SIGEV_THREAD, .sigev_notify_function = tick };
+	struct itimerspec when = { .it_value = { 2, 0 } };
+	timer_create(CLOCK_MONOTONIC, &ev, &timer);
+	timer_settime(timer, 0, &when, NULL);
+	pthread_mutex_lock(&state_lock);
+	while (!ticks)
+		pthread_cond_wait(&ticked, &state_lock);
+	pthread_mutex_unlock(&state_lock);
+	timer_delete(timer);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -260,8 +291,10 @@ int main(int argc, char **argv)
 		once_under_lock();
 	else if (!strcmp(mode, "once-long"))
 		pthread_once(&init_once, compute_2s);
+	else if (!strcmp(mode, "timer-thread"))
+		timer_thread();
 	else {
-		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff|pshared-cond|mq|once-under-lock|once-long\n", argv[0]);
+		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff|pshared-cond|mq|once-under-lock|once-long|timer-thread\n", argv[0]);
 		return 2;
 	}
 	puts("done");
