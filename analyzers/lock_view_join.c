@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* lock_view_join.c - Python's Thread.join, seen as the _tstate_lock it is. */
 #include "lock_view_priv.h"
+#include "python_frames.h"
 
 #include <string.h>
 
@@ -28,12 +29,6 @@ bool lv_is_life_lock(const struct lock_view *lv, uint32_t c)
 	return c < lv->nsems && lv->sems[c].life;
 }
 
-static bool lv_ends_with(const char *s, const char *tail)
-{
-	size_t n = s ? strlen(s) : 0, m = strlen(tail);
-	return n >= m && !strcmp(s + n - m, tail);
-}
-
 enum lv_tstate { LV_NO_PYTHON_FRAMES, LV_NOT_TSTATE, LV_TSTATE };
 
 /* Whether STACK is threading's taking of a _tstate_lock (its innermost
@@ -50,9 +45,7 @@ static enum lv_tstate lv_takes_tstate_lock(struct lock_view *lv, uint32_t stack)
 		if (!trace_pc_is_python(s->pc[i]))
 			continue;
 		const struct trace_pycode *code = trace_catalog_pycode(lv->cat, trace_pyframe_code(s->pc[i]));
-		yes = code && lv_ends_with(code->filename, "/threading.py") && code->qualname &&
-		      (!strcmp(code->qualname, "Thread._set_tstate_lock") ||
-		       !strcmp(code->qualname, "Thread._reset_internal_locks")) ? LV_TSTATE : LV_NOT_TSTATE;
+		yes = python_code_is_tstate_lock_taker(code) ? LV_TSTATE : LV_NOT_TSTATE;
 		break;
 	}
 	int added;

@@ -35,6 +35,14 @@ bool python_path_is_library(const char *path, const char *stdlib_dir)
 	return strstr(path, "/lib/python3") != NULL;
 }
 
+bool python_code_is_tstate_lock_taker(const struct trace_pycode *code)
+{
+	const char *slash = code && code->filename ? strrchr(code->filename, '/') : NULL;
+	return slash && !strcmp(slash, "/threading.py") && code->qualname &&
+	       (!strcmp(code->qualname, "Thread._set_tstate_lock") ||
+		!strcmp(code->qualname, "Thread._reset_internal_locks"));
+}
+
 const char *python_stdlib_dir(const struct trace_catalog *cat, uint32_t process, char *buf,
 			      size_t size)
 {

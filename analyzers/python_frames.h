@@ -31,6 +31,11 @@ const char *python_stdlib_dir(const struct trace_catalog *cat, uint32_t process,
  * (then a path with "/lib/python3" is). site-packages are not. */
 bool python_path_is_library(const char *path, const char *stdlib_dir);
 
+/* Is CODE threading's making and taking of a thread's _tstate_lock, which
+ * the thread holds for its whole life and Thread.join waits for (a
+ * thread's own at its start, and a fork child's main thread's again)? */
+bool python_code_is_tstate_lock_taker(const struct trace_pycode *code);
+
 /* When FRAMES (N, innermost first, symbolized) hold Python frames, removes
  * the interpreter's own frames, in place: frames of the module that runs
  * the eval loop (the native frame right after a run of Python frames,

@@ -164,6 +164,8 @@ const char *python_lock_name(const struct trace_catalog *cat, const struct trace
 		if (!code || !code->filename)
 			return NULL;
 		if (python_path_is_library(code->filename, lib)) {
+			if (seen == 1 && python_code_is_tstate_lock_taker(code))
+				return snprintf(buf, size, "_tstate_lock (Thread.join)"), buf;
 			made_here = made_here && makes_object(code->qualname);
 			continue;
 		}

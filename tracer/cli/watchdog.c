@@ -221,27 +221,41 @@ static bool process_threads_all_known(const struct trace_catalog *cat, uint32_t 
 	return known;
 }
 
-/* Whether every thread of the finding stayed still between the last two
- * looks: one that ran is not blocked, whatever the trace says (a thread
- * running a once routine is inside its once call; a long computation
- * between two records). A spinlock's waiter spins: its runs prove nothing.
- * And a stalled process has no thread the trace does not know. */
-static bool finding_threads_still(const struct watchdog *wd, const struct report *rep)
+/* Whether the live state confirms stall D: no thread of it ran between
+ * the last two looks (one that ran is not blocked, whatever the trace
+ * says: a thread running a once routine is inside its once call all
+ * along), and its process has no thread the trace does not know. A wait
+ * cycle needs no more: each of its threads is inside a lock call whose
+ * owner is known (and OpenMP runtimes spin there). */
+static bool stall_confirmed(const struct watchdog *wd, const struct report_deadlock *d)
 {
 	const struct trace_catalog *cat = trace_reader_catalog(wd->reader);
-	for (size_t i = 0; i < rep->ndeadlocks; i++) {
-		for (size_t k = 0; k < rep->deadlocks[i].ncycle; k++) {
-			const struct report_edge *e = &rep->deadlocks[i].cycle[k];
-			if (e->thread < cat->nthreads && e->op != TRACE_OP_SPIN_LOCK &&
-			    !watch_threads_still(wd->threads, wd->nthreads, (int)cat->threads[e->thread].tid))
-				return false;
-		}
-		const struct report_deadlock *d = &rep->deadlocks[i];
-		if (d->kind == REPORT_DEADLOCK_STALL && d->ncycle && d->cycle[0].thread < cat->nthreads &&
-		    !process_threads_all_known(cat, cat->threads[d->cycle[0].thread].process))
+	for (size_t k = 0; k < d->ncycle; k++) {
+		const struct report_edge *e = &d->cycle[k];
+		if (e->thread < cat->nthreads && e->op != TRACE_OP_SPIN_LOCK &&
+		    !watch_threads_still(wd->threads, wd->nthreads, (int)cat->threads[e->thread].tid))
 			return false;
 	}
-	return true;
+	return !d->ncycle || d->cycle[0].thread >= cat->nthreads ||
+	       process_threads_all_known(cat, cat->threads[d->cycle[0].thread].process);
+}
+
+/* Leaves out of REP the stalls the live state does not confirm: true if a
+ * finding is left. */
+static bool keep_confirmed(const struct watchdog *wd, struct report *rep)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < rep->ndeadlocks; i++) {
+		struct report_deadlock *d = &rep->deadlocks[i];
+		if (d->kind != REPORT_DEADLOCK_STALL || stall_confirmed(wd, d)) {
+			rep->deadlocks[n++] = *d;
+			continue;
+		}
+		free(d->cycle);
+		free(d->note);
+	}
+	rep->ndeadlocks = n;
+	return n > 0;
 }
 
 bool watchdog_check(struct watchdog *wd, FILE *out)
@@ -262,7 +276,7 @@ bool watchdog_check(struct watchdog *wd, FILE *out)
 	struct report rep;
 	report_init(&rep);
 	bool hung = hang_detector_check(wd->hang, trace_mono_ns(), wd->stall_ns, &rep) > 0 &&
-		    finding_threads_still(wd, &rep);
+		    keep_confirmed(wd, &rep);
 	if (hung) {
 		wd->reported = true;
 		watchdog_print(wd, &rep, out);

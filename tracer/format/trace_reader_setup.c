@@ -272,11 +272,13 @@ static void link_process(struct trace_reader *r, uint32_t i)
 			p->prev_image = j;
 }
 
-/* Appends the files (walked) as processes: sorted by start at open; live
- * newcomers keep their order after the existing ones. Takes the files. */
+/* Appends the files (walked) as processes, sorted by start; live
+ * newcomers come after the existing ones, sorted among themselves (the
+ * order a later reading of the whole trace gives, unless a process was
+ * found after one that started later). Takes the files. */
 int rd_setup_files(struct trace_reader *r, struct rd_file **files, uint32_t n)
 {
-	if (!r->nfiles && n > 1)
+	if (n > 1)
 		qsort(files, n, sizeof *files, cmp_files);
 	for (uint32_t i = 0; i < n; i++) {
 		/* file i is process i: both grow together or not at all */

@@ -46,6 +46,9 @@ foreach(mode lock rlock three)
     ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/real_deadlock.py ${mode}
     EXPECT 137 RUN_OPTS --stall-timeout=60 REPORT_JQ ${Y}/real_deadlock.jq TIMEOUT 30)
 endforeach()
+# The main thread holds a lock while it joins a thread that waits for it.
+ctrace_e2e(py_join_deadlock PROGRAM ${PY} ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/join_deadlock.py
+  EXPECT 137 RUN_OPTS --stall-timeout=60 REPORT_JQ ${Y}/join_deadlock.jq TIMEOUT 30)
 ctrace_e2e(py_self_deadlock PROGRAM ${PY}
   ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/real_deadlock.py self
   EXPECT 137 RUN_OPTS --stall-timeout=60 REPORT_JQ ${Y}/self_deadlock.jq TIMEOUT 30)
