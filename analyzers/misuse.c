@@ -312,7 +312,11 @@ static bool mu_is_robust(const struct misuse *mu, uint32_t lock)
 	return o && o->kind == TRACE_OBJ_MUTEX && (o->attr & TRACE_MUTEX_ROBUST);
 }
 
-static void mu_exit_holding(struct misuse *mu, uint32_t thread, bool process)
+/* A thread that ends holding a lock leaves it held for good. Not a process
+ * that exits holding one: its locks end with it (a server that parks its
+ * threads on mutexes it holds, as Redis does, then exits, is correct; a
+ * destructor or atexit handler that then waits for the lock is a hang). */
+static void mu_exit_holding(struct misuse *mu, uint32_t thread)
 {
 	struct mu_thread *t = mu_thread(mu, thread);
 	for (uint32_t i = 0; i < t->nheld; i++) {
@@ -320,8 +324,7 @@ static void mu_exit_holding(struct misuse *mu, uint32_t thread, bool process)
 		if (mu_is_robust(mu, h.lock))
 			continue;
 		mu_report(mu, REPORT_MISUSE_EXIT_HOLDING_LOCK, thread, h.lock, h.stack,
-			  "%s while holding {lock} (acquired here)",
-			  process ? "process exit" : "thread exit");
+			  "thread exit while holding {lock} (acquired here)");
 	}
 }
 
@@ -414,9 +417,7 @@ static void mu_end_event(struct misuse *mu, const struct trace_event *ev)
 	} else if ((op_class(op) & OPC_INIT) && ev->result == 0 && ev->obj) {
 		mu_init(mu, ev);
 	} else if (op == TRACE_OP_THREAD_END) {
-		mu_exit_holding(mu, ev->thread, false);
-	} else if (op == TRACE_OP_PROC_EXIT || op == TRACE_OP__EXIT) {
-		mu_exit_holding(mu, ev->thread, true);
+		mu_exit_holding(mu, ev->thread);
 	} else {
 		mu_wake_event(mu, ev);
 	}

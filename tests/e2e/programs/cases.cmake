@@ -47,7 +47,8 @@ ctrace_e2e(misuse_none SOURCE ${P}/misuse.c ARGS recursive-ok REPORT_JQ ${P}/mis
 foreach(kind unlock-not-locked unlock-not-owner relock-non-recursive destroy-locked
     destroy-with-waiters use-after-destroy cond-wait-not-held cond-mixed-mutex
     exit-holding-lock join-invalid sem-overflow bad-argument reinit-in-use cond-signal-not-held
-    thread-leak trylock-self-held unknown-threads-ok robust-owner-died-ok pthread-exit-last-ok)
+    thread-leak trylock-self-held unknown-threads-ok robust-owner-died-ok pthread-exit-last-ok
+    process-exit-holding-ok)
   ctrace_e2e(misuse_${kind} PROGRAM $<TARGET_FILE:e2e_misuse_none> ARGS ${kind}
     REPORT_JQ ${P}/misuse.jq)
 endforeach()

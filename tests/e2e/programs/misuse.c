@@ -215,6 +215,13 @@ static void do_misuse(const char *kind)
 		fflush(stdout);
 		pthread_create(&t, NULL, do_return_later, NULL);
 		pthread_exit(NULL);
+	} else if (!strcmp(kind, "process-exit-holding-ok")) {
+		/* main parks a worker on a mutex it holds, then exits holding
+		 * it: the lock ends with the process (Redis does so) */
+		pthread_t t;
+		pthread_mutex_lock(&plain_lock);
+		pthread_create(&t, NULL, do_exit_holding, NULL);
+		usleep(100000);
 	} else if (!strcmp(kind, "recursive-ok")) {
 		init_errorcheck(&checked_lock, PTHREAD_MUTEX_RECURSIVE);
 		for (int i = 0; i < 3; i++)

@@ -233,13 +233,15 @@ static void test_exit_holding_lock(void **state)
 	assert_int_equal(m->thread, f->t1);
 }
 
+/* A process's locks end with it: exiting holding one is no misuse (a
+ * server parks its threads on mutexes it holds, then exits). */
 static void test_process_exit_holding_lock(void **state)
 {
 	struct mu_fixture *f = *state;
 	fake_lock(&f->t, 0, f->m, f->s1);
 	an_call(&f->t, 0, TRACE_OP_PROC_EXIT, 0, f->s2, 0);
 	run(f);
-	only(f, REPORT_MISUSE_EXIT_HOLDING_LOCK, f->m, f->s1);
+	assert_int_equal(f->r.nmisuses, 0);
 }
 
 static void test_join_double(void **state)
