@@ -146,6 +146,8 @@ struct rc_objuse {
 	bool init;
 	uint32_t heldset;          /* the locks its thread held when the call
 	                              began (a lock's own acquisition not among them) */
+	bool overlap_only;         /* rc_extra.unseen_order: only calls that
+	                              overlapped in time are certainly unordered */
 };
 /* What the catalog says of an event, looked up by the thread that reads
  * the trace (the catalog grows as it reads: parts on other threads never
@@ -154,9 +156,11 @@ struct rc_extra {
 	uint64_t obj_key;          /* ev->obj's address, 0 */
 	uint32_t fork_parent;      /* the first event of a forked process's main
 	                              thread: the thread that forked; else TRACE_NONE */
-	bool unseen_order;         /* its process ran an OpenMP runtime whose order
-	                              is not recorded: its objects' uses are not
-	                              checked against each other */
+	bool unseen_order;         /* what orders its process's threads may go
+	                              unrecorded (no instrumented code, whose
+	                              atomics and flags the trace does not see; or
+	                              an OpenMP runtime's): its objects' uses race
+	                              only when the calls overlapped in time */
 };
 void rc_extra_of(const struct trace_catalog *cat, const struct trace_event *ev, bool first_of_thread,
 		 struct rc_extra *x);

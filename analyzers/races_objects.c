@@ -34,10 +34,16 @@ static struct rc_objstate *rc_objstate(struct rc_objraces *o, uint32_t obj)
 	return &o->v[obj];
 }
 
-static bool rc_unordered(struct rc_hb *hb, const struct rc_objacc *prev, const struct rc_objacc *cur,
-			 const struct rc_thread *th)
+/* PREV and CUR (later in the trace) race: another thread's, unordered.
+ * Where the order may go unrecorded (U->overlap_only), only calls that
+ * overlapped in time certainly are (a recorded span lies within its call):
+ * a worker that unlocks, then sets a plain flag its pool's owner spins on
+ * before it destroys the mutex, as nginx's thread pool does, is ordered. */
+static bool rc_unordered(struct rc_hb *hb, const struct rc_objuse *u, const struct rc_objacc *prev,
+			 const struct rc_objacc *cur, const struct rc_thread *th)
 {
-	return prev->thread != cur->thread && !rc_hb_before(hb, prev->thread, prev->epoch, th);
+	return prev->thread != cur->thread && !rc_hb_before(hb, prev->thread, prev->epoch, th) &&
+	       (!u || !u->overlap_only || (cur->begin_ns <= prev->ts_ns && prev->begin_ns <= cur->ts_ns));
 }
 
 /* The usual read: the object's one user again (no init by another thread
@@ -52,6 +58,7 @@ static bool rc_objraces_same_user(struct rc_objstate *st, const struct trace_eve
 	r->epoch = epoch;
 	r->stack = ev->stack;
 	r->heldset = heldset;
+	r->begin_ns = ev->begin_ns ? ev->begin_ns : ev->ts_ns;
 	r->ts_ns = ev->ts_ns;
 	r->op = ev->op;
 	return true;
@@ -68,7 +75,8 @@ void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace
 		return;
 	struct rc_objacc cur = {
 		.thread = ev->thread, .epoch = epoch, .stack = ev->stack, .heldset = heldset,
-		.ts_ns = ev->ts_ns, .op = ev->op, .write = u->write,
+		.begin_ns = ev->begin_ns ? ev->begin_ns : ev->ts_ns, .ts_ns = ev->ts_ns, .op = ev->op,
+		.write = u->write,
 	};
 	if (u->init) {
 		st->has_init = false;
@@ -76,13 +84,13 @@ void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace
 		st->destroy.op = 0;
 	}
 	if (st->destroy.op == TRACE_OP_BARRIER_DESTROY && ev->op == TRACE_OP_BARRIER_WAIT && ev->phase == TRACE_PHASE_END &&
-	    rc_unordered(hb, &st->destroy, &cur, th))
+	    rc_unordered(hb, u, &st->destroy, &cur, th))
 		found(ctx, ev, u, &cur, &st->destroy);
-	if (st->has_init && rc_unordered(hb, &st->init, &cur, th))
+	if (st->has_init && rc_unordered(hb, u, &st->init, &cur, th))
 		found(ctx, ev, u, &cur, &st->init);
 	if (u->write)
 		for (uint32_t i = 0; i < st->nreads; i++)
-			if (rc_unordered(hb, &st->reads[i], &cur, th))
+			if (rc_unordered(hb, u, &st->reads[i], &cur, th))
 				found(ctx, ev, u, &cur, &st->reads[i]);
 	if (u->init) {
 		st->init = cur;
@@ -97,7 +105,7 @@ void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace
 	}
 	uint32_t keep = 0;   /* reads ordered before this one are covered by it */
 	for (uint32_t i = 0; i < st->nreads; i++)
-		if (st->reads[i].thread != cur.thread && rc_unordered(hb, &st->reads[i], &cur, th))
+		if (st->reads[i].thread != cur.thread && rc_unordered(hb, NULL, &st->reads[i], &cur, th))
 			st->reads[keep++] = st->reads[i];
 	st->nreads = keep;
 	if (st->nreads == st->cap) {

@@ -10,7 +10,7 @@
 struct rc_objacc {
 	uint32_t thread, epoch;
 	uint32_t stack, heldset;
-	uint64_t ts_ns;
+	uint64_t begin_ns, ts_ns;  /* the call's request and effect */
 	uint8_t op;                /* enum trace_op */
 	bool write;                /* init, destroy */
 };

@@ -79,7 +79,8 @@ void rc_extra_of(const struct trace_catalog *cat, const struct trace_event *ev, 
 	const struct trace_object *o = ev->obj ? trace_catalog_object(cat, ev->obj) : NULL;
 	x->obj_key = o ? o->key : 0;
 	x->fork_parent = TRACE_NONE;
-	x->unseen_order = ev->process < cat->nprocesses && cat->processes[ev->process].openmp_unordered;
+	const struct trace_process *p = ev->process < cat->nprocesses ? &cat->processes[ev->process] : NULL;
+	x->unseen_order = !p || p->openmp_unordered || !p->accesses_seen;
 	const struct trace_thread *th = first_of_thread ? trace_catalog_thread(cat, ev->thread) : NULL;
 	if (th && th->index == 0 && th->process < cat->nprocesses)
 		x->fork_parent = cat->processes[th->process].parent_thread;
@@ -319,7 +320,7 @@ static void rc_object_event(struct rc_hb *hb, const struct trace_event *ev)
 	}
 }
 
-static void rc_use(const struct trace_event *ev, uint32_t heldset,
+static void rc_use(const struct trace_event *ev, uint32_t heldset, bool overlap_only,
 		   void (*use)(void *ctx, const struct trace_event *ev, const struct rc_objuse *u),
 		   void *ctx)
 {
@@ -338,7 +339,8 @@ static void rc_use(const struct trace_event *ev, uint32_t heldset,
 	if (ev->op == TRACE_OP_SEM_OPEN || ev->op == TRACE_OP_SEM_CLOSE || ev->op == TRACE_OP_SEM_UNLINK)
 		return;
 	unsigned c = op_class(ev->op);
-	struct rc_objuse u = { ev->obj, (c & (OPC_INIT | OPC_DESTROY)) != 0, (c & OPC_INIT) != 0, heldset };
+	struct rc_objuse u = { ev->obj, (c & (OPC_INIT | OPC_DESTROY)) != 0, (c & OPC_INIT) != 0, heldset,
+				overlap_only };
 	use(ctx, ev, &u);
 }
 
@@ -399,12 +401,10 @@ void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev, const struct 
 		 * come after this one) */
 		rc_acquire(hb, ev->thread, &rc_addr_sync(hb, ev->process, x->obj_key)->clk);
 	bool first = (c & (OPC_RELEASE | OPC_DESTROY)) || rc_releases(ev);
-	if (x->unseen_order)   /* what orders the team's threads is not known */
-		use = NULL;
 	uint32_t held = use && rc_obj_races(ev->kind) ? rc_heldset(hb, ev->thread) : RC_NONE;
 	if (first)
-		rc_use(ev, held, use, ctx);
+		rc_use(ev, held, x->unseen_order, use, ctx);
 	rc_object_event(hb, ev);
 	if (!first)
-		rc_use(ev, held, use, ctx);
+		rc_use(ev, held, x->unseen_order, use, ctx);
 }

@@ -421,6 +421,7 @@ static void test_object_init_race(void **state)
 	(void)state;
 	struct rt x;
 	rt_init(&x);
+	x.t.cat.processes[0].accesses_seen = 1;   /* built with ctrace cc: its order is all recorded */
 	uint32_t m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
 	uint32_t s_init = fake_stack(&x.t, 0x406000, 2);
 	an_call(&x.t, x.t1, TRACE_OP_MUTEX_INIT, m, s_init, 0);
@@ -451,6 +452,28 @@ static void test_object_init_race(void **state)
 	an_join(&x.t, 0, w);
 	an_call(&x.t, 0, TRACE_OP_MUTEX_DESTROY, m, 0, 0);
 	assert_int_equal(rt_count(&x), 0);
+}
+
+/* Without instrumented code, the program may order its threads by what
+ * the trace does not see (a plain flag a thread spins on): an init and a
+ * use race only when the calls overlapped in time. */
+static void test_object_race_uninstrumented(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	uint32_t m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	an_call(&x.t, x.t1, TRACE_OP_MUTEX_INIT, m, 0, 0);
+	rt_lock_unlock(&x.t, x.t2, m, x.s2);          /* after it, maybe ordered */
+	assert_int_equal(rt_count(&x), 0);
+	rt_init(&x);
+	m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	fake_begin(&x.t, x.t2, TRACE_OP_MUTEX_LOCK, m);   /* t2's lock call began... */
+	an_call(&x.t, x.t1, TRACE_OP_MUTEX_INIT, m, 0, 0);
+	struct trace_event *e = fake_lock(&x.t, x.t2, m, x.s2);   /* ...and ended after */
+	e->had_begin = 1;
+	e->begin_ns = x.t.ev[x.t.nev - 3].ts_ns;
+	assert_int_equal(rt_count(&x), 1);
 }
 
 /* A condition variable destroyed after its broadcast, while the woken
@@ -487,6 +510,7 @@ static void test_object_reuse(void **state)
 	(void)state;
 	struct rt x;
 	rt_init(&x);
+	x.t.cat.processes[0].accesses_seen = 1;   /* its order all recorded */
 	uint32_t old = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
 	rt_lock_unlock(&x.t, x.t1, old, x.s1);
 	an_call(&x.t, x.t1, TRACE_OP_MUTEX_DESTROY, old, x.s1, 0);
@@ -494,12 +518,14 @@ static void test_object_reuse(void **state)
 	an_call(&x.t, x.t2, TRACE_OP_MUTEX_INIT, fresh, x.s2, 0);
 	assert_int_equal(rt_count(&x), 0);
 	rt_init(&x);
+	x.t.cat.processes[0].accesses_seen = 1;   /* its order all recorded */
 	old = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
 	rt_lock_unlock(&x.t, x.t1, old, x.s1);
 	fresh = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
 	an_call(&x.t, x.t2, TRACE_OP_MUTEX_INIT, fresh, x.s2, 0);
 	assert_int_equal(rt_count(&x), 0);
 	rt_init(&x);
+	x.t.cat.processes[0].accesses_seen = 1;   /* its order all recorded */
 	old = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
 	an_call(&x.t, x.t1, TRACE_OP_MUTEX_DESTROY, old, x.s1, 0);
 	fresh = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
@@ -526,33 +552,47 @@ static void test_named_sem(void **state)
 /* A barrier destroyed while a thread may still be inside it: t1 leaves
  * it before the destroy in the trace, or (LEAVES_AFTER) after it, as it
  * does when the destroyer is the serial thread and t1 slept in the wait;
- * JOIN: t1 is joined before the destroy (no race). */
-static size_t barrier_destroy(bool join, bool leaves_after)
+ * JOIN: t1 is joined before the destroy (no race). INSTRUMENTED: the
+ * program's order is all recorded; else only a wait the destroy fell in
+ * (it left after) certainly races. */
+static size_t barrier_destroy(bool join, bool leaves_after, bool instrumented)
 {
 	struct rt x;
 	rt_init(&x);
+	x.t.cat.processes[0].accesses_seen = instrumented;
 	uint32_t b = fake_object(&x.t, TRACE_OBJ_BARRIER, 0x601100);
-	fake_begin(&x.t, x.t1, TRACE_OP_BARRIER_WAIT, b)->stack = x.s1;
+	struct trace_event *arrive = fake_begin(&x.t, x.t1, TRACE_OP_BARRIER_WAIT, b);
+	arrive->stack = x.s1;
+	uint64_t arrived = arrive->ts_ns;
 	fake_begin(&x.t, 0, TRACE_OP_BARRIER_WAIT, b)->stack = x.s2;
 	fake_event(&x.t, 0, TRACE_OP_BARRIER_WAIT, b)->stack = x.s2;
-	if (!leaves_after)
-		fake_event(&x.t, x.t1, TRACE_OP_BARRIER_WAIT, b)->stack = x.s1;
+	struct trace_event *leave;
+	if (!leaves_after) {
+		leave = fake_event(&x.t, x.t1, TRACE_OP_BARRIER_WAIT, b);
+		leave->stack = x.s1;
+		leave->begin_ns = arrived;
+	}
 	if (join) {
 		an_end_thread(&x.t, x.t1);
 		an_join(&x.t, 0, x.t1);
 	}
 	an_call(&x.t, 0, TRACE_OP_BARRIER_DESTROY, b, x.s3, 0);
-	if (leaves_after)
-		fake_event(&x.t, x.t1, TRACE_OP_BARRIER_WAIT, b)->stack = x.s1;
+	if (leaves_after) {
+		leave = fake_event(&x.t, x.t1, TRACE_OP_BARRIER_WAIT, b);
+		leave->stack = x.s1;
+		leave->begin_ns = arrived;
+	}
 	return rt_count(&x);
 }
 
 static void test_barrier_destroy(void **state)
 {
 	(void)state;
-	assert_int_equal(barrier_destroy(false, false), 1);
-	assert_int_equal(barrier_destroy(false, true), 1);
-	assert_int_equal(barrier_destroy(true, false), 0);
+	assert_int_equal(barrier_destroy(false, false, true), 1);
+	assert_int_equal(barrier_destroy(false, true, true), 1);
+	assert_int_equal(barrier_destroy(true, false, true), 0);
+	assert_int_equal(barrier_destroy(false, false, false), 0);
+	assert_int_equal(barrier_destroy(false, true, false), 1);
 }
 
 /* ---- parts ---- */
@@ -951,6 +991,7 @@ int main(void)
 		cmocka_unit_test(test_stack_variable),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_object_init_race),
+		cmocka_unit_test(test_object_race_uninstrumented),
 		cmocka_unit_test(test_object_reuse),
 		cmocka_unit_test(test_cond_destroy_after_broadcast),
 		cmocka_unit_test(test_barrier_destroy),
