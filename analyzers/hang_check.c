@@ -408,7 +408,9 @@ static void hg_check_stall(struct hg_check *c, uint32_t process)
 		const struct hg_thread *t = &h->threads[i];
 		if (!t->seen || t->ended || hg_process_of(h, i) != process)
 			continue;
-		if (!t->blocked || !hg_settled(c, t, c->stall) || c->in_cycle[i])
+		/* a timed wait ends by itself: its thread runs again (a worker
+		 * polling its queue every few seconds while main joins it) */
+		if (!t->blocked || !hg_settled(c, t, c->stall) || c->in_cycle[i] || trace_op_is_timed(t->op))
 			return;
 		/* a semaphore may be posted by a signal handler (sem_post is
 		 * async-signal-safe; CPython's handlers run in its main thread,

@@ -20,6 +20,8 @@
  *   once-long        the only thread runs a once routine that computes for
  *                    2 s without a call the shim sees: it is inside its
  *                    once call all along, running, not stalled
+ *   timed-poll      a worker polls for work with a 2 s timed wait, twice,
+ *                    while main joins it: it runs again, no stall
  *   timer-thread     the only thread the trace knows waits on a condition
  *                    variable that a SIGEV_THREAD timer's callback signals
  *                    2 s later (glibc's helper thread, which the shim does
@@ -205,6 +207,13 @@ static void queue_wait(void)
 	mq_close(q);
 }
 
+static void run_and_join(void *(*fn)(void *))
+{
+	pthread_t t;
+	pthread_create(&t, NULL, fn, NULL);
+	pthread_join(t, NULL);
+}
+
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static sem_t routine_started;
 
@@ -274,6 +283,20 @@ static void timer_thread(void)
 	timer_delete(timer);
 }
 
+static void *poll_twice(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&state_lock);
+	for (int i = 0; i < 2; i++) {
+		struct timespec deadline;
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_sec += 2;
+		pthread_cond_timedwait(&ticked, &state_lock, &deadline);
+	}
+	pthread_mutex_unlock(&state_lock);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -293,8 +316,10 @@ int main(int argc, char **argv)
 		pthread_once(&init_once, compute_2s);
 	else if (!strcmp(mode, "timer-thread"))
 		timer_thread();
+	else if (!strcmp(mode, "timed-poll"))
+		run_and_join(poll_twice);
 	else {
-		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff|pshared-cond|mq|once-under-lock|once-long|timer-thread\n", argv[0]);
+		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff|pshared-cond|mq|once-under-lock|once-long|timer-thread|timed-poll\n", argv[0]);
 		return 2;
 	}
 	puts("done");

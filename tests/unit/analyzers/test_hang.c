@@ -330,6 +330,21 @@ static void test_stall(void **state)
 	assert_int_equal(d->cycle[1].holding, 0);   /* the wait released its mutex */
 }
 
+/* Main joins t1, which waits with a timeout longer than the stall
+ * timeout, t2 is in a join too: t1 will run again, no stall. */
+static void test_no_stall_in_timed_wait(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x7000);
+	fake_lock(&f->t, f->t1, f->a, 0);
+	fake_begin(&f->t, f->t1, TRACE_OP_COND_TIMEDWAIT, cv)->obj2 = f->a;
+	fake_event(&f->t, f->t1, TRACE_OP_COND_RELEASE, f->a)->obj2 = cv;
+	fake_begin(&f->t, f->t2, TRACE_OP_JOIN, 0);
+	fake_begin(&f->t, 0, TRACE_OP_JOIN, 0);
+	assert_int_equal(check_final(f, f->t.now + 5000 * MS, 1000 * MS), 0);
+	assert_int_equal(f->r.ndeadlocks, 0);
+}
+
 static void test_no_stall_when_one_runs_or_too_short(void **state)
 {
 	struct hg_fixture *f = *state;
@@ -413,6 +428,7 @@ int main(void)
 		T(test_timed_join_no_cycle),
 		T(test_no_stall_on_semaphore),
 		T(test_stall),
+		T(test_no_stall_in_timed_wait),
 		T(test_no_stall_when_one_runs_or_too_short),
 		T(test_exited_process_no_stall),
 		T(test_exec_is_not_a_wait),
