@@ -145,6 +145,13 @@ struct trace_rec {
  * header. Returns 0 or a negative errno. */
 int trace_writer_open(struct trace_writer *w, const struct trace_writer_config *cfg);
 
+/* FD (closed) moved out of the program's way, at or above
+ * TRACE_WRITER_FD_FLOOR (lower under a low RLIMIT_NOFILE): a descriptor of
+ * the tracer's own would take the lowest free number, and the program
+ * would see other numbers than natively. The new fd, or FD if it cannot. */
+#define TRACE_WRITER_FD_FLOOR 1000
+int trace_writer_fd_out_of_the_way(int fd);
+
 /* Records the exit of the process image in the header. */
 void trace_writer_set_exit(struct trace_writer *w, uint32_t flag, int value);
 /* Takes back an exit flag (an exec that failed after all). */

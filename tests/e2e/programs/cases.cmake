@@ -41,6 +41,9 @@ ctrace_e2e(stall_cond SOURCE ${P}/stall_cond.c EXPECT 137 RUN_OPTS --stall-timeo
   REPORT_JQ ${P}/stall_cond.jq TIMEOUT 30)
 # A condition variable destroyed right after its broadcast, while the woken
 # waiters take their mutex back (legal): nothing reported, in any run.
+# The program gets the descriptor numbers it gets natively (the trace's
+# file is not the lowest free one).
+ctrace_e2e(fd_numbers SOURCE ${P}/fd_numbers.c COMPARE_NATIVE)
 # Objects destroyed after a hand-off the trace cannot see (a flag spun on,
 # as nginx's thread pool does): no race on them.
 ctrace_e2e(spin_handoff SOURCE ${P}/spin_handoff.c REPORT_JQ ${P}/spin_handoff.jq)
