@@ -72,9 +72,39 @@ static bool env_has(char *const envp[], const char *entry)
 	return false;
 }
 
-/* envp with our variables added where missing, in OUT (ENV_MAX slots).
- * Returns envp itself when nothing is missing or it is too large. */
-static char *const *env_for_exec(char *const envp[], char **out)
+/* An exec's environment: ours added to the program's. */
+struct exec_env {
+	char *v[ENV_MAX];
+	char preload[sizeof(shim.env_preload) + 4096];   /* LD_PRELOAD=shim:theirs */
+};
+
+/* The shim's own path: the first of LD_PRELOAD's entries ctrace run set. */
+static size_t shim_path(const char **path)
+{
+	*path = shim.env_preload + sizeof("LD_PRELOAD=") - 1;
+	return strcspn(*path, ": ");
+}
+
+/* Whether LD_PRELOAD's VALUE lists the shim among its entries. */
+static bool preloads_shim(const char *value)
+{
+	const char *self;
+	size_t n = shim_path(&self);
+	for (const char *p = value; *p;) {
+		size_t len = strcspn(p, ": ");
+		if (len == n && !strncmp(p, self, n))
+			return true;
+		p += len;
+		p += *p != 0;
+	}
+	return false;
+}
+
+/* envp with our variables added where missing, in OUT. A program's own
+ * LD_PRELOAD (`env LD_PRELOAD=libjemalloc.so.2 pigz`) gets the shim put
+ * first, else the child would go untraced. Returns envp itself when
+ * nothing is missing or it is too large. */
+static char *const *env_for_exec(char *const envp[], struct exec_env *out)
 {
 	const char *ours[] = { shim.env_preload, shim.env_dir, shim.env_depth, shim.env_pylayout };
 	const size_t nours = sizeof ours / sizeof ours[0];
@@ -84,13 +114,33 @@ static char *const *env_for_exec(char *const envp[], char **out)
 	if (n + nours + 1 > ENV_MAX || atomic_load(&shim.state) != SHIM_ACTIVE)
 		return envp;
 	size_t m = 0;
-	for (size_t i = 0; i < n; i++)
-		out[m++] = envp[i];
+	bool changed = false;
+	for (size_t i = 0; i < n; i++) {
+		out->v[m] = envp[i];
+		const char *value = !strncmp(envp[i], "LD_PRELOAD=", 11) ? envp[i] + 11 : NULL;
+		if (value && shim.env_preload[0] && !preloads_shim(value)) {
+			/* by hand: a vfork child may exec (no stdio there) */
+			const char *self;
+			size_t len = shim_path(&self), rest = strlen(value);
+			if (11 + len + 1 + rest < sizeof out->preload) {
+				char *q = out->preload;
+				memcpy(q, "LD_PRELOAD=", 11);
+				memcpy(q + 11, self, len);
+				q[11 + len] = ':';
+				memcpy(q + 12 + len, value, rest + 1);
+				if (!rest)
+					q[11 + len] = 0;
+				out->v[m] = out->preload;
+				changed = true;
+			}
+		}
+		m++;
+	}
 	for (size_t i = 0; i < nours; i++)
 		if (ours[i][0] && !env_has(envp, ours[i]))
-			out[m++] = (char *)ours[i];
-	out[m] = NULL;
-	return m == n ? envp : out;
+			out->v[m++] = (char *)ours[i];
+	out->v[m] = NULL;
+	return m == n && !changed ? envp : out->v;
 }
 
 /* Records the exec attempt when this is our own process (not a vfork
@@ -119,45 +169,45 @@ static int exec_failed(struct shim_call *c, bool recorded, const char *path)
 SHIM_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
 	struct shim_call c;
-	char *env[ENV_MAX];
+	struct exec_env env;
 	bool rec = exec_begin(&c, SHIM_SITE(), path);
-	shim_real.execve(path, argv, env_for_exec(envp, env));
+	shim_real.execve(path, argv, env_for_exec(envp, &env));
 	return exec_failed(&c, rec, path);
 }
 
 SHIM_EXPORT int execv(const char *path, char *const argv[])
 {
 	struct shim_call c;
-	char *env[ENV_MAX];
+	struct exec_env env;
 	bool rec = exec_begin(&c, SHIM_SITE(), path);
-	shim_real.execve(path, argv, env_for_exec(environ, env));
+	shim_real.execve(path, argv, env_for_exec(environ, &env));
 	return exec_failed(&c, rec, path);
 }
 
 SHIM_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
 	struct shim_call c;
-	char *env[ENV_MAX];
+	struct exec_env env;
 	bool rec = exec_begin(&c, SHIM_SITE(), file);
-	shim_real.execvpe(file, argv, env_for_exec(envp, env));
+	shim_real.execvpe(file, argv, env_for_exec(envp, &env));
 	return exec_failed(&c, rec, file);
 }
 
 SHIM_EXPORT int execvp(const char *file, char *const argv[])
 {
 	struct shim_call c;
-	char *env[ENV_MAX];
+	struct exec_env env;
 	bool rec = exec_begin(&c, SHIM_SITE(), file);
-	shim_real.execvpe(file, argv, env_for_exec(environ, env));
+	shim_real.execvpe(file, argv, env_for_exec(environ, &env));
 	return exec_failed(&c, rec, file);
 }
 
 SHIM_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
 	struct shim_call c;
-	char *env[ENV_MAX];
+	struct exec_env env;
 	bool rec = exec_begin(&c, SHIM_SITE(), "(fd)");
-	shim_real.fexecve(fd, argv, env_for_exec(envp, env));
+	shim_real.fexecve(fd, argv, env_for_exec(envp, &env));
 	return exec_failed(&c, rec, "(fd)");
 }
 
@@ -216,9 +266,9 @@ SHIM_EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file
 			    const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
 	struct shim_call c;
-	char *env[ENV_MAX];
+	struct exec_env env;
 	bool rec = shim_enter(&c, SHIM_SITE());
-	int r = shim_real.posix_spawn(pid, path, fa, attr, argv, env_for_exec(envp, env));
+	int r = shim_real.posix_spawn(pid, path, fa, attr, argv, env_for_exec(envp, &env));
 	return spawn_record(&c, rec, path, pid, r);
 }
 
@@ -226,9 +276,9 @@ SHIM_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_fil
 			     const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
 	struct shim_call c;
-	char *env[ENV_MAX];
+	struct exec_env env;
 	bool rec = shim_enter(&c, SHIM_SITE());
-	int r = shim_real.posix_spawnp(pid, file, fa, attr, argv, env_for_exec(envp, env));
+	int r = shim_real.posix_spawnp(pid, file, fa, attr, argv, env_for_exec(envp, &env));
 	return spawn_record(&c, rec, file, pid, r);
 }
 

@@ -9,6 +9,10 @@ ctrace_e2e(exec_env PROGRAM env ARGS sleep 2 RUN_OPTS --stall-timeout=1
   REPORT_JQ ${L}/no_finding.jq)
 ctrace_e2e(exec_sh PROGRAM sh ARGS -c "exec sleep 2" RUN_OPTS --stall-timeout=1
   REPORT_JQ ${L}/no_finding.jq)
+# An exec with an LD_PRELOAD of the program's own: the shim goes first,
+# the new image is traced (the inversion is found).
+ctrace_e2e(exec_own_preload PROGRAM env ARGS LD_PRELOAD=libm.so.6 $<TARGET_FILE:e2e_abba_inversion>
+  REPORT_JQ programs/abba_inversion.jq)
 ctrace_e2e(cleanup_unlock SOURCE ${L}/cleanup_unlock.c REPORT_JQ ${L}/no_finding.jq
   ENV EXPECT_STDOUT=done)
 ctrace_e2e(main_return SOURCE ${L}/main_return.c EXPECT 3 INFO_JQ ${L}/main_return_info.jq
