@@ -112,6 +112,10 @@ static __attribute__((noinline)) void record_free(uintptr_t pc0, uintptr_t sp, v
 	bool instrumented;
 	if (heap_inner_depth || !heap_enter(&c, pc0, sp, &instrumented))
 		return;
+	/* freed while the program ignores its accesses: not a write (TSan's
+	 * take too; getaddrinfo's own frees, intercept_netdb.c) */
+	if (c.t->tsan && c.t->tsan->hot.ignore)
+		return;
 	tsan_access_with_stack(c.t, (uintptr_t)p, usable ? usable : 1,
 			       TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE | TRACE_ACCESS_RANGE, c.stack);
 }

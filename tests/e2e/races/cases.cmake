@@ -35,7 +35,7 @@ foreach(family gcc clang)
       spinlock heap_handoff detached_stack mmap_reuse block_reuse alloc_slack
       mutex_reused signal_thread signal_process ignored_alloc annotated_rwlock
       handler_plain handler_siginfo handler_signal handler_resethand pipe_buffers stdio_lock
-      mq_pingpong)
+      mq_pingpong getaddrinfo)
     ctrace_race_case(norace_${mode} ${family} norace.c ${mode} norace.jq)
   endforeach()
   # A spin whose repeated loads are merged (not recorded) until a store of
