@@ -47,89 +47,22 @@ static void ct_hist(struct contention *ct, const struct ct_lock *l, bool hold, u
 
 /* ---- waiting ---- */
 
-/* How long critical sections from STACK have held L up to NOW: the settled
- * ones plus those running. */
-static uint64_t ct_held_time(const struct ct_lock *l, uint32_t stack, uint64_t now)
-{
-	uint64_t ns = 0;
-	for (uint32_t i = 0; i < l->nheld; i++)
-		if (l->held[i].stack == stack) {
-			ns = l->held[i].ns;
-			break;
-		}
-	if (l->writer.thread != CT_NONE && l->writer.stack == stack && now > l->writer.since_ns)
-		ns += now - l->writer.since_ns;
-	for (uint32_t i = 0; i < l->nreaders; i++)
-		if (l->readers[i].stack == stack && now > l->readers[i].since_ns)
-			ns += now - l->readers[i].since_ns;
-	return ns;
-}
-
-static void ct_stack_add(struct contention *ct, uint32_t *n, uint32_t stack, bool check)
-{
-	for (uint32_t k = 0; check && k < *n; k++)
-		if (ct->stacks[k] == stack)
-			return;
-	ct->stacks = contention_push(ct->stacks, &ct->cap_stacks, *n, sizeof(*ct->stacks));
-	ct->stacks[(*n)++] = stack;
-}
-
-/* The distinct holder stacks of L now (settled or running), in ct->stacks:
- * the settled ones are distinct already, the running ones may repeat. */
-static uint32_t ct_stacks(struct contention *ct, const struct ct_lock *l)
-{
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < l->nheld; i++)
-		ct_stack_add(ct, &n, l->held[i].stack, false);
-	if (l->writer.thread != CT_NONE)
-		ct_stack_add(ct, &n, l->writer.stack, true);
-	for (uint32_t i = 0; i < l->nreaders; i++)
-		ct_stack_add(ct, &n, l->readers[i].stack, true);
-	return n;
-}
-
 static void ct_wait_begin(struct contention *ct, struct ct_lock *l, const struct trace_event *ev)
 {
 	struct ct_thread *t = ct_thread(ct, ev->thread);
 	t->begin_ns = ev->ts_ns;
 	t->nblame = 0;
-	if (l->blame_at_release) {
-		l->waiters = contention_push(l->waiters, &l->cap_waiters, l->nwaiters,
-					     sizeof(*l->waiters));
-		l->waiters[l->nwaiters++] = ev->thread;
-		return;
-	}
-	uint32_t n = ct_stacks(ct, l);
-	for (uint32_t i = 0; i < n; i++) {
-		t->blame = contention_push(t->blame, &t->cap_blame, t->nblame, sizeof(*t->blame));
-		t->blame[t->nblame++] = (struct ct_blame){ ct->stacks[i],
-							   ct_held_time(l, ct->stacks[i], ev->ts_ns) };
-	}
+	l->waiters = contention_push(l->waiters, &l->cap_waiters, l->nwaiters, sizeof(*l->waiters));
+	l->waiters[l->nwaiters++] = ev->thread;
 }
 
-/* The wait that began with the snapshot in T ended at NOW: each critical
- * section is charged how much longer it has held the lock since. */
-static void ct_charge_wait(struct contention *ct, const struct ct_lock *l, struct ct_site *s,
-			   struct ct_thread *t, uint64_t now)
+/* The wait that began at T's begin_ns ended: what the critical sections
+ * that ended meanwhile were charged (ct_settle) goes to its site. */
+static void ct_charge_wait(struct ct_site *s, struct ct_thread *t)
 {
-	if (l->blame_at_release) {  /* charged as the holds ended */
-		for (uint32_t k = 0; k < t->nblame; k++)
-			contention_add_blame(&s->blame, &s->nblame, &s->cap_blame, t->blame[k].stack,
-					     t->blame[k].ns);
-		t->nblame = 0;
-		return;
-	}
-	uint32_t n = ct_stacks(ct, l);
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t stack = ct->stacks[i];
-		uint64_t before = 0, after = ct_held_time(l, stack, now);
-		for (uint32_t k = 0; k < t->nblame; k++)
-			if (t->blame[k].stack == stack)
-				before = t->blame[k].ns;
-		if (after > before)
-			contention_add_blame(&s->blame, &s->nblame, &s->cap_blame, stack,
-					     after - before);
-	}
+	for (uint32_t k = 0; k < t->nblame; k++)
+		contention_add_blame(&s->blame, &s->nblame, &s->cap_blame, t->blame[k].stack,
+				     t->blame[k].ns);
 	t->nblame = 0;
 }
 
@@ -157,7 +90,7 @@ static void ct_wait_end(struct contention *ct, const struct ct_lock *l, const st
 		s->max_wait_ns = wait;
 	if (!ev->had_begin || ev->thread >= ct->nthreads)
 		return;
-	ct_charge_wait(ct, l, s, &ct->threads[ev->thread], ev->ts_ns);
+	ct_charge_wait(s, &ct->threads[ev->thread]);
 }
 
 /* ---- holding ---- */
@@ -179,24 +112,19 @@ static void ct_acquired(struct contention *ct, struct ct_lock *l, uint32_t threa
 	}
 }
 
-/* A critical section ended: its time joins its stack's settled total; or,
- * for a lock blamed at release, each thread waiting now is charged its
- * overlap with the section, to the stack that released it. */
+/* A critical section ended: each thread waiting for L now is charged its
+ * overlap with the section, to the section's stack (where it took the
+ * lock), or, for a lock blamed at release (the GIL), to where it released
+ * it. O(waiters) a release, whatever the number of stacks that held L. */
 static void ct_settle(struct contention *ct, struct ct_lock *l, const struct ct_holder *h,
 		      uint32_t release_stack, uint64_t now)
 {
-	if (!l->blame_at_release) {
-		if (now > h->since_ns)
-			contention_add_blame(&l->held, &l->nheld, &l->cap_held, h->stack,
-					     now - h->since_ns);
-		return;
-	}
+	uint32_t stack = l->blame_at_release ? release_stack : h->stack;
 	for (uint32_t i = 0; i < l->nwaiters; i++) {
 		struct ct_thread *w = ct_thread(ct, l->waiters[i]);
 		uint64_t from = h->since_ns > w->begin_ns ? h->since_ns : w->begin_ns;
 		if (l->waiters[i] != h->thread && now > from)
-			contention_add_blame(&w->blame, &w->nblame, &w->cap_blame, release_stack,
-					     now - from);
+			contention_add_blame(&w->blame, &w->nblame, &w->cap_blame, stack, now - from);
 	}
 }
 
@@ -262,7 +190,7 @@ static bool ct_is_wait(unsigned op)
 static void ct_forget_waiter(struct contention *ct, const struct trace_event *ev)
 {
 	if (ev->thread < ct->nthreads)
-		ct->threads[ev->thread].nblame = 0;  /* the snapshot of a wait that never ended */
+		ct->threads[ev->thread].nblame = 0;  /* the charges of a wait that got nothing */
 }
 
 /* A destroyed object's numbers leave its slot for its class. */
@@ -286,7 +214,7 @@ static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
 		ct_stat(ct, l)->acquisitions++;
 		ct_acquired(ct, l, ev->thread, false, ct_thread(ct, ev->thread)->cond_stack, ev->ts_ns);
 	} else if ((op_class(ev->op) & OPC_ACQUIRE)) {
-		if (l->blame_at_release && ev->had_begin)
+		if (ev->had_begin)
 			ct_unwait(l, ev->thread);  /* its charges are in its ct_thread */
 		if (ev->result == 0 || ev->result == EOWNERDEAD) {
 			ct_wait_end(ct, l, ev, false);
@@ -364,7 +292,6 @@ static void ct_free(void *state)
 	for (uint32_t i = 0; i < ct->nthreads; i++)
 		free(ct->threads[i].blame);
 	free(ct->threads);
-	free(ct->stacks);
 	free(ct);
 }
 

@@ -69,8 +69,7 @@ struct ct_lock {
 	bool own_stat;
 	bool blame_at_release;      /* ct_blames_release */
 	struct ct_holder *readers;  uint32_t cap_readers;
-	uint32_t *waiters;          uint32_t nwaiters, cap_waiters; /* blame_at_release */
-	struct ct_blame *held;      uint32_t nheld, cap_held; /* settled hold time per stack */
+	uint32_t *waiters;          uint32_t nwaiters, cap_waiters; /* threads waiting now */
 };
 
 /* A member reported as itself (its class is not grouped, yet). */
@@ -90,8 +89,7 @@ struct ct_class {
 struct ct_thread {
 	uint64_t begin_ns;          /* of the pending wait */
 	uint32_t cond_stack;        /* of the cond wait in progress */
-	struct ct_blame *blame;     uint32_t nblame, cap_blame; /* hold times at its begin,
-	                                                      or (blame_at_release) its charges */
+	struct ct_blame *blame;     uint32_t nblame, cap_blame; /* the pending wait's charges */
 };
 
 struct contention {
@@ -105,7 +103,6 @@ struct contention {
 	struct ct_class *classes;   uint32_t nclasses, cap_classes;
 	struct u64map class_map;    /* (process, kind, init stack) -> class */
 	struct ct_thread *threads;  uint32_t nthreads;
-	uint32_t *stacks;           uint32_t cap_stacks;   /* scratch of ct_stacks */
 };
 
 /* Grows ARR (N used of *CAP elements of ELEM bytes) to hold one more. */
@@ -143,8 +140,7 @@ void contention_release(struct contention *ct);
 
 /* The GIL's holder is charged by where it gave the GIL up (the Python
  * function it was running), not by where it took it (the eval loop, or a
- * new thread's start, for most holds). Its waits are charged when each
- * hold ends, to the threads waiting then: a lock with few waiters. */
+ * new thread's start, for most holds). */
 static inline bool ct_blames_release(const struct contention *ct, uint32_t id)
 {
 	const struct trace_object *o = trace_catalog_object(ct->cat, id);

@@ -250,7 +250,6 @@ static void ct_fold_slot(struct contention *ct, uint32_t i)
 		ct_class_leave(ct, l);
 	id_index_set(&ct->slot_of, l->id, 0);
 	free(l->readers);
-	free(l->held);
 	free(l->waiters);
 	ct_pool_give(ct->locks, &ct->free_lock, i, sizeof(*l), offsetof(struct ct_lock, next_free));
 	ct->locks[i].id = CT_NONE;
@@ -328,7 +327,6 @@ void contention_release(struct contention *ct)
 {
 	for (uint32_t i = 0; i < ct->nlocks; i++) {
 		free(ct->locks[i].readers);
-		free(ct->locks[i].held);
 		free(ct->locks[i].waiters);
 	}
 	for (uint32_t i = 0; i < ct->nstats; i++)
