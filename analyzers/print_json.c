@@ -250,6 +250,7 @@ int print_json(FILE *out, const struct report *r, const struct print_options *op
 	json_writer_begin_object(&w);
 	json_writer_key_uint(&w, "events", r->trace.events);
 	json_writer_key_uint(&w, "dropped", r->trace.dropped);
+	json_writer_key_uint(&w, "stacks_dropped", r->trace.stacks_dropped);
 	json_writer_key_uint(&w, "bytes", r->trace.bytes);
 	json_writer_key_uint(&w, "problems", r->trace.problems);
 	json_writer_key_bool(&w, "running", r->trace.running_note != NULL);

@@ -76,6 +76,10 @@ int print_summary(FILE *out, const struct report *r, const struct print_options 
 	(void)opt;
 	fprintf(out, "ctrace: %" PRIu64 " events, %zu thread%s, %" PRIu64 " dropped, %" PRIu64 " bytes\n",
 		r->trace.events, r->nthreads, r->nthreads == 1 ? "" : "s", r->trace.dropped, r->trace.bytes);
+	if (r->trace.stacks_dropped)
+		fprintf(out, "ctrace: %" PRIu64 " stack%s not stored (the stack table was full): "
+			"their events have no stack\n", r->trace.stacks_dropped,
+			r->trace.stacks_dropped == 1 ? "" : "s");
 	summary_findings(out, r);
 	if (r->suppressed)
 		fprintf(out, "ctrace: %" PRIu64 " finding%s suppressed\n", r->suppressed,

@@ -268,6 +268,7 @@ struct report_program {
 
 struct report_trace {
 	uint64_t events, dropped, bytes;
+	uint64_t stacks_dropped;     /* stacks not stored: their events have none */
 	uint32_t problems;           /* damaged places met reading it */
 	char *running_note;          /* (owned) the program was still running (a
 	                                snapshot): the one line that says so; NULL */

@@ -436,6 +436,7 @@ void report_resolve(struct report *r, const struct trace_catalog *cat,
 	resolve_stacks(r, cat, &stacks, sym);
 	r->trace.events = cat->events;
 	r->trace.dropped = cat->dropped;
+	r->trace.stacks_dropped = cat->stacks_dropped;
 	r->trace.bytes = cat->bytes;
 	char running[256];
 	if (trace_catalog_running_note(cat, running, sizeof running)) {

@@ -164,7 +164,11 @@ void info_print_text(const struct trace_reader *r, FILE *out)
 	for (unsigned k = TRACE_OBJ_MUTEX; k < TRACE_OBJ_KIND_COUNT; k++)
 		if (k != TRACE_OBJ_SPAWN && objects_of_kind(c, k))
 			fprintf(out, "  %-20s %" PRIu64 "\n", trace_obj_kind_name(k), objects_of_kind(c, k));
-	fprintf(out, "stacks:    %" PRIu64 "\n", stack_count(c));
+	fprintf(out, "stacks:    %" PRIu64, stack_count(c));
+	if (c->stacks_dropped)
+		fprintf(out, " (%" PRIu64 " more not stored: the stack table was full; their events have no stack)",
+			c->stacks_dropped);
+	fputc('\n', out);
 	if (c->accesses_seen)
 		fprintf(out, "accesses:  %" PRIu64 " seen, %" PRIu64 " kept (%.1f%%)\n", c->accesses_seen,
 			c->accesses_kept, 100.0 * (double)c->accesses_kept / (double)c->accesses_seen);
@@ -236,6 +240,7 @@ void info_print_json(const struct trace_reader *r, FILE *out)
 	json_writer_key_uint(&w, "bytes", c->bytes);
 	json_writer_key_uint(&w, "record_bytes", c->record_bytes);
 	json_writer_key_uint(&w, "stacks", stack_count(c));
+	json_writer_key_uint(&w, "stacks_dropped", c->stacks_dropped);
 	json_writer_key_uint(&w, "objects", sync_objects(c));
 	json_writer_key_uint(&w, "order_gaps", trace_reader_order_gaps(r));
 	json_writer_key(&w, "accesses");

@@ -188,6 +188,8 @@ struct trace_catalog {
 	struct trace_pycode *pycodes;    uint32_t npycodes;   /* incl. unused [0] */
 	uint64_t start_ns, end_ns;       /* whole trace */
 	uint64_t events, dropped;
+	uint64_t stacks_dropped;         /* all processes: stacks not stored (their
+	                                    table was full): their events have none */
 	uint64_t accesses_seen, accesses_kept; /* all processes */
 	uint64_t atomic_loads_merged;    /* all processes */
 	uint64_t bytes;                  /* disk used by the trace directory */

@@ -305,6 +305,7 @@ void rd_update_process_facts(struct trace_reader *r)
 {
 	uint64_t sum = 0;
 	r->cat.accesses_seen = r->cat.accesses_kept = r->cat.atomic_loads_merged = 0;
+	r->cat.stacks_dropped = 0;
 	for (uint32_t i = 0; i < r->nfiles; i++) {
 		const struct rd_file *f = r->files[i];
 		struct trace_process *p = &r->cat.processes[f->process];
@@ -313,6 +314,7 @@ void rd_update_process_facts(struct trace_reader *r)
 		p->exit_signal = f->hdr.exit_signal;
 		p->dropped = f->hdr.dropped;
 		p->stacks_dropped = f->hdr.stacks_dropped;
+		r->cat.stacks_dropped += p->stacks_dropped;
 		p->accesses_seen = f->hdr.accesses_seen;
 		p->accesses_kept = f->hdr.accesses_kept;
 		r->cat.accesses_seen += p->accesses_seen;

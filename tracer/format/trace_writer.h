@@ -23,9 +23,10 @@
 #define TRACE_GROUPS_PRIVATE     (1u << 18)  /* groups of one object each */
 #define TRACE_GROUPS_SHARED      4096u       /* groups shared once those are taken */
 #define TRACE_GROUPS             (TRACE_GROUPS_PRIVATE + TRACE_GROUPS_SHARED)
-#define TRACE_WRITER_STACK_SLOTS (1u << 18)  /* the stack table at its largest */
+#define TRACE_WRITER_STACK_SLOTS (1u << 20)  /* the stack table at its largest (3/4 of it
+                                                stay under the reader's RD_STACK_ID_MAX) */
 #define TRACE_WRITER_STACK_SLOTS_MIN (1u << 10)  /* ... and at first */
-#define TRACE_WRITER_STACK_LEVELS 9u  /* its sizes: MIN << level */
+#define TRACE_WRITER_STACK_LEVELS 11u /* its sizes: MIN << level */
 #define TRACE_STACK_DEPTH_MAX    64u
 
 struct trace_writer_config {
