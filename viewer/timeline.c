@@ -485,13 +485,29 @@ int timeline_feed(struct timeline *tl, const struct trace_event *ev, const struc
 	return tl->error;
 }
 
+/* Where thread T's lane ends when it recorded no end: at its process's
+ * exit or exec, when that was recorded (the process is over there);
+ * else at END_NS, open (still running, or killed: a deadlock the watchdog
+ * ended shows as waits that never end). */
+static uint64_t tl_lane_end(const struct timeline *tl, uint32_t t, uint64_t end_ns, bool *open)
+{
+	const struct trace_thread *th = trace_catalog_thread(tl->cat, t);
+	const struct trace_process *p = th && th->process < tl->cat->nprocesses
+						? &tl->cat->processes[th->process] : NULL;
+	*open = !p || p->running || !(p->exit_flags & (TRACE_EXIT_STATUS | TRACE_EXIT_EXEC)) ||
+		p->end_ns > end_ns;
+	return *open ? end_ns : p->end_ns;
+}
+
 int timeline_finish(struct timeline *tl, uint64_t end_ns, const struct tl_sink *sink)
 {
 	tl->sink = sink;
 	for (uint32_t t = 0; t < tl->nthreads; t++) {
 		struct tl_thread_state *ts = &tl->threads[t];
+		bool open;
+		uint64_t end = tl_lane_end(tl, t, end_ns, &open);
 		if (ts->begun && !ts->ended)
-			tl_thread_end(tl, t, end_ns, true);
+			tl_thread_end(tl, t, end, open);
 	}
 	tl_findings_rest(tl, end_ns);
 	tl->sink = NULL;

@@ -544,6 +544,48 @@ static void test_hang_waits_until_run_end(void **state)
 	release_all(&t, &c);
 }
 
+/* A process that exited (or exec'd) with a thread that recorded no end:
+ * the thread's lane ends with its process, not at the end of the run (a
+ * child process drawn as running until its parent ended). */
+static void test_lane_ends_with_its_process(void **state)
+{
+	(void)state;
+	struct fake_trace t;
+	struct collect c = { 0 };
+	fake_trace_init(&t);
+	uint32_t t1 = fake_thread(&t, 0, "worker");
+	uint32_t m = fake_object(&t, TRACE_OBJ_MUTEX, 0x1000);
+	fake_lock(&t, t1, m, 0);
+	fake_unlock(&t, t1, m, 0);
+	uint64_t exit_ns = fake_event(&t, 0, TRACE_OP_PROC_EXIT, 0)->ts_ns;
+	t.cat.processes[0].exit_flags = TRACE_EXIT_STATUS;
+	t.cat.processes[0].end_ns = exit_ns;
+	t.cat.run.end_ns = exit_ns + 500000;   /* the run went on (another process) */
+	run(&t, NULL, &c);
+	check_well_formed(&c);
+	size_t ends = 0;
+	for (size_t i = 0; i < c.n; i++)
+		if (c.v[i].r.type == TL_REC_THREAD_END) {
+			assert_false(c.v[i].r.open_at_end);
+			assert_int_equal(c.v[i].r.ts_ns, exit_ns);
+			ends++;
+		}
+	assert_int_equal(ends, 2);
+	release_all(&t, &c);
+	c = (struct collect){ 0 };
+	/* still running when the trace was read: open to the end of the run */
+	fake_trace_init(&t);
+	t1 = fake_thread(&t, 0, "worker");
+	fake_event(&t, t1, TRACE_OP_MUTEX_INIT, fake_object(&t, TRACE_OBJ_MUTEX, 0x1000));
+	t.cat.processes[0].running = true;
+	t.cat.run.end_ns = t.now + 500000;
+	run(&t, NULL, &c);
+	for (size_t i = 0; i < c.n; i++)
+		if (c.v[i].r.type == TL_REC_THREAD_END)
+			assert_true(c.v[i].r.open_at_end);
+	release_all(&t, &c);
+}
+
 static void test_join_and_sem_waits(void **state)
 {
 	(void)state;
@@ -725,6 +767,7 @@ int main(void)
 		cmocka_unit_test(test_deadlock_waits_stay_open),
 		cmocka_unit_test(test_hang_waits_until_run_end),
 		cmocka_unit_test(test_join_and_sem_waits),
+		cmocka_unit_test(test_lane_ends_with_its_process),
 		cmocka_unit_test(test_findings_placed),
 		cmocka_unit_test(test_hot_locks_by_wait_time),
 		cmocka_unit_test(test_random_orders_nest_per_lane),
