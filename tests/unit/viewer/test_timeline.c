@@ -132,6 +132,21 @@ static void release_all(struct fake_trace *t, struct collect *c)
 	free(c->v);
 }
 
+/* The THREAD_END records of C, each checked: OPEN (open_at_end) and, if
+ * TS, at TS. */
+static size_t thread_ends(const struct collect *c, bool open, uint64_t ts)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].r.type == TL_REC_THREAD_END) {
+			assert_int_equal(c->v[i].r.open_at_end, open);
+			if (ts)
+				assert_int_equal(c->v[i].r.ts_ns, ts);
+			n++;
+		}
+	return n;
+}
+
 /* ---- tests ---- */
 
 static void test_hold_nested_on_one_lane(void **state)
@@ -529,14 +544,7 @@ static void test_hang_waits_until_run_end(void **state)
 	assert_int_equal(wr->end_ns, HANG_RUN_END_NS);
 	assert_int_equal(wj->end_ns, HANG_RUN_END_NS);
 	assert_int_equal(span_of(&c, id.left, TL_STATE_HOLD, id.a, 0)->end_ns, HANG_RUN_END_NS);
-	size_t ends = 0;
-	for (size_t i = 0; i < c.n; i++)
-		if (c.v[i].r.type == TL_REC_THREAD_END) {
-			assert_true(c.v[i].r.open_at_end);
-			assert_int_equal(c.v[i].r.ts_ns, HANG_RUN_END_NS);
-			ends++;
-		}
-	assert_int_equal(ends, 3);
+	assert_int_equal(thread_ends(&c, true, HANG_RUN_END_NS), 3);
 	assert_int_equal(finding_of(&c, id.left, "deadlock")->r.ts_ns, 1003000);
 	assert_int_equal(finding_of(&c, id.right, "deadlock")->r.ts_ns, 1004000);
 	assert_int_equal(finding_of(&c, 0, "stall")->r.ts_ns, HANG_RUN_END_NS - 10000);
@@ -563,14 +571,7 @@ static void test_lane_ends_with_its_process(void **state)
 	t.cat.run.end_ns = exit_ns + 500000;   /* the run went on (another process) */
 	run(&t, NULL, &c);
 	check_well_formed(&c);
-	size_t ends = 0;
-	for (size_t i = 0; i < c.n; i++)
-		if (c.v[i].r.type == TL_REC_THREAD_END) {
-			assert_false(c.v[i].r.open_at_end);
-			assert_int_equal(c.v[i].r.ts_ns, exit_ns);
-			ends++;
-		}
-	assert_int_equal(ends, 2);
+	assert_int_equal(thread_ends(&c, false, exit_ns), 2);
 	release_all(&t, &c);
 	c = (struct collect){ 0 };
 	/* still running when the trace was read: open to the end of the run */
@@ -580,9 +581,7 @@ static void test_lane_ends_with_its_process(void **state)
 	t.cat.processes[0].running = true;
 	t.cat.run.end_ns = t.now + 500000;
 	run(&t, NULL, &c);
-	for (size_t i = 0; i < c.n; i++)
-		if (c.v[i].r.type == TL_REC_THREAD_END)
-			assert_true(c.v[i].r.open_at_end);
+	assert_true(thread_ends(&c, true, 0) >= 1);
 	release_all(&t, &c);
 }
 
