@@ -93,10 +93,13 @@ static uint32_t hg_waiting_for_thread(const struct hang_detector *h, const struc
 	const struct trace_object *o = trace_catalog_object(h->cat, t->obj);
 	if (!hg_is_join_wait(t) || !o)
 		return TRACE_NONE;
+	/* the live thread with that handle (an ended one's may be reused) */
+	uint32_t found = TRACE_NONE;
 	for (uint32_t i = 0; i < h->cat->nthreads; i++)
-		if (h->cat->threads[i].handle == o->key && h->cat->threads[i].process == process)
-			return i;
-	return TRACE_NONE;
+		if (h->cat->threads[i].handle == o->key && h->cat->threads[i].process == process &&
+		    (found == TRACE_NONE || !h->cat->threads[i].ended))
+			found = i;
+	return found;
 }
 
 static bool hg_is_once_wait(const struct hg_thread *t)
@@ -293,13 +296,13 @@ static void hg_report_cycle(struct hg_check *c, const uint32_t *path, uint32_t n
 			e->waiting_for = next;
 		else
 			e->owner = next;
+		c->in_cycle[path[i]] = true;
 		/* what the previous thread waits for: a lock this one holds, or
 		 * this thread's end or once routine (nothing held) */
 		if (hg_waits_on_thread(&c->h->threads[prev]))
 			continue;
 		e->holding = c->h->threads[prev].obj;
 		e->holding_stack = hg_held_stack(c->h, path[i], e->holding, &e->holding_read);
-		c->in_cycle[path[i]] = true;
 	}
 	if (n == 1)
 		d->note = strdup("the thread waits for a non-recursive lock it already holds");

@@ -266,6 +266,18 @@ static void test_once_cycle(void **state)
 	assert_int_equal(once->holding, f->a);
 }
 
+/* The same with the joiner made after the thread it joins: found once. */
+static void test_join_cycle_once(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t th1 = fake_object(&f->t, TRACE_OBJ_THREAD, f->t.cat.threads[f->t1].handle);
+	fake_lock(&f->t, f->t2, f->a, f->s_a1);
+	fake_begin(&f->t, f->t2, TRACE_OP_JOIN, th1);
+	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, f->a);
+	assert_int_equal(check_final(f, f->t.now + 10 * MS, 0), 1);
+	assert_int_equal(f->r.ndeadlocks, 1);
+}
+
 /* A cycle with one wait timed: it gives up by itself (a program that
  * backs off is correct), so no deadlock. */
 static void test_timed_lock_no_cycle(void **state)
@@ -423,6 +435,7 @@ int main(void)
 		T(test_dead_owner),
 		T(test_dead_owner_errorcheck_robust),
 		T(test_join_cycle),
+		T(test_join_cycle_once),
 		T(test_once_cycle),
 		T(test_timed_lock_no_cycle),
 		T(test_timed_join_no_cycle),
