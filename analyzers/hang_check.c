@@ -341,12 +341,6 @@ static bool hg_dfs(struct hg_check *c, uint32_t start, uint32_t v, bool *visited
 	return false;
 }
 
-static bool hg_is_robust(const struct hang_detector *h, uint32_t lock)
-{
-	const struct trace_object *o = trace_catalog_object(h->cat, lock);
-	return o && o->kind == TRACE_OBJ_MUTEX && (o->attr & TRACE_MUTEX_ROBUST);
-}
-
 /* Only its owner can unlock an error-checking or recursive mutex; a normal
  * one (or a spinlock) another thread may unlock, which glibc lets it do (a
  * misuse, reported as such, but the program goes on). */
@@ -364,7 +358,7 @@ static bool hg_owner_only_unlocks(const struct hang_detector *h, uint32_t lock)
 static void hg_check_dead_owner(struct hg_check *c, uint32_t thread)
 {
 	uint32_t lock = c->h->threads[thread].obj;
-	if (hg_is_robust(c->h, lock) ||
+	if (trace_object_is_robust(trace_catalog_object(c->h->cat, lock)) ||
 	    (!hg_owner_only_unlocks(c->h, lock) &&
 	     (hg_is_pshared(c->h, lock) || !hg_all_blocked(c, hg_process_of(c->h, thread)))))
 		return;

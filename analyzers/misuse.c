@@ -304,14 +304,6 @@ static void mu_release(struct misuse *mu, const struct trace_event *ev)
 
 /* ---- thread and process end ---- */
 
-/* A robust mutex is made for its owner to end holding it: the next lock
- * returns EOWNERDEAD and makes it consistent. */
-static bool mu_is_robust(const struct misuse *mu, uint32_t lock)
-{
-	const struct trace_object *o = trace_catalog_object(mu->cat, lock);
-	return o && o->kind == TRACE_OBJ_MUTEX && (o->attr & TRACE_MUTEX_ROBUST);
-}
-
 /* A thread that ends holding a lock leaves it held for good. Not a process
  * that exits holding one: its locks end with it (a server that parks its
  * threads on mutexes it holds, as Redis does, then exits, is correct; a
@@ -321,7 +313,7 @@ static void mu_exit_holding(struct misuse *mu, uint32_t thread)
 	struct mu_thread *t = mu_thread(mu, thread);
 	for (uint32_t i = 0; i < t->nheld; i++) {
 		struct mu_held h = mu->threads[thread].held[i];
-		if (mu_is_robust(mu, h.lock))
+		if (trace_object_is_robust(trace_catalog_object(mu->cat, h.lock)))
 			continue;
 		mu_report(mu, REPORT_MISUSE_EXIT_HOLDING_LOCK, thread, h.lock, h.stack,
 			  "thread exit while holding {lock} (acquired here)");

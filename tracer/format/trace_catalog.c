@@ -116,6 +116,11 @@ bool trace_object_is_pshared(const struct trace_object *o)
 	return false;
 }
 
+bool trace_object_is_robust(const struct trace_object *o)
+{
+	return o && o->kind == TRACE_OBJ_MUTEX && (o->attr & TRACE_MUTEX_ROBUST);
+}
+
 bool trace_op_is_timed(unsigned op)
 {
 	switch (op) {

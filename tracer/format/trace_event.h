@@ -253,6 +253,9 @@ bool trace_op_is_timed(unsigned op);          /* a wait with a timeout: ends by 
 /* Another process may use it (wake, post, unlock, send), traced or not:
  * initialized process-shared, a named semaphore, a message queue. */
 bool trace_object_is_pshared(const struct trace_object *o);
+/* A robust mutex: made for its owner to end holding it (the next lock
+ * returns EOWNERDEAD). */
+bool trace_object_is_robust(const struct trace_object *o);
 
 /* Building the objects of a catalog (the reader; tests and benchmarks
  * build catalogs by hand). */
