@@ -23,9 +23,9 @@ bool shim_enter_slow(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 		return false;
 	}
 	if (t->in_shim) {
-		/* Inside the shim: libunwind's own locks (called from its code),
-		 * or a signal handler that interrupted the shim: a lost event. */
-		if (!(t->in_unwind && shim_stack_is_unwinder(pc0)))
+		/* Inside the shim: the locks of code the shim called, or a
+		 * signal handler that interrupted the shim: a lost event. */
+		if (!shim_is_helper_call(t, pc0))
 			trace_stream_count_drop(&t->stream);
 		return false;
 	}
@@ -55,7 +55,7 @@ void shim_emit_deferred(struct shim_call *c)
 bool shim_defer_release(uint64_t addr, uintptr_t pc0)
 {
 	struct shim_thread *t = shim_tls;
-	if (!t || t == SHIM_THREAD_GONE || !t->in_shim || (t->in_unwind && shim_stack_is_unwinder(pc0)) ||
+	if (!t || t == SHIM_THREAD_GONE || !t->in_shim || shim_is_helper_call(t, pc0) ||
 	    (t->deferred_release && t->deferred_release != addr) ||
 	    atomic_load_explicit(&shim.state, memory_order_relaxed) != SHIM_ACTIVE)
 		return false;

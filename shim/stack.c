@@ -15,6 +15,9 @@
 #include <string.h>
 #include <libunwind.h>
 
+#include "real.h"
+#include "real_mem.h"
+
 #define SCAN_WINDOW (32u * 1024u)  /* bytes above sp searched for slots */
 #define SKIP_MAX    8u             /* shim frames before pc0 */
 #define STEP_FIRST  8u             /* a thread's first unwinds go by unw_step */
@@ -25,7 +28,7 @@ struct text_range {
 	uintptr_t target, lo, hi;
 };
 
-static struct text_range unwinder, self;
+static struct text_range unwinder, self, allocator;
 
 /* The range of the loaded object holding range->target. */
 static int find_object(struct dl_phdr_info *info, size_t size, void *data)
@@ -47,6 +50,15 @@ void shim_stack_init(void)
 	dl_iterate_phdr(find_object, &unwinder);
 	self.target = (uintptr_t)shim_stack_init;
 	dl_iterate_phdr(find_object, &self);
+	/* An allocator of its own (jemalloc, tcmalloc) takes pthread locks:
+	 * glibc's takes none that we see. */
+	if (shim_mem_resolve() && shim_mem.malloc) {
+		allocator.target = (uintptr_t)shim_mem.malloc;
+		uintptr_t libc_lock = (uintptr_t)shim_real.pthread_mutex_lock;
+		if (!dl_iterate_phdr(find_object, &allocator) ||
+		    (libc_lock >= allocator.lo && libc_lock < allocator.hi))
+			allocator.lo = allocator.hi = 0;
+	}
 }
 
 bool shim_object_of(uintptr_t pc, uintptr_t *lo, uintptr_t *hi)
@@ -62,6 +74,11 @@ bool shim_object_of(uintptr_t pc, uintptr_t *lo, uintptr_t *hi)
 bool shim_stack_is_unwinder(uintptr_t pc)
 {
 	return pc >= unwinder.lo && pc < unwinder.hi;
+}
+
+bool shim_is_helper_call(const struct shim_thread *t, uintptr_t pc)
+{
+	return (t->in_unwind && shim_stack_is_unwinder(pc)) || (pc >= allocator.lo && pc < allocator.hi);
 }
 
 /* Frames of the shim itself (the thread trampoline) are not the program's. */

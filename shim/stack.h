@@ -69,6 +69,12 @@ bool shim_stack_is_own(uintptr_t pc);
 /* True if PC is in libunwind: a lock call made by the unwinder itself. */
 bool shim_stack_is_unwinder(uintptr_t pc);
 
+/* A lock call, at PC, made inside the shim (T->in_shim) by code the shim
+ * called: libunwind while it unwinds, or the program's own allocator
+ * (jemalloc's locks when libunwind or dlsym allocates). The shim's, not
+ * the program's: not recorded, not lost. */
+bool shim_is_helper_call(const struct shim_thread *t, uintptr_t pc);
+
 /* The address range of the loaded object holding PC; false if none does. */
 bool shim_object_of(uintptr_t pc, uintptr_t *lo, uintptr_t *hi);
 

@@ -1,0 +1,1 @@
+.dropped == 0 and ([.thread_list[].dropped] | add) == 0
