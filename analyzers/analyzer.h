@@ -17,6 +17,7 @@
 
 #include "ct_error.h"
 #include "report.h"
+#include "trace_accesses.h"
 #include "trace_event.h"
 
 /* What --only selects (one category may hold several analyzers). */
@@ -65,6 +66,10 @@ struct analyzer {
 	unsigned events;                  /* enum analyzer_events */
 	bool accesses;                    /* fed memory accesses (TRACE_OP_ACCESS) too:
 	                                     the others never see them */
+	/* With accesses: the N accesses that follow the ACCESS event FIRST in
+	 * its batch (trace_reader_next_accesses), fed at once. */
+	void (*feed_accesses)(void *state, const struct trace_event *first, const struct trace_access *more,
+			      size_t n);
 };
 
 extern const struct analyzer analyzer_lock_order;
@@ -91,6 +96,10 @@ struct analysis;
 struct analysis *analysis_new(const struct trace_catalog *cat, unsigned mask,
 			      const struct analysis_options *opt);
 void analysis_feed(struct analysis *a, const struct trace_event *ev);
+/* The N accesses that follow the ACCESS event FIRST, just fed, in its
+ * batch (trace_reader_next_accesses). */
+void analysis_feed_accesses(struct analysis *a, const struct trace_event *first,
+			    const struct trace_access *more, size_t n);
 /* Every analyzer adds its findings to out. Call once. */
 void analysis_finish(struct analysis *a, struct report *out);
 void analysis_free(struct analysis *a);

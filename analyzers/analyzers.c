@@ -86,6 +86,8 @@ int analyzer_parse_only(const char *list, unsigned *mask, struct ct_error *err)
 
 struct analysis_feeder {
 	void (*feed)(void *state, const struct trace_event *ev);
+	void (*feed_accesses)(void *state, const struct trace_event *first, const struct trace_access *more,
+			      size_t n);
 	void *state;
 	unsigned sources;          /* a lock-view feeder: the sources it takes */
 };
@@ -122,8 +124,7 @@ struct analysis *analysis_new(const struct trace_catalog *cat, unsigned mask,
 			continue;
 		a->an[a->n] = an;
 		a->state[a->n] = an->begin(cat, &o);
-		struct analysis_feeder f = { an->feed, a->state[a->n],
-					     an->events };
+		struct analysis_feeder f = { an->feed, an->feed_accesses, a->state[a->n], an->events };
 		if (an->feed && an->accesses)
 			a->acc[a->nacc++] = f;
 		if (an->feed && an->events == ANALYZER_EVENTS_RAW)
@@ -155,6 +156,13 @@ void analysis_feed(struct analysis *a, const struct trace_event *ev)
 		a->raw[i].feed(a->raw[i].state, ev);
 	if (a->nview)
 		lock_view_feed(a->locks, ev, analysis_feed_view, a);
+}
+
+void analysis_feed_accesses(struct analysis *a, const struct trace_event *first,
+			    const struct trace_access *more, size_t n)
+{
+	for (size_t i = 0; i < a->nacc; i++)
+		a->acc[i].feed_accesses(a->acc[i].state, first, more, n);
 }
 
 void analysis_finish(struct analysis *a, struct report *out)

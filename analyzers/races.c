@@ -23,10 +23,12 @@
 /* With more than one core: one part on a thread of its own (beside the
  * reader and the other analyzers) until the first memory access (most
  * traces have none: their sync events are replayed once), then `parts`
- * parts on as many threads. With one, a part fed in the caller's thread. */
+ * parts on as many threads, one core left to the reader. With one core,
+ * or one part asked for, a part fed in the caller's thread. */
 struct races {
 	const struct trace_catalog *cat;
 	uint32_t parts;            /* wanted once accesses come */
+	bool threaded;             /* parts on threads of their own */
 	uint32_t nparts;           /* 1, or parts once split */
 	bool split;
 	bool *seen;                /* by thread: a sync event of it was fed */
@@ -35,12 +37,23 @@ struct races {
 	struct rc_pool *pool;
 };
 
-static uint32_t rc_default_parts(const struct analysis_options *opt)
+/* The parts asked for (option, else CTRACE_RACE_PARTS), else one per
+ * core but the reader's; *THREADED: on threads of their own. */
+static uint32_t rc_default_parts(const struct analysis_options *opt, bool *threaded)
 {
-	if (opt && opt->race_parts)
-		return opt->race_parts > RC_MAX_PARTS ? RC_MAX_PARTS : opt->race_parts;
 	const char *env = getenv("CTRACE_RACE_PARTS");
-	long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+	long n;
+	if (opt && opt->race_parts) {
+		n = opt->race_parts;
+		*threaded = n > 1;
+	} else if (env) {
+		n = strtol(env, NULL, 10);
+		*threaded = n > 1;
+	} else {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		n = cores - 1;
+		*threaded = cores > 1;
+	}
 	return n < 1 ? 1 : n > RC_MAX_PARTS ? RC_MAX_PARTS : (uint32_t)n;
 }
 
@@ -51,9 +64,9 @@ static void *races_begin(const struct trace_catalog *cat, const struct analysis_
 		abort();
 	memset(r, 0, sizeof(*r));
 	r->cat = cat;
-	r->parts = rc_default_parts(opt);
+	r->parts = rc_default_parts(opt, &r->threaded);
 	r->nparts = 1;
-	if (r->parts > 1) {
+	if (r->threaded) {
 		struct rc_part *first = aligned_alloc(_Alignof(struct rc_part), sizeof(*first));
 		if (!first)
 			abort();
@@ -68,7 +81,7 @@ static void *races_begin(const struct trace_catalog *cat, const struct analysis_
 static void races_feed(void *state, const struct trace_event *ev)
 {
 	struct races *r = state;
-	if (r->pool && !r->split &&
+	if (r->pool && !r->split && r->parts > 1 &&
 	    (ev->op == TRACE_OP_ACCESS || ev->op == TRACE_OP_ATOMIC || ev->op == TRACE_OP_ALLOC)) {
 		struct rc_part *first = rc_pool_end(r->pool);
 		r->pool = rc_pool_new(rc_part_split(first, r->parts), r->parts);
@@ -100,6 +113,30 @@ static void races_feed(void *state, const struct trace_event *ev)
 		rc_pool_feed(r->pool, ev, &x);
 	else
 		rc_part_feed(&r->one, ev, &x);
+}
+
+static void races_feed_accesses(void *state, const struct trace_event *first, const struct trace_access *more,
+				size_t n)
+{
+	struct races *r = state;   /* split already, if it is: FIRST was an access */
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_access *x = &more[i];
+		if (x->flags & TRACE_ACCESS_FREE) {   /* as an event: rc_part_free */
+			struct trace_event ev = *first;
+			ev.args[0] = x->addr;
+			ev.args[1] = x->size;
+			ev.args[2] = x->flags;
+			ev.stack = x->stack;
+			races_feed(r, &ev);
+			continue;
+		}
+		struct rc_plain pl = { x->addr, x->size, first->ts_ns, first->process, first->thread, x->stack,
+				       (uint8_t)x->flags };
+		if (r->pool)
+			rc_pool_feed_plain(r->pool, &pl);
+		else
+			rc_part_feed_plain(&r->one, &pl);
+	}
 }
 
 static int rc_race_cmp(const void *a, const void *b)
@@ -230,4 +267,5 @@ const struct analyzer analyzer_races = {
 	.finish = races_finish,
 	.free = races_free,
 	.accesses = true,
+	.feed_accesses = races_feed_accesses,
 };

@@ -132,24 +132,35 @@ static void rc_pool_dispatch(struct rc_pool *pool)
 	pool->nbatch[pool->fill] = pool->nother[pool->fill] = 0;
 }
 
-void rc_pool_feed(struct rc_pool *pool, const struct trace_event *ev, const struct rc_extra *x)
+void rc_pool_feed_plain(struct rc_pool *pool, const struct rc_plain *pl)
 {
 	int b = pool->fill;
 	size_t i = pool->nbatch[b]++, plains = i - pool->nother[b];
-	pool->is_plain[b][i] = rc_is_plain(ev);
-	pool->owner[b][i] = RC_ALL;
-	if (pool->is_plain[b][i]) {
-		pool->plain[b][plains] = rc_plain_of(ev);
-		/* Whose it is, found once here rather than by every part. */
-		if ((ev->args[0] & 7) + ev->args[1] <= 8)
-			pool->owner[b][i] = (uint8_t)rc_part_of(rc_word_key(ev->process, ev->args[0]),
-								pool->n);
-	} else {
-		struct trace_event *e = &pool->batch[b][pool->nother[b]++];
-		*e = *ev;
-		e->str = NULL;   /* borrowed until the next event; no rule reads it */
-		pool->extra[b][pool->nother[b] - 1] = *x;
+	pool->is_plain[b][i] = true;
+	pool->plain[b][plains] = *pl;
+	/* Whose it is, found once here rather than by every part. */
+	pool->owner[b][i] = (pl->addr & 7) + pl->size <= 8
+				    ? (uint8_t)rc_part_of(rc_word_key(pl->process, pl->addr), pool->n)
+				    : RC_ALL;
+	if (pool->nbatch[b] == RC_BATCH)
+		rc_pool_dispatch(pool);
+}
+
+void rc_pool_feed(struct rc_pool *pool, const struct trace_event *ev, const struct rc_extra *x)
+{
+	if (rc_is_plain(ev)) {
+		struct rc_plain pl = rc_plain_of(ev);
+		rc_pool_feed_plain(pool, &pl);
+		return;
 	}
+	int b = pool->fill;
+	size_t i = pool->nbatch[b]++;
+	pool->is_plain[b][i] = false;
+	pool->owner[b][i] = RC_ALL;
+	struct trace_event *e = &pool->batch[b][pool->nother[b]++];
+	*e = *ev;
+	e->str = NULL;   /* borrowed until the next event; no rule reads it */
+	pool->extra[b][pool->nother[b] - 1] = *x;
 	if (pool->nbatch[b] == RC_BATCH)
 		rc_pool_dispatch(pool);
 }

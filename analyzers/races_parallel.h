@@ -13,6 +13,8 @@ struct rc_pool;
 struct rc_pool *rc_pool_new(struct rc_part *parts, uint32_t n);
 /* An event; X: its extra, NULL for one that rc_is_plain (none needed). */
 void rc_pool_feed(struct rc_pool *pool, const struct trace_event *ev, const struct rc_extra *x);
+/* A plain access (rc_is_plain), as rc_plain_of it. */
+void rc_pool_feed_plain(struct rc_pool *pool, const struct rc_plain *pl);
 /* Waits until every part has seen every event fed; returns the parts. */
 struct rc_part *rc_pool_finish(struct rc_pool *pool);
 /* Waits for the parts, ends the pool and hands its parts array back. */

@@ -29,12 +29,19 @@ static void report_read_all(struct trace_reader *rd, struct analysis *an,
 {
 	const struct trace_catalog *cat = trace_reader_catalog(rd);
 	uint64_t total = opt->progress ? report_trace_size(cat) : 0;
-	uint64_t n = 0;
+	uint64_t n = 0, next_progress = REPORT_PROGRESS_EVERY;
 	struct trace_event ev;
+	struct trace_access more[256];
 	while (trace_reader_next(rd, &ev) == TRACE_READER_EVENT) {
 		analysis_feed(an, &ev);
-		if (opt->progress && ++n % REPORT_PROGRESS_EVERY == 0)
+		n++;
+		/* the rest of an access batch at once: most of a `ctrace cc` trace */
+		for (size_t k; ev.op == TRACE_OP_ACCESS && (k = trace_reader_next_accesses(rd, more, 256)); n += k)
+			analysis_feed_accesses(an, &ev, more, k);
+		if (opt->progress && n >= next_progress) {
 			opt->progress(opt->progress_ctx, cat->record_bytes, total);
+			next_progress = n + REPORT_PROGRESS_EVERY;
+		}
 	}
 	if (opt->progress)
 		opt->progress(opt->progress_ctx, total, total);

@@ -270,6 +270,17 @@ static int unstick(struct trace_reader *r)
 	return rd_live(r) ? -1 : 0;
 }
 
+size_t trace_reader_next_accesses(struct trace_reader *r, struct trace_access *out, size_t max)
+{
+	struct rd_cursor *c = r->emitted;
+	if (!c || !rd_access_continues(c))
+		return 0;
+	size_t n = rd_decode_accesses(c, out, max);
+	rd_emit_accesses(r, c, out, n);
+	r->stuck_since = 0;
+	return n;
+}
+
 int trace_reader_next(struct trace_reader *r, struct trace_event *ev)
 {
 	struct rd_cursor *c = NULL;

@@ -52,6 +52,14 @@ enum trace_reader_status {
  * call. Problems met on the way do not stop the stream (see below). */
 int trace_reader_next(struct trace_reader *r, struct trace_event *ev);
 
+/* After an ACCESS event: the accesses that follow it in its batch (the
+ * same thread, process and time as that event), up to MAX into OUT, their
+ * stacks catalog ids; 0 when the next event is anything else. The same
+ * events trace_reader_next would yield one at a time, for readers of
+ * millions of accesses. */
+struct trace_access;
+size_t trace_reader_next_accesses(struct trace_reader *r, struct trace_access *out, size_t max);
+
 /* LIVE: looks for data written since the last call (new chunks, new files). */
 void trace_reader_poll(struct trace_reader *r);
 

@@ -541,6 +541,16 @@ void rd_decode_access(struct rd_cursor *c)
 	h->stack = a.stack;
 }
 
+size_t rd_decode_accesses(struct rd_cursor *c, struct trace_access *out, size_t max)
+{
+	size_t n = 0;
+	while (n < max && rd_access_continues(c)) {
+		out[n++] = batch_next(c);
+		c->yielded++;
+	}
+	return n;
+}
+
 /* The record just parsed, ending at c->pos, ends in zeros where the
  * records were cut (a zeroed page): its last bytes may be the zeros, not
  * what was written, and it decodes all the same (zero is a valid varint).

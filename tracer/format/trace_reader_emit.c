@@ -462,3 +462,10 @@ void rd_emit_access(struct trace_reader *r, struct rd_cursor *c, struct trace_ev
 	ev->obj = ev->obj2 = 0;
 	count_more_accesses(r, c, 1);
 }
+
+void rd_emit_accesses(struct trace_reader *r, struct rd_cursor *c, struct trace_access *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		a[i].stack = a[i].stack ? stack_id(r, c->file, a[i].stack) : 0;
+	count_more_accesses(r, c, (uint32_t)n);
+}

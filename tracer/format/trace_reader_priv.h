@@ -297,6 +297,10 @@ void rd_emit(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev
 bool rd_access_continues(const struct rd_cursor *c);
 void rd_decode_access(struct rd_cursor *c);
 void rd_emit_access(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev);
+/* Up to MAX more accesses of c's batch (rd_access_continues), yielded;
+ * then their stacks mapped to catalog ids and counted. */
+size_t rd_decode_accesses(struct rd_cursor *c, struct trace_access *out, size_t max);
+void rd_emit_accesses(struct trace_reader *r, struct rd_cursor *c, struct trace_access *a, size_t n);
 /* TRACE_READER_NO_ACCESSES: a batch of N accesses at c's tick, counted in
  * the catalog as if yielded. */
 void rd_count_accesses(struct trace_reader *r, struct rd_cursor *c, uint32_t n);

@@ -121,6 +121,86 @@ static void test_stacks(void **state)
 	tw_events_release(&e);
 }
 
+/* trace_reader_next_accesses yields what trace_reader_next would, one
+ * event at a time: the same accesses in the same order, with the batch's
+ * thread and time and catalog stack ids, and the same counts; it yields
+ * nothing once the batch is done (a lock, another thread's batch). */
+static void test_next_accesses(void **state)
+{
+	(void)state;
+	struct tw t;
+	size_t n = 3000;
+	struct trace_access *a = make_accesses(n);
+	/* another process first: its stacks come first in the catalog, so
+	 * the next one's stack ids are not the catalog's */
+	uint64_t other[3] = { 0x501000, 0x502000, 0x503000 };
+	tw_open(&t, dir, 204, TRACE_CLOCK_MONOTONIC);
+	tw_stack_rec(&t, 500, trace_writer_intern_stack(&t.w, other, 3));
+	tw_stack_rec(&t, 600, trace_writer_intern_stack(&t.w, other, 2));
+	tw_close(&t);
+	tw_open(&t, dir, 203, TRACE_CLOCK_MONOTONIC);
+	uint64_t pcs[2] = { 0x401000, 0x402000 };
+	uint32_t s1 = trace_writer_intern_stack(&t.w, pcs, 2);
+	for (size_t i = 0; i < n; i++)
+		a[i].stack = i % 3 ? s1 : 0;
+	tw_rec(&t, 0, TRACE_OP_MUTEX_LOCK, 1000, 0x5000, trace_writer_stamp(&t.w, 0x5000));
+	assert_int_equal(trace_stream_write_accesses(tw_stream(&t, 0), 2000, a, n), n);
+	assert_int_equal(trace_stream_write_accesses(tw_stream(&t, 1), 2500, a + 7, 100), 100);
+	tw_rec(&t, 0, TRACE_OP_MUTEX_UNLOCK, 3000, 0x5000, trace_writer_stamp(&t.w, 0x5000));
+	assert_int_equal(trace_stream_write_accesses(tw_stream(&t, 0), 3500, a, 5), 5);
+	tw_close(&t);
+
+	struct tw_events e;
+	struct trace_reader *one = tw_read(dir, &e);
+	struct trace_reader *r = trace_reader_open(dir, 0, NULL);
+	assert_non_null(r);
+	struct tw_events got = { 0 };
+	struct trace_event ev, each;
+	struct trace_access more[7];
+	unsigned runs = 0;
+	while (trace_reader_next(r, &ev) == TRACE_READER_EVENT) {
+		tw_events_add(&got, &ev);
+		size_t k;
+		while (ev.op == TRACE_OP_ACCESS && (k = trace_reader_next_accesses(r, more, 7))) {
+			runs++;
+			for (size_t i = 0; i < k; i++) {
+				each = ev;
+				each.args[0] = more[i].addr;
+				each.args[1] = more[i].size;
+				each.args[2] = more[i].flags;
+				each.stack = more[i].stack;
+				tw_events_add(&got, &each);
+			}
+		}
+		if (ev.op != TRACE_OP_ACCESS)
+			assert_int_equal(trace_reader_next_accesses(r, more, 7), 0);
+	}
+	assert_true(runs >= (n - 1) / 7);
+	assert_int_equal(got.n, e.n);
+	assert_int_equal(got.n, n + 100 + 5 + 4);
+	const struct trace_stack *st = trace_catalog_stack(trace_reader_catalog(r), got.ev[4].stack);
+	assert_non_null(st);   /* the accesses begin after two stack events and the lock */
+	assert_int_equal(got.ev[4].op, TRACE_OP_ACCESS);
+	assert_int_equal(st->pc[0], 0x401000);
+	for (size_t i = 0; i < e.n; i++) {
+		assert_int_equal(got.ev[i].op, e.ev[i].op);
+		assert_int_equal(got.ev[i].thread, e.ev[i].thread);
+		assert_int_equal(got.ev[i].ts_ns, e.ev[i].ts_ns);
+		assert_int_equal(got.ev[i].stack, e.ev[i].stack);
+		assert_memory_equal(got.ev[i].args, e.ev[i].args, sizeof ev.args);
+	}
+	const struct trace_catalog *c1 = trace_reader_catalog(one), *c2 = trace_reader_catalog(r);
+	assert_int_equal(c2->events, c1->events);
+	assert_int_equal(c2->by_op[TRACE_OP_ACCESS], c1->by_op[TRACE_OP_ACCESS]);
+	assert_int_equal(c2->threads[0].events, c1->threads[0].events);
+	assert_int_equal(c2->threads[1].events, c1->threads[1].events);
+	trace_reader_free(r);
+	trace_reader_free(one);
+	tw_events_release(&got);
+	tw_events_release(&e);
+	free(a);
+}
+
 /* What the shim's hook does: accesses owed are written before whatever
  * record comes next, on the general and the fast path alike. */
 static struct trace_access owed_access = { 0x2000, 8, TRACE_ACCESS_WRITE, 0 };
@@ -423,6 +503,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_batches, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_stacks, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_next_accesses, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_hook, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_empty_batch, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_atomic_order, tw_setup, tw_teardown),
