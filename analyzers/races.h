@@ -252,6 +252,7 @@ struct rc_shadow {
 		struct rc_site site;
 		uint32_t id;           /* + 1, 0 = empty */
 	} site_cache[RC_SITE_CACHE];   /* direct-mapped: most accesses repeat a site */
+	struct rc_site_slot last_site; /* the last one: a loop's accesses, in a row */
 	struct rc_fill {
 		uint32_t n, cap;
 		const struct rc_block **b;   /* (owned) a new page's live blocks */

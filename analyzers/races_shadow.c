@@ -139,14 +139,17 @@ static uint32_t rc_site_intern(struct rc_shadow *s, uint32_t stack, uint32_t hel
 
 uint32_t rc_site(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t size, uint8_t flags)
 {
+	if (s->last_site.id && rc_site_eq(&s->last_site.site, stack, heldset, size, flags))
+		return s->last_site.id - 1;
 	uint64_t h = ((uint64_t)stack << 32 | heldset) * 0x9e3779b97f4a7c15ull ^
 		     ((uint64_t)size << 8 | flags) * 0xc2b2ae3d27d4eb4full;
 	struct rc_site_slot *c = &s->site_cache[h >> (64 - RC_SITE_CACHE_BITS)];
-	if (c->id && rc_site_eq(&c->site, stack, heldset, size, flags))
-		return c->id - 1;
-	uint32_t id = rc_site_intern(s, stack, heldset, size, flags, h);
-	*c = (struct rc_site_slot){ s->sites[id], id + 1 };
-	return id;
+	if (!c->id || !rc_site_eq(&c->site, stack, heldset, size, flags)) {
+		uint32_t id = rc_site_intern(s, stack, heldset, size, flags, h);
+		*c = (struct rc_site_slot){ s->sites[id], id + 1 };
+	}
+	s->last_site = *c;
+	return c->id - 1;
 }
 
 static void rc_table_grow(struct rc_shadow *s)
@@ -506,9 +509,21 @@ static void rc_page_written(void *ctx, struct rc_page *pg, uint64_t w, uint64_t 
 {
 	struct rc_made *m = ctx;
 	uint32_t site = rc_alloc_site(m->s, m->b, &m->site);
+	const uint64_t lo = m->b->addr, end = lo + rc_block_span(m->b);
 	for (uint64_t x = w;; x += 8) {
 		struct rc_word *wd = rc_page_word(pg, x);
-		uint8_t mask = rc_mask(x, m->b->addr, m->b->addr + rc_block_span(m->b));
+		if (x >= lo && end - x >= 8) {   /* all the word's bytes: the allocation alone */
+			if (wd->cap) {
+				rc_entries_put(m->s, wd->e, rc_class_of(wd->cap));
+				wd->cap = 0;
+			}
+			wd->n = 1;
+			rc_alloc_entry_set(&wd->one, m->b, x, site);
+			if (last - x < 8)
+				break;
+			continue;
+		}
+		uint8_t mask = rc_mask(x, lo, end);
 		uint32_t keep = 0;
 		struct rc_entry *es = rc_entries(wd);
 		for (uint32_t i = 0; i < wd->n; i++)   /* bytes of the word past the block stay */
