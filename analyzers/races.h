@@ -181,8 +181,11 @@ struct rc_entry {
 	uint64_t ts_ns;
 	uint8_t mask;              /* bytes of the word it covers */
 	uint8_t flags;             /* RC_E_* */
+	uint8_t holds;             /* a word's inline entry: what the word holds,
+	                              RC_W_* (unused in an array of entries) */
 	uint32_t wepoch;           /* RC_E_AFTER_ALLOC: its thread's epoch at the allocation */
 };
+enum { RC_W_NONE = 0, RC_W_ONE = 1, RC_W_MANY = 2 };
 enum {
 	RC_E_WRITE = 1, RC_E_ATOMIC = 2,
 	RC_E_ALLOC = 4,            /* a block's allocation (rc_shadow_allocated) */
@@ -192,15 +195,20 @@ enum {
 	                              thread only reads) */
 };
 
-/* A word's state. Its entry, when it has one (most words: the last
- * write, or one reader), is inline; more entries go to the heap. */
+/* A word's state, 32 bytes. Its entry, when it has one (most words: the
+ * last write, or one reader), is inline, and one.holds says whether it
+ * has one; more entries are in an array from the shadow's slabs (one.holds
+ * RC_W_MANY), told by `many` over the inline entry's first bytes. */
 struct rc_word {
-	uint32_t n, cap;           /* cap 0: the entry (n <= 1) is inline */
 	union {
 		struct rc_entry one;
-		struct rc_entry *e;    /* (owned) cap > 0 */
+		struct {
+			struct rc_entry *e;
+			uint32_t n, cap;
+		} many;
 	};
 };
+_Static_assert(sizeof(struct rc_word) == 32, "a word's state is one entry");
 
 /* The words of 512 bytes of the program's memory, side by side: a loop,
  * a block copy or a scan touches them in order, and their state is then
@@ -222,7 +230,22 @@ struct rc_page_slot {
 
 static inline struct rc_entry *rc_entries(struct rc_word *w)
 {
-	return w->cap ? w->e : &w->one;
+	return w->one.holds == RC_W_MANY ? w->many.e : &w->one;
+}
+
+/* How many entries w has. */
+static inline uint32_t rc_word_n(const struct rc_word *w)
+{
+	return w->one.holds == RC_W_MANY ? w->many.n : w->one.holds;
+}
+
+/* Sets how many of its entries w keeps (N <= 1 when they are inline). */
+static inline void rc_word_set_n(struct rc_word *w, uint32_t n)
+{
+	if (w->one.holds == RC_W_MANY)
+		w->many.n = n;
+	else
+		w->one.holds = (uint8_t)n;
 }
 
 /* Where an access comes from (interned: bounded by code sites). */

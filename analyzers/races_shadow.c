@@ -75,42 +75,57 @@ static struct rc_entry *rc_entries_get(struct rc_shadow *s, uint32_t class)
 	return rc_slab_alloc(s, (sizeof(struct rc_entry) * 2) << class);
 }
 
-static void rc_entries_put(struct rc_shadow *s, struct rc_entry *e, uint32_t class)
+static void rc_entries_put(struct rc_shadow *s, struct rc_entry *e, uint32_t cap)
 {
-	*(void **)e = s->free_entries[class];
-	s->free_entries[class] = e;
+	void **head = &s->free_entries[__builtin_ctz(cap / 2)];
+	*(void **)e = *head;
+	*head = e;
 }
 
-static uint32_t rc_class_of(uint32_t cap)
+/* wd's entries inline again, none (its array, if any, let go). */
+static inline void rc_word_clear(struct rc_shadow *s, struct rc_word *wd)
 {
-	return (uint32_t)__builtin_ctz(cap / 2);
+	if (wd->one.holds == RC_W_MANY)
+		rc_entries_put(s, wd->many.e, wd->many.cap);
+	wd->one.holds = RC_W_NONE;
 }
 
 /* rc_word_reserve's work, when wd is full. */
 static __attribute__((noinline)) void rc_word_grow(struct rc_shadow *s, struct rc_word *wd)
 {
-	if (!wd->cap) {
+	if (wd->one.holds != RC_W_MANY) {
 		struct rc_entry one = wd->one;
-		wd->e = rc_entries_get(s, 0);
-		wd->cap = 2;
-		wd->e[0] = one;
+		wd->many.e = rc_entries_get(s, 0);
+		wd->many.e[0] = one;
+		wd->many.n = 1;
+		wd->many.cap = 2;
+		wd->one.holds = RC_W_MANY;
 	} else {
-		uint32_t class = rc_class_of(wd->cap);
+		uint32_t class = (uint32_t)__builtin_ctz(wd->many.cap / 2);
 		if (class + 1 >= RC_ENTRY_CLASSES)
 			abort();
 		struct rc_entry *e = rc_entries_get(s, class + 1);
-		memcpy(e, wd->e, wd->n * sizeof(*e));
-		rc_entries_put(s, wd->e, class);
-		wd->e = e;
-		wd->cap *= 2;
+		memcpy(e, wd->many.e, wd->many.n * sizeof(*e));
+		rc_entries_put(s, wd->many.e, wd->many.cap);
+		wd->many.e = e;
+		wd->many.cap *= 2;
 	}
 }
 
-/* Room for one more entry in wd (its n entries kept). */
+/* Room for one more entry in wd (its entries kept). */
 static inline void rc_word_reserve(struct rc_shadow *s, struct rc_word *wd)
 {
-	if (wd->cap ? wd->n == wd->cap : wd->n != 0)
+	if (wd->one.holds == RC_W_MANY ? wd->many.n == wd->many.cap : wd->one.holds != RC_W_NONE)
 		rc_word_grow(s, wd);
+}
+
+/* Appends an entry to wd (rc_word_reserve'd): where to set it. */
+static inline struct rc_entry *rc_word_add(struct rc_word *wd)
+{
+	if (wd->one.holds == RC_W_MANY)
+		return &wd->many.e[wd->many.n++];
+	wd->one.holds = RC_W_ONE;
+	return &wd->one;
 }
 
 static inline bool rc_site_eq(const struct rc_site *x, uint32_t stack, uint32_t heldset, uint32_t size,
@@ -295,12 +310,12 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap
 			   void (*found)(void *ctx, const struct rc_found *f), void *ctx)
 {
 	const uint32_t t = a->thread;
-	uint32_t keep = 0;
+	uint32_t keep = 0, n = rc_word_n(wd);
 	bool subsumed = false;
 	struct rc_entry *es = rc_entries(wd);
 	/* The allocating thread reads its bytes of a new block (and again):
 	 * one entry stands for the read and the allocation's write. */
-	if (wd->n == 1 && es->thread == t && !a->write && !a->atomic && es->mask == mask &&
+	if (n == 1 && es->thread == t && !a->write && !a->atomic && es->mask == mask &&
 	    (es->flags & (RC_E_ALLOC | RC_E_AFTER_ALLOC))) {
 		uint32_t wepoch = es->flags & RC_E_ALLOC ? es->epoch : es->wepoch;
 		rc_entry_set(es, a, w, mask, epoch, site);
@@ -310,11 +325,11 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap
 	}
 	/* Most words: one entry, the thread's own, that the access covers
 	 * (a loop writing its array again): replaced. */
-	if (wd->n == 1 && es->thread == t && rc_covered_by(es, mask, a)) {
+	if (n == 1 && es->thread == t && rc_covered_by(es, mask, a)) {
 		rc_entry_set(es, a, w, mask, epoch, site);
 		return;
 	}
-	for (uint32_t i = 0; i < wd->n; i++) {
+	for (uint32_t i = 0; i < n; i++) {
 		struct rc_entry *e = &es[i];
 		bool overlaps = (e->mask & mask) != 0;
 		bool same = e->thread == t;
@@ -343,19 +358,16 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap
 		subsumed |= same && e->epoch == epoch && !a->write && (e->flags & RC_E_WRITE) &&
 			    !(mask & ~e->mask) && (a->atomic || !(e->flags & RC_E_ATOMIC));
 	}
-	wd->n = keep;
+	rc_word_set_n(wd, keep);
 	if (subsumed)
 		return;
 	/* A free, once checked, is all that is left of the block: a later
-	 * access races with it or is ordered after it. */
-	if (a->aflags & TRACE_ACCESS_FREE)
-		wd->n = 0;
-	if (!wd->n && wd->cap) {   /* back inline: its other entries gave way */
-		rc_entries_put(s, wd->e, rc_class_of(wd->cap));
-		wd->cap = 0;
-	}
+	 * access races with it or is ordered after it. Back inline when the
+	 * other entries gave way. */
+	if (!keep || (a->aflags & TRACE_ACCESS_FREE))
+		rc_word_clear(s, wd);
 	rc_word_reserve(s, wd);
-	rc_entry_set(&rc_entries(wd)[wd->n++], a, w, mask, epoch, site);
+	rc_entry_set(rc_word_add(wd), a, w, mask, epoch, site);
 }
 
 /* The last byte of [w, end) in w's page (end > w). */
@@ -400,9 +412,8 @@ static void rc_page_fill(struct rc_shadow *s, struct rc_heap *heap, uint32_t pro
 		if (best != last)
 			site = RC_NONE;
 		last = best;
-		struct rc_word *wd = &pg->w[i];
-		rc_alloc_entry_set(&wd->one, best, x, rc_alloc_site(s, best, &site));
-		wd->n = 1;
+		struct rc_word *wd = &pg->w[i];   /* a new page's: none */
+		rc_alloc_entry_set(rc_word_add(wd), best, x, rc_alloc_site(s, best, &site));
 	}
 }
 
@@ -482,9 +493,9 @@ static void rc_pages_in(struct rc_shadow *s, uint32_t process, uint64_t addr, ui
 
 static void rc_page_forget(void *ctx, struct rc_page *pg, uint64_t w, uint64_t last)
 {
-	(void)ctx;
+	struct rc_shadow *s = ctx;
 	for (uint64_t x = w;; x += 8) {
-		rc_page_word(pg, x)->n = 0;
+		rc_word_clear(s, rc_page_word(pg, x));
 		if (last - x < 8)
 			break;
 	}
@@ -495,7 +506,7 @@ void rc_shadow_reset(struct rc_shadow *s, uint32_t process, uint64_t addr, uint6
 {
 	if (size)
 		rc_pages_in(s, process, addr, addr + size < addr ? UINT64_MAX : addr + size, parts, part,
-			    rc_page_forget, NULL);
+			    rc_page_forget, s);
 }
 
 struct rc_made {
@@ -513,25 +524,21 @@ static void rc_page_written(void *ctx, struct rc_page *pg, uint64_t w, uint64_t 
 	for (uint64_t x = w;; x += 8) {
 		struct rc_word *wd = rc_page_word(pg, x);
 		if (x >= lo && end - x >= 8) {   /* all the word's bytes: the allocation alone */
-			if (wd->cap) {
-				rc_entries_put(m->s, wd->e, rc_class_of(wd->cap));
-				wd->cap = 0;
-			}
-			wd->n = 1;
-			rc_alloc_entry_set(&wd->one, m->b, x, site);
+			rc_word_clear(m->s, wd);
+			rc_alloc_entry_set(rc_word_add(wd), m->b, x, site);
 			if (last - x < 8)
 				break;
 			continue;
 		}
 		uint8_t mask = rc_mask(x, lo, end);
-		uint32_t keep = 0;
+		uint32_t keep = 0, n = rc_word_n(wd);
 		struct rc_entry *es = rc_entries(wd);
-		for (uint32_t i = 0; i < wd->n; i++)   /* bytes of the word past the block stay */
-			if ((es[i].mask &= (uint8_t)~mask))
-				es[keep++] = es[i];
-		wd->n = keep;
+		for (uint32_t i = 0; i < n; i++)   /* bytes of the word past the block stay */
+			if ((es[i].mask &= (uint8_t)~mask) && keep++ != i)
+				es[keep - 1] = es[i];
+		rc_word_set_n(wd, keep);
 		rc_word_reserve(m->s, wd);
-		rc_alloc_entry_set(&rc_entries(wd)[wd->n++], m->b, x, site);
+		rc_alloc_entry_set(rc_word_add(wd), m->b, x, site);
 		if (last - x < 8)
 			break;
 	}
@@ -545,14 +552,13 @@ static void rc_page_made(void *ctx, struct rc_page *pg, uint64_t w, uint64_t las
 	for (uint64_t x = w;; x += 8) {
 		struct rc_word *wd = rc_page_word(pg, x);
 		uint8_t mask = 0;
-		for (uint32_t i = 0; i < wd->n; i++) {
-			const struct rc_entry *e = &rc_entries(wd)[i];
-			if (e->thread == m->b->thread && e->epoch == m->b->epoch)
-				mask |= e->mask;
-		}
-		wd->n = 0;
+		const struct rc_entry *es = rc_entries(wd);
+		for (uint32_t i = 0, n = rc_word_n(wd); i < n; i++)
+			if (es[i].thread == m->b->thread && es[i].epoch == m->b->epoch)
+				mask |= es[i].mask;
+		rc_word_clear(m->s, wd);
 		if (mask) {
-			struct rc_entry *e = &rc_entries(wd)[wd->n++];
+			struct rc_entry *e = rc_word_add(wd);
 			rc_alloc_entry_set(e, m->b, x, rc_alloc_site(m->s, m->b, &m->site));
 			e->mask &= mask;
 		}
@@ -567,7 +573,7 @@ void rc_shadow_allocated(struct rc_shadow *s, const struct rc_block *b, uint32_t
 	end = end < b->addr ? UINT64_MAX : end;
 	struct rc_made m = { s, b, RC_NONE };
 	if (b->thread == TRACE_NONE)
-		rc_pages_in(s, b->process, b->addr, end, parts, part, rc_page_forget, NULL);
+		rc_pages_in(s, b->process, b->addr, end, parts, part, rc_page_forget, s);
 	else
 		rc_pages_in(s, b->process, b->addr, end, parts, part, b->written ? rc_page_written : rc_page_made, &m);
 }
