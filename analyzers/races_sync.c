@@ -273,11 +273,9 @@ static void rc_object_event(struct rc_hb *hb, const struct trace_event *ev)
 			rc_barrier(hb, ev, s);
 		return;
 	}
-	if (op == TRACE_OP_MQ_SEND || op == TRACE_OP_MQ_TIMEDSEND) {
-		/* The send's BEGIN is stamped before the real call, its END
-		 * after: a receiver the call wakes can return (and record) first.
-		 * So the start releases; a send that then fails orders too
-		 * (it can hide a race, never make one). */
+	if (trace_op_is_mq_send(op)) {
+		/* The start releases (trace_op_is_mq_send); a send that then
+		 * fails orders too (it can hide a race, never make one). */
 		if (ev->phase == TRACE_PHASE_BEGIN || (!ev->had_begin && ev->result == 0))
 			rc_release(hb, ev->thread, &s->clk);
 		return;

@@ -29,12 +29,16 @@ void report_init(struct report *r)
 	r->program.exit_status = -1;
 }
 
+static void report_deadlock_release(struct report_deadlock *d)
+{
+	free(d->note);
+	free(d->cycle);
+}
+
 static void report_release_findings(struct report *r)
 {
-	for (size_t i = 0; i < r->ndeadlocks; i++) {
-		free(r->deadlocks[i].note);
-		free(r->deadlocks[i].cycle);
-	}
+	for (size_t i = 0; i < r->ndeadlocks; i++)
+		report_deadlock_release(&r->deadlocks[i]);
 	for (size_t i = 0; i < r->nraces; i++) {
 		free(r->races[i].symbol);
 		free(r->races[i].function);
@@ -87,6 +91,19 @@ void report_release(struct report *r)
 	report_release_findings(r);
 	report_release_context(r);
 	report_init(r);
+}
+
+void report_keep_deadlocks(struct report *r, bool (*keep)(void *ctx, const struct report_deadlock *d),
+			   void *ctx)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->ndeadlocks; i++) {
+		if (keep(ctx, &r->deadlocks[i]))
+			r->deadlocks[n++] = r->deadlocks[i];
+		else
+			report_deadlock_release(&r->deadlocks[i]);
+	}
+	r->ndeadlocks = n;
 }
 
 struct report_deadlock *report_add_deadlock(struct report *r, enum report_deadlock_kind kind)

@@ -297,6 +297,9 @@ void report_release(struct report *r);
 /* ---- adding (analyzers) ---- */
 /* Each returns a zeroed entry (valid until the next add of the same kind). */
 struct report_deadlock *report_add_deadlock(struct report *r, enum report_deadlock_kind kind);
+/* Keeps the deadlocks for which KEEP says true, in order; the others go. */
+void report_keep_deadlocks(struct report *r, bool (*keep)(void *ctx, const struct report_deadlock *d),
+			   void *ctx);
 struct report_edge *report_deadlock_add_edge(struct report_deadlock *d);
 struct report_lockstat *report_add_lockstat(struct report *r, uint32_t lock);
 struct report_site *report_lockstat_add_site(struct report_lockstat *s, uint32_t stack);

@@ -504,10 +504,11 @@ int timeline_finish(struct timeline *tl, uint64_t end_ns, const struct tl_sink *
 	tl->sink = sink;
 	for (uint32_t t = 0; t < tl->nthreads; t++) {
 		struct tl_thread_state *ts = &tl->threads[t];
+		if (!ts->begun || ts->ended)
+			continue;
 		bool open;
 		uint64_t end = tl_lane_end(tl, t, end_ns, &open);
-		if (ts->begun && !ts->ended)
-			tl_thread_end(tl, t, end, open);
+		tl_thread_end(tl, t, end, open);
 	}
 	tl_findings_rest(tl, end_ns);
 	tl->sink = NULL;

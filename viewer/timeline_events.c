@@ -35,10 +35,6 @@ static enum tl_state wait_state(unsigned op)
 	}
 }
 
-static bool op_is_mq_send(unsigned op)
-{
-	return op == TRACE_OP_MQ_SEND || op == TRACE_OP_MQ_TIMEDSEND;
-}
 
 static bool op_is_mq_receive(unsigned op)
 {
@@ -318,7 +314,7 @@ static void put_message(struct timeline *tl, struct tl_obj_state *os, uint64_t p
 static void on_mq_end(struct timeline *tl, uint32_t t, const struct trace_event *ev)
 {
 	if (!ev->obj || ev->result) {
-		if (ev->obj && op_is_mq_send(ev->op))
+		if (ev->obj && trace_op_is_mq_send(ev->op))
 			send_ended(tl_obj(tl, ev->obj), t, &(bool){ false });
 		if (ev->had_begin)
 			on_wait_end(tl, t, ev);
@@ -326,12 +322,12 @@ static void on_mq_end(struct timeline *tl, uint32_t t, const struct trace_event 
 	}
 	struct tl_obj_state *os = tl_obj(tl, ev->obj);
 	bool taken = false;
-	uint64_t flow = op_is_mq_send(ev->op) ? send_ended(os, t, &taken) : 0;
+	uint64_t flow = trace_op_is_mq_send(ev->op) ? send_ended(os, t, &taken) : 0;
 	struct tl_instant in = {
 		.ts_ns = ev->ts_ns, .op = ev->op, .obj = ev->obj, .stack = ev->stack,
 		.size = ev->args[1], .prio = ev->args[2],
 	};
-	if (op_is_mq_send(ev->op)) {
+	if (trace_op_is_mq_send(ev->op)) {
 		in.kind = TL_INSTANT_SEND;
 		in.flow_out = flow ? flow : ++tl->next_flow_id;
 		if (taken && ev->had_begin)
@@ -360,7 +356,7 @@ static void on_end(struct timeline *tl, uint32_t t, const struct trace_event *ev
 		on_release(tl, t, ev->result ? 0 : ev->obj, ev->ts_ns, ev->stack);
 	else if (trace_op_is_cond_wait(op))
 		on_cond_end(tl, t, ev);
-	else if (op_is_mq_send(op) || op_is_mq_receive(op))
+	else if (trace_op_is_mq_send(op) || op_is_mq_receive(op))
 		on_mq_end(tl, t, ev);
 	else if (ev->had_begin)
 		on_wait_end(tl, t, ev);
@@ -372,7 +368,7 @@ static void dispatch(struct timeline *tl, uint32_t t, const struct trace_event *
 	if (th->reacquired && !trace_op_is_cond_wait(ev->op))
 		finish_reacquire(tl, t, NULL);
 	if (ev->phase == TRACE_PHASE_BEGIN) {
-		if (op_is_mq_send(ev->op) && ev->obj)
+		if (trace_op_is_mq_send(ev->op) && ev->obj)
 			send_begun(tl, t, ev);
 		on_begin(tl, t, ev);
 		return;

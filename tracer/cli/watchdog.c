@@ -240,22 +240,19 @@ static bool stall_confirmed(const struct watchdog *wd, const struct report_deadl
 	       process_threads_all_known(cat, cat->threads[d->cycle[0].thread].process);
 }
 
+/* A finding the live state confirms: a wait cycle is certain from the
+ * trace, a stall only if the program shows it too. */
+static bool confirmed(void *ctx, const struct report_deadlock *d)
+{
+	return d->kind != REPORT_DEADLOCK_STALL || stall_confirmed(ctx, d);
+}
+
 /* Leaves out of REP the stalls the live state does not confirm: true if a
  * finding is left. */
 static bool keep_confirmed(const struct watchdog *wd, struct report *rep)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < rep->ndeadlocks; i++) {
-		struct report_deadlock *d = &rep->deadlocks[i];
-		if (d->kind != REPORT_DEADLOCK_STALL || stall_confirmed(wd, d)) {
-			rep->deadlocks[n++] = *d;
-			continue;
-		}
-		free(d->cycle);
-		free(d->note);
-	}
-	rep->ndeadlocks = n;
-	return n > 0;
+	report_keep_deadlocks(rep, confirmed, (void *)wd);
+	return rep->ndeadlocks > 0;
 }
 
 bool watchdog_check(struct watchdog *wd, FILE *out)

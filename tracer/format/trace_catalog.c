@@ -63,6 +63,11 @@ bool trace_op_is_read_lock(unsigned op)
 	       op == TRACE_OP_RWLOCK_TIMEDRDLOCK || op == TRACE_OP_RWLOCK_CLOCKRDLOCK;
 }
 
+bool trace_op_is_mq_send(unsigned op)
+{
+	return op == TRACE_OP_MQ_SEND || op == TRACE_OP_MQ_TIMEDSEND;
+}
+
 bool trace_op_is_cond_wait(unsigned op)
 {
 	return op == TRACE_OP_COND_WAIT || op == TRACE_OP_COND_TIMEDWAIT ||
