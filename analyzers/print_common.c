@@ -90,11 +90,12 @@ static bool has_function(const struct report_frame *f)
 	return f->function != NULL;
 }
 
-/* The innermost frame that has a name: the program's own code even when it
- * was built without debug information (libc's frames above it have some). */
-static bool has_name(const struct report_frame *f)
+/* The innermost frame that has a name, or a place in a loaded object: the
+ * program's own code even when it was built without debug information or
+ * stripped (libc's frames above it have names); not an unknown pc. */
+static bool has_place(const struct report_frame *f)
 {
-	return f->file || f->function;
+	return f->file || f->function || (f->module && f->has_offset);
 }
 
 /* The innermost frame of STACK that is WANTED, passing over Python's own
@@ -128,17 +129,20 @@ const struct report_frame *print_top_frame_with_function(const struct report *r,
 
 const char *print_stack_where(const struct report *r, uint32_t stack, char *buf, size_t size)
 {
-	const struct report_frame *f = top_frame(r, stack, has_name);
+	const struct report_frame *f = top_frame(r, stack, has_place);
 	const struct report_stack *s = report_stack_find(r, stack);
+	const char *base = f && f->module ? strrchr(f->module, '/') : NULL;
+	base = base ? base + 1 : f ? f->module : NULL;
 	if (f && f->file && f->function)
 		snprintf(buf, size, "%s:%" PRIu32 " in %s", f->file, f->line, f->function);
 	else if (f && f->file)
 		snprintf(buf, size, "%s:%" PRIu32, f->file, f->line);
-	else if (f && f->module) {
-		const char *base = strrchr(f->module, '/');
-		snprintf(buf, size, "%s (%s)", f->function, base ? base + 1 : f->module);
-	} else if (f)
+	else if (f && f->function && base)
+		snprintf(buf, size, "%s (%s)", f->function, base);
+	else if (f && f->function)
 		snprintf(buf, size, "%s", f->function);
+	else if (f)   /* stripped: the object and offset, as TSan prints them */
+		snprintf(buf, size, "(%s+0x%" PRIx64 ")", base, f->module_offset);
 	else if (s && s->nframes)
 		snprintf(buf, size, "0x%" PRIx64, s->frames[0].pc);
 	else

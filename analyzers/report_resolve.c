@@ -227,6 +227,8 @@ static void resolve_frames(struct report_stack *rs, const struct trace_catalog *
 		d->file = dup_or_null(f[i].file);
 		d->line = f[i].line;
 		d->module = dup_or_null(f[i].module);
+		d->module_offset = f[i].module_offset;
+		d->has_offset = f[i].has_offset;
 		d->inlined = f[i].inlined;
 		d->python = f[i].python;
 		d->python_library = f[i].python && python_path_is_library(f[i].file, stdlib);

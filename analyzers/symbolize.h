@@ -18,6 +18,9 @@ struct sym_frame {
 	const char *file;       /* source file, or NULL */
 	uint32_t line;          /* 0 = unknown */
 	const char *module;     /* path of the ELF object, or NULL */
+	uint64_t module_offset; /* with has_offset: pc - the object's load bias,
+	                           its address in the file (addr2line's) */
+	bool has_offset;
 	bool inlined;           /* inlined into the frame that follows */
 	bool python;            /* a Python frame (python_frames.h): function =
 	                           qualified name, file = .py path, pc = the

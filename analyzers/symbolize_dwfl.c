@@ -234,6 +234,8 @@ size_t sym_module_frames(struct symbolizer *s, struct sym_module *m, uint64_t pc
 	memset(f, 0, sizeof *f);
 	f->pc = pc;
 	f->module = m->name;
+	f->module_offset = pc - m->bias;
+	f->has_offset = true;
 	if (m->state != SYM_MODULE_OK)
 		return 1;
 	line_at(s, m, addr, f);

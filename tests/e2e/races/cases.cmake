@@ -115,6 +115,10 @@ ctrace_race_case(running_spin__exit gcc blocked_at_exit.c "spin;_exit" blocked_a
 ctrace_race_case(running_spin_exec gcc blocked_at_exit.c "spin;exec" blocked_at_exit.jq)
 ctrace_race_case(blocked_futex_abort gcc blocked_at_exit.c "futex;abort" blocked_at_exit.jq
   EXPECT=134)
+# Stripped (-s): a finding is placed at the program's object and offset.
+foreach(family gcc clang)
+  ctrace_race_case(stripped ${family} race.c counter stripped.jq RACE_CFLAGS=-s)
+endforeach()
 # OpenMP with GCC's libgomp (shim/intercept_gomp.c): every ordering of
 # openmp.c without a race, and its one race. Not with clang: clang
 # -fopenmp=libgomp links libgomp but compiles no OpenMP (the pragmas are

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "print.h"
+#include "print_common.h"
 
 static char *read_file(const char *path)
 {
@@ -375,10 +376,10 @@ static void test_python_text(void **state)
 	assert_non_null(strstr(text, "    #0 worker /src/app/demo.py:12 (python)\n"
 				     "    #1 Thread.run /opt/py/lib/python3.11/threading.py:975 (python)\n"));
 	assert_non_null(strstr(text, "    #0 callback /src/app/demo.py:30 (python)\n"
-				     "    #1 <null> (_ext.cpython-311-x86_64-linux-gnu.so, pc 0x7f1000000100)\n"
+				     "    #1 <null> (_ext.cpython-311-x86_64-linux-gnu.so+0x100)\n"
 				     "    #2 worker2 /src/app/demo.py:25 (python)\n"));
-	assert_non_null(strstr(text, "    #0 <null> (libsqlite3.so.0, pc 0x7f2000000100)\n"
-				     "    #1 <null> (_ext.cpython-311-x86_64-linux-gnu.so, pc 0x7f1000000200)\n"
+	assert_non_null(strstr(text, "    #0 <null> (libsqlite3.so.0+0x100)\n"
+				     "    #1 <null> (_ext.cpython-311-x86_64-linux-gnu.so+0x200)\n"
 				     "    #2 worker2 /src/app/demo.py:24 (python)\n"));
 	assert_non_null(strstr(text, "sem 'demo.py:2'"));
 	assert_non_null(strstr(text, "mutex 'GIL'"));
@@ -455,6 +456,28 @@ static void test_race_text_golden(void **state)
 	free(text);
 }
 
+/* Where a finding is: a stripped program's frame has no name, so it is its
+ * object and offset (as TSan prints it), not libc's start_thread above
+ * it; an unknown pc (no object) is passed over. */
+static void test_where_stripped(void **state)
+{
+	(void)state;
+	struct report_frame frames[3] = {
+		{ .pc = 0x7f0000001000 },
+		{ .pc = 0x555555555234, .module = "/opt/app/bin/server", .module_offset = 0x1234,
+		  .has_offset = true },
+		{ .pc = 0x7ffff7e0a000, .function = "start_thread", .module = "/lib/libc.so.6",
+		  .module_offset = 0x8a000, .has_offset = true },
+	};
+	struct report_stack st = { .id = 5, .frames = frames, .nframes = 3 };
+	struct report r = { .stacks = &st, .nstacks = 1 };
+	char buf[128];
+	assert_string_equal(print_stack_where(&r, 5, buf, sizeof buf), "(server+0x1234)");
+	st.frames = &frames[2];
+	st.nframes = 1;
+	assert_string_equal(print_stack_where(&r, 5, buf, sizeof buf), "start_thread (libc.so.6)");
+}
+
 static void test_race_json_golden_and_contract(void **state)
 {
 	(void)state;
@@ -505,7 +528,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_python_text, py_setup, py_teardown),
 		cmocka_unit_test_setup_teardown(test_python_json, py_setup, py_teardown),
 		cmocka_unit_test_setup_teardown(test_python_sarif, py_setup, py_teardown),
-		cmocka_unit_test(test_race_text_golden), cmocka_unit_test(test_race_json_golden_and_contract),
+		cmocka_unit_test(test_race_text_golden), cmocka_unit_test(test_where_stripped),
+		cmocka_unit_test(test_race_json_golden_and_contract),
 		cmocka_unit_test(test_race_sarif_golden_and_structure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
