@@ -4,6 +4,7 @@
  * deep), optionally with a run.info, and is read to the end, not live or
  * live, with or without its memory accesses; every event must refer to
  * catalog entries that exist. */
+#include "trace_accesses.h"
 #include "trace_reader.h"
 
 #include <fcntl.h>
@@ -19,6 +20,8 @@ enum fuzz_mode {
 	FUZZ_RUNINFO = 4,  /* the last 128 bytes (at most) are run.info */
 	FUZZ_TSC     = 8,  /* the prepended header says TSC ticks */
 	FUZZ_NO_ACCESSES = 16,  /* read with TRACE_READER_NO_ACCESSES */
+	FUZZ_BATCHES = 32,      /* the rest of an access batch by
+	                           trace_reader_next_accesses, 3 at a time */
 };
 
 static char dir[64];
@@ -83,13 +86,20 @@ static void check(const struct trace_catalog *cat, const struct trace_event *ev)
 		abort();
 }
 
-static void drain(struct trace_reader *r, bool live)
+static void drain(struct trace_reader *r, bool live, bool batches)
 {
 	struct trace_event ev;
+	struct trace_access more[3];
 	for (int polls = 0; polls < 2; polls++) {
 		int st;
-		while ((st = trace_reader_next(r, &ev)) == TRACE_READER_EVENT)
-			check(trace_reader_catalog(r), &ev);
+		while ((st = trace_reader_next(r, &ev)) == TRACE_READER_EVENT) {
+			const struct trace_catalog *cat = trace_reader_catalog(r);
+			check(cat, &ev);
+			for (size_t k; batches && ev.op == TRACE_OP_ACCESS && (k = trace_reader_next_accesses(r, more, 3));)
+				for (size_t i = 0; i < k; i++)
+					if (more[i].stack >= cat->nstacks || more[i].flags >= TRACE_ACCESS_FLAGS_END)
+						abort();
+		}
 		if (st == TRACE_READER_DONE || !live)
 			return;
 		trace_reader_poll(r);
@@ -125,7 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct trace_reader *r = trace_reader_open(dir, flags, &err);
 	if (!r)
 		return 0;
-	drain(r, mode & FUZZ_LIVE);
+	drain(r, mode & FUZZ_LIVE, mode & FUZZ_BATCHES);
 	const struct ct_error *e = trace_reader_error(r);
 	if (e && (!e->msg[0] || (trace_reader_error_count(r) == 0)))
 		abort();

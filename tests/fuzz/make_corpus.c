@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 /* fuzz_reader's mode bits (the first byte of an input). */
-enum { HEADER = 1, LIVE = 2, RUNINFO = 4, TSC = 8, NO_ACCESSES = 16 };
+enum { HEADER = 1, LIVE = 2, RUNINFO = 4, TSC = 8, NO_ACCESSES = 16, BATCHES = 32 };
 
 static const char run_info[] = "ctrace-run 1\npid 1\narg ./p\\x41\ntsc_hz 3e9\nexit_status 0\n";
 
@@ -174,6 +174,7 @@ static void make(const char *out, const char *tmp, const char *name, uint32_t pi
 	write_seed(out, name, HEADER | LIVE, buf + TRACE_ALIGN, n - TRACE_ALIGN);
 	write_seed(out, name, HEADER | TSC | RUNINFO, buf + TRACE_ALIGN, n - TRACE_ALIGN);
 	write_seed(out, name, HEADER | NO_ACCESSES, buf + TRACE_ALIGN, n - TRACE_ALIGN);
+	write_seed(out, name, HEADER | BATCHES, buf + TRACE_ALIGN, n - TRACE_ALIGN);
 	free(buf);
 }
 
