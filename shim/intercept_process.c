@@ -331,6 +331,6 @@ SHIM_EXPORT void *dlopen(const char *file, int mode)
 	uint32_t snapshot = h ? shim_maps_snapshot() : 0;
 	shim_emit(&c, TRACE_OP_DLOPEN, 0, 0, h ? 0 : ENOENT, snapshot, 0, 0, file ? file : "");
 	if (h)
-		shim_py_detect(c.t, h);  /* an embedding program may load libpython now */
+		shim_py_detect(c.t);  /* an embedding program may load libpython now */
 	return h;
 }

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "elf_symbol.h"
 #include "emit.h"
 #include "python_priv.h"
 #include "stack.h"
@@ -56,37 +57,37 @@ static size_t code_size(void *fn)
 	return 0;
 }
 
-/* Sets R to the code of the function SYMBOL names in HANDLE. */
-static void code_range(struct shim_py_range *r, void *handle, const char *symbol)
+/* Sets R to the code of the function SYMBOL names. */
+static void code_range(struct shim_py_range *r, const char *symbol)
 {
-	void *fn = dlsym(handle, symbol);
+	void *fn = shim_elf_symbol(symbol);
 	r->lo = (uintptr_t)fn;
 	atomic_store_explicit(&r->len, code_size(fn), memory_order_release);
 }
 
-/* Resolves what the Python support reads in the objects HANDLE searches;
- * false if anything is missing, or for a debug build (Py_REF_DEBUG: its
- * objects are not the measured ones). */
-static bool resolve(void *handle, uint32_t version)
+/* Resolves what the Python support reads in the loaded objects; false if
+ * anything is missing, or for a debug build (Py_REF_DEBUG: its objects are
+ * not the measured ones). */
+static bool resolve(uint32_t version)
 {
-	if (dlsym(handle, "_Py_NegativeRefcount"))
+	if (shim_elf_symbol("_Py_NegativeRefcount"))
 		return false;
-	py_rt.runtime = dlsym(handle, "_PyRuntime");
-	py_rt.get_tstate = (void *(*)(void))dlsym(handle, "PyGILState_GetThisThreadState");
-	py_rt.addr2line = (int (*)(const void *, int))dlsym(handle, "PyCode_Addr2Line");
-	py_rt.code_type = dlsym(handle, "PyCode_Type");
-	py_rt.str_type = dlsym(handle, "PyUnicode_Type");
-	py_rt.dict_type = dlsym(handle, "PyDict_Type");
+	py_rt.runtime = shim_elf_symbol("_PyRuntime");
+	py_rt.get_tstate = (void *(*)(void))shim_elf_symbol("PyGILState_GetThisThreadState");
+	py_rt.addr2line = (int (*)(const void *, int))shim_elf_symbol("PyCode_Addr2Line");
+	py_rt.code_type = shim_elf_symbol("PyCode_Type");
+	py_rt.str_type = shim_elf_symbol("PyUnicode_Type");
+	py_rt.dict_type = shim_elf_symbol("PyDict_Type");
 	/* where each native eval frame of the stack returns to */
-	void *eval = dlsym(handle, "_PyEval_EvalFrameDefault");
+	void *eval = shim_elf_symbol("_PyEval_EvalFrameDefault");
 	size_t eval_size = code_size(eval);
 	if (eval_size) {
 		py_rt.eval_lo = (uintptr_t)eval;
 		py_rt.eval_hi = (uintptr_t)eval + eval_size;
 	}
 	if (version >> 16 >= 0x030d) {
-		code_range(&shim_py_sem_init, handle, "_PySemaphore_Init");
-		code_range(&shim_py_sem_wakeup, handle, "_PySemaphore_Wakeup");
+		code_range(&shim_py_sem_init, "_PySemaphore_Init");
+		code_range(&shim_py_sem_wakeup, "_PySemaphore_Wakeup");
 	}
 	return py_rt.runtime && py_rt.get_tstate && py_rt.addr2line && py_rt.code_type &&
 	       py_rt.str_type && py_rt.dict_type && py_layout_for(version, py_rt.runtime, &py_rt.L);
@@ -127,16 +128,15 @@ static void write_records(struct shim_thread *t)
 			      0, 0, gil[i].role, 0, 0, gil[i].name);
 }
 
-void shim_py_detect(struct shim_thread *t, void *handle)
+void shim_py_detect(struct shim_thread *t)
 {
 	if (!t || atomic_exchange(&looking, true))
 		return;
 	t->in_shim++;
-	const unsigned long *hex = dlsym(handle, "Py_Version");
+	const unsigned long *hex = shim_elf_symbol("Py_Version");
 	const char *(*get_version)(void) =
-		hex ? NULL : (const char *(*)(void))dlsym(handle, "Py_GetVersion");
+		hex ? NULL : (const char *(*)(void))shim_elf_symbol("Py_GetVersion");
 	uint32_t version = hex ? (uint32_t)*hex : get_version ? version_from_string(get_version) : 0;
-	dlerror();  /* our failed lookups are no error of the program's */
 	t->in_shim--;
 	if (!version) {
 		atomic_store(&looking, false);  /* not here: after the next dlopen, maybe */
@@ -146,8 +146,7 @@ void shim_py_detect(struct shim_thread *t, void *handle)
 	found_version = version;
 	bool refused = layout_refused();
 	t->in_shim++;
-	layout_known = !refused && resolve(handle, version);
-	dlerror();
+	layout_known = !refused && resolve(version);
 	t->in_shim--;
 	if (!layout_known)
 		snprintf(note, sizeof note, "CPython %u.%u: Python frames not recorded (%s), C frames only",

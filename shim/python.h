@@ -44,10 +44,11 @@ static inline bool shim_py_from(const struct shim_py_range *r, uintptr_t pc)
 	return len && pc - r->lo < len;
 }
 
-/* Looks for CPython in the objects HANDLE searches (RTLD_DEFAULT at start,
- * a dlopen's handle after it, until found): writes RUNTIME, and OBJ_ROLE
- * for the GIL's locks, through T. */
-void shim_py_detect(struct shim_thread *t, void *handle);
+/* Looks for CPython in the loaded objects (at start, and after each
+ * dlopen until found): writes RUNTIME, and OBJ_ROLE for the GIL's locks,
+ * through T. Allocates nothing (elf_symbol.h): the shim may start inside
+ * an allocator's initialization. */
+void shim_py_detect(struct shim_thread *t);
 
 /* A fork child writes a new trace: codes and names again, the records of
  * the image again (T is the forking thread, now the child's only one). */

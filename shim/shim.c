@@ -311,7 +311,7 @@ static bool process_start(void)
 	if (gettid_now() == shim.pid)
 		shim_thread_self();  /* the main thread is in the trace from the start */
 	shim_maps_snapshot();
-	shim_py_detect(shim_thread_self(), RTLD_DEFAULT);
+	shim_py_detect(shim_thread_self());
 	shim_signals_install();
 	return true;
 }
@@ -325,10 +325,15 @@ bool shim_start(void)
 		return false;
 	int expected = SHIM_UNINIT;
 	if (!atomic_compare_exchange_strong(&shim.state, &expected, SHIM_STARTING)) {
-		if (expected == SHIM_STARTING)
+		/* Another thread's call while the shim starts is lost. The
+		 * starting thread's own are the shim's: what the calls it makes
+		 * then call (an allocator's hook in the writer's mmap). */
+		if (expected == SHIM_STARTING &&
+		    atomic_load_explicit(&shim.starter_tid, memory_order_relaxed) != gettid_now())
 			atomic_fetch_add(&shim.early_drops, 1);
 		return atomic_load(&shim.state) == SHIM_ACTIVE;
 	}
+	atomic_store_explicit(&shim.starter_tid, gettid_now(), memory_order_relaxed);
 	if (!process_start()) {
 		atomic_store(&shim.state, SHIM_OFF);
 		return false;

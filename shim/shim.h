@@ -90,6 +90,7 @@ struct shim_process {
 	char env_depth[48];
 	char env_pylayout[48];
 	_Atomic uint64_t early_drops;       /* events lost before the writer existed */
+	_Atomic uint32_t starter_tid;       /* the thread in process_start */
 	uint32_t maps_snapshots;
 	atomic_flag maps_lock;
 	_Atomic(struct shim_thread *) all;  /* every state ever made */

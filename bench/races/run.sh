@@ -138,9 +138,11 @@ bench_program()
 	read -r c w m <<<"$r"
 	local rc=$c rw=$w
 	row ctrace-run "$c" "$w" "$m" "$OUT/best"
-	local events
+	local events kept
 	events=$("$CTRACE" info --format=json "$OUT/best" 2>/dev/null |
 		sed -n 's/^{.*"threads":[0-9]*,"events":\([0-9]*\),.*/\1/p')
+	kept=$("$CTRACE" info --format=json "$OUT/best" 2>/dev/null |
+		sed -n 's/.*"accesses":{"seen":[0-9]*,"kept":\([0-9]*\)[,}].*/\1/p')
 	rm -rf "$OUT/kept" && mv "$OUT/best" "$OUT/kept"
 	run_min r "$CTRACE" report "$OUT/kept"
 	read -r c w m <<<"$r"
@@ -149,6 +151,11 @@ bench_program()
 	printf '%-12s %7s %6s %7s %6s %7s %5s\n' native "$nc" 1 "$nw" 1 "$((nr / 1024))" 1
 	echo "   run+report / TSan CPU: $(ratio "$(echo "$rc + $c" | bc)" "$tc");" \
 		"report reads $(ratio "${events:-0}" "$(echo "$c * 1000000" | bc)") M events per CPU second"
+	# the race analysis alone, on one core: the issue's accesses per second per core
+	run_min r env CTRACE_RACE_PARTS=1 "$CTRACE" report --only=races "$OUT/kept"
+	read -r c w m <<<"$r"
+	echo "   race analysis alone, one part: $c s CPU, $(ratio "${kept:-0}" "$(echo "$c * 1000000" | bc)")" \
+		"M accesses kept per CPU second"
 }
 
 printf '%-12s %7s %6s %7s %6s %7s %5s %8s %7s %6s\n' variant cpu_s x wall_s x rss_MB x \

@@ -13,16 +13,24 @@ ctrace_e2e(exec_sh PROGRAM sh ARGS -c "exec sleep 2" RUN_OPTS --stall-timeout=1
 # the new image is traced (the inversion is found).
 ctrace_e2e(exec_own_preload PROGRAM env ARGS LD_PRELOAD=libm.so.6 $<TARGET_FILE:e2e_abba_inversion>
   REPORT_JQ programs/abba_inversion.jq)
-# A program with an allocator of its own that takes pthread locks
-# (jemalloc): the locks it takes while the shim itself allocates (libunwind,
-# dlsym) are the shim's, neither recorded nor counted as lost.
-find_library(JEMALLOC NAMES libjemalloc.so.2 jemalloc)
-if(JEMALLOC)
-  ctrace_e2e(own_allocator PROGRAM env ARGS LD_PRELOAD=${JEMALLOC} $<TARGET_FILE:e2e_abba_inversion>
-    INFO_JQ ${L}/nothing_dropped_info.jq REPORT_JQ programs/abba_inversion.jq)
-else()
-  message(WARNING "libjemalloc.so.2 not found: e2e_own_allocator not built (scripts/deps.sh installs it)")
-endif()
+# A program with an allocator of its own that takes pthread locks: the
+# locks it takes while the shim itself allocates (libunwind, dlsym:
+# jemalloc) or maps (tcmalloc's mmap hook) are the shim's, neither recorded
+# nor counted as lost; the shim starting inside the allocator's own
+# initialization (tcmalloc's pthread_once, under its lock) never waits for
+# it (it hung in its Python lookup's malloc).
+foreach(allocator jemalloc.so.2 tcmalloc_minimal.so.4 mimalloc.so.2)
+  string(REGEX REPLACE "[._].*" "" short ${allocator})
+  find_library(ALLOCATOR_${short} NAMES lib${allocator})
+  if(ALLOCATOR_${short})
+    ctrace_e2e(own_allocator_${short} PROGRAM env
+      ARGS LD_PRELOAD=${ALLOCATOR_${short}} $<TARGET_FILE:e2e_abba_inversion>
+      INFO_JQ ${L}/nothing_dropped_info.jq REPORT_JQ programs/abba_inversion.jq)
+  else()
+    message(WARNING "lib${allocator} not found: e2e_own_allocator_${short} not built "
+      "(scripts/deps.sh installs it)")
+  endif()
+endforeach()
 ctrace_e2e(cleanup_unlock SOURCE ${L}/cleanup_unlock.c REPORT_JQ ${L}/no_finding.jq
   ENV EXPECT_STDOUT=done)
 ctrace_e2e(main_return SOURCE ${L}/main_return.c EXPECT 3 INFO_JQ ${L}/main_return_info.jq
