@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "elf_symbol.h"
 #include "emit.h"
 #include "python.h"
 #include "real.h"
@@ -296,8 +297,19 @@ static void fork_child(void)
 	shim_after_fork_child(fork_origin.pid, fork_origin.thread, fork_origin.tick);
 }
 
+/* clock_gettime by the system call, where there is no vDSO. */
+static int kernel_clock(clockid_t id, struct timespec *ts)
+{
+	return (int)syscall(SYS_clock_gettime, id, ts);
+}
+
 static bool process_start(void)
 {
+	/* The trace's times come from the kernel's clock, the vDSO's,
+	 * whatever the program interposes on clock_gettime (libfaketime). */
+	int (*vdso_clock)(clockid_t, struct timespec *) =
+		(int (*)(clockid_t, struct timespec *))shim_elf_symbol("__vdso_clock_gettime");
+	trace_writer_set_clock(vdso_clock ? vdso_clock : kernel_clock);
 	if (!read_config())
 		return false;
 	if (shim_real.pthread_key_create(&thread_key, thread_key_destructor) != 0)

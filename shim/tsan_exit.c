@@ -30,13 +30,6 @@ static _Atomic uint32_t request;     /* the current request's number */
 static _Atomic int ask_signo;        /* 0: not chosen yet, -1: none free */
 static atomic_flag asking;
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* The handler, on the thread asked. A signal that is not ours (another
  * process's, or the program's own) gets the default action it would have
  * had without us. */
@@ -136,9 +129,9 @@ static void ask_all(struct shim_thread *self, int signo)
 {
 	uint32_t req = atomic_fetch_add(&request, 1) + 1;
 	pid_t pid = getpid();
-	uint64_t start = now_ns(), asked = 0;
+	uint64_t start = trace_mono_ns(), asked = 0;
 	for (bool first = true;; first = false) {
-		uint64_t now = now_ns();
+		uint64_t now = trace_mono_ns();
 		bool again = first || now - asked >= ASK_AGAIN_NS, waiting = false;
 		for (struct shim_thread *t = atomic_load(&shim.all); t; t = t->next_all) {
 			if (t == self || !must_answer(t, req))

@@ -21,10 +21,17 @@
 #define RETRY_AFTER   1024u   /* drops before retrying a failed allocation */
 #define WINDOW        (16u * TRACE_ALIGN)  /* of a chunk, populated at a time */
 
+static int (*read_clock)(clockid_t, struct timespec *) = clock_gettime;
+
+void trace_writer_set_clock(int (*fn)(clockid_t, struct timespec *))
+{
+	read_clock = fn ? fn : clock_gettime;
+}
+
 uint64_t trace_mono_ns(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	read_clock(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -77,6 +84,14 @@ int trace_writer_fd_out_of_the_way(int fd)
 	return high;
 }
 
+/* fstat by the system call: a library the program preloads may interpose
+ * on fstat and take its own locks there (libfaketime), and this runs inside
+ * the shim. */
+static int own_fstat(int fd, struct stat *st)
+{
+	return (int)syscall(SYS_fstat, fd, st);
+}
+
 /* Programs close every descriptor (daemons) or dup2 over ours: before
  * writing through it, make sure the fd is still our file, else reopen it by
  * path, so the program's own file is never touched. Returns the fd or -1. */
@@ -84,7 +99,7 @@ static int own_fd(struct trace_writer *w)
 {
 	int fd = atomic_load(&w->fd);
 	struct stat st;
-	if (fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_dev == w->dev &&
+	if (fd >= 0 && own_fstat(fd, &st) == 0 && (uint64_t)st.st_dev == w->dev &&
 	    (uint64_t)st.st_ino == w->ino)
 		return fd;
 	while (atomic_flag_test_and_set_explicit(&w->fd_lock, memory_order_acquire))
@@ -92,7 +107,7 @@ static int own_fd(struct trace_writer *w)
 	int cur = atomic_load(&w->fd);
 	if (cur == fd) {
 		int nfd = trace_writer_fd_out_of_the_way(open(w->path, O_RDWR | O_CLOEXEC));
-		if (nfd >= 0 && (fstat(nfd, &st) != 0 || (uint64_t)st.st_ino != w->ino)) {
+		if (nfd >= 0 && (own_fstat(nfd, &st) != 0 || (uint64_t)st.st_ino != w->ino)) {
 			close(nfd);  /* the file was replaced: stop writing */
 			nfd = -1;
 		}
@@ -235,7 +250,7 @@ static void fill_process_header(struct trace_writer *w, const struct trace_write
 	ph->order_groups = TRACE_GROUPS;
 	ph->stack_depth = cfg->stack_depth;
 	struct timespec rt;
-	clock_gettime(CLOCK_REALTIME, &rt);
+	read_clock(CLOCK_REALTIME, &rt);
 	ph->start_realtime_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
 	if (cfg->exe) {
 		size_t n = strnlen(cfg->exe, TRACE_PATH_MAX - 1);
@@ -262,7 +277,7 @@ int trace_writer_open(struct trace_writer *w, const struct trace_writer_config *
 	if (fd < 0)
 		return fd;
 	struct stat st;
-	fstat(fd, &st);
+	own_fstat(fd, &st);
 	w->dev = (uint64_t)st.st_dev;
 	w->ino = (uint64_t)st.st_ino;
 	atomic_store(&w->fd, fd);
@@ -313,7 +328,7 @@ void trace_writer_abandon(struct trace_writer *w)
 	atomic_store(&w->stack_level, 0);
 	int fd = atomic_load(&w->fd);
 	struct stat st;
-	if (fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_ino == w->ino &&
+	if (fd >= 0 && own_fstat(fd, &st) == 0 && (uint64_t)st.st_ino == w->ino &&
 	    (uint64_t)st.st_dev == w->dev)
 		close(fd);  /* only if it is still ours */
 	w->hdr = NULL;

@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "trace_format.h"
 
@@ -163,6 +164,10 @@ void trace_writer_clear_exit(struct trace_writer *w, uint32_t flag);
 void trace_writer_abandon(struct trace_writer *w);
 
 uint64_t trace_mono_ns(void);
+/* Where the writer reads CLOCK_MONOTONIC and CLOCK_REALTIME (NULL: libc's
+ * clock_gettime). The shim reads the kernel's, past any library that
+ * interposes clock_gettime (libfaketime: the trace's times stay true). */
+void trace_writer_set_clock(int (*fn)(clockid_t, struct timespec *));
 
 /* The clock every tick comes from (inline: it runs for every record). */
 TRACE_HOT uint64_t trace_writer_tick(const struct trace_writer *w)

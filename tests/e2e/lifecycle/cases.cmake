@@ -31,6 +31,16 @@ foreach(allocator jemalloc.so.2 tcmalloc_minimal.so.4 mimalloc.so.2)
       "(scripts/deps.sh installs it)")
   endif()
 endforeach()
+# A preloaded library that interposes on clock_gettime and fstat and takes
+# locks there (libfaketime): the shim's own clock reads and file checks go
+# to the kernel, so none of its locks is counted as a lost event.
+find_program(FAKETIME faketime)
+if(FAKETIME)
+  ctrace_e2e(preload_faketime PROGRAM ${FAKETIME} ARGS -f "+1d x10" $<TARGET_FILE:e2e_abba_inversion>
+    INFO_JQ ${L}/nothing_dropped_info.jq REPORT_JQ programs/abba_inversion.jq)
+else()
+  message(WARNING "faketime not found: e2e_preload_faketime not built (scripts/deps.sh installs it)")
+endif()
 ctrace_e2e(cleanup_unlock SOURCE ${L}/cleanup_unlock.c REPORT_JQ ${L}/no_finding.jq
   ENV EXPECT_STDOUT=done)
 ctrace_e2e(main_return SOURCE ${L}/main_return.c EXPECT 3 INFO_JQ ${L}/main_return_info.jq
