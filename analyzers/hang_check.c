@@ -354,11 +354,13 @@ static bool hg_owner_only_unlocks(const struct hang_detector *h, uint32_t lock)
 
 /* A wait for a lock whose owner thread ended without unlocking it (a
  * robust mutex's waiter gets EOWNERDEAD instead). Unless only an owner
- * could unlock it, for good only once no thread of the process can run. */
+ * could unlock it, for good only once no thread of the process can run.
+ * Never a semaphore's: it has no owner, and a signal handler may post it
+ * (sem_post is async-signal-safe; CPython's Lock is one). */
 static void hg_check_dead_owner(struct hg_check *c, uint32_t thread)
 {
 	uint32_t lock = c->h->threads[thread].obj;
-	if (trace_object_is_robust(trace_catalog_object(c->h->cat, lock)) ||
+	if (trace_object_is_robust(trace_catalog_object(c->h->cat, lock)) || hg_is_semaphore(c->h, lock) ||
 	    (!hg_owner_only_unlocks(c->h, lock) &&
 	     (hg_is_pshared(c->h, lock) || !hg_all_blocked(c, hg_process_of(c->h, thread)))))
 		return;

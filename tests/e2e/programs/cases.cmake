@@ -32,8 +32,10 @@ ctrace_e2e(wait_cycles_once PROGRAM $<TARGET_FILE:e2e_wait_cycles_join> ARGS onc
   EXPECT 137 RUN_OPTS --stall-timeout=600 REPORT_JQ ${P}/wait_cycles_once.jq TIMEOUT 30)
 # Waits another process ends (2 s later), a thread that computes in its
 # once routine for 2 s, a wait a timer's thread ends (2 s later), timed
-# waits of 2 s: not a stall, even past the timeout.
-foreach(mode pshared-cond mq once-long timer-thread timed-poll)
+# waits of 2 s, a semaphore a signal handler posts (2 s later) after the
+# thread that took it ended: not a stall, nor a deadlock, even past the
+# timeout.
+foreach(mode pshared-cond mq once-long timer-thread timed-poll sem-handler)
   ctrace_e2e(wait_cycles_${mode} PROGRAM $<TARGET_FILE:e2e_wait_cycles_join> ARGS ${mode}
     RUN_OPTS --stall-timeout=1 REPORT_JQ ${P}/wait_cycles_other_process.jq)
 endforeach()

@@ -25,7 +25,11 @@
  *   timer-thread     the only thread the trace knows waits on a condition
  *                    variable that a SIGEV_THREAD timer's callback signals
  *                    2 s later (glibc's helper thread, which the shim does
- *                    not see, makes the callback's thread): not a stall */
+ *                    not see, makes the callback's thread): not a stall
+ *   sem-handler      a thread takes a binary semaphore and ends; main waits
+ *                    for it, and a SIGALRM handler posts it 2 s later
+ *                    (sem_post is async-signal-safe): neither a dead
+ *                    owner's lock nor a stall */
 #include <signal.h>
 #include <fcntl.h>
 #include <mqueue.h>
@@ -297,6 +301,32 @@ static void *poll_twice(void *arg)
 	return NULL;
 }
 
+static sem_t token;
+
+static void give_token_back(int sig)
+{
+	(void)sig;
+	sem_post(&token);
+}
+
+static void *take_token(void *arg)
+{
+	(void)arg;
+	sem_wait(&token);
+	return NULL;
+}
+
+static void sem_handler(void)
+{
+	struct sigaction sa = { .sa_handler = give_token_back };
+	sigaction(SIGALRM, &sa, NULL);
+	sem_init(&token, 0, 1);
+	run_and_join(take_token);
+	alarm(2);
+	while (sem_wait(&token) == -1 && errno == EINTR)
+		;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -318,8 +348,10 @@ int main(int argc, char **argv)
 		timer_thread();
 	else if (!strcmp(mode, "timed-poll"))
 		run_and_join(poll_twice);
+	else if (!strcmp(mode, "sem-handler"))
+		sem_handler();
 	else {
-		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff|pshared-cond|mq|once-under-lock|once-long|timer-thread|timed-poll\n", argv[0]);
+		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff|pshared-cond|mq|once-under-lock|once-long|timer-thread|timed-poll|sem-handler\n", argv[0]);
 		return 2;
 	}
 	puts("done");

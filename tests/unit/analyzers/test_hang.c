@@ -215,6 +215,21 @@ static void test_dead_owner_errorcheck_robust(void **state)
 	assert_int_equal(f->r.deadlocks[0].cycle[0].thread, 0);
 }
 
+/* A binary semaphore taken by t2, which ended, waited for by t1 while
+ * main joins: a signal handler may still post it (sem_post is
+ * async-signal-safe): no deadlock, and no stall. */
+static void test_dead_owner_semaphore(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t s = fake_object(&f->t, TRACE_OBJ_SEM, 0x7000);
+	fake_lock(&f->t, f->t2, s, 0);
+	an_end_thread(&f->t, f->t2);
+	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, s);
+	fake_begin(&f->t, 0, TRACE_OP_JOIN, 0);
+	assert_int_equal(check_final(f, f->t.now + 20000 * MS, 10000 * MS), 0);
+	assert_int_equal(f->r.ndeadlocks, 0);
+}
+
 /* t1 holds a and joins t2, which waits for a: a deadlock through the join
  * (found in the settle time, not after the stall timeout). */
 static void test_join_cycle(void **state)
@@ -434,6 +449,7 @@ int main(void)
 		T(test_spinlock_cycle),
 		T(test_dead_owner),
 		T(test_dead_owner_errorcheck_robust),
+		T(test_dead_owner_semaphore),
 		T(test_join_cycle),
 		T(test_join_cycle_once),
 		T(test_once_cycle),
