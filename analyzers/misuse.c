@@ -266,6 +266,7 @@ static void mu_bad_unlock(struct misuse *mu, const struct trace_event *ev, uint3
 /* A release by a thread that does not hold the lock as far as we know. */
 static void mu_release_unheld(struct misuse *mu, const struct trace_event *ev)
 {
+	mu_reinit_unlocked(mu, ev);
 	struct mu_lock *l = mu_lock(mu, ev->obj);
 	uint32_t owner = l->owner != MU_NONE ? l->owner : l->nreaders ? l->readers[0] : MU_NONE;
 	if (owner == MU_NONE && mu_inherited_unlock(mu, ev))

@@ -47,6 +47,11 @@ struct mu_lock {
 	bool cond_mixed;           /* cond: used with a second mutex too */
 	bool unknown;              /* after a gap: holders may be missing */
 	uint64_t known_gaps;       /* mu->gaps at the last exclusive acquisition */
+	/* Initialized while a thread held it: a misuse once that holder
+	 * unlocks it; until then the memory may have been freed and reused
+	 * (frees are not in the trace), a new object at the same address. */
+	bool reinit_pending;
+	uint32_t reinit_holder, reinit_holder_stack, reinit_thread, reinit_stack;
 };
 
 /* Which of 64 objects (ids 64 w ... 64 w + 63) were destroyed: ever (until
@@ -201,8 +206,12 @@ void mu_set_destroyed(struct misuse *mu, uint32_t id, bool on);
 /* Whether ID was destroyed (since the last gap when RECENT) and not
  * initialized since. */
 bool mu_was_destroyed(const struct misuse *mu, uint32_t id, bool recent);
-/* A successful init: reinit-in-use if the object is held or waited on. */
+/* A successful init: reinit-in-use if the object is waited on; if held,
+ * once its holder unlocks it (mu_reinit_unlocked). */
 void mu_init(struct misuse *mu, const struct trace_event *ev);
+/* ev, a release by a thread that does not hold ev's object: the holder of
+ * a re-initialized object unlocking it (the re-init is a misuse). */
+void mu_reinit_unlocked(struct misuse *mu, const struct trace_event *ev);
 /* use-after-destroy of ev's object; true if reported. */
 bool mu_use_after_destroy(struct misuse *mu, const struct trace_event *ev);
 

@@ -151,6 +151,20 @@ static bool mu_lock_is_idle(const struct mu_lock *l)
 	return l->owner == MU_NONE && !l->nreaders && !l->waiters && !l->unwoken && !l->unknown;
 }
 
+void mu_reinit_unlocked(struct misuse *mu, const struct trace_event *ev)
+{
+	struct mu_lock *l = mu_lock(mu, ev->obj);
+	if (!l->reinit_pending || l->reinit_holder != ev->thread)
+		return;
+	l->reinit_pending = false;
+	struct report_misuse *m = mu_report(mu, REPORT_MISUSE_REINIT_IN_USE, l->reinit_thread, ev->obj,
+					    l->reinit_stack, "re-initialization of {lock} while "
+					    "thread T%" PRIu32 " holds it (it unlocked it after)",
+					    l->reinit_holder);
+	m->other_thread = l->reinit_holder;
+	m->other_stack = l->reinit_holder_stack;
+}
+
 void mu_destroy(struct misuse *mu, const struct trace_event *ev)
 {
 	const struct mu_lock *l = mu_lock_peek(mu, ev->obj);
@@ -175,17 +189,17 @@ void mu_destroy(struct misuse *mu, const struct trace_event *ev)
 		mu_lock_forget(mu, ev->obj);
 }
 
-/* An init of an object in use: held, or with waiters no wake reached. */
-static bool mu_reinit_in_use(struct misuse *mu, const struct trace_event *ev)
+/* An init of an object in use: held (told once its holder unlocks it,
+ * *HOLDER until then), or with waiters no wake reached. */
+static bool mu_reinit_in_use(struct misuse *mu, const struct trace_event *ev, struct mu_lock *holder)
 {
 	struct mu_lock *l = mu_lock(mu, ev->obj);
 	if (l->owner != MU_NONE || l->nreaders) {
-		uint32_t owner = l->owner != MU_NONE ? l->owner : l->readers[0];
-		struct report_misuse *m = mu_report(mu, REPORT_MISUSE_REINIT_IN_USE, ev->thread, ev->obj,
-						    ev->stack, "re-initialization of {lock} while "
-						    "thread T%" PRIu32 " holds it", owner);
-		m->other_thread = owner;
-		m->other_stack = l->owner != MU_NONE ? l->owner_stack : 0;
+		holder->reinit_pending = true;
+		holder->reinit_holder = l->owner != MU_NONE ? l->owner : l->readers[0];
+		holder->reinit_holder_stack = l->owner != MU_NONE ? l->owner_stack : 0;
+		holder->reinit_thread = ev->thread;
+		holder->reinit_stack = ev->stack;
 		return true;
 	}
 	if (!l->unwoken)
@@ -200,10 +214,16 @@ void mu_init(struct misuse *mu, const struct trace_event *ev)
 {
 	/* opening a named semaphore or queue does not reset it */
 	bool opens = ev->op == TRACE_OP_SEM_OPEN || ev->op == TRACE_OP_MQ_OPEN;
-	bool in_use = !opens && !mu_was_destroyed(mu, ev->obj, false) && mu_reinit_in_use(mu, ev);
+	struct mu_lock pending = { .reinit_pending = false };
+	bool in_use = !opens && !mu_was_destroyed(mu, ev->obj, false) && mu_reinit_in_use(mu, ev, &pending);
 	mu_lock_clear(mu, ev->obj);
 	struct mu_lock *l = mu_lock(mu, ev->obj);
 	mu_set_destroyed(mu, ev->obj, false);
+	l->reinit_pending = pending.reinit_pending;
+	l->reinit_holder = pending.reinit_holder;
+	l->reinit_holder_stack = pending.reinit_holder_stack;
+	l->reinit_thread = pending.reinit_thread;
+	l->reinit_stack = pending.reinit_stack;
 	if (opens)
 		return;
 	/* after a re-init in use, the old holders' unlocks are not misuse of

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -222,6 +223,20 @@ static void do_misuse(const char *kind)
 		pthread_mutex_lock(&plain_lock);
 		pthread_create(&t, NULL, do_exit_holding, NULL);
 		usleep(100000);
+	} else if (!strcmp(kind, "freed-locked-reused-ok")) {
+		/* an object freed by its last user under its own lock (no
+		 * destroy: a normal mutex needs none), and a new one that malloc
+		 * makes in its block: the new mutex's init is no re-init */
+		struct counted { pthread_mutex_t m; int refs; } *a = malloc(sizeof *a), *b;
+		pthread_mutex_init(&a->m, NULL);
+		pthread_mutex_lock(&a->m);
+		free(a);
+		b = malloc(sizeof *b);
+		pthread_mutex_init(&b->m, NULL);
+		pthread_mutex_lock(&b->m);
+		pthread_mutex_unlock(&b->m);
+		pthread_mutex_destroy(&b->m);
+		free(b);
 	} else if (!strcmp(kind, "recursive-ok")) {
 		init_errorcheck(&checked_lock, PTHREAD_MUTEX_RECURSIVE);
 		for (int i = 0; i < 3; i++)
