@@ -119,8 +119,13 @@ static bool mu_is_expected(unsigned op, int err)
 		return (op_class(op) & OPC_RELEASE) || (op_class(op) & OPC_COND);
 	case EOVERFLOW:
 		return op == TRACE_OP_SEM_POST;
-	case ENOENT:
-	case EEXIST:
+	case ENOENT:   /* a named object's open or unlink: the name's state, */
+	case EEXIST:   /* the caller's rights, the system's limits */
+	case EACCES:
+	case EMFILE:
+	case ENFILE:
+	case ENOSPC:
+	case ENOMEM:
 		return mu_is_open_or_unlink(op);
 	case EINVAL:
 	case ESRCH:

@@ -50,15 +50,18 @@ static void text_stack(struct text *t, uint32_t id)
 		text_frame(t, i, &s->frames[i]);
 }
 
+/* THREAD: the finding's, whose process's pid is told (a child's in a
+ * trace of several processes), TRACE_NONE: the program's. */
 static void text_header(struct text *t, enum report_severity level, const char *title,
-			const char *kind)
+			const char *kind, uint32_t thread)
 {
+	const struct report_thread *th = thread != TRACE_NONE ? report_thread_find(t->r, thread) : NULL;
 	fputs(RULE, t->out);
 	fprintf(t->out, "%s%s: ctrace: %s%s", level == REPORT_SEVERITY_NOTE ? t->bold : t->red,
 		level == REPORT_SEVERITY_NOTE ? "NOTE" : "WARNING", title, t->reset);
 	if (kind)
 		fprintf(t->out, " [%s]", kind);
-	fprintf(t->out, " (pid=%" PRIu32 ")\n", t->r->program.pid);
+	fprintf(t->out, " (pid=%" PRIu32 ")\n", th && th->pid ? th->pid : t->r->program.pid);
 }
 
 static void text_summary_line(struct text *t, const char *title, uint32_t stack)
@@ -139,7 +142,8 @@ static void text_deadlock(struct text *t, const struct report_deadlock *d)
 {
 	uint32_t threads[64];
 	size_t n = 0;
-	text_header(t, REPORT_SEVERITY_WARNING, report_deadlock_kind_title(d->kind), NULL);
+	text_header(t, REPORT_SEVERITY_WARNING, report_deadlock_kind_title(d->kind), NULL,
+		    d->ncycle ? d->cycle[0].thread : TRACE_NONE);
 	switch (d->kind) {
 	case REPORT_DEADLOCK_LOCK_ORDER:
 		text_lock_order(t, d);
@@ -182,7 +186,7 @@ static void text_misuse(struct text *t, const struct report_misuse *m)
 {
 	char th[128], a[160];
 	enum report_severity level = report_misuse_kind_severity(m->kind);
-	text_header(t, level, report_misuse_kind_title(m->kind), report_misuse_kind_name(m->kind));
+	text_header(t, level, report_misuse_kind_title(m->kind), report_misuse_kind_name(m->kind), m->thread);
 	fprintf(t->out, "  %s%s%s", t->bold, m->message, t->reset);
 	if (m->count > 1)
 		fprintf(t->out, " (%" PRIu64 " times)", m->count);
@@ -218,7 +222,7 @@ static void text_locks_held(struct text *t, const struct report_access *a)
 static void text_race(struct text *t, const struct report_race *x)
 {
 	char buf[512], th[128];
-	text_header(t, REPORT_SEVERITY_WARNING, report_race_kind_title(x->kind), NULL);
+	text_header(t, REPORT_SEVERITY_WARNING, report_race_kind_title(x->kind), NULL, x->accesses[0].thread);
 	for (int a = 0; a < 2; a++) {
 		const struct report_access *ac = &x->accesses[a];
 		print_race_access(t->r, ac, !a, buf, sizeof(buf));

@@ -344,9 +344,16 @@ static void test_expected_errors_silent(void **state)
 	an_call(&f->t, f->t1, TRACE_OP_SEM_WAIT, sem, 0, EINTR);
 	an_call(&f->t, f->t1, TRACE_OP_MQ_RECEIVE, mq, 0, EAGAIN);
 	an_call(&f->t, f->t1, TRACE_OP_MQ_UNLINK, mq, 0, ENOENT);
+	an_call(&f->t, f->t1, TRACE_OP_MQ_OPEN, mq, 0, EACCES);   /* no permission */
+	an_call(&f->t, f->t1, TRACE_OP_MQ_UNLINK, mq, 0, EACCES);
+	an_call(&f->t, f->t1, TRACE_OP_SEM_OPEN, sem, 0, EMFILE);
+	an_call(&f->t, f->t1, TRACE_OP_MQ_OPEN, mq, 0, ENOSPC);   /* queues_max */
 	an_call(&f->t, f->t1, TRACE_OP_FORK, 0, 0, EAGAIN);
 	run(f);
 	assert_int_equal(f->r.nmisuses, 0);
+	an_call(&f->t, f->t1, TRACE_OP_MQ_OPEN, mq, 0, EINVAL);   /* a bad name or attribute */
+	run(f);
+	assert_int_equal(f->r.nmisuses, 1);
 }
 
 /* The same misuse in a loop: one finding with a count. */

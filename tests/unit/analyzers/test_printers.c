@@ -478,6 +478,22 @@ static void test_where_stripped(void **state)
 	assert_string_equal(print_stack_where(&r, 5, buf, sizeof buf), "start_thread (libc.so.6)");
 }
 
+/* A finding in a child process names the child's pid, not the program's. */
+static void test_header_pid_of_child(void **state)
+{
+	(void)state;
+	struct report_thread threads[2] = { { .id = 0, .tid = 100, .pid = 100 },
+					    { .id = 1, .tid = 101, .pid = 101 } };
+	struct report_misuse m = { .kind = REPORT_MISUSE_THREAD_LEAK, .thread = 1, .message = "leak",
+				   .count = 1, .other_thread = TRACE_NONE };
+	struct report r = { .threads = threads, .nthreads = 2, .misuses = &m, .nmisuses = 1 };
+	r.program.pid = 100;
+	char *text = an_render(print_text, &r, NULL);
+	assert_non_null(strstr(text, "(pid=101)\n"));
+	assert_null(strstr(text, "(pid=100)"));
+	free(text);
+}
+
 static void test_race_json_golden_and_contract(void **state)
 {
 	(void)state;
@@ -529,6 +545,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_python_json, py_setup, py_teardown),
 		cmocka_unit_test_setup_teardown(test_python_sarif, py_setup, py_teardown),
 		cmocka_unit_test(test_race_text_golden), cmocka_unit_test(test_where_stripped),
+		cmocka_unit_test(test_header_pid_of_child),
 		cmocka_unit_test(test_race_json_golden_and_contract),
 		cmocka_unit_test(test_race_sarif_golden_and_structure),
 	};
