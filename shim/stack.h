@@ -59,7 +59,8 @@ void shim_stack_set_root(struct shim_thread *t, uintptr_t root);
  * frames unwound by pthread_exit or a cancellation. */
 void shim_stack_root_unwound(void *t);
 
-/* Finds where libunwind is loaded (once, at start). */
+/* Finds where libunwind, the shim and the program's allocator are loaded
+ * (once, at start). */
 void shim_stack_init(void);
 
 /* True if PC is in the shim itself: a libc call the shim makes (a struct

@@ -9,7 +9,10 @@
 #include <cmocka.h>
 
 #include <dlfcn.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
+#include <time.h>
 
 #include "elf_symbol.h"
 
@@ -44,6 +47,26 @@ static void test_local_library(void **state)
 	dlclose(h);
 }
 
+/* The vDSO's clock (the shim's, past any clock_gettime a program
+ * preloads): found, and it tells the time clock_gettime tells. */
+static void test_vdso_clock(void **state)
+{
+	(void)state;
+	int (*vdso)(clockid_t, struct timespec *) =
+		(int (*)(clockid_t, struct timespec *))shim_elf_symbol("__vdso_clock_gettime");
+	if (!getauxval(AT_SYSINFO_EHDR))
+		skip();   /* no vDSO mapped */
+	assert_non_null(vdso);
+	struct timespec a, b, c;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	assert_int_equal(vdso(CLOCK_MONOTONIC, &b), 0);
+	clock_gettime(CLOCK_MONOTONIC, &c);
+	uint64_t na = (uint64_t)a.tv_sec * 1000000000u + (uint64_t)a.tv_nsec;
+	uint64_t nb = (uint64_t)b.tv_sec * 1000000000u + (uint64_t)b.tv_nsec;
+	uint64_t nc = (uint64_t)c.tv_sec * 1000000000u + (uint64_t)c.tv_nsec;
+	assert_true(na <= nb && nb <= nc);
+}
+
 static void test_missing(void **state)
 {
 	(void)state;
@@ -58,6 +81,7 @@ int main(void)
 		cmocka_unit_test(test_libc),
 		cmocka_unit_test(test_program),
 		cmocka_unit_test(test_local_library),
+		cmocka_unit_test(test_vdso_clock),
 		cmocka_unit_test(test_missing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
