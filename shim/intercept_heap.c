@@ -20,6 +20,7 @@
 #include "omp_runtime.h"
 #include "real.h"
 #include "real_mem.h"
+#include "stack.h"
 #include "tsan_thread.h"
 
 __thread unsigned heap_inner_depth;
@@ -151,7 +152,8 @@ static __attribute__((noinline)) void free_slow(void *p, uintptr_t pc0, uintptr_
 {
 	if (!p || shim_mem_in_arena(p) || !shim_mem_resolve())
 		return;  /* arena blocks stay: dlsym's few bytes */
-	if (recording() && !shim_omp_runtime_has(pc0))   /* the runtime's own block */
+	/* not the runtime's own block, nor one the allocator frees itself */
+	if (recording() && !shim_omp_runtime_has(pc0) && !shim_stack_is_allocator(pc0))
 		record_free(pc0, sp, p, usable_size(p));
 	shim_mem.free(p);
 }

@@ -76,9 +76,14 @@ bool shim_stack_is_unwinder(uintptr_t pc)
 	return pc >= unwinder.lo && pc < unwinder.hi;
 }
 
+bool shim_stack_is_allocator(uintptr_t pc)
+{
+	return pc >= allocator.lo && pc < allocator.hi;
+}
+
 bool shim_is_helper_call(const struct shim_thread *t, uintptr_t pc)
 {
-	return (t->in_unwind && shim_stack_is_unwinder(pc)) || (pc >= allocator.lo && pc < allocator.hi);
+	return (t->in_unwind && shim_stack_is_unwinder(pc)) || shim_stack_is_allocator(pc);
 }
 
 /* Frames of the shim itself (the thread trampoline) are not the program's. */

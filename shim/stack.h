@@ -70,6 +70,12 @@ bool shim_stack_is_own(uintptr_t pc);
 /* True if PC is in libunwind: a lock call made by the unwinder itself. */
 bool shim_stack_is_unwinder(uintptr_t pc);
 
+/* True if PC is in the program's own allocator (jemalloc, tcmalloc; not
+ * glibc's malloc): its copies, clears and frees of memory are its own
+ * business, ordered by its own locks and atomics (calloc's memset of a
+ * block another thread freed). */
+bool shim_stack_is_allocator(uintptr_t pc);
+
 /* A lock call, at PC, made inside the shim (T->in_shim) by code the shim
  * called: libunwind while it unwinds, or the program's own allocator
  * (jemalloc's locks when libunwind or dlsym allocates). The shim's, not

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "omp_runtime.h"
+#include "stack.h"
 #include "shim.h"
 #include "trace_accesses.h"
 #include "tsan_hot.h"
@@ -120,12 +121,13 @@ void tsan_access(struct shim_thread *t, uintptr_t pc, uint64_t addr, uint64_t si
 /* The bytes [P, P + N) that a library call at PC reads or writes for the
  * program (memcpy's, a buffer given to read or send): a range access,
  * FLAGS TRACE_ACCESS_WRITE or not, when the process has instrumented
- * code and the call is the program's (not the OpenMP runtime's own). */
+ * code and the call is the program's (not the OpenMP runtime's own, nor
+ * the allocator's). */
 static inline void tsan_call_range(uintptr_t pc, const void *p, size_t n, unsigned flags)
 {
 	struct shim_thread *t;
 	if (n && atomic_load_explicit(&tsan_on, memory_order_relaxed) && !shim_omp_runtime_has(pc) &&
-	    (t = tsan_thread_for_interceptor(pc)))
+	    !shim_stack_is_allocator(pc) && (t = tsan_thread_for_interceptor(pc)))
 		tsan_access(t, pc, (uintptr_t)p, n, flags | TRACE_ACCESS_RANGE);
 }
 

@@ -115,6 +115,17 @@ ctrace_race_case(running_spin__exit gcc blocked_at_exit.c "spin;_exit" blocked_a
 ctrace_race_case(running_spin_exec gcc blocked_at_exit.c "spin;exec" blocked_at_exit.jq)
 ctrace_race_case(blocked_futex_abort gcc blocked_at_exit.c "futex;abort" blocked_at_exit.jq
   EXPECT=134)
+# An allocator of its own (tcmalloc) hands one thread's freed memory to
+# another, unordered, and clears it in its calloc: no race (it raced with
+# the first thread's free); without it too.
+find_library(RACES_TCMALLOC NAMES libtcmalloc_minimal.so.4)
+foreach(family gcc clang)
+  ctrace_race_case(norace_allocator_reuse ${family} norace.c allocator_reuse norace.jq)
+  if(RACES_TCMALLOC)
+    ctrace_race_case(norace_allocator_reuse_tcmalloc ${family} norace.c allocator_reuse norace.jq
+      LD_PRELOAD=${RACES_TCMALLOC})
+  endif()
+endforeach()
 # Stripped (-s): a finding is placed at the program's object and offset.
 foreach(family gcc clang)
   ctrace_race_case(stripped ${family} race.c counter stripped.jq RACE_CFLAGS=-s)

@@ -7,6 +7,7 @@
 #include <netdb.h>
 #include <mqueue.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -564,6 +565,52 @@ static int getaddrinfo_threads(void)
 	return 42;
 }
 
+/* A thread writes and frees blocks and ends; another, ordered after it
+ * by nothing (a relaxed flag main sets once it joined the first), then
+ * gets blocks of the same size and writes them: an allocator of its own
+ * (tcmalloc, run with it preloaded) hands it the first thread's memory,
+ * and its calloc clears that memory itself (not the program's write). */
+#define REUSE_BLOCKS 64
+static atomic_int first_gone;
+
+static void *write_and_free(void *arg)
+{
+	for (int i = 0; i < REUSE_BLOCKS; i++) {
+		char *p = malloc(152);
+		memset(p, 1, 152);
+		free(p);
+	}
+	return arg;
+}
+
+static void *reuse_blocks(void *arg)
+{
+	while (!atomic_load_explicit(&first_gone, memory_order_relaxed))
+		sched_yield();
+	char *keep[REUSE_BLOCKS];
+	long sum = 0;
+	for (int i = 0; i < REUSE_BLOCKS; i++) {
+		keep[i] = calloc(1, 152);
+		sum += keep[i][0];
+		keep[i][5] = 2;
+	}
+	for (int i = 0; i < REUSE_BLOCKS; i++)
+		free(keep[i]);
+	return (void *)sum;
+}
+
+static int allocator_reuse(void)
+{
+	pthread_t a, b;
+	pthread_create(&a, NULL, write_and_free, NULL);
+	pthread_create(&b, NULL, reuse_blocks, NULL);
+	pthread_join(a, NULL);
+	atomic_store_explicit(&first_gone, 1, memory_order_relaxed);
+	void *sum;
+	pthread_join(b, &sum);
+	return sum == NULL ? 42 : 0;
+}
+
 static int ignored_alloc(void)
 {
 	pthread_t t;
@@ -1055,6 +1102,9 @@ int main(int argc, char **argv)
 		expect = 42;
 	} else if (!strcmp(m, "annotated_rwlock")) {
 		counter = annotated_rwlock();
+		expect = 42;
+	} else if (!strcmp(m, "allocator_reuse")) {
+		counter = allocator_reuse();
 		expect = 42;
 	} else if (!strcmp(m, "getaddrinfo")) {
 		counter = getaddrinfo_threads();
