@@ -15,9 +15,11 @@ bool shim_enter_slow(struct shim_call *c, uintptr_t pc0, uintptr_t sp)
 		return false;
 	struct shim_thread *t = shim_thread_self();
 	if (!t) {
-		/* Past the thread's end: libunwind's key destructor (not the
-		 * program's), or a signal handler of the program: lost, counted. */
-		if (!shim_stack_is_unwinder(pc0) &&
+		/* Past the thread's end: libunwind's or the allocator's key
+		 * destructor (not the program's: jemalloc's locks as it tidies
+		 * the thread's caches), or a signal handler of the program:
+		 * lost, counted. */
+		if (!shim_stack_is_unwinder(pc0) && !shim_stack_is_allocator(pc0) &&
 		    atomic_load_explicit(&shim.state, memory_order_relaxed) == SHIM_ACTIVE)
 			atomic_fetch_add((_Atomic uint64_t *)&shim.writer.hdr->dropped, 1);
 		return false;
