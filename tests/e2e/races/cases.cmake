@@ -123,7 +123,7 @@ foreach(family gcc clang)
   ctrace_race_case(norace_allocator_reuse ${family} norace.c allocator_reuse norace.jq)
   if(RACES_TCMALLOC)
     ctrace_race_case(norace_allocator_reuse_tcmalloc ${family} norace.c allocator_reuse norace.jq
-      LD_PRELOAD=${RACES_TCMALLOC})
+      PRELOAD=${RACES_TCMALLOC})
   endif()
 endforeach()
 # Stripped (-s): a finding is placed at the program's object and offset.

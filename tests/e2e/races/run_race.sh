@@ -3,7 +3,8 @@
 # with gcc or clang, at -O1 -g, then runs it as one end-to-end case
 # (run_case.sh: `ctrace run`, exit status, `ctrace report` JSON checked by
 # REPORT_JQ). Environment as run_case.sh's (CASE, EXPECT, REPORT_JQ...),
-# and RACE_CFLAGS: more compiler options (-fopenmp).
+# RACE_CFLAGS: more compiler options (-fopenmp), and PRELOAD: an LD_PRELOAD
+# for the program's run only (an allocator of its own).
 # Usage: run_race.sh CTRACE gcc|clang SOURCE [PROGRAM ARGS...].
 # Exit 77 if the compiler is missing.
 set -u
@@ -21,4 +22,6 @@ trap 'rm -rf "$work"' EXIT
 name=$(basename "$src"); name=${name%.*}
 "$ctrace" "$sub" --cc="$compiler" $std ${RACE_CFLAGS:-} -O1 -g -pthread "$src" -o "$work/$name" 2>"$work/cc.err" ||
 	{ cat "$work/cc.err"; echo "FAIL: ctrace $sub --cc=$compiler $src"; exit 1; }
-CTRACE=$ctrace bash "$here/../run_case.sh" "$work/$name" "$@"
+run=("$work/$name")
+[ -z "${PRELOAD:-}" ] || run=(env "LD_PRELOAD=$PRELOAD" "$work/$name")
+CTRACE=$ctrace bash "$here/../run_case.sh" "${run[@]}" "$@"
