@@ -411,6 +411,11 @@ static void hg_check_stall(struct hg_check *c, uint32_t process)
 		 * polling its queue every few seconds while main joins it) */
 		if (!t->blocked || !hg_settled(c, t, c->stall) || c->in_cycle[i] || trace_op_is_timed(t->op))
 			return;
+		/* a join of a thread that has ended returns: its thread runs
+		 * (the watchdog may look before the join's end is written) */
+		uint32_t joined = hg_is_join_wait(t) ? hg_thread_waited_for(h, i) : TRACE_NONE;
+		if (joined < h->nthreads && h->threads[joined].ended)
+			return;
 		/* a semaphore may be posted by a signal handler (sem_post is
 		 * async-signal-safe; CPython's handlers run in its main thread,
 		 * whose every wait is on one): a process waiting for a signal,

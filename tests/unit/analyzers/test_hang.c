@@ -230,6 +230,19 @@ static void test_dead_owner_semaphore(void **state)
 	assert_int_equal(f->r.ndeadlocks, 0);
 }
 
+/* Main joins t1, which has ended: the join returns (its END not written
+ * yet when the watchdog looks): no stall, however long main waited. */
+static void test_join_of_ended_thread_no_stall(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t th1 = fake_object(&f->t, TRACE_OBJ_THREAD, f->t.cat.threads[f->t1].handle);
+	fake_begin(&f->t, 0, TRACE_OP_JOIN, th1);
+	an_end_thread(&f->t, f->t1);
+	an_end_thread(&f->t, f->t2);
+	assert_int_equal(check_final(f, f->t.now + 20000 * MS, 1000 * MS), 0);
+	assert_int_equal(f->r.ndeadlocks, 0);
+}
+
 /* t1 holds a and joins t2, which waits for a: a deadlock through the join
  * (found in the settle time, not after the stall timeout). */
 static void test_join_cycle(void **state)
@@ -450,6 +463,7 @@ int main(void)
 		T(test_dead_owner),
 		T(test_dead_owner_errorcheck_robust),
 		T(test_dead_owner_semaphore),
+		T(test_join_of_ended_thread_no_stall),
 		T(test_join_cycle),
 		T(test_join_cycle_once),
 		T(test_once_cycle),
