@@ -95,6 +95,11 @@ struct trace_object *fake_object_desc(struct fake_trace *t, uint32_t id)
 	return &t->cat.descs[t->cat.object_desc[id]];
 }
 
+uint32_t fake_thread_object(struct fake_trace *t, uint32_t thread)
+{
+	return fake_object(t, TRACE_OBJ_THREAD, t->cat.threads[thread].handle);
+}
+
 uint32_t fake_stack(struct fake_trace *t, uint64_t pc0, uint32_t depth)
 {
 	struct trace_catalog *c = &t->cat;

@@ -24,6 +24,8 @@ uint32_t fake_thread(struct fake_trace *t, uint32_t parent, const char *name);
 uint32_t fake_object(struct fake_trace *t, enum trace_obj_kind kind, uint64_t addr);
 /* The description of object ID, to edit (attr, init_stack, name...). */
 struct trace_object *fake_object_desc(struct fake_trace *t, uint32_t id);
+/* An object for thread THREAD's pthread_t (what a join or detach names). */
+uint32_t fake_thread_object(struct fake_trace *t, uint32_t thread);
 /* A stack of DEPTH frames starting at pc0, pc0+0x10...; returns its id. */
 uint32_t fake_stack(struct fake_trace *t, uint64_t pc0, uint32_t depth);
 

@@ -235,7 +235,7 @@ static void test_dead_owner_semaphore(void **state)
 static void test_join_of_ended_thread_no_stall(void **state)
 {
 	struct hg_fixture *f = *state;
-	uint32_t th1 = fake_object(&f->t, TRACE_OBJ_THREAD, f->t.cat.threads[f->t1].handle);
+	uint32_t th1 = fake_thread_object(&f->t, f->t1);
 	fake_begin(&f->t, 0, TRACE_OP_JOIN, th1);
 	an_end_thread(&f->t, f->t1);
 	an_end_thread(&f->t, f->t2);
@@ -248,7 +248,7 @@ static void test_join_of_ended_thread_no_stall(void **state)
 static void test_join_cycle(void **state)
 {
 	struct hg_fixture *f = *state;
-	uint32_t th2 = fake_object(&f->t, TRACE_OBJ_THREAD, f->t.cat.threads[f->t2].handle);
+	uint32_t th2 = fake_thread_object(&f->t, f->t2);
 	fake_lock(&f->t, f->t1, f->a, f->s_a1);
 	fake_begin(&f->t, f->t1, TRACE_OP_JOIN, th2);
 	fake_begin(&f->t, f->t2, TRACE_OP_MUTEX_LOCK, f->a)->stack = f->s_a2;
@@ -298,7 +298,7 @@ static void test_once_cycle(void **state)
 static void test_join_cycle_once(void **state)
 {
 	struct hg_fixture *f = *state;
-	uint32_t th1 = fake_object(&f->t, TRACE_OBJ_THREAD, f->t.cat.threads[f->t1].handle);
+	uint32_t th1 = fake_thread_object(&f->t, f->t1);
 	fake_lock(&f->t, f->t2, f->a, f->s_a1);
 	fake_begin(&f->t, f->t2, TRACE_OP_JOIN, th1);
 	fake_begin(&f->t, f->t1, TRACE_OP_MUTEX_LOCK, f->a);
@@ -323,7 +323,7 @@ static void test_timed_lock_no_cycle(void **state)
 static void test_timed_join_no_cycle(void **state)
 {
 	struct hg_fixture *f = *state;
-	uint32_t th2 = fake_object(&f->t, TRACE_OBJ_THREAD, f->t.cat.threads[f->t2].handle);
+	uint32_t th2 = fake_thread_object(&f->t, f->t2);
 	fake_lock(&f->t, f->t1, f->a, f->s_a1);
 	fake_begin(&f->t, f->t1, TRACE_OP_TIMEDJOIN_NP, th2);
 	fake_begin(&f->t, f->t2, TRACE_OP_MUTEX_LOCK, f->a);
@@ -351,7 +351,7 @@ static void test_stall(void **state)
 {
 	struct hg_fixture *f = *state;
 	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x7000);
-	uint32_t th1 = fake_object(&f->t, TRACE_OBJ_THREAD, f->t.cat.threads[f->t1].handle);
+	uint32_t th1 = fake_thread_object(&f->t, f->t1);
 	fake_lock(&f->t, f->t1, f->a, 0);
 	struct trace_event *e = fake_begin(&f->t, f->t1, TRACE_OP_COND_WAIT, cv);
 	e->obj2 = f->a;

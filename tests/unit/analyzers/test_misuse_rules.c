@@ -235,12 +235,6 @@ static void test_signal_after_unlock_silent(void **state)
 
 /* ---- thread-leak ---- */
 
-/* The pthread_t of thread T in the fake trace, and an object for it. */
-static uint32_t thread_object(struct mu_fixture *f, uint32_t thread)
-{
-	return fake_object(&f->t, TRACE_OBJ_THREAD, f->t.cat.threads[thread].handle);
-}
-
 /* A create by main of a new thread, at STACK; returns the thread. */
 static uint32_t create(struct mu_fixture *f, uint32_t stack)
 {
@@ -273,8 +267,8 @@ static void test_thread_leak(void **state)
 {
 	struct mu_fixture *f = *state;
 	uint32_t a = create(f, f->s1), b = create(f, f->s1);
-	thread_call(f, TRACE_OP_TRYJOIN_NP, thread_object(f, a), a, EBUSY);
-	thread_call(f, TRACE_OP_TIMEDJOIN_NP, thread_object(f, b), b, ETIMEDOUT);
+	thread_call(f, TRACE_OP_TRYJOIN_NP, fake_thread_object(&f->t, a), a, EBUSY);
+	thread_call(f, TRACE_OP_TIMEDJOIN_NP, fake_thread_object(&f->t, b), b, ETIMEDOUT);
 	an_end_thread(&f->t, a);
 	an_end_thread(&f->t, b);
 	proc_exit(f);
@@ -290,7 +284,7 @@ static void test_thread_leak_return_from_main(void **state)
 {
 	struct mu_fixture *f = *state;
 	uint32_t a = create(f, f->s1);
-	thread_call(f, TRACE_OP_TRYJOIN_NP, thread_object(f, a), a, EBUSY);
+	thread_call(f, TRACE_OP_TRYJOIN_NP, fake_thread_object(&f->t, a), a, EBUSY);
 	an_end_thread(&f->t, a);
 	f->t.cat.processes[0].exit_flags = TRACE_EXIT_CAL;
 	run(f);
@@ -323,8 +317,8 @@ static void test_thread_leak_silent(void **state)
 	uint32_t unknown = create(f, f->s1), joined = create(f, f->s1);
 	uint32_t detached = create(f, f->s1), joining = create(f, f->s1);
 	(void)unknown;
-	uint32_t oj = thread_object(f, joined), od = thread_object(f, detached);
-	uint32_t og = thread_object(f, joining);
+	uint32_t oj = fake_thread_object(&f->t, joined), od = fake_thread_object(&f->t, detached);
+	uint32_t og = fake_thread_object(&f->t, joining);
 	thread_call(f, TRACE_OP_TRYJOIN_NP, oj, joined, EBUSY);
 	thread_call(f, TRACE_OP_TRYJOIN_NP, od, detached, EBUSY);
 	thread_call(f, TRACE_OP_TRYJOIN_NP, og, joining, EBUSY);
@@ -342,7 +336,7 @@ static void test_thread_leak_unclean_exit_silent(void **state)
 {
 	struct mu_fixture *f = *state;
 	uint32_t a = create(f, f->s1);
-	thread_call(f, TRACE_OP_TRYJOIN_NP, thread_object(f, a), a, EBUSY);
+	thread_call(f, TRACE_OP_TRYJOIN_NP, fake_thread_object(&f->t, a), a, EBUSY);
 	f->t.cat.processes[0].exit_flags = TRACE_EXIT_SIGNAL | TRACE_EXIT_CAL;
 	run(f);
 	none(f);
@@ -385,7 +379,7 @@ static void test_thread_leak_handle_reuse_silent(void **state)
 {
 	struct mu_fixture *f = *state;
 	uint32_t a = create(f, f->s1);
-	uint32_t obj = thread_object(f, a);
+	uint32_t obj = fake_thread_object(&f->t, a);
 	thread_call(f, TRACE_OP_TRYJOIN_NP, obj, a, EBUSY);
 	struct trace_event *e = an_call(&f->t, 0, TRACE_OP_CREATE, 0, f->s2, 0);
 	e->args[1] = f->t.cat.threads[a].handle;
