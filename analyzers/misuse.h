@@ -50,8 +50,10 @@ struct mu_lock {
 	/* Initialized while a thread held it: a misuse once that holder
 	 * unlocks it; until then the memory may have been freed and reused
 	 * (frees are not in the trace), a new object at the same address. */
-	bool reinit_pending;
-	uint32_t reinit_holder, reinit_holder_stack, reinit_thread, reinit_stack;
+	struct mu_reinit {
+		bool pending;
+		uint32_t holder, holder_stack, thread, stack;
+	} reinit;
 };
 
 /* Which of 64 objects (ids 64 w ... 64 w + 63) were destroyed: ever (until

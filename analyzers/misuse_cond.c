@@ -154,15 +154,15 @@ static bool mu_lock_is_idle(const struct mu_lock *l)
 void mu_reinit_unlocked(struct misuse *mu, const struct trace_event *ev)
 {
 	struct mu_lock *l = mu_lock(mu, ev->obj);
-	if (!l->reinit_pending || l->reinit_holder != ev->thread)
+	struct mu_reinit *r = &l->reinit;
+	if (!r->pending || r->holder != ev->thread)
 		return;
-	l->reinit_pending = false;
-	struct report_misuse *m = mu_report(mu, REPORT_MISUSE_REINIT_IN_USE, l->reinit_thread, ev->obj,
-					    l->reinit_stack, "re-initialization of {lock} while "
-					    "thread T%" PRIu32 " holds it (it unlocked it after)",
-					    l->reinit_holder);
-	m->other_thread = l->reinit_holder;
-	m->other_stack = l->reinit_holder_stack;
+	r->pending = false;
+	struct report_misuse *m = mu_report(mu, REPORT_MISUSE_REINIT_IN_USE, r->thread, ev->obj, r->stack,
+					    "re-initialization of {lock} while thread T%" PRIu32
+					    " holds it (it unlocked it after)", r->holder);
+	m->other_thread = r->holder;
+	m->other_stack = r->holder_stack;
 }
 
 void mu_destroy(struct misuse *mu, const struct trace_event *ev)
@@ -190,16 +190,13 @@ void mu_destroy(struct misuse *mu, const struct trace_event *ev)
 }
 
 /* An init of an object in use: held (told once its holder unlocks it,
- * *HOLDER until then), or with waiters no wake reached. */
-static bool mu_reinit_in_use(struct misuse *mu, const struct trace_event *ev, struct mu_lock *holder)
+ * *HELD until then), or with waiters no wake reached. */
+static bool mu_reinit_in_use(struct misuse *mu, const struct trace_event *ev, struct mu_reinit *held)
 {
 	struct mu_lock *l = mu_lock(mu, ev->obj);
 	if (l->owner != MU_NONE || l->nreaders) {
-		holder->reinit_pending = true;
-		holder->reinit_holder = l->owner != MU_NONE ? l->owner : l->readers[0];
-		holder->reinit_holder_stack = l->owner != MU_NONE ? l->owner_stack : 0;
-		holder->reinit_thread = ev->thread;
-		holder->reinit_stack = ev->stack;
+		*held = (struct mu_reinit){ true, l->owner != MU_NONE ? l->owner : l->readers[0],
+					    l->owner != MU_NONE ? l->owner_stack : 0, ev->thread, ev->stack };
 		return true;
 	}
 	if (!l->unwoken)
@@ -214,16 +211,12 @@ void mu_init(struct misuse *mu, const struct trace_event *ev)
 {
 	/* opening a named semaphore or queue does not reset it */
 	bool opens = ev->op == TRACE_OP_SEM_OPEN || ev->op == TRACE_OP_MQ_OPEN;
-	struct mu_lock pending = { .reinit_pending = false };
-	bool in_use = !opens && !mu_was_destroyed(mu, ev->obj, false) && mu_reinit_in_use(mu, ev, &pending);
+	struct mu_reinit held = { .pending = false };
+	bool in_use = !opens && !mu_was_destroyed(mu, ev->obj, false) && mu_reinit_in_use(mu, ev, &held);
 	mu_lock_clear(mu, ev->obj);
 	struct mu_lock *l = mu_lock(mu, ev->obj);
 	mu_set_destroyed(mu, ev->obj, false);
-	l->reinit_pending = pending.reinit_pending;
-	l->reinit_holder = pending.reinit_holder;
-	l->reinit_holder_stack = pending.reinit_holder_stack;
-	l->reinit_thread = pending.reinit_thread;
-	l->reinit_stack = pending.reinit_stack;
+	l->reinit = held;
 	if (opens)
 		return;
 	/* after a re-init in use, the old holders' unlocks are not misuse of

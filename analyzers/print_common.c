@@ -131,8 +131,7 @@ const char *print_stack_where(const struct report *r, uint32_t stack, char *buf,
 {
 	const struct report_frame *f = top_frame(r, stack, has_place);
 	const struct report_stack *s = report_stack_find(r, stack);
-	const char *base = f && f->module ? strrchr(f->module, '/') : NULL;
-	base = base ? base + 1 : f ? f->module : NULL;
+	const char *base = f && f->module ? print_basename(f->module) : NULL;
 	if (f && f->file && f->function)
 		snprintf(buf, size, "%s:%" PRIu32 " in %s", f->file, f->line, f->function);
 	else if (f && f->file)
