@@ -29,6 +29,7 @@ struct text_range {
 };
 
 static struct text_range unwinder, self, allocator;
+uintptr_t shim_allocator_lo, shim_allocator_hi;
 
 /* The range of the loaded object holding range->target. */
 static int find_object(struct dl_phdr_info *info, size_t size, void *data)
@@ -55,9 +56,11 @@ void shim_stack_init(void)
 	if (shim_mem_resolve() && shim_mem.malloc) {
 		allocator.target = (uintptr_t)shim_mem.malloc;
 		uintptr_t libc_lock = (uintptr_t)shim_real.pthread_mutex_lock;
-		if (!dl_iterate_phdr(find_object, &allocator) ||
-		    (libc_lock >= allocator.lo && libc_lock < allocator.hi))
-			allocator.lo = allocator.hi = 0;
+		if (dl_iterate_phdr(find_object, &allocator) &&
+		    !(libc_lock >= allocator.lo && libc_lock < allocator.hi)) {
+			shim_allocator_lo = allocator.lo;
+			shim_allocator_hi = allocator.hi;
+		}
 	}
 }
 
@@ -74,11 +77,6 @@ bool shim_object_of(uintptr_t pc, uintptr_t *lo, uintptr_t *hi)
 bool shim_stack_is_unwinder(uintptr_t pc)
 {
 	return pc >= unwinder.lo && pc < unwinder.hi;
-}
-
-bool shim_stack_is_allocator(uintptr_t pc)
-{
-	return pc >= allocator.lo && pc < allocator.hi;
 }
 
 bool shim_is_helper_call(const struct shim_thread *t, uintptr_t pc)

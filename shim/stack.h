@@ -74,7 +74,11 @@ bool shim_stack_is_unwinder(uintptr_t pc);
  * glibc's malloc): its copies, clears and frees of memory are its own
  * business, ordered by its own locks and atomics (calloc's memset of a
  * block another thread freed). */
-bool shim_stack_is_allocator(uintptr_t pc);
+extern uintptr_t shim_allocator_lo, shim_allocator_hi;   /* set once, at start */
+static inline bool shim_stack_is_allocator(uintptr_t pc)
+{
+	return pc >= shim_allocator_lo && pc < shim_allocator_hi;
+}
 
 /* A lock call, at PC, made inside the shim (T->in_shim) by code the shim
  * called: libunwind while it unwinds, or the program's own allocator
