@@ -2,9 +2,9 @@
 /* intercept_fd.c - descriptors that carry data from thread to thread:
  * pipes, socket pairs, sockets, eventfds and epoll sets. What a thread did
  * before writing into one is ordered before what a thread does after
- * reading from it (as TSan orders them): a write, send, close or
- * epoll_ctl releases the descriptor's channel, a read, recv or epoll_wait
- * that returns acquires it. They are recorded as happens-before
+ * reading from it (as TSan orders them): a write, send, connect, close or
+ * epoll_ctl releases the descriptor's channel, a read, recv, accept or
+ * epoll_wait that returns acquires it. They are recorded as happens-before
  * annotations on the channel's address, in a range no program memory
  * uses (FD_CHANNEL_ADDR). A pipe's or a socket pair's two ends are one
  * channel; the sockets of the process are one (what one sends, another in
@@ -164,6 +164,14 @@ SHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags
 			       (int)syscall(SYS_accept4, fd, addr, len, flags));
 	FD_ACQUIRE(fd, r);
 	return fd_made(r, FD_CHANNEL_SOCKETS);
+}
+
+/* What a thread did before its connect is ordered before the accept that
+ * takes the connection (as TSan orders them), though nothing is sent. */
+SHIM_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	FD_RELEASE(fd);
+	return SHIM_CALL_REAL(connect, (fd, addr, len), (int)syscall(SYS_connect, fd, addr, len));
 }
 
 SHIM_EXPORT int eventfd(unsigned initval, int flags)

@@ -169,6 +169,7 @@ static const struct real_entry real_entries[] = {
 	{ "socket", NULL, offsetof(struct shim_real, socket) },
 	{ "accept", NULL, offsetof(struct shim_real, accept) },
 	{ "accept4", NULL, offsetof(struct shim_real, accept4) },
+	{ "connect", NULL, offsetof(struct shim_real, connect) },
 	{ "eventfd", NULL, offsetof(struct shim_real, eventfd) },
 	{ "epoll_create", NULL, offsetof(struct shim_real, epoll_create) },
 	{ "epoll_create1", NULL, offsetof(struct shim_real, epoll_create1) },

@@ -143,6 +143,7 @@ struct shim_real {
 	int (*socket)(int, int, int);
 	int (*accept)(int, struct sockaddr *, socklen_t *);
 	int (*accept4)(int, struct sockaddr *, socklen_t *, int);
+	int (*connect)(int, const struct sockaddr *, socklen_t);
 	int (*eventfd)(unsigned, int);
 	int (*epoll_create)(int);
 	int (*epoll_create1)(int);

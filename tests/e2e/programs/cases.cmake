@@ -72,7 +72,7 @@ foreach(how zeroed initializer)   # C objects made again without a call
 endforeach()
 ctrace_e2e(sync_reuse_destroyed SOURCE ${P}/sync_reuse.c ARGS destroyed
   REPORT_JQ ${P}/sync_reuse_destroyed.jq)
-foreach(how pipe socketpair eventfd epoll vfork fcntl)
+foreach(how pipe socketpair eventfd epoll vfork fcntl connect)
   ctrace_e2e(fd_handoff_${how} SOURCE ${P}/fd_handoff.c ARGS ${how} REPORT_JQ ${P}/fd_handoff.jq)
 endforeach()
 # A signal handler's write to a wake-up pipe while its thread is inside the

@@ -76,7 +76,7 @@ foreach(family gcc clang)
   endforeach()
   ctrace_race_case(wide_interval ${family} race.c wide_interval wide_interval.jq
     INFO_JQ=${RACES_DIR}/wide_interval_info.jq)
-  foreach(how pipe socketpair eventfd epoll vfork fcntl)   # the program of e2e_fd_handoff_*
+  foreach(how pipe socketpair eventfd epoll vfork fcntl connect)   # the program of e2e_fd_handoff_*
     ctrace_race_case(norace_${how} ${family} ../programs/fd_handoff.c ${how} norace.jq)
   endforeach()
   ctrace_race_case(norace_fcntl64 ${family} ../programs/fd_handoff.c fcntl norace.jq
