@@ -10,6 +10,7 @@
 
 #include "emit.h"
 #include "real.h"
+#include "tsan_thread.h"
 
 struct spawn {
 	void *(*fn)(void *);
@@ -148,7 +149,9 @@ SHIM_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *
 	shim_emit(&c, TRACE_OP_CREATE | TRACE_OP_BEGIN, (uintptr_t)sp, 0, 0, index, 0, 0, 0);
 	block_signals(sp);
 	sigset_t mask = sp->sigmask;
+	tsan_library_stretch(c.t, true);
 	int r = shim_real.pthread_create(th, attr, thread_main, sp);
+	tsan_library_stretch(c.t, false);
 	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	if (r)
 		spawn_free(sp);
@@ -162,7 +165,9 @@ SHIM_EXPORT int pthread_join(pthread_t th, void **ret)
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_join(th, ret);
 	shim_begin(&c, TRACE_OP_JOIN, (const void *)th);
+	tsan_library_stretch(c.t, true);
 	int r = shim_real.pthread_join(th, ret);
+	tsan_library_stretch(c.t, false);
 	shim_end(&c, TRACE_OP_JOIN, (const void *)th, r);
 	return r;
 }
@@ -172,7 +177,9 @@ SHIM_EXPORT int pthread_tryjoin_np(pthread_t th, void **ret)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_tryjoin_np(th, ret);
+	tsan_library_stretch(c.t, true);
 	int r = shim_real.pthread_tryjoin_np(th, ret);
+	tsan_library_stretch(c.t, false);
 	shim_end(&c, TRACE_OP_TRYJOIN_NP, (const void *)th, r);
 	return r;
 }
@@ -183,7 +190,9 @@ SHIM_EXPORT int pthread_timedjoin_np(pthread_t th, void **ret, const struct time
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_timedjoin_np(th, ret, abs);
 	shim_begin(&c, TRACE_OP_TIMEDJOIN_NP, (const void *)th);
+	tsan_library_stretch(c.t, true);
 	int r = shim_real.pthread_timedjoin_np(th, ret, abs);
+	tsan_library_stretch(c.t, false);
 	shim_end(&c, TRACE_OP_TIMEDJOIN_NP, (const void *)th, r);
 	return r;
 }
@@ -195,7 +204,9 @@ SHIM_EXPORT int pthread_clockjoin_np(pthread_t th, void **ret, clockid_t clk,
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_clockjoin_np(th, ret, clk, abs);
 	shim_begin(&c, TRACE_OP_CLOCKJOIN_NP, (const void *)th);
+	tsan_library_stretch(c.t, true);
 	int r = shim_real.pthread_clockjoin_np(th, ret, clk, abs);
+	tsan_library_stretch(c.t, false);
 	shim_end(&c, TRACE_OP_CLOCKJOIN_NP, (const void *)th, r);
 	return r;
 }
@@ -206,7 +217,9 @@ SHIM_EXPORT int pthread_detach(pthread_t th)
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_detach(th);
 	shim_pre(&c, TRACE_OP_DETACH, (const void *)th);
+	tsan_library_stretch(c.t, true);
 	int r = shim_real.pthread_detach(th);
+	tsan_library_stretch(c.t, false);
 	shim_end(&c, TRACE_OP_DETACH, (const void *)th, r);
 	return r;
 }
@@ -314,7 +327,9 @@ SHIM_EXPORT int thrd_create(thrd_t *th, thrd_start_t fn, void *arg)
 	shim_emit(&c, TRACE_OP_THRD_CREATE | TRACE_OP_BEGIN, (uintptr_t)sp, 0, 0, index, 0, 0, 0);
 	block_signals(sp);
 	sigset_t mask = sp->sigmask;
+	tsan_library_stretch(c.t, true);
 	int r = shim_real.thrd_create(th, thrd_main, sp);
+	tsan_library_stretch(c.t, false);
 	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	if (r != thrd_success)
 		spawn_free(sp);
@@ -329,7 +344,9 @@ SHIM_EXPORT int thrd_join(thrd_t th, int *res)
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.thrd_join(th, res);
 	shim_begin(&c, TRACE_OP_THRD_JOIN, (const void *)th);
+	tsan_library_stretch(c.t, true);
 	int r = shim_real.thrd_join(th, res);
+	tsan_library_stretch(c.t, false);
 	shim_end(&c, TRACE_OP_THRD_JOIN, (const void *)th, shim_thrd_result(r));
 	return r;
 }
@@ -340,7 +357,9 @@ SHIM_EXPORT int thrd_detach(thrd_t th)
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.thrd_detach(th);
 	shim_pre(&c, TRACE_OP_THRD_DETACH, (const void *)th);
+	tsan_library_stretch(c.t, true);
 	int r = shim_real.thrd_detach(th);
+	tsan_library_stretch(c.t, false);
 	shim_end(&c, TRACE_OP_THRD_DETACH, (const void *)th, shim_thrd_result(r));
 	return r;
 }

@@ -72,6 +72,22 @@ struct tsan_thread {
  * heap and string interceptors record too. */
 extern _Atomic bool tsan_on;
 
+/* glibc's own memory work in a thread call (pthread_create and the joins
+ * and detaches reuse the stacks of ended threads and free their
+ * thread-local blocks, ordered by glibc's lock): not the program's
+ * accesses, as libtsan ignores it too. T's accesses, frees and its
+ * allocations' writes are unrecorded from begin to end. */
+static inline void tsan_library_stretch(struct shim_thread *t, bool begin)
+{
+	struct tsan_thread *ts = t ? t->tsan : NULL;
+	if (!ts)
+		return;
+	if (begin)
+		ts->hot.ignore++;
+	else if (ts->hot.ignore > 0)
+		ts->hot.ignore--;
+}
+
 /* The calling thread's recording state, once it has one and until its
  * end: one load for the hooks (no walk from the shim's state). */
 static inline struct tsan_thread *tsan_current(void)

@@ -38,6 +38,8 @@ foreach(family gcc clang)
       mq_pingpong getaddrinfo)
     ctrace_race_case(norace_${mode} ${family} norace.c ${mode} norace.jq)
   endforeach()
+  ctrace_race_case(norace_detached_dtls ${family} norace.c detached_dtls norace.jq
+    RACE_LIB_SRC=${RACES_DIR}/dtls_lib.c)
   # A spin whose repeated loads are merged (not recorded) until a store of
   # the same value comes between: the loads after it still acquire. poll:
   # work between the loads (merged by what the thread acquired already).

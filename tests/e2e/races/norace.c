@@ -2,6 +2,7 @@
 // norace.c MODE - race-free patterns, one per synchronization kind, built
 // with `ctrace cc`: `ctrace report` must find no race in any of them.
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <netdb.h>
@@ -451,7 +452,22 @@ static int task_count(void)
 	return n;
 }
 
-static int detached_stacks(int threads)
+/* detached_dtls: the same, each thread writing the dynamic TLS of a
+ * library loaded with dlopen (RACE_LIB, dtls_lib.c): glibc frees the
+ * ended thread's block in the pthread_create that reuses its stack,
+ * ordered by its own lock; not the program's write (libtsan ignores
+ * what pthread_create does too). */
+static int (*dtls_fill)(int seed);
+
+static void *detached_dtls_fn(void *arg)
+{
+	int local = dtls_fill((int)(long)arg);
+	atomic_store_explicit(&det_local, (uintptr_t)&local, memory_order_relaxed);
+	atomic_store_explicit(&det_done, 1, memory_order_relaxed);
+	return NULL;
+}
+
+static int detached_stacks(int threads, void *(*fn)(void *))
 {
 	pthread_attr_t a;
 	pthread_attr_init(&a);
@@ -461,7 +477,7 @@ static int detached_stacks(int threads)
 	for (int i = 0; i < threads; i++) {
 		atomic_store_explicit(&det_done, 0, memory_order_relaxed);
 		pthread_t t;
-		if (pthread_create(&t, &a, detached_fn, (void *)(long)i))
+		if (pthread_create(&t, &a, fn, (void *)(long)i))
 			return -1;
 		while (!atomic_load_explicit(&det_done, memory_order_relaxed))
 			usleep(1000);
@@ -1119,7 +1135,13 @@ int main(int argc, char **argv)
 		pair(reuse_producer, reuse_consumer);
 		expect = ITERS;
 	} else if (!strcmp(m, "detached_stack")) {
-		counter = detached_stacks(6);   /* each stack the last one's */
+		counter = detached_stacks(6, detached_fn);   /* each stack the last one's */
+		expect = 5;
+	} else if (!strcmp(m, "detached_dtls")) {
+		void *lib = getenv("RACE_LIB") ? dlopen(getenv("RACE_LIB"), RTLD_NOW) : NULL;
+		if (!lib || !(dtls_fill = (int (*)(int))dlsym(lib, "dtls_fill")))
+			return 2;
+		counter = detached_stacks(6, detached_dtls_fn);
 		expect = 5;
 	} else {
 		fprintf(stderr, "usage: norace MODE\n");

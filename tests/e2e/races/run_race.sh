@@ -4,7 +4,8 @@
 # (run_case.sh: `ctrace run`, exit status, `ctrace report` JSON checked by
 # REPORT_JQ). Environment as run_case.sh's (CASE, EXPECT, REPORT_JQ...),
 # RACE_CFLAGS: more compiler options (-fopenmp), and PRELOAD: an LD_PRELOAD
-# for the program's run only (an allocator of its own).
+# for the program's run only (an allocator of its own); RACE_LIB_SRC: a
+# library built the same way (-shared), its path in RACE_LIB for the run.
 # Usage: run_race.sh CTRACE gcc|clang SOURCE [PROGRAM ARGS...].
 # Exit 77 if the compiler is missing.
 set -u
@@ -22,6 +23,11 @@ trap 'rm -rf "$work"' EXIT
 name=$(basename "$src"); name=${name%.*}
 "$ctrace" "$sub" --cc="$compiler" $std ${RACE_CFLAGS:-} -O1 -g -pthread "$src" -o "$work/$name" 2>"$work/cc.err" ||
 	{ cat "$work/cc.err"; echo "FAIL: ctrace $sub --cc=$compiler $src"; exit 1; }
+if [ -n "${RACE_LIB_SRC:-}" ]; then
+	"$ctrace" "$sub" --cc="$compiler" $std -O1 -g -fPIC -shared "$RACE_LIB_SRC" -o "$work/librace.so" \
+		2>"$work/cc.err" || { cat "$work/cc.err"; echo "FAIL: ctrace $sub -shared $RACE_LIB_SRC"; exit 1; }
+	export RACE_LIB=$work/librace.so
+fi
 run=("$work/$name")
 [ -z "${PRELOAD:-}" ] || run=(env "LD_PRELOAD=$PRELOAD" "$work/$name")
 CTRACE=$ctrace bash "$here/../run_case.sh" "${run[@]}" "$@"
