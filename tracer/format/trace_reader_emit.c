@@ -329,10 +329,25 @@ static void thread_create(struct trace_reader *r, struct rd_cursor *c, struct tr
 		r->cat.threads[child].create_stack = ev->stack;
 }
 
+static bool is_join(unsigned op)
+{
+	return op == TRACE_OP_JOIN || op == TRACE_OP_TIMEDJOIN_NP || op == TRACE_OP_CLOCKJOIN_NP ||
+	       op == TRACE_OP_THRD_JOIN;
+}
+
 static void thread_by_handle(struct trace_reader *r, struct rd_cursor *c, struct trace_event *ev)
 {
 	const struct rd_head *h = &c->head;
-	uint32_t v = rd_map_get(&r->handles, ev->process, h->key);
+	uint32_t v;
+	if (is_join(h->ev.op) && h->ev.phase == TRACE_PHASE_END && c->join_peer && c->join_key == h->key)
+		v = c->join_peer;   /* the joined thread's stack may be a new thread's by now */
+	else
+		v = rd_map_get(&r->handles, ev->process, h->key);
+	if (is_join(h->ev.op)) {
+		bool begin = h->ev.phase == TRACE_PHASE_BEGIN;
+		c->join_peer = begin ? v : 0;
+		c->join_key = begin ? h->key : 0;
+	}
 	if (!v || v == HANDLE_UNKNOWN)
 		return;
 	ev->peer_thread = v - 1;

@@ -81,6 +81,11 @@ struct rd_cursor {
 	uint32_t nslots, cap_slots;
 	struct rd_begin begins[RD_BEGIN_DEPTH];
 	uint32_t nbegins;
+	/* the thread its open join's handle named at the BEGIN (+ 1; 0: none),
+	 * and the handle: the END names the same thread, though glibc may have
+	 * given the handle to a new thread by the time it is written */
+	uint32_t join_peer;
+	uint64_t join_key;
 	enum rd_state state;
 	uint32_t heap_pos;
 	bool left_for_next;          /* the last chunk left says the thread went on

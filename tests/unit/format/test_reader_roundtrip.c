@@ -531,6 +531,53 @@ static void test_handle_of_unseen_thread(void **state)
 	tw_events_release(&e);
 }
 
+/* A join names the thread its handle named at its BEGIN: the joined
+ * thread's descriptor is glibc's again as the join returns, and another
+ * thread's create may get the same handle and record it before the
+ * join's END is written. */
+static void test_join_handle_reused(void **state)
+{
+	(void)state;
+	struct tw t;
+	uint64_t h1 = 0xbbb0, h2 = 0xccc0;
+	tw_open(&t, dir, 110, TRACE_CLOCK_MONOTONIC);
+	uint32_t child = trace_writer_new_thread(&t.w), other = trace_writer_new_thread(&t.w),
+		 grand = trace_writer_new_thread(&t.w);
+	write_one(&t, 0, (struct trace_rec){ .op = TRACE_OP_THREAD_START, .tick = 1, .key = 0x9008,
+					     .args = { ~0ull, 500, 0xaaa0 }, .str = "main" });
+	write_one(&t, 0, (struct trace_rec){ .op = TRACE_OP_CREATE, .tick = 2, .key = 0x9000,
+					     .args = { child, h1 } });
+	write_one(&t, child, (struct trace_rec){ .op = TRACE_OP_THREAD_START, .tick = 3, .key = 0x9000,
+						 .args = { 0, 501, h1 }, .str = "child" });
+	write_one(&t, 0, (struct trace_rec){ .op = TRACE_OP_CREATE, .tick = 4, .key = 0x9100,
+					     .args = { other, h2 } });
+	write_one(&t, other, (struct trace_rec){ .op = TRACE_OP_THREAD_START, .tick = 5, .key = 0x9100,
+						 .args = { 0, 502, h2 }, .str = "other" });
+	write_one(&t, child, (struct trace_rec){ .op = TRACE_OP_THREAD_END, .tick = 6, .key = h1,
+						 .args = { TRACE_THREAD_END_RETURN } });
+	write_one(&t, 0, (struct trace_rec){ .op = TRACE_OP_JOIN | TRACE_OP_BEGIN, .tick = 7, .key = h1 });
+	write_one(&t, other, (struct trace_rec){ .op = TRACE_OP_CREATE, .tick = 8, .key = 0x9200,
+						 .args = { grand, h1 } });
+	write_one(&t, grand, (struct trace_rec){ .op = TRACE_OP_THREAD_START, .tick = 9, .key = 0x9200,
+						 .args = { 0, 503, h1 }, .str = "grand" });
+	write_one(&t, 0, (struct trace_rec){ .op = TRACE_OP_JOIN, .tick = 10, .key = h1 });
+	write_one(&t, other, (struct trace_rec){ .op = TRACE_OP_JOIN, .tick = 11, .key = h1 });
+	tw_close(&t);
+
+	struct tw_events e;
+	struct trace_reader *r = tw_read(dir, &e);
+	const struct trace_catalog *cat = trace_reader_catalog(r);
+	assert_null(trace_reader_error(r));
+	assert_int_equal(e.n, 11);
+	assert_int_equal(e.ev[9].op, TRACE_OP_JOIN);
+	assert_int_equal(e.ev[9].thread, 0);
+	assert_string_equal(cat->threads[e.ev[9].peer_thread].name, "child");
+	assert_int_equal(e.ev[10].op, TRACE_OP_JOIN);
+	assert_string_equal(cat->threads[e.ev[10].peer_thread].name, "grand");
+	trace_reader_free(r);
+	tw_events_release(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -546,6 +593,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_threads, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_thread_stack, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_of_unseen_thread, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_join_handle_reused, tw_setup, tw_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
