@@ -32,6 +32,8 @@
 #define LO_MAX_CYCLES 10000        /* elementary cycles examined */
 #define LO_MAX_REPORTED 100        /* cycles reported */
 #define LO_SEARCH_BUDGET 200000    /* instance combinations tried per cycle */
+#define LO_SEARCH_TOTAL 400000000ull /* instance checks (a pick against those before
+                                       it) for all cycles: a second or two */
 
 struct lo_held {
 	uint32_t lock;

@@ -35,6 +35,7 @@ struct lo_search {
 	const struct lo_inst **pick;
 	struct lo_inst *wildcard;  /* per depth: an overflowed edge's other instances */
 	uint64_t budget;
+	uint64_t total_left;       /* LO_SEARCH_TOTAL, less what all cycles used */
 	bool exhausted;            /* budget ran out: assume it can deadlock */
 };
 
@@ -238,6 +239,16 @@ static bool lo_pick(struct lo_search *s, uint32_t i, uint32_t n, enum lo_spread 
 		const struct lo_inst *x = k == LO_NONE ? &s->wildcard[i] : &s->lo->insts[k];
 		if (k == LO_NONE && !e->overflow)
 			return false;
+		/* an instance costs its checks against those picked before it:
+		 * a long cycle of locks taken in many orders (one thread locking
+		 * forty mutexes in turn) is bounded in work, not in picks */
+		uint64_t cost = i + 1;
+		if (s->total_left < cost) {   /* every cycle's budget spent: stop */
+			s->total_left = 0;
+			s->truncated = true;
+			return false;
+		}
+		s->total_left -= cost;
 		if (s->budget-- == 0) {
 			s->exhausted = true;
 			return true;
@@ -288,11 +299,11 @@ static void lo_found_cycle(struct lo_search *s)
 	s->exhausted = false;
 	enum lo_spread spread;
 	bool found = false;
-	for (spread = LO_CONCURRENT; spread <= LO_ONE_THREAD && !found; spread++) {
+	for (spread = LO_CONCURRENT; spread <= LO_ONE_THREAD && !found && !s->truncated; spread++) {
 		s->budget = LO_SEARCH_BUDGET;
 		found = lo_pick(s, 0, s->depth, spread);
 	}
-	if (!found)
+	if (!found || s->truncated)   /* not examined to the end: not reported */
 		return;
 	spread--;
 	if (s->exhausted)
@@ -408,9 +419,12 @@ void lock_order_report_cycles(struct lock_order *lo, struct report *out)
 		return;
 	lo_graph_build(lo, &g);
 	lo_graph_scc(&g);
-	struct lo_search s = { .lo = lo, .g = &g, .out = out };
+	struct lo_search s = { .lo = lo, .g = &g, .out = out, .total_left = LO_SEARCH_TOTAL };
 	lo_search_all(&s);
-	if (s.truncated)
+	if (s.truncated && !s.total_left)
+		report_add_note(out, "lock-order: the cycle search stopped at its work bound (%llu cycles "
+				"examined); some cycles may be missing", (unsigned long long)s.cycles);
+	else if (s.truncated)
 		report_add_note(out, "lock-order: the cycle search stopped early (%llu cycles examined); "
 				"some cycles may be missing", (unsigned long long)s.cycles);
 	if (s.dropped)

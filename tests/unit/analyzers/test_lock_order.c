@@ -500,10 +500,38 @@ static void test_consistent_order_large(void **state)
 	assert_int_equal(f->r.ndeadlocks, 0);
 }
 
+/* One thread taking 45 locks, 45 times, each time from the next one
+ * (TSan's deadlock_detector_stress_test Test19): millions of cycles, each
+ * edge taken under many held sets. The search stops at its work bound
+ * and says so (it took minutes: the instance search had a budget per
+ * cycle only). */
+static void test_rotation_bounded(void **state)
+{
+	struct lo_fixture *f = *state;
+	enum { K = 45 };
+	uint32_t locks[K];
+	for (int i = 0; i < K; i++)
+		locks[i] = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x100000 + 0x40 * (uint64_t)i);
+	for (int i = 0; i < K; i++) {
+		for (int j = 0; j < K; j++)
+			fake_lock(&f->t, f->t1, locks[(i + j) % K], 0);
+		for (int j = K - 1; j >= 0; j--)
+			fake_unlock(&f->t, f->t1, locks[(i + j) % K], 0);
+	}
+	run(f);
+	assert_true(f->r.ndeadlocks > 0 && f->r.ndeadlocks <= 100);   /* LO_MAX_REPORTED */
+	assert_true(f->r.deadlocks[0].one_thread);
+	bool bounded = false;
+	for (size_t i = 0; i < f->r.nnotes; i++)
+		bounded |= strstr(f->r.notes[i], "work bound") != NULL;
+	assert_true(bounded);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_abba_reported_once_with_stacks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rotation_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_three_lock_cycle_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_distinct_cycles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gate_lock_suppresses, setup, teardown),
