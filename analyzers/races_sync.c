@@ -113,6 +113,13 @@ static void rc_thread_let_go(struct rc_thread *th)
 static void rc_thread_end(struct rc_hb *hb, uint32_t t)
 {
 	struct rc_thread *th = rc_thread(hb, t);
+	/* A lock it still holds is let go with it: a robust mutex's next
+	 * owner gets EOWNERDEAD (rc_lock) and takes what it did; any other's
+	 * next taker follows an unlock by another thread, a misuse reported
+	 * as such. */
+	for (uint32_t i = 0; i < th->nheld; i++)
+		rc_release(hb, t, th->held[i].read ? &rc_obj(hb, th->held[i].lock)->rclk
+						   : &rc_obj(hb, th->held[i].lock)->clk);
 	th->end_epoch = vclock_get(&th->vc, t);
 	th->ended = true;
 	vclock_tick(&th->vc, t);

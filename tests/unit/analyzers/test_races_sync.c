@@ -205,6 +205,30 @@ static void test_failed_trylock(void **state)
 	assert_int_equal(rt_count(&x), 1);
 }
 
+/* A robust mutex whose owner ended holding it: its next owner's lock
+ * returns EOWNERDEAD and takes what the dead owner did (TSan's
+ * mutex_robust2, whose race TSan reports is a false one); a lock that
+ * fails otherwise takes nothing. */
+static size_t owner_dead(int result)
+{
+	struct rt x;
+	rt_init(&x);
+	uint32_t m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	fake_lock(&x.t, x.t1, m, x.s1);
+	rt_write(&x, x.t1, RT_X, 4, x.s1);
+	an_end_thread(&x.t, x.t1);
+	fake_event(&x.t, x.t2, TRACE_OP_MUTEX_TRYLOCK, m)->result = result;
+	rt_write(&x, x.t2, RT_X, 4, x.s2);
+	return rt_count(&x);
+}
+
+static void test_owner_dead(void **state)
+{
+	(void)state;
+	assert_int_equal(owner_dead(EOWNERDEAD), 0);
+	assert_int_equal(owner_dead(EBUSY), 1);
+}
+
 /* rwlock: a write unlock orders later readers; read unlocks order a later
  * writer; readers are not ordered with each other. */
 static size_t rwlock_case(unsigned first_lock, bool first_write, unsigned second_lock, bool second_write)
@@ -552,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_mutex),
 		cmocka_unit_test(test_spinlock),
 		cmocka_unit_test(test_failed_trylock),
+		cmocka_unit_test(test_owner_dead),
 		cmocka_unit_test(test_rwlock),
 		cmocka_unit_test(test_cond),
 		cmocka_unit_test(test_sem),
