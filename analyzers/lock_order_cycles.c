@@ -34,6 +34,13 @@ struct lo_search {
 	/* instance search */
 	const struct lo_inst **pick;
 	struct lo_inst *wildcard;  /* per depth: an overflowed edge's other instances */
+	/* the code sites of the cycles reported: each edge's (holding,
+	 * acquiring) stacks, sorted; a later cycle at the same sites is not */
+	struct u64map site_sigs;   /* hash of a signature -> its first index */
+	uint64_t *sigs;            /* the signatures, one after another */
+	uint32_t *sig_at, *sig_len, nsigs;  /* by index: its offset and length */
+	size_t sigs_len;
+	uint64_t same_sites;       /* cycles not reported: at reported sites */
 	uint64_t budget;
 	uint64_t total_left;       /* LO_SEARCH_TOTAL, less what all cycles used */
 	bool exhausted;            /* budget ran out: assume it can deadlock */
@@ -51,6 +58,12 @@ static void *lo_xcalloc(size_t n, size_t size)
 static int lo_u32_cmp(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int lo_u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
 }
 
@@ -264,6 +277,14 @@ static bool lo_pick(struct lo_search *s, uint32_t i, uint32_t n, enum lo_spread 
 	}
 }
 
+/* The instance of edge i shown: the picked one, or for a wildcard the
+ * edge's first. */
+static const struct lo_inst *lo_shown(const struct lo_search *s, uint32_t i)
+{
+	const struct lo_inst *x = s->pick[i];
+	return x->heldset == LO_NONE ? &s->lo->insts[s->lo->edges[s->path[i]].first] : x;
+}
+
 static void lo_report_cycle(struct lo_search *s, enum lo_spread spread)
 {
 	struct report_deadlock *d = report_add_deadlock(s->out, REPORT_DEADLOCK_LOCK_ORDER);
@@ -279,9 +300,7 @@ static void lo_report_cycle(struct lo_search *s, enum lo_spread spread)
 				 "two threads taking these paths at once can deadlock");
 	for (uint32_t i = 0; i < s->depth; i++) {
 		const struct lo_edge *e = &s->lo->edges[s->path[i]];
-		const struct lo_inst *x = s->pick[i];
-		if (x->heldset == LO_NONE)  /* a wildcard: show the first instance */
-			x = &s->lo->insts[e->first];
+		const struct lo_inst *x = lo_shown(s, i);
 		struct report_edge *re = report_deadlock_add_edge(d);
 		re->thread = x->thread;
 		re->holding = e->from;
@@ -290,6 +309,51 @@ static void lo_report_cycle(struct lo_search *s, enum lo_spread spread)
 		re->acquiring_stack = x->acquiring_stack;
 		re->holding_read = x->hold_read;
 		re->acquiring_read = x->acq_read;
+	}
+}
+
+static void lo_grow(void **p, size_t n, size_t size)
+{
+	*p = realloc(*p, (n ? n : 1) * size);
+	if (!*p)
+		abort();
+}
+
+/* Was a cycle at the same code sites reported (the same code taking locks
+ * made again, or other locks)? If not, its sites are noted as reported.
+ * A cycle with an edge of unknown stacks is never folded. */
+static bool lo_sites_reported(struct lo_search *s)
+{
+	uint32_t n = s->depth;
+	lo_grow((void **)&s->sigs, s->sigs_len + n, sizeof(*s->sigs));
+	uint64_t *sig = s->sigs + s->sigs_len;   /* kept there if it is new */
+	for (uint32_t i = 0; i < n; i++) {
+		const struct lo_inst *x = lo_shown(s, i);
+		if (!x->holding_stack || !x->acquiring_stack)
+			return false;
+		sig[i] = (uint64_t)x->holding_stack << 34 | (uint64_t)x->acquiring_stack << 2 |
+			 (uint64_t)x->hold_read << 1 | x->acq_read;
+	}
+	qsort(sig, n, sizeof(*sig), lo_u64_cmp);
+	uint64_t h = n;
+	for (uint32_t i = 0; i < n; i++)
+		h = (h ^ sig[i]) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull;
+	for (;; h = h * 0x9e3779b97f4a7c15ull + 1) {
+		if (h == U64MAP_EMPTY)
+			continue;
+		int added;
+		uint32_t *k = u64map_put(&s->site_sigs, h, s->nsigs, &added);
+		if (!added) {
+			if (s->sig_len[*k] == n && !memcmp(s->sigs + s->sig_at[*k], sig, n * sizeof(*sig)))
+				return true;
+			continue;   /* another signature's hash: the next one */
+		}
+		lo_grow((void **)&s->sig_at, s->nsigs + 1, sizeof(*s->sig_at));
+		lo_grow((void **)&s->sig_len, s->nsigs + 1, sizeof(*s->sig_len));
+		s->sig_at[s->nsigs] = (uint32_t)s->sigs_len;
+		s->sig_len[s->nsigs++] = n;
+		s->sigs_len += n;
+		return false;
 	}
 }
 
@@ -309,6 +373,10 @@ static void lo_found_cycle(struct lo_search *s)
 	if (s->exhausted)
 		for (uint32_t i = 0; i < s->depth; i++)
 			s->pick[i] = &s->lo->insts[s->lo->edges[s->path[i]].first];
+	if (lo_sites_reported(s)) {
+		s->same_sites++;
+		return;
+	}
 	if (s->reported >= LO_MAX_REPORTED) {
 		s->dropped++;
 		return;
@@ -430,5 +498,13 @@ void lock_order_report_cycles(struct lock_order *lo, struct report *out)
 	if (s.dropped)
 		report_add_note(out, "lock-order: %llu more lock-order cycles not shown",
 				(unsigned long long)s.dropped);
+	if (s.same_sites)
+		report_add_note(out, "lock-order: %llu more lock-order cycles at the code sites of one "
+				"shown (other locks, or the same locks made again) not shown",
+				(unsigned long long)s.same_sites);
+	u64map_release(&s.site_sigs);
+	free(s.sigs);
+	free(s.sig_at);
+	free(s.sig_len);
 	lo_graph_free(&g);
 }

@@ -85,6 +85,31 @@ static void test_abba_reported_once_with_stacks(void **state)
 	assert_int_equal(d->cycle[1].acquiring_stack, s4);
 }
 
+/* The same code taking locks made again (or other locks) makes the same
+ * cycle at the same code sites: reported once, the rest counted in a
+ * note (TSan's simulate_deadlock_simple made 50 findings); a cycle at
+ * other sites is reported too. */
+static void test_same_sites_folded(void **state)
+{
+	struct lo_fixture *f = *state;
+	uint32_t s1 = fake_stack(&f->t, 0x100, 2), s2 = fake_stack(&f->t, 0x200, 2);
+	uint32_t s3 = fake_stack(&f->t, 0x300, 2), s4 = fake_stack(&f->t, 0x400, 2);
+	for (int i = 0; i < 3; i++) {
+		uint32_t a = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x10000 + 0x100 * (uint64_t)i);
+		uint32_t b = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x10040 + 0x100 * (uint64_t)i);
+		nested(&f->t, f->t1, a, b, s1, s2);
+		nested(&f->t, f->t2, b, a, s3, s4);
+	}
+	nested(&f->t, f->t1, f->a, f->b, s1, s2);
+	nested(&f->t, f->t2, f->b, f->a, s3, s3);   /* another site */
+	run(f);
+	assert_int_equal(f->r.ndeadlocks, 2);
+	bool noted = false;
+	for (size_t i = 0; i < f->r.nnotes; i++)
+		noted |= strstr(f->r.notes[i], "2 more lock-order cycles at the code sites") != NULL;
+	assert_true(noted);
+}
+
 static void test_three_lock_cycle_whole(void **state)
 {
 	struct lo_fixture *f = *state;
@@ -532,6 +557,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_abba_reported_once_with_stacks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rotation_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_sites_folded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_three_lock_cycle_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_distinct_cycles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gate_lock_suppresses, setup, teardown),
