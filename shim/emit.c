@@ -123,8 +123,10 @@ void shim_emit_how(struct shim_call *c, enum trace_order_how how, unsigned op, u
 		.tick = trace_writer_tick(&shim.writer),
 	};
 	c->tick = 0;  /* the general path may follow a slow call: fresh ticks only */
-	if (trace_op_descs[op & TRACE_OP_MASK].flags & TRACE_F_OBJ)
+	if (trace_op_descs[op & TRACE_OP_MASK].flags & TRACE_F_OBJ) {
 		rec.seq = trace_stream_stamp(&t->stream, key, how);
+		heap_objects_note(key);
+	}
 	write_general(t, &rec);
 	t->in_shim--;
 }

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "heap_objects.h"
 #include "python.h"
 #include "shim.h"
 #include "stack.h"
@@ -125,6 +126,7 @@ TRACE_HOT void shim_pre_how(struct shim_call *c, unsigned op, const volatile voi
 	t->in_shim++;
 	uint64_t tick = shim_call_tick(c);
 	uint64_t seq = trace_stream_stamp(&t->stream, key, how);
+	heap_objects_note(key);
 	if (!trace_stream_reserve_simple(&t->stream, (uint8_t)op, tick, c->stack, key, seq, &c->res))
 		shim_pre_general(c, op, key, tick, seq);
 	c->pre = true;
@@ -176,6 +178,7 @@ TRACE_HOT void shim_emit_simple(struct shim_call *c, enum trace_order_how how, u
 	} else if (__builtin_expect(shim_simple_op[op & 0xff], 1)) {
 		uint64_t tick = shim_call_tick(c);
 		uint64_t seq = trace_stream_stamp(&t->stream, key, how);
+		heap_objects_note(key);
 		if (!trace_stream_write_simple(&t->stream, (uint8_t)op, tick, c->stack, key, seq, result))
 			shim_write_general(t, op, key, c->stack, tick, seq, result);
 	} else {

@@ -5,7 +5,8 @@
  * block (TRACE_ACCESS_FREE), so a free racing with an access is a race.
  * A new mapping (mmap) is an ALLOC too: new memory, whatever the addresses
  * held before. Without instrumented code (tsan_on unset) every call only
- * forwards. */
+ * forwards, but for a free of a block that may hold a sync object: a
+ * FREED record in every program (heap_objects.h). */
 #include <errno.h>
 #include <malloc.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "emit.h"
+#include "heap_objects.h"
 #include "intercept_heap.h"
 #include "omp_runtime.h"
 #include "real.h"
@@ -155,12 +157,14 @@ static __attribute__((noinline)) void free_slow(void *p, uintptr_t pc0, uintptr_
 	/* not the runtime's own block, nor one the allocator frees itself */
 	if (recording() && !shim_omp_runtime_has(pc0) && !shim_stack_is_allocator(pc0))
 		record_free(pc0, sp, p, usable_size(p));
+	heap_objects_free(p);
 	shim_mem.free(p);
 }
 
 SHIM_EXPORT void free(void *p)
 {
 	if (shim_mem_forward() && !shim_mem_in_arena(p)) {
+		heap_objects_free(p);
 		shim_mem.free(p);
 		return;
 	}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* trace_format.h - THE on-disk schema of a ctrace trace (version 4).
+/* trace_format.h - THE on-disk schema of a ctrace trace (version 5).
  * Shared by the writer (in the shim) and the reader. docs/trace-format.md
  * explains it in prose; this header is the authority. Never renumber. */
 #ifndef CTRACE_TRACE_FORMAT_H
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define TRACE_FORMAT_VERSION 4
+#define TRACE_FORMAT_VERSION 5
 /* The oldest version read: 2, whose ALLOC records have no slack arg (3's
  * have the slack, not shifted: trace_alloc_slack). */
 #define TRACE_FORMAT_VERSION_MIN 2
@@ -254,6 +254,9 @@ enum trace_op {
 	                                stack pointer at its call), the call's return
 	                                address (in the shim's caller frame), the
 	                                routine's address */
+	TRACE_OP_FREED         = 15, /* args: address, size: a heap block freed that
+	                                may hold sync objects (version 5): an object
+	                                in it used later is a new one */
 
 	/* threads */
 	TRACE_OP_CREATE = 16, TRACE_OP_JOIN, TRACE_OP_TRYJOIN_NP, TRACE_OP_TIMEDJOIN_NP,

@@ -168,6 +168,37 @@ static uint32_t new_object(struct trace_reader *r, const struct trace_event *ev,
 	return id;
 }
 
+/* Object ID at KEY is gone with its memory: a later use at KEY is a new
+ * object (the slots that cache it look again). */
+static void retire_object(struct trace_reader *r, uint32_t process, uint64_t key, uint32_t id)
+{
+	r->obj_replaced[id / 64] |= 1ull << (id % 64);
+	rd_map_put(&r->objects, process, key, RD_OBJECT_FREED);
+}
+
+/* A FREED block [addr, addr + size) of PROCESS: its objects are retired,
+ * found by their addresses (sync objects are 4-byte aligned at least) or,
+ * in a block with more addresses than the catalog has objects, by the
+ * catalog. */
+static void block_freed(struct trace_reader *r, uint32_t process, uint64_t addr, uint64_t size)
+{
+	uint64_t end = addr + size < addr ? UINT64_MAX : addr + size;
+	if (size / 4 <= r->cat.nobjects) {
+		for (uint64_t key = (addr + 3) & ~3ull; key >= addr && key < end; key += 4) {
+			uint32_t id = rd_object_at(&r->objects, process, key);
+			if (id)
+				retire_object(r, process, key, id);
+		}
+		return;
+	}
+	for (uint32_t id = 1; id < r->cat.nobjects; id++) {
+		const struct trace_object *o = trace_catalog_object(&r->cat, id);
+		if (o && o->process == process && o->key >= addr && o->key < end &&
+		    rd_object_at(&r->objects, process, o->key) == id)
+			retire_object(r, process, o->key, id);
+	}
+}
+
 /* The current object of the key a slot holds (cached per slot). */
 static inline uint32_t resolve(struct trace_reader *r, struct rd_cursor *c, unsigned slot,
 			       uint64_t key, uint8_t kind, const struct trace_event *ev)
@@ -176,7 +207,7 @@ static inline uint32_t resolve(struct trace_reader *r, struct rd_cursor *c, unsi
 		return 0;
 	uint32_t id = rd_slot(c, slot)->obj;
 	if (!id || is_replaced(r, id)) {
-		id = rd_map_get(&r->objects, ev->process, key);
+		id = rd_object_at(&r->objects, ev->process, key);
 		if (!id)
 			id = new_object(r, ev, key, kind, 0);
 	}
@@ -381,6 +412,9 @@ static void thread_ops(struct trace_reader *r, struct rd_cursor *c, struct trace
 		break;
 	case TRACE_OP_CREATE: case TRACE_OP_THRD_CREATE:
 		thread_create(r, c, ev);
+		break;
+	case TRACE_OP_FREED:
+		block_freed(r, ev->process, h->ev.args[0], h->ev.args[1]);
 		break;
 	case TRACE_OP_JOIN: case TRACE_OP_TRYJOIN_NP: case TRACE_OP_TIMEDJOIN_NP:
 	case TRACE_OP_CLOCKJOIN_NP: case TRACE_OP_DETACH: case TRACE_OP_CANCEL:

@@ -310,6 +310,15 @@ void rd_emit_accesses(struct trace_reader *r, struct rd_cursor *c, struct trace_
  * the catalog as if yielded. */
 void rd_count_accesses(struct trace_reader *r, struct rd_cursor *c, uint32_t n);
 uint32_t rd_map_get(const struct rd_map *m, uint32_t process, uint64_t key);
+/* The current object at a key of r->objects, 0 if none: one freed with its
+ * block is RD_OBJECT_FREED there (a value, since 0 would end the map's
+ * probe chains). */
+#define RD_OBJECT_FREED UINT32_MAX
+static inline uint32_t rd_object_at(const struct rd_map *objects, uint32_t process, uint64_t key)
+{
+	uint32_t id = rd_map_get(objects, process, key);
+	return id == RD_OBJECT_FREED ? 0 : id;
+}
 void rd_map_put(struct rd_map *m, uint32_t process, uint64_t key, uint32_t val);
 void rd_map_release(struct rd_map *m);
 void rd_descs_release(struct rd_descs *d);

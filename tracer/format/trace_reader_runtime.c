@@ -40,7 +40,7 @@ static void obj_role(struct trace_reader *r, const struct rd_head *h, uint32_t p
 		v = ++r->nroles;
 		rd_map_put(&r->roles, process, h->key, v);
 	}
-	uint32_t id = rd_map_get(&r->objects, process, h->key);
+	uint32_t id = rd_object_at(&r->objects, process, h->key);
 	if (id)
 		rd_object_describe(r, id, &r->role_list[v - 1]);
 }

@@ -67,6 +67,9 @@ ctrace_e2e(many_mutexes SOURCE ${P}/many_mutexes.c ARGS 200000 2 REPORT_JQ ${P}/
 # New std::condition_variables (static initializer, destroyed) where old
 # ones were: not a use after destroy.
 ctrace_e2e(cv_reuse SOURCE ${P}/cv_reuse.cpp REPORT_JQ ${P}/cv_reuse.jq)
+# Locks made without init and freed without destroy, with their blocks:
+# a FREED record (shim/heap_objects.h) ends them.
+ctrace_e2e(heap_lock_reuse SOURCE ${P}/heap_lock_reuse.cpp REPORT_JQ ${P}/heap_lock_reuse.jq)
 foreach(how zeroed initializer)   # C objects made again without a call
   ctrace_e2e(sync_reuse_${how} SOURCE ${P}/sync_reuse.c ARGS ${how} REPORT_JQ ${P}/sync_reuse.jq)
 endforeach()

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static char *const dir = tw_dir;
 
@@ -403,6 +404,75 @@ static void test_incarnations(void **state)
 	tw_events_release(&e);
 }
 
+/* A FREED block ends the objects in it, made without an init call: a
+ * lock at one of its addresses afterwards is a new object; one outside
+ * it, and one locked before the free, are not changed. */
+static void test_freed_block(void **state)
+{
+	(void)state;
+	struct tw t;
+	uint64_t in = 0x7010, out = 0x7040;
+	tw_open(&t, dir, 111, TRACE_CLOCK_MONOTONIC);
+	struct trace_rec lock = { .op = TRACE_OP_MUTEX_LOCK };
+	uint64_t keys[] = { in, out, 0, in, out };
+	for (unsigned i = 0; i < 5; i++) {
+		struct trace_rec rec = lock;
+		rec.tick = 10 + i;
+		if (!keys[i]) {   /* the block [0x7000, 0x7040) */
+			rec = (struct trace_rec){ .op = TRACE_OP_FREED, .tick = 10 + i,
+						  .args = { 0x7000, 0x40 } };
+		} else {
+			rec.key = keys[i];
+			rec.seq = trace_writer_stamp(&t.w, keys[i]);
+		}
+		tw_write(&t, 0, &rec);
+	}
+	tw_close(&t);
+
+	struct tw_events e;
+	struct trace_reader *r = tw_read(dir, &e);
+	assert_null(trace_reader_error(r));
+	assert_int_equal(e.n, 5);
+	assert_int_equal(e.ev[2].op, TRACE_OP_FREED);
+	assert_int_not_equal(e.ev[3].obj, e.ev[0].obj);   /* a new lock where the old one was */
+	assert_int_equal(e.ev[4].obj, e.ev[1].obj);       /* past the block: the same */
+	assert_int_equal(trace_catalog_object(trace_reader_catalog(r), e.ev[3].obj)->key, in);
+	trace_reader_free(r);
+	tw_events_release(&e);
+	tw_rmdir(dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+
+	/* among many objects (the reader's map probes past the freed ones'
+	 * slots): only those in the block are new */
+	enum { N = 3000, FREED = 1000 };
+	tw_open(&t, dir, 112, TRACE_CLOCK_MONOTONIC);
+	uint64_t tick = 1;
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint64_t i = 0; i < N; i++) {
+			struct trace_rec rec = { .op = TRACE_OP_MUTEX_LOCK, .tick = tick++, .key = 0x10000 + 8 * i };
+			rec.seq = trace_writer_stamp(&t.w, rec.key);
+			tw_write(&t, 0, &rec);
+		}
+		if (!pass) {
+			struct trace_rec rec = { .op = TRACE_OP_FREED, .tick = tick++,
+						 .args = { 0x10000, 8 * FREED } };
+			tw_write(&t, 0, &rec);
+		}
+	}
+	tw_close(&t);
+	r = tw_read(dir, &e);
+	assert_null(trace_reader_error(r));
+	assert_int_equal(e.n, 2 * N + 1);
+	for (int i = 0; i < N; i++) {
+		if (i < FREED)
+			assert_int_not_equal(e.ev[N + 1 + i].obj, e.ev[i].obj);
+		else
+			assert_int_equal(e.ev[N + 1 + i].obj, e.ev[i].obj);
+	}
+	trace_reader_free(r);
+	tw_events_release(&e);
+}
+
 static void write_one(struct tw *t, uint32_t idx, struct trace_rec rec)
 {
 	rec.seq = trace_writer_stamp(&t->w, rec.key);
@@ -594,6 +664,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_thread_stack, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_of_unseen_thread, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_join_handle_reused, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_freed_block, tw_setup, tw_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
