@@ -29,13 +29,16 @@ static bool noted_in(uint64_t p, size_t n)
 
 void heap_objects_free_slow(void *p)
 {
-	struct shim_thread *t = shim_tls;
-	/* the shim's own frees (in_shim) hold no object of the program */
-	if (!t || t == SHIM_THREAD_GONE || t->in_shim ||
-	    atomic_load_explicit(&shim.state, memory_order_relaxed) != SHIM_ACTIVE ||
+	if (atomic_load_explicit(&shim.state, memory_order_relaxed) != SHIM_ACTIVE ||
 	    !shim_mem.malloc_usable_size)
 		return;
 	int saved = errno;
+	struct shim_thread *t = shim_thread_self();   /* a thread's first call may be this */
+	/* the shim's own frees (in_shim) hold no object of the program */
+	if (!t || t->in_shim) {
+		errno = saved;
+		return;
+	}
 	size_t n = shim_mem.malloc_usable_size(p);
 	if (n && noted_in((uintptr_t)p, n) && shim_is_own_process()) {
 		struct shim_call c = { .t = t, .stack = 0 };
