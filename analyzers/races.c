@@ -33,6 +33,11 @@ struct races {
 	bool split;
 	bool *seen;                /* by thread: a sync event of it was fed */
 	uint32_t nseen;
+	/* sync objects by address (process << 48 | key), for the frees of
+	 * their blocks; each object id put once (known) */
+	struct u64map objs_at;
+	bool *known;
+	uint32_t nknown;
 	struct rc_part one;        /* no pool */
 	struct rc_pool *pool;
 };
@@ -78,6 +83,62 @@ static void *races_begin(const struct trace_catalog *cat, const struct analysis_
 	return r;
 }
 
+static void races_feed_one(struct races *r, const struct trace_event *ev, const struct rc_extra *x)
+{
+	if (r->pool)
+		rc_pool_feed(r->pool, ev, x);
+	else
+		rc_part_feed(&r->one, ev, x);
+}
+
+static uint64_t races_obj_at(uint32_t process, uint64_t key)
+{
+	return (uint64_t)process << 48 | key;
+}
+
+/* Object ev->obj, at KEY, is where it is from now on. */
+static void races_note_object(struct races *r, const struct trace_event *ev, uint64_t key)
+{
+	if (ev->obj < r->nknown && r->known[ev->obj])
+		return;
+	r->known = rc_grow(r->known, &r->nknown, ev->obj + 1, sizeof(*r->known), 256);
+	r->known[ev->obj] = true;
+	int added;
+	*u64map_put(&r->objs_at, races_obj_at(ev->process, key), ev->obj, &added) = ev->obj;
+}
+
+/* A FREED block: each object in it is destroyed by the free (a race with
+ * a use unordered with it), if the program's own code freed it, or in a
+ * process whose order is unseen (then only a use the free overlapped in
+ * time races). A free by a library that instrumented code calls may be
+ * ordered by the library's own atomics, which the trace does not see. */
+static void races_feed_freed(struct races *r, const struct trace_event *ev, const struct rc_extra *x)
+{
+	uint64_t addr = ev->args[0], end = addr + ev->args[1] < addr ? UINT64_MAX : addr + ev->args[1];
+	if ((!(ev->args[2] & 1) && !x->unseen_order) || !r->objs_at.count || end >> 48)
+		return;
+	uint64_t first = (addr + 3) & ~3ull;
+	bool by_address = ev->args[1] / 4 <= r->objs_at.count;   /* else the map is shorter */
+	size_t n = !by_address ? r->objs_at.mask + 1 : first < end ? (end - first + 3) / 4 : 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t key = by_address ? first + 4 * i
+					  : r->objs_at.keys[i] - races_obj_at(ev->process, 0);
+		if (!by_address && (r->objs_at.keys[i] == U64MAP_EMPTY || key < addr || key >= end))
+			continue;
+		uint32_t *id = u64map_get(&r->objs_at, races_obj_at(ev->process, key));
+		const struct trace_object *o = id && *id ? trace_catalog_object(r->cat, *id) : NULL;
+		if (!o)
+			continue;
+		struct trace_event one = *ev;
+		one.obj = *id;
+		one.kind = o->kind;
+		struct rc_extra ox = *x;
+		ox.obj_key = key;
+		races_feed_one(r, &one, &ox);
+		*id = 0;   /* gone: a new object there gets a new id */
+	}
+}
+
 static void races_feed(void *state, const struct trace_event *ev)
 {
 	struct races *r = state;
@@ -109,10 +170,13 @@ static void races_feed(void *state, const struct trace_event *ev)
 	}
 	struct rc_extra x;
 	rc_extra_of(r->cat, ev, first, &x);
-	if (r->pool)
-		rc_pool_feed(r->pool, ev, &x);
-	else
-		rc_part_feed(&r->one, ev, &x);
+	if (ev->obj && x.obj_key >> 48 == 0 && ev->process < 1u << 16)
+		races_note_object(r, ev, x.obj_key);
+	if (ev->op == TRACE_OP_FREED) {
+		races_feed_freed(r, ev, &x);
+		return;
+	}
+	races_feed_one(r, ev, &x);
 }
 
 static void races_feed_accesses(void *state, const struct trace_event *first, const struct trace_access *more,
@@ -256,6 +320,8 @@ static void races_free(void *state)
 	else
 		rc_part_release(&r->one);
 	free(r->seen);
+	free(r->known);
+	u64map_release(&r->objs_at);
 	free(r);
 }
 

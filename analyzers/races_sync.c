@@ -391,6 +391,13 @@ void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev, const struct 
 	case TRACE_OP_ANNOTATE:
 		rc_annotate(hb, ev);
 		return;
+	case TRACE_OP_FREED:   /* one object of a freed block (races.c): its end */
+		if (use && ev->obj && rc_obj_races(ev->kind)) {
+			struct rc_objuse u = { ev->obj, true, false, rc_heldset(hb, ev->thread),
+					       x->unseen_order };
+			use(ctx, ev, &u);
+		}
+		return;
 	}
 	unsigned c = op_class(ev->op);
 	if (c & OPC_JOIN) {

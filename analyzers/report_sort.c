@@ -289,7 +289,7 @@ const char *report_op_function(unsigned op, char *buf, size_t size)
 {
 	static const char *const plain[] = { "thrd_", "mtx_", "cnd_", "call_once", "sem_",
 					     "mq_", "fork", "exec", "_exit",
-					     "abort", "dlopen", "posix_spawn", "signal" };
+					     "abort", "dlopen", "posix_spawn", "signal", "free" };
 	const struct trace_op_desc *d = trace_op_desc(op);
 	const char *name = d ? d->name : "unknown";
 

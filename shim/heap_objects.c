@@ -1,17 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* heap_objects.c - the FREED record of a heap block that may hold sync
- * objects (heap_objects.h). */
+/* heap_objects.c - does a heap block hold a noted line (heap_objects.h)? */
 #include "heap_objects.h"
 
-#include <errno.h>
-
-#include "emit.h"
 #include "real_mem.h"
 
 _Atomic uint64_t heap_objects_lines[(1u << HEAP_OBJECTS_BITS) / 64];
 _Atomic bool heap_objects_any;
 
-/* A block larger than this is recorded without looking at its lines. */
+/* A block larger than this is taken to hold one without a look. */
 #define HEAP_OBJECTS_SCAN_MAX (256u << 10)
 
 static bool noted_in(uint64_t p, size_t n)
@@ -27,22 +23,11 @@ static bool noted_in(uint64_t p, size_t n)
 	return false;
 }
 
-void heap_objects_free_slow(void *p)
+bool heap_objects_may_hold(void *p, size_t *usable)
 {
-	if (atomic_load_explicit(&shim.state, memory_order_relaxed) != SHIM_ACTIVE ||
-	    !shim_mem.malloc_usable_size)
-		return;
-	int saved = errno;
-	struct shim_thread *t = shim_thread_self();   /* a thread's first call may be this */
-	/* the shim's own frees (in_shim) hold no object of the program */
-	if (!t || t->in_shim) {
-		errno = saved;
-		return;
-	}
+	if (!shim_mem.malloc_usable_size)
+		return false;
 	size_t n = shim_mem.malloc_usable_size(p);
-	if (n && noted_in((uintptr_t)p, n) && shim_is_own_process()) {
-		struct shim_call c = { .t = t, .stack = 0 };
-		shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_FREED, 0, 0, 0, (uintptr_t)p, n, 0, NULL);
-	}
-	errno = saved;
+	*usable = n;
+	return n && noted_in((uintptr_t)p, n);
 }

@@ -39,14 +39,8 @@ static inline void heap_objects_note(uint64_t key)
 	}
 }
 
-/* Before block P is given back: a FREED record if a noted line lies in it
- * (its usable size asked of the allocator only once any line is noted). */
-void heap_objects_free_slow(void *p);
-
-static inline void heap_objects_free(void *p)
-{
-	if (__builtin_expect(p && atomic_load_explicit(&heap_objects_any, memory_order_relaxed), 0))
-		heap_objects_free_slow(p);
-}
+/* May heap block P (its usable size in *USABLE) hold an object: a noted
+ * line in it? (intercept_heap.c writes the FREED record.) */
+bool heap_objects_may_hold(void *p, size_t *usable);
 
 #endif

@@ -107,6 +107,36 @@ void heap_record_alloc(uintptr_t pc0, uintptr_t sp, void *p, size_t size)
 		record_alloc(pc0, sp, p, size);
 }
 
+/* Before block P goes back: a FREED record if it may hold sync objects
+ * (heap_objects.h), with the free's stack; arg 2 is 1 when instrumented
+ * code called it (the program's own free, which the race analysis takes
+ * for a destroy of the objects in it). Not for the shim's own frees, nor
+ * inside an operator delete that recorded it at its own call site, nor
+ * past the thread's end (glibc's own frees of its thread-local blocks:
+ * nothing records there, and the program's locks were let go before). */
+static __attribute__((noinline)) void record_freed(void *p, uintptr_t pc0, uintptr_t sp)
+{
+	size_t n;
+	struct shim_thread *t = shim_tls;
+	if (heap_inner_depth || t == SHIM_THREAD_GONE || (t && t->in_shim) ||
+	    !heap_objects_may_hold(p, &n))
+		return;
+	int saved = errno;
+	struct shim_call c;
+	if (shim_enter(&c, pc0, sp) && shim_is_own_process()) {
+		bool instrumented = c.t->tsan && tsan_call_stack(c.t, pc0) != UINT32_MAX;
+		shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_FREED, 0, 0, 0, (uintptr_t)p, n, instrumented,
+			      NULL);
+	}
+	errno = saved;
+}
+
+static inline void heap_freed(void *p, uintptr_t pc0, uintptr_t sp)
+{
+	if (__builtin_expect(p && atomic_load_explicit(&heap_objects_any, memory_order_relaxed), 0))
+		record_freed(p, pc0, sp);
+}
+
 /* The free of block P, of USABLE bytes (0: unknown). */
 static __attribute__((noinline)) void record_free(uintptr_t pc0, uintptr_t sp, void *p,
 						   size_t usable)
@@ -127,6 +157,7 @@ void heap_record_free(uintptr_t pc0, uintptr_t sp, void *p)
 {
 	if (p && recording())
 		record_free(pc0, sp, p, usable_size(p));
+	heap_freed(p, pc0, sp);
 }
 
 /* Each interceptor: while nothing records, one flag test and the real
@@ -157,14 +188,14 @@ static __attribute__((noinline)) void free_slow(void *p, uintptr_t pc0, uintptr_
 	/* not the runtime's own block, nor one the allocator frees itself */
 	if (recording() && !shim_omp_runtime_has(pc0) && !shim_stack_is_allocator(pc0))
 		record_free(pc0, sp, p, usable_size(p));
-	heap_objects_free(p);
+	heap_freed(p, pc0, sp);
 	shim_mem.free(p);
 }
 
 SHIM_EXPORT void free(void *p)
 {
 	if (shim_mem_forward() && !shim_mem_in_arena(p)) {
-		heap_objects_free(p);
+		heap_freed(p, SHIM_SITE());
 		shim_mem.free(p);
 		return;
 	}

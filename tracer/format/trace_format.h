@@ -254,9 +254,11 @@ enum trace_op {
 	                                stack pointer at its call), the call's return
 	                                address (in the shim's caller frame), the
 	                                routine's address */
-	TRACE_OP_FREED         = 15, /* args: address, size: a heap block freed that
-	                                may hold sync objects (version 5): an object
-	                                in it used later is a new one */
+	TRACE_OP_FREED         = 15, /* args: address, size, 1 if instrumented code
+	                                freed it: a heap block freed that may hold
+	                                sync objects (version 5; a call, its stack
+	                                the free's): an object in it used later is
+	                                a new one */
 
 	/* threads */
 	TRACE_OP_CREATE = 16, TRACE_OP_JOIN, TRACE_OP_TRYJOIN_NP, TRACE_OP_TIMEDJOIN_NP,

@@ -25,7 +25,7 @@ const struct trace_op_desc trace_op_descs[TRACE_OP_COUNT] = {
 	[TRACE_OP_RUNTIME]        = { "runtime", TRACE_OBJ_NONE, STR, 3, 0 },
 	[TRACE_OP_THREAD_STACK]   = { "thread_stack", TRACE_OBJ_NONE, 0, 2, 0 },
 	[TRACE_OP_THREAD_ROOT]    = { "thread_root", TRACE_OBJ_NONE, 0, 3, 0 },
-	[TRACE_OP_FREED]          = { "freed", TRACE_OBJ_NONE, 0, 2, 0 },
+	[TRACE_OP_FREED]          = { "free", TRACE_OBJ_NONE, CALL, 3, 0 },
 
 	/* threads */
 	[TRACE_OP_CREATE]       = { "create", TRACE_OBJ_SPAWN, CALL | OBJ | BLK, 2, 1 },

@@ -40,6 +40,9 @@ foreach(family gcc clang)
   endforeach()
   ctrace_race_case(norace_detached_dtls ${family} norace.c detached_dtls norace.jq
     RACE_LIB_SRC=${RACES_DIR}/dtls_lib.c)
+  # Locks without destroy, freed with their block: the free is their end.
+  ctrace_race_case(freed_lock ${family} freed_lock.c race freed_lock.jq)
+  ctrace_race_case(norace_freed_lock ${family} freed_lock.c joined norace.jq)
   # A spin whose repeated loads are merged (not recorded) until a store of
   # the same value comes between: the loads after it still acquire. poll:
   # work between the loads (merged by what the thread acquired already).

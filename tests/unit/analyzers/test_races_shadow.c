@@ -454,6 +454,35 @@ static void test_object_init_race(void **state)
 	assert_int_equal(rt_count(&x), 0);
 }
 
+/* A lock freed with its heap block (no destroy: a std::mutex) while
+ * another thread's use of it is unordered with the free: a race, when the
+ * program's own code freed it (FREED's arg 2); not when a library did
+ * (its own atomics, unseen, may order the free), nor once ordered. */
+static size_t freed_lock(bool program_freed, bool ordered)
+{
+	struct rt x;
+	rt_init(&x);
+	x.t.cat.processes[0].accesses_seen = 1;
+	uint32_t m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	rt_lock_unlock(&x.t, x.t1, m, x.s1);
+	if (ordered)
+		rt_lock_unlock(&x.t, x.t2, m, x.s2);
+	struct trace_event *e = fake_event(&x.t, x.t2, TRACE_OP_FREED, 0);
+	e->args[0] = 0x6010f0;
+	e->args[1] = 64;
+	e->args[2] = program_freed;
+	e->stack = x.s2;
+	return rt_count(&x);
+}
+
+static void test_object_freed(void **state)
+{
+	(void)state;
+	assert_int_equal(freed_lock(true, false), 1);
+	assert_int_equal(freed_lock(false, false), 0);
+	assert_int_equal(freed_lock(true, true), 0);
+}
+
 /* Without instrumented code, the program may order its threads by what
  * the trace does not see (a plain flag a thread spins on): an init and a
  * use race only when the calls overlapped in time. */
@@ -992,6 +1021,7 @@ int main(void)
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_object_init_race),
 		cmocka_unit_test(test_object_race_uninstrumented),
+		cmocka_unit_test(test_object_freed),
 		cmocka_unit_test(test_object_reuse),
 		cmocka_unit_test(test_cond_destroy_after_broadcast),
 		cmocka_unit_test(test_barrier_destroy),
