@@ -545,10 +545,6 @@ RECORD_API void tsan_record_init(uintptr_t pc)
 RECORD_API void tsan_record_ignore(bool begin)
 {
 	struct tsan_thread *ts = frames_of_caller();
-	if (!ts)
-		return;
-	if (begin)
-		ts->hot.ignore++;
-	else if (ts->hot.ignore > 0)
-		ts->hot.ignore--;
+	if (ts)
+		tsan_ignore_step(ts, begin);
 }

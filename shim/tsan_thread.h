@@ -72,6 +72,16 @@ struct tsan_thread {
  * heap and string interceptors record too. */
 extern _Atomic bool tsan_on;
 
+/* An ignored stretch of TS's accesses begins or ends (they nest; an end
+ * without a begin is none). */
+static inline void tsan_ignore_step(struct tsan_thread *ts, bool begin)
+{
+	if (begin)
+		ts->hot.ignore++;
+	else if (ts->hot.ignore > 0)
+		ts->hot.ignore--;
+}
+
 /* glibc's own memory work in a thread call (pthread_create and the joins
  * and detaches reuse the stacks of ended threads and free their
  * thread-local blocks, ordered by glibc's lock): not the program's
@@ -79,13 +89,8 @@ extern _Atomic bool tsan_on;
  * allocations' writes are unrecorded from begin to end. */
 static inline void tsan_library_stretch(struct shim_thread *t, bool begin)
 {
-	struct tsan_thread *ts = t ? t->tsan : NULL;
-	if (!ts)
-		return;
-	if (begin)
-		ts->hot.ignore++;
-	else if (ts->hot.ignore > 0)
-		ts->hot.ignore--;
+	if (t && t->tsan)
+		tsan_ignore_step(t->tsan, begin);
 }
 
 /* The calling thread's recording state, once it has one and until its
