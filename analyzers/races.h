@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "report.h"
+#include "id_table.h"
 #include "trace_event.h"
 #include "u64map.h"
 #include "vclock.h"
@@ -67,6 +68,7 @@ struct rc_sync {
 	struct vclock rclk;        /* rwlock: read unlocks release here */
 	struct vclock arrive;      /* barrier: arrivals of the round filling up */
 	uint32_t narrive, ndepart; /* barrier: arrivals so far, departures left */
+	bool used;                 /* an object's entry in use (rc_hb.objs) */
 };
 
 struct rc_heldset {
@@ -78,8 +80,8 @@ struct rc_heldset {
 struct rc_hb {
 	struct rc_thread *threads;
 	uint32_t nthreads;
-	struct rc_sync *objs;      /* by catalog object id */
-	uint32_t nobjs;
+	struct id_table objs;      /* struct rc_sync by catalog object id, while
+	                              the object lives (until its destroy) */
 	struct u64map addr_sync;   /* annotation addresses -> index into asyncs */
 	struct rc_sync *asyncs;
 	uint32_t nasyncs, cap_asyncs;
@@ -104,6 +106,9 @@ static inline struct rc_thread *rc_thread(struct rc_hb *hb, uint32_t id)
 	return rc_thread_slow(hb, id);
 }
 struct rc_sync *rc_obj(struct rc_hb *hb, uint32_t obj);
+/* Object obj was destroyed (or its memory freed): its state goes, so that
+ * memory follows the objects alive, not all ever made. */
+void rc_obj_forget(struct rc_hb *hb, uint32_t obj);
 struct rc_sync *rc_addr_sync(struct rc_hb *hb, uint32_t process, uint64_t addr);
 
 /* Thread t releases into s (join) and moves to a new epoch. */
@@ -127,6 +132,9 @@ void rc_held_add(struct rc_hb *hb, uint32_t t, uint32_t lock, bool read);
 /* Removes one hold of lock; returns whether it was held, and how. */
 bool rc_held_remove(struct rc_hb *hb, uint32_t t, uint32_t lock, bool *read);
 uint32_t rc_heldset_slow(struct rc_hb *hb, uint32_t t);
+/* A held set of one lock is that lock's id with this bit, not interned:
+ * short-lived locks, each held alone, leave no set behind them. */
+#define RC_SET_ONE (1u << 31)
 static inline uint32_t rc_heldset(struct rc_hb *hb, uint32_t t)
 {
 	if (t < hb->nthreads && hb->threads[t].started && hb->threads[t].heldset != RC_NONE)

@@ -33,6 +33,7 @@ void *rc_grow(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t fir
 void rc_hb_init(struct rc_hb *hb)
 {
 	memset(hb, 0, sizeof(*hb));
+	id_table_init(&hb->objs, sizeof(struct rc_sync));
 }
 
 static void rc_sync_release(struct rc_sync *s)
@@ -40,6 +41,12 @@ static void rc_sync_release(struct rc_sync *s)
 	vclock_release(&s->clk);
 	vclock_release(&s->rclk);
 	vclock_release(&s->arrive);
+}
+
+static void rc_sync_release_entry(void *entry, uint32_t id, void *ctx)
+{
+	(void)id, (void)ctx;
+	rc_sync_release(entry);
 }
 
 void rc_hb_release(struct rc_hb *hb)
@@ -54,9 +61,8 @@ void rc_hb_release(struct rc_hb *hb)
 		free(t->held);
 	}
 	free(hb->threads);
-	for (uint32_t i = 0; i < hb->nobjs; i++)
-		rc_sync_release(&hb->objs[i]);
-	free(hb->objs);
+	id_table_each(&hb->objs, rc_sync_release_entry, NULL);
+	id_table_release(&hb->objs);
 	for (uint32_t i = 0; i < hb->nasyncs; i++)
 		rc_sync_release(&hb->asyncs[i]);
 	free(hb->asyncs);
@@ -86,9 +92,22 @@ struct rc_thread *rc_thread_slow(struct rc_hb *hb, uint32_t id)
 
 struct rc_sync *rc_obj(struct rc_hb *hb, uint32_t obj)
 {
-	if (obj >= hb->nobjs)
-		hb->objs = rc_grow(hb->objs, &hb->nobjs, obj + 1, sizeof(*hb->objs), 16);
-	return &hb->objs[obj];
+	struct rc_sync *s = id_table_entry(&hb->objs, obj, sizeof(struct rc_sync));
+	if (!s->used) {
+		s->used = true;
+		id_table_use(&hb->objs, obj);
+	}
+	return s;
+}
+
+void rc_obj_forget(struct rc_hb *hb, uint32_t obj)
+{
+	struct rc_sync *s = id_table_find(&hb->objs, obj, sizeof(struct rc_sync));
+	if (!s || !s->used)
+		return;
+	rc_sync_release(s);
+	memset(s, 0, sizeof(*s));
+	id_table_unuse(&hb->objs, obj);
 }
 
 struct rc_sync *rc_addr_sync(struct rc_hb *hb, uint32_t process, uint64_t addr)
@@ -261,6 +280,10 @@ uint32_t rc_heldset_slow(struct rc_hb *hb, uint32_t t)
 		h = (h ^ hb->scratch[i]) * 0x100000001b3ull;
 	h &= ~(1ull << 63);
 	int added;
+	if (m == 1 && hb->scratch[0] < RC_SET_ONE) {   /* no step learnt: one per lock */
+		th->step_pending = false;
+		return th->heldset = RC_SET_ONE | hb->scratch[0];
+	}
 	uint32_t *slot = u64map_put(&hb->set_map, h, RC_NONE, &added);
 	uint32_t id = RC_NONE;
 	for (uint32_t s = *slot; s != RC_NONE && id == RC_NONE; s = hb->sets[s].next)
@@ -300,6 +323,13 @@ static void rc_sync_dup(struct rc_sync *dst, const struct rc_sync *src)
 	vclock_dup(&dst->arrive, &src->arrive);
 }
 
+static void rc_sync_copy_entry(void *entry, uint32_t id, void *ctx)
+{
+	const struct rc_sync *s = entry;
+	if (s->used)
+		rc_sync_dup(rc_obj(ctx, id), s);
+}
+
 void rc_hb_copy(struct rc_hb *dst, const struct rc_hb *src)
 {
 	*dst = *src;
@@ -314,9 +344,8 @@ void rc_hb_copy(struct rc_hb *dst, const struct rc_hb *src)
 		vclock_dup(&d->fence_rel, &s->fence_rel);
 		d->held = rc_dup(s->held, s->cap_held * sizeof(*s->held));
 	}
-	dst->objs = rc_dup(src->objs, src->nobjs * sizeof(*src->objs));
-	for (uint32_t i = 0; i < src->nobjs; i++)
-		rc_sync_dup(&dst->objs[i], &src->objs[i]);
+	id_table_init(&dst->objs, sizeof(struct rc_sync));
+	id_table_each((struct id_table *)&src->objs, rc_sync_copy_entry, dst);
 	dst->asyncs = rc_dup(src->asyncs, src->cap_asyncs * sizeof(*src->asyncs));
 	for (uint32_t i = 0; i < src->nasyncs; i++)
 		rc_sync_dup(&dst->asyncs[i], &src->asyncs[i]);

@@ -20,18 +20,22 @@
 
 static struct rc_objstate *rc_objstate(struct rc_objraces *o, uint32_t obj)
 {
-	if (obj >= o->n) {
-		uint32_t n = o->n ? o->n : 256;
-		while (n <= obj)
-			n *= 2;
-		struct rc_objstate *v = realloc(o->v, (size_t)n * sizeof(*v));
-		if (!v)
-			abort();
-		memset(v + o->n, 0, (size_t)(n - o->n) * sizeof(*v));
-		o->v = v;
-		o->n = n;
+	if (!o->v.elem)   /* a part's table, made at its first use */
+		id_table_init(&o->v, sizeof(struct rc_objstate));
+	struct rc_objstate *st = id_table_entry(&o->v, obj, sizeof(struct rc_objstate));
+	if (!st->used) {
+		st->used = true;
+		id_table_use(&o->v, obj);
 	}
-	return &o->v[obj];
+	return st;
+}
+
+/* Object OBJ's state goes (destroyed or freed, not a barrier). */
+static void rc_objstate_forget(struct rc_objraces *o, uint32_t obj, struct rc_objstate *st)
+{
+	free(st->reads);
+	memset(st, 0, sizeof(*st));
+	id_table_unuse(&o->v, obj);
 }
 
 /* PREV and CUR (later in the trace) race: another thread's, unordered.
@@ -97,7 +101,11 @@ void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace
 		st->has_init = true;
 		return;
 	}
-	if (u->write) {   /* a destroy */
+	if (u->write) {   /* a destroy: all is forgotten but a barrier's */
+		if (cur.op != TRACE_OP_BARRIER_DESTROY) {
+			rc_objstate_forget(o, u->obj, st);
+			return;
+		}
 		st->has_init = false;
 		st->nreads = 0;
 		st->destroy = cur;
@@ -117,10 +125,14 @@ void rc_objraces_use(struct rc_objraces *o, struct rc_hb *hb, const struct trace
 	st->reads[st->nreads++] = cur;
 }
 
+static void rc_objstate_release(void *entry, uint32_t id, void *ctx)
+{
+	(void)id, (void)ctx;
+	free(((struct rc_objstate *)entry)->reads);
+}
+
 void rc_objraces_release(struct rc_objraces *o)
 {
-	for (uint32_t i = 0; i < o->n; i++)
-		free(o->v[i].reads);
-	free(o->v);
-	memset(o, 0, sizeof(*o));
+	id_table_each(&o->v, rc_objstate_release, NULL);
+	id_table_release(&o->v);
 }

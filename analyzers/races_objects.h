@@ -22,11 +22,12 @@ struct rc_objstate {
 	struct rc_objacc *reads;   /* (owned) one per thread, the latest */
 	struct rc_objacc destroy;  /* the last destroy; its op a barrier's: kept for
 	                              the departures that follow it */
+	bool used;                 /* the entry is in use */
 };
 
 struct rc_objraces {
-	struct rc_objstate *v;     /* by object id */
-	uint32_t n;
+	struct id_table v;         /* struct rc_objstate by object id, while the
+	                              object lives (a barrier's past its destroy) */
 };
 
 /* CUR races with PREV (an earlier call of another thread, unordered). */

@@ -63,13 +63,15 @@ static bool rc_benign(const struct rc_part *p, uint32_t process, uint64_t addr)
 
 static void rc_locks(const struct rc_hb *hb, uint32_t set, struct report_access *out)
 {
-	if (set >= hb->nsets || !hb->sets[set].n)
+	uint32_t one = set & ~RC_SET_ONE;
+	bool single = set != RC_NONE && (set & RC_SET_ONE);
+	if (!single && (set >= hb->nsets || !hb->sets[set].n))
 		return;
-	out->nlocks_held = hb->sets[set].n;
+	out->nlocks_held = single ? 1 : hb->sets[set].n;
 	out->locks_held = malloc(out->nlocks_held * sizeof(uint32_t));
 	if (!out->locks_held)
 		abort();
-	memcpy(out->locks_held, hb->sets[set].locks, out->nlocks_held * sizeof(uint32_t));
+	memcpy(out->locks_held, single ? &one : hb->sets[set].locks, out->nlocks_held * sizeof(uint32_t));
 }
 
 /* A new race for pair KEY, or NULL when that pair has one already. */

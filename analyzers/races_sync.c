@@ -397,6 +397,8 @@ void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev, const struct 
 					       x->unseen_order };
 			use(ctx, ev, &u);
 		}
+		if (ev->obj)
+			rc_obj_forget(hb, ev->obj);
 		return;
 	}
 	unsigned c = op_class(ev->op);
@@ -419,4 +421,10 @@ void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev, const struct 
 	rc_object_event(hb, ev);
 	if (!first)
 		rc_use(ev, held, x->unseen_order, use, ctx);
+	/* A destroyed object's clocks go with it (a barrier's stay for the
+	 * threads still inside it; a named semaphore's close is one thread's,
+	 * the others' stays open). */
+	if ((c & OPC_DESTROY) && ev->phase == TRACE_PHASE_END && ev->result == 0 &&
+	    ev->op != TRACE_OP_BARRIER_DESTROY && ev->op != TRACE_OP_SEM_CLOSE)
+		rc_obj_forget(hb, ev->obj);
 }
