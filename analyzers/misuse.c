@@ -340,6 +340,8 @@ static void mu_begin_event(struct misuse *mu, const struct trace_event *ev)
 		mu_acquire_begin(mu, ev);
 	else if (mu_is_wait(ev->op) && ev->obj)
 		mu_wait_begin(mu, ev);
+	else if ((op_class(ev->op) & OPC_DESTROY) && ev->obj)
+		mu_destroy_waited_on(mu, ev);
 }
 
 /* The END of the pending call: its wait is over. */

@@ -165,6 +165,17 @@ void mu_reinit_unlocked(struct misuse *mu, const struct trace_event *ev)
 	m->other_stack = r->holder_stack;
 }
 
+/* A destroy while threads wait on the object: at the call's start when it
+ * has one (glibc's condition destroy waits for them, maybe for good). */
+void mu_destroy_waited_on(struct misuse *mu, const struct trace_event *ev)
+{
+	const struct mu_lock *l = mu_lock_peek(mu, ev->obj);
+	if (l->unwoken)
+		mu_report(mu, REPORT_MISUSE_DESTROY_WITH_WAITERS, ev->thread, ev->obj, ev->stack,
+			  "destroy of {lock} while %" PRIu32 " thread%s wait%s on it", l->unwoken,
+			  l->unwoken == 1 ? "" : "s", l->unwoken == 1 ? "s" : "");
+}
+
 void mu_destroy(struct misuse *mu, const struct trace_event *ev)
 {
 	const struct mu_lock *l = mu_lock_peek(mu, ev->obj);
@@ -175,10 +186,8 @@ void mu_destroy(struct misuse *mu, const struct trace_event *ev)
 						    " holds it", owner);
 		m->other_thread = owner;
 		m->other_stack = l->owner != MU_NONE ? l->owner_stack : 0;
-	} else if (l->unwoken) {
-		mu_report(mu, REPORT_MISUSE_DESTROY_WITH_WAITERS, ev->thread, ev->obj, ev->stack,
-			  "destroy of {lock} while %" PRIu32 " thread%s wait%s on it", l->unwoken,
-			  l->unwoken == 1 ? "" : "s", l->unwoken == 1 ? "s" : "");
+	} else if (!ev->had_begin) {   /* else told at the start */
+		mu_destroy_waited_on(mu, ev);
 	}
 	if (ev->result != 0)
 		return;

@@ -55,11 +55,15 @@ SHIM_EXPORT int pthread_cond_init(pthread_cond_t *cv, const pthread_condattr_t *
 	return r;
 }
 
+/* glibc's destroy waits for the condition's waiters to leave it (for good
+ * if one was never signalled): a request first, so that a thread blocked
+ * there is seen blocked. */
 SHIM_EXPORT int pthread_cond_destroy(pthread_cond_t *cv)
 {
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_cond_destroy(cv);
+	shim_begin(&c, TRACE_OP_COND_DESTROY, cv);
 	shim_pre(&c, TRACE_OP_COND_DESTROY, cv);
 	int r = shim_real.pthread_cond_destroy(cv);
 	shim_end(&c, TRACE_OP_COND_DESTROY, cv, r);
@@ -154,6 +158,7 @@ SHIM_EXPORT void cnd_destroy(cnd_t *cv)
 		shim_real.cnd_destroy(cv);
 		return;
 	}
+	shim_begin(&c, TRACE_OP_CND_DESTROY, cv);
 	shim_pre(&c, TRACE_OP_CND_DESTROY, cv);
 	shim_real.cnd_destroy(cv);
 	shim_end(&c, TRACE_OP_CND_DESTROY, cv, 0);

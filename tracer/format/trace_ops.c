@@ -82,14 +82,14 @@ const struct trace_op_desc trace_op_descs[TRACE_OP_COUNT] = {
 
 	/* condition variables: obj is the cond, slot2 the mutex */
 	[TRACE_OP_COND_INIT]      = { "cond_init", TRACE_OBJ_COND, CALL | OBJ, 1, 0 },
-	[TRACE_OP_COND_DESTROY]   = { "cond_destroy", TRACE_OBJ_COND, CALL | OBJ, 0, 0 },
+	[TRACE_OP_COND_DESTROY]   = { "cond_destroy", TRACE_OBJ_COND, CALL | OBJ | BLK, 0, 0 },
 	[TRACE_OP_COND_WAIT]      = { "cond_wait", TRACE_OBJ_COND, CALL | OBJ | OBJ2 | BLK, 0, 0 },
 	[TRACE_OP_COND_TIMEDWAIT] = { "cond_timedwait", TRACE_OBJ_COND, CALL | OBJ | OBJ2 | BLK, 0, 0 },
 	[TRACE_OP_COND_CLOCKWAIT] = { "cond_clockwait", TRACE_OBJ_COND, CALL | OBJ | OBJ2 | BLK, 0, 0 },
 	[TRACE_OP_COND_SIGNAL]    = { "cond_signal", TRACE_OBJ_COND, CALL | OBJ, 0, 0 },
 	[TRACE_OP_COND_BROADCAST] = { "cond_broadcast", TRACE_OBJ_COND, CALL | OBJ, 0, 0 },
 	[TRACE_OP_CND_INIT]       = { "cnd_init", TRACE_OBJ_COND, CALL | OBJ, 1, 0 },
-	[TRACE_OP_CND_DESTROY]    = { "cnd_destroy", TRACE_OBJ_COND, CALL | OBJ, 0, 0 },
+	[TRACE_OP_CND_DESTROY]    = { "cnd_destroy", TRACE_OBJ_COND, CALL | OBJ | BLK, 0, 0 },
 	[TRACE_OP_CND_WAIT]       = { "cnd_wait", TRACE_OBJ_COND, CALL | OBJ | OBJ2 | BLK, 0, 0 },
 	[TRACE_OP_CND_TIMEDWAIT]  = { "cnd_timedwait", TRACE_OBJ_COND, CALL | OBJ | OBJ2 | BLK, 0, 0 },
 	[TRACE_OP_CND_SIGNAL]     = { "cnd_signal", TRACE_OBJ_COND, CALL | OBJ, 0, 0 },

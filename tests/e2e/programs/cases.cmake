@@ -41,6 +41,8 @@ foreach(mode pshared-cond mq once-long timer-thread timed-poll sem-handler)
 endforeach()
 ctrace_e2e(stall_cond SOURCE ${P}/stall_cond.c EXPECT 137 RUN_OPTS --stall-timeout=1
   REPORT_JQ ${P}/stall_cond.jq TIMEOUT 30)
+ctrace_e2e(stall_cond_destroy PROGRAM $<TARGET_FILE:e2e_stall_cond> ARGS destroy EXPECT 137
+  RUN_OPTS --stall-timeout=1 REPORT_JQ ${P}/stall_cond_destroy.jq TIMEOUT 30)
 # A condition variable destroyed right after its broadcast, while the woken
 # waiters take their mutex back (legal): nothing reported, in any run.
 # The program gets the descriptor numbers it gets natively (the trace's
