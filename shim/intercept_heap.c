@@ -113,7 +113,10 @@ void heap_record_alloc(uintptr_t pc0, uintptr_t sp, void *p, size_t size)
  * for a destroy of the objects in it). Not for the shim's own frees, nor
  * inside an operator delete that recorded it at its own call site, nor
  * past the thread's end (glibc's own frees of its thread-local blocks:
- * nothing records there, and the program's locks were let go before). */
+ * nothing records there, and the program's locks were let go before).
+ * No getpid() for a vfork child, a system call at every such free (4x on
+ * a program that deletes lock-holding objects in a loop): a child that
+ * frees one frees it from its parent's heap, which the record says. */
 static __attribute__((noinline)) void record_freed(void *p, uintptr_t pc0, uintptr_t sp)
 {
 	size_t n;
@@ -123,7 +126,7 @@ static __attribute__((noinline)) void record_freed(void *p, uintptr_t pc0, uintp
 		return;
 	int saved = errno;
 	struct shim_call c;
-	if (shim_enter(&c, pc0, sp) && shim_is_own_process()) {
+	if (shim_enter(&c, pc0, sp)) {
 		bool instrumented = c.t->tsan && tsan_call_stack(c.t, pc0) != UINT32_MAX;
 		shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_FREED, 0, 0, 0, (uintptr_t)p, n, instrumented,
 			      NULL);
