@@ -115,7 +115,7 @@ static void races_note_object(struct races *r, const struct trace_event *ev, uin
 static void races_feed_freed(struct races *r, const struct trace_event *ev, const struct rc_extra *x)
 {
 	uint64_t addr = ev->args[0], end = addr + ev->args[1] < addr ? UINT64_MAX : addr + ev->args[1];
-	if ((!(ev->args[2] & 1) && !x->unseen_order) || !r->objs_at.count || end >> 48)
+	if ((!(ev->args[2] & 1) && !x->unseen_order) || !r->objs_at.count || end >> 48 || ev->result)
 		return;
 	uint64_t first = (addr + 3) & ~3ull;
 	bool by_address = ev->args[1] / 4 <= r->objs_at.count;   /* else the map is shorter */

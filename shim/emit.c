@@ -107,6 +107,19 @@ void shim_pre_general(struct shim_call *c, unsigned op, uint64_t key, uint64_t t
 	*t->errno_at = saved;
 }
 
+void shim_pre_args(struct shim_call *c, unsigned op, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct shim_thread *t = c->t;
+	t->in_shim++;
+	struct trace_rec rec = { .op = (uint8_t)op, .stack = c->stack, .args = { a0, a1, a2 },
+				 .tick = shim_call_tick(c) };
+	int saved = *t->errno_at;
+	trace_stream_reserve(&t->stream, &rec, &c->res);
+	*t->errno_at = saved;
+	c->pre = true;
+	t->in_shim--;
+}
+
 void shim_emit_how(struct shim_call *c, enum trace_order_how how, unsigned op, uint64_t key,
 		   uint64_t key2, int64_t result, uint64_t a0, uint64_t a1, uint64_t a2,
 		   const char *str)

@@ -133,6 +133,10 @@ TRACE_HOT void shim_pre_how(struct shim_call *c, unsigned op, const volatile voi
 	t->in_shim--;
 }
 
+/* shim_pre of an op on no object, with its args known before the call;
+ * shim_end(c, op, NULL, result) commits it. */
+void shim_pre_args(struct shim_call *c, unsigned op, uint64_t a0, uint64_t a1, uint64_t a2);
+
 TRACE_HOT void shim_pre(struct shim_call *c, unsigned op, const volatile void *obj)
 {
 	shim_pre_how(c, op, obj, TRACE_ORDER_SHARED);

@@ -140,6 +140,41 @@ static inline void heap_freed(void *p, uintptr_t pc0, uintptr_t sp)
 		record_freed(p, pc0, sp);
 }
 
+/* realloc of OLD, a block that may hold sync objects: its free record is
+ * reserved before the call (another thread may be given the old block as
+ * soon as it is let go), then committed with result 0 if the block moved
+ * or went, 1 if it stayed (a free of nothing). */
+static __attribute__((noinline)) void *realloc_watched(void *old, size_t size, uintptr_t pc0,
+						       uintptr_t sp)
+{
+	size_t n;
+	struct shim_call c;
+	struct shim_thread *t = shim_tls;
+	bool reserved = false;
+	int saved = errno;
+	if (!heap_inner_depth && t != SHIM_THREAD_GONE && !(t && t->in_shim) &&
+	    heap_objects_may_hold(old, &n) && shim_enter(&c, pc0, sp)) {
+		bool instrumented = c.t->tsan && tsan_call_stack(c.t, pc0) != UINT32_MAX;
+		shim_pre_args(&c, TRACE_OP_FREED, (uintptr_t)old, n, instrumented);
+		reserved = true;
+	}
+	errno = saved;
+	void *p = shim_mem.realloc(old, size);
+	if (reserved) {
+		saved = errno;
+		shim_end(&c, TRACE_OP_FREED, NULL, p == old || (!p && size));
+		errno = saved;
+	}
+	return p;
+}
+
+static inline void *realloc_real(void *old, size_t size, uintptr_t pc0, uintptr_t sp)
+{
+	if (__builtin_expect(old && atomic_load_explicit(&heap_objects_any, memory_order_relaxed), 0))
+		return realloc_watched(old, size, pc0, sp);
+	return shim_mem.realloc(old, size);
+}
+
 /* The free of block P, of USABLE bytes (0: unknown). */
 static __attribute__((noinline)) void record_free(uintptr_t pc0, uintptr_t sp, void *p,
 						   size_t usable)
@@ -237,10 +272,10 @@ static __attribute__((noinline)) void *realloc_slow(void *old, size_t size, uint
 		return p;
 	}
 	if (!recording())
-		return shim_mem.realloc(old, size);
+		return realloc_real(old, size, pc0, sp);
 	if (old)
 		record_free(pc0, sp, old, usable_size(old));
-	void *p = shim_mem.realloc(old, size);
+	void *p = realloc_real(old, size, pc0, sp);
 	record_alloc(pc0, sp, p, size);
 	return p;
 }
@@ -248,7 +283,7 @@ static __attribute__((noinline)) void *realloc_slow(void *old, size_t size, uint
 SHIM_EXPORT void *realloc(void *old, size_t size)
 {
 	if (shim_mem_forward() && !shim_mem_in_arena(old))
-		return shim_mem.realloc(old, size);
+		return realloc_real(old, size, SHIM_SITE());
 	return realloc_slow(old, size, SHIM_SITE());
 }
 

@@ -413,8 +413,9 @@ static void thread_ops(struct trace_reader *r, struct rd_cursor *c, struct trace
 	case TRACE_OP_CREATE: case TRACE_OP_THRD_CREATE:
 		thread_create(r, c, ev);
 		break;
-	case TRACE_OP_FREED:
-		block_freed(r, ev->process, h->ev.args[0], h->ev.args[1]);
+	case TRACE_OP_FREED:   /* result 1: a realloc that left the block where it was */
+		if (!h->ev.result)
+			block_freed(r, ev->process, h->ev.args[0], h->ev.args[1]);
 		break;
 	case TRACE_OP_JOIN: case TRACE_OP_TRYJOIN_NP: case TRACE_OP_TIMEDJOIN_NP:
 	case TRACE_OP_CLOCKJOIN_NP: case TRACE_OP_DETACH: case TRACE_OP_CANCEL:

@@ -6,7 +6,8 @@
 // Each pair is locked in one order, freed, and new ones the allocator puts
 // at the same addresses are locked in the other order, by another thread:
 // other locks, no lock-order inversion (TSan drops them at the free too).
-// Prints whether the addresses were really reused.
+// The same for a struct that realloc moves (a block after it keeps it
+// from growing in place). Prints whether the addresses were really reused.
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -58,6 +59,21 @@ int main()
 	std::thread([d] { lock_c(d, true); }).join();
 	bool c_reused = (void *)d == old_c;
 	free(d);
-	printf("{\"cxx_reused\": %d, \"c_reused\": %d}\n", cxx_reused, c_reused);
+
+	pair_c *e = (pair_c *)malloc(sizeof *e);
+	void *fence = malloc(sizeof *e);   /* keeps e from growing in place */
+	e->first = e->second = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+	lock_c(e, false);
+	void *old_e = e;
+	pair_c *moved = (pair_c *)realloc(e, 64 * sizeof *e);   /* locks not in use: moved with it */
+	pair_c *f = (pair_c *)malloc(sizeof *f);
+	f->first = f->second = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+	std::thread([f] { lock_c(f, true); }).join();
+	bool realloc_reused = (void *)moved != old_e && (void *)f == old_e;
+	free(f);
+	free(moved);
+	free(fence);
+	printf("{\"cxx_reused\": %d, \"c_reused\": %d, \"realloc_reused\": %d}\n", cxx_reused, c_reused,
+	       realloc_reused);
 	return 0;
 }

@@ -471,6 +471,28 @@ static void test_freed_block(void **state)
 	}
 	trace_reader_free(r);
 	tw_events_release(&e);
+	tw_rmdir(dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+
+	/* result 1: a realloc that left the block where it was frees nothing */
+	tw_open(&t, dir, 113, TRACE_CLOCK_MONOTONIC);
+	for (unsigned i = 0; i < 3; i++) {
+		struct trace_rec rec = { .op = TRACE_OP_MUTEX_LOCK, .tick = 10 + i, .key = in };
+		if (i == 1)
+			rec = (struct trace_rec){ .op = TRACE_OP_FREED, .tick = 11, .result = 1,
+						  .args = { 0x7000, 0x40 } };
+		else
+			rec.seq = trace_writer_stamp(&t.w, in);
+		tw_write(&t, 0, &rec);
+	}
+	tw_close(&t);
+	r = tw_read(dir, &e);
+	assert_null(trace_reader_error(r));
+	assert_int_equal(e.n, 3);
+	assert_int_equal(e.ev[1].result, 1);
+	assert_int_equal(e.ev[2].obj, e.ev[0].obj);
+	trace_reader_free(r);
+	tw_events_release(&e);
 }
 
 static void write_one(struct tw *t, uint32_t idx, struct trace_rec rec)
