@@ -107,6 +107,23 @@ static void races_note_object(struct races *r, const struct trace_event *ev, uin
 	*u64map_put(&r->objs_at, races_obj_at(ev->process, key), ev->obj, &added) = ev->obj;
 }
 
+/* Object *ID (none: NULL or 0), at map key K, is gone with the block FREED
+ * frees: its end is fed, and a new object there gets a new id. */
+static void races_feed_gone(struct races *r, const struct trace_event *freed, const struct rc_extra *x,
+			    uint64_t k, uint32_t *id)
+{
+	const struct trace_object *o = id && *id ? trace_catalog_object(r->cat, *id) : NULL;
+	if (!o)
+		return;
+	struct trace_event one = *freed;
+	one.obj = *id;
+	one.kind = o->kind;
+	struct rc_extra ox = *x;
+	ox.obj_key = k & ((1ull << 48) - 1);
+	races_feed_one(r, &one, &ox);
+	*id = 0;
+}
+
 /* A FREED block: each object in it is destroyed by the free (a race with
  * a use unordered with it), if the program's own code freed it, or in a
  * process whose order is unseen (then only a use the free overlapped in
@@ -117,25 +134,14 @@ static void races_feed_freed(struct races *r, const struct trace_event *ev, cons
 	uint64_t addr = ev->args[0], end = addr + ev->args[1] < addr ? UINT64_MAX : addr + ev->args[1];
 	if ((!(ev->args[2] & 1) && !x->unseen_order) || !r->objs_at.count || end >> 48 || ev->result)
 		return;
-	uint64_t first = (addr + 3) & ~3ull;
-	bool by_address = ev->args[1] / 4 <= r->objs_at.count;   /* else the map is shorter */
-	size_t n = !by_address ? r->objs_at.mask + 1 : first < end ? (end - first + 3) / 4 : 0;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t key = by_address ? first + 4 * i
-					  : r->objs_at.keys[i] - races_obj_at(ev->process, 0);
-		if (!by_address && (r->objs_at.keys[i] == U64MAP_EMPTY || key < addr || key >= end))
-			continue;
-		uint32_t *id = u64map_get(&r->objs_at, races_obj_at(ev->process, key));
-		const struct trace_object *o = id && *id ? trace_catalog_object(r->cat, *id) : NULL;
-		if (!o)
-			continue;
-		struct trace_event one = *ev;
-		one.obj = *id;
-		one.kind = o->kind;
-		struct rc_extra ox = *x;
-		ox.obj_key = key;
-		races_feed_one(r, &one, &ox);
-		*id = 0;   /* gone: a new object there gets a new id */
+	uint64_t lo = races_obj_at(ev->process, addr), hi = races_obj_at(ev->process, end);
+	if (ev->args[1] / 4 <= r->objs_at.count) {   /* sync objects are 4-byte aligned at least */
+		for (uint64_t k = (lo + 3) & ~3ull; k < hi; k += 4)
+			races_feed_gone(r, ev, x, k, u64map_get(&r->objs_at, k));
+	} else {   /* more addresses than objects: the objects */
+		for (size_t i = 0; i <= r->objs_at.mask; i++)
+			if (r->objs_at.keys[i] >= lo && r->objs_at.keys[i] < hi)
+				races_feed_gone(r, ev, x, r->objs_at.keys[i], &r->objs_at.vals[i]);
 	}
 }
 

@@ -96,28 +96,29 @@ void shim_write_general(struct shim_thread *t, unsigned op, uint64_t key, uint32
 	write_general(t, &rec);
 }
 
+/* Reserves REC for the call (a new chunk means system calls: errno kept). */
+static void reserve(struct shim_call *c, const struct trace_rec *rec)
+{
+	struct shim_thread *t = c->t;
+	int saved = *t->errno_at;
+	trace_stream_reserve(&t->stream, rec, &c->res);
+	*t->errno_at = saved;
+}
+
 void shim_pre_general(struct shim_call *c, unsigned op, uint64_t key, uint64_t tick,
 		      uint64_t seq)
 {
-	struct shim_thread *t = c->t;
-	struct trace_rec rec = { .op = (uint8_t)op, .stack = c->stack, .key = key,
-				 .tick = tick, .seq = seq };
-	int saved = *t->errno_at;
-	trace_stream_reserve(&t->stream, &rec, &c->res);
-	*t->errno_at = saved;
+	reserve(c, &(struct trace_rec){ .op = (uint8_t)op, .stack = c->stack, .key = key,
+					.tick = tick, .seq = seq });
 }
 
 void shim_pre_args(struct shim_call *c, unsigned op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-	struct shim_thread *t = c->t;
-	t->in_shim++;
-	struct trace_rec rec = { .op = (uint8_t)op, .stack = c->stack, .args = { a0, a1, a2 },
-				 .tick = shim_call_tick(c) };
-	int saved = *t->errno_at;
-	trace_stream_reserve(&t->stream, &rec, &c->res);
-	*t->errno_at = saved;
+	c->t->in_shim++;
+	reserve(c, &(struct trace_rec){ .op = (uint8_t)op, .stack = c->stack, .args = { a0, a1, a2 },
+					.tick = shim_call_tick(c) });
 	c->pre = true;
-	t->in_shim--;
+	c->t->in_shim--;
 }
 
 void shim_emit_how(struct shim_call *c, enum trace_order_how how, unsigned op, uint64_t key,
@@ -136,10 +137,8 @@ void shim_emit_how(struct shim_call *c, enum trace_order_how how, unsigned op, u
 		.tick = trace_writer_tick(&shim.writer),
 	};
 	c->tick = 0;  /* the general path may follow a slow call: fresh ticks only */
-	if (trace_op_descs[op & TRACE_OP_MASK].flags & TRACE_F_OBJ) {
-		rec.seq = trace_stream_stamp(&t->stream, key, how);
-		heap_objects_note(key);
-	}
+	if (trace_op_descs[op & TRACE_OP_MASK].flags & TRACE_F_OBJ)
+		rec.seq = shim_stamp(t, key, how);
 	write_general(t, &rec);
 	t->in_shim--;
 }

@@ -118,6 +118,14 @@ TRACE_HOT uint64_t shim_call_tick(struct shim_call *c)
 void shim_pre_general(struct shim_call *c, unsigned op, uint64_t key, uint64_t tick,
 		      uint64_t seq);
 
+/* The order stamp of a record on object KEY; its line is noted too
+ * (heap_objects.h: a free of its block then ends it). */
+static inline uint64_t shim_stamp(struct shim_thread *t, uint64_t key, enum trace_order_how how)
+{
+	heap_objects_note(key);
+	return trace_stream_stamp(&t->stream, key, how);
+}
+
 TRACE_HOT void shim_pre_how(struct shim_call *c, unsigned op, const volatile void *obj,
 			    enum trace_order_how how)
 {
@@ -125,8 +133,7 @@ TRACE_HOT void shim_pre_how(struct shim_call *c, unsigned op, const volatile voi
 	uint64_t key = (uintptr_t)obj;
 	t->in_shim++;
 	uint64_t tick = shim_call_tick(c);
-	uint64_t seq = trace_stream_stamp(&t->stream, key, how);
-	heap_objects_note(key);
+	uint64_t seq = shim_stamp(t, key, how);
 	if (!trace_stream_reserve_simple(&t->stream, (uint8_t)op, tick, c->stack, key, seq, &c->res))
 		shim_pre_general(c, op, key, tick, seq);
 	c->pre = true;
@@ -181,8 +188,7 @@ TRACE_HOT void shim_emit_simple(struct shim_call *c, enum trace_order_how how, u
 		c->pre = false;
 	} else if (__builtin_expect(shim_simple_op[op & 0xff], 1)) {
 		uint64_t tick = shim_call_tick(c);
-		uint64_t seq = trace_stream_stamp(&t->stream, key, how);
-		heap_objects_note(key);
+		uint64_t seq = shim_stamp(t, key, how);
 		if (!trace_stream_write_simple(&t->stream, (uint8_t)op, tick, c->stack, key, seq, result))
 			shim_write_general(t, op, key, c->stack, tick, seq, result);
 	} else {

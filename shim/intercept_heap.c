@@ -107,8 +107,9 @@ void heap_record_alloc(uintptr_t pc0, uintptr_t sp, void *p, size_t size)
 		record_alloc(pc0, sp, p, size);
 }
 
-/* Before block P goes back: a FREED record if it may hold sync objects
- * (heap_objects.h), with the free's stack; arg 2 is 1 when instrumented
+/* Before block P goes back, a FREED record if it may hold sync objects
+ * (heap_objects.h): true with C entered (the free's stack) and the
+ * record's ARGS: address, usable size, and 1 when instrumented
  * code called it (the program's own free, which the race analysis takes
  * for a destroy of the objects in it). Not for the shim's own frees, nor
  * inside an operator delete that recorded it at its own call site, nor
@@ -117,20 +118,32 @@ void heap_record_alloc(uintptr_t pc0, uintptr_t sp, void *p, size_t size)
  * No getpid() for a vfork child, a system call at every such free (4x on
  * a program that deletes lock-holding objects in a loop): a child that
  * frees one frees it from its parent's heap, which the record says. */
-static __attribute__((noinline)) void record_freed(void *p, uintptr_t pc0, uintptr_t sp)
+static bool freed_enter(struct shim_call *c, void *p, uintptr_t pc0, uintptr_t sp, uint64_t args[3])
 {
 	size_t n;
 	struct shim_thread *t = shim_tls;
 	if (heap_inner_depth || t == SHIM_THREAD_GONE || (t && t->in_shim) ||
 	    !heap_objects_may_hold(p, &n))
+		return false;
+	int saved = errno;
+	bool entered = shim_enter(c, pc0, sp);
+	errno = saved;
+	if (entered) {
+		args[0] = (uintptr_t)p;
+		args[1] = n;
+		args[2] = c->t->tsan && tsan_call_stack(c->t, pc0) != UINT32_MAX;
+	}
+	return entered;
+}
+
+static __attribute__((noinline)) void record_freed(void *p, uintptr_t pc0, uintptr_t sp)
+{
+	struct shim_call c;
+	uint64_t a[3];
+	if (!freed_enter(&c, p, pc0, sp, a))
 		return;
 	int saved = errno;
-	struct shim_call c;
-	if (shim_enter(&c, pc0, sp)) {
-		bool instrumented = c.t->tsan && tsan_call_stack(c.t, pc0) != UINT32_MAX;
-		shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_FREED, 0, 0, 0, (uintptr_t)p, n, instrumented,
-			      NULL);
-	}
+	shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_FREED, 0, 0, 0, a[0], a[1], a[2], NULL);
 	errno = saved;
 }
 
@@ -147,21 +160,14 @@ static inline void heap_freed(void *p, uintptr_t pc0, uintptr_t sp)
 static __attribute__((noinline)) void *realloc_watched(void *old, size_t size, uintptr_t pc0,
 						       uintptr_t sp)
 {
-	size_t n;
 	struct shim_call c;
-	struct shim_thread *t = shim_tls;
-	bool reserved = false;
-	int saved = errno;
-	if (!heap_inner_depth && t != SHIM_THREAD_GONE && !(t && t->in_shim) &&
-	    heap_objects_may_hold(old, &n) && shim_enter(&c, pc0, sp)) {
-		bool instrumented = c.t->tsan && tsan_call_stack(c.t, pc0) != UINT32_MAX;
-		shim_pre_args(&c, TRACE_OP_FREED, (uintptr_t)old, n, instrumented);
-		reserved = true;
-	}
-	errno = saved;
+	uint64_t a[3];
+	bool reserved = freed_enter(&c, old, pc0, sp, a);
+	if (reserved)
+		shim_pre_args(&c, TRACE_OP_FREED, a[0], a[1], a[2]);
 	void *p = shim_mem.realloc(old, size);
 	if (reserved) {
-		saved = errno;
+		int saved = errno;
 		shim_end(&c, TRACE_OP_FREED, NULL, p == old || (!p && size));
 		errno = saved;
 	}
