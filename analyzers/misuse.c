@@ -363,16 +363,10 @@ static void mu_barrier_wait(struct misuse *mu, const struct trace_event *ev)
 		  "wait on {lock} that was never initialized");
 }
 
-static bool mu_is_signal(unsigned op)
-{
-	return op == TRACE_OP_COND_SIGNAL || op == TRACE_OP_COND_BROADCAST ||
-	       op == TRACE_OP_CND_SIGNAL || op == TRACE_OP_CND_BROADCAST;
-}
-
 /* Calls that hand something over: signals, posts, barrier releases. */
 static void mu_wake_event(struct misuse *mu, const struct trace_event *ev)
 {
-	if (mu_is_signal(ev->op) && ev->result == 0) {
+	if (trace_op_is_cond_signal(ev->op) && ev->result == 0) {
 		mu_cond_signal(mu, ev);
 		mu_wake(mu, ev->obj);
 	} else if ((ev->op == TRACE_OP_SEM_POST || ev->op == TRACE_OP_BARRIER_WAIT) && !ev->result) {

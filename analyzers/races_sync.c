@@ -414,7 +414,12 @@ void rc_sync_event(struct rc_hb *hb, const struct trace_event *ev, const struct 
 		 * once before the library marked it done (its caller's END may
 		 * come after this one) */
 		rc_acquire(hb, ev->thread, &rc_addr_sync(hb, ev->process, x->obj_key)->clk);
-	bool first = (c & (OPC_RELEASE | OPC_DESTROY)) || rc_releases(ev);
+	/* A use is checked before the release it makes, so that what it hands
+	 * over orders it. Not a signal's: its wake orders what the signaller
+	 * did before the call, while the call itself may still be running on
+	 * the condition after the woken waiter returned and destroyed it (as
+	 * ThreadSanitizer, which orders nothing by a signal, reports it). */
+	bool first = (c & (OPC_RELEASE | OPC_DESTROY)) || (rc_releases(ev) && !trace_op_is_cond_signal(ev->op));
 	uint32_t held = use && rc_obj_races(ev->kind) ? rc_heldset(hb, ev->thread) : RC_NONE;
 	if (first)
 		rc_use(ev, held, x->unseen_order, use, ctx);

@@ -75,6 +75,12 @@ bool trace_op_is_cond_wait(unsigned op)
 	       op == TRACE_OP_CND_TIMEDWAIT;
 }
 
+bool trace_op_is_cond_signal(unsigned op)
+{
+	return op == TRACE_OP_COND_SIGNAL || op == TRACE_OP_COND_BROADCAST ||
+	       op == TRACE_OP_CND_SIGNAL || op == TRACE_OP_CND_BROADCAST;
+}
+
 bool trace_op_is_init(unsigned op)
 {
 	switch (op) {

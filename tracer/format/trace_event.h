@@ -245,6 +245,7 @@ bool trace_op_is_lock_release(unsigned op);   /* unlock of mutex, rwlock, spin, 
 bool trace_op_is_trylock(unsigned op);
 bool trace_op_is_read_lock(unsigned op);      /* rwlock rd variants */
 bool trace_op_is_cond_wait(unsigned op);
+bool trace_op_is_cond_signal(unsigned op);   /* signal or broadcast, pthread or C11 */
 /* mq_send, mq_timedsend: a send takes effect from its BEGIN, stamped
  * before the real call (a receiver it wakes can return and record before
  * the send's END). */

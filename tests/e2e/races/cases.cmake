@@ -43,6 +43,10 @@ foreach(family gcc clang)
   # Locks without destroy, freed with their block: the free is their end.
   ctrace_race_case(freed_lock ${family} freed_lock.c race freed_lock.jq)
   ctrace_race_case(norace_freed_lock ${family} freed_lock.c joined norace.jq)
+  # A condition destroyed while its signaller may still be inside the
+  # signal (sent after the unlock), or ordered by the mutex (sent holding it).
+  ctrace_race_case(cond_destroy ${family} cond_destroy.c after_unlock cond_destroy.jq)
+  ctrace_race_case(norace_cond_destroy ${family} cond_destroy.c under_lock norace.jq)
   # A spin whose repeated loads are merged (not recorded) until a store of
   # the same value comes between: the loads after it still acquire. poll:
   # work between the loads (merged by what the thread acquired already).

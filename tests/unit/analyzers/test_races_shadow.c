@@ -530,6 +530,42 @@ static void test_cond_destroy_after_broadcast(void **state)
 	assert_int_equal(rt_count(&x), 0);
 }
 
+/* A waiter woken by a signal destroys the condition at once. Sent after
+ * the signaller's unlock, the signal may still be running: the wake
+ * orders what came before the call, not the call (a race). Sent holding
+ * the mutex, the unlock after it orders it before the waiter's return. */
+static size_t cond_destroy_after_signal(bool under_lock)
+{
+	struct rt x;
+	rt_init(&x);
+	x.t.cat.processes[0].accesses_seen = 1;   /* its order all recorded */
+	uint32_t m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	uint32_t c = fake_object(&x.t, TRACE_OBJ_COND, 0x601200);
+	fake_lock(&x.t, x.t1, m, x.s1);
+	fake_begin(&x.t, x.t1, TRACE_OP_COND_WAIT, c)->obj2 = m;
+	fake_event(&x.t, x.t1, TRACE_OP_COND_RELEASE, m)->obj2 = c;
+	fake_lock(&x.t, x.t2, m, x.s2);
+	if (under_lock)
+		fake_event(&x.t, x.t2, TRACE_OP_COND_SIGNAL, c);
+	fake_unlock(&x.t, x.t2, m, x.s2);
+	if (!under_lock)
+		fake_event(&x.t, x.t2, TRACE_OP_COND_SIGNAL, c);
+	fake_event(&x.t, x.t1, TRACE_OP_COND_REACQUIRE, m)->obj2 = c;
+	struct trace_event *e = fake_event(&x.t, x.t1, TRACE_OP_COND_WAIT, c);
+	e->obj2 = m;
+	e->had_begin = 1;
+	fake_unlock(&x.t, x.t1, m, x.s1);
+	an_call(&x.t, x.t1, TRACE_OP_COND_DESTROY, c, x.s1, 0);
+	return rt_count(&x);
+}
+
+static void test_cond_destroy_after_signal(void **state)
+{
+	(void)state;
+	assert_int_equal(cond_destroy_after_signal(false), 1);
+	assert_int_equal(cond_destroy_after_signal(true), 0);
+}
+
 /* A lock destroyed (or just used) by one thread, its memory freed and
  * allocated again by another (untraced allocator), initialized there: a
  * new object, no race with the old one's uses; but a use of the new one
@@ -1024,6 +1060,7 @@ int main(void)
 		cmocka_unit_test(test_object_freed),
 		cmocka_unit_test(test_object_reuse),
 		cmocka_unit_test(test_cond_destroy_after_broadcast),
+		cmocka_unit_test(test_cond_destroy_after_signal),
 		cmocka_unit_test(test_barrier_destroy),
 		cmocka_unit_test(test_named_sem),
 		cmocka_unit_test(test_parts_equal),
