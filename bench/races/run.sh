@@ -12,7 +12,8 @@
 # watchdog; without --quiet its summary analyzes the trace as ctrace report
 # does); report (`ctrace report` of that trace) and run+report. Prints
 # CPU (user + system) and wall time (the run with the least CPU of REPS),
-# their ratios to native, peak RSS, trace size and growth per second of
+# their ratios to native, peak RSS (of the program: for ctrace-run, as
+# `ctrace info` gives it), trace size and growth per second of
 # run, the share of accesses kept, and the analysis rate. Never run by
 # ctest. Usage: bench/races/run.sh [--reps N] [--threads T] [--rounds R]
 # [--counters N] [--passes "P..."] [--pigz DIR] [--pigz-kib K]  (repo root)
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
 	--passes) PASSES=$2; shift ;;
 	--pigz) PIGZ=$(cd "$2" && pwd) || exit 2; shift ;;
 	--pigz-kib) PIGZ_KIB=$2; shift ;;
-	*) sed -n '16,18s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	*) sed -n '17,19s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -136,8 +137,11 @@ bench_program()
 	row shim "$c" "$w" "$m" "$OUT/best"
 	run_min r "$CTRACE" run --quiet -o "$OUT/trace" -- "$OUT/$name.cc" "$@"
 	read -r c w m <<<"$r"
-	local rc=$c rw=$w
-	row ctrace-run "$c" "$w" "$m" "$OUT/best"
+	local rc=$c rw=$w run_rss=$m prog_rss
+	# the program's own peak (run.info), not ctrace's, which time(1) gives
+	prog_rss=$("$CTRACE" info --format=json "$OUT/best" 2>/dev/null |
+		sed -n 's/.*"max_rss_kb":\([0-9]*\).*/\1/p')
+	row ctrace-run "$c" "$w" "${prog_rss:-$m}" "$OUT/best"
 	local events kept
 	events=$("$CTRACE" info --format=json "$OUT/best" 2>/dev/null |
 		sed -n 's/^{.*"threads":[0-9]*,"events":\([0-9]*\),.*/\1/p')
@@ -149,6 +153,8 @@ bench_program()
 	row report "$c" "$w" "$m"
 	row run+report "$(echo "$rc + $c" | bc)" "$(echo "$rw + $w" | bc)" -
 	printf '%-12s %7s %6s %7s %6s %7s %5s\n' native "$nc" 1 "$nw" 1 "$((nr / 1024))" 1
+	echo "   ctrace run: the program's peak RSS above (ctrace info); ctrace's own, its watchdog" \
+		"reading the trace: $((run_rss / 1024)) MB"
 	echo "   run+report / TSan CPU: $(ratio "$(echo "$rc + $c" | bc)" "$tc");" \
 		"report reads $(ratio "${events:-0}" "$(echo "$c * 1000000" | bc)") M events per CPU second"
 	# the race analysis alone, on one core: the issue's accesses per second per core

@@ -126,6 +126,9 @@ static void print_program_text(const struct trace_catalog *c, FILE *out)
 	if (p.exit_status >= 0)
 		fprintf(out, " (exit status %d)", p.exit_status);
 	fprintf(out, "\nduration:  %.6f s\n", p.duration_ns / 1e9);
+	if (c->run.have_usage)
+		fprintf(out, "usage:     CPU %.3f s user, %.3f s system; peak RSS %.1f MB\n",
+			c->run.user_us / 1e6, c->run.sys_us / 1e6, c->run.max_rss_kb / 1024.0);
 	fprintf(out, "processes: %u\n", c->nprocesses);
 	for (uint32_t i = 0; i < c->nprocesses; i++) {
 		const struct trace_process *pr = &c->processes[i];
@@ -201,6 +204,11 @@ static void print_program_json(struct json_writer *w, const struct trace_catalog
 	else
 		json_writer_key_null(w, "exit_status");
 	json_writer_key_uint(w, "duration_ns", p.duration_ns);
+	if (c->run.have_usage) {
+		json_writer_key_uint(w, "user_us", c->run.user_us);
+		json_writer_key_uint(w, "sys_us", c->run.sys_us);
+		json_writer_key_uint(w, "max_rss_kb", c->run.max_rss_kb);
+	}
 	json_writer_end_object(w);
 }
 

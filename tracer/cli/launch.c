@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/syscall.h>
@@ -173,8 +174,13 @@ int launch_start(struct launch *l, struct ct_error *err)
 static int reap(struct launch *l, bool block)
 {
 	int status;
-	pid_t r = waitpid(l->pid, &status, block ? 0 : WNOHANG);
+	struct rusage ru;
+	pid_t r = wait4(l->pid, &status, block ? 0 : WNOHANG, &ru);
 	if (r == l->pid) {
+		l->have_usage = true;
+		l->user_us = (uint64_t)ru.ru_utime.tv_sec * 1000000u + (uint64_t)ru.ru_utime.tv_usec;
+		l->sys_us = (uint64_t)ru.ru_stime.tv_sec * 1000000u + (uint64_t)ru.ru_stime.tv_usec;
+		l->max_rss_kb = (uint64_t)ru.ru_maxrss;
 		if (l->pidfd >= 0)
 			close(l->pidfd);
 		l->pidfd = -1;

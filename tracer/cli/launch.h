@@ -23,6 +23,10 @@ struct launch {
 	int exit_status;          /* as a shell reports it: 128+N for signal N */
 	int exit_signal;          /* 0 if it exited */
 	uint64_t start_tick, start_ns, end_tick, end_ns;
+	/* what the program used, with the children it waited for (wait4);
+	 * valid once it ended, if have_usage */
+	bool have_usage;
+	uint64_t user_us, sys_us, max_rss_kb;
 };
 
 /* Finds the program, refuses what cannot be traced (missing, not

@@ -59,5 +59,8 @@ int run_info_write_end(const char *dir, const struct launch *l, bool ended_by_ct
 		fprintf(f, "tsc_hz %.3f\n", (double)(l->end_tick - l->start_tick) * 1e9 / span_ns);
 	fprintf(f, "end_mono_ns %llu\nexit_status %d\nexit_signal %d\nended_by_ctrace %d\n",
 		(unsigned long long)l->end_ns, l->exit_status, l->exit_signal, ended_by_ctrace);
+	if (l->have_usage)
+		fprintf(f, "user_us %llu\nsys_us %llu\nmax_rss_kb %llu\n", (unsigned long long)l->user_us,
+			(unsigned long long)l->sys_us, (unsigned long long)l->max_rss_kb);
 	return fclose(f);
 }

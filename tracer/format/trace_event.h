@@ -171,6 +171,9 @@ struct trace_run {
 	bool ended_by_ctrace;       /* the hang watchdog ended it */
 	uint64_t start_ns, end_ns;  /* CLOCK_MONOTONIC */
 	double tsc_hz;              /* TSC tick rate measured by ctrace run, 0 if unknown */
+	bool have_usage;            /* the next three are known */
+	uint64_t user_us, sys_us;   /* CPU time of the program (and the children it waited for) */
+	uint64_t max_rss_kb;        /* its peak resident set, of its largest process */
 	char **argv; uint32_t argc; /* (owned) */
 };
 

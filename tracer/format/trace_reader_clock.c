@@ -132,6 +132,14 @@ static void run_fact(struct trace_run *run, const char *key, char *value)
 		run->tsc_hz = strtod(value, NULL);
 	else if (!strcmp(key, "arg"))
 		add_arg(run, value);
+	else if (!strcmp(key, "user_us"))
+		run->user_us = strtoull(value, NULL, 10);
+	else if (!strcmp(key, "sys_us"))
+		run->sys_us = strtoull(value, NULL, 10);
+	else if (!strcmp(key, "max_rss_kb")) {
+		run->max_rss_kb = strtoull(value, NULL, 10);
+		run->have_usage = true;
+	}
 }
 
 static void release_run(struct trace_run *run)

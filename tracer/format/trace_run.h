@@ -13,6 +13,9 @@
  *   exit_status <n>           128+N if it died of signal N
  *   exit_signal <n>           0 if it exited
  *   ended_by_ctrace <0|1>     the hang watchdog ended it
+ *   user_us <n>               CPU time the program used (with the children
+ *   sys_us <n>                it waited for), user and system, and its
+ *   max_rss_kb <n>            peak resident set (wait4; absent if unknown)
  */
 #ifndef CTRACE_TRACE_RUN_H
 #define CTRACE_TRACE_RUN_H

@@ -11,6 +11,7 @@ ctrace_e2e(single_thread SOURCE ${T}/single_thread.c ARGS 100000 INFO_JQ ${T}/si
   REPORT_JQ ${T}/single_thread_report.jq)
 ctrace_e2e(crash_segv SOURCE ${T}/crash.c EXPECT 139 INFO_JQ ${T}/crash.jq)
 ctrace_e2e(killed SOURCE ${T}/killed.c EXPECT 137 INFO_JQ ${T}/killed.jq)
+ctrace_e2e(usage SOURCE ${T}/usage.c INFO_JQ ${T}/usage.jq)
 ctrace_e2e(many_threads SOURCE ${T}/many_threads.c INFO_JQ ${T}/many_threads.jq TIMEOUT 120)
 ctrace_e2e(stack_sites SOURCE ${T}/stack_sites.c REPORT_JQ ${T}/stack_sites.jq)
 ctrace_e2e(stack_root SOURCE ${T}/stack_root.c REPORT_JQ ${T}/stack_root.jq)

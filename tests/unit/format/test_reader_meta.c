@@ -251,7 +251,7 @@ static void test_run_info(void **state)
 	const char text[] = "ctrace-run 1\npid 800\nstart_mono_ns 123\nstart_realtime_ns 9\n"
 			    "arg ./prog\narg two words\narg a\\\\b\\nc\\td\\x41\nfuture_key 1\n"
 			    "tsc_hz 2.5e9\nend_mono_ns 456\nexit_status 134\nexit_signal 6\n"
-			    "ended_by_ctrace 1\n";
+			    "ended_by_ctrace 1\nuser_us 1500000\nsys_us 20\nmax_rss_kb 7044\n";
 	tw_put_file(info, text, sizeof text - 1);
 	struct tw_events e;
 	struct trace_reader *r = tw_read(dir, &e);
@@ -265,6 +265,10 @@ static void test_run_info(void **state)
 	assert_int_equal(run->exit_signal, 6);
 	assert_true(run->ended_by_ctrace);
 	assert_true(run->tsc_hz == 2.5e9);
+	assert_true(run->have_usage);
+	assert_int_equal(run->user_us, 1500000);
+	assert_int_equal(run->sys_us, 20);
+	assert_int_equal(run->max_rss_kb, 7044);
 	assert_int_equal(run->argc, 3);
 	assert_string_equal(run->argv[0], "./prog");
 	assert_string_equal(run->argv[1], "two words");
