@@ -183,6 +183,10 @@ const char *print_race_location(const struct report *r, const struct report_race
 	case REPORT_LOCATION_OBJECT:
 		snprintf(buf, size, "%s", print_lock_label(r, x->object, lock, sizeof(lock)));
 		break;
+	case REPORT_LOCATION_TLS:
+		snprintf(buf, size, "thread-local '%s' of thread %s, at 0x%" PRIx64, x->symbol ? x->symbol : "?",
+			 print_thread_label(r, x->stack_thread, th, sizeof(th)), x->address);
+		break;
 	case REPORT_LOCATION_UNKNOWN:
 		snprintf(buf, size, "0x%" PRIx64 " (not a global, nor a heap block seen allocated)", x->address);
 		break;

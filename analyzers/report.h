@@ -75,6 +75,7 @@ enum report_location {
 	                                block_stack (block_freed: and freed) */
 	REPORT_LOCATION_STACK,       /* within a thread's stack (stack_thread) */
 	REPORT_LOCATION_OBJECT,      /* a sync object (sync-object races): object */
+	REPORT_LOCATION_TLS,         /* a thread-local variable (symbol) of stack_thread */
 };
 
 struct report_access {
@@ -114,7 +115,7 @@ struct report_race {
 	uint32_t free_stack;         /* heap, freed: the free's stack, 0 */
 	uint32_t free_thread;        /* heap, freed: the freeing thread, TRACE_NONE */
 	uint64_t block_free_ts_ns;   /* heap, freed: when */
-	uint32_t stack_thread;       /* stack: whose stack, TRACE_NONE */
+	uint32_t stack_thread;       /* stack: whose stack; tls: whose variable; TRACE_NONE */
 	uint64_t stack_lo, stack_hi; /* stack: its bounds, 0 = not recorded */
 	uint32_t object;             /* sync-object race: the object (lock id), 0 */
 	struct report_access accesses[2];  /* [0] the later access, [1] the earlier */

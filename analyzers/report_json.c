@@ -133,6 +133,8 @@ void report_json_race(struct json_writer *w, const struct report_race *x,
 		}
 		json_writer_end_object(w);
 	}
+	if (x->location == REPORT_LOCATION_TLS)
+		report_json_thread(w, "tls_of_thread", x->stack_thread);
 	if (x->location == REPORT_LOCATION_STACK) {
 		report_json_thread(w, "stack_of_thread", x->stack_thread);
 		json_writer_key_string(w, "function", x->function);

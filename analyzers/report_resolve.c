@@ -124,9 +124,41 @@ static void resolve_stack_variable(struct report_race *x, const struct trace_cat
 	}
 }
 
+/* A thread-local variable: in the block of the thread of the process
+ * whose pthread_t it lies past, the latest to start before the newer
+ * access (a joined thread's pthread_t is given to a new thread). */
+static bool resolve_tls_variable(struct report_race *x, const struct trace_catalog *cat,
+				 const struct report_symbols *sym)
+{
+	uint32_t owner = TRACE_NONE;
+	const char *name = NULL;
+	for (uint32_t t = 0; sym && sym->tls_symbol && t < cat->nthreads; t++) {
+		const struct trace_thread *th = &cat->threads[t];
+		if (th->process != x->process || !th->handle || th->start_ns > x->accesses[0].ts_ns ||
+		    (owner != TRACE_NONE && th->start_ns < cat->threads[owner].start_ns))
+			continue;
+		const char *n = sym->tls_symbol(sym->ctx, x->process, th->handle, x->address);
+		if (n)
+			owner = t, name = n;
+	}
+	if (!name)
+		return false;
+	free(x->symbol);
+	free(x->function);
+	x->symbol = dup_or_null(name);
+	x->function = NULL;
+	x->location = REPORT_LOCATION_TLS;
+	x->stack_thread = owner;
+	x->stack_lo = x->stack_hi = 0;
+	return true;
+}
+
 static void resolve_race(struct report_race *x, const struct trace_catalog *cat,
 			 const struct report_symbols *sym)
 {
+	if ((x->location == REPORT_LOCATION_STACK || x->location == REPORT_LOCATION_UNKNOWN) &&
+	    resolve_tls_variable(x, cat, sym))
+		return;
 	if (x->location == REPORT_LOCATION_STACK) {
 		resolve_stack_variable(x, cat, sym);
 		return;

@@ -22,6 +22,9 @@ struct report_symbols {
 	size_t (*stack)(void *ctx, uint32_t stack, const struct sym_frame **frames);
 	/* The global variable holding ADDR in PROCESS, or NULL. */
 	const char *(*data_symbol)(void *ctx, uint32_t process, uint64_t addr);
+	/* The thread-local variable holding ADDR in the thread of PROCESS
+	 * whose pthread_t is HANDLE, or NULL. */
+	const char *(*tls_symbol)(void *ctx, uint32_t process, uint64_t handle, uint64_t addr);
 	/* Notes for the user (missing debug info, changed binaries). */
 	size_t (*notes)(void *ctx, const char *const **notes);
 	/* The local variable holding ADDR in the frames of a thread of

@@ -205,6 +205,7 @@ const char *report_location_name(enum report_location loc)
 	case REPORT_LOCATION_HEAP: return "heap";
 	case REPORT_LOCATION_STACK: return "stack";
 	case REPORT_LOCATION_OBJECT: return "object";
+	case REPORT_LOCATION_TLS: return "tls";
 	case REPORT_LOCATION_UNKNOWN: break;
 	}
 	return "unknown";

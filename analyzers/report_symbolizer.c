@@ -14,6 +14,11 @@ static const char *rs_data_symbol(void *ctx, uint32_t process, uint64_t addr)
 	return symbolizer_data_symbol(ctx, process, addr);
 }
 
+static const char *rs_tls_symbol(void *ctx, uint32_t process, uint64_t handle, uint64_t addr)
+{
+	return symbolizer_tls_symbol(ctx, process, handle, addr);
+}
+
 static const char *rs_stack_variable(void *ctx, uint32_t process, const uint64_t *pcs, size_t n,
 				     const uint64_t root[3], uint64_t addr, const char **function)
 {
@@ -30,6 +35,7 @@ void report_symbols_from_symbolizer(struct report_symbols *out, struct symbolize
 	out->ctx = s;
 	out->stack = rs_stack;
 	out->data_symbol = rs_data_symbol;
+	out->tls_symbol = rs_tls_symbol;
 	out->stack_variable = rs_stack_variable;
 	out->notes = rs_notes;
 }

@@ -410,6 +410,19 @@ const char *symbolizer_data_symbol(struct symbolizer *s, uint32_t process, uint6
 	return name;
 }
 
+const char *symbolizer_tls_symbol(struct symbolizer *s, uint32_t process, uint64_t handle, uint64_t addr)
+{
+	struct sym_process *p = process_get(s, process);
+	for (size_t i = 0; p && handle && i < p->nmods; i++) {
+		uint64_t block = handle + (uint64_t)p->mods[i].tls_delta;
+		if (!p->mods[i].tls_size || addr - block >= p->mods[i].tls_size)
+			continue;
+		struct sym_module *m = module_at(s, p, p->mods[i].lo);
+		return m && m->state == SYM_MODULE_OK ? sym_module_tls(s, m, addr - block) : NULL;
+	}
+	return NULL;
+}
+
 #define SYM_REG_RSP 7   /* DWARF x86-64 */
 
 /* The module of PC in P, opened, with DWARF. */

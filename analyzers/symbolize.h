@@ -46,6 +46,11 @@ const struct sym_frame *symbolizer_pc(struct symbolizer *s, uint32_t process, ui
  * expression: "g_lock", "forks[3]", "table+0x18"; NULL if none. */
 const char *symbolizer_data_symbol(struct symbolizer *s, uint32_t process, uint64_t addr);
 
+/* The thread-local variable holding ADDR in PROCESS's thread whose
+ * pthread_t is HANDLE, the same way ("counters[2]"); NULL if none (only
+ * the modules loaded at the start are known). */
+const char *symbolizer_tls_symbol(struct symbolizer *s, uint32_t process, uint64_t handle, uint64_t addr);
+
 /* The local variable holding ADDR in the frames of a thread of PROCESS,
  * from its raw stack PCS (N, innermost first: the access's pc, then return
  * addresses) and its start routine's CFA, return address and entry

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* symbolize_data.c - an address to the global or static variable holding
- * it: the ELF symbol table finds the variable, its DWARF type turns the
+ * it (or an offset in a module's thread-local block to its thread-local
+ * variable): the ELF symbol table finds the variable, its DWARF type turns the
  * offset into indexes and members ("forks[3]", "table[2].lock"); without
  * DWARF, "name+0x18". Heap and stack addresses are not looked at here. */
 #include "symbolize_internal.h"
@@ -22,30 +23,36 @@ struct sym_var {
 	Dwarf_Off die;
 };
 
+struct sym_var_list {
+	struct sym_var *v;      /* sorted by addr */
+	size_t n, cap;
+};
+
 struct sym_data_index {
-	struct sym_var *vars;   /* sorted by addr */
-	size_t nvars, vars_cap;
+	struct sym_var_list vars;   /* by address */
+	struct sym_var_list tls;    /* thread-local: by offset in the module's block */
 };
 
 void sym_data_index_free(struct sym_data_index *d)
 {
 	if (!d)
 		return;
-	free(d->vars);
+	free(d->vars.v);
+	free(d->tls.v);
 	free(d);
 }
 
 /* ---- DWARF variables by address ---- */
 
-static void vars_add(struct sym_data_index *d, uint64_t addr, Dwarf_Off die)
+static void vars_add(struct sym_var_list *l, uint64_t addr, Dwarf_Off die)
 {
-	if (d->nvars == d->vars_cap) {
-		d->vars_cap = d->vars_cap ? 2 * d->vars_cap : 256;
-		d->vars = realloc(d->vars, d->vars_cap * sizeof *d->vars);
-		if (!d->vars)
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 256;
+		l->v = realloc(l->v, l->cap * sizeof *l->v);
+		if (!l->v)
 			abort();
 	}
-	d->vars[d->nvars++] = (struct sym_var){ addr, die };
+	l->v[l->n++] = (struct sym_var){ addr, die };
 }
 
 static void vars_add_die(struct sym_data_index *d, Dwarf_Die *var)
@@ -54,18 +61,23 @@ static void vars_add_die(struct sym_data_index *d, Dwarf_Die *var)
 	Dwarf_Op *ops;
 	size_t nops;
 
-	if (!dwarf_attr(var, DW_AT_location, &a) || dwarf_getlocation(&a, &ops, &nops) != 0 ||
-	    nops != 1)
+	if (!dwarf_attr(var, DW_AT_location, &a) || dwarf_getlocation(&a, &ops, &nops) != 0)
+		return;
+	/* thread-local: its offset in the block, then the block's address */
+	if (nops == 2 && (ops[1].atom == DW_OP_GNU_push_tls_address || ops[1].atom == DW_OP_form_tls_address) &&
+	    (ops[0].atom == DW_OP_const8u || ops[0].atom == DW_OP_const4u || ops[0].atom == DW_OP_constu))
+		vars_add(&d->tls, ops[0].number, dwarf_dieoffset(var));
+	if (nops != 1)
 		return;
 	if (ops[0].atom == DW_OP_addr) {
-		vars_add(d, ops[0].number, dwarf_dieoffset(var));
+		vars_add(&d->vars, ops[0].number, dwarf_dieoffset(var));
 	} else if (ops[0].atom == DW_OP_addrx || ops[0].atom == DW_OP_GNU_addr_index) {
 		/* DWARF 5 (clang): an index into .debug_addr */
 		Dwarf_Attribute in_table;
 		Dwarf_Addr addr;
 		if (dwarf_getlocation_attr(&a, &ops[0], &in_table) == 0 &&
 		    dwarf_formaddr(&in_table, &addr) == 0)
-			vars_add(d, addr, dwarf_dieoffset(var));
+			vars_add(&d->vars, addr, dwarf_dieoffset(var));
 	}
 }
 
@@ -108,28 +120,31 @@ static void vars_build(struct sym_data_index *d, Dwarf *dwarf)
 	while (dwarf_get_units(dwarf, cu, &cu, NULL, &unit_type, &cudie, NULL) == 0)
 		if (unit_type == DW_UT_compile || unit_type == DW_UT_partial)
 			vars_walk(d, &cudie, 0);
-	if (d->nvars)
-		qsort(d->vars, d->nvars, sizeof *d->vars, var_cmp);
+	if (d->vars.n)
+		qsort(d->vars.v, d->vars.n, sizeof *d->vars.v, var_cmp);
+	if (d->tls.n)
+		qsort(d->tls.v, d->tls.n, sizeof *d->tls.v, var_cmp);
 }
 
-static bool var_die(struct sym_module *m, uint64_t dwarf_addr, Dwarf_Die *die)
+/* The variable at DWARF address (or, TLS, offset in the thread-local
+ * block) ADDR. */
+static bool var_die(struct sym_module *m, bool tls, uint64_t addr, Dwarf_Die *die)
 {
 	if (!m->data) {
 		if (!(m->data = calloc(1, sizeof *m->data)))
 			abort();
 		vars_build(m->data, m->dwarf);
 	}
-	struct sym_data_index *d = m->data;
-	size_t lo = 0, hi = d->nvars;
+	const struct sym_var_list *l = tls ? &m->data->tls : &m->data->vars;
+	size_t lo = 0, hi = l->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (d->vars[mid].addr < dwarf_addr)
+		if (l->v[mid].addr < addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < d->nvars && d->vars[lo].addr == dwarf_addr
-		&& dwarf_offdie(m->dwarf, d->vars[lo].die, die);
+	return lo < l->n && l->v[lo].addr == addr && dwarf_offdie(m->dwarf, l->v[lo].die, die);
 }
 
 /* ---- offsets into types ---- */
@@ -254,17 +269,16 @@ static const char *var_name(const char *sym_name, Dwarf_Die *var)
 	return sym_name;
 }
 
-const char *sym_module_data(struct symbolizer *s, struct sym_module *m, uint64_t addr)
+/* ADDR within the variable of symbol O (TLS: both offsets in the
+ * thread-local block), named with its DWARF type. */
+static const char *symbol_expression(struct symbolizer *s, struct sym_module *m, const struct sym_symbol *o,
+				     uint64_t addr, bool tls)
 {
-	sym_symbols_load(m);
-	const struct sym_symbol *o = sym_symtab_at(&m->objects, addr);
-	if (!o)
-		return NULL;
 	const char *sym_name = sym_clean_name(s, o->name);
 	uint64_t off = addr - o->addr;
 	struct strbuf sb = STRBUF_INIT;
 	Dwarf_Die var, type;
-	bool have_var = m->dwarf && var_die(m, o->addr - m->dwarf_bias, &var);
+	bool have_var = m->dwarf && var_die(m, tls, tls ? o->addr : o->addr - m->dwarf_bias, &var);
 
 	strbuf_addstr(&sb, var_name(sym_name, have_var ? &var : NULL));
 	if (have_var && type_of(&var, &type))
@@ -274,4 +288,18 @@ const char *sym_module_data(struct symbolizer *s, struct sym_module *m, uint64_t
 	const char *name = sym_intern(s, sb.buf);
 	strbuf_release(&sb);
 	return name;
+}
+
+const char *sym_module_data(struct symbolizer *s, struct sym_module *m, uint64_t addr)
+{
+	sym_symbols_load(m);
+	const struct sym_symbol *o = sym_symtab_at(&m->objects, addr);
+	return o ? symbol_expression(s, m, o, addr, false) : NULL;
+}
+
+const char *sym_module_tls(struct symbolizer *s, struct sym_module *m, uint64_t offset)
+{
+	sym_symbols_load(m);
+	const struct sym_symbol *o = sym_symtab_at(&m->tls, offset);
+	return o ? symbol_expression(s, m, o, offset, true) : NULL;
 }

@@ -38,6 +38,9 @@ struct sym_symtab {
 struct sym_module {
 	uint64_t lo, hi;             /* absolute range of its PT_LOAD segments */
 	uint64_t bias;               /* load bias: runtime address = bias + p_vaddr */
+	int64_t tls_delta;           /* its thread-local block: at a thread's pthread_t
+	                                + tls_delta, tls_size bytes (0: not known) */
+	uint64_t tls_size;
 	char *build_id;              /* (owned) lower-case hex, NULL if not recorded */
 	char *path;                  /* (owned) */
 	const char *name;            /* path interned (borrowed from the symbolizer),
@@ -51,6 +54,7 @@ struct sym_module {
 	bool symbols_loaded;
 	struct sym_symtab funcs;     /* STT_FUNC / STT_GNU_IFUNC */
 	struct sym_symtab objects;   /* STT_OBJECT */
+	struct sym_symtab tls;       /* STT_TLS, by offset in the thread-local block */
 	struct sym_scope_index *scopes; /* (owned) DWARF functions, built per CU */
 	struct sym_unit_index *units;   /* (owned) units by address, without aranges */
 	struct sym_data_index *data; /* (owned) DWARF variables, built on first use */
@@ -119,6 +123,8 @@ void sym_scope_index_free(struct sym_scope_index *x);
 /* The variable of M (opened, usable) holding ADDR as a C-like expression,
  * or NULL. */
 const char *sym_module_data(struct symbolizer *s, struct sym_module *m, uint64_t addr);
+/* The same for OFFSET in the module's thread-local block. */
+const char *sym_module_tls(struct symbolizer *s, struct sym_module *m, uint64_t offset);
 void sym_data_index_free(struct sym_data_index *d);
 struct strbuf;
 /* Appends to SB the path to OFF inside a value of type TYPE ("[3].lock",

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* symbolize_maps.c - reads a process's maps file (trace_maps.h) into the
- * symbolizer's module table. Only "module" lines are used: the verbatim
+ * symbolizer's module table. Only "module" and "tls" lines are used: the verbatim
  * "map" lines are for people. */
 #include "symbolize_internal.h"
 
@@ -77,6 +77,26 @@ static int parse_module(const char *s, struct sym_module *m)
 	return 0;
 }
 
+/* "<lo> <[-]delta> <size>": the thread-local block of the snapshot's
+ * module at lo. */
+static void parse_tls(const char *s, struct module_list *snap)
+{
+	char *end;
+	uint64_t lo = strtoull(s, &end, 16);
+	while (*end == ' ')
+		end++;
+	bool minus = *end == '-';
+	uint64_t delta = strtoull(end + minus, &end, 16);
+	uint64_t size = strtoull(end, &end, 16);
+	if (!size || delta >> 40)
+		return;
+	for (size_t i = 0; i < snap->n; i++)
+		if (snap->v[i].lo == lo) {
+			snap->v[i].tls_delta = minus ? -(int64_t)delta : (int64_t)delta;
+			snap->v[i].tls_size = size;
+		}
+}
+
 /* Later snapshots win: drop what the new module overlaps, then add it. */
 static void module_list_merge(struct module_list *all, struct module_list *snap)
 {
@@ -135,6 +155,8 @@ static int read_snapshots(FILE *f, struct module_list *all)
 		} else if (!strncmp(line, "module ", 7) && in_snap) {
 			if (!parse_module(line + 7, &m))
 				module_list_push(&snap, &m);
+		} else if (!strncmp(line, "tls ", 4) && in_snap) {
+			parse_tls(line + 4, &snap);
 		}
 	}
 	if (ferror(f))

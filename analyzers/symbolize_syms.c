@@ -37,7 +37,7 @@ static void symtab_push(struct sym_symtab *t, size_t *cap, const struct sym_symb
 
 void sym_symbols_load(struct sym_module *m)
 {
-	size_t fcap = 0, ocap = 0;
+	size_t fcap = 0, ocap = 0, tcap = 0;
 
 	if (m->symbols_loaded)
 		return;
@@ -60,12 +60,18 @@ void sym_symbols_load(struct sym_module *m)
 		case STT_OBJECT:
 			symtab_push(&m->objects, &ocap, &s);
 			break;
+		case STT_TLS:   /* its offset in the module's thread-local block */
+			s.addr = sym.st_value;
+			symtab_push(&m->tls, &tcap, &s);
+			break;
 		}
 	}
 	if (m->funcs.n)
 		qsort(m->funcs.v, m->funcs.n, sizeof *m->funcs.v, symbol_cmp);
 	if (m->objects.n)
 		qsort(m->objects.v, m->objects.n, sizeof *m->objects.v, symbol_cmp);
+	if (m->tls.n)
+		qsort(m->tls.v, m->tls.n, sizeof *m->tls.v, symbol_cmp);
 }
 
 const struct sym_symbol *sym_symtab_at(const struct sym_symtab *t, uint64_t addr)
@@ -95,6 +101,8 @@ void sym_symbols_free(struct sym_module *m)
 {
 	free(m->funcs.v);
 	free(m->objects.v);
+	free(m->tls.v);
 	m->funcs = (struct sym_symtab){ 0 };
 	m->objects = (struct sym_symtab){ 0 };
+	m->tls = (struct sym_symtab){ 0 };
 }

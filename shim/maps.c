@@ -7,6 +7,7 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 
 struct out {
 	int fd;
+	bool static_tls;   /* the first snapshot: its modules' TLS is static */
 	size_t len;
 	char buf[8192];
 };
@@ -141,6 +143,29 @@ static const char *absolute_path(const char *path, char *buf, size_t size)
 	return access(buf, F_OK) == 0 ? buf : NULL;
 }
 
+/* Where the module's thread-local block lies in every thread, as the
+ * calling thread's block minus its pthread_t: the modules loaded at start
+ * have theirs in the static TLS, at one distance from each thread's
+ * descriptor (a block that dlopen adds later is allocated per thread). */
+static void tls_line(struct out *o, const struct dl_phdr_info *info, uintptr_t lo)
+{
+	if (!o->static_tls || !info->dlpi_tls_data)
+		return;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_TLS || !ph->p_memsz)
+			continue;
+		uintptr_t self = (uintptr_t)pthread_self(), block = (uintptr_t)info->dlpi_tls_data;
+		out_cstr(o, "tls ");
+		out_num(o, lo, 16);
+		out_cstr(o, block < self ? " -" : " ");
+		out_num(o, block < self ? self - block : block - self, 16);
+		out_cstr(o, " ");
+		out_num(o, ph->p_memsz, 16);
+		out_cstr(o, "\n");
+	}
+}
+
 static int module_line(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
@@ -169,6 +194,7 @@ static int module_line(struct dl_phdr_info *info, size_t size, void *data)
 	out_cstr(o, " ");
 	out_cstr(o, path);
 	out_cstr(o, "\n");
+	tls_line(o, info, lo);
 	return 0;
 }
 
@@ -194,6 +220,7 @@ uint32_t shim_maps_snapshot(void)
 	bool fresh;
 	o.fd = open_maps_file(&fresh);
 	o.len = 0;
+	o.static_tls = n == 0;
 	if (o.fd >= 0) {
 		if (fresh)
 			out_cstr(&o, TRACE_MAPS_MAGIC "\n");

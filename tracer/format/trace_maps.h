@@ -9,6 +9,7 @@
  *   snapshot <n> <mono_ns>
  *   map <a /proc/self/maps line, verbatim>
  *   module <lo> <hi> <bias> <build-id|-> <path>
+ *   tls <lo> <[-]delta> <size>
  *   end <n>
  *
  * module: one per loaded ELF object (dl_iterate_phdr): lo/hi the absolute
@@ -16,7 +17,12 @@
  * bias + p_vaddr), all hex with 0x; build-id the GNU build-id in hex or "-";
  * path absolute (the main program's from /proc/self/exe; the vdso is left
  * out). A module seen in any snapshot stays valid for stacks taken before
- * a later snapshot drops it (dlclose). */
+ * a later snapshot drops it (dlclose).
+ *
+ * tls: the thread-local block of the module whose lo it gives, in the
+ * static TLS (the first snapshot's modules only): in each thread of the
+ * process it starts at the thread's pthread_t plus delta (hex, signed)
+ * and holds size bytes (PT_TLS). Readers skip lines they do not know. */
 #ifndef CTRACE_TRACE_MAPS_H
 #define CTRACE_TRACE_MAPS_H
 

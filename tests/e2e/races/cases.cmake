@@ -43,6 +43,10 @@ foreach(family gcc clang)
   # Locks without destroy, freed with their block: the free is their end.
   ctrace_race_case(freed_lock ${family} freed_lock.c race freed_lock.jq)
   ctrace_race_case(norace_freed_lock ${family} freed_lock.c joined norace.jq)
+  # A thread-local variable of one thread written by another: named.
+  foreach(owner worker main)
+    ctrace_race_case(tls_${owner} ${family} tls.c ${owner} tls.jq TEXT_GREP=${RACES_DIR}/tls.txt)
+  endforeach()
   # A condition destroyed while its signaller may still be inside the
   # signal (sent after the unlock), or ordered by the mutex (sent holding it).
   ctrace_race_case(cond_destroy ${family} cond_destroy.c after_unlock cond_destroy.jq)

@@ -85,7 +85,7 @@ static void race_report(struct fake_trace *t, struct report *r, bool finalize)
 	analysis_free(an);
 	struct sample_ctx ctx = { .cat = &t->cat, .syms = race_syms,
 				  .nsyms = sizeof(race_syms) / sizeof(race_syms[0]) };
-	struct report_symbols sym = { &ctx, sample_stack, race_data_symbol, NULL };
+	struct report_symbols sym = { .ctx = &ctx, .stack = sample_stack, .data_symbol = race_data_symbol };
 	report_resolve(r, &t->cat, &sym);
 	if (finalize)
 		report_finalize(r);

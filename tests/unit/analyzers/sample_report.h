@@ -177,7 +177,8 @@ static void sample_report(struct fake_trace *t, struct report *r, bool finalize)
 	analysis_finish(an, r);
 	analysis_free(an);
 	struct sample_ctx ctx = { .cat = &t->cat };
-	struct report_symbols sym = { &ctx, sample_stack, sample_data_symbol, sample_notes };
+	struct report_symbols sym = { .ctx = &ctx, .stack = sample_stack, .data_symbol = sample_data_symbol,
+				      .notes = sample_notes };
 	report_resolve(r, &t->cat, &sym);
 	if (finalize)
 		report_finalize(r);

@@ -6,6 +6,8 @@
 #include <elf.h>
 #include <limits.h>
 #include <link.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -67,6 +69,12 @@ static int module_line(struct dl_phdr_info *info, size_t size, void *arg)
 	build_id_hex(info, hex, sizeof hex);
 	fprintf(f, "module 0x%lx 0x%lx 0x%lx %s %s\n", (unsigned long)lo, (unsigned long)hi,
 		(unsigned long)info->dlpi_addr, hex, path);
+	for (int i = 0; i < info->dlpi_phnum && info->dlpi_tls_data; i++)
+		if (info->dlpi_phdr[i].p_type == PT_TLS) {
+			long delta = (long)((uintptr_t)info->dlpi_tls_data - (uintptr_t)pthread_self());
+			fprintf(f, "tls 0x%lx %s0x%lx 0x%lx\n", (unsigned long)lo, delta < 0 ? "-" : "",
+				(unsigned long)labs(delta), (unsigned long)info->dlpi_phdr[i].p_memsz);
+		}
 	return 0;
 }
 

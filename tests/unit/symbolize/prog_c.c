@@ -21,6 +21,10 @@ struct table_entry {
 
 pthread_mutex_t forks[5];
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread struct {
+	int hits;
+	long slots[3];
+} tls_state;
 struct holder obj;
 struct table_entry table[4];
 pthread_mutex_t grid[2][3];
@@ -75,6 +79,8 @@ static void data_facts(void)
 	fact_addr("fs_lock", &fs_lock);
 	fact_addr("heap", heap);
 	fact_addr("stack", &local);
+	fact_addr("self", (const void *)pthread_self());
+	fact_addr("tls_slots1", &tls_state.slots[1]);
 	free(heap);
 }
 

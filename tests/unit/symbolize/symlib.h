@@ -13,7 +13,8 @@ typedef void (*symlib_line_fn)(const char *key, int line);
 extern pthread_mutex_t lib_locks[4];
 
 /* Reports "lib" (a return address inside lib_entry), "lib_line" (its
- * line) and "lib_locks2" (&lib_locks[2]). */
+ * line), "lib_locks2" (&lib_locks[2]) and "lib_tls3" (the calling thread's
+ * &lib_tls[3], a thread-local array). */
 void lib_entry(symlib_addr_fn addr, symlib_line_fn line);
 
 #endif

@@ -192,6 +192,16 @@ static void check_data(const struct symtest_run *r)
 	assert_data(&f, r, "heap", NULL);
 	assert_data(&f, r, "stack", NULL);
 	assert_null(symbolizer_data_symbol(f.s, 0, 0));
+	/* thread-local: the program's and a library's, in the thread's block */
+	uint64_t self = symtest_fact(r, "self");
+	const char *tls = symbolizer_tls_symbol(f.s, 0, self, symtest_fact(r, "tls_slots1"));
+	assert_non_null(tls);
+	assert_string_equal(tls, "tls_state.slots[1]");
+	tls = symbolizer_tls_symbol(f.s, 0, self, symtest_fact(r, "lib_tls3"));
+	assert_non_null(tls);
+	assert_string_equal(tls, "lib_tls[3]");
+	assert_null(symbolizer_tls_symbol(f.s, 0, self, symtest_fact(r, "g_lock")));
+	assert_null(symbolizer_tls_symbol(f.s, 0, self + 4096, symtest_fact(r, "tls_slots1")));
 	fixture_release(&f);
 }
 
