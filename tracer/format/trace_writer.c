@@ -718,7 +718,7 @@ static uint8_t *encode(struct trace_stream *s, const struct trace_rec *rec, uint
  * one populated: the pages of a chunk that the thread has not reached are
  * not resident. While a reservation is open
  * its chunk must stay mapped: a record that would need a new chunk then is
- * dropped (counted). */
+ * dropped (counted; TRACE_RESERVE_SLACK makes that rare). */
 static int make_room(struct trace_stream *s, uint64_t tick)
 {
 	if (!s->chunk || s->pos > s->limit) {
@@ -773,6 +773,8 @@ int trace_stream_reserve(struct trace_stream *s, const struct trace_rec *rec,
 {
 	res->start = NULL;
 	pay_owed(s, rec->tick);
+	if (!trace_stream_reserve_fits(s))
+		next_chunk(s, rec->tick);   /* on failure make_room tries again, or counts the drop */
 	if (make_room(s, rec->tick) < 0)
 		return -1;
 	res->op = rec->op;

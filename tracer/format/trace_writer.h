@@ -297,12 +297,27 @@ TRACE_HOT bool trace_stream_write_simple(struct trace_stream *s, uint8_t op, uin
 	return true;
 }
 
+/* Room a reservation leaves after it in its chunk, for the records its
+ * thread makes before the commit (callbacks of the runtime the call went
+ * into: OpenMP's mutex_released inside omp_unset_lock; a signal handler's
+ * calls): while it is open no new chunk can be taken. */
+#define TRACE_RESERVE_SLACK (8u * TRACE_RECORD_MAX)
+
+/* Whether a reservation may be made in S's chunk (nested ones always). */
+TRACE_HOT bool trace_stream_reserve_fits(const struct trace_stream *s)
+{
+	return s->reserved || !s->chunk ||
+	       s->pos + TRACE_RESERVE_SLACK + TRACE_RECORD_MAX <= s->chunk + s->chunk_size;
+}
+
 /* The same, reserved (see struct trace_reservation): the result is a
  * two-byte placeholder and the op byte stays 0 until the commit. */
 TRACE_HOT bool trace_stream_reserve_simple(struct trace_stream *s, uint8_t op, uint64_t tick,
 					   uint32_t stack, uint64_t key, uint64_t seq,
 					   struct trace_reservation *res)
 {
+	if (!trace_stream_reserve_fits(s))
+		return false;   /* the general path takes a new chunk */
 	uint8_t *p = s->pos, *q = trace_stream_put_simple(s, tick, stack, key, seq);
 	if (!q)
 		return false;

@@ -55,6 +55,57 @@ static void test_reserve_then_handler_record(void **state)
 	tw_rmdir(dir);
 }
 
+/* A reservation made where its chunk ends leaves room for what its call
+ * records before the commit (an OpenMP runtime's callbacks inside
+ * omp_unset_lock): it goes to a new chunk rather than dropping them. */
+static void test_reserve_at_chunk_end_keeps_nested_records(void **state)
+{
+	(void)state;
+	char dir[256];
+	struct tw t;
+	tw_mkdir(dir);
+	tw_open(&t, dir, 103, TRACE_CLOCK_MONOTONIC);
+	struct trace_stream *s = tw_stream(&t, 0);
+	uint64_t tick = 1000;
+	size_t before = 0;
+	tw_rec(&t, 0, TRACE_OP_MUTEX_LOCK, tick, MUTEX, 0);
+	while (trace_stream_reserve_fits(s) || !s->chunk) {
+		tw_rec(&t, 0, TRACE_OP_SEM_POST, ++tick, SEM, 0);
+		before++;
+	}
+	assert_true(s->pos + 16 * 40 <= s->chunk + s->chunk_size);   /* room for the small ones */
+	struct trace_rec rec = unlock_rec(++tick, 1);
+	struct trace_reservation res;
+	assert_int_equal(trace_stream_reserve(s, &rec, &res), 0);
+	enum { NESTED = 32 };   /* more than the old chunk's rest holds */
+	for (int i = 0; i < NESTED; i++) {   /* large records */
+		struct trace_rec big = { .op = TRACE_OP_THREAD_NAME, .tick = ++tick,
+					 .str = "a thread name as long as a record may hold, and then "
+						"some more words to make it long: the last words are cut "
+						"at the string's limit, whatever its length is here" };
+		assert_int_equal(trace_stream_write(s, &big), 0);
+	}
+	trace_stream_commit(s, &res, 0);
+	tw_close(&t);
+
+	struct tw_events e = { 0 };
+	struct trace_reader *r = tw_read(dir, &e);
+	assert_null(trace_reader_error(r));
+	size_t posts = 0, names = 0, unlocks = 0;
+	for (size_t i = 0; i < e.n; i++) {
+		assert_int_not_equal(e.ev[i].op, TRACE_OP_DROPPED);
+		posts += e.ev[i].op == TRACE_OP_SEM_POST;
+		names += e.ev[i].op == TRACE_OP_THREAD_NAME;
+		unlocks += e.ev[i].op == TRACE_OP_MUTEX_UNLOCK;
+	}
+	assert_int_equal(posts, before);
+	assert_int_equal(names, NESTED);
+	assert_int_equal(unlocks, 1);
+	trace_reader_free(r);
+	tw_events_release(&e);
+	tw_rmdir(dir);
+}
+
 /* Killed inside the real call: the reservation was never committed. A
  * reader sees everything before it, nothing after, and no error. */
 static void test_uncommitted_reservation_ends_stream(void **state)
@@ -143,6 +194,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reserve_then_handler_record),
 		cmocka_unit_test(test_uncommitted_reservation_ends_stream),
+		cmocka_unit_test(test_reserve_at_chunk_end_keeps_nested_records),
 		cmocka_unit_test(test_simple_paths_match_general),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
