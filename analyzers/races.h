@@ -42,6 +42,7 @@ struct rc_held {
 struct rc_thread {
 	struct vclock vc;          /* own entry = current epoch */
 	struct vclock sent;        /* create in flight: what the child gets */
+	uint32_t sent_to;          /* ... that child, TRACE_NONE: not known */
 	struct vclock forked;      /* at its last fork: what the child process gets */
 	struct vclock fence_acq;   /* clocks read by relaxed loads, for an acquire fence */
 	struct vclock fence_rel;   /* the clock at its last release fence */

@@ -49,8 +49,10 @@ static void rc_send(struct rc_hb *hb, uint32_t t)
 static void rc_create(struct rc_hb *hb, const struct trace_event *ev)
 {
 	struct rc_thread *t = rc_thread(hb, ev->thread);
-	if (ev->phase == TRACE_PHASE_BEGIN || !t->has_sent)
+	if (ev->phase == TRACE_PHASE_BEGIN || !t->has_sent) {
 		rc_send(hb, ev->thread);
+		hb->threads[ev->thread].sent_to = ev->peer_thread;
+	}
 	if (ev->phase == TRACE_PHASE_BEGIN)
 		return;
 	if (ev->result == 0 && ev->peer_thread != TRACE_NONE && ev->peer_thread != ev->thread) {
@@ -61,7 +63,10 @@ static void rc_create(struct rc_hb *hb, const struct trace_event *ev)
 	hb->threads[ev->thread].has_sent = false;
 }
 
-/* The child's first record: the create may still be in flight. */
+/* The child's first record: its create may still be in flight. Only its
+ * own: a child that starts after its create returned got the clock then,
+ * and the create in flight now is a later one's, whose clock holds what
+ * the parent did after this child's create (a race with it, not an order). */
 static void rc_thread_start(struct rc_hb *hb, const struct trace_event *ev)
 {
 	uint32_t parent = ev->peer_thread;
@@ -69,7 +74,7 @@ static void rc_thread_start(struct rc_hb *hb, const struct trace_event *ev)
 		return;
 	rc_thread(hb, parent);
 	struct rc_thread *p = &hb->threads[parent];
-	if (p->has_sent)
+	if (p->has_sent && (p->sent_to == ev->thread || p->sent_to == TRACE_NONE))
 		vclock_join(&hb->threads[ev->thread].vc, &p->sent);
 }
 

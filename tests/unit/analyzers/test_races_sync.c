@@ -45,6 +45,28 @@ static void test_create_in_flight(void **state)
 	assert_int_equal(rt_count(&x), 0);
 }
 
+/* Main creates R, writes X, and is inside the create of S when R's first
+ * record comes: R gets the clock of its own create, not of S's (which
+ * holds the write), and its read of X races (the helper's loop of creates). */
+static void test_start_during_next_create(void **state)
+{
+	(void)state;
+	struct rt x;
+	fake_trace_init(&x.t);
+	uint32_t s = fake_stack(&x.t, 0x401000, 1), s2 = fake_stack(&x.t, 0x402000, 1);
+	uint32_t r = fake_thread(&x.t, 0, "r"), s_thread = fake_thread(&x.t, 0, "s");
+	fake_begin(&x.t, 0, TRACE_OP_CREATE, 0)->peer_thread = r;
+	fake_event(&x.t, 0, TRACE_OP_CREATE, 0)->peer_thread = r;
+	rt_write(&x, 0, RT_X, 4, s);
+	fake_begin(&x.t, 0, TRACE_OP_CREATE, 0)->peer_thread = s_thread;
+	fake_event(&x.t, r, TRACE_OP_THREAD_START, 0)->peer_thread = 0;
+	rt_read(&x, r, RT_X, 4, s2);
+	fake_event(&x.t, 0, TRACE_OP_CREATE, 0)->peer_thread = s_thread;
+	fake_event(&x.t, s_thread, TRACE_OP_THREAD_START, 0)->peer_thread = 0;
+	rt_read(&x, s_thread, RT_X, 4, s2);   /* S's is ordered: after its create's start */
+	assert_int_equal(rt_count(&x), 1);
+}
+
 static size_t join_order(bool sync, unsigned join_op)
 {
 	struct rt x;
@@ -597,6 +619,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create),
 		cmocka_unit_test(test_create_in_flight),
+		cmocka_unit_test(test_start_during_next_create),
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_let_go),
 		cmocka_unit_test(test_fork_then_create),
