@@ -407,6 +407,8 @@ static void mu_end_event(struct misuse *mu, const struct trace_event *ev)
 		mu_init(mu, ev);
 	} else if (op == TRACE_OP_THREAD_END) {
 		mu_exit_holding(mu, ev->thread);
+	} else if (op == TRACE_OP_FREED) {
+		mu_freed(mu, ev);
 	} else {
 		mu_wake_event(mu, ev);
 	}

@@ -203,6 +203,7 @@ void mu_wait_end(struct misuse *mu, uint32_t thread);
 void mu_wake(struct misuse *mu, uint32_t obj);
 void mu_cond_signal(struct misuse *mu, const struct trace_event *ev);
 void mu_destroy(struct misuse *mu, const struct trace_event *ev);
+void mu_freed(struct misuse *mu, const struct trace_event *ev);
 void mu_destroy_waited_on(struct misuse *mu, const struct trace_event *ev);
 /* ID was destroyed (ON), or initialized, or may have been (a gap). */
 void mu_set_destroyed(struct misuse *mu, uint32_t id, bool on);

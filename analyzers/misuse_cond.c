@@ -198,6 +198,37 @@ void mu_destroy(struct misuse *mu, const struct trace_event *ev)
 		mu_lock_forget(mu, ev->obj);
 }
 
+/* An operator delete of a heap block holding a lock some thread holds:
+ * its end, as a destroy (a std::mutex has no destroy call: deleting the
+ * object that holds one locked is undefined behaviour in C++). Not a C
+ * free(): code that frees a struct under its own lock, without unlocking
+ * or destroying it, works with glibc. Its holders hold it no more. */
+void mu_freed(struct misuse *mu, const struct trace_event *ev)
+{
+	if (ev->result != 0 || !(ev->args[2] & TRACE_FREED_DELETE))   /* realloc in place: result 1 */
+		return;
+	uint64_t addr = ev->args[0], size = ev->args[1];
+	for (uint32_t t = 0; t < mu->nthreads; t++) {
+		struct mu_thread *th = &mu->threads[t];
+		for (uint32_t i = 0; i < th->nheld;) {
+			uint32_t lock = th->held[i].lock, stack = th->held[i].stack, n = th->nheld;
+			const struct trace_object *o = trace_catalog_object(mu->cat, lock);
+			if (!o || o->process != ev->process || o->key - addr >= size) {
+				i++;
+				continue;
+			}
+			struct report_misuse *m = mu_report(mu, REPORT_MISUSE_DESTROY_LOCKED, ev->thread, lock,
+							    ev->stack, "delete of the object holding {lock} while "
+							    "thread T%" PRIu32 " holds it", t);
+			m->other_thread = t;
+			m->other_stack = stack;
+			mu_lock_clear(mu, lock);
+			if (th->nheld == n)   /* not in its holder's list after all: go on */
+				i++;
+		}
+	}
+}
+
 /* An init of an object in use: held (told once its holder unlocks it,
  * *HELD until then), or with waiters no wake reached. */
 static bool mu_reinit_in_use(struct misuse *mu, const struct trace_event *ev, struct mu_reinit *held)

@@ -132,7 +132,7 @@ static void races_feed_gone(struct races *r, const struct trace_event *freed, co
 static void races_feed_freed(struct races *r, const struct trace_event *ev, const struct rc_extra *x)
 {
 	uint64_t addr = ev->args[0], end = addr + ev->args[1] < addr ? UINT64_MAX : addr + ev->args[1];
-	if ((!(ev->args[2] & 1) && !x->unseen_order) || !r->objs_at.count || end >> 48 || ev->result)
+	if ((!(ev->args[2] & TRACE_FREED_INSTRUMENTED) && !x->unseen_order) || !r->objs_at.count || end >> 48 || ev->result)
 		return;
 	uint64_t lo = races_obj_at(ev->process, addr), hi = races_obj_at(ev->process, end);
 	if (ev->args[1] / 4 <= r->objs_at.count) {   /* sync objects are 4-byte aligned at least */

@@ -136,21 +136,24 @@ static bool freed_enter(struct shim_call *c, void *p, uintptr_t pc0, uintptr_t s
 	return entered;
 }
 
-static __attribute__((noinline)) void record_freed(void *p, uintptr_t pc0, uintptr_t sp)
+static __attribute__((noinline)) void record_freed(void *p, uintptr_t pc0, uintptr_t sp,
+						    uint64_t how)
 {
 	struct shim_call c;
 	uint64_t a[3];
 	if (!freed_enter(&c, p, pc0, sp, a))
 		return;
+	a[2] |= how;
 	int saved = errno;
 	shim_emit_how(&c, TRACE_ORDER_NONE, TRACE_OP_FREED, 0, 0, 0, a[0], a[1], a[2], NULL);
 	errno = saved;
 }
 
-static inline void heap_freed(void *p, uintptr_t pc0, uintptr_t sp)
+/* HOW: 0, or TRACE_FREED_DELETE for an operator delete. */
+static inline void heap_freed(void *p, uintptr_t pc0, uintptr_t sp, uint64_t how)
 {
 	if (__builtin_expect(p && atomic_load_explicit(&heap_objects_any, memory_order_relaxed), 0))
-		record_freed(p, pc0, sp);
+		record_freed(p, pc0, sp, how);
 }
 
 /* realloc of OLD, a block that may hold sync objects: its free record is
@@ -197,11 +200,11 @@ static __attribute__((noinline)) void record_free(uintptr_t pc0, uintptr_t sp, v
 			       TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE | TRACE_ACCESS_RANGE, c.stack);
 }
 
-void heap_record_free(uintptr_t pc0, uintptr_t sp, void *p)
+void heap_record_delete(uintptr_t pc0, uintptr_t sp, void *p)
 {
-	if (p && recording())
+	if (p && !shim_mem_forward() && recording())
 		record_free(pc0, sp, p, usable_size(p));
-	heap_freed(p, pc0, sp);
+	heap_freed(p, pc0, sp, TRACE_FREED_DELETE);
 }
 
 /* Each interceptor: while nothing records, one flag test and the real
@@ -232,14 +235,14 @@ static __attribute__((noinline)) void free_slow(void *p, uintptr_t pc0, uintptr_
 	/* not the runtime's own block, nor one the allocator frees itself */
 	if (recording() && !shim_omp_runtime_has(pc0) && !shim_stack_is_allocator(pc0))
 		record_free(pc0, sp, p, usable_size(p));
-	heap_freed(p, pc0, sp);
+	heap_freed(p, pc0, sp, 0);
 	shim_mem.free(p);
 }
 
 SHIM_EXPORT void free(void *p)
 {
 	if (shim_mem_forward() && !shim_mem_in_arena(p)) {
-		heap_freed(p, SHIM_SITE());
+		heap_freed(p, SHIM_SITE(), 0);
 		shim_mem.free(p);
 		return;
 	}

@@ -13,8 +13,9 @@
 extern __thread unsigned heap_inner_depth;
 
 /* The block P of SIZE bytes made by a call at PC0 (its stack at SP), and
- * the free of block P: as malloc and free record them, when recording. */
+ * the operator delete of block P: as malloc and free record them, when
+ * recording (the free record says it was a delete). */
 void heap_record_alloc(uintptr_t pc0, uintptr_t sp, void *p, size_t size);
-void heap_record_free(uintptr_t pc0, uintptr_t sp, void *p);
+void heap_record_delete(uintptr_t pc0, uintptr_t sp, void *p);
 
 #endif

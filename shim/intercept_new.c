@@ -71,11 +71,11 @@ static inline bool forward(void)
 			free(p);                                                   \
 			return;                                                    \
 		}                                                                  \
-		if (forward()) {                                                   \
+		if (heap_inner_depth) {                                            \
 			f args;                                                    \
 			return;                                                    \
 		}                                                                  \
-		heap_record_free(SHIM_SITE(), p);                                  \
+		heap_record_delete(SHIM_SITE(), p);                                \
 		INNER(f args);                                                     \
 	}
 

@@ -254,8 +254,8 @@ enum trace_op {
 	                                stack pointer at its call), the call's return
 	                                address (in the shim's caller frame), the
 	                                routine's address */
-	TRACE_OP_FREED         = 15, /* args: address, size, 1 if instrumented code
-	                                freed it: a heap block freed that may hold
+	TRACE_OP_FREED         = 15, /* args: address, size, enum trace_freed_flags:
+	                                a heap block freed that may hold
 	                                sync objects (version 5; a call, its stack
 	                                the free's): an object in it used later is
 	                                a new one */
@@ -319,6 +319,12 @@ enum trace_op {
 	                            size; str: a name */
 
 	TRACE_OP_COUNT = 128
+};
+
+/* FREED arg 2. */
+enum trace_freed_flags {
+	TRACE_FREED_INSTRUMENTED = 1,  /* instrumented code (`ctrace cc`) freed it */
+	TRACE_FREED_DELETE       = 2,  /* an operator delete (C++), not free() */
 };
 
 enum trace_thread_end {

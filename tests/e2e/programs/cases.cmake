@@ -72,6 +72,10 @@ ctrace_e2e(cv_reuse SOURCE ${P}/cv_reuse.cpp REPORT_JQ ${P}/cv_reuse.jq)
 # Locks made without init and freed without destroy, with their blocks:
 # a FREED record (shim/heap_objects.h) ends them.
 ctrace_e2e(heap_lock_reuse SOURCE ${P}/heap_lock_reuse.cpp REPORT_JQ ${P}/heap_lock_reuse.jq)
+# C++ objects deleted with their locks held (undefined behaviour), or not.
+ctrace_e2e(delete_locked SOURCE ${P}/delete_locked.cpp ARGS locked REPORT_JQ ${P}/delete_locked.jq)
+ctrace_e2e(delete_unlocked PROGRAM $<TARGET_FILE:e2e_delete_locked> ARGS unlocked
+  REPORT_JQ ${P}/delete_locked_unlocked.jq)
 foreach(how zeroed initializer)   # C objects made again without a call
   ctrace_e2e(sync_reuse_${how} SOURCE ${P}/sync_reuse.c ARGS ${how} REPORT_JQ ${P}/sync_reuse.jq)
 endforeach()

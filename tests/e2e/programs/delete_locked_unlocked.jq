@@ -1,0 +1,2 @@
+# The same object deleted after its locks were let go: nothing.
+.misuse == [] and .deadlocks == [] and $out.deleted == 1
