@@ -150,9 +150,16 @@ static bool mu_is_self_block(const struct misuse *mu, const struct mu_lock *l, u
 
 static void mu_relock(struct misuse *mu, const struct trace_event *ev, const struct mu_lock *l)
 {
+	/* held for reading, asked for writing (an upgrade: the thread's own
+	 * read hold keeps the write lock from ever being granted) */
+	bool upgrade = l->owner != ev->thread;
 	struct report_misuse *m = mu_report(mu, REPORT_MISUSE_RELOCK_NON_RECURSIVE, ev->thread, ev->obj,
-					    ev->stack, "thread relocks {lock} that it already holds%s",
-					    ev->result == EDEADLK ? " (EDEADLK)" : ": it waits for itself");
+					    ev->stack, "%s%s", upgrade ?
+					    "thread asks to write-lock {lock} while it holds it for reading" :
+					    "thread relocks {lock} that it already holds",
+					    ev->result == EDEADLK ? " (EDEADLK)" :
+					    trace_op_is_timed(ev->op) ? ": the call can only time out" :
+					    ": it waits for itself");
 	m->other_thread = ev->thread;
 	m->other_stack = l->owner_stack;
 	if (ev->result == EDEADLK)

@@ -301,7 +301,23 @@ static void test_rwlock_wrlock_while_reading(void **state)
 	an_call(&f->t, f->t1, TRACE_OP_RWLOCK_RDLOCK, rw, f->s1, 0);
 	fake_begin(&f->t, f->t1, TRACE_OP_RWLOCK_WRLOCK, rw)->stack = f->s2;
 	run(f);
-	only(f, REPORT_MISUSE_RELOCK_NON_RECURSIVE, rw, f->s2);
+	const struct report_misuse *m = only(f, REPORT_MISUSE_RELOCK_NON_RECURSIVE, rw, f->s2);
+	assert_non_null(strstr(m->message, "write-lock"));
+	assert_non_null(strstr(m->message, "for reading: it waits for itself"));
+}
+
+/* The same upgrade with a timeout (shared_timed_mutex::try_lock_for):
+ * it can only time out, and the message says so. */
+static void test_rwlock_timed_wrlock_while_reading(void **state)
+{
+	struct mu_fixture *f = *state;
+	uint32_t rw = fake_object(&f->t, TRACE_OBJ_RWLOCK, 0x6000);
+	an_call(&f->t, f->t1, TRACE_OP_RWLOCK_RDLOCK, rw, f->s1, 0);
+	fake_begin(&f->t, f->t1, TRACE_OP_RWLOCK_CLOCKWRLOCK, rw)->stack = f->s2;
+	an_call(&f->t, f->t1, TRACE_OP_RWLOCK_CLOCKWRLOCK, rw, f->s2, ETIMEDOUT)->had_begin = 1;
+	run(f);
+	const struct report_misuse *m = only(f, REPORT_MISUSE_RELOCK_NON_RECURSIVE, rw, f->s2);
+	assert_non_null(strstr(m->message, "can only time out"));
 }
 
 static void test_sem_overflow(void **state)
@@ -381,6 +397,7 @@ int main(void)
 		T(test_cond_mixed_mutex), T(test_exit_holding_lock), T(test_process_exit_holding_lock),
 		T(test_join_double), T(test_join_detached_and_self), T(test_rwlock_unlock_not_held),
 		T(test_rwlock_unlock_other_readers), T(test_rwlock_wrlock_while_reading),
+		T(test_rwlock_timed_wrlock_while_reading),
 		T(test_sem_overflow), T(test_barrier_uninitialized), T(test_bad_argument),
 		T(test_expected_errors_silent), T(test_repeated_folded),
 	};
