@@ -175,11 +175,14 @@ void hang_detector_feed(struct hang_detector *h, const struct trace_event *ev)
 		/* Lost events: its pending call may have ended, its holds too. */
 		t->blocked = false;
 		t->in_once = 0;
+		t->once_self = false;
 		t->gaps++;
 		return;
 	}
-	if (hg_op_is_once(ev->op))
+	if (hg_op_is_once(ev->op)) {
+		t->once_self = ev->phase == TRACE_PHASE_BEGIN && t->in_once == ev->obj && ev->obj;
 		t->in_once = ev->phase == TRACE_PHASE_BEGIN ? ev->obj : 0;
+	}
 	if (ev->obj_gap && ev->obj)
 		hg_destroyed(h, ev->obj);  /* an operation on it was lost: owners unknown */
 	if (ev->obj_gap == TRACE_OBJ_GAP_LATE) {  /* out of order: only its wait ends */

@@ -116,10 +116,13 @@ static bool hg_waits_on_thread(const struct hg_thread *t)
 
 /* The thread running the routine of the once T waits on: in a call on it,
  * and it has made records since (a thread that has not looks like a
- * waiter), or TRACE_NONE. */
+ * waiter), T's own if it called the once again from inside its routine,
+ * or TRACE_NONE. */
 static uint32_t hg_once_runner(const struct hang_detector *h, uint32_t thread)
 {
 	const struct hg_thread *t = &h->threads[thread];
+	if (t->once_self)   /* called again from its own routine */
+		return thread;
 	for (uint32_t i = 0; i < h->nthreads; i++) {
 		const struct hg_thread *r = &h->threads[i];
 		if (i != thread && r->in_once == t->obj && r->seen && !r->ended &&
@@ -305,7 +308,9 @@ static void hg_report_cycle(struct hg_check *c, const uint32_t *path, uint32_t n
 		e->holding_stack = hg_held_stack(c->h, path[i], e->holding, &e->holding_read);
 	}
 	if (n == 1)
-		d->note = strdup("the thread waits for a non-recursive lock it already holds");
+		d->note = strdup(hg_is_once_wait(&c->h->threads[path[0]]) ?
+				 "the thread calls the once again from inside its own routine" :
+				 "the thread waits for a non-recursive lock it already holds");
 	c->found = 1;
 }
 

@@ -21,6 +21,8 @@ struct hg_thread {
 	uint32_t obj, stack;
 	uint32_t in_once;           /* the once whose call it is in, 0: a thread
 	                               that made records since runs its routine */
+	bool once_self;             /* a call on in_once from inside its own
+	                               routine: it waits for itself */
 	uint64_t begin_ns;
 	uint32_t gaps;              /* lost events so far: what it held before is unknown */
 };

@@ -30,6 +30,8 @@ ctrace_e2e(wait_cycles_handoff PROGRAM $<TARGET_FILE:e2e_wait_cycles_join> ARGS 
   REPORT_JQ ${P}/wait_cycles_handoff.jq)
 ctrace_e2e(wait_cycles_once PROGRAM $<TARGET_FILE:e2e_wait_cycles_join> ARGS once-under-lock
   EXPECT 137 RUN_OPTS --stall-timeout=600 REPORT_JQ ${P}/wait_cycles_once.jq TIMEOUT 30)
+ctrace_e2e(wait_cycles_once_self PROGRAM $<TARGET_FILE:e2e_wait_cycles_join> ARGS once-recursive
+  EXPECT 137 RUN_OPTS --stall-timeout=600 REPORT_JQ ${P}/wait_cycles_once_self.jq TIMEOUT 30)
 # Waits another process ends (2 s later), a thread that computes in its
 # once routine for 2 s, a wait a timer's thread ends (2 s later), timed
 # waits of 2 s, a semaphore a signal handler posts (2 s later) after the

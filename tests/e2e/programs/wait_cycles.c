@@ -17,6 +17,8 @@
  *   once-under-lock  main holds a mutex and calls pthread_once while a
  *                    worker runs the routine, which waits for that mutex:
  *                    a real deadlock through the once
+ *   once-recursive   a worker's once routine calls the same once again:
+ *                    it waits for itself, a deadlock at once
  *   once-long        the only thread runs a once routine that computes for
  *                    2 s without a call the shim sees: it is inside its
  *                    once call all along, running, not stalled
@@ -236,6 +238,20 @@ static void *call_once(void *arg)
 	return NULL;
 }
 
+static pthread_once_t self_once = PTHREAD_ONCE_INIT;
+
+static void init_calling_itself(void)
+{
+	pthread_once(&self_once, init_calling_itself);
+}
+
+static void *call_self_once(void *arg)
+{
+	(void)arg;
+	pthread_once(&self_once, init_calling_itself);
+	return NULL;
+}
+
 static void once_under_lock(void)
 {
 	pthread_t t;
@@ -342,6 +358,8 @@ int main(int argc, char **argv)
 		queue_wait();
 	else if (!strcmp(mode, "once-under-lock"))
 		once_under_lock();
+	else if (!strcmp(mode, "once-recursive"))
+		run_and_join(call_self_once);
 	else if (!strcmp(mode, "once-long"))
 		pthread_once(&init_once, compute_2s);
 	else if (!strcmp(mode, "timer-thread"))
@@ -351,7 +369,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "sem-handler"))
 		sem_handler();
 	else {
-		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff|pshared-cond|mq|once-under-lock|once-long|timer-thread|timed-poll|sem-handler\n", argv[0]);
+		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff|pshared-cond|mq|once-under-lock|once-recursive|once-long|timer-thread|timed-poll|sem-handler\n", argv[0]);
 		return 2;
 	}
 	puts("done");
