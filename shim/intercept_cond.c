@@ -5,17 +5,17 @@
  * cond, so a signal always comes before the wake it caused). */
 #include <errno.h>
 
-#include "emit.h"
+#include "intercept_cond.h"
 #include "real.h"
 
-static void wait_begin(struct shim_call *c, unsigned op, const void *cv, const void *m)
+void shim_cond_wait_begin(struct shim_call *c, unsigned op, const void *cv, const void *m)
 {
 	shim_emit(c, op | TRACE_OP_BEGIN, (uintptr_t)cv, (uintptr_t)m, 0, 0, 0, 0, 0);
 	shim_emit_how(c, TRACE_ORDER_RELEASE, TRACE_OP_COND_RELEASE, (uintptr_t)m, (uintptr_t)cv, 0,
 		      0, 0, 0, 0);
 }
 
-static void wait_end(struct shim_call *c, unsigned op, const void *cv, const void *m, int r)
+void shim_cond_wait_end(struct shim_call *c, unsigned op, const void *cv, const void *m, int r)
 {
 	/* a wait that timed out or was cancelled holds the mutex again too */
 	bool held = r == 0 || r == ETIMEDOUT || r == ECANCELED;
@@ -35,7 +35,7 @@ struct wait_ctx {
 static void wait_cancelled(void *arg)
 {
 	struct wait_ctx *w = arg;
-	wait_end(w->c, w->op, w->cv, w->m, ECANCELED);
+	shim_cond_wait_end(w->c, w->op, w->cv, w->m, ECANCELED);
 }
 
 SHIM_EXPORT int pthread_cond_init(pthread_cond_t *cv, const pthread_condattr_t *a)
@@ -75,13 +75,13 @@ SHIM_EXPORT int pthread_cond_wait(pthread_cond_t *cv, pthread_mutex_t *m)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_cond_wait(cv, m);
-	wait_begin(&c, TRACE_OP_COND_WAIT, cv, m);
+	shim_cond_wait_begin(&c, TRACE_OP_COND_WAIT, cv, m);
 	struct wait_ctx w = { &c, TRACE_OP_COND_WAIT, cv, m };
 	int r;
 	pthread_cleanup_push(wait_cancelled, &w);
 	r = shim_real.pthread_cond_wait(cv, m);
 	pthread_cleanup_pop(0);
-	wait_end(&c, TRACE_OP_COND_WAIT, cv, m, r);
+	shim_cond_wait_end(&c, TRACE_OP_COND_WAIT, cv, m, r);
 	return r;
 }
 
@@ -91,13 +91,13 @@ SHIM_EXPORT int pthread_cond_timedwait(pthread_cond_t *cv, pthread_mutex_t *m,
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_cond_timedwait(cv, m, abs);
-	wait_begin(&c, TRACE_OP_COND_TIMEDWAIT, cv, m);
+	shim_cond_wait_begin(&c, TRACE_OP_COND_TIMEDWAIT, cv, m);
 	struct wait_ctx w = { &c, TRACE_OP_COND_TIMEDWAIT, cv, m };
 	int r;
 	pthread_cleanup_push(wait_cancelled, &w);
 	r = shim_real.pthread_cond_timedwait(cv, m, abs);
 	pthread_cleanup_pop(0);
-	wait_end(&c, TRACE_OP_COND_TIMEDWAIT, cv, m, r);
+	shim_cond_wait_end(&c, TRACE_OP_COND_TIMEDWAIT, cv, m, r);
 	return r;
 }
 
@@ -107,13 +107,13 @@ SHIM_EXPORT int pthread_cond_clockwait(pthread_cond_t *cv, pthread_mutex_t *m, c
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_cond_clockwait(cv, m, clk, abs);
-	wait_begin(&c, TRACE_OP_COND_CLOCKWAIT, cv, m);
+	shim_cond_wait_begin(&c, TRACE_OP_COND_CLOCKWAIT, cv, m);
 	struct wait_ctx w = { &c, TRACE_OP_COND_CLOCKWAIT, cv, m };
 	int r;
 	pthread_cleanup_push(wait_cancelled, &w);
 	r = shim_real.pthread_cond_clockwait(cv, m, clk, abs);
 	pthread_cleanup_pop(0);
-	wait_end(&c, TRACE_OP_COND_CLOCKWAIT, cv, m, r);
+	shim_cond_wait_end(&c, TRACE_OP_COND_CLOCKWAIT, cv, m, r);
 	return r;
 }
 
@@ -169,13 +169,13 @@ SHIM_EXPORT int cnd_wait(cnd_t *cv, mtx_t *m)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.cnd_wait(cv, m);
-	wait_begin(&c, TRACE_OP_CND_WAIT, cv, m);
+	shim_cond_wait_begin(&c, TRACE_OP_CND_WAIT, cv, m);
 	struct wait_ctx w = { &c, TRACE_OP_CND_WAIT, cv, m };
 	int r;
 	pthread_cleanup_push(wait_cancelled, &w);
 	r = shim_real.cnd_wait(cv, m);
 	pthread_cleanup_pop(0);
-	wait_end(&c, TRACE_OP_CND_WAIT, cv, m, shim_thrd_result(r));
+	shim_cond_wait_end(&c, TRACE_OP_CND_WAIT, cv, m, shim_thrd_result(r));
 	return r;
 }
 
@@ -184,13 +184,13 @@ SHIM_EXPORT int cnd_timedwait(cnd_t *cv, mtx_t *m, const struct timespec *abs)
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.cnd_timedwait(cv, m, abs);
-	wait_begin(&c, TRACE_OP_CND_TIMEDWAIT, cv, m);
+	shim_cond_wait_begin(&c, TRACE_OP_CND_TIMEDWAIT, cv, m);
 	struct wait_ctx w = { &c, TRACE_OP_CND_TIMEDWAIT, cv, m };
 	int r;
 	pthread_cleanup_push(wait_cancelled, &w);
 	r = shim_real.cnd_timedwait(cv, m, abs);
 	pthread_cleanup_pop(0);
-	wait_end(&c, TRACE_OP_CND_TIMEDWAIT, cv, m, shim_thrd_result(r));
+	shim_cond_wait_end(&c, TRACE_OP_CND_TIMEDWAIT, cv, m, shim_thrd_result(r));
 	return r;
 }
 

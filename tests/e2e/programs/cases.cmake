@@ -153,3 +153,14 @@ if(CTRACE_E2E_CLANG)
     COMMAND ${CTRACE_E2E_CLANG} -g -gsplit-dwarf -O1 -pthread ${abba_src} DEPENDS ${abba_src})
   ctrace_e2e(abba_inversion_clang_split PROGRAM ${abba_split} REPORT_JQ ${P}/abba_inversion_clang.jq)
 endif()
+# GLib's GMutex and GCond (built on GLib's own futexes): lock order, a real
+# deadlock, a correct queue. Without GLib's headers, not built.
+pkg_check_modules(GLIB IMPORTED_TARGET glib-2.0)
+if(GLIB_FOUND)
+  ctrace_e2e(glib_inversion SOURCE ${P}/glib_sync.c LIBS PkgConfig::GLIB ARGS inversion
+    REPORT_JQ ${P}/glib_inversion.jq)
+  ctrace_e2e(glib_deadlock PROGRAM $<TARGET_FILE:e2e_glib_inversion> ARGS deadlock EXPECT 137
+    RUN_OPTS --stall-timeout=600 REPORT_JQ ${P}/glib_deadlock.jq TIMEOUT 30)
+  ctrace_e2e(glib_queue PROGRAM $<TARGET_FILE:e2e_glib_inversion> ARGS queue COMPARE_NATIVE
+    REPORT_JQ ${P}/glib_queue.jq)
+endif()

@@ -168,3 +168,14 @@ endforeach()
 # blocks are not the program's accesses (gcc runs host teams on one thread)
 ctrace_race_case(openmp_teams clang openmp.c teams norace.jq RACE_CFLAGS=-fopenmp)
 ctrace_race_case(openmp_race clang openmp.c race openmp_race.jq RACE_CFLAGS=-fopenmp)
+# GLib's GMutex and GCond order what they guard (tests/e2e/programs/glib_sync.c).
+if(GLIB_FOUND)
+  string(REPLACE ";" " " glib_cflags "${GLIB_CFLAGS}")
+  string(REPLACE ";" " " glib_libs "${GLIB_LDFLAGS}")
+  foreach(family gcc clang)
+    ctrace_race_case(norace_glib_queue ${family} ../programs/glib_sync.c queue norace.jq
+      "RACE_CFLAGS=${glib_cflags}" "RACE_LIBS=${glib_libs}")
+    ctrace_race_case(glib_race ${family} ../programs/glib_sync.c race glib_race.jq
+      "RACE_CFLAGS=${glib_cflags}" "RACE_LIBS=${glib_libs}")
+  endforeach()
+endif()
