@@ -3,6 +3,7 @@
  * our source component -> sink.ctf.fs (found with bt_plugin_find), run step
  * by step so progress can be reported. */
 #include "export_ctf.h"
+#include "make_dirs.h"
 
 #include "ctf_source.h"
 #include "event_source.h"
@@ -127,27 +128,6 @@ static int export_ctf_run(struct export_ctf_graph *g, struct event_source *src,
 	return 0;
 }
 
-/* Creates DIR and its parents. */
-static int export_ctf_mkdirs(char *dir)
-{
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		int bad = mkdir(dir, 0777) && errno != EEXIST;
-		*p = '/';
-		if (bad)
-			return -errno;
-	}
-	struct stat st;
-	if (mkdir(dir, 0777) && errno != EEXIST)
-		return -errno;
-	if (stat(dir, &st))
-		return -errno;
-	if (!S_ISDIR(st.st_mode))
-		return -ENOTDIR;
-	return access(dir, W_OK | X_OK) ? -errno : 0;
-}
 
 static bool export_ctf_dir_is_empty(const char *dir)
 {
@@ -189,7 +169,7 @@ static int export_ctf_prepare_out(const char *out_dir, struct ct_error *err)
 		slash[1] = 0;
 	else
 		*slash = 0;
-	int ret = export_ctf_mkdirs(parent);
+	int ret = make_dirs(parent);
 	if (ret)
 		ct_error_set(err, parent, -1, "cannot create the directory: %s", strerror(-ret));
 	return ret;

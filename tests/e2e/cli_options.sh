@@ -2,7 +2,7 @@
 # cli_options.sh CTRACE PROG - every subcommand reads its options the same
 # way: --name=value and --name value alike, -h/--help (exit 0), and an
 # unknown option or one missing its value is a usage error (exit 2) that
-# names it.
+# names it. -o makes the directories it names.
 set -u
 ctrace=$1 prog=$2
 work=$(mktemp -d "${TMPDIR:-/tmp}/ctrace-cli.XXXXXX")
@@ -51,5 +51,11 @@ expect 2 "bad --width '10'" timeline --width=10 "$t"
 expect 2 "one trace directory only" view -o "$work/x.html" "$t" "$t"
 expect 2 "missing trace directory" report --format=json
 expect 2 "option '--stack-depth' needs a value" run --stack-depth
+# -o DIR: its missing parents are made too (mkdir -p), for run and a CTF export
+expect 0 '' run -q -o "$work/new/parent/t" "$prog" 10
+[ -f "$work/new/parent/t/run.info" ] || fail "run -o: the trace directory under missing parents was not made"
+expect 0 '' export --format=ctf -o "$work/ctf/under/new" "$t"
+[ -d "$work/ctf/under/new" ] || fail "export -o: the CTF directory under missing parents was not made"
+expect 2 "already holds a trace" run -q -o "$work/new/parent/t" "$prog" 10
 [ "$fails" = 0 ] && echo "PASS (cli_options)"
 [ "$fails" = 0 ]

@@ -3,6 +3,7 @@
  * under the shim, watches for hangs while it runs, prints a summary and
  * exits with PROG's own status (128+N if it died of signal N). */
 #include "cmd.h"
+#include "make_dirs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -80,12 +81,13 @@ static int parse_options(int argc, char **argv, struct run_options *o)
 	return 0;
 }
 
-/* Creates DIR (absolute, for a program that may chdir); refuses one that
- * already holds a trace. */
+/* Creates DIR and its missing parents, and names it absolutely (for a
+ * program that may chdir); refuses one that already holds a trace. */
 static int prepare_dir(const char *dir, char *abs)
 {
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return cmd_fail("run", "cannot create %s: %s", dir, strerror(errno));
+	int made = make_dirs(dir);
+	if (made < 0)
+		return cmd_fail("run", "cannot create %s: %s", dir, strerror(-made));
 	if (!realpath(dir, abs))
 		return cmd_fail("run", "%s: %s", dir, strerror(errno));
 	DIR *d = opendir(abs);
