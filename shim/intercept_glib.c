@@ -37,7 +37,7 @@ void g_cond_broadcast(void *cv);
 	if (!f || !shim_enter(&c, SHIM_SITE()))                                      \
 		return call
 
-/* An init, or a clear (recorded as a destroy, stamped before the call). */
+/* An init; a clear (a destroy) or a wake, stamped before the call. */
 #define GLIB_MADE(name, op)                                                          \
 	SHIM_EXPORT void name(void *obj)                                             \
 	{                                                                            \
@@ -45,7 +45,7 @@ void g_cond_broadcast(void *cv);
 		f(obj);                                                              \
 		shim_emit(&c, op, (uintptr_t)obj, 0, 0, 0, 0, 0, 0);                 \
 	}
-#define GLIB_GONE(name, op)                                                          \
+#define GLIB_BEFORE(name, op)                                                        \
 	SHIM_EXPORT void name(void *obj)                                             \
 	{                                                                            \
 		GLIB_ENTER(name, c, f ? f(obj) : (void)0);                           \
@@ -55,9 +55,11 @@ void g_cond_broadcast(void *cv);
 	}
 
 GLIB_MADE(g_mutex_init, TRACE_OP_MUTEX_INIT)
-GLIB_GONE(g_mutex_clear, TRACE_OP_MUTEX_DESTROY)
+GLIB_BEFORE(g_mutex_clear, TRACE_OP_MUTEX_DESTROY)
 GLIB_MADE(g_cond_init, TRACE_OP_COND_INIT)
-GLIB_GONE(g_cond_clear, TRACE_OP_COND_DESTROY)
+GLIB_BEFORE(g_cond_clear, TRACE_OP_COND_DESTROY)
+GLIB_BEFORE(g_cond_signal, TRACE_OP_COND_SIGNAL)
+GLIB_BEFORE(g_cond_broadcast, TRACE_OP_COND_BROADCAST)
 
 SHIM_EXPORT void g_mutex_lock(void *m)
 {
@@ -105,15 +107,3 @@ SHIM_EXPORT int g_cond_wait_until(void *cv, void *m, int64_t end_time)
 	shim_cond_wait_end(&c, TRACE_OP_COND_TIMEDWAIT, cv, m, r ? 0 : ETIMEDOUT);
 	return r;
 }
-
-#define GLIB_WAKE(name, op)                                                          \
-	SHIM_EXPORT void name(void *cv)                                              \
-	{                                                                            \
-		GLIB_ENTER(name, c, f ? f(cv) : (void)0);                            \
-		shim_pre(&c, op, cv);                                                \
-		f(cv);                                                               \
-		shim_end(&c, op, cv, 0);                                             \
-	}
-
-GLIB_WAKE(g_cond_signal, TRACE_OP_COND_SIGNAL)
-GLIB_WAKE(g_cond_broadcast, TRACE_OP_COND_BROADCAST)
