@@ -138,8 +138,10 @@ static bool resolve_tls_variable(struct report_race *x, const struct trace_catal
 		    (owner != TRACE_NONE && th->start_ns < cat->threads[owner].start_ns))
 			continue;
 		const char *n = sym->tls_symbol(sym->ctx, x->process, th->handle, x->address);
-		if (n)
-			owner = t, name = n;
+		if (n) {
+			owner = t;
+			name = n;
+		}
 	}
 	if (!name)
 		return false;

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -147,9 +148,10 @@ static const char *absolute_path(const char *path, char *buf, size_t size)
  * calling thread's block minus its pthread_t: the modules loaded at start
  * have theirs in the static TLS, at one distance from each thread's
  * descriptor (a block that dlopen adds later is allocated per thread). */
-static void tls_line(struct out *o, const struct dl_phdr_info *info, uintptr_t lo)
+static void tls_line(struct out *o, const struct dl_phdr_info *info, size_t size, uintptr_t lo)
 {
-	if (!o->static_tls || !info->dlpi_tls_data)
+	if (!o->static_tls || size < offsetof(struct dl_phdr_info, dlpi_tls_data) + sizeof(void *) ||
+	    !info->dlpi_tls_data)
 		return;
 	for (int i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
@@ -168,7 +170,6 @@ static void tls_line(struct out *o, const struct dl_phdr_info *info, uintptr_t l
 
 static int module_line(struct dl_phdr_info *info, size_t size, void *data)
 {
-	(void)size;
 	struct out *o = data;
 	static char exe[TRACE_PATH_MAX], abs[TRACE_PATH_MAX];
 	const char *path = info->dlpi_name;
@@ -194,7 +195,7 @@ static int module_line(struct dl_phdr_info *info, size_t size, void *data)
 	out_cstr(o, " ");
 	out_cstr(o, path);
 	out_cstr(o, "\n");
-	tls_line(o, info, lo);
+	tls_line(o, info, size, lo);
 	return 0;
 }
 
