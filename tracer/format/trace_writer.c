@@ -281,7 +281,9 @@ int trace_writer_open(struct trace_writer *w, const struct trace_writer_config *
 	w->dev = (uint64_t)st.st_dev;
 	w->ino = (uint64_t)st.st_ino;
 	atomic_store(&w->fd, fd);
-	w->order = map_anon(TRACE_GROUPS * sizeof(struct trace_order));
+	w->order = map_anon(TRACE_ORDER_BYTES);
+	w->order_index = w->order ? (_Atomic uint32_t *)(w->order + TRACE_GROUPS) : NULL;
+	atomic_store(&w->order_next, 0);
 	w->stack_tables[0] = map_anon(stack_table_bytes(0));
 	w->hdr = (struct trace_process_header *)map_chunk(w, TRACE_ALIGN, NULL);
 	if (!w->order || !w->stack_tables[0] || !w->hdr) {
@@ -319,7 +321,7 @@ void trace_writer_abandon(struct trace_writer *w)
 	if (w->stack_chunk)
 		munmap(w->stack_chunk, STACK_CHUNK);
 	if (w->order)
-		munmap(w->order, TRACE_GROUPS * sizeof(struct trace_order));
+		munmap(w->order, TRACE_ORDER_BYTES);
 	for (uint32_t l = 0; l < TRACE_WRITER_STACK_LEVELS; l++) {
 		if (w->stack_tables[l])
 			munmap(w->stack_tables[l], stack_table_bytes(l));
@@ -334,6 +336,7 @@ void trace_writer_abandon(struct trace_writer *w)
 	w->hdr = NULL;
 	w->stack_chunk = NULL;
 	w->order = NULL;
+	w->order_index = NULL;
 	w->fd = -1;
 }
 
@@ -353,19 +356,26 @@ uint32_t trace_writer_new_thread(struct trace_writer *w)
 
 uint32_t trace_writer_group(struct trace_writer *w, uint64_t key)
 {
-	uint64_t h = (key >> 3) * 0x9E3779B97F4A7C15ull;
-	if (key) {  /* 0 marks a free entry: key 0 shares */
-		const uint32_t mask = TRACE_GROUPS_PRIVATE - 1;
-		for (uint32_t i = 0; i < ORDER_PROBES; i++) {
-			uint32_t g = (uint32_t)((h >> 40) + i) & mask;
-			uint64_t cur = atomic_load_explicit(&w->order[g].key, memory_order_relaxed);
-			if (cur == 0 && atomic_compare_exchange_strong(&w->order[g].key, &cur, key))
+	const uint32_t mask = TRACE_ORDER_INDEX - 1;
+	for (uint32_t i = 0; key && i < ORDER_PROBES; i++) {  /* key 0 shares */
+		_Atomic uint32_t *slot = &w->order_index[(uint32_t)((key >> 2) + i) & mask];
+		uint32_t v = atomic_load_explicit(slot, memory_order_acquire);
+		if (!v) {
+			/* a new group, its key set before the slot names it */
+			uint32_t g = atomic_fetch_add_explicit(&w->order_next, 1, memory_order_relaxed);
+			if (g >= TRACE_GROUPS_PRIVATE)
+				break;
+			atomic_store_explicit(&w->order[g].key, key, memory_order_relaxed);
+			if (atomic_compare_exchange_strong_explicit(slot, &v, g + 1, memory_order_release,
+								    memory_order_acquire))
 				return g;
-			if (cur == key)
-				return g;
+			/* another thread took the slot (g is never used): whose? */
 		}
+		if (atomic_load_explicit(&w->order[v - 1].key, memory_order_relaxed) == key)
+			return v - 1;
 	}
 	/* the neighbourhood is taken: a shared group, always stamped atomically */
+	uint64_t h = (key >> 3) * 0x9E3779B97F4A7C15ull;
 	return TRACE_GROUPS_PRIVATE + (uint32_t)(h >> 52) % TRACE_GROUPS_SHARED;
 }
 

@@ -24,6 +24,13 @@
 #define TRACE_GROUPS_PRIVATE     (1u << 18)  /* groups of one object each */
 #define TRACE_GROUPS_SHARED      4096u       /* groups shared once those are taken */
 #define TRACE_GROUPS             (TRACE_GROUPS_PRIVATE + TRACE_GROUPS_SHARED)
+/* The private groups are handed out in order, found by an index of
+ * 4-byte slots placed by address (4 bytes of the program a slot): the
+ * groups of objects near each other share pages, so a program's objects
+ * touch few pages of both (a group a page, hashed, cost 4 KiB an object). */
+#define TRACE_ORDER_INDEX        (2u * TRACE_GROUPS_PRIVATE)
+#define TRACE_ORDER_BYTES        (TRACE_GROUPS * sizeof(struct trace_order) + \
+				  TRACE_ORDER_INDEX * sizeof(uint32_t))
 #define TRACE_WRITER_STACK_SLOTS (1u << 20)  /* the stack table at its largest (3/4 of it
                                                 stay under the reader's RD_STACK_ID_MAX) */
 #define TRACE_WRITER_STACK_SLOTS_MIN (1u << 10)  /* ... and at first */
@@ -81,7 +88,10 @@ struct trace_writer {
 	char path[TRACE_PATH_MAX];
 	struct trace_process_header *hdr;     /* mapped first chunk */
 	_Atomic uint64_t file_end;            /* next free file offset */
-	struct trace_order *order;            /* TRACE_GROUPS, mmap'd */
+	struct trace_order *order;            /* TRACE_GROUPS, mmap'd, then the index: */
+	_Atomic uint32_t *order_index;        /* TRACE_ORDER_INDEX slots: 1 + a private
+	                                         group, 0 = free */
+	_Atomic uint32_t order_next;          /* private groups handed out */
 	/* The stack table, one mapping per size it had; the last, at
 	 * stack_level, is current. It doubles as it fills (under stack_lock),
 	 * so a program with few stacks touches a few pages of it, not 4 MiB

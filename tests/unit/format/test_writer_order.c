@@ -50,18 +50,27 @@ static void test_holder_stamps(void **state)
 	tw_close(&t);
 }
 
-/* Keys whose home entry is the same, found by search: 33 of them. */
+/* Keys whose home slot in the index is the same: an index's span of
+ * address apart. */
 static unsigned same_home(uint64_t *keys, unsigned want)
 {
-	uint64_t h0 = (0x100000ull >> 3) * 0x9E3779B97F4A7C15ull;
-	uint32_t home = (uint32_t)(h0 >> 40) & (TRACE_GROUPS_PRIVATE - 1);
-	unsigned n = 0;
-	for (uint64_t k = 0x100000; n < want; k += 8) {
-		uint64_t h = (k >> 3) * 0x9E3779B97F4A7C15ull;
-		if (((uint32_t)(h >> 40) & (TRACE_GROUPS_PRIVATE - 1)) == home)
-			keys[n++] = k;
-	}
-	return n;
+	for (unsigned n = 0; n < want; n++)
+		keys[n] = 0x100000ull + (uint64_t)n * TRACE_ORDER_INDEX * 4;
+	return want;
+}
+
+/* Objects near each other get groups near each other: a program's locks
+ * in one array touch few pages of the groups (hashed, each took a page). */
+static void test_groups_of_neighbours(void **state)
+{
+	(void)state;
+	struct tw t;
+	tw_open(&t, dir, 302, TRACE_CLOCK_MONOTONIC);
+	uint32_t first = trace_writer_group(&t.w, 0x200000);
+	for (uint64_t i = 1; i < 64; i++)
+		assert_int_equal(trace_writer_group(&t.w, 0x200000 + 40 * i), first + i);
+	assert_int_equal(trace_writer_group(&t.w, 0x200000 + 40 * 7), first + 7);   /* found again */
+	tw_close(&t);
 }
 
 /* Once an object's neighbourhood is taken it shares a group: stamped
@@ -181,6 +190,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_holder_stamps, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_shared_group, tw_setup, tw_teardown),
+		cmocka_unit_test_setup_teardown(test_groups_of_neighbours, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_observations, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_group, tw_setup, tw_teardown),
 	};
