@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <string.h>
 
 #include "print_common.h"
 
@@ -74,12 +75,18 @@ static void summary_contention(FILE *out, const struct report *r)
 int print_summary(FILE *out, const struct report *r, const struct print_options *opt)
 {
 	(void)opt;
+	char d[32];
 	fprintf(out, "ctrace: %" PRIu64 " events, %zu thread%s, %" PRIu64 " dropped, %" PRIu64 " bytes\n",
 		r->trace.events, r->nthreads, r->nthreads == 1 ? "" : "s", r->trace.dropped, r->trace.bytes);
 	if (r->trace.stacks_dropped)
 		fprintf(out, "ctrace: %" PRIu64 " stack%s not stored (the stack table was full): "
 			"their events have no stack\n", r->trace.stacks_dropped,
 			r->trace.stacks_dropped == 1 ? "" : "s");
+	/* killed from outside (a hang ctrace ended is told above) */
+	if (r->program.exit_signal && !r->program.ended_by_ctrace)
+		fprintf(out, "ctrace: the program was ended by signal %d (%s) after %s\n",
+			r->program.exit_signal, strsignal(r->program.exit_signal),
+			print_duration(r->program.duration_ns, d, sizeof(d)));
 	summary_findings(out, r);
 	if (r->suppressed)
 		fprintf(out, "ctrace: %" PRIu64 " finding%s suppressed\n", r->suppressed,

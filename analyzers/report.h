@@ -264,6 +264,8 @@ struct report_program {
 	uint32_t pid;
 	bool has_exit_status;
 	int32_t exit_status;
+	int32_t exit_signal;         /* the signal that ended it, 0: none or unknown */
+	bool ended_by_ctrace;        /* ctrace ended it (a hang) */
 	uint64_t duration_ns;
 };
 

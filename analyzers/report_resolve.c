@@ -307,6 +307,8 @@ static void resolve_program(struct report *r, const struct trace_catalog *cat)
 		p->pid = cat->run.pid;
 		p->has_exit_status = cat->run.exit_status >= 0;
 		p->exit_status = cat->run.exit_status;
+		p->exit_signal = cat->run.exit_signal;
+		p->ended_by_ctrace = cat->run.ended_by_ctrace;
 		if (cat->run.end_ns > cat->run.start_ns)
 			p->duration_ns = cat->run.end_ns - cat->run.start_ns;
 	} else if (first) {
@@ -316,6 +318,7 @@ static void resolve_program(struct report *r, const struct trace_catalog *cat)
 		if (first->exit_flags & TRACE_EXIT_SIGNAL) {
 			p->has_exit_status = true;
 			p->exit_status = 128 + first->exit_signal;
+			p->exit_signal = first->exit_signal;
 		} else if (first->exit_flags & TRACE_EXIT_STATUS) {
 			p->has_exit_status = true;
 			p->exit_status = first->exit_status;

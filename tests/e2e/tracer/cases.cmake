@@ -9,7 +9,8 @@ ctrace_e2e(families SOURCE ${T}/families.c INFO_JQ ${T}/families.jq)
 # No thread: free private mutexes are locked directly, as glibc does.
 ctrace_e2e(single_thread SOURCE ${T}/single_thread.c ARGS 100000 INFO_JQ ${T}/single_thread.jq
   REPORT_JQ ${T}/single_thread_report.jq)
-ctrace_e2e(crash_segv SOURCE ${T}/crash.c EXPECT 139 INFO_JQ ${T}/crash.jq)
+ctrace_e2e(crash_segv SOURCE ${T}/crash.c EXPECT 139 INFO_JQ ${T}/crash.jq
+  ENV "EXPECT_STDERR=the program was ended by signal 11 \\(Segmentation fault\\)")
 ctrace_e2e(killed SOURCE ${T}/killed.c EXPECT 137 INFO_JQ ${T}/killed.jq)
 ctrace_e2e(usage SOURCE ${T}/usage.c INFO_JQ ${T}/usage.jq)
 ctrace_e2e(many_threads SOURCE ${T}/many_threads.c INFO_JQ ${T}/many_threads.jq TIMEOUT 120)
