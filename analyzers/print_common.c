@@ -98,9 +98,17 @@ static bool has_place(const struct report_frame *f)
 	return f->file || f->function || (f->module && f->has_offset);
 }
 
-/* The innermost frame of STACK that is WANTED, passing over Python's own
- * library (threading.py's Condition.wait...) to the program's code that
- * called it when there is such a frame. */
+/* A frame of a library's code: Python's own (threading.py's
+ * Condition.wait...), or a system header's inlined into the program
+ * (libstdc++'s std::mutex::lock and __gthread_mutex_lock in
+ * /usr/include). */
+static bool is_library_frame(const struct report_frame *f)
+{
+	return f->python_library || (f->file && !strncmp(f->file, "/usr/include/", 13));
+}
+
+/* The innermost frame of STACK that is WANTED, passing over a library's
+ * code to the program's code that called it when there is such a frame. */
 static const struct report_frame *top_frame(const struct report *r, uint32_t stack,
 					    bool (*wanted)(const struct report_frame *))
 {
@@ -109,7 +117,7 @@ static const struct report_frame *top_frame(const struct report *r, uint32_t sta
 	for (size_t i = 0; s && i < s->nframes; i++) {
 		if (!wanted(&s->frames[i]))
 			continue;
-		if (!s->frames[i].python_library)
+		if (!is_library_frame(&s->frames[i]))
 			return &s->frames[i];
 		if (!library)
 			library = &s->frames[i];

@@ -478,6 +478,28 @@ static void test_where_stripped(void **state)
 	assert_string_equal(print_stack_where(&r, 5, buf, sizeof buf), "start_thread (libc.so.6)");
 }
 
+/* A std::mutex lock: libstdc++'s inlined frames, in /usr/include, are
+ * passed over to the program's line that took the lock; a stack of
+ * nothing but theirs still names one. */
+static void test_where_past_system_headers(void **state)
+{
+	(void)state;
+	struct report_frame frames[3] = {
+		{ .pc = 0x401000, .function = "__gthread_mutex_lock", .line = 749,
+		  .file = "/usr/include/x86_64-linux-gnu/c++/12/bits/gthr-default.h", .inlined = true },
+		{ .pc = 0x401000, .function = "std::mutex::lock", .line = 100,
+		  .file = "/usr/include/c++/12/bits/std_mutex.h", .inlined = true },
+		{ .pc = 0x401000, .function = "worker", .file = "/src/app/pool.cc", .line = 42 },
+	};
+	struct report_stack st = { .id = 6, .frames = frames, .nframes = 3 };
+	struct report r = { .stacks = &st, .nstacks = 1 };
+	char buf[256];
+	assert_string_equal(print_stack_where(&r, 6, buf, sizeof buf), "/src/app/pool.cc:42 in worker");
+	st.nframes = 2;
+	assert_string_equal(print_stack_where(&r, 6, buf, sizeof buf),
+			    "/usr/include/x86_64-linux-gnu/c++/12/bits/gthr-default.h:749 in __gthread_mutex_lock");
+}
+
 /* A finding in a child process names the child's pid, not the program's. */
 static void test_header_pid_of_child(void **state)
 {
@@ -545,6 +567,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_python_json, py_setup, py_teardown),
 		cmocka_unit_test_setup_teardown(test_python_sarif, py_setup, py_teardown),
 		cmocka_unit_test(test_race_text_golden), cmocka_unit_test(test_where_stripped),
+		cmocka_unit_test(test_where_past_system_headers),
 		cmocka_unit_test(test_header_pid_of_child),
 		cmocka_unit_test(test_race_json_golden_and_contract),
 		cmocka_unit_test(test_race_sarif_golden_and_structure),
