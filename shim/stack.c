@@ -162,8 +162,23 @@ static __attribute__((noinline)) int step_backtrace(void **buf, int size)
 	return n;
 }
 
+/* Whether libunwind may run here: not in a vfork child, which shares the
+ * parent's memory but not its descriptors. libunwind checks addresses
+ * through a pipe of its own, and reopens it when its descriptors are gone
+ * (a child closes them before its exec): the numbers it stores would then
+ * name the parent's own files and pipes, which its next unwind reads and
+ * writes (Python's subprocess from threads lost and gained bytes). */
+static bool may_unwind(void)
+{
+	return shim_is_own_process();
+}
+
 uint32_t shim_stack_unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc)
 {
+	if (!may_unwind()) {
+		pc[0] = pc0;
+		return 1;
+	}
 	void *buf[TRACE_STACK_DEPTH_MAX + SKIP_MAX + 1];
 	uint32_t want = shim.stack_depth + SKIP_MAX;
 	t->in_unwind++;
@@ -219,7 +234,7 @@ uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
 
 uint32_t shim_stack_capture_signal(struct shim_thread *t)
 {
-	if (!shim.stack_depth)
+	if (!shim.stack_depth || !may_unwind())
 		return 0;
 	void *buf[TRACE_STACK_DEPTH_MAX + 2];
 	uint64_t pc[TRACE_STACK_DEPTH_MAX];

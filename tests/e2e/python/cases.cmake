@@ -14,7 +14,7 @@ endif()
 set(Y python)
 foreach(mode barrier cond_nested condition daemon_exit event executor fork_held handoff
     lock lock_self_timeout logging long_waits many_locks mp_lock mp_lock_spawn mp_pool_fork
-    mp_pool_spawn ordered queue rlock semaphore simplequeue)
+    mp_pool_spawn ordered queue rlock semaphore simplequeue subprocess_threads)
   ctrace_e2e(py_${mode} PROGRAM ${PY} ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/correct.py ${mode}
     COMPARE_NATIVE REPORT_JQ ${Y}/no_finding.jq INFO_JQ ${Y}/traced.jq TIMEOUT 60
     ENV CHECK_ENDED=1)

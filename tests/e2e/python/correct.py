@@ -590,6 +590,27 @@ def mode_daemon_exit():
     return 4
 
 
+def mode_subprocess_threads():
+    """Six threads at once run a command each through subprocess (vfork
+    and exec, its output through a pipe), ten rounds: each reads its own
+    output back, whole. (Unwinding inside a vfork child once reopened
+    libunwind's pipe in the parent's memory: the parent's unwinds then read
+    and wrote the program's pipes.)"""
+    import subprocess
+    bad = []
+
+    def one(i):
+        out = subprocess.run(["echo", "hi%d" % i], capture_output=True, text=True,
+                             timeout=WAIT).stdout
+        if out != "hi%d\n" % i:
+            bad.append((i, out))
+
+    for _ in range(10):
+        run(one, 6)
+    print("subprocess outputs wrong:", len(bad))
+    return 7
+
+
 def mode_long_waits():
     """Waits far longer than the 100 ms after which a blocked cycle is a
     deadlock, each ended by another thread after 0.6 s (a sleep only makes
@@ -649,7 +670,7 @@ def main():
         return
     threads = MODES[sys.argv[1]]()
     processes = {"mp_pool_fork": 4, "mp_lock": 4, "mp_pool_spawn": 3, "fork_held": 2,
-                 "mp_lock_spawn": 4}
+                 "mp_lock_spawn": 4, "subprocess_threads": 2}
     processes = processes.get(sys.argv[1], 1)
     print(json.dumps({"mode": sys.argv[1], "threads": threads, "processes": processes}))
 

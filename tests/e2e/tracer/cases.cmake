@@ -12,6 +12,13 @@ ctrace_e2e(single_thread SOURCE ${T}/single_thread.c ARGS 100000 INFO_JQ ${T}/si
 ctrace_e2e(crash_segv SOURCE ${T}/crash.c EXPECT 139 INFO_JQ ${T}/crash.jq
   ENV "EXPECT_STDERR=the program was ended by signal 11 \\(Segmentation fault\\)")
 ctrace_e2e(killed SOURCE ${T}/killed.c EXPECT 137 INFO_JQ ${T}/killed.jq)
+# vfork children that close every descriptor, then exec: the parent's
+# stacks stay whole (libunwind never runs in a vfork child).
+add_library(e2e_vfork_unwind_frames STATIC ${T}/vfork_unwind_frames.c)
+target_compile_options(e2e_vfork_unwind_frames PRIVATE -O1 -g -fno-omit-frame-pointer
+  -fno-asynchronous-unwind-tables -fno-unwind-tables)
+ctrace_e2e(vfork_unwind SOURCE ${T}/vfork_unwind.c LIBS e2e_vfork_unwind_frames
+  COMPILE_OPTIONS -fno-omit-frame-pointer REPORT_JQ ${T}/vfork_unwind.jq)
 ctrace_e2e(usage SOURCE ${T}/usage.c INFO_JQ ${T}/usage.jq)
 ctrace_e2e(many_threads SOURCE ${T}/many_threads.c INFO_JQ ${T}/many_threads.jq TIMEOUT 120)
 ctrace_e2e(stack_sites SOURCE ${T}/stack_sites.c REPORT_JQ ${T}/stack_sites.jq)
