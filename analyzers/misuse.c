@@ -338,6 +338,10 @@ static bool mu_is_wait(unsigned op)
 
 static void mu_begin_event(struct misuse *mu, const struct trace_event *ev)
 {
+	/* A new call: the wait before it is over, if it never returned (a
+	 * thread cancelled in sem_wait unwinds, calling pthread_once; a
+	 * signal handler's call inside a wait ends it early, never late). */
+	mu_wait_end(mu, ev->thread);
 	struct mu_thread *t = mu_thread(mu, ev->thread);
 	t->pending_op = ev->op;
 	t->pending_obj = ev->obj;
@@ -414,6 +418,10 @@ static void mu_end_event(struct misuse *mu, const struct trace_event *ev)
 		mu_init(mu, ev);
 	} else if (op == TRACE_OP_THREAD_END) {
 		mu_exit_holding(mu, ev->thread);
+		/* a wait it never returned from (cancelled in sem_wait, or its
+		 * END lost): it waits no more */
+		mu_thread(mu, ev->thread)->pending_op = 0;
+		mu_wait_end(mu, ev->thread);
 	} else if (op == TRACE_OP_FREED) {
 		mu_freed(mu, ev);
 	} else {

@@ -65,21 +65,23 @@ static void mu_cond_wait_start(struct misuse *mu, const struct trace_event *ev)
 	if (mu_lock_peek(mu, mutex)->owner != ev->thread && !mu_may_hold(mu, ev->thread, mutex))
 		mu_report(mu, REPORT_MISUSE_COND_WAIT_NOT_HELD, ev->thread, mutex, ev->stack,
 			  "wait on {cond} with {lock} not held by this thread")->cond = ev->obj;
+	/* POSIX binds a condition to the mutex of a wait until it returns:
+	 * only waits at the same time must share one. A wait alone on it
+	 * binds it anew (this wait is counted among the waiters already). */
 	struct mu_lock *c = mu_lock(mu, ev->obj);
-	if (!c->cond_mutex) {
+	if (!c->cond_mutex || c->waiters <= 1) {
 		c->cond_mutex = mutex;
 		c->cond_mutex_thread = ev->thread;
+		c->cond_mixed = false;
 		return;
 	}
 	if (c->cond_mutex == mutex)
 		return;
 	c->cond_mixed = true;
 	uint32_t first = c->cond_mutex, first_thread = c->cond_mutex_thread;
-	bool overlap = c->waiters > 1;   /* this wait is counted already */
 	struct report_misuse *r = mu_report(mu, REPORT_MISUSE_COND_MIXED_MUTEX, ev->thread, mutex,
-					    ev->stack, "wait on {cond} with {lock}; it was used with "
-					    "{other_lock} before%s",
-					    overlap ? " (by threads waiting at the same time)" : "");
+					    ev->stack, "wait on {cond} with {lock} while a thread "
+					    "waits on it with {other_lock}");
 	r->other_lock = first;
 	r->other_thread = first_thread;
 	r->cond = ev->obj;

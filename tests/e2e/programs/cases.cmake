@@ -60,7 +60,7 @@ foreach(kind unlock-not-locked unlock-not-owner relock-non-recursive destroy-loc
     destroy-with-waiters use-after-destroy cond-wait-not-held cond-mixed-mutex
     exit-holding-lock join-invalid sem-overflow bad-argument reinit-in-use cond-signal-not-held
     thread-leak trylock-self-held unknown-threads-ok robust-owner-died-ok pthread-exit-last-ok
-    process-exit-holding-ok freed-locked-reused-ok)
+    process-exit-holding-ok freed-locked-reused-ok cond-mixed-seq-ok cancelled-waiters-ok)
   ctrace_e2e(misuse_${kind} PROGRAM $<TARGET_FILE:e2e_misuse_none> ARGS ${kind}
     REPORT_JQ ${P}/misuse.jq)
 endforeach()

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,31 @@ static void *do_signal_unlocked(void *arg)
 {
 	ready = 1;
 	pthread_cond_signal(&cond_var);
+	return arg;
+}
+
+static void unlock_plain(void *arg)
+{
+	(void)arg;
+	pthread_mutex_unlock(&plain_lock);
+}
+
+/* Waits on cond_var with plain_lock until main sets ready to 2 (or
+ * cancels it: the mutex is let go then). */
+static void *do_wait_plain(void *arg)
+{
+	pthread_mutex_lock(&plain_lock);
+	pthread_cleanup_push(unlock_plain, NULL);
+	ready = 1;
+	while (ready != 2)
+		pthread_cond_wait(&cond_var, &plain_lock);
+	pthread_cleanup_pop(1);
+	return arg;
+}
+
+static void *do_sem_wait(void *arg)
+{
+	sem_wait(&sema);
 	return arg;
 }
 
@@ -156,6 +182,47 @@ static void do_misuse(const char *kind)
 		init_errorcheck(&checked_lock, PTHREAD_MUTEX_ERRORCHECK);
 		pthread_cond_timedwait(&cond_var, &checked_lock, &ts);
 	} else if (!strcmp(kind, "cond-mixed-mutex")) {
+		/* a worker waits with plain_lock (main sees it inside the wait:
+		 * the wait released the lock main then gets, with ready set);
+		 * main waits at the same time with other_lock */
+		pthread_t t;
+		pthread_create(&t, NULL, do_wait_plain, NULL);
+		pthread_mutex_lock(&plain_lock);
+		while (!ready) {
+			pthread_mutex_unlock(&plain_lock);
+			sched_yield();
+			pthread_mutex_lock(&plain_lock);
+		}
+		pthread_mutex_unlock(&plain_lock);
+		struct timespec ts = soon(10);
+		pthread_mutex_lock(&other_lock);
+		pthread_cond_timedwait(&cond_var, &other_lock, &ts);
+		pthread_mutex_unlock(&other_lock);
+		pthread_mutex_lock(&plain_lock);
+		ready = 2;
+		pthread_cond_broadcast(&cond_var);
+		pthread_mutex_unlock(&plain_lock);
+		pthread_join(t, NULL);
+	} else if (!strcmp(kind, "cancelled-waiters-ok")) {
+		/* threads cancelled inside sem_wait and pthread_cond_wait,
+		 * joined: then the semaphore and the condition are destroyed
+		 * and the condition made again, with nobody waiting */
+		pthread_t s, c;
+		sem_init(&sema, 0, 0);
+		pthread_create(&s, NULL, do_sem_wait, NULL);
+		pthread_create(&c, NULL, do_wait_plain, NULL);
+		usleep(50000);   /* likelier inside their waits; either way correct */
+		pthread_cancel(s);
+		pthread_cancel(c);
+		pthread_join(s, NULL);
+		pthread_join(c, NULL);
+		sem_destroy(&sema);
+		pthread_cond_destroy(&cond_var);
+		pthread_cond_init(&cond_var, NULL);
+		pthread_cond_destroy(&cond_var);
+	} else if (!strcmp(kind, "cond-mixed-seq-ok")) {
+		/* one wait after the other, each with its own mutex: POSIX
+		 * binds the condition to a mutex only while waits last */
 		struct timespec ts = soon(10);
 		pthread_mutex_lock(&plain_lock);
 		pthread_cond_timedwait(&cond_var, &plain_lock, &ts);
