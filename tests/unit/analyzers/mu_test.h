@@ -101,6 +101,17 @@ static inline void cond_wait(struct mu_fixture *f, uint32_t thread, uint32_t cv,
 	fake_unlock(&f->t, thread, mutex, 0);
 }
 
+/* Waits on CV by T1 with M1 and, while it lasts, by T2 with M2. */
+static inline void cond_waits_at_once(struct mu_fixture *f, uint32_t cv, uint32_t m1, uint32_t s1,
+				      uint32_t m2, uint32_t s2)
+{
+	fake_lock(&f->t, f->t1, m1, 0);
+	cond_wait_begin(f, f->t1, cv, m1, s1);
+	cond_wait(f, f->t2, cv, m2, s2);
+	cond_wait_end(f, f->t1, cv, m1, s1);
+	fake_unlock(&f->t, f->t1, m1, 0);
+}
+
 /* A DROPPED event: THREAD lost events here. */
 static inline void dropped(struct mu_fixture *f, uint32_t thread)
 {

@@ -215,12 +215,25 @@ static void test_cond_mixed_mutex(void **state)
 	struct mu_fixture *f = *state;
 	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x2000);
 	uint32_t m2 = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x5000);
-	cond_wait(f, f->t1, cv, f->m, f->s1);
-	cond_wait(f, f->t2, cv, m2, f->s2);
+	cond_waits_at_once(f, cv, f->m, f->s1, m2, f->s2);
 	run(f);
 	const struct report_misuse *m = only(f, REPORT_MISUSE_COND_MIXED_MUTEX, m2, f->s2);
 	assert_int_equal(m->other_lock, f->m);
 	assert_int_equal(m->cond, cv);
+}
+
+/* One wait after the other with different mutexes: POSIX binds the
+ * condition to a mutex only while a wait lasts. */
+static void test_cond_mutex_per_wait(void **state)
+{
+	struct mu_fixture *f = *state;
+	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x2000);
+	uint32_t m2 = fake_object(&f->t, TRACE_OBJ_MUTEX, 0x5000);
+	cond_wait(f, f->t1, cv, f->m, f->s1);
+	cond_wait(f, f->t2, cv, m2, f->s2);
+	cond_wait(f, f->t1, cv, f->m, f->s1);
+	run(f);
+	none(f);
 }
 
 static void test_exit_holding_lock(void **state)
@@ -394,7 +407,7 @@ int main(void)
 		T(test_destroy_sem_and_barrier_with_waiters), T(test_destroy_after_wait_ok),
 		T(test_use_after_destroy), T(test_mutex_made_again_without_call), T(test_cond_wait_not_held), T(test_cond_wait_eperm_holds_nothing),
 		T(test_cond_proper_use_silent),
-		T(test_cond_mixed_mutex), T(test_exit_holding_lock), T(test_process_exit_holding_lock),
+		T(test_cond_mixed_mutex), T(test_cond_mutex_per_wait), T(test_exit_holding_lock), T(test_process_exit_holding_lock),
 		T(test_join_double), T(test_join_detached_and_self), T(test_rwlock_unlock_not_held),
 		T(test_rwlock_unlock_other_readers), T(test_rwlock_wrlock_while_reading),
 		T(test_rwlock_timed_wrlock_while_reading),

@@ -211,8 +211,7 @@ static void test_signal_silent_cases(void **state)
 	an_call(&f->t, f->t2, TRACE_OP_COND_SIGNAL, cv, f->s2, 0);
 	fake_unlock(&f->t, f->t2, f->m, 0);
 	an_call(&f->t, f->t2, TRACE_OP_COND_SIGNAL, lone, f->s2, 0);
-	cond_wait(f, f->t1, mixed, f->m, f->s1);
-	cond_wait(f, f->t2, mixed, m2, f->s1);
+	cond_waits_at_once(f, mixed, f->m, f->s1, m2, f->s1);
 	an_call(&f->t, 0, TRACE_OP_COND_BROADCAST, mixed, f->s2, 0);
 	run(f);
 	only(f, REPORT_MISUSE_COND_MIXED_MUTEX, m2, f->s1);
