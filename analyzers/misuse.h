@@ -82,7 +82,9 @@ struct mu_thread {
 	bool created_joinable;     /* its thread_attr record says so */
 	bool ended;                /* its THREAD_END was seen */
 	bool last;                 /* it ended when no other thread of its process
-	                              was left: glibc makes it end the process */
+	                              was left, or after its main thread left by
+	                              pthread_exit: glibc makes the last end the
+	                              process, and nobody was to join them */
 	uint64_t gap;              /* mu->gaps after its last DROPPED, 0 = none */
 	/* fork: the keys of the locks this thread held when it forked (its
 	 * latest fork); in a forked child's main thread, those it inherited
@@ -112,6 +114,7 @@ struct mu_process {
 	bool exited;               /* exit() or _exit() was seen */
 	bool gap;                  /* one of its threads lost events */
 	uint32_t live;             /* threads started and not ended */
+	bool main_left;            /* its main thread ended (pthread_exit) */
 };
 
 struct misuse {

@@ -11,9 +11,10 @@
  * or found it busy (a detached thread makes them fail with EINVAL). It
  * leaks if no join or detach of it followed and is in progress, and its
  * process exited by exit, _exit or a return from main (not a signal, not
- * an exec) without losing events. The last thread of a process (its main
- * thread left by pthread_exit) is not one either: glibc makes it end the
- * process, nobody is left to join it. Threads are known by their pthread_t in
+ * an exec) without losing events. Nor a thread that ended after its
+ * process's main thread left by pthread_exit (the textbook way to let the
+ * workers finish): glibc makes the last one end the process, nobody was
+ * to join them. Threads are known by their pthread_t in
  * their process; a pthread_t reused by a new thread means the old one was
  * joined or detached. The main thread is never created, so never a leak.
  * Neither is a thread that Python code started in a CPython process: the
@@ -119,7 +120,9 @@ void mu_leak_feed(struct misuse *mu, const struct trace_event *ev)
 			struct mu_process *p = mu_process(mu, ev->process);
 			t->ended = true;
 			p->live -= p->live > 0;
-			t->last = p->live == 0;
+			t->last = p->live == 0 || p->main_left;
+			if (ev->thread < mu->cat->nthreads && mu->cat->threads[ev->thread].index == 0)
+				p->main_left = true;
 		} else {
 			t->created_joinable = ev->args[0] == 0;
 		}

@@ -278,6 +278,23 @@ static void test_thread_leak(void **state)
 	assert_int_equal(m->other_thread, a);
 }
 
+/* Main leaves by pthread_exit and its two joinable workers finish (the
+ * textbook way to let them): nobody was to join them, no leak; the last
+ * one ends the process. */
+static void test_thread_leak_after_main_left(void **state)
+{
+	struct mu_fixture *f = *state;
+	uint32_t a = create(f, f->s1), b = create(f, f->s1);
+	fake_event(&f->t, a, TRACE_OP_THREAD_ATTR, 0)->args[0] = 0;
+	fake_event(&f->t, b, TRACE_OP_THREAD_ATTR, 0)->args[0] = 0;
+	an_end_thread(&f->t, 0);
+	an_end_thread(&f->t, a);
+	an_end_thread(&f->t, b);
+	an_call(&f->t, b, TRACE_OP_PROC_EXIT, 0, 0, 0);
+	run(f);
+	none(f);
+}
+
 /* A return from main: no exit call, the exit handlers ran. */
 static void test_thread_leak_return_from_main(void **state)
 {
@@ -450,7 +467,7 @@ int main(void)
 		T(test_reinit_cond_and_barrier_with_waiters), T(test_reinit_legal_silent),
 		T(test_signal_not_held_is_a_note), T(test_signal_silent_cases),
 		T(test_signal_after_unlock_silent),
-		T(test_thread_leak), T(test_thread_leak_return_from_main), T(test_thread_leak_silent),
+		T(test_thread_leak), T(test_thread_leak_after_main_left), T(test_thread_leak_return_from_main), T(test_thread_leak_silent),
 		T(test_thread_leak_by_attributes),
 		T(test_thread_leak_unclean_exit_silent), T(test_thread_leak_handle_reuse_silent),
 		T(test_thread_leak_python_silent),
