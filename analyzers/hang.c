@@ -165,6 +165,24 @@ static void hg_end_event(struct hang_detector *h, struct hg_thread *t, const str
 	}
 }
 
+/* A signal or broadcast releases the waits on its condition that began
+ * before it (POSIX lets a signal wake more than one: all of them may
+ * return), a departure from a barrier every wait on it of that round.
+ * Such a waiter is not blocked any more, though its END may come late:
+ * the thread that woke it may end before it runs again. */
+static void hg_wake_waiters(struct hang_detector *h, const struct trace_event *ev)
+{
+	bool cond = trace_op_is_cond_signal(ev->op) && ev->result == 0;
+	if (!ev->obj || (!cond && ev->op != TRACE_OP_BARRIER_WAIT))
+		return;
+	for (uint32_t i = 0; i < h->nthreads; i++) {
+		struct hg_thread *w = &h->threads[i];
+		if (w->blocked && w->obj == ev->obj &&
+		    (cond ? trace_op_is_cond_wait(w->op) : w->op == TRACE_OP_BARRIER_WAIT))
+			w->woken = true;
+	}
+}
+
 void hang_detector_feed(struct hang_detector *h, const struct trace_event *ev)
 {
 	if (ev->thread == TRACE_NONE)
@@ -198,6 +216,7 @@ void hang_detector_feed(struct hang_detector *h, const struct trace_event *ev)
 	}
 	if (ev->phase == TRACE_PHASE_BEGIN) {
 		t->blocked = true;
+		t->woken = false;
 		t->op = ev->op;
 		t->call_op = ev->call_op;
 		t->obj = ev->obj;
@@ -212,6 +231,7 @@ void hang_detector_feed(struct hang_detector *h, const struct trace_event *ev)
 	if (ev->op == t->op || ev->op == TRACE_OP_THREAD_END)
 		t->blocked = false;
 	hg_end_event(h, t, ev);
+	hg_wake_waiters(h, ev);
 }
 
 /* ---- the "hang" analyzer: the final state of a finished trace ---- */

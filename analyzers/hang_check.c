@@ -414,7 +414,8 @@ static void hg_check_stall(struct hg_check *c, uint32_t process)
 			continue;
 		/* a timed wait ends by itself: its thread runs again (a worker
 		 * polling its queue every few seconds while main joins it) */
-		if (!t->blocked || !hg_settled(c, t, c->stall) || c->in_cycle[i] || trace_op_is_timed(t->op))
+		if (!t->blocked || t->woken || !hg_settled(c, t, c->stall) || c->in_cycle[i] ||
+		    trace_op_is_timed(t->op))
 			return;
 		/* a join of a thread that has ended returns: its thread runs
 		 * (the watchdog may look before the join's end is written) */

@@ -23,6 +23,8 @@ struct hg_thread {
 	                               that made records since runs its routine */
 	bool once_self;             /* a call on in_once from inside its own
 	                               routine: it waits for itself */
+	bool woken;                 /* its condition or barrier wait was released
+	                               since it began: it returns, once scheduled */
 	uint64_t begin_ns;
 	uint32_t gaps;              /* lost events so far: what it held before is unknown */
 };

@@ -158,10 +158,11 @@ static int supervise(struct launch *l, const struct run_options *o, bool *ended_
 		if (wd && watchdog_check(wd, stderr)) {
 			if (!o->kill_on_deadlock)
 				continue;
-			*ended_by_ctrace = true;
 			watchdog_kill_all(wd, SIGKILL);
 			launch_kill(l, SIGKILL);
 			launch_wait(l, -1);
+			/* a program that ended by itself first keeps its status */
+			*ended_by_ctrace = l->exit_signal == SIGKILL;
 			break;
 		}
 	}

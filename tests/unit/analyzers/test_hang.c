@@ -370,6 +370,34 @@ static void test_stall(void **state)
 	assert_int_equal(d->cycle[1].holding, 0);   /* the wait released its mutex */
 }
 
+/* Main waits on a condition that t1 signals just before it ends, and t2
+ * leaves a barrier that t1... waits on no more: the waits were released,
+ * their ENDs not yet written (main not yet scheduled): no stall. Before
+ * the wake, the same state is one. */
+static void test_no_stall_when_woken(void **state)
+{
+	struct hg_fixture *f = *state;
+	uint32_t cv = fake_object(&f->t, TRACE_OBJ_COND, 0x7000);
+	uint32_t bar = fake_object(&f->t, TRACE_OBJ_BARRIER, 0x8000);
+	fake_lock(&f->t, 0, f->a, 0);
+	fake_begin(&f->t, 0, TRACE_OP_COND_WAIT, cv)->obj2 = f->a;
+	fake_event(&f->t, 0, TRACE_OP_COND_RELEASE, f->a)->obj2 = cv;
+	fake_begin(&f->t, f->t1, TRACE_OP_BARRIER_WAIT, bar);
+	fake_begin(&f->t, f->t2, TRACE_OP_JOIN, 0);
+	uint64_t end = f->t.now + 5000 * MS;
+	assert_int_equal(check_final(f, end, 1000 * MS), 1);   /* nobody woken: a stall */
+	assert_int_equal(f->r.deadlocks[0].kind, REPORT_DEADLOCK_STALL);
+	report_release(&f->r);
+	report_init(&f->r);
+	fake_event(&f->t, f->t2, TRACE_OP_JOIN, 0);
+	fake_event(&f->t, f->t2, TRACE_OP_COND_SIGNAL, cv);
+	fake_begin(&f->t, f->t2, TRACE_OP_BARRIER_WAIT, bar);
+	fake_event(&f->t, f->t2, TRACE_OP_BARRIER_WAIT, bar);   /* the round is complete */
+	an_end_thread(&f->t, f->t2);
+	assert_int_equal(check_final(f, f->t.now + 5000 * MS, 1000 * MS), 0);
+	assert_int_equal(f->r.ndeadlocks, 0);
+}
+
 /* Main joins t1, which waits with a timeout longer than the stall
  * timeout, t2 is in a join too: t1 will run again, no stall. */
 static void test_no_stall_in_timed_wait(void **state)
@@ -471,7 +499,7 @@ int main(void)
 		T(test_timed_join_no_cycle),
 		T(test_no_stall_on_semaphore),
 		T(test_stall),
-		T(test_no_stall_in_timed_wait),
+		T(test_no_stall_when_woken), T(test_no_stall_in_timed_wait),
 		T(test_no_stall_when_one_runs_or_too_short),
 		T(test_exited_process_no_stall),
 		T(test_exec_is_not_a_wait),
