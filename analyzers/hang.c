@@ -167,19 +167,26 @@ static void hg_end_event(struct hang_detector *h, struct hg_thread *t, const str
 
 /* A signal or broadcast releases the waits on its condition that began
  * before it (POSIX lets a signal wake more than one: all of them may
- * return), a departure from a barrier every wait on it of that round.
- * Such a waiter is not blocked any more, though its END may come late:
- * the thread that woke it may end before it runs again. */
+ * return), a departure from a barrier every wait on it of that round, an
+ * unlock the waits for the lock (until one of them gets it: the others
+ * wait again). Such a waiter is not blocked any more, though its END may
+ * come late: the thread that woke it may end before it runs again. */
 static void hg_wake_waiters(struct hang_detector *h, const struct trace_event *ev)
 {
+	unsigned c = op_class(ev->op);
 	bool cond = trace_op_is_cond_signal(ev->op) && ev->result == 0;
-	if (!ev->obj || (!cond && ev->op != TRACE_OP_BARRIER_WAIT))
+	bool unlock = (c & OPC_RELEASE) && ev->result == 0;
+	bool locked = (c & OPC_ACQUIRE) && ev->result == 0;
+	if (!ev->obj || !(cond || unlock || locked || ev->op == TRACE_OP_BARRIER_WAIT))
 		return;
 	for (uint32_t i = 0; i < h->nthreads; i++) {
 		struct hg_thread *w = &h->threads[i];
-		if (w->blocked && w->obj == ev->obj &&
-		    (cond ? trace_op_is_cond_wait(w->op) : w->op == TRACE_OP_BARRIER_WAIT))
-			w->woken = true;
+		if (!w->blocked || w->obj != ev->obj)
+			continue;
+		if (cond ? trace_op_is_cond_wait(w->op) :
+		    unlock || locked ? (op_class(w->op) & OPC_ACQUIRE) != 0 :
+		    w->op == TRACE_OP_BARRIER_WAIT)
+			w->woken = !locked;
 	}
 }
 

@@ -398,6 +398,25 @@ static void test_no_stall_when_woken(void **state)
 	assert_int_equal(f->r.ndeadlocks, 0);
 }
 
+/* t1 unlocks the lock main waits for, then ends before main runs; t2
+ * joins: main gets the lock once scheduled, no stall. If t2 had got it
+ * first (and blocked), main would wait again. */
+static void test_no_stall_after_unlock(void **state)
+{
+	struct hg_fixture *f = *state;
+	fake_lock(&f->t, f->t1, f->a, 0);
+	fake_begin(&f->t, 0, TRACE_OP_MUTEX_LOCK, f->a);
+	fake_begin(&f->t, f->t2, TRACE_OP_JOIN, 0);
+	fake_unlock(&f->t, f->t1, f->a, 0);
+	an_end_thread(&f->t, f->t1);
+	assert_int_equal(check_final(f, f->t.now + 5000 * MS, 1000 * MS), 0);
+	assert_int_equal(f->r.ndeadlocks, 0);
+	fake_event(&f->t, f->t2, TRACE_OP_JOIN, 0);
+	fake_lock(&f->t, f->t2, f->a, 0);   /* t2 took it first: main waits again */
+	fake_begin(&f->t, f->t2, TRACE_OP_JOIN, 0);
+	assert_int_equal(check_final(f, f->t.now + 5000 * MS, 1000 * MS), 1);
+}
+
 /* Main joins t1, which waits with a timeout longer than the stall
  * timeout, t2 is in a join too: t1 will run again, no stall. */
 static void test_no_stall_in_timed_wait(void **state)
@@ -499,7 +518,7 @@ int main(void)
 		T(test_timed_join_no_cycle),
 		T(test_no_stall_on_semaphore),
 		T(test_stall),
-		T(test_no_stall_when_woken), T(test_no_stall_in_timed_wait),
+		T(test_no_stall_when_woken), T(test_no_stall_after_unlock), T(test_no_stall_in_timed_wait),
 		T(test_no_stall_when_one_runs_or_too_short),
 		T(test_exited_process_no_stall),
 		T(test_exec_is_not_a_wait),
