@@ -146,8 +146,9 @@ static void hg_end_event(struct hang_detector *h, struct hg_thread *t, const str
 			hg_released(h, ev->thread, ev->obj, false);
 	} else if ((op_class(ev->op) & OPC_DESTROY) && ev->result == 0) {
 		if (ev->kind == TRACE_OBJ_MUTEX || ev->kind == TRACE_OBJ_RWLOCK ||
-		    ev->kind == TRACE_OBJ_SPINLOCK)
-			hg_destroyed(h, ev->obj);
+		    ev->kind == TRACE_OBJ_SPINLOCK || ev->kind == TRACE_OBJ_COND ||
+		    ev->kind == TRACE_OBJ_BARRIER)
+			hg_destroyed(h, ev->obj);   /* conditions and barriers: their wakes */
 	} else if (trace_op_is_create(ev->op) && ev->result == 0) {
 		h->created = grow_zeroed(h->created, &h->ncreated, ev->process + 1, sizeof(*h->created));
 		h->created[ev->process]++;
@@ -168,26 +169,13 @@ static void hg_end_event(struct hang_detector *h, struct hg_thread *t, const str
 /* A signal or broadcast releases the waits on its condition that began
  * before it (POSIX lets a signal wake more than one: all of them may
  * return), a departure from a barrier every wait on it of that round, an
- * unlock the waits for the lock (until one of them gets it: the others
- * wait again). Such a waiter is not blocked any more, though its END may
- * come late: the thread that woke it may end before it runs again. */
-static void hg_wake_waiters(struct hang_detector *h, const struct trace_event *ev)
+ * unlock the waits for the lock: counted here, judged by hg_woken. */
+static void hg_count_wake(struct hang_detector *h, const struct trace_event *ev)
 {
-	unsigned c = op_class(ev->op);
-	bool cond = trace_op_is_cond_signal(ev->op) && ev->result == 0;
-	bool unlock = (c & OPC_RELEASE) && ev->result == 0;
-	bool locked = (c & OPC_ACQUIRE) && ev->result == 0;
-	if (!ev->obj || !(cond || unlock || locked || ev->op == TRACE_OP_BARRIER_WAIT))
-		return;
-	for (uint32_t i = 0; i < h->nthreads; i++) {
-		struct hg_thread *w = &h->threads[i];
-		if (!w->blocked || w->obj != ev->obj)
-			continue;
-		if (cond ? trace_op_is_cond_wait(w->op) :
-		    unlock || locked ? (op_class(w->op) & OPC_ACQUIRE) != 0 :
-		    w->op == TRACE_OP_BARRIER_WAIT)
-			w->woken = !locked;
-	}
+	bool released = ev->result == 0 &&
+			(trace_op_is_cond_signal(ev->op) || (op_class(ev->op) & OPC_RELEASE));
+	if (ev->obj && (released || ev->op == TRACE_OP_BARRIER_WAIT))
+		hg_lock(h, ev->obj)->wakes++;
 }
 
 void hang_detector_feed(struct hang_detector *h, const struct trace_event *ev)
@@ -223,7 +211,8 @@ void hang_detector_feed(struct hang_detector *h, const struct trace_event *ev)
 	}
 	if (ev->phase == TRACE_PHASE_BEGIN) {
 		t->blocked = true;
-		t->woken = false;
+		const struct hg_lock *l = ev->obj ? hg_lock_find(h, ev->obj) : NULL;
+		t->wakes_at_begin = l ? l->wakes : 0;
 		t->op = ev->op;
 		t->call_op = ev->call_op;
 		t->obj = ev->obj;
@@ -238,7 +227,7 @@ void hang_detector_feed(struct hang_detector *h, const struct trace_event *ev)
 	if (ev->op == t->op || ev->op == TRACE_OP_THREAD_END)
 		t->blocked = false;
 	hg_end_event(h, t, ev);
-	hg_wake_waiters(h, ev);
+	hg_count_wake(h, ev);
 }
 
 /* ---- the "hang" analyzer: the final state of a finished trace ---- */

@@ -404,6 +404,20 @@ static void hg_check_cycles(struct hg_check *c)
 	free(visited);
 }
 
+/* Whether T's wait was released since it began, though its END has not
+ * come (the thread that woke it may end before it runs again): a signal
+ * or broadcast on its condition, a departure from its barrier, an unlock
+ * of its lock while nobody has got it since (else it waits again). */
+static bool hg_woken(const struct hang_detector *h, const struct hg_thread *t)
+{
+	const struct hg_lock *l = t->obj ? hg_lock_find(h, t->obj) : NULL;
+	if (!l || l->wakes == t->wakes_at_begin)
+		return false;
+	if (op_class(t->op) & OPC_ACQUIRE)
+		return l->owner == HG_NONE && !l->nreaders;
+	return trace_op_is_cond_wait(t->op) || t->op == TRACE_OP_BARRIER_WAIT;
+}
+
 static void hg_check_stall(struct hg_check *c, uint32_t process)
 {
 	struct hang_detector *h = c->h;
@@ -414,7 +428,7 @@ static void hg_check_stall(struct hg_check *c, uint32_t process)
 			continue;
 		/* a timed wait ends by itself: its thread runs again (a worker
 		 * polling its queue every few seconds while main joins it) */
-		if (!t->blocked || t->woken || !hg_settled(c, t, c->stall) || c->in_cycle[i] ||
+		if (!t->blocked || hg_woken(h, t) || !hg_settled(c, t, c->stall) || c->in_cycle[i] ||
 		    trace_op_is_timed(t->op))
 			return;
 		/* a join of a thread that has ended returns: its thread runs

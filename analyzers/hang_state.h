@@ -23,8 +23,7 @@ struct hg_thread {
 	                               that made records since runs its routine */
 	bool once_self;             /* a call on in_once from inside its own
 	                               routine: it waits for itself */
-	bool woken;                 /* its condition or barrier wait was released
-	                               since it began: it returns, once scheduled */
+	uint32_t wakes_at_begin;    /* its object's wakes when its wait began */
 	uint64_t begin_ns;
 	uint32_t gaps;              /* lost events so far: what it held before is unknown */
 };
@@ -46,6 +45,9 @@ struct hg_lock {
 	uint32_t owner_gaps;        /* the owner's gaps when it took the lock */
 	uint32_t nreaders, cap;
 	struct hg_holder *readers;  /* (owned) one entry per read acquisition */
+	uint32_t wakes;             /* its unlocks; a condition's signals and
+	                               broadcasts, a barrier's departures (such
+	                               objects have an entry too, never held) */
 };
 
 struct hang_detector {
