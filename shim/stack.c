@@ -175,7 +175,7 @@ static bool may_unwind(void)
 
 uint32_t shim_stack_unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc)
 {
-	if (!may_unwind()) {
+	if (!may_unwind()) {   /* also for python.c's calls */
 		pc[0] = pc0;
 		return 1;
 	}
@@ -215,6 +215,10 @@ uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
 	uint32_t cached = shim_stack_cached(t, pc0, sp);
 	if (cached != UINT32_MAX)
 		return cached;
+	if (!may_unwind()) {   /* the call site only, kept out of the parent's cache */
+		pc[0] = pc0;
+		return trace_writer_intern_stack(&shim.writer, pc, 1);
+	}
 	bool cacheable = t->stack_hi && sp >= t->stack_lo && sp < t->stack_hi;
 	struct shim_stack_entry *e = &t->cache[shim_stack_cache_index(pc0, sp)];
 	uint32_t depth = shim_stack_unwind(t, pc0, pc);
