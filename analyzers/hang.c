@@ -122,8 +122,7 @@ static void hg_destroyed(struct hang_detector *h, uint32_t lock)
 	if (!l)
 		return;
 	free(l->readers);
-	memset(l, 0, sizeof(*l));
-	id_table_unuse(&h->locks, lock);
+	id_table_drop(&h->locks, lock, l, sizeof(*l));
 }
 
 static void hg_process_exited(struct hang_detector *h, uint32_t process, bool exited)

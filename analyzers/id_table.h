@@ -15,8 +15,10 @@
 #ifndef CTRACE_ID_TABLE_H
 #define CTRACE_ID_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ID_TABLE_SLACK 16        /* unused pages kept beyond those in use */
 #define ID_TABLE_LISTED (1u << 31) /* in used[]: the page is in emptied */
@@ -90,6 +92,24 @@ static inline void id_table_unuse(struct id_table *t, uint32_t id)
 	t->count--;
 	if (!(--t->used[p] & ~ID_TABLE_LISTED))
 		id_table_page_emptied(t, p);
+}
+
+/* The entry of ID, whose flag USED (false while it is fresh) is in it,
+ * comes into use unless the flag says it is already. */
+static inline void id_table_claim(struct id_table *t, uint32_t id, bool *used)
+{
+	if (!*used) {
+		*used = true;
+		id_table_use(t, id);
+	}
+}
+
+/* ENTRY of ID (ELEM bytes), in use, is fresh again: zeroed, its slot
+ * given back (the caller let go of what it owns first). */
+static inline void id_table_drop(struct id_table *t, uint32_t id, void *entry, size_t elem)
+{
+	memset(entry, 0, elem);
+	id_table_unuse(t, id);
 }
 
 /* Calls FN(entry, id, ctx) for each entry of an allocated page (in use or

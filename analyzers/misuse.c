@@ -32,8 +32,7 @@ void mu_lock_forget(struct misuse *mu, uint32_t id)
 	if (!l || !l->used)
 		return;
 	free(l->readers);
-	memset(l, 0, sizeof(*l));
-	id_table_unuse(&mu->locks, id);
+	id_table_drop(&mu->locks, id, l, sizeof(*l));
 }
 
 struct mu_thread *mu_thread_slow(struct misuse *mu, uint32_t id)

@@ -93,10 +93,7 @@ struct rc_thread *rc_thread_slow(struct rc_hb *hb, uint32_t id)
 struct rc_sync *rc_obj(struct rc_hb *hb, uint32_t obj)
 {
 	struct rc_sync *s = id_table_entry(&hb->objs, obj, sizeof(struct rc_sync));
-	if (!s->used) {
-		s->used = true;
-		id_table_use(&hb->objs, obj);
-	}
+	id_table_claim(&hb->objs, obj, &s->used);
 	return s;
 }
 
@@ -106,8 +103,7 @@ void rc_obj_forget(struct rc_hb *hb, uint32_t obj)
 	if (!s || !s->used)
 		return;
 	rc_sync_release(s);
-	memset(s, 0, sizeof(*s));
-	id_table_unuse(&hb->objs, obj);
+	id_table_drop(&hb->objs, obj, s, sizeof(*s));
 }
 
 struct rc_sync *rc_addr_sync(struct rc_hb *hb, uint32_t process, uint64_t addr)

@@ -23,10 +23,7 @@ static struct rc_objstate *rc_objstate(struct rc_objraces *o, uint32_t obj)
 	if (!o->v.elem)   /* a part's table, made at its first use */
 		id_table_init(&o->v, sizeof(struct rc_objstate));
 	struct rc_objstate *st = id_table_entry(&o->v, obj, sizeof(struct rc_objstate));
-	if (!st->used) {
-		st->used = true;
-		id_table_use(&o->v, obj);
-	}
+	id_table_claim(&o->v, obj, &st->used);
 	return st;
 }
 
@@ -34,8 +31,7 @@ static struct rc_objstate *rc_objstate(struct rc_objraces *o, uint32_t obj)
 static void rc_objstate_forget(struct rc_objraces *o, uint32_t obj, struct rc_objstate *st)
 {
 	free(st->reads);
-	memset(st, 0, sizeof(*st));
-	id_table_unuse(&o->v, obj);
+	id_table_drop(&o->v, obj, st, sizeof(*st));
 }
 
 /* PREV and CUR (later in the trace) race: another thread's, unordered.

@@ -288,7 +288,9 @@ stack_miss(struct shim_call *c, uint32_t native, uintptr_t pc0, const char *tsta
 	   const char *frame, struct shim_py_entry *set, uint64_t hash)
 {
 	struct shim_thread *t = c->t;
-	if (t->in_dlopen)  /* no unwinding while the loader lock may be held */
+	/* no unwinding while the loader lock may be held, nor in a vfork
+	 * child (its cache is its parent's too) */
+	if (t->in_dlopen || !shim_stack_may_unwind())
 		return native;
 	int saved = *t->errno_at;
 	t->in_shim++;

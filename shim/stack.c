@@ -162,23 +162,19 @@ static __attribute__((noinline)) int step_backtrace(void **buf, int size)
 	return n;
 }
 
-/* Whether libunwind may run here: not in a vfork child, which shares the
- * parent's memory but not its descriptors. libunwind checks addresses
- * through a pipe of its own, and reopens it when its descriptors are gone
- * (a child closes them before its exec): the numbers it stores would then
- * name the parent's own files and pipes, which its next unwind reads and
- * writes (Python's subprocess from threads lost and gained bytes). */
-static bool may_unwind(void)
+/* Not in a vfork child, which shares the parent's memory but not its
+ * descriptors. libunwind checks addresses through a pipe of its own, and
+ * reopens it when its descriptors are gone (a child closes them before
+ * its exec): the numbers it stores would then name the parent's own files
+ * and pipes, which its next unwind reads and writes (Python's subprocess
+ * from threads lost and gained bytes). */
+bool shim_stack_may_unwind(void)
 {
 	return shim_is_own_process();
 }
 
 uint32_t shim_stack_unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc)
 {
-	if (!may_unwind()) {   /* also for python.c's calls */
-		pc[0] = pc0;
-		return 1;
-	}
 	void *buf[TRACE_STACK_DEPTH_MAX + SKIP_MAX + 1];
 	uint32_t want = shim.stack_depth + SKIP_MAX;
 	t->in_unwind++;
@@ -215,7 +211,7 @@ uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
 	uint32_t cached = shim_stack_cached(t, pc0, sp);
 	if (cached != UINT32_MAX)
 		return cached;
-	if (!may_unwind()) {   /* the call site only, kept out of the parent's cache */
+	if (!shim_stack_may_unwind()) {   /* the call site only, kept out of the parent's cache */
 		pc[0] = pc0;
 		return trace_writer_intern_stack(&shim.writer, pc, 1);
 	}
@@ -238,7 +234,7 @@ uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
 
 uint32_t shim_stack_capture_signal(struct shim_thread *t)
 {
-	if (!shim.stack_depth || !may_unwind())
+	if (!shim.stack_depth || !shim_stack_may_unwind())
 		return 0;
 	void *buf[TRACE_STACK_DEPTH_MAX + 2];
 	uint64_t pc[TRACE_STACK_DEPTH_MAX];

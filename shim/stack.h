@@ -44,6 +44,10 @@ uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp);
  * (shim.stack_depth at most), not interned: their number. */
 uint32_t shim_stack_unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc);
 
+/* Whether libunwind may run in the calling process now (a system call:
+ * ask it on a stack cache's miss only, before shim_stack_unwind). */
+bool shim_stack_may_unwind(void);
+
 /* A cached stack's return addresses are checked up to the thread's root:
  * the frame of the trampoline that runs the program's code on the thread
  * (the shim's thread start, or main's caller) and the frames of libc

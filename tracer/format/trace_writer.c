@@ -282,7 +282,6 @@ int trace_writer_open(struct trace_writer *w, const struct trace_writer_config *
 	w->ino = (uint64_t)st.st_ino;
 	atomic_store(&w->fd, fd);
 	w->order = map_anon(TRACE_ORDER_BYTES);
-	w->order_index = w->order ? (_Atomic uint32_t *)(w->order + TRACE_GROUPS) : NULL;
 	atomic_store(&w->order_next, 0);
 	w->stack_tables[0] = map_anon(stack_table_bytes(0));
 	w->hdr = (struct trace_process_header *)map_chunk(w, TRACE_ALIGN, NULL);
@@ -336,7 +335,6 @@ void trace_writer_abandon(struct trace_writer *w)
 	w->hdr = NULL;
 	w->stack_chunk = NULL;
 	w->order = NULL;
-	w->order_index = NULL;
 	w->fd = -1;
 }
 
@@ -354,11 +352,18 @@ uint32_t trace_writer_new_thread(struct trace_writer *w)
 
 #define ORDER_PROBES 32u
 
+/* The index of the private groups, after the groups in their mapping:
+ * TRACE_ORDER_INDEX slots, each 1 + a group or 0 (free). */
+static _Atomic uint32_t *order_index(const struct trace_writer *w)
+{
+	return (_Atomic uint32_t *)(w->order + TRACE_GROUPS);
+}
+
 uint32_t trace_writer_group(struct trace_writer *w, uint64_t key)
 {
 	const uint32_t mask = TRACE_ORDER_INDEX - 1;
 	for (uint32_t i = 0; key && i < ORDER_PROBES; i++) {  /* key 0 shares */
-		_Atomic uint32_t *slot = &w->order_index[(uint32_t)((key >> 2) + i) & mask];
+		_Atomic uint32_t *slot = &order_index(w)[(uint32_t)((key >> 2) + i) & mask];
 		uint32_t v = atomic_load_explicit(slot, memory_order_acquire);
 		if (!v) {
 			/* a new group, its key set before the slot names it */

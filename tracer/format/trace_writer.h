@@ -88,9 +88,8 @@ struct trace_writer {
 	char path[TRACE_PATH_MAX];
 	struct trace_process_header *hdr;     /* mapped first chunk */
 	_Atomic uint64_t file_end;            /* next free file offset */
-	struct trace_order *order;            /* TRACE_GROUPS, mmap'd, then the index: */
-	_Atomic uint32_t *order_index;        /* TRACE_ORDER_INDEX slots: 1 + a private
-	                                         group, 0 = free */
+	struct trace_order *order;            /* TRACE_GROUPS, mmap'd, then their index
+	                                         (trace_writer.c: order_index) */
 	_Atomic uint32_t order_next;          /* private groups handed out */
 	/* The stack table, one mapping per size it had; the last, at
 	 * stack_level, is current. It doubles as it fills (under stack_lock),
