@@ -5,6 +5,8 @@
  * written for TSan links with `ctrace cc` and means the same. Each becomes a
  * happens-before edge, a benign range, a name or an ignored stretch; what
  * ctrace has no use for does nothing. Built twice, like tsan_abi.c. */
+#include <execinfo.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "tsan_entry.h"
@@ -66,6 +68,54 @@ TSAN_EXPORT void __tsan_mutex_post_signal(void *addr, unsigned flags) {}
 TSAN_EXPORT void __tsan_mutex_pre_divert(void *addr, unsigned flags) {}
 TSAN_EXPORT void __tsan_mutex_post_divert(void *addr, unsigned flags) {}
 
+/* Fibers (tsan_fiber.c): the flags (no_sync) change nothing here. */
+TSAN_EXPORT void *__tsan_get_current_fiber(void)
+{
+	return tsan_record_fiber_current();
+}
+
+TSAN_EXPORT void *__tsan_create_fiber(unsigned flags)
+{
+	return tsan_record_fiber_create();
+}
+
+TSAN_EXPORT void __tsan_destroy_fiber(void *fiber)
+{
+	tsan_record_fiber_destroy(fiber);
+}
+
+TSAN_EXPORT void __tsan_switch_to_fiber(void *fiber, unsigned flags)
+{
+	tsan_record_fiber_switch(CALLER_PC, fiber);
+}
+
+TSAN_EXPORT void __tsan_set_fiber_name(void *fiber, const char *name) {}
+
+/* Objects of a library that has no instrumented code (Swift's, Apple's):
+ * a read or a write of the whole object, as libtsan makes it, is a one-byte
+ * access at its address. The tags name nothing in ctrace's reports. */
+TSAN_EXPORT void *__tsan_external_register_tag(const char *object_type)
+{
+	static _Atomic uintptr_t tags = 1;
+	return (void *)atomic_fetch_add_explicit(&tags, 1, memory_order_relaxed);
+}
+
+TSAN_EXPORT void __tsan_external_register_header(void *tag, const char *header) {}
+TSAN_EXPORT void __tsan_external_assign_tag(void *addr, void *tag) {}
+
+TSAN_EXPORT void __tsan_external_read(void *addr, void *caller_pc, void *tag)
+{
+	tsan_record_access(CALLER_PC, addr, 1, 0);
+}
+
+TSAN_EXPORT void __tsan_external_write(void *addr, void *caller_pc, void *tag)
+{
+	tsan_record_access(CALLER_PC, addr, 1, TRACE_ACCESS_WRITE);
+}
+
+/* libtsan's shadow memory; ctrace has none to flush. */
+TSAN_EXPORT void __tsan_flush_memory(void) {}
+
 /* A range access made at PC (a runtime of another language, an
  * interpreter, names its own code's place). */
 TSAN_EXPORT void __tsan_read_range_pc(void *addr, unsigned long size, void *pc)
@@ -98,6 +148,29 @@ TSAN_EXPORT void __tsan_write_range_pc(void *addr, unsigned long size, void *pc)
 UNALIGNED(16)
 UNALIGNED(32)
 UNALIGNED(64)
+
+/* <sanitizer/common_interface_defs.h>, what code written for a sanitizer
+ * calls of it: reports go to the trace, so their path, fd and death
+ * callback mean nothing here; a stack trace is printed on request. */
+TSAN_EXPORT void __sanitizer_print_stack_trace(void)
+{
+	void *pcs[64];
+	int n = backtrace(pcs, 64);
+	if (n > 1)  /* from its caller */
+		backtrace_symbols_fd(pcs + 1, n - 1, 2);
+}
+
+TSAN_EXPORT void __sanitizer_set_report_path(const char *path) {}
+TSAN_EXPORT void __sanitizer_set_report_fd(void *fd) {}
+TSAN_EXPORT void __sanitizer_set_death_callback(void (*callback)(void)) {}
+TSAN_EXPORT void __sanitizer_sandbox_on_notify(void *args) {}
+
+/* Nonzero for the first caller only. */
+TSAN_EXPORT int __sanitizer_acquire_crash_state(void)
+{
+	static atomic_flag taken = ATOMIC_FLAG_INIT;
+	return !atomic_flag_test_and_set(&taken);
+}
 
 /* Dynamic annotations: FILE and LINE are where the macro was; the caller's
  * place says the same, and more. */

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #ifdef CTRACE_TSAN_RECORD
 /* What the runtime's calls from the program's own entry points answer
@@ -46,6 +47,12 @@ void tsan_record_annotate(uintptr_t pc, unsigned kind, const volatile void *addr
 			  const char *name);
 /* __tsan_ignore_thread_begin (true) / _end (false). */
 void tsan_record_ignore(bool begin);
+/* TSan's fibers (tsan_fiber.c): the fiber running (made at the first
+ * call: the thread's own), a new one, its end, and a switch to one. */
+void *tsan_record_fiber_current(void);
+void *tsan_record_fiber_create(void);
+void tsan_record_fiber_destroy(void *fiber);
+void tsan_record_fiber_switch(uintptr_t pc, void *fiber);
 #else
 static inline bool tsan_record_alive(void) { return false; }
 static inline void tsan_record_init(uintptr_t pc) { (void)pc; }
@@ -85,6 +92,26 @@ static inline void tsan_record_annotate(uintptr_t pc, unsigned kind, const volat
 	(void)pc, (void)kind, (void)addr, (void)size, (void)name;
 }
 static inline void tsan_record_ignore(bool begin) { (void)begin; }
+/* Fibers without ctrace: distinct addresses, nothing more. */
+static __thread void *tsan_stub_fiber_running;
+static inline void *tsan_record_fiber_current(void)
+{
+	if (!tsan_stub_fiber_running)
+		tsan_stub_fiber_running = malloc(1);
+	return tsan_stub_fiber_running;
+}
+static inline void *tsan_record_fiber_create(void) { return malloc(1); }
+static inline void tsan_record_fiber_destroy(void *fiber)
+{
+	if (fiber != tsan_stub_fiber_running)
+		free(fiber);
+}
+static inline void tsan_record_fiber_switch(uintptr_t pc, void *fiber)
+{
+	(void)pc;
+	if (fiber)
+		tsan_stub_fiber_running = fiber;
+}
 #endif
 
 #endif

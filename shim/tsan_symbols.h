@@ -109,6 +109,14 @@
 	X(__tsan_read_range_pc) X(__tsan_write_range_pc) \
 	X(__sanitizer_unaligned_load16) X(__sanitizer_unaligned_load32) \
 	X(__sanitizer_unaligned_load64) X(__sanitizer_unaligned_store16) \
-	X(__sanitizer_unaligned_store32) X(__sanitizer_unaligned_store64)
+	X(__sanitizer_unaligned_store32) X(__sanitizer_unaligned_store64) \
+	X(__tsan_get_current_fiber) X(__tsan_create_fiber) X(__tsan_destroy_fiber) \
+	X(__tsan_switch_to_fiber) X(__tsan_set_fiber_name) \
+	X(__tsan_external_register_tag) X(__tsan_external_register_header) \
+	X(__tsan_external_assign_tag) X(__tsan_external_read) X(__tsan_external_write) \
+	X(__tsan_flush_memory) \
+	X(__sanitizer_print_stack_trace) X(__sanitizer_set_report_path) \
+	X(__sanitizer_set_report_fd) X(__sanitizer_set_death_callback) \
+	X(__sanitizer_sandbox_on_notify) X(__sanitizer_acquire_crash_state)
 
 #endif

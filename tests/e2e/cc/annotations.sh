@@ -30,9 +30,11 @@ for cc in gcc clang; do
 	command -v $cc >/dev/null || continue
 	"$ctrace" cc --cc=$cc -O2 "$src/tests/e2e/cc/tsan_api.c" -o "$work/api-$cc" -pthread ||
 		fail "TSan's interface with $cc"
-	[ "$("$work/api-$cc")" = "shared 20000" ] || fail "tsan_api natively ($cc)"
-	"$ctrace" run -q -o "$work/trace-api-$cc" -- "$work/api-$cc" >"$work/out" ||
+	[ "$("$work/api-$cc" 2>"$work/api.err")" = "shared 20000" ] || fail "tsan_api natively ($cc)"
+	grep -q "api-$cc" "$work/api.err" || fail "no stack trace printed natively ($cc): $(head -c 300 "$work/api.err")"
+	"$ctrace" run -q -o "$work/trace-api-$cc" -- "$work/api-$cc" >"$work/out" 2>"$work/api.err" ||
 		fail "tsan_api under ctrace run ($cc)"
+	grep -q "api-$cc" "$work/api.err" || fail "no stack trace printed under ctrace ($cc): $(head -c 300 "$work/api.err")"
 	[ "$(cat "$work/out")" = "shared 20000" ] || fail "tsan_api under ctrace run ($cc)"
 done
 echo "PASS: annotations in plain and ctrace cc programs, TSan's interface"

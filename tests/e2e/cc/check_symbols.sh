@@ -23,7 +23,7 @@ printf '#include "tsan_symbols.h"\n#define N(name, ...) name\n%s\n' "$(printf '%
 	gcc -E -P -I "$src/shim" - | tr -s ' ' '\n' | grep . | sort -u >"$work/rows"
 [ "$(wc -l <"$work/rows")" -ge 120 ] || fail "only $(wc -l <"$work/rows") rows in tsan_symbols.h"
 for lib in libctrace-tsan.so libctrace-shim.so; do
-	nm -D --defined-only "$build/$lib" | awk '{print $3}' | grep -E '^(__tsan_|ctrace_annotate$|Annotate|WTFAnnotate|__sanitizer_syscall_|__sanitizer_unaligned_)' |
+	nm -D --defined-only "$build/$lib" | awk '{print $3}' | grep -E '^(__tsan_|ctrace_annotate$|Annotate|WTFAnnotate|__sanitizer_)' |
 		sort -u >"$work/$lib"
 	diff "$work/rows" "$work/$lib" >"$work/diff" ||
 		fail "$lib does not define exactly the rows of tsan_symbols.h: $(tr '\n' ' ' <"$work/diff")"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* tsan_api.c - code written for TSan, built with `ctrace cc`: a custom
  * lock annotated through <sanitizer/tsan_interface.h> (as abseil's Mutex
- * does) and the dynamic annotations libtsan defines. It must link and run. */
+ * does), the dynamic annotations libtsan defines, external objects and
+ * a stack trace on request (on stderr). It must link and run. */
 #include <pthread.h>
 #include <sanitizer/tsan_interface.h>
 #include <stdio.h>
@@ -53,6 +54,11 @@ int main(void)
 	__tsan_mutex_destroy(&spin, 0);
 	__tsan_release(&shared);
 	__tsan_acquire(&shared);
+	void *tag = __tsan_external_register_tag("Counter");
+	__tsan_external_write(&shared, __builtin_return_address(0), tag);
+	__tsan_external_read(&shared, __builtin_return_address(0), tag);
+	__sanitizer_set_report_path("/dev/null");
+	__sanitizer_print_stack_trace();
 	printf("shared %d\n", shared);
 	return shared != 20000;
 }

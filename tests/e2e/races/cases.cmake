@@ -40,6 +40,10 @@ foreach(family gcc clang)
   endforeach()
   ctrace_race_case(norace_detached_dtls ${family} norace.c detached_dtls norace.jq
     RACE_LIB_SRC=${RACES_DIR}/dtls_lib.c)
+  # Coroutines that switch through TSan's fiber interface: a fiber's own
+  # order across threads, and its own stack.
+  ctrace_race_case(norace_fibers ${family} fibers.c migrate norace.jq)
+  ctrace_race_case(fibers ${family} fibers.c race fibers.jq)
   # Locks without destroy, freed with their block: the free is their end.
   ctrace_race_case(freed_lock ${family} freed_lock.c race freed_lock.jq)
   ctrace_race_case(norace_freed_lock ${family} freed_lock.c joined norace.jq)

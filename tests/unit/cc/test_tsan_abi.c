@@ -66,6 +66,11 @@ void tsan_record_annotate(uintptr_t pc, unsigned kind, const volatile void *addr
 	rec.pc = pc, rec.kind = kind, rec.addr = addr, rec.size = size, rec.name = name;
 }
 void tsan_record_ignore(bool begin) { rec.ignore += begin ? 1 : -1; }
+static int fiber_own, fiber_made;
+void *tsan_record_fiber_current(void) { return &fiber_own; }
+void *tsan_record_fiber_create(void) { return &fiber_made; }
+void tsan_record_fiber_destroy(void *fiber) { rec.addr = fiber; }
+void tsan_record_fiber_switch(uintptr_t pc, void *fiber) { rec.pc = pc, rec.addr = fiber; }
 
 /* The entry points' prototypes, from the same rows. */
 #define DECLARE_ACCESS(name, size, flags) void name(void *addr);
@@ -98,6 +103,14 @@ void AnnotateBenignRace(const char *f, int l, const volatile void *mem, const ch
 void AnnotateThreadName(const char *f, int l, const char *name);
 void AnnotateIgnoreWritesBegin(const char *f, int l);
 void AnnotateIgnoreWritesEnd(const char *f, int l);
+void *__tsan_get_current_fiber(void);
+void *__tsan_create_fiber(unsigned flags);
+void __tsan_destroy_fiber(void *fiber);
+void __tsan_switch_to_fiber(void *fiber, unsigned flags);
+void *__tsan_external_register_tag(const char *object_type);
+void __tsan_external_read(void *addr, void *caller_pc, void *tag);
+void __tsan_external_write(void *addr, void *caller_pc, void *tag);
+int __sanitizer_acquire_crash_state(void);
 
 /* Where a call from this function returns to: within it (its 50 checks
  * of accesses make it long). */
@@ -271,6 +284,30 @@ static __attribute__((noinline)) void test_interface(void **state)
 	assert_int_equal(rec.ignore, 1);
 	AnnotateIgnoreWritesEnd(__FILE__, __LINE__);
 	assert_int_equal(rec.ignore, 0);
+
+	/* fibers */
+	assert_ptr_equal(__tsan_get_current_fiber(), &fiber_own);
+	void *fiber = __tsan_create_fiber(0);
+	assert_ptr_equal(fiber, &fiber_made);
+	rec.pc = 0;
+	__tsan_switch_to_fiber(fiber, 1);
+	assert_ptr_equal(rec.addr, &fiber_made);
+	ASSERT_PC_IN(test_interface);
+	__tsan_destroy_fiber(&fiber_own);
+	assert_ptr_equal(rec.addr, &fiber_own);
+
+	/* a library's objects: a one-byte read or write of the object */
+	void *tag = __tsan_external_register_tag("Dictionary");
+	assert_ptr_not_equal(tag, NULL);
+	assert_ptr_not_equal(__tsan_external_register_tag("Array"), tag);
+	__tsan_external_write(&mu, NULL, tag);
+	assert_ptr_equal(rec.addr, &mu);
+	assert_int_equal(rec.size, 1);
+	assert_int_equal(rec.flags, TRACE_ACCESS_WRITE);
+	__tsan_external_read(&mu, NULL, tag);
+	assert_int_equal(rec.flags, 0);
+	assert_int_equal(__sanitizer_acquire_crash_state(), 1);
+	assert_int_equal(__sanitizer_acquire_crash_state(), 0);
 }
 
 int main(void)

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/* tsan_fiber.c - TSan's fiber interface (<sanitizer/tsan_interface.h>:
+ * __tsan_create_fiber, __tsan_switch_to_fiber...): code that switches
+ * stacks itself (coroutines on swapcontext, Boost.Context, a fiber
+ * scheduler) says which fiber runs from now on.
+ *
+ * A fiber keeps what the instrumented code's hooks build as it runs: its
+ * shadow call stack and its ignore depth, saved while it is switched out,
+ * so an access in a fiber has the fiber's stack, not the one that ran
+ * before it on the thread. In the trace a fiber's accesses are its
+ * thread's, in program order: fibers of one thread never race with each
+ * other (they never run at once). A fiber may go on on another thread: a
+ * switch releases on the fiber left and acquires on the fiber entered, so
+ * what a fiber did before it moved happens before what it does after,
+ * whatever synchronization its scheduler uses. That edge is made with
+ * __tsan_switch_to_fiber_no_sync too (TSan keeps a fiber's own order
+ * then as well, in the fiber's clock). */
+#include "tsan_record.h"
+
+#include <string.h>
+#include <sys/mman.h>
+
+#include "real_mem.h"
+#include "trace_format.h"
+#include "tsan_thread.h"
+
+#define RECORD_API __attribute__((visibility("protected")))
+
+struct tsan_fiber {
+	uint32_t depth, overflow;
+	int ignore;
+	bool mapped;                 /* from mmap, not the real calloc */
+	struct tsan_frame frames[TSAN_DEPTH_MAX];
+};
+
+/* The fiber the thread runs: NULL until the program asks (its own, then). */
+static __thread struct tsan_fiber *fiber_running;
+
+static struct tsan_fiber *fiber_new(void)
+{
+	if (shim_mem_resolve() && shim_mem.calloc) {
+		struct tsan_fiber *f = shim_mem.calloc(1, sizeof(*f));
+		if (f)
+			return f;
+	}
+	struct tsan_fiber *f = mmap(NULL, sizeof(*f), PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (f == MAP_FAILED)
+		return NULL;
+	f->mapped = true;
+	return f;
+}
+
+RECORD_API void *tsan_record_fiber_current(void)
+{
+	if (!fiber_running)
+		fiber_running = fiber_new();
+	return fiber_running;
+}
+
+RECORD_API void *tsan_record_fiber_create(void)
+{
+	return fiber_new();
+}
+
+RECORD_API void tsan_record_fiber_destroy(void *fiber)
+{
+	struct tsan_fiber *f = fiber;
+	if (!f || f == fiber_running)
+		return;
+	if (f->mapped)
+		munmap(f, sizeof(*f));
+	else
+		shim_mem.free(f);
+}
+
+RECORD_API void tsan_record_fiber_switch(uintptr_t pc, void *fiber)
+{
+	struct tsan_fiber *from = tsan_record_fiber_current(), *to = fiber;
+	if (!to || !from || to == from)
+		return;
+	tsan_record_annotate(pc, TRACE_ANN_HAPPENS_BEFORE, from, 0, NULL);
+	struct tsan_thread *ts = tsan_current();
+	if (!ts && tsan_thread_of_caller())
+		ts = tsan_current();
+	if (ts) {
+		struct tsan_hot *h = &ts->hot;
+		uint32_t kept = h->depth < TSAN_DEPTH_MAX ? h->depth : TSAN_DEPTH_MAX;
+		from->depth = kept;
+		from->overflow = h->overflow;
+		from->ignore = h->ignore;
+		memcpy(from->frames, h->frames, kept * sizeof(h->frames[0]));
+		h->depth = to->depth;
+		h->overflow = to->overflow;
+		h->ignore = to->ignore;
+		memcpy(h->frames, to->frames, to->depth * sizeof(h->frames[0]));
+	}
+	fiber_running = to;
+	tsan_record_annotate(pc, TRACE_ANN_HAPPENS_AFTER, to, 0, NULL);
+}
