@@ -189,6 +189,7 @@ static void thread_key_destructor(void *p)
 	t->in_shim++;  /* a signal handler now must not write: the chunk goes away */
 	shim_tls = SHIM_THREAD_GONE;
 	tsan_thread_gone();
+	tsan_fiber_thread_gone();
 	trace_stream_close(&t->stream);
 	state_free(t);
 }

@@ -33,8 +33,9 @@ struct tsan_fiber {
 	struct tsan_frame frames[TSAN_DEPTH_MAX];
 };
 
-/* The fiber the thread runs: NULL until the program asks (its own, then). */
-static __thread struct tsan_fiber *fiber_running;
+/* The fiber the thread runs, and the thread's own (its original stack):
+ * NULL until the program asks. */
+static __thread struct tsan_fiber *fiber_running, *fiber_own;
 
 static struct tsan_fiber *fiber_new(void)
 {
@@ -54,7 +55,7 @@ static struct tsan_fiber *fiber_new(void)
 RECORD_API void *tsan_record_fiber_current(void)
 {
 	if (!fiber_running)
-		fiber_running = fiber_new();
+		fiber_running = fiber_own = fiber_new();
 	return fiber_running;
 }
 
@@ -63,15 +64,26 @@ RECORD_API void *tsan_record_fiber_create(void)
 	return fiber_new();
 }
 
-RECORD_API void tsan_record_fiber_destroy(void *fiber)
+static void fiber_free(struct tsan_fiber *f)
 {
-	struct tsan_fiber *f = fiber;
-	if (!f || f == fiber_running)
-		return;
 	if (f->mapped)
 		munmap(f, sizeof(*f));
 	else
 		shim_mem.free(f);
+}
+
+RECORD_API void tsan_record_fiber_destroy(void *fiber)
+{
+	struct tsan_fiber *f = fiber;
+	if (f && f != fiber_running && f != fiber_own)
+		fiber_free(f);
+}
+
+void tsan_fiber_thread_gone(void)
+{
+	if (fiber_own)
+		fiber_free(fiber_own);
+	fiber_running = fiber_own = NULL;
 }
 
 RECORD_API void tsan_record_fiber_switch(uintptr_t pc, void *fiber)

@@ -103,6 +103,9 @@ static inline struct tsan_thread *tsan_current(void)
 /* The calling thread is ending (its THREAD_END is written): it records
  * nothing more. */
 void tsan_thread_gone(void);
+/* The thread ends: its own fiber (tsan_fiber.c), if the program asked
+ * for it, goes. */
+void tsan_fiber_thread_gone(void);
 
 /* The calling thread's shim state when it may record an access now: the
  * shim is active, the thread has a recording state (made here if needed)
