@@ -106,13 +106,23 @@ static inline bool rd_slot_defined(const struct rd_cursor *c, unsigned slot)
 	return c->slot_defined[slot / 64] >> (slot % 64) & 1;
 }
 
+/* Bits set in X, inline: the builtin is a call into libgcc on the
+ * baseline x86-64, which has no popcnt instruction. */
+static inline unsigned rd_popcount(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
 /* The state of defined slot SLOT: its rank among the defined ones. */
 static inline struct rd_slot *rd_slot(const struct rd_cursor *c, unsigned slot)
 {
 	unsigned rank = 0;
 	for (unsigned w = 0; w < slot / 64; w++)
-		rank += (unsigned)__builtin_popcountll(c->slot_defined[w]);
-	rank += (unsigned)__builtin_popcountll(c->slot_defined[slot / 64] & ((1ull << (slot % 64)) - 1));
+		rank += rd_popcount(c->slot_defined[w]);
+	rank += rd_popcount(c->slot_defined[slot / 64] & ((1ull << (slot % 64)) - 1));
 	return &c->slots[rank];
 }
 

@@ -422,6 +422,43 @@ static void test_damage(void **state)
 	damaged(endless_var, sizeof endless_var, 4);
 }
 
+/* The check that readers without a use for accesses pass them over with
+ * says yes to exactly the batches the decoder reads whole, and ends where
+ * it ends (random batches, mostly small bytes so that many decode). */
+static void test_check_agrees_with_decode(void **state)
+{
+	(void)state;
+	uint64_t x = 0x9E3779B97F4A7C15ull;
+	unsigned agreed_ok = 0;
+	for (int round = 0; round < 200000; round++) {
+		uint8_t buf[48];
+		size_t len = 2 + round % 40;
+		buf[0] = (uint8_t)(1 + round % 5);  /* the count: 1 to 5 */
+		for (size_t i = 1; i < len; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			uint8_t b = (uint8_t)x;
+			buf[i] = (x >> 8) % 4 ? b & 0x0f : b;
+		}
+		const uint8_t *end = buf + len, *p = buf, *rec_end = NULL;
+		uint32_t n = 0;
+		bool checked = trace_accesses_check(&p, end, &n, &rec_end);
+		const uint8_t *q = buf + 1;
+		struct trace_access_state st = { 0, 0 };
+		struct trace_access a;
+		bool decoded = true;
+		for (unsigned i = 0; i < buf[0] && decoded; i++)
+			decoded = trace_access_decode(&q, end, &st, &a);
+		assert_int_equal(checked, decoded);
+		if (checked) {
+			assert_int_equal(n, buf[0]);
+			assert_ptr_equal(p, buf + 1);
+			assert_ptr_equal(rec_end, q);
+			agreed_ok++;
+		}
+	}
+	assert_true(agreed_ok > 1000);  /* the valid case was reached often */
+}
+
 /* The header's counters are what ctrace info shows. */
 static void test_counts(void **state)
 {
@@ -509,6 +546,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_atomic_order, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_versions, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_damage, tw_setup, tw_teardown),
+		cmocka_unit_test(test_check_agrees_with_decode),
 		cmocka_unit_test_setup_teardown(test_counts, tw_setup, tw_teardown),
 		cmocka_unit_test_setup_teardown(test_no_accesses, tw_setup, tw_teardown),
 	};
