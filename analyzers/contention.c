@@ -66,16 +66,22 @@ static void ct_charge_wait(struct ct_site *s, struct ct_thread *t)
 	t->nblame = 0;
 }
 
-/* The END of a call that may have waited on OBJ. */
+/* The END of a call that may have waited on OBJ: a lock's acquisition
+ * (LOCK), or a wait of another kind. */
 static void ct_wait_end(struct contention *ct, const struct ct_lock *l, const struct trace_event *ev,
-			bool timed_out)
+			bool lock, bool timed_out)
 {
 	struct ct_stat *st = ct_stat(ct, l);
 	uint64_t wait = ev->ts_ns > ev->begin_ns ? ev->ts_ns - ev->begin_ns : 0;
+	struct ct_thread *t = ev->had_begin && ev->thread < ct->nthreads ? &ct->threads[ev->thread] : NULL;
 	if (!timed_out)
 		st->acquisitions++;
 	else
 		st->timeouts++;
+	/* a lock that no other thread held while it waited: it waited for
+	 * nothing (a lock annotated for TSan has a request at every lock) */
+	if (lock && t && !t->nblame && !timed_out)
+		wait = 0;
 	if (!wait)
 		return;
 	st->contended++;
@@ -88,9 +94,8 @@ static void ct_wait_end(struct contention *ct, const struct ct_lock *l, const st
 	s->wait_ns += wait;
 	if (wait > s->max_wait_ns)
 		s->max_wait_ns = wait;
-	if (!ev->had_begin || ev->thread >= ct->nthreads)
-		return;
-	ct_charge_wait(s, &ct->threads[ev->thread]);
+	if (t)
+		ct_charge_wait(s, t);
 }
 
 /* ---- holding ---- */
@@ -217,10 +222,10 @@ static void ct_lock_event(struct contention *ct, const struct trace_event *ev)
 		if (ev->had_begin)
 			ct_unwait(l, ev->thread);  /* its charges are in its ct_thread */
 		if (ev->result == 0 || ev->result == EOWNERDEAD) {
-			ct_wait_end(ct, l, ev, false);
+			ct_wait_end(ct, l, ev, true, false);
 			ct_acquired(ct, l, ev->thread, (op_class(ev->op) & OPC_READ), ev->stack, ev->ts_ns);
 		} else if (ev->result == ETIMEDOUT) {
-			ct_wait_end(ct, l, ev, true);
+			ct_wait_end(ct, l, ev, true, true);
 		} else {
 			ct_forget_waiter(ct, ev);
 		}
@@ -242,7 +247,7 @@ static void ct_wait_event(struct contention *ct, const struct trace_event *ev)
 	if (ev->phase == TRACE_PHASE_BEGIN)
 		ct_wait_begin(ct, ct_lock(ct, ev->obj), ev);
 	else if (ev->result == 0 || ev->result == ETIMEDOUT)
-		ct_wait_end(ct, ct_lock(ct, ev->obj), ev, ev->result == ETIMEDOUT);
+		ct_wait_end(ct, ct_lock(ct, ev->obj), ev, false, ev->result == ETIMEDOUT);
 	else
 		ct_forget_waiter(ct, ev);
 }

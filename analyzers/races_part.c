@@ -371,7 +371,8 @@ void rc_part_feed(struct rc_part *p, const struct trace_event *ev, const struct 
 		rc_part_alloc(p, ev);
 		return;
 	case TRACE_OP_ATOMIC:
-		if (x->obj_key && ev->phase == TRACE_PHASE_END && ev->obj_gap != TRACE_OBJ_GAP_LATE)
+		if (x->obj_key && ev->phase == TRACE_PHASE_END && ev->obj_gap != TRACE_OBJ_GAP_LATE &&
+		    !(ev->args[0] & TRACE_ATOMIC_UNCHECKED))
 			rc_part_access(p, ev, x->obj_key, ev->args[2] ? ev->args[2] : 1, 0,
 				       ev->args[0] != TRACE_ATOMIC_LOAD && ev->args[0] != TRACE_ATOMIC_CAS_FAIL,
 				       true);

@@ -206,7 +206,7 @@ static void rc_barrier(struct rc_hb *hb, const struct trace_event *ev, struct rc
 
 static void rc_atomic(struct rc_hb *hb, const struct trace_event *ev, struct rc_sync *s)
 {
-	uint64_t op = ev->args[0], mo = ev->args[1];
+	uint64_t op = ev->args[0] & TRACE_ATOMIC_OP_MASK, mo = ev->args[1];
 	struct rc_thread *t = rc_thread(hb, ev->thread);
 	bool load = op == TRACE_ATOMIC_LOAD || op == TRACE_ATOMIC_CAS_FAIL || op == TRACE_ATOMIC_RMW;
 	bool store = op == TRACE_ATOMIC_STORE || op == TRACE_ATOMIC_RMW;

@@ -42,31 +42,61 @@ TSAN_EXPORT void __tsan_release(void *addr)
 	tsan_record_annotate(CALLER_PC, TRACE_ANN_HAPPENS_BEFORE, addr, 0, NULL);
 }
 
-/* A custom mutex (abseil's, on futexes the shim cannot see): its unlock
- * releases, a successful lock acquires. */
-enum { TSAN_MUTEX_TRY_LOCK_FAILED = 1 << 5 }; /* __tsan_mutex_try_lock_failed */
+/* A custom mutex (abseil's Mutex and SpinLock, on futexes the shim cannot
+ * see): a reader-writer lock (tsan_mutex.c). */
+#define CALLER_SITE CALLER_PC, (uintptr_t)__builtin_frame_address(0) + 16
+
+TSAN_EXPORT void __tsan_mutex_create(void *addr, unsigned flags)
+{
+	tsan_record_mutex_create(CALLER_SITE, addr, flags);
+}
+
+TSAN_EXPORT void __tsan_mutex_destroy(void *addr, unsigned flags)
+{
+	tsan_record_mutex_destroy(CALLER_SITE, addr, flags);
+}
+
+TSAN_EXPORT void __tsan_mutex_pre_lock(void *addr, unsigned flags)
+{
+	tsan_record_mutex_pre_lock(CALLER_SITE, addr, flags);
+}
 
 TSAN_EXPORT void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion)
 {
-	if (!(flags & TSAN_MUTEX_TRY_LOCK_FAILED))
-		tsan_record_annotate(CALLER_PC, TRACE_ANN_HAPPENS_AFTER, addr, 0, NULL);
+	tsan_record_mutex_post_lock(CALLER_SITE, addr, flags);
 }
 
 /* Returns the recursion count to hand back to post_lock: none kept here. */
 TSAN_EXPORT int __tsan_mutex_pre_unlock(void *addr, unsigned flags)
 {
-	tsan_record_annotate(CALLER_PC, TRACE_ANN_HAPPENS_BEFORE, addr, 0, NULL);
+	tsan_record_mutex_pre_unlock(CALLER_SITE, addr, flags);
 	return 0;
 }
 
-TSAN_EXPORT void __tsan_mutex_create(void *addr, unsigned flags) {}
-TSAN_EXPORT void __tsan_mutex_destroy(void *addr, unsigned flags) {}
-TSAN_EXPORT void __tsan_mutex_pre_lock(void *addr, unsigned flags) {}
-TSAN_EXPORT void __tsan_mutex_post_unlock(void *addr, unsigned flags) {}
-TSAN_EXPORT void __tsan_mutex_pre_signal(void *addr, unsigned flags) {}
-TSAN_EXPORT void __tsan_mutex_post_signal(void *addr, unsigned flags) {}
-TSAN_EXPORT void __tsan_mutex_pre_divert(void *addr, unsigned flags) {}
-TSAN_EXPORT void __tsan_mutex_post_divert(void *addr, unsigned flags) {}
+TSAN_EXPORT void __tsan_mutex_post_unlock(void *addr, unsigned flags)
+{
+	tsan_record_mutex_stretch(false);
+}
+
+TSAN_EXPORT void __tsan_mutex_pre_signal(void *addr, unsigned flags)
+{
+	tsan_record_mutex_stretch(true);
+}
+
+TSAN_EXPORT void __tsan_mutex_post_signal(void *addr, unsigned flags)
+{
+	tsan_record_mutex_stretch(false);
+}
+
+TSAN_EXPORT void __tsan_mutex_pre_divert(void *addr, unsigned flags)
+{
+	tsan_record_mutex_stretch(false);
+}
+
+TSAN_EXPORT void __tsan_mutex_post_divert(void *addr, unsigned flags)
+{
+	tsan_record_mutex_stretch(true);
+}
 
 /* Fibers (tsan_fiber.c): the flags (no_sync) change nothing here. */
 TSAN_EXPORT void *__tsan_get_current_fiber(void)

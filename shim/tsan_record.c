@@ -61,6 +61,9 @@ static void thread_reset(struct shim_thread *t, bool fresh)
 	ts->last_load.end = NULL;
 	for (uint32_t i = 0; i < TSAN_ACQUIRED; i++)
 		ts->acquired[i].key = 0;
+	ts->ignore_sync = 0;
+	for (uint32_t i = 0; i < TSAN_HELD; i++)
+		ts->held[i] = (struct tsan_held){ 0, 0 };
 	ts->hot.seen = ts->kept = 0;
 	ts->hot.ignore = 0;
 	ts->hot.depth = ts->hot.overflow = 0;

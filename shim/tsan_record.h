@@ -53,6 +53,15 @@ void *tsan_record_fiber_current(void);
 void *tsan_record_fiber_create(void);
 void tsan_record_fiber_destroy(void *fiber);
 void tsan_record_fiber_switch(uintptr_t pc, void *fiber);
+/* TSan's annotated mutexes (tsan_mutex.c), called at PC0 with the
+ * caller's stack at SP; flags: <sanitizer/tsan_interface.h>'s. stretch:
+ * the lock's own work begins (true) or ends. */
+void tsan_record_mutex_create(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags);
+void tsan_record_mutex_destroy(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags);
+void tsan_record_mutex_pre_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags);
+void tsan_record_mutex_post_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags);
+void tsan_record_mutex_pre_unlock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags);
+void tsan_record_mutex_stretch(bool begin);
 #else
 static inline bool tsan_record_alive(void) { return false; }
 static inline void tsan_record_init(uintptr_t pc) { (void)pc; }
@@ -92,6 +101,28 @@ static inline void tsan_record_annotate(uintptr_t pc, unsigned kind, const volat
 	(void)pc, (void)kind, (void)addr, (void)size, (void)name;
 }
 static inline void tsan_record_ignore(bool begin) { (void)begin; }
+static inline void tsan_record_mutex_create(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+{
+	(void)pc0, (void)sp, (void)m, (void)flags;
+}
+static inline void tsan_record_mutex_destroy(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+{
+	(void)pc0, (void)sp, (void)m, (void)flags;
+}
+static inline void tsan_record_mutex_pre_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+{
+	(void)pc0, (void)sp, (void)m, (void)flags;
+}
+static inline void tsan_record_mutex_post_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+{
+	(void)pc0, (void)sp, (void)m, (void)flags;
+}
+static inline void tsan_record_mutex_pre_unlock(uintptr_t pc0, uintptr_t sp, void *m,
+						unsigned flags)
+{
+	(void)pc0, (void)sp, (void)m, (void)flags;
+}
+static inline void tsan_record_mutex_stretch(bool begin) { (void)begin; }
 /* Fibers without ctrace: distinct addresses, nothing more. */
 static __thread void *tsan_stub_fiber_running;
 static inline void *tsan_record_fiber_current(void)

@@ -76,7 +76,7 @@ static inline struct trace_order *own_order(uint32_t g)
 RECORD_API uint64_t tsan_record_atomic_begin(const volatile void *addr)
 {
 	struct shim_thread *t = tsan_thread_of_caller();
-	if (!t)
+	if (!t || t->tsan->ignore_sync)
 		return 0;
 	t->in_shim++;
 	atomic_signal_fence(memory_order_seq_cst);
@@ -168,6 +168,8 @@ RECORD_API bool tsan_record_load_merged(uintptr_t pc, const volatile void *addr,
 		return true;   /* nothing records */
 	if (!t || t == SHIM_THREAD_GONE || !t->tsan || t->tsan->owner != t || t->in_shim)
 		return false;  /* begin and end decide (and make the thread's state) */
+	if (t->tsan->ignore_sync)
+		return true;   /* inside an annotated lock: orders nothing */
 	/* the program's load came first: if it read what a store wrote, the
 	 * store's mark (STORING, then its stamp) is seen now */
 	atomic_thread_fence(memory_order_acquire);
@@ -223,7 +225,8 @@ RECORD_API void tsan_record_atomic_end(uint64_t token, uintptr_t pc, const volat
 	atomic_flag_clear_explicit(&stripes[TOKEN_STRIPE(token)].busy, memory_order_release);
 	struct trace_rec rec = {
 		.op = TRACE_OP_ATOMIC, .tick = trace_writer_tick(&shim.writer), .key = key,
-		.seq = seq, .args = { op, (uint64_t)(unsigned)mo, size },
+		.seq = seq,
+		.args = { op | (ts->hot.ignore ? TRACE_ATOMIC_UNCHECKED : 0u), (uint64_t)(unsigned)mo, size },
 	};
 	atomic_signal_fence(memory_order_seq_cst);
 	tsan_write(t, &rec, pc, mo != MO_RELAXED);
@@ -248,7 +251,7 @@ void tsan_sync_after_fork(void)
 RECORD_API void tsan_record_fence(uintptr_t pc, int mo)
 {
 	struct shim_thread *t = tsan_thread_of_caller();
-	if (!t)
+	if (!t || t->tsan->ignore_sync)
 		return;
 	struct trace_rec rec = {
 		.op = TRACE_OP_FENCE, .tick = trace_writer_tick(&shim.writer),
@@ -261,7 +264,8 @@ RECORD_API void tsan_record_annotate(uintptr_t pc, unsigned kind, const volatile
 				     size_t size, const char *name)
 {
 	struct shim_thread *t = tsan_thread_of_caller();
-	if (!t)
+	if (!t || (t->tsan->ignore_sync && (kind == TRACE_ANN_HAPPENS_BEFORE ||
+					    kind == TRACE_ANN_HAPPENS_AFTER)))
 		return;
 	struct trace_rec rec = {
 		.op = TRACE_OP_ANNOTATE, .tick = trace_writer_tick(&shim.writer),

@@ -23,6 +23,7 @@
 #define TSAN_STACK_RECENT      (1u << TSAN_STACK_RECENT_BITS)
 #define TSAN_ACQUIRED_BITS     6u  /* locations an acquire load read */
 #define TSAN_ACQUIRED          (1u << TSAN_ACQUIRED_BITS)
+#define TSAN_HELD              16u /* annotated mutexes held for writing, at most */
 
 struct tsan_stack_slot {
 	uint64_t key;                /* hash of the shadow stack and pc, 0 = empty */
@@ -63,6 +64,15 @@ struct tsan_thread {
 	struct tsan_acquired {
 		uint64_t key, stored;    /* key 0: none */
 	} acquired[TSAN_ACQUIRED];
+	/* inside a lock of TSan's annotated mutexes (tsan_mutex.c): its
+	 * atomics, fences and happens-before annotations order nothing */
+	uint32_t ignore_sync;
+	/* the annotated mutexes the thread holds for writing, with their
+	 * depth: a relock of a reentrant one is not recorded */
+	struct tsan_held {
+		uint64_t addr;           /* 0: a free entry */
+		uint32_t depth;
+	} held[TSAN_HELD];
 	/* last, as the table: pages of the mapping touched only as needed */
 	uint16_t used[TSAN_KEYS_MAX];        /* the slots taken, to empty them */
 	uint64_t moving[TSAN_KEYS_MAX / 2];  /* the keys, while the table doubles */

@@ -425,6 +425,10 @@ enum trace_atomic_op {
 	TRACE_ATOMIC_STORE = 2,
 	TRACE_ATOMIC_RMW = 3,       /* exchange, fetch_*, a compare-exchange that succeeded */
 	TRACE_ATOMIC_CAS_FAIL = 4,  /* a compare-exchange that failed: a load (its fail order) */
+	TRACE_ATOMIC_OP_MASK = 7,
+	TRACE_ATOMIC_UNCHECKED = 8, /* flag: made where its thread's accesses are ignored
+	                               (AnnotateIgnore*, an annotated lock's own work): it
+	                               orders as any other, but is no access to race with */
 };
 
 /* Whether an `atomic` record's memory order (C11: 0 relaxed, 1 consume,

@@ -66,6 +66,35 @@ void tsan_record_annotate(uintptr_t pc, unsigned kind, const volatile void *addr
 	rec.pc = pc, rec.kind = kind, rec.addr = addr, rec.size = size, rec.name = name;
 }
 void tsan_record_ignore(bool begin) { rec.ignore += begin ? 1 : -1; }
+/* the annotated mutexes: which call, on what, with which flags */
+enum { MU_CREATE = 1, MU_DESTROY, MU_PRE_LOCK, MU_POST_LOCK, MU_PRE_UNLOCK };
+static int mutex_call, stretch;
+static void mutex_rec(int call, uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+{
+	assert_true(sp > (uintptr_t)&call);  /* the caller's frame, outer to this one */
+	mutex_call = call, rec.pc = pc0, rec.addr = m, rec.flags = flags;
+}
+void tsan_record_mutex_create(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+{
+	mutex_rec(MU_CREATE, pc0, sp, m, flags);
+}
+void tsan_record_mutex_destroy(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+{
+	mutex_rec(MU_DESTROY, pc0, sp, m, flags);
+}
+void tsan_record_mutex_pre_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+{
+	mutex_rec(MU_PRE_LOCK, pc0, sp, m, flags);
+}
+void tsan_record_mutex_post_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+{
+	mutex_rec(MU_POST_LOCK, pc0, sp, m, flags);
+}
+void tsan_record_mutex_pre_unlock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+{
+	mutex_rec(MU_PRE_UNLOCK, pc0, sp, m, flags);
+}
+void tsan_record_mutex_stretch(bool begin) { stretch += begin ? 1 : -1; }
 static int fiber_own, fiber_made;
 void *tsan_record_fiber_current(void) { return &fiber_own; }
 void *tsan_record_fiber_create(void) { return &fiber_made; }
@@ -96,8 +125,16 @@ void __tsan_func_entry(void *pc);
 void __tsan_func_exit(void);
 void __tsan_acquire(void *addr);
 void __tsan_release(void *addr);
+void __tsan_mutex_create(void *addr, unsigned flags);
+void __tsan_mutex_destroy(void *addr, unsigned flags);
+void __tsan_mutex_pre_lock(void *addr, unsigned flags);
 void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion);
 int __tsan_mutex_pre_unlock(void *addr, unsigned flags);
+void __tsan_mutex_post_unlock(void *addr, unsigned flags);
+void __tsan_mutex_pre_signal(void *addr, unsigned flags);
+void __tsan_mutex_post_signal(void *addr, unsigned flags);
+void __tsan_mutex_pre_divert(void *addr, unsigned flags);
+void __tsan_mutex_post_divert(void *addr, unsigned flags);
 void AnnotateRWLockReleased(const char *f, int l, const volatile void *lock, long is_w);
 void AnnotateBenignRace(const char *f, int l, const volatile void *mem, const char *desc);
 void AnnotateThreadName(const char *f, int l, const char *name);
@@ -263,15 +300,29 @@ static __attribute__((noinline)) void test_interface(void **state)
 {
 	(void)state;
 	int mu;
-	rec.kind = 0;
-	__tsan_mutex_post_lock(&mu, 1 << 5, 0); /* a failed trylock acquires nothing */
-	assert_int_equal(rec.kind, 0);
-	__tsan_mutex_post_lock(&mu, 0, 0);
-	assert_int_equal(rec.kind, TRACE_ANN_HAPPENS_AFTER);
+	__tsan_mutex_create(&mu, 0);
+	assert_int_equal(mutex_call, MU_CREATE);
+	__tsan_mutex_pre_lock(&mu, 1 << 3);  /* a read lock */
+	assert_int_equal(mutex_call, MU_PRE_LOCK);
+	assert_int_equal(rec.flags, 1 << 3);
+	assert_int_equal(stretch, 0);  /* the lock's own stretch: pre to post */
+	__tsan_mutex_post_lock(&mu, 1 << 5, 0);
+	assert_int_equal(mutex_call, MU_POST_LOCK);
+	assert_int_equal(rec.flags, 1 << 5);
 	assert_ptr_equal(rec.addr, &mu);
-	assert_int_equal(__tsan_mutex_pre_unlock(&mu, 0), 0);
-	assert_int_equal(rec.kind, TRACE_ANN_HAPPENS_BEFORE);
 	ASSERT_PC_IN(test_interface);
+	assert_int_equal(__tsan_mutex_pre_unlock(&mu, 0), 0);
+	assert_int_equal(mutex_call, MU_PRE_UNLOCK);
+	__tsan_mutex_post_unlock(&mu, 0);
+	assert_int_equal(stretch, -1);
+	__tsan_mutex_pre_signal(&mu, 0);
+	__tsan_mutex_pre_divert(&mu, 0);
+	assert_int_equal(stretch, -1);
+	__tsan_mutex_post_divert(&mu, 0);
+	__tsan_mutex_post_signal(&mu, 0);
+	assert_int_equal(stretch, -1);
+	__tsan_mutex_destroy(&mu, 0);
+	assert_int_equal(mutex_call, MU_DESTROY);
 	rec.kind = 0;
 	AnnotateRWLockReleased(__FILE__, __LINE__, &mu, 1);
 	assert_int_equal(rec.kind, TRACE_ANN_HAPPENS_BEFORE);
