@@ -40,6 +40,12 @@ foreach(family gcc clang)
   endforeach()
   ctrace_race_case(norace_detached_dtls ${family} norace.c detached_dtls norace.jq
     RACE_LIB_SRC=${RACES_DIR}/dtls_lib.c)
+  # A lock annotated through TSan's __tsan_mutex_* interface (abseil's
+  # Mutex): a reader-writer lock, its own work between pre and post ignored.
+  ctrace_race_case(norace_tsan_mutex ${family} tsan_mutex.cpp guarded norace.jq)
+  ctrace_race_case(tsan_mutex_reader_writes ${family} tsan_mutex.cpp reader_writes
+    tsan_mutex_reader_writes.jq)
+  ctrace_race_case(tsan_mutex_inversion ${family} tsan_mutex.cpp inversion tsan_mutex_inversion.jq)
   # Coroutines that switch through TSan's fiber interface: a fiber's own
   # order across threads, and its own stack.
   ctrace_race_case(norace_fibers ${family} fibers.c migrate norace.jq)
