@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* intercept_process.c - main's start, fork, the exec family, posix_spawn,
- * exit, _exit, abort, dlopen. Records are already in the page cache, so nothing needs
+ * exit, _exit, abort, dlopen, dlclose. Records are already in the page cache, so nothing needs
  * flushing before an exec or an exit; what matters is handing our
  * environment on, so the new image is traced into the same directory even
  * if the program built its own environment. */
@@ -333,4 +333,18 @@ SHIM_EXPORT void *dlopen(const char *file, int mode)
 	if (h)
 		shim_py_detect(c.t);  /* an embedding program may load libpython now */
 	return h;
+}
+
+/* Not recorded: the unloading runs the library's destructors with the
+ * loader's lock held, so what they call is recorded without unwinding, as
+ * in dlopen. */
+SHIM_EXPORT int dlclose(void *handle)
+{
+	struct shim_call c;
+	if (!shim_enter(&c, SHIM_SITE()))
+		return shim_real.dlclose(handle);
+	c.t->in_dlopen++;
+	int r = shim_real.dlclose(handle);
+	c.t->in_dlopen--;
+	return r;
 }

@@ -161,6 +161,7 @@ static const struct real_entry real_entries[] = {
 	{ "_Exit", NULL, offsetof(struct shim_real, _Exit) },
 	{ "abort", NULL, offsetof(struct shim_real, abort) },
 	{ "dlopen", NULL, offsetof(struct shim_real, dlopen) },
+	{ "dlclose", NULL, offsetof(struct shim_real, dlclose) },
 	{ "sigaction", NULL, offsetof(struct shim_real, sigaction) },
 	{ "signal", NULL, offsetof(struct shim_real, signal) },
 	{ "pipe", NULL, offsetof(struct shim_real, pipe) },

@@ -134,6 +134,7 @@ struct shim_real {
 	void (*_Exit)(int) __attribute__((noreturn));
 	void (*abort)(void) __attribute__((noreturn));
 	void *(*dlopen)(const char *, int);
+	int (*dlclose)(void *);
 	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
 	sighandler_t (*signal)(int, sighandler_t);
 	/* descriptors that carry data between threads (intercept_fd.c) */

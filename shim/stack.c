@@ -13,6 +13,7 @@
 
 #include <link.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <libunwind.h>
 
 #include "real.h"
@@ -28,7 +29,7 @@ struct text_range {
 	uintptr_t target, lo, hi;
 };
 
-static struct text_range unwinder, self, allocator;
+static struct text_range unwinder, self, allocator, loader;
 uintptr_t shim_allocator_lo, shim_allocator_hi;
 
 /* The range of the loaded object holding range->target. */
@@ -51,6 +52,9 @@ void shim_stack_init(void)
 	dl_iterate_phdr(find_object, &unwinder);
 	self.target = (uintptr_t)shim_stack_init;
 	dl_iterate_phdr(find_object, &self);
+	loader.target = (uintptr_t)getauxval(AT_BASE);  /* 0 for a static program */
+	if (loader.target)
+		dl_iterate_phdr(find_object, &loader);
 	/* An allocator of its own (jemalloc, tcmalloc) takes pthread locks:
 	 * glibc's takes none that we see. */
 	if (shim_mem_resolve() && shim_mem.malloc) {
@@ -93,6 +97,11 @@ static bool is_shim_frame(uintptr_t pc)
 bool shim_stack_is_own(uintptr_t pc)
 {
 	return is_shim_frame(pc);
+}
+
+bool shim_stack_is_loader(uintptr_t pc)
+{
+	return pc >= loader.lo && pc < loader.hi;
 }
 
 /* Finds the slots of frames 1.. above sp, up to the thread's root (then
@@ -204,7 +213,8 @@ uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
 	if (!shim.stack_depth)
 		return 0;
 	uint64_t pc[TRACE_STACK_DEPTH_MAX];
-	if (t->in_dlopen) {
+	/* the loader may hold its lock, which unwinding takes (dl_iterate_phdr) */
+	if (t->in_dlopen || shim_stack_is_loader(pc0)) {
 		pc[0] = pc0;
 		return trace_writer_intern_stack(&shim.writer, pc, 1);
 	}

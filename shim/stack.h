@@ -71,6 +71,11 @@ void shim_stack_init(void);
  * copy's memcpy), not the program's. */
 bool shim_stack_is_own(uintptr_t pc);
 
+/* True if PC is in the dynamic loader (ld.so): its own memory (a loaded
+ * object's descriptors, made by dlopen and freed by dlclose in any
+ * thread) is ordered by its own lock, which the shim does not see. */
+bool shim_stack_is_loader(uintptr_t pc);
+
 /* True if PC is in libunwind: a lock call made by the unwinder itself. */
 bool shim_stack_is_unwinder(uintptr_t pc);
 

@@ -40,6 +40,10 @@ foreach(family gcc clang)
   endforeach()
   ctrace_race_case(norace_detached_dtls ${family} norace.c detached_dtls norace.jq
     RACE_LIB_SRC=${RACES_DIR}/dtls_lib.c)
+  # Threads loading and unloading a library at once: the loader's own
+  # memory is ordered by its lock (not seen), not a race.
+  ctrace_race_case(norace_dlopen_threads ${family} dlopen_threads.c run norace.jq
+    RACE_LIB_SRC=${RACES_DIR}/dlopen_lib.c RACE_LIBS=-ldl)
   # A lock annotated through TSan's __tsan_mutex_* interface (abseil's
   # Mutex): a reader-writer lock, its own work between pre and post ignored.
   ctrace_race_case(norace_tsan_mutex ${family} tsan_mutex.cpp guarded norace.jq)
