@@ -51,6 +51,8 @@ static void ct_wait_begin(struct contention *ct, struct ct_lock *l, const struct
 {
 	struct ct_thread *t = ct_thread(ct, ev->thread);
 	t->begin_ns = ev->ts_ns;
+	t->begin_held = (l->writer.thread != CT_NONE && l->writer.thread != ev->thread && l->depth) ||
+			l->nreaders;
 	t->nblame = 0;
 	l->waiters = contention_push(l->waiters, &l->cap_waiters, l->nwaiters, sizeof(*l->waiters));
 	l->waiters[l->nwaiters++] = ev->thread;
@@ -78,9 +80,10 @@ static void ct_wait_end(struct contention *ct, const struct ct_lock *l, const st
 		st->acquisitions++;
 	else
 		st->timeouts++;
-	/* a lock that no other thread held while it waited: it waited for
-	 * nothing (a lock annotated for TSan has a request at every lock) */
-	if (lock && t && !t->nblame && !timed_out)
+	/* an rwlock that no other thread held while it waited: it waited for
+	 * nothing (a lock annotated for TSan, recorded as an rwlock, has a
+	 * request at every lock; a pthread one only after a busy try) */
+	if (lock && ev->kind == TRACE_OBJ_RWLOCK && t && !t->nblame && !t->begin_held && !timed_out)
 		wait = 0;
 	if (!wait)
 		return;

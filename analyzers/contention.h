@@ -88,6 +88,7 @@ struct ct_class {
 
 struct ct_thread {
 	uint64_t begin_ns;          /* of the pending wait */
+	bool begin_held;            /* another thread held its lock at its begin */
 	uint32_t cond_stack;        /* of the cond wait in progress */
 	struct ct_blame *blame;     uint32_t nblame, cap_blame; /* the pending wait's charges */
 };

@@ -285,6 +285,30 @@ static void rc_stack_location(const struct trace_catalog *cat, struct report_rac
 	r->stack_hi = cat->threads[owner].stack_hi;
 }
 
+/* The innermost pc of stack ID, 0 if none. */
+static uint64_t rc_top_pc(const struct trace_catalog *cat, uint32_t id)
+{
+	const struct trace_stack *st = trace_catalog_stack(cat, id);
+	return st && st->depth ? st->pc[0] : 0;
+}
+
+/* A race's place: its kind, its address and the code of its two accesses
+ * (their innermost pcs, unordered), whatever the calls that led there. A
+ * race of one line with itself in a recursion is one race, not one per
+ * depth; a helper racing on two variables is two. */
+static uint64_t rc_race_place(const struct trace_catalog *cat, const struct report_race *x)
+{
+	uint64_t a = rc_top_pc(cat, x->accesses[0].stack), b = rc_top_pc(cat, x->accesses[1].stack);
+	uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
+	uint64_t h = (uint64_t)x->kind * 0x9E3779B97F4A7C15ull;
+	h = (h ^ x->process) * 0xff51afd7ed558ccdull;
+	h = (h ^ x->address) * 0xff51afd7ed558ccdull;
+	h = (h ^ lo) * 0xc4ceb9fe1a85ec53ull;
+	h = (h ^ hi) * 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h == U64MAP_EMPTY ? h + 1 : h;
+}
+
 static void races_finish(void *state, struct report *out)
 {
 	struct races *r = state;
@@ -300,12 +324,13 @@ static void races_finish(void *state, struct report *out)
 		for (uint32_t j = 0; j < parts[i].nraces; j++)
 			all[n++] = &parts[i].races[j];
 	qsort(all, n, sizeof(*all), rc_race_cmp);
-	struct u64map seen = U64MAP_INIT;
+	struct u64map seen = U64MAP_INIT, places = U64MAP_INIT;
 	for (size_t i = 0; i < n; i++) {
 		struct rc_race *x = all[i];
-		int added;
+		int added, new_place;
 		u64map_put(&seen, x->key, 0, &added);
-		if (!added || rc_part_is_benign(&parts[0], &x->r))
+		u64map_put(&places, rc_race_place(r->cat, &x->r), 0, &new_place);
+		if (!added || !new_place || rc_part_is_benign(&parts[0], &x->r))
 			continue;
 		struct report_race *o = report_add_race(out);
 		*o = x->r;   /* moves the arrays */
@@ -315,6 +340,7 @@ static void races_finish(void *state, struct report *out)
 			rc_stack_location(r->cat, o);
 	}
 	u64map_release(&seen);
+	u64map_release(&places);
 	free(all);
 }
 

@@ -106,7 +106,13 @@ int report_build(const char *dir, const struct report_build_options *opt, struct
 		status = REPORT_BUILD_PARTIAL;
 	}
 	uint64_t unrecorded = trace_reader_order_gaps(rd);
-	if (unrecorded)
+	if (unrecorded && cat->dropped)  /* lost with the dropped events (a full disk) */
+		report_add_note(out, "%" PRIu64 " operation%s no record: lost with the %" PRIu64
+				" dropped events, or inside the call when the process ended; the "
+				"order around %s inferred", unrecorded,
+				unrecorded == 1 ? " has" : "s have", cat->dropped,
+				unrecorded == 1 ? "it was" : "them was");
+	else if (unrecorded)
 		report_add_note(out, "%" PRIu64 " operation%s no record: %s inside the call when the "
 				"process ended or was killed (a thread still running at exit); the "
 				"order around %s inferred", unrecorded,

@@ -232,8 +232,11 @@ static __attribute__((noinline)) void free_slow(void *p, uintptr_t pc0, uintptr_
 {
 	if (!p || shim_mem_in_arena(p) || !shim_mem_resolve())
 		return;  /* arena blocks stay: dlsym's few bytes */
-	/* not the runtime's own block, nor one the allocator frees itself */
-	if (recording() && !shim_omp_runtime_has(pc0) && !shim_stack_is_allocator(pc0))
+	/* not the runtime's own block, nor one the allocator frees itself, nor
+	 * the loader's (a loaded object's descriptors, made by one thread's
+	 * dlopen and freed by another's dlclose, ordered by the loader's lock) */
+	if (recording() && !shim_omp_runtime_has(pc0) && !shim_stack_is_allocator(pc0) &&
+	    !shim_stack_is_loader(pc0))
 		record_free(pc0, sp, p, usable_size(p));
 	heap_freed(p, pc0, sp, 0);
 	shim_mem.free(p);

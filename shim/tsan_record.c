@@ -127,7 +127,7 @@ struct shim_thread *tsan_thread_slow(void)
 
 struct shim_thread *tsan_thread_for_interceptor(uintptr_t pc)
 {
-	if (shim_stack_is_own(pc) || shim_stack_is_loader(pc))
+	if (shim_stack_is_own(pc))
 		return NULL;
 	struct shim_thread *t = shim_tls;
 	if (__builtin_expect(t && t != SHIM_THREAD_GONE && t->tsan && !t->in_shim, 1))

@@ -131,8 +131,7 @@ TRACE_HOT struct shim_thread *tsan_thread_of_caller(void)
 }
 
 /* For interceptors (malloc, memcpy...): the calling thread if it may
- * record now and the call at PC is the program's, not the shim's own nor
- * the dynamic loader's (stack.h, shim_stack_is_loader). The
+ * record now and the call at PC is the program's, not the shim's own. The
  * thread is never adopted here: a thread the shim is still starting
  * copies its arguments before its state exists. */
 struct shim_thread *tsan_thread_for_interceptor(uintptr_t pc);

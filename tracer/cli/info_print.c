@@ -143,7 +143,10 @@ static void print_threads_text(const struct trace_catalog *c, FILE *out)
 	fprintf(out, "threads:   %u\n", c->nthreads);
 	for (uint32_t i = 0; i < c->nthreads; i++) {
 		const struct trace_thread *t = &c->threads[i];
-		fprintf(out, "  T%-4u tid %-7u %-16s %10" PRIu64 " events", t->id, t->tid,
+		char tid[16] = "?";   /* 0: its start was not recorded (dropped) */
+		if (t->tid)
+			snprintf(tid, sizeof tid, "%u", t->tid);
+		fprintf(out, "  T%-4u tid %-7s %-16s %10" PRIu64 " events", t->id, tid,
 			t->name ? t->name : "-", t->events);
 		if (t->parent != TRACE_NONE)
 			fprintf(out, "  created by T%u", t->parent);
@@ -184,8 +187,11 @@ void info_print_text(const struct trace_reader *r, FILE *out)
 		fprintf(out, " (%.2f bytes/event)", (double)c->record_bytes / (double)c->events);
 	fputc('\n', out);
 	if (trace_reader_order_gaps(r))
-		fprintf(out, "order gaps: %" PRIu64 " (operations without a record: their thread was "
-			"inside the call when the process ended)\n", trace_reader_order_gaps(r));
+		fprintf(out, "order gaps: %" PRIu64 " (operations without a record: %s)\n",
+			trace_reader_order_gaps(r),
+			c->dropped ? "lost with the dropped events, or their thread was inside the "
+				     "call when the process ended"
+				   : "their thread was inside the call when the process ended");
 }
 
 static void print_program_json(struct json_writer *w, const struct trace_catalog *c)
