@@ -104,9 +104,24 @@ static pthread_mutex_t mu_a = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t mu_b = PTHREAD_MUTEX_INITIALIZER;
 static volatile long sink;
 
+/* recursion: g8 written at each of 20 depths, each in an interval of its
+ * own (a release store on the thread's own atomic ends it): every write is
+ * kept, with its own stack */
+static __thread atomic_int own_tick;
+__attribute__((noinline)) static void descend(int n)
+{
+	g8 = n;
+	atomic_store_explicit(&own_tick, n, memory_order_release);
+	if (n)
+		descend(n - 1);
+	atomic_store_explicit(&own_tick, n, memory_order_relaxed);  /* no tail call */
+}
+
 __attribute__((noinline)) static void first_access(void)
 {
-	if (!strcmp(mode, "counter")) {
+	if (!strcmp(mode, "recursion")) {
+		descend(20);
+	} else if (!strcmp(mode, "counter")) {
 		counter++;
 	} else if (!strcmp(mode, "size1")) {
 		g1 = 1;
@@ -228,7 +243,9 @@ __attribute__((noinline)) static void first_access(void)
 
 __attribute__((noinline)) static void second_access(void)
 {
-	if (!strcmp(mode, "counter")) {
+	if (!strcmp(mode, "recursion")) {
+		descend(20);
+	} else if (!strcmp(mode, "counter")) {
 		counter++;
 	} else if (!strcmp(mode, "size1")) {
 		sink = g1;
