@@ -63,14 +63,13 @@ TSAN_EXPORT void __tsan_mutex_pre_lock(void *addr, unsigned flags)
 
 TSAN_EXPORT void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion)
 {
-	tsan_record_mutex_post_lock(CALLER_SITE, addr, flags);
+	tsan_record_mutex_post_lock(CALLER_SITE, addr, flags, recursion);
 }
 
-/* Returns the recursion count to hand back to post_lock: none kept here. */
+/* Returns the levels a recursive unlock let go of, to hand back to post_lock. */
 TSAN_EXPORT int __tsan_mutex_pre_unlock(void *addr, unsigned flags)
 {
-	tsan_record_mutex_pre_unlock(CALLER_SITE, addr, flags);
-	return 0;
+	return tsan_record_mutex_pre_unlock(CALLER_SITE, addr, flags);
 }
 
 TSAN_EXPORT void __tsan_mutex_post_unlock(void *addr, unsigned flags)

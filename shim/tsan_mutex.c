@@ -15,7 +15,9 @@
  * it evaluates) is not the program's: its accesses are not recorded and its
  * atomics, fences and annotations order nothing. A relock of a lock its
  * thread holds for writing (a reentrant lock) is not recorded, nor its
- * matching unlock. */
+ * matching unlock; a recursive unlock (__tsan_mutex_recursive_unlock, a
+ * monitor's wait) lets go of every level, and the recursive lock that
+ * follows takes them again. */
 #include "tsan_record.h"
 
 #include <dlfcn.h>
@@ -32,6 +34,8 @@ enum {
 	MUTEX_READ_LOCK = 1 << 3,
 	MUTEX_TRY_LOCK = 1 << 4,
 	MUTEX_TRY_LOCK_FAILED = 1 << 5,
+	MUTEX_RECURSIVE_LOCK = 1 << 6,    /* takes RECURSION levels at once */
+	MUTEX_RECURSIVE_UNLOCK = 1 << 7,  /* lets go of every level (a wait) */
 	MUTEX_NOT_STATIC = 1 << 8,
 };
 
@@ -114,15 +118,20 @@ RECORD_API void tsan_record_mutex_pre_lock(uintptr_t pc0, uintptr_t sp, void *m,
 	own_stretch(true);
 }
 
-RECORD_API void tsan_record_mutex_post_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+RECORD_API void tsan_record_mutex_post_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags,
+					    int recursion)
 {
 	own_stretch(false);
 	bool got = !(flags & MUTEX_TRY_LOCK_FAILED), read = flags & MUTEX_READ_LOCK;
 	struct tsan_thread *ts = state();
 	if (ts && !read && got) {
 		struct tsan_held *h = held_entry(ts, (uintptr_t)m, true);
-		if (h && h->depth++)
-			return;  /* a relock */
+		uint32_t levels = flags & MUTEX_RECURSIVE_LOCK && recursion > 0 ? (uint32_t)recursion : 1;
+		bool relock = h && h->depth;
+		if (h)
+			h->depth += levels;
+		if (relock)
+			return;
 	}
 	struct shim_call c;
 	if (!shim_enter(&c, pc0, sp))
@@ -137,11 +146,16 @@ RECORD_API void tsan_record_mutex_post_lock(uintptr_t pc0, uintptr_t sp, void *m
 			      m, r, got);
 }
 
-RECORD_API void tsan_record_mutex_pre_unlock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+/* Returns the levels a recursive unlock let go of, for the post_lock that
+ * takes them again. */
+RECORD_API int tsan_record_mutex_pre_unlock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
 {
 	struct tsan_thread *ts = state();
 	struct tsan_held *h = ts && !(flags & MUTEX_READ_LOCK) ? held_entry(ts, (uintptr_t)m, false)
 							     : NULL;
+	int levels = h ? (int)h->depth : 1;
+	if (h && flags & MUTEX_RECURSIVE_UNLOCK)
+		h->depth = 1;
 	bool inner = h && h->depth > 1;
 	if (h && !--h->depth)
 		h->addr = 0;
@@ -151,6 +165,7 @@ RECORD_API void tsan_record_mutex_pre_unlock(uintptr_t pc0, uintptr_t sp, void *
 		shim_end(&c, TRACE_OP_RWLOCK_UNLOCK, m, 0);
 	}
 	own_stretch(true);
+	return flags & MUTEX_RECURSIVE_UNLOCK ? levels : 0;
 }
 
 /* post_unlock, post_signal and pre_divert end the lock's own stretch;

@@ -59,8 +59,9 @@ void tsan_record_fiber_switch(uintptr_t pc, void *fiber);
 void tsan_record_mutex_create(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags);
 void tsan_record_mutex_destroy(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags);
 void tsan_record_mutex_pre_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags);
-void tsan_record_mutex_post_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags);
-void tsan_record_mutex_pre_unlock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags);
+void tsan_record_mutex_post_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags,
+				 int recursion);
+int tsan_record_mutex_pre_unlock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags);
 void tsan_record_mutex_stretch(bool begin);
 #else
 static inline bool tsan_record_alive(void) { return false; }
@@ -113,14 +114,16 @@ static inline void tsan_record_mutex_pre_lock(uintptr_t pc0, uintptr_t sp, void 
 {
 	(void)pc0, (void)sp, (void)m, (void)flags;
 }
-static inline void tsan_record_mutex_post_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+static inline void tsan_record_mutex_post_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags,
+					       int recursion)
 {
-	(void)pc0, (void)sp, (void)m, (void)flags;
+	(void)pc0, (void)sp, (void)m, (void)flags, (void)recursion;
 }
-static inline void tsan_record_mutex_pre_unlock(uintptr_t pc0, uintptr_t sp, void *m,
-						unsigned flags)
+static inline int tsan_record_mutex_pre_unlock(uintptr_t pc0, uintptr_t sp, void *m,
+					       unsigned flags)
 {
 	(void)pc0, (void)sp, (void)m, (void)flags;
+	return 0;
 }
 static inline void tsan_record_mutex_stretch(bool begin) { (void)begin; }
 /* Fibers without ctrace: distinct addresses, nothing more. */

@@ -10,6 +10,10 @@
  *                  the other (a relaxed flag orders nothing): a race.
  *   inversion:     A then B in one thread, B then A in another, one after
  *                  the other: a lock-order inversion, no race.
+ *   reentrant:     a reentrant lock taken twice by its holder, and let go of
+ *                  at both levels at once for another thread (a monitor's
+ *                  wait: __tsan_mutex_recursive_unlock, then recursive_lock
+ *                  takes both back): no finding.
  * Prints {"mode", "counter", "expect"}. */
 #include <sanitizer/tsan_interface.h>
 
@@ -22,6 +26,7 @@ struct SpinRW {
 	std::atomic<int> state{0};   /* -1 a writer, n > 0 readers */
 	long stats = 0;              /* the lock's own, unsynchronized */
 	SpinRW() { __tsan_mutex_create(this, 0); }
+	explicit SpinRW(unsigned flags) { __tsan_mutex_create(this, flags); }
 	~SpinRW() { __tsan_mutex_destroy(this, 0); }
 	void lock()
 	{
@@ -61,7 +66,57 @@ struct SpinRW {
 	}
 };
 
+/* A reentrant lock on SpinRW: its holder's relock only counts a level. */
+struct Reentrant {
+	SpinRW inner{__tsan_mutex_write_reentrant};
+	std::atomic<std::thread::id> owner{};
+	int levels = 0;
+	void lock()
+	{
+		__tsan_mutex_pre_lock(this, 0);
+		if (owner.load(std::memory_order_relaxed) != std::this_thread::get_id()) {
+			int c = 0;
+			while (!inner.state.compare_exchange_weak(c, -1, std::memory_order_relaxed))
+				c = 0;
+			owner.store(std::this_thread::get_id(), std::memory_order_relaxed);
+		}
+		levels++;
+		__tsan_mutex_post_lock(this, 0, 0);
+	}
+	void unlock()
+	{
+		__tsan_mutex_pre_unlock(this, 0);
+		if (!--levels) {
+			owner.store(std::thread::id(), std::memory_order_relaxed);
+			inner.state.store(0, std::memory_order_relaxed);
+		}
+		__tsan_mutex_post_unlock(this, 0);
+	}
+	/* lets go of every level; returns them for relock_all */
+	int unlock_all()
+	{
+		int n = __tsan_mutex_pre_unlock(this, __tsan_mutex_recursive_unlock);
+		int had = levels;
+		levels = 0;
+		owner.store(std::thread::id(), std::memory_order_relaxed);
+		inner.state.store(0, std::memory_order_relaxed);
+		__tsan_mutex_post_unlock(this, __tsan_mutex_recursive_unlock);
+		return n ? n : had;
+	}
+	void relock_all(int n)
+	{
+		__tsan_mutex_pre_lock(this, 0);
+		int c = 0;
+		while (!inner.state.compare_exchange_weak(c, -1, std::memory_order_relaxed))
+			c = 0;
+		owner.store(std::this_thread::get_id(), std::memory_order_relaxed);
+		levels = n;
+		__tsan_mutex_post_lock(this, __tsan_mutex_recursive_lock, n);
+	}
+};
+
 static SpinRW lock_a, lock_b;
+static Reentrant lock_r;
 static long counter, expect;
 static std::atomic<int> turn{0};
 
@@ -136,6 +191,31 @@ static void inversion()
 	expect = 2;
 }
 
+static void reentrant()
+{
+	std::thread holder([] {
+		lock_r.lock();
+		lock_r.lock();
+		counter++;
+		int n = lock_r.unlock_all();
+		turn.store(1, std::memory_order_relaxed);
+		wait_turn(2);
+		lock_r.relock_all(n);
+		counter++;
+		lock_r.unlock();
+		lock_r.unlock();
+	});
+	std::thread other([] {
+		wait_turn(1);
+		lock_r.lock();
+		counter++;
+		lock_r.unlock();
+		turn.store(2, std::memory_order_relaxed);
+	});
+	holder.join(), other.join();
+	expect = 3;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -145,8 +225,10 @@ int main(int argc, char **argv)
 		reader_writes();
 	else if (!strcmp(mode, "inversion"))
 		inversion();
+	else if (!strcmp(mode, "reentrant"))
+		reentrant();
 	else {
-		fprintf(stderr, "usage: tsan_mutex guarded|reader_writes|inversion\n");
+		fprintf(stderr, "usage: tsan_mutex guarded|reader_writes|inversion|reentrant\n");
 		return 2;
 	}
 	printf("{\"mode\": \"%s\", \"counter\": %ld, \"expect\": %ld}\n", mode, counter, expect);

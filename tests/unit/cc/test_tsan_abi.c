@@ -86,13 +86,16 @@ void tsan_record_mutex_pre_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned f
 {
 	mutex_rec(MU_PRE_LOCK, pc0, sp, m, flags);
 }
-void tsan_record_mutex_post_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+static int mutex_recursion;
+void tsan_record_mutex_post_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags, int recursion)
 {
 	mutex_rec(MU_POST_LOCK, pc0, sp, m, flags);
+	mutex_recursion = recursion;
 }
-void tsan_record_mutex_pre_unlock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
+int tsan_record_mutex_pre_unlock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
 {
 	mutex_rec(MU_PRE_UNLOCK, pc0, sp, m, flags);
+	return flags & (1 << 7) ? 3 : 0;
 }
 void tsan_record_mutex_stretch(bool begin) { stretch += begin ? 1 : -1; }
 static int fiber_own, fiber_made;
@@ -313,6 +316,9 @@ static __attribute__((noinline)) void test_interface(void **state)
 	ASSERT_PC_IN(test_interface);
 	assert_int_equal(__tsan_mutex_pre_unlock(&mu, 0), 0);
 	assert_int_equal(mutex_call, MU_PRE_UNLOCK);
+	assert_int_equal(__tsan_mutex_pre_unlock(&mu, 1 << 7), 3);  /* the levels let go */
+	__tsan_mutex_post_lock(&mu, 1 << 6, 3);
+	assert_int_equal(mutex_recursion, 3);
 	__tsan_mutex_post_unlock(&mu, 0);
 	assert_int_equal(stretch, -1);
 	__tsan_mutex_pre_signal(&mu, 0);
