@@ -182,8 +182,22 @@ bool shim_stack_may_unwind(void)
 	return shim_is_own_process();
 }
 
+/* Whether the calling code runs on its thread's own stack, or the thread's
+ * stack is unknown. Not on a stack a program switched to itself (a fiber's,
+ * a coroutine's, marl's): libunwind, which reads frames unchecked, walked
+ * past the bottom of such a stack into unmapped memory. */
+static bool on_own_stack(const struct shim_thread *t)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+	return !t->stack_hi || (here >= t->stack_lo && here < t->stack_hi);
+}
+
 uint32_t shim_stack_unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc)
 {
+	if (!on_own_stack(t)) {
+		pc[0] = pc0;  /* the call site only */
+		return shim.stack_depth ? 1 : 0;
+	}
 	void *buf[TRACE_STACK_DEPTH_MAX + SKIP_MAX + 1];
 	uint32_t want = shim.stack_depth + SKIP_MAX;
 	t->in_unwind++;

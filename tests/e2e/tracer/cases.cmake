@@ -19,6 +19,10 @@ target_compile_options(e2e_vfork_unwind_frames PRIVATE -O1 -g -fno-omit-frame-po
   -fno-asynchronous-unwind-tables -fno-unwind-tables)
 ctrace_e2e(vfork_unwind SOURCE ${T}/vfork_unwind.c LIBS e2e_vfork_unwind_frames
   COMPILE_OPTIONS -fno-omit-frame-pointer REPORT_JQ ${T}/vfork_unwind.jq)
+# Calls made on a stack the program switched to by hand (a fiber
+# scheduler's, in assembly without unwind information): not unwound.
+ctrace_e2e(foreign_stack SOURCE ${T}/foreign_stack.c COMPILE_OPTIONS -fno-omit-frame-pointer
+  REPORT_JQ ${T}/foreign_stack.jq)
 ctrace_e2e(usage SOURCE ${T}/usage.c INFO_JQ ${T}/usage.jq)
 ctrace_e2e(many_threads SOURCE ${T}/many_threads.c INFO_JQ ${T}/many_threads.jq TIMEOUT 120)
 ctrace_e2e(stack_sites SOURCE ${T}/stack_sites.c REPORT_JQ ${T}/stack_sites.jq)
