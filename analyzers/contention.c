@@ -51,8 +51,10 @@ static void ct_wait_begin(struct contention *ct, struct ct_lock *l, const struct
 {
 	struct ct_thread *t = ct_thread(ct, ev->thread);
 	t->begin_ns = ev->ts_ns;
+	bool read = op_class(ev->op) & OPC_READ;
 	t->begin_held = (l->writer.thread != CT_NONE && l->writer.thread != ev->thread && l->depth) ||
-			l->nreaders;
+			(!read && l->nreaders);
+	t->writer_blamed = false;
 	t->nblame = 0;
 	l->waiters = contention_push(l->waiters, &l->cap_waiters, l->nwaiters, sizeof(*l->waiters));
 	l->waiters[l->nwaiters++] = ev->thread;
@@ -80,10 +82,12 @@ static void ct_wait_end(struct contention *ct, const struct ct_lock *l, const st
 		st->acquisitions++;
 	else
 		st->timeouts++;
-	/* an rwlock that no other thread held while it waited: it waited for
-	 * nothing (a lock annotated for TSan, recorded as an rwlock, has a
-	 * request at every lock; a pthread one only after a busy try) */
-	if (lock && ev->kind == TRACE_OBJ_RWLOCK && t && !t->nblame && !t->begin_held && !timed_out)
+	/* an rwlock that no other thread held while it waited, or only other
+	 * readers while it waited to read: it waited for nothing (a lock
+	 * annotated for TSan, recorded as an rwlock, has a request at every
+	 * lock; a pthread one only after a busy try) */
+	if (lock && ev->kind == TRACE_OBJ_RWLOCK && t && !t->begin_held && !timed_out &&
+	    !((op_class(ev->op) & OPC_READ) ? t->writer_blamed : t->nblame > 0))
 		wait = 0;
 	if (!wait)
 		return;
@@ -120,16 +124,19 @@ static void ct_acquired(struct contention *ct, struct ct_lock *l, uint32_t threa
 	}
 }
 
-/* A critical section ended: each thread waiting for L now is charged its
- * overlap with the section, to the section's stack (where it took the
- * lock), or, for a lock blamed at release (the GIL), to where it released
- * it. O(waiters) a release, whatever the number of stacks that held L. */
-static void ct_settle(struct contention *ct, struct ct_lock *l, const struct ct_holder *h,
+/* A critical section ended (a WRITER's, or a reader's): each thread
+ * waiting for L now is charged its overlap with the section, to the
+ * section's stack (where it took the lock), or, for a lock blamed at
+ * release (the GIL), to where it released it. O(waiters) a release,
+ * whatever the number of stacks that held L. */
+static void ct_settle(struct contention *ct, struct ct_lock *l, const struct ct_holder *h, bool writer,
 		      uint32_t release_stack, uint64_t now)
 {
 	uint32_t stack = l->blame_at_release ? release_stack : h->stack;
 	for (uint32_t i = 0; i < l->nwaiters; i++) {
 		struct ct_thread *w = ct_thread(ct, l->waiters[i]);
+		if (writer && l->waiters[i] != h->thread)
+			w->writer_blamed = true;
 		uint64_t from = h->since_ns > w->begin_ns ? h->since_ns : w->begin_ns;
 		if (l->waiters[i] != h->thread && now > from)
 			contention_add_blame(&w->blame, &w->nblame, &w->cap_blame, stack, now - from);
@@ -164,7 +171,7 @@ static void ct_released(struct contention *ct, struct ct_lock *l, uint32_t threa
 		struct ct_holder h = l->readers[i];
 		l->readers[i] = l->readers[--l->nreaders];
 		ct_held_for(ct, l, now > h.since_ns ? now - h.since_ns : 0);
-		ct_settle(ct, l, &h, stack, now);
+		ct_settle(ct, l, &h, false, stack, now);
 		return;
 	}
 	if (l->writer.thread == CT_NONE)
@@ -175,7 +182,7 @@ static void ct_released(struct contention *ct, struct ct_lock *l, uint32_t threa
 	l->writer.thread = CT_NONE;
 	l->depth = 0;
 	ct_held_for(ct, l, now > h.since_ns ? now - h.since_ns : 0);
-	ct_settle(ct, l, &h, stack, now);
+	ct_settle(ct, l, &h, true, stack, now);
 }
 
 /* ---- dispatch ---- */

@@ -88,7 +88,9 @@ struct ct_class {
 
 struct ct_thread {
 	uint64_t begin_ns;          /* of the pending wait */
-	bool begin_held;            /* another thread held its lock at its begin */
+	bool begin_held;            /* another thread held its lock at its begin (for
+	                               a read request: for writing) */
+	bool writer_blamed;         /* a writer's section ended while it waited */
 	uint32_t cond_stack;        /* of the cond wait in progress */
 	struct ct_blame *blame;     uint32_t nblame, cap_blame; /* the pending wait's charges */
 };

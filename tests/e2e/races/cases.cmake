@@ -48,6 +48,7 @@ foreach(family gcc clang)
   # Mutex): a reader-writer lock, its own work between pre and post ignored.
   ctrace_race_case(norace_tsan_mutex ${family} tsan_mutex.cpp guarded norace.jq)
   ctrace_race_case(norace_tsan_mutex_reentrant ${family} tsan_mutex.cpp reentrant norace.jq)
+  ctrace_race_case(tsan_mutex_readers ${family} tsan_mutex.cpp readers tsan_mutex_readers.jq)
   ctrace_race_case(tsan_mutex_reader_writes ${family} tsan_mutex.cpp reader_writes
     tsan_mutex_reader_writes.jq)
   ctrace_race_case(tsan_mutex_inversion ${family} tsan_mutex.cpp inversion tsan_mutex_inversion.jq)
