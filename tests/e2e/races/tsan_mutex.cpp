@@ -10,7 +10,7 @@
  *                  the other (a relaxed flag orders nothing): a race.
  *   inversion:     A then B in one thread, B then A in another, one after
  *                  the other: a lock-order inversion, no race.
- *   readers:       two threads read-lock it at the same time, a thousand
+ *   readers:       two threads read-lock it at the same time, 20,000
  *                  times each: no finding, and no contention (a read
  *                  request is not held up by other readers).
  *   reentrant:     a reentrant lock taken twice by its holder, and let go of
@@ -198,7 +198,10 @@ static void readers()
 {
 	auto reader = [] {
 		long seen = 0;
-		for (int i = 0; i < 1000; i++) {
+		turn.fetch_add(1, std::memory_order_relaxed);  /* both start together */
+		while (turn.load(std::memory_order_relaxed) < 2)
+			std::this_thread::yield();
+		for (int i = 0; i < 20000; i++) {
 			lock_a.lock_shared();
 			seen += counter;
 			lock_a.unlock_shared();
