@@ -17,6 +17,7 @@
  * then as well, in the fiber's clock). */
 #include "tsan_record.h"
 
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -30,6 +31,7 @@ struct tsan_fiber {
 	uint32_t depth, overflow;
 	int ignore;
 	bool mapped;                 /* from mmap, not the real calloc */
+	uint64_t channel;            /* its happens-before channel, never reused */
 	struct tsan_frame frames[TSAN_DEPTH_MAX];
 };
 
@@ -37,18 +39,27 @@ struct tsan_fiber {
  * NULL until the program asks. */
 static __thread struct tsan_fiber *fiber_running, *fiber_own;
 
+/* A fiber's channel: an address no program memory has (bit 61), a new
+ * one for each fiber, so that a fiber made where an ended one was (the
+ * same handle) is not ordered after it. */
+static uint64_t fiber_channel(void)
+{
+	static _Atomic uint64_t made;
+	return 1ull << 61 | atomic_fetch_add_explicit(&made, 1, memory_order_relaxed) << 4;
+}
+
 static struct tsan_fiber *fiber_new(void)
 {
-	if (shim_mem_resolve() && shim_mem.calloc) {
-		struct tsan_fiber *f = shim_mem.calloc(1, sizeof(*f));
-		if (f)
-			return f;
+	struct tsan_fiber *f = NULL;
+	if (shim_mem_resolve() && shim_mem.calloc)
+		f = shim_mem.calloc(1, sizeof(*f));
+	if (!f) {
+		f = mmap(NULL, sizeof(*f), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (f == MAP_FAILED)
+			return NULL;
+		f->mapped = true;
 	}
-	struct tsan_fiber *f = mmap(NULL, sizeof(*f), PROT_READ | PROT_WRITE,
-				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (f == MAP_FAILED)
-		return NULL;
-	f->mapped = true;
+	f->channel = fiber_channel();
 	return f;
 }
 
@@ -91,7 +102,7 @@ RECORD_API void tsan_record_fiber_switch(uintptr_t pc, void *fiber)
 	struct tsan_fiber *from = tsan_record_fiber_current(), *to = fiber;
 	if (!to || !from || to == from)
 		return;
-	tsan_record_annotate(pc, TRACE_ANN_HAPPENS_BEFORE, from, 0, NULL);
+	tsan_record_annotate(pc, TRACE_ANN_HAPPENS_BEFORE, (const void *)from->channel, 0, NULL);
 	struct tsan_thread *ts = tsan_current();
 	if (!ts && tsan_thread_of_caller())
 		ts = tsan_current();
@@ -108,5 +119,5 @@ RECORD_API void tsan_record_fiber_switch(uintptr_t pc, void *fiber)
 		memcpy(h->frames, to->frames, to->depth * sizeof(h->frames[0]));
 	}
 	fiber_running = to;
-	tsan_record_annotate(pc, TRACE_ANN_HAPPENS_AFTER, to, 0, NULL);
+	tsan_record_annotate(pc, TRACE_ANN_HAPPENS_AFTER, (const void *)to->channel, 0, NULL);
 }

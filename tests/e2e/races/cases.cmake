@@ -56,6 +56,7 @@ foreach(family gcc clang)
   # order across threads, and its own stack.
   ctrace_race_case(norace_fibers ${family} fibers.c migrate norace.jq)
   ctrace_race_case(fibers ${family} fibers.c race fibers.jq)
+  ctrace_race_case(fibers_reuse ${family} fibers.c reuse fibers.jq)
   # Locks without destroy, freed with their block: the free is their end.
   ctrace_race_case(freed_lock ${family} freed_lock.c race freed_lock.jq)
   ctrace_race_case(norace_freed_lock ${family} freed_lock.c joined norace.jq)

@@ -8,6 +8,10 @@
  *   race:    a fiber on each thread writes the same variable: a race, each
  *            side's stack the fiber's own (fiber_write, fiber_main), not
  *            the thread's that switched to it (run_fiber).
+ *   reuse:   the same, but the first fiber is made and destroyed by a
+ *            thread that ends before the second thread makes its own, which
+ *            then gets the same handle (the allocator's): still a race (a
+ *            fiber is not ordered after an ended one).
  * Prints {"mode", "counter", "expect"}. */
 #include <pthread.h>
 #include <sanitizer/tsan_interface.h>
@@ -16,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 #define FIBER_STACK (256 * 1024)
 
@@ -92,13 +97,44 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/* reuse: the first thread makes, runs and destroys fiber 0 and ends; the
+ * second waits for it (a relaxed flag, then a pause for its end: neither
+ * orders anything), then makes fiber 1. */
+static void *reuse_first(void *arg)
+{
+	fiber_make(0, 0);
+	run_fiber(0);
+	__tsan_destroy_fiber(fibers[0].tsan);
+	atomic_store_explicit(&stage, 1, memory_order_relaxed);
+	return arg;
+}
+
+static void *reuse_second(void *arg)
+{
+	wait_stage(1);
+	usleep(20000);
+	fiber_make(1, 0);
+	run_fiber(1);
+	return arg;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
-	int migrate = !strcmp(mode, "migrate");
-	if (!migrate && strcmp(mode, "race")) {
-		fprintf(stderr, "usage: fibers migrate|race\n");
+	int migrate = !strcmp(mode, "migrate"), reuse = !strcmp(mode, "reuse");
+	if (!migrate && !reuse && strcmp(mode, "race")) {
+		fprintf(stderr, "usage: fibers migrate|race|reuse\n");
 		return 2;
+	}
+	if (reuse) {
+		pthread_t a, b;
+		pthread_create(&a, NULL, reuse_first, NULL);
+		pthread_create(&b, NULL, reuse_second, NULL);
+		pthread_join(a, NULL);
+		pthread_join(b, NULL);
+		printf("{\"mode\": \"%s\", \"counter\": %d, \"expect\": 2, \"same_handle\": %s}\n",
+		       mode, counter, fibers[0].tsan == fibers[1].tsan ? "true" : "false");
+		return 0;
 	}
 	fiber_make(0, migrate);
 	if (!migrate)
