@@ -108,13 +108,17 @@ static void races_note_object(struct races *r, const struct trace_event *ev, uin
 }
 
 /* Object *ID (none: NULL or 0), at map key K, is gone with the block FREED
- * frees: its end is fed, and a new object there gets a new id. */
+ * frees: its end is fed if CHECKED, and a new object there gets a new id. */
 static void races_feed_gone(struct races *r, const struct trace_event *freed, const struct rc_extra *x,
-			    uint64_t k, uint32_t *id)
+			    uint64_t k, uint32_t *id, bool checked)
 {
 	const struct trace_object *o = id && *id ? trace_catalog_object(r->cat, *id) : NULL;
 	if (!o)
 		return;
+	if (!checked) {
+		*id = 0;
+		return;
+	}
 	struct trace_event one = *freed;
 	one.obj = *id;
 	one.kind = o->kind;
@@ -132,16 +136,19 @@ static void races_feed_gone(struct races *r, const struct trace_event *freed, co
 static void races_feed_freed(struct races *r, const struct trace_event *ev, const struct rc_extra *x)
 {
 	uint64_t addr = ev->args[0], end = addr + ev->args[1] < addr ? UINT64_MAX : addr + ev->args[1];
-	if ((!(ev->args[2] & TRACE_FREED_INSTRUMENTED) && !x->unseen_order) || !r->objs_at.count || end >> 48 || ev->result)
+	if (!r->objs_at.count || end >> 48 || ev->result)
 		return;
+	/* unchecked, its objects are gone all the same: a later free of a
+	 * block made there does not end them again */
+	bool checked = (ev->args[2] & TRACE_FREED_INSTRUMENTED) || x->unseen_order;
 	uint64_t lo = races_obj_at(ev->process, addr), hi = races_obj_at(ev->process, end);
 	if (ev->args[1] / 4 <= r->objs_at.count) {   /* sync objects are 4-byte aligned at least */
 		for (uint64_t k = (lo + 3) & ~3ull; k < hi; k += 4)
-			races_feed_gone(r, ev, x, k, u64map_get(&r->objs_at, k));
+			races_feed_gone(r, ev, x, k, u64map_get(&r->objs_at, k), checked);
 	} else {   /* more addresses than objects: the objects */
 		for (size_t i = 0; i <= r->objs_at.mask; i++)
 			if (r->objs_at.keys[i] >= lo && r->objs_at.keys[i] < hi)
-				races_feed_gone(r, ev, x, r->objs_at.keys[i], &r->objs_at.vals[i]);
+				races_feed_gone(r, ev, x, r->objs_at.keys[i], &r->objs_at.vals[i], checked);
 	}
 }
 

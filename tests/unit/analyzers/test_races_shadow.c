@@ -483,6 +483,27 @@ static void test_object_freed(void **state)
 	assert_int_equal(freed_lock(true, true), 0);
 }
 
+/* A lock whose block a library freed (unchecked: its own atomics may
+ * order the free) is gone all the same: another thread's program free of
+ * a block made at the same place later (glibc's copy of a thread's
+ * attributes, freed as the thread starts) does not end it again, and is
+ * no race with the lock's last use (marl's unit tests, one run in three). */
+static void test_object_gone_with_unchecked_free(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	x.t.cat.processes[0].accesses_seen = 1;
+	uint32_t m = fake_object(&x.t, TRACE_OBJ_MUTEX, 0x601100);
+	rt_lock_unlock(&x.t, x.t1, m, x.s1);
+	struct trace_event *e = fake_event(&x.t, x.t1, TRACE_OP_FREED, 0);
+	e->args[0] = 0x6010f0, e->args[1] = 64, e->args[2] = 0;   /* a library's */
+	e = fake_event(&x.t, x.t2, TRACE_OP_FREED, 0);
+	e->args[0] = 0x601100, e->args[1] = 32, e->args[2] = 1;   /* the program's */
+	e->stack = x.s2;
+	assert_int_equal(rt_count(&x), 0);
+}
+
 /* Without instrumented code, the program may order its threads by what
  * the trace does not see (a plain flag a thread spins on): an init and a
  * use race only when the calls overlapped in time. */
@@ -1057,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_object_init_race),
 		cmocka_unit_test(test_object_race_uninstrumented),
+		cmocka_unit_test(test_object_gone_with_unchecked_free),
 		cmocka_unit_test(test_object_freed),
 		cmocka_unit_test(test_object_reuse),
 		cmocka_unit_test(test_cond_destroy_after_broadcast),
