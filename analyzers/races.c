@@ -7,6 +7,7 @@
  * depend on the number of parts. Locations a part cannot know (a global's
  * name) are named by report_resolve. */
 #include "analyzer.h"
+#include "fnv.h"
 #include "races_parallel.h"
 
 #include <stdlib.h>
@@ -306,14 +307,9 @@ static uint64_t rc_top_pc(const struct trace_catalog *cat, uint32_t id)
 static uint64_t rc_race_place(const struct trace_catalog *cat, const struct report_race *x)
 {
 	uint64_t a = rc_top_pc(cat, x->accesses[0].stack), b = rc_top_pc(cat, x->accesses[1].stack);
-	uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
-	uint64_t h = (uint64_t)x->kind * 0x9E3779B97F4A7C15ull;
-	h = (h ^ x->process) * 0xff51afd7ed558ccdull;
-	h = (h ^ x->address) * 0xff51afd7ed558ccdull;
-	h = (h ^ lo) * 0xc4ceb9fe1a85ec53ull;
-	h = (h ^ hi) * 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	return h == U64MAP_EMPTY ? h + 1 : h;
+	const uint64_t place[5] = { x->kind, x->process, x->address, a < b ? a : b, a < b ? b : a };
+	uint64_t h = fnv1a_bytes(FNV1A_INIT, place, sizeof place);
+	return h == U64MAP_EMPTY ? h - 1 : h;
 }
 
 static void races_finish(void *state, struct report *out)

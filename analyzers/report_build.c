@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include "print.h"
@@ -106,18 +107,19 @@ int report_build(const char *dir, const struct report_build_options *opt, struct
 		status = REPORT_BUILD_PARTIAL;
 	}
 	uint64_t unrecorded = trace_reader_order_gaps(rd);
-	if (unrecorded && cat->dropped)  /* lost with the dropped events (a full disk) */
-		report_add_note(out, "%" PRIu64 " operation%s no record: lost with the %" PRIu64
-				" dropped events, or inside the call when the process ended; the "
-				"order around %s inferred", unrecorded,
-				unrecorded == 1 ? " has" : "s have", cat->dropped,
+	if (unrecorded) {
+		char why[160];
+		if (cat->dropped)   /* lost with them (a full disk) */
+			snprintf(why, sizeof why, "lost with the %" PRIu64 " dropped events, or inside "
+				 "the call when the process ended", cat->dropped);
+		else
+			snprintf(why, sizeof why, "%s inside the call when the process ended or was "
+				 "killed (a thread still running at exit)",
+				 unrecorded == 1 ? "its thread was" : "their threads were");
+		report_add_note(out, "%" PRIu64 " operation%s no record: %s; the order around %s inferred",
+				unrecorded, unrecorded == 1 ? " has" : "s have", why,
 				unrecorded == 1 ? "it was" : "them was");
-	else if (unrecorded)
-		report_add_note(out, "%" PRIu64 " operation%s no record: %s inside the call when the "
-				"process ended or was killed (a thread still running at exit); the "
-				"order around %s inferred", unrecorded,
-				unrecorded == 1 ? " has" : "s have", unrecorded == 1 ? "its thread was" :
-				"their threads were", unrecorded == 1 ? "it was" : "them was");
+	}
 	if (trace_reader_withheld(rd))
 		report_add_note(out, "%" PRIu64 " thread%s read up to an operation in progress "
 				"(its record not written yet)", trace_reader_withheld(rd),

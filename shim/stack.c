@@ -222,23 +222,26 @@ uint32_t shim_stack_unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc)
 	return depth;
 }
 
+/* A stack of the call site alone, interned: where unwinding may not run. */
+static uint32_t call_site_stack(uintptr_t pc0)
+{
+	uint64_t pc = pc0;
+	return trace_writer_intern_stack(&shim.writer, &pc, 1);
+}
+
 uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
 {
 	if (!shim.stack_depth)
 		return 0;
-	uint64_t pc[TRACE_STACK_DEPTH_MAX];
 	/* the loader may hold its lock, which unwinding takes (dl_iterate_phdr) */
-	if (t->in_dlopen || shim_stack_is_loader(pc0)) {
-		pc[0] = pc0;
-		return trace_writer_intern_stack(&shim.writer, pc, 1);
-	}
+	if (t->in_dlopen || shim_stack_is_loader(pc0))
+		return call_site_stack(pc0);
 	uint32_t cached = shim_stack_cached(t, pc0, sp);
 	if (cached != UINT32_MAX)
 		return cached;
-	if (!shim_stack_may_unwind()) {   /* the call site only, kept out of the parent's cache */
-		pc[0] = pc0;
-		return trace_writer_intern_stack(&shim.writer, pc, 1);
-	}
+	if (!shim_stack_may_unwind())   /* kept out of the parent's cache */
+		return call_site_stack(pc0);
+	uint64_t pc[TRACE_STACK_DEPTH_MAX];
 	bool cacheable = t->stack_hi && sp >= t->stack_lo && sp < t->stack_hi;
 	struct shim_stack_entry *e = &t->cache[shim_stack_cache_index(pc0, sp)];
 	uint32_t depth = shim_stack_unwind(t, pc0, pc);

@@ -39,13 +39,11 @@ enum {
 	MUTEX_NOT_STATIC = 1 << 8,
 };
 
-/* The lock's own stretch begins or ends. */
-static void own_stretch(bool begin)
+/* The lock's own stretch begins or ends on TS's thread (none: nothing). */
+static void own_stretch(struct tsan_thread *ts, bool begin)
 {
-	struct shim_thread *t = tsan_thread_of_caller();
-	if (!t)
+	if (!ts)
 		return;
-	struct tsan_thread *ts = t->tsan;
 	tsan_ignore_step(ts, begin);
 	if (begin)
 		ts->ignore_sync++;
@@ -103,7 +101,6 @@ RECORD_API void tsan_record_mutex_destroy(uintptr_t pc0, uintptr_t sp, void *m, 
 	struct shim_call c;
 	if (!shim_enter(&c, pc0, sp))
 		return;
-	shim_pre(&c, TRACE_OP_RWLOCK_DESTROY, m);
 	shim_end(&c, TRACE_OP_RWLOCK_DESTROY, m, 0);
 }
 
@@ -115,15 +112,15 @@ RECORD_API void tsan_record_mutex_pre_lock(uintptr_t pc0, uintptr_t sp, void *m,
 	if (!(flags & MUTEX_TRY_LOCK) && !relock && shim_enter(&c, pc0, sp))
 		shim_begin(&c, flags & MUTEX_READ_LOCK ? TRACE_OP_RWLOCK_RDLOCK : TRACE_OP_RWLOCK_WRLOCK,
 			   m);
-	own_stretch(true);
+	own_stretch(ts, true);
 }
 
 RECORD_API void tsan_record_mutex_post_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags,
 					    int recursion)
 {
-	own_stretch(false);
-	bool got = !(flags & MUTEX_TRY_LOCK_FAILED), read = flags & MUTEX_READ_LOCK;
 	struct tsan_thread *ts = state();
+	own_stretch(ts, false);
+	bool got = !(flags & MUTEX_TRY_LOCK_FAILED), read = flags & MUTEX_READ_LOCK;
 	if (ts && !read && got) {
 		struct tsan_held *h = held_entry(ts, (uintptr_t)m, true);
 		uint32_t levels = flags & MUTEX_RECURSIVE_LOCK && recursion > 0 ? (uint32_t)recursion : 1;
@@ -160,11 +157,9 @@ RECORD_API int tsan_record_mutex_pre_unlock(uintptr_t pc0, uintptr_t sp, void *m
 	if (h && !--h->depth)
 		h->addr = 0;
 	struct shim_call c;
-	if (!inner && shim_enter(&c, pc0, sp)) {
-		shim_pre_release(&c, TRACE_OP_RWLOCK_UNLOCK, m);
-		shim_end(&c, TRACE_OP_RWLOCK_UNLOCK, m, 0);
-	}
-	own_stretch(true);
+	if (!inner && shim_enter(&c, pc0, sp))
+		shim_emit_simple(&c, TRACE_ORDER_RELEASE, TRACE_OP_RWLOCK_UNLOCK, (uintptr_t)m, 0);
+	own_stretch(ts, true);
 	return flags & MUTEX_RECURSIVE_UNLOCK ? levels : 0;
 }
 
@@ -172,5 +167,5 @@ RECORD_API int tsan_record_mutex_pre_unlock(uintptr_t pc0, uintptr_t sp, void *m
  * pre_signal and post_divert begin one. */
 RECORD_API void tsan_record_mutex_stretch(bool begin)
 {
-	own_stretch(begin);
+	own_stretch(state(), begin);
 }

@@ -59,14 +59,15 @@ struct tsan_thread {
 	uint64_t loads_merged;       /* since they were added to the header */
 	uint64_t stored_before;      /* the location's store count when begin took
 	                                its stripe (tsan_sync.c) */
+	/* inside a lock of TSan's annotated mutexes (tsan_mutex.c): its
+	 * atomics, fences and happens-before annotations order nothing (beside
+	 * what the atomics' own path reads) */
+	uint32_t ignore_sync;
 	/* by location: the store count of its private order group when the
 	 * thread's last recorded acquire load of it read it (tsan_sync.c) */
 	struct tsan_acquired {
 		uint64_t key, stored;    /* key 0: none */
 	} acquired[TSAN_ACQUIRED];
-	/* inside a lock of TSan's annotated mutexes (tsan_mutex.c): its
-	 * atomics, fences and happens-before annotations order nothing */
-	uint32_t ignore_sync;
 	/* the annotated mutexes the thread holds for writing, with their
 	 * depth: a relock of a reentrant one is not recorded */
 	struct tsan_held {
