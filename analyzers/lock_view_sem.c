@@ -122,6 +122,20 @@ static unsigned lv_wait_op(unsigned op)
 	return op == TRACE_OP_SEM_WAIT ? TRACE_OP_MUTEX_LOCK : TRACE_OP_MUTEX_TIMEDLOCK;
 }
 
+/* A try that got semaphore EV->obj, as a lock's op: in CPython, whose
+ * every acquire tries first, what the Python call asked for (a plain
+ * acquire when the shim could not tell); elsewhere a trylock. */
+static unsigned lv_try_op(const struct lock_view *lv, const struct trace_event *ev)
+{
+	if (!lv_is_python(lv, ev->process))
+		return TRACE_OP_MUTEX_TRYLOCK;
+	switch (ev->args[0]) {
+	case TRACE_SEM_CALL_TRY: return TRACE_OP_MUTEX_TRYLOCK;
+	case TRACE_SEM_CALL_TIMED: return TRACE_OP_MUTEX_TIMEDLOCK;
+	default: return TRACE_OP_MUTEX_LOCK;
+	}
+}
+
 /* The end of a wait that was shown as a lock request, on a semaphore that
  * has stopped being a lock since: the request ends without the lock. */
 static void lv_end_request(struct lock_view *lv, const struct trace_event *ev, uint32_t c,
@@ -191,8 +205,7 @@ static void lv_sem_as_lock(struct lock_view *lv, const struct trace_event *ev, u
 		}
 		lv_set_holder(lv, c, ev->thread);
 		lv_note_acquire(lv, ev, c, emit, ctx);
-		lv_emit_as(lv, ev, lv_is_python(lv, ev->process) ? TRACE_OP_MUTEX_LOCK : TRACE_OP_MUTEX_TRYLOCK,
-			   c, emit, ctx, false);
+		lv_emit_as(lv, ev, lv_try_op(lv, ev), c, emit, ctx, false);
 		return;
 	case TRACE_OP_SEM_POST:
 		if (ev->result)

@@ -29,6 +29,7 @@ _Static_assert((SHIM_PY_WAYS & (SHIM_PY_WAYS - 1)) == 0, "ways: a power of two")
 _Atomic bool shim_py_frames;
 struct shim_py_range shim_py_sem_init, shim_py_sem_wakeup;
 struct py_runtime py_rt;
+_Atomic bool py_layout_ready;
 static _Atomic bool looking;       /* a thread is looking, or one found it */
 static bool found;                 /* a CPython was found in this image */
 static bool layout_known;          /* ... and the shim knows its layout */
@@ -78,6 +79,22 @@ static bool resolve(uint32_t version)
 	py_rt.code_type = shim_elf_symbol("PyCode_Type");
 	py_rt.str_type = shim_elf_symbol("PyUnicode_Type");
 	py_rt.dict_type = shim_elf_symbol("PyDict_Type");
+	const void *values[] = {
+		shim_elf_symbol("PyTuple_Type"), shim_elf_symbol("PyLong_Type"),
+		shim_elf_symbol("PyFloat_Type"), shim_elf_symbol("_Py_NoneStruct"),
+		shim_elf_symbol("_Py_FalseStruct"), shim_elf_symbol("_Py_TrueStruct"),
+	};
+	bool all = true;
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+		all &= values[i] != NULL;
+	if (all) {
+		py_rt.tuple_type = values[0];
+		py_rt.long_type = values[1];
+		py_rt.float_type = values[2];
+		py_rt.none = values[3];
+		py_rt.false_ = values[4];
+		py_rt.true_ = values[5];
+	}
 	/* where each native eval frame of the stack returns to */
 	void *eval = shim_elf_symbol("_PyEval_EvalFrameDefault");
 	size_t eval_size = code_size(eval);
@@ -155,7 +172,8 @@ void shim_py_detect(struct shim_thread *t)
 	else if (!shim.stack_depth)
 		snprintf(note, sizeof note, "CPython %u.%u: no stacks (stack depth 0): Python frames "
 			 "and thread names not recorded", version >> 24, version >> 16 & 0xff);
-	/* the layout and symbols above are published with it */
+	/* the layout and symbols above are published with them */
+	atomic_store_explicit(&py_layout_ready, layout_known, memory_order_release);
 	atomic_store_explicit(&shim_py_frames, layout_known && shim.stack_depth,
 			      memory_order_release);
 	write_records(t);

@@ -54,6 +54,11 @@ void shim_py_detect(struct shim_thread *t);
  * the image again (T is the forking thread, now the child's only one). */
 void shim_py_after_fork(struct shim_thread *t);
 
+/* What the Python call that made this thread's sem_trywait asked for
+ * (enum trace_sem_call), read from its frame: TRACE_SEM_CALL_PLAIN unless
+ * it is `X.acquire(...)` with a falsy `blocking` or a `timeout` (python_call.c). */
+unsigned shim_py_acquire_call(struct shim_thread *t);
+
 /* The stack id of the call C whose native stack is NATIVE (return address
  * PC0): NATIVE itself when the thread runs no Python, else the stack with
  * its Python frames interleaved. Clears c->tick if it wrote records. */

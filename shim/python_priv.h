@@ -7,6 +7,7 @@
 #ifndef CTRACE_SHIM_PYTHON_PRIV_H
 #define CTRACE_SHIM_PYTHON_PRIV_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -71,10 +72,15 @@ struct py_runtime {
 	void *(*get_tstate)(void);           /* PyGILState_GetThisThreadState */
 	int (*addr2line)(const void *code, int addr);  /* PyCode_Addr2Line */
 	const void *code_type, *str_type, *dict_type;  /* PyCode_Type, ... */
+	/* what python_call.c reads a call's arguments with (NULL: it does not) */
+	const void *tuple_type, *long_type, *float_type, *none, *false_, *true_;
 	uintptr_t eval_lo, eval_hi;          /* _PyEval_EvalFrameDefault's code */
 };
 
 extern struct py_runtime py_rt;
+
+/* Set (release) once py_rt holds a known layout. */
+extern _Atomic bool py_layout_ready;
 
 /* Fills L for CPython VERSION at RUNTIME (3.13: with its _Py_DebugOffsets,
  * which must be sound and of the default build). False: a version or build

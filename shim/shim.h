@@ -19,6 +19,7 @@
 #define SHIM_PY_CACHE        256u  /* stacks with Python frames, per thread */
 #define SHIM_PY_WAYS         4u    /* entries per set (one cache line) */
 #define SHIM_PY_NAME_MAX     48u
+#define SHIM_PY_CALLS        16u   /* Python call sites read, per thread */
 
 /* A cached stack: valid for a call from pc0 with the caller's stack pointer
  * at sp, as long as the return addresses still sit where they were found. */
@@ -39,6 +40,18 @@ struct shim_stack_entry {
 struct shim_py_entry {
 	uint64_t hash;
 	uint32_t native, id;
+};
+
+/* The shape of a Python call site (python_call.c): where the arguments of
+ * `X.acquire(...)` at unit AT of CODE (with constants CONSTS) come from. */
+struct shim_py_call {
+	const void *code, *consts, *names;  /* names: its keywords, or NULL */
+	uint32_t at;
+	uint8_t op;                         /* the call's opcode, unspecialized */
+	uint8_t acquire;                    /* 0: not a call read as one */
+	uint8_t nargs;
+	uint8_t local[2];                   /* argument i is a local, not a constant */
+	uint16_t index[2];                  /* its index */
 };
 
 struct tsan_thread;
@@ -70,6 +83,7 @@ struct shim_thread {
 	struct shim_thread *next_all;
 	struct shim_thread *next_free;
 	char pyname[SHIM_PY_NAME_MAX];  /* the Python name last written, or "" */
+	struct shim_py_call pycalls[SHIM_PY_CALLS];
 	struct shim_stack_entry cache[SHIM_STACK_CACHE];
 	struct shim_py_entry pycache[SHIM_PY_CACHE] __attribute__((aligned(64)));
 };

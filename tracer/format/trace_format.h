@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* trace_format.h - THE on-disk schema of a ctrace trace (version 5).
+/* trace_format.h - THE on-disk schema of a ctrace trace (version 6).
  * Shared by the writer (in the shim) and the reader. docs/trace-format.md
  * explains it in prose; this header is the authority. Never renumber. */
 #ifndef CTRACE_TRACE_FORMAT_H
@@ -9,9 +9,10 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define TRACE_FORMAT_VERSION 5
+#define TRACE_FORMAT_VERSION 6
 /* The oldest version read: 2, whose ALLOC records have no slack arg (3's
- * have the slack, not shifted: trace_alloc_slack). */
+ * have the slack, not shifted: trace_alloc_slack); before 6, SEM_TRYWAIT
+ * records have no arg. */
 #define TRACE_FORMAT_VERSION_MIN 2
 
 /* A process image writes one events file, "proc-<pid>-<gen>.ctr" (gen counts
@@ -350,6 +351,16 @@ enum trace_runtime {
 	                                    TRACE_RUNTIME_NO_ORDER: its order is not
 	                                    recorded (no instrumented code) */
 };
+/* SEM_TRYWAIT's arg (version 6): what the call that tried asked for, when
+ * the shim can tell (CPython's lock acquire tries first, whatever its
+ * arguments): a blocking acquire (or not known: the trace says no more),
+ * one that must not block (`acquire(blocking=False)`), a timed one. */
+enum trace_sem_call {
+	TRACE_SEM_CALL_PLAIN = 0,
+	TRACE_SEM_CALL_TRY = 1,
+	TRACE_SEM_CALL_TIMED = 2,
+};
+
 enum trace_runtime_support {
 	TRACE_RUNTIME_FULL = 0,          /* frames, names and GIL recorded */
 	TRACE_RUNTIME_UNKNOWN_LAYOUT = 1,/* version without known layouts: C frames only */

@@ -359,11 +359,12 @@ enum rd_bad parse_record(struct rd_cursor *c, const uint8_t **pp, const uint8_t 
 		h->stack = v <= UINT32_MAX ? (uint32_t)v : 0;
 	}
 	bad = parse_objs(c, h, d->flags, &p, end, checked);
-	struct trace_op_desc v2_alloc;
-	if (op == TRACE_OP_ALLOC && c->file->hdr.h.version < 3) {   /* no slack yet */
-		v2_alloc = *d;
-		v2_alloc.nargs = 2;
-		d = &v2_alloc;
+	struct trace_op_desc older;   /* the op's fields in an older version */
+	if ((op == TRACE_OP_ALLOC && c->file->hdr.h.version < 3) ||   /* no slack yet */
+	    (op == TRACE_OP_SEM_TRYWAIT && c->file->hdr.h.version < 6)) {   /* no arg yet */
+		older = *d;
+		older.nargs = op == TRACE_OP_ALLOC ? 2 : 0;
+		d = &older;
 	}
 	if (bad == RD_OK)
 		bad = parse_tail(h, d, begin, &p, end, checked);

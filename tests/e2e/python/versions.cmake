@@ -61,6 +61,14 @@ foreach(py IN LISTS CTRACE_TEST_PYTHONS)
     REPORT_JQ ${Y}/abba_names.jq)
   ctrace_e2e(${tag}_abba_frames PROGRAM ${py} ARGS ${ctrace_py_dir}/abba_inversion.py event
     REPORT_JQ ${Y}/abba_frames.jq)
+  # Tries and timed acquires of the second lock: no inversion (each
+  # version's bytecode read); a blocking one is.
+  foreach(mode try_kw try_local try_zero timeout_kw timeout_local mp_try)
+    ctrace_e2e(${tag}_try_acquire_${mode} PROGRAM ${py}
+      ARGS ${ctrace_py_dir}/try_acquire.py ${mode} COMPARE_NATIVE REPORT_JQ ${Y}/no_finding.jq)
+  endforeach()
+  ctrace_e2e(${tag}_try_acquire_blocking_true PROGRAM ${py}
+    ARGS ${ctrace_py_dir}/try_acquire.py blocking_true REPORT_JQ ${Y}/abba_inversion.jq)
   # Real deadlocks, caught while they hang (one across two processes).
   ctrace_e2e(${tag}_real_deadlock_lock PROGRAM ${py} ARGS ${ctrace_py_dir}/real_deadlock.py lock
     EXPECT 137 RUN_OPTS --stall-timeout=60 REPORT_JQ ${Y}/real_deadlock.jq TIMEOUT 30)

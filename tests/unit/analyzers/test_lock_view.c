@@ -195,6 +195,46 @@ static void test_python_join_orders(void **state)
 	assert_false(r->deadlocks[0].concurrent);
 }
 
+/* t1 holds A and tries B the way the Python call CALL says (the shim read
+ * it); t2 takes B then A (plain acquires). */
+static void python_try_second(struct fake_trace *t, enum trace_sem_call call)
+{
+	uint32_t a = py_lock(t, 0, 0x1000), b = py_lock(t, 0, 0x2000);
+	uint32_t t1 = an_spawn(t, 0, "t1"), t2 = an_spawn(t, 0, "t2");
+	py_acquire(t, t1, a, 0);
+	an_call(t, t1, TRACE_OP_SEM_TRYWAIT, b, 0, 0)->args[0] = call;
+	py_release(t, t1, b);
+	py_release(t, t1, a);
+	py_acquire(t, t2, b, 0);
+	py_acquire(t, t2, a, 0);
+	py_release(t, t2, a);
+	py_release(t, t2, b);
+}
+
+/* acquire(blocking=False) or acquire(timeout=5) of the second lock got it
+ * at once: it could not have waited for good, no inversion. */
+static void test_python_try_and_timed_calls(void **state)
+{
+	const enum trace_sem_call calls[] = { TRACE_SEM_CALL_TRY, TRACE_SEM_CALL_TIMED };
+	for (size_t i = 0; i < 2; i++) {
+		teardown(state);
+		setup_python(state);
+		struct lv_case *lc = *state;
+		python_try_second(&lc->t, calls[i]);
+		struct report *r = run_all(lc);
+		assert_int_equal(r->ndeadlocks, 0);
+	}
+}
+
+/* The same with a plain acquire(): the inversion. */
+static void test_python_plain_call(void **state)
+{
+	struct lv_case *lc = *state;
+	python_try_second(&lc->t, TRACE_SEM_CALL_PLAIN);
+	struct report *r = run_all(lc);
+	assert_int_equal(count_kind(r, REPORT_DEADLOCK_LOCK_ORDER), 1);
+}
+
 /* The same order in C with sem_trywait: a trylock cannot deadlock. */
 static void test_c_trywait_is_try(void **state)
 {
@@ -578,6 +618,8 @@ int main(void)
 #define C(fn) cmocka_unit_test_setup_teardown(fn, setup_c, teardown)
 	const struct CMUnitTest tests[] = {
 		PY(test_python_abba),
+		PY(test_python_try_and_timed_calls),
+		PY(test_python_plain_call),
 		PY(test_python_join_orders),
 		C(test_c_trywait_is_try),
 		C(test_c_binary_semaphore_abba),
