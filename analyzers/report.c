@@ -35,16 +35,20 @@ static void report_deadlock_release(struct report_deadlock *d)
 	free(d->cycle);
 }
 
+void report_race_release(struct report_race *x)
+{
+	free(x->symbol);
+	free(x->function);
+	free(x->accesses[0].locks_held);
+	free(x->accesses[1].locks_held);
+}
+
 static void report_release_findings(struct report *r)
 {
 	for (size_t i = 0; i < r->ndeadlocks; i++)
 		report_deadlock_release(&r->deadlocks[i]);
-	for (size_t i = 0; i < r->nraces; i++) {
-		free(r->races[i].symbol);
-		free(r->races[i].function);
-		free(r->races[i].accesses[0].locks_held);
-		free(r->races[i].accesses[1].locks_held);
-	}
+	for (size_t i = 0; i < r->nraces; i++)
+		report_race_release(&r->races[i]);
 	for (size_t i = 0; i < r->nlockstats; i++) {
 		for (size_t j = 0; j < r->lockstats[i].nsites; j++)
 			free(r->lockstats[i].sites[j].blamed);

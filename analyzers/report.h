@@ -308,6 +308,8 @@ struct report_lockstat *report_add_lockstat(struct report *r, uint32_t lock);
 struct report_site *report_lockstat_add_site(struct report_lockstat *s, uint32_t stack);
 void report_site_add_blame(struct report_site *site, uint32_t stack, uint64_t wait_ns);
 struct report_race *report_add_race(struct report *r);
+/* Frees what race X owns. */
+void report_race_release(struct report_race *x);
 /* Adds a misuse (message formatted, count 1, other_* none). */
 struct report_misuse *report_add_misuse(struct report *r, enum report_misuse_kind kind,
 					uint32_t thread, uint32_t lock, uint32_t stack,
