@@ -43,6 +43,10 @@ struct analysis_options {
 	/* Parts the race analysis splits addresses into, one thread each
 	 * (0 = CTRACE_RACE_PARTS from the environment, else one per core). */
 	uint32_t race_parts;
+	/* Bytes the race analysis's shadow memory may take (0 =
+	 * CTRACE_RACE_MEMORY from the environment, else half the machine's
+	 * memory): past it, memory not tracked yet is not checked. */
+	uint64_t race_memory;
 };
 
 /* Which events an analyzer's feed gets: 0, the trace's own; else the lock

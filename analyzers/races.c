@@ -39,6 +39,7 @@ struct races {
 	struct u64map objs_at;
 	bool *known;
 	uint32_t nknown;
+	uint64_t memory_limit;     /* of the shadows' memory */
 	struct rc_part one;        /* no pool */
 	struct rc_pool *pool;
 };
@@ -63,6 +64,19 @@ static uint32_t rc_default_parts(const struct analysis_options *opt, bool *threa
 	return n < 1 ? 1 : n > RC_MAX_PARTS ? RC_MAX_PARTS : (uint32_t)n;
 }
 
+/* The shadow's memory limit asked for (option, else CTRACE_RACE_MEMORY,
+ * bytes), else half the machine's memory. */
+static uint64_t rc_memory_limit(const struct analysis_options *opt)
+{
+	const char *env = getenv("CTRACE_RACE_MEMORY");
+	if (opt && opt->race_memory)
+		return opt->race_memory;
+	if (env && strtoull(env, NULL, 10))
+		return strtoull(env, NULL, 10);
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page / 2 : UINT64_MAX;
+}
+
 static void *races_begin(const struct trace_catalog *cat, const struct analysis_options *opt)
 {
 	struct races *r = aligned_alloc(_Alignof(struct races), sizeof(*r));
@@ -71,6 +85,8 @@ static void *races_begin(const struct trace_catalog *cat, const struct analysis_
 	memset(r, 0, sizeof(*r));
 	r->cat = cat;
 	r->parts = rc_default_parts(opt, &r->threaded);
+	r->memory_limit = rc_memory_limit(opt);
+	rc_shadow_set_limit(r->memory_limit);
 	r->nparts = 1;
 	if (r->threaded) {
 		struct rc_part *first = aligned_alloc(_Alignof(struct rc_part), sizeof(*first));
@@ -317,8 +333,16 @@ static void races_finish(void *state, struct report *out)
 	struct races *r = state;
 	struct rc_part *parts = r->pool ? rc_pool_finish(r->pool) : &r->one;
 	size_t n = 0;
-	for (uint32_t i = 0; i < r->nparts; i++)
+	uint64_t unchecked = 0;
+	for (uint32_t i = 0; i < r->nparts; i++) {
 		n += parts[i].nraces;
+		unchecked += parts[i].sh.unchecked;
+	}
+	if (unchecked)
+		report_add_note(out, "races: the analysis's memory reached its limit (%llu MiB, "
+				"--max-memory): %llu accesses to memory it was not tracking yet were not "
+				"checked, races there may be missing",
+				(unsigned long long)(r->memory_limit >> 20), (unsigned long long)unchecked);
 	struct rc_race **all = calloc(n + 1, sizeof(*all));
 	if (!all)
 		abort();

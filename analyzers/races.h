@@ -289,6 +289,8 @@ struct rc_shadow {
 		uint32_t n, cap;
 		const struct rc_block **b;   /* (owned) a new page's live blocks */
 	} fill;
+	uint64_t unchecked;        /* accesses to words no page was made for:
+	                              the shadows' memory was at its limit */
 };
 
 /* An access being checked. */
@@ -319,6 +321,9 @@ struct rc_block;
 
 void rc_shadow_init(struct rc_shadow *s);
 void rc_shadow_release(struct rc_shadow *s);
+/* The memory all shadows may map together: past it, no word is tracked
+ * that was not already, and its accesses are counted as unchecked. */
+void rc_shadow_set_limit(uint64_t bytes);
 uint32_t rc_site(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t size, uint8_t flags);
 /* Checks and records access a for the words of [addr, addr+size) that
  * part PART of PARTS owns; calls found for each racing entry. A word seen

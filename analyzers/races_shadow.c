@@ -11,11 +11,21 @@
  * together at the end. */
 #include "races.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #define RC_SLAB_BYTES (4u << 20)
+
+/* What the shadows of every part have mapped, and may. */
+static _Atomic uint64_t rc_mapped;
+static uint64_t rc_limit = UINT64_MAX;
+
+void rc_shadow_set_limit(uint64_t bytes)
+{
+	rc_limit = bytes;
+}
 
 /* A slab: mapped, zeroed; its first bytes link it to the previous one. */
 struct rc_slab {
@@ -34,6 +44,7 @@ void rc_shadow_release(struct rc_shadow *s)
 {
 	for (struct rc_slab *sl = s->slabs, *next; sl; sl = next) {
 		next = sl->next;
+		atomic_fetch_sub_explicit(&rc_mapped, sl->bytes, memory_order_relaxed);
 		munmap(sl, sl->bytes);
 	}
 	free(s->table);
@@ -53,6 +64,7 @@ static void *rc_slab_alloc(struct rc_shadow *s, size_t bytes)
 					  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (sl == MAP_FAILED)
 			abort();
+		atomic_fetch_add_explicit(&rc_mapped, size, memory_order_relaxed);
 		*sl = (struct rc_slab){ s->slabs, size };
 		s->slabs = sl;
 		s->bump = (char *)sl + 64;
@@ -204,7 +216,8 @@ static struct rc_page *rc_page_find(struct rc_shadow *s, uint64_t key, bool *mad
 	size_t i = u64map_hash(key) & s->mask;
 	while (s->table[i].key != key) {
 		if (s->table[i].key == U64MAP_EMPTY) {
-			if (!create)
+			if (!create ||
+			    atomic_load_explicit(&rc_mapped, memory_order_relaxed) >= rc_limit)
 				return NULL;
 			if ((s->npages + 1) * 2 > s->mask + 1) {   /* keep it at most half full */
 				rc_table_grow(s);
@@ -427,6 +440,7 @@ void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *hea
 	uint32_t epoch = vclock_get(&th->vc, a->thread);
 	uint32_t site = RC_NONE;
 	uint64_t end = a->addr + a->size < a->addr ? UINT64_MAX : a->addr + a->size;
+	bool skipped = false;
 	for (uint64_t w = a->addr & ~7ull;;) {
 		uint64_t last = rc_page_last(w, end);
 		uint64_t key = rc_word_key(a->process, w);
@@ -439,7 +453,8 @@ void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *hea
 			struct rc_page *pg = rc_page_find(s, key >> RC_PAGE_BITS, &made);
 			if (made && heap)
 				rc_page_fill(s, heap, a->process, w & ~(uint64_t)(RC_PAGE_WORDS * 8 - 1), pg);
-			for (uint64_t x = w;; x += 8) {
+			skipped |= !pg;   /* new, at the memory limit */
+			for (uint64_t x = w; pg; x += 8) {
 				rc_word_access(s, hb, heap, th, rc_page_word(pg, x), a, x, rc_mask(x, a->addr, end),
 					       epoch, site, found, ctx);
 				if (last - x < 8)
@@ -450,6 +465,7 @@ void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *hea
 			break;
 		w = last + 1;
 	}
+	s->unchecked += skipped;
 }
 
 /* Calls fn(ctx, page, w, last) for each page with state that holds words

@@ -47,6 +47,10 @@ expect 2 "option '-o' needs a value" export --format=ctf "$t" -o
 expect 2 "unknown format 'bad'" report --format=bad "$t"
 expect 2 "bad --contention value '0'" report --contention=0 "$t"
 expect 2 "bad --contention value 'most'" report --contention most "$t"
+expect 0 '' report --max-memory=64M "$t"
+expect 0 '' report --max-memory 1.5G "$t"
+expect 2 "bad --max-memory value '12X'" report --max-memory=12X "$t"
+expect 2 "bad --max-memory value '0'" report --max-memory=0 "$t"
 expect 2 "bad --width '10'" timeline --width=10 "$t"
 expect 2 "one trace directory only" view -o "$work/x.html" "$t" "$t"
 expect 2 "missing trace directory" report --format=json

@@ -21,7 +21,8 @@
 static const char report_usage[] =
 	"usage: ctrace report [--format=text|json|sarif] [--only=deadlocks,races,contention,misuse]\n"
 	"                     [--suppressions=FILE] [--color=auto|always|never]\n"
-	"                     [--stall-timeout=SECONDS] [--no-symbols] [--contention=all|N] DIR\n";
+	"                     [--stall-timeout=SECONDS] [--no-symbols] [--contention=all|N]\n"
+	"                     [--max-memory=SIZE] DIR\n";
 
 enum report_format { REPORT_FORMAT_TEXT, REPORT_FORMAT_JSON, REPORT_FORMAT_SARIF };
 
@@ -34,6 +35,7 @@ struct report_args {
 	double stall_timeout_s;
 	int no_symbols;
 	size_t contention_top;     /* 0 = the format's default */
+	uint64_t max_memory;       /* the race analysis's, bytes; 0 = its default */
 };
 
 static int report_usage_error(const char *fmt, const char *arg)
@@ -73,6 +75,20 @@ static int report_parse_contention(const char *v, size_t *top)
 	return 0;
 }
 
+/* --max-memory=SIZE: bytes, or with a K, M, G or T suffix (powers of 1024). */
+static int report_parse_memory(const char *v, uint64_t *bytes)
+{
+	char *end;
+	errno = 0;
+	double n = strtod(v, &end);
+	const char *units = "KMGT", *u = *end ? strchr(units, *end & ~0x20) : NULL;
+	double scale = u ? (double)(1ull << (10 * (u - units + 1))) : 1;
+	if (errno || end == v || n <= 0 || (*end && (!u || end[1])) || n * scale >= 0x1p63)
+		return report_usage_error("bad --max-memory value '%s' (bytes, or with K, M, G or T)", v);
+	*bytes = (uint64_t)(n * scale);
+	return 0;
+}
+
 static int report_parse_option(void *ctx, int c)
 {
 	struct report_args *a = ctx;
@@ -105,6 +121,8 @@ static int report_parse_option(void *ctx, int c)
 		break;
 	case 'C':
 		return report_parse_contention(optarg, &a->contention_top);
+	case 'M':
+		return report_parse_memory(optarg, &a->max_memory);
 	}
 	return 0;
 }
@@ -119,6 +137,7 @@ static int report_parse_args(struct report_args *a, int argc, char **argv)
 		{ "stall-timeout", required_argument, NULL, 't' },
 		{ "no-symbols", no_argument, NULL, 'n' },
 		{ "contention", required_argument, NULL, 'C' },
+		{ "max-memory", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -152,6 +171,7 @@ static int report_run(const struct report_args *a, struct suppressions *supp)
 	char buf[1024];
 	struct read_progress progress;
 	opt.analysis.stall_timeout_ns = (uint64_t)(a->stall_timeout_s * 1e9);
+	opt.analysis.race_memory = a->max_memory;
 	read_progress_init(&progress);
 	opt.progress = read_progress_update;
 	opt.progress_ctx = &progress;

@@ -39,6 +39,34 @@ static void test_bytes(void **state)
 	assert_int_equal(rt_count(&x), 0);
 }
 
+/* At its memory limit the analysis tracks no new memory: a race on a word
+ * it tracked already is still found; one on memory first met past the
+ * limit is not, and the report says how many accesses went unchecked. */
+static void test_memory_limit(void **state)
+{
+	(void)state;
+	struct rt x;
+	rt_init(&x);
+	rt_write(&x, x.t1, RT_X, 4, x.s1);           /* its page: the first slab */
+	rt_write(&x, x.t1, RT_X + (1 << 20), 4, x.s1);  /* past the limit */
+	rt_write(&x, x.t2, RT_X, 4, x.s2);
+	rt_write(&x, x.t2, RT_X + (1 << 20), 4, x.s2);
+	struct report r;
+	report_init(&r);
+	struct analysis_options opt = { .race_parts = 1, .race_memory = 1 };
+	const struct analyzer *a = &analyzer_races;
+	void *s = a->begin(&x.t.cat, &opt);
+	for (size_t i = 0; i < x.t.nev; i++)
+		a->feed(s, &x.t.ev[i]);
+	a->finish(s, &r);
+	a->free(s);
+	assert_int_equal(r.nraces, 1);
+	assert_int_equal(r.races[0].address, RT_X);
+	assert_int_equal(r.nnotes, 1);
+	assert_non_null(strstr(r.notes[0], "2 accesses to memory it was not tracking yet"));
+	rt_release(&x, &r);
+}
+
 /* The race's address and sizes: the overlap, each access its own. */
 static void test_race_fields(void **state)
 {
@@ -1062,6 +1090,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bytes),
+		cmocka_unit_test(test_memory_limit),
 		cmocka_unit_test(test_race_fields),
 		cmocka_unit_test(test_race_size),
 		cmocka_unit_test(test_far_apart),
