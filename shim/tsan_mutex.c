@@ -14,10 +14,13 @@
  * diverts to the program between pre_divert and post_divert: a condition
  * it evaluates) is not the program's: its accesses are not recorded and its
  * atomics, fences and annotations order nothing. A relock of a lock its
- * thread holds for writing (a reentrant lock) is not recorded, nor its
- * matching unlock; a recursive unlock (__tsan_mutex_recursive_unlock, a
- * monitor's wait) lets go of every level, and the recursive lock that
- * follows takes them again. */
+ * thread holds for writing is a request that ends without a new
+ * acquisition (ECANCELED) when the lock lets its holder in again (a
+ * reentrant lock; its matching unlock is not recorded), and a self-deadlock
+ * the hang analysis sees when it does not (abseil's Mutex relocked); a
+ * recursive unlock (__tsan_mutex_recursive_unlock, a monitor's wait) lets
+ * go of every level, and the recursive lock that follows takes them
+ * again. */
 #include "tsan_record.h"
 
 #include <dlfcn.h>
@@ -107,9 +110,8 @@ RECORD_API void tsan_record_mutex_destroy(uintptr_t pc0, uintptr_t sp, void *m, 
 RECORD_API void tsan_record_mutex_pre_lock(uintptr_t pc0, uintptr_t sp, void *m, unsigned flags)
 {
 	struct tsan_thread *ts = state();
-	bool relock = ts && !(flags & MUTEX_READ_LOCK) && held_entry(ts, (uintptr_t)m, false);
 	struct shim_call c;
-	if (!(flags & MUTEX_TRY_LOCK) && !relock && shim_enter(&c, pc0, sp))
+	if (!(flags & MUTEX_TRY_LOCK) && shim_enter(&c, pc0, sp))
 		shim_begin(&c, flags & MUTEX_READ_LOCK ? TRACE_OP_RWLOCK_RDLOCK : TRACE_OP_RWLOCK_WRLOCK,
 			   m);
 	own_stretch(ts, true);
@@ -121,18 +123,22 @@ RECORD_API void tsan_record_mutex_post_lock(uintptr_t pc0, uintptr_t sp, void *m
 	struct tsan_thread *ts = state();
 	own_stretch(ts, false);
 	bool got = !(flags & MUTEX_TRY_LOCK_FAILED), read = flags & MUTEX_READ_LOCK;
+	bool relock = false;
 	if (ts && !read && got) {
 		struct tsan_held *h = held_entry(ts, (uintptr_t)m, true);
 		uint32_t levels = flags & MUTEX_RECURSIVE_LOCK && recursion > 0 ? (uint32_t)recursion : 1;
-		bool relock = h && h->depth;
+		relock = h && h->depth;
 		if (h)
 			h->depth += levels;
-		if (relock)
-			return;
 	}
 	struct shim_call c;
 	if (!shim_enter(&c, pc0, sp))
 		return;
+	if (relock) {   /* let in again: the holder's request ends, nothing more acquired */
+		if (!(flags & MUTEX_TRY_LOCK))
+			shim_end(&c, TRACE_OP_RWLOCK_WRLOCK, m, ECANCELED);
+		return;
+	}
 	int r = got ? 0 : EBUSY;
 	if (read)
 		shim_acquired_shared(&c, flags & MUTEX_TRY_LOCK ? TRACE_OP_RWLOCK_TRYRDLOCK

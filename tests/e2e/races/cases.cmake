@@ -52,6 +52,8 @@ foreach(family gcc clang)
   ctrace_race_case(tsan_mutex_reader_writes ${family} tsan_mutex.cpp reader_writes
     tsan_mutex_reader_writes.jq)
   ctrace_race_case(tsan_mutex_inversion ${family} tsan_mutex.cpp inversion tsan_mutex_inversion.jq)
+  ctrace_race_case(tsan_mutex_self_deadlock ${family} tsan_mutex.cpp self_deadlock
+    tsan_mutex_self_deadlock.jq EXPECT=137)
   # Coroutines that switch through TSan's fiber interface: a fiber's own
   # order across threads, and its own stack.
   ctrace_race_case(norace_fibers ${family} fibers.c migrate norace.jq)

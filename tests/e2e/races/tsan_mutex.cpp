@@ -17,6 +17,8 @@
  *                  at both levels at once for another thread (a monitor's
  *                  wait: __tsan_mutex_recursive_unlock, then recursive_lock
  *                  takes both back): no finding.
+ *   self_deadlock: a thread locks the (non-reentrant) lock it holds: it
+ *                  spins for good, a deadlock the hang analysis catches.
  * Prints {"mode", "counter", "expect"}. */
 #include <sanitizer/tsan_interface.h>
 
@@ -250,8 +252,15 @@ int main(int argc, char **argv)
 		reentrant();
 	else if (!strcmp(mode, "readers"))
 		readers();
-	else {
-		fprintf(stderr, "usage: tsan_mutex guarded|reader_writes|inversion|reentrant|readers\n");
+	else if (!strcmp(mode, "self_deadlock")) {
+		std::thread t([] {
+			lock_a.lock();
+			lock_a.lock();   /* never returns */
+		});
+		t.join();
+	} else {
+		fprintf(stderr, "usage: tsan_mutex guarded|reader_writes|inversion|reentrant|readers|"
+				"self_deadlock\n");
 		return 2;
 	}
 	printf("{\"mode\": \"%s\", \"counter\": %ld, \"expect\": %ld}\n", mode, counter, expect);
