@@ -159,6 +159,12 @@ int shim_thrd_result(int ret)
 	}
 }
 
+void shim_note_pshared(struct shim_call *c, const volatile void *obj)
+{
+	shim_emit_how(c, TRACE_ORDER_NONE, TRACE_OP_OBJ_ROLE, (uintptr_t)obj, 0, 0, TRACE_ROLE_PSHARED,
+		      0, 0, NULL);
+}
+
 void shim_annotate_channel(unsigned kind, uint64_t addr, uintptr_t pc0, uintptr_t sp)
 {
 	int saved = errno;

@@ -73,6 +73,10 @@ bool shim_defer_release(uint64_t addr, uintptr_t pc0);
  * by a signal handler that interrupted the shim is kept for the thread's
  * next call (shim_defer_release). errno is kept. */
 void shim_annotate_channel(unsigned kind, uint64_t addr, uintptr_t pc0, uintptr_t sp);
+
+/* OBJ is process-shared, as its memory says (OBJ_ROLE TRACE_ROLE_PSHARED):
+ * written before a wait on it, which another process may end. */
+void shim_note_pshared(struct shim_call *c, const volatile void *obj);
 /* The same from a signal handler's start (signal_handlers.c), without a
  * stack: unwinding there could wait on a lock the interrupted code holds.
  * Nothing when the signal landed inside the shim. */

@@ -70,12 +70,21 @@ SHIM_EXPORT int pthread_cond_destroy(pthread_cond_t *cv)
 	return r;
 }
 
+/* A wait on CV: its record says first if CV is process-shared (glibc keeps
+ * it in bit 0 of __wrefs), so another process may end the wait. */
+static void cond_waits(struct shim_call *c, unsigned op, pthread_cond_t *cv, pthread_mutex_t *m)
+{
+	if (cv->__data.__wrefs & 1)
+		shim_note_pshared(c, cv);
+	shim_cond_wait_begin(c, op, cv, m);
+}
+
 SHIM_EXPORT int pthread_cond_wait(pthread_cond_t *cv, pthread_mutex_t *m)
 {
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_cond_wait(cv, m);
-	shim_cond_wait_begin(&c, TRACE_OP_COND_WAIT, cv, m);
+	cond_waits(&c, TRACE_OP_COND_WAIT, cv, m);
 	struct wait_ctx w = { &c, TRACE_OP_COND_WAIT, cv, m };
 	int r;
 	pthread_cleanup_push(wait_cancelled, &w);
@@ -91,7 +100,7 @@ SHIM_EXPORT int pthread_cond_timedwait(pthread_cond_t *cv, pthread_mutex_t *m,
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_cond_timedwait(cv, m, abs);
-	shim_cond_wait_begin(&c, TRACE_OP_COND_TIMEDWAIT, cv, m);
+	cond_waits(&c, TRACE_OP_COND_TIMEDWAIT, cv, m);
 	struct wait_ctx w = { &c, TRACE_OP_COND_TIMEDWAIT, cv, m };
 	int r;
 	pthread_cleanup_push(wait_cancelled, &w);
@@ -107,7 +116,7 @@ SHIM_EXPORT int pthread_cond_clockwait(pthread_cond_t *cv, pthread_mutex_t *m, c
 	struct shim_call c;
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.pthread_cond_clockwait(cv, m, clk, abs);
-	shim_cond_wait_begin(&c, TRACE_OP_COND_CLOCKWAIT, cv, m);
+	cond_waits(&c, TRACE_OP_COND_CLOCKWAIT, cv, m);
 	struct wait_ctx w = { &c, TRACE_OP_COND_CLOCKWAIT, cv, m };
 	int r;
 	pthread_cleanup_push(wait_cancelled, &w);

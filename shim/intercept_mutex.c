@@ -33,6 +33,17 @@ static bool mutex_free_alone(const pthread_mutex_t *m)
 	return __libc_single_threaded && (m->__data.__kind & ~3) == 0 && m->__data.__lock == 0;
 }
 
+/* glibc's __kind bit of a process-shared mutex (PTHREAD_MUTEX_PSHARED_BIT). */
+#define MUTEX_KIND_PSHARED 128
+
+/* The request of a lock call that has to wait on M. */
+static void mutex_waits(struct shim_call *c, unsigned op, pthread_mutex_t *m)
+{
+	if (m->__data.__kind & MUTEX_KIND_PSHARED)
+		shim_note_pshared(c, m);
+	shim_begin(c, op, m);
+}
+
 /* The first attempt of a lock call: EBUSY if it has to wait. */
 static int mutex_try(pthread_mutex_t *m)
 {
@@ -81,7 +92,7 @@ SHIM_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 		return shim_real.pthread_mutex_lock(m);
 	int r = mutex_try(m);
 	if (r == EBUSY) {
-		shim_begin(&c, TRACE_OP_MUTEX_LOCK, m);
+		mutex_waits(&c, TRACE_OP_MUTEX_LOCK, m);
 		r = shim_real.pthread_mutex_lock(m);
 	}
 	shim_acquired(&c, TRACE_OP_MUTEX_LOCK, m, r, mutex_held(r));
@@ -105,7 +116,7 @@ SHIM_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespe
 		return shim_real.pthread_mutex_timedlock(m, abs);
 	int r = mutex_try(m);
 	if (r == EBUSY) {
-		shim_begin(&c, TRACE_OP_MUTEX_TIMEDLOCK, m);
+		mutex_waits(&c, TRACE_OP_MUTEX_TIMEDLOCK, m);
 		r = shim_real.pthread_mutex_timedlock(m, abs);
 	}
 	shim_acquired(&c, TRACE_OP_MUTEX_TIMEDLOCK, m, r, mutex_held(r));
@@ -119,7 +130,7 @@ SHIM_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk, const
 		return shim_real.pthread_mutex_clocklock(m, clk, abs);
 	int r = mutex_try(m);
 	if (r == EBUSY) {
-		shim_begin(&c, TRACE_OP_MUTEX_CLOCKLOCK, m);
+		mutex_waits(&c, TRACE_OP_MUTEX_CLOCKLOCK, m);
 		r = shim_real.pthread_mutex_clocklock(m, clk, abs);
 	}
 	shim_acquired(&c, TRACE_OP_MUTEX_CLOCKLOCK, m, r, mutex_held(r));

@@ -6,6 +6,14 @@
 #include "emit.h"
 #include "real.h"
 
+/* The request of a lock call that has to wait on L. */
+static void rwlock_waits(struct shim_call *c, unsigned op, pthread_rwlock_t *l)
+{
+	if (l->__data.__shared)   /* process-shared, as glibc keeps it */
+		shim_note_pshared(c, l);
+	shim_begin(c, op, l);
+}
+
 SHIM_EXPORT int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *a)
 {
 	struct shim_call c;
@@ -40,7 +48,7 @@ SHIM_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t *l)
 		return shim_real.pthread_rwlock_rdlock(l);
 	int r = shim_real.pthread_rwlock_tryrdlock(l);
 	if (r == EBUSY) {
-		shim_begin(&c, TRACE_OP_RWLOCK_RDLOCK, l);
+		rwlock_waits(&c, TRACE_OP_RWLOCK_RDLOCK, l);
 		r = shim_real.pthread_rwlock_rdlock(l);
 	}
 	shim_acquired_shared(&c, TRACE_OP_RWLOCK_RDLOCK, l, r, r == 0);
@@ -64,7 +72,7 @@ SHIM_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct tim
 		return shim_real.pthread_rwlock_timedrdlock(l, abs);
 	int r = shim_real.pthread_rwlock_tryrdlock(l);
 	if (r == EBUSY) {
-		shim_begin(&c, TRACE_OP_RWLOCK_TIMEDRDLOCK, l);
+		rwlock_waits(&c, TRACE_OP_RWLOCK_TIMEDRDLOCK, l);
 		r = shim_real.pthread_rwlock_timedrdlock(l, abs);
 	}
 	shim_acquired_shared(&c, TRACE_OP_RWLOCK_TIMEDRDLOCK, l, r, r == 0);
@@ -78,7 +86,7 @@ SHIM_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t clk, c
 		return shim_real.pthread_rwlock_clockrdlock(l, clk, abs);
 	int r = shim_real.pthread_rwlock_tryrdlock(l);
 	if (r == EBUSY) {
-		shim_begin(&c, TRACE_OP_RWLOCK_CLOCKRDLOCK, l);
+		rwlock_waits(&c, TRACE_OP_RWLOCK_CLOCKRDLOCK, l);
 		r = shim_real.pthread_rwlock_clockrdlock(l, clk, abs);
 	}
 	shim_acquired_shared(&c, TRACE_OP_RWLOCK_CLOCKRDLOCK, l, r, r == 0);
@@ -92,7 +100,7 @@ SHIM_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t *l)
 		return shim_real.pthread_rwlock_wrlock(l);
 	int r = shim_real.pthread_rwlock_trywrlock(l);
 	if (r == EBUSY) {
-		shim_begin(&c, TRACE_OP_RWLOCK_WRLOCK, l);
+		rwlock_waits(&c, TRACE_OP_RWLOCK_WRLOCK, l);
 		r = shim_real.pthread_rwlock_wrlock(l);
 	}
 	shim_acquired(&c, TRACE_OP_RWLOCK_WRLOCK, l, r, r == 0);
@@ -116,7 +124,7 @@ SHIM_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct tim
 		return shim_real.pthread_rwlock_timedwrlock(l, abs);
 	int r = shim_real.pthread_rwlock_trywrlock(l);
 	if (r == EBUSY) {
-		shim_begin(&c, TRACE_OP_RWLOCK_TIMEDWRLOCK, l);
+		rwlock_waits(&c, TRACE_OP_RWLOCK_TIMEDWRLOCK, l);
 		r = shim_real.pthread_rwlock_timedwrlock(l, abs);
 	}
 	shim_acquired(&c, TRACE_OP_RWLOCK_TIMEDWRLOCK, l, r, r == 0);
@@ -130,7 +138,7 @@ SHIM_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t clk, c
 		return shim_real.pthread_rwlock_clockwrlock(l, clk, abs);
 	int r = shim_real.pthread_rwlock_trywrlock(l);
 	if (r == EBUSY) {
-		shim_begin(&c, TRACE_OP_RWLOCK_CLOCKWRLOCK, l);
+		rwlock_waits(&c, TRACE_OP_RWLOCK_CLOCKWRLOCK, l);
 		r = shim_real.pthread_rwlock_clockwrlock(l, clk, abs);
 	}
 	shim_acquired(&c, TRACE_OP_RWLOCK_CLOCKWRLOCK, l, r, r == 0);

@@ -79,22 +79,14 @@ static bool resolve(uint32_t version)
 	py_rt.code_type = shim_elf_symbol("PyCode_Type");
 	py_rt.str_type = shim_elf_symbol("PyUnicode_Type");
 	py_rt.dict_type = shim_elf_symbol("PyDict_Type");
-	const void *values[] = {
-		shim_elf_symbol("PyTuple_Type"), shim_elf_symbol("PyLong_Type"),
-		shim_elf_symbol("PyFloat_Type"), shim_elf_symbol("_Py_NoneStruct"),
-		shim_elf_symbol("_Py_FalseStruct"), shim_elf_symbol("_Py_TrueStruct"),
-	};
-	bool all = true;
-	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
-		all &= values[i] != NULL;
-	if (all) {
-		py_rt.tuple_type = values[0];
-		py_rt.long_type = values[1];
-		py_rt.float_type = values[2];
-		py_rt.none = values[3];
-		py_rt.false_ = values[4];
-		py_rt.true_ = values[5];
-	}
+	py_rt.tuple_type = shim_elf_symbol("PyTuple_Type");
+	py_rt.long_type = shim_elf_symbol("PyLong_Type");
+	py_rt.float_type = shim_elf_symbol("PyFloat_Type");
+	py_rt.none = shim_elf_symbol("_Py_NoneStruct");
+	py_rt.false_ = shim_elf_symbol("_Py_FalseStruct");
+	py_rt.true_ = shim_elf_symbol("_Py_TrueStruct");
+	if (!py_rt.long_type || !py_rt.float_type || !py_rt.none || !py_rt.false_ || !py_rt.true_)
+		py_rt.tuple_type = NULL;   /* all or none: python_call.c checks this one */
 	/* where each native eval frame of the stack returns to */
 	void *eval = shim_elf_symbol("_PyEval_EvalFrameDefault");
 	size_t eval_size = code_size(eval);

@@ -72,7 +72,8 @@ struct py_runtime {
 	void *(*get_tstate)(void);           /* PyGILState_GetThisThreadState */
 	int (*addr2line)(const void *code, int addr);  /* PyCode_Addr2Line */
 	const void *code_type, *str_type, *dict_type;  /* PyCode_Type, ... */
-	/* what python_call.c reads a call's arguments with (NULL: it does not) */
+	/* what python_call.c reads a call's arguments with (tuple_type NULL:
+	 * one is missing, it reads none) */
 	const void *tuple_type, *long_type, *float_type, *none, *false_, *true_;
 	uintptr_t eval_lo, eval_hi;          /* _PyEval_EvalFrameDefault's code */
 };

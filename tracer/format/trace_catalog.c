@@ -114,6 +114,8 @@ bool trace_object_is_pshared(const struct trace_object *o)
 {
 	if (o && (o->kind == TRACE_OBJ_MQ || (o->kind == TRACE_OBJ_SEM && o->name)))
 		return true;   /* by name: any process may open it */
+	if (o && o->role == TRACE_ROLE_PSHARED)
+		return true;   /* its memory said so when a thread waited on it */
 	if (!o || !o->initialized)
 		return false;
 	switch (o->kind) {

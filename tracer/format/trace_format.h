@@ -341,6 +341,10 @@ enum trace_obj_role {
 	TRACE_ROLE_GIL_COND = 2,         /* gil.cond: waiters for the GIL */
 	TRACE_ROLE_GIL_SWITCH_MUTEX = 3, /* gil.switch_mutex (forced switching) */
 	TRACE_ROLE_GIL_SWITCH_COND = 4,  /* gil.switch_cond */
+	TRACE_ROLE_PSHARED = 5,          /* a process-shared lock or condition whose
+	                                    init the process did not make (its memory
+	                                    says so: inherited over fork, or mapped
+	                                    from a file another process set up) */
 };
 
 /* TRACE_OP_RUNTIME: the language runtime found in the process. */

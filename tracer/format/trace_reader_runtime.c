@@ -30,8 +30,8 @@ static void obj_role(struct trace_reader *r, const struct rd_head *h, uint32_t p
 	if (!v) {
 		struct rd_role *list = rd_grow(r->role_list, &r->roles_cap, r->nroles + 1,
 					       sizeof *list);
-		char *name = strdup(h->str);
-		if (!list || !name) {
+		char *name = h->str[0] ? strdup(h->str) : NULL;   /* a role may name nothing */
+		if (!list || (h->str[0] && !name)) {
 			free(name);
 			return;
 		}

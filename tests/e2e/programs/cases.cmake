@@ -37,7 +37,7 @@ ctrace_e2e(wait_cycles_once_self PROGRAM $<TARGET_FILE:e2e_wait_cycles_join> ARG
 # waits of 2 s, a semaphore a signal handler posts (2 s later) after the
 # thread that took it ended: not a stall, nor a deadlock, even past the
 # timeout.
-foreach(mode pshared-cond mq once-long timer-thread timed-poll sem-handler)
+foreach(mode pshared-cond pshared-inherited mq once-long timer-thread timed-poll sem-handler)
   ctrace_e2e(wait_cycles_${mode} PROGRAM $<TARGET_FILE:e2e_wait_cycles_join> ARGS ${mode}
     RUN_OPTS --stall-timeout=1 REPORT_JQ ${P}/wait_cycles_other_process.jq)
 endforeach()

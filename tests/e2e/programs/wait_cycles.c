@@ -11,6 +11,11 @@
  *                    glibc allows): not a hang, the program ends normally
  *   pshared-cond     the only thread waits on a process-shared condition
  *                    variable that a child process signals 2 s later
+ *   pshared-inherited a child process waits on a process-shared mutex, then
+ *                    on a process-shared condition variable, then on a
+ *                    process-shared rwlock, all made by its parent before
+ *                    the fork (the child never saw their init), which the
+ *                    parent holds or signals 2 s later each
  *   mq               the only thread waits on a message queue that a child
  *                    process sends to 2 s later: neither is a stall (run
  *                    with a stall timeout under 2 s)
@@ -190,6 +195,56 @@ static void pshared_cond(void)
 	waitpid(child, NULL, 0);
 }
 
+struct inherited {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	pthread_rwlock_t rw;
+	int ready;
+};
+
+static void pshared_inherited(void)
+{
+	struct inherited *s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pthread_mutexattr_t ma;
+	pthread_condattr_t ca;
+	pthread_rwlockattr_t ra;
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED);
+	pthread_rwlockattr_init(&ra);
+	pthread_rwlockattr_setpshared(&ra, PTHREAD_PROCESS_SHARED);
+	pthread_mutex_init(&s->m, &ma);
+	pthread_cond_init(&s->c, &ca);
+	pthread_rwlock_init(&s->rw, &ra);
+	pthread_mutex_lock(&s->m);
+	pid_t child = fork();
+	if (child == 0) {
+		pthread_mutex_lock(&s->m);   /* the parent holds it for 2 s */
+		while (!s->ready)            /* the parent signals it 2 s later */
+			pthread_cond_wait(&s->c, &s->m);
+		pthread_mutex_unlock(&s->m);
+		pthread_rwlock_wrlock(&s->rw);   /* the parent read-holds it for 2 s */
+		pthread_rwlock_unlock(&s->rw);
+		_exit(0);
+	}
+	sleep(2);
+	pthread_mutex_unlock(&s->m);
+	sleep(2);
+	pthread_rwlock_rdlock(&s->rw);
+	pthread_mutex_lock(&s->m);
+	s->ready = 1;
+	pthread_cond_signal(&s->c);
+	pthread_mutex_unlock(&s->m);
+	sleep(2);
+	pthread_rwlock_unlock(&s->rw);
+	int status = 1;
+	waitpid(child, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		exit(1);
+}
+
 static void send_hello(void *arg)
 {
 	mq_send(*(mqd_t *)arg, "hello", 5, 0);
@@ -354,6 +409,8 @@ int main(int argc, char **argv)
 		handoff();
 	else if (!strcmp(mode, "pshared-cond"))
 		pshared_cond();
+	else if (!strcmp(mode, "pshared-inherited"))
+		pshared_inherited();
 	else if (!strcmp(mode, "mq"))
 		queue_wait();
 	else if (!strcmp(mode, "once-under-lock"))
@@ -369,7 +426,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "sem-handler"))
 		sem_handler();
 	else {
-		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff|pshared-cond|mq|once-under-lock|once-recursive|once-long|timer-thread|timed-poll|sem-handler\n", argv[0]);
+		fprintf(stderr, "usage: %s join-under-lock|timed-backoff|handoff|pshared-cond|pshared-inherited|mq|once-under-lock|once-recursive|once-long|timer-thread|timed-poll|sem-handler\n", argv[0]);
 		return 2;
 	}
 	puts("done");
