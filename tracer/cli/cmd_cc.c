@@ -61,9 +61,31 @@ static const char *resolve_driver(const char *name, char buf[PATH_MAX])
 	return name;
 }
 
+/* For `ctrace c++ --cc=DRIVER`: the C++ driver of DRIVER's family when it
+ * names a C one (clang, clang-14, gcc, gcc-12, cc) into BUF, which a C
+ * driver would link without the C++ library; else DRIVER. */
+static char *cxx_driver(char *driver, char *buf, size_t size)
+{
+	char *base = strrchr(driver, '/');
+	base = base ? base + 1 : driver;
+	static const char *const c_names[][2] = { { "clang", "clang++" }, { "gcc", "g++" },
+						  { "cc", "c++" } };
+	for (size_t i = 0; i < sizeof c_names / sizeof c_names[0]; i++) {
+		size_t n = strlen(c_names[i][0]);
+		if (strncmp(base, c_names[i][0], n) || (base[n] && base[n] != '-'))
+			continue;
+		if (snprintf(buf, size, "%.*s%s%s", (int)(base - driver), driver, c_names[i][1],
+			     base + n) >= (int)size)
+			return driver;
+		return buf;
+	}
+	return driver;
+}
+
 static int run_compiler(const char *cmd, const char *env, const char *fallback, int argc,
 			char **argv)
 {
+	char cxx[PATH_MAX];
 	char text[PATH_MAX], libdir[PATH_MAX], incdir[PATH_MAX] = "", driver[PATH_MAX];
 	char stubdir[PATH_MAX + 16];
 	char *words[MAX_COMPILER_WORDS];
@@ -76,6 +98,8 @@ static int run_compiler(const char *cmd, const char *env, const char *fallback, 
 	if (argc > 1 && !strncmp(argv[1], "--cc=", 5)) {
 		if (!(n_words = split_compiler(argv[1] + 5, text, sizeof text, words)))
 			return cmd_fail(cmd, "bad --cc value '%s'\n%s", argv[1] + 5, cc_usage);
+		if (!strcmp(cmd, "c++"))
+			words[n_words - 1] = cxx_driver(words[n_words - 1], cxx, sizeof cxx);
 		first = 2;
 	}
 	if (!n_words)

@@ -4,7 +4,8 @@
 # -save-temps, a preprocessed .i, -shared in one
 # command (and that library used by a program built without ctrace),
 # configure-style $CC=ctrace-cc, CC="ctrace cc" in the environment (no
-# loop), ctrace-c++, ctrace.h without -I, -static refused. Usage: modes.sh
+# loop), ctrace-c++, ctrace c++ --cc=gcc|clang (the C++ driver),
+# ctrace.h without -I, -static refused. Usage: modes.sh
 # CTRACE gcc|clang. Exit 77 if the compiler is missing.
 set -u
 ctrace=$1 family=$2
@@ -60,5 +61,9 @@ CC="$ctrace cc" timeout 20 "$ctrace" cc -c b.c -o loop.o || fail "CC=\"ctrace cc
 echo 'int g; int main() { return g; }' >c.cpp
 CXX=$cxx "$bin/ctrace-c++" c.cpp -o cpp && ./cpp && calls_hook cpp read4 ||
 	fail "ctrace-c++"
+# the C driver's name for C++: its C++ driver, which links the C++ library
+echo '#include <string>
+int main() { std::string s("x"); return (int)s.size() - 1; }' >d.cpp
+"$ctrace" c++ --cc="$family" d.cpp -o dcpp && ./dcpp || fail "ctrace c++ --cc=$family"
 cc -static a.c b.c -o st 2>err; [ $? = 2 ] && grep -q static err || fail "-static not refused"
 echo "PASS: $family"
