@@ -94,6 +94,10 @@ foreach(family gcc clang)
     ctrace_race_case(${mode} ${family} race.c ${mode} ${mode}.jq)
   endforeach()
   ctrace_race_case(recursion ${family} race.c recursion recursion.jq)
+  # One race per variable and pair of lines: an array's elements written in
+  # one line, the blocks of one allocation site.
+  ctrace_race_case(array_line ${family} race.c array_line array_line.jq)
+  ctrace_race_case(heap_site ${family} race.c heap_site heap_site.jq)
   ctrace_race_case(cxx_shared_ptr ${family} race.cpp cxx_shared_ptr cxx_shared_ptr.jq)
   foreach(mode cxx_new cxx_new_array cxx_new_aligned cxx_new_after_throw)
     ctrace_race_case(${mode} ${family} race.cpp ${mode} cxx_new.jq)

@@ -66,6 +66,25 @@ struct item {
 	long count;
 } items[4];
 int *block;
+/* array_line: T1 writes four elements of garr in one line (four stores),
+ * T2 reads them in one line: one race (one variable, one pair of lines),
+ * not one per element.
+ * heap_site: two blocks made by one allocation stack (a loop's), each
+ * written by T1 and read by T2 at the same two lines: one race */
+int garr[8];
+int *sites[2];
+__attribute__((noinline)) static int *site_alloc(void)
+{
+	return calloc(4, sizeof(int));
+}
+__attribute__((noinline)) static void site_write(int *p)
+{
+	p[1] = 1;
+}
+__attribute__((noinline)) static int site_read(const int *p)
+{
+	return p[1];
+}
 /* block_reused: T1's block, made where T1 freed one it wrote, and whether
  * malloc gave the freed one back (glibc's per-thread cache does) */
 static _Atomic(int *) reused;
@@ -156,6 +175,11 @@ __attribute__((noinline)) static void first_access(void)
 	} else if (!strcmp(mode, "relaxed_flag")) {
 		data = 42;
 		atomic_store_explicit(&ready, 1, memory_order_relaxed);
+	} else if (!strcmp(mode, "array_line")) {
+		garr[0] = 10, garr[1] = 11, garr[2] = 12, garr[3] = 13;
+	} else if (!strcmp(mode, "heap_site")) {
+		site_write(sites[0]);
+		site_write(sites[1]);
 	} else if (!strcmp(mode, "free_after_access") || !strcmp(mode, "valloc_block")) {
 		block[3] = 3;
 	} else if (!strcmp(mode, "access_after_free")) {
@@ -284,6 +308,11 @@ __attribute__((noinline)) static void second_access(void)
 		sink = data;
 	} else if (!strcmp(mode, "free_after_access")) {
 		free(block);
+	} else if (!strcmp(mode, "array_line")) {
+		sink = garr[0] + garr[1] * 2 + garr[2] * 3 + garr[3] * 4;
+	} else if (!strcmp(mode, "heap_site")) {
+		sink += site_read(sites[0]);
+		sink += site_read(sites[1]);
 	} else if (!strcmp(mode, "access_after_free") || !strcmp(mode, "valloc_block")) {
 		sink = block[3];
 	} else if (!strcmp(mode, "wide_interval")) {
@@ -408,6 +437,8 @@ int main(int argc, char **argv)
 	mode = argc > 1 ? argv[1] : "";
 	block = strcmp(mode, "valloc_block") ? malloc(8 * sizeof *block) : valloc(8 * sizeof *block);
 	memset(block, 0, 8 * sizeof *block);
+	for (int i = 0; i < 2; i++)
+		sites[i] = site_alloc();
 	volatile int main_local = 0;
 	if (!strcmp(mode, "main_stack"))
 		atomic_store_explicit(&escaped, &main_local, memory_order_relaxed);
