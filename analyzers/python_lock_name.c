@@ -68,8 +68,32 @@ static const char *skip_annotation(const char *p)
 	return q > start && *q ? q : p;
 }
 
+/* True if LINE holds more than one statement (a ';' outside strings):
+ * "a = Lock(); b = Lock()" does not say which lock is whose. */
+static bool several_statements(const char *line)
+{
+	char quote = 0;
+	for (const char *p = line; *p; p++) {
+		if (quote) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == quote)
+				quote = 0;
+		} else if (*p == '#') {
+			return false;   /* a comment to the end */
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (*p == ';' && *skip_blanks(p + 1) && *skip_blanks(p + 1) != '#') {
+			return true;
+		}
+	}
+	return false;
+}
+
 const char *python_assignment_target(const char *line, char *buf, size_t size)
 {
+	if (several_statements(line))
+		return NULL;
 	const char *start = skip_blanks(line);
 	const char *end = scan_target(start);
 	size_t n = (size_t)(end - start);

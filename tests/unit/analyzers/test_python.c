@@ -164,6 +164,10 @@ static void test_assignment_target(void **state)
 		{ "return threading.Lock()", NULL },
 		{ "with threading.Lock():", NULL },
 		{ "do(lock=threading.Lock())", NULL },
+		{ "a = threading.Lock(); b = threading.Lock()", NULL },  /* which is whose? */
+		{ "a = Lock();  # b = Lock(); c", "a" },
+		{ "a = Lock('x; y')", "a" },
+		{ "a = Lock(\"#\"); b = Lock()", NULL },
 		{ "", NULL },
 	};
 	char buf[80];
