@@ -3,7 +3,9 @@
 # SARIF_JQ: jq files whose expression must be true of `ctrace info` JSON,
 # the JSON report and the SARIF report; the program's last stdout line, if
 # it is a JSON object, is $out in them. TEXT_GREP: a file of grep -E
-# patterns, one a line, each matching a line of the text report.
+# patterns, one a line, each matching a line of the text report. HANG_JQ:
+# a jq file that must be true of the hang report ctrace run's watchdog
+# wrote (DIR/hang.json), which must exist.
 # Needs CTRACE, $work (the traced run's stdout in $work/stdout) and fail().
 
 progout=$(tail -n 1 "$work/stdout" 2>/dev/null)
@@ -35,6 +37,10 @@ trace_checks() { # trace_checks DIR
 	if [ -n "${REPORT_JQ:-}" ]; then
 		report_to "$work/report.json" "$dir" --format=json
 		check "ctrace report" "$work/report.json" "$REPORT_JQ"
+	fi
+	if [ -n "${HANG_JQ:-}" ]; then
+		[ -f "$dir/hang.json" ] || fail "no hang.json in the trace"
+		check "hang.json" "$dir/hang.json" "$HANG_JQ"
 	fi
 	if [ -n "${SARIF_JQ:-}" ]; then
 		report_to "$work/report.sarif" "$dir" --format=sarif

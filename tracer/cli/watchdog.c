@@ -62,14 +62,19 @@ static bool attach(struct watchdog *wd)
 	return wd->hang != NULL;
 }
 
-/* The hang report, the moment it is seen (the program is still there):
- * symbolized text on OUT, and the JSON in DIR/hang.json. */
-static void watchdog_print(struct watchdog *wd, struct report *rep, FILE *out)
+/* The hang report, the moment NOW it is seen (the program is still
+ * there): symbolized text on OUT, and the JSON in DIR/hang.json. */
+static void watchdog_print(struct watchdog *wd, struct report *rep, FILE *out, uint64_t now)
 {
-	struct symbolizer *sym = symbolizer_new(trace_reader_catalog(wd->reader));
+	const struct trace_catalog *cat = trace_reader_catalog(wd->reader);
+	struct symbolizer *sym = symbolizer_new(cat);
 	struct report_symbols names;
 	report_symbols_from_symbolizer(&names, sym);
-	report_resolve(rep, trace_reader_catalog(wd->reader), &names);
+	report_resolve(rep, cat, &names);
+	/* the program has run until now, not until its last record */
+	uint64_t start = cat->run.present && cat->run.start_ns ? cat->run.start_ns : cat->start_ns;
+	if (start && now > start)
+		rep->program.duration_ns = now - start;
 	report_finalize(rep);
 	struct print_options opt = { .color = isatty(fileno(out)) };
 	print_text(out, rep, &opt);
@@ -272,11 +277,12 @@ bool watchdog_check(struct watchdog *wd, FILE *out)
 	wd->bytes_seen = bytes;
 	struct report rep;
 	report_init(&rep);
-	bool hung = hang_detector_check(wd->hang, trace_mono_ns(), wd->stall_ns, &rep) > 0 &&
+	uint64_t now = trace_mono_ns();
+	bool hung = hang_detector_check(wd->hang, now, wd->stall_ns, &rep) > 0 &&
 		    keep_confirmed(wd, &rep);
 	if (hung) {
 		wd->reported = true;
-		watchdog_print(wd, &rep, out);
+		watchdog_print(wd, &rep, out, now);
 	}
 	report_release(&rep);
 	return hung;

@@ -42,7 +42,8 @@ foreach(mode pshared-cond pshared-inherited mq once-long timer-thread timed-poll
     RUN_OPTS --stall-timeout=1 REPORT_JQ ${P}/wait_cycles_other_process.jq)
 endforeach()
 ctrace_e2e(stall_cond SOURCE ${P}/stall_cond.c EXPECT 137 RUN_OPTS --stall-timeout=1
-  REPORT_JQ ${P}/stall_cond.jq TIMEOUT 30)
+  REPORT_JQ ${P}/stall_cond.jq TIMEOUT 30
+  ENV HANG_JQ=${CMAKE_CURRENT_SOURCE_DIR}/${P}/stall_hang.jq)
 ctrace_e2e(stall_cond_destroy PROGRAM $<TARGET_FILE:e2e_stall_cond> ARGS destroy EXPECT 137
   RUN_OPTS --stall-timeout=1 REPORT_JQ ${P}/stall_cond_destroy.jq TIMEOUT 30)
 # A condition variable destroyed right after its broadcast, while the woken
