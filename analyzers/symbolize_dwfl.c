@@ -85,6 +85,20 @@ static bool module_file_ok(struct symbolizer *s, struct sym_module *m)
 	return true;
 }
 
+/* Whether DM's file has a full symbol table (a stripped one keeps only its
+ * exported symbols, .dynsym: its own functions have no names). */
+static bool has_symtab(Dwfl_Module *dm)
+{
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(dm, &bias);
+	for (Elf_Scn *scn = elf ? elf_nextscn(elf, NULL) : NULL; scn; scn = elf_nextscn(elf, scn)) {
+		GElf_Shdr shdr;
+		if (gelf_getshdr(scn, &shdr) && shdr.sh_type == SHT_SYMTAB)
+			return true;
+	}
+	return false;
+}
+
 void sym_module_open(struct symbolizer *s, Dwfl *dwfl, struct sym_module *m)
 {
 	m->name = sym_intern(s, m->path);
@@ -104,9 +118,18 @@ void sym_module_open(struct symbolizer *s, Dwfl *dwfl, struct sym_module *m)
 	m->dwmod = dm;
 	m->state = SYM_MODULE_OK;
 	m->dwarf = dwfl_module_getdwarf(dm, &m->dwarf_bias);
-	if (!m->dwarf)
-		sym_note(s, "module %s has no debug info: its frames show functions but no files or lines",
-			 m->path);
+	if (m->dwarf)
+		return;
+	const char *base = strrchr(m->path, '/');
+	base = base ? base + 1 : m->path;
+	bool python = !strncmp(base, "python3", 7) || !strncmp(base, "libpython3", 10);
+	if (!has_symtab(dm))   /* stripped: its own functions have no names either */
+		sym_note(s, "module %s is stripped (no debug info, no symbol table): its frames show "
+			 "exported functions only, no files or lines%s", m->path,
+			 python ? " (Python frames have their own)" : "");
+	else
+		sym_note(s, "module %s has no debug info: its frames show functions but no files or "
+			 "lines%s", m->path, python ? " (Python frames have their own)" : "");
 }
 
 const char *sym_clean_name(struct symbolizer *s, const char *raw)
