@@ -34,6 +34,13 @@ struct report_symbols {
 				      const uint64_t root[3], uint64_t addr, const char **function);
 };
 
+/* Races of the same kind on the same variable (a global by its name
+ * without element or field, a heap block by its allocation stack as source
+ * lines, else the address) between the same two source lines are one race,
+ * the first kept (the others released). Needs symbols (sym->stack); called
+ * by report_resolve. */
+void report_merge_race_places(struct report *r, const struct report_symbols *sym);
+
 /* Fills r's program, threads, trace counters, and the lock and stack tables
  * for every id its findings, lockstats, locks and threads name; replaces
  * the placeholders of misuse messages by the names of their objects

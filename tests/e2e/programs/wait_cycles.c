@@ -175,10 +175,9 @@ static void raise_flag(void *arg)
 	pthread_mutex_unlock(&f->m);
 }
 
-static void pshared_cond(void)
+/* F's mutex and condition, process-shared. */
+static void shared_flag_init(struct shared_flag *f)
 {
-	struct shared_flag *f = mmap(NULL, sizeof(*f), PROT_READ | PROT_WRITE,
-				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	pthread_mutexattr_t ma;
 	pthread_condattr_t ca;
 	pthread_mutexattr_init(&ma);
@@ -187,6 +186,13 @@ static void pshared_cond(void)
 	pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED);
 	pthread_mutex_init(&f->m, &ma);
 	pthread_cond_init(&f->c, &ca);
+}
+
+static void pshared_cond(void)
+{
+	struct shared_flag *f = mmap(NULL, sizeof(*f), PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	shared_flag_init(f);
 	pid_t child = later_in_child(raise_flag, f);
 	pthread_mutex_lock(&f->m);
 	while (!f->ready)
@@ -196,47 +202,35 @@ static void pshared_cond(void)
 }
 
 struct inherited {
-	pthread_mutex_t m;
-	pthread_cond_t c;
+	struct shared_flag f;
 	pthread_rwlock_t rw;
-	int ready;
 };
 
 static void pshared_inherited(void)
 {
 	struct inherited *s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
 				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	pthread_mutexattr_t ma;
-	pthread_condattr_t ca;
 	pthread_rwlockattr_t ra;
-	pthread_mutexattr_init(&ma);
-	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED);
 	pthread_rwlockattr_init(&ra);
 	pthread_rwlockattr_setpshared(&ra, PTHREAD_PROCESS_SHARED);
-	pthread_mutex_init(&s->m, &ma);
-	pthread_cond_init(&s->c, &ca);
+	shared_flag_init(&s->f);
 	pthread_rwlock_init(&s->rw, &ra);
-	pthread_mutex_lock(&s->m);
+	pthread_mutex_lock(&s->f.m);
 	pid_t child = fork();
 	if (child == 0) {
-		pthread_mutex_lock(&s->m);   /* the parent holds it for 2 s */
-		while (!s->ready)            /* the parent signals it 2 s later */
-			pthread_cond_wait(&s->c, &s->m);
-		pthread_mutex_unlock(&s->m);
+		pthread_mutex_lock(&s->f.m);   /* the parent holds it for 2 s */
+		while (!s->f.ready)            /* the parent signals it 2 s later */
+			pthread_cond_wait(&s->f.c, &s->f.m);
+		pthread_mutex_unlock(&s->f.m);
 		pthread_rwlock_wrlock(&s->rw);   /* the parent read-holds it for 2 s */
 		pthread_rwlock_unlock(&s->rw);
 		_exit(0);
 	}
 	sleep(2);
-	pthread_mutex_unlock(&s->m);
+	pthread_mutex_unlock(&s->f.m);
 	sleep(2);
 	pthread_rwlock_rdlock(&s->rw);
-	pthread_mutex_lock(&s->m);
-	s->ready = 1;
-	pthread_cond_signal(&s->c);
-	pthread_mutex_unlock(&s->m);
+	raise_flag(&s->f);
 	sleep(2);
 	pthread_rwlock_unlock(&s->rw);
 	int status = 1;
