@@ -14,6 +14,7 @@
 #include "trace_writer.h"
 
 #define SHIM_STACK_CACHE     256u  /* entries per thread */
+#define SHIM_STACK_WAYS      4u    /* entries a call's stack may be in */
 #define SHIM_STACK_VERIFY    16u   /* frames checked on a cache hit */
 #define SHIM_STACK_ROOTED    32u   /* entries remembered as counting on the root */
 #define SHIM_PY_CACHE        256u  /* stacks with Python frames, per thread */

@@ -229,6 +229,17 @@ static uint32_t call_site_stack(uintptr_t pc0)
 	return trace_writer_intern_stack(&shim.writer, &pc, 1);
 }
 
+/* Where a new entry for stack ID goes in SET: a free way, else one chosen
+ * by ID (always the same way would make two stacks a loop alternates
+ * between evict each other at every call). */
+static struct shim_stack_entry *cache_way(struct shim_stack_entry *set, uint32_t id)
+{
+	for (uint32_t w = 0; w < SHIM_STACK_WAYS; w++)
+		if (!set[w].pc0)
+			return &set[w];
+	return &set[(id * 0x9E3779B1u) >> 24 & (SHIM_STACK_WAYS - 1)];
+}
+
 uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
 {
 	if (!shim.stack_depth)
@@ -243,9 +254,9 @@ uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
 		return call_site_stack(pc0);
 	uint64_t pc[TRACE_STACK_DEPTH_MAX];
 	bool cacheable = t->stack_hi && sp >= t->stack_lo && sp < t->stack_hi;
-	struct shim_stack_entry *e = &t->cache[shim_stack_cache_index(pc0, sp)];
 	uint32_t depth = shim_stack_unwind(t, pc0, pc);
 	uint32_t id = trace_writer_intern_stack(&shim.writer, pc, depth);
+	struct shim_stack_entry *e = cache_way(&t->cache[shim_stack_cache_index(pc0, sp)], id);
 	bool rooted = false;
 	if (cacheable && id && entry_fill(e, t, sp, pc, depth, &rooted)) {
 		e->pc0 = pc0;

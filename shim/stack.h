@@ -9,10 +9,30 @@
 
 #include "shim.h"
 
+_Static_assert(SHIM_STACK_CACHE % SHIM_STACK_WAYS == 0, "whole sets");
+
+/* The first entry of the set where a call's stack may be: a set holds
+ * several, as one call site (a library's lock wrapper) is reached from
+ * many callers at the same depth, which share its pc0 and sp. */
 TRACE_HOT uint32_t shim_stack_cache_index(uintptr_t pc0, uintptr_t sp)
 {
 	uint64_t h = (uint64_t)pc0 * 0x9E3779B97F4A7C15ull ^ (uint64_t)sp * 0xC2B2AE3D27D4EB4Full;
-	return (uint32_t)(h >> 56) % SHIM_STACK_CACHE;
+	return (uint32_t)(h >> 56) % (SHIM_STACK_CACHE / SHIM_STACK_WAYS) * SHIM_STACK_WAYS;
+}
+
+/* Whether E is the stack of a call from PC0 with its caller's sp at SP. */
+TRACE_HOT bool shim_stack_entry_holds(const struct shim_stack_entry *e, uintptr_t pc0, uintptr_t sp)
+{
+	if (e->pc0 != pc0 || e->sp != sp)
+		return false;
+	/* Same sp, so the slots are at the same addresses. The first (often
+	 * the only one below the thread's root) is checked outside the loop;
+	 * branch-free over the slots: one test at the end. */
+	uint32_t n = e->nverify;
+	uintptr_t diff = n ? *(const uintptr_t *)e->slot[0].at ^ e->slot[0].pc : 0;
+	for (uint32_t k = 1; k < n; k++)
+		diff |= *(const uintptr_t *)e->slot[k].at ^ e->slot[k].pc;
+	return !diff;
 }
 
 /* The cached stack id for this call, or UINT32_MAX on a miss (then call
@@ -23,17 +43,11 @@ TRACE_HOT uint32_t shim_stack_cached(const struct shim_thread *t, uintptr_t pc0,
 {
 	if (!shim.stack_depth)
 		return 0;
-	const struct shim_stack_entry *e = &t->cache[shim_stack_cache_index(pc0, sp)];
-	if (e->pc0 != pc0 || e->sp != sp)
-		return UINT32_MAX;
-	/* Same sp, so the slots are at the same addresses. The first (often
-	 * the only one below the thread's root) is checked outside the loop;
-	 * branch-free over the slots: one test at the end. */
-	uint32_t n = e->nverify;
-	uintptr_t diff = n ? *(const uintptr_t *)e->slot[0].at ^ e->slot[0].pc : 0;
-	for (uint32_t k = 1; k < n; k++)
-		diff |= *(const uintptr_t *)e->slot[k].at ^ e->slot[k].pc;
-	return diff ? UINT32_MAX : e->id;
+	const struct shim_stack_entry *set = &t->cache[shim_stack_cache_index(pc0, sp)];
+	for (uint32_t w = 0; w < SHIM_STACK_WAYS; w++)
+		if (shim_stack_entry_holds(&set[w], pc0, sp))
+			return set[w].id;
+	return UINT32_MAX;
 }
 
 /* The stack id for a call whose return address is PC0 and whose caller's
