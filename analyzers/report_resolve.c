@@ -385,28 +385,35 @@ static const char *python_version(uint32_t hex, char *buf, size_t size)
 }
 
 /* Processes whose frames could not be read for the same reason. */
-static bool same_unreadable_python(const struct trace_process *p, const struct trace_process *q)
+/* Q runs the CPython P runs, with the same support and note: one of the
+ * processes a note of P's speaks for. A process with full support has a
+ * note only when a call could not be read (python_call.c). */
+static bool same_python_note(const struct trace_process *p, const struct trace_process *q)
 {
 	const char *a = p->runtime_note, *b = q->runtime_note;
-	return q->runtime == TRACE_RUNTIME_CPYTHON && q->runtime_support == TRACE_RUNTIME_UNKNOWN_LAYOUT &&
-	       q->runtime_version == p->runtime_version && (a == b || (a && b && !strcmp(a, b)));
+	bool unreadable = q->runtime_support == TRACE_RUNTIME_UNKNOWN_LAYOUT;
+	return q->runtime == TRACE_RUNTIME_CPYTHON &&
+	       (unreadable || (q->runtime_support == TRACE_RUNTIME_FULL && b)) &&
+	       q->runtime_support == p->runtime_support && q->runtime_version == p->runtime_version &&
+	       (a == b || (a && b && !strcmp(a, b)));
 }
 
-/* Processes running a CPython whose frames the shim could not read: said
- * once per interpreter version and reason, with the pids it applies to. */
+/* Processes running a CPython whose frames the shim could not read, or
+ * whose calls it could not: said once per interpreter version and reason,
+ * with the pids it applies to. */
 static void resolve_runtime_notes(struct report *r, const struct trace_catalog *cat)
 {
 	for (uint32_t i = 0; i < cat->nprocesses; i++) {
 		const struct trace_process *p = &cat->processes[i];
-		bool said = !same_unreadable_python(p, p);
+		bool said = !same_python_note(p, p);
 		for (uint32_t j = 0; j < i && !said; j++)
-			said = same_unreadable_python(p, &cat->processes[j]);
+			said = same_python_note(p, &cat->processes[j]);
 		if (said)
 			continue;
 		struct strbuf pids = STRBUF_INIT;
 		size_t npids = 0;
 		for (uint32_t j = i; j < cat->nprocesses; j++) {
-			if (!same_unreadable_python(p, &cat->processes[j]))
+			if (!same_python_note(p, &cat->processes[j]))
 				continue;
 			if (npids < 4)
 				strbuf_addf(&pids, "%s%u", npids ? ", " : "", cat->processes[j].pid);
@@ -415,10 +422,16 @@ static void resolve_runtime_notes(struct report *r, const struct trace_catalog *
 		if (npids > 4)
 			strbuf_addf(&pids, " and %zu more", npids - 4);
 		char version[32];
-		report_add_note(r, "Python frames are not available for CPython %s (pid%s %s): %s",
-				python_version(p->runtime_version, version, sizeof version),
-				npids > 1 ? "s" : "", pids.buf,
-				p->runtime_note ? p->runtime_note : "ctrace does not know this version's frame layout");
+		if (p->runtime_support == TRACE_RUNTIME_FULL)
+			report_add_note(r, "CPython %s (pid%s %s): %s",
+					python_version(p->runtime_version, version, sizeof version),
+					npids > 1 ? "s" : "", pids.buf, p->runtime_note);
+		else
+			report_add_note(r, "Python frames are not available for CPython %s (pid%s %s): %s",
+					python_version(p->runtime_version, version, sizeof version),
+					npids > 1 ? "s" : "", pids.buf,
+					p->runtime_note ? p->runtime_note
+							: "ctrace does not know this version's frame layout");
 		strbuf_release(&pids);
 	}
 }

@@ -116,13 +116,30 @@ struct gil_lock {
 	const char *name;
 };
 
-static void write_records(struct shim_thread *t)
+/* The RUNTIME record, with the note as it is now (a later one replaces it). */
+static void write_runtime(struct shim_thread *t)
 {
 	struct shim_call c = { .t = t, .stack = 0 };
 	uint64_t support = shim_py_frames ? TRACE_RUNTIME_FULL
 			   : layout_known ? TRACE_RUNTIME_NO_STACKS : TRACE_RUNTIME_UNKNOWN_LAYOUT;
 	shim_emit(&c, TRACE_OP_RUNTIME, 0, 0, 0, TRACE_RUNTIME_CPYTHON, found_version, support,
 		  note[0] ? note : NULL);
+}
+
+void py_note_unread_calls(struct shim_thread *t)
+{
+	static atomic_flag said = ATOMIC_FLAG_INIT;
+	if (note[0] || atomic_flag_test_and_set(&said))
+		return;   /* a process with a note of its own reads no call */
+	snprintf(note, sizeof note, "acquire calls in Python code a tracer or debugger instrumented "
+		 "(sys.settrace, sys.monitoring) were not read: a try or timeout there counts as blocking");
+	write_runtime(t);
+}
+
+static void write_records(struct shim_thread *t)
+{
+	write_runtime(t);
+	struct shim_call c = { .t = t, .stack = 0 };
 	if (!layout_known || py_rt.L.rt_gil < 0)
 		return;  /* the GIL's locks keep their symbols */
 	const char *gil_at = py_rt.runtime + py_rt.L.rt_gil;

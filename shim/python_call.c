@@ -35,8 +35,9 @@ static const struct py_opcodes *opcodes_of(uint32_t version)
 }
 
 /* The instructions of CODE up to unit AT, the last RECENT of them into
- * OUT (oldest first) and the one at AT into *CUR; the number in OUT, or -1
- * if an instruction cannot be stepped over or AT starts none. */
+ * OUT (oldest first) and the one at AT into *CUR; the number in OUT, -1
+ * if AT starts none, -2 if an instruction cannot be stepped over (one a
+ * tracer instrumented, sys.settrace or sys.monitoring). */
 static int instructions_to(const struct py_opcodes *O, const uint8_t *units, uint32_t at,
 			   struct instr *out, struct instr *cur)
 {
@@ -45,7 +46,7 @@ static int instructions_to(const struct py_opcodes *O, const uint8_t *units, uin
 	for (;;) {
 		uint8_t op = O->deopt[units[2 * i]];
 		if (op == 0xff)
-			return -1;
+			return -2;
 		uint32_t arg = ext << 8 | units[2 * i + 1];
 		if (i == at) {
 			*cur = (struct instr){ op, arg };
@@ -198,6 +199,7 @@ static void shape_read(const struct py_opcodes *O, const char *code, uint32_t at
 	*shape = (struct shim_py_call){ .code = code, .consts = consts, .at = at, .op = 0xff };
 	struct instr in[RECENT], cur;
 	int n = instructions_to(O, (const uint8_t *)code + py_rt.L.co_code_adaptive, at, in, &cur);
+	shape->unread = n == -2;
 	if (n < 0)
 		return;
 	shape->op = cur.op;
@@ -245,6 +247,8 @@ unsigned shim_py_acquire_call(struct shim_thread *t)
 	if (shape->code != code || shape->at != at || shape->consts != py_ptr(code, 24) ||
 	    shape->op != O->deopt[units[2 * at]])
 		shape_read(O, code, at, shape);
+	if (shape->unread)
+		py_note_unread_calls(t);
 	if (!shape->acquire)
 		return UNKNOWN;
 	const char *locals = frame + py_rt.L.fr_localsplus;

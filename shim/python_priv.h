@@ -83,6 +83,10 @@ extern struct py_runtime py_rt;
 /* Set (release) once py_rt holds a known layout. */
 extern _Atomic bool py_layout_ready;
 
+/* A lock acquire ran in bytecode the shim cannot step through (a tracer
+ * instrumented it): the process's RUNTIME note says so, once (python.c). */
+void py_note_unread_calls(struct shim_thread *t);
+
 /* Fills L for CPython VERSION at RUNTIME (3.13: with its _Py_DebugOffsets,
  * which must be sound and of the default build). False: a version or build
  * whose layout is unknown. */

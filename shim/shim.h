@@ -50,6 +50,7 @@ struct shim_py_call {
 	uint32_t at;
 	uint8_t op;                         /* the call's opcode, unspecialized */
 	uint8_t acquire;                    /* 0: not a call read as one */
+	uint8_t unread;                     /* its code could not be stepped through */
 	uint8_t nargs;
 	uint8_t local[2];                   /* argument i is a local, not a constant */
 	uint16_t index[2];                  /* its index */

@@ -29,7 +29,7 @@ ctrace_e2e(py_mp_inversion PROGRAM ${PY}
 # first try of every acquire is the same call; the blocking forms of the
 # same call are the inversion.
 foreach(mode try_kw try_pos try_local try_zero timeout_kw timeout_local rlock_try mp_try
-    mp_timeout)
+    mp_timeout settrace_try)
   ctrace_e2e(py_try_acquire_${mode} PROGRAM ${PY}
     ARGS ${CMAKE_CURRENT_SOURCE_DIR}/${Y}/try_acquire.py ${mode}
     COMPARE_NATIVE REPORT_JQ ${Y}/no_finding.jq)

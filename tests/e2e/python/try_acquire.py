@@ -13,6 +13,10 @@
 #   mp_try: multiprocessing.Lock, acquire(block=False)
 #   mp_timeout: multiprocessing.Lock, acquire(timeout=5)
 #   blocking_true: acquire(True)          blocking_minus_one: acquire(timeout=-1)
+#   settrace_try: acquire(blocking=False) under a line tracer (sys.settrace):
+#     3.12 and later instrument the bytecode for it, which the shim cannot
+#     read: the try counts as blocking (an inversion) and a note says why;
+#     3.11 traces without touching the bytecode: no inversion
 # Prints {"mode", "taken"} as abba_inversion.py does.
 # Usage: try_acquire.py MODE
 import json
@@ -33,7 +37,7 @@ taken = []
 
 def try_b():
     flag, seconds = False, 5
-    if MODE in ("try_kw", "rlock_try"):
+    if MODE in ("try_kw", "rlock_try", "settrace_try"):
         return lock_b.acquire(blocking=False)
     if MODE == "try_pos":
         return lock_b.acquire(False)
@@ -71,7 +75,14 @@ def worker_ba():
             taken.append("ba")
 
 
+def tracer(frame, event, arg):
+    return tracer
+
+
 def main():
+    if MODE == "settrace_try":
+        threading.settrace(tracer)
+        sys.settrace(tracer)
     t2 = threading.Thread(target=worker_ba)
     t1 = threading.Thread(target=worker_ab)
     t2.start()

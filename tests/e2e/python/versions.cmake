@@ -69,6 +69,10 @@ foreach(py IN LISTS CTRACE_TEST_PYTHONS)
   endforeach()
   ctrace_e2e(${tag}_try_acquire_blocking_true PROGRAM ${py}
     ARGS ${ctrace_py_dir}/try_acquire.py blocking_true REPORT_JQ ${Y}/abba_inversion.jq)
+  # Under a line tracer 3.12+ instrument their bytecode: the try is not
+  # read, and the report says so.
+  ctrace_e2e(${tag}_try_acquire_settrace PROGRAM ${py}
+    ARGS ${ctrace_py_dir}/try_acquire.py settrace_try REPORT_JQ ${Y}/settrace_note.jq)
   # Real deadlocks, caught while they hang (one across two processes).
   ctrace_e2e(${tag}_real_deadlock_lock PROGRAM ${py} ARGS ${ctrace_py_dir}/real_deadlock.py lock
     EXPECT 137 RUN_OPTS --stall-timeout=60 REPORT_JQ ${Y}/real_deadlock.jq TIMEOUT 30)
