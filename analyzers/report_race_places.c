@@ -10,7 +10,6 @@
 #include "fnv.h"
 #include "u64map.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 /* Where access A of a race was made, as source: the file and line of its
@@ -63,9 +62,6 @@ void report_merge_race_places(struct report *r, const struct report_symbols *sym
 	if (!sym || !sym->stack)
 		return;
 	struct u64map first = U64MAP_INIT;  /* a place's hash: its first race kept */
-	uint64_t *vars = malloc((r->nraces + 1) * sizeof(*vars));   /* of the races kept */
-	if (!vars)
-		abort();
 	size_t out = 0;
 	for (size_t i = 0; i < r->nraces; i++) {
 		struct report_race *x = &r->races[i];
@@ -83,18 +79,16 @@ void report_merge_race_places(struct report *r, const struct report_symbols *sym
 			const struct report_race *y = &r->races[*k];
 			const struct sym_frame *c = added ? NULL : race_line(sym, &y->accesses[0]);
 			const struct sym_frame *d = c ? race_line(sym, &y->accesses[1]) : NULL;
-			seen = d && y->kind == x->kind && y->process == x->process && vars[*k] == var &&
-			       ((same_line(a, c) && same_line(b, d)) || (same_line(a, d) && same_line(b, c)));
+			seen = d && y->kind == x->kind && y->process == x->process &&
+			       ((same_line(a, c) && same_line(b, d)) || (same_line(a, d) && same_line(b, c))) &&
+			       race_variable(y, sym) == var;
 		}
-		if (seen) {
+		if (seen)
 			report_race_release(x);
-		} else {
-			vars[out] = var;
+		else
 			r->races[out++] = *x;
-		}
 	}
 	r->nraces = out;
-	free(vars);
 	u64map_release(&first);
 }
 

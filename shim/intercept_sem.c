@@ -113,10 +113,9 @@ SHIM_EXPORT int sem_trywait(sem_t *s)
 	if (!shim_enter(&c, SHIM_SITE()))
 		return shim_real.sem_trywait(s);
 	int r = shim_real.sem_trywait(s);
-	int saved = errno;
+	/* (shim_emit keeps errno: the program reads it after a failed try) */
 	unsigned call = r == 0 ? shim_py_acquire_call(c.t) : TRACE_SEM_CALL_PLAIN;
 	shim_emit(&c, TRACE_OP_SEM_TRYWAIT, (uintptr_t)s, 0, shim_errno_result(r), call, 0, 0, NULL);
-	errno = saved;
 	return r;
 }
 

@@ -129,8 +129,8 @@ static void write_runtime(struct shim_thread *t)
 void py_note_unread_calls(struct shim_thread *t)
 {
 	static atomic_flag said = ATOMIC_FLAG_INIT;
-	if (note[0] || atomic_flag_test_and_set(&said))
-		return;   /* a process with a note of its own reads no call */
+	if (atomic_flag_test_and_set(&said) || note[0])
+		return;   /* said; or a process with a note of its own, which reads no call */
 	snprintf(note, sizeof note, "acquire calls in Python code a tracer or debugger instrumented "
 		 "(sys.settrace, sys.monitoring) were not read: a try or timeout there counts as blocking");
 	write_runtime(t);
