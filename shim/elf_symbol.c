@@ -6,6 +6,7 @@
  * starts: maybe inside an allocator's own initialization, which calls
  * pthread_once under its lock (tcmalloc's: a malloc there never returns). */
 #include "elf_symbol.h"
+#include "loader_gate.h"
 
 #include <elf.h>
 #include <link.h>
@@ -126,6 +127,9 @@ static int find_in_object(struct dl_phdr_info *info, size_t size, void *data)
 void *shim_elf_symbol(const char *name)
 {
 	struct lookup l = { name, gnu_hash(name), sysv_hash(name), NULL };
-	dl_iterate_phdr(find_in_object, &l);
+	if (shim_loader_enter()) {
+		dl_iterate_phdr(find_in_object, &l);
+		shim_loader_leave();
+	}
 	return l.found;
 }

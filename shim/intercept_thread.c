@@ -69,6 +69,11 @@ static void block_signals(struct spawn *sp)
 	pthread_sigmask(SIG_SETMASK, &all, &sp->sigmask);
 }
 
+void shim_spawns_after_fork(void)
+{
+	atomic_flag_clear(&spawn_lock);  /* the free list is whole at every store */
+}
+
 static void spawn_free(struct spawn *sp)
 {
 	while (atomic_flag_test_and_set_explicit(&spawn_lock, memory_order_acquire))

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* maps.c - snapshots of the memory map (trace_maps.h) at start and after
  * each dlopen, so stacks can be symbolized once the process is gone. No
- * stdio or malloc: a static buffer and write(2), under maps_lock. */
+ * stdio or malloc: a static buffer and write(2), under maps_lock. The
+ * module lines are kept too, for a fork's child that may not list the
+ * loaded objects itself (loader_gate.h): it has its parent's. */
 #include "shim.h"
 
 #include <elf.h>
@@ -12,11 +14,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "loader_gate.h"
 #include "trace_maps.h"
+
+/* Text kept of the latest snapshot (the first one's, for tls lines). */
+struct kept {
+	size_t len;
+	char buf[48 * 1024];
+};
+
+static struct kept kept_modules, kept_tls;
 
 struct out {
 	int fd;
 	bool static_tls;   /* the first snapshot: its modules' TLS is static */
+	struct kept *tee;  /* also gets what is written, while set */
 	size_t len;
 	char buf[8192];
 };
@@ -35,6 +47,11 @@ static void out_flush(struct out *o)
 
 static void out_str(struct out *o, const char *s, size_t n)
 {
+	struct kept *k = o->tee;
+	if (k && k->len + n <= sizeof k->buf) {  /* past its end: left out */
+		memcpy(k->buf + k->len, s, n);
+		k->len += n;
+	}
 	while (n) {
 		if (o->len == sizeof o->buf)
 			out_flush(o);
@@ -158,6 +175,8 @@ static void tls_line(struct out *o, const struct dl_phdr_info *info, size_t size
 		if (ph->p_type != PT_TLS || !ph->p_memsz)
 			continue;
 		uintptr_t self = (uintptr_t)pthread_self(), block = (uintptr_t)info->dlpi_tls_data;
+		struct kept *modules = o->tee;
+		o->tee = &kept_tls;
 		out_cstr(o, "tls ");
 		out_num(o, lo, 16);
 		out_cstr(o, block < self ? " -" : " ");
@@ -165,6 +184,7 @@ static void tls_line(struct out *o, const struct dl_phdr_info *info, size_t size
 		out_cstr(o, " ");
 		out_num(o, ph->p_memsz, 16);
 		out_cstr(o, "\n");
+		o->tee = modules;
 	}
 }
 
@@ -231,7 +251,18 @@ uint32_t shim_maps_snapshot(void)
 		out_num(&o, trace_mono_ns(), 10);
 		out_cstr(&o, "\n");
 		copy_proc_maps(&o);
-		dl_iterate_phdr(module_line, &o);
+		if (shim_loader_enter()) {
+			kept_modules.len = 0;
+			if (o.static_tls)
+				kept_tls.len = 0;
+			o.tee = &kept_modules;
+			dl_iterate_phdr(module_line, &o);
+			o.tee = NULL;
+			shim_loader_leave();
+		} else {
+			out_str(&o, kept_modules.buf, kept_modules.len);
+			out_str(&o, kept_tls.buf, kept_tls.len);
+		}
 		out_cstr(&o, "end ");
 		out_num(&o, n, 10);
 		out_cstr(&o, "\n");

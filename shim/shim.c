@@ -19,9 +19,11 @@
 
 #include "elf_symbol.h"
 #include "emit.h"
+#include "loader_gate.h"
 #include "python.h"
 #include "real.h"
 #include "stack.h"
+#include "tsan_modules.h"
 #include "tsan_thread.h"
 
 struct shim_process shim = { .maps_lock = ATOMIC_FLAG_INIT };
@@ -289,10 +291,17 @@ static void fork_prepare(void)
 	fork_origin.pid = shim.pid;
 	fork_origin.thread = t && t != SHIM_THREAD_GONE ? t->index : UINT32_MAX;
 	fork_origin.tick = trace_writer_tick(&shim.writer);
+	shim_loader_fork_prepare();
+}
+
+static void fork_parent(void)
+{
+	shim_loader_fork_parent();
 }
 
 static void fork_child(void)
 {
+	shim_loader_fork_child();
 	if (atomic_load(&shim.state) != SHIM_ACTIVE)
 		return;
 	shim_after_fork_child(fork_origin.pid, fork_origin.thread, fork_origin.tick);
@@ -320,7 +329,7 @@ static bool process_start(void)
 	if (open_writer(0, 0, 0) < 0)
 		return false;
 	atomic_store_explicit(&shim.state, SHIM_ACTIVE, memory_order_release);
-	pthread_atfork(fork_prepare, NULL, fork_child);
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	if (gettid_now() == shim.pid)
 		shim_thread_self();  /* the main thread is in the trace from the start */
 	shim_maps_snapshot();
@@ -371,6 +380,8 @@ void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t
 	atomic_flag_clear(&shim.maps_lock);
 	shim.maps_snapshots = 0;
 	tsan_sync_after_fork();
+	tsan_modules_after_fork();
+	shim_spawns_after_fork();
 	for (struct shim_thread *t = atomic_load(&shim.all); t; t = t->next_all)
 		if (t != self)
 			state_free(t);

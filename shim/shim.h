@@ -151,6 +151,10 @@ void shim_thread_stack_record(struct shim_thread *t);
 /* A forked child: abandon the parent's files, open our own. */
 void shim_after_fork_child(uint32_t parent_pid, uint32_t parent_thread, uint64_t fork_tick);
 
+/* A forked child: the thread-spawn lock a thread that is not in it may
+ * have held is free again (intercept_thread.c). */
+void shim_spawns_after_fork(void);
+
 struct dl_phdr_info;
 
 /* The address range [*lo, *hi) of a loaded object's PT_LOAD segments

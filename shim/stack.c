@@ -16,6 +16,7 @@
 #include <sys/auxv.h>
 #include <libunwind.h>
 
+#include "loader_gate.h"
 #include "real.h"
 #include "real_mem.h"
 
@@ -48,6 +49,7 @@ static int find_object(struct dl_phdr_info *info, size_t size, void *data)
 
 void shim_stack_init(void)
 {
+	shim_loader_gate_init();
 	unwinder.target = (uintptr_t)unw_backtrace;
 	dl_iterate_phdr(find_object, &unwinder);
 	self.target = (uintptr_t)shim_stack_init;
@@ -71,7 +73,11 @@ void shim_stack_init(void)
 bool shim_object_of(uintptr_t pc, uintptr_t *lo, uintptr_t *hi)
 {
 	struct text_range range = { .target = pc };
-	if (!dl_iterate_phdr(find_object, &range))
+	if (!shim_loader_enter())
+		return false;
+	bool found = dl_iterate_phdr(find_object, &range);
+	shim_loader_leave();
+	if (!found)
 		return false;
 	*lo = range.lo;
 	*hi = range.hi;
@@ -194,7 +200,7 @@ static bool on_own_stack(const struct shim_thread *t)
 
 uint32_t shim_stack_unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc)
 {
-	if (!on_own_stack(t)) {
+	if (!on_own_stack(t) || !shim_loader_enter_unless_busy()) {
 		pc[0] = pc0;  /* the call site only */
 		return shim.stack_depth ? 1 : 0;
 	}
@@ -206,6 +212,7 @@ uint32_t shim_stack_unwind(struct shim_thread *t, uintptr_t pc0, uint64_t *pc)
 					: unw_backtrace(buf, (int)want);
 	t->unwinds++;
 	t->in_unwind--;
+	shim_loader_leave();
 	int start = -1;
 	for (int i = 0; i < n && i <= (int)SKIP_MAX; i++)
 		if ((uintptr_t)buf[i] == pc0) {
@@ -272,13 +279,14 @@ uint32_t shim_stack_capture(struct shim_thread *t, uintptr_t pc0, uintptr_t sp)
 
 uint32_t shim_stack_capture_signal(struct shim_thread *t)
 {
-	if (!shim.stack_depth || !shim_stack_may_unwind())
+	if (!shim.stack_depth || !shim_stack_may_unwind() || !shim_loader_enter_unless_busy())
 		return 0;
 	void *buf[TRACE_STACK_DEPTH_MAX + 2];
 	uint64_t pc[TRACE_STACK_DEPTH_MAX];
 	t->in_unwind++;
 	int n = unw_backtrace(buf, (int)shim.stack_depth + 2);
 	t->in_unwind--;
+	shim_loader_leave();
 	uint32_t depth = 0;
 	for (int i = 1; i < n && depth < shim.stack_depth; i++)  /* 0 is the handler */
 		if (!is_shim_frame((uintptr_t)buf[i]))

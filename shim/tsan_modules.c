@@ -28,6 +28,11 @@ bool tsan_module_has(uintptr_t pc)
 	return false;
 }
 
+void tsan_modules_after_fork(void)
+{
+	atomic_flag_clear(&modules_lock);
+}
+
 void tsan_module_add(uintptr_t pc)
 {
 	uintptr_t lo, hi;

@@ -14,4 +14,8 @@ void tsan_module_add(uintptr_t pc);
 /* PC lies in an object with instrumented code. */
 bool tsan_module_has(uintptr_t pc);
 
+/* A forked child: the list's lock, which a thread not in it may have
+ * held, is free again. */
+void tsan_modules_after_fork(void);
+
 #endif

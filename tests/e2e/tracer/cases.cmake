@@ -91,6 +91,12 @@ ctrace_e2e(cancel_wait SOURCE ${T}/cancel_wait.c REPORT_JQ ${T}/cancel_wait.jq)
 
 # pthread_atfork handlers: the child unlocks what the parent locked.
 ctrace_e2e(atfork SOURCE ${T}/atfork.c REPORT_JQ ${T}/atfork.jq)
+# Forks while other threads hold locks glibc leaves held in the child
+# (libunwind's, the loader's write lock): the children run on.
+ctrace_e2e(fork_locks_held_unwinding SOURCE ${T}/fork_locks_held.c ARGS unwinding
+  COMPARE_NATIVE INFO_JQ ${T}/fork_locks_held_unwinding.jq)
+ctrace_e2e(fork_locks_held_loader PROGRAM $<TARGET_FILE:e2e_fork_locks_held_unwinding> ARGS loader
+  COMPARE_NATIVE REPORT_JQ ${T}/fork_locks_held_loader.jq)
 
 # A program that closes every descriptor and reuses the numbers.
 ctrace_e2e(close_fds SOURCE ${T}/close_fds.c ARGS ${CMAKE_CURRENT_BINARY_DIR}/close_fds.txt
