@@ -10,15 +10,23 @@
 # alongside, and the traced run must keep its exit status and stdout; the
 # program must then write no file in the current folder), CHECK_ENDED (1:
 # no process of the traced program may outlive `ctrace run`; survivors,
-# found by a variable in their environment, are killed and the case fails).
+# found by a variable in their environment, are killed and the case fails),
+# CASE_TIMEOUT (ctest's: what still runs at two thirds of it is described
+# and killed, hang_watch.sh).
 # Arguments: PROG [ARGS...].
 set -u
 work=$(mktemp -d "${TMPDIR:-/tmp}/ctrace-e2e-${CASE}.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=hang_watch.sh
+. "$(dirname "$0")/hang_watch.sh"
+deadline=$((${CASE_TIMEOUT:-60} * 2 / 3))
+watch_case $$ "$deadline" "$work/hang" </dev/null >/dev/null 2>&1 &
+watcher=$!
+trap 'kill "$watcher" 2>/dev/null; rm -rf "$work"' EXIT
 dir="$work/trace"
 fail() {
 	echo "FAIL ($CASE): $*"
 	echo "--- stderr of ctrace run:"; tail -n 40 "$work/stderr"
+	[ ! -s "$work/hang" ] || { echo "--- still running after $deadline s, killed:"; cat "$work/hang"; }
 	exit 1
 }
 if [ "${COMPARE_NATIVE:-}" = 1 ]; then
