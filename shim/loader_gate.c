@@ -18,44 +18,40 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-
 #define FORK_WAIT_NS 1000000000ull  /* for the uses under way at a fork */
 
-enum gate_state { GATE_OPEN, GATE_FORKING, GATE_CLOSED };
-
-static _Atomic int gate_state;
+static _Atomic unsigned gate_forks;      /* forks between prepare and parent */
+static _Atomic bool gate_closed;         /* a child that may not use it */
 static _Atomic unsigned gate_inflight;
-static __thread unsigned gate_depth;   /* this thread's uses under way */
-static __thread pid_t gate_tid;        /* this thread's id, once asked */
-static bool gate_drained;              /* at the last fork's prepare */
-static unsigned gate_forker_depth;
+static __thread unsigned gate_depth;     /* this thread's uses under way */
+static __thread bool gate_forking_here;  /* this thread is forking */
+static __thread pid_t gate_tid;          /* this thread's id, once asked */
+static __thread bool gate_drained;       /* at this thread's last fork's prepare */
+static __thread unsigned gate_forker_depth;
 static const pthread_mutex_t *loader_write_lock;
 
 bool shim_loader_enter(void)
 {
-	if (gate_depth) {  /* nested, or a signal handler's: counted in already */
-		if (atomic_load(&gate_state) == GATE_CLOSED)
-			return false;
-		gate_depth++;
-		atomic_fetch_add(&gate_inflight, 1);
-		return true;
-	}
 	for (;;) {
 		atomic_fetch_add(&gate_inflight, 1);
-		int s = atomic_load(&gate_state);
-		if (s == GATE_OPEN) {
-			gate_depth = 1;
+		if (atomic_load(&gate_closed)) {
+			atomic_fetch_sub(&gate_inflight, 1);
+			return false;
+		}
+		/* Nested, a signal handler's or the forking thread's own: never
+		 * held back (it would wait for itself). */
+		if (!atomic_load(&gate_forks) || gate_depth || gate_forking_here) {
+			gate_depth++;
 			return true;
 		}
 		atomic_fetch_sub(&gate_inflight, 1);
-		if (s == GATE_CLOSED)
-			return false;
-		while (atomic_load(&gate_state) == GATE_FORKING)
+		while (atomic_load(&gate_forks))
 			sched_yield();
 	}
 }
@@ -87,7 +83,8 @@ static uint64_t now_ns(void)
 
 void shim_loader_fork_prepare(void)
 {
-	atomic_store(&gate_state, GATE_FORKING);
+	gate_forking_here = true;
+	atomic_fetch_add(&gate_forks, 1);
 	gate_forker_depth = gate_depth;
 	uint64_t until = now_ns() + FORK_WAIT_NS;
 	while (!(gate_drained = atomic_load(&gate_inflight) == gate_forker_depth) &&
@@ -97,17 +94,20 @@ void shim_loader_fork_prepare(void)
 
 void shim_loader_fork_parent(void)
 {
-	atomic_store(&gate_state, GATE_OPEN);
+	gate_forking_here = false;
+	atomic_fetch_sub(&gate_forks, 1);
 }
 
 void shim_loader_fork_child(void)
 {
-	/* The other threads' uses are not the child's: they are gone. */
+	/* The other threads' uses and forks are not the child's: they are gone. */
+	gate_forking_here = false;
+	atomic_store(&gate_forks, 0);
 	atomic_store(&gate_inflight, gate_forker_depth);
 	gate_tid = 0;  /* the forking thread has a new id */
 	bool held = loader_write_lock && loader_write_lock->__data.__lock != 0;
-	bool safe = gate_drained && !gate_forker_depth && !held;
-	atomic_store(&gate_state, safe ? GATE_OPEN : GATE_CLOSED);
+	if (!gate_drained || gate_forker_depth || held)
+		atomic_store(&gate_closed, true);
 }
 
 /* ---- where the loader's write lock is ---- */
