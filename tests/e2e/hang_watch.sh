@@ -19,6 +19,7 @@ descendants() {
 
 describe_process() {
 	local pid=$1 t
+	[ -r "/proc/$pid/cmdline" ] || return 0  # ended meanwhile
 	echo "process $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | head -c 300)"
 	for t in /proc/"$pid"/task/*; do
 		echo "  thread ${t##*/}: state $(awk '{ sub(/.*\) /, ""); print $1 }' "$t/stat" 2>/dev/null)," \

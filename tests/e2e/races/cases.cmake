@@ -22,11 +22,12 @@ function(ctrace_race_case name family src mode jq)
   if(EXISTS ${RACES_DIR}/${name}.txt)
     list(APPEND more TEXT_GREP=${RACES_DIR}/${name}.txt)
   endif()
+  set(timeout 300)
   add_test(NAME e2e_races_${name}_${family}
-    COMMAND env CASE=races_${name}_${family} EXPECT=0 REPORT_JQ=${RACES_DIR}/${jq}
+    COMMAND env CASE=races_${name}_${family} CASE_TIMEOUT=${timeout} EXPECT=0 REPORT_JQ=${RACES_DIR}/${jq}
       INFO_JQ=${RACES_DIR}/accesses.jq ${more}
       bash ${RACES_DIR}/run_race.sh $<TARGET_FILE:ctrace> ${family} ${RACES_DIR}/${src} ${mode})
-  set_tests_properties(e2e_races_${name}_${family} PROPERTIES TIMEOUT 300
+  set_tests_properties(e2e_races_${name}_${family} PROPERTIES TIMEOUT ${timeout}
     SKIP_RETURN_CODE 77 LABELS "cc;races")
 endfunction()
 
