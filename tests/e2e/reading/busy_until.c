@@ -49,12 +49,19 @@ static void drop(void)
 static void *worker(void *arg)
 {
 	(void)arg;
-	for (unsigned i = 0; i % 1024 || !stopped(); i++) {
+	/* A trace of a few MB per second, then, after 20000 rounds, of a few
+	 * KB: the commands that read it while it grows (instrumented ones are
+	 * slower than the program) read a bounded trace, yet calls are still
+	 * in flight. */
+	for (unsigned i = 0;; i++) {
+		bool slow = i >= 20000;
+		if ((slow || i % 1024 == 0) && stopped())
+			break;
 		take();
 		sem_post(&tokens);
 		sem_wait(&tokens);
 		drop();
-		usleep(50);  /* a trace of a few MB per second */
+		usleep(slow ? 10000 : 50);
 	}
 	return NULL;
 }
