@@ -127,9 +127,6 @@ static int find_in_object(struct dl_phdr_info *info, size_t size, void *data)
 void *shim_elf_symbol(const char *name)
 {
 	struct lookup l = { name, gnu_hash(name), sysv_hash(name), NULL };
-	if (shim_loader_enter()) {
-		dl_iterate_phdr(find_in_object, &l);
-		shim_loader_leave();
-	}
+	shim_loader_iterate(find_in_object, &l);
 	return l.found;
 }

@@ -74,6 +74,15 @@ void shim_loader_leave(void)
 	atomic_fetch_sub(&gate_inflight, 1);
 }
 
+int shim_loader_iterate(int (*callback)(struct dl_phdr_info *, size_t, void *), void *data)
+{
+	if (!shim_loader_enter())
+		return -1;
+	int r = dl_iterate_phdr(callback, data);
+	shim_loader_leave();
+	return r;
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;

@@ -9,6 +9,7 @@
 #define CTRACE_SHIM_LOADER_GATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Before a use of the loader's list: waits while a fork is under way.
  * False if this process may not use it (a fork's child whose parent had a
@@ -16,7 +17,12 @@
 bool shim_loader_enter(void);
 void shim_loader_leave(void);
 
-/* The same, but false too while another thread holds the loader's write
+/* dl_iterate_phdr(CALLBACK, DATA) between an enter and a leave: its
+ * result, or -1 when refused. */
+struct dl_phdr_info;
+int shim_loader_iterate(int (*callback)(struct dl_phdr_info *, size_t, void *), void *data);
+
+/* The same as shim_loader_enter, but false too while another thread holds the loader's write
  * lock: for a stack, which then keeps its call site only. A program's
  * dl_iterate_phdr callback may wait for this very thread (to fork, say);
  * an unwind that waited for the lock would never end. */

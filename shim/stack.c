@@ -73,11 +73,7 @@ void shim_stack_init(void)
 bool shim_object_of(uintptr_t pc, uintptr_t *lo, uintptr_t *hi)
 {
 	struct text_range range = { .target = pc };
-	if (!shim_loader_enter())
-		return false;
-	bool found = dl_iterate_phdr(find_object, &range);
-	shim_loader_leave();
-	if (!found)
+	if (shim_loader_iterate(find_object, &range) <= 0)
 		return false;
 	*lo = range.lo;
 	*hi = range.hi;
