@@ -194,7 +194,8 @@ struct rc_entry {
 	                              RC_W_* (unused in an array of entries) */
 	uint32_t wepoch;           /* RC_E_AFTER_ALLOC: its thread's epoch at the allocation */
 };
-enum { RC_W_NONE = 0, RC_W_ONE = 1, RC_W_MANY = 2 };
+enum { RC_W_NONE = 0, RC_W_ONE = 1, RC_W_MANY = 2,
+       RC_W_UNIFORM = 3 /* a uniform page's word: its state is the page's (struct rc_page) */ };
 enum {
 	RC_E_WRITE = 1, RC_E_ATOMIC = 2,
 	RC_E_ALLOC = 4,            /* a block's allocation (rc_shadow_allocated) */
@@ -221,12 +222,21 @@ _Static_assert(sizeof(struct rc_word) == 32, "a word's state is one entry");
 
 /* The words of 512 bytes of the program's memory, side by side: a loop,
  * a block copy or a scan touches them in order, and their state is then
- * in neighbouring lines that the cache prefetches, not a miss each. */
+ * in neighbouring lines that the cache prefetches, not a miss each.
+ * A page whose words all hold the same entries, each with its start
+ * shifted by the word's place (what a block copy, a read() into a buffer
+ * or a block's allocation leaves), is uniform: those entries are kept
+ * once, as the first word's, and an access to the whole page costs one
+ * word's work. Its words are marked so (an access reads its word anyway)
+ * and own no entry array, until an access to part of it writes them out. */
 #define RC_PAGE_BITS 6u
 #define RC_PAGE_WORDS (1u << RC_PAGE_BITS)
 struct rc_page {
-	struct rc_word w[RC_PAGE_WORDS];
+	struct rc_word same;       /* uniform: every word's state, as the first word's */
+	char pad[64 - sizeof(struct rc_word)];
+	struct rc_word w[RC_PAGE_WORDS];   /* uniform: each holds RC_W_UNIFORM */
 };
+_Static_assert(sizeof(struct rc_page) % 64 == 0, "a page's words start on a cache line");
 
 struct rc_page_slot {
 	uint64_t key;              /* rc_word_key >> RC_PAGE_BITS, U64MAP_EMPTY = free */
@@ -324,6 +334,9 @@ void rc_shadow_release(struct rc_shadow *s);
 /* The memory all shadows may map together: past it, no word is tracked
  * that was not already, and its accesses are counted as unchecked. */
 void rc_shadow_set_limit(uint64_t bytes);
+/* Whether pages may be uniform (on by default; off, every word is kept
+ * on its own: the tests compare the two). */
+void rc_shadow_set_uniform(bool on);
 uint32_t rc_site(struct rc_shadow *s, uint32_t stack, uint32_t heldset, uint32_t size, uint8_t flags);
 /* Checks and records access a for the words of [addr, addr+size) that
  * part PART of PARTS owns; calls found for each racing entry. A word seen

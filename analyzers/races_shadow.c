@@ -27,6 +27,13 @@ void rc_shadow_set_limit(uint64_t bytes)
 	rc_limit = bytes;
 }
 
+static bool rc_uniform_on = true;
+
+void rc_shadow_set_uniform(bool on)
+{
+	rc_uniform_on = on;
+}
+
 /* A slab: mapped, zeroed; its first bytes link it to the previous one. */
 struct rc_slab {
 	struct rc_slab *next;
@@ -317,7 +324,9 @@ static void rc_found_alloc(struct rc_shadow *s, struct rc_heap *heap, const stru
 	found(ctx, &f);
 }
 
-static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *heap,
+/* Checks access a (bytes MASK of word w) against word wd's entries and
+ * records it there: true if wd then holds a's entry alone, all its bytes. */
+static inline __attribute__((always_inline)) bool rc_word_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *heap,
 			   const struct rc_thread *th, struct rc_word *wd, const struct rc_access *a,
 			   uint64_t w, uint8_t mask, uint32_t epoch, uint32_t site,
 			   void (*found)(void *ctx, const struct rc_found *f), void *ctx)
@@ -334,13 +343,13 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap
 		rc_entry_set(es, a, w, mask, epoch, site);
 		es->flags |= RC_E_AFTER_ALLOC;
 		es->wepoch = wepoch;
-		return;
+		return false;
 	}
 	/* Most words: one entry, the thread's own, that the access covers
 	 * (a loop writing its array again): replaced. */
 	if (n == 1 && es->thread == t && rc_covered_by(es, mask, a)) {
 		rc_entry_set(es, a, w, mask, epoch, site);
-		return;
+		return mask == 0xff && wd->one.holds == RC_W_ONE;
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		struct rc_entry *e = &es[i];
@@ -373,14 +382,16 @@ static void rc_word_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap
 	}
 	rc_word_set_n(wd, keep);
 	if (subsumed)
-		return;
+		return false;
 	/* A free, once checked, is all that is left of the block: a later
 	 * access races with it or is ordered after it. Back inline when the
 	 * other entries gave way. */
-	if (!keep || (a->aflags & TRACE_ACCESS_FREE))
+	const bool alone = !keep || (a->aflags & TRACE_ACCESS_FREE);
+	if (alone)
 		rc_word_clear(s, wd);
 	rc_word_reserve(s, wd);
 	rc_entry_set(rc_word_add(wd), a, w, mask, epoch, site);
+	return alone && mask == 0xff;
 }
 
 /* The last byte of [w, end) in w's page (end > w). */
@@ -395,6 +406,63 @@ static inline struct rc_word *rc_page_word(struct rc_page *pg, uint64_t w)
 	return &pg->w[(w >> 3) % RC_PAGE_WORDS];
 }
 
+#define RC_PAGE_BYTES (RC_PAGE_WORDS * 8)
+
+/* [addr, end) covers every byte of the page at base. */
+static inline bool rc_page_covered(uint64_t base, uint64_t addr, uint64_t end)
+{
+	return addr <= base && end - base >= RC_PAGE_BYTES;
+}
+
+/* The word I places after the first: its entries' starts are 8 * I
+ * bytes further back (clamped as rc_entry_set clamps them). */
+static inline int32_t rc_start_at(int32_t start, uint32_t i)
+{
+	int64_t v = (int64_t)start - 8 * (int64_t)i;
+	return v < INT32_MIN ? INT32_MIN : (int32_t)v;
+}
+
+static inline bool rc_page_uniform(const struct rc_page *pg)
+{
+	return pg->w[0].one.holds == RC_W_UNIFORM;
+}
+
+/* The uniform page pg's words written out: it is uniform no more. */
+static void rc_page_spread(struct rc_shadow *s, struct rc_page *pg)
+{
+	const uint32_t n = rc_word_n(&pg->same);
+	const struct rc_entry *src = rc_entries(&pg->same);
+	for (uint32_t i = 0; i < RC_PAGE_WORDS; i++) {
+		struct rc_word *wd = &pg->w[i];
+		wd->one.holds = RC_W_NONE;   /* owning no array */
+		for (uint32_t k = 0; k < n; k++) {
+			rc_word_reserve(s, wd);
+			bool inline_one = wd->one.holds == RC_W_NONE;
+			struct rc_entry *e = rc_word_add(wd);
+			*e = src[k];
+			e->start = rc_start_at(src[k].start, i);
+			if (inline_one)
+				e->holds = RC_W_ONE;
+		}
+	}
+	rc_word_clear(s, &pg->same);
+}
+
+/* Page pg made uniform, with no entry yet (its words' state is to be set
+ * in pg->same): the arrays its words held are let go. */
+static void rc_page_unify(struct rc_shadow *s, struct rc_page *pg)
+{
+	if (rc_page_uniform(pg)) {
+		rc_word_clear(s, &pg->same);
+		return;
+	}
+	for (uint32_t i = 0; i < RC_PAGE_WORDS; i++) {
+		rc_word_clear(s, &pg->w[i]);
+		pg->w[i].one.holds = RC_W_UNIFORM;
+	}
+	pg->same.one.holds = RC_W_NONE;
+}
+
 /* A page just made: each word of a live block starts as its allocation,
  * if written, of the newest block holding it (a free was not seen). */
 static void rc_fill_note(void *ctx, const struct rc_block *b)
@@ -405,13 +473,24 @@ static void rc_fill_note(void *ctx, const struct rc_block *b)
 }
 
 static void rc_page_fill(struct rc_shadow *s, struct rc_heap *heap, uint32_t process, uint64_t base,
-			 struct rc_page *pg)
+			 struct rc_page *pg, bool whole)
 {
 	struct rc_fill *f = &s->fill;
 	f->n = 0;
 	rc_heap_live_in(heap, process, base, base + RC_PAGE_WORDS * 8, 0, rc_fill_note, f);
 	uint32_t site = RC_NONE;
 	const struct rc_block *last = NULL;
+	for (uint32_t k = 0; k < f->n; k++)
+		if (!last || f->b[k]->ts_ns > last->ts_ns)
+			last = f->b[k];
+	/* the newest block holds every word (kept once if the access that
+	 * made the page does not write them out at once) */
+	if (whole && last && last->written && rc_page_covered(base, last->addr, last->addr + rc_block_span(last))) {
+		rc_page_unify(s, pg);
+		rc_alloc_entry_set(rc_word_add(&pg->same), last, base, rc_alloc_site(s, last, &site));
+		return;
+	}
+	last = NULL;
 	for (uint32_t i = 0; f->n && i < RC_PAGE_WORDS; i++) {
 		uint64_t x = base + 8 * i;
 		const struct rc_block *best = NULL;
@@ -430,6 +509,59 @@ static void rc_page_fill(struct rc_shadow *s, struct rc_heap *heap, uint32_t pro
 	}
 }
 
+/* Access a, which covers uniform page pg, checked once for all its words
+ * (as the first word, at base) if it races with none of their entries:
+ * then, with its words all alike, it changes each as it changes the
+ * first. Else false: the words must be checked one by one, so that each
+ * race is found at its address as before. */
+static bool rc_page_whole(struct rc_shadow *s, struct rc_hb *hb, const struct rc_thread *th,
+			  struct rc_page *pg, const struct rc_access *a, uint64_t base, uint32_t epoch,
+			  uint32_t site)
+{
+	const struct rc_entry *es = rc_entries(&pg->same);
+	for (uint32_t i = 0, n = rc_word_n(&pg->same); i < n; i++) {
+		const struct rc_entry *e = &es[i];   /* all its bytes: mask 0xff */
+		bool same = e->thread == a->thread;
+		if (!same && !rc_hb_before(hb, e->thread, e->epoch, th) && (a->write || (e->flags & RC_E_WRITE)) &&
+		    !(a->atomic && (e->flags & RC_E_ATOMIC)))
+			return false;
+		if ((e->flags & RC_E_AFTER_ALLOC) && !same && !a->write && !rc_hb_before(hb, e->thread, e->wepoch, th))
+			return false;
+	}
+	rc_word_access(s, hb, NULL, th, &pg->same, a, base, 0xff, epoch, site, NULL, NULL);
+	return true;
+}
+
+
+/* rc_shadow_access's work on page pg (words w to last) for an access
+ * of a page or more: the page checked once if it is uniform and covered
+ * (WHOLE), else word by word, and left uniform if its words end alike. */
+static __attribute__((noinline)) void
+rc_page_access_big(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *heap, const struct rc_thread *th,
+		   struct rc_page *pg, const struct rc_access *a, uint64_t w, uint64_t last, bool whole,
+		   uint32_t epoch, uint32_t site, void (*found)(void *ctx, const struct rc_found *f), void *ctx)
+{
+	const uint64_t base = w & ~(uint64_t)(RC_PAGE_BYTES - 1);
+	const uint64_t end = a->addr + a->size < a->addr ? UINT64_MAX : a->addr + a->size;
+	if (rc_page_uniform(pg)) {
+		if (whole && rc_page_whole(s, hb, th, pg, a, base, epoch, site))
+			return;
+		rc_page_spread(s, pg);
+	}
+	bool alike = whole;   /* so far, every word a's alone */
+	for (uint64_t x = w;; x += 8) {
+		alike &= rc_word_access(s, hb, heap, th, rc_page_word(pg, x), a, x, rc_mask(x, a->addr, end), epoch,
+					site, found, ctx);
+		if (last - x < 8)
+			break;
+	}
+	if (alike) {   /* no word owns an array */
+		pg->same = pg->w[0];
+		for (uint32_t i = 0; i < RC_PAGE_WORDS; i++)
+			pg->w[i].one.holds = RC_W_UNIFORM;
+	}
+}
+
 void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *heap,
 		      const struct rc_access *a, uint32_t parts, uint32_t part,
 		      void (*found)(void *ctx, const struct rc_found *f), void *ctx)
@@ -441,6 +573,7 @@ void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *hea
 	uint32_t site = RC_NONE;
 	uint64_t end = a->addr + a->size < a->addr ? UINT64_MAX : a->addr + a->size;
 	bool skipped = false;
+	const bool big = rc_uniform_on && a->size >= RC_PAGE_BYTES;   /* it may cover whole pages */
 	for (uint64_t w = a->addr & ~7ull;;) {
 		uint64_t last = rc_page_last(w, end);
 		uint64_t key = rc_word_key(a->process, w);
@@ -451,14 +584,22 @@ void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *hea
 					       (uint8_t)(a->aflags | (a->atomic ? RC_SITE_ATOMIC : 0)));
 			bool made = false;
 			struct rc_page *pg = rc_page_find(s, key >> RC_PAGE_BITS, &made);
+			const uint64_t base = w & ~(uint64_t)(RC_PAGE_BYTES - 1);
+			const bool whole = big && pg && rc_page_covered(base, a->addr, end);
 			if (made && heap)
-				rc_page_fill(s, heap, a->process, w & ~(uint64_t)(RC_PAGE_WORDS * 8 - 1), pg);
+				rc_page_fill(s, heap, a->process, base, pg, whole);
 			skipped |= !pg;   /* new, at the memory limit */
-			for (uint64_t x = w; pg; x += 8) {
-				rc_word_access(s, hb, heap, th, rc_page_word(pg, x), a, x, rc_mask(x, a->addr, end),
-					       epoch, site, found, ctx);
-				if (last - x < 8)
-					break;
+			if (pg && big)
+				rc_page_access_big(s, hb, heap, th, pg, a, w, last, whole, epoch, site, found, ctx);
+			else if (pg) {
+				if (rc_page_word(pg, w)->one.holds == RC_W_UNIFORM)
+					rc_page_spread(s, pg);
+				for (uint64_t x = w;; x += 8) {
+					rc_word_access(s, hb, heap, th, rc_page_word(pg, x), a, x,
+						       rc_mask(x, a->addr, end), epoch, site, found, ctx);
+					if (last - x < 8)
+						break;
+				}
 			}
 		}
 		if (last >= end - 1)
@@ -510,6 +651,12 @@ static void rc_pages_in(struct rc_shadow *s, uint32_t process, uint64_t addr, ui
 static void rc_page_forget(void *ctx, struct rc_page *pg, uint64_t w, uint64_t last)
 {
 	struct rc_shadow *s = ctx;
+	if (rc_uniform_on && rc_page_covered(w, w, last + 1)) {
+		rc_page_unify(s, pg);   /* every word: no entry */
+		return;
+	}
+	if (rc_page_uniform(pg))
+		rc_page_spread(s, pg);
 	for (uint64_t x = w;; x += 8) {
 		rc_word_clear(s, rc_page_word(pg, x));
 		if (last - x < 8)
@@ -537,6 +684,13 @@ static void rc_page_written(void *ctx, struct rc_page *pg, uint64_t w, uint64_t 
 	struct rc_made *m = ctx;
 	uint32_t site = rc_alloc_site(m->s, m->b, &m->site);
 	const uint64_t lo = m->b->addr, end = lo + rc_block_span(m->b);
+	if (rc_uniform_on && rc_page_covered(w, lo, end) && rc_page_covered(w, w, last + 1)) {
+		rc_page_unify(m->s, pg);
+		rc_alloc_entry_set(rc_word_add(&pg->same), m->b, w, site);
+		return;
+	}
+	if (rc_page_uniform(pg))
+		rc_page_spread(m->s, pg);
 	for (uint64_t x = w;; x += 8) {
 		struct rc_word *wd = rc_page_word(pg, x);
 		if (x >= lo && end - x >= 8) {   /* all the word's bytes: the allocation alone */
@@ -565,6 +719,8 @@ static void rc_page_written(void *ctx, struct rc_page *pg, uint64_t w, uint64_t 
 static void rc_page_made(void *ctx, struct rc_page *pg, uint64_t w, uint64_t last)
 {
 	struct rc_made *m = ctx;
+	if (rc_page_uniform(pg))
+		rc_page_spread(m->s, pg);
 	for (uint64_t x = w;; x += 8) {
 		struct rc_word *wd = rc_page_word(pg, x);
 		uint8_t mask = 0;

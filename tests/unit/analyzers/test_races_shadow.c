@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "race_test.h"
+#include "races.h"
 #include "report_resolve.h"
 
 static size_t two_writes(uint64_t a1, uint64_t n1, uint64_t a2, uint64_t n2)
@@ -795,6 +796,188 @@ static void test_parts_equal(void **state)
 	fake_trace_release(&t);
 }
 
+/* ---- uniform pages ---- */
+
+/* A pseudo-random program on four 16 KiB buffers: whole and partial
+ * ranges (block copies, read() and write() of buffers), small accesses,
+ * blocks made over the buffers and freed, locks. Pages kept uniform must
+ * find exactly the races that words kept one by one find. */
+static void uniform_case(struct fake_trace *t, uint64_t seed)
+{
+	fake_trace_init(t);
+	uint32_t th[4], m[3], s[16];
+	for (int i = 0; i < 4; i++)
+		th[i] = an_spawn(t, 0, "w");
+	for (int i = 0; i < 3; i++)
+		m[i] = fake_object(t, TRACE_OBJ_MUTEX, 0x601100 + 0x40 * (uint64_t)i);
+	for (int i = 0; i < 16; i++)
+		s[i] = fake_stack(t, 0x410000 + 0x100 * (uint64_t)i, 2);
+	uint32_t held[4] = { 0 };
+	for (int i = 0; i < 6000; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		uint32_t r = (uint32_t)(seed >> 33), w = r % 4;
+		uint64_t buf = 0x20000000 + 0x8000 * (uint64_t)((r >> 2) % 4);
+		/* most accesses a site of their own: each of their races is
+		 * reported, not only the first of its pair of sites */
+		uint32_t site = (r >> 16) % 4 ? fake_stack(t, 0x500000 + 0x10 * (uint64_t)i, 2) : s[(r >> 18) % 16];
+		unsigned what = (r >> 4) % 16;
+		if (what < 3) {   /* a lock or an unlock */
+			if (held[w]) {
+				fake_unlock(t, th[w], held[w], 0);
+				held[w] = 0;
+				continue;
+			}
+			held[w] = m[(r >> 8) % 3];
+			bool busy = false;
+			for (int k = 0; k < 4; k++)
+				busy |= held[k] == held[w] && (uint32_t)k != w;
+			if (busy)
+				held[w] = 0;
+			else
+				fake_lock(t, th[w], held[w], 0);
+		} else if (what == 3) {   /* a block over the buffer, or part of it */
+			uint64_t at = (r >> 9) & 1 ? buf : buf + 512 * ((r >> 10) % 8) + 8 * ((r >> 13) % 3);
+			fake_alloc(t, th[w], at, 16 + (r >> 20) % 8192, site)->args[2] =
+				(uint64_t)((r >> 3) % 16) << 1 | ((r >> 7) & TRACE_ALLOC_INSTRUMENTED);
+		} else if (what == 4) {
+			fake_access(t, th[w], (r >> 9) & 1 ? buf : buf + 512 * ((r >> 10) % 8) + 8 * ((r >> 13) % 3),
+				    0, TRACE_ACCESS_WRITE | TRACE_ACCESS_FREE, site);
+		} else if (what < 11) {   /* a range: the buffer, whole pages of it, or not */
+			uint64_t at = buf, size = 0x4000;
+			if ((r >> 9) % 3 == 1) {
+				at = buf + 512 * ((r >> 11) % 16);
+				size = 512 * (1 + (r >> 15) % 12);
+			} else if ((r >> 9) % 3 == 2) {
+				at = buf + (r >> 11) % 8192;
+				size = 1 + (r >> 24) % 6000;
+			}
+			unsigned flags = (r >> 27) & 1 ? TRACE_ACCESS_WRITE : 0;
+			if ((r >> 28) % 8 == 0)
+				flags |= TRACE_ACCESS_ATOMIC;
+			fake_access(t, th[w], at, size, flags, site);
+		} else {   /* a small access */
+			fake_access(t, th[w], buf + (r >> 9) % 0x4000, 1u << ((r >> 23) % 4),
+				    (r >> 27) & 1 ? TRACE_ACCESS_WRITE : 0, site);
+		}
+	}
+}
+
+static void assert_same_races(const struct report *x, const struct report *y)
+{
+	assert_int_equal(x->nraces, y->nraces);
+	for (size_t i = 0; i < x->nraces; i++) {
+		char a[256], b[256];
+		race_key(&x->races[i], a, sizeof a);
+		race_key(&y->races[i], b, sizeof b);
+		assert_string_equal(a, b);
+		assert_int_equal(x->races[i].accesses[0].size, y->races[i].accesses[0].size);
+		assert_int_equal(x->races[i].accesses[1].size, y->races[i].accesses[1].size);
+		assert_int_equal(x->races[i].accesses[1].ts_ns, y->races[i].accesses[1].ts_ns);
+	}
+}
+
+static void test_uniform_pages_equal(void **state)
+{
+	(void)state;
+	size_t total = 0;
+	for (uint64_t seed = 1; seed <= 12; seed++) {
+		struct fake_trace t;
+		uniform_case(&t, seed);
+		struct report on, off, parts;
+		report_init(&on);
+		report_init(&off);
+		report_init(&parts);
+		rt_run(&t, &on, 1);
+		rt_run(&t, &parts, 3);
+		rc_shadow_set_uniform(false);
+		rt_run(&t, &off, 1);
+		rc_shadow_set_uniform(true);
+		assert_same_races(&on, &off);
+		assert_same_races(&on, &parts);
+		total += on.nraces;
+		report_release(&on);
+		report_release(&off);
+		report_release(&parts);
+		fake_trace_release(&t);
+	}
+	assert_true(total > 1000);
+}
+
+/* The pages of the shadow s that are uniform. */
+static uint32_t uniform_pages(const struct rc_shadow *s)
+{
+	uint32_t n = 0;
+	for (size_t i = 0; s->table && i <= s->mask; i++)
+		n += s->table[i].key != U64MAP_EMPTY && s->table[i].page->w[0].one.holds == RC_W_UNIFORM;
+	return n;
+}
+
+static uint32_t shadow_found;
+static void count_found(void *ctx, const struct rc_found *f)
+{
+	(void)ctx;
+	(void)f;
+	shadow_found++;
+}
+
+/* A copy into a buffer leaves its whole pages uniform, and so do later
+ * copies ordered after it; an access to part of a page writes its words
+ * out; a race is still found at every word it is on. */
+static void test_uniform_whole_page(void **state)
+{
+	(void)state;
+	struct rc_hb hb;
+	struct rc_shadow sh;
+	rc_hb_init(&hb);
+	rc_shadow_init(&sh);
+	rc_thread(&hb, 1);
+	rc_thread(&hb, 2);
+	struct rc_access a = { .thread = 1, .addr = 0x20000000 + 100, .size = 4096, .write = true, .ts_ns = 5 };
+	rc_shadow_access(&sh, &hb, NULL, &a, 1, 0, count_found, NULL);
+	assert_int_equal(uniform_pages(&sh), 7);   /* 9 pages touched, the first and last in part */
+	a.write = false;
+	rc_shadow_access(&sh, &hb, NULL, &a, 1, 0, count_found, NULL);
+	assert_int_equal(uniform_pages(&sh), 7);   /* its own write covers the read */
+	a.addr += 1024;
+	a.size = 8;
+	a.write = true;
+	rc_shadow_access(&sh, &hb, NULL, &a, 1, 0, count_found, NULL);
+	assert_int_equal(uniform_pages(&sh), 6);
+	assert_int_equal(shadow_found, 0);
+	struct rc_access b = { .thread = 2, .addr = 0x20000000 + 512, .size = 1024, .write = false, .ts_ns = 9 };
+	rc_shadow_access(&sh, &hb, NULL, &b, 1, 0, count_found, NULL);
+	/* each word of the two pages, and the two words the small write
+	 * split (the copy's entry has their other bytes) */
+	assert_int_equal(shadow_found, 130);
+	assert_int_equal(uniform_pages(&sh), 5);   /* the second was written out already */
+	rc_shadow_release(&sh);
+	rc_hb_release(&hb);
+}
+
+/* A block the program made, read whole by its thread and then by another
+ * that nothing orders after the allocation: the second read races with
+ * the allocation (its write), whole pages or not. */
+static size_t uniform_alloc_read(bool uniform)
+{
+	struct rt x;
+	rt_init(&x);
+	const uint64_t blk = 0x30000000;
+	fake_alloc(&x.t, x.t1, blk, 4096, x.s3)->args[2] = TRACE_ALLOC_INSTRUMENTED;
+	rt_read(&x, x.t1, blk, 4096, x.s1);
+	rt_read(&x, x.t2, blk, 4096, x.s2);
+	rc_shadow_set_uniform(uniform);
+	size_t n = rt_count(&x);
+	rc_shadow_set_uniform(true);
+	return n;
+}
+
+static void test_uniform_alloc_read(void **state)
+{
+	(void)state;
+	assert_int_equal(uniform_alloc_read(false), 1);
+	assert_int_equal(uniform_alloc_read(true), 1);
+}
+
 /* A block made by a thread over bytes it accessed in the same epoch (it
  * freed a block there and got it back): the shim may have merged its
  * accesses to the new block with those, so the allocation stands for
@@ -1115,6 +1298,9 @@ int main(void)
 		cmocka_unit_test(test_barrier_destroy),
 		cmocka_unit_test(test_named_sem),
 		cmocka_unit_test(test_parts_equal),
+		cmocka_unit_test(test_uniform_pages_equal),
+		cmocka_unit_test(test_uniform_whole_page),
+		cmocka_unit_test(test_uniform_alloc_read),
 		cmocka_unit_test(test_pages),
 		cmocka_unit_test(test_stack_reuse),
 	};
