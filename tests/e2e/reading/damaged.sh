@@ -2,9 +2,10 @@
 # damaged.sh CTRACE PROG - zeroes one 4 KiB page inside the records of a
 # thread's events chunk, at several places: every reading command names the
 # file and offset in one line and exits 2, and no finding is made up from
-# the events lost there (for the report, at every 16th page of records).
+# the events lost there (for the report, at every SWEEP_STEP'th page of
+# records, 16 unless set).
 set -u
-ctrace=$1 prog=$2
+ctrace=$1 prog=$2 step=${SWEEP_STEP:-16}
 work=$(mktemp -d "${TMPDIR:-/tmp}/ctrace-damaged.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL (damaged): $*"; exit 1; }
@@ -37,10 +38,10 @@ for page in $pages; do
 		fi
 	done
 done
-# Every 16th page of records, each zeroed alone: the report only.
-sweep=$(od -A d -t u4 -w4096 -v "$work/clean/$file" | awk '
+# Every step'th page of records, each zeroed alone: the report only.
+sweep=$(od -A d -t u4 -w4096 -v "$work/clean/$file" | awk -v step="$step" '
 	$2 == 1129464660 { type = int($3 / 65536); end = $14;
-		if (type == 2) for (p = 1; p * 4096 < end; p += 16) print int($1 / 4096) + p }')
+		if (type == 2) for (p = 1; p * 4096 < end; p += step) print int($1 / 4096) + p }')
 for page in $sweep; do
 	rm -rf "$work/d" && cp -r "$work/clean" "$work/d"
 	dd if=/dev/zero of="$work/d/$file" bs=4096 seek="$page" count=1 conv=notrunc 2>/dev/null
