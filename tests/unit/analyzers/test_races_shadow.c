@@ -721,6 +721,22 @@ static void race_key(const struct report_race *k, char *buf, size_t size)
 		 (unsigned long long)k->block, (unsigned long long)k->block_size);
 }
 
+/* Worker w of 4 (threads th, holding held[]) unlocks the mutex it holds,
+ * or locks mutex m if no other worker holds it. */
+static void random_lock_step(struct fake_trace *t, const uint32_t th[4], uint32_t w, uint32_t held[4], uint32_t m)
+{
+	if (held[w]) {
+		fake_unlock(t, th[w], held[w], 0);
+		held[w] = 0;
+		return;
+	}
+	for (uint32_t k = 0; k < 4; k++)
+		if (held[k] == m)
+			return;
+	held[w] = m;
+	fake_lock(t, th[w], m, 0);
+}
+
 /* A pseudo-random program: 4 workers, 3 mutexes, 64 sites, 300 bytes of
  * globals and 8 heap blocks made and freed again and again at the same
  * addresses, of sizes over one to nine pages of the parts' (each part
@@ -744,19 +760,7 @@ static void test_parts_equal(void **state)
 		uint32_t r = (uint32_t)(seed >> 33);
 		uint32_t w = r % 4;
 		if (r % 7 == 0) {
-			if (held[w]) {
-				fake_unlock(&t, th[w], held[w], 0);
-				held[w] = 0;
-			} else {
-				held[w] = m[(r >> 4) % 3];
-				bool busy = false;
-				for (int k = 0; k < 4; k++)
-					busy |= held[k] == held[w] && (uint32_t)k != w;
-				if (busy)
-					held[w] = 0;
-				else
-					fake_lock(&t, th[w], held[w], 0);
-			}
+			random_lock_step(&t, th, w, held, m[(r >> 4) % 3]);
 			continue;
 		}
 		uint64_t heap = 0x10000000 + 0x1000 * ((r >> 9) % 8);
@@ -821,20 +825,8 @@ static void uniform_case(struct fake_trace *t, uint64_t seed)
 		 * reported, not only the first of its pair of sites */
 		uint32_t site = (r >> 16) % 4 ? fake_stack(t, 0x500000 + 0x10 * (uint64_t)i, 2) : s[(r >> 18) % 16];
 		unsigned what = (r >> 4) % 16;
-		if (what < 3) {   /* a lock or an unlock */
-			if (held[w]) {
-				fake_unlock(t, th[w], held[w], 0);
-				held[w] = 0;
-				continue;
-			}
-			held[w] = m[(r >> 8) % 3];
-			bool busy = false;
-			for (int k = 0; k < 4; k++)
-				busy |= held[k] == held[w] && (uint32_t)k != w;
-			if (busy)
-				held[w] = 0;
-			else
-				fake_lock(t, th[w], held[w], 0);
+		if (what < 3) {
+			random_lock_step(t, th, w, held, m[(r >> 8) % 3]);
 		} else if (what == 3) {   /* a block over the buffer, or part of it */
 			uint64_t at = (r >> 9) & 1 ? buf : buf + 512 * ((r >> 10) % 8) + 8 * ((r >> 13) % 3);
 			fake_alloc(t, th[w], at, 16 + (r >> 20) % 8192, site)->args[2] =
