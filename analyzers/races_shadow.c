@@ -532,7 +532,6 @@ static bool rc_page_whole(struct rc_shadow *s, struct rc_hb *hb, const struct rc
 	return true;
 }
 
-
 /* rc_shadow_access's work on page pg (words w to last) for an access
  * of a page or more: the page checked once if it is uniform and covered
  * (WHOLE), else word by word, and left uniform if its words end alike. */
@@ -592,6 +591,7 @@ void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *hea
 			if (pg && big)
 				rc_page_access_big(s, hb, heap, th, pg, a, w, last, whole, epoch, site, found, ctx);
 			else if (pg) {
+				/* the word accessed tells, as each of a uniform page's does */
 				if (rc_page_word(pg, w)->one.holds == RC_W_UNIFORM)
 					rc_page_spread(s, pg);
 				for (uint64_t x = w;; x += 8) {
