@@ -231,6 +231,7 @@ _Static_assert(sizeof(struct rc_word) == 32, "a word's state is one entry");
  * and own no entry array, until an access to part of it writes them out. */
 #define RC_PAGE_BITS 6u
 #define RC_PAGE_WORDS (1u << RC_PAGE_BITS)
+#define RC_PAGE_BYTES (RC_PAGE_WORDS * 8)
 struct rc_page {
 	struct rc_word same;       /* uniform: every word's state, as the first word's */
 	char pad[64 - sizeof(struct rc_word)];

@@ -397,7 +397,7 @@ static inline __attribute__((always_inline)) bool rc_word_access(struct rc_shado
 /* The last byte of [w, end) in w's page (end > w). */
 static inline uint64_t rc_page_last(uint64_t w, uint64_t end)
 {
-	uint64_t last = w | (RC_PAGE_WORDS * 8 - 1);
+	uint64_t last = w | (RC_PAGE_BYTES - 1);
 	return last < end - 1 ? last : end - 1;
 }
 
@@ -406,7 +406,11 @@ static inline struct rc_word *rc_page_word(struct rc_page *pg, uint64_t w)
 	return &pg->w[(w >> 3) % RC_PAGE_WORDS];
 }
 
-#define RC_PAGE_BYTES (RC_PAGE_WORDS * 8)
+/* The first byte of the page holding w. */
+static inline uint64_t rc_page_base(uint64_t w)
+{
+	return w & ~(uint64_t)(RC_PAGE_BYTES - 1);
+}
 
 /* [addr, end) covers every byte of the page at base. */
 static inline bool rc_page_covered(uint64_t base, uint64_t addr, uint64_t end)
@@ -477,20 +481,20 @@ static void rc_page_fill(struct rc_shadow *s, struct rc_heap *heap, uint32_t pro
 {
 	struct rc_fill *f = &s->fill;
 	f->n = 0;
-	rc_heap_live_in(heap, process, base, base + RC_PAGE_WORDS * 8, 0, rc_fill_note, f);
+	rc_heap_live_in(heap, process, base, base + RC_PAGE_BYTES, 0, rc_fill_note, f);
 	uint32_t site = RC_NONE;
-	const struct rc_block *last = NULL;
+	const struct rc_block *newest = NULL, *last = NULL;
 	for (uint32_t k = 0; k < f->n; k++)
-		if (!last || f->b[k]->ts_ns > last->ts_ns)
-			last = f->b[k];
+		if (!newest || f->b[k]->ts_ns > newest->ts_ns)
+			newest = f->b[k];
 	/* the newest block holds every word (kept once if the access that
 	 * made the page does not write them out at once) */
-	if (whole && last && last->written && rc_page_covered(base, last->addr, last->addr + rc_block_span(last))) {
+	if (whole && newest && newest->written &&
+	    rc_page_covered(base, newest->addr, newest->addr + rc_block_span(newest))) {
 		rc_page_unify(s, pg);
-		rc_alloc_entry_set(rc_word_add(&pg->same), last, base, rc_alloc_site(s, last, &site));
+		rc_alloc_entry_set(rc_word_add(&pg->same), newest, base, rc_alloc_site(s, newest, &site));
 		return;
 	}
-	last = NULL;
 	for (uint32_t i = 0; f->n && i < RC_PAGE_WORDS; i++) {
 		uint64_t x = base + 8 * i;
 		const struct rc_block *best = NULL;
@@ -540,7 +544,7 @@ rc_page_access_big(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *heap, 
 		   struct rc_page *pg, const struct rc_access *a, uint64_t w, uint64_t last, bool whole,
 		   uint32_t epoch, uint32_t site, void (*found)(void *ctx, const struct rc_found *f), void *ctx)
 {
-	const uint64_t base = w & ~(uint64_t)(RC_PAGE_BYTES - 1);
+	const uint64_t base = rc_page_base(w);
 	const uint64_t end = a->addr + a->size < a->addr ? UINT64_MAX : a->addr + a->size;
 	if (rc_page_uniform(pg)) {
 		if (whole && rc_page_whole(s, hb, th, pg, a, base, epoch, site))
@@ -583,7 +587,7 @@ void rc_shadow_access(struct rc_shadow *s, struct rc_hb *hb, struct rc_heap *hea
 					       (uint8_t)(a->aflags | (a->atomic ? RC_SITE_ATOMIC : 0)));
 			bool made = false;
 			struct rc_page *pg = rc_page_find(s, key >> RC_PAGE_BITS, &made);
-			const uint64_t base = w & ~(uint64_t)(RC_PAGE_BYTES - 1);
+			const uint64_t base = rc_page_base(w);
 			const bool whole = big && pg && rc_page_covered(base, a->addr, end);
 			if (made && heap)
 				rc_page_fill(s, heap, a->process, base, pg, whole);
@@ -617,7 +621,7 @@ static void rc_pages_in(struct rc_shadow *s, uint32_t process, uint64_t addr, ui
 			uint32_t parts, uint32_t part,
 			void (*fn)(void *ctx, struct rc_page *pg, uint64_t w, uint64_t last), void *ctx)
 {
-	const uint64_t page_bytes = RC_PAGE_WORDS * 8;
+	const uint64_t page_bytes = RC_PAGE_BYTES;
 	/* a page key decodes to an address of PROCESS (rc_word_key): another
 	 * process's lands at 2^51 or above, or does not encode back */
 	if ((end - 1 - addr) / page_bytes > s->npages + RC_PAGE_CACHE && end - 1 < 1ull << 51) {
@@ -651,7 +655,7 @@ static void rc_pages_in(struct rc_shadow *s, uint32_t process, uint64_t addr, ui
 static void rc_page_forget(void *ctx, struct rc_page *pg, uint64_t w, uint64_t last)
 {
 	struct rc_shadow *s = ctx;
-	if (rc_uniform_on && rc_page_covered(w, w, last + 1)) {
+	if (rc_uniform_on && w == rc_page_base(w) && last - w == RC_PAGE_BYTES - 1) {
 		rc_page_unify(s, pg);   /* every word: no entry */
 		return;
 	}
@@ -684,7 +688,7 @@ static void rc_page_written(void *ctx, struct rc_page *pg, uint64_t w, uint64_t 
 	struct rc_made *m = ctx;
 	uint32_t site = rc_alloc_site(m->s, m->b, &m->site);
 	const uint64_t lo = m->b->addr, end = lo + rc_block_span(m->b);
-	if (rc_uniform_on && rc_page_covered(w, lo, end) && rc_page_covered(w, w, last + 1)) {
+	if (rc_uniform_on && rc_page_covered(rc_page_base(w), lo, end)) {   /* then w is the page's first word */
 		rc_page_unify(m->s, pg);
 		rc_alloc_entry_set(rc_word_add(&pg->same), m->b, w, site);
 		return;

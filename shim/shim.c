@@ -294,11 +294,6 @@ static void fork_prepare(void)
 	shim_loader_fork_prepare();
 }
 
-static void fork_parent(void)
-{
-	shim_loader_fork_parent();
-}
-
 static void fork_child(void)
 {
 	shim_loader_fork_child();
@@ -329,7 +324,7 @@ static bool process_start(void)
 	if (open_writer(0, 0, 0) < 0)
 		return false;
 	atomic_store_explicit(&shim.state, SHIM_ACTIVE, memory_order_release);
-	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	pthread_atfork(fork_prepare, shim_loader_fork_parent, fork_child);
 	if (gettid_now() == shim.pid)
 		shim_thread_self();  /* the main thread is in the trace from the start */
 	shim_maps_snapshot();
